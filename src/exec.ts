@@ -1,0 +1,97 @@
+import * as exec from '@actions/exec'
+import { CommandError } from './errors.js'
+
+/** One external command: argv, never a shell string. */
+export interface Command {
+  command: string
+  args: string[]
+  cwd?: string
+  /** Variables added to (or, with undefined, removed from) the clean child environment. */
+  env?: Record<string, string | undefined>
+}
+
+export interface RunOptions {
+  /** Do not echo the output to the log (it is still captured). */
+  silent?: boolean
+  /** Return a non-zero result instead of throwing. */
+  allowFailure?: boolean
+  /** What the failure message calls the command (e.g. "the wheel build"). */
+  what?: string
+  /** Bytes written to the child's stdin. */
+  input?: Buffer
+}
+
+export interface RunResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** The last lines of stdout and stderr together, for error messages. */
+  tail: string
+}
+
+/** Runs commands. The default runs them for real; tests pass a recording fake. */
+export interface Runner {
+  run(cmd: Command, options?: RunOptions): Promise<RunResult>
+}
+
+/** Variables never passed to a child process: the action's inputs (tokens) and the runner's own credentials. */
+const SECRET_VARS =
+  /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_RUNTIME_URL|GITHUB_TOKEN|BINSTAR_API_TOKEN|ANACONDA_API_TOKEN)$/i
+
+/** The environment of a child process: the action's environment less every secret, plus `extra`. */
+export function childEnv(
+  base: Readonly<Record<string, string | undefined>>,
+  extra: Record<string, string | undefined> = {}
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined && !SECRET_VARS.test(k)) env[k] = v
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+  return env
+}
+
+/** Quotes an argv for display (`+ git clone -- 'a b'`). */
+export function formatCommand(cmd: Command): string {
+  const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
+  return [cmd.command, ...cmd.args].map(q).join(' ')
+}
+
+const TAIL_LINES = 40
+
+class Tail {
+  private lines: string[] = []
+  push(line: string): void {
+    this.lines.push(line)
+    if (this.lines.length > TAIL_LINES) this.lines.shift()
+  }
+  toString(): string {
+    return this.lines.join('\n')
+  }
+}
+
+/** The real runner over @actions/exec: runs with a clean environment, fails by default. */
+export class ExecRunner implements Runner {
+  constructor(private readonly baseEnv: Readonly<Record<string, string | undefined>> = process.env) {}
+
+  async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
+    // @actions/exec echoes the command line itself ([command]...) unless silent.
+    const tail = new Tail()
+    const out = await exec.getExecOutput(cmd.command, cmd.args, {
+      cwd: cmd.cwd,
+      env: childEnv(this.baseEnv, cmd.env),
+      silent: options.silent,
+      ignoreReturnCode: true,
+      input: options.input,
+      listeners: { stdline: (l) => tail.push(l), errline: (l) => tail.push(l) }
+    })
+    const result = { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, tail: tail.toString() }
+    if (out.exitCode !== 0 && !options.allowFailure) {
+      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what)
+    }
+    return result
+  }
+}

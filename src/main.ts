@@ -1,0 +1,17 @@
+import * as core from '@actions/core'
+import { messageOf } from './errors.js'
+import { ExecRunner } from './exec.js'
+import { detectHost } from './host.js'
+import { getInputs } from './inputs.js'
+import { runPipeline } from './pipeline.js'
+
+/** The action: read the inputs, run the pipeline, and fail the step with a clear message on any error. */
+export async function run(): Promise<void> {
+  try {
+    const host = detectHost()
+    const inputs = getInputs(host)
+    await runPipeline(inputs, host, new ExecRunner())
+  } catch (err) {
+    core.setFailed(messageOf(err))
+  }
+}

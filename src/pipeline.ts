@@ -1,0 +1,32 @@
+import type { Runner } from './exec.js'
+import type { HostFacts } from './host.js'
+import type { ActionInputs } from './inputs.js'
+import { checkout } from './stages/checkout.js'
+import { report } from './stages/report.js'
+import type { PipelineState } from './state.js'
+import { Timings } from './util/timings.js'
+
+/**
+ * The whole job, in order: checkout → dependencies → build → repair → test → publish → report.
+ * The report is written even when a step fails, so the summary shows how far it got.
+ */
+export async function runPipeline(
+  inputs: ActionInputs,
+  host: HostFacts,
+  runner: Runner
+): Promise<PipelineState> {
+  const state: PipelineState = { inputs, host, runner, timings: new Timings(), failures: [] }
+  try {
+    state.checkout = await state.timings.time('checkout', () =>
+      checkout(runner, {
+        repository: inputs.repository,
+        dir: inputs.checkoutDir,
+        ref: inputs.buildCommit.ref
+      })
+    )
+    if (inputs.stopAfter === 'checkout') return state
+  } finally {
+    await report(state)
+  }
+  return state
+}
