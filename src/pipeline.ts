@@ -15,7 +15,15 @@ export async function runPipeline(
   host: HostFacts,
   runner: Runner
 ): Promise<PipelineState> {
-  const state: PipelineState = { inputs, host, runner, timings: new Timings(), failures: [] }
+  const state: PipelineState = {
+    inputs,
+    host,
+    runner,
+    timings: new Timings(),
+    wheels: [],
+    failures: [],
+    uploaded: []
+  }
   try {
     state.checkout = await state.timings.time('checkout', () =>
       checkout(runner, {

@@ -11,6 +11,23 @@ export interface Failure {
   message: string
 }
 
+/** A repaired (and, once tested, tested) wheel. */
+export interface WheelRecord {
+  /** The Python version it was built for, as given (e.g. "3.11"). */
+  python: string
+  /** Absolute path in the wheelhouse. */
+  path: string
+  /** File name. */
+  name: string
+  /** The wheel's tags (python-abi-platform), e.g. cp311-cp311-manylinux_2_28_x86_64. */
+  tags: string
+  size: number
+  sha256: string
+  /** Libraries the repair tool grafted into the wheel. */
+  grafted: string[]
+  tested: boolean
+}
+
 /** Everything the pipeline has learnt so far; the report reads it at the end. */
 export interface PipelineState {
   inputs: ActionInputs
@@ -18,5 +35,10 @@ export interface PipelineState {
   runner: Runner
   timings: Timings
   checkout?: CheckoutResult
+  /** Wheels that came through build and repair (and test, when tested is true). */
+  wheels: WheelRecord[]
   failures: Failure[]
+  /** URLs of the files uploaded to anaconda.org. */
+  uploaded: string[]
+  artifactId?: string
 }

@@ -13,6 +13,11 @@ import { parseFileCommands } from '../../src/util/file-commands.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
+/** The bundle under test: dist/ by default, or DIPY_WHEELS_DIST (a bundle made with `node scripts/bundle.mjs DIR`). */
+export const DIST_DIR = process.env.DIPY_WHEELS_DIST
+  ? path.resolve(process.env.DIPY_WHEELS_DIST)
+  : path.join(REPO_ROOT, 'dist')
+
 /** A tool cache shared by every test of a run (and across runs), so the tools venv is built once. */
 export const SHARED_TOOL_CACHE =
   process.env.DIPY_WHEELS_TEST_TOOLCACHE || path.join(REPO_ROOT, '.cache', 'toolcache')
@@ -146,7 +151,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
     ...(opts.env ?? {})
   }
   const node = opts.node ?? NODES[0].path
-  const child = spawn(node, [path.join(REPO_ROOT, 'dist', 'index.js')], { cwd: workspace, env })
+  const child = spawn(node, [path.join(DIST_DIR, 'index.js')], { cwd: workspace, env })
   let stdout = ''
   let stderr = ''
   let log = ''
