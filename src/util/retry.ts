@@ -28,7 +28,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       if (attempt >= opts.attempts || !opts.retryable(err)) throw err
       const delay = opts.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5)
       core.info(
-        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${(err as Error).message?.split('\n')[0]}; trying again in ${(delay / 1000).toFixed(1)} s`
+        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${(err as Error).message?.split('\n')[0].replace(/\.$/, '')}; trying again in ${(delay / 1000).toFixed(1)} s`
       )
       await sleep(delay)
     }
