@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto'
+import * as path from 'node:path'
+import type { Command } from '../exec.js'
+import type { PlatformName } from '../host.js'
+import type { Recipe } from './recipes.js'
+
+/** Where the dependencies go. Paths are as the build sees them (host paths, or container paths). */
+export interface DependencyLayout {
+  /** The one install prefix every recipe installs into. */
+  prefix: string
+  /** Out-of-tree build directories, one per recipe. */
+  buildRoot: string
+  /** Extracted sources, one directory per recipe. */
+  srcRoot: string
+}
+
+export type RecipeStepName = 'configure' | 'build' | 'install'
+
+export interface RecipeStep {
+  step: RecipeStepName
+  command: Command
+}
+
+/** Path functions of the platform the build runs on, not of the machine planning it. */
+const paths = (platform: PlatformName): path.PlatformPath =>
+  platform === 'windows' ? path.win32 : path.posix
+
+/** The out-of-tree build directory of a recipe. Runners must create it before the first step. */
+export function recipeBuildDir(recipe: Recipe, layout: DependencyLayout, platform: PlatformName): string {
+  return paths(platform).join(layout.buildRoot, recipe.name)
+}
+
+/** The directory a recipe's source is extracted or cloned into. */
+export function recipeSrcRoot(recipe: Recipe, layout: DependencyLayout, platform: PlatformName): string {
+  return paths(platform).join(layout.srcRoot, recipe.name)
+}
+
+/**
+ * The steps that build one recipe out of tree and install it into the prefix, each named for error messages.
+ * Pure: no host paths of tools, so the Linux container path can render them into a script. The steps expect
+ * prefixEnv(prefix, ...) in their environment (so later recipes find earlier ones) and the build dir to exist.
+ */
+export function planRecipeSteps(
+  recipe: Recipe,
+  srcDir: string,
+  layout: DependencyLayout,
+  platform: PlatformName,
+  jobs: number
+): RecipeStep[] {
+  const p = paths(platform)
+  const { prefix } = layout
+  const buildDir = recipeBuildDir(recipe, layout, platform)
+  const libDir = p.join(prefix, 'lib')
+  const n = String(Math.max(1, Math.floor(jobs)))
+  switch (recipe.build) {
+    case 'cmake': {
+      // Absolute install names on macOS, so delocate finds the libraries without an rpath.
+      const mac = platform === 'macos' ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : []
+      return [
+        {
+          step: 'configure',
+          command: {
+            command: 'cmake',
+            args: [
+              '-S',
+              srcDir,
+              '-B',
+              buildDir,
+              `-DCMAKE_INSTALL_PREFIX=${prefix}`,
+              '-DCMAKE_BUILD_TYPE=Release',
+              '-DCMAKE_INSTALL_LIBDIR=lib',
+              `-DCMAKE_PREFIX_PATH=${prefix}`,
+              ...mac,
+              ...recipe.args
+            ]
+          }
+        },
+        {
+          step: 'build',
+          command: { command: 'cmake', args: ['--build', buildDir, '--config', 'Release', '--parallel', n] }
+        },
+        {
+          step: 'install',
+          command: { command: 'cmake', args: ['--install', buildDir, '--config', 'Release'] }
+        }
+      ]
+    }
+    case 'autotools': {
+      const configure = p.join(srcDir, 'configure')
+      // On Windows configure is a shell script for the bash of Git for Windows / MSYS2.
+      const run =
+        platform === 'windows'
+          ? { command: 'bash', args: [configure.replace(/\\/g, '/')] }
+          : { command: configure, args: [] }
+      return [
+        {
+          step: 'configure',
+          command: {
+            command: run.command,
+            args: [...run.args, `--prefix=${prefix}`, `--libdir=${libDir}`, ...recipe.args],
+            cwd: buildDir
+          }
+        },
+        { step: 'build', command: { command: 'make', args: [`-j${n}`], cwd: buildDir } },
+        { step: 'install', command: { command: 'make', args: ['install'], cwd: buildDir } }
+      ]
+    }
+    case 'meson':
+      return [
+        {
+          step: 'configure',
+          command: {
+            command: 'meson',
+            args: [
+              'setup',
+              buildDir,
+              srcDir,
+              `--prefix=${prefix}`,
+              '--libdir=lib',
+              '--buildtype=release',
+              ...recipe.args
+            ]
+          }
+        },
+        { step: 'build', command: { command: 'meson', args: ['compile', '-C', buildDir, '-j', n] } },
+        { step: 'install', command: { command: 'meson', args: ['install', '-C', buildDir] } }
+      ]
+    case 'script':
+      return [
+        {
+          step: 'build',
+          command: {
+            command: 'bash',
+            // With args, they are $1... of the script and $0 is the recipe name.
+            args: [
+              '-euo',
+              'pipefail',
+              '-c',
+              recipe.script ?? '',
+              ...(recipe.args.length ? [recipe.name, ...recipe.args] : [])
+            ],
+            cwd: srcDir,
+            env: { PREFIX: prefix, SRC_DIR: srcDir, BUILD_DIR: buildDir, JOBS: n }
+          }
+        }
+      ]
+  }
+}
+
+/** The commands that build one recipe into the prefix (planRecipeSteps without the step names). */
+export function planRecipeBuild(
+  recipe: Recipe,
+  srcDir: string,
+  layout: DependencyLayout,
+  platform: PlatformName,
+  jobs: number
+): Command[] {
+  return planRecipeSteps(recipe, srcDir, layout, platform, jobs).map((s) => s.command)
+}
+
+/** Directories holding the prefix's shared libraries: what the repair tool must search. */
+export function libraryDirs(prefix: string, platform: PlatformName): string[] {
+  const p = paths(platform)
+  // CMake and meson install DLLs into bin on Windows, import libraries into lib.
+  return platform === 'windows' ? [p.join(prefix, 'bin'), p.join(prefix, 'lib')] : [p.join(prefix, 'lib')]
+}
+
+/** The variable the repair tool reads to find libraries: auditwheel, delocate, delvewheel. */
+export function libraryPathVar(platform: PlatformName): string {
+  return platform === 'linux' ? 'LD_LIBRARY_PATH' : platform === 'macos' ? 'DYLD_LIBRARY_PATH' : 'PATH'
+}
+
+/** The key `base` spells `name` with (Windows variables are case-insensitive: Path vs PATH). */
+function keyOf(name: string, platform: PlatformName, base: Record<string, string | undefined>): string {
+  if (platform !== 'windows') return name
+  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name
+}
+
+/**
+ * The variables that make a build see the prefix, each prepended to its value in `base`: PKG_CONFIG_PATH,
+ * CMAKE_PREFIX_PATH, CPPFLAGS/CFLAGS/CXXFLAGS, LDFLAGS (LIB and INCLUDE for MSVC on Windows), PATH, and the
+ * library path of the repair tool (LD_LIBRARY_PATH, DYLD_LIBRARY_PATH, or PATH on Windows).
+ * Only the variables it sets are returned.
+ */
+export function prefixEnv(
+  prefix: string,
+  platform: PlatformName,
+  base: Record<string, string | undefined>
+): Record<string, string> {
+  const p = paths(platform)
+  const sep = platform === 'windows' ? ';' : ':'
+  const lib = p.join(prefix, 'lib')
+  const include = p.join(prefix, 'include')
+  const env: Record<string, string> = {}
+  const prepend = (name: string, values: string[], separator = sep): void => {
+    const key = keyOf(name, platform, base)
+    const old = env[key] ?? base[key]
+    env[key] = [...values, ...(old ? [old] : [])].join(separator)
+  }
+  prepend('PKG_CONFIG_PATH', [p.join(lib, 'pkgconfig'), p.join(prefix, 'share', 'pkgconfig')])
+  prepend('CMAKE_PREFIX_PATH', [prefix])
+  for (const flags of ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS']) prepend(flags, [`-I${include}`], ' ')
+  if (platform === 'windows') {
+    // MSVC takes no -L: link.exe reads LIB, cl.exe reads INCLUDE.
+    prepend('LIB', [lib])
+    prepend('INCLUDE', [include])
+  } else {
+    prepend('LDFLAGS', [`-L${lib}`], ' ')
+  }
+  const bins = [p.join(prefix, 'bin')]
+  if (platform === 'windows') prepend('PATH', libraryDirs(prefix, platform))
+  else {
+    prepend('PATH', bins)
+    prepend(libraryPathVar(platform), libraryDirs(prefix, platform))
+  }
+  return env
+}
+
+/** JSON with object keys sorted, so equal values always hash the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** Bump when the build commands change in a way that makes old prefixes wrong. */
+const PLAN_VERSION = 1
+
+/**
+ * The cache key of a prefix: sha256 over the recipes (in order) and the OS, architecture and compiler.
+ * An archive counts by its sha256, not where it is fetched from, so a new mirror reuses the cache.
+ */
+export function cacheKey(
+  recipes: Recipe[],
+  facts: { platform: PlatformName; arch: string; compiler: string }
+): string {
+  const keyed = recipes.map((r) => ({
+    ...r,
+    source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source
+  }))
+  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts })
+  return createHash('sha256').update(text).digest('hex')
+}

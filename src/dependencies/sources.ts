@@ -1,0 +1,184 @@
+import * as core from '@actions/core'
+import * as tc from '@actions/tool-cache'
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
+import { DependencyError, messageOf } from '../errors.js'
+import type { Command, Runner } from '../exec.js'
+import { isNetworkFailure } from '../stages/checkout.js'
+import { retryBaseDelay, withRetry } from '../util/retry.js'
+import type { Recipe } from './recipes.js'
+
+/** Downloads a URL to a file. tool-cache's downloadTool retries 5xx, 408, 429 and network errors itself. */
+export type Downloader = (url: string, dest: string) => Promise<string>
+
+export const defaultDownloader: Downloader = (url, dest) => tc.downloadTool(url, dest)
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(fs.createReadStream(file), hash)
+  return hash.digest('hex')
+}
+
+const label = (recipe: Recipe): string => `recipe ${JSON.stringify(recipe.name)}`
+
+/** The archive's file name, from a URL path or a local path. */
+function archiveName(location: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    try {
+      return path.posix.basename(new URL(location).pathname) || 'archive'
+    } catch {
+      return 'archive'
+    }
+  }
+  return path.basename(location)
+}
+
+/**
+ * Puts the archive in `downloads`: downloaded (http, https) or copied (file:// URL or path), so that what is
+ * hashed is what is extracted.
+ */
+async function obtainArchive(
+  recipe: Recipe,
+  location: string,
+  downloads: string,
+  download: Downloader
+): Promise<string> {
+  fs.mkdirSync(downloads, { recursive: true })
+  const dest = path.join(downloads, `${recipe.name}-${archiveName(location)}`)
+  fs.rmSync(dest, { force: true })
+  if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
+    core.info(`Downloading ${location}`)
+    try {
+      return await download(location, dest)
+    } catch (err) {
+      throw new DependencyError(
+        `${label(recipe)}: could not download ${location}: ${messageOf(err)}. Check the URL in "source".`,
+        { cause: err }
+      )
+    }
+  }
+  const file = location.startsWith('file://') ? fileURLToPath(location) : location
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new DependencyError(
+      `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
+    )
+  }
+  fs.copyFileSync(file, dest)
+  return dest
+}
+
+/** Checks the archive against the recipe's sha256; a mismatch stops the build before anything is built. */
+export async function verifySha256(recipe: Recipe, file: string): Promise<void> {
+  if (recipe.source.kind !== 'archive') return
+  const actual = await sha256File(file)
+  const expected = recipe.source.sha256
+  if (actual !== expected) {
+    throw new DependencyError(
+      `${label(recipe)}: the sha256 of ${recipe.source.location} is ${actual}, but the recipe expects ${expected}. ` +
+        'Nothing was built. If the archive is the one you meant, fix sha256 in the recipe; otherwise fix source.'
+    )
+  }
+  core.info(`sha256 ${actual} verified`)
+}
+
+/** Extracts an archive by its extension: .tar.gz/.tgz, .tar.bz2, .tar.xz, .zip, else tar's own guess. */
+async function extract(file: string, dest: string): Promise<void> {
+  const name = file.toLowerCase()
+  if (name.endsWith('.zip')) {
+    await tc.extractZip(file, dest)
+    return
+  }
+  const flags = /\.(tar\.gz|tgz)$/.test(name)
+    ? 'xz'
+    : /\.(tar\.bz2|tbz2?)$/.test(name)
+      ? 'xj'
+      : /\.(tar\.xz|txz)$/.test(name)
+        ? 'xJ'
+        : 'x'
+  await tc.extractTar(file, dest, flags)
+}
+
+/** An archive with a single top-level directory builds from inside it. */
+function sourceRoot(dir: string): string {
+  const entries = fs.readdirSync(dir, { withFileTypes: true })
+  return entries.length === 1 && entries[0].isDirectory() ? path.join(dir, entries[0].name) : dir
+}
+
+/** The git commands that clone a repository and check out a ref, with `--` before the user's values. */
+export function planGitFetch(
+  url: string,
+  ref: string,
+  dest: string
+): { clone: Command; checkout: Command[] } {
+  const local = url.startsWith('file://') || path.isAbsolute(url)
+  const pre = local ? ['-c', 'protocol.file.allow=always'] : []
+  const git = (args: string[]): Command => ({ command: 'git', args: [...pre, ...args] })
+  return {
+    clone: git(['clone', '--quiet', '--no-checkout', '--', url, dest]),
+    checkout: [
+      git(['-C', dest, 'checkout', '--quiet', '--force', '--detach', ref, '--']),
+      git(['-C', dest, 'submodule', 'update', '--init', '--recursive', '--force'])
+    ]
+  }
+}
+
+async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<string> {
+  if (recipe.source.kind !== 'git') throw new Error('not a git source')
+  const { url, ref } = recipe.source
+  const plan = planGitFetch(url, ref, dest)
+  try {
+    await withRetry(
+      async () => {
+        fs.rmSync(dest, { recursive: true, force: true })
+        return runner.run(plan.clone, { what: `git clone of ${url}` })
+      },
+      { attempts: 4, baseDelayMs: retryBaseDelay(2000), retryable: isNetworkFailure, what: 'git clone' }
+    )
+  } catch (err) {
+    throw new DependencyError(`${label(recipe)}: could not clone ${url}: ${messageOf(err)}`, { cause: err })
+  }
+  for (const cmd of plan.checkout) {
+    try {
+      await runner.run(cmd, {
+        what: `git ${cmd.args.includes('checkout') ? 'checkout' : 'submodule update'}`
+      })
+    } catch (err) {
+      throw new DependencyError(
+        `${label(recipe)}: could not check out ${JSON.stringify(ref)} from ${url}: ${messageOf(err)} ` +
+          'Fix "ref" in the recipe (a tag, a branch or a commit).',
+        { cause: err }
+      )
+    }
+  }
+  return dest
+}
+
+/**
+ * Fetches a recipe's source into `dest` (emptied first) and returns the directory to build from.
+ * Archives are verified against their sha256 before extraction; `downloads` holds the archive files.
+ */
+export async function fetchSource(
+  runner: Runner,
+  recipe: Recipe,
+  dest: string,
+  downloads: string,
+  download: Downloader = defaultDownloader
+): Promise<string> {
+  fs.rmSync(dest, { recursive: true, force: true })
+  if (recipe.source.kind === 'git') return fetchGit(runner, recipe, dest)
+  const archive = await obtainArchive(recipe, recipe.source.location, downloads, download)
+  await verifySha256(recipe, archive)
+  fs.mkdirSync(dest, { recursive: true })
+  try {
+    await extract(archive, dest)
+  } catch (err) {
+    throw new DependencyError(
+      `${label(recipe)}: could not extract ${recipe.source.location}: ${messageOf(err)}`,
+      { cause: err }
+    )
+  }
+  return sourceRoot(dest)
+}

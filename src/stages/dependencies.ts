@@ -1,0 +1,178 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import {
+  cacheKey,
+  libraryDirs,
+  libraryPathVar,
+  planRecipeSteps,
+  prefixEnv,
+  recipeBuildDir,
+  recipeSrcRoot,
+  type DependencyLayout
+} from '../dependencies/plan.js'
+import { recipesFor, type Recipe } from '../dependencies/recipes.js'
+import { fetchSource, type Downloader } from '../dependencies/sources.js'
+import { CommandError, DependencyError, messageOf } from '../errors.js'
+import type { Runner } from '../exec.js'
+import type { PlatformName } from '../host.js'
+
+export interface DependencyResult {
+  /** The install prefix ('' when no recipe applies to this platform). */
+  prefix: string
+  /** What the wheel build and the repair tool need to see the prefix (see prefixEnv). */
+  env: Record<string, string>
+  /** True when the prefix came from the cache and nothing was built. */
+  cached: boolean
+  /** Names of the recipes built in this run, in order. */
+  built: string[]
+  /** The cache key of the prefix ('' when there are no recipes). */
+  key: string
+  /** Directories with the prefix's shared libraries, e.g. for delvewheel --add-path (joined with ';'). */
+  libraryDirs: string[]
+  /** The variable of `env` that carries them for the repair tool. */
+  libraryPathVar: string
+}
+
+export interface DependencyOptions {
+  platform: PlatformName
+  arch: string
+  compiler: string
+  /** Where complete prefixes are kept, e.g. <RUNNER_TOOL_CACHE>/dipy-wheels-deps. */
+  cacheRoot: string
+  /** Scratch space (sources, build dirs, downloads), e.g. under RUNNER_TEMP. */
+  workDir: string
+  jobs?: number
+  baseEnv: Record<string, string | undefined>
+  /** Test seam: how archives are downloaded. */
+  download?: Downloader
+}
+
+const MARKER = '.complete'
+
+/** The first line `cc --version` prints (else gcc, clang, or cl on Windows); $CC first when it is set. */
+export async function compilerId(runner: Runner, env: Record<string, string | undefined>): Promise<string> {
+  const candidates: { command: string; args: string[] }[] = []
+  const cc = env.CC?.trim().split(/\s+/).filter(Boolean)
+  if (cc?.length) candidates.push({ command: cc[cc.length - 1], args: ['--version'] })
+  for (const c of ['cc', 'gcc', 'clang']) candidates.push({ command: c, args: ['--version'] })
+  candidates.push({ command: 'cl', args: [] })
+  for (const c of candidates) {
+    try {
+      const r = await runner.run(c, { silent: true, allowFailure: true })
+      const line = `${r.stdout}\n${r.stderr}`.split(/\r?\n/).find((l) => l.trim())
+      if ((r.exitCode === 0 || c.command === 'cl') && line) return line.trim()
+    } catch {
+      // Not installed: try the next one.
+    }
+  }
+  return 'unknown'
+}
+
+function resultFor(prefix: string, key: string, opts: DependencyOptions, cached: boolean, built: string[]) {
+  return {
+    prefix,
+    env: prefixEnv(prefix, opts.platform, opts.baseEnv),
+    cached,
+    built,
+    key,
+    libraryDirs: libraryDirs(prefix, opts.platform),
+    libraryPathVar: libraryPathVar(opts.platform)
+  }
+}
+
+async function buildRecipe(
+  runner: Runner,
+  recipe: Recipe,
+  layout: DependencyLayout,
+  opts: DependencyOptions,
+  env: Record<string, string>
+): Promise<void> {
+  const downloads = path.join(opts.workDir, 'downloads')
+  const srcDir = await fetchSource(
+    runner,
+    recipe,
+    recipeSrcRoot(recipe, layout, opts.platform),
+    downloads,
+    opts.download
+  )
+  const buildDir = recipeBuildDir(recipe, layout, opts.platform)
+  fs.rmSync(buildDir, { recursive: true, force: true })
+  fs.mkdirSync(buildDir, { recursive: true })
+  const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
+    try {
+      await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
+    } catch (err) {
+      const tail =
+        err instanceof CommandError && err.tail.trim() ? `\nLast lines of its output:\n${err.tail}` : ''
+      const why = err instanceof CommandError ? `exit code ${err.exitCode}` : messageOf(err)
+      throw new DependencyError(
+        `recipe ${JSON.stringify(recipe.name)} (${recipe.version}) failed at the ${step} step (${recipe.build}): ${why}.` +
+          ` Fix the recipe's source, args or script.${tail}`,
+        { cause: err }
+      )
+    }
+  }
+}
+
+/**
+ * Builds the recipes for this platform, in order, into one prefix, or reuses a complete cached prefix with
+ * the same key (recipes, OS, architecture, compiler). A prefix is trusted only once its .complete marker is
+ * written, last; a failed build removes the whole entry.
+ */
+export async function buildDependencies(
+  runner: Runner,
+  recipes: Recipe[],
+  opts: DependencyOptions
+): Promise<DependencyResult> {
+  const selected = recipesFor(recipes, opts.platform)
+  if (selected.length === 0) {
+    if (recipes.length > 0)
+      core.info(`Dependencies: none of the ${recipes.length} recipes is for ${opts.platform}`)
+    return {
+      prefix: '',
+      env: {},
+      cached: false,
+      built: [],
+      key: '',
+      libraryDirs: [],
+      libraryPathVar: libraryPathVar(opts.platform)
+    }
+  }
+  const key = cacheKey(selected, opts)
+  const entry = path.join(opts.cacheRoot, key)
+  const prefix = path.join(entry, 'prefix')
+  if (fs.existsSync(path.join(entry, MARKER)) && fs.existsSync(prefix)) {
+    core.info(`Dependencies: cache hit ${key} — not rebuilding (${selected.length} recipes)`)
+    return resultFor(prefix, key, opts, true, [])
+  }
+  core.info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(', ')}`)
+  fs.rmSync(entry, { recursive: true, force: true })
+  const layout: DependencyLayout = {
+    prefix,
+    buildRoot: path.join(opts.workDir, 'build'),
+    srcRoot: path.join(opts.workDir, 'src')
+  }
+  const env = prefixEnv(prefix, opts.platform, opts.baseEnv)
+  const built: string[] = []
+  try {
+    fs.mkdirSync(prefix, { recursive: true })
+    for (const recipe of selected) {
+      await core.group(`Dependency ${recipe.name} ${recipe.version} (${recipe.build})`, () =>
+        buildRecipe(runner, recipe, layout, opts, env)
+      )
+      built.push(recipe.name)
+    }
+    const marker = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler }
+    fs.writeFileSync(path.join(entry, MARKER), `${JSON.stringify(marker, null, 2)}\n`)
+  } catch (err) {
+    fs.rmSync(entry, { recursive: true, force: true })
+    throw err instanceof DependencyError
+      ? err
+      : new DependencyError(`Building the dependencies failed: ${messageOf(err)}`, { cause: err })
+  }
+  core.info(`Dependencies: built ${built.join(', ')} into ${prefix}`)
+  return resultFor(prefix, key, opts, false, built)
+}
