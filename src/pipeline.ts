@@ -1,6 +1,7 @@
 import type { Runner } from './exec.js'
 import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
+import { checkArtifactInputs, uploadArtifact } from './publish/artifact.js'
 import { checkout } from './stages/checkout.js'
 import { report } from './stages/report.js'
 import type { PipelineState } from './state.js'
@@ -25,6 +26,7 @@ export async function runPipeline(
     uploaded: []
   }
   try {
+    if (inputs.stopAfter === 'publish') checkArtifactInputs(state)
     state.checkout = await state.timings.time('checkout', () =>
       checkout(runner, {
         repository: inputs.repository,
@@ -33,6 +35,9 @@ export async function runPipeline(
       })
     )
     if (inputs.stopAfter === 'checkout') return state
+    if (inputs.stopAfter === 'publish') {
+      await state.timings.time('artifact', () => uploadArtifact(state))
+    }
   } finally {
     await report(state)
   }

@@ -187,3 +187,8 @@ export function reportArtifact(state: PipelineState, summary: typeof core.summar
   const line = artifactSummaryLine(state)
   if (line) summary.addRaw(`<p>${line}</p>`, true)
 }
+
+/** Fails early (before any build) on an artifact-name the service rejects, or artifact true without it. */
+export function checkArtifactInputs(state: Pick<PipelineState, 'inputs' | 'host'>): void {
+  if (artifactDecision(state.inputs.artifact, state.host.env).upload) artifactNameFor(state)
+}

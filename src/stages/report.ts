@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { reportArtifact } from '../publish/artifact.js'
 import type { PipelineState } from '../state.js'
 
 /** Sets the outputs and writes the step summary from what the pipeline did. */
@@ -28,6 +29,7 @@ export async function report(state: PipelineState): Promise<void> {
       ]
     ])
   }
+  reportArtifact(state, summary)
   if (state.failures.length) {
     summary.addHeading('Failures', 3)
     summary.addTable([
