@@ -188,7 +188,9 @@ export function parseRecipes(text: string, workspace: string): Recipe[] {
     const where = recipeAt(doc, err.pos[0])
     const at = err.linePos ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : ''
     const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
-    throw new InputError(INPUT, `${where ? `recipe ${where}: ` : ''}malformed YAML${at}: ${first}`)
+    const key =
+      err.code === 'DUPLICATE_KEY' ? ` (key "${/^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim()}")` : ''
+    throw new InputError(INPUT, `${where ? `recipe ${where}: ` : ''}malformed YAML${at}: ${first}${key}`)
   }
   const data: unknown = doc.toJS()
   if (data === null || data === undefined) return []

@@ -1,0 +1,169 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Recipe } from '../../src/dependencies/recipes.js'
+import { CommandError, DependencyError } from '../../src/errors.js'
+import type { Command, Runner, RunOptions, RunResult } from '../../src/exec.js'
+import { buildDependencies, compilerId } from '../../src/stages/dependencies.js'
+
+/** Records commands; a `git clone` makes its destination; `fail` makes matching commands fail. */
+class FakeRunner implements Runner {
+  calls: Command[] = []
+  constructor(private readonly fail?: (cmd: Command) => string | undefined) {}
+  async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
+    this.calls.push(cmd)
+    const tail = this.fail?.(cmd)
+    if (tail !== undefined) {
+      if (options.allowFailure) return { exitCode: 2, stdout: '', stderr: tail, tail }
+      throw new CommandError(cmd.command, 2, tail, options.what)
+    }
+    const clone = cmd.args.indexOf('clone')
+    if (clone >= 0) fs.mkdirSync(cmd.args.at(-1)!, { recursive: true })
+    return { exitCode: 0, stdout: '', stderr: '', tail: '' }
+  }
+}
+
+const gitRecipe = (over: Partial<Recipe> = {}): Recipe => ({
+  name: 'dwmath',
+  version: '1.0',
+  source: { kind: 'git', url: 'https://example.invalid/dwmath.git', ref: 'v1.0' },
+  build: 'cmake',
+  args: [],
+  ...over
+})
+
+let tmp: string
+let out: string[]
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deps-stage-'))
+  out = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+const opts = () => ({
+  platform: 'linux' as const,
+  arch: 'x86_64',
+  compiler: 'gcc 14',
+  cacheRoot: path.join(tmp, 'cache'),
+  workDir: path.join(tmp, 'work'),
+  jobs: 2,
+  baseEnv: { PATH: '/usr/bin' }
+})
+
+describe('buildDependencies', () => {
+  it('builds into a prefix under the cache, marks it complete, and reuses it on the next run', async () => {
+    const runner = new FakeRunner()
+    const first = await buildDependencies(runner, [gitRecipe()], opts())
+    expect(first.cached).toBe(false)
+    expect(first.built).toEqual(['dwmath'])
+    expect(first.prefix).toBe(path.join(tmp, 'cache', first.key, 'prefix'))
+    expect(fs.existsSync(path.join(tmp, 'cache', first.key, '.complete'))).toBe(true)
+    const cmake = runner.calls.filter((c) => c.command === 'cmake')
+    expect(cmake).toHaveLength(3)
+    expect(cmake[0].env?.PKG_CONFIG_PATH).toContain(`${first.prefix}/lib/pkgconfig`)
+    expect(first.env.LD_LIBRARY_PATH).toBe(`${first.prefix}/lib`)
+
+    const again = new FakeRunner()
+    const second = await buildDependencies(again, [gitRecipe()], opts())
+    expect(again.calls).toEqual([])
+    expect(second).toMatchObject({ cached: true, built: [], prefix: first.prefix, key: first.key })
+    expect(out.join('')).toContain(`Dependencies: cache hit ${first.key} — not rebuilding (1 recipes)`)
+  })
+
+  it('rebuilds when a recipe changes', async () => {
+    const first = await buildDependencies(new FakeRunner(), [gitRecipe()], opts())
+    const runner = new FakeRunner()
+    const second = await buildDependencies(runner, [gitRecipe({ args: ['-DX=1'] })], opts())
+    expect(second.cached).toBe(false)
+    expect(second.key).not.toBe(first.key)
+    expect(runner.calls.some((c) => c.args.includes('-DX=1'))).toBe(true)
+  })
+
+  it('does not trust an entry without the marker', async () => {
+    const first = await buildDependencies(new FakeRunner(), [gitRecipe()], opts())
+    fs.rmSync(path.join(tmp, 'cache', first.key, '.complete'))
+    const runner = new FakeRunner()
+    expect((await buildDependencies(runner, [gitRecipe()], opts())).cached).toBe(false)
+    expect(runner.calls.filter((c) => c.command === 'cmake')).toHaveLength(3)
+  })
+
+  it('names the recipe and the failing step, shows the output tail, and leaves no cache entry', async () => {
+    const runner = new FakeRunner((c) =>
+      c.args[0] === '--build' ? 'dwmath.c:3: error: expected expression' : undefined
+    )
+    const err = await buildDependencies(runner, [gitRecipe()], opts()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DependencyError)
+    expect((err as Error).message).toMatch(/recipe "dwmath" \(1\.0\) failed at the build step \(cmake\)/)
+    expect((err as Error).message).toContain('dwmath.c:3: error: expected expression')
+    expect(fs.readdirSync(path.join(tmp, 'cache'))).toEqual([])
+    expect(runner.calls.some((c) => c.args[0] === '--install')).toBe(false)
+  })
+
+  it('stops on a sha256 mismatch before running anything', async () => {
+    const archive = path.join(tmp, 'dwmath.tar.gz')
+    fs.writeFileSync(archive, 'not the archive you expected')
+    const expected = '0'.repeat(64)
+    const recipe = gitRecipe({ source: { kind: 'archive', location: archive, sha256: expected } })
+    const runner = new FakeRunner()
+    const err = await buildDependencies(runner, [recipe], opts()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DependencyError)
+    const msg = (err as Error).message
+    expect(msg).toContain('recipe "dwmath"')
+    expect(msg).toContain(`expects ${expected}`)
+    expect(msg).toMatch(/is [0-9a-f]{64}, but/)
+    expect(msg).toContain('fix sha256 in the recipe')
+    expect(runner.calls).toEqual([])
+    expect(fs.readdirSync(path.join(tmp, 'cache'))).toEqual([])
+  })
+
+  it('skips recipes for other platforms', async () => {
+    const runner = new FakeRunner()
+    const r = await buildDependencies(runner, [gitRecipe({ platforms: ['windows'] })], opts())
+    expect(r).toMatchObject({ prefix: '', env: {}, built: [], cached: false })
+    expect(runner.calls).toEqual([])
+  })
+
+  it('clones git sources with -- before the URL and checks out the ref detached', async () => {
+    const runner = new FakeRunner()
+    await buildDependencies(runner, [gitRecipe()], opts())
+    const [clone, checkout] = runner.calls
+    expect(clone.args.slice(0, 4)).toEqual(['clone', '--quiet', '--no-checkout', '--'])
+    expect(clone.args[4]).toBe('https://example.invalid/dwmath.git')
+    expect(checkout.args.slice(2)).toEqual(['checkout', '--quiet', '--force', '--detach', 'v1.0', '--'])
+  })
+})
+
+describe('compilerId', () => {
+  it('returns the first line of cc --version', async () => {
+    const runner: Runner = {
+      run: async (cmd) => ({
+        exitCode: 0,
+        stdout: cmd.command === 'cc' ? 'cc (Debian 12.2.0-14) 12.2.0\nCopyright\n' : '',
+        stderr: '',
+        tail: ''
+      })
+    }
+    expect(await compilerId(runner, {})).toBe('cc (Debian 12.2.0-14) 12.2.0')
+  })
+
+  it('prefers $CC and falls back past missing compilers', async () => {
+    const seen: string[] = []
+    const runner: Runner = {
+      run: async (cmd) => {
+        seen.push(cmd.command)
+        if (cmd.command !== 'clang') throw new Error(`Unable to locate executable file: ${cmd.command}`)
+        return { exitCode: 0, stdout: 'Apple clang version 16.0.0\n', stderr: '', tail: '' }
+      }
+    }
+    expect(await compilerId(runner, { CC: 'ccache gcc-14' })).toBe('Apple clang version 16.0.0')
+    expect(seen).toEqual(['gcc-14', 'cc', 'gcc', 'clang'])
+  })
+})
