@@ -1,9 +1,11 @@
+import { parseRecipes } from './dependencies/recipes.js'
 import type { Runner } from './exec.js'
 import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
 import { checkArtifactInputs, uploadArtifact } from './publish/artifact.js'
 import { checkout } from './stages/checkout.js'
 import { report } from './stages/report.js'
+import { buildWheels, throwIfFailed } from './stages/wheels.js'
 import type { PipelineState } from './state.js'
 import { Timings } from './util/timings.js'
 
@@ -26,6 +28,8 @@ export async function runPipeline(
     uploaded: []
   }
   try {
+    // Bad recipes fail before any work.
+    const recipes = parseRecipes(inputs.dependencies, host.workspace)
     if (inputs.stopAfter === 'publish') checkArtifactInputs(state)
     state.checkout = await state.timings.time('checkout', () =>
       checkout(runner, {
@@ -35,9 +39,12 @@ export async function runPipeline(
       })
     )
     if (inputs.stopAfter === 'checkout') return state
+    await buildWheels(state, recipes)
     if (inputs.stopAfter === 'publish') {
       await state.timings.time('artifact', () => uploadArtifact(state))
     }
+    // fail-fast: false: what failed ends the step, after the others were published. Keep this last.
+    throwIfFailed(state)
   } finally {
     await report(state)
   }

@@ -11,6 +11,7 @@ export async function report(state: PipelineState): Promise<void> {
     core.setOutput('version', checkout.version ?? '')
   }
   core.setOutput('wheelhouse', inputs.outputDir)
+  core.setOutput('wheels', JSON.stringify(state.wheels.map((w) => w.path)))
 
   const summary = core.summary.addHeading('dipy wheels', 2)
   if (checkout) {
@@ -30,6 +31,20 @@ export async function report(state: PipelineState): Promise<void> {
     ])
   }
   reportArtifact(state, summary)
+  if (state.wheels.length) {
+    summary.addHeading('Wheels', 3)
+    summary.addTable([
+      ['wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'].map((data) => ({ data, header: true })),
+      ...state.wheels.map((w) => [
+        w.name,
+        w.tags,
+        `${(w.size / 1048576).toFixed(2)} MiB`,
+        w.sha256,
+        w.grafted.map((g) => g.split('/').pop()).join(', ') || 'none',
+        w.tested ? 'yes' : 'no'
+      ])
+    ])
+  }
   if (state.failures.length) {
     summary.addHeading('Failures', 3)
     summary.addTable([
