@@ -34,7 +34,10 @@ export async function report(state: PipelineState): Promise<void> {
   if (state.wheels.length) {
     summary.addHeading('Wheels', 3)
     summary.addTable([
-      ['wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'].map((data) => ({ data, header: true })),
+      ['wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'].map((data) => ({
+        data,
+        header: true
+      })),
       ...state.wheels.map((w) => [
         w.name,
         w.tags,
