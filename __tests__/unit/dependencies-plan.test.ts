@@ -174,6 +174,8 @@ describe('cacheKey', () => {
   it('is a sha256, stable for the same recipes and facts', () => {
     expect(key).toMatch(/^[0-9a-f]{64}$/)
     expect(cacheKey([recipe()], { ...facts })).toBe(key)
+    const wider = { ...facts, cacheRoot: '/elsewhere', baseEnv: { PATH: '/x' } }
+    expect(cacheKey([recipe()], wider)).toBe(key)
   })
 
   it.each([

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Recipe } from '../../src/dependencies/recipes.js'
 import { CommandError, DependencyError } from '../../src/errors.js'
 import type { Command, Runner, RunOptions, RunResult } from '../../src/exec.js'
-import { buildDependencies, compilerId } from '../../src/stages/dependencies.js'
+import { buildDependencies, compilerId, type SharedCache } from '../../src/stages/dependencies.js'
 
 /** Records commands; a `git clone` makes its destination; `fail` makes matching commands fail. */
 class FakeRunner implements Runner {
@@ -48,7 +48,26 @@ afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true })
 })
 
+/** A shared cache (GitHub's, between jobs) kept in a directory of the test. */
+class DirCache implements SharedCache {
+  saved: string[] = []
+  constructor(private readonly store: string) {}
+  async restore(dir: string, key: string): Promise<boolean> {
+    const from = path.join(this.store, key)
+    if (!fs.existsSync(from)) return false
+    fs.cpSync(from, dir, { recursive: true })
+    return true
+  }
+  async save(dir: string, key: string): Promise<void> {
+    this.saved.push(key)
+    fs.cpSync(dir, path.join(this.store, key), { recursive: true })
+  }
+}
+
+const noSharedCache: SharedCache = { restore: async () => false, save: async () => undefined }
+
 const opts = () => ({
+  sharedCache: noSharedCache,
   platform: 'linux' as const,
   arch: 'x86_64',
   compiler: 'gcc 14',
@@ -122,6 +141,30 @@ describe('buildDependencies', () => {
     expect(msg).toContain('fix sha256 in the recipe')
     expect(runner.calls).toEqual([])
     expect(fs.readdirSync(path.join(tmp, 'cache'))).toEqual([])
+  })
+
+  it('restores a prefix saved by an earlier job instead of building, and saves what it builds', async () => {
+    const shared = new DirCache(path.join(tmp, 'shared'))
+    const first = await buildDependencies(new FakeRunner(), [gitRecipe()], { ...opts(), sharedCache: shared })
+    expect(shared.saved).toEqual([`dipy-wheels-deps-${first.key}`])
+
+    fs.rmSync(path.join(tmp, 'cache'), { recursive: true }) // a fresh runner: empty tool cache
+    const runner = new FakeRunner()
+    const second = await buildDependencies(runner, [gitRecipe()], { ...opts(), sharedCache: shared })
+    expect(second).toMatchObject({ cached: true, prefix: first.prefix })
+    expect(runner.calls).toEqual([])
+  })
+
+  it('rebuilds when the shared cache holds an entry without the marker', async () => {
+    const shared = new DirCache(path.join(tmp, 'shared'))
+    const first = await buildDependencies(new FakeRunner(), [gitRecipe()], { ...opts(), sharedCache: shared })
+    fs.rmSync(path.join(tmp, 'shared', `dipy-wheels-deps-${first.key}`, '.complete'))
+    fs.rmSync(path.join(tmp, 'cache'), { recursive: true })
+    const runner = new FakeRunner()
+    expect((await buildDependencies(runner, [gitRecipe()], { ...opts(), sharedCache: shared })).cached).toBe(
+      false
+    )
+    expect(runner.calls.filter((c) => c.command === 'cmake')).toHaveLength(3)
   })
 
   it('skips recipes for other platforms', async () => {

@@ -243,6 +243,8 @@ export function cacheKey(
     ...r,
     source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source
   }))
-  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts })
+  // Only these facts: callers may pass a larger object.
+  const { platform, arch, compiler } = facts
+  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } })
   return createHash('sha256').update(text).digest('hex')
 }

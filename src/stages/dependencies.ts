@@ -1,3 +1,4 @@
+import * as actionsCache from '@actions/cache'
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -47,6 +48,38 @@ export interface DependencyOptions {
   baseEnv: Record<string, string | undefined>
   /** Test seam: how archives are downloaded. */
   download?: Downloader
+  /** The cache shared between jobs (GitHub's cache service); defaults to it when the runner offers it. */
+  sharedCache?: SharedCache
+}
+
+/** A cache shared between jobs: restores or saves a directory under a key. */
+export interface SharedCache {
+  restore(dir: string, key: string): Promise<boolean>
+  save(dir: string, key: string): Promise<void>
+}
+
+/**
+ * GitHub's cache service. Hosted runners start with an empty tool cache, so a prefix built by an earlier
+ * run is restored from here. Its failures are warnings: the prefix can always be built again.
+ */
+export const githubCache: SharedCache = {
+  async restore(dir, key) {
+    if (!actionsCache.isFeatureAvailable()) return false
+    try {
+      return (await actionsCache.restoreCache([dir], key)) !== undefined
+    } catch (err) {
+      core.warning(`Could not restore the dependency cache ${key}: ${messageOf(err)}`)
+      return false
+    }
+  },
+  async save(dir, key) {
+    if (!actionsCache.isFeatureAvailable()) return
+    try {
+      await actionsCache.saveCache([dir], key)
+    } catch (err) {
+      core.warning(`Could not save the dependency cache ${key}: ${messageOf(err)}`)
+    }
+  }
 }
 
 const MARKER = '.complete'
@@ -141,10 +174,16 @@ export async function buildDependencies(
       libraryPathVar: libraryPathVar(opts.platform)
     }
   }
-  const key = cacheKey(selected, opts)
+  const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler })
   const entry = path.join(opts.cacheRoot, key)
   const prefix = path.join(entry, 'prefix')
-  if (fs.existsSync(path.join(entry, MARKER)) && fs.existsSync(prefix)) {
+  const shared = opts.sharedCache ?? githubCache
+  const sharedKey = `dipy-wheels-deps-${key}`
+  const complete = (): boolean => fs.existsSync(path.join(entry, MARKER)) && fs.existsSync(prefix)
+  if (!complete() && (await shared.restore(entry, sharedKey)) && !complete()) {
+    fs.rmSync(entry, { recursive: true, force: true })
+  }
+  if (complete()) {
     core.info(`Dependencies: cache hit ${key} — not rebuilding (${selected.length} recipes)`)
     return resultFor(prefix, key, opts, true, [])
   }
@@ -174,5 +213,6 @@ export async function buildDependencies(
       : new DependencyError(`Building the dependencies failed: ${messageOf(err)}`, { cause: err })
   }
   core.info(`Dependencies: built ${built.join(', ')} into ${prefix}`)
+  await shared.save(entry, sharedKey)
   return resultFor(prefix, key, opts, false, built)
 }
