@@ -4,6 +4,8 @@
  */
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -155,6 +157,30 @@ describe('dependencies built for real', () => {
     expect(msg).toMatch(/dwmath\.c.*error/)
     expect(runner.calls.some((c) => c.args[0] === '--install')).toBe(false)
     expect(fs.readdirSync(path.join(tmp, 'cache-broken'))).toEqual([])
+  })
+
+  it('downloads an archive over HTTP, and names the recipe when the download fails', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/dl/libdwmath-1.0.0.tar.gz') res.end(fs.readFileSync(archive.path))
+      else res.writeHead(404).end('not found')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dl`
+    try {
+      const recipes = parseRecipes(recipeYaml(`${base}/libdwmath-1.0.0.tar.gz`, archive.sha256), tmp)
+      const result = await buildDependencies(new RecordingRunner(), recipes, options('cache-http'))
+      expect(addTwoAndThree(result, 'http')).toBe('5')
+
+      const missing = parseRecipes(recipeYaml(`${base}/gone.tar.gz`, archive.sha256), tmp)
+      const err = await buildDependencies(new RecordingRunner(), missing, options('cache-404')).catch(
+        (e: unknown) => e
+      )
+      expect(err).toBeInstanceOf(DependencyError)
+      expect((err as Error).message).toContain(`recipe "dwmath": could not download ${base}/gone.tar.gz`)
+      expect((err as Error).message).toContain('404')
+    } finally {
+      server.close()
+    }
   })
 
   it('builds from a git repository at a tag', async () => {
