@@ -114,7 +114,7 @@ describe('faults', () => {
     expect((await fetch(server.url, { method: 'HEAD' })).status).toBe(200)
     const res = await fetch(`${server.url}/user/${OWNER}`)
     expect(res.status).toBe(503)
-    expect((await res.json()).error).toMatch(/Service Unavailable/)
+    expect(((await res.json()) as { error: string }).error).toMatch(/Service Unavailable/)
   })
 
   it('drops connections without an answer at the configured rate and logs them with status -1', async () => {
@@ -137,7 +137,7 @@ describe('faults', () => {
       const t0 = performance.now()
       const res = await fetch(`${server.url}/user/${OWNER}`)
       expect(res.status).toBe(200)
-      expect((await res.json()).login).toBe(OWNER)
+      expect(((await res.json()) as { login: string }).login).toBe(OWNER)
       if (performance.now() - t0 >= 75) slow++
     }
     expect(slow).toBeGreaterThan(4)
