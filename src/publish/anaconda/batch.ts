@@ -1,0 +1,104 @@
+/** Many wheels onto one channel: check the server and owner once, upload through a small pool, then clean up. */
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import { UploadError, messageOf } from '../../errors.js'
+import type { IfExists } from '../../inputs.js'
+import { AnacondaClient } from './client.js'
+import { cleanupPackage, type CleanupResult } from './cleanup.js'
+import type { HttpConfig } from './http.js'
+import { inspectWheel, type WheelInfo } from './metadata.js'
+import { uploadWheel, type UploadOutcome } from './upload.js'
+
+export interface BatchOptions {
+  apiUrl: string
+  token?: string
+  owner: string
+  labels: string[]
+  ifExists: IfExists
+  dryRun: boolean
+  /** Remove versions beyond the newest N after a fully successful upload (0: keep all). */
+  keepVersions: number
+  /** Directory for files kept during a replace. */
+  keepDir: string
+  /** Wheels in flight at once (default 4). */
+  concurrency?: number
+  /** Timeouts, attempts, backoff and the 401 hint. */
+  http?: Omit<HttpConfig, 'apiUrl' | 'token'>
+  rounds?: number
+  log?: (line: string) => void
+  warn?: (line: string) => void
+}
+
+export interface BatchResult {
+  outcomes: UploadOutcome[]
+  failures: Array<{ basename: string; message: string }>
+  cleanup: CleanupResult[]
+}
+
+/** Runs fn over items with at most n at once; never rejects. */
+export async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i]) }
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker))
+  return results
+}
+
+/** Reads and inspects each wheel (sorted by name, duplicates dropped). */
+export async function inspectWheels(files: string[]): Promise<WheelInfo[]> {
+  const byName = new Map<string, string>()
+  for (const f of files) {
+    const base = path.basename(f)
+    const prev = byName.get(base)
+    if (prev && path.resolve(prev) !== path.resolve(f)) {
+      throw new UploadError(`Two wheels are named ${base} (${prev} and ${f}): only one can be uploaded.`)
+    }
+    byName.set(base, f)
+  }
+  const sorted = [...byName.keys()].sort().map((b) => byName.get(b) as string)
+  return Promise.all(sorted.map(async (f) => inspectWheel(f, await fs.readFile(f))))
+}
+
+export async function uploadAll(files: string[], opts: BatchOptions): Promise<BatchResult> {
+  const log = opts.log ?? (() => {})
+  const warn = opts.warn ?? log
+  const wheels = await inspectWheels(files)
+  const client = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token })
+  await client.checkServer()
+  await client.checkOwner(opts.owner)
+  const settled = await pool(wheels, opts.concurrency ?? 4, async (w) => {
+    const outcome = await uploadWheel(client, w, { ...opts, log })
+    log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
+    return outcome
+  })
+  const outcomes: UploadOutcome[] = []
+  const failures: BatchResult['failures'] = []
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') outcomes.push(s.value)
+    else failures.push({ basename: wheels[i].basename, message: messageOf(s.reason) })
+  })
+  const cleanup: CleanupResult[] = []
+  if (opts.keepVersions > 0 && failures.length === 0) {
+    const names = [...new Set(wheels.map((w) => w.name))]
+    for (const name of names) {
+      const protect = [...new Set(wheels.filter((w) => w.name === name).map((w) => w.version))]
+      const result = await cleanupPackage(client, opts.owner, name, opts.keepVersions, protect, opts.dryRun, warn)
+      const verb = opts.dryRun ? 'would remove' : 'removed'
+      const list = opts.dryRun ? result.plan.remove : result.removed
+      if (!result.plan.refused) {
+        log(`keep-versions ${opts.keepVersions}: ${verb} ${list.length ? list.join(', ') : 'nothing'} from ${opts.owner}/${name}`)
+      }
+      cleanup.push(result)
+    }
+  }
+  return { outcomes, failures, cleanup }
+}

@@ -1,0 +1,176 @@
+/**
+ * The anaconda.org API calls anaconda-client 1.14 makes for `upload` and `remove` (upload-protocols.md §1.2,
+ * §3), one method each, with that client's allowed statuses.
+ */
+import * as fs from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { UploadError } from '../../errors.js'
+import { AnacondaHttpError, Http, apiPath, type HttpConfig, type HttpResponse } from './http.js'
+import type { WheelInfo } from './metadata.js'
+
+/** The parts of a dist object the upload reads. */
+export interface DistInfo {
+  basename: string
+  sha256?: string
+  labels?: string[]
+  upload_time?: string
+  download_url?: string
+}
+
+export interface StageAnswer {
+  post_url: string
+  form_data: Record<string, string>
+  dist_id: string
+}
+
+export interface PackageInfo {
+  releases?: Array<{ version?: unknown }>
+  files?: Array<{ version?: unknown; upload_time?: unknown; basename?: unknown }>
+}
+
+type Trace = { transient: number }
+
+export class AnacondaClient {
+  readonly http: Http
+
+  constructor(config: HttpConfig) {
+    this.http = new Http(config)
+  }
+
+  get apiUrl(): string {
+    return this.http.apiUrl
+  }
+
+  /** HEAD of the API root: 200 or the API URL is wrong. */
+  async checkServer(): Promise<void> {
+    const res = await this.http.api('HEAD', '', undefined, { allow: [200, 404] })
+    if (res.status === 404) {
+      throw new UploadError(`API server is unavailable at ${this.apiUrl}. Please check the anaconda-url input.`)
+    }
+  }
+
+  /** GET /user/<owner>: the channel must exist. */
+  async checkOwner(owner: string): Promise<void> {
+    const res = await this.http.api('GET', apiPath('user', owner), undefined, { allow: [200, 404] })
+    if (res.status === 404) {
+      throw new UploadError(`User "${owner}" does not exist on ${this.apiUrl}: check the channel input.`)
+    }
+  }
+
+  /** GET /dist/...: the dist object, or undefined (404). */
+  async getDist(owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>, trace?: Trace) {
+    const res = await this.http.api('GET', apiPath('dist', owner, w.name, w.version, w.basename), undefined, {
+      allow: [200, 404],
+      trace
+    })
+    return res.status === 404 ? undefined : res.json<DistInfo>()
+  }
+
+  /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
+  async deleteDist(owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>, trace?: Trace) {
+    await this.http.api('DELETE', apiPath('dist', owner, w.name, w.version, w.basename), undefined, {
+      allow: [200, 404],
+      trace
+    })
+  }
+
+  async getPackage(owner: string, name: string): Promise<PackageInfo | undefined> {
+    const res = await this.http.api('GET', apiPath('package', owner, name), undefined, { allow: [200, 404] })
+    return res.status === 404 ? undefined : res.json<PackageInfo>()
+  }
+
+  /** Package and release, created from the wheel's METADATA when missing (steps 4–7). */
+  async ensurePackageAndRelease(owner: string, w: WheelInfo, trace?: Trace): Promise<void> {
+    await this.ensure(apiPath('package', owner, w.name), w.packageBody, trace)
+    await this.ensure(apiPath('release', owner, w.name, w.version), w.releaseBody, trace)
+  }
+
+  /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
+  private async ensure(path: string, body: unknown, trace?: Trace): Promise<void> {
+    const got = await this.http.api('GET', path, undefined, { allow: [200, 404], trace })
+    if (got.status === 200) return
+    const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
+    if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
+  }
+
+  /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
+  async stage(owner: string, w: WheelInfo, body: unknown, trace?: Trace): Promise<StageAnswer | undefined> {
+    const res = await this.http.api('POST', apiPath('stage', owner, w.name, w.version, w.basename), body, {
+      allow: [200, 409],
+      trace
+    })
+    if (res.status === 409) return undefined
+    const s = res.json<StageAnswer>()
+    if (typeof s.post_url !== 'string' || typeof s.dist_id !== 'string' || typeof s.form_data !== 'object') {
+      throw new UploadError(`POST /stage for ${w.basename}: the answer lacks post_url, form_data or dist_id.`)
+    }
+    return s
+  }
+
+  /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
+  async s3Upload(w: WheelInfo, s: StageAnswer, trace?: Trace): Promise<void> {
+    const { body, contentType } = await multipartBody(s.form_data, w)
+    await this.http.request('POST', new URL(s.post_url, this.apiUrl + '/').href, {
+      headers: { 'Content-Type': contentType, 'User-Agent': 'dipy-wheels-action/0.1' },
+      body,
+      allow: [201],
+      timeoutMs: this.http.config.transferTimeoutMs ?? 600_000,
+      trace
+    })
+  }
+
+  /** POST /commit/... with the stage's dist_id; the answer may carry the file's `url`. */
+  async commit(owner: string, w: WheelInfo, distId: string, trace?: Trace): Promise<HttpResponse> {
+    return this.http.api('POST', apiPath('commit', owner, w.name, w.version, w.basename), { dist_id: distId }, { trace })
+  }
+
+  /** DELETE /release/... (201; 404 = already gone). */
+  async removeRelease(owner: string, name: string, version: string): Promise<void> {
+    await this.http.api('DELETE', apiPath('release', owner, name, version), undefined, { allow: [201, 200, 404] })
+  }
+
+  /** The bytes of a published file, from its dist's download_url (or /download/...). */
+  async download(owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>, dist: DistInfo): Promise<Buffer> {
+    const fallback = this.apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
+    // The real API answers protocol-relative URLs (//api.anaconda.org/download/...).
+    let url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
+    const apiOrigin = new URL(this.apiUrl).origin
+    for (let hop = 0; hop < 6; hop++) {
+      // The token goes only to the API's own origin, never along a redirect to storage.
+      const sameOrigin = new URL(url).origin === apiOrigin
+      const res = await this.http.request('GET', url, {
+        headers: sameOrigin ? this.http.apiHeaders() : {},
+        allow: [200, 301, 302, 303, 307, 308],
+        timeoutMs: this.http.config.transferTimeoutMs ?? 600_000
+      })
+      const location = res.headers.get('location')
+      if (res.status === 200) return res.body
+      if (!location) break
+      url = new URL(location, url).href
+    }
+    throw new AnacondaHttpError(`could not download ${w.basename} from ${new URL(url).pathname}`, 'GET', url, undefined, false)
+  }
+}
+
+/** A multipart/form-data body in the order S3 needs, the file streamed from disk. */
+export async function multipartBody(
+  formData: Record<string, string>,
+  w: Pick<WheelInfo, 'path' | 'basename' | 'size' | 'md5Base64'>
+): Promise<{ body: Blob; contentType: string }> {
+  const boundary = `dipywheels${randomBytes(16).toString('hex')}`
+  const quote = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]/g, ' ')
+  const field = (name: string, value: string): string =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`
+  const fields = [
+    ...Object.entries(formData).map(([k, v]) => field(k, String(v))),
+    field('Content-Length', String(w.size)),
+    field('Content-MD5', w.md5Base64)
+  ].join('')
+  const head = `${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(w.basename)}"\r\n\r\n`
+  const file = await fs.openAsBlob(w.path)
+  if (file.size !== w.size) throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
+  return {
+    body: new Blob([head, file, `\r\n--${boundary}--\r\n`]),
+    contentType: `multipart/form-data; boundary=${boundary}`
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * One wheel onto one channel, with the if-exists modes and a replace that never loses the published file,
+ * and the whole stage → S3 → commit sequence made safe to repeat after a lost answer.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { createHash } from 'node:crypto'
+import { UploadError, messageOf } from '../../errors.js'
+import type { IfExists } from '../../inputs.js'
+import { sleep } from '../../util/retry.js'
+import { apiPath, isTransient } from './http.js'
+import type { AnacondaClient, DistInfo } from './client.js'
+import { inspectWheel, stageBody, type WheelInfo } from './metadata.js'
+
+export interface UploadOptions {
+  owner: string
+  labels: string[]
+  ifExists: IfExists
+  dryRun: boolean
+  /** Where a replaced file is kept until its successor is committed. */
+  keepDir: string
+  /** Rounds of the whole stage/S3/commit sequence (default 3); each request has its own retries. */
+  rounds?: number
+  log?: (line: string) => void
+}
+
+export type UploadStatus =
+  | 'uploaded'
+  | 'replaced'
+  | 'skipped'
+  | 'unchanged'
+  | 'would upload'
+  | 'would replace'
+  | 'would skip'
+
+export interface UploadOutcome {
+  basename: string
+  name: string
+  version: string
+  sha256: string
+  status: UploadStatus
+  /** Where the file can be downloaded (uploaded, replaced, unchanged). */
+  url?: string
+}
+
+/** The file's download URL on the API server (what the real API's dist.download_url points at). */
+export function fileUrl(apiUrl: string, owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>): string {
+  return apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
+}
+
+const sameSet = (a: string[] = [], b: string[] = []): boolean =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n')
+
+/** Labels as the server stores them: no labels means main. */
+const effectiveLabels = (labels: string[]): string[] => (labels.length ? labels : ['main'])
+
+export async function uploadWheel(client: AnacondaClient, wheel: WheelInfo, opts: UploadOptions): Promise<UploadOutcome> {
+  const log = opts.log ?? (() => {})
+  const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 }
+  const url = fileUrl(client.apiUrl, opts.owner, wheel)
+  const existing = await client.getDist(opts.owner, wheel)
+  if (!existing) {
+    if (opts.dryRun) return { ...base, status: 'would upload' }
+    await putFile(client, wheel, opts.owner, opts.labels, opts)
+    return { ...base, status: 'uploaded', url }
+  }
+  if (opts.ifExists === 'fail') {
+    throw new UploadError(
+      `${wheel.basename} already exists on ${opts.owner} (${wheel.name} ${wheel.version}, sha256 ${existing.sha256 ?? 'unknown'}). ` +
+        `Nothing was changed. Set if-exists: replace to replace it, or skip to keep it.`
+    )
+  }
+  if (opts.ifExists === 'skip') {
+    log(`${wheel.basename}: already on ${opts.owner}; skipped (if-exists: skip).`)
+    return { ...base, status: opts.dryRun ? 'would skip' : 'skipped', url }
+  }
+  if (existing.sha256 === wheel.sha256 && sameSet(existing.labels, effectiveLabels(opts.labels))) {
+    log(`${wheel.basename}: the same file (sha256 ${wheel.sha256}) is already on ${opts.owner}; nothing to replace.`)
+    return { ...base, status: 'unchanged', url }
+  }
+  if (opts.dryRun) return { ...base, status: 'would replace' }
+  await replaceFile(client, wheel, existing, opts)
+  return { ...base, status: 'replaced', url }
+}
+
+/**
+ * Package/release (when missing), stage, S3 POST, commit. Each request retries its own transient failures;
+ * a round that still fails, or that failed on a 4xx after a lost answer, is repeated from a fresh look at
+ * GET /dist: the same sha256 there means an earlier round got through.
+ */
+export async function putFile(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  owner: string,
+  labels: string[],
+  opts: Pick<UploadOptions, 'rounds' | 'log'>
+): Promise<void> {
+  const rounds = opts.rounds ?? 3
+  const trace = { transient: 0 }
+  const alreadyThere = async (): Promise<boolean> => {
+    const d = await client.getDist(owner, wheel, trace)
+    if (!d) return false
+    if (d.sha256 === wheel.sha256) return true
+    throw new UploadError(
+      `${wheel.basename} appeared on ${owner} with different content (sha256 ${d.sha256}) while uploading: another upload is racing this one.`
+    )
+  }
+  for (let round = 1; ; round++) {
+    const before = trace.transient
+    try {
+      if (round > 1 && (await alreadyThere())) return
+      await client.ensurePackageAndRelease(owner, wheel, trace)
+      const staged = await client.stage(owner, wheel, stageBody(wheel, labels), trace)
+      if (!staged) {
+        // 409: the basename exists; after a lost commit answer that is our own file.
+        if (await alreadyThere()) return
+        throw new UploadError(`POST /stage for ${wheel.basename} → 409 but the file is not there.`)
+      }
+      await client.s3Upload(wheel, staged, trace)
+      await client.commit(owner, wheel, staged.dist_id, trace)
+      return
+    } catch (err) {
+      const uncertain = isTransient(err) || trace.transient > before
+      if (round >= rounds || !uncertain) throw err
+      opts.log?.(`${wheel.basename}: round ${round} of ${rounds} failed (${messageOf(err).split('\n')[0]}); checking and trying again`)
+      await sleep(50 * round)
+    }
+  }
+}
+
+/** Keeps the old file, deletes it, uploads the new one; puts the old one back if that fails. */
+async function replaceFile(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  existing: DistInfo,
+  opts: UploadOptions
+): Promise<void> {
+  const log = opts.log ?? (() => {})
+  const oldBytes = await client.download(opts.owner, wheel, existing)
+  const oldSha = createHash('sha256').update(oldBytes).digest('hex')
+  if (existing.sha256 && oldSha !== existing.sha256) {
+    throw new UploadError(
+      `${wheel.basename}: the published file downloaded with sha256 ${oldSha}, not ${existing.sha256}; ` +
+        'it was not replaced because it could not be kept safely.'
+    )
+  }
+  fs.mkdirSync(opts.keepDir, { recursive: true })
+  const oldPath = path.join(opts.keepDir, wheel.basename)
+  fs.writeFileSync(oldPath, oldBytes)
+  const old = inspectWheel(oldPath, oldBytes)
+  const oldLabels = existing.labels?.length ? existing.labels : opts.labels
+  log(`${wheel.basename}: kept the published file (sha256 ${oldSha}); replacing it.`)
+  await client.deleteDist(opts.owner, wheel)
+  try {
+    await putFile(client, wheel, opts.owner, opts.labels, opts)
+  } catch (err) {
+    const why = messageOf(err).split('\n')[0]
+    try {
+      await putFile(client, old, opts.owner, oldLabels, opts)
+    } catch (restoreErr) {
+      throw new UploadError(
+        `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too ` +
+          `(${messageOf(restoreErr).split('\n')[0]}). The previous file (sha256 ${oldSha}) is at ${oldPath}; ` +
+          `upload it again by hand.`
+      )
+    }
+    throw new UploadError(
+      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${oldSha}) was put back.`
+    )
+  }
+  fs.rmSync(oldPath, { force: true })
+}
