@@ -14,6 +14,8 @@ export type StepName = (typeof STEPS)[number]
 export interface ActionInputs {
   /** The ref to build and where it came from. */
   buildCommit: ResolvedRef
+  /** The nightly-ref input (default master): a push building it uploads to nightly. */
+  nightlyRef?: string
   /** The repository to clone: URL, file:// URL or local path (made absolute). */
   repository: string
   /** Absolute checkout directory inside the workspace. */
@@ -133,6 +135,7 @@ export function getInputs(host: HostFacts): ActionInputs {
   const labels = splitList(get('labels') || 'main')
   const inputs: ActionInputs = {
     buildCommit,
+    nightlyRef: get('nightly-ref') || 'master',
     repository: normaliseRepository(get('repository'), host.workspace),
     checkoutDir: insideWorkspace('path', get('path') || 'dipy', host.workspace),
     pythonVersions: parsePythonVersions(get('python-version')),

@@ -4,6 +4,7 @@ import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
 import { checkArtifactInputs, uploadArtifact } from './publish/artifact.js'
 import { checkout } from './stages/checkout.js'
+import { decidePublish, publish } from './stages/publish.js'
 import { report } from './stages/report.js'
 import { buildWheels, throwIfFailed } from './stages/wheels.js'
 import type { PipelineState } from './state.js'
@@ -28,6 +29,8 @@ export async function runPipeline(
     uploaded: []
   }
   try {
+    // Where the wheels go, and its token, is settled before anything is built.
+    decidePublish(state)
     // Bad recipes fail before any work.
     const recipes = parseRecipes(inputs.dependencies, host.workspace)
     if (inputs.stopAfter === 'publish') checkArtifactInputs(state)
@@ -42,6 +45,7 @@ export async function runPipeline(
     await buildWheels(state, recipes)
     if (inputs.stopAfter === 'publish') {
       await state.timings.time('artifact', () => uploadArtifact(state))
+      await state.timings.time('upload', () => publish(state))
     }
     // fail-fast: false: what failed ends the step, after the others were published. Keep this last.
     throwIfFailed(state)

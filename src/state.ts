@@ -2,6 +2,7 @@ import type { Runner } from './exec.js'
 import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
 import type { CheckoutResult } from './stages/checkout.js'
+import type { PublishState } from './stages/publish.js'
 import type { Timings } from './util/timings.js'
 
 /** One Python version that failed, and at which step. */
@@ -41,4 +42,6 @@ export interface PipelineState {
   /** URLs of the files uploaded to anaconda.org. */
   uploaded: string[]
   artifactId?: string
+  /** The upload decision (made before checkout) and what the upload did. */
+  publish?: PublishState
 }

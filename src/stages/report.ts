@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { reportArtifact } from '../publish/artifact.js'
 import type { PipelineState } from '../state.js'
+import { reportPublish } from './publish.js'
 
 /** Sets the outputs and writes the step summary from what the pipeline did. */
 export async function report(state: PipelineState): Promise<void> {
@@ -31,6 +32,7 @@ export async function report(state: PipelineState): Promise<void> {
     ])
   }
   reportArtifact(state, summary)
+  reportPublish(state, summary)
   if (state.wheels.length) {
     summary.addHeading('Wheels', 3)
     summary.addTable([
