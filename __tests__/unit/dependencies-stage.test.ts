@@ -7,16 +7,34 @@ import { CommandError, DependencyError } from '../../src/errors.js'
 import type { Command, Runner, RunOptions, RunResult } from '../../src/exec.js'
 import { buildDependencies, compilerId, type SharedCache } from '../../src/stages/dependencies.js'
 
-/** Records commands; a `git clone` makes its destination; `fail` makes matching commands fail. */
+const V1 = 'a'.repeat(40)
+
+/**
+ * Records commands; `git ls-remote` lists `remoteRefs`; a `git clone` makes its destination; `fail` makes
+ * matching commands fail.
+ */
 class FakeRunner implements Runner {
   calls: Command[] = []
-  constructor(private readonly fail?: (cmd: Command) => string | undefined) {}
+  constructor(
+    private readonly fail?: (cmd: Command) => string | undefined,
+    private readonly remoteRefs: Record<string, string> = { 'refs/tags/v1.0': V1 }
+  ) {}
+  /** What was run other than the read-only ls-remote. */
+  get work(): Command[] {
+    return this.calls.filter((c) => !c.args.includes('ls-remote'))
+  }
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     this.calls.push(cmd)
     const tail = this.fail?.(cmd)
     if (tail !== undefined) {
       if (options.allowFailure) return { exitCode: 2, stdout: '', stderr: tail, tail }
       throw new CommandError(cmd.command, 2, tail, options.what)
+    }
+    if (cmd.args.includes('ls-remote')) {
+      const stdout = Object.entries(this.remoteRefs)
+        .map(([name, sha]) => `${sha}\t${name}\n`)
+        .join('')
+      return { exitCode: 0, stdout, stderr: '', tail: '' }
     }
     const clone = cmd.args.indexOf('clone')
     if (clone >= 0) fs.mkdirSync(cmd.args.at(-1)!, { recursive: true })
@@ -92,7 +110,7 @@ describe('buildDependencies', () => {
 
     const again = new FakeRunner()
     const second = await buildDependencies(again, [gitRecipe()], opts())
-    expect(again.calls).toEqual([])
+    expect(again.work).toEqual([])
     expect(second).toMatchObject({ cached: true, built: [], prefix: first.prefix, key: first.key })
     expect(out.join('')).toContain(`Dependencies: cache hit ${first.key} — not rebuilding (1 recipes)`)
   })
@@ -152,7 +170,7 @@ describe('buildDependencies', () => {
     const runner = new FakeRunner()
     const second = await buildDependencies(runner, [gitRecipe()], { ...opts(), sharedCache: shared })
     expect(second).toMatchObject({ cached: true, prefix: first.prefix })
-    expect(runner.calls).toEqual([])
+    expect(runner.work).toEqual([])
   })
 
   it('rebuilds when the shared cache holds an entry without the marker', async () => {
@@ -177,10 +195,32 @@ describe('buildDependencies', () => {
   it('clones git sources with -- before the URL and checks out the ref detached', async () => {
     const runner = new FakeRunner()
     await buildDependencies(runner, [gitRecipe()], opts())
-    const [clone, checkout] = runner.calls
+    const [lsRemote, clone, checkout] = runner.calls
+    expect(lsRemote.args).toEqual([
+      'ls-remote',
+      '--',
+      'https://example.invalid/dwmath.git',
+      'v1.0',
+      'v1.0^{}'
+    ])
     expect(clone.args.slice(0, 4)).toEqual(['clone', '--quiet', '--no-checkout', '--'])
     expect(clone.args[4]).toBe('https://example.invalid/dwmath.git')
-    expect(checkout.args.slice(2)).toEqual(['checkout', '--quiet', '--force', '--detach', 'v1.0', '--'])
+    // The commit the ref named when the build started, so the key and the build agree.
+    expect(checkout.args.slice(2)).toEqual(['checkout', '--quiet', '--force', '--detach', V1, '--'])
+  })
+
+  it('rebuilds when the branch a recipe follows has moved', async () => {
+    const recipe = gitRecipe({ source: { kind: 'git', url: 'https://example.invalid/d.git', ref: 'main' } })
+    const before = { 'refs/heads/main': 'b'.repeat(40) }
+    const first = await buildDependencies(new FakeRunner(undefined, before), [recipe], opts())
+    const same = await buildDependencies(new FakeRunner(undefined, before), [recipe], opts())
+    expect(same).toMatchObject({ cached: true, key: first.key })
+
+    const moved = new FakeRunner(undefined, { 'refs/heads/main': 'c'.repeat(40) })
+    const second = await buildDependencies(moved, [recipe], opts())
+    expect(second.cached).toBe(false)
+    expect(second.key).not.toBe(first.key)
+    expect(moved.work.some((c) => c.args.includes('c'.repeat(40)))).toBe(true)
   })
 })
 

@@ -7,7 +7,13 @@ export type BuildSystem = 'cmake' | 'autotools' | 'meson' | 'script'
 
 export type RecipeSource =
   | { kind: 'archive'; location: string /* URL, file:// URL or absolute path */; sha256: string }
-  | { kind: 'git'; url: string; ref: string }
+  | {
+      kind: 'git'
+      url: string
+      ref: string
+      /** The commit `ref` named when the build started (resolveGitRefs), so a moved branch rebuilds. */
+      commit?: string
+    }
 
 /** One C/C++ library built from source into the shared prefix. */
 export interface Recipe {

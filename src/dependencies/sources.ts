@@ -125,10 +125,67 @@ export function planGitFetch(
   }
 }
 
+/** Lists the remote refs that `ref` may name (a tag, peeled, or a branch). */
+export function planGitLsRemote(url: string, ref: string): Command {
+  const local = url.startsWith('file://') || path.isAbsolute(url)
+  return {
+    command: 'git',
+    args: [...(local ? ['-c', 'protocol.file.allow=always'] : []), 'ls-remote', '--', url, ref, `${ref}^{}`]
+  }
+}
+
+/** The commit `ref` names in `git ls-remote` output: a peeled tag, a tag, a branch, in that order. */
+export function commitFromLsRemote(output: string, ref: string): string | undefined {
+  const refs = new Map<string, string>()
+  for (const line of output.split('\n')) {
+    const [sha, name] = line.trim().split(/\s+/)
+    if (sha && name) refs.set(name, sha)
+  }
+  for (const name of [`refs/tags/${ref}^{}`, `refs/tags/${ref}`, `refs/heads/${ref}`, ref]) {
+    if (refs.has(name)) return refs.get(name)
+  }
+  return undefined
+}
+
+/**
+ * Pins each git recipe to the commit its ref names now, so the cache key changes when a branch or a tag
+ * moves. A full SHA is its own commit; a ref the remote does not list (a short SHA) stays as written.
+ */
+export async function resolveGitRefs(runner: Runner, recipes: Recipe[]): Promise<Recipe[]> {
+  const out: Recipe[] = []
+  for (const recipe of recipes) {
+    const src = recipe.source
+    if (src.kind !== 'git') {
+      out.push(recipe)
+      continue
+    }
+    let commit: string | undefined = /^[0-9a-f]{40}$/i.test(src.ref) ? src.ref.toLowerCase() : undefined
+    if (!commit) {
+      const result = await withRetry(
+        () =>
+          runner.run(planGitLsRemote(src.url, src.ref), { silent: true, what: `git ls-remote ${src.url}` }),
+        { attempts: 4, baseDelayMs: retryBaseDelay(2000), retryable: isNetworkFailure, what: 'git ls-remote' }
+      ).catch((err: unknown) => {
+        throw new DependencyError(`${label(recipe)}: could not reach ${src.url}: ${messageOf(err)}`, {
+          cause: err
+        })
+      })
+      commit = commitFromLsRemote(result.stdout, src.ref)
+      core.info(
+        commit
+          ? `${label(recipe)}: ${src.ref} is ${commit}`
+          : `${label(recipe)}: ${src.ref} is not a branch or tag of ${src.url}; using it as a commit`
+      )
+    }
+    out.push(commit ? { ...recipe, source: { ...src, commit } } : recipe)
+  }
+  return out
+}
+
 async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<string> {
   if (recipe.source.kind !== 'git') throw new Error('not a git source')
-  const { url, ref } = recipe.source
-  const plan = planGitFetch(url, ref, dest)
+  const { url, ref, commit } = recipe.source
+  const plan = planGitFetch(url, commit ?? ref, dest)
   try {
     await withRetry(
       async () => {

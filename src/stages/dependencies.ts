@@ -14,7 +14,7 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
-import { fetchSource, type Downloader } from '../dependencies/sources.js'
+import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
@@ -160,7 +160,7 @@ export async function buildDependencies(
   recipes: Recipe[],
   opts: DependencyOptions
 ): Promise<DependencyResult> {
-  const selected = recipesFor(recipes, opts.platform)
+  const selected = await resolveGitRefs(runner, recipesFor(recipes, opts.platform))
   if (selected.length === 0) {
     if (recipes.length > 0)
       core.info(`Dependencies: none of the ${recipes.length} recipes is for ${opts.platform}`)
