@@ -171,6 +171,7 @@ describe('buildDependencies', () => {
     const second = await buildDependencies(runner, [gitRecipe()], { ...opts(), sharedCache: shared })
     expect(second).toMatchObject({ cached: true, prefix: first.prefix })
     expect(runner.work).toEqual([])
+    expect(out.join('')).toContain(`cache hit ${first.key} (restored from the GitHub cache) — not rebuilding`)
   })
 
   it('rebuilds when the shared cache holds an entry without the marker', async () => {

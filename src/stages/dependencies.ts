@@ -180,11 +180,14 @@ export async function buildDependencies(
   const shared = opts.sharedCache ?? githubCache
   const sharedKey = `dipy-wheels-deps-${key}`
   const complete = (): boolean => fs.existsSync(path.join(entry, MARKER)) && fs.existsSync(prefix)
-  if (!complete() && (await shared.restore(entry, sharedKey)) && !complete()) {
-    fs.rmSync(entry, { recursive: true, force: true })
+  let restored = false
+  if (!complete() && (await shared.restore(entry, sharedKey))) {
+    restored = complete()
+    if (!restored) fs.rmSync(entry, { recursive: true, force: true })
   }
   if (complete()) {
-    core.info(`Dependencies: cache hit ${key} — not rebuilding (${selected.length} recipes)`)
+    const from = restored ? ' (restored from the GitHub cache)' : ''
+    core.info(`Dependencies: cache hit ${key}${from} — not rebuilding (${selected.length} recipes)`)
     return resultFor(prefix, key, opts, true, [])
   }
   core.info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(', ')}`)
