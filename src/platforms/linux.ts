@@ -53,11 +53,14 @@ export const linux: PlatformModule = {
   },
 
   hint(output) {
+    if (/too-recent versioned symbols/.test(output)) {
+      return 'the wheel needs a newer glibc than the manylinux policy allows: build in the manylinux container (container: auto), or set the manylinux input to auto (or a newer policy) for a host build.'
+    }
+    if (/could not be located/.test(output)) {
+      return 'build the library with a dependency recipe (it is then found in the prefix), or add its directory to LD_LIBRARY_PATH.'
+    }
     if (/libgomp|omp\.h|-fopenmp/.test(output)) {
       return 'OpenMP comes with GCC (libgomp): check that gcc is the compiler and that its runtime library is installed.'
-    }
-    if (/too-recent versioned symbols|GLIBC_2\.\d+/.test(output)) {
-      return 'the wheel needs a newer glibc than the manylinux policy allows: build in the manylinux container (container: auto) or raise the manylinux input.'
     }
     return undefined
   }

@@ -43,26 +43,46 @@ export function parseLddVersion(output: string): string | undefined {
   return /(\d+\.\d+)\s*$/.exec(first.trim())?.[1]
 }
 
-/** The tag `auditwheel show` says the wheel is consistent with (the most compatible one). */
+/**
+ * The best manylinux tag `auditwheel show` reports: the tag the versioned symbols constrain the wheel to
+ * ("This constrains the platform tag to ..."), else the tag it is consistent with.
+ */
 export function parseShowPolicy(output: string): string | undefined {
   const text = output.replace(/\s+/g, ' ')
-  return /consistent with the following platform tag: "([^"]+)"/.exec(text)?.[1]
+  const constrained = /constrains the platform tag to "([^"]+)"/.exec(text)?.[1]
+  const consistent = /consistent with the following platform tag: "([^"]+)"/.exec(text)?.[1]
+  return [constrained, consistent].find((t) => t?.startsWith('manylinux'))
+}
+
+/** `<lib> with versions {...}` pairs of `auditwheel show`. */
+export function parseVersionedSymbols(output: string): Map<string, string[]> {
+  const text = output.replace(/\s+/g, ' ')
+  const found = new Map<string, string[]>()
+  for (const m of text.matchAll(/([\w.+-]+\.so[\w.]*) with versions \{([^}]*)\}/g)) {
+    found.set(
+      m[1],
+      m[2].split(',').map((v) => v.trim().replace(/^'|'$/g, ''))
+    )
+  }
+  return found
 }
 
 /**
- * The library `auditwheel show`/`repair` blames, if it names one: a too-recent versioned symbol
- * (GLIBC_2.34 from libc.so.6) or a library it could not find.
+ * What a failed repair blames, from auditwheel's error and `auditwheel show`: a library it could not find,
+ * or the libraries whose GLIBC symbol versions are newer than the policy allows.
  */
-export function parseLibraryAtFault(output: string): string | undefined {
+export function parseLibraryAtFault(output: string, policy?: string): string | undefined {
   const text = output.replace(/\s+/g, ' ')
-  const notFound =
-    /(?:could not (?:be )?(?:find|located?)|cannot find|not found)[^"'`]*["'`]?(lib[\w.+-]+\.so[\w.]*)/i.exec(
-      text
-    )
-  if (notFound) return notFound[1]
-  const needed = /(lib[\w.+-]+\.so[\w.]*)[^.]{0,80}?(?:not found|missing)/i.exec(text)
-  if (needed) return needed[1]
-  const versioned = /symbol versions? .*?(lib[\w.+-]+\.so[\w.]*)/i.exec(text)
-  if (versioned) return versioned[1]
-  return /\b(lib[\w.+-]+\.so[\w.]*)\b/.exec(text)?.[1]
+  const missing = /required library "([^"]+)" could not be located/.exec(text)?.[1]
+  if (missing) return `${missing} (not found: is it in the dependency prefix, or on LD_LIBRARY_PATH?)`
+  const allowed = policy
+    ? (/^manylinux_2_(\d+)_/.exec(policy)?.[1] ?? (policy.startsWith('manylinux2014') ? '17' : undefined))
+    : undefined
+  if (allowed === undefined) return undefined
+  const tooNew: string[] = []
+  for (const [lib, versions] of parseVersionedSymbols(output)) {
+    const newest = Math.max(...versions.map((v) => Number(/^GLIBC_2\.(\d+)$/.exec(v)?.[1] ?? 0)))
+    if (newest > Number(allowed)) tooNew.push(`${lib} (GLIBC_2.${newest}, the policy allows 2.${allowed})`)
+  }
+  return tooNew.length ? tooNew.join(', ') : undefined
 }

@@ -48,7 +48,7 @@ async function explainLinux(runner: Runner, req: RepairRequest, failure: string)
     )
     .catch(() => undefined)
   const showText = show ? (show.stdout + show.stderr).trim() : ''
-  const lib = parseLibraryAtFault(failure) ?? parseLibraryAtFault(showText)
+  const lib = parseLibraryAtFault(`${failure}\n${showText}`, req.policy)
   return (
     (lib ? `\nThe library at fault: ${lib}.` : '') +
     (showText ? `\n\`auditwheel show ${path.basename(req.wheel)}\`:\n${showText}` : '')

@@ -53,7 +53,9 @@ export function planTest(mod: PlatformModule, req: TestRequest): Command[] {
     ...req.testRequires
   ]
   const test: Command = req.testCommand
-    ? { command: 'bash', args: ['-c', req.testCommand], cwd, env }
+    ? // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
+      // rshd session and would read ~/.bashrc, which may put another python first on PATH.
+      { command: 'bash', args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', req.testCommand], cwd, env }
     : { command: py, args: ['-c', DIPY_SMOKE_TEST], cwd, env }
   return [
     { command: req.python, args: ['-m', 'venv', venv], cwd, env: { PYTHONPATH: undefined } },
