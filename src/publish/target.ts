@@ -35,7 +35,14 @@ export interface DecisionContext {
 
 type DecisionInputs = Pick<
   ActionInputs,
-  'upload' | 'dryRun' | 'nightlyChannel' | 'stagingChannel' | 'labels' | 'anacondaUrl' | 'ifExists' | 'keepVersions'
+  | 'upload'
+  | 'dryRun'
+  | 'nightlyChannel'
+  | 'stagingChannel'
+  | 'labels'
+  | 'anacondaUrl'
+  | 'ifExists'
+  | 'keepVersions'
 >
 
 /** The target for `upload: auto`: the old system's rules with its always-true `if:` fixed. */

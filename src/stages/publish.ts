@@ -78,7 +78,9 @@ export async function publish(state: PipelineState): Promise<void> {
   )
   pub.outcomes = result.outcomes
   pub.cleanup = result.cleanup
-  state.uploaded = result.outcomes.filter((o) => o.status === 'uploaded' || o.status === 'replaced').map((o) => o.url!)
+  state.uploaded = result.outcomes
+    .filter((o) => o.status === 'uploaded' || o.status === 'replaced')
+    .map((o) => o.url!)
   if (decision.dryRun) {
     core.info(`Dry run: nothing was sent to ${decision.anacondaUrl}.`)
     for (const o of result.outcomes) core.info(`  ${o.status}: ${o.basename}`)

@@ -36,7 +36,11 @@ export interface BatchResult {
 }
 
 /** Runs fn over items with at most n at once; never rejects. */
-export async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function pool<T, R>(
+  items: T[],
+  n: number,
+  fn: (t: T) => Promise<R>
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
@@ -91,11 +95,21 @@ export async function uploadAll(files: string[], opts: BatchOptions): Promise<Ba
     const names = [...new Set(wheels.map((w) => w.name))]
     for (const name of names) {
       const protect = [...new Set(wheels.filter((w) => w.name === name).map((w) => w.version))]
-      const result = await cleanupPackage(client, opts.owner, name, opts.keepVersions, protect, opts.dryRun, warn)
+      const result = await cleanupPackage(
+        client,
+        opts.owner,
+        name,
+        opts.keepVersions,
+        protect,
+        opts.dryRun,
+        warn
+      )
       const verb = opts.dryRun ? 'would remove' : 'removed'
       const list = opts.dryRun ? result.plan.remove : result.removed
       if (!result.plan.refused) {
-        log(`keep-versions ${opts.keepVersions}: ${verb} ${list.length ? list.join(', ') : 'nothing'} from ${opts.owner}/${name}`)
+        log(
+          `keep-versions ${opts.keepVersions}: ${verb} ${list.length ? list.join(', ') : 'nothing'} from ${opts.owner}/${name}`
+        )
       }
       cleanup.push(result)
     }

@@ -45,7 +45,9 @@ export class AnacondaClient {
   async checkServer(): Promise<void> {
     const res = await this.http.api('HEAD', '', undefined, { allow: [200, 404] })
     if (res.status === 404) {
-      throw new UploadError(`API server is unavailable at ${this.apiUrl}. Please check the anaconda-url input.`)
+      throw new UploadError(
+        `API server is unavailable at ${this.apiUrl}. Please check the anaconda-url input.`
+      )
     }
   }
 
@@ -121,16 +123,27 @@ export class AnacondaClient {
 
   /** POST /commit/... with the stage's dist_id; the answer may carry the file's `url`. */
   async commit(owner: string, w: WheelInfo, distId: string, trace?: Trace): Promise<HttpResponse> {
-    return this.http.api('POST', apiPath('commit', owner, w.name, w.version, w.basename), { dist_id: distId }, { trace })
+    return this.http.api(
+      'POST',
+      apiPath('commit', owner, w.name, w.version, w.basename),
+      { dist_id: distId },
+      { trace }
+    )
   }
 
   /** DELETE /release/... (201; 404 = already gone). */
   async removeRelease(owner: string, name: string, version: string): Promise<void> {
-    await this.http.api('DELETE', apiPath('release', owner, name, version), undefined, { allow: [201, 200, 404] })
+    await this.http.api('DELETE', apiPath('release', owner, name, version), undefined, {
+      allow: [201, 200, 404]
+    })
   }
 
   /** The bytes of a published file, from its dist's download_url (or /download/...). */
-  async download(owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>, dist: DistInfo): Promise<Buffer> {
+  async download(
+    owner: string,
+    w: Pick<WheelInfo, 'name' | 'version' | 'basename'>,
+    dist: DistInfo
+  ): Promise<Buffer> {
     const fallback = this.apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
     // The real API answers protocol-relative URLs (//api.anaconda.org/download/...).
     let url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
@@ -148,7 +161,13 @@ export class AnacondaClient {
       if (!location) break
       url = new URL(location, url).href
     }
-    throw new AnacondaHttpError(`could not download ${w.basename} from ${new URL(url).pathname}`, 'GET', url, undefined, false)
+    throw new AnacondaHttpError(
+      `could not download ${w.basename} from ${new URL(url).pathname}`,
+      'GET',
+      url,
+      undefined,
+      false
+    )
   }
 }
 
@@ -158,7 +177,11 @@ export async function multipartBody(
   w: Pick<WheelInfo, 'path' | 'basename' | 'size' | 'md5Base64'>
 ): Promise<{ body: Blob; contentType: string }> {
   const boundary = `dipywheels${randomBytes(16).toString('hex')}`
-  const quote = (s: string): string => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]/g, ' ')
+  const quote = (s: string): string =>
+    s
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/[\r\n]/g, ' ')
   const field = (name: string, value: string): string =>
     `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`
   const fields = [
@@ -168,7 +191,8 @@ export async function multipartBody(
   ].join('')
   const head = `${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(w.basename)}"\r\n\r\n`
   const file = await fs.openAsBlob(w.path)
-  if (file.size !== w.size) throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
+  if (file.size !== w.size)
+    throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
   return {
     body: new Blob([head, file, `\r\n--${boundary}--\r\n`]),
     contentType: `multipart/form-data; boundary=${boundary}`

@@ -11,7 +11,8 @@ import { UploadError } from '../../errors.js'
 import { retryBaseDelay, withRetry } from '../../util/retry.js'
 
 export const CLIENT_VERSION = '1.14.1'
-export const USER_AGENT = 'dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)'
+export const USER_AGENT =
+  'dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)'
 
 /** A failed request. `transient` says whether trying again may help. The message never holds the token. */
 export class AnacondaHttpError extends UploadError {
@@ -81,6 +82,7 @@ export function serverMessageOf(body: Buffer): string | undefined {
     if (v && typeof v === 'object' && typeof (v as { error?: unknown }).error === 'string') {
       return (v as { error: string }).error
     }
+    if (v && typeof v === 'object') return undefined
   } catch {
     // not JSON
   }
@@ -146,7 +148,12 @@ export class Http {
     )
   }
 
-  private async once(method: string, url: string, target: string, opts: RequestOptions): Promise<HttpResponse> {
+  private async once(
+    method: string,
+    url: string,
+    target: string,
+    opts: RequestOptions
+  ): Promise<HttpResponse> {
     const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? 60_000
     let res: Response
     let body: Buffer
@@ -176,7 +183,13 @@ export class Http {
           try {
             return JSON.parse(body.toString('utf8')) as T
           } catch {
-            throw new AnacondaHttpError(`${target}: the answer is not JSON.`, method, target, res.status, false)
+            throw new AnacondaHttpError(
+              `${target}: the answer is not JSON.`,
+              method,
+              target,
+              res.status,
+              false
+            )
           }
         }
       }

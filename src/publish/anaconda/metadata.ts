@@ -104,7 +104,9 @@ export function wheelFileAttrs(basename: string): {
   if (!basename.endsWith('.whl')) throw new UploadError(`${basename} is not a wheel (.whl).`)
   const parts = basename.slice(0, -4).split('-')
   if (parts.length !== 5 && parts.length !== 6) {
-    throw new UploadError(`Bad wheel package name: ${basename} (expected name-version[-build]-python-abi-platform.whl).`)
+    throw new UploadError(
+      `Bad wheel package name: ${basename} (expected name-version[-build]-python-abi-platform.whl).`
+    )
   }
   const [py, abi] = parts.slice(-3)
   return {

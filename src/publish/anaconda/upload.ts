@@ -25,13 +25,7 @@ export interface UploadOptions {
 }
 
 export type UploadStatus =
-  | 'uploaded'
-  | 'replaced'
-  | 'skipped'
-  | 'unchanged'
-  | 'would upload'
-  | 'would replace'
-  | 'would skip'
+  'uploaded' | 'replaced' | 'skipped' | 'unchanged' | 'would upload' | 'would replace' | 'would skip'
 
 export interface UploadOutcome {
   basename: string
@@ -44,7 +38,11 @@ export interface UploadOutcome {
 }
 
 /** The file's download URL on the API server (what the real API's dist.download_url points at). */
-export function fileUrl(apiUrl: string, owner: string, w: Pick<WheelInfo, 'name' | 'version' | 'basename'>): string {
+export function fileUrl(
+  apiUrl: string,
+  owner: string,
+  w: Pick<WheelInfo, 'name' | 'version' | 'basename'>
+): string {
   return apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
 }
 
@@ -54,7 +52,11 @@ const sameSet = (a: string[] = [], b: string[] = []): boolean =>
 /** Labels as the server stores them: no labels means main. */
 const effectiveLabels = (labels: string[]): string[] => (labels.length ? labels : ['main'])
 
-export async function uploadWheel(client: AnacondaClient, wheel: WheelInfo, opts: UploadOptions): Promise<UploadOutcome> {
+export async function uploadWheel(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  opts: UploadOptions
+): Promise<UploadOutcome> {
   const log = opts.log ?? (() => {})
   const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 }
   const url = fileUrl(client.apiUrl, opts.owner, wheel)
@@ -75,7 +77,9 @@ export async function uploadWheel(client: AnacondaClient, wheel: WheelInfo, opts
     return { ...base, status: opts.dryRun ? 'would skip' : 'skipped', url }
   }
   if (existing.sha256 === wheel.sha256 && sameSet(existing.labels, effectiveLabels(opts.labels))) {
-    log(`${wheel.basename}: the same file (sha256 ${wheel.sha256}) is already on ${opts.owner}; nothing to replace.`)
+    log(
+      `${wheel.basename}: the same file (sha256 ${wheel.sha256}) is already on ${opts.owner}; nothing to replace.`
+    )
     return { ...base, status: 'unchanged', url }
   }
   if (opts.dryRun) return { ...base, status: 'would replace' }
@@ -122,7 +126,9 @@ export async function putFile(
     } catch (err) {
       const uncertain = isTransient(err) || trace.transient > before
       if (round >= rounds || !uncertain) throw err
-      opts.log?.(`${wheel.basename}: round ${round} of ${rounds} failed (${messageOf(err).split('\n')[0]}); checking and trying again`)
+      opts.log?.(
+        `${wheel.basename}: round ${round} of ${rounds} failed (${messageOf(err).split('\n')[0]}); checking and trying again`
+      )
       await sleep(50 * round)
     }
   }
