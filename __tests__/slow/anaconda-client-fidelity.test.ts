@@ -35,7 +35,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) {
     if (!/^(PIP_|BINSTAR_|ANACONDA_|CONDA_|PYTHON|VIRTUAL_ENV)/.test(k)) env[k] = v
   }
-  return { ...env, HOME: tmp, PIP_CONFIG_FILE: os.devnull, PIP_NO_CACHE_DIR: '1', ...extra }
+  return { ...env, HOME: tmp, PIP_CONFIG_FILE: os.devNull, PIP_NO_CACHE_DIR: '1', ...extra }
 }
 
 function run(cmd: string, args: string[], env = cleanEnv()): Promise<Run> {
@@ -172,6 +172,44 @@ describe('anaconda-client upload against the fake server', () => {
     expect(server.files(OWNER).find((f) => f.name === 'dwdep')?.labels).toEqual(['main', 'nightly'])
     const nightly = await (await fetch(`${server.simpleUrl(OWNER, 'nightly')}/`)).text()
     expect(nightly).toContain('>dwdep</a>')
+  })
+})
+
+describe('anaconda-client against injected faults and big files', () => {
+  afterAll(() => server.setFaults(undefined))
+
+  it('an S3 failure makes the client clean up the release and package it created (XML error parsed)', async () => {
+    server.setFaults({ rate: 1, kinds: ['5xx'], match: (_m, p) => p.startsWith('/s3/') })
+    const wheel = await makeWheel(path.join(tmp, 'failing'), { name: 'dwfail', version: '0.1' })
+    const { run: r, seq } = await traced(() => anaconda('-t', W, 'upload', '-u', OWNER, wheel))
+    expect(r.code).not.toBe(0)
+    expect(r.output).toContain('SlowDown')
+    const tailFail = `${OWNER}/dwfail/0.1/dwfail-0.1-py3-none-any.whl`
+    expect(seq.slice(-6)).toEqual([
+      `POST /stage/${tailFail} 200`,
+      'POST /s3/upload/ID 503',
+      `GET /release/${OWNER}/dwfail/0.1 200`,
+      `DELETE /release/${OWNER}/dwfail/0.1 201`,
+      `GET /package/${OWNER}/dwfail 200`,
+      `DELETE /package/${OWNER}/dwfail 201`
+    ])
+    expect((await fetch(`${server.url}/package/${OWNER}/dwfail`)).status).toBe(404)
+  })
+
+  it('uploads an 8 MB wheel byte for byte', async () => {
+    server.setFaults(undefined)
+    const big = await makeWheel(path.join(tmp, 'big'), {
+      name: 'dwbig',
+      version: '1.0',
+      sizeBytes: 8 * 1024 * 1024
+    })
+    const t0 = performance.now()
+    const r = await anaconda('-t', W, 'upload', '-u', OWNER, big)
+    expect(r.code, r.output).toBe(0)
+    const stored = server.files(OWNER).find((f) => f.name === 'dwbig')
+    expect(stored?.size).toBe(8 * 1024 * 1024)
+    expect(stored?.data.equals(await fs.readFile(big))).toBe(true)
+    expect(performance.now() - t0).toBeLessThan(30_000)
   })
 })
 
