@@ -87,3 +87,27 @@ describe('garbage collection and versions with +', () => {
     expect((await api('DELETE', `/package/${OWNER}/rm`, { token: W })).status).toBe(404)
   })
 })
+
+describe('release metadata and files by id', () => {
+  it('PATCH /release updates public_attrs; DELETE /dist/OWNER/NAME/VERSION/-/ID removes a file by id', async () => {
+    const committed = await uploadFile(server.url, W, OWNER, {
+      name: 'meta',
+      version: '1.0',
+      basename: 'meta-1.0-py3-none-any.whl',
+      data: Buffer.from('m')
+    })
+    const patch = await api('PATCH', `/release/${OWNER}/meta/1.0`, {
+      token: W,
+      json: { public_attrs: { description: 'new text' } }
+    })
+    expect(patch.status).toBe(200)
+    const release = (await api('GET', `/release/${OWNER}/meta/1.0`)).json!
+    expect(release.public_attrs).toMatchObject({ description: 'new text', version: '1.0' })
+    expect((release.distributions as Array<{ upload_time: string }>)[0].upload_time).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/
+    )
+    const del = await api('DELETE', `/dist/${OWNER}/meta/1.0/-/${committed.id}`, { token: W })
+    expect([del.status, del.json?.basename]).toEqual([200, 'meta-1.0-py3-none-any.whl'])
+    expect(server.files(OWNER).filter((f) => f.name === 'meta')).toEqual([])
+  })
+})
