@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { expect, it } from 'vitest'
 import { REPO_ROOT, runAction } from '../harness/action.js'
-import { commitAll, git } from '../harness/git-fixture.js'
+import { git } from '../harness/git-fixture.js'
 import { graftedLibraries, parseWheelName } from '../../src/util/wheel-file.js'
 
 const VERSION = '1.12.1'
@@ -31,7 +31,9 @@ function dipyRepo(root: string): string {
   execFileSync('tar', ['-xzf', sdist, '-C', root])
   const repo = path.join(root, `dipy-${VERSION}`)
   git(repo, 'init', '-q')
-  commitAll(repo, `dipy ${VERSION} from its sdist`)
+  // -f: dipy's .gitignore ignores files its sdist ships (dipy/data/files/*.pkl).
+  git(repo, 'add', '-A', '-f')
+  git(repo, 'commit', '-q', '-m', `dipy ${VERSION} from its sdist`)
   git(repo, 'tag', VERSION)
   return repo
 }
