@@ -146,7 +146,7 @@ describe('multipartBody', () => {
       { path: file, basename: 'a-1-py3-none-any.whl', size: data.length, md5Base64: 'MD5==' }
     )
     const boundary = /boundary=(\S+)$/.exec(contentType)![1]
-    const bytes = Buffer.from(await body.arrayBuffer())
+    const bytes = Buffer.concat([body.head, fs.readFileSync(body.file), body.tail])
     const part = (name: string, value: string): string =>
       `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
     const expected = Buffer.concat([
@@ -162,6 +162,7 @@ describe('multipartBody', () => {
       Buffer.from(`\r\n--${boundary}--\r\n`)
     ])
     expect(bytes.equals(expected)).toBe(true)
-    expect(body.size).toBe(expected.length)
+    expect(body.file).toBe(file)
+    expect(body.head.length + body.fileSize + body.tail.length).toBe(expected.length)
   })
 })

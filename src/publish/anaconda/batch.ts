@@ -57,8 +57,8 @@ export async function pool<T, R>(
   return results
 }
 
-/** Reads and inspects each wheel (sorted by name, duplicates dropped). */
-export async function inspectWheels(files: string[]): Promise<WheelInfo[]> {
+/** The wheel files sorted by name, the same path given twice dropped; two different files of one name refused. */
+export function uniqueWheels(files: string[]): string[] {
   const byName = new Map<string, string>()
   for (const f of files) {
     const base = path.basename(f)
@@ -68,18 +68,26 @@ export async function inspectWheels(files: string[]): Promise<WheelInfo[]> {
     }
     byName.set(base, f)
   }
-  const sorted = [...byName.keys()].sort().map((b) => byName.get(b) as string)
-  return Promise.all(sorted.map(async (f) => inspectWheel(f, await fs.readFile(f))))
+  return [...byName.keys()].sort().map((b) => byName.get(b) as string)
+}
+
+/** Reads a wheel: hashes and METADATA. */
+export async function readWheel(file: string): Promise<WheelInfo> {
+  return inspectWheel(file, await fs.readFile(file))
 }
 
 export async function uploadAll(files: string[], opts: BatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => {})
   const warn = opts.warn ?? log
-  const wheels = await inspectWheels(files)
+  const paths = uniqueWheels(files)
   const client = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token })
   await client.checkServer()
   await client.checkOwner(opts.owner)
-  const settled = await pool(wheels, opts.concurrency ?? 4, async (w) => {
+  // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads.
+  const wheels: WheelInfo[] = []
+  const settled = await pool(paths, opts.concurrency ?? 4, async (file) => {
+    const w = await readWheel(file)
+    wheels.push(w)
     const outcome = await uploadWheel(client, w, { ...opts, log })
     log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
     return outcome
@@ -88,7 +96,7 @@ export async function uploadAll(files: string[], opts: BatchOptions): Promise<Ba
   const failures: BatchResult['failures'] = []
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') outcomes.push(s.value)
-    else failures.push({ basename: wheels[i].basename, message: messageOf(s.reason) })
+    else failures.push({ basename: path.basename(paths[i]), message: messageOf(s.reason) })
   })
   const cleanup: CleanupResult[] = []
   if (opts.keepVersions > 0 && failures.length === 0) {

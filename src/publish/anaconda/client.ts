@@ -5,7 +5,14 @@
 import * as fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../../errors.js'
-import { AnacondaHttpError, Http, apiPath, type HttpConfig, type HttpResponse } from './http.js'
+import {
+  AnacondaHttpError,
+  Http,
+  apiPath,
+  type FileBody,
+  type HttpConfig,
+  type HttpResponse
+} from './http.js'
 import type { WheelInfo } from './metadata.js'
 
 /** The parts of a dist object the upload reads. */
@@ -175,7 +182,7 @@ export class AnacondaClient {
 export async function multipartBody(
   formData: Record<string, string>,
   w: Pick<WheelInfo, 'path' | 'basename' | 'size' | 'md5Base64'>
-): Promise<{ body: Blob; contentType: string }> {
+): Promise<{ body: FileBody; contentType: string }> {
   const boundary = `dipywheels${randomBytes(16).toString('hex')}`
   const quote = (s: string): string =>
     s
@@ -190,11 +197,15 @@ export async function multipartBody(
     field('Content-MD5', w.md5Base64)
   ].join('')
   const head = `${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(w.basename)}"\r\n\r\n`
-  const file = await fs.openAsBlob(w.path)
-  if (file.size !== w.size)
-    throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
+  const size = (await fs.promises.stat(w.path)).size
+  if (size !== w.size) throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
   return {
-    body: new Blob([head, file, `\r\n--${boundary}--\r\n`]),
+    body: {
+      head: Buffer.from(head),
+      file: w.path,
+      fileSize: size,
+      tail: Buffer.from(`\r\n--${boundary}--\r\n`)
+    },
     contentType: `multipart/form-data; boundary=${boundary}`
   }
 }
