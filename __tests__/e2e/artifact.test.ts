@@ -13,6 +13,8 @@ import type { ActionInputs } from '../../src/inputs.js'
 import { artifactSummaryLine, uploadArtifact } from '../../src/publish/artifact.js'
 import type { PipelineState, WheelRecord } from '../../src/state.js'
 import { Timings } from '../../src/util/timings.js'
+import { REPO_ROOT, runAction } from '../harness/action.js'
+import { commitAll, git, makeBare, writeFiles } from '../harness/git-fixture.js'
 import { start, type ArtifactService } from '../servers/artifact.js'
 
 /** Compression method of each entry, from the zip's central directory (0 = stored). */
@@ -175,4 +177,88 @@ describe('uploadArtifact against the fake artifact service', () => {
     )
     expect(service.calls.length).toBe(before)
   })
+})
+
+/** A pure-Python package in a local git repository, for a whole build → test → publish run. */
+function purePythonRepo(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-pure-'))
+  const work = path.join(root, 'work')
+  fs.mkdirSync(work)
+  git(work, 'init', '-q')
+  writeFiles(work, {
+    'pyproject.toml':
+      '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n' +
+      '[project]\nname = "dwpure"\nversion = "0.3.0"\n',
+    'dwpure/__init__.py': 'ANSWER = 42\n'
+  })
+  commitAll(work, 'pure')
+  return makeBare(work, path.join(root, 'pure.git'))
+}
+
+/** The pipeline builds wheels once it can stop after the build step (the build stage is wired in). */
+const PIPELINE_BUILDS = fs
+  .readFileSync(path.join(REPO_ROOT, 'src', 'pipeline.ts'), 'utf8')
+  .includes("stopAfter === 'build'")
+
+describe('the artifact through the bundle, as the runner runs it', () => {
+  let service: ArtifactService
+  beforeAll(async () => {
+    service = await start()
+  })
+  afterAll(() => service.close())
+
+  it('fails before any git call when artifact is true and the runner has no artifact service', async () => {
+    const r = await runAction({
+      inputs: { repository: '/nonexistent', 'build-commit': 'master', artifact: 'true' },
+      traceGit: true
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.log).toMatch(/::error::Input 'artifact': it is true but the runner provides no artifact service/)
+    expect(r.gitCalls).toEqual([])
+  })
+
+  it('fails before any git call on an artifact-name the service would reject', async () => {
+    const r = await runAction({
+      inputs: { repository: '/nonexistent', 'build-commit': 'master', 'artifact-name': 'wheels/linux' },
+      env: service.env,
+      traceGit: true
+    })
+    expect(r.exitCode).toBe(1)
+    expect(r.log).toMatch(/::error::Input 'artifact-name': "wheels\/linux" contains \/ \(slash\)/)
+    expect(r.gitCalls).toEqual([])
+    expect(service.calls).toEqual([])
+  })
+
+  it.skipIf(!PIPELINE_BUILDS)(
+    'uploads exactly the wheels of the wheels output, and reports the artifact id',
+    { timeout: 900_000 },
+    async () => {
+      const r = await runAction({
+        inputs: {
+          repository: purePythonRepo(),
+          'build-commit': 'master',
+          'python-version': '3.12',
+          'config-settings': '',
+          container: 'off',
+          'test-command': 'python -c "import dwpure; assert dwpure.ANSWER == 42"',
+          upload: 'none'
+        },
+        env: service.env,
+        timeoutMs: 880_000
+      })
+      expect(r.exitCode, r.log).toBe(0)
+      const wheels = JSON.parse(r.outputs.wheels) as string[]
+      expect(wheels.map((w) => path.basename(w))).toEqual(['dwpure-0.3.0-py3-none-any.whl'])
+      const artifact = service.artifacts.get('wheels-cp312-linux-x86_64')
+      expect(artifact?.finalized, service.calls.join('\n')).toBe(true)
+      const entries = unzipSync(new Uint8Array(artifact!.zip))
+      expect(Object.keys(entries).sort()).toEqual(wheels.map((w) => path.basename(w)).sort())
+      for (const w of wheels) {
+        expect(Buffer.from(entries[path.basename(w)]).equals(fs.readFileSync(w))).toBe(true)
+      }
+      expect(r.outputs['artifact-id']).toBe(String(artifact!.id))
+      expect(r.summary).toContain('wheels-cp312-linux-x86_64')
+      expect(r.summary).toContain(`sha256:${sha256(artifact!.zip)}`)
+    }
+  )
 })
