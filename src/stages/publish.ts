@@ -102,6 +102,9 @@ export function installLine(decision: UploadDecision, packages: string[]): strin
 
 type Summary = typeof core.summary
 
+const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const para = (summary: Summary, text: string): Summary => summary.addRaw(`<p>${html(text)}</p>`, true)
+
 /** Outputs upload-target and uploaded, and the upload lines of the summary. */
 export function reportPublish(state: PipelineState, summary: Summary): void {
   const pub = state.publish
@@ -119,7 +122,7 @@ export function reportPublish(state: PipelineState, summary: Summary): void {
       dryRun: decision.dryRun
     })
   )
-  summary.addHeading('anaconda.org', 3).addRaw(describeDecision(decision), true)
+  para(summary.addHeading('anaconda.org', 3), describeDecision(decision))
   if (decision.target === 'none') return
   if (pub.outcomes.length) {
     summary.addTable([
@@ -136,17 +139,17 @@ export function reportPublish(state: PipelineState, summary: Summary): void {
     const line = c.plan.refused
       ? `keep-versions: nothing removed from ${c.package}: ${c.plan.refused}`
       : `keep-versions ${decision.keepVersions}: ${decision.dryRun ? 'would remove' : 'removed'} ${list.join(', ') || 'nothing'} from ${c.package}`
-    summary.addRaw(line, true)
+    para(summary, line)
   }
   const ok = pub.outcomes.some((o) => ['uploaded', 'replaced', 'unchanged', 'skipped'].includes(o.status))
   if (ok) {
     const packages = [...new Set(pub.outcomes.map((o) => o.name))]
     const custom = decision.anacondaUrl.replace(/\/+$/, '') !== DEFAULT_API_URL
-    summary.addRaw('Install with:', true).addCodeBlock(installLine(decision, packages), 'sh')
+    para(summary, 'Install with:').addCodeBlock(installLine(decision, packages), 'sh')
     if (custom) {
-      summary.addRaw(
-        `(That is anaconda.org's index; anaconda-url is ${decision.anacondaUrl}, whose pip index is that server's own.)`,
-        true
+      para(
+        summary,
+        `(That is anaconda.org's index; anaconda-url is ${decision.anacondaUrl}, whose pip index is that server's own.)`
       )
     }
   }
