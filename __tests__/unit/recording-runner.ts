@@ -1,0 +1,30 @@
+/** A recording Runner for unit tests: no process is started; `respond` decides each result. */
+import { CommandError } from '../../src/errors.js'
+import { formatCommand, type Command, type Runner, type RunOptions, type RunResult } from '../../src/exec.js'
+
+export type Response = Partial<RunResult> | void
+
+export class FakeRunner implements Runner {
+  readonly calls: Command[] = []
+  constructor(private readonly respond: (cmd: Command) => Response = () => undefined) {}
+
+  async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
+    this.calls.push(cmd)
+    const r = this.respond(cmd) ?? {}
+    const result: RunResult = {
+      exitCode: r.exitCode ?? 0,
+      stdout: r.stdout ?? '',
+      stderr: r.stderr ?? '',
+      tail: r.tail ?? `${r.stdout ?? ''}${r.stderr ?? ''}`
+    }
+    if (result.exitCode !== 0 && !options.allowFailure) {
+      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what)
+    }
+    return result
+  }
+
+  /** The calls as display lines. */
+  lines(): string[] {
+    return this.calls.map(formatCommand)
+  }
+}
