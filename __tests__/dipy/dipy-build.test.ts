@@ -70,9 +70,9 @@ it(`builds, repairs and smoke-tests dipy ${VERSION} for Python 3.11`, async () =
   // The smoke test ran in the clean venv: version, get_info, AffineMap, OpenMP.
   expect(r.log).toContain('from dipy.align.imaffine import AffineMap')
   expect(r.log).toMatch(new RegExp(`^${VERSION.replace(/\./g, '\\.')}$`, 'm'))
-  expect(r.log).toMatch(/have_openmp: True/)
+  expect(r.log).toMatch(/^have_openmp: (True|1)$/m)
   expect(r.log).not.toMatch(/::error::/)
-  const build = /\| *build 3\.11 *\| *([\d.]+)/.exec(r.summary.replace(/<\/?t[dh]>/g, '|'))?.[1]
+  const build = /build 3\.11<\/td>\s*<td>([\d.]+)/.exec(r.summary)?.[1]
   const size = (fs.statSync(wheel).size / 1048576).toFixed(1)
   console.log(
     `dipy ${VERSION}: ${path.basename(wheel)} (${size} MiB), grafted ${grafted.join(', ')}; ` +
