@@ -34,6 +34,11 @@ function run(repo: string, dependencies: string, inputs: Record<string, string> 
   })
 }
 
+function pyenvHas(version: string): boolean {
+  const dir = path.join(process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'), 'versions')
+  return fs.existsSync(dir) && fs.readdirSync(dir).some((v) => v.startsWith(`${version}.`))
+}
+
 function hostGlibcMinor(): number {
   const out = execFileSync('ldd', ['--version'], { encoding: 'utf8' }).split('\n')[0]
   return Number(/2\.(\d+)\s*$/.exec(out)?.[1] ?? 0)
@@ -84,6 +89,35 @@ describe('the OpenMP fixture, built on the host', () => {
     expect(again.log).toMatch(/Reusing the tools venv/)
     expect(wheelsOf(again)).toHaveLength(1)
   })
+
+  it.skipIf(!pyenvHas('3.12'))(
+    'builds one wheel per Python version in one call (3.11 and pyenv 3.12)',
+    async () => {
+      const fx = makeOpenmpFixture(tmp())
+      const r = await run(fx.repo, fx.dependencies, { 'python-version': '3.11 3.12' })
+      expect(r.exitCode, r.log.slice(-6000)).toBe(0)
+      const wheels = wheelsOf(r)
+      expect(wheels.map((w) => path.basename(w))).toEqual([
+        expect.stringMatching(/^dwomp-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/),
+        expect.stringMatching(/^dwomp-0\.1\.0-cp312-cp312-manylinux_2_\d+_x86_64\.whl$/)
+      ])
+      expectRepaired(wheels[0], '3.11')
+      expectRepaired(wheels[1], '3.12')
+      expect(r.log).toMatch(/Python 3\.12: .*\/versions\/3\.12\.\d+\/bin\/python3\.12 \(3\.12\.\d+\)/)
+      expect(r.log).toMatch(/dwomp ok \(3, 11\)/)
+      expect(r.log).toMatch(/dwomp ok \(3, 12\)/)
+      for (const step of [
+        'build 3.11',
+        'repair 3.11',
+        'test 3.11',
+        'build 3.12',
+        'repair 3.12',
+        'test 3.12'
+      ]) {
+        expect(r.summary).toContain(`<td>${step}</td>`)
+      }
+    }
+  )
 
   it('a wrong sha256 fails before building, with a clear error and no wheel', async () => {
     const fx = makeOpenmpFixture(tmp(), { sha256: '0'.repeat(64) })
