@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
+import { checkManylinux } from './platforms/manylinux.js'
 import { resolveBuildCommit, type ResolvedRef } from './ref.js'
 
 export type UploadMode = 'auto' | 'nightly' | 'staging' | 'none'
@@ -147,7 +148,7 @@ export function getInputs(host: HostFacts): ActionInputs {
       return true
     }),
     container: get('container') || 'auto',
-    manylinux: get('manylinux') || '2_28',
+    manylinux: checkManylinux(get('manylinux') || '2_28'),
     outputDir: insideWorkspace('output-dir', get('output-dir') || 'wheelhouse', host.workspace),
     testRequires: splitList(get('test-requires')),
     testCommand: get('test-command'),
