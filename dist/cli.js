@@ -3,7 +3,7 @@ import {
   __toESM,
   require_dist,
   run
-} from "./chunks/chunk-GYMBE4K2.js";
+} from "./chunks/chunk-EQHXJTYD.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -127,7 +127,9 @@ inputs:
     required: false
     default: main
   anaconda-url:
-    description: The anaconda.org API URL.
+    description: >-
+      The anaconda.org API URL. The install line in the summary always names pypi.anaconda.org; with
+      another server, use that server's own pip index.
     required: false
     default: https://api.anaconda.org
   if-exists:
