@@ -1,11 +1,25 @@
+import { readFileSync } from 'node:fs'
 import { defineConfig } from 'vitest/config'
+
+/** The bundle imports requirements/*.txt and action.yml as text (esbuild's text loader); do the same here. */
+const rawText = {
+  name: 'raw-text',
+  enforce: 'pre' as const,
+  load(id: string) {
+    const file = id.split('?')[0]
+    if (/\.(txt|yml)$/.test(file)) return `export default ${JSON.stringify(readFileSync(file, 'utf8'))}`
+    return undefined
+  }
+}
 
 // Four projects: unit (pure, no processes), e2e (the bundle through the runner harness, fast fixtures),
 // slow (real wheel builds of fixture packages), dipy (real dipy builds).
 export default defineConfig({
+  plugins: [rawText],
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['__tests__/unit/**/*.test.ts'],
@@ -13,6 +27,7 @@ export default defineConfig({
         }
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['__tests__/e2e/**/*.test.ts'],
@@ -21,6 +36,7 @@ export default defineConfig({
         }
       },
       {
+        extends: true,
         test: {
           name: 'slow',
           include: ['__tests__/slow/**/*.test.ts'],
@@ -30,6 +46,7 @@ export default defineConfig({
         }
       },
       {
+        extends: true,
         test: {
           name: 'dipy',
           include: ['__tests__/dipy/**/*.test.ts'],

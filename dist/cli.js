@@ -3,7 +3,7 @@ import {
   __toESM,
   require_dist,
   run
-} from "./chunks/chunk-EQHXJTYD.js";
+} from "./chunks/chunk-4POQJBPK.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -68,9 +68,11 @@ inputs:
     required: false
     default: auto
   manylinux:
-    description: 'The manylinux policy on Linux: 2014, 2_28, 2_34, or "auto" for the host glibc.'
+    description: >-
+      The manylinux policy on Linux: 2014, 2_28, 2_34, or auto: manylinux_2_28 in the container, and on
+      the host (container: off) the oldest policy the wheel and the host glibc allow.
     required: false
-    default: '2_28'
+    default: auto
   output-dir:
     description: The wheelhouse for the repaired wheels, relative to GITHUB_WORKSPACE.
     required: false

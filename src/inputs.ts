@@ -148,7 +148,7 @@ export function getInputs(host: HostFacts): ActionInputs {
       return true
     }),
     container: get('container') || 'auto',
-    manylinux: checkManylinux(get('manylinux') || '2_28'),
+    manylinux: checkManylinux(get('manylinux') || 'auto'),
     outputDir: insideWorkspace('output-dir', get('output-dir') || 'wheelhouse', host.workspace),
     testRequires: splitList(get('test-requires')),
     testCommand: get('test-command'),

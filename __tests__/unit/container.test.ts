@@ -11,6 +11,7 @@ describe('container image', () => {
   it.each([
     ['auto', '2_28', 'x86_64', 'quay.io/pypa/manylinux_2_28_x86_64'],
     ['auto', '2014', 'aarch64', 'quay.io/pypa/manylinux2014_aarch64'],
+    ['auto', 'auto', 'aarch64', 'quay.io/pypa/manylinux_2_28_aarch64'],
     ['ghcr.io/me/manylinux:2024.1', '2_28', 'x86_64', 'ghcr.io/me/manylinux:2024.1']
   ])('%s with manylinux %s on %s → %s', (container, manylinux, arch, image) => {
     expect(containerImage(container, manylinux, arch)).toBe(image)

@@ -116,9 +116,9 @@ describe('manylinux policies and images', () => {
     expect(manylinuxImage(input, arch)).toBe(image)
   })
 
-  it('auto has no fixed policy, and no image', () => {
+  it('auto has no fixed policy on the host, and is the 2_28 image in the container', () => {
     expect(manylinuxPolicy('auto', 'x86_64')).toBeUndefined()
-    expect(() => manylinuxImage('auto', 'x86_64')).toThrow(/container: off/)
+    expect(manylinuxImage('auto', 'x86_64')).toBe('quay.io/pypa/manylinux_2_28_x86_64')
   })
 
   it.each(['2_28; rm -rf /', 'manylinux_2_28', '1', ''])('refuses %j', (bad) => {

@@ -18,16 +18,16 @@ export function manylinuxPolicy(value: string, arch: string): string | undefined
   return value === '2014' ? `manylinux2014_${arch}` : `manylinux_${value}_${arch}`
 }
 
+/** In the PyPA container, auto is manylinux_2_28 (the PyPA default image); on the host it follows the glibc. */
+export const CONTAINER_DEFAULT_MANYLINUX = '2_28'
+
+export function containerManylinux(value: string): string {
+  return value === 'auto' ? CONTAINER_DEFAULT_MANYLINUX : value
+}
+
 /** The PyPA image for a policy: quay.io/pypa/manylinux_2_28_x86_64, quay.io/pypa/manylinux2014_x86_64. */
 export function manylinuxImage(value: string, arch: string): string {
-  const policy = manylinuxPolicy(value, arch)
-  if (!policy) {
-    throw new InputError(
-      'manylinux',
-      'auto needs a host build (container: off): with container: auto give a policy such as 2_28, or give container a full image name.'
-    )
-  }
-  return `quay.io/pypa/${policy}`
+  return `quay.io/pypa/${manylinuxPolicy(containerManylinux(value), arch)}`
 }
 
 /** The policy of a glibc version: 2.36 → manylinux_2_36_<arch>. */

@@ -9,7 +9,7 @@ import { recipesFor, type Recipe } from '../dependencies/recipes.js'
 import { fetchSource } from '../dependencies/sources.js'
 import { ActionError, BuildError, messageOf, RepairError, WheelTestError } from '../errors.js'
 import { childEnv } from '../exec.js'
-import { manylinuxPolicy } from '../platforms/manylinux.js'
+import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import type { PipelineState } from '../state.js'
 import { wheelsIn } from '../util/wheel-file.js'
 import { wheelRecord } from './records.js'
@@ -84,7 +84,12 @@ export async function buildWheelsInContainer(state: PipelineState, recipes: Reci
     constraintsFile,
     recipes: sources,
     configSettings: inputs.configSettings,
-    policy: manylinuxPolicy(inputs.manylinux, host.arch),
+    // A PyPA image built by auto repairs to its own policy; a custom image with auto lets auditwheel
+    // take the image's AUDITWHEEL_PLAT.
+    policy: manylinuxPolicy(
+      inputs.container === 'auto' ? containerManylinux(inputs.manylinux) : inputs.manylinux,
+      host.arch
+    ),
     testRequires: inputs.testRequires,
     testCommand: inputs.testCommand,
     test,
