@@ -1,0 +1,86 @@
+/** The README's first command: dist/cli.js drives the same pipeline from flags. */
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { DIST_DIR, NODES } from '../harness/action.js'
+import { git, makeFixtureRepo, type FixtureRepo } from '../harness/git-fixture.js'
+
+const run = promisify(execFile)
+let repo: FixtureRepo
+beforeAll(() => {
+  repo = makeFixtureRepo()
+})
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const cleanEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...env
+  }
+  try {
+    const r = await run(NODES[0].path, [path.join(DIST_DIR, 'cli.js'), ...args], { env: cleanEnv })
+    return { code: 0, stdout: r.stdout, stderr: r.stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('dist/cli.js', () => {
+  it('checks out a ref into the given workspace and prints the outputs', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
+    const r = await cli(
+      ['--workspace', ws, '--repository', repo.url, '--build-commit', '1.1.0', '--stop-after', 'checkout'],
+      { RUNNER_TEMP: path.join(ws, 'temp') }
+    )
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const outputs = JSON.parse(/Outputs:\n(\{[\s\S]*?\n\})/.exec(r.stdout)?.[1] ?? '{}')
+    expect(outputs).toMatchObject({ commit: repo.shas.v110, ref: '1.1.0', version: '1.1.0' })
+    expect(git(path.join(ws, 'dipy'), 'rev-parse', 'HEAD')).toBe(repo.shas.v110)
+    const summaryFile = /Summary: (.*)/.exec(r.stdout)?.[1] ?? ''
+    expect(fs.readFileSync(summaryFile, 'utf8')).toContain(repo.shas.v110)
+  })
+
+  it('acts as workflow_dispatch, which uploads nothing unless told to', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
+    const r = await cli([
+      '--workspace',
+      ws,
+      '--repository',
+      repo.url,
+      '--build-commit',
+      '1.0.0',
+      '--stop-after',
+      'checkout'
+    ])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    const outputs = JSON.parse(/Outputs:\n(\{[\s\S]*?\n\})/.exec(r.stdout)?.[1] ?? '{}')
+    const target = JSON.parse(outputs['upload-target'])
+    expect(target.target).toBe('none')
+    expect(target.reason).toContain('workflow_dispatch')
+  })
+
+  it('fails with the action error and a non-zero code on a bad input', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
+    const r = await cli(['--workspace', ws, '--repository', repo.url, '--build-commit', '--upload-pack=x'])
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain("::error::Input 'build-commit'")
+  })
+
+  it('refuses an unknown flag with usage code 2', async () => {
+    const r = await cli(['--no-such-flag', 'x'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Unknown flag --no-such-flag')
+  })
+
+  it('lists every input in --help', async () => {
+    const r = await cli(['--help'])
+    expect(r.code).toBe(0)
+    for (const flag of ['--build-commit', '--python-version', '--container', '--upload', '--stop-after']) {
+      expect(r.stdout).toContain(flag)
+    }
+  })
+})
