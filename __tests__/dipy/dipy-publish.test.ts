@@ -1,0 +1,169 @@
+/**
+ * The real thing, end to end: dipy 1.11.0 and 1.12.1 from their PyPI sdists, each a local git repository
+ * with its tag and a `master` carrying the next dev version. Through the bundled action as the runner runs
+ * it (container: off, Python 3.11, default test command and manylinux):
+ * - push of the tag → staging upload to the test anaconda.org;
+ * - schedule → master to nightly, then a newer master (same dev version, same wheel name) replaces it;
+ * then pip installs each from the server's index into a clean venv and dipy's smoke test passes there.
+ * Tag builds first, then the nightly pairs (the tool cache is shared). Run with `npm run e2e:dipy`, wrapped
+ * in `flock /tmp/dipy-heavy.lock` on a shared machine.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIPY_SMOKE_TEST } from '../../src/stages/test.js'
+import { runAction, type ActionRun } from '../harness/action.js'
+import { dipyDevRepo, expectPublished, type DipyDevRepo, type PublishedWheel } from '../harness/dipy-e2e.js'
+import { installFromIndex, runPython } from '../harness/pip-venv.js'
+import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
+
+const VERSIONS = ['1.11.0', '1.12.1']
+const STAGING = 'multibuild-wheels-staging'
+const NIGHTLY = 'scipy-wheels-nightly'
+const STAGING_TOKEN = 'dipyStagingTok1'
+const NIGHTLY_TOKEN = 'dipyNightlyTok1'
+
+/** One server and one repository per dipy version: each channel then holds that version's files only. */
+const setups = new Map<string, { server: AnacondaServer; dipy: DipyDevRepo }>()
+const figures: string[] = []
+let root: string
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-dipy-'))
+  for (const version of VERSIONS) {
+    const server = await startAnacondaServer({
+      tokens: {
+        [STAGING_TOKEN]: { login: 'stager', scopes: ['api:read', 'api:write'] },
+        [NIGHTLY_TOKEN]: { login: 'nightly', scopes: ['api:read', 'api:write'] }
+      }
+    })
+    const dir = fs.mkdtempSync(path.join(root, `${version}-`))
+    setups.set(version, { server, dipy: dipyDevRepo(dir, version) })
+  }
+})
+afterAll(async () => {
+  for (const { server } of setups.values()) await server.close()
+  console.log(`dipy publish e2e (logs under ${root}):\n${figures.join('\n')}`)
+})
+
+type TimedRun = ActionRun & { minutes: number }
+
+async function run(version: string, event: 'push' | 'schedule', label: string): Promise<TimedRun> {
+  const { server, dipy } = setups.get(version)!
+  const started = Date.now()
+  const r = await runAction({
+    inputs: {
+      repository: dipy.repo,
+      // A schedule builds nightly-ref (master) whatever build-commit says; leave it empty as a cron would.
+      'build-commit': event === 'push' ? version : '',
+      'python-version': '3.11',
+      container: 'off',
+      'anaconda-url': server.url,
+      'staging-token': STAGING_TOKEN,
+      'nightly-token': NIGHTLY_TOKEN,
+      artifact: 'false'
+    },
+    event,
+    timeoutMs: 1_800_000
+  })
+  fs.writeFileSync(path.join(root, `${version}-${label}.log`), r.log)
+  return { ...r, minutes: (Date.now() - started) / 60000 }
+}
+
+function record(version: string, label: string, { minutes }: TimedRun, w: PublishedWheel): void {
+  figures.push(
+    `  ${version} ${label}: ${w.basename} ${w.sizeMiB.toFixed(2)} MiB sha256 ${w.sha256.slice(0, 12)}…; ` +
+      `build step ${w.buildSeconds.toFixed(0)} s, whole run ${minutes.toFixed(1)} min`
+  )
+}
+
+/** pip installs dipy from the channel's index into a clean venv; the smoke test passes there. */
+async function installAndSmoke(
+  version: string,
+  channel: string,
+  expected: { version: string; commit?: string; wheel: string }
+): Promise<void> {
+  const { server } = setups.get(version)!
+  const before = server.requests.length
+  const started = Date.now()
+  const inst = await installFromIndex({
+    dir: path.join(root, 'venvs'),
+    index: server.simpleUrl(channel),
+    pkg: 'dipy',
+    version: expected.version
+  })
+  // Step 1 fetched the wheel from the test server; step 2 found dipy already installed.
+  const got = server.requests.slice(before).filter((q) => q.method === 'GET')
+  expect(got.some((q) => q.path.endsWith(`/${path.basename(expected.wheel)}`) && q.status === 200)).toBe(true)
+  expect(inst.deps.output).toMatch(/Requirement already satisfied: dipy==/)
+  expect(inst.deps.output).not.toMatch(/(Downloading|Collecting) dipy[-=]/)
+  const smoke = await runPython(
+    inst.python,
+    `${DIPY_SMOKE_TEST}\nimport importlib.metadata as m\nprint("dist:", m.version("dipy"))\n` +
+      'print("commit:", dipy.get_info()["commit_hash"])'
+  )
+  expect(smoke.code, smoke.output).toBe(0)
+  expect(smoke.output).toMatch(/^have_openmp: (True|1)$/m)
+  expect(smoke.output).toContain(`dist: ${expected.version}\n`)
+  if (expected.commit) expect(smoke.output).toContain(`commit: ${expected.commit}\n`)
+  const esc = expected.version.replace(/\./g, '\\.')
+  // dipy.__version__: the release, or the dev version with +git<date>.<sha7> (tools/gitversion.py).
+  const local = expected.commit ? `\\+git\\d{8}\\.${expected.commit.slice(0, 7)}` : ''
+  expect(smoke.output).toMatch(new RegExp(`^${esc}${local}$`, 'm'))
+  figures.push(
+    `    pip install from ${channel} + smoke test: ${((Date.now() - started) / 1000).toFixed(0)} s`
+  )
+}
+
+describe('dipy releases: push of the tag → staging', () => {
+  for (const version of VERSIONS) {
+    it(`dipy ${version}: built, tested, uploaded to staging; pip installs it from the staging index`, async () => {
+      const { server, dipy } = setups.get(version)!
+      const r = await run(version, 'push', 'tag')
+      const w = expectPublished(r, server, {
+        commit: dipy.tagSha,
+        version,
+        target: 'staging',
+        channel: STAGING,
+        reason: `push building ${version} → staging`,
+        ifExists: 'fail',
+        status: 'uploaded'
+      })
+      record(version, 'tag → staging', r, w)
+      expect(server.files(STAGING).map((f) => f.basename)).toEqual([w.basename])
+      await installAndSmoke(version, STAGING, { version, wheel: w.wheel })
+    })
+  }
+})
+
+describe('dipy master: schedule → nightly, replaced by the next night', () => {
+  for (const version of VERSIONS) {
+    it(`dipy ${version}'s master: nightly upload, then a newer master replaces it; pip installs the new one`, async () => {
+      const { server, dipy } = setups.get(version)!
+      const nightly = {
+        version: dipy.devVersion,
+        target: 'nightly' as const,
+        channel: NIGHTLY,
+        reason: 'schedule event → nightly',
+        ifExists: 'replace' as const
+      }
+      const first = await run(version, 'schedule', 'nightly-1')
+      const w1 = expectPublished(first, server, { ...nightly, commit: dipy.masterSha, status: 'uploaded' })
+      record(version, 'master → nightly', first, w1)
+
+      const newer = dipy.advanceMaster('the next night')
+      const second = await run(version, 'schedule', 'nightly-2')
+      const w2 = expectPublished(second, server, { ...nightly, commit: newer, status: 'replaced' })
+      record(version, 'newer master → nightly (replace)', second, w2)
+      // Same dev version, same name; new bytes, and the old file is gone.
+      expect(w2.basename).toBe(w1.basename)
+      expect(w2.sha256).not.toBe(w1.sha256)
+      const served = server.files(NIGHTLY)
+      expect(served.map((f) => [f.basename, f.sha256])).toEqual([[w2.basename, w2.sha256]])
+      expect(served.some((f) => f.sha256 === w1.sha256)).toBe(false)
+
+      await installAndSmoke(version, NIGHTLY, { version: dipy.devVersion, commit: newer, wheel: w2.wheel })
+    })
+  }
+})
