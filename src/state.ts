@@ -2,6 +2,7 @@ import type { Runner } from './exec.js'
 import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
 import type { CheckoutResult } from './stages/checkout.js'
+import type { CompilerCacheState } from './stages/compiler-cache.js'
 import type { PublishState } from './stages/publish.js'
 import type { Timings } from './util/timings.js'
 
@@ -42,6 +43,8 @@ export interface PipelineState {
   /** URLs of the files uploaded to anaconda.org. */
   uploaded: string[]
   artifactId?: string
+  /** ccache, when compiler-cache is on and it was found: where it came from, hits and misses per Python. */
+  compilerCache?: CompilerCacheState
   /** The upload decision (made before checkout) and what the upload did. */
   publish?: PublishState
 }

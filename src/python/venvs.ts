@@ -24,6 +24,10 @@ export interface VenvRequest {
   constraints: string
   /** What the log calls it ("tools venv"). */
   label: string
+  /** Packages installed after `packages`, without the constraints (a project's own build requirements). */
+  extra?: readonly string[]
+  /** Variables for pip (e.g. PIP_CACHE_DIR). */
+  env?: Record<string, string | undefined>
 }
 
 export const COMPLETE_MARKER = '.complete'
@@ -59,11 +63,12 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
     }
     core.info(`The ${req.label} at ${req.dir} no longer runs: making it again`)
   }
-  await core.group(`Make the ${req.label} (${req.packages.join(', ')})`, async () => {
+  const all = [...req.packages, ...(req.extra ?? [])]
+  await core.group(`Make the ${req.label} (${all.join(', ')})`, async () => {
     fs.rmSync(req.dir, { recursive: true, force: true })
     fs.mkdirSync(path.dirname(req.dir), { recursive: true })
     await runner.run(
-      { command: req.python, args: ['-m', 'venv', req.dir] },
+      { command: req.python, args: ['-m', 'venv', req.dir], env: req.env },
       { what: `making the ${req.label}` }
     )
     const constraintsFile = path.join(req.dir, 'constraints.txt')
@@ -80,10 +85,21 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
           '-c',
           constraintsFile,
           ...req.packages
-        ]
+        ],
+        env: req.env
       },
       { what: `installing ${req.packages.join(', ')} into the ${req.label}` }
     )
+    if (req.extra?.length) {
+      await runner.run(
+        {
+          command: python,
+          args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...req.extra],
+          env: req.env
+        },
+        { what: `installing ${req.extra.join(', ')} into the ${req.label}` }
+      )
+    }
     fs.writeFileSync(path.join(req.dir, COMPLETE_MARKER), new Date().toISOString() + '\n')
   })
   return { dir: req.dir, bin, python, reused: false }

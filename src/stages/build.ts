@@ -16,9 +16,19 @@ export interface BuildRequest {
   /** key=value config settings, the platform's additions included. */
   configSettings: readonly string[]
   env: Record<string, string | undefined>
+  /**
+   * Build in buildPython's own environment (the persistent build env, holding the project's own build
+   * requirements) instead of a fresh isolated one.
+   */
+  noIsolation?: boolean
+  /** meson-python's build directory (-Cbuild-dir), fixed so that ccache sees the same paths every run. */
+  buildDir?: string
 }
 
-/** `python -m build --wheel`: isolated, so the project's own build requirements are used. */
+/**
+ * `python -m build --wheel`: isolated by default, so the project's own build requirements are used; with
+ * noIsolation the build env already holds exactly those.
+ */
 export function planBuild(req: BuildRequest): Command {
   return {
     command: req.buildPython,
@@ -26,9 +36,11 @@ export function planBuild(req: BuildRequest): Command {
       '-m',
       'build',
       '--wheel',
+      ...(req.noIsolation ? ['--no-isolation'] : []),
       '--outdir',
       req.outDir,
       ...req.configSettings.map((s) => `-C${s}`),
+      ...(req.buildDir ? [`-Cbuild-dir=${req.buildDir}`] : []),
       req.srcDir
     ],
     cwd: req.srcDir,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { reportArtifact } from '../publish/artifact.js'
 import type { PipelineState } from '../state.js'
+import { reportCompilerCache } from './compiler-cache-run.js'
 import { reportPublish } from './publish.js'
 
 /** Sets the outputs and writes the step summary from what the pipeline did. */
@@ -61,6 +62,7 @@ export async function report(state: PipelineState): Promise<void> {
       ...state.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
     ])
   }
+  reportCompilerCache(state.compilerCache, summary)
   if (timings.steps.length) {
     summary.addHeading('Time per step', 3)
     summary.addTable([

@@ -40,6 +40,8 @@ export function planTest(mod: PlatformModule, req: TestRequest): Command[] {
     PATH: prependPath([mod.venvBin(venv)], req.env.PATH, delimiter),
     VIRTUAL_ENV: venv,
     MPLBACKEND: 'Agg',
+    // pip's download cache of the run (the action's, under the tool cache), when one is set.
+    ...(req.env.PIP_CACHE_DIR ? { PIP_CACHE_DIR: req.env.PIP_CACHE_DIR } : {}),
     PYTHONPATH: undefined,
     PYTHONHOME: undefined
   }

@@ -9,10 +9,19 @@ import { usesContainer } from '../container/docker.js'
 import { childEnv } from '../exec.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import { manylinuxPolicy } from '../platforms/manylinux.js'
+import { buildEnvVars, ensureBuildEnv, isMesonpy, pipCacheDir, readBuildSystem } from '../python/build-env.js'
 import { findPython, type FoundPython } from '../python/discover.js'
 import { buildVenvDir, ensureVenv, toolsVenvDir, type ToolVenv } from '../python/venvs.js'
 import type { PipelineState } from '../state.js'
 import { buildWheel } from './build.js'
+import { commonAncestor, compilerCacheBuildEnv, type CompilerCacheState } from './compiler-cache.js'
+import {
+  githubKeyedCache,
+  readStats,
+  recordStats,
+  saveCompilerCache,
+  setupCompilerCache
+} from './compiler-cache-run.js'
 import { buildWheelsInContainer } from './container.js'
 import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
 import { fail, wheelRecord } from './records.js'
@@ -27,7 +36,19 @@ interface HostContext {
   scratch: string
   tools?: ToolVenv
   deps?: DependencyResult
+  /** The compiler cache, when compiler-cache is on and ccache is there. */
+  cc?: CompilerCacheState
+  compiler?: string
 }
+
+async function compiler(ctx: HostContext): Promise<string> {
+  ctx.compiler ??= await compilerId(ctx.state.runner, ctx.env)
+  return ctx.compiler
+}
+
+/** meson-python's build directory of a version: fixed (ccache hashes paths), outside the checkout. */
+export const mesonBuildDir = (scratch: string, version: string): string =>
+  path.join(scratch, `py${version}`, 'meson-build')
 
 async function toolsVenv(ctx: HostContext, python: FoundPython): Promise<ToolVenv> {
   const { host } = ctx.state
@@ -37,7 +58,8 @@ async function toolsVenv(ctx: HostContext, python: FoundPython): Promise<ToolVen
       dir: toolsVenvDir(host.toolCache, constraints, host.platform, host.arch),
       packages: ctx.mod.toolPackages,
       constraints,
-      label: 'tools venv'
+      label: 'tools venv',
+      env: ctx.env
     })
   )
   return ctx.tools
@@ -49,7 +71,7 @@ async function dependencies(ctx: HostContext, recipes: Recipe[]): Promise<Depend
     buildDependencies(runner, recipes, {
       platform: host.platform,
       arch: host.arch,
-      compiler: await compilerId(runner, ctx.env),
+      compiler: await compiler(ctx),
       cacheRoot: path.join(host.toolCache, 'dipy-wheels-deps'),
       workDir: path.join(ctx.scratch, 'deps'),
       jobs: os.availableParallelism(),
@@ -59,7 +81,66 @@ async function dependencies(ctx: HostContext, recipes: Recipe[]): Promise<Depend
   return ctx.deps
 }
 
-/** One version: build, repair (into the wheelhouse), test. */
+interface BuildSetup {
+  buildPython: string
+  env: Record<string, string | undefined>
+  noIsolation: boolean
+  buildDir?: string
+}
+
+function find(ctx: HostContext, version: string): Promise<FoundPython> {
+  const { host, runner } = ctx.state
+  return findPython(runner, ctx.mod, {
+    version,
+    arch: host.arch,
+    env: host.env,
+    toolCache: host.toolCache,
+    home: os.homedir()
+  })
+}
+
+/**
+ * With compiler-cache: the persistent build env with the project's own build requirements and, for
+ * meson-python, a fixed build directory: the same paths every run, so ccache hits and nothing is
+ * reinstalled. Without: the pinned `build` venv and an isolated build.
+ */
+async function prepareBuild(ctx: HostContext, version: string, python: FoundPython): Promise<BuildSetup> {
+  const { state, mod } = ctx
+  const { inputs, host, runner } = state
+  const env: Record<string, string | undefined> = { ...mod.buildEnv(host.arch, ctx.env), ...ctx.deps!.env }
+  if (!inputs.compilerCache) {
+    const venv = await ensureVenv(runner, mod, {
+      python: python.path,
+      dir: buildVenvDir(host.toolCache, constraints, python.path, python.full),
+      packages: ['build'],
+      constraints,
+      label: `build venv of Python ${python.full}`,
+      env: ctx.env
+    })
+    return { buildPython: venv.python, env, noIsolation: false }
+  }
+  const buildSystem = readBuildSystem(inputs.checkoutDir)
+  const venv = await ensureBuildEnv(runner, mod, {
+    python: python.path,
+    full: python.full,
+    toolCache: host.toolCache,
+    constraints,
+    srcDir: inputs.checkoutDir,
+    buildSystem,
+    configSettings: mod.configSettings(inputs.configSettings),
+    env: ctx.env
+  })
+  let buildEnv = { ...env, ...buildEnvVars(mod, venv, { ...ctx.env, ...env }) }
+  if (ctx.cc) buildEnv = { ...buildEnv, ...compilerCacheBuildEnv(ctx.cc, buildEnv) }
+  let buildDir: string | undefined
+  if (isMesonpy(buildSystem)) {
+    buildDir = mesonBuildDir(ctx.scratch, version)
+    fs.rmSync(buildDir, { recursive: true, force: true })
+  }
+  return { buildPython: venv.python, env: buildEnv, noIsolation: true, buildDir }
+}
+
+/** One version: (build env,) build, repair (into the wheelhouse), test. */
 async function oneVersion(ctx: HostContext, version: string): Promise<void> {
   const { state, mod } = ctx
   const { inputs, host, runner, timings } = state
@@ -67,31 +148,32 @@ async function oneVersion(ctx: HostContext, version: string): Promise<void> {
   let step = `build ${version}`
   try {
     const deps = ctx.deps!
+    let ready: { python: FoundPython; setup: BuildSetup } | undefined
+    if (inputs.compilerCache) {
+      step = `build env ${version}`
+      ready = await timings.time(step, async () => {
+        const python = await find(ctx, version)
+        return { python, setup: await prepareBuild(ctx, version, python) }
+      })
+      step = `build ${version}`
+    }
+    const before = ctx.cc ? await readStats(runner, ctx.cc) : undefined
     const { python, built } = await timings.time(step, async () => {
-      const python = await findPython(runner, mod, {
-        version,
-        arch: host.arch,
-        env: host.env,
-        toolCache: host.toolCache,
-        home: os.homedir()
-      })
-      const venv = await ensureVenv(runner, mod, {
-        python: python.path,
-        dir: buildVenvDir(host.toolCache, constraints, python.path, python.full),
-        packages: ['build'],
-        constraints,
-        label: `build venv of Python ${python.full}`
-      })
+      const python = ready?.python ?? (await find(ctx, version))
+      const setup = ready?.setup ?? (await prepareBuild(ctx, version, python))
       const built = await buildWheel(runner, mod, {
         version,
-        buildPython: venv.python,
+        buildPython: setup.buildPython,
         srcDir: inputs.checkoutDir,
         outDir: path.join(dir, 'dist'),
         configSettings: mod.configSettings(inputs.configSettings),
-        env: { ...mod.buildEnv(host.arch, ctx.env), ...deps.env }
+        noIsolation: setup.noIsolation,
+        buildDir: setup.buildDir,
+        env: setup.env
       })
       return { python, built }
     })
+    if (ctx.cc) await recordStats(runner, ctx.cc, version, before)
     step = `repair ${version}`
     const tools = await toolsVenv(ctx, python)
     const record = await timings.time(step, async () => {
@@ -150,14 +232,43 @@ async function oneVersion(ctx: HostContext, version: string): Promise<void> {
 export async function buildWheelsOnHost(state: PipelineState, recipes: Recipe[]): Promise<void> {
   const mod = platformModule(state.host.platform)
   const scratch = path.join(state.host.temp, 'dipy-wheels')
-  const ctx: HostContext = { state, mod, env: childEnv(state.host.env), scratch }
+  const { host, inputs, runner, timings } = state
+  // pip's download cache persists next to the venvs (a PIP_CACHE_DIR of the user's wins).
+  const env = childEnv(host.env, { PIP_CACHE_DIR: host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache) })
+  const ctx: HostContext = { state, mod, env, scratch }
   try {
     await dependencies(ctx, recipes)
   } catch (err) {
     state.failures.push({ python: 'all', step: 'dependencies', message: messageOf(err) })
     throw err
   }
-  for (const version of state.inputs.pythonVersions) await oneVersion(ctx, version)
+  if (inputs.compilerCache)
+    ctx.cc = await timings.time('compiler cache (restore)', async () =>
+      setupCompilerCache(runner, {
+        enabled: inputs.compilerCache,
+        platform: host.platform,
+        arch: host.arch,
+        toolCache: host.toolCache,
+        env: ctx.env,
+        pythons: inputs.pythonVersions,
+        compiler: await compiler(ctx),
+        commit: state.checkout?.commit ?? '',
+        basedir: commonAncestor(inputs.checkoutDir, scratch),
+        // The runner's own variables say whether GitHub's cache service is there (children never see them).
+        cache: githubKeyedCache(host.env)
+      })
+    )
+  state.compilerCache = ctx.cc
+  try {
+    for (const version of inputs.pythonVersions) await oneVersion(ctx, version)
+  } finally {
+    const cc = ctx.cc
+    if (cc?.key) {
+      await timings.time('compiler cache (save)', () =>
+        saveCompilerCache(runner, cc, githubKeyedCache(host.env))
+      )
+    }
+  }
 }
 
 /** The build, repair and test of every Python version. */

@@ -1,0 +1,180 @@
+/**
+ * A persistent build environment: one venv per interpreter and per set of the project's own build
+ * requirements ([build-system] requires of its pyproject.toml), kept in the tool cache. The wheel is then
+ * built with `python -m build --no-isolation` in it, so the compiler sees the same paths (numpy's headers,
+ * Cython, meson) on every run: that is what lets ccache hit across runs, and the requirements are
+ * installed once instead of on every build.
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parse } from 'smol-toml'
+import { BuildError, messageOf } from '../errors.js'
+import type { Runner } from '../exec.js'
+import { prependPath } from '../platforms/common.js'
+import type { PlatformModule } from '../platforms/index.js'
+import { COMPLETE_MARKER, ensureVenv, shortHash, type ToolVenv } from './venvs.js'
+
+/** The [build-system] table of a project. */
+export interface BuildSystem {
+  requires: string[]
+  backend: string
+}
+
+/** PEP 517's fallback when a project has no [build-system] (build uses the same). */
+export const LEGACY_BUILD_SYSTEM: BuildSystem = {
+  requires: ['setuptools >= 40.8.0'],
+  backend: 'setuptools.build_meta:__legacy__'
+}
+
+/** Reads [build-system] from `<srcDir>/pyproject.toml`; the legacy setuptools default when absent. */
+export function readBuildSystem(srcDir: string): BuildSystem {
+  const file = path.join(srcDir, 'pyproject.toml')
+  if (!fs.existsSync(file)) return LEGACY_BUILD_SYSTEM
+  let doc: Record<string, unknown>
+  try {
+    doc = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch (err) {
+    throw new BuildError(`${file} is not valid TOML: ${messageOf(err)}`, { cause: err })
+  }
+  const table = doc['build-system'] as { requires?: unknown; 'build-backend'?: unknown } | undefined
+  if (!table) return LEGACY_BUILD_SYSTEM
+  const requires = table.requires
+  if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string')) {
+    throw new BuildError(`${file}: [build-system] requires must be a list of strings.`)
+  }
+  const backend = typeof table['build-backend'] === 'string' ? table['build-backend'] : ''
+  return { requires, backend: backend || LEGACY_BUILD_SYSTEM.backend }
+}
+
+/** Whether the backend is meson-python (which takes -Cbuild-dir). */
+export const isMesonpy = (bs: BuildSystem): boolean => bs.backend.trim() === 'mesonpy'
+
+/** The build env of one interpreter and one requirement set (order and spacing do not matter). */
+export function buildEnvDir(
+  toolCache: string,
+  constraints: string,
+  python: string,
+  full: string,
+  requires: readonly string[]
+): string {
+  const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, '')))].sort().join('\n')
+  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash(constraints, python, full, reqs))
+}
+
+/** pip's download cache, kept in the tool cache next to the venvs it fills. */
+export const pipCacheDir = (toolCache: string): string => path.join(toolCache, 'dipy-wheels-pip')
+
+/** A build env older than this is made again, so unpinned requirements (numpy>=2) move forward. */
+export const BUILD_ENV_MAX_AGE_MS = 7 * 24 * 3600 * 1000
+
+/**
+ * Asks the backend for its dynamic requirements (get_requires_for_build_wheel: e.g. meson-python asks for
+ * ninja when the system has none) and prints those that are not met, as JSON.
+ */
+export const MISSING_REQUIREMENTS_SCRIPT = [
+  'import json, sys',
+  'import build',
+  'srcdir, settings = sys.argv[1], json.loads(sys.argv[2])',
+  'b = build.ProjectBuilder(srcdir)',
+  "reqs = set(b.build_system_requires) | set(b.get_requires_for_build('wheel', settings or None))",
+  'missing = sorted({chain[0] for r in reqs for chain in build.check_dependency(r)})',
+  'print(json.dumps(missing))'
+].join('\n')
+
+/** key=value settings as the dict build passes to the backend (repeated keys become lists). */
+export function settingsDict(settings: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const s of settings) {
+    const i = s.indexOf('=')
+    const [k, v] = i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + 1)]
+    const prev = out[k]
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v]
+  }
+  return out
+}
+
+/**
+ * What a build without isolation needs: the env's scripts first on PATH (meson, ninja, cython are found
+ * there, as in build's isolated env) and VIRTUAL_ENV.
+ */
+export function buildEnvVars(
+  mod: PlatformModule,
+  venv: ToolVenv,
+  env: Readonly<Record<string, string | undefined>>
+): Record<string, string> {
+  const windows = mod.name === 'windows'
+  const current = windows ? (env.PATH ?? env.Path) : env.PATH
+  return { PATH: prependPath([venv.bin], current, windows ? ';' : ':'), VIRTUAL_ENV: venv.dir }
+}
+
+export interface BuildEnvRequest {
+  /** The target interpreter and its full version. */
+  python: string
+  full: string
+  toolCache: string
+  /** requirements/tools.txt: pins `build` itself. */
+  constraints: string
+  srcDir: string
+  buildSystem: BuildSystem
+  configSettings: readonly string[]
+  /** For pip (PIP_CACHE_DIR) and the backend's requirement query. */
+  env: Record<string, string | undefined>
+  /** Test seam: the clock. */
+  now?: number
+}
+
+/** Makes (or reuses) the build env and installs any dynamic requirement the backend asks for. */
+export async function ensureBuildEnv(
+  runner: Runner,
+  mod: PlatformModule,
+  req: BuildEnvRequest
+): Promise<ToolVenv> {
+  const dir = buildEnvDir(req.toolCache, req.constraints, req.python, req.full, req.buildSystem.requires)
+  const marker = path.join(dir, COMPLETE_MARKER)
+  if (fs.existsSync(marker) && (req.now ?? Date.now()) - fs.statSync(marker).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+    core.info(`The build env at ${dir} is over a week old: making it again with the newest requirements`)
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  const venv = await ensureVenv(runner, mod, {
+    python: req.python,
+    dir,
+    packages: ['build'],
+    constraints: req.constraints,
+    extra: req.buildSystem.requires,
+    label: `build env of Python ${req.full}`,
+    env: req.env
+  })
+  const query = await runner.run(
+    {
+      command: venv.python,
+      args: ['-c', MISSING_REQUIREMENTS_SCRIPT, req.srcDir, JSON.stringify(settingsDict(req.configSettings))],
+      cwd: req.srcDir,
+      env: { ...req.env, ...buildEnvVars(mod, venv, req.env) }
+    },
+    { silent: true, allowFailure: true }
+  )
+  let missing: string[] = []
+  try {
+    missing = query.exitCode === 0 ? (JSON.parse(query.stdout.trim().split('\n').pop()!) as string[]) : []
+  } catch {
+    missing = []
+  }
+  if (query.exitCode !== 0) {
+    // build's own check (--no-isolation) reports what is missing; say why we could not ask first.
+    core.warning(
+      `Could not ask the build backend for its requirements: ${query.tail.trim().split('\n').pop()}`
+    )
+  }
+  if (missing.length) {
+    await runner.run(
+      {
+        command: venv.python,
+        args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...missing],
+        env: req.env
+      },
+      { what: `installing the backend's requirements ${missing.join(', ')}` }
+    )
+  }
+  return venv
+}

@@ -1,0 +1,142 @@
+/**
+ * The compiler cache (compiler-cache input), its plans: ccache with its directory kept across runs — in the tool
+ * cache on a local or self-hosted runner, and restored from / saved to GitHub's cache service when the
+ * runner offers it. Compilers are reached through a directory of ccache symlinks first on PATH (any build
+ * system uses it; meson also finds ccache on PATH by itself), and the paths ccache hashes are made stable
+ * by the caller (persistent build env, fixed build directory) plus CCACHE_BASEDIR and CCACHE_NOHASHDIR.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { Command } from '../exec.js'
+import { shortHash } from '../python/venvs.js'
+
+export const CCACHE_DIR_NAME = 'dipy-wheels-ccache'
+/** The compilers that get a ccache symlink, when they are on PATH. */
+export const MASQUERADE_NAMES = ['cc', 'gcc', 'c++', 'g++', 'clang', 'clang++'] as const
+
+/** ccache's counters for one build (a difference of two `ccache --print-stats`). */
+export interface CcacheStats {
+  hits: number
+  misses: number
+  /** Calls ccache could not cache (links, configure probes, ...). */
+  uncacheable: number
+}
+
+export interface CompilerCacheState {
+  dir: string
+  ccache: string
+  /** The directory of compiler symlinks to put first on PATH. */
+  binDir: string
+  /** CCACHE_* variables of every build. */
+  env: Record<string, string>
+  /** Where the cache came from: the GitHub key it was restored from, else the tool cache. */
+  restoredFrom: string
+  /** The GitHub cache key this run saves under ('' on a local run). */
+  key: string
+  restoreKeys: string[]
+  saved?: string
+  stats: Array<{ python: string } & CcacheStats>
+}
+
+/** The GitHub cache key (commit last) and its restore prefix, so a new commit starts from the last one. */
+export function compilerCacheKeys(o: {
+  platform: string
+  arch: string
+  pythons: readonly string[]
+  compiler: string
+  commit: string
+}): { key: string; restoreKeys: string[] } {
+  const prefix = `dipy-wheels-ccache-v1-${o.platform}-${o.arch}-py${o.pythons.join('_')}-${shortHash(o.compiler)}-`
+  return { key: `${prefix}${o.commit}`, restoreKeys: [prefix] }
+}
+
+/** The deepest directory holding both paths ('' when only the root is common). */
+export function commonAncestor(a: string, b: string): string {
+  const pa = path.resolve(a).split(path.sep)
+  const pb = path.resolve(b).split(path.sep)
+  const common: string[] = []
+  for (let i = 0; i < Math.min(pa.length, pb.length) && pa[i] === pb[i]; i++) common.push(pa[i])
+  const dir = common.join(path.sep)
+  return dir && dir !== path.parse(dir).root ? dir : ''
+}
+
+/**
+ * ccache's settings. BASEDIR makes the paths under the checkout's and build directory's common parent
+ * relative; NOHASHDIR leaves the working directory out of the hash (-g would put it in); depend mode skips
+ * the preprocessor on a miss (the compiler's -MD output lists the headers), so a cold build costs almost
+ * nothing more than without ccache. Values the user set win.
+ */
+export function ccacheEnv(
+  dir: string,
+  basedir: string,
+  env: Readonly<Record<string, string | undefined>>
+): Record<string, string> {
+  const out: Record<string, string> = {
+    CCACHE_DIR: dir,
+    CCACHE_NOHASHDIR: 'true',
+    CCACHE_DEPEND: 'true',
+    CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
+    CCACHE_MAXSIZE: '1G',
+    ...(basedir ? { CCACHE_BASEDIR: basedir } : {})
+  }
+  for (const k of Object.keys(out)) if (k !== 'CCACHE_DIR' && env[k]) out[k] = env[k]!
+  return out
+}
+
+/** apt-get update and install of ccache: as root directly, else through passwordless sudo. */
+export function planCcacheInstall(root: boolean): Command[] {
+  const env = { DEBIAN_FRONTEND: 'noninteractive' }
+  const sudo = (args: string[]): Command =>
+    root ? { command: 'apt-get', args, env } : { command: 'sudo', args: ['-n', 'apt-get', ...args], env }
+  return [sudo(['update', '-q']), sudo(['install', '-y', '-q', '--no-install-recommends', 'ccache'])]
+}
+
+/** The first `name` on PATH. */
+export function which(name: string, pathVar: string | undefined, skipDir?: string): string | undefined {
+  for (const dir of (pathVar ?? '').split(path.delimiter).filter(Boolean)) {
+    if (skipDir && path.resolve(dir) === path.resolve(skipDir)) continue
+    const candidate = path.join(dir, name)
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK)
+      if (fs.statSync(candidate).isFile()) return candidate
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+/** `ccache --print-stats` (tab-separated counters) → hits, misses, uncacheable. */
+export function parsePrintStats(text: string): CcacheStats {
+  const n: Record<string, number> = {}
+  for (const line of text.split(/\r?\n/)) {
+    const [k, v] = line.split('\t')
+    if (k && v !== undefined && /^\d+$/.test(v.trim())) n[k.trim()] = Number(v)
+  }
+  const uncacheable = Object.entries(n)
+    .filter(([k]) =>
+      /^(called_for_|compiler_check_failed|compile_failed|could_not_|multiple_source|no_input_file|unsupported_|autoconf_test|bad_|preprocessor_error|output_to_stdout|recache)/.test(
+        k
+      )
+    )
+    .reduce((s, [, v]) => s + v, 0)
+  return {
+    hits: (n.direct_cache_hit ?? 0) + (n.preprocessed_cache_hit ?? 0),
+    misses: n.cache_miss ?? 0,
+    uncacheable
+  }
+}
+
+export const statsDelta = (before: CcacheStats, after: CcacheStats): CcacheStats => ({
+  hits: after.hits - before.hits,
+  misses: after.misses - before.misses,
+  uncacheable: after.uncacheable - before.uncacheable
+})
+
+/** The environment of a build with the cache: CCACHE_* and the symlink directory first on PATH. */
+export function compilerCacheBuildEnv(
+  cc: CompilerCacheState,
+  env: Readonly<Record<string, string | undefined>>
+): Record<string, string> {
+  return { ...cc.env, PATH: [cc.binDir, ...(env.PATH ? [env.PATH] : [])].join(path.delimiter) }
+}
