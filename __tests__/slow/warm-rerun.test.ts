@@ -3,18 +3,27 @@
  * a tool cache of its own. The first run compiles (ccache misses) and makes the build env; the rerun
  * reuses the build env and compiles from ccache only, and so does a run in a new workspace (other paths).
  */
+import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runAction, type ActionRun } from '../harness/action.js'
+import { renderContainerScript, versionDirs } from '../../src/container/script.js'
+import { parseRecipes } from '../../src/dependencies/recipes.js'
+import { fetchSource } from '../../src/dependencies/sources.js'
+import { ExecRunner } from '../../src/exec.js'
+import { ccacheEnv, commonAncestor, parsePrintStats, statsDelta } from '../../src/stages/compiler-cache.js'
+import { wheelsIn } from '../../src/util/wheel-file.js'
+import { REPO_ROOT, runAction, type ActionRun } from '../harness/action.js'
 import { FIXTURE_TAG, FIXTURE_TEST_COMMAND, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 
 /** hits and misses from the log line of the build's ccache group. */
 function ccacheOf(r: ActionRun, python = '3.11'): { hits: number; misses: number } | undefined {
-  const m = new RegExp(`ccache for Python ${python.replace('.', '\\.')}: (\\d+) hits, (\\d+) misses`).exec(r.log)
+  const m = new RegExp(`ccache for Python ${python.replace('.', '\\.')}: (\\d+) hits, (\\d+) misses`).exec(
+    r.log
+  )
   return m ? { hits: Number(m[1]), misses: Number(m[2]) } : undefined
 }
 
@@ -66,5 +75,76 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
     const moved = await run()
     expect(moved.exitCode, moved.log.slice(-6000)).toBe(0)
     expect(ccacheOf(moved)).toEqual({ hits: first!.misses, misses: 0 })
+  })
+
+  it('the container script: ccache from the mounted directory, a second run hits (run by bash here)', async () => {
+    const python = path.join(
+      process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'),
+      'versions',
+      fs
+        .readdirSync(path.join(process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'), 'versions'))
+        .find((v) => /^3\.11\.\d+$/.test(v)) ?? 'none',
+      'bin',
+      'python3.11'
+    )
+    const root = tmp('dw-cc-script-')
+    const fx = makeOpenmpFixture(root)
+    const checkoutDir = path.join(root, 'ws', 'dwomp')
+    execFileSync('git', ['clone', '-q', '--', fx.repo, checkoutDir])
+    const workDir = path.join(root, 'temp', 'dipy-wheels-container')
+    const ccacheDir = path.join(root, 'toolcache', 'dipy-wheels-ccache')
+    const runOnce = async (): Promise<{ hits: number; misses: number }> => {
+      // As the action does: a cleaned checkout, a fresh work directory, the ccache directory kept.
+      fs.rmSync(workDir, { recursive: true, force: true })
+      execFileSync('git', ['-C', checkoutDir, 'clean', '-q', '-ffdx'])
+      fs.mkdirSync(workDir, { recursive: true })
+      const constraintsFile = path.join(workDir, 'constraints.txt')
+      fs.copyFileSync(path.join(REPO_ROOT, 'requirements', 'tools.txt'), constraintsFile)
+      const [recipe] = parseRecipes(fx.dependencies, root)
+      const srcDir = await fetchSource(
+        new ExecRunner(),
+        recipe,
+        path.join(workDir, 'deps-src', recipe.name),
+        path.join(workDir, 'downloads')
+      )
+      const script = renderContainerScript({
+        pythonVersions: ['3.11'],
+        pythonPath: () => python,
+        checkoutDir,
+        workDir,
+        constraintsFile,
+        recipes: [{ recipe, srcDir }],
+        configSettings: [],
+        testRequires: [],
+        testCommand: FIXTURE_TEST_COMMAND,
+        test: true,
+        failFast: true,
+        jobs: 2,
+        compilerCache: {
+          env: ccacheEnv(ccacheDir, commonAncestor(checkoutDir, workDir), {}),
+          requires: ['setuptools>=61'],
+          mesonpy: false
+        }
+      })
+      const scriptPath = path.join(root, 'temp', 'dipy-wheels-build.sh')
+      fs.writeFileSync(scriptPath, script)
+      const r = spawnSync('bash', [scriptPath], {
+        cwd: checkoutDir,
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: os.homedir() },
+        encoding: 'utf8',
+        timeout: 600_000
+      })
+      const log = `${r.stdout}\n${r.stderr}`
+      expect(r.status, log.slice(-6000)).toBe(0)
+      expect(script).toContain('--no-isolation')
+      const d = versionDirs(workDir, '3.11')
+      expect(wheelsIn(d.repaired)).toHaveLength(1)
+      const read = (f: string) => parsePrintStats(fs.readFileSync(f, 'utf8'))
+      return statsDelta(read(d.ccacheBefore), read(d.ccacheAfter))
+    }
+    const first = await runOnce()
+    expect(first.misses).toBeGreaterThan(0)
+    const second = await runOnce()
+    expect(second).toMatchObject({ hits: first.misses, misses: 0 })
   })
 })

@@ -3,6 +3,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { planDocker } from '../../src/container/docker.js'
+import { renderContainerScript } from '../../src/container/script.js'
 import {
   ccacheEnv,
   commonAncestor,
@@ -215,5 +217,62 @@ describe('compiler cache setup and save', () => {
     const failing = fakeCache(undefined, 'save')
     await saveCompilerCache(new FakeRunner(), { ...cc }, failing.cache)
     expect(calls.filter((c) => c.startsWith('save'))).toHaveLength(1)
+  })
+})
+
+describe('the compiler cache in the container', () => {
+  const base = {
+    pythonVersions: ['3.11'],
+    checkoutDir: '/ws/dipy',
+    workDir: '/tmp/_temp/dipy-wheels-container',
+    constraintsFile: '/tmp/_temp/dipy-wheels-container/constraints.txt',
+    recipes: [],
+    configSettings: ['compile-args=-v'],
+    policy: 'manylinux_2_28_x86_64',
+    testRequires: [],
+    testCommand: '',
+    test: true,
+    failFast: true,
+    jobs: 2
+  }
+  const compilerCache = {
+    env: { ...ccacheEnv('/tc/dipy-wheels-ccache', '/tmp', {}), PIP_CACHE_DIR: '/tc/dipy-wheels-pip' },
+    requires: ['meson-python>=0.13.1', 'numpy>=2.0.0rc1'],
+    mesonpy: true
+  }
+
+  it('exports ccache’s settings, installs ccache if the image lacks it, and builds without isolation', () => {
+    const s = renderContainerScript({ ...base, compilerCache })
+    expect(s).toContain('export CCACHE_DIR=/tc/dipy-wheels-ccache')
+    expect(s).toContain('export CCACHE_BASEDIR=/tmp')
+    expect(s).toContain('export PIP_CACHE_DIR=/tc/dipy-wheels-pip')
+    expect(s).toContain('dnf install -y -q ccache')
+    expect(s).toContain(`for c in cc gcc c++ g++ clang clang++; do`)
+    const venv = '/tmp/_temp/dipy-wheels-container/py3.11/build-venv'
+    expect(s).toContain(
+      `${venv}/bin/python -m pip install --no-input 'meson-python>=0.13.1' 'numpy>=2.0.0rc1'`
+    )
+    expect(s).toContain(
+      `${venv}/bin/python -m build --wheel --no-isolation --outdir /tmp/_temp/dipy-wheels-container/py3.11/dist -Ccompile-args=-v -Cbuild-dir=/tmp/_temp/dipy-wheels-container/py3.11/meson-build /ws/dipy`
+    )
+    expect(s).toContain('ccache --print-stats > /tmp/_temp/dipy-wheels-container/py3.11/ccache-before')
+    expect(s).toContain('ccache --print-stats > /tmp/_temp/dipy-wheels-container/py3.11/ccache-after')
+  })
+
+  it('leaves the script as it was with compiler-cache off; docker mounts the cache directories', () => {
+    const s = renderContainerScript(base)
+    expect(s).not.toMatch(/ccache|--no-isolation/)
+    const cmd = planDocker({
+      image: 'quay.io/pypa/manylinux_2_28_x86_64',
+      workspace: '/ws',
+      temp: '/tmp/_temp',
+      cwd: '/ws/dipy',
+      scriptPath: '/tmp/_temp/s.sh',
+      env: {},
+      mounts: ['/tc/dipy-wheels-ccache', '/tc/dipy-wheels-pip']
+    })
+    expect(cmd.args.join(' ')).toContain(
+      '-v /tmp/_temp:/tmp/_temp -v /tc/dipy-wheels-ccache:/tc/dipy-wheels-ccache -v /tc/dipy-wheels-pip:/tc/dipy-wheels-pip -w'
+    )
   })
 })

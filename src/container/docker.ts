@@ -47,6 +47,8 @@ export interface DockerRequest {
   scriptPath: string
   /** The action's environment (without secrets): which allow-listed variables are set. */
   env: Readonly<Record<string, string | undefined>>
+  /** More host directories mounted at the same paths (the compiler cache, pip's cache). */
+  mounts?: readonly string[]
 }
 
 /** `docker run --rm` of the generated script. */
@@ -61,6 +63,7 @@ export function planDocker(req: DockerRequest): Command {
       `${req.workspace}:${req.workspace}`,
       '-v',
       `${req.temp}:${req.temp}`,
+      ...(req.mounts ?? []).flatMap((dir) => ['-v', `${dir}:${dir}`]),
       '-w',
       req.cwd,
       ...passed.flatMap((name) => ['-e', name]),

@@ -6,6 +6,8 @@ import * as path from 'node:path'
 import { planRecipeSteps, prefixEnv, recipeBuildDir, type DependencyLayout } from '../dependencies/plan.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import { formatCommand, type Command } from '../exec.js'
+import { MISSING_REQUIREMENTS_SCRIPT, settingsDict } from '../python/build-env.js'
+import { MASQUERADE_NAMES } from '../stages/compiler-cache.js'
 import { DIPY_SMOKE_TEST } from '../stages/test.js'
 
 const p = path.posix
@@ -39,6 +41,12 @@ export interface ContainerScriptOptions {
   test: boolean
   failFast: boolean
   jobs: number
+  /**
+   * compiler-cache: ccache's variables (its directory and pip's cache are mounted from the host at the same
+   * paths) and the project's build requirements, installed into the build venv for a --no-isolation build
+   * (with meson-python's build directory fixed), so the paths ccache hashes are the same every run.
+   */
+  compilerCache?: { env: Record<string, string>; requires: readonly string[]; mesonpy: boolean }
 }
 
 export const manylinuxPython = (version: string): string => {
@@ -58,7 +66,11 @@ export function versionDirs(workDir: string, version: string) {
     /** Written when every step passed. */
     okFile: p.join(dir, 'ok'),
     /** "step seconds" lines. */
-    timesFile: p.join(dir, 'times')
+    timesFile: p.join(dir, 'times'),
+    /** `ccache --print-stats` before and after the build. */
+    ccacheBefore: p.join(dir, 'ccache-before'),
+    ccacheAfter: p.join(dir, 'ccache-after'),
+    mesonBuild: p.join(dir, 'meson-build')
   }
 }
 
@@ -100,6 +112,71 @@ function dependencyLines(o: ContainerScriptOptions): string[] {
     lines.push('echo "::endgroup::"')
   }
   return lines
+}
+
+/** ccache in the container: installed if the image lacks it, compilers through symlinks first on PATH. */
+function compilerCacheLines(o: ContainerScriptOptions): string[] {
+  if (!o.compilerCache) return []
+  const bin = quote(p.join(o.workDir, 'ccache-bin'))
+  return [
+    '',
+    '# Compiler cache: ccache, its directory kept on the host (mounted at the same path).',
+    ...Object.entries(o.compilerCache.env).map(([k, v]) => `export ${k}=${quote(v)}`),
+    'if ! command -v ccache >/dev/null 2>&1; then',
+    '  { dnf install -y -q ccache || yum install -y -q ccache || { apt-get update -q && apt-get install -y -q ccache; } || apk add ccache; } >/dev/null 2>&1 || true',
+    'fi',
+    'if command -v ccache >/dev/null 2>&1; then',
+    `  mkdir -p ${bin}`,
+    `  for c in ${MASQUERADE_NAMES.join(' ')}; do if command -v "$c" >/dev/null 2>&1; then ln -sf "$(command -v ccache)" ${bin}/"$c"; fi; done`,
+    `  export PATH=${bin}:"$PATH"`,
+    'else',
+    '  echo "::warning::compiler-cache: ccache is not in the image and could not be installed: building without it."',
+    'fi'
+  ]
+}
+
+/** The build venv gets the project's requirements (and what the backend asks for); the build, no isolation. */
+function cachedBuildLines(o: ContainerScriptOptions, version: string, vpy: string, venv: string): string[] {
+  const cc = o.compilerCache!
+  const d = versionDirs(o.workDir, version)
+  const pip = [vpy, '-m', 'pip', 'install', '--no-input']
+  const query = formatCommand({
+    command: vpy,
+    args: ['-c', MISSING_REQUIREMENTS_SCRIPT, o.checkoutDir, JSON.stringify(settingsDict(o.configSettings))]
+  })
+  const lines = formatCommand({
+    command: vpy,
+    args: [
+      '-c',
+      'import json,sys; print("\\n".join(json.loads((sys.stdin.read().strip().splitlines() or ["[]"])[-1])))'
+    ]
+  })
+  const build = formatCommand({
+    command: vpy,
+    args: [
+      '-m',
+      'build',
+      '--wheel',
+      '--no-isolation',
+      '--outdir',
+      d.dist,
+      ...o.configSettings.map((s) => `-C${s}`),
+      ...(cc.mesonpy ? [`-Cbuild-dir=${d.mesonBuild}`] : []),
+      o.checkoutDir
+    ]
+  })
+  const stats = (file: string): string =>
+    `    if command -v ccache >/dev/null 2>&1; then ccache --print-stats > ${quote(file)} || true; fi`
+  return [
+    ...(cc.requires.length
+      ? [`    ${formatCommand({ command: pip[0], args: [...pip.slice(1), ...cc.requires] })}`]
+      : []),
+    `    mapfile -t missing < <(export PATH=${quote(p.join(venv, 'bin'))}:"$PATH"; cd ${quote(o.checkoutDir)} && ${query} | ${lines})`,
+    `    if [ \${#missing[@]} -gt 0 ]; then ${formatCommand({ command: pip[0], args: pip.slice(1) })} "\${missing[@]}"; fi`,
+    stats(d.ccacheBefore),
+    `    (export PATH=${quote(p.join(venv, 'bin'))}:"$PATH" VIRTUAL_ENV=${quote(venv)} && ${build})`,
+    stats(d.ccacheAfter)
+  ]
 }
 
 function testLines(o: ContainerScriptOptions, version: string, py: string): string[] {
@@ -162,7 +239,7 @@ function versionLines(o: ContainerScriptOptions, version: string): string[] {
     '    step build',
     `    ${renderCommand({ command: py, args: ['-m', 'venv', buildVenv] })}`,
     `    ${renderCommand({ command: vpy, args: ['-m', 'pip', 'install', '--no-input', '-c', o.constraintsFile, 'build'] })}`,
-    `    ${renderCommand(build)}`,
+    ...(o.compilerCache ? cachedBuildLines(o, version, vpy, buildVenv) : [`    ${renderCommand(build)}`]),
     `    one_wheel ${quote(d.dist)} build`,
     '    step repair',
     `    if [ ! -x ${quote(p.join(tools, 'bin', 'auditwheel'))} ]; then`,
@@ -196,6 +273,7 @@ export function renderContainerScript(o: ContainerScriptOptions): string {
     '  echo "${w[0]}"',
     '}',
     `mkdir -p ${quote(o.workDir)}`,
+    ...compilerCacheLines(o),
     ...dependencyLines(o),
     ...o.pythonVersions.flatMap((v) => versionLines(o, v)),
     '',

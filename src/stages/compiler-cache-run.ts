@@ -30,6 +30,17 @@ export async function readStats(runner: Runner, cc: CompilerCacheState): Promise
   return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : undefined
 }
 
+/** A container build's counters, from the files its script wrote around the build. */
+export function readStatsFiles(cc: CompilerCacheState, python: string, before: string, after: string): void {
+  if (!fs.existsSync(before) || !fs.existsSync(after)) return
+  const d = statsDelta(
+    parsePrintStats(fs.readFileSync(before, 'utf8')),
+    parsePrintStats(fs.readFileSync(after, 'utf8'))
+  )
+  cc.stats.push({ python, ...d })
+  core.info(`ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (in the container)`)
+}
+
 /** Logs `ccache -s` in a group and records the build's hits and misses. */
 export async function recordStats(
   runner: Runner,
@@ -127,6 +138,52 @@ function masqueradeDir(ccache: string, o: CompilerCacheOptions): string {
   return dir
 }
 
+/** The cache directory: the user's CCACHE_DIR, else one in the tool cache. */
+export function cacheDir(o: CompilerCacheOptions): string {
+  const dir = o.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
+  fs.mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** Restores the directory from GitHub's cache when the runner has one; its failures are warnings. */
+async function restoreDir(
+  o: CompilerCacheOptions,
+  dir: string
+): Promise<Pick<CompilerCacheState, 'restoredFrom' | 'key' | 'restoreKeys'>> {
+  const cache = o.cache ?? githubKeyedCache(o.env)
+  const keys = cache.available() ? compilerCacheKeys(o) : { key: '', restoreKeys: [] }
+  let restoredFrom = `the tool cache (${dir})`
+  if (keys.key) {
+    try {
+      const hit = await cache.restore(dir, keys.key, keys.restoreKeys)
+      restoredFrom = hit ? `GitHub cache ${hit}` : 'nothing (no GitHub cache yet)'
+      core.info(
+        `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
+      )
+    } catch (err) {
+      core.warning(`Could not restore the compiler cache ${keys.key}: ${messageOf(err)}`)
+      restoredFrom = 'nothing (the GitHub cache failed)'
+    }
+  }
+  return { restoredFrom, ...keys }
+}
+
+/**
+ * A container build: the directory (mounted into the container, where the script installs and runs
+ * ccache) restored as on the host; the counters come back from the script's files.
+ */
+export async function containerCompilerCache(o: CompilerCacheOptions): Promise<CompilerCacheState> {
+  const dir = cacheDir(o)
+  return {
+    dir,
+    ccache: 'ccache',
+    binDir: '',
+    env: ccacheEnv(dir, o.basedir, o.env),
+    ...(await restoreDir(o, dir)),
+    stats: []
+  }
+}
+
 /**
  * Sets the cache up: finds ccache (installing it with apt-get on Linux as root or with passwordless sudo),
  * restores the directory from GitHub's cache when there is one. Undefined: build without it (warned once).
@@ -151,30 +208,14 @@ export async function setupCompilerCache(
     )
     return undefined
   }
-  const dir = o.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
-  fs.mkdirSync(dir, { recursive: true })
-  const cache = o.cache ?? githubKeyedCache(o.env)
-  const keys = cache.available() ? compilerCacheKeys(o) : { key: '', restoreKeys: [] }
-  let restoredFrom = `the tool cache (${dir})`
-  if (keys.key) {
-    try {
-      const hit = await cache.restore(dir, keys.key, keys.restoreKeys)
-      restoredFrom = hit ? `GitHub cache ${hit}` : 'nothing (no GitHub cache yet)'
-      core.info(
-        `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
-      )
-    } catch (err) {
-      core.warning(`Could not restore the compiler cache ${keys.key}: ${messageOf(err)}`)
-      restoredFrom = 'nothing (the GitHub cache failed)'
-    }
-  }
+  const dir = cacheDir(o)
+  const restored = await restoreDir(o, dir)
   const state: CompilerCacheState = {
     dir,
     ccache,
     binDir: masqueradeDir(ccache, o),
     env: ccacheEnv(dir, o.basedir, o.env),
-    restoredFrom,
-    ...keys,
+    ...restored,
     stats: []
   }
   core.info(`Compiler cache: ${ccache} with CCACHE_DIR=${dir}`)
@@ -196,7 +237,9 @@ export async function saveCompilerCache(
     cc.saved = 'not saved: nothing new was compiled'
     return
   }
-  await runner.run({ command: cc.ccache, args: ['-c'], env: cc.env }, { silent: true, allowFailure: true })
+  await runner
+    .run({ command: cc.ccache, args: ['-c'], env: cc.env }, { silent: true, allowFailure: true })
+    .catch(() => undefined)
   try {
     await cache.save(cc.dir, cc.key)
     cc.saved = `saved as ${cc.key}`

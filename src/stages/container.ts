@@ -12,6 +12,14 @@ import { childEnv } from '../exec.js'
 import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import type { PipelineState } from '../state.js'
 import { wheelsIn } from '../util/wheel-file.js'
+import { isMesonpy, pipCacheDir, readBuildSystem } from '../python/build-env.js'
+import { commonAncestor } from './compiler-cache.js'
+import {
+  containerCompilerCache,
+  githubKeyedCache,
+  readStatsFiles,
+  saveCompilerCache
+} from './compiler-cache-run.js'
 import { wheelRecord } from './records.js'
 
 const ERRORS = { build: BuildError, repair: RepairError, test: WheelTestError } as const
@@ -77,6 +85,26 @@ export async function buildWheelsInContainer(state: PipelineState, recipes: Reci
     fetchSources(state, recipes, workDir)
   )
   const test = inputs.stopAfter !== 'build'
+  const cc = inputs.compilerCache
+    ? await state.timings.time('compiler cache (restore)', () =>
+        containerCompilerCache({
+          enabled: true,
+          platform: host.platform,
+          arch: host.arch,
+          toolCache: host.toolCache,
+          env: childEnv(host.env),
+          pythons: inputs.pythonVersions,
+          // The image's compiler: the image names it.
+          compiler: image,
+          commit: state.checkout?.commit ?? '',
+          basedir: commonAncestor(inputs.checkoutDir, workDir),
+          cache: githubKeyedCache(host.env)
+        })
+      )
+    : undefined
+  const pipCache = host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache)
+  if (cc) fs.mkdirSync(pipCache, { recursive: true })
+  const buildSystem = cc ? readBuildSystem(inputs.checkoutDir) : undefined
   const script = renderContainerScript({
     pythonVersions: inputs.pythonVersions,
     checkoutDir: inputs.checkoutDir,
@@ -94,7 +122,15 @@ export async function buildWheelsInContainer(state: PipelineState, recipes: Reci
     testCommand: inputs.testCommand,
     test,
     failFast: inputs.failFast,
-    jobs: os.availableParallelism()
+    jobs: os.availableParallelism(),
+    compilerCache:
+      cc && buildSystem
+        ? {
+            env: { ...cc.env, PIP_CACHE_DIR: pipCache },
+            requires: buildSystem.requires,
+            mesonpy: isMesonpy(buildSystem)
+          }
+        : undefined
   })
   const scriptPath = path.join(host.temp, 'dipy-wheels-build.sh')
   fs.writeFileSync(scriptPath, script, { mode: 0o755 })
@@ -105,7 +141,8 @@ export async function buildWheelsInContainer(state: PipelineState, recipes: Reci
     temp: host.temp,
     cwd: inputs.checkoutDir,
     scriptPath,
-    env: childEnv(host.env)
+    env: childEnv(host.env),
+    mounts: cc ? [cc.dir, pipCache] : []
   })
   const result = await state.timings
     .time('container', () => runner.run(docker, { allowFailure: true }))
@@ -117,6 +154,18 @@ export async function buildWheelsInContainer(state: PipelineState, recipes: Reci
       )
     })
   collect(state, workDir, test && inputs.testCommand.trim() !== 'none', result.tail)
+  if (cc) {
+    for (const v of inputs.pythonVersions) {
+      const d = versionDirs(workDir, v)
+      readStatsFiles(cc, v, d.ccacheBefore, d.ccacheAfter)
+    }
+    state.compilerCache = cc
+    if (cc.key) {
+      await state.timings.time('compiler cache (save)', () =>
+        saveCompilerCache(runner, cc, githubKeyedCache(host.env))
+      )
+    }
+  }
   if (result.exitCode !== 0 && state.failures.length === 0) {
     throw new ActionError(`The container build failed (exit code ${result.exitCode}).\n${result.tail}`)
   }
