@@ -120,7 +120,7 @@ describe('the persistent build env', () => {
       `${venv.python} -m pip install --disable-pip-version-check --no-input -c ${venv.dir}/constraints.txt build`
     )
     expect(lines[2]).toBe(
-      `${venv.python} -m pip install --disable-pip-version-check --no-input 'meson-python>=0.13.1' 'Cython>=3.0.4' 'packaging>21.0' wheel 'numpy>=2.0.0rc1' 'scipy>=1.8'`
+      `${venv.python} -m pip install --disable-pip-version-check --no-input --upgrade 'meson-python>=0.13.1' 'Cython>=3.0.4' 'packaging>21.0' wheel 'numpy>=2.0.0rc1' 'scipy>=1.8'`
     )
     expect(lines[3]).toMatch(new RegExp(`^${venv.python} -c .* ${src} '\\{"compile-args":"-v"\\}'$`, 's'))
     expect(lines[4]).toBe(

@@ -250,7 +250,7 @@ describe('the compiler cache in the container', () => {
     expect(s).toContain(`for c in cc gcc c++ g++ clang clang++; do`)
     const venv = '/tmp/_temp/dipy-wheels-container/py3.11/build-venv'
     expect(s).toContain(
-      `${venv}/bin/python -m pip install --no-input 'meson-python>=0.13.1' 'numpy>=2.0.0rc1'`
+      `${venv}/bin/python -m pip install --no-input --upgrade 'meson-python>=0.13.1' 'numpy>=2.0.0rc1'`
     )
     expect(s).toContain(
       `${venv}/bin/python -m build --wheel --no-isolation --outdir /tmp/_temp/dipy-wheels-container/py3.11/dist -Ccompile-args=-v -Cbuild-dir=/tmp/_temp/dipy-wheels-container/py3.11/meson-build /ws/dipy`

@@ -169,7 +169,7 @@ function cachedBuildLines(o: ContainerScriptOptions, version: string, vpy: strin
     `    if command -v ccache >/dev/null 2>&1; then ccache --print-stats > ${quote(file)} || true; fi`
   return [
     ...(cc.requires.length
-      ? [`    ${formatCommand({ command: pip[0], args: [...pip.slice(1), ...cc.requires] })}`]
+      ? [`    ${formatCommand({ command: pip[0], args: [...pip.slice(1), '--upgrade', ...cc.requires] })}`]
       : []),
     `    mapfile -t missing < <(export PATH=${quote(p.join(venv, 'bin'))}:"$PATH"; cd ${quote(o.checkoutDir)} && ${query} | ${lines})`,
     `    if [ \${#missing[@]} -gt 0 ]; then ${formatCommand({ command: pip[0], args: pip.slice(1) })} "\${missing[@]}"; fi`,

@@ -59,7 +59,7 @@ export function buildEnvDir(
   requires: readonly string[]
 ): string {
   const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, '')))].sort().join('\n')
-  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash(constraints, python, full, reqs))
+  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash('v2', constraints, python, full, reqs))
 }
 
 /** pip's download cache, kept in the tool cache next to the venvs it fills. */

@@ -24,7 +24,7 @@ export interface VenvRequest {
   constraints: string
   /** What the log calls it ("tools venv"). */
   label: string
-  /** Packages installed after `packages`, without the constraints (a project's own build requirements). */
+  /** Packages installed (upgraded) after `packages`, without the constraints (a project's own build requirements). */
   extra?: readonly string[]
   /** Variables for pip (e.g. PIP_CACHE_DIR). */
   env?: Record<string, string | undefined>
@@ -94,7 +94,17 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
       await runner.run(
         {
           command: python,
-          args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...req.extra],
+          // --upgrade: the newest versions that match, as an isolated build would get (not the venv's own
+          // setuptools, which Python 3.11's venv still ships).
+          args: [
+            '-m',
+            'pip',
+            'install',
+            '--disable-pip-version-check',
+            '--no-input',
+            '--upgrade',
+            ...req.extra
+          ],
           env: req.env
         },
         { what: `installing ${req.extra.join(', ')} into the ${req.label}` }
