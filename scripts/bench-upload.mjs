@@ -1,6 +1,7 @@
 // Upload benchmark: N wheels of 8 MB to the local fake anaconda.org, by our TypeScript client and by the
 // real anaconda-client (`anaconda upload` from .venv-test), interleaved in the same run, several repetitions.
-// Prints the medians and the ratio ours / anaconda-client.
+// Prints the medians and the ratio ours / anaconda-client, and the CPU time (user+sys) each run cost the
+// client and the server (the server serves both clients alike, so its CPU shows how much of a run is its own).
 //
 //   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda]
 //
@@ -49,24 +50,52 @@ async function serve(outdir, orgs) {
     orgs
   })
   process.stdout.write(`${server.url}\n`)
+  // The parent asks for this process's CPU time (µs, user+sys) before and after each client run.
+  process.on('message', () => {
+    const u = process.cpuUsage()
+    process.send?.(u.user + u.system)
+  })
   process.stdin.resume()
   process.stdin.on('end', () => server.close().then(() => process.exit(0)))
 }
 
 function startServerProcess(outdir, orgs) {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', outdir, ...orgs], {
-    stdio: ['pipe', 'pipe', 'inherit']
+    stdio: ['pipe', 'pipe', 'inherit', 'ipc']
   })
+  const cpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (us) => resolve(us / 1e6))
+      child.send('cpu')
+    })
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout.on('data', (d) => {
       out += d
       const line = out.split('\n')[0]
-      if (out.includes('\n')) resolve({ url: line.trim(), stop: () => child.stdin.end() })
+      if (out.includes('\n')) resolve({ url: line.trim(), cpu, stop: () => child.stdin.end() })
     })
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)))
   })
 }
+
+/** Our process's CPU seconds (user+sys). */
+const selfCpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
+/** bash's `times` line for children: `0m1.234s 0m0.567s` → seconds user+sys. */
+function childCpu(stderr) {
+  const lines = stderr.trimEnd().split('\n')
+  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '')
+  if (!m) return { cpu: NaN, stderr }
+  const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])
+  return { cpu, stderr: lines.slice(0, -2).join('\n') }
+}
+
+const fmt = (r) =>
+  `${r.wall.toFixed(2)} s   client CPU ${r.client.toFixed(2)} s   server CPU ${r.server.toFixed(2)} s`
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -135,6 +164,8 @@ async function main() {
         const runs = [
           async () => {
             const owner = `bench-ours-${r}`
+            const s0 = await server.cpu()
+            const c0 = selfCpu()
             const t0 = performance.now()
             const res = await uploadAll(files, {
               apiUrl: server.url,
@@ -146,30 +177,41 @@ async function main() {
               keepVersions: 0,
               keepDir: path.join(work, 'keep')
             })
-            const s = (performance.now() - t0) / 1000
+            const wall = (performance.now() - t0) / 1000
+            const run = { wall, client: selfCpu() - c0, server: (await server.cpu()) - s0 }
             if (res.failures.length) throw new Error(JSON.stringify(res.failures))
             await verify(server.url, owner, files)
-            ours.push(s)
-            console.log(`  rep ${r + 1} ours:            ${s.toFixed(2)} s`)
+            ours.push(run)
+            console.log(`  rep ${r + 1} ours:            ${fmt(run)}`)
           },
           async () => {
             const owner = `bench-ac-${r}`
+            const s0 = await server.cpu()
             const t0 = performance.now()
+            // bash's `times` reports the CPU time of its children (the anaconda process) on stderr.
             const p = spawnSync(
-              values.anaconda,
-              ['-t', TOKEN, 'upload', '-u', owner, '--label', 'main', ...files],
+              'bash',
+              [
+                '-c',
+                '"$@"; rc=$?; times >&2; exit $rc',
+                'bash',
+                values.anaconda,
+                ...['-t', TOKEN, 'upload', '-u', owner, '--label', 'main', ...files]
+              ],
               {
                 env: { ...process.env, BINSTAR_CONFIG_DIR: config, ANACONDA_CLIENT_FORCE_STANDALONE: '1' },
                 encoding: 'utf8',
                 maxBuffer: 64 * 1024 * 1024
               }
             )
-            const s = (performance.now() - t0) / 1000
+            const wall = (performance.now() - t0) / 1000
+            const { cpu, stderr } = childCpu(p.stderr)
+            const run = { wall, client: cpu, server: (await server.cpu()) - s0 }
             if (p.status !== 0)
-              throw new Error(`anaconda upload failed (${p.status}):\n${p.stdout}\n${p.stderr}`)
+              throw new Error(`anaconda upload failed (${p.status}):\n${p.stdout}\n${stderr}`)
             await verify(server.url, owner, files)
-            theirs.push(s)
-            console.log(`  rep ${r + 1} anaconda-client: ${s.toFixed(2)} s`)
+            theirs.push(run)
+            console.log(`  rep ${r + 1} anaconda-client: ${fmt(run)}`)
           }
         ]
         if (r % 2) runs.reverse()
@@ -178,11 +220,25 @@ async function main() {
     } finally {
       server.stop()
     }
-    const mo = median(ours)
-    const mt = median(theirs)
-    console.log(`median ours:            ${mo.toFixed(2)} s`)
-    console.log(`median anaconda-client: ${mt.toFixed(2)} s`)
-    console.log(`ratio ours/anaconda-client: ${(mo / mt).toFixed(3)} (target <= 0.2)`)
+    const medians = (runs) => ({
+      wall: median(runs.map((x) => x.wall)),
+      client: median(runs.map((x) => x.client)),
+      server: median(runs.map((x) => x.server))
+    })
+    const mo = medians(ours)
+    const mt = medians(theirs)
+    console.log(`median ours:            ${fmt(mo)}`)
+    console.log(`median anaconda-client: ${fmt(mt)}`)
+    console.log(`ratio ours/anaconda-client: ${(mo.wall / mt.wall).toFixed(3)} (target <= 0.2)`)
+    console.log(
+      `  without the server's CPU: ${((mo.wall - mo.server) / (mt.wall - mt.server)).toFixed(3)} (wall minus server CPU, a rough bound)`
+    )
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`
+    )
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
   }

@@ -1,15 +1,10 @@
 /** The fake S3 form-POST endpoint that staged uploads are sent to (upload-protocols.md §1.4). */
-import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { escapeXml, readBody } from './http.js'
+import { escapeXml } from './http.js'
+import { MultipartError, parseMultipartBuffer, receiveMultipart, type FormPart } from './multipart.js'
 import type { Store } from './store.js'
 
-export interface FormPart {
-  name: string
-  filename?: string
-  headers: Record<string, string>
-  data: Buffer
-}
+export type { FormPart } from './multipart.js'
 
 export class S3Error extends Error {
   constructor(
@@ -21,42 +16,15 @@ export class S3Error extends Error {
   }
 }
 
-/** Parses a multipart/form-data body (RFC 7578) into its parts, in order. Buffers only, no string copies. */
+const malformed = (err: unknown): S3Error =>
+  err instanceof MultipartError ? new S3Error(400, 'MalformedPOSTRequest', err.message) : (err as S3Error)
+
+/** Parses a multipart/form-data body (RFC 7578) into its parts, in order. */
 export function parseMultipart(body: Buffer, contentType: string | undefined): FormPart[] {
-  const m = /^multipart\/form-data\s*;.*?\bboundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType ?? '')
-  if (!m)
-    throw new S3Error(
-      400,
-      'MalformedPOSTRequest',
-      'The body of your POST request is not well-formed multipart/form-data.'
-    )
-  const delimiter = Buffer.from(`--${m[1] ?? m[2]}`)
-  const parts: FormPart[] = []
-  let pos = body.indexOf(delimiter)
-  if (pos < 0) throw new S3Error(400, 'MalformedPOSTRequest', 'multipart boundary not found')
-  for (;;) {
-    pos += delimiter.length
-    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return parts // closing delimiter `--boundary--`
-    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a)
-      throw new S3Error(400, 'MalformedPOSTRequest', 'bad delimiter line')
-    const headerEnd = body.indexOf('\r\n\r\n', pos + 2)
-    if (headerEnd < 0) throw new S3Error(400, 'MalformedPOSTRequest', 'unterminated part headers')
-    const headers: Record<string, string> = {}
-    for (const line of body
-      .subarray(pos + 2, headerEnd)
-      .toString('utf8')
-      .split('\r\n')) {
-      const i = line.indexOf(':')
-      if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim()
-    }
-    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd + 4)
-    if (next < 0) throw new S3Error(400, 'MalformedPOSTRequest', 'unterminated multipart body')
-    const disposition = headers['content-disposition'] ?? ''
-    const name = /\bname="([^"]*)"/i.exec(disposition)?.[1]
-    if (name === undefined) throw new S3Error(400, 'MalformedPOSTRequest', 'part without a name')
-    const filename = /\bfilename="([^"]*)"/i.exec(disposition)?.[1]
-    parts.push({ name, filename, headers, data: body.subarray(headerEnd + 4, next) })
-    pos = next + 2
+  try {
+    return parseMultipartBuffer(body, contentType)
+  } catch (err) {
+    throw malformed(err)
   }
 }
 
@@ -84,11 +52,17 @@ export async function handleS3Upload(
 ): Promise<void> {
   if (req.method !== 'POST')
     throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed.')
-  const body = await readBody(req)
+  // The body is parsed and the file hashed as it arrives; its errors count only after the policy check.
+  const form = await receiveMultipart(req)
   const staged = store.staged.get(distId)
   if (!staged)
     throw new S3Error(403, 'AccessDenied', 'Invalid according to Policy: unknown or expired upload.')
-  const parts = parseMultipart(body, req.headers['content-type'])
+  let parts: FormPart[]
+  try {
+    parts = form.finish()
+  } catch (err) {
+    throw malformed(err)
+  }
   const fileIndex = parts.findIndex((p) => p.name === 'file')
   if (fileIndex < 0)
     throw new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.')
@@ -109,7 +83,7 @@ export async function handleS3Upload(
       )
     }
   }
-  const file = parts[fileIndex].data
+  const { data: file, md5, sha256 } = parts[fileIndex] as Required<FormPart>
   const declaredLength = fields.get('Content-Length')
   const declaredMd5 = fields.get('Content-MD5')
   if (declaredLength === undefined || declaredMd5 === undefined) {
@@ -126,14 +100,14 @@ export async function handleS3Upload(
       `You did not provide the number of bytes specified by the Content-Length field (${declaredLength} declared, ${file.length} sent).`
     )
   }
-  const md5 = createHash('md5').update(file).digest()
   if (!/^[A-Za-z0-9+/]{22}==$/.test(declaredMd5)) {
     throw new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.')
   }
   if (declaredMd5 !== md5.toString('base64')) {
     throw new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.')
   }
-  staged.upload = { data: Buffer.from(file), md5: md5.toString('hex') }
+  // `file` is its own buffer (the part's bytes joined once), and sha256 is checked against stage at commit.
+  staged.upload = { data: file, md5: md5.toString('hex'), sha256 }
   const etag = `"${md5.toString('hex')}"`
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +

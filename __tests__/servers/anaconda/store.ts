@@ -61,7 +61,8 @@ export interface Staged {
   dependencies: unknown
   distribution_type: string
   formData: Record<string, string>
-  upload?: { data: Buffer; md5: string }
+  /** The S3 POST's file, hashed while it arrived. */
+  upload?: { data: Buffer; md5: string; sha256: string }
 }
 
 /** Random 24-hex ids, like the real server's object ids. */

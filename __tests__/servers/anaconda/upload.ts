@@ -92,7 +92,7 @@ export async function commit(
     throw new HttpError(400, `no staged upload with dist_id ${JSON.stringify(body.dist_id)} for ${basename}`)
   }
   if (!staged.upload) throw new HttpError(400, `the upload of ${basename} was not completed`)
-  const sha256 = createHash('sha256').update(staged.upload.data).digest('hex')
+  const sha256 = staged.upload.sha256
   if (sha256 !== staged.sha256) {
     throw new HttpError(
       400,
