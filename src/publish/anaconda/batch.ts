@@ -71,9 +71,10 @@ export function uniqueWheels(files: string[]): string[] {
   return [...byName.keys()].sort().map((b) => byName.get(b) as string)
 }
 
-/** Reads a wheel: hashes and METADATA. */
+/** Reads a wheel once: hashes and METADATA, and its bytes kept for the S3 POST (sent as hashed). */
 export async function readWheel(file: string): Promise<WheelInfo> {
-  return inspectWheel(file, await fs.readFile(file))
+  const bytes = await fs.readFile(file)
+  return { ...inspectWheel(file, bytes), bytes }
 }
 
 export async function uploadAll(files: string[], opts: BatchOptions): Promise<BatchResult> {
@@ -83,11 +84,12 @@ export async function uploadAll(files: string[], opts: BatchOptions): Promise<Ba
   const client = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token })
   await client.checkServer()
   await client.checkOwner(opts.owner)
-  // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads.
-  const wheels: WheelInfo[] = []
+  // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads;
+  // the bytes live only as long as that wheel's upload.
+  const wheels: Array<Pick<WheelInfo, 'name' | 'version'>> = []
   const settled = await pool(paths, opts.concurrency ?? 4, async (file) => {
     const w = await readWheel(file)
-    wheels.push(w)
+    wheels.push({ name: w.name, version: w.version })
     const outcome = await uploadWheel(client, w, { ...opts, log })
     log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
     return outcome

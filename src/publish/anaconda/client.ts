@@ -88,10 +88,37 @@ export class AnacondaClient {
     return res.status === 404 ? undefined : res.json<PackageInfo>()
   }
 
-  /** Package and release, created from the wheel's METADATA when missing (steps 4–7). */
+  /**
+   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Like anaconda-client,
+   * each is looked up once per run (per client): later wheels of the same name and version wait for that
+   * first look-up instead of repeating it. forget() drops what a delete or a failed round may have changed.
+   */
   async ensurePackageAndRelease(owner: string, w: WheelInfo, trace?: Trace): Promise<void> {
-    await this.ensure(apiPath('package', owner, w.name), w.packageBody, trace)
-    await this.ensure(apiPath('release', owner, w.name, w.version), w.releaseBody, trace)
+    const pkg = apiPath('package', owner, w.name)
+    const release = apiPath('release', owner, w.name, w.version)
+    await this.ensureOnce(pkg, () => this.ensure(pkg, w.packageBody, trace))
+    await this.ensureOnce(release, () => this.ensure(release, w.releaseBody, trace))
+  }
+
+  /** Looks the package and release up again next time (after a delete, which may remove both). */
+  forget(owner: string, w: Pick<WheelInfo, 'name' | 'version'>): void {
+    this.known.delete(apiPath('package', owner, w.name))
+    this.known.delete(apiPath('release', owner, w.name, w.version))
+  }
+
+  private readonly known = new Map<string, Promise<void>>()
+
+  private ensureOnce(key: string, make: () => Promise<void>): Promise<void> {
+    let p = this.known.get(key)
+    if (!p) {
+      const made = make()
+      p = made
+      this.known.set(key, made)
+      made.catch(() => {
+        if (this.known.get(key) === made) this.known.delete(key)
+      })
+    }
+    return p
   }
 
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
@@ -181,7 +208,7 @@ export class AnacondaClient {
 /** A multipart/form-data body in the order S3 needs, the file streamed from disk. */
 export async function multipartBody(
   formData: Record<string, string>,
-  w: Pick<WheelInfo, 'path' | 'basename' | 'size' | 'md5Base64'>
+  w: Pick<WheelInfo, 'path' | 'basename' | 'size' | 'md5Base64' | 'bytes'>
 ): Promise<{ body: FileBody; contentType: string }> {
   const boundary = `dipywheels${randomBytes(16).toString('hex')}`
   const quote = (s: string): string =>
@@ -197,14 +224,16 @@ export async function multipartBody(
     field('Content-MD5', w.md5Base64)
   ].join('')
   const head = `${fields}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(w.basename)}"\r\n\r\n`
-  const size = (await fs.promises.stat(w.path)).size
+  // Bytes read and hashed by inspectWheel are sent as they are: what is sent is what was hashed.
+  const size = w.bytes ? w.bytes.length : (await fs.promises.stat(w.path)).size
   if (size !== w.size) throw new UploadError(`${w.basename} changed on disk while it was being uploaded.`)
   return {
     body: {
       head: Buffer.from(head),
       file: w.path,
       fileSize: size,
-      tail: Buffer.from(`\r\n--${boundary}--\r\n`)
+      tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+      ...(w.bytes ? { data: w.bytes } : {})
     },
     contentType: `multipart/form-data; boundary=${boundary}`
   }

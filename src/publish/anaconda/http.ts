@@ -4,9 +4,10 @@
  * A 4xx is final.
  *
  * API calls use the runtime's fetch (undici): timeouts are AbortSignals and connections are kept alive
- * between the many small calls. File bodies (the S3 POST) go through node:http instead: the file is piped
- * from disk with an exact Content-Length (S3 POST policies refuse chunked bodies), which costs a third of
- * the CPU of streaming a Blob through fetch's web streams (measured with scripts/bench-upload.mjs).
+ * between the many small calls. File bodies (the S3 POST) go through node:http instead, with an exact
+ * Content-Length (S3 POST policies refuse chunked bodies): the bytes the caller already read and hashed are
+ * written straight to the socket (no second read, no copy), or the file is piped from disk. Either costs a
+ * fraction of the CPU of streaming a Blob through fetch's web streams (measured with scripts/bench-upload.mjs).
  */
 import * as fs from 'node:fs'
 import * as http from 'node:http'
@@ -66,12 +67,14 @@ export interface HttpResponse {
   json<T = Record<string, unknown>>(): T
 }
 
-/** A body made of a prefix, a file streamed from disk, and a suffix (a multipart upload). */
+/** A body made of a prefix, a file, and a suffix (a multipart upload). */
 export interface FileBody {
   head: Buffer
   file: string
   fileSize: number
   tail: Buffer
+  /** The file's bytes when they are in memory already (sent as they are); otherwise streamed from disk. */
+  data?: Buffer
 }
 
 const isFileBody = (b: unknown): b is FileBody => typeof b === 'object' && b !== null && 'file' in b
@@ -114,6 +117,12 @@ function sendFile(
       }
     )
     req.on('error', reject)
+    if (body.data) {
+      req.write(body.head)
+      req.write(body.data)
+      req.end(body.tail)
+      return
+    }
     req.write(body.head)
     pipeline(fs.createReadStream(body.file, { highWaterMark: 1 << 20 }), req, { end: false })
       .then(() => req.end(body.tail))

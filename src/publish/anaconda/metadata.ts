@@ -132,6 +132,8 @@ export interface WheelInfo {
   releaseBody: Record<string, unknown>
   /** The stage body without `channels` (added per upload). */
   stageBase: Record<string, unknown>
+  /** The file's bytes, when kept for the S3 POST (see readWheel); not kept past the upload. */
+  bytes?: Buffer
 }
 
 /** Reads METADATA out of a wheel's bytes. */

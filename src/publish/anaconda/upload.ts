@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { UploadError, messageOf } from '../../errors.js'
 import type { IfExists } from '../../inputs.js'
 import { sleep } from '../../util/retry.js'
-import { apiPath, isTransient } from './http.js'
+import { AnacondaHttpError, apiPath, isTransient } from './http.js'
 import type { AnacondaClient, DistInfo } from './client.js'
 import { inspectWheel, stageBody, type WheelInfo } from './metadata.js'
 
@@ -124,7 +124,14 @@ export async function putFile(
       await client.commit(owner, wheel, staged.dist_id, trace)
       return
     } catch (err) {
-      const uncertain = isTransient(err) || trace.transient > before
+      // The next round looks package and release up again: a 404 from stage means one of them went away
+      // (a concurrent delete of its last file), which that look-up mends.
+      client.forget(owner, wheel)
+      const vanished =
+        err instanceof AnacondaHttpError &&
+        err.status === 404 &&
+        /^POST \S*\/(stage|commit)\//.test(err.target)
+      const uncertain = isTransient(err) || trace.transient > before || vanished
       if (round >= rounds || !uncertain) throw err
       opts.log?.(
         `${wheel.basename}: round ${round} of ${rounds} failed (${messageOf(err).split('\n')[0]}); checking and trying again`
@@ -153,10 +160,11 @@ async function replaceFile(
   fs.mkdirSync(opts.keepDir, { recursive: true })
   const oldPath = path.join(opts.keepDir, wheel.basename)
   fs.writeFileSync(oldPath, oldBytes)
-  const old = inspectWheel(oldPath, oldBytes)
+  const old = { ...inspectWheel(oldPath, oldBytes), bytes: oldBytes }
   const oldLabels = existing.labels?.length ? existing.labels : opts.labels
   log(`${wheel.basename}: kept the published file (sha256 ${oldSha}); replacing it.`)
   await client.deleteDist(opts.owner, wheel)
+  client.forget(opts.owner, wheel) // the server drops an emptied release (and package)
   try {
     await putFile(client, wheel, opts.owner, opts.labels, opts)
   } catch (err) {
