@@ -3,7 +3,10 @@
 // Prints the medians and the ratio ours / anaconda-client, and the CPU time (user+sys) each run cost the
 // client and the server (the server serves both clients alike, so its CPU shows how much of a run is its own).
 //
-//   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda]
+//   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda] [--known-sha256]
+//
+// --known-sha256 hands our client each wheel's size and sha256 as the publish stage does (the build's
+// WheelRecord), so it computes only the MD5; by default it is given bare paths and hashes both.
 //
 // The fake server runs in its own node process, so neither client shares an event loop with it. The TS
 // sources (server, client, wheel factory) are compiled on the fly with esbuild into a temp dir.
@@ -125,7 +128,8 @@ async function main() {
       reps: { type: 'string', default: '3' },
       wheels: { type: 'string', default: '20' },
       mb: { type: 'string', default: '8' },
-      anaconda: { type: 'string', default: path.join(root, '.venv-test', 'bin', 'anaconda') }
+      anaconda: { type: 'string', default: path.join(root, '.venv-test', 'bin', 'anaconda') },
+      'known-sha256': { type: 'boolean', default: false }
     }
   })
   const reps = Number(values.reps)
@@ -146,6 +150,13 @@ async function main() {
       const tag = `cp3${10 + i}-cp3${10 + i}-manylinux_2_28_x86_64`
       files.push(await makeWheel(dist, { name: 'benchpkg', version: '1.0.0', tag, sizeBytes: size }))
     }
+    // What the publish stage passes: the build's record of each wheel (hashed here, outside the timing).
+    const inputs = values['known-sha256']
+      ? files.map((f) => {
+          const data = fs.readFileSync(f)
+          return { path: f, size: data.length, sha256: createHash('sha256').update(data).digest('hex') }
+        })
+      : files
     const orgs = []
     for (let r = 0; r < reps; r++) orgs.push(`bench-ours-${r}`, `bench-ac-${r}`)
     const server = await startServerProcess(outdir, orgs)
@@ -153,7 +164,8 @@ async function main() {
     fs.mkdirSync(path.join(config, 'data'), { recursive: true })
     fs.writeFileSync(path.join(config, 'data', 'config.yaml'), `url: ${server.url}\nssl_verify: false\n`)
     console.log(
-      `${count} wheels of ${(size / 1048576).toFixed(1)} MB, ${reps} repetitions, server ${server.url}, node ${process.version}`
+      `${count} wheels of ${(size / 1048576).toFixed(1)} MB, ${reps} repetitions, server ${server.url}, node ${process.version}` +
+        (values['known-sha256'] ? ', ours given the build sha256' : '')
     )
 
     const ours = []
@@ -167,7 +179,7 @@ async function main() {
             const s0 = await server.cpu()
             const c0 = selfCpu()
             const t0 = performance.now()
-            const res = await uploadAll(files, {
+            const res = await uploadAll(inputs, {
               apiUrl: server.url,
               token: TOKEN,
               owner,

@@ -58,8 +58,9 @@ export async function publish(state: PipelineState): Promise<void> {
     core.info(`No wheels to upload to ${decision.channel}: nothing was built.`)
     return
   }
+  // The build's size and sha256 of each wheel are reused: the upload computes only the MD5 for S3.
   const result = await uploadAll(
-    state.wheels.map((w) => w.path),
+    state.wheels.map((w) => ({ path: w.path, size: w.size, sha256: w.sha256 })),
     {
       apiUrl: decision.anacondaUrl,
       token: tokenFor(decision, state.inputs) || undefined,

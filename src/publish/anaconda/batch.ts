@@ -57,27 +57,44 @@ export async function pool<T, R>(
   return results
 }
 
+/** A wheel to upload: its path, or its path with the size and sha256 the build recorded (WheelRecord). */
+export type WheelFile = string | { path: string; size: number; sha256: string }
+
+const pathOf = (f: WheelFile): string => (typeof f === 'string' ? f : f.path)
+
 /** The wheel files sorted by name, the same path given twice dropped; two different files of one name refused. */
-export function uniqueWheels(files: string[]): string[] {
-  const byName = new Map<string, string>()
+export function uniqueWheels<F extends WheelFile>(files: F[]): F[] {
+  const byName = new Map<string, F>()
   for (const f of files) {
-    const base = path.basename(f)
+    const base = path.basename(pathOf(f))
     const prev = byName.get(base)
-    if (prev && path.resolve(prev) !== path.resolve(f)) {
-      throw new UploadError(`Two wheels are named ${base} (${prev} and ${f}): only one can be uploaded.`)
+    if (prev && path.resolve(pathOf(prev)) !== path.resolve(pathOf(f))) {
+      throw new UploadError(
+        `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
+      )
     }
     byName.set(base, f)
   }
-  return [...byName.keys()].sort().map((b) => byName.get(b) as string)
+  return [...byName.keys()].sort().map((b) => byName.get(b) as F)
 }
 
-/** Reads a wheel once: hashes and METADATA, and its bytes kept for the S3 POST (sent as hashed). */
-export async function readWheel(file: string): Promise<WheelInfo> {
-  const bytes = await fs.readFile(file)
-  return { ...inspectWheel(file, bytes), bytes }
+/**
+ * Reads a wheel once: hashes and METADATA, and its bytes kept for the S3 POST (sent as hashed). With the
+ * build's record, its sha256 is reused when the size still matches (a file that changed is refused).
+ */
+export async function readWheel(file: WheelFile): Promise<WheelInfo> {
+  const p = pathOf(file)
+  const bytes = await fs.readFile(p)
+  if (typeof file === 'string') return { ...inspectWheel(p, bytes), bytes }
+  if (bytes.length !== file.size) {
+    throw new UploadError(
+      `${path.basename(p)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+    )
+  }
+  return { ...inspectWheel(p, bytes, file.sha256), bytes }
 }
 
-export async function uploadAll(files: string[], opts: BatchOptions): Promise<BatchResult> {
+export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => {})
   const warn = opts.warn ?? log
   const paths = uniqueWheels(files)
@@ -98,7 +115,7 @@ export async function uploadAll(files: string[], opts: BatchOptions): Promise<Ba
   const failures: BatchResult['failures'] = []
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') outcomes.push(s.value)
-    else failures.push({ basename: path.basename(paths[i]), message: messageOf(s.reason) })
+    else failures.push({ basename: path.basename(pathOf(paths[i])), message: messageOf(s.reason) })
   })
   const cleanup: CleanupResult[] = []
   if (opts.keepVersions > 0 && failures.length === 0) {

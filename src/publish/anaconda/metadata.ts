@@ -149,7 +149,12 @@ export function readMetadata(bytes: Uint8Array, basename: string): CoreMetadata 
   return parseCoreMetadata(Buffer.from(files[name]).toString('utf8'))
 }
 
-export function inspectWheel(file: string, bytes: Buffer): WheelInfo {
+/**
+ * Everything the upload needs of a wheel, from its bytes. `knownSha256` is the sha256 the build already took
+ * of this very file (WheelRecord): then only the MD5 (the S3 Content-MD5, needed before the bytes are sent)
+ * is computed here.
+ */
+export function inspectWheel(file: string, bytes: Buffer, knownSha256?: string): WheelInfo {
   const basename = path.basename(file)
   const attrs = wheelFileAttrs(basename)
   const meta = readMetadata(bytes, basename)
@@ -164,7 +169,7 @@ export function inspectWheel(file: string, bytes: Buffer): WheelInfo {
     name,
     version,
     size: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: knownSha256?.toLowerCase() ?? createHash('sha256').update(bytes).digest('hex'),
     md5Base64: createHash('md5').update(bytes).digest('base64'),
     packageBody: {
       public: true,
