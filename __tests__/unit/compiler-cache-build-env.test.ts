@@ -115,20 +115,34 @@ describe('the persistent build env', () => {
       buildEnvDir(tc, 'build==1.6.1\n', '/usr/bin/python3.11', '3.11.7', readBuildSystem(src).requires)
     )
     const lines = runner.lines()
-    expect(lines[0]).toBe(`/usr/bin/python3.11 -m venv ${venv.dir}`)
-    expect(lines[1]).toBe(
-      `${venv.python} -m pip install --disable-pip-version-check --no-input -c ${venv.dir}/constraints.txt build`
-    )
+    // A venv without pip of its own: the interpreter's pip installs into it (--python).
+    const pip = `/usr/bin/python3.11 -m pip --python ${venv.python} install --disable-pip-version-check --no-input`
+    expect(lines[0]).toBe(`/usr/bin/python3.11 -m venv ${venv.dir} --without-pip`)
+    expect(lines[1]).toBe(`${pip} -c ${venv.dir}/constraints.txt build`)
     expect(lines[2]).toBe(
-      `${venv.python} -m pip install --disable-pip-version-check --no-input --upgrade 'meson-python>=0.13.1' 'Cython>=3.0.4' 'packaging>21.0' wheel 'numpy>=2.0.0rc1' 'scipy>=1.8'`
+      `${pip} --upgrade 'meson-python>=0.13.1' 'Cython>=3.0.4' 'packaging>21.0' wheel 'numpy>=2.0.0rc1' 'scipy>=1.8'`
     )
     expect(lines[3]).toMatch(new RegExp(`^${venv.python} -c .* ${src} '\\{"compile-args":"-v"\\}'$`, 's'))
-    expect(lines[4]).toBe(
-      `${venv.python} -m pip install --disable-pip-version-check --no-input 'ninja>=1.8.2'`
-    )
+    expect(lines[4]).toBe(`${pip} 'ninja>=1.8.2'`)
     // pip's cache reaches every install; the query sees the env's scripts first on PATH.
     expect(runner.calls.slice(0, 3).every((c) => c.env?.PIP_CACHE_DIR === '/tc/dipy-wheels-pip')).toBe(true)
     expect(runner.calls[3].env?.PATH).toBe(`${venv.bin}:/usr/bin`)
+  })
+
+  it('falls back to a pip of the venv’s own when the interpreter’s pip cannot install into it', async () => {
+    const src = project(DIPY_PYPROJECT)
+    const runner = new FakeRunner((cmd) => {
+      if (cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+      if (cmd.args.includes('--python'))
+        return { exitCode: 1, stderr: '/usr/bin/python3.11: No module named pip' }
+      return cmd.args[0] === '-c' ? { stdout: '[]' } : undefined
+    })
+    const venv = await ensureBuildEnv(runner, linux, request(src, tmp()))
+    expect(runner.lines().slice(1, 4)).toEqual([
+      `/usr/bin/python3.11 -m pip --python ${venv.python} install --disable-pip-version-check --no-input -c ${venv.dir}/constraints.txt build`,
+      `${venv.python} -m ensurepip --default-pip`,
+      `${venv.python} -m pip install --disable-pip-version-check --no-input -c ${venv.dir}/constraints.txt build`
+    ])
   })
 
   it('is reused on the next run (only the query runs), and made again once it is a week old', async () => {

@@ -148,7 +148,7 @@ function cachedBuildLines(o: ContainerScriptOptions, version: string, vpy: strin
     command: vpy,
     args: [
       '-c',
-      'import json,sys; print("\\n".join(json.loads((sys.stdin.read().strip().splitlines() or ["[]"])[-1])))'
+      'import json,sys; sys.stdout.write("".join(r + "\\n" for r in json.loads((sys.stdin.read().strip().splitlines() or ["[]"])[-1])))'
     ]
   })
   const build = formatCommand({

@@ -13,7 +13,7 @@ import { BuildError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import { prependPath } from '../platforms/common.js'
 import type { PlatformModule } from '../platforms/index.js'
-import { COMPLETE_MARKER, ensureVenv, shortHash, type ToolVenv } from './venvs.js'
+import { COMPLETE_MARKER, ensureVenv, pipInstall, shortHash, type ToolVenv } from './venvs.js'
 
 /** The [build-system] table of a project. */
 export interface BuildSystem {
@@ -59,7 +59,7 @@ export function buildEnvDir(
   requires: readonly string[]
 ): string {
   const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, '')))].sort().join('\n')
-  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash('v2', constraints, python, full, reqs))
+  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash('v3', constraints, python, full, reqs))
 }
 
 /** pip's download cache, kept in the tool cache next to the venvs it fills. */
@@ -167,14 +167,8 @@ export async function ensureBuildEnv(
     )
   }
   if (missing.length) {
-    await runner.run(
-      {
-        command: venv.python,
-        args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...missing],
-        env: req.env
-      },
-      { what: `installing the backend's requirements ${missing.join(', ')}` }
-    )
+    const pip = { base: req.python, python: venv.python, bin: venv.bin, env: req.env }
+    await pipInstall(runner, pip, missing, `the build env (the backend asks for ${missing.join(', ')})`)
   }
   return venv
 }

@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Runner } from '../exec.js'
+import { CommandError } from '../errors.js'
+import { formatCommand, type Command, type Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 
 /** A venv of pinned tools, kept in the tool cache. */
@@ -24,7 +25,7 @@ export interface VenvRequest {
   constraints: string
   /** What the log calls it ("tools venv"). */
   label: string
-  /** Packages installed (upgraded) after `packages`, without the constraints (a project's own build requirements). */
+  /** Packages installed (upgraded) after `packages`, without the constraints (the project's build requirements). */
   extra?: readonly string[]
   /** Variables for pip (e.g. PIP_CACHE_DIR). */
   env?: Record<string, string | undefined>
@@ -48,6 +49,43 @@ export function buildVenvDir(toolCache: string, constraints: string, python: str
   return path.join(toolCache, 'dipy-wheels-build', shortHash(constraints, python, full))
 }
 
+/** Where pip installs: a venv, from its base interpreter's pip or (if it has one) its own. */
+export interface VenvPip {
+  base: string
+  python: string
+  bin: string
+  env?: Record<string, string | undefined>
+}
+
+const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
+
+/**
+ * `pip install` into a venv: its own pip when it has one, else the base interpreter's pip with --python
+ * (pip >= 22.3). Without a usable base pip, the venv gets its own (ensurepip) and that one installs.
+ */
+export async function pipInstall(runner: Runner, v: VenvPip, args: string[], where: string): Promise<void> {
+  const what = `installing ${args.filter((a) => !a.startsWith('-') && !a.includes('constraints')).join(', ')} into ${where}`
+  const own = fs.existsSync(path.join(v.bin, 'pip')) || fs.existsSync(path.join(v.bin, 'pip.exe'))
+  if (!own) {
+    const cmd: Command = {
+      command: v.base,
+      args: ['-m', 'pip', '--python', v.python, 'install', ...PIP_FLAGS, ...args],
+      env: v.env
+    }
+    const r = await runner.run(cmd, { allowFailure: true })
+    if (r.exitCode === 0) return
+    if (!/No module named pip|no such option: --python|--python option/i.test(r.stdout + r.stderr)) {
+      throw new CommandError(formatCommand(cmd), r.exitCode, r.tail, what)
+    }
+    core.info(`${v.base} has no pip that can install into another environment: giving the venv its own pip`)
+    await runner.run({ command: v.python, args: ['-m', 'ensurepip', '--default-pip'], env: v.env }, { what })
+  }
+  await runner.run(
+    { command: v.python, args: ['-m', 'pip', 'install', ...PIP_FLAGS, ...args], env: v.env },
+    { what }
+  )
+}
+
 /** Makes (or reuses) a venv with pinned packages; `.complete` is written last, so a broken one is rebuilt. */
 export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvRequest): Promise<ToolVenv> {
   const bin = mod.venvBin(req.dir)
@@ -67,49 +105,17 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
   await core.group(`Make the ${req.label} (${all.join(', ')})`, async () => {
     fs.rmSync(req.dir, { recursive: true, force: true })
     fs.mkdirSync(path.dirname(req.dir), { recursive: true })
+    // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip installs into it.
     await runner.run(
-      { command: req.python, args: ['-m', 'venv', req.dir], env: req.env },
+      { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env },
       { what: `making the ${req.label}` }
     )
     const constraintsFile = path.join(req.dir, 'constraints.txt')
     fs.writeFileSync(constraintsFile, req.constraints)
-    await runner.run(
-      {
-        command: python,
-        args: [
-          '-m',
-          'pip',
-          'install',
-          '--disable-pip-version-check',
-          '--no-input',
-          '-c',
-          constraintsFile,
-          ...req.packages
-        ],
-        env: req.env
-      },
-      { what: `installing ${req.packages.join(', ')} into the ${req.label}` }
-    )
-    if (req.extra?.length) {
-      await runner.run(
-        {
-          command: python,
-          // --upgrade: the newest versions that match, as an isolated build would get (not the venv's own
-          // setuptools, which Python 3.11's venv still ships).
-          args: [
-            '-m',
-            'pip',
-            'install',
-            '--disable-pip-version-check',
-            '--no-input',
-            '--upgrade',
-            ...req.extra
-          ],
-          env: req.env
-        },
-        { what: `installing ${req.extra.join(', ')} into the ${req.label}` }
-      )
-    }
+    const pip = { base: req.python, python, bin, env: req.env }
+    await pipInstall(runner, pip, ['-c', constraintsFile, ...req.packages], `the ${req.label}`)
+    // --upgrade: the newest versions that match, as an isolated build would get.
+    if (req.extra?.length) await pipInstall(runner, pip, ['--upgrade', ...req.extra], `the ${req.label}`)
     fs.writeFileSync(path.join(req.dir, COMPLETE_MARKER), new Date().toISOString() + '\n')
   })
   return { dir: req.dir, bin, python, reused: false }
