@@ -1,8 +1,7 @@
 /**
- * multipart/form-data (RFC 7578) read as it arrives: each part's bytes are kept as slices of the incoming
- * chunks, joined into one Buffer only when `data` is first read, and the part named `file` is hashed (MD5,
- * SHA-256) while it streams. So the S3 endpoint never copies a file it only checks and stores (the copy is
- * made when a download or a test reads it), and does not hash it again after the last byte.
+ * multipart/form-data (RFC 7578) read as it arrives: each part's bytes are collected as slices of the
+ * incoming chunks and joined once, and the part named `file` is hashed (MD5, SHA-256) while it streams, so
+ * the S3 endpoint neither holds a second copy of the body nor hashes it again after the last byte.
  */
 import { createHash, type Hash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -12,9 +11,7 @@ export interface FormPart {
   name: string
   filename?: string
   headers: Record<string, string>
-  /** The part's bytes (joined on first read). */
-  readonly data: Buffer
-  size: number
+  data: Buffer
   /** For the part named `file`: its raw MD5 digest and hex SHA-256. */
   md5?: Buffer
   sha256?: string
@@ -37,12 +34,7 @@ export class MultipartParser {
   private state: State = 'preamble'
   /** Bytes not yet consumed (outside part bodies: small; inside a body: at most delimiter.length - 1). */
   private pending: Buffer = Buffer.alloc(0)
-  private part?: {
-    part: Pick<FormPart, 'name' | 'filename' | 'headers'>
-    chunks: Buffer[]
-    size: number
-    hashes?: Hash[]
-  }
+  private part?: { part: Omit<FormPart, 'data'>; chunks: Buffer[]; size: number; hashes?: Hash[] }
 
   constructor(contentType: string | undefined) {
     const m = /^multipart\/form-data\s*;.*?\bboundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType ?? '')
@@ -175,32 +167,19 @@ export class MultipartParser {
   }
 
   private endPart(rest: Buffer): void {
-    const { part, chunks, size, hashes } = this.part!
-    const [md5, sha256] = hashes ?? []
-    const hashed = md5 && sha256 ? { md5: md5.digest(), sha256: sha256.digest('hex') } : {}
-    this.parts.push(
-      lazyProperty({ ...part, size, ...hashed }, 'data', () =>
-        chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)
-      )
-    )
+    const p = this.part!
+    const data = Buffer.concat(p.chunks, p.size)
+    const [md5, sha256] = p.hashes ?? []
+    this.parts.push({
+      ...p.part,
+      data,
+      ...(md5 && sha256 ? { md5: md5.digest(), sha256: sha256.digest('hex') } : {})
+    })
     this.part = undefined
     this.state = 'delimiter'
     this.pending = rest
     this.step()
   }
-}
-
-/** Defines obj[key] as a value made on first read (and kept): how the server holds bytes it may never read. */
-export function lazyProperty<T extends object, K extends string, V>(
-  obj: T,
-  key: K,
-  make: () => V
-): T & { readonly [k in K]: V } {
-  let made: { value: V } | undefined
-  return Object.defineProperty(obj, key, {
-    enumerable: true,
-    get: () => (made ??= { value: make() }).value
-  }) as T & { readonly [k in K]: V }
 }
 
 /** Parses a whole multipart/form-data body into its parts, in order. */

@@ -1,13 +1,7 @@
 /** The fake S3 form-POST endpoint that staged uploads are sent to (upload-protocols.md §1.4). */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { escapeXml } from './http.js'
-import {
-  lazyProperty,
-  MultipartError,
-  parseMultipartBuffer,
-  receiveMultipart,
-  type FormPart
-} from './multipart.js'
+import { MultipartError, parseMultipartBuffer, receiveMultipart, type FormPart } from './multipart.js'
 import type { Store } from './store.js'
 
 export type { FormPart } from './multipart.js'
@@ -89,7 +83,7 @@ export async function handleS3Upload(
       )
     }
   }
-  const { size, md5, sha256 } = parts[fileIndex] as Required<FormPart>
+  const { data: file, md5, sha256 } = parts[fileIndex] as Required<FormPart>
   const declaredLength = fields.get('Content-Length')
   const declaredMd5 = fields.get('Content-MD5')
   if (declaredLength === undefined || declaredMd5 === undefined) {
@@ -99,11 +93,11 @@ export async function handleS3Upload(
       'Content-Length and Content-MD5 fields are required by the policy.'
     )
   }
-  if (!/^\d+$/.test(declaredLength) || Number(declaredLength) !== size) {
+  if (!/^\d+$/.test(declaredLength) || Number(declaredLength) !== file.length) {
     throw new S3Error(
       400,
       'IncompleteBody',
-      `You did not provide the number of bytes specified by the Content-Length field (${declaredLength} declared, ${size} sent).`
+      `You did not provide the number of bytes specified by the Content-Length field (${declaredLength} declared, ${file.length} sent).`
     )
   }
   if (!/^[A-Za-z0-9+/]{22}==$/.test(declaredMd5)) {
@@ -112,9 +106,8 @@ export async function handleS3Upload(
   if (declaredMd5 !== md5.toString('base64')) {
     throw new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.')
   }
-  // The bytes stay as they arrived until something reads them; sha256 is checked against stage at commit.
-  const file = parts[fileIndex]
-  staged.upload = lazyProperty({ size, md5: md5.toString('hex'), sha256 }, 'data', () => file.data)
+  // `file` is its own buffer (the part's bytes joined once), and sha256 is checked against stage at commit.
+  staged.upload = { data: file, md5: md5.toString('hex'), sha256 }
   const etag = `"${md5.toString('hex')}"`
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +

@@ -62,7 +62,7 @@ export interface Staged {
   distribution_type: string
   formData: Record<string, string>
   /** The S3 POST's file, hashed while it arrived. */
-  upload?: { readonly data: Buffer; size: number; md5: string; sha256: string }
+  upload?: { data: Buffer; md5: string; sha256: string }
 }
 
 /** Random 24-hex ids, like the real server's object ids. */

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { notFoundPackage, notFoundRelease, objectOr, type ApiContext } from './api.js'
 import { HttpError, readJson, sendJson } from './http.js'
-import { lazyProperty } from './multipart.js'
 import { newId, timestamp, type Staged } from './store.js'
 import { distView } from './views.js'
 
@@ -115,18 +114,17 @@ export async function commit(
     basename,
     sha256,
     md5: staged.upload.md5,
-    size: staged.upload.size,
+    size: staged.upload.data.length,
     labels: staged.channels.length ? staged.channels : ['main'],
     upload_time: timestamp(),
     description: staged.description,
     attrs: staged.attrs,
     dependencies: staged.dependencies,
-    distribution_type: staged.distribution_type
+    distribution_type: staged.distribution_type,
+    data: staged.upload.data
   }
-  const upload = staged.upload
-  const stored = lazyProperty(dist, 'data', () => upload.data)
-  release.dists.push(stored)
+  release.dists.push(dist)
   ctx.store.staged.delete(staged.distId)
-  sendJson(res, 200, { ...distView(ctx.base, stored), url: `${ctx.base}/${owner}/${pkg.name}` })
+  sendJson(res, 200, { ...distView(ctx.base, dist), url: `${ctx.base}/${owner}/${pkg.name}` })
   return true
 }
