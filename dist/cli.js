@@ -1,9 +1,11 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
-  __toESM,
   require_dist,
   run
-} from "./chunks/chunk-4POQJBPK.js";
+} from "./chunks/chunk-ZQQUHYJB.js";
+import {
+  __toESM
+} from "./chunks/chunk-TBUJ64JI.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);

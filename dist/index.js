@@ -1,7 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-4POQJBPK.js";
+} from "./chunks/chunk-ZQQUHYJB.js";
+import "./chunks/chunk-TBUJ64JI.js";
 
 // src/index.ts
 await run();

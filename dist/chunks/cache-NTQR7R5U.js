@@ -1,0 +1,25 @@
+import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
+import {
+  CACHE_READ_DENIED_PREFIX,
+  CACHE_WRITE_DENIED_PREFIX,
+  CacheReadDeniedError,
+  CacheWriteDeniedError,
+  FinalizeCacheError,
+  ReserveCacheError,
+  ValidationError,
+  isFeatureAvailable,
+  restoreCache,
+  saveCache
+} from "./chunk-TBUJ64JI.js";
+export {
+  CACHE_READ_DENIED_PREFIX,
+  CACHE_WRITE_DENIED_PREFIX,
+  CacheReadDeniedError,
+  CacheWriteDeniedError,
+  FinalizeCacheError,
+  ReserveCacheError,
+  ValidationError,
+  isFeatureAvailable,
+  restoreCache,
+  saveCache
+};
