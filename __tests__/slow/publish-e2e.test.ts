@@ -120,12 +120,23 @@ describe('publish through the runner', () => {
   })
 
   it('push of a tag: built, tested, uploaded to staging; pip installs it from the index', async () => {
+    // The test command records the environment it was given: no token, no input, may be in it.
+    const envDump = path.join(root, 'test-env.txt')
     const r = await runAction({
-      inputs: { ...common(), 'build-commit': '0.3.0' },
+      inputs: {
+        ...common(),
+        'build-commit': '0.3.0',
+        'test-command': `env > "$DW_ENV_DUMP" && ${TEST_COMMAND}`
+      },
+      env: { DW_ENV_DUMP: envDump },
       event: 'push',
       timeoutMs: 880_000
     })
     expect(r.exitCode, r.log.slice(-6000)).toBe(0)
+    const childEnv = fs.readFileSync(envDump, 'utf8')
+    expect(childEnv).toContain('MPLBACKEND=Agg')
+    for (const t of [STAGING_TOKEN, NIGHTLY_TOKEN]) expect(childEnv).not.toContain(t)
+    expect(childEnv).not.toMatch(/^INPUT_/m)
     expect(JSON.parse(r.outputs['upload-target'])).toMatchObject({
       target: 'staging',
       channel: 'multibuild-wheels-staging',
