@@ -3,10 +3,10 @@
 // Prints the medians and the ratio ours / anaconda-client, and the CPU time (user+sys) each run cost the
 // client and the server (the server serves both clients alike, so its CPU shows how much of a run is its own).
 //
-//   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda] [--known-sha256]
+//   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda] [--bare-paths]
 //
-// --known-sha256 hands our client each wheel's size and sha256 as the publish stage does (the build's
-// WheelRecord), so it computes only the MD5; by default it is given bare paths and hashes both.
+// By default our client is handed each wheel's size and sha256 as the publish stage hands them over (the
+// build's WheelRecord), so it computes only the MD5; --bare-paths gives it bare paths, and it hashes both.
 //
 // The fake server runs in its own node process, so neither client shares an event loop with it. The TS
 // sources (server, client, wheel factory) are compiled on the fly with esbuild into a temp dir.
@@ -129,7 +129,7 @@ async function main() {
       wheels: { type: 'string', default: '20' },
       mb: { type: 'string', default: '8' },
       anaconda: { type: 'string', default: path.join(root, '.venv-test', 'bin', 'anaconda') },
-      'known-sha256': { type: 'boolean', default: false }
+      'bare-paths': { type: 'boolean', default: false }
     }
   })
   const reps = Number(values.reps)
@@ -151,7 +151,7 @@ async function main() {
       files.push(await makeWheel(dist, { name: 'benchpkg', version: '1.0.0', tag, sizeBytes: size }))
     }
     // What the publish stage passes: the build's record of each wheel (hashed here, outside the timing).
-    const inputs = values['known-sha256']
+    const inputs = !values['bare-paths']
       ? files.map((f) => {
           const data = fs.readFileSync(f)
           return { path: f, size: data.length, sha256: createHash('sha256').update(data).digest('hex') }
@@ -165,7 +165,7 @@ async function main() {
     fs.writeFileSync(path.join(config, 'data', 'config.yaml'), `url: ${server.url}\nssl_verify: false\n`)
     console.log(
       `${count} wheels of ${(size / 1048576).toFixed(1)} MB, ${reps} repetitions, server ${server.url}, node ${process.version}` +
-        (values['known-sha256'] ? ', ours given the build sha256' : '')
+        (values['bare-paths'] ? ', ours given bare paths' : ', ours given the build sha256, as in the action')
     )
 
     const ours = []
