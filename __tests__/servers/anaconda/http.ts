@@ -10,10 +10,13 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body as a list of chunks joined once (no quadratic concatenation). */
-export function readBody(req: IncomingMessage, limit = 512 * 1024 * 1024): Promise<Buffer> {
+/** Hands each chunk of the body to `onChunk` as it arrives; rejects with 413 past `limit` bytes. */
+export function streamBody(
+  req: IncomingMessage,
+  onChunk: (chunk: Buffer) => void,
+  limit = 512 * 1024 * 1024
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
     let size = 0
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
@@ -22,11 +25,18 @@ export function readBody(req: IncomingMessage, limit = 512 * 1024 * 1024): Promi
         req.destroy()
         return
       }
-      chunks.push(chunk)
+      onChunk(chunk)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks, size)))
+    req.on('end', () => resolve(size))
     req.on('error', reject)
   })
+}
+
+/** Reads the whole body as a list of chunks joined once (no quadratic concatenation). */
+export async function readBody(req: IncomingMessage, limit = 512 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  const size = await streamBody(req, (chunk) => chunks.push(chunk), limit)
+  return Buffer.concat(chunks, size)
 }
 
 /** Parses a JSON request body; an empty body is `{}`. */

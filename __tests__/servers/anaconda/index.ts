@@ -14,23 +14,16 @@ import { dropConnection, FaultInjector, type FaultConfig } from './faults.js'
 import { HttpError, pathSegments, sendError, sendJson } from './http.js'
 import { handleS3Upload, S3Error, sendS3Error } from './s3.js'
 import { handleSimple } from './simple.js'
-import { Store } from './store.js'
+import { Store, type Dist } from './store.js'
 
 export type { Scope, TokenGrant } from './auth.js'
 export type { FaultConfig } from './faults.js'
 
-export interface StoredFile {
-  owner: string
-  name: string
-  version: string
-  basename: string
-  sha256: string
-  md5: string
-  size: number
-  labels: string[]
-  upload_time: string
-  data: Buffer
-}
+/** A committed file as the server holds it. */
+export type StoredFile = Pick<
+  Dist,
+  'owner' | 'name' | 'version' | 'basename' | 'sha256' | 'md5' | 'size' | 'labels' | 'upload_time' | 'data'
+>
 
 export interface AnacondaServer {
   /** API base, http://127.0.0.1:PORT */

@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { HttpError } from './http.js'
+import { streamBody } from './http.js'
 
 export interface FormPart {
   name: string
@@ -193,20 +193,11 @@ export function parseMultipartBuffer(body: Buffer, contentType: string | undefin
  * Reads a request's multipart body as it arrives. Resolves with the parser once the body ended (its error,
  * if any, is thrown by finish()), so the caller decides which check comes first; rejects past `limit` bytes.
  */
-export function receiveMultipart(req: IncomingMessage, limit = 512 * 1024 * 1024): Promise<MultipartParser> {
+export async function receiveMultipart(
+  req: IncomingMessage,
+  limit = 512 * 1024 * 1024
+): Promise<MultipartParser> {
   const parser = new MultipartParser(req.headers['content-type'])
-  return new Promise((resolve, reject) => {
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        reject(new HttpError(413, 'request body too large'))
-        req.destroy()
-        return
-      }
-      parser.write(chunk)
-    })
-    req.on('end', () => resolve(parser))
-    req.on('error', reject)
-  })
+  await streamBody(req, (chunk) => parser.write(chunk), limit)
+  return parser
 }
