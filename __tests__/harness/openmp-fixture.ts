@@ -142,3 +142,21 @@ export function makeOpenmpFixture(root: string, options: OpenmpFixtureOptions = 
   const archive = makeClibArchive(root, options.clib)
   return { repo, archive, dependencies: clibRecipe(archive.path, options.sha256 ?? archive.sha256) }
 }
+
+/**
+ * The inputs of a host build and test of the fixture at its tag: container off, manylinux auto (the host's
+ * glibc is newer than manylinux_2_28, so the tag the wheel's symbols allow), no upload.
+ */
+export function fixtureInputs(repo: string, dependencies: string): Record<string, string> {
+  return {
+    repository: repo,
+    'build-commit': FIXTURE_TAG,
+    'python-version': '3.11',
+    container: 'off',
+    manylinux: 'auto',
+    'stop-after': 'test',
+    upload: 'none',
+    dependencies,
+    'test-command': FIXTURE_TEST_COMMAND
+  }
+}

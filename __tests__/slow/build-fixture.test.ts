@@ -10,26 +10,14 @@ import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runAction, type ActionRun } from '../harness/action.js'
 import { BROKEN_SOURCE } from '../harness/clib-archive.js'
-import { FIXTURE_TAG, FIXTURE_TEST_COMMAND, makeOpenmpFixture } from '../harness/openmp-fixture.js'
+import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 import { graftedLibraries, parseWheelName } from '../../src/util/wheel-file.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-slow-'))
 
 function run(repo: string, dependencies: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
-    inputs: {
-      repository: repo,
-      'build-commit': FIXTURE_TAG,
-      'python-version': '3.11',
-      container: 'off',
-      // The host's glibc is newer than manylinux_2_28: take the tag the wheel's symbols allow.
-      manylinux: 'auto',
-      'stop-after': 'test',
-      upload: 'none',
-      dependencies,
-      'test-command': FIXTURE_TEST_COMMAND,
-      ...inputs
-    },
+    inputs: { ...fixtureInputs(repo, dependencies), ...inputs },
     timeoutMs: 900_000
   })
 }

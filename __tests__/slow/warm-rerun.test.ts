@@ -3,19 +3,16 @@
  * a tool cache of its own. The first run compiles (ccache misses) and makes the build env; the rerun
  * reuses the build env and compiles from ccache only, and so does a run in a new workspace (other paths).
  */
-import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { renderContainerScript, versionDirs } from '../../src/container/script.js'
-import { parseRecipes } from '../../src/dependencies/recipes.js'
-import { fetchSource } from '../../src/dependencies/sources.js'
-import { ExecRunner } from '../../src/exec.js'
+import { versionDirs } from '../../src/container/script.js'
 import { ccacheEnv, commonAncestor, parsePrintStats, statsDelta } from '../../src/stages/compiler-cache.js'
 import { wheelsIn } from '../../src/util/wheel-file.js'
-import { REPO_ROOT, runAction, type ActionRun } from '../harness/action.js'
-import { FIXTURE_TAG, FIXTURE_TEST_COMMAND, makeOpenmpFixture } from '../harness/openmp-fixture.js'
+import { runAction, type ActionRun } from '../harness/action.js'
+import { hostPython311, runFixtureScript, scriptFixture } from '../harness/container-script.js'
+import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 
@@ -35,17 +32,7 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
       runAction({
         root,
         toolCache,
-        inputs: {
-          repository: fx.repo,
-          'build-commit': FIXTURE_TAG,
-          'python-version': '3.11',
-          container: 'off',
-          manylinux: 'auto',
-          'stop-after': 'test',
-          upload: 'none',
-          dependencies: fx.dependencies,
-          'test-command': FIXTURE_TEST_COMMAND
-        },
+        inputs: fixtureInputs(fx.repo, fx.dependencies),
         timeoutMs: 900_000
       })
 
@@ -78,64 +65,20 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
   })
 
   it('the container script: ccache from the mounted directory, a second run hits (run by bash here)', async () => {
-    const python = path.join(
-      process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'),
-      'versions',
-      fs
-        .readdirSync(path.join(process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'), 'versions'))
-        .find((v) => /^3\.11\.\d+$/.test(v)) ?? 'none',
-      'bin',
-      'python3.11'
-    )
-    const root = tmp('dw-cc-script-')
-    const fx = makeOpenmpFixture(root)
-    const checkoutDir = path.join(root, 'ws', 'dwomp')
-    execFileSync('git', ['clone', '-q', '--', fx.repo, checkoutDir])
-    const workDir = path.join(root, 'temp', 'dipy-wheels-container')
-    const ccacheDir = path.join(root, 'toolcache', 'dipy-wheels-ccache')
+    const python = hostPython311()
+    expect(python, 'a host CPython 3.11 (pyenv) runs the script').toBeDefined()
+    const sf = scriptFixture('dw-cc-script-')
+    const { checkoutDir, workDir } = sf
+    const ccacheDir = path.join(sf.root, 'toolcache', 'dipy-wheels-ccache')
     const runOnce = async (): Promise<{ hits: number; misses: number }> => {
-      // As the action does: a cleaned checkout, a fresh work directory, the ccache directory kept.
-      fs.rmSync(workDir, { recursive: true, force: true })
-      execFileSync('git', ['-C', checkoutDir, 'clean', '-q', '-ffdx'])
-      fs.mkdirSync(workDir, { recursive: true })
-      const constraintsFile = path.join(workDir, 'constraints.txt')
-      fs.copyFileSync(path.join(REPO_ROOT, 'requirements', 'tools.txt'), constraintsFile)
-      const [recipe] = parseRecipes(fx.dependencies, root)
-      const srcDir = await fetchSource(
-        new ExecRunner(),
-        recipe,
-        path.join(workDir, 'deps-src', recipe.name),
-        path.join(workDir, 'downloads')
-      )
-      const script = renderContainerScript({
-        pythonVersions: ['3.11'],
-        pythonPath: () => python,
-        checkoutDir,
-        workDir,
-        constraintsFile,
-        recipes: [{ recipe, srcDir }],
-        configSettings: [],
-        testRequires: [],
-        testCommand: FIXTURE_TEST_COMMAND,
-        test: true,
-        failFast: true,
-        jobs: 2,
+      const { status, log, script } = await runFixtureScript(sf, python!, {
         compilerCache: {
           env: ccacheEnv(ccacheDir, commonAncestor(checkoutDir, workDir), {}),
           requires: ['setuptools>=61'],
           mesonpy: false
         }
       })
-      const scriptPath = path.join(root, 'temp', 'dipy-wheels-build.sh')
-      fs.writeFileSync(scriptPath, script)
-      const r = spawnSync('bash', [scriptPath], {
-        cwd: checkoutDir,
-        env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: os.homedir() },
-        encoding: 'utf8',
-        timeout: 600_000
-      })
-      const log = `${r.stdout}\n${r.stderr}`
-      expect(r.status, log.slice(-6000)).toBe(0)
+      expect(status, log.slice(-6000)).toBe(0)
       expect(script).toContain('--no-isolation')
       const d = versionDirs(workDir, '3.11')
       expect(wheelsIn(d.repaired)).toHaveLength(1)
