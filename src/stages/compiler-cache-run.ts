@@ -9,6 +9,7 @@ import { messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import { shortHash } from '../python/venvs.js'
+import { headerRow } from '../util/summary-table.js'
 import {
   CCACHE_DIR_NAME,
   ccacheEnv,
@@ -259,7 +260,7 @@ export function reportCompilerCache(cc: CompilerCacheState | undefined, summary:
   )
   if (!cc.stats.length) return
   summary.addTable([
-    ['python', 'hits', 'misses', 'hit rate'].map((data) => ({ data, header: true })),
+    headerRow('python', 'hits', 'misses', 'hit rate'),
     ...cc.stats.map((s) => [
       s.python,
       String(s.hits),

@@ -16,6 +16,7 @@ import {
   type UploadDecision
 } from '../publish/target.js'
 import type { PipelineState } from '../state.js'
+import { headerRow } from '../util/summary-table.js'
 
 export interface PublishState {
   decision: UploadDecision
@@ -127,11 +128,7 @@ export function reportPublish(state: PipelineState, summary: Summary): void {
   if (decision.target === 'none') return
   if (pub.outcomes.length) {
     summary.addTable([
-      [
-        { data: 'file', header: true },
-        { data: 'result', header: true },
-        { data: 'sha256', header: true }
-      ],
+      headerRow('file', 'result', 'sha256'),
       ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
     ])
   }

@@ -3,6 +3,7 @@ import { reportArtifact } from '../publish/artifact.js'
 import type { PipelineState } from '../state.js'
 import { reportCompilerCache } from './compiler-cache-run.js'
 import { reportPublish } from './publish.js'
+import { headerRow } from '../util/summary-table.js'
 
 /** Sets the outputs and writes the step summary from what the pipeline did. */
 export async function report(state: PipelineState): Promise<void> {
@@ -18,12 +19,7 @@ export async function report(state: PipelineState): Promise<void> {
   const summary = core.summary.addHeading('dipy wheels', 2)
   if (checkout) {
     summary.addTable([
-      [
-        { data: 'repository', header: true },
-        { data: 'ref', header: true },
-        { data: 'commit', header: true },
-        { data: 'version', header: true }
-      ],
+      headerRow('repository', 'ref', 'commit', 'version'),
       [
         inputs.repository,
         `${checkout.ref} (${inputs.buildCommit.source})`,
@@ -37,10 +33,7 @@ export async function report(state: PipelineState): Promise<void> {
   if (state.wheels.length) {
     summary.addHeading('Wheels', 3)
     summary.addTable([
-      ['wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'].map((data) => ({
-        data,
-        header: true
-      })),
+      headerRow('wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'),
       ...state.wheels.map((w) => [
         w.name,
         w.tags,
@@ -54,11 +47,7 @@ export async function report(state: PipelineState): Promise<void> {
   if (state.failures.length) {
     summary.addHeading('Failures', 3)
     summary.addTable([
-      [
-        { data: 'python', header: true },
-        { data: 'step', header: true },
-        { data: 'error', header: true }
-      ],
+      headerRow('python', 'step', 'error'),
       ...state.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
     ])
   }
@@ -66,11 +55,7 @@ export async function report(state: PipelineState): Promise<void> {
   if (timings.steps.length) {
     summary.addHeading('Time per step', 3)
     summary.addTable([
-      [
-        { data: 'step', header: true },
-        { data: 'seconds', header: true },
-        { data: 'result', header: true }
-      ],
+      headerRow('step', 'seconds', 'result'),
       ...timings.steps.map((t) => [t.step, t.seconds.toFixed(1), t.ok ? 'ok' : 'failed'])
     ])
   }

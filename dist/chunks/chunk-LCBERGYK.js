@@ -75266,6 +75266,11 @@ function describeDecision(d) {
   return `Upload: ${d.target} to anaconda.org/${d.channel} with label${d.labels.length > 1 ? "s" : ""} ${labels} (${d.reason}; if-exists: ${d.ifExists}${d.keepVersions ? `; keep ${d.keepVersions} versions` : ""}${d.dryRun ? "; dry run" : ""})`;
 }
 
+// src/util/summary-table.ts
+function headerRow(...names) {
+  return names.map((data) => ({ data, header: true }));
+}
+
 // src/stages/publish.ts
 var DEFAULT_API_URL = "https://api.anaconda.org";
 function decidePublish(state) {
@@ -75356,11 +75361,7 @@ function reportPublish(state, summary2) {
   if (decision.target === "none") return;
   if (pub.outcomes.length) {
     summary2.addTable([
-      [
-        { data: "file", header: true },
-        { data: "result", header: true },
-        { data: "sha256", header: true }
-      ],
+      headerRow("file", "result", "sha256"),
       ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
     ]);
   }
@@ -75688,7 +75689,7 @@ function reportCompilerCache(cc, summary2) {
   );
   if (!cc.stats.length) return;
   summary2.addTable([
-    ["python", "hits", "misses", "hit rate"].map((data) => ({ data, header: true })),
+    headerRow("python", "hits", "misses", "hit rate"),
     ...cc.stats.map((s) => [
       s.python,
       String(s.hits),
@@ -75712,12 +75713,7 @@ async function report(state) {
   const summary2 = summary.addHeading("dipy wheels", 2);
   if (checkout2) {
     summary2.addTable([
-      [
-        { data: "repository", header: true },
-        { data: "ref", header: true },
-        { data: "commit", header: true },
-        { data: "version", header: true }
-      ],
+      headerRow("repository", "ref", "commit", "version"),
       [
         inputs.repository,
         `${checkout2.ref} (${inputs.buildCommit.source})`,
@@ -75731,10 +75727,7 @@ async function report(state) {
   if (state.wheels.length) {
     summary2.addHeading("Wheels", 3);
     summary2.addTable([
-      ["wheel", "tags", "size", "sha256", "grafted libraries", "tested"].map((data) => ({
-        data,
-        header: true
-      })),
+      headerRow("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
       ...state.wheels.map((w2) => [
         w2.name,
         w2.tags,
@@ -75748,11 +75741,7 @@ async function report(state) {
   if (state.failures.length) {
     summary2.addHeading("Failures", 3);
     summary2.addTable([
-      [
-        { data: "python", header: true },
-        { data: "step", header: true },
-        { data: "error", header: true }
-      ],
+      headerRow("python", "step", "error"),
       ...state.failures.map((f) => [f.python, f.step, f.message.split("\n")[0]])
     ]);
   }
@@ -75760,11 +75749,7 @@ async function report(state) {
   if (timings.steps.length) {
     summary2.addHeading("Time per step", 3);
     summary2.addTable([
-      [
-        { data: "step", header: true },
-        { data: "seconds", header: true },
-        { data: "result", header: true }
-      ],
+      headerRow("step", "seconds", "result"),
       ...timings.steps.map((t) => [t.step, t.seconds.toFixed(1), t.ok ? "ok" : "failed"])
     ]);
   }
