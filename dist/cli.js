@@ -1,17 +1,23 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
+  detectHost,
+  getInputs,
+  makePlan,
+  messageOf,
+  renderPlan,
   require_dist,
-  run
-} from "./chunks/chunk-LCBERGYK.js";
+  run,
+  wheelArch
+} from "./chunks/chunk-MR5YFGK2.js";
 import {
   __toESM
-} from "./chunks/chunk-TBUJ64JI.js";
+} from "./chunks/chunk-EW6GV42H.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
+import * as path2 from "node:path";
 
 // action.yml
 var action_default = `name: dipy-wheels
@@ -188,6 +194,66 @@ runs:
   main: dist/index.js
 `;
 
+// src/cli-plan.ts
+import * as path from "node:path";
+
+// src/plan/runner-layout.ts
+var LAYOUTS = {
+  linux: {
+    home: "/home/runner",
+    workspace: "/home/runner/work/dipy-wheels/dipy-wheels",
+    temp: "/home/runner/work/_temp",
+    toolCache: "/opt/hostedtoolcache"
+  },
+  macos: {
+    home: "/Users/runner",
+    workspace: "/Users/runner/work/dipy-wheels/dipy-wheels",
+    temp: "/Users/runner/work/_temp",
+    toolCache: "/Users/runner/hostedtoolcache"
+  },
+  windows: {
+    home: "C:\\Users\\runneradmin",
+    workspace: "D:\\a\\dipy-wheels\\dipy-wheels",
+    temp: "D:\\a\\_temp",
+    toolCache: "C:\\hostedtoolcache\\windows"
+  }
+};
+function runnerLayout(platform) {
+  return LAYOUTS[platform];
+}
+function parseOs(value) {
+  const v = value.toLowerCase();
+  if (v === "linux") return "linux";
+  if (v === "macos" || v === "darwin" || v === "mac") return "macos";
+  if (v === "windows" || v === "win32") return "windows";
+  return void 0;
+}
+
+// src/cli-plan.ts
+function targetHost(host, target) {
+  const platform = target.os ? parseOs(target.os) : host.platform;
+  if (!platform) throw new Error(`--os ${target.os}: use linux, macos or windows.`);
+  const arch = target.architecture ? wheelArch(platform, target.architecture) : host.arch;
+  if (!/^(x86_64|aarch64|arm64|AMD64|ARM64|x86|i686)$/.test(arch)) {
+    throw new Error(`--architecture ${target.architecture}: use x64, arm64 or x86.`);
+  }
+  if (platform === host.platform) return { ...host, arch };
+  return { ...host, ...runnerLayout(platform), platform, arch, cpus: 4, env: {} };
+}
+function retarget(inputs, host, target) {
+  if (target.workspace === host.workspace) return inputs;
+  const p = target.platform === "windows" ? path.win32 : path.posix;
+  const move = (dir) => p.join(target.workspace, ...path.relative(host.workspace, dir).split(path.sep));
+  return { ...inputs, checkoutDir: move(inputs.checkoutDir), outputDir: move(inputs.outputDir) };
+}
+function printPlan(target) {
+  const host = detectHost();
+  const planHost = targetHost(host, target);
+  const plan = makePlan(retarget(getInputs(host), host, planHost), planHost);
+  process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}
+`);
+}
+
 // src/util/file-commands.ts
 function parseFileCommands(text) {
   const out = {};
@@ -216,8 +282,10 @@ function usage() {
   );
   return [
     "Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]",
+    "       node dist/cli.js plan [--os linux|macos|windows] [--architecture x64|arm64|x86] [--json] [--input value ...]",
     "",
     "Builds, repairs and tests wheels through the same pipeline as the action.",
+    "`plan` prints what would run (commands, environment, directories) on any runner, and runs nothing.",
     "  --workspace DIR    the workspace (default: the current directory)",
     "  --event NAME       the GitHub event to act as (default: workflow_dispatch, which uploads nothing)",
     "",
@@ -225,8 +293,10 @@ function usage() {
     ...lines
   ].join("\n");
 }
-function parseArgs(argv) {
+var PLAN_FLAGS = /* @__PURE__ */ new Set(["os", "architecture"]);
+function parseArgs(argv, planning) {
   const inputs = {};
+  const target = {};
   let workspace = process.cwd();
   let event = "workflow_dispatch";
   for (let i = 0; i < argv.length; i++) {
@@ -235,27 +305,34 @@ function parseArgs(argv) {
       process.stdout.write(usage() + "\n");
       process.exit(0);
     }
+    if (planning && arg === "--json") {
+      target.json = true;
+      continue;
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m)
       throw new Error(`Unexpected argument ${JSON.stringify(arg)}: flags are --name value (see --help).`);
     const value = m[2] ?? argv[++i];
     if (value === void 0) throw new Error(`--${m[1]} needs a value.`);
-    if (m[1] === "workspace") workspace = path.resolve(value);
+    if (m[1] === "workspace") workspace = path2.resolve(value);
     else if (m[1] === "event") event = value;
+    else if (planning && PLAN_FLAGS.has(m[1])) target[m[1]] = value;
     else if (m[1] in spec.inputs) inputs[m[1]] = value;
     else throw new Error(`Unknown flag --${m[1]}: see --help for the inputs.`);
   }
-  return { inputs, workspace, event };
+  return { inputs, workspace, event, target };
 }
 function touch(file) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path2.dirname(file), { recursive: true });
   fs.writeFileSync(file, "");
   return file;
 }
 async function main() {
   let args;
+  const argv = process.argv.slice(2);
+  const planning = argv[0] === "plan";
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseArgs(planning ? argv.slice(1) : argv, planning);
   } catch (err) {
     process.stderr.write(`${err.message}
 `);
@@ -263,19 +340,19 @@ async function main() {
   }
   const { inputs, workspace, event } = args;
   fs.mkdirSync(workspace, { recursive: true });
-  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path.join(os.tmpdir(), "dipy-wheels-"));
-  const files = path.join(temp, "_runner_file_commands");
+  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path2.join(os.tmpdir(), "dipy-wheels-"));
+  const files = path2.join(temp, "_runner_file_commands");
   const env = {
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: path.join(files, "event.json"),
-    GITHUB_OUTPUT: touch(path.join(files, "output")),
-    GITHUB_ENV: touch(path.join(files, "env")),
-    GITHUB_PATH: touch(path.join(files, "path")),
-    GITHUB_STATE: touch(path.join(files, "state")),
-    GITHUB_STEP_SUMMARY: touch(path.join(files, "summary.html")),
+    GITHUB_EVENT_PATH: path2.join(files, "event.json"),
+    GITHUB_OUTPUT: touch(path2.join(files, "output")),
+    GITHUB_ENV: touch(path2.join(files, "env")),
+    GITHUB_PATH: touch(path2.join(files, "path")),
+    GITHUB_STATE: touch(path2.join(files, "state")),
+    GITHUB_STEP_SUMMARY: touch(path2.join(files, "summary.html")),
     RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
+    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path2.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
   };
   fs.writeFileSync(env.GITHUB_EVENT_PATH, "{}");
   for (const [name, s] of Object.entries(spec.inputs)) {
@@ -283,6 +360,16 @@ async function main() {
   }
   Object.assign(process.env, env);
   process.chdir(workspace);
+  if (planning) {
+    try {
+      printPlan(args.target);
+    } catch (err) {
+      process.stderr.write(`${messageOf(err)}
+`);
+      process.exit(2);
+    }
+    return;
+  }
   await run();
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, "utf8"));
   process.stdout.write(

@@ -1,8 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-LCBERGYK.js";
-import "./chunks/chunk-TBUJ64JI.js";
+} from "./chunks/chunk-MR5YFGK2.js";
+import "./chunks/chunk-EW6GV42H.js";
 
 // src/index.ts
 await run();

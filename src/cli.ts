@@ -8,6 +8,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 import actionYml from '../action.yml'
+import { printPlan, type PlanTarget } from './cli-plan.js'
+import { messageOf } from './errors.js'
 import { run } from './main.js'
 import { parseFileCommands } from './util/file-commands.js'
 
@@ -25,8 +27,10 @@ function usage(): string {
   )
   return [
     'Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]',
+    '       node dist/cli.js plan [--os linux|macos|windows] [--architecture x64|arm64|x86] [--json] [--input value ...]',
     '',
     'Builds, repairs and tests wheels through the same pipeline as the action.',
+    '`plan` prints what would run (commands, environment, directories) on any runner, and runs nothing.',
     '  --workspace DIR    the workspace (default: the current directory)',
     '  --event NAME       the GitHub event to act as (default: workflow_dispatch, which uploads nothing)',
     '',
@@ -35,8 +39,19 @@ function usage(): string {
   ].join('\n')
 }
 
-function parseArgs(argv: string[]): { inputs: Record<string, string>; workspace: string; event: string } {
+interface CliArgs {
+  inputs: Record<string, string>
+  workspace: string
+  event: string
+  /** `plan` only: the target (--os, --architecture) and --json. */
+  target: PlanTarget
+}
+
+const PLAN_FLAGS = new Set(['os', 'architecture'])
+
+function parseArgs(argv: string[], planning: boolean): CliArgs {
   const inputs: Record<string, string> = {}
+  const target: PlanTarget = {}
   let workspace = process.cwd()
   let event = 'workflow_dispatch'
   for (let i = 0; i < argv.length; i++) {
@@ -45,6 +60,10 @@ function parseArgs(argv: string[]): { inputs: Record<string, string>; workspace:
       process.stdout.write(usage() + '\n')
       process.exit(0)
     }
+    if (planning && arg === '--json') {
+      target.json = true
+      continue
+    }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
     if (!m)
       throw new Error(`Unexpected argument ${JSON.stringify(arg)}: flags are --name value (see --help).`)
@@ -52,10 +71,11 @@ function parseArgs(argv: string[]): { inputs: Record<string, string>; workspace:
     if (value === undefined) throw new Error(`--${m[1]} needs a value.`)
     if (m[1] === 'workspace') workspace = path.resolve(value)
     else if (m[1] === 'event') event = value
+    else if (planning && PLAN_FLAGS.has(m[1])) target[m[1] as 'os' | 'architecture'] = value
     else if (m[1] in spec.inputs) inputs[m[1]] = value
     else throw new Error(`Unknown flag --${m[1]}: see --help for the inputs.`)
   }
-  return { inputs, workspace, event }
+  return { inputs, workspace, event, target }
 }
 
 function touch(file: string): string {
@@ -66,8 +86,10 @@ function touch(file: string): string {
 
 async function main(): Promise<void> {
   let args
+  const argv = process.argv.slice(2)
+  const planning = argv[0] === 'plan'
   try {
-    args = parseArgs(process.argv.slice(2))
+    args = parseArgs(planning ? argv.slice(1) : argv, planning)
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`)
     process.exit(2)
@@ -95,6 +117,15 @@ async function main(): Promise<void> {
   }
   Object.assign(process.env, env)
   process.chdir(workspace)
+  if (planning) {
+    try {
+      printPlan(args.target)
+    } catch (err) {
+      process.stderr.write(`${messageOf(err)}\n`)
+      process.exit(2)
+    }
+    return
+  }
   await run()
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, 'utf8'))
   process.stdout.write(

@@ -1,4 +1,6 @@
 import * as exec from '@actions/exec'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { CommandError } from './errors.js'
 
 /** One external command: argv, never a shell string. */
@@ -29,9 +31,15 @@ export interface RunResult {
   tail: string
 }
 
-/** Runs commands. The default runs them for real; tests pass a recording fake. */
+/**
+ * Runs commands: on the host (ExecRunner), in a container (ContainerRunner), or a recording fake in tests.
+ * `env` is the environment commands start from there (never the action's secrets); a Command's env changes it.
+ */
 export interface Runner {
+  readonly env: Readonly<Record<string, string>>
   run(cmd: Command, options?: RunOptions): Promise<RunResult>
+  /** The absolute path of `name` on the runner's PATH, or undefined. */
+  which(name: string): Promise<string | undefined>
 }
 
 /** Variables never passed to a child process: the action's inputs (tokens) and the runner's own credentials. */
@@ -73,16 +81,41 @@ class Tail {
   }
 }
 
+/** The first executable `name` in the PATH-like list `pathVar`. */
+export function whichIn(name: string, pathVar: string | undefined): string | undefined {
+  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : ['']
+  for (const dir of (pathVar ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const candidate = path.join(dir, name + ext)
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK)
+        if (fs.statSync(candidate).isFile()) return candidate
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined
+}
+
 /** The real runner over @actions/exec: runs with a clean environment, fails by default. */
 export class ExecRunner implements Runner {
-  constructor(private readonly baseEnv: Readonly<Record<string, string | undefined>> = process.env) {}
+  readonly env: Readonly<Record<string, string>>
+
+  constructor(baseEnv: Readonly<Record<string, string | undefined>> = process.env) {
+    this.env = childEnv(baseEnv)
+  }
+
+  async which(name: string): Promise<string | undefined> {
+    return whichIn(name, this.env.PATH ?? this.env.Path)
+  }
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     // @actions/exec echoes the command line itself ([command]...) unless silent.
     const tail = new Tail()
     const out = await exec.getExecOutput(cmd.command, cmd.args, {
       cwd: cmd.cwd,
-      env: childEnv(this.baseEnv, cmd.env),
+      env: childEnv(this.env, cmd.env),
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,

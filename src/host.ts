@@ -1,3 +1,4 @@
+import { context } from '@actions/github'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
@@ -11,8 +12,16 @@ export interface HostFacts {
   workspace: string
   temp: string
   toolCache: string
+  home: string
+  /** Cores for parallel builds. */
+  cpus: number
+  /** Whether the action runs as root (it may install ccache without sudo). */
+  root: boolean
+  /** The event (GitHub's context; workflow_dispatch for a local run). */
   eventName: string
-  eventPath: string
+  /** refs/heads/... or refs/tags/... of the run, when GitHub gives one. */
+  ref: string
+  /** GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/file.yml@ref (the context does not carry it). */
   workflowRef: string
   repository: string
   /** The process environment the action started with. */
@@ -25,15 +34,25 @@ export function platformOf(nodePlatform: string): PlatformName {
   return 'linux'
 }
 
+/** The machine architecture as wheel tags spell it, from node's (x64, arm64, ia32) or GitHub's (X64, ARM64, X86) name. */
 export function wheelArch(platform: PlatformName, nodeArch: string): string {
-  const arm = nodeArch === 'arm64'
+  const a = nodeArch.toLowerCase()
+  const arm = a === 'arm64'
+  if (a === 'ia32' || a === 'x86') return platform === 'windows' ? 'x86' : 'i686'
   if (platform === 'windows') return arm ? 'ARM64' : 'AMD64'
   if (platform === 'macos') return arm ? 'arm64' : 'x86_64'
-  return arm ? 'aarch64' : nodeArch === 'x64' ? 'x86_64' : nodeArch
+  return arm ? 'aarch64' : a === 'x64' ? 'x86_64' : nodeArch
+}
+
+/** GitHub's context as the environment holds it now (the module's own was read when it was first imported). */
+function currentContext(): typeof context {
+  const Context = context.constructor as new () => typeof context
+  return new Context()
 }
 
 export function detectHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
   const platform = platformOf(process.platform)
+  const github = currentContext()
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   const temp = path.resolve(env.RUNNER_TEMP || path.join(os.tmpdir(), 'dipy-wheels'))
   const toolCache = path.resolve(
@@ -45,8 +64,11 @@ export function detectHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
     workspace,
     temp,
     toolCache,
-    eventName: env.GITHUB_EVENT_NAME || 'workflow_dispatch',
-    eventPath: env.GITHUB_EVENT_PATH || '',
+    home: os.homedir(),
+    cpus: Math.max(1, os.availableParallelism()),
+    root: process.getuid?.() === 0,
+    eventName: github.eventName || 'workflow_dispatch',
+    ref: github.ref ?? '',
     workflowRef: env.GITHUB_WORKFLOW_REF || '',
     repository: env.GITHUB_REPOSITORY || '',
     env: { ...env }

@@ -3,13 +3,13 @@ import * as path from 'node:path'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
 import { checkManylinux } from './platforms/manylinux.js'
+import { STEPS, type StepName } from './plan/types.js'
 import { resolveBuildCommit, type ResolvedRef } from './ref.js'
 
 export type UploadMode = 'auto' | 'nightly' | 'staging' | 'none'
 export type IfExists = 'fail' | 'skip' | 'replace'
 export type ArtifactMode = 'auto' | 'true' | 'false'
-export const STEPS = ['checkout', 'build', 'test', 'publish'] as const
-export type StepName = (typeof STEPS)[number]
+export { STEPS, type StepName } from './plan/types.js'
 
 /** Every input of action.yml, parsed and validated. Nothing else reads core.getInput. */
 export interface ActionInputs {

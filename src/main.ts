@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import { messageOf } from './errors.js'
-import { ExecRunner } from './exec.js'
 import { detectHost } from './host.js'
 import { getInputs } from './inputs.js'
 import { runPipeline } from './pipeline.js'
@@ -9,8 +8,7 @@ import { runPipeline } from './pipeline.js'
 export async function run(): Promise<void> {
   try {
     const host = detectHost()
-    const inputs = getInputs(host)
-    await runPipeline(inputs, host, new ExecRunner())
+    await runPipeline(getInputs(host), host)
   } catch (err) {
     core.setFailed(messageOf(err))
   }

@@ -1,56 +1,97 @@
-import { parseRecipes } from './dependencies/recipes.js'
-import type { Runner } from './exec.js'
+/**
+ * The whole job, walked from the plan: plan → checkout → dependencies, build, repair, test (on the host or
+ * in a container: the same code through another Runner) → artifact → upload → report. The report is
+ * written even when a step fails, so the summary shows how far it got.
+ */
+import * as core from '@actions/core'
+import { githubCache } from './cache/github.js'
+import { withContainer } from './container/runner.js'
+import { ActionError } from './errors.js'
+import { ExecRunner, type Runner } from './exec.js'
 import type { HostFacts } from './host.js'
 import type { ActionInputs } from './inputs.js'
-import { checkArtifactInputs, uploadArtifact } from './publish/artifact.js'
+import { makePlan } from './plan/make-plan.js'
+import { renderPlan } from './plan/render.js'
+import type { BuildPlan } from './plan/types.js'
+import { uploadArtifact } from './publish/artifact.js'
+import { describeDecision, tokenFor } from './publish/target.js'
+import { report, type RunReport } from './report.js'
 import { checkout } from './stages/checkout.js'
-import { decidePublish, publish } from './stages/publish.js'
-import { report } from './stages/report.js'
-import { buildWheels, throwIfFailed } from './stages/wheels.js'
-import type { PipelineState } from './state.js'
+import { publish, PublishError } from './stages/publish.js'
+import { buildWheels, type WheelsContext, type WheelsResult } from './stages/wheels.js'
 import { Timings } from './util/timings.js'
 
-/**
- * The whole job, in order: checkout → dependencies → build → repair → test → publish → report.
- * The report is written even when a step fails, so the summary shows how far it got.
- */
+/** Runs the build stages on the plan's executor: this runner, or a container started for them and always removed. */
+async function onExecutor(
+  plan: BuildPlan,
+  host: HostFacts,
+  hostRunner: Runner,
+  fn: (runner: Runner, root: boolean) => Promise<WheelsResult>
+): Promise<WheelsResult> {
+  const ex = plan.executor
+  if (ex.kind === 'host') return fn(hostRunner, host.root)
+  return withContainer(
+    { image: ex.image, mounts: ex.mounts, passEnv: ex.passEnv, hostEnv: host.env, runner: hostRunner },
+    (container) => fn(container, true)
+  )
+}
+
+/** fail-fast: false: what failed ends the step, after the others were published. */
+function throwIfFailed(plan: BuildPlan, r: RunReport): void {
+  if (r.failures.length === 0) return
+  const lines = r.failures.map((f) => `- Python ${f.python}, ${f.step}: ${f.message.split('\n')[0]}`)
+  const ok = r.wheels.map((w) => w.name)
+  throw new ActionError(
+    `${r.failures.length} of ${plan.pythons.length} Python versions failed:\n${lines.join('\n')}` +
+      (ok.length ? `\nThese wheels were made: ${ok.join(', ')}` : '')
+  )
+}
+
 export async function runPipeline(
   inputs: ActionInputs,
   host: HostFacts,
-  runner: Runner
-): Promise<PipelineState> {
-  const state: PipelineState = {
-    inputs,
-    host,
-    runner,
-    timings: new Timings(),
-    wheels: [],
-    failures: [],
-    uploaded: []
+  hostRunner: Runner = new ExecRunner(host.env)
+): Promise<RunReport> {
+  // Everything the inputs make impossible fails here, before any process or request.
+  const plan = makePlan(inputs, host)
+  const timings = new Timings()
+  const r: RunReport = { plan, wheels: [], failures: [], timings: timings.steps }
+  core.info(describeDecision(plan.upload))
+  if (inputs.keepVersions > 0 && plan.upload.target !== 'nightly') {
+    core.info(`keep-versions ${inputs.keepVersions} is ignored: it applies to nightly uploads only.`)
   }
   try {
-    // Where the wheels go, and its token, is settled before anything is built.
-    decidePublish(state)
-    // Bad recipes fail before any work.
-    const recipes = parseRecipes(inputs.dependencies, host.workspace)
-    if (inputs.stopAfter === 'publish') checkArtifactInputs(state)
-    state.checkout = await state.timings.time('checkout', () =>
-      checkout(runner, {
-        repository: inputs.repository,
-        dir: inputs.checkoutDir,
-        ref: inputs.buildCommit.ref
-      })
-    )
-    if (inputs.stopAfter === 'checkout') return state
-    await buildWheels(state, recipes)
-    if (inputs.stopAfter === 'publish') {
-      await state.timings.time('artifact', () => uploadArtifact(state))
-      await state.timings.time('upload', () => publish(state))
+    if (plan.lastStep === 'plan') {
+      core.info(renderPlan(plan))
+      return r
     }
-    // fail-fast: false: what failed ends the step, after the others were published. Keep this last.
-    throwIfFailed(state)
+    r.checkout = await timings.time('checkout', () =>
+      checkout(hostRunner, { repository: plan.checkout.repository, dir: plan.checkout.dir, ref: plan.checkout.ref })
+    )
+    if (plan.lastStep === 'checkout') return r
+    const ctx: Omit<WheelsContext, 'runner' | 'root'> = {
+      plan,
+      timings,
+      commit: r.checkout.commit,
+      // The runner's own variables say whether GitHub's cache service is there (children never see them).
+      cache: githubCache(host.env)
+    }
+    const built = await onExecutor(plan, host, hostRunner, (runner, root) => buildWheels({ ...ctx, runner, root }))
+    Object.assign(r, { wheels: built.wheels, failures: built.failures, compilerCache: built.compilerCache })
+    const fatal = built.failures.find((f) => plan.failFast || f.python === 'all')
+    if (fatal) throw fatal.error
+    if (plan.lastStep === 'publish') {
+      r.artifact = await timings.time('artifact', () => uploadArtifact(plan.artifact, r.wheels.map((w) => w.path)))
+      try {
+        r.publish = await timings.time('upload', () => publish(plan.upload, tokenFor(plan.upload, inputs), r.wheels, host.temp))
+      } catch (err) {
+        if (err instanceof PublishError) r.publish = err.result
+        throw err
+      }
+    }
+    throwIfFailed(plan, r)
   } finally {
-    await report(state)
+    await report(r)
   }
-  return state
+  return r
 }

@@ -1,13 +1,12 @@
 import * as core from '@actions/core'
 import * as tc from '@actions/tool-cache'
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { DependencyError, messageOf } from '../errors.js'
 import type { Command, Runner } from '../exec.js'
-import { isNetworkFailure } from '../stages/checkout.js'
+import { sha256File } from '../util/hash.js'
+import { isNetworkFailure } from '../util/network.js'
 import { retryBaseDelay, withRetry } from '../util/retry.js'
 import type { Recipe } from './recipes.js'
 
@@ -15,12 +14,6 @@ import type { Recipe } from './recipes.js'
 export type Downloader = (url: string, dest: string) => Promise<string>
 
 export const defaultDownloader: Downloader = (url, dest) => tc.downloadTool(url, dest)
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  await pipeline(fs.createReadStream(file), hash)
-  return hash.digest('hex')
-}
 
 const label = (recipe: Recipe): string => `recipe ${JSON.stringify(recipe.name)}`
 

@@ -1,12 +1,14 @@
 /** The platform interface and the helpers the platform modules share. */
-import type { Command } from '../exec.js'
+import type * as path from 'node:path'
+import type { EnvChange, EnvFlavour, PlannedCommand, Word } from '../command.js'
+import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 
 /** Where to look for a CPython interpreter. */
 export interface PythonSearch {
   /** The minor version asked for, e.g. "3.11". */
   version: string
-  /** The host architecture as wheel tags spell it. */
+  /** The target architecture as wheel tags spell it. */
   arch: string
   env: Readonly<Record<string, string | undefined>>
   /** RUNNER_TOOL_CACHE (where actions/setup-python installs). */
@@ -20,45 +22,82 @@ export interface PythonSearch {
 export interface RepairRequest {
   /** The bin (Scripts) directory of the tools venv. */
   toolsBin: string
-  wheel: string
+  /** The built wheel (usually the <wheel> slot). */
+  wheel: Word
   destDir: string
   arch: string
-  /** Linux: the auditwheel --plat policy, e.g. manylinux_2_28_x86_64. */
+  /** Linux: the auditwheel --plat policy, e.g. manylinux_2_28_x86_64, or auto. */
   policy?: string
   /** The dependency prefix, when dependencies were built: its libraries must be found by the repair tool. */
   depsPrefix?: string
-  /** The environment the repair starts from (PATH and library paths are extended, not replaced). */
-  env: Readonly<Record<string, string | undefined>>
 }
 
-/** What differs by OS. Everything is pure: any platform can be planned (and unit-tested) on any host. */
-export interface PlatformModule {
+export interface BuildRequest {
+  srcDir: string
+  /** A directory of this build's own. */
+  outDir: string
+  /** key=value config settings, the platform's additions included. */
+  configSettings: readonly string[]
+  /** Build in the build env itself (it holds the project's build requirements) instead of an isolated one. */
+  noIsolation: boolean
+  /** The build env's directory: its scripts go first on PATH (meson, ninja, cython). */
+  buildEnv: string
+  env?: EnvChange
+}
+
+export interface TestRequest {
+  /** A fresh directory outside the source tree: holds the venv and the empty working directory. */
+  workDir: string
+  testRequires: readonly string[]
+  /** Empty: dipy's smoke test. */
+  testCommand: string
+  /** pip's download cache, when the run keeps one. */
+  pipCache?: string
+}
+
+/** What differs by OS. Everything but explainRepairFailure is pure: any platform plans on any host. */
+export interface PlatformModule extends EnvFlavour {
   name: PlatformName
+  /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
+  paths: path.PlatformPath
   /** The packages of requirements/tools.txt installed in the tools venv (the repair tool and its helpers). */
   toolPackages: readonly string[]
   /** Interpreter paths that may hold the version, most preferred first; each is verified by running it. */
   pythonCandidates(search: PythonSearch): string[]
   /** How to provide a missing interpreter, for the error message. */
   pythonHint(version: string): string
-  /** The bin (Scripts) directory of a venv. */
   venvBin(venv: string): string
-  /** The python of a venv. */
   venvPython(venv: string): string
-  /** Variables the wheel build needs on this platform; values already in `env` win. */
+  /** Variables the wheel build needs on this platform (deployment target, ...); values in `env` win. */
   buildEnv(arch: string, env: Readonly<Record<string, string | undefined>>): Record<string, string>
   /** The PEP 517 config settings, with the platform's own additions. */
   configSettings(settings: readonly string[]): string[]
+  /** `python -m build --wheel` with the build env's python. */
+  planBuild(req: BuildRequest): PlannedCommand
   /** The repair command. */
-  planRepair(req: RepairRequest): Command
+  planRepair(req: RepairRequest): PlannedCommand
+  /** Make a venv, install the wheel (and test requirements), run the test from an empty directory. */
+  planTest(req: TestRequest): PlannedCommand[]
   /** Library path variables so a program finds the dependency prefix's shared libraries. */
-  libraryEnv(prefix: string, env: Readonly<Record<string, string | undefined>>): Record<string, string>
+  libraryEnv(prefix: string): EnvChange
+  /** More about a failed repair (Linux: `auditwheel show` and the library at fault); '' when nothing. */
+  explainRepairFailure(runner: Runner, req: RepairRequest & { wheel: string }, output: string): Promise<string>
   /** A hint for a failure's output (e.g. the OpenMP runtime is missing), if one applies. */
   hint(output: string): string | undefined
 }
 
-/** Prepends directories to a PATH-like variable. */
-export function prependPath(dirs: string[], current: string | undefined, delimiter: string): string {
-  return [...dirs, ...(current ? [current] : [])].join(delimiter)
+/** The slot words of a plan. */
+export const PYTHON: Word = { slot: 'python' }
+export const BUILD_PYTHON: Word = { slot: 'buildPython' }
+export const WHEEL: Word = { slot: 'wheel' }
+
+/** Environment names as POSIX compares them: exactly. */
+export const exactEnvKey = (_env: Readonly<Record<string, string | undefined>>, name: string): string => name
+
+/** Environment names as Windows compares them: without case (the runner's Path is PATH). */
+export function caselessEnvKey(env: Readonly<Record<string, string | undefined>>, name: string): string {
+  const lower = name.toLowerCase()
+  return Object.keys(env).find((k) => k.toLowerCase() === lower) ?? name
 }
 
 /** The arch directory of actions/setup-python's tool cache layout. */
@@ -76,7 +115,77 @@ export function patchDirs(entries: string[], version: string): string[] {
     .map((x) => x.e)
 }
 
-/** Adds a config setting unless its key is already given (the user's value wins). */
+/** Adds a config setting unless the same key=value is already given. */
 export function withSetting(settings: readonly string[], extra: string): string[] {
   return settings.some((s) => s === extra) ? [...settings] : [...settings, extra]
+}
+
+/** dipy's smoke test: imports, get_info, an OpenMP extension (AffineMap), and OpenMP itself. */
+export const DIPY_SMOKE_TEST = [
+  'import dipy',
+  'print(dipy.__version__)',
+  'print(dipy.get_info())',
+  'from dipy.align.imaffine import AffineMap',
+  'from dipy.utils.omp import have_openmp',
+  'print("have_openmp:", have_openmp)',
+  'assert have_openmp, "dipy was built without OpenMP"'
+].join('\n')
+
+/** The build every platform runs: the build env's python, its scripts first on PATH. */
+export function planBuildWith(mod: PlatformModule, req: BuildRequest): PlannedCommand {
+  return {
+    command: BUILD_PYTHON,
+    args: [
+      '-m',
+      'build',
+      '--wheel',
+      ...(req.noIsolation ? ['--no-isolation'] : []),
+      '--outdir',
+      req.outDir,
+      ...req.configSettings.map((s) => `-C${s}`),
+      req.srcDir
+    ],
+    cwd: req.srcDir,
+    env: {
+      ...req.env,
+      prepend: { ...req.env?.prepend, PATH: [mod.venvBin(req.buildEnv), ...(req.env?.prepend?.PATH ?? [])] },
+      set: { ...req.env?.set, VIRTUAL_ENV: req.buildEnv }
+    }
+  }
+}
+
+/** The test every platform runs, in the platform's own path flavour. */
+export function planTestWith(mod: PlatformModule, req: TestRequest): PlannedCommand[] {
+  const p = mod.paths
+  const venv = p.join(req.workDir, 'venv')
+  const cwd = p.join(req.workDir, 'empty')
+  const py = mod.venvPython(venv)
+  const env: EnvChange = {
+    prepend: { PATH: [mod.venvBin(venv)] },
+    set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', ...(req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {}) },
+    unset: ['PYTHONPATH', 'PYTHONHOME']
+  }
+  const install = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', WHEEL, ...req.testRequires]
+  const test: PlannedCommand = req.testCommand
+    ? // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
+      // rshd session and would read ~/.bashrc, which may put another python first on PATH.
+      {
+        command: 'bash',
+        args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', req.testCommand],
+        cwd,
+        env,
+        what: 'the test command'
+      }
+    : { command: py, args: ['-c', DIPY_SMOKE_TEST], cwd, env, what: "dipy's smoke test" }
+  return [
+    {
+      command: PYTHON,
+      args: ['-m', 'venv', venv],
+      cwd,
+      env: { unset: ['PYTHONPATH', 'PYTHONHOME'] },
+      what: 'making the test venv'
+    },
+    { command: py, args: install, cwd, env, what: 'installing the wheel into a clean venv' },
+    test
+  ]
 }

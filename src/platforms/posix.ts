@@ -1,9 +1,10 @@
 import * as path from 'node:path'
-import { patchDirs, toolCacheArch, type PythonSearch } from './common.js'
+import { exactEnvKey, patchDirs, toolCacheArch, type PythonSearch } from './common.js'
+
+const p = path.posix
 
 /** Interpreter candidates shared by Linux and macOS: setup-python's tool cache, PATH, then pyenv. */
 export function posixPythonCandidates(s: PythonSearch): string[] {
-  const p = path.posix
   const found: string[] = []
   const cache = p.join(s.toolCache, 'Python')
   for (const v of patchDirs(s.listDir(cache), s.version)) {
@@ -20,5 +21,10 @@ export function posixPythonCandidates(s: PythonSearch): string[] {
   return found
 }
 
-export const posixVenvBin = (venv: string): string => path.posix.join(venv, 'bin')
-export const posixVenvPython = (venv: string): string => path.posix.join(venv, 'bin', 'python')
+/** What Linux and macOS share: POSIX paths, exact variable names, venvs with bin/. */
+export const posix = {
+  paths: p,
+  envKey: exactEnvKey,
+  venvBin: (venv: string): string => p.join(venv, 'bin'),
+  venvPython: (venv: string): string => p.join(venv, 'bin', 'python')
+}

@@ -1,11 +1,21 @@
 import * as path from 'node:path'
-import { patchDirs, prependPath, toolCacheArch, withSetting, type PlatformModule } from './common.js'
+import {
+  caselessEnvKey,
+  patchDirs,
+  planBuildWith,
+  planTestWith,
+  toolCacheArch,
+  withSetting,
+  type PlatformModule
+} from './common.js'
 
 const w = path.win32
 
 /** Windows: setup-python's python.exe, MSVC through meson --vsenv, delvewheel repairs. */
 export const windows: PlatformModule = {
   name: 'windows',
+  paths: w,
+  envKey: caselessEnvKey,
   toolPackages: ['delvewheel'],
 
   pythonCandidates(s) {
@@ -44,8 +54,16 @@ export const windows: PlatformModule = {
     return withSetting(settings, 'setup-args=--vsenv')
   },
 
-  libraryEnv(prefix, env) {
-    return { PATH: prependPath([w.join(prefix, 'bin')], env.PATH ?? env.Path, ';') }
+  planBuild(req) {
+    return planBuildWith(this, req)
+  },
+
+  planTest(req) {
+    return planTestWith(this, req)
+  },
+
+  libraryEnv(prefix) {
+    return { prepend: { PATH: [w.join(prefix, 'bin')] } }
   },
 
   planRepair(req) {
@@ -55,6 +73,10 @@ export const windows: PlatformModule = {
       args: ['repair', '-w', req.destDir, '-v', ...addPath, req.wheel],
       env: {}
     }
+  },
+
+  async explainRepairFailure() {
+    return ''
   },
 
   hint(output) {

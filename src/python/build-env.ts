@@ -11,9 +11,10 @@ import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import { BuildError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
-import { prependPath } from '../platforms/common.js'
+import { applyEnv } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
-import { COMPLETE_MARKER, ensureVenv, pipInstall, shortHash, type ToolVenv } from './venvs.js'
+import { shortHash } from '../util/hash.js'
+import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv } from './venvs.js'
 
 /** The [build-system] table of a project. */
 export interface BuildSystem {
@@ -50,20 +51,11 @@ export function readBuildSystem(srcDir: string): BuildSystem {
 /** Whether the backend is meson-python (which takes -Cbuild-dir). */
 export const isMesonpy = (bs: BuildSystem): boolean => bs.backend.trim() === 'mesonpy'
 
-/** The build env of one interpreter and one requirement set (order and spacing do not matter). */
-export function buildEnvDir(
-  toolCache: string,
-  constraints: string,
-  python: string,
-  full: string,
-  requires: readonly string[]
-): string {
+/** What a build env was made for: the interpreter, the pinned tools and the requirements (order and spacing do not matter). */
+export function buildEnvStamp(full: string, constraints: string, requires: readonly string[]): string {
   const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, '')))].sort().join('\n')
-  return path.join(toolCache, 'dipy-wheels-buildenv', shortHash('v3', constraints, python, full, reqs))
+  return `Python ${full} ${shortHash('v4', constraints, reqs)}`
 }
-
-/** pip's download cache, kept in the tool cache next to the venvs it fills. */
-export const pipCacheDir = (toolCache: string): string => path.join(toolCache, 'dipy-wheels-pip')
 
 /** A build env older than this is made again, so unpinned requirements (numpy>=2) move forward. */
 export const BUILD_ENV_MAX_AGE_MS = 7 * 24 * 3600 * 1000
@@ -94,63 +86,57 @@ export function settingsDict(settings: readonly string[]): Record<string, string
   return out
 }
 
-/**
- * What a build without isolation needs: the env's scripts first on PATH (meson, ninja, cython are found
- * there, as in build's isolated env) and VIRTUAL_ENV.
- */
-export function buildEnvVars(
-  mod: PlatformModule,
-  venv: ToolVenv,
-  env: Readonly<Record<string, string | undefined>>
-): Record<string, string> {
-  const windows = mod.name === 'windows'
-  const current = windows ? (env.PATH ?? env.Path) : env.PATH
-  return { PATH: prependPath([venv.bin], current, windows ? ';' : ':'), VIRTUAL_ENV: venv.dir }
-}
-
 export interface BuildEnvRequest {
   /** The target interpreter and its full version. */
   python: string
   full: string
-  toolCache: string
+  /** The env's directory (the plan's). */
+  dir: string
   /** requirements/tools.txt: pins `build` itself. */
   constraints: string
   srcDir: string
-  buildSystem: BuildSystem
+  /** The project's [build-system]: installed into the env for a build without isolation; undefined: `build` only. */
+  buildSystem?: BuildSystem
   configSettings: readonly string[]
-  /** For pip (PIP_CACHE_DIR) and the backend's requirement query. */
-  env: Record<string, string | undefined>
+  /** pip's cache directory. */
+  pipCache: string
   /** Test seam: the clock. */
   now?: number
 }
 
-/** Makes (or reuses) the build env and installs any dynamic requirement the backend asks for. */
+/**
+ * Makes (or reuses) the build env: `build` (pinned) and, for a build without isolation, the project's own
+ * build requirements plus any dynamic requirement the backend asks for.
+ */
 export async function ensureBuildEnv(
   runner: Runner,
   mod: PlatformModule,
   req: BuildEnvRequest
 ): Promise<ToolVenv> {
-  const dir = buildEnvDir(req.toolCache, req.constraints, req.python, req.full, req.buildSystem.requires)
-  const marker = path.join(dir, COMPLETE_MARKER)
+  const marker = path.join(req.dir, COMPLETE_MARKER)
   if (fs.existsSync(marker) && (req.now ?? Date.now()) - fs.statSync(marker).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
-    core.info(`The build env at ${dir} is over a week old: making it again with the newest requirements`)
-    fs.rmSync(dir, { recursive: true, force: true })
+    core.info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`)
+    fs.rmSync(req.dir, { recursive: true, force: true })
   }
+  const pipEnv = { PIP_CACHE_DIR: req.pipCache }
+  const requires = req.buildSystem?.requires ?? []
   const venv = await ensureVenv(runner, mod, {
     python: req.python,
-    dir,
+    dir: req.dir,
     packages: ['build'],
     constraints: req.constraints,
-    extra: req.buildSystem.requires,
+    extra: requires,
     label: `build env of Python ${req.full}`,
-    env: req.env
+    env: pipEnv,
+    stamp: buildEnvStamp(req.full, req.constraints, req.buildSystem ? requires : ['(isolated)'])
   })
+  if (!req.buildSystem) return venv
   const query = await runner.run(
     {
       command: venv.python,
       args: ['-c', MISSING_REQUIREMENTS_SCRIPT, req.srcDir, JSON.stringify(settingsDict(req.configSettings))],
       cwd: req.srcDir,
-      env: { ...req.env, ...buildEnvVars(mod, venv, req.env) }
+      env: { ...pipEnv, ...applyEnv({ prepend: { PATH: [venv.bin] }, set: { VIRTUAL_ENV: venv.dir } }, runner.env, mod) }
     },
     { silent: true, allowFailure: true }
   )
@@ -162,12 +148,10 @@ export async function ensureBuildEnv(
   }
   if (query.exitCode !== 0) {
     // build's own check (--no-isolation) reports what is missing; say why we could not ask first.
-    core.warning(
-      `Could not ask the build backend for its requirements: ${query.tail.trim().split('\n').pop()}`
-    )
+    core.warning(`Could not ask the build backend for its requirements: ${query.tail.trim().split('\n').pop()}`)
   }
   if (missing.length) {
-    const pip = { base: req.python, python: venv.python, bin: venv.bin, env: req.env }
+    const pip = { base: req.python, python: venv.python, bin: venv.bin, env: pipEnv }
     await pipInstall(runner, pip, missing, `the build env (the backend asks for ${missing.join(', ')})`)
   }
   return venv

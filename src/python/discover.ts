@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import { BuildError } from '../errors.js'
 import type { Runner } from '../exec.js'
-import type { PlatformModule, PythonSearch } from '../platforms/index.js'
+import type { PlatformModule } from '../platforms/index.js'
 
 /** A verified interpreter. */
 export interface FoundPython {
@@ -11,6 +11,15 @@ export interface FoundPython {
   /** Its full version, e.g. "3.11.7". */
   full: string
   path: string
+}
+
+/** How to find one version (the plan's InterpreterPlan). */
+export interface InterpreterSearch {
+  /** Fixed paths to try (a container image's). */
+  candidates?: string[]
+  /** A search of the tool cache, PATH and pyenv of the runner. */
+  search?: { toolCache: string; home: string; arch: string }
+  hint: string
 }
 
 /** Lists a directory; [] when it cannot be read. */
@@ -43,28 +52,34 @@ export async function probePython(
 }
 
 /**
- * Finds the interpreter of a CPython minor version: the manylinux image, setup-python's tool cache,
- * PATH, then pyenv; the first candidate that runs and reports the right version wins.
+ * Finds the interpreter of a CPython minor version: the plan's fixed candidates (a manylinux image's
+ * /opt/python), or the platform's search (tool cache, PATH, pyenv, ...); the first candidate that runs
+ * and reports the right version wins.
  */
 export async function findPython(
   runner: Runner,
   mod: PlatformModule,
-  search: Omit<PythonSearch, 'listDir'> & { listDir?: PythonSearch['listDir'] }
+  version: string,
+  how: InterpreterSearch,
+  list: (dir: string) => string[] = listDir
 ): Promise<FoundPython> {
-  const candidates = [...new Set(mod.pythonCandidates({ listDir, ...search }))]
+  const candidates = [
+    ...new Set([
+      ...(how.candidates ?? []),
+      ...(how.search ? mod.pythonCandidates({ ...how.search, version, env: runner.env, listDir: list }) : [])
+    ])
+  ]
   const rejected: string[] = []
   for (const candidate of candidates) {
-    const full = await probePython(runner, candidate, search.version)
+    const full = await probePython(runner, candidate, version)
     if (full) {
-      core.info(`Python ${search.version}: ${candidate} (${full})`)
-      return { version: search.version, full, path: candidate }
+      core.info(`Python ${version}: ${candidate} (${full})`)
+      return { version, full, path: candidate }
     }
     rejected.push(candidate)
   }
   const tried = rejected.length
-    ? ` Tried (none runs as ${search.version}): ${rejected.join(', ')}.`
+    ? ` Tried (none runs as ${version}): ${rejected.join(', ')}.`
     : ' No candidate was found in the tool cache, on PATH or under pyenv.'
-  throw new BuildError(
-    `Python ${search.version} was not found on this runner.${tried} To provide it, ${mod.pythonHint(search.version)}.`
-  )
+  throw new BuildError(`Python ${version} was not found.${tried} To provide it, ${how.hint}.`)
 }

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CommandError } from '../errors.js'
@@ -29,25 +28,14 @@ export interface VenvRequest {
   extra?: readonly string[]
   /** Variables for pip (e.g. PIP_CACHE_DIR). */
   env?: Record<string, string | undefined>
+  /**
+   * What the venv was made for (e.g. the interpreter's full version and a hash of its requirements): kept in
+   * the .complete marker; a venv whose marker says otherwise is made again.
+   */
+  stamp?: string
 }
 
 export const COMPLETE_MARKER = '.complete'
-
-export function shortHash(...parts: string[]): string {
-  const h = createHash('sha256')
-  for (const p of parts) h.update(p).update('\0')
-  return h.digest('hex').slice(0, 16)
-}
-
-/** The tools venv (repair tools) of a platform: one per constraints text, platform and arch. */
-export function toolsVenvDir(toolCache: string, constraints: string, platform: string, arch: string): string {
-  return path.join(toolCache, 'dipy-wheels-tools', shortHash(constraints, platform, arch))
-}
-
-/** The build venv (`build`) of one interpreter. */
-export function buildVenvDir(toolCache: string, constraints: string, python: string, full: string): string {
-  return path.join(toolCache, 'dipy-wheels-build', shortHash(constraints, python, full))
-}
 
 /** Where pip installs: a venv, from its base interpreter's pip or (if it has one) its own. */
 export interface VenvPip {
@@ -90,7 +78,11 @@ export async function pipInstall(runner: Runner, v: VenvPip, args: string[], whe
 export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvRequest): Promise<ToolVenv> {
   const bin = mod.venvBin(req.dir)
   const python = mod.venvPython(req.dir)
-  if (fs.existsSync(path.join(req.dir, COMPLETE_MARKER))) {
+  const marker = path.join(req.dir, COMPLETE_MARKER)
+  const stamp = req.stamp ?? ''
+  const stale = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').split('\n')[0] !== stamp
+  if (stale) core.info(`The ${req.label} at ${req.dir} was made for something else: making it again`)
+  if (fs.existsSync(marker) && !stale) {
     const alive = await runner
       .run({ command: python, args: ['-c', 'pass'] }, { silent: true, allowFailure: true })
       .then((r) => r.exitCode === 0)
@@ -116,7 +108,7 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
     await pipInstall(runner, pip, ['-c', constraintsFile, ...req.packages], `the ${req.label}`)
     // --upgrade: the newest versions that match, as an isolated build would get.
     if (req.extra?.length) await pipInstall(runner, pip, ['--upgrade', ...req.extra], `the ${req.label}`)
-    fs.writeFileSync(path.join(req.dir, COMPLETE_MARKER), new Date().toISOString() + '\n')
+    fs.writeFileSync(marker, `${stamp}\n${new Date().toISOString()}\n`)
   })
   return { dir: req.dir, bin, python, reused: false }
 }

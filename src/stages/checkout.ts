@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import { CheckoutError, CommandError } from '../errors.js'
+import { CheckoutError } from '../errors.js'
+import { isNetworkFailure } from '../util/network.js'
 import type { Command, Runner } from '../exec.js'
 import { retryBaseDelay, withRetry } from '../util/retry.js'
 
@@ -74,13 +75,6 @@ export function planCheckout(req: CheckoutRequest, sha: string): Command[] {
     git(req.dir, req.repository, ['submodule', 'sync', '--recursive']),
     git(req.dir, req.repository, ['submodule', 'update', '--init', '--recursive', '--force'])
   ]
-}
-
-const NETWORK_FAILURE =
-  /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i
-
-export function isNetworkFailure(err: unknown): boolean {
-  return err instanceof CommandError && NETWORK_FAILURE.test(err.tail)
 }
 
 /** Levenshtein distance, for "did you mean" lists. */

@@ -1,4 +1,3 @@
-import * as actionsCache from '@actions/cache'
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -18,6 +17,7 @@ import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/so
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
+import type { SharedCache } from '../cache/github.js'
 
 export interface DependencyResult {
   /** The install prefix ('' when no recipe applies to this platform). */
@@ -48,41 +48,21 @@ export interface DependencyOptions {
   baseEnv: Record<string, string | undefined>
   /** Test seam: how archives are downloaded. */
   download?: Downloader
-  /** The cache shared between jobs (GitHub's cache service); defaults to it when the runner offers it. */
-  sharedCache?: SharedCache
-}
-
-/** A cache shared between jobs: restores or saves a directory under a key. */
-export interface SharedCache {
-  restore(dir: string, key: string): Promise<boolean>
-  save(dir: string, key: string): Promise<void>
-}
-
-/**
- * GitHub's cache service. Hosted runners start with an empty tool cache, so a prefix built by an earlier
- * run is restored from here. Its failures are warnings: the prefix can always be built again.
- */
-export const githubCache: SharedCache = {
-  async restore(dir, key) {
-    if (!actionsCache.isFeatureAvailable()) return false
-    try {
-      return (await actionsCache.restoreCache([dir], key)) !== undefined
-    } catch (err) {
-      core.warning(`Could not restore the dependency cache ${key}: ${messageOf(err)}`)
-      return false
-    }
-  },
-  async save(dir, key) {
-    if (!actionsCache.isFeatureAvailable()) return
-    try {
-      await actionsCache.saveCache([dir], key)
-    } catch (err) {
-      core.warning(`Could not save the dependency cache ${key}: ${messageOf(err)}`)
-    }
-  }
+  /** The cache shared between jobs (GitHub's cache service, when the runner offers it). */
+  sharedCache: SharedCache
 }
 
 const MARKER = '.complete'
+
+/** A prefix from GitHub's cache; its failures are warnings (the prefix can always be built again). */
+async function restoreShared(shared: SharedCache, dir: string, key: string): Promise<boolean> {
+  try {
+    return (await shared.restore(dir, key)) !== undefined
+  } catch (err) {
+    core.warning(`Could not restore the dependency cache ${key}: ${messageOf(err)}`)
+    return false
+  }
+}
 
 /** The first line `cc --version` prints (else gcc, clang, or cl on Windows); $CC first when it is set. */
 export async function compilerId(runner: Runner, env: Record<string, string | undefined>): Promise<string> {
@@ -177,11 +157,11 @@ export async function buildDependencies(
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler })
   const entry = path.join(opts.cacheRoot, key)
   const prefix = path.join(entry, 'prefix')
-  const shared = opts.sharedCache ?? githubCache
+  const shared = opts.sharedCache
   const sharedKey = `dipy-wheels-deps-${key}`
   const complete = (): boolean => fs.existsSync(path.join(entry, MARKER)) && fs.existsSync(prefix)
   let restored = false
-  if (!complete() && (await shared.restore(entry, sharedKey))) {
+  if (!complete() && shared.available() && (await restoreShared(shared, entry, sharedKey))) {
     restored = complete()
     if (!restored) fs.rmSync(entry, { recursive: true, force: true })
   }
@@ -216,6 +196,10 @@ export async function buildDependencies(
       : new DependencyError(`Building the dependencies failed: ${messageOf(err)}`, { cause: err })
   }
   core.info(`Dependencies: built ${built.join(', ')} into ${prefix}`)
-  await shared.save(entry, sharedKey)
+  if (shared.available()) {
+    await shared.save(entry, sharedKey).catch((err: unknown) => {
+      core.warning(`Could not save the dependency cache ${sharedKey}: ${messageOf(err)}`)
+    })
+  }
   return resultFor(prefix, key, opts, false, built)
 }

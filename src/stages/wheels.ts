@@ -1,283 +1,200 @@
+/**
+ * The wheels of every Python version, walked from the plan: dependencies, then per version find the
+ * interpreter, the build env, build, repair (into the wheelhouse) and test. The same code runs on the host
+ * and in a container: only the Runner differs.
+ */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import constraints from '../../requirements/tools.txt'
-import type { Recipe } from '../dependencies/recipes.js'
+import { compilerCacheBuildEnv, type CompilerCacheState } from '../cache/ccache.js'
+import { readStats, recordStats, saveCompilerCache, setupCompilerCache } from '../cache/ccache-setup.js'
+import type { SharedCache } from '../cache/github.js'
+import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
-import { usesContainer } from '../container/docker.js'
-import { childEnv } from '../exec.js'
+import type { Runner } from '../exec.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
-import { manylinuxPolicy } from '../platforms/manylinux.js'
-import { buildEnvVars, ensureBuildEnv, isMesonpy, pipCacheDir, readBuildSystem } from '../python/build-env.js'
+import type { BuildPlan, PythonPlan } from '../plan/types.js'
+import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.js'
 import { findPython, type FoundPython } from '../python/discover.js'
-import { buildVenvDir, ensureVenv, toolsVenvDir, type ToolVenv } from '../python/venvs.js'
-import type { PipelineState } from '../state.js'
+import { ensureVenv, type ToolVenv } from '../python/venvs.js'
+import { commonAncestor } from '../util/paths.js'
+import type { Timings } from '../util/timings.js'
 import { buildWheel } from './build.js'
-import { commonAncestor, compilerCacheBuildEnv, type CompilerCacheState } from './compiler-cache.js'
-import {
-  githubKeyedCache,
-  readStats,
-  recordStats,
-  saveCompilerCache,
-  setupCompilerCache
-} from './compiler-cache-run.js'
-import { buildWheelsInContainer } from './container.js'
 import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
-import { fail, wheelRecord } from './records.js'
-import { autoPolicy, repairWheel } from './repair.js'
+import { repairWheel } from './repair.js'
+import { wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
-interface HostContext {
-  state: PipelineState
+export interface WheelsResult {
+  wheels: WheelRecord[]
+  failures: Failure[]
+  compilerCache?: CompilerCacheState
+  dependencies?: DependencyResult
+}
+
+export interface WheelsContext {
+  plan: BuildPlan
+  runner: Runner
+  timings: Timings
+  /** The commit checked out (the compiler cache's key). */
+  commit: string
+  /** GitHub's cache service, when the runner offers it. */
+  cache: SharedCache
+  /** Whether the runner can install packages as root (a container, or a root host). */
+  root: boolean
+}
+
+interface Run extends WheelsContext {
   mod: PlatformModule
-  /** The action's environment without secrets: what every child starts from. */
-  env: Record<string, string>
-  scratch: string
-  tools?: ToolVenv
-  deps?: DependencyResult
-  /** The compiler cache, when compiler-cache is on and ccache is there. */
+  deps: DependencyResult
   cc?: CompilerCacheState
-  compiler?: string
+  tools?: ToolVenv
+  mesonpy?: boolean
 }
 
-async function compiler(ctx: HostContext): Promise<string> {
-  ctx.compiler ??= await compilerId(ctx.state.runner, ctx.env)
-  return ctx.compiler
-}
-
-/** meson-python's build directory of a version: fixed (ccache hashes paths), outside the checkout. */
-export const mesonBuildDir = (scratch: string, version: string): string =>
-  path.join(scratch, `py${version}`, 'meson-build')
-
-async function toolsVenv(ctx: HostContext, python: FoundPython): Promise<ToolVenv> {
-  const { host } = ctx.state
-  ctx.tools ??= await ctx.state.timings.time('tools', () =>
-    ensureVenv(ctx.state.runner, ctx.mod, {
+async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
+  run.tools ??= await run.timings.time('tools', () =>
+    ensureVenv(run.runner, run.mod, {
       python: python.path,
-      dir: toolsVenvDir(host.toolCache, constraints, host.platform, host.arch),
-      packages: ctx.mod.toolPackages,
+      dir: run.plan.tools.dir,
+      packages: run.plan.tools.packages,
       constraints,
       label: 'tools venv',
-      env: ctx.env
+      env: { PIP_CACHE_DIR: run.plan.compilerCache.pipCache }
     })
   )
-  return ctx.tools
+  return run.tools
 }
 
-async function dependencies(ctx: HostContext, recipes: Recipe[]): Promise<DependencyResult> {
-  const { host, runner } = ctx.state
-  ctx.deps ??= await ctx.state.timings.time('dependencies', async () =>
-    buildDependencies(runner, recipes, {
-      platform: host.platform,
-      arch: host.arch,
-      compiler: await compiler(ctx),
-      cacheRoot: path.join(host.toolCache, 'dipy-wheels-deps'),
-      workDir: path.join(ctx.scratch, 'deps'),
-      jobs: os.availableParallelism(),
-      baseEnv: ctx.env
-    })
-  )
-  return ctx.deps
-}
-
-interface BuildSetup {
-  buildPython: string
-  env: Record<string, string | undefined>
-  noIsolation: boolean
-  buildDir?: string
-}
-
-function find(ctx: HostContext, version: string): Promise<FoundPython> {
-  const { host, runner } = ctx.state
-  return findPython(runner, ctx.mod, {
-    version,
-    arch: host.arch,
-    env: host.env,
-    toolCache: host.toolCache,
-    home: os.homedir()
-  })
-}
-
-/**
- * With compiler-cache: the persistent build env with the project's own build requirements and, for
- * meson-python, a fixed build directory: the same paths every run, so ccache hits and nothing is
- * reinstalled. Without: the pinned `build` venv and an isolated build.
- */
-async function prepareBuild(ctx: HostContext, version: string, python: FoundPython): Promise<BuildSetup> {
-  const { state, mod } = ctx
-  const { inputs, host, runner } = state
-  const env: Record<string, string | undefined> = { ...mod.buildEnv(host.arch, ctx.env), ...ctx.deps!.env }
-  if (!inputs.compilerCache) {
-    const venv = await ensureVenv(runner, mod, {
-      python: python.path,
-      dir: buildVenvDir(host.toolCache, constraints, python.path, python.full),
-      packages: ['build'],
-      constraints,
-      label: `build venv of Python ${python.full}`,
-      env: ctx.env
-    })
-    return { buildPython: venv.python, env, noIsolation: false }
-  }
-  const buildSystem = readBuildSystem(inputs.checkoutDir)
-  const venv = await ensureBuildEnv(runner, mod, {
-    python: python.path,
-    full: python.full,
-    toolCache: host.toolCache,
-    constraints,
-    srcDir: inputs.checkoutDir,
-    buildSystem,
-    configSettings: mod.configSettings(inputs.configSettings),
-    env: ctx.env
-  })
-  let buildEnv = { ...env, ...buildEnvVars(mod, venv, { ...ctx.env, ...env }) }
-  if (ctx.cc) buildEnv = { ...buildEnv, ...compilerCacheBuildEnv(ctx.cc, buildEnv) }
-  let buildDir: string | undefined
-  if (isMesonpy(buildSystem)) {
-    buildDir = mesonBuildDir(ctx.scratch, version)
-    fs.rmSync(buildDir, { recursive: true, force: true })
-  }
-  return { buildPython: venv.python, env: buildEnv, noIsolation: true, buildDir }
-}
-
-/** One version: (build env,) build, repair (into the wheelhouse), test. */
-async function oneVersion(ctx: HostContext, version: string): Promise<void> {
-  const { state, mod } = ctx
-  const { inputs, host, runner, timings } = state
-  const dir = path.join(ctx.scratch, `py${version}`)
-  let step = `build ${version}`
+/** One version; a failure is returned, never thrown. */
+async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelRecord; failure?: Failure }> {
+  const { plan, runner, timings, mod } = run
+  let step = `build env ${py.version}`
+  let record: WheelRecord | undefined
   try {
-    const deps = ctx.deps!
-    let ready: { python: FoundPython; setup: BuildSetup } | undefined
-    if (inputs.compilerCache) {
-      step = `build env ${version}`
-      ready = await timings.time(step, async () => {
-        const python = await find(ctx, version)
-        return { python, setup: await prepareBuild(ctx, version, python) }
+    const { python, buildPython } = await timings.time(step, async () => {
+      const python = await findPython(runner, mod, py.version, py.interpreter)
+      const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
+      run.mesonpy = buildSystem ? isMesonpy(buildSystem) : false
+      const venv = await ensureBuildEnv(runner, mod, {
+        python: python.path,
+        full: python.full,
+        dir: py.buildEnv.dir,
+        constraints,
+        srcDir: plan.checkout.dir,
+        buildSystem,
+        configSettings: plan.configSettings,
+        pipCache: plan.compilerCache.pipCache
       })
-      step = `build ${version}`
-    }
-    const before = ctx.cc ? await readStats(runner, ctx.cc) : undefined
-    const { python, built } = await timings.time(step, async () => {
-      const python = ready?.python ?? (await find(ctx, version))
-      const setup = ready?.setup ?? (await prepareBuild(ctx, version, python))
-      const built = await buildWheel(runner, mod, {
-        version,
-        buildPython: setup.buildPython,
-        srcDir: inputs.checkoutDir,
-        outDir: path.join(dir, 'dist'),
-        configSettings: mod.configSettings(inputs.configSettings),
-        noIsolation: setup.noIsolation,
-        buildDir: setup.buildDir,
-        env: setup.env
-      })
-      return { python, built }
+      return { python, buildPython: venv.python }
     })
-    if (ctx.cc) await recordStats(runner, ctx.cc, version, before)
-    step = `repair ${version}`
-    const tools = await toolsVenv(ctx, python)
-    const record = await timings.time(step, async () => {
-      let policy = host.platform === 'linux' ? manylinuxPolicy(inputs.manylinux, host.arch) : undefined
-      if (host.platform === 'linux' && !policy) policy = await autoPolicy(runner, tools.bin, built, host.arch)
-      const repaired = await repairWheel(runner, mod, {
-        version,
+    step = `build ${py.version}`
+    const before = run.cc ? await readStats(runner, run.cc) : undefined
+    const built = await timings.time(step, () =>
+      buildWheel(runner, mod, py, { python: python.path, buildPython }, {
+        env: mergeEnv({ set: run.deps.env }, run.cc ? compilerCacheBuildEnv(run.cc) : undefined),
+        mesonpy: run.mesonpy ?? false
+      })
+    )
+    if (run.cc) await recordStats(runner, run.cc, py.version, before)
+    step = `repair ${py.version}`
+    const tools = await toolsVenv(run, python)
+    record = await timings.time(step, async () => {
+      const repaired = await repairWheel(runner, mod, py, built, {
         toolsBin: tools.bin,
-        wheel: built,
-        destDir: path.join(dir, 'repaired'),
-        arch: host.arch,
-        policy,
-        depsPrefix: deps.prefix || undefined,
-        env: ctx.env
+        arch: plan.arch,
+        policy: plan.manylinuxPolicy,
+        libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {}
       })
-      fs.mkdirSync(inputs.outputDir, { recursive: true })
-      const dest = path.join(inputs.outputDir, path.basename(repaired))
+      fs.mkdirSync(plan.outputDir, { recursive: true })
+      const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)
-      const record = wheelRecord(version, dest)
-      core.info(`${record.name}: ${record.size} bytes, grafted: ${record.grafted.join(', ') || 'nothing'}`)
-      return record
+      const r = await wheelRecord(py.version, dest, false)
+      core.info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(', ') || 'nothing'}`)
+      return r
     })
-    state.wheels.push(record)
-    if (inputs.stopAfter === 'build') return
-    step = `test ${version}`
+    const test = py.test
+    if (!test) return { wheel: record }
+    step = `test ${py.version}`
     try {
-      record.tested = await timings.time(step, () =>
-        testWheel(runner, mod, {
-          version,
-          python: python.path,
-          wheel: record.path,
-          testRequires: inputs.testRequires,
-          testCommand: inputs.testCommand,
-          workDir: fs.mkdtempSync(path.join(host.temp, `dw-test-${version}-`)),
-          env: ctx.env
-        })
-      )
+      await timings.time(step, () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record!.path }))
+      record.tested = true
     } catch (err) {
       // A wheel that failed its test never stays in the wheelhouse (nothing publishes it by mistake).
-      const aside = path.join(dir, 'failed', record.name)
-      fs.mkdirSync(path.dirname(aside), { recursive: true })
+      const aside = path.join(py.failedDir, record.name)
+      fs.mkdirSync(py.failedDir, { recursive: true })
       fs.renameSync(record.path, aside)
-      state.wheels.splice(state.wheels.indexOf(record), 1)
       core.warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`)
       throw err
     }
+    return { wheel: record }
   } catch (err) {
-    fail(state, version, step, err)
+    const failure = { python: py.version, step, message: messageOf(err), error: err }
+    if (!plan.failFast) core.error(`Python ${py.version} failed at ${step}: ${failure.message}`)
+    return { failure }
   }
 }
 
 /**
- * Host builds (container: off, macOS, Windows): every version in turn. With fail-fast the first failure
- * throws; otherwise failures are recorded and throwIfFailed (after publish) ends the step.
+ * The dependencies, then every version in turn. With fail-fast the first failure ends the loop; the
+ * pipeline decides what a failure means for the run.
  */
-export async function buildWheelsOnHost(state: PipelineState, recipes: Recipe[]): Promise<void> {
-  const mod = platformModule(state.host.platform)
-  const scratch = path.join(state.host.temp, 'dipy-wheels')
-  const { host, inputs, runner, timings } = state
-  // pip's download cache persists next to the venvs (a PIP_CACHE_DIR of the user's wins).
-  const env = childEnv(host.env, { PIP_CACHE_DIR: host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache) })
-  const ctx: HostContext = { state, mod, env, scratch }
+export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
+  const { plan, runner, timings } = ctx
+  const mod = platformModule(plan.platform)
+  const result: WheelsResult = { wheels: [], failures: [] }
+  let deps: DependencyResult
+  // The compiler's identity keys the dependency prefixes and the compiler cache.
+  const compiler = await compilerId(runner, runner.env)
   try {
-    await dependencies(ctx, recipes)
-  } catch (err) {
-    state.failures.push({ python: 'all', step: 'dependencies', message: messageOf(err) })
-    throw err
-  }
-  if (inputs.compilerCache)
-    ctx.cc = await timings.time('compiler cache (restore)', async () =>
-      setupCompilerCache(runner, {
-        enabled: inputs.compilerCache,
-        platform: host.platform,
-        arch: host.arch,
-        toolCache: host.toolCache,
-        env: ctx.env,
-        pythons: inputs.pythonVersions,
-        compiler: await compiler(ctx),
-        commit: state.checkout?.commit ?? '',
-        basedir: commonAncestor(inputs.checkoutDir, scratch),
-        // The runner's own variables say whether GitHub's cache service is there (children never see them).
-        cache: githubKeyedCache(host.env)
+    deps = await timings.time('dependencies', async () =>
+      buildDependencies(runner, plan.dependencies.recipes, {
+        platform: plan.platform,
+        arch: plan.arch,
+        compiler,
+        cacheRoot: plan.dependencies.cacheRoot,
+        workDir: plan.dependencies.workDir,
+        jobs: plan.dependencies.jobs,
+        baseEnv: runner.env,
+        sharedCache: ctx.cache
       })
     )
-  state.compilerCache = ctx.cc
+  } catch (err) {
+    result.failures.push({ python: 'all', step: 'dependencies', message: messageOf(err), error: err })
+    return result
+  }
+  result.dependencies = deps
+  const run: Run = { ...ctx, mod, deps }
+  if (plan.compilerCache.enabled) {
+    run.cc = await timings.time('compiler cache (restore)', async () =>
+      setupCompilerCache(runner, {
+        platform: plan.platform,
+        arch: plan.arch,
+        toolCache: plan.toolCache,
+        pythons: plan.pythons.map((p) => p.version),
+        compiler,
+        commit: ctx.commit,
+        basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+        root: ctx.root,
+        envId: plan.executor.envId,
+        cache: ctx.cache
+      })
+    )
+    result.compilerCache = run.cc
+  } else core.info('compiler-cache is off: building without ccache.')
   try {
-    for (const version of inputs.pythonVersions) await oneVersion(ctx, version)
-  } finally {
-    const cc = ctx.cc
-    if (cc?.key) {
-      await timings.time('compiler cache (save)', () =>
-        saveCompilerCache(runner, cc, githubKeyedCache(host.env))
-      )
+    for (const py of plan.pythons) {
+      const { wheel, failure } = await oneVersion(run, py)
+      if (wheel) result.wheels.push(wheel)
+      if (failure) {
+        result.failures.push(failure)
+        if (plan.failFast) break
+      }
     }
+  } finally {
+    const cc = run.cc
+    if (cc?.key) await timings.time('compiler cache (save)', () => saveCompilerCache(runner, cc, ctx.cache))
   }
+  return result
 }
-
-/** The build, repair and test of every Python version. */
-export async function buildWheels(state: PipelineState, recipes: Recipe[]): Promise<void> {
-  if (state.host.platform === 'linux' && usesContainer(state.inputs.container)) {
-    await buildWheelsInContainer(state, recipes)
-  } else {
-    await buildWheelsOnHost(state, recipes)
-  }
-}
-
-export { throwIfFailed } from './records.js'

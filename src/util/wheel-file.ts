@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { unzipSync } from 'fflate'
@@ -49,10 +48,6 @@ export function wheelsIn(dir: string): string[] {
     .map((f) => path.join(dir, f))
 }
 
-export function sha256File(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex')
-}
-
 /**
  * The libraries a repair tool grafted into a wheel: auditwheel and delvewheel put them in `<pkg>.libs/`,
  * delocate in `<pkg>/.dylibs/`. Reads only the zip's directory (nothing is decompressed).
@@ -66,16 +61,4 @@ export function graftedLibraries(wheel: string): string[] {
     }
   })
   return names.sort()
-}
-
-/** Every file name in a wheel. */
-export function wheelEntries(wheel: string): string[] {
-  const names: string[] = []
-  unzipSync(new Uint8Array(fs.readFileSync(wheel)), {
-    filter: (f) => {
-      names.push(f.name)
-      return false
-    }
-  })
-  return names
 }

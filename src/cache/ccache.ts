@@ -5,10 +5,9 @@
  * system uses it; meson also finds ccache on PATH by itself), and the paths ccache hashes are made stable
  * by the caller (persistent build env, fixed build directory) plus CCACHE_BASEDIR and CCACHE_NOHASHDIR.
  */
-import * as fs from 'node:fs'
-import * as path from 'node:path'
+import type { EnvChange } from '../command.js'
 import type { Command } from '../exec.js'
-import { shortHash } from '../python/venvs.js'
+import { shortHash } from '../util/hash.js'
 
 export const CCACHE_DIR_NAME = 'dipy-wheels-ccache'
 /** The compilers that get a ccache symlink, when they are on PATH. */
@@ -38,6 +37,10 @@ export interface CompilerCacheState {
   stats: Array<{ python: string } & CcacheStats>
 }
 
+/** The hit rate of some counters, as the summary shows it. */
+export const hitRate = (s: CcacheStats): string =>
+  s.hits + s.misses ? `${((100 * s.hits) / (s.hits + s.misses)).toFixed(0)}%` : '-'
+
 /** The GitHub cache key (commit last) and its restore prefix, so a new commit starts from the last one. */
 export function compilerCacheKeys(o: {
   platform: string
@@ -48,16 +51,6 @@ export function compilerCacheKeys(o: {
 }): { key: string; restoreKeys: string[] } {
   const prefix = `dipy-wheels-ccache-v1-${o.platform}-${o.arch}-py${o.pythons.join('_')}-${shortHash(o.compiler)}-`
   return { key: `${prefix}${o.commit}`, restoreKeys: [prefix] }
-}
-
-/** The deepest directory holding both paths ('' when only the root is common). */
-export function commonAncestor(a: string, b: string): string {
-  const pa = path.resolve(a).split(path.sep)
-  const pb = path.resolve(b).split(path.sep)
-  const common: string[] = []
-  for (let i = 0; i < Math.min(pa.length, pb.length) && pa[i] === pb[i]; i++) common.push(pa[i])
-  const dir = common.join(path.sep)
-  return dir && dir !== path.parse(dir).root ? dir : ''
 }
 
 /**
@@ -83,27 +76,27 @@ export function ccacheEnv(
   return out
 }
 
-/** apt-get update and install of ccache: as root directly, else through passwordless sudo. */
-export function planCcacheInstall(root: boolean): Command[] {
-  const env = { DEBIAN_FRONTEND: 'noninteractive' }
-  const sudo = (args: string[]): Command =>
-    root ? { command: 'apt-get', args, env } : { command: 'sudo', args: ['-n', 'apt-get', ...args], env }
-  return [sudo(['update', '-q']), sudo(['install', '-y', '-q', '--no-install-recommends', 'ccache'])]
-}
+/** The package managers that can install ccache, in the order they are tried. */
+export const PACKAGE_MANAGERS = ['apt-get', 'dnf', 'yum', 'apk'] as const
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number]
 
-/** The first `name` on PATH. */
-export function which(name: string, pathVar: string | undefined, skipDir?: string): string | undefined {
-  for (const dir of (pathVar ?? '').split(path.delimiter).filter(Boolean)) {
-    if (skipDir && path.resolve(dir) === path.resolve(skipDir)) continue
-    const candidate = path.join(dir, name)
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK)
-      if (fs.statSync(candidate).isFile()) return candidate
-    } catch {
-      // not here
-    }
+/** Installing ccache with a package manager: as root directly, else through passwordless sudo. */
+export function planCcacheInstall(manager: PackageManager, root: boolean): Command[] {
+  const env = { DEBIAN_FRONTEND: 'noninteractive' }
+  const sudo = (command: string, args: string[]): Command =>
+    root ? { command, args, env } : { command: 'sudo', args: ['-n', command, ...args], env }
+  switch (manager) {
+    case 'apt-get':
+      return [
+        sudo('apt-get', ['update', '-q']),
+        sudo('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'ccache'])
+      ]
+    case 'apk':
+      return [sudo('apk', ['add', '--no-cache', 'ccache'])]
+    default:
+      // The manylinux images (AlmaLinux) carry ccache in EPEL, which they enable.
+      return [sudo(manager, ['install', '-y', '-q', 'ccache'])]
   }
-  return undefined
 }
 
 /** `ccache --print-stats` (tab-separated counters) → hits, misses, uncacheable. */
@@ -134,9 +127,6 @@ export const statsDelta = (before: CcacheStats, after: CcacheStats): CcacheStats
 })
 
 /** The environment of a build with the cache: CCACHE_* and the symlink directory first on PATH. */
-export function compilerCacheBuildEnv(
-  cc: CompilerCacheState,
-  env: Readonly<Record<string, string | undefined>>
-): Record<string, string> {
-  return { ...cc.env, PATH: [cc.binDir, ...(env.PATH ? [env.PATH] : [])].join(path.delimiter) }
+export function compilerCacheBuildEnv(cc: CompilerCacheState): EnvChange {
+  return { set: cc.env, ...(cc.binDir ? { prepend: { PATH: [cc.binDir] } } : {}) }
 }

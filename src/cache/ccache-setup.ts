@@ -1,0 +1,186 @@
+/**
+ * The compiler cache at run time, through whatever Runner builds (host or container): finding or
+ * installing ccache, restoring and saving its directory, reading its counters around each build. The
+ * pure parts are in ccache.ts; the summary is the report's.
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { messageOf } from '../errors.js'
+import type { Runner } from '../exec.js'
+import type { PlatformName } from '../host.js'
+import { shortHash } from '../util/hash.js'
+import {
+  CCACHE_DIR_NAME,
+  ccacheEnv,
+  compilerCacheKeys,
+  hitRate,
+  MASQUERADE_NAMES,
+  PACKAGE_MANAGERS,
+  parsePrintStats,
+  planCcacheInstall,
+  statsDelta,
+  type CcacheStats,
+  type CompilerCacheState
+} from './ccache.js'
+import type { SharedCache } from './github.js'
+
+/** Reads ccache's counters; undefined if ccache cannot say. */
+export async function readStats(runner: Runner, cc: CompilerCacheState): Promise<CcacheStats | undefined> {
+  const r = await runner
+    .run({ command: cc.ccache, args: ['--print-stats'], env: cc.env }, { silent: true, allowFailure: true })
+    .catch(() => undefined)
+  return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : undefined
+}
+
+/** Logs `ccache -s` in a group and records the build's hits and misses. */
+export async function recordStats(
+  runner: Runner,
+  cc: CompilerCacheState,
+  python: string,
+  before: CcacheStats | undefined
+): Promise<void> {
+  const after = await readStats(runner, cc)
+  if (!before || !after) return
+  const d = statsDelta(before, after)
+  cc.stats.push({ python, ...d })
+  await core.group(`ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`, async () => {
+    await runner.run({ command: cc.ccache, args: ['-s'], env: cc.env }, { allowFailure: true }).catch(() => undefined)
+  })
+}
+
+export interface CompilerCacheOptions {
+  platform: PlatformName
+  arch: string
+  toolCache: string
+  pythons: readonly string[]
+  compiler: string
+  commit: string
+  /** The common parent of the checkout and the build directories ('' for none). */
+  basedir: string
+  /** Whether the runner may install packages itself (root, as in a container), else through sudo -n. */
+  root: boolean
+  /** The executor (host platform-arch or image), so symlink directories of different ccaches never mix. */
+  envId: string
+  cache: SharedCache
+}
+
+async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<string | undefined> {
+  let manager: (typeof PACKAGE_MANAGERS)[number] | undefined
+  for (const m of PACKAGE_MANAGERS) if (!manager && (await runner.which(m))) manager = m
+  if (!manager) return undefined
+  if (!o.root) {
+    const sudo = await runner
+      .run({ command: 'sudo', args: ['-n', 'true'] }, { silent: true, allowFailure: true })
+      .catch(() => undefined)
+    if (!sudo || sudo.exitCode !== 0) return undefined
+  }
+  try {
+    await core.group(`Install ccache (${manager})`, async () => {
+      for (const cmd of planCcacheInstall(manager, o.root)) await runner.run(cmd, { what: 'installing ccache' })
+    })
+  } catch (err) {
+    core.info(messageOf(err))
+    return undefined
+  }
+  return runner.which('ccache')
+}
+
+/** A directory of compiler-named symlinks to ccache, for the compilers the runner has. */
+async function masqueradeDir(runner: Runner, ccache: string, o: CompilerCacheOptions): Promise<string> {
+  const names: string[] = []
+  for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n)
+  const dir = path.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId, ccache, ...names))
+  fs.mkdirSync(dir, { recursive: true })
+  for (const name of names) {
+    const link = path.join(dir, name)
+    try {
+      if (fs.readlinkSync(link) === ccache) continue
+      fs.rmSync(link, { force: true })
+    } catch {
+      // missing
+    }
+    fs.symlinkSync(ccache, link)
+  }
+  return dir
+}
+
+/** Restores the directory from GitHub's cache when the runner has one; its failures are warnings. */
+async function restoreDir(
+  o: CompilerCacheOptions,
+  dir: string
+): Promise<Pick<CompilerCacheState, 'restoredFrom' | 'key' | 'restoreKeys'>> {
+  const keys = o.cache.available() ? compilerCacheKeys(o) : { key: '', restoreKeys: [] }
+  let restoredFrom = `the tool cache (${dir})`
+  if (keys.key) {
+    try {
+      const hit = await o.cache.restore(dir, keys.key, keys.restoreKeys)
+      restoredFrom = hit ? `GitHub cache ${hit}` : 'nothing (no GitHub cache yet)'
+      core.info(`Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`)
+    } catch (err) {
+      core.warning(`Could not restore the compiler cache ${keys.key}: ${messageOf(err)}`)
+      restoredFrom = 'nothing (the GitHub cache failed)'
+    }
+  }
+  return { restoredFrom, ...keys }
+}
+
+/**
+ * Sets the cache up: finds ccache on the runner (installing it with its package manager as root or with
+ * passwordless sudo), restores the directory from GitHub's cache when there is one. Undefined: build
+ * without it (warned once, with the reason).
+ */
+export async function setupCompilerCache(
+  runner: Runner,
+  o: CompilerCacheOptions
+): Promise<CompilerCacheState | undefined> {
+  if (o.platform === 'windows') {
+    core.info('compiler-cache: ccache is not used with MSVC on Windows; building without it.')
+    return undefined
+  }
+  const ccache = (await runner.which('ccache')) ?? (await installCcache(runner, o))
+  if (!ccache) {
+    core.warning(
+      'compiler-cache: ccache is not installed and could not be installed (that needs a package manager and root ' +
+        'or passwordless sudo): building without a compiler cache. Install ccache before this action, or set ' +
+        'compiler-cache: false.'
+    )
+    return undefined
+  }
+  const dir = runner.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
+  fs.mkdirSync(dir, { recursive: true })
+  const restored = await restoreDir(o, dir)
+  const state: CompilerCacheState = {
+    dir,
+    ccache,
+    binDir: await masqueradeDir(runner, ccache, o),
+    env: ccacheEnv(dir, o.basedir, runner.env),
+    ...restored,
+    stats: []
+  }
+  core.info(`Compiler cache: ${ccache} with CCACHE_DIR=${dir}`)
+  return state
+}
+
+/** Saves the directory to GitHub's cache when this run compiled something new (never on a local run). */
+export async function saveCompilerCache(runner: Runner, cc: CompilerCacheState, cache: SharedCache): Promise<void> {
+  if (!cc.key) return
+  if (cc.restoredFrom === `GitHub cache ${cc.key}`) {
+    cc.saved = `not saved: ${cc.key} was restored as is`
+    return
+  }
+  if (cc.stats.length && cc.stats.every((s) => s.misses === 0)) {
+    cc.saved = 'not saved: nothing new was compiled'
+    return
+  }
+  await runner
+    .run({ command: cc.ccache, args: ['-c'], env: cc.env }, { silent: true, allowFailure: true })
+    .catch(() => undefined)
+  try {
+    await cache.save(cc.dir, cc.key)
+    cc.saved = `saved as ${cc.key}`
+  } catch (err) {
+    cc.saved = 'not saved (the GitHub cache failed)'
+    core.warning(`Could not save the compiler cache ${cc.key}: ${messageOf(err)}`)
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * GitHub's cache service (@actions/cache), for directories kept between jobs: the dependency prefixes and
+ * the compiler cache. Loaded only when the runner offers the service; callers turn failures into warnings
+ * (a cache can always be rebuilt).
+ */
+export interface SharedCache {
+  available(): boolean
+  /** The key restored (exact, or by one of the prefixes), or undefined. */
+  restore(dir: string, key: string, restoreKeys?: string[]): Promise<string | undefined>
+  save(dir: string, key: string): Promise<void>
+}
+
+/** The service as the runner offers it to JavaScript actions (ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL). */
+export function githubCache(env: Readonly<Record<string, string | undefined>>): SharedCache {
+  return {
+    available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
+    async restore(dir, key, restoreKeys = []) {
+      const cache = await import('@actions/cache')
+      return cache.restoreCache([dir], key, restoreKeys)
+    },
+    async save(dir, key) {
+      const cache = await import('@actions/cache')
+      await cache.saveCache([dir], key)
+    }
+  }
+}

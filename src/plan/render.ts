@@ -1,0 +1,50 @@
+/** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
+import { describeCommand } from '../command.js'
+import { platformModule } from '../platforms/index.js'
+import { describeDecision } from '../publish/target.js'
+import type { BuildPlan } from './types.js'
+
+export function renderPlan(plan: BuildPlan): string {
+  const mod = platformModule(plan.platform)
+  const cmd = (c: Parameters<typeof describeCommand>[0]): string => describeCommand(c, mod)
+  const out: string[] = []
+  const line = (s = ''): void => void out.push(s)
+  line(`Target: ${plan.platform} ${plan.arch}; runs up to: ${plan.lastStep}`)
+  const ex = plan.executor
+  line(
+    ex.kind === 'container'
+      ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(', ')}; passes ${ex.passEnv.join(', ')})`
+      : `Executor: this runner (${ex.envId})`
+  )
+  if (plan.platform === 'linux') {
+    line(`manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`)
+  }
+  line(`Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`)
+  const recipes = plan.dependencies.recipes
+  line(
+    recipes.length
+      ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(', ')}, into a prefix cached under ${plan.dependencies.cacheRoot}`
+      : 'Dependencies: none'
+  )
+  line(`Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`)
+  line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  for (const py of plan.pythons) {
+    line()
+    line(`Python ${py.version}`)
+    const where = py.interpreter.candidates?.join(', ') ?? 'the tool cache, PATH and pyenv'
+    line(`  find:      ${where}`)
+    line(
+      `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`
+    )
+    line(`  build:     ${cmd(py.build)}`)
+    if (py.mesonBuildDir) line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`)
+    line(`  repair:    ${cmd(py.repair)}`)
+    if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`)
+    else line('  test:      none')
+  }
+  line()
+  line(`Wheelhouse: ${plan.outputDir}`)
+  line(`Artifact: ${plan.artifact.upload ? plan.artifact.name : `none (${plan.artifact.reason})`}`)
+  line(describeDecision(plan.upload))
+  return out.join('\n')
+}

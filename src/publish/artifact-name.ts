@@ -1,0 +1,76 @@
+/** The GitHub artifact's name and whether to upload one: pure decisions the plan makes. */
+import { InputError } from '../errors.js'
+import type { PlatformName } from '../host.js'
+import type { ArtifactMode } from '../inputs.js'
+
+/** The characters @actions/artifact rejects in an artifact name, with how to show them. */
+const FORBIDDEN: ReadonlyArray<[string, string]> = [
+  ['"', '"'],
+  [':', ':'],
+  ['<', '<'],
+  ['>', '>'],
+  ['|', '|'],
+  ['*', '*'],
+  ['?', '?'],
+  ['\r', '\\r (carriage return)'],
+  ['\n', '\\n (line feed)'],
+  ['\\', '\\ (backslash)'],
+  ['/', '/ (slash)']
+]
+
+export interface ArtifactNameParts {
+  /** CPython versions as given, e.g. ["3.11", "3.12"]. */
+  pythonVersions: readonly string[]
+  platform: PlatformName
+  /** The machine architecture as wheel tags spell it (x86_64, aarch64, arm64, AMD64, ARM64). */
+  arch: string
+  /** The artifact-name input; empty gives the default. */
+  override?: string
+}
+
+/** "3.11" → "cp311". */
+export function cpythonTag(version: string): string {
+  return `cp${version.replace('.', '')}`
+}
+
+/**
+ * The artifact name: the artifact-name input when given, else wheels-<cpXY>[-<cpXZ>...]-<os>-<arch>,
+ * e.g. wheels-cp311-linux-x86_64. Throws an InputError naming artifact-name for characters the
+ * artifact service rejects.
+ */
+export function artifactName(parts: ArtifactNameParts): string {
+  const override = (parts.override ?? '').trim()
+  if (!override) {
+    const pythons = parts.pythonVersions.map(cpythonTag).join('-')
+    return `wheels-${pythons}-${parts.platform}-${parts.arch}`
+  }
+  const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown)
+  if (bad.length) {
+    throw new InputError(
+      'artifact-name',
+      `${JSON.stringify(override)} contains ${bad.join(', ')}, which GitHub artifact names may not ` +
+        `contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
+    )
+  }
+  return override
+}
+
+/** Whether to upload: `auto` only when the runner provides the artifact service. */
+export function artifactDecision(
+  mode: ArtifactMode,
+  env: Readonly<Record<string, string | undefined>>
+): { upload: boolean; reason: string } {
+  const missing = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL'].filter((v) => !env[v])
+  if (mode === 'false') return { upload: false, reason: 'the artifact input is false' }
+  if (missing.length === 0) return { upload: true, reason: 'the runner provides the artifact service' }
+  const why = `the runner provides no artifact service (${missing.join(' and ')} not set)`
+  if (mode === 'true') {
+    throw new InputError(
+      'artifact',
+      `it is true but ${why}. These are set only for JavaScript action steps on GitHub Actions: ` +
+        'run the action there, or set artifact to auto (upload when available) or false.'
+    )
+  }
+  return { upload: false, reason: why }
+}
+
