@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-MR5YFGK2.js";
+} from "./chunks/chunk-LOQHEKT3.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";
@@ -233,7 +233,8 @@ function parseOs(value) {
 function targetHost(host, target) {
   const platform = target.os ? parseOs(target.os) : host.platform;
   if (!platform) throw new Error(`--os ${target.os}: use linux, macos or windows.`);
-  const arch = target.architecture ? wheelArch(platform, target.architecture) : host.arch;
+  const nodeArch = target.architecture ?? (/^(aarch64|arm64)$/i.test(host.arch) ? "arm64" : "x64");
+  const arch = wheelArch(platform, nodeArch);
   if (!/^(x86_64|aarch64|arm64|AMD64|ARM64|x86|i686)$/.test(arch)) {
     throw new Error(`--architecture ${target.architecture}: use x64, arm64 or x86.`);
   }

@@ -33,7 +33,8 @@ export function targetHost(host: HostFacts, target: PlanTarget): PlanHost {
 function retarget(inputs: ActionInputs, host: HostFacts, target: PlanHost): ActionInputs {
   if (target.workspace === host.workspace) return inputs
   const p = target.platform === 'windows' ? path.win32 : path.posix
-  const move = (dir: string): string => p.join(target.workspace, ...path.relative(host.workspace, dir).split(path.sep))
+  const move = (dir: string): string =>
+    p.join(target.workspace, ...path.relative(host.workspace, dir).split(path.sep))
   return { ...inputs, checkoutDir: move(inputs.checkoutDir), outputDir: move(inputs.outputDir) }
 }
 

@@ -51,7 +51,8 @@ export function mergeEnv(...changes: Array<EnvChange | undefined>): EnvChange {
       out.set[k] = v
       out.unset = out.unset.filter((u) => u !== k)
     }
-    for (const [k, dirs] of Object.entries(c.prepend ?? {})) out.prepend[k] = [...dirs, ...(out.prepend[k] ?? [])]
+    for (const [k, dirs] of Object.entries(c.prepend ?? {}))
+      out.prepend[k] = [...dirs, ...(out.prepend[k] ?? [])]
     for (const k of c.unset ?? []) {
       delete out.set[k]
       delete out.prepend[k]

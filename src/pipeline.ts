@@ -66,7 +66,11 @@ export async function runPipeline(
       return r
     }
     r.checkout = await timings.time('checkout', () =>
-      checkout(hostRunner, { repository: plan.checkout.repository, dir: plan.checkout.dir, ref: plan.checkout.ref })
+      checkout(hostRunner, {
+        repository: plan.checkout.repository,
+        dir: plan.checkout.dir,
+        ref: plan.checkout.ref
+      })
     )
     if (plan.lastStep === 'checkout') return r
     const ctx: Omit<WheelsContext, 'runner' | 'root'> = {
@@ -76,14 +80,23 @@ export async function runPipeline(
       // The runner's own variables say whether GitHub's cache service is there (children never see them).
       cache: githubCache(host.env)
     }
-    const built = await onExecutor(plan, host, hostRunner, (runner, root) => buildWheels({ ...ctx, runner, root }))
+    const built = await onExecutor(plan, host, hostRunner, (runner, root) =>
+      buildWheels({ ...ctx, runner, root })
+    )
     Object.assign(r, { wheels: built.wheels, failures: built.failures, compilerCache: built.compilerCache })
     const fatal = built.failures.find((f) => plan.failFast || f.python === 'all')
     if (fatal) throw fatal.error
     if (plan.lastStep === 'publish') {
-      r.artifact = await timings.time('artifact', () => uploadArtifact(plan.artifact, r.wheels.map((w) => w.path)))
+      r.artifact = await timings.time('artifact', () =>
+        uploadArtifact(
+          plan.artifact,
+          r.wheels.map((w) => w.path)
+        )
+      )
       try {
-        r.publish = await timings.time('upload', () => publish(plan.upload, tokenFor(plan.upload, inputs), r.wheels, host.temp))
+        r.publish = await timings.time('upload', () =>
+          publish(plan.upload, tokenFor(plan.upload, inputs), r.wheels, host.temp)
+        )
       } catch (err) {
         if (err instanceof PublishError) r.publish = err.result
         throw err

@@ -88,7 +88,10 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
   para(summary.addHeading('anaconda.org', 3), escape(describeDecision(d)))
   if (d.target === 'none' || !pub) return
   if (pub.outcomes.length) {
-    summary.addTable([header('file', 'result', 'sha256'), ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])])
+    summary.addTable([
+      header('file', 'result', 'sha256'),
+      ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
+    ])
   }
   for (const c of pub.cleanup) {
     const list = d.dryRun ? c.plan.remove : c.removed
@@ -103,7 +106,9 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
     if (d.anacondaUrl.replace(/\/+$/, '') !== DEFAULT_API_URL) {
       para(
         summary,
-        escape(`(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`)
+        escape(
+          `(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`
+        )
       )
     }
   }
@@ -127,7 +132,12 @@ export async function report(r: RunReport): Promise<void> {
   if (r.checkout) {
     summary.addTable([
       header('repository', 'ref', 'commit', 'version'),
-      [r.plan.checkout.repository, `${r.checkout.ref} (${r.plan.checkout.refSource})`, r.checkout.commit, r.checkout.version ?? '']
+      [
+        r.plan.checkout.repository,
+        `${r.checkout.ref} (${r.plan.checkout.refSource})`,
+        r.checkout.commit,
+        r.checkout.version ?? ''
+      ]
     ])
   }
   artifactSection(summary, r.artifact)
@@ -148,7 +158,10 @@ export async function report(r: RunReport): Promise<void> {
   }
   if (r.failures.length) {
     summary.addHeading('Failures', 3)
-    summary.addTable([header('python', 'step', 'error'), ...r.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])])
+    summary.addTable([
+      header('python', 'step', 'error'),
+      ...r.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
+    ])
   }
   compilerCacheSection(summary, r.compilerCache)
   if (r.timings.length) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
-import { artifactDecision, artifactName } from '../../src/publish/artifact.js'
+import { artifactDecision, artifactName } from '../../src/publish/artifact-name.js'
 
 describe('artifactName', () => {
   it('defaults to wheels-<python>-<os>-<arch>', () => {

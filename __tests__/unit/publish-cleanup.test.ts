@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planCleanup } from '../../src/publish/anaconda/cleanup.js'
 import type { PackageInfo } from '../../src/publish/anaconda/client.js'
-import { installLine } from '../../src/stages/publish.js'
+import { installLine } from '../../src/report.js'
 import type { UploadDecision } from '../../src/publish/target.js'
 
 const T = '2024-05-01 02:03:04.123456+00:00'

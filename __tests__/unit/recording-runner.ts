@@ -6,7 +6,16 @@ export type Response = Partial<RunResult> | void
 
 export class FakeRunner implements Runner {
   readonly calls: Command[] = []
-  constructor(private readonly respond: (cmd: Command) => Response = () => undefined) {}
+  constructor(
+    private readonly respond: (cmd: Command) => Response = () => undefined,
+    readonly env: Readonly<Record<string, string>> = { PATH: '/usr/bin:/bin' },
+    /** Names `which` finds, with their paths. */
+    private readonly onPath: Record<string, string> = {}
+  ) {}
+
+  async which(name: string): Promise<string | undefined> {
+    return this.onPath[name]
+  }
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     this.calls.push(cmd)

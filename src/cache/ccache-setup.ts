@@ -44,9 +44,14 @@ export async function recordStats(
   if (!before || !after) return
   const d = statsDelta(before, after)
   cc.stats.push({ python, ...d })
-  await core.group(`ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`, async () => {
-    await runner.run({ command: cc.ccache, args: ['-s'], env: cc.env }, { allowFailure: true }).catch(() => undefined)
-  })
+  await core.group(
+    `ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`,
+    async () => {
+      await runner
+        .run({ command: cc.ccache, args: ['-s'], env: cc.env }, { allowFailure: true })
+        .catch(() => undefined)
+    }
+  )
 }
 
 export interface CompilerCacheOptions {
@@ -77,7 +82,8 @@ async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<s
   }
   try {
     await core.group(`Install ccache (${manager})`, async () => {
-      for (const cmd of planCcacheInstall(manager, o.root)) await runner.run(cmd, { what: 'installing ccache' })
+      for (const cmd of planCcacheInstall(manager, o.root))
+        await runner.run(cmd, { what: 'installing ccache' })
     })
   } catch (err) {
     core.info(messageOf(err))
@@ -116,7 +122,9 @@ async function restoreDir(
     try {
       const hit = await o.cache.restore(dir, keys.key, keys.restoreKeys)
       restoredFrom = hit ? `GitHub cache ${hit}` : 'nothing (no GitHub cache yet)'
-      core.info(`Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`)
+      core.info(
+        `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
+      )
     } catch (err) {
       core.warning(`Could not restore the compiler cache ${keys.key}: ${messageOf(err)}`)
       restoredFrom = 'nothing (the GitHub cache failed)'
@@ -163,7 +171,11 @@ export async function setupCompilerCache(
 }
 
 /** Saves the directory to GitHub's cache when this run compiled something new (never on a local run). */
-export async function saveCompilerCache(runner: Runner, cc: CompilerCacheState, cache: SharedCache): Promise<void> {
+export async function saveCompilerCache(
+  runner: Runner,
+  cc: CompilerCacheState,
+  cache: SharedCache
+): Promise<void> {
   if (!cc.key) return
   if (cc.restoredFrom === `GitHub cache ${cc.key}`) {
     cc.saved = `not saved: ${cc.key} was restored as is`

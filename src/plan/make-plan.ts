@@ -61,14 +61,21 @@ function pythonPlan(
   const distDir = p.join(dir, 'dist')
   const repairDir = p.join(dir, 'repaired')
   const testDir = p.join(dir, 'test')
-  const tested = (inputs.stopAfter === 'test' || inputs.stopAfter === 'publish') && inputs.testCommand.trim() !== 'none'
+  const tested =
+    (inputs.stopAfter === 'test' || inputs.stopAfter === 'publish') && inputs.testCommand.trim() !== 'none'
   const pipCache = pipCacheOf(host, executor)
   return {
     version,
     interpreter:
       executor.kind === 'container'
-        ? { candidates: [p.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')], hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)` }
-        : { search: { toolCache: host.toolCache, home: host.home, arch: host.arch }, hint: mod.pythonHint(version) },
+        ? {
+            candidates: [p.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')],
+            hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
+          }
+        : {
+            search: { toolCache: host.toolCache, home: host.home, arch: host.arch },
+            hint: mod.pythonHint(version)
+          },
     buildEnv: { dir: buildEnv, projectRequirements },
     ...(projectRequirements ? { mesonBuildDir: p.join(dir, 'meson-build') } : {}),
     distDir,

@@ -17,16 +17,22 @@ export function renderPlan(plan: BuildPlan): string {
       : `Executor: this runner (${ex.envId})`
   )
   if (plan.platform === 'linux') {
-    line(`manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`)
+    line(
+      `manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`
+    )
   }
-  line(`Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`)
+  line(
+    `Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`
+  )
   const recipes = plan.dependencies.recipes
   line(
     recipes.length
       ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(', ')}, into a prefix cached under ${plan.dependencies.cacheRoot}`
       : 'Dependencies: none'
   )
-  line(`Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`)
+  line(
+    `Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`
+  )
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
   for (const py of plan.pythons) {
     line()
@@ -37,7 +43,8 @@ export function renderPlan(plan: BuildPlan): string {
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`
     )
     line(`  build:     ${cmd(py.build)}`)
-    if (py.mesonBuildDir) line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`)
+    if (py.mesonBuildDir)
+      line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`)
     line(`  repair:    ${cmd(py.repair)}`)
     if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`)
     else line('  test:      none')

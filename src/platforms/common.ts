@@ -81,7 +81,11 @@ export interface PlatformModule extends EnvFlavour {
   /** Library path variables so a program finds the dependency prefix's shared libraries. */
   libraryEnv(prefix: string): EnvChange
   /** More about a failed repair (Linux: `auditwheel show` and the library at fault); '' when nothing. */
-  explainRepairFailure(runner: Runner, req: RepairRequest & { wheel: string }, output: string): Promise<string>
+  explainRepairFailure(
+    runner: Runner,
+    req: RepairRequest & { wheel: string },
+    output: string
+  ): Promise<string>
   /** A hint for a failure's output (e.g. the OpenMP runtime is missing), if one applies. */
   hint(output: string): string | undefined
 }
@@ -165,7 +169,15 @@ export function planTestWith(mod: PlatformModule, req: TestRequest): PlannedComm
     set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', ...(req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {}) },
     unset: ['PYTHONPATH', 'PYTHONHOME']
   }
-  const install = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', WHEEL, ...req.testRequires]
+  const install = [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--no-input',
+    WHEEL,
+    ...req.testRequires
+  ]
   const test: PlannedCommand = req.testCommand
     ? // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
       // rshd session and would read ~/.bashrc, which may put another python first on PATH.

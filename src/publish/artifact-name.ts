@@ -73,4 +73,3 @@ export function artifactDecision(
   }
   return { upload: false, reason: why }
 }
-

@@ -136,7 +136,10 @@ export async function ensureBuildEnv(
       command: venv.python,
       args: ['-c', MISSING_REQUIREMENTS_SCRIPT, req.srcDir, JSON.stringify(settingsDict(req.configSettings))],
       cwd: req.srcDir,
-      env: { ...pipEnv, ...applyEnv({ prepend: { PATH: [venv.bin] }, set: { VIRTUAL_ENV: venv.dir } }, runner.env, mod) }
+      env: {
+        ...pipEnv,
+        ...applyEnv({ prepend: { PATH: [venv.bin] }, set: { VIRTUAL_ENV: venv.dir } }, runner.env, mod)
+      }
     },
     { silent: true, allowFailure: true }
   )
@@ -148,7 +151,9 @@ export async function ensureBuildEnv(
   }
   if (query.exitCode !== 0) {
     // build's own check (--no-isolation) reports what is missing; say why we could not ask first.
-    core.warning(`Could not ask the build backend for its requirements: ${query.tail.trim().split('\n').pop()}`)
+    core.warning(
+      `Could not ask the build backend for its requirements: ${query.tail.trim().split('\n').pop()}`
+    )
   }
   if (missing.length) {
     const pip = { base: req.python, python: venv.python, bin: venv.bin, env: pipEnv }

@@ -56,7 +56,9 @@ export async function publish(
   const published: PublishResult = {
     outcomes: result.outcomes,
     cleanup: result.cleanup,
-    uploaded: result.outcomes.filter((o) => o.status === 'uploaded' || o.status === 'replaced').map((o) => o.url!)
+    uploaded: result.outcomes
+      .filter((o) => o.status === 'uploaded' || o.status === 'replaced')
+      .map((o) => o.url!)
   }
   if (decision.dryRun) {
     core.info(`Dry run: nothing was sent to ${decision.anacondaUrl}.`)

@@ -37,7 +37,9 @@ export async function repairWheel(
   const cmd = materialize(planned, { wheel }, runner.env, mod)
   await core.group(`Repair the wheel for Python ${py.version}`, async () => {
     try {
-      await runner.run(cmd, { what: `the repair (${mod.paths.basename(cmd.command)}) for Python ${py.version}` })
+      await runner.run(cmd, {
+        what: `the repair (${mod.paths.basename(cmd.command)}) for Python ${py.version}`
+      })
     } catch (err) {
       const tail = err instanceof CommandError ? err.tail : messageOf(err)
       const details = await mod.explainRepairFailure(

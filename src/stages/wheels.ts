@@ -92,10 +92,16 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     step = `build ${py.version}`
     const before = run.cc ? await readStats(runner, run.cc) : undefined
     const built = await timings.time(step, () =>
-      buildWheel(runner, mod, py, { python: python.path, buildPython }, {
-        env: mergeEnv({ set: run.deps.env }, run.cc ? compilerCacheBuildEnv(run.cc) : undefined),
-        mesonpy: run.mesonpy ?? false
-      })
+      buildWheel(
+        runner,
+        mod,
+        py,
+        { python: python.path, buildPython },
+        {
+          env: mergeEnv({ set: run.deps.env }, run.cc ? compilerCacheBuildEnv(run.cc) : undefined),
+          mesonpy: run.mesonpy ?? false
+        }
+      )
     )
     if (run.cc) await recordStats(runner, run.cc, py.version, before)
     step = `repair ${py.version}`
@@ -118,7 +124,9 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     if (!test) return { wheel: record }
     step = `test ${py.version}`
     try {
-      await timings.time(step, () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record!.path }))
+      await timings.time(step, () =>
+        testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record!.path })
+      )
       record.tested = true
     } catch (err) {
       // A wheel that failed its test never stays in the wheelhouse (nothing publishes it by mistake).

