@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-LOQHEKT3.js";
+} from "./chunks/chunk-I2MEJ66V.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";

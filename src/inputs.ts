@@ -3,13 +3,16 @@ import * as path from 'node:path'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
 import { checkManylinux } from './platforms/manylinux.js'
-import { STEPS, type StepName } from './plan/types.js'
 import { resolveBuildCommit, type ResolvedRef } from './ref.js'
 
-export type UploadMode = 'auto' | 'nightly' | 'staging' | 'none'
-export type IfExists = 'fail' | 'skip' | 'replace'
-export type ArtifactMode = 'auto' | 'true' | 'false'
-export { STEPS, type StepName } from './plan/types.js'
+import type { IfExists } from './publish/anaconda/upload.js'
+import type { ArtifactMode } from './publish/artifact-name.js'
+import type { UploadMode } from './publish/target.js'
+export type { ArtifactMode, IfExists, UploadMode }
+
+/** The last step a run goes to; `plan` prints the plan and runs nothing. */
+export const STEPS = ['plan', 'checkout', 'build', 'test', 'publish'] as const
+export type StepName = (typeof STEPS)[number]
 
 /** Every input of action.yml, parsed and validated. Nothing else reads core.getInput. */
 export interface ActionInputs {

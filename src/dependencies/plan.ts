@@ -147,17 +147,6 @@ export function planRecipeSteps(
   }
 }
 
-/** The commands that build one recipe into the prefix (planRecipeSteps without the step names). */
-export function planRecipeBuild(
-  recipe: Recipe,
-  srcDir: string,
-  layout: DependencyLayout,
-  platform: PlatformName,
-  jobs: number
-): Command[] {
-  return planRecipeSteps(recipe, srcDir, layout, platform, jobs).map((s) => s.command)
-}
-
 /** Directories holding the prefix's shared libraries: what the repair tool must search. */
 export function libraryDirs(prefix: string, platform: PlatformName): string[] {
   const p = paths(platform)

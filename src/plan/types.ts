@@ -2,11 +2,8 @@
 import type { PlannedCommand } from '../command.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { PlatformName } from '../host.js'
+import type { StepName } from '../inputs.js'
 import type { UploadDecision } from '../publish/target.js'
-
-/** The last step a run goes to; `plan` prints the plan and runs nothing. */
-export const STEPS = ['plan', 'checkout', 'build', 'test', 'publish'] as const
-export type StepName = (typeof STEPS)[number]
 
 /** Where the build, repair and test commands run. */
 export type ExecutorPlan =

@@ -1,7 +1,9 @@
 /** The GitHub artifact's name and whether to upload one: pure decisions the plan makes. */
 import { InputError } from '../errors.js'
 import type { PlatformName } from '../host.js'
-import type { ArtifactMode } from '../inputs.js'
+
+/** The artifact input. */
+export type ArtifactMode = 'auto' | 'true' | 'false'
 
 /** The characters @actions/artifact rejects in an artifact name, with how to show them. */
 const FORBIDDEN: ReadonlyArray<[string, string]> = [

@@ -4,7 +4,7 @@
  * token fails in seconds instead of after the build.
  */
 import { InputError } from '../errors.js'
-import type { ActionInputs, IfExists } from '../inputs.js'
+import type { IfExists } from './anaconda/upload.js'
 
 export type UploadTargetName = 'nightly' | 'staging' | 'none'
 
@@ -33,17 +33,26 @@ export interface DecisionContext {
   nightlyRef: string
 }
 
-type DecisionInputs = Pick<
-  ActionInputs,
-  | 'upload'
-  | 'dryRun'
-  | 'nightlyChannel'
-  | 'stagingChannel'
-  | 'labels'
-  | 'anacondaUrl'
-  | 'ifExists'
-  | 'keepVersions'
->
+/** The upload input. */
+export type UploadMode = 'auto' | 'nightly' | 'staging' | 'none'
+
+/** The inputs the decision reads. */
+interface DecisionInputs {
+  upload: UploadMode
+  dryRun: boolean
+  nightlyChannel: string
+  stagingChannel: string
+  labels: readonly string[]
+  anacondaUrl: string
+  ifExists?: IfExists
+  keepVersions: number
+}
+
+/** The tokens (never part of the decision itself). */
+interface Tokens {
+  nightlyToken: string
+  stagingToken: string
+}
 
 /** The target for `upload: auto`: the old system's rules with its always-true `if:` fixed. */
 export function autoTarget(ctx: DecisionContext): { target: UploadTargetName; reason: string } {
@@ -81,10 +90,7 @@ export function decideUpload(inputs: DecisionInputs, ctx: DecisionContext): Uplo
 }
 
 /** The token of the decision's target ('' when there is none). */
-export function tokenFor(
-  decision: UploadDecision,
-  inputs: Pick<ActionInputs, 'nightlyToken' | 'stagingToken'>
-): string {
+export function tokenFor(decision: UploadDecision, inputs: Tokens): string {
   if (decision.target === 'nightly') return inputs.nightlyToken
   if (decision.target === 'staging') return inputs.stagingToken
   return ''
@@ -94,10 +100,7 @@ export function tokenFor(
  * Fails when an upload is required and its token is missing. A dry run needs none: it only reads, and
  * anonymous reads of public channels work.
  */
-export function requireToken(
-  decision: UploadDecision,
-  inputs: Pick<ActionInputs, 'nightlyToken' | 'stagingToken'>
-): void {
+export function requireToken(decision: UploadDecision, inputs: Tokens): void {
   if (decision.target === 'none' || decision.dryRun || tokenFor(decision, inputs)) return
   // The secret names dipy-wheels has always used.
   const secret =

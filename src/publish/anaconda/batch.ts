@@ -2,7 +2,7 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { UploadError, messageOf } from '../../errors.js'
-import type { IfExists } from '../../inputs.js'
+import type { IfExists } from './upload.js'
 import { AnacondaClient } from './client.js'
 import { cleanupPackage, type CleanupResult } from './cleanup.js'
 import type { HttpConfig } from './http.js'

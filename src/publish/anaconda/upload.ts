@@ -6,11 +6,13 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { UploadError, messageOf } from '../../errors.js'
-import type { IfExists } from '../../inputs.js'
 import { sleep } from '../../util/retry.js'
 import { AnacondaHttpError, apiPath, isTransient } from './http.js'
 import type { AnacondaClient, DistInfo } from './client.js'
 import { inspectWheel, stageBody, type WheelInfo } from './metadata.js'
+
+/** What to do when a file of the same name is already on the channel. */
+export type IfExists = 'fail' | 'skip' | 'replace'
 
 export interface UploadOptions {
   owner: string

@@ -48545,9 +48545,6 @@ function parseLibraryAtFault(output, policy) {
   return tooNew.length ? tooNew.join(", ") : void 0;
 }
 
-// src/plan/types.ts
-var STEPS = ["plan", "checkout", "build", "test", "publish"];
-
 // src/ref.ts
 var import_yaml = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
@@ -48615,6 +48612,7 @@ function resolveBuildCommit(ctx) {
 }
 
 // src/inputs.ts
+var STEPS = ["plan", "checkout", "build", "test", "publish"];
 var get = (name) => getInput(name);
 function splitList(value) {
   return value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
