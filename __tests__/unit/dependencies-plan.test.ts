@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cacheKey, planRecipeBuild, planRecipeSteps, prefixEnv } from '../../src/dependencies/plan.js'
+import { cacheKey, planRecipeSteps, prefixEnv } from '../../src/dependencies/plan.js'
 import type { Recipe } from '../../src/dependencies/recipes.js'
 
 const SHA = 'cd'.repeat(32)
@@ -13,6 +13,10 @@ const recipe = (over: Partial<Recipe> = {}): Recipe => ({
   ...over
 })
 const SRC = '/tmp/deps/src/zlib/zlib-1.3.1'
+
+/** The commands of a recipe, without their step names. */
+const planRecipeBuild = (...args: Parameters<typeof planRecipeSteps>) =>
+  planRecipeSteps(...args).map((s) => s.command)
 
 describe('planRecipeBuild', () => {
   it('cmake: configures out of tree into the prefix with lib as libdir, builds in parallel, installs', () => {
