@@ -166,8 +166,9 @@ inputs:
     default: ''
   stop-after:
     description: >-
-      The last step to run: checkout, build (dependencies, build, repair), test or publish.
-      E.g. "checkout" only checks that the ref exists and reports its commit and version.
+      The last step to run: plan (print what would run, run nothing), checkout, build (dependencies,
+      build, repair), test or publish. E.g. "checkout" only checks that the ref exists and reports its
+      commit and version.
     required: false
     default: publish
 
