@@ -31,6 +31,8 @@ export interface RunResult {
 
 /** Runs commands. The default runs them for real; tests pass a recording fake. */
 export interface Runner {
+  /** The environment a command starts from before its own `env` (on the host, or inside a container). */
+  readonly env: Readonly<Record<string, string>>
   run(cmd: Command, options?: RunOptions): Promise<RunResult>
 }
 
@@ -76,6 +78,11 @@ class Tail {
 /** The real runner over @actions/exec: runs with a clean environment, fails by default. */
 export class ExecRunner implements Runner {
   constructor(private readonly baseEnv: Readonly<Record<string, string | undefined>> = process.env) {}
+
+  /** Read on each use: the action's environment may change between commands. */
+  get env(): Record<string, string> {
+    return childEnv(this.baseEnv)
+  }
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     // @actions/exec echoes the command line itself ([command]...) unless silent.

@@ -14,6 +14,7 @@ const V1 = 'a'.repeat(40)
  * matching commands fail.
  */
 class FakeRunner implements Runner {
+  readonly env = {}
   calls: Command[] = []
   constructor(
     private readonly fail?: (cmd: Command) => string | undefined,
@@ -228,6 +229,7 @@ describe('buildDependencies', () => {
 describe('compilerId', () => {
   it('returns the first line of cc --version', async () => {
     const runner: Runner = {
+      env: {},
       run: async (cmd) => ({
         exitCode: 0,
         stdout: cmd.command === 'cc' ? 'cc (Debian 12.2.0-14) 12.2.0\nCopyright\n' : '',
@@ -241,6 +243,7 @@ describe('compilerId', () => {
   it('prefers $CC and falls back past missing compilers', async () => {
     const seen: string[] = []
     const runner: Runner = {
+      env: {},
       run: async (cmd) => {
         seen.push(cmd.command)
         if (cmd.command !== 'clang') throw new Error(`Unable to locate executable file: ${cmd.command}`)

@@ -6,7 +6,11 @@ export type Response = Partial<RunResult> | void
 
 export class FakeRunner implements Runner {
   readonly calls: Command[] = []
-  constructor(private readonly respond: (cmd: Command) => Response = () => undefined) {}
+  constructor(
+    private readonly respond: (cmd: Command) => Response = () => undefined,
+    /** The base environment it reports, as ExecRunner reports the action's (less secrets). */
+    readonly env: Record<string, string> = {}
+  ) {}
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     this.calls.push(cmd)
