@@ -1,0 +1,227 @@
+/**
+ * A container as a Runner: started once, each command run in it with `docker exec`, as cibuildwheel's
+ * OCIContainer does (cibuildwheel/oci_container.py), then removed.
+ */
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { ActionError, CommandError, messageOf } from '../errors.js'
+import {
+  childEnv,
+  formatCommand,
+  type Command,
+  type Runner,
+  type RunOptions,
+  type RunResult
+} from '../exec.js'
+import { retryBaseDelay, withRetry } from '../util/retry.js'
+import { CONTAINER_ENV_ALLOWLIST } from './docker.js'
+
+export interface ContainerOptions {
+  /** The engine's executable: docker (the default) or a path to one. */
+  engine?: string
+  image: string
+  /** Unique per run; dipy-wheels-<random> unless given. */
+  name?: string
+  /** Host directories, mounted at the same paths inside so every planned path holds there too. */
+  mounts: readonly string[]
+  /** Host variables passed in by name (their values from hostEnv). Default: CONTAINER_ENV_ALLOWLIST. */
+  passEnv?: readonly string[]
+  hostEnv: Readonly<Record<string, string | undefined>>
+  /** Runs the engine's own commands on the host. */
+  runner: Runner
+  /** e.g. linux/arm64, for an image of another architecture (through QEMU). */
+  platform?: string
+}
+
+/** What the engine process itself needs from the host: its helpers (PATH), its config and its daemon. */
+const ENGINE_VARS = /^(PATH|HOME|XDG_RUNTIME_DIR|DOCKER_[A-Z0-9_]+)$/
+
+/** Failures of `docker run` worth another try: a pull that met the network, not a missing image. */
+const NETWORK_FAILURE =
+  /timeout|timed out|TLS handshake|connection (reset|refused)|unexpected EOF|temporary failure|no such host|toomanyrequests|\b50[234]\b/i
+
+const isNetworkFailure = (err: unknown): boolean =>
+  err instanceof CommandError && NETWORK_FAILURE.test(err.tail)
+
+/** `env -0` output, or /proc/<pid>/environ: NAME=value entries separated by NUL. */
+export function parseEnviron(text: string): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const entry of text.split('\0')) {
+    const eq = entry.indexOf('=')
+    if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  return env
+}
+
+export class ContainerRunner implements Runner {
+  readonly name: string
+  private readonly engine: string
+  /** The engine process's environment: what it needs, never the action's inputs or tokens. */
+  private readonly engineEnv: Record<string, string>
+  private baseEnv?: Record<string, string>
+  private created = false
+
+  constructor(private readonly opts: ContainerOptions) {
+    this.engine = opts.engine ?? 'docker'
+    this.name = opts.name ?? `dipy-wheels-${randomBytes(6).toString('hex')}`
+    for (const dir of opts.mounts) {
+      if (!dir.startsWith('/') || dir.includes(':')) {
+        throw new ActionError(
+          `Cannot mount ${JSON.stringify(dir)} in the container: ${this.engine} --volume needs an absolute path ` +
+            "without ':'. Move the workspace or temp directory, or use container: off to build on the host."
+        )
+      }
+    }
+    const host = childEnv(opts.hostEnv)
+    this.engineEnv = Object.fromEntries(Object.entries(host).filter(([k]) => ENGINE_VARS.test(k)))
+  }
+
+  /** The container's own environment, read once at start: where every command inside starts from. */
+  get env(): Record<string, string> {
+    if (!this.baseEnv) throw new ActionError(`The container ${this.name} is not started.`)
+    return this.baseEnv
+  }
+
+  /** `docker run --detach` with the mounts and the allow-listed variables, then reads its environment. */
+  async start(): Promise<void> {
+    const { image, mounts, platform } = this.opts
+    const host = childEnv(this.opts.hostEnv)
+    const passed = (this.opts.passEnv ?? CONTAINER_ENV_ALLOWLIST).filter((n) => host[n] !== undefined)
+    const args = [
+      'run',
+      '--detach',
+      '--name',
+      this.name,
+      ...(platform ? ['--platform', platform] : []),
+      ...mounts.flatMap((dir) => ['--volume', `${dir}:${dir}`]),
+      // By name only: the engine reads the values from its own environment, so none lands on argv.
+      ...passed.flatMap((n) => ['--env', n]),
+      '--workdir',
+      '/',
+      image,
+      // Keeps the container up for the execs; `rm --force` ends it.
+      'tail',
+      '-f',
+      '/dev/null'
+    ]
+    const values = Object.fromEntries(passed.map((n) => [n, host[n]!]))
+    try {
+      await withRetry(
+        async (attempt) => {
+          if (attempt > 1) await this.remove() // a failed start can leave the named container behind
+          this.created = true
+          await this.opts.runner.run(this.engineCommand(args, values), {
+            what: `${this.engine} run ${image}`
+          })
+        },
+        {
+          attempts: 3,
+          baseDelayMs: retryBaseDelay(5000),
+          retryable: isNetworkFailure,
+          what: `Starting ${image}`
+        }
+      )
+    } catch (err) {
+      throw new ActionError(
+        `Could not start the container ${image}: ${messageOf(err)}\n` +
+          'The Linux build runs in a container and needs Docker, as on the ubuntu runners; ' +
+          'container: off builds on the host.',
+        { cause: err }
+      )
+    }
+    // /proc/self/environ is the kernel's copy, NUL-separated, in every Linux image (coreutils or busybox).
+    const r = await this.exec(
+      { command: 'cat', args: ['/proc/self/environ'] },
+      { silent: true, what: 'Reading the container environment' }
+    )
+    this.baseEnv = parseEnviron(r.stdout)
+  }
+
+  /**
+   * `docker exec`. The command's variables reach the container by name through the engine's environment
+   * (`--env K`), never as K=V on argv. A name without a value is one the engine removes: the CLI passes a
+   * name it does not have as it is (docker/cli opts/env.go ValidateEnv) and the daemon drops such a name
+   * from the exec's environment (moby container/env.go ReplaceOrAppendEnvValues). So `{K: undefined}` is
+   * `--env K` with K kept out of the engine's environment; no wrapper runs inside, and the base is the
+   * container's, never the host's. Only variables the engine needs itself (PATH, HOME) go as K=V: paths.
+   */
+  async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
+    if (!this.baseEnv) throw new ActionError(`The container ${this.name} is not started.`)
+    return this.exec(cmd, options)
+  }
+
+  private async exec(cmd: Command, options: RunOptions): Promise<RunResult> {
+    const flags: string[] = []
+    const values: Record<string, string> = {}
+    for (const [k, v] of Object.entries(cmd.env ?? {})) {
+      if (!Object.hasOwn(this.engineEnv, k)) {
+        flags.push('--env', k)
+        if (v !== undefined) values[k] = v
+      } else if (v !== undefined) {
+        flags.push('--env', `${k}=${v}`)
+      } else {
+        throw new ActionError(`Cannot remove ${k} inside the container: ${this.engine} needs it itself.`)
+      }
+    }
+    const args = [
+      'exec',
+      ...(options.input ? ['--interactive'] : []),
+      '--workdir',
+      cmd.cwd ?? '/',
+      ...flags,
+      this.name,
+      cmd.command,
+      ...cmd.args
+    ]
+    const result = await this.opts.runner.run(this.engineCommand(args, values), {
+      ...options,
+      allowFailure: true
+    })
+    if (result.exitCode !== 0 && !options.allowFailure) {
+      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what)
+    }
+    return result
+  }
+
+  /** `docker rm --force`: idempotent, never throws (a failure is a warning). */
+  async stop(): Promise<void> {
+    if (!this.created) return
+    await this.remove()
+    this.created = false
+    this.baseEnv = undefined
+  }
+
+  private async remove(): Promise<void> {
+    try {
+      const r = await this.opts.runner.run(this.engineCommand(['rm', '--force', this.name], {}), {
+        silent: true,
+        allowFailure: true
+      })
+      if (r.exitCode !== 0 && !/no such container/i.test(r.tail)) {
+        core.warning(`Could not remove the container ${this.name} (exit code ${r.exitCode}): ${r.tail}`)
+      }
+    } catch (err) {
+      core.warning(`Could not remove the container ${this.name}: ${messageOf(err)}`)
+    }
+  }
+
+  /** An engine command whose environment is the engine's needs plus `values`, nothing of the host's else. */
+  private engineCommand(args: string[], values: Record<string, string>): Command {
+    const cleared = Object.fromEntries(Object.keys(this.opts.runner.env).map((k) => [k, undefined]))
+    return { command: this.engine, args, env: { ...cleared, ...this.engineEnv, ...values } }
+  }
+}
+
+/** Starts a container, runs `fn` with it, and always removes it, also when start or `fn` fails. */
+export async function withContainer<T>(
+  opts: ContainerOptions,
+  fn: (container: ContainerRunner) => Promise<T>
+): Promise<T> {
+  const container = new ContainerRunner(opts)
+  try {
+    await container.start()
+    return await fn(container)
+  } finally {
+    await container.stop()
+  }
+}
