@@ -96,6 +96,16 @@ describe('a container on the fake engine', () => {
     })
   })
 
+  it('makes a venv in a mount with /opt/python, and runs its python, as the build env does', async () => {
+    const venv = path.join(ws, 'venv')
+    await withContainer(options(), async (c) => {
+      await c.run({ command: PYTHON, args: ['-m', 'venv', '--without-pip', venv] }, { silent: true })
+      const r = await c.run({ command: path.join(venv, 'bin', 'python'), args: printJson('sys.prefix') })
+      expect(JSON.parse(r.stdout)).toBe(venv)
+    })
+    expect(fs.existsSync(path.join(venv, 'pyvenv.cfg'))).toBe(true)
+  })
+
   it('finds a bare command on the PATH inside, the image first', async () => {
     await withContainer(options(), async (c) => {
       const r = await c.run({ command: 'dw-inside', args: ['a', 'b'] }, { silent: true })
