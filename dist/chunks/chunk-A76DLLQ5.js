@@ -44321,6 +44321,10 @@ var ExecRunner = class {
     this.baseEnv = baseEnv;
   }
   baseEnv;
+  /** Read on each use: the action's environment may change between commands. */
+  get env() {
+    return childEnv(this.baseEnv);
+  }
   async run(cmd, options = {}) {
     const tail = new Tail();
     const out = await getExecOutput(cmd.command, cmd.args, {
