@@ -185,6 +185,13 @@ describe('a container on the fake engine', () => {
     expect(fake.containers()).toEqual([])
   })
 
+  it('says the same when there is no engine at all', async () => {
+    const missing = path.join(tmp, 'no-such-dir', 'docker')
+    await expect(withContainer({ ...options(), engine: missing }, async () => 1)).rejects.toThrow(
+      /Could not start the container .*\n.*needs Docker, as on the ubuntu runners; container: off builds/
+    )
+  })
+
   it('gave the engine no secret and no host-only variable, on argv or in its environment', () => {
     const calls = fake.calls()
     expect(calls.length).toBeGreaterThan(10)
