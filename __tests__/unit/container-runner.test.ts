@@ -165,11 +165,13 @@ describe('start', () => {
     expect(host.calls.map((x) => x.args[0])).toEqual(['run'])
   })
 
-  it('turns a missing engine into the same clear error', async () => {
-    const { c } = setup((cmd) => {
+  it('turns a missing engine into the same clear error, and has nothing to remove then', async () => {
+    const { host, c } = setup((cmd) => {
       if (cmd.args[0] === 'run') throw new Error('Unable to locate executable file: docker.')
     })
     await expect(c.start()).rejects.toThrow(/Unable to locate executable file: docker\.[\s\S]*needs Docker/)
+    await c.stop()
+    expect(host.calls.map((x) => x.args[0])).toEqual(['run'])
   })
 
   it('refuses a mount docker --volume cannot express, before running anything', () => {

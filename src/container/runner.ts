@@ -90,12 +90,18 @@ export class ContainerRunner implements Runner {
       .concat(['--workdir', '/', image, 'tail', '-f', '/dev/null'])
     const runCmd = this.engineCommand(args, Object.fromEntries(passed.map((n) => [n, host[n]!])))
     const what = `${this.engine} run ${image}`
-    const retry = { attempts: 3, baseDelayMs: retryBaseDelay(5000), retryable: isNetworkFailure, what }
+    const retry = {
+      attempts: 3,
+      baseDelayMs: retryBaseDelay(5000),
+      retryable: isNetworkFailure,
+      what: 'Starting the container'
+    }
     try {
       await withRetry(async (attempt) => {
-        if (attempt > 1) await this.remove() // a failed start can leave the named container behind
-        this.created = true
-        await this.opts.runner.run(runCmd, { what })
+        if (attempt > 1) await this.remove()
+        const r = await this.opts.runner.run(runCmd, { allowFailure: true })
+        this.created = true // the engine ran: even a failed run can leave the named container behind
+        if (r.exitCode !== 0) throw new CommandError(formatCommand(runCmd), r.exitCode, r.tail, what)
       }, retry)
     } catch (err) {
       throw new ActionError(
