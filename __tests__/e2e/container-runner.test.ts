@@ -113,6 +113,25 @@ describe('a container on the fake engine', () => {
     })
   })
 
+  it('puts a directory of the image first on PATH for one command, as the plan does for its tools', async () => {
+    await withContainer(options(), async (c) => {
+      const bin = path.dirname(PYTHON)
+      const r = await c.run({
+        command: 'python',
+        args: printJson('[os.environ["PATH"], list(sys.version_info[:2])]'),
+        env: { PATH: `${bin}:${c.env.PATH}` }
+      })
+      expect(JSON.parse(r.stdout)).toEqual([
+        `${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        py.version.split('.').map(Number)
+      ])
+      // The engine itself kept the action's PATH; the container's came inline.
+      const call = fake.calls().at(-1)!
+      expect(call.env.PATH).toBe('/usr/local/bin:/usr/bin:/bin')
+      expect(call.argv).toContain(`PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`)
+    })
+  })
+
   it('hands stdin on', async () => {
     await withContainer(options(), async (c) => {
       const r = await c.run({ command: 'cat', args: [] }, { input: Buffer.from('héllo\n'), silent: true })
