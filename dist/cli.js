@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-I2MEJ66V.js";
+} from "./chunks/chunk-6THKTADD.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";

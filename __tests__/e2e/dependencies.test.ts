@@ -21,6 +21,9 @@ import { commitAll, git } from '../harness/git-fixture.js'
 class RecordingRunner implements Runner {
   readonly calls: Command[] = []
   private readonly real = new ExecRunner()
+  get env() {
+    return this.real.env
+  }
   run(cmd: Command, options?: RunOptions) {
     this.calls.push(cmd)
     return this.real.run(cmd, { ...options, silent: true })

@@ -15,6 +15,7 @@ import { DependencyError } from '../../src/errors.js'
 import type { Runner } from '../../src/exec.js'
 
 const noRunner: Runner = {
+  env: {},
   run: async () => {
     throw new Error('no command expected')
   }

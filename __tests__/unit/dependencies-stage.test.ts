@@ -240,6 +240,8 @@ describe('buildDependencies', () => {
 describe('compilerId', () => {
   it('returns the first line of cc --version', async () => {
     const runner: Runner = {
+      env: {},
+      which: async () => undefined,
       run: async (cmd) => ({
         exitCode: 0,
         stdout: cmd.command === 'cc' ? 'cc (Debian 12.2.0-14) 12.2.0\nCopyright\n' : '',
@@ -253,6 +255,8 @@ describe('compilerId', () => {
   it('prefers $CC and falls back past missing compilers', async () => {
     const seen: string[] = []
     const runner: Runner = {
+      env: {},
+      which: async () => undefined,
       run: async (cmd) => {
         seen.push(cmd.command)
         if (cmd.command !== 'clang') throw new Error(`Unable to locate executable file: ${cmd.command}`)

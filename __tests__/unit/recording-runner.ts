@@ -6,9 +6,12 @@ export type Response = Partial<RunResult> | void
 
 export class FakeRunner implements Runner {
   readonly calls: Command[] = []
+  /** The options of each call, by index. */
+  readonly options: RunOptions[] = []
   constructor(
     private readonly respond: (cmd: Command) => Response = () => undefined,
-    readonly env: Readonly<Record<string, string>> = { PATH: '/usr/bin:/bin' },
+    /** The base environment it reports, as ExecRunner reports the action's (less secrets). */
+    readonly env: Record<string, string> = {},
     /** Names `which` finds, with their paths. */
     private readonly onPath: Record<string, string> = {}
   ) {}
@@ -19,6 +22,7 @@ export class FakeRunner implements Runner {
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     this.calls.push(cmd)
+    this.options.push(options)
     const r = this.respond(cmd) ?? {}
     const result: RunResult = {
       exitCode: r.exitCode ?? 0,

@@ -5,14 +5,8 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { ActionError, CommandError, messageOf } from '../errors.js'
-import {
-  childEnv,
-  formatCommand,
-  type Command,
-  type Runner,
-  type RunOptions,
-  type RunResult
-} from '../exec.js'
+import { childEnv, formatCommand } from '../exec.js'
+import type { Command, Runner, RunOptions, RunResult } from '../exec.js'
 import { retryBaseDelay, withRetry } from '../util/retry.js'
 import { CONTAINER_ENV_ALLOWLIST } from './image.js'
 
@@ -43,7 +37,7 @@ const NETWORK_FAILURE =
 const isNetworkFailure = (err: unknown): boolean =>
   err instanceof CommandError && NETWORK_FAILURE.test(err.tail)
 
-/** `env -0` output, or /proc/<pid>/environ: NAME=value entries separated by NUL. */
+/** /proc/<pid>/environ (or `env -0`): NAME=value entries separated by NUL. */
 export function parseEnviron(text: string): Record<string, string> {
   const env: Record<string, string> = {}
   for (const entry of text.split('\0')) {
@@ -87,40 +81,28 @@ export class ContainerRunner implements Runner {
     const { image, mounts, platform } = this.opts
     const host = childEnv(this.opts.hostEnv)
     const passed = (this.opts.passEnv ?? CONTAINER_ENV_ALLOWLIST).filter((n) => host[n] !== undefined)
-    const args = [
-      'run',
-      '--detach',
-      '--name',
-      this.name,
-      ...(platform ? ['--platform', platform] : []),
-      ...mounts.flatMap((dir) => ['--volume', `${dir}:${dir}`]),
-      // By name only: the engine reads the values from its own environment, so none lands on argv.
-      ...passed.flatMap((n) => ['--env', n]),
-      '--workdir',
-      '/',
-      image,
-      // Keeps the container up for the execs; `rm --force` ends it.
-      'tail',
-      '-f',
-      '/dev/null'
-    ]
-    const values = Object.fromEntries(passed.map((n) => [n, host[n]!]))
+    // Variables by name only: the engine reads their values from its own environment, never from argv.
+    // `tail -f /dev/null` keeps the container up for the execs; `rm --force` ends it.
+    const args = ['run', '--detach', '--name', this.name]
+      .concat(platform ? ['--platform', platform] : [])
+      .concat(mounts.flatMap((dir) => ['--volume', `${dir}:${dir}`]))
+      .concat(passed.flatMap((n) => ['--env', n]))
+      .concat(['--workdir', '/', image, 'tail', '-f', '/dev/null'])
+    const runCmd = this.engineCommand(args, Object.fromEntries(passed.map((n) => [n, host[n]!])))
+    const what = `${this.engine} run ${image}`
+    const retry = {
+      attempts: 3,
+      baseDelayMs: retryBaseDelay(5000),
+      retryable: isNetworkFailure,
+      what: 'Starting the container'
+    }
     try {
-      await withRetry(
-        async (attempt) => {
-          if (attempt > 1) await this.remove() // a failed start can leave the named container behind
-          this.created = true
-          await this.opts.runner.run(this.engineCommand(args, values), {
-            what: `${this.engine} run ${image}`
-          })
-        },
-        {
-          attempts: 3,
-          baseDelayMs: retryBaseDelay(5000),
-          retryable: isNetworkFailure,
-          what: `Starting ${image}`
-        }
-      )
+      await withRetry(async (attempt) => {
+        if (attempt > 1) await this.remove()
+        const r = await this.opts.runner.run(runCmd, { allowFailure: true })
+        this.created = true // the engine ran: even a failed run can leave the named container behind
+        if (r.exitCode !== 0) throw new CommandError(formatCommand(runCmd), r.exitCode, r.tail, what)
+      }, retry)
     } catch (err) {
       throw new ActionError(
         `Could not start the container ${image}: ${messageOf(err)}\n` +
@@ -163,20 +145,13 @@ export class ContainerRunner implements Runner {
         throw new ActionError(`Cannot remove ${k} inside the container: ${this.engine} needs it itself.`)
       }
     }
-    const args = [
-      'exec',
-      ...(options.input ? ['--interactive'] : []),
-      '--workdir',
-      cmd.cwd ?? '/',
-      ...flags,
-      this.name,
-      cmd.command,
-      ...cmd.args
-    ]
-    const result = await this.opts.runner.run(this.engineCommand(args, values), {
-      ...options,
-      allowFailure: true
-    })
+    const args = ['exec', ...(options.input ? ['--interactive'] : []), '--workdir', cmd.cwd ?? '/'].concat(
+      flags,
+      [this.name, cmd.command],
+      cmd.args
+    )
+    const engineCmd = this.engineCommand(args, values)
+    const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true })
     if (result.exitCode !== 0 && !options.allowFailure) {
       throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what)
     }

@@ -48897,40 +48897,22 @@ var ContainerRunner = class {
     const { image, mounts, platform } = this.opts;
     const host = childEnv(this.opts.hostEnv);
     const passed = (this.opts.passEnv ?? CONTAINER_ENV_ALLOWLIST).filter((n) => host[n] !== void 0);
-    const args = [
-      "run",
-      "--detach",
-      "--name",
-      this.name,
-      ...platform ? ["--platform", platform] : [],
-      ...mounts.flatMap((dir) => ["--volume", `${dir}:${dir}`]),
-      // By name only: the engine reads the values from its own environment, so none lands on argv.
-      ...passed.flatMap((n) => ["--env", n]),
-      "--workdir",
-      "/",
-      image,
-      // Keeps the container up for the execs; `rm --force` ends it.
-      "tail",
-      "-f",
-      "/dev/null"
-    ];
-    const values = Object.fromEntries(passed.map((n) => [n, host[n]]));
+    const args = ["run", "--detach", "--name", this.name].concat(platform ? ["--platform", platform] : []).concat(mounts.flatMap((dir) => ["--volume", `${dir}:${dir}`])).concat(passed.flatMap((n) => ["--env", n])).concat(["--workdir", "/", image, "tail", "-f", "/dev/null"]);
+    const runCmd = this.engineCommand(args, Object.fromEntries(passed.map((n) => [n, host[n]])));
+    const what = `${this.engine} run ${image}`;
+    const retry2 = {
+      attempts: 3,
+      baseDelayMs: retryBaseDelay(5e3),
+      retryable: isNetworkFailure,
+      what: "Starting the container"
+    };
     try {
-      await withRetry(
-        async (attempt) => {
-          if (attempt > 1) await this.remove();
-          this.created = true;
-          await this.opts.runner.run(this.engineCommand(args, values), {
-            what: `${this.engine} run ${image}`
-          });
-        },
-        {
-          attempts: 3,
-          baseDelayMs: retryBaseDelay(5e3),
-          retryable: isNetworkFailure,
-          what: `Starting ${image}`
-        }
-      );
+      await withRetry(async (attempt) => {
+        if (attempt > 1) await this.remove();
+        const r2 = await this.opts.runner.run(runCmd, { allowFailure: true });
+        this.created = true;
+        if (r2.exitCode !== 0) throw new CommandError(formatCommand(runCmd), r2.exitCode, r2.tail, what);
+      }, retry2);
     } catch (err2) {
       throw new ActionError(
         `Could not start the container ${image}: ${messageOf(err2)}
@@ -48969,20 +48951,13 @@ The Linux build runs in a container and needs Docker, as on the ubuntu runners; 
         throw new ActionError(`Cannot remove ${k} inside the container: ${this.engine} needs it itself.`);
       }
     }
-    const args = [
-      "exec",
-      ...options.input ? ["--interactive"] : [],
-      "--workdir",
-      cmd.cwd ?? "/",
-      ...flags,
-      this.name,
-      cmd.command,
-      ...cmd.args
-    ];
-    const result = await this.opts.runner.run(this.engineCommand(args, values), {
-      ...options,
-      allowFailure: true
-    });
+    const args = ["exec", ...options.input ? ["--interactive"] : [], "--workdir", cmd.cwd ?? "/"].concat(
+      flags,
+      [this.name, cmd.command],
+      cmd.args
+    );
+    const engineCmd = this.engineCommand(args, values);
+    const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true });
     if (result.exitCode !== 0 && !options.allowFailure) {
       throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what);
     }
