@@ -50,6 +50,8 @@ export interface RunActionOptions {
   toolCache?: string
   /** Put a `git` shim first on PATH that records every git call in <root>/git-calls.log. */
   traceGit?: boolean
+  /** Directories put first on PATH (e.g. the fake container engine's bin directory). */
+  pathFirst?: string[]
   timeoutMs?: number
 }
 
@@ -127,6 +129,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
     fs.writeFileSync(gitLog, '')
     PATH = `${path.join(root, 'bin')}${path.delimiter}${PATH}`
   }
+  if (opts.pathFirst?.length) PATH = [...opts.pathFirst, PATH].join(path.delimiter)
   const env: Record<string, string> = {
     PATH,
     HOME: process.env.HOME ?? os.homedir(),
