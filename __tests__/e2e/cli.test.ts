@@ -43,8 +43,8 @@ describe('dist/cli.js', () => {
     expect(r.stdout).toMatch(
       new RegExp(`^  commit +${repo.shas.v110} \\(1\\.1\\.0, version 1\\.1\\.0\\)$`, 'm')
     )
-    expect(r.stdout).toMatch(/^  built +no wheel$/m)
-    expect(r.stdout).toMatch(/^  failed +nothing$/m)
+    expect(r.stdout).toMatch(/^ {2}built +no wheel$/m)
+    expect(r.stdout).toMatch(/^ {2}failed +nothing$/m)
     const outputsFile = /^Outputs: (.*)$/m.exec(r.stdout)?.[1] ?? ''
     expect(fs.readFileSync(outputsFile, 'utf8')).toContain(repo.shas.v110)
     expect(git(path.join(ws, 'dipy'), 'rev-parse', 'HEAD')).toBe(repo.shas.v110)
@@ -65,7 +65,7 @@ describe('dist/cli.js', () => {
       'checkout'
     ])
     expect(r.code, r.stdout + r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/^  upload +none \(.*workflow_dispatch.*\)$/m)
+    expect(r.stdout).toMatch(/^ {2}upload +none \(.*workflow_dispatch.*\)$/m)
   })
 
   it('fails with the action error and a non-zero code on a bad input', async () => {
@@ -73,7 +73,7 @@ describe('dist/cli.js', () => {
     const r = await cli(['--workspace', ws, '--repository', repo.url, '--build-commit', '--upload-pack=x'])
     expect(r.code).not.toBe(0)
     expect(r.stdout).toMatch(/^Error: Input 'build-commit': "--upload-pack=x" is not a valid git ref/m)
-    expect(r.stdout).toMatch(/^  failed +Input 'build-commit': /m)
+    expect(r.stdout).toMatch(/^ {2}failed +Input 'build-commit': /m)
     expect(r.stdout).not.toMatch(/^::/m)
   })
 
