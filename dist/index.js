@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-UNVQDEWO.js";
+} from "./chunks/chunk-BE3AG2YX.js";
 import "./chunks/chunk-TBUJ64JI.js";
 
 // src/index.ts

@@ -44,7 +44,16 @@ export function workspaceDir(input: string, value: string, workspace: string): s
   if (hasControl(value))
     throw new InputError(input, 'it contains a control character: give a plain relative path.')
   const ws = realPathOf(workspace)
-  const real = realPathOf(path.resolve(workspace, value))
+  let real: string
+  try {
+    real = realPathOf(path.resolve(workspace, value))
+  } catch (err) {
+    // ENAMETOOLONG, ELOOP (a symlink cycle), EACCES: the path cannot be used, whatever it is.
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} cannot be resolved (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give a plain directory inside the workspace.`
+    )
+  }
   if (!isWithin(real, ws)) {
     throw new InputError(
       input,

@@ -73273,7 +73273,15 @@ function workspaceDir(input, value, workspace) {
   if (hasControl(value))
     throw new InputError(input, "it contains a control character: give a plain relative path.");
   const ws = realPathOf(workspace);
-  const real = realPathOf(path9.resolve(workspace, value));
+  let real;
+  try {
+    real = realPathOf(path9.resolve(workspace, value));
+  } catch (err2) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} cannot be resolved (${err2.code ?? err2.message}): give a plain directory inside the workspace.`
+    );
+  }
   if (!isWithin(real, ws)) {
     throw new InputError(
       input,
