@@ -122,12 +122,8 @@ export function parsePythonVersions(value: string): string[] {
  */
 export function getInputs(host: HostFacts): ActionInputs {
   // Mask the tokens before anything else can print them, then check them (the message never shows them).
-  const tokens: Record<string, string> = {}
-  for (const name of ['nightly-token', 'staging-token']) {
-    const token = get(name)
-    if (token) core.setSecret(token)
-    tokens[name] = apiToken(name, token)
-  }
+  const nightlyToken = secret('nightly-token', get('nightly-token'))
+  const stagingToken = secret('staging-token', get('staging-token'))
   const nightlyRef = get('nightly-ref') || 'master'
   const buildCommit = resolveBuildCommit({
     input: get('build-commit'),
@@ -172,8 +168,8 @@ export function getInputs(host: HostFacts): ActionInputs {
     dryRun: bool('dry-run', get('dry-run') || 'false'),
     nightlyChannel: anacondaOwner('nightly-channel', get('nightly-channel') || 'scipy-wheels-nightly'),
     stagingChannel: anacondaOwner('staging-channel', get('staging-channel') || 'multibuild-wheels-staging'),
-    nightlyToken: tokens['nightly-token'],
-    stagingToken: tokens['staging-token'],
+    nightlyToken,
+    stagingToken,
     labels,
     anacondaUrl: endpointUrl('anaconda-url', get('anaconda-url') || 'https://api.anaconda.org'),
     ifExists: ifExists ? oneOf('if-exists', ifExists, ['fail', 'skip', 'replace'] as const) : undefined,
@@ -182,6 +178,12 @@ export function getInputs(host: HostFacts): ActionInputs {
     artifactName,
     stopAfter
   }
+}
+
+/** A token input: masked first, then checked (printable ASCII, no whitespace). */
+function secret(name: string, value: string): string {
+  if (value) core.setSecret(value)
+  return apiToken(name, value)
 }
 
 /** A shell command may span lines and hold tabs, but no other control character (NUL, CR, escape) belongs in it. */

@@ -73382,12 +73382,8 @@ function parsePythonVersions(value) {
   return versions;
 }
 function getInputs(host) {
-  const tokens = {};
-  for (const name of ["nightly-token", "staging-token"]) {
-    const token = get(name);
-    if (token) setSecret(token);
-    tokens[name] = apiToken(name, token);
-  }
+  const nightlyToken = secret("nightly-token", get("nightly-token"));
+  const stagingToken = secret("staging-token", get("staging-token"));
   const nightlyRef = get("nightly-ref") || "master";
   const buildCommit = resolveBuildCommit({
     input: get("build-commit"),
@@ -73431,8 +73427,8 @@ function getInputs(host) {
     dryRun: bool("dry-run", get("dry-run") || "false"),
     nightlyChannel: anacondaOwner("nightly-channel", get("nightly-channel") || "scipy-wheels-nightly"),
     stagingChannel: anacondaOwner("staging-channel", get("staging-channel") || "multibuild-wheels-staging"),
-    nightlyToken: tokens["nightly-token"],
-    stagingToken: tokens["staging-token"],
+    nightlyToken,
+    stagingToken,
     labels,
     anacondaUrl: endpointUrl("anaconda-url", get("anaconda-url") || "https://api.anaconda.org"),
     ifExists: ifExists ? oneOf("if-exists", ifExists, ["fail", "skip", "replace"]) : void 0,
@@ -73441,6 +73437,10 @@ function getInputs(host) {
     artifactName: artifactName2,
     stopAfter
   };
+}
+function secret(name, value) {
+  if (value) setSecret(value);
+  return apiToken(name, value);
 }
 function noControlButNewlines(name, value) {
   for (const line of value.split("\n")) noControl(name, line.replace(/\t/g, " "), "a line of it");
@@ -75762,10 +75762,10 @@ function tokenFor(decision, inputs) {
 }
 function requireToken(decision, inputs) {
   if (decision.target === "none" || decision.dryRun || tokenFor(decision, inputs)) return;
-  const secret = decision.target === "nightly" ? "SCIPY_WHEELS_NIGHTLY_ACCESS" : "MULTIBUILD_WHEELS_STAGING_ACCESS";
+  const secret2 = decision.target === "nightly" ? "SCIPY_WHEELS_NIGHTLY_ACCESS" : "MULTIBUILD_WHEELS_STAGING_ACCESS";
   throw new InputError(
     decision.tokenInput,
-    `it is empty, but this run uploads to ${decision.target} (${decision.reason}, channel ${decision.channel}). Pass an anaconda.org token with api:write on ${decision.channel} from a repository secret, e.g. \`${decision.tokenInput}: \${{ secrets.${secret} }}\`, or set upload: none.`
+    `it is empty, but this run uploads to ${decision.target} (${decision.reason}, channel ${decision.channel}). Pass an anaconda.org token with api:write on ${decision.channel} from a repository secret, e.g. \`${decision.tokenInput}: \${{ secrets.${secret2} }}\`, or set upload: none.`
   );
 }
 function describeDecision(d) {
