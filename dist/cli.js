@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-HOIKV4BN.js";
+} from "./chunks/chunk-CASHHWDA.js";
 import {
   __toESM
 } from "./chunks/chunk-TBUJ64JI.js";

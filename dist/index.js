@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-HOIKV4BN.js";
+} from "./chunks/chunk-CASHHWDA.js";
 import "./chunks/chunk-TBUJ64JI.js";
 
 // src/index.ts

@@ -5,9 +5,9 @@
  * repositories get `protocol.file.allow=always`, since their submodules are file:// too (git >= 2.38.1
  * refuses file:// submodules by default).
  */
+import * as path from 'node:path'
 import { CommandError } from '../errors.js'
 import type { Command } from '../exec.js'
-import { isLocalGitSource } from '../validate/git-source.js'
 import { retryBaseDelay } from './retry.js'
 
 export const GIT_PROTOCOL_CONFIG: readonly string[] = [
@@ -19,6 +19,10 @@ export const GIT_PROTOCOL_CONFIG: readonly string[] = [
 
 /** Added to every git child's environment. */
 export const GIT_ENV: Readonly<Record<string, string>> = { GIT_PROTOCOL_FROM_USER: '0' }
+
+/** Whether a location is on this machine (file:// or a path): git needs protocol.file allowed for it. */
+export const isLocalGitSource = (location: string): boolean =>
+  location.startsWith('file://') || path.isAbsolute(location)
 
 /** `git [-c ...] [-C dir] args...` for a repository location (decides whether file:// is allowed). */
 export function gitCommand(repository: string, args: string[], dir?: string): Command {

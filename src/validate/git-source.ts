@@ -26,10 +26,6 @@ function refuse(input: string, value: string, why: string): never {
   )
 }
 
-/** Whether a location is on this machine (file:// or a path): git needs protocol.file allowed for it. */
-export const isLocalGitSource = (location: string): boolean =>
-  location.startsWith('file://') || path.isAbsolute(location)
-
 /**
  * Checks a git location and returns it: URLs and scp-like addresses as given, local paths made absolute
  * against `base`.

