@@ -98,6 +98,7 @@ describe('dist/cli.js', () => {
     expect(r.stdout).not.toContain('%0A')
     expect(r.stdout + r.stderr).not.toContain(token)
     expect(r.stdout).not.toMatch(/^::/m)
+    fs.rmSync(ws, { recursive: true, force: true })
   })
 
   it('refuses an unknown flag with usage code 2', async () => {
