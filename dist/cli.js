@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-6THKTADD.js";
+} from "./chunks/chunk-OFNBZCYA.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";
@@ -17,7 +17,7 @@ import {
 var import_yaml = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path2 from "node:path";
+import * as path3 from "node:path";
 
 // action.yml
 var action_default = `name: dipy-wheels
@@ -256,6 +256,143 @@ function printPlan(target) {
 `);
 }
 
+// src/cli/plain-log.ts
+var unescapeData = (s) => s.replace(/%0D/gi, "\r").replace(/%0A/gi, "\n").replace(/%25/g, "%");
+var unescapeProperty = (s) => unescapeData(s).replace(/%3A/gi, ":").replace(/%2C/gi, ",");
+function parseCommand(line) {
+  const m = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/s.exec(line);
+  if (!m) return void 0;
+  const props = {};
+  for (const pair of (m[2] ?? "").split(",").filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) props[pair.slice(0, eq)] = unescapeProperty(pair.slice(eq + 1));
+  }
+  return { name: m[1], props, message: unescapeData(m[3]) };
+}
+var LABEL = { error: "Error", warning: "Warning", notice: "Notice" };
+var PlainLog = class {
+  constructor(debug = false) {
+    this.debug = debug;
+  }
+  debug;
+  annotations = [];
+  secrets = [];
+  pending = "";
+  atLineStart = true;
+  mask(text) {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join("***");
+    return out;
+  }
+  /** One complete line (without its newline): the text to print for it, newline included, or ''. */
+  renderLine(line) {
+    const cmd = line.startsWith("::") ? parseCommand(line.replace(/\r$/, "")) : void 0;
+    if (!cmd) return `${this.mask(line)}
+`;
+    switch (cmd.name) {
+      case "add-mask":
+        if (cmd.message) this.secrets.push(cmd.message);
+        return "";
+      case "group":
+        return `
+== ${this.mask(cmd.message)}
+`;
+      case "endgroup":
+        return "";
+      case "debug":
+        return this.debug ? `Debug: ${this.mask(cmd.message)}
+` : "";
+      case "error":
+      case "warning":
+      case "notice": {
+        const level = cmd.name;
+        const message = this.mask(cmd.message);
+        this.annotations.push({ level, message });
+        const where = cmd.props.file ? ` (${cmd.props.file}${cmd.props.line ? `:${cmd.props.line}` : ""})` : "";
+        return `${LABEL[level]}${where}: ${message}
+`;
+      }
+      default:
+        return "";
+    }
+  }
+  /** Feeds output; returns what to print now. A line that may be a command is held until it ends. */
+  push(text) {
+    let data = this.pending + text;
+    this.pending = "";
+    let out = "";
+    if (!this.atLineStart) {
+      const nl = data.indexOf("\n");
+      if (nl < 0) return this.mask(data);
+      out += this.mask(data.slice(0, nl + 1));
+      data = data.slice(nl + 1);
+      this.atLineStart = true;
+    }
+    for (; ; ) {
+      const nl = data.indexOf("\n");
+      if (nl < 0) break;
+      out += this.renderLine(data.slice(0, nl));
+      data = data.slice(nl + 1);
+    }
+    if (data) {
+      if (data.startsWith("::") || data === ":") this.pending = data;
+      else {
+        out += this.mask(data);
+        this.atLineStart = false;
+      }
+    }
+    return out;
+  }
+  /** What is still held (an unterminated last line). */
+  flush() {
+    const rest = this.pending;
+    this.pending = "";
+    return rest ? this.renderLine(rest) : "";
+  }
+};
+
+// src/cli/result-table.ts
+import * as path2 from "node:path";
+var parse = (text, fallback) => {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+};
+function columns(rows) {
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`.trimEnd());
+}
+function resultTable(outputs, errors) {
+  const rows = [];
+  const ref = outputs.ref ? ` (${outputs.ref}${outputs.version ? `, version ${outputs.version}` : ""})` : "";
+  rows.push(["commit", outputs.commit ? `${outputs.commit}${ref}` : "not checked out"]);
+  const wheels = parse(outputs.wheels, []);
+  const uploaded = parse(outputs.uploaded, []);
+  const target = parse(
+    outputs["upload-target"],
+    {}
+  );
+  if (wheels.length === 0) rows.push(["built", "no wheel"]);
+  for (const wheel of wheels) {
+    const name = path2.basename(wheel);
+    const places = [path2.dirname(wheel)];
+    const url = uploaded.find((u) => decodeURIComponent(u).endsWith(`/${name}`));
+    if (url) places.push(url);
+    if (outputs["artifact-id"]) places.push(`artifact ${outputs["artifact-id"]}`);
+    rows.push(["built", `${name} \u2192 ${places.join(", ")}`]);
+  }
+  if (target.target) {
+    const where = target.target === "none" ? "none" : `${target.target}: anaconda.org ${target.channel ?? ""}${target.labels?.length ? ` (${target.labels.join(", ")})` : ""}`;
+    rows.push(["upload", `${where}${target.reason ? ` (${target.reason})` : ""}`]);
+  }
+  if (errors.length === 0) rows.push(["failed", "nothing"]);
+  for (const e of errors) rows.push(["failed", e.split("\n")[0]]);
+  return ["", "Result:", ...columns(rows)].join("\n") + "\n";
+}
+
 // src/util/file-commands.ts
 function parseFileCommands(text) {
   const out = {};
@@ -316,7 +453,7 @@ function parseArgs(argv, planning) {
       throw new Error(`Unexpected argument ${JSON.stringify(arg)}: flags are --name value (see --help).`);
     const value = m[2] ?? argv[++i];
     if (value === void 0) throw new Error(`--${m[1]} needs a value.`);
-    if (m[1] === "workspace") workspace = path2.resolve(value);
+    if (m[1] === "workspace") workspace = path3.resolve(value);
     else if (m[1] === "event") event = value;
     else if (planning && PLAN_FLAGS.has(m[1])) target[m[1]] = value;
     else if (m[1] in spec.inputs) inputs[m[1]] = value;
@@ -324,8 +461,25 @@ function parseArgs(argv, planning) {
   }
   return { inputs, workspace, event, target };
 }
+function plainStdout(log) {
+  const write = process.stdout.write.bind(process.stdout);
+  const filtered = (chunk, ...rest) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const out = log.push(text);
+    const done = rest.find((r) => typeof r === "function");
+    if (!out) {
+      done?.();
+      return true;
+    }
+    return done ? write(out, done) : write(out);
+  };
+  process.stdout.write = filtered;
+  return () => {
+    process.stdout.write = write;
+  };
+}
 function touch(file) {
-  fs.mkdirSync(path2.dirname(file), { recursive: true });
+  fs.mkdirSync(path3.dirname(file), { recursive: true });
   fs.writeFileSync(file, "");
   return file;
 }
@@ -342,19 +496,19 @@ async function main() {
   }
   const { inputs, workspace, event } = args;
   fs.mkdirSync(workspace, { recursive: true });
-  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path2.join(os.tmpdir(), "dipy-wheels-"));
-  const files = path2.join(temp, "_runner_file_commands");
+  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path3.join(os.tmpdir(), "dipy-wheels-"));
+  const files = path3.join(temp, "_runner_file_commands");
   const env = {
     GITHUB_WORKSPACE: workspace,
     GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: path2.join(files, "event.json"),
-    GITHUB_OUTPUT: touch(path2.join(files, "output")),
-    GITHUB_ENV: touch(path2.join(files, "env")),
-    GITHUB_PATH: touch(path2.join(files, "path")),
-    GITHUB_STATE: touch(path2.join(files, "state")),
-    GITHUB_STEP_SUMMARY: touch(path2.join(files, "summary.html")),
+    GITHUB_EVENT_PATH: path3.join(files, "event.json"),
+    GITHUB_OUTPUT: touch(path3.join(files, "output")),
+    GITHUB_ENV: touch(path3.join(files, "env")),
+    GITHUB_PATH: touch(path3.join(files, "path")),
+    GITHUB_STATE: touch(path3.join(files, "state")),
+    GITHUB_STEP_SUMMARY: touch(path3.join(files, "summary.html")),
     RUNNER_TEMP: temp,
-    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path2.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
+    RUNNER_TOOL_CACHE: process.env.RUNNER_TOOL_CACHE || path3.join(os.homedir(), ".cache", "dipy-wheels", "toolcache")
   };
   fs.writeFileSync(env.GITHUB_EVENT_PATH, "{}");
   for (const [name, s] of Object.entries(spec.inputs)) {
@@ -372,12 +526,20 @@ async function main() {
     }
     return;
   }
-  await run();
+  const log = new PlainLog(process.env.RUNNER_DEBUG === "1");
+  const restore = plainStdout(log);
+  try {
+    await run();
+  } finally {
+    const rest = log.flush();
+    restore();
+    process.stdout.write(rest);
+  }
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, "utf8"));
+  const errors = log.annotations.filter((a) => a.level === "error").map((a) => a.message);
   process.stdout.write(
-    `
-Outputs:
-${JSON.stringify(outputs, null, 2)}
+    resultTable(outputs, errors) + `
+Outputs: ${env.GITHUB_OUTPUT}
 Summary: ${env.GITHUB_STEP_SUMMARY}
 `
   );

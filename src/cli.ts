@@ -10,6 +10,8 @@ import { parse } from 'yaml'
 import actionYml from '../action.yml'
 import { printPlan, type PlanTarget } from './cli-plan.js'
 import { messageOf } from './errors.js'
+import { PlainLog } from './cli/plain-log.js'
+import { resultTable } from './cli/result-table.js'
 import { run } from './main.js'
 import { parseFileCommands } from './util/file-commands.js'
 
@@ -78,6 +80,28 @@ function parseArgs(argv: string[], planning: boolean): CliArgs {
   return { inputs, workspace, event, target }
 }
 
+/**
+ * Routes everything written to stdout (the action's log and its children's output) through `log`, so a
+ * terminal sees plain text instead of workflow commands. Returns the function that undoes it.
+ */
+function plainStdout(log: PlainLog): () => void {
+  const write = process.stdout.write.bind(process.stdout)
+  const filtered = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    const out = log.push(text)
+    const done = rest.find((r): r is () => void => typeof r === 'function')
+    if (!out) {
+      done?.()
+      return true
+    }
+    return done ? write(out, done) : write(out)
+  }
+  process.stdout.write = filtered as typeof process.stdout.write
+  return () => {
+    process.stdout.write = write
+  }
+}
+
 function touch(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, '')
@@ -126,10 +150,19 @@ async function main(): Promise<void> {
     }
     return
   }
-  await run()
+  const log = new PlainLog(process.env.RUNNER_DEBUG === '1')
+  const restore = plainStdout(log)
+  try {
+    await run()
+  } finally {
+    const rest = log.flush()
+    restore()
+    process.stdout.write(rest)
+  }
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, 'utf8'))
+  const errors = log.annotations.filter((a) => a.level === 'error').map((a) => a.message)
   process.stdout.write(
-    `\nOutputs:\n${JSON.stringify(outputs, null, 2)}\nSummary: ${env.GITHUB_STEP_SUMMARY}\n`
+    resultTable(outputs, errors) + `\nOutputs: ${env.GITHUB_OUTPUT}\nSummary: ${env.GITHUB_STEP_SUMMARY}\n`
   )
 }
 

@@ -1,4 +1,5 @@
 /** Errors that reach the user. Each says what went wrong and what to do about it. */
+import { headline } from './util/log-headline.js'
 
 export class ActionError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -17,16 +18,29 @@ export class InputError extends ActionError {
   }
 }
 
-/** An external command exited non-zero. `tail` holds the last lines it printed. */
+/**
+ * An external command exited non-zero. `tail` holds the last lines it printed; the first line of the
+ * message is the cause picked from its output (`headline`, from `log` when given, else from the tail).
+ */
 export class CommandError extends ActionError {
+  readonly headline: string | undefined
+
   constructor(
     readonly command: string,
     readonly exitCode: number,
     readonly tail: string,
-    what?: string
+    what?: string,
+    log?: string
   ) {
+    const cause = headline(log ?? tail)
     const lines = tail.trim() ? `\nLast lines of its output:\n${tail.trimEnd()}` : ''
-    super(`${what ?? `'${command}'`} failed with exit code ${exitCode}.${lines}`)
+    const name = what ?? `'${command}'`
+    super(
+      cause
+        ? `${name} failed: ${cause}\n(exit code ${exitCode})${lines}`
+        : `${name} failed with exit code ${exitCode}.${lines}`
+    )
+    this.headline = cause
   }
 }
 

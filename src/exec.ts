@@ -69,12 +69,15 @@ export function formatCommand(cmd: Command): string {
 }
 
 const TAIL_LINES = 40
+/** Lines kept for finding the cause of a failure (headline): a compiler error can be far above the end. */
+const SCAN_LINES = 2000
 
 class Tail {
   private lines: string[] = []
+  constructor(private readonly size: number) {}
   push(line: string): void {
     this.lines.push(line)
-    if (this.lines.length > TAIL_LINES) this.lines.shift()
+    if (this.lines.length > this.size) this.lines.shift()
   }
   toString(): string {
     return this.lines.join('\n')
@@ -112,18 +115,22 @@ export class ExecRunner implements Runner {
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     // @actions/exec echoes the command line itself ([command]...) unless silent.
-    const tail = new Tail()
+    const tail = new Tail(TAIL_LINES)
+    const scan = new Tail(SCAN_LINES)
     const out = await exec.getExecOutput(cmd.command, cmd.args, {
       cwd: cmd.cwd,
       env: childEnv(this.env, cmd.env),
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,
-      listeners: { stdline: (l) => tail.push(l), errline: (l) => tail.push(l) }
+      listeners: {
+        stdline: (l) => (tail.push(l), scan.push(l)),
+        errline: (l) => (tail.push(l), scan.push(l))
+      }
     })
     const result = { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, tail: tail.toString() }
     if (out.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what)
+      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what, scan.toString())
     }
     return result
   }

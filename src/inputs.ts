@@ -1,9 +1,20 @@
 import * as core from '@actions/core'
-import * as path from 'node:path'
+import { parseRecipes, type Recipe } from './dependencies/recipes.js'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
 import { checkManylinux } from './platforms/manylinux.js'
+import { artifactDecision } from './publish/artifact-name.js'
 import { resolveBuildCommit, type ResolvedRef } from './ref.js'
+import { anacondaLabel, anacondaOwner } from './validate/anaconda-name.js'
+import { artifactNameInput } from './validate/artifact-name.js'
+import { configSettings } from './validate/config-settings.js'
+import { gitSource } from './validate/git-source.js'
+import { containerInput } from './validate/oci-ref.js'
+import { workspaceDir } from './validate/paths.js'
+import { requirementList } from './validate/requirement.js'
+import { noControl } from './validate/text.js'
+import { apiToken } from './validate/token.js'
+import { endpointUrl } from './validate/url.js'
 
 import type { IfExists } from './publish/anaconda/upload.js'
 import type { ArtifactMode } from './publish/artifact-name.js'
@@ -28,9 +39,11 @@ export interface ActionInputs {
   pythonVersions: string[]
   /** The dependencies input, raw YAML (parsed by the dependency step). */
   dependencies: string
+  /** The same, parsed and checked by the input pass (git sources, refs, archive URLs). */
+  recipes: Recipe[]
   /** PEP 517 config settings as key=value strings. */
   configSettings: string[]
-  /** "auto", "off" or a full image name. */
+  /** "auto", "off" or an image reference (OCI grammar). */
   container: string
   /** The manylinux policy: "2014", "2_28", "2_34", ... or "auto". */
   manylinux: string
@@ -79,26 +92,14 @@ function bool(name: string, value: string): boolean {
   throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`)
 }
 
-/** A path relative to the workspace that must not escape it. */
-export function insideWorkspace(name: string, value: string, workspace: string): string {
-  if (!value) throw new InputError(name, 'it is empty: give a directory relative to the workspace.')
-  const ws = path.resolve(workspace)
-  const abs = path.resolve(ws, value)
-  if (abs !== ws && !abs.startsWith(ws + path.sep)) {
-    throw new InputError(name, `${JSON.stringify(value)} escapes the workspace ${ws}: give a path inside it.`)
-  }
-  if (abs === ws) throw new InputError(name, 'it is the workspace itself: give a subdirectory.')
-  return abs
-}
+/** A path relative to the workspace, resolved with realpath (symlinks followed), strictly inside it. */
+export const insideWorkspace = (name: string, value: string, workspace: string): string =>
+  workspaceDir(name, value, workspace)
 
-/** A local path (not a URL) becomes absolute; URLs are kept. */
+/** The repository input: an allowed git location; a local path becomes absolute, URLs are kept. */
 export function normaliseRepository(value: string, workspace: string): string {
   if (!value) throw new InputError('repository', 'it is empty: give a git URL or a local path.')
-  if (value.startsWith('-')) {
-    throw new InputError('repository', `${JSON.stringify(value)} begins with '-': give a git URL or a path.`)
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[^/\\]+@[^/\\]+:/.test(value)) return value
-  return path.resolve(workspace, value)
+  return gitSource('repository', value, workspace)
 }
 
 export function parsePythonVersions(value: string): string[] {
@@ -117,61 +118,79 @@ export function parsePythonVersions(value: string): string[] {
   return versions
 }
 
+/**
+ * Reads and checks every input, before anything runs: no git, docker, pip or HTTP request happens until
+ * this returns. Each refusal is an InputError naming the input, the rule and the fix; a token is never
+ * repeated in a message.
+ */
 export function getInputs(host: HostFacts): ActionInputs {
-  // Mask the tokens before anything else can print them.
-  for (const name of ['nightly-token', 'staging-token']) {
-    const token = get(name)
-    if (token) core.setSecret(token)
-  }
+  // Mask the tokens before anything else can print them, then check them (the message never shows them).
+  const nightlyToken = secret('nightly-token', get('nightly-token'))
+  const stagingToken = secret('staging-token', get('staging-token'))
+  const nightlyRef = get('nightly-ref') || 'master'
   const buildCommit = resolveBuildCommit({
     input: get('build-commit'),
-    nightlyRef: get('nightly-ref') || 'master',
+    nightlyRef,
     eventName: host.eventName,
     envBuildCommit: host.env.BUILD_COMMIT,
     workflowRef: host.workflowRef,
     workspace: host.workspace
   })
   const keep = get('keep-versions') || '0'
-  if (!/^\d+$/.test(keep)) {
+  if (!/^\d{1,6}$/.test(keep)) {
     throw new InputError('keep-versions', `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`)
   }
   const ifExists = get('if-exists')
-  const labels = splitList(get('labels') || 'main')
-  const inputs: ActionInputs = {
+  const labels = splitList(get('labels') || 'main').map((l) => anacondaLabel('labels', l))
+  if (labels.length === 0)
+    throw new InputError('labels', 'it is empty: give at least one label such as main.')
+  const dependencies = get('dependencies')
+  const container = containerInput('container', get('container') || 'auto')
+  const stopAfter = oneOf('stop-after', get('stop-after') || 'publish', STEPS)
+  const artifact = oneOf('artifact', get('artifact') || 'auto', ['auto', 'true', 'false'] as const)
+  const artifactName = artifactNameInput('artifact-name', get('artifact-name'))
+  // artifact: true on a runner without the artifact service fails now, not after the build.
+  if (stopAfter === 'publish') artifactDecision(artifact, host.env)
+  return {
     buildCommit,
-    nightlyRef: get('nightly-ref') || 'master',
+    nightlyRef,
     repository: normaliseRepository(get('repository'), host.workspace),
     checkoutDir: insideWorkspace('path', get('path') || 'dipy', host.workspace),
     pythonVersions: parsePythonVersions(get('python-version')),
-    dependencies: get('dependencies'),
-    configSettings: splitList(get('config-settings').replace(/,/g, ' ')).filter((s) => {
-      if (!s.includes('=')) {
-        throw new InputError('config-settings', `${JSON.stringify(s)} is not key=value.`)
-      }
-      return true
-    }),
-    container: get('container') || 'auto',
+    dependencies,
+    recipes: parseRecipes(dependencies, host.workspace),
+    configSettings: configSettings('config-settings', get('config-settings')),
+    container,
     manylinux: checkManylinux(get('manylinux') || 'auto'),
     outputDir: insideWorkspace('output-dir', get('output-dir') || 'wheelhouse', host.workspace),
-    testRequires: splitList(get('test-requires')),
-    testCommand: get('test-command'),
+    testRequires: requirementList('test-requires', get('test-requires')),
+    testCommand: noControlButNewlines('test-command', get('test-command')),
     compilerCache: bool('compiler-cache', get('compiler-cache') || 'true'),
     failFast: bool('fail-fast', get('fail-fast') || 'true'),
     upload: oneOf('upload', get('upload') || 'auto', ['auto', 'nightly', 'staging', 'none'] as const),
     dryRun: bool('dry-run', get('dry-run') || 'false'),
-    nightlyChannel: get('nightly-channel') || 'scipy-wheels-nightly',
-    stagingChannel: get('staging-channel') || 'multibuild-wheels-staging',
-    nightlyToken: get('nightly-token'),
-    stagingToken: get('staging-token'),
+    nightlyChannel: anacondaOwner('nightly-channel', get('nightly-channel') || 'scipy-wheels-nightly'),
+    stagingChannel: anacondaOwner('staging-channel', get('staging-channel') || 'multibuild-wheels-staging'),
+    nightlyToken,
+    stagingToken,
     labels,
-    anacondaUrl: (get('anaconda-url') || 'https://api.anaconda.org').replace(/\/+$/, ''),
+    anacondaUrl: endpointUrl('anaconda-url', get('anaconda-url') || 'https://api.anaconda.org'),
     ifExists: ifExists ? oneOf('if-exists', ifExists, ['fail', 'skip', 'replace'] as const) : undefined,
     keepVersions: Number(keep),
-    artifact: oneOf('artifact', get('artifact') || 'auto', ['auto', 'true', 'false'] as const),
-    artifactName: get('artifact-name'),
-    stopAfter: oneOf('stop-after', get('stop-after') || 'publish', STEPS)
+    artifact,
+    artifactName,
+    stopAfter
   }
-  if (labels.length === 0)
-    throw new InputError('labels', 'it is empty: give at least one label such as main.')
-  return inputs
+}
+
+/** A token input: masked first, then checked (printable ASCII, no whitespace). */
+function secret(name: string, value: string): string {
+  if (value) core.setSecret(value)
+  return apiToken(name, value)
+}
+
+/** A shell command may span lines and hold tabs, but no other control character (NUL, CR, escape) belongs in it. */
+function noControlButNewlines(name: string, value: string): string {
+  for (const line of value.split('\n')) noControl(name, line.replace(/\t/g, ' '), 'a line of it')
+  return value
 }

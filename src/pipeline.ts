@@ -69,6 +69,7 @@ export async function runPipeline(
       checkout(hostRunner, {
         repository: plan.checkout.repository,
         dir: plan.checkout.dir,
+        workspace: plan.checkout.workspace,
         ref: plan.checkout.ref
       })
     )

@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'yaml'
 import { InputError } from './errors.js'
+import { gitRef } from './validate/git-ref.js'
 
 /** Where the ref to build came from. */
 export type RefSource = 'input' | 'env' | 'workflow' | 'schedule'
@@ -11,36 +12,11 @@ export interface ResolvedRef {
   source: RefSource
 }
 
-const REF_RULES: Array<[RegExp | ((s: string) => boolean), string]> = [
-  [(s) => s.length === 0, 'it is empty'],
-  [/^-/, "it begins with '-' (it would be read as an option)"],
-  [/\s/, 'it contains whitespace'],
-  // eslint-disable-next-line no-control-regex
-  [/[\x00-\x1f\x7f]/, 'it contains a control character'],
-  [/\.\./, "it contains '..'"],
-  [/@\{/, "it contains '@{'"],
-  [/\\/, "it contains '\\'"],
-  [/[~^:?*[]/, 'it contains one of ~ ^ : ? * ['],
-  [/\.lock$/, "it ends in '.lock'"],
-  [/\/$/, "it ends in '/'"]
-]
-
 /**
- * Refuses a ref that is not a plain tag, branch or SHA, before any git call sees it.
- * The error names the input and the rule that was broken.
+ * Refuses a ref that is not a valid tag, branch or SHA name (git-check-ref-format rules), before any git
+ * call sees it. The error names the input and the rule that was broken.
  */
-export function validateRef(ref: string, input: string): string {
-  for (const [rule, why] of REF_RULES) {
-    const broken = typeof rule === 'function' ? rule(ref) : rule.test(ref)
-    if (broken) {
-      throw new InputError(
-        input,
-        `${JSON.stringify(ref)} is not a valid git ref: ${why}. Give a tag (e.g. 1.12.1), a branch or a commit SHA.`
-      )
-    }
-  }
-  return ref
-}
+export const validateRef = (ref: string, input: string): string => gitRef(input, ref)
 
 /** The workflow file of GITHUB_WORKFLOW_REF (owner/repo/.github/workflows/x.yml@refs/heads/main), inside the workspace. */
 export function workflowFilePath(workflowRef: string, workspace: string): string | undefined {
@@ -71,9 +47,9 @@ export interface RefContext {
  * A schedule event always builds the nightly ref, as the old system did.
  */
 export function resolveBuildCommit(ctx: RefContext): ResolvedRef {
-  if (ctx.eventName === 'schedule') {
-    return { ref: validateRef(ctx.nightlyRef, 'nightly-ref'), source: 'schedule' }
-  }
+  // nightly-ref is checked on every event: a push compares the built ref with it.
+  const nightlyRef = validateRef(ctx.nightlyRef, 'nightly-ref')
+  if (ctx.eventName === 'schedule') return { ref: nightlyRef, source: 'schedule' }
   if (ctx.input) return { ref: validateRef(ctx.input, 'build-commit'), source: 'input' }
   const fromEnv = ctx.envBuildCommit?.trim()
   if (fromEnv) return { ref: validateRef(fromEnv, 'build-commit'), source: 'env' }

@@ -37,8 +37,16 @@ describe('dist/cli.js', () => {
       { RUNNER_TEMP: path.join(ws, 'temp') }
     )
     expect(r.code, r.stdout + r.stderr).toBe(0)
-    const outputs = JSON.parse(/Outputs:\n(\{[\s\S]*?\n\})/.exec(r.stdout)?.[1] ?? '{}')
-    expect(outputs).toMatchObject({ commit: repo.shas.v110, ref: '1.1.0', version: '1.1.0' })
+    // Plain text for a terminal: no workflow commands, a closing table from the outputs.
+    expect(r.stdout).not.toMatch(/^::/m)
+    expect(r.stdout).toContain('\n== Clone ')
+    expect(r.stdout).toMatch(
+      new RegExp(`^  commit +${repo.shas.v110} \\(1\\.1\\.0, version 1\\.1\\.0\\)$`, 'm')
+    )
+    expect(r.stdout).toMatch(/^ {2}built +no wheel$/m)
+    expect(r.stdout).toMatch(/^ {2}failed +nothing$/m)
+    const outputsFile = /^Outputs: (.*)$/m.exec(r.stdout)?.[1] ?? ''
+    expect(fs.readFileSync(outputsFile, 'utf8')).toContain(repo.shas.v110)
     expect(git(path.join(ws, 'dipy'), 'rev-parse', 'HEAD')).toBe(repo.shas.v110)
     const summaryFile = /Summary: (.*)/.exec(r.stdout)?.[1] ?? ''
     expect(fs.readFileSync(summaryFile, 'utf8')).toContain(repo.shas.v110)
@@ -57,17 +65,40 @@ describe('dist/cli.js', () => {
       'checkout'
     ])
     expect(r.code, r.stdout + r.stderr).toBe(0)
-    const outputs = JSON.parse(/Outputs:\n(\{[\s\S]*?\n\})/.exec(r.stdout)?.[1] ?? '{}')
-    const target = JSON.parse(outputs['upload-target'])
-    expect(target.target).toBe('none')
-    expect(target.reason).toContain('workflow_dispatch')
+    expect(r.stdout).toMatch(/^ {2}upload +none \(.*workflow_dispatch.*\)$/m)
   })
 
   it('fails with the action error and a non-zero code on a bad input', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
     const r = await cli(['--workspace', ws, '--repository', repo.url, '--build-commit', '--upload-pack=x'])
     expect(r.code).not.toBe(0)
-    expect(r.stdout).toContain("::error::Input 'build-commit'")
+    expect(r.stdout).toMatch(/^Error: Input 'build-commit': "--upload-pack=x" is not a valid git ref/m)
+    expect(r.stdout).toMatch(/^ {2}failed +Input 'build-commit': /m)
+    expect(r.stdout).not.toMatch(/^::/m)
+  })
+
+  it('prints a multi-line error as lines, not %0A, and never prints a token', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
+    const token = 'tokCliSecret42'
+    const r = await cli([
+      '--workspace',
+      ws,
+      '--repository',
+      repo.url,
+      '--build-commit',
+      '1.0.0',
+      '--nightly-token',
+      token,
+      '--dependencies',
+      'zlib'
+    ])
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain("Error: Input 'dependencies': it must be a YAML list of recipes")
+    expect(r.stdout).toContain('\n- name: zlib\n')
+    expect(r.stdout).not.toContain('%0A')
+    expect(r.stdout + r.stderr).not.toContain(token)
+    expect(r.stdout).not.toMatch(/^::/m)
+    fs.rmSync(ws, { recursive: true, force: true })
   })
 
   it('refuses an unknown flag with usage code 2', async () => {

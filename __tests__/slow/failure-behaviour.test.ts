@@ -194,8 +194,9 @@ describe('a C extension that does not compile', () => {
     const errors = annotations(r)
     expect(errors, r.log.slice(-6000)).toHaveLength(1)
     const [error] = errors
+    // The headline is the cause: the compiler's error line, then the exit code and the last lines.
     expect(error).toMatch(
-      /^the wheel build for Python 3\.11 failed with exit code 1\.\nLast lines of its output:\n/
+      /^the wheel build for Python 3\.11 failed: src\/dwfail\/_core\.c:4:\d+: error: .*\n\(exit code 1\)\nLast lines of its output:\n/
     )
     // The compiler's own error line, with the file and line number.
     expect(error).toMatch(/^src\/dwfail\/_core\.c:4:\d+: error: /m)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CommandError } from '../../src/errors.js'
-import { isNetworkFailure } from '../../src/util/network.js'
+import { isNetworkFailure } from '../../src/util/git.js'
 import {
   nearestTags,
   planCheckout,
@@ -9,6 +9,9 @@ import {
   refCandidates
 } from '../../src/stages/checkout.js'
 
+/** Written out from git-config(1): the transports that run commands, switched off on every call. */
+const SAFE = ['-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never']
+
 const remote = { repository: 'https://github.com/dipy/dipy.git', dir: '/ws/dipy', ref: '1.12.1' }
 
 describe('checkout plans', () => {
@@ -16,20 +19,23 @@ describe('checkout plans', () => {
     expect(planFetch(remote, false)).toEqual([
       {
         command: 'git',
-        args: ['clone', '--no-checkout', '--origin', 'origin', '--', remote.repository, '/ws/dipy']
+        args: [...SAFE, 'clone', '--no-checkout', '--origin', 'origin', '--', remote.repository, '/ws/dipy'],
+        env: { GIT_PROTOCOL_FROM_USER: '0' }
       }
     ])
   })
 
   it('refreshes an existing checkout with tags and branches', () => {
     const [setUrl, fetch] = planFetch(remote, true)
-    expect(setUrl.args).toEqual(['-C', '/ws/dipy', 'remote', 'set-url', 'origin', remote.repository])
+    expect(setUrl.args).toEqual([...SAFE, '-C', '/ws/dipy', 'remote', 'set-url', 'origin', remote.repository])
+    expect(fetch.args.slice(0, 4)).toEqual(SAFE)
+    expect(fetch.env).toEqual({ GIT_PROTOCOL_FROM_USER: '0' })
     expect(fetch.args).toContain('--tags')
     expect(fetch.args).toContain('+refs/heads/*:refs/remotes/origin/*')
   })
 
   it('allows file:// submodules for local repositories only', () => {
-    expect(planFetch({ ...remote, repository: '/srv/dipy.git' }, false)[0].args.slice(0, 2)).toEqual([
+    expect(planFetch({ ...remote, repository: '/srv/dipy.git' }, false)[0].args.slice(4, 6)).toEqual([
       '-c',
       'protocol.file.allow=always'
     ])
@@ -38,7 +44,7 @@ describe('checkout plans', () => {
 
   it('checks out detached, cleans, resets and updates submodules', () => {
     const sha = 'a'.repeat(40)
-    expect(planCheckout(remote, sha).map((c) => c.args.slice(2).join(' '))).toEqual([
+    expect(planCheckout(remote, sha).map((c) => c.args.slice(6).join(' '))).toEqual([
       `checkout --force --detach ${sha} --`,
       'clean -ffdx',
       `reset --hard ${sha} --`,

@@ -126,7 +126,10 @@ describe('parseRecipes: errors name the recipe and the key', () => {
     expect(errorOf(`${git}, ref: v1, sha256: ${SHA}}\n`)).toContain(
       'recipe "g": "sha256" applies to archives only'
     )
-    expect(errorOf(`${git}, ref: --force}\n`)).toContain(`recipe "g": "ref" "--force" begins with '-'`)
+    expect(errorOf(`${git}, ref: --force}\n`)).toContain(
+      `recipe "g": "ref" "--force" is not a valid git ref: it begins with '-'`
+    )
+    expect(errorOf(`${git}, ref: '@'}\n`)).toContain(`recipe "g": "ref" "@" is not a valid git ref`)
   })
 
   it('rejects duplicate names', () => {

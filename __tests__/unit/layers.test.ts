@@ -13,7 +13,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['plan/'],
   ['stages/', 'release/'],
   ['report', 'pipeline'],
-  ['main', 'cli', 'cli-plan', 'index']
+  ['main', 'cli', 'cli-plan', 'cli/', 'index']
 ]
 
 function layerOf(mod: string): number {

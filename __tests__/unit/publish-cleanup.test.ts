@@ -35,14 +35,6 @@ describe('planCleanup', () => {
     ['no package', undefined, /no releases or files/],
     ['an empty listing', listing([]), /no releases/],
     [
-      'releases without files',
-      {
-        releases: [{ version: '1' }, { version: '1.0.dev5' }],
-        files: [{ version: '1.0.dev5', upload_time: T }]
-      },
-      /lists no files/
-    ],
-    [
       'an unparseable upload date',
       listing(V, (v) => (v === '1.0.dev2' ? 'yesterday' : T)),
       /readable upload date/
@@ -58,6 +50,24 @@ describe('planCleanup', () => {
     const plan = planCleanup(pkg, 2, ['1.0.dev5'])
     expect(plan.remove).toEqual([])
     expect(plan.refused).toMatch(why)
+  })
+
+  it('skips a release without files (a failed upload left it) instead of refusing, and does not count it', () => {
+    const pkg = listing(V)
+    pkg.releases!.splice(3, 0, { version: '1.0.dev3.5' })
+    expect(planCleanup(pkg, 2, ['1.0.dev5'])).toEqual({
+      remove: ['1.0.dev1', '1.0.dev2', '1.0.dev3'],
+      keep: ['1.0.dev4', '1.0.dev5'],
+      skipped: ['1.0.dev3.5']
+    })
+  })
+
+  it('still refuses when the version just uploaded is the one without files', () => {
+    const pkg = listing(['1.0.dev1'])
+    pkg.releases!.push({ version: '1.0.dev5' })
+    expect(planCleanup(pkg, 1, ['1.0.dev5']).refused).toMatch(
+      /just uploaded \(1\.0\.dev5\) is not in the listing/
+    )
   })
 
   it('refuses keep < 1', () => {

@@ -1,5 +1,4 @@
 /** The container of a Linux build: whether there is one, its image, and what may pass into it. */
-import { InputError } from '../errors.js'
 import { manylinuxImage } from '../platforms/manylinux.js'
 
 /**
@@ -20,19 +19,10 @@ export const CONTAINER_ENV_ALLOWLIST = [
   'CMAKE_BUILD_PARALLEL_LEVEL'
 ] as const
 
-const IMAGE = /^[a-z0-9][a-z0-9._/:@-]*$/i
-
 /** Whether the Linux build runs in a container: anything but "off". */
 export const usesContainer = (container: string): boolean => container !== 'off'
 
-/** The image of the container input: auto → quay.io/pypa/manylinux_<policy>_<arch>, else the name given. */
+/** The image of the container input (validated with the inputs): auto → quay.io/pypa/manylinux_<policy>_<arch>. */
 export function containerImage(container: string, manylinux: string, arch: string): string {
-  if (container === 'auto') return manylinuxImage(manylinux, arch)
-  if (!IMAGE.test(container)) {
-    throw new InputError(
-      'container',
-      `${JSON.stringify(container)} is not auto, off or an image name (e.g. quay.io/pypa/manylinux_2_28_x86_64).`
-    )
-  }
-  return container
+  return container === 'auto' ? manylinuxImage(manylinux, arch) : container
 }

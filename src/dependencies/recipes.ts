@@ -2,6 +2,10 @@ import * as path from 'node:path'
 import { isMap, isSeq, parseDocument, type Document } from 'yaml'
 import { InputError } from '../errors.js'
 import type { PlatformName } from '../host.js'
+import { refProblem } from '../validate/git-ref.js'
+import { gitSource } from '../validate/git-source.js'
+import { hasControl } from '../validate/text.js'
+import { endpointUrl } from '../validate/url.js'
 
 export type BuildSystem = 'cmake' | 'autotools' | 'meson' | 'script'
 
@@ -68,6 +72,29 @@ function looksLikeGit(source: string, hasRef: boolean): boolean {
   )
 }
 
+/** The recipe's git source by the same rules as the repository input, the error naming the recipe. */
+function checkedGitSource(label: string, url: string, workspace: string): string {
+  try {
+    return gitSource(INPUT, url, workspace)
+  } catch (err) {
+    return fail(label, `"source" ${(err as Error).message.replace(/^Input '[^']*': /, '')}`)
+  }
+}
+
+/** An archive: https (http only to this machine), file:// or a local path; never ftp or another scheme. */
+function checkedArchive(label: string, raw: string, workspace: string): string {
+  if (hasControl(raw)) fail(label, `"source" contains a control character.`)
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^file:\/\//i.test(raw)) {
+    try {
+      endpointUrl(INPUT, raw, { allowQuery: true })
+    } catch (err) {
+      fail(label, `"source" ${(err as Error).message.replace(/^Input '[^']*': /, '')}`)
+    }
+    return raw
+  }
+  return resolveLocation(raw, workspace)
+}
+
 function str(label: string, key: string, value: unknown, required: boolean): string | undefined {
   if (value === undefined || value === null || value === '') {
     if (required) fail(label, `"${key}" is missing.`)
@@ -106,11 +133,12 @@ function parseSource(label: string, item: Record<string, unknown>, workspace: st
       url = url.slice(0, at)
     }
     if (!ref) fail(label, `"ref" is missing: a git source needs a tag, branch or commit to build.`)
-    if (ref!.startsWith('-')) fail(label, `"ref" ${JSON.stringify(ref)} begins with '-'.`)
+    const why = refProblem(ref!)
+    if (why) fail(label, `"ref" ${JSON.stringify(ref)} is not a valid git ref: ${why}.`)
     if (sha !== undefined) {
       fail(label, `"sha256" applies to archives only: a git source is pinned by "ref" (use a commit SHA).`)
     }
-    return { kind: 'git', url: resolveLocation(url, workspace), ref: ref! }
+    return { kind: 'git', url: checkedGitSource(label, url, workspace), ref: ref! }
   }
   if (sha === undefined) {
     fail(
@@ -121,7 +149,7 @@ function parseSource(label: string, item: Record<string, unknown>, workspace: st
   if (!/^[0-9a-f]{64}$/i.test(sha!)) {
     fail(label, `"sha256" ${JSON.stringify(sha)} is not a sha256: give 64 hexadecimal digits.`)
   }
-  return { kind: 'archive', location: resolveLocation(raw, workspace), sha256: sha!.toLowerCase() }
+  return { kind: 'archive', location: checkedArchive(label, raw, workspace), sha256: sha!.toLowerCase() }
 }
 
 function parseRecipe(item: unknown, index: number, workspace: string): Recipe {

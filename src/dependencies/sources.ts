@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import { DependencyError, messageOf } from '../errors.js'
 import type { Command, Runner } from '../exec.js'
 import { sha256File } from '../util/hash.js'
-import { isNetworkFailure } from '../util/network.js'
-import { retryBaseDelay, withRetry } from '../util/retry.js'
+import { gitCommand, gitRetry } from '../util/git.js'
+import { withRetry } from '../util/retry.js'
 import type { Recipe } from './recipes.js'
 
 /** Downloads a URL to a file. tool-cache's downloadTool retries 5xx, 408, 429 and network errors itself. */
@@ -106,9 +106,7 @@ export function planGitFetch(
   ref: string,
   dest: string
 ): { clone: Command; checkout: Command[] } {
-  const local = url.startsWith('file://') || path.isAbsolute(url)
-  const pre = local ? ['-c', 'protocol.file.allow=always'] : []
-  const git = (args: string[]): Command => ({ command: 'git', args: [...pre, ...args] })
+  const git = (args: string[]): Command => gitCommand(url, args)
   return {
     clone: git(['clone', '--quiet', '--no-checkout', '--', url, dest]),
     checkout: [
@@ -120,11 +118,7 @@ export function planGitFetch(
 
 /** Lists the remote refs that `ref` may name (a tag, peeled, or a branch). */
 export function planGitLsRemote(url: string, ref: string): Command {
-  const local = url.startsWith('file://') || path.isAbsolute(url)
-  return {
-    command: 'git',
-    args: [...(local ? ['-c', 'protocol.file.allow=always'] : []), 'ls-remote', '--', url, ref, `${ref}^{}`]
-  }
+  return gitCommand(url, ['ls-remote', '--', url, ref, `${ref}^{}`])
 }
 
 /** The commit `ref` names in `git ls-remote` output: a peeled tag, a tag, a branch, in that order. */
@@ -157,7 +151,7 @@ export async function resolveGitRefs(runner: Runner, recipes: Recipe[]): Promise
       const result = await withRetry(
         () =>
           runner.run(planGitLsRemote(src.url, src.ref), { silent: true, what: `git ls-remote ${src.url}` }),
-        { attempts: 4, baseDelayMs: retryBaseDelay(2000), retryable: isNetworkFailure, what: 'git ls-remote' }
+        gitRetry('git ls-remote')
       ).catch((err: unknown) => {
         throw new DependencyError(`${label(recipe)}: could not reach ${src.url}: ${messageOf(err)}`, {
           cause: err
@@ -180,13 +174,10 @@ async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<s
   const { url, ref, commit } = recipe.source
   const plan = planGitFetch(url, commit ?? ref, dest)
   try {
-    await withRetry(
-      async () => {
-        fs.rmSync(dest, { recursive: true, force: true })
-        return runner.run(plan.clone, { what: `git clone of ${url}` })
-      },
-      { attempts: 4, baseDelayMs: retryBaseDelay(2000), retryable: isNetworkFailure, what: 'git clone' }
-    )
+    await withRetry(async () => {
+      fs.rmSync(dest, { recursive: true, force: true })
+      return runner.run(plan.clone, { what: `git clone of ${url}` })
+    }, gitRetry('git clone'))
   } catch (err) {
     throw new DependencyError(`${label(recipe)}: could not clone ${url}: ${messageOf(err)}`, { cause: err })
   }

@@ -4,7 +4,7 @@
  */
 import constraints from '../../requirements/tools.txt'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
-import { parseRecipes, recipesFor } from '../dependencies/recipes.js'
+import { recipesFor } from '../dependencies/recipes.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
@@ -148,7 +148,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     arch: host.arch,
     override: inputs.artifactName
   })
-  const recipes = recipesFor(parseRecipes(inputs.dependencies, host.workspace), host.platform)
+  const recipes = recipesFor(inputs.recipes, host.platform)
   return {
     platform: host.platform,
     arch: host.arch,
@@ -159,7 +159,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       repository: inputs.repository,
       dir: inputs.checkoutDir,
       ref: inputs.buildCommit.ref,
-      refSource: inputs.buildCommit.source
+      refSource: inputs.buildCommit.source,
+      workspace: host.workspace
     },
     executor,
     ...(policy ? { manylinuxPolicy: policy } : {}),

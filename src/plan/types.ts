@@ -58,7 +58,7 @@ export interface BuildPlan {
   toolCache: string
   /** The PEP 517 config settings, with the platform's additions (the build command carries them as -C). */
   configSettings: string[]
-  checkout: { repository: string; dir: string; ref: string; refSource: string }
+  checkout: { repository: string; dir: string; ref: string; refSource: string; workspace: string }
   executor: ExecutorPlan
   /** Linux: the auditwheel --plat policy; undefined lets auditwheel decide (AUDITWHEEL_PLAT or auto). */
   manylinuxPolicy?: string

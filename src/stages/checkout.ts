@@ -3,14 +3,32 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { CheckoutError } from '../errors.js'
-import { isNetworkFailure } from '../util/network.js'
 import type { Command, Runner } from '../exec.js'
-import { retryBaseDelay, withRetry } from '../util/retry.js'
+import { gitCommand, gitRetry } from '../util/git.js'
+import { withRetry } from '../util/retry.js'
+import { assertDeletable, realPathOf } from '../validate/paths.js'
 
 export interface CheckoutRequest {
   repository: string
+  /** The checkout directory, a real path (the input pass resolves it with realpath). */
   dir: string
   ref: string
+  /** When given, `dir` must still resolve strictly inside it before anything is deleted. */
+  workspace?: string
+}
+
+/**
+ * Right before a delete (the partial clone's rmSync, `git clean -ffdx`, `reset --hard`): the directory must
+ * still be the real path the inputs resolved (no symlink planted since) and inside the workspace.
+ */
+export function checkBeforeDelete(req: CheckoutRequest): void {
+  const real = realPathOf(req.dir)
+  if (real !== path.resolve(req.dir)) {
+    throw new CheckoutError(
+      `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
+    )
+  }
+  if (req.workspace) assertDeletable(req.dir, req.workspace, 'path')
 }
 
 export interface CheckoutResult {
@@ -21,15 +39,8 @@ export interface CheckoutResult {
   reused: boolean
 }
 
-/** Local repositories need file:// allowed for their submodules (git >= 2.38.1 refuses it by default). */
-function isLocal(repository: string): boolean {
-  return repository.startsWith('file://') || path.isAbsolute(repository)
-}
-
-function git(dir: string | undefined, repository: string, args: string[]): Command {
-  const pre = isLocal(repository) ? ['-c', 'protocol.file.allow=always'] : []
-  return { command: 'git', args: [...pre, ...(dir ? ['-C', dir] : []), ...args] }
-}
+const git = (dir: string | undefined, repository: string, args: string[]): Command =>
+  gitCommand(repository, args, dir)
 
 /** The network part: a full clone (history and tags), or a fetch into an existing checkout. */
 export function planFetch(req: CheckoutRequest, existing: boolean): Command[] {
@@ -142,14 +153,14 @@ export async function checkout(runner: Runner, req: CheckoutRequest): Promise<Ch
   }
   await core.group(existing ? `Fetch ${req.repository}` : `Clone ${req.repository}`, async () => {
     for (const cmd of planFetch(req, existing)) {
-      await withRetry(
-        async () => {
-          // A failed clone leaves a partial directory behind; start each try clean.
-          if (!existing) fs.rmSync(req.dir, { recursive: true, force: true })
-          return runner.run(cmd, { what: existing ? 'git fetch' : 'git clone' })
-        },
-        { attempts: 4, baseDelayMs: retryBaseDelay(2000), retryable: isNetworkFailure, what: 'git' }
-      ).catch((err: unknown) => {
+      await withRetry(async () => {
+        // A failed clone leaves a partial directory behind; start each try clean.
+        if (!existing) {
+          checkBeforeDelete(req)
+          fs.rmSync(req.dir, { recursive: true, force: true })
+        }
+        return runner.run(cmd, { what: existing ? 'git fetch' : 'git clone' })
+      }, gitRetry('git')).catch((err: unknown) => {
         throw new CheckoutError(
           `Could not ${existing ? 'fetch' : 'clone'} ${req.repository}: ${(err as Error).message}`,
           { cause: err }
@@ -159,6 +170,7 @@ export async function checkout(runner: Runner, req: CheckoutRequest): Promise<Ch
   })
   const commit = await resolveCommit(runner, req)
   await core.group(`Check out ${req.ref} (${commit.slice(0, 12)})`, async () => {
+    checkBeforeDelete(req)
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd)
   })
   const pyproject = path.join(req.dir, 'pyproject.toml')

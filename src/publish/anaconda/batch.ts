@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { UploadError, messageOf } from '../../errors.js'
 import type { IfExists } from './upload.js'
+import { removeAbandoned } from './abandoned.js'
 import { AnacondaClient } from './client.js'
 import { cleanupPackage, type CleanupResult } from './cleanup.js'
 import type { HttpConfig } from './http.js'
@@ -104,10 +105,12 @@ export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise
   // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads;
   // the bytes live only as long as that wheel's upload.
   const wheels: Array<Pick<WheelInfo, 'name' | 'version'>> = []
+  const read = new Map<WheelFile, Pick<WheelInfo, 'name' | 'version'>>()
   const settled = await pool(paths, opts.concurrency ?? 4, async (file) => {
     const w = await readWheel(file)
     wheels.push({ name: w.name, version: w.version })
-    const outcome = await uploadWheel(client, w, { ...opts, log })
+    read.set(file, { name: w.name, version: w.version })
+    const outcome = await uploadWheel(client, w, { ...opts, log, warn })
     log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
     return outcome
   })
@@ -117,6 +120,17 @@ export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise
     if (s.status === 'fulfilled') outcomes.push(s.value)
     else failures.push({ basename: path.basename(pathOf(paths[i])), message: messageOf(s.reason) })
   })
+  // Like anaconda-client, a failed upload does not leave behind the empty release (and package) it created.
+  const abandoned = new Set<string>()
+  settled.forEach((s, i) => {
+    const w = read.get(paths[i])
+    if (s.status === 'rejected' && w) abandoned.add(JSON.stringify([w.name, w.version]))
+  })
+  for (const key of abandoned) {
+    const [name, version] = JSON.parse(key) as [string, string]
+    const { removed } = await removeAbandoned(client, opts.owner, name, version, warn)
+    for (const what of removed) log(`Removed ${what}: created by this run, left empty by the failed upload.`)
+  }
   const cleanup: CleanupResult[] = []
   if (opts.keepVersions > 0 && failures.length === 0) {
     const names = [...new Set(wheels.map((w) => w.name))]

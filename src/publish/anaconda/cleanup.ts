@@ -11,6 +11,8 @@ export interface CleanupPlan {
   keep: string[]
   /** Set when the listing looked wrong: nothing is removed, and this says why. */
   refused?: string
+  /** Releases that list no files (left by a failed upload): neither counted nor removed, with a warning. */
+  skipped?: string[]
 }
 
 const UPLOAD_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/
@@ -28,14 +30,16 @@ export function planCleanup(pkg: PackageInfo | undefined, keep: number, protect:
   const versions = pkg.releases.map((r) => r?.version)
   if (versions.length === 0) return refuse('the package listing has no releases')
   if (versions.some((v) => typeof v !== 'string' || v === '')) return refuse('a release has no version')
-  const list = versions as string[]
-  if (new Set(list).size !== list.length) return refuse('the releases list a version twice')
+  if (new Set(versions).size !== versions.length) return refuse('the releases list a version twice')
+  // A release without files (what a failed upload leaves) is skipped, not a reason to refuse everything:
+  // otherwise one abandoned release would stop every later clean-up.
+  const skipped = (versions as string[]).filter((v) => !pkg.files!.some((f) => f?.version === v))
+  const list = (versions as string[]).filter((v) => !skipped.includes(v))
   for (const v of protect) {
     if (!list.includes(v)) return refuse(`the version just uploaded (${v}) is not in the listing`)
   }
   for (const v of list) {
     const files = pkg.files.filter((f) => f?.version === v)
-    if (files.length === 0) return refuse(`release ${v} lists no files`)
     if (files.some((f) => typeof f.upload_time !== 'string' || !UPLOAD_TIME.test(f.upload_time))) {
       return refuse(`release ${v} has a file without a readable upload date`)
     }
@@ -44,7 +48,7 @@ export function planCleanup(pkg: PackageInfo | undefined, keep: number, protect:
   const remove = list.filter((v) => !newest.includes(v) && !protect.includes(v))
   const kept = list.filter((v) => !remove.includes(v))
   if (kept.length === 0) return refuse('it would remove every version')
-  return { remove, keep: kept }
+  return { remove, keep: kept, ...(skipped.length ? { skipped } : {}) }
 }
 
 /** A dry run uploaded nothing: plan as if the versions it would upload were the newest releases. */
@@ -89,6 +93,12 @@ export async function cleanupPackage(
   if (plan.refused) {
     warn(`keep-versions: nothing removed from ${owner}/${name}: ${plan.refused}.`)
     return { package: name, plan, removed: [] }
+  }
+  for (const v of plan.skipped ?? []) {
+    warn(
+      `keep-versions: release ${owner}/${name}/${v} lists no files (an upload that failed?); skipped, not counted. ` +
+        `Remove it with: anaconda remove ${owner}/${name}/${v}`
+    )
   }
   const removed: string[] = []
   if (dryRun) return { package: name, plan, removed }

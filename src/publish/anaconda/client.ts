@@ -108,6 +108,9 @@ export class AnacondaClient {
 
   private readonly known = new Map<string, Promise<void>>()
 
+  /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
+  readonly created = new Set<string>()
+
   private ensureOnce(key: string, make: () => Promise<void>): Promise<void> {
     let p = this.known.get(key)
     if (!p) {
@@ -126,6 +129,7 @@ export class AnacondaClient {
     const got = await this.http.api('GET', path, undefined, { allow: [200, 404], trace })
     if (got.status === 200) return
     const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
+    if (made.status === 200) this.created.add(path)
     if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
   }
 

@@ -24,6 +24,8 @@ export interface UploadOptions {
   /** Rounds of the whole stage/S3/commit sequence (default 3); each request has its own retries. */
   rounds?: number
   log?: (line: string) => void
+  /** Warnings (a replace that cannot keep the published file); default: log. */
+  warn?: (line: string) => void
 }
 
 export type UploadStatus =
@@ -143,6 +145,59 @@ export async function putFile(
   }
 }
 
+/** The published file, read back and checked, to be put back if the replace fails. */
+interface KeptFile {
+  wheel: WheelInfo
+  sha: string
+  path: string
+  labels: string[]
+}
+
+/**
+ * Downloads the published file and checks it (sha256 as listed, a readable wheel). A file that is missing
+ * (a 4xx answer), corrupt or not a wheel holds nothing worth restoring: undefined, with a warning, and the
+ * replace goes ahead. A download that failed on the network (transient) still stops the replace, since a
+ * good file could then be lost.
+ */
+async function keepPublished(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  existing: DistInfo,
+  opts: UploadOptions
+): Promise<KeptFile | undefined> {
+  const warn = opts.warn ?? opts.log ?? (() => {})
+  const unreadable = (why: string): undefined => {
+    warn(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is ` +
+        'replaced without a copy to put back.'
+    )
+    return undefined
+  }
+  let bytes: Buffer
+  try {
+    bytes = await client.download(opts.owner, wheel, existing)
+  } catch (err) {
+    if (isTransient(err)) throw err
+    return unreadable(`could not be downloaded (${messageOf(err).split('\n')[0]})`)
+  }
+  const sha = createHash('sha256').update(bytes).digest('hex')
+  if (existing.sha256 && sha !== existing.sha256) {
+    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`)
+  }
+  fs.mkdirSync(opts.keepDir, { recursive: true })
+  const keptPath = path.join(opts.keepDir, wheel.basename)
+  fs.writeFileSync(keptPath, bytes)
+  let info: WheelInfo
+  try {
+    info = { ...inspectWheel(keptPath, bytes), bytes }
+  } catch (err) {
+    fs.rmSync(keptPath, { force: true })
+    return unreadable(`is not a readable wheel (${messageOf(err).split('\n')[0]})`)
+  }
+  const labels = existing.labels?.length ? existing.labels : opts.labels
+  return { wheel: info, sha, path: keptPath, labels }
+}
+
 /** Keeps the old file, deletes it, uploads the new one; puts the old one back if that fails. */
 async function replaceFile(
   client: AnacondaClient,
@@ -151,38 +206,31 @@ async function replaceFile(
   opts: UploadOptions
 ): Promise<void> {
   const log = opts.log ?? (() => {})
-  const oldBytes = await client.download(opts.owner, wheel, existing)
-  const oldSha = createHash('sha256').update(oldBytes).digest('hex')
-  if (existing.sha256 && oldSha !== existing.sha256) {
-    throw new UploadError(
-      `${wheel.basename}: the published file downloaded with sha256 ${oldSha}, not ${existing.sha256}; ` +
-        'it was not replaced because it could not be kept safely.'
-    )
-  }
-  fs.mkdirSync(opts.keepDir, { recursive: true })
-  const oldPath = path.join(opts.keepDir, wheel.basename)
-  fs.writeFileSync(oldPath, oldBytes)
-  const old = { ...inspectWheel(oldPath, oldBytes), bytes: oldBytes }
-  const oldLabels = existing.labels?.length ? existing.labels : opts.labels
-  log(`${wheel.basename}: kept the published file (sha256 ${oldSha}); replacing it.`)
+  const kept = await keepPublished(client, wheel, existing, opts)
+  if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`)
   await client.deleteDist(opts.owner, wheel)
   client.forget(opts.owner, wheel) // the server drops an emptied release (and package)
   try {
     await putFile(client, wheel, opts.owner, opts.labels, opts)
   } catch (err) {
     const why = messageOf(err).split('\n')[0]
+    if (!kept) {
+      throw new UploadError(
+        `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file was unreadable and is gone.`
+      )
+    }
     try {
-      await putFile(client, old, opts.owner, oldLabels, opts)
+      await putFile(client, kept.wheel, opts.owner, kept.labels, opts)
     } catch (restoreErr) {
       throw new UploadError(
         `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too ` +
-          `(${messageOf(restoreErr).split('\n')[0]}). The previous file (sha256 ${oldSha}) is at ${oldPath}; ` +
+          `(${messageOf(restoreErr).split('\n')[0]}). The previous file (sha256 ${kept.sha}) is at ${kept.path}; ` +
           `upload it again by hand.`
       )
     }
     throw new UploadError(
-      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${oldSha}) was put back.`
+      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     )
   }
-  fs.rmSync(oldPath, { force: true })
+  if (kept) fs.rmSync(kept.path, { force: true })
 }

