@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-OFNBZCYA.js";
+} from "./chunks/chunk-3QOE46WB.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";

@@ -292,7 +292,7 @@ describe('run', () => {
     expect(err).toBeInstanceOf(CommandError)
     expect(err).toMatchObject({ command: "python -c 'import sys; sys.exit(3)'", exitCode: 3 })
     expect((err as Error).message).toBe(
-      'The wheel build failed with exit code 3.\nLast lines of its output:\nbuilding\nerror: no compiler'
+      'The wheel build failed: error: no compiler\n(exit code 3)\nLast lines of its output:\nbuilding\nerror: no compiler'
     )
     const r = await c.run({ command: 'python', args: ['-c', 'x'] }, { allowFailure: true })
     expect(r).toMatchObject({ exitCode: 3, stdout: 'building\n', stderr: 'error: no compiler\n' })

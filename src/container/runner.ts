@@ -153,7 +153,9 @@ export class ContainerRunner implements Runner {
     const engineCmd = this.engineCommand(args, values)
     const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true })
     if (result.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what)
+      // The whole output (not only the tail) is where the cause is looked for, as ExecRunner does.
+      const log = `${result.stdout}\n${result.stderr}`
+      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what, log)
     }
     return result
   }

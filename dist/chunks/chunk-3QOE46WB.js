@@ -49566,7 +49566,9 @@ The Linux build runs in a container and needs Docker, as on the ubuntu runners; 
     const engineCmd = this.engineCommand(args, values);
     const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true });
     if (result.exitCode !== 0 && !options.allowFailure) {
-      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what);
+      const log = `${result.stdout}
+${result.stderr}`;
+      throw new CommandError(formatCommand(cmd), result.exitCode, result.tail, options.what, log);
     }
     return result;
   }
