@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { parse } from 'yaml'
 import { InputError } from './errors.js'
+import { workflowBuildCommit } from './workflow-siblings.js'
 
 /** Where the ref to build came from. */
 export type RefSource = 'input' | 'env' | 'workflow' | 'schedule'
@@ -51,11 +51,7 @@ export function workflowFilePath(workflowRef: string, workspace: string): string
 }
 
 /** env.BUILD_COMMIT at the top of a workflow file, read as a string (1.10 stays "1.10"). */
-export function buildCommitFromWorkflow(text: string): string | undefined {
-  const doc = parse(text, { schema: 'failsafe' }) as { env?: Record<string, unknown> } | null
-  const value = doc?.env?.BUILD_COMMIT
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined
-}
+export const buildCommitFromWorkflow = workflowBuildCommit
 
 export interface RefContext {
   input: string
