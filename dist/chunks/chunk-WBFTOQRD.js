@@ -44440,9 +44440,18 @@ function parseLibraryAtFault(output, policy) {
 }
 
 // src/ref.ts
-var import_yaml = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
 import * as path2 from "node:path";
+
+// src/workflow-siblings.ts
+var import_yaml = __toESM(require_dist(), 1);
+function workflowBuildCommit(content) {
+  const doc = (0, import_yaml.parse)(content, { schema: "failsafe" });
+  const value = doc?.env?.BUILD_COMMIT;
+  return typeof value === "string" && value.trim() ? value.trim() : void 0;
+}
+
+// src/ref.ts
 var REF_RULES = [
   [(s) => s.length === 0, "it is empty"],
   [/^-/, "it begins with '-' (it would be read as an option)"],
@@ -44474,11 +44483,7 @@ function workflowFilePath(workflowRef, workspace) {
   const file = path2.resolve(workspace, m[1]);
   return file.startsWith(path2.resolve(workspace) + path2.sep) ? file : void 0;
 }
-function buildCommitFromWorkflow(text) {
-  const doc = (0, import_yaml.parse)(text, { schema: "failsafe" });
-  const value = doc?.env?.BUILD_COMMIT;
-  return typeof value === "string" && value.trim() ? value.trim() : void 0;
-}
+var buildCommitFromWorkflow = workflowBuildCommit;
 function resolveBuildCommit(ctx) {
   if (ctx.eventName === "schedule") {
     return { ref: validateRef(ctx.nightlyRef, "nightly-ref"), source: "schedule" };
@@ -44578,6 +44583,8 @@ function getInputs(host) {
     repository: normaliseRepository(get("repository"), host.workspace),
     checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
     pythonVersions: parsePythonVersions(get("python-version")),
+    architecture: get("architecture"),
+    macosDeploymentTarget: get("macos-deployment-target") || "11.0",
     dependencies: get("dependencies"),
     configSettings: splitList(get("config-settings").replace(/,/g, " ")).filter((s) => {
       if (!s.includes("=")) {
