@@ -16,7 +16,7 @@ done
 # actionlint: syntax, expressions, matrix and step-output types, runner labels, the with: keys of `uses: ./`
 # against action.yml, and shellcheck on every run: block (the pinned shellcheck, not whatever is on PATH).
 # No workflow has a Python run: block, so pyflakes is off rather than silently depending on PATH.
-"$bin/actionlint" --version | head -1
+"$bin/actionlint" -version | sed -n 1p
 "$bin/actionlint" -shellcheck "$bin/shellcheck" -pyflakes=
 
 # zizmor, offline: every audit that reads only the files. Its online audits (impostor-commit,
