@@ -19,9 +19,9 @@ done
 "$bin/actionlint" -version | sed -n 1p
 "$bin/actionlint" -shellcheck "$bin/shellcheck" -pyflakes=
 
-# zizmor, offline: every audit that reads only the files. Its online audits (impostor-commit,
-# known-vulnerable-actions, ref-version-mismatch, stale-action-refs, ...) need the GitHub API and are not run
-# here; the pinned SHAs carry a version comment so a reader can check them by hand.
+# zizmor, offline: every audit that reads only the files. Its five online audits (impostor-commit,
+# ref-confusion, known-vulnerable-actions, stale-action-refs, ref-version-mismatch) need the GitHub API and
+# are not run here; the pinned SHAs carry their version in a comment so a reader can check them by hand.
 "$bin/zizmor" --version
 "$bin/zizmor" --offline --no-progress --color never .github/workflows
 
