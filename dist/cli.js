@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-3QOE46WB.js";
+} from "./chunks/chunk-BZEW5NBH.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";
@@ -57,6 +57,19 @@ inputs:
       "3.10 3.11 3.12"). Each gets its own wheel.
     required: false
     default: '3.12'
+  architecture:
+    description: >-
+      The architecture to build for: x64, x86 or arm64. Empty: the runner's. On Windows, x86 builds a
+      32-bit (win32) wheel with a 32-bit Python and the 32-bit MSVC; Linux and macOS build for the runner's
+      architecture only.
+    required: false
+    default: ''
+  macos-deployment-target:
+    description: >-
+      macOS only: the oldest macOS the wheel supports (MACOSX_DEPLOYMENT_TARGET for the dependency recipes,
+      the build and delocate), never below the interpreter's own minimum.
+    required: false
+    default: '11.0'
   dependencies:
     description: >-
       YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels

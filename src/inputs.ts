@@ -37,6 +37,10 @@ export interface ActionInputs {
   checkoutDir: string
   /** CPython versions, e.g. ["3.11", "3.12"], in the order given, without duplicates. */
   pythonVersions: string[]
+  /** The architecture input as given ("" = the runner's); validated by the platform plans (issue 9). */
+  architecture: string
+  /** The macos-deployment-target input as given; validated by the macOS plan (issue 9). */
+  macosDeploymentTarget: string
   /** The dependencies input, raw YAML (parsed by the dependency step). */
   dependencies: string
   /** The same, parsed and checked by the input pass (git sources, refs, archive URLs). */
@@ -157,6 +161,8 @@ export function getInputs(host: HostFacts): ActionInputs {
     repository: normaliseRepository(get('repository'), host.workspace),
     checkoutDir: insideWorkspace('path', get('path') || 'dipy', host.workspace),
     pythonVersions: parsePythonVersions(get('python-version')),
+    architecture: get('architecture'),
+    macosDeploymentTarget: get('macos-deployment-target') || '11.0',
     dependencies,
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings('config-settings', get('config-settings')),

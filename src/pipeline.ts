@@ -15,6 +15,7 @@ import { renderPlan } from './plan/render.js'
 import type { BuildPlan } from './plan/types.js'
 import { uploadArtifact } from './publish/artifact.js'
 import { describeDecision, tokenFor } from './publish/target.js'
+import { siblingWarning } from './ref.js'
 import { report, type RunReport } from './report.js'
 import { checkout } from './stages/checkout.js'
 import { publish, PublishError } from './stages/publish.js'
@@ -57,6 +58,8 @@ export async function runPipeline(
   const timings = new Timings()
   const r: RunReport = { plan, wheels: [], failures: [], timings: timings.steps }
   core.info(describeDecision(plan.upload))
+  const sibling = siblingWarning(host.workflowRef, host.workspace)
+  if (sibling) core.warning(sibling)
   if (inputs.keepVersions > 0 && plan.upload.target !== 'nightly') {
     core.info(`keep-versions ${inputs.keepVersions} is ignored: it applies to nightly uploads only.`)
   }

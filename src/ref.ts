@@ -1,8 +1,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { parse } from 'yaml'
 import { InputError } from './errors.js'
 import { gitRef } from './validate/git-ref.js'
+import { siblingBuildCommitWarning, siblingWorkflowPath, workflowBuildCommit } from './workflow-siblings.js'
 
 /** Where the ref to build came from. */
 export type RefSource = 'input' | 'env' | 'workflow' | 'schedule'
@@ -26,12 +26,20 @@ export function workflowFilePath(workflowRef: string, workspace: string): string
   return file.startsWith(path.resolve(workspace) + path.sep) ? file : undefined
 }
 
-/** env.BUILD_COMMIT at the top of a workflow file, read as a string (1.10 stays "1.10"). */
-export function buildCommitFromWorkflow(text: string): string | undefined {
-  const doc = parse(text, { schema: 'failsafe' }) as { env?: Record<string, unknown> } | null
-  const value = doc?.env?.BUILD_COMMIT
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined
+/**
+ * A warning when the wheel workflow this run is in and its sibling (build-wheels.yml, build-wheels-windows.yml)
+ * set different BUILD_COMMITs: a release would build two dipy commits.
+ */
+export function siblingWarning(workflowRef: string, workspace: string): string | undefined {
+  const file = workflowFilePath(workflowRef, workspace)
+  const sibling = file ? siblingWorkflowPath(file) : undefined
+  if (!file || !sibling || !fs.existsSync(file) || !fs.existsSync(sibling)) return undefined
+  const read = (p: string) => ({ path: path.relative(workspace, p), content: fs.readFileSync(p, 'utf8') })
+  return siblingBuildCommitWarning(read(file), read(sibling))
 }
+
+/** env.BUILD_COMMIT at the top of a workflow file, read as a string (1.10 stays "1.10"). */
+export const buildCommitFromWorkflow = workflowBuildCommit
 
 export interface RefContext {
   input: string

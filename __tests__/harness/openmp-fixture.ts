@@ -2,95 +2,28 @@
  * A small package for real wheel builds: a setuptools C extension (`dwomp._core`) that uses OpenMP
  * (a parallel sum) and links libdwmath, the clib fixture built by a cmake dependency recipe. The extension
  * finds the library through the prefix environment (CPPFLAGS, LDFLAGS) the dependency step exports.
+ * The package's files are in __tests__/fixtures/dwomp (shared with ci.yml's runs on every runner OS).
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 import { makeClibArchive, type ClibArchiveOptions } from './clib-archive.js'
 import { commitAll, git, writeFiles } from './git-fixture.js'
 
 export const FIXTURE_TAG = '0.1.0'
 
-const PYPROJECT = `[build-system]
-requires = ["setuptools>=61"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "dwomp"
-version = "${FIXTURE_TAG}"
-requires-python = ">=3.9"
-`
-
-const SETUP_PY = `from setuptools import Extension, setup
-
-# libdwmath's headers and library come from CPPFLAGS/LDFLAGS (the dependency prefix).
-setup(
-    packages=["dwomp"],
-    package_dir={"": "src"},
-    ext_modules=[
-        Extension(
-            "dwomp._core",
-            sources=["src/dwomp/_core.c"],
-            libraries=["dwmath"],
-            extra_compile_args=["-fopenmp"],
-            extra_link_args=["-fopenmp"],
-        )
-    ],
+/** The package's files: __tests__/fixtures/dwomp, which scripts/openmp_fixture.py also lays out for ci.yml. */
+export const DWOMP_FIXTURE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'dwomp'
 )
-`
 
-const CORE_C = `#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <omp.h>
-#include "dwmath.h"
+const FIXTURE_FILES = ['pyproject.toml', 'setup.py', 'src/dwomp/__init__.py', 'src/dwomp/_core.c']
 
-/* sum of dw_add(i, 1) for i in [0, n): n(n+1)/2, computed by an OpenMP parallel loop. */
-static PyObject *psum(PyObject *self, PyObject *args) {
-    long n, i;
-    long long s = 0;
-    if (!PyArg_ParseTuple(args, "l", &n)) return NULL;
-    #pragma omp parallel for reduction(+:s)
-    for (i = 0; i < n; i++) s += dw_add((int)i, 1);
-    return PyLong_FromLongLong(s);
-}
-
-/* How many threads a parallel region really ran with. */
-static PyObject *threads_used(PyObject *self, PyObject *args) {
-    int used = 0;
-    #pragma omp parallel
-    {
-        #pragma omp single
-        used = omp_get_num_threads();
-    }
-    return PyLong_FromLong(used);
-}
-
-static PyObject *add(PyObject *self, PyObject *args) {
-    int a, b;
-    if (!PyArg_ParseTuple(args, "ii", &a, &b)) return NULL;
-    return PyLong_FromLong(dw_add(a, b));
-}
-
-static PyMethodDef methods[] = {
-    {"psum", psum, METH_VARARGS, "parallel sum"},
-    {"threads_used", threads_used, METH_NOARGS, "threads of a parallel region"},
-    {"add", add, METH_VARARGS, "dw_add from libdwmath"},
-    {NULL, NULL, 0, NULL}
-};
-
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_core", NULL, -1, methods};
-
-PyMODINIT_FUNC PyInit__core(void) {
-    PyObject *m = PyModule_Create(&module);
-    if (m) PyModule_AddIntConstant(m, "OPENMP", _OPENMP);
-    return m;
-}
-`
-
-const INIT_PY = `from ._core import OPENMP, add, psum, threads_used
-
-__all__ = ["OPENMP", "add", "psum", "threads_used"]
-`
+const fixtureFile = (rel: string): string => fs.readFileSync(path.join(DWOMP_FIXTURE, rel), 'utf8')
 
 /** The fixture's test: the module imports, libdwmath works, and OpenMP really runs two threads. */
 export const FIXTURE_TEST_COMMAND = [
@@ -132,10 +65,8 @@ export function makeOpenmpFixture(root: string, options: OpenmpFixtureOptions = 
   fs.mkdirSync(repo, { recursive: true })
   git(repo, 'init', '-q')
   writeFiles(repo, {
-    'pyproject.toml': PYPROJECT,
-    'setup.py': SETUP_PY,
-    'src/dwomp/__init__.py': INIT_PY,
-    'src/dwomp/_core.c': options.coreC ?? CORE_C
+    ...Object.fromEntries(FIXTURE_FILES.map((rel) => [rel, fixtureFile(rel)])),
+    ...(options.coreC === undefined ? {} : { 'src/dwomp/_core.c': options.coreC })
   })
   commitAll(repo, 'dwomp')
   git(repo, 'tag', FIXTURE_TAG)

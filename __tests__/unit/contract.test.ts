@@ -98,6 +98,26 @@ describe('workflows', () => {
     }
   })
 
+  it('pin every third-party action by full commit SHA with its version in a comment, one pin per action', () => {
+    const pins = new Map<string, Set<string>>()
+    for (const file of workflows) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8')
+      for (const [, ref, rest] of text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)) {
+        if (ref.startsWith('./')) continue
+        expect(ref, `${file}: ${ref}`).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/)
+        expect(rest, `${file}: ${ref}`).toMatch(/^ # v\d+\.\d+\.\d+$/)
+        const [action, sha] = ref.split('@')
+        pins.set(action, new Set([...(pins.get(action) ?? []), `${sha}${rest}`]))
+      }
+    }
+    expect([...pins.keys()].sort()).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'actions/setup-python'
+    ])
+    for (const [action, shas] of pins) expect([...shas], action).toHaveLength(1)
+  })
+
   it('the wheel workflows set BUILD_COMMIT at the top, as the old system did', () => {
     for (const file of ['build-wheels.yml', 'build-wheels-windows.yml']) {
       const wf = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { schema: 'failsafe' }) as {

@@ -7,7 +7,7 @@ const SRC = path.resolve(__dirname, '../../src')
 
 /** Lowest first. A module's layer is that of its longest matching prefix. */
 const LAYERS: ReadonlyArray<readonly string[]> = [
-  ['util/', 'errors', 'exec', 'command', 'host'],
+  ['util/', 'errors', 'exec', 'command', 'host', 'workflow-siblings'],
   ['ref', 'platforms/', 'dependencies/', 'cache/', 'container/', 'python/', 'publish/', 'validate/'],
   ['inputs'],
   ['plan/'],

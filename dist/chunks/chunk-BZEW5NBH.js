@@ -9444,8 +9444,8 @@ var require_readdir_glob = __commonJS({
           useStat = true;
         }
         const filename = dir + "/" + name;
-        const relative2 = filename.slice(1);
-        const absolute = path34 + "/" + relative2;
+        const relative3 = filename.slice(1);
+        const absolute = path34 + "/" + relative3;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9457,12 +9457,12 @@ var require_readdir_glob = __commonJS({
           stats = { isDirectory: () => false };
         }
         if (stats.isDirectory()) {
-          if (!shouldSkip(relative2)) {
-            yield { relative: relative2, absolute, stats };
+          if (!shouldSkip(relative3)) {
+            yield { relative: relative3, absolute, stats };
             yield* exploreWalkAsync(filename, path34, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
-          yield { relative: relative2, absolute, stats };
+          yield { relative: relative3, absolute, stats };
         }
       }
     }
@@ -9532,11 +9532,11 @@ var require_readdir_glob = __commonJS({
         }
         setTimeout(() => this._next(), 0);
       }
-      _shouldSkipDirectory(relative2) {
-        return this.skipMatchers.some((m) => m.match(relative2));
+      _shouldSkipDirectory(relative3) {
+        return this.skipMatchers.some((m) => m.match(relative3));
       }
-      _fileMatches(relative2, isDirectory) {
-        const file = relative2 + (isDirectory ? "/" : "");
+      _fileMatches(relative3, isDirectory) {
+        const file = relative3 + (isDirectory ? "/" : "");
         return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file))) && !this.ignoreMatchers.some((m) => m.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
@@ -9545,16 +9545,16 @@ var require_readdir_glob = __commonJS({
             if (!obj.done) {
               const isDirectory = obj.value.stats.isDirectory();
               if (this._fileMatches(obj.value.relative, isDirectory)) {
-                let relative2 = obj.value.relative;
+                let relative3 = obj.value.relative;
                 let absolute = obj.value.absolute;
                 if (this.options.mark && isDirectory) {
-                  relative2 += "/";
+                  relative3 += "/";
                   absolute += "/";
                 }
                 if (this.options.stat) {
-                  this.emit("match", { relative: relative2, absolute, stat: obj.value.stats });
+                  this.emit("match", { relative: relative3, absolute, stat: obj.value.stats });
                 } else {
-                  this.emit("match", { relative: relative2, absolute });
+                  this.emit("match", { relative: relative3, absolute });
                 }
               }
               this._next(this.iterator);
@@ -11545,7 +11545,7 @@ var require_polyfills = __commonJS({
         })(fs28.rename);
       }
       fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
-        function read(fd2, buffer, offset, length, position, callback_) {
+        function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
             var eagCounter = 0;
@@ -11559,8 +11559,8 @@ var require_polyfills = __commonJS({
           }
           return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
         }
-        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
-        return read;
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
+        return read2;
       })(fs28.read);
       fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
@@ -27246,8 +27246,8 @@ var require_commonjs6 = __commonJS({
           return void 0;
         }
         try {
-          const read = await this.#fs.promises.readlink(this.fullpath());
-          const linkTarget = (await this.parent.realpath())?.resolve(read);
+          const read2 = await this.#fs.promises.readlink(this.fullpath());
+          const linkTarget = (await this.parent.realpath())?.resolve(read2);
           if (linkTarget) {
             return this.#linkTarget = linkTarget;
           }
@@ -27271,8 +27271,8 @@ var require_commonjs6 = __commonJS({
           return void 0;
         }
         try {
-          const read = this.#fs.readlinkSync(this.fullpath());
-          const linkTarget = this.parent.realpathSync()?.resolve(read);
+          const read2 = this.#fs.readlinkSync(this.fullpath());
+          const linkTarget = this.parent.realpathSync()?.resolve(read2);
           if (linkTarget) {
             return this.#linkTarget = linkTarget;
           }
@@ -28634,10 +28634,10 @@ var require_ignore = __commonJS({
       ignored(p4) {
         const fullpath = p4.fullpath();
         const fullpaths = `${fullpath}/`;
-        const relative2 = p4.relative() || ".";
-        const relatives = `${relative2}/`;
+        const relative3 = p4.relative() || ".";
+        const relatives = `${relative3}/`;
         for (const m of this.relative) {
-          if (m.match(relative2) || m.match(relatives))
+          if (m.match(relative3) || m.match(relatives))
             return true;
         }
         for (const m of this.absolute) {
@@ -28648,9 +28648,9 @@ var require_ignore = __commonJS({
       }
       childrenIgnored(p4) {
         const fullpath = p4.fullpath() + "/";
-        const relative2 = (p4.relative() || ".") + "/";
+        const relative3 = (p4.relative() || ".") + "/";
         for (const m of this.relativeChildren) {
-          if (m.match(relative2))
+          if (m.match(relative3))
             return true;
         }
         for (const m of this.absoluteChildren) {
@@ -48986,9 +48986,40 @@ function artifactDecision(mode, env) {
 }
 
 // src/ref.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import * as fs from "node:fs";
 import * as path4 from "node:path";
+
+// src/workflow-siblings.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var WHEEL_WORKFLOWS = ["build-wheels.yml", "build-wheels-windows.yml"];
+function workflowBuildCommit(content) {
+  const doc = (0, import_yaml2.parse)(content, { schema: "failsafe" });
+  const value = doc?.env?.BUILD_COMMIT;
+  return typeof value === "string" && value.trim() ? value.trim() : void 0;
+}
+var baseName = (file) => file.split(/[\\/]/).pop() ?? file;
+function siblingWorkflowPath(workflowPath) {
+  const base = baseName(workflowPath);
+  const i2 = WHEEL_WORKFLOWS.indexOf(base);
+  if (i2 < 0) return void 0;
+  return workflowPath.slice(0, workflowPath.length - base.length) + WHEEL_WORKFLOWS[1 - i2];
+}
+function read(file) {
+  try {
+    return { ok: true, value: workflowBuildCommit(file.content) };
+  } catch (err2) {
+    return { ok: false, error: `${file.path} is not valid YAML: ${err2.message.split("\n")[0]}` };
+  }
+}
+function siblingBuildCommitWarning(running, sibling) {
+  const a = read(running);
+  const b = read(sibling);
+  if (!b.ok) return `could not compare BUILD_COMMIT with the sibling workflow: ${b.error}`;
+  if (!a.ok || a.value === void 0 || b.value === void 0 || a.value === b.value) return void 0;
+  return `BUILD_COMMIT disagrees between the wheel workflows: ${running.path} builds ${JSON.stringify(a.value)}, ${sibling.path} builds ${JSON.stringify(b.value)}. A release should build one dipy commit on every OS: set the same env.BUILD_COMMIT at the top of both files.`;
+}
+
+// src/ref.ts
 var validateRef = (ref, input) => gitRef(input, ref);
 function workflowFilePath(workflowRef, workspace) {
   const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
@@ -48996,11 +49027,14 @@ function workflowFilePath(workflowRef, workspace) {
   const file = path4.resolve(workspace, m[1]);
   return file.startsWith(path4.resolve(workspace) + path4.sep) ? file : void 0;
 }
-function buildCommitFromWorkflow(text) {
-  const doc = (0, import_yaml2.parse)(text, { schema: "failsafe" });
-  const value = doc?.env?.BUILD_COMMIT;
-  return typeof value === "string" && value.trim() ? value.trim() : void 0;
+function siblingWarning(workflowRef, workspace) {
+  const file = workflowFilePath(workflowRef, workspace);
+  const sibling = file ? siblingWorkflowPath(file) : void 0;
+  if (!file || !sibling || !fs.existsSync(file) || !fs.existsSync(sibling)) return void 0;
+  const read2 = (p4) => ({ path: path4.relative(workspace, p4), content: fs.readFileSync(p4, "utf8") });
+  return siblingBuildCommitWarning(read2(file), read2(sibling));
 }
+var buildCommitFromWorkflow = workflowBuildCommit;
 function resolveBuildCommit(ctx) {
   const nightlyRef = validateRef(ctx.nightlyRef, "nightly-ref");
   if (ctx.eventName === "schedule") return { ref: nightlyRef, source: "schedule" };
@@ -49289,6 +49323,8 @@ function getInputs(host) {
     repository: normaliseRepository(get("repository"), host.workspace),
     checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
     pythonVersions: parsePythonVersions(get("python-version")),
+    architecture: get("architecture"),
+    macosDeploymentTarget: get("macos-deployment-target") || "11.0",
     dependencies,
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings("config-settings", get("config-settings")),
@@ -76672,11 +76708,11 @@ async function uploadAll(files, opts) {
   await client2.checkServer();
   await client2.checkOwner(opts.owner);
   const wheels = [];
-  const read = /* @__PURE__ */ new Map();
+  const read2 = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
     const w2 = await readWheel(file);
     wheels.push({ name: w2.name, version: w2.version });
-    read.set(file, { name: w2.name, version: w2.version });
+    read2.set(file, { name: w2.name, version: w2.version });
     const outcome = await uploadWheel(client2, w2, { ...opts, log, warn });
     log(`${w2.basename}: ${outcome.status} (sha256 ${w2.sha256})`);
     return outcome;
@@ -76689,7 +76725,7 @@ async function uploadAll(files, opts) {
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
-    const w2 = read.get(paths2[i2]);
+    const w2 = read2.get(paths2[i2]);
     if (s.status === "rejected" && w2) abandoned.add(JSON.stringify([w2.name, w2.version]));
   });
   for (const key of abandoned) {
@@ -78231,6 +78267,8 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
   const timings = new Timings();
   const r = { plan, wheels: [], failures: [], timings: timings.steps };
   info(describeDecision(plan.upload));
+  const sibling = siblingWarning(host.workflowRef, host.workspace);
+  if (sibling) warning(sibling);
   if (inputs.keepVersions > 0 && plan.upload.target !== "nightly") {
     info(`keep-versions ${inputs.keepVersions} is ignored: it applies to nightly uploads only.`);
   }
