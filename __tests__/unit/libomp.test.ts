@@ -51,7 +51,6 @@ describe('built-in libomp recipe', () => {
       '-DLIBOMP_OMPD_SUPPORT=OFF',
       '-DOPENMP_ENABLE_OMPT_TOOLS=OFF',
       '-DLIBOMP_ENABLE_SHARED=ON',
-      '-DOPENMP_ENABLE_TESTING=OFF',
       '-DCMAKE_OSX_ARCHITECTURES=arm64',
       '-DCMAKE_OSX_DEPLOYMENT_TARGET=11.0'
     ])
