@@ -21,7 +21,10 @@ export function parseRequirement(text: string): Requirement | undefined {
   const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*\(?([^)@]*)\)?\s*$/.exec(spec)
   if (!m) return undefined
   const specifiers: Requirement['specifiers'] = []
-  for (const part of m[3].split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of m[3]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const s = /^(~=|===|==|!=|<=|>=|<|>)\s*(\S+)$/.exec(part)
     if (!s) return undefined
     specifiers.push({ op: s[1], version: s[2] })
@@ -38,7 +41,10 @@ function parseVersion(v: string): Parsed | undefined {
   const m = /^v?(?:\d+!)?(\d+(?:\.\d+)*)(.*)$/i.exec(v.trim())
   if (!m) return undefined
   const rest = m[2].toLowerCase()
-  return { release: m[1].split('.').map(Number), pre: /^[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)/.test(rest) }
+  return {
+    release: m[1].split('.').map(Number),
+    pre: /^[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)/.test(rest)
+  }
 }
 
 function cmp(a: number[], b: number[]): number {
@@ -93,7 +99,8 @@ export type MarkerEnv = Record<string, string>
 
 /** Evaluates `a == 'x' and (b != 'y' or c >= '3.11')`; variables the env lacks make their comparison true. */
 export function evaluateMarker(marker: string, env: MarkerEnv): boolean {
-  const tokens = marker.match(/\(|\)|'[^']*'|"[^"]*"|==|!=|<=|>=|<|>|~=|\bnot in\b|\bin\b|\band\b|\bor\b|[\w.]+/g) ?? []
+  const tokens =
+    marker.match(/\(|\)|'[^']*'|"[^"]*"|==|!=|<=|>=|<|>|~=|\bnot in\b|\bin\b|\band\b|\bor\b|[\w.]+/g) ?? []
   let i = 0
   const value = (t: string): string | undefined =>
     /^['"]/.test(t) ? t.slice(1, -1) : t in env ? env[t] : undefined

@@ -5,8 +5,20 @@
  * win32 wheels for CPython 3.11+, so a 32-bit Windows build of dipy stops here rather than after pip tried
  * to compile SciPy from source.
  */
-import { compatibleTags, normaliseName, parseWheelFilename, sdistVersion, type TargetPython } from './wheel-tags.js'
-import { evaluateMarker, parseRequirement, satisfies, type MarkerEnv, type Requirement } from './requirement.js'
+import {
+  compatibleTags,
+  normaliseName,
+  parseWheelFilename,
+  sdistVersion,
+  type TargetPython
+} from './wheel-tags.js'
+import {
+  evaluateMarker,
+  parseRequirement,
+  satisfies,
+  type MarkerEnv,
+  type Requirement
+} from './requirement.js'
 
 export interface IndexFile {
   filename: string
@@ -22,7 +34,10 @@ export function parseSimpleJson(body: string): IndexFile[] {
 }
 
 const decodeEntities = (s: string): string =>
-  s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _)
+  s.replace(
+    /&(amp|lt|gt|quot|#39);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _
+  )
 
 /** PEP 503: one `<a href="...">filename</a>` per file, `data-yanked` marking yanked ones. */
 export function parseSimpleHtml(body: string): IndexFile[] {
@@ -37,7 +52,10 @@ export function parseSimpleHtml(body: string): IndexFile[] {
   return files
 }
 
-export type FetchPage = (url: string, accept: string) => Promise<{ status: number; contentType: string; body: string }>
+export type FetchPage = (
+  url: string,
+  accept: string
+) => Promise<{ status: number; contentType: string; body: string }>
 
 /** node's fetch, 30 s per page. */
 export const defaultFetchPage: FetchPage = async (url, accept) => {
@@ -45,7 +63,8 @@ export const defaultFetchPage: FetchPage = async (url, accept) => {
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() }
 }
 
-const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1'
+const ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1'
 
 /** The files of a project on a simple index; undefined when the index has no such project (404). */
 export async function projectFiles(
@@ -61,22 +80,25 @@ export async function projectFiles(
 }
 
 export type Availability =
-  | { ok: true; wheel: string }
-  | { ok: false; requirement: Requirement; why: string; sdists: string[] }
+  { ok: true; wheel: string } | { ok: false; requirement: Requirement; why: string; sdists: string[] }
 
 /** Whether a requirement has a wheel for the target among the index's files (newest version first). */
 export function wheelFor(req: Requirement, files: IndexFile[], target: TargetPython): Availability {
   const accepted = new Set(compatibleTags(target))
   const wanted = `cp${target.version.replace('.', '')}-…-${target.platforms[0]}`
   const live = files.filter((f) => !f.yanked)
-  const wheels = live.map((f) => ({ f, w: parseWheelFilename(f.filename) })).filter((x) => x.w && satisfies(x.w.version, req))
+  const wheels = live
+    .map((f) => ({ f, w: parseWheelFilename(f.filename) }))
+    .filter((x) => x.w && satisfies(x.w.version, req))
   const fit = wheels.find((x) => x.w!.tags.some((t) => accepted.has(t)))
   if (fit) return { ok: true, wheel: fit.f.filename }
-  const sdists = live.map((f) => sdistVersion(f.filename, req.name)).filter((v): v is string => !!v && satisfies(v, req))
-  const versions = [...new Set(wheels.map((x) => x.w!.version))]
+  const sdists = live
+    .map((f) => sdistVersion(f.filename, req.name))
+    .filter((v): v is string => !!v && satisfies(v, req))
   const why = wheels.length
-    ? `no wheel for ${wanted} (the index has ${wheels.length} wheels of ${versions.length} matching versions, none for this target)`
-    : `no wheel of a matching version at all`
+    ? `no wheel for ${wanted} (${wheels.length} wheel${wheels.length > 1 ? 's' : ''} of matching versions, ` +
+      `all for other targets, e.g. ${wheels[0].f.filename})`
+    : 'no wheel of a matching version at all'
   return { ok: false, requirement: req, why, sdists }
 }
 
