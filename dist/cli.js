@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-LCBERGYK.js";
+} from "./chunks/chunk-HP6SVX3B.js";
 import {
   __toESM
 } from "./chunks/chunk-TBUJ64JI.js";
@@ -54,7 +54,7 @@ inputs:
   dependencies:
     description: >-
       YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels
-      (keys: name, version, source, ref, sha256, build, args, script, platforms).
+      (keys: name, version, source, ref, sha256, build, args, script, platforms, subdir).
     required: false
     default: ''
   config-settings:
