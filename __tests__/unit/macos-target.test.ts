@@ -5,7 +5,8 @@ import {
   macosCmakeArgs,
   macosPlatformTag,
   macosTargetEnv,
-  parseDeploymentTarget
+  parseDeploymentTarget,
+  parseMacosArch
 } from '../../src/platforms/macos-target.js'
 
 describe('macos-deployment-target', () => {
@@ -67,5 +68,18 @@ describe('macos-deployment-target', () => {
     ['11.3', 'x86_64', 'macosx_11_0_x86_64']
   ] as const)('target %s on %s gives the wheel tag %s', (target, arch, tag) => {
     expect(macosPlatformTag(target, arch)).toBe(tag)
+  })
+})
+
+describe('architecture on macOS', () => {
+  it("builds for the runner's arch", () => {
+    expect(parseMacosArch('', 'arm64')).toBe('arm64')
+    expect(parseMacosArch('x64', 'x64')).toBe('x86_64')
+  })
+
+  it('refuses universal2 and cross builds, saying what to do instead', () => {
+    expect(() => parseMacosArch('universal2', 'arm64')).toThrow(/meson-python refuses.*delocate-merge/)
+    expect(() => parseMacosArch('x86_64', 'arm64')).toThrow(/this runner is arm64.*macos-15-intel/)
+    expect(() => parseMacosArch('ppc', 'x64')).toThrow(/Input 'architecture'/)
   })
 })

@@ -108,3 +108,40 @@ export function macosPlatformTag(target: string, arch: MacArch): string {
 export function delocateArgs(arch: MacArch, destDir: string, wheel: string): string[] {
   return ['--require-archs', arch, '-w', destDir, '-v', wheel]
 }
+
+/**
+ * The architecture input on macOS: the runner's own arch only (empty, x64/x86_64, arm64). universal2 is
+ * refused with the reason: meson-python stops on a multi-arch ARCHFLAGS (meson-python 0.22
+ * mesonpy/__init__.py, "Multi-architecture builds are not supported"), and a cross build could not be tested
+ * on the runner. Two native jobs fused by delocate-merge make a universal2 wheel instead.
+ */
+export function parseMacosArch(value: string, nodeArch: string): MacArch {
+  const runner: MacArch = nodeArch === 'arm64' ? 'arm64' : 'x86_64'
+  const v = value.trim().toLowerCase()
+  if (v === 'universal2' || v === 'universal') {
+    throw new InputError(
+      'architecture',
+      'universal2 is not built in one job: meson-python refuses multi-architecture builds. Build x86_64 on ' +
+        'macos-15-intel and arm64 on macos-15, then fuse the two wheels with delocate-merge.'
+    )
+  }
+  const wanted: MacArch | undefined =
+    v === ''
+      ? runner
+      : v === 'x64' || v === 'x86_64'
+        ? 'x86_64'
+        : v === 'arm64' || v === 'aarch64'
+          ? 'arm64'
+          : undefined
+  if (!wanted) {
+    throw new InputError('architecture', `${JSON.stringify(value)} is not x86_64 (x64) or arm64.`)
+  }
+  if (wanted !== runner) {
+    throw new InputError(
+      'architecture',
+      `this runner is ${runner} and macOS wheels are built for the runner's own arch (the wheel is tested ` +
+        `here): run the ${wanted} job on ${wanted === 'arm64' ? 'macos-15' : 'macos-15-intel'}.`
+    )
+  }
+  return wanted
+}
