@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-BZEW5NBH.js";
+} from "./chunks/chunk-X2FBR37Y.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";
@@ -73,7 +73,7 @@ inputs:
   dependencies:
     description: >-
       YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels
-      (keys: name, version, source, ref, sha256, build, args, script, platforms).
+      (keys: name, version, source, ref, sha256, build, args, script, platforms, subdir).
     required: false
     default: ''
   config-settings:

@@ -31,6 +31,8 @@ export interface Recipe {
   script?: string
   /** Build on these platforms only; all when absent. */
   platforms?: PlatformName[]
+  /** Build from this directory of the source (e.g. openmp in LLVM's monorepo archive); the root when absent. */
+  subdir?: string
 }
 
 export const BUILD_SYSTEMS: readonly BuildSystem[] = ['cmake', 'autotools', 'meson', 'script']
@@ -43,7 +45,8 @@ export const RECIPE_KEYS = [
   'build',
   'args',
   'script',
-  'platforms'
+  'platforms',
+  'subdir'
 ] as const
 const PLATFORMS: readonly PlatformName[] = ['linux', 'macos', 'windows']
 const INPUT = 'dependencies'
@@ -185,6 +188,10 @@ function parseRecipe(item: unknown, index: number, workspace: string): Recipe {
       fail(label, `"platforms" value ${JSON.stringify(p)} is not one of ${PLATFORMS.join(', ')}.`)
     }
   }
+  const subdir = str(label, 'subdir', rec.subdir, false)
+  if (subdir !== undefined && (/^[\\/]|^[A-Za-z]:/.test(subdir) || subdir.split(/[\\/]/).includes('..'))) {
+    fail(label, `"subdir" ${JSON.stringify(subdir)} must be a relative path inside the source, without '..'.`)
+  }
   const recipe: Recipe = {
     name,
     version,
@@ -194,6 +201,7 @@ function parseRecipe(item: unknown, index: number, workspace: string): Recipe {
   }
   if (script !== undefined) recipe.script = script
   if (platforms !== undefined) recipe.platforms = [...new Set(platforms)] as PlatformName[]
+  if (subdir) recipe.subdir = subdir
   return recipe
 }
 

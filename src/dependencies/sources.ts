@@ -199,7 +199,8 @@ async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<s
 
 /**
  * Fetches a recipe's source into `dest` (emptied first) and returns the directory to build from.
- * Archives are verified against their sha256 before extraction; `downloads` holds the archive files.
+ * Archives are verified against their sha256 before extraction; `downloads` holds the archive files. A
+ * recipe's `subdir` is the directory returned (it must exist).
  */
 export async function fetchSource(
   runner: Runner,
@@ -207,6 +208,24 @@ export async function fetchSource(
   dest: string,
   downloads: string,
   download: Downloader = defaultDownloader
+): Promise<string> {
+  const root = await fetchRoot(runner, recipe, dest, downloads, download)
+  if (!recipe.subdir) return root
+  const dir = path.join(root, recipe.subdir)
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new DependencyError(
+      `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
+    )
+  }
+  return dir
+}
+
+async function fetchRoot(
+  runner: Runner,
+  recipe: Recipe,
+  dest: string,
+  downloads: string,
+  download: Downloader
 ): Promise<string> {
   fs.rmSync(dest, { recursive: true, force: true })
   if (recipe.source.kind === 'git') return fetchGit(runner, recipe, dest)

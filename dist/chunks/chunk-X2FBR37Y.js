@@ -48718,7 +48718,8 @@ var RECIPE_KEYS = [
   "build",
   "args",
   "script",
-  "platforms"
+  "platforms",
+  "subdir"
 ];
 var PLATFORMS = ["linux", "macos", "windows"];
 var INPUT = "dependencies";
@@ -48838,6 +48839,10 @@ function parseRecipe(item, index, workspace) {
       fail(label2, `"platforms" value ${JSON.stringify(p4)} is not one of ${PLATFORMS.join(", ")}.`);
     }
   }
+  const subdir = str(label2, "subdir", rec.subdir, false);
+  if (subdir !== void 0 && (/^[\\/]|^[A-Za-z]:/.test(subdir) || subdir.split(/[\\/]/).includes(".."))) {
+    fail(label2, `"subdir" ${JSON.stringify(subdir)} must be a relative path inside the source, without '..'.`);
+  }
   const recipe = {
     name,
     version: version3,
@@ -48847,6 +48852,7 @@ function parseRecipe(item, index, workspace) {
   };
   if (script !== void 0) recipe.script = script;
   if (platforms !== void 0) recipe.platforms = [...new Set(platforms)];
+  if (subdir) recipe.subdir = subdir;
   return recipe;
 }
 function recipeAt(doc, offset) {
@@ -77848,6 +77854,17 @@ async function fetchGit(runner, recipe, dest) {
   return dest;
 }
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
+  const root = await fetchRoot(runner, recipe, dest, downloads, download);
+  if (!recipe.subdir) return root;
+  const dir = path28.join(root, recipe.subdir);
+  if (!fs22.existsSync(dir) || !fs22.statSync(dir).isDirectory()) {
+    throw new DependencyError(
+      `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
+    );
+  }
+  return dir;
+}
+async function fetchRoot(runner, recipe, dest, downloads, download) {
   fs22.rmSync(dest, { recursive: true, force: true });
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);

@@ -1,0 +1,160 @@
+/**
+ * libomp for macOS, provided by the action: LLVM's OpenMP runtime as a built-in cmake recipe, built for the
+ * wheel's arch and deployment target into the dependency prefix (and cached with it, like any recipe),
+ * then made visible where meson's AppleClang OpenMP lookup looks.
+ *
+ * Why build from source rather than unpack a prebuilt archive: the deployment target is an input, and a
+ * prebuilt libomp carries the minimum macOS it was built for (dipy's darwin20 archive is 11.0); delocate
+ * refuses a library newer than the target, so a prebuilt archive would fix the lowest target the action can
+ * build. LLVM publishes sources with stable URLs and sha256 (the same archive Homebrew's lld formula pins);
+ * the runtime builds in about a minute and is cached under a key that includes arch and target.
+ *
+ * Why the whole llvm-project archive rather than openmp-X.src.tar.xz: since LLVM 15 the openmp build needs
+ * the monorepo's top-level cmake/ directory next to it (openmp/CMakeLists.txt puts ../cmake/Modules on
+ * CMAKE_MODULE_PATH), and a recipe has one source. `subdir: openmp` builds from inside it.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { InputError } from '../errors.js'
+import { macosCmakeArgs, type MacArch } from '../platforms/macos-target.js'
+import type { Recipe } from './recipes.js'
+
+export const LIBOMP_VERSION = '19.1.7'
+/** LLVM's release archive of the whole monorepo at llvmorg-19.1.7. */
+export const LLVM_PROJECT_SOURCE = {
+  url: `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}/llvm-project-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+}
+
+/**
+ * The runtime only: no libgomp/libiomp5 alias names (Homebrew's libomp formula turns them off too, as they
+ * shadow GCC's libgomp), no offloading, no OMPD debugger library, no OMPT tools, no static library.
+ */
+export const LIBOMP_CMAKE_ARGS = [
+  '-DLIBOMP_INSTALL_ALIASES=OFF',
+  '-DOPENMP_ENABLE_LIBOMPTARGET=OFF',
+  '-DLIBOMP_OMPD_SUPPORT=OFF',
+  '-DOPENMP_ENABLE_OMPT_TOOLS=OFF',
+  '-DLIBOMP_ENABLE_SHARED=ON'
+]
+
+/**
+ * The built-in recipe for one arch and deployment target. Both are in its args, so they are in the cache
+ * key: a libomp built for another target is never reused.
+ */
+export function libompRecipe(arch: MacArch, target: string): Recipe {
+  return {
+    name: 'libomp',
+    version: LIBOMP_VERSION,
+    source: { kind: 'archive', location: LLVM_PROJECT_SOURCE.url, sha256: LLVM_PROJECT_SOURCE.sha256 },
+    build: 'cmake',
+    subdir: 'openmp',
+    args: [...LIBOMP_CMAKE_ARGS, ...macosCmakeArgs(target, arch)],
+    platforms: ['macos']
+  }
+}
+
+/** The macos-libomp input: auto (when the project uses OpenMP), true (always), false (never). */
+export type LibompMode = 'auto' | 'true' | 'false'
+
+export function parseLibompMode(value: string): LibompMode {
+  const v = value.trim().toLowerCase() || 'auto'
+  if (v === 'auto' || v === 'true' || v === 'false') return v
+  throw new InputError(
+    'macos-libomp',
+    `${JSON.stringify(value)} is not auto, true or false: auto builds libomp when the project's meson.build ` +
+      'asks for OpenMP, false leaves it to you (install libomp before this action).'
+  )
+}
+
+/** meson `dependency('openmp')` or CMake `find_package(OpenMP)`: the project asks for OpenMP. */
+export function mentionsOpenMP(buildFileText: string): boolean {
+  const code = buildFileText.replace(/#.*$/gm, '')
+  return /\bdependency\s*\(\s*['"]openmp['"]/i.test(code) || /\bfind_package\s*\(\s*OpenMP\b/i.test(code)
+}
+
+const SKIP_DIRS = new Set(['build', 'builddir', 'node_modules', 'subprojects', 'venv'])
+
+/** The meson.build and CMakeLists.txt files of a checkout, to `depth` levels, skipping build and hidden dirs. */
+export function buildFiles(root: string, depth = 4): string[] {
+  const found: string[] = []
+  const walk = (dir: string, level: number): void => {
+    let entries: fs.Dirent[]
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const e of entries) {
+      if (e.isFile() && (e.name === 'meson.build' || e.name === 'CMakeLists.txt')) {
+        found.push(path.join(dir, e.name))
+      } else if (e.isDirectory() && level < depth && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) {
+        walk(path.join(dir, e.name), level + 1)
+      }
+    }
+  }
+  walk(root, 0)
+  return found.sort()
+}
+
+/** The first build file of the checkout that asks for OpenMP (for the log), or undefined. */
+export function projectOpenMPFile(root: string): string | undefined {
+  return buildFiles(root).find((f) => mentionsOpenMP(fs.readFileSync(f, 'utf8')))
+}
+
+/** Whether to build the built-in libomp: never off macOS; by the input; in auto mode, when asked for. */
+export function wantLibomp(mode: LibompMode, platform: string, openmpFile: string | undefined): boolean {
+  if (platform !== 'macos') return false
+  return mode === 'true' || (mode === 'auto' && openmpFile !== undefined)
+}
+
+/**
+ * Where meson's AppleClang OpenMP lookup looks when Homebrew has no libomp installed (meson 1.12
+ * compilers/mixins/apple.py: `brew --prefix --installed libomp`, else /usr/local/opt/libomp on x86 and
+ * /opt/homebrew/opt/libomp otherwise); both are the Homebrew prefixes of GitHub's macOS images.
+ */
+export function mesonLibompRoot(arch: MacArch): string {
+  return arch === 'x86_64' ? '/usr/local/opt/libomp' : '/opt/homebrew/opt/libomp'
+}
+
+export type LibompLinkPlan =
+  | { kind: 'link'; link: string; target: string }
+  | { kind: 'present'; link: string }
+  | { kind: 'homebrew'; prefix: string; warning: string }
+  | { kind: 'occupied'; link: string; warning: string }
+
+/**
+ * How meson will find the built libomp. `brewPrefix`: what `brew --prefix --installed libomp` printed
+ * (undefined when it failed: not installed, or no brew). `existing`: what is at meson's fallback path now
+ * (undefined: nothing; else the path a symlink there points to, or '' for a real directory).
+ */
+export function planLibompLink(
+  arch: MacArch,
+  prefix: string,
+  brewPrefix: string | undefined,
+  existing: string | undefined
+): LibompLinkPlan {
+  if (brewPrefix) {
+    return {
+      kind: 'homebrew',
+      prefix: brewPrefix,
+      warning:
+        `Homebrew's libomp is installed (${brewPrefix}): meson uses it instead of the libomp the action built ` +
+        'for the deployment target, and delocate will refuse it if it was built for a newer macOS. ' +
+        'Run `brew uninstall --ignore-dependencies libomp` before this action, or set macos-libomp: false.'
+    }
+  }
+  const link = mesonLibompRoot(arch)
+  if (existing === prefix) return { kind: 'present', link }
+  if (existing === '') {
+    return {
+      kind: 'occupied',
+      link,
+      warning:
+        `${link} is a directory not installed by Homebrew: meson uses the libomp in it, not the one the action ` +
+        'built for the deployment target. Remove it before this action, or set macos-libomp: false.'
+    }
+  }
+  // Nothing there, or a symlink left by an earlier run for another prefix: (re)point it at this prefix.
+  return { kind: 'link', link, target: prefix }
+}
