@@ -1,8 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-LCBERGYK.js";
-import "./chunks/chunk-TBUJ64JI.js";
+} from "./chunks/chunk-2M5OR46D.js";
+import "./chunks/chunk-YQ3EII4A.js";
 
 // src/index.ts
 await run();

@@ -25,6 +25,7 @@ function usage(): string {
   )
   return [
     'Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]',
+    '       node dist/cli.js release VERSION [--input value ...]   (the same as --command release --version VERSION)',
     '',
     'Builds, repairs and tests wheels through the same pipeline as the action.',
     '  --workspace DIR    the workspace (default: the current directory)',
@@ -39,6 +40,11 @@ function parseArgs(argv: string[]): { inputs: Record<string, string>; workspace:
   const inputs: Record<string, string> = {}
   let workspace = process.cwd()
   let event = 'workflow_dispatch'
+  if (argv[0] === 'release') {
+    inputs.command = 'release'
+    argv = argv.slice(1)
+    if (argv[0] !== undefined && !argv[0].startsWith('-')) inputs.version = argv.shift()!
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '-h' || arg === '--help') {

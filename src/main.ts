@@ -4,11 +4,17 @@ import { ExecRunner } from './exec.js'
 import { detectHost } from './host.js'
 import { getInputs } from './inputs.js'
 import { runPipeline } from './pipeline.js'
+import { getCommand, getReleaseInputs } from './release/inputs.js'
+import { runRelease } from './release/run.js'
 
-/** The action: read the inputs, run the pipeline, and fail the step with a clear message on any error. */
+/** The action: read the inputs, run the pipeline (or, with command: release, the release), and fail the step with a clear message on any error. */
 export async function run(): Promise<void> {
   try {
     const host = detectHost()
+    if (getCommand() === 'release') {
+      await runRelease(getReleaseInputs(), host.temp)
+      return
+    }
     const inputs = getInputs(host)
     await runPipeline(inputs, host, new ExecRunner())
   } catch (err) {

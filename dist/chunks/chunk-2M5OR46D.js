@@ -33,6 +33,7 @@ import {
   getCachedDefaultHttpClient,
   getDefaultProxySettings,
   getExecOutput,
+  getIDToken,
   getInput,
   group,
   info,
@@ -66,7 +67,7 @@ import {
   summary,
   warning,
   which
-} from "./chunk-TBUJ64JI.js";
+} from "./chunk-YQ3EII4A.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -145,17 +146,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path33) {
-      const ctrl = callVisitor(key, node, visitor, path33);
+    function visit_(key, node, visitor, path35) {
+      const ctrl = callVisitor(key, node, visitor, path35);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visit_(key, ctrl, visitor, path33);
+        replaceNode(key, path35, ctrl);
+        return visit_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path33);
+            const ci = visit_(i2, node.items[i2], visitor, path35);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -166,13 +167,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = visit_("key", node.key, visitor, path33);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = visit_("key", node.key, visitor, path35);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path33);
+          const cv = visit_("value", node.value, visitor, path35);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -193,17 +194,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path33) {
-      const ctrl = await callVisitor(key, node, visitor, path33);
+    async function visitAsync_(key, node, visitor, path35) {
+      const ctrl = await callVisitor(key, node, visitor, path35);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path33, ctrl);
-        return visitAsync_(key, ctrl, visitor, path33);
+        replaceNode(key, path35, ctrl);
+        return visitAsync_(key, ctrl, visitor, path35);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path33 = Object.freeze(path33.concat(node));
+          path35 = Object.freeze(path35.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path33);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path35);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -214,13 +215,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path33 = Object.freeze(path33.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path33);
+          path35 = Object.freeze(path35.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path35);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path33);
+          const cv = await visitAsync_("value", node.value, visitor, path35);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -247,23 +248,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path33) {
+    function callVisitor(key, node, visitor, path35) {
       if (typeof visitor === "function")
-        return visitor(key, node, path33);
+        return visitor(key, node, path35);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path33);
+        return visitor.Map?.(key, node, path35);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path33);
+        return visitor.Seq?.(key, node, path35);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path33);
+        return visitor.Pair?.(key, node, path35);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path33);
+        return visitor.Scalar?.(key, node, path35);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path33);
+        return visitor.Alias?.(key, node, path35);
       return void 0;
     }
-    function replaceNode(key, path33, node) {
-      const parent = path33[path33.length - 1];
+    function replaceNode(key, path35, node) {
+      const parent = path35[path35.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -875,10 +876,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path33, value) {
+    function collectionFromPath(schema, path35, value) {
       let v = value;
-      for (let i2 = path33.length - 1; i2 >= 0; --i2) {
-        const k = path33[i2];
+      for (let i2 = path35.length - 1; i2 >= 0; --i2) {
+        const k = path35[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -897,7 +898,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path33) => path33 == null || typeof path33 === "object" && !!path33[Symbol.iterator]().next().done;
+    var isEmptyPath = (path35) => path35 == null || typeof path35 === "object" && !!path35[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -927,11 +928,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path33, value) {
-        if (isEmptyPath(path33))
+      addIn(path35, value) {
+        if (isEmptyPath(path35))
           this.add(value);
         else {
-          const [key, ...rest] = path33;
+          const [key, ...rest] = path35;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -945,8 +946,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        const [key, ...rest] = path33;
+      deleteIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -960,8 +961,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        const [key, ...rest] = path33;
+      getIn(path35, keepScalar) {
+        const [key, ...rest] = path35;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -979,8 +980,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path33) {
-        const [key, ...rest] = path33;
+      hasIn(path35) {
+        const [key, ...rest] = path35;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -990,8 +991,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        const [key, ...rest] = path33;
+      setIn(path35, value) {
+        const [key, ...rest] = path35;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -2532,7 +2533,7 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = [
@@ -2540,7 +2541,7 @@ var require_schema = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.boolTag,
+      bool3.boolTag,
       int.intOct,
       int.int,
       int.intHex,
@@ -3187,7 +3188,7 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool3 = require_bool2();
     var float = require_float2();
     var int = require_int2();
     var merge2 = require_merge();
@@ -3200,8 +3201,8 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
+      bool3.trueTag,
+      bool3.falseTag,
       int.intBin,
       int.intOct,
       int.int,
@@ -3230,7 +3231,7 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = require_schema();
@@ -3251,7 +3252,7 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool3.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
@@ -3506,9 +3507,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path33, value) {
+      addIn(path35, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path33, value);
+          this.contents.addIn(path35, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3583,14 +3584,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path33) {
-        if (Collection2.isEmptyPath(path33)) {
+      deleteIn(path35) {
+        if (Collection2.isEmptyPath(path35)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path33) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path35) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3605,10 +3606,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path33, keepScalar) {
-        if (Collection2.isEmptyPath(path33))
+      getIn(path35, keepScalar) {
+        if (Collection2.isEmptyPath(path35))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path33, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path35, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3619,10 +3620,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path33) {
-        if (Collection2.isEmptyPath(path33))
+      hasIn(path35) {
+        if (Collection2.isEmptyPath(path35))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path33) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path35) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3639,13 +3640,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path33, value) {
-        if (Collection2.isEmptyPath(path33)) {
+      setIn(path35, value) {
+        if (Collection2.isEmptyPath(path35)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path33), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path35), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path33, value);
+          this.contents.setIn(path35, value);
         }
       }
       /**
@@ -5606,9 +5607,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path33) => {
+    visit.itemAtPath = (cst, path35) => {
       let item = cst;
-      for (const [field, index] of path33) {
+      for (const [field, index] of path35) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5617,23 +5618,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path33) => {
-      const parent = visit.itemAtPath(cst, path33.slice(0, -1));
-      const field = path33[path33.length - 1][0];
+    visit.parentCollection = (cst, path35) => {
+      const parent = visit.itemAtPath(cst, path35.slice(0, -1));
+      const field = path35[path35.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path33, item, visitor) {
-      let ctrl = visitor(item, path33);
+    function _visit(path35, item, visitor) {
+      let ctrl = visitor(item, path35);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path33.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path35.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5644,10 +5645,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path33);
+            ctrl = ctrl(item, path35);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path33) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path35) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6949,14 +6950,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs27, sep: [] });
+                map.items.push({ start, key: fs28, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               } else {
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7084,13 +7085,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs27, sep: [] });
+                fc.items.push({ start: [], key: fs28, sep: [] });
               else if (it.sep)
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               else
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7960,8 +7961,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p2);
     };
     module.exports = minimatch;
-    var path33 = require_path();
-    minimatch.sep = path33.sep;
+    var path35 = require_path();
+    minimatch.sep = path35.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -8567,8 +8568,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path33.sep !== "/") {
-          f = f.split(path33.sep).join("/");
+        if (path35.sep !== "/") {
+          f = f.split(path35.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -8606,13 +8607,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve9 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve10, reject) => {
-        fs27.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs28.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -8645,7 +8646,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve10, reject) => {
-        const statFunc = followSymlinks ? fs27.stat : fs27.lstat;
+        const statFunc = followSymlinks ? fs28.stat : fs28.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -8666,8 +8667,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path33, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path33 + dir, strict);
+    async function* exploreWalkAsync(dir, path35, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path35 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -8676,7 +8677,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative = filename.slice(1);
-        const absolute = path33 + "/" + relative;
+        const absolute = path35 + "/" + relative;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -8690,15 +8691,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative)) {
             yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path33, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path35, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative, absolute, stats };
         }
       }
     }
-    async function* explore(path33, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path33, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path35, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path35, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -9797,15 +9798,15 @@ var require_async = __commonJS({
         };
       }
       function detect(coll, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOf$1, coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOf$1, coll, iteratee, callback);
       }
       var detect$1 = awaitify(detect, 3);
       function detectLimit(coll, limit, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOfLimit$2(limit), coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOfLimit$2(limit), coll, iteratee, callback);
       }
       var detectLimit$1 = awaitify(detectLimit, 4);
       function detectSeries(coll, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOfLimit$2(1), coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOfLimit$2(1), coll, iteratee, callback);
       }
       var detectSeries$1 = awaitify(detectSeries, 3);
       function consoleFunc(name) {
@@ -9881,15 +9882,15 @@ var require_async = __commonJS({
         };
       }
       function every(coll, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOf$1, coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOf$1, coll, iteratee, callback);
       }
       var every$1 = awaitify(every, 3);
       function everyLimit(coll, limit, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOfLimit$2(limit), coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOfLimit$2(limit), coll, iteratee, callback);
       }
       var everyLimit$1 = awaitify(everyLimit, 4);
       function everySeries(coll, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOfSeries$1, coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOfSeries$1, coll, iteratee, callback);
       }
       var everySeries$1 = awaitify(everySeries, 3);
       function filterArray(eachfn, arr, iteratee, callback) {
@@ -10710,54 +10711,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs27) {
+    function patch(fs28) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs27);
+        patchLchmod(fs28);
       }
-      if (!fs27.lutimes) {
-        patchLutimes(fs27);
+      if (!fs28.lutimes) {
+        patchLutimes(fs28);
       }
-      fs27.chown = chownFix(fs27.chown);
-      fs27.fchown = chownFix(fs27.fchown);
-      fs27.lchown = chownFix(fs27.lchown);
-      fs27.chmod = chmodFix(fs27.chmod);
-      fs27.fchmod = chmodFix(fs27.fchmod);
-      fs27.lchmod = chmodFix(fs27.lchmod);
-      fs27.chownSync = chownFixSync(fs27.chownSync);
-      fs27.fchownSync = chownFixSync(fs27.fchownSync);
-      fs27.lchownSync = chownFixSync(fs27.lchownSync);
-      fs27.chmodSync = chmodFixSync(fs27.chmodSync);
-      fs27.fchmodSync = chmodFixSync(fs27.fchmodSync);
-      fs27.lchmodSync = chmodFixSync(fs27.lchmodSync);
-      fs27.stat = statFix(fs27.stat);
-      fs27.fstat = statFix(fs27.fstat);
-      fs27.lstat = statFix(fs27.lstat);
-      fs27.statSync = statFixSync(fs27.statSync);
-      fs27.fstatSync = statFixSync(fs27.fstatSync);
-      fs27.lstatSync = statFixSync(fs27.lstatSync);
-      if (fs27.chmod && !fs27.lchmod) {
-        fs27.lchmod = function(path33, mode, cb) {
+      fs28.chown = chownFix(fs28.chown);
+      fs28.fchown = chownFix(fs28.fchown);
+      fs28.lchown = chownFix(fs28.lchown);
+      fs28.chmod = chmodFix(fs28.chmod);
+      fs28.fchmod = chmodFix(fs28.fchmod);
+      fs28.lchmod = chmodFix(fs28.lchmod);
+      fs28.chownSync = chownFixSync(fs28.chownSync);
+      fs28.fchownSync = chownFixSync(fs28.fchownSync);
+      fs28.lchownSync = chownFixSync(fs28.lchownSync);
+      fs28.chmodSync = chmodFixSync(fs28.chmodSync);
+      fs28.fchmodSync = chmodFixSync(fs28.fchmodSync);
+      fs28.lchmodSync = chmodFixSync(fs28.lchmodSync);
+      fs28.stat = statFix(fs28.stat);
+      fs28.fstat = statFix(fs28.fstat);
+      fs28.lstat = statFix(fs28.lstat);
+      fs28.statSync = statFixSync(fs28.statSync);
+      fs28.fstatSync = statFixSync(fs28.fstatSync);
+      fs28.lstatSync = statFixSync(fs28.lstatSync);
+      if (fs28.chmod && !fs28.lchmod) {
+        fs28.lchmod = function(path35, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchmodSync = function() {
+        fs28.lchmodSync = function() {
         };
       }
-      if (fs27.chown && !fs27.lchown) {
-        fs27.lchown = function(path33, uid, gid, cb) {
+      if (fs28.chown && !fs28.lchown) {
+        fs28.lchown = function(path35, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs27.lchownSync = function() {
+        fs28.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs27.rename = typeof fs27.rename !== "function" ? fs27.rename : (function(fs$rename) {
+        fs28.rename = typeof fs28.rename !== "function" ? fs28.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs27.stat(to, function(stater, st) {
+                  fs28.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -10773,9 +10774,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs27.rename);
+        })(fs28.rename);
       }
-      fs27.read = typeof fs27.read !== "function" ? fs27.read : (function(fs$read) {
+      fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
         function read(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -10783,22 +10784,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs27, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
         return read;
-      })(fs27.read);
-      fs27.readSync = typeof fs27.readSync !== "function" ? fs27.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs28.read);
+      fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs27, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs28, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -10808,11 +10809,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs27.readSync);
-      function patchLchmod(fs28) {
-        fs28.lchmod = function(path33, mode, callback) {
-          fs28.open(
-            path33,
+      })(fs28.readSync);
+      function patchLchmod(fs29) {
+        fs29.lchmod = function(path35, mode, callback) {
+          fs29.open(
+            path35,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -10820,80 +10821,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs28.fchmod(fd2, mode, function(err3) {
-                fs28.close(fd2, function(err22) {
+              fs29.fchmod(fd2, mode, function(err3) {
+                fs29.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs28.lchmodSync = function(path33, mode) {
-          var fd2 = fs28.openSync(path33, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs29.lchmodSync = function(path35, mode) {
+          var fd2 = fs29.openSync(path35, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs28.fchmodSync(fd2, mode);
+            ret = fs29.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs28.closeSync(fd2);
+              fs29.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs28) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs28.futimes) {
-          fs28.lutimes = function(path33, at, mt, cb) {
-            fs28.open(path33, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs29) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
+          fs29.lutimes = function(path35, at, mt, cb) {
+            fs29.open(path35, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs28.futimes(fd2, at, mt, function(er2) {
-                fs28.close(fd2, function(er22) {
+              fs29.futimes(fd2, at, mt, function(er2) {
+                fs29.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs28.lutimesSync = function(path33, at, mt) {
-            var fd2 = fs28.openSync(path33, constants2.O_SYMLINK);
+          fs29.lutimesSync = function(path35, at, mt) {
+            var fd2 = fs29.openSync(path35, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs28.futimesSync(fd2, at, mt);
+              ret = fs29.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs28.closeSync(fd2);
+                  fs29.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs28.closeSync(fd2);
+                fs29.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs28.futimes) {
-          fs28.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs29.futimes) {
+          fs29.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs28.lutimesSync = function() {
+          fs29.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs27, target, mode, function(er) {
+          return orig.call(fs28, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10903,7 +10904,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs27, target, mode);
+            return orig.call(fs28, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10912,7 +10913,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs27, target, uid, gid, function(er) {
+          return orig.call(fs28, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10922,7 +10923,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs27, target, uid, gid);
+            return orig.call(fs28, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10942,13 +10943,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs27, target, options, callback) : orig.call(fs27, target, callback);
+          return options ? orig.call(fs28, target, options, callback) : orig.call(fs28, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs27, target, options) : orig.call(fs27, target);
+          var stats = options ? orig.call(fs28, target, options) : orig.call(fs28, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -10977,16 +10978,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs27) {
+    function legacy(fs28) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path33, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path33, options);
+      function ReadStream(path35, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path35, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path33;
+        this.path = path35;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11020,7 +11021,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs27.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs28.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11031,10 +11032,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path33, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path33, options);
+      function WriteStream(path35, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path35, options);
         Stream.call(this);
-        this.path = path33;
+        this.path = path35;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11059,7 +11060,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs27.open;
+          this._open = fs28.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11094,7 +11095,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11126,12 +11127,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs27[gracefulQueue]) {
+    if (!fs28[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs27, queue);
-      fs27.close = (function(fs$close) {
+      publishQueue(fs28, queue);
+      fs28.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs27, fd2, function(err2) {
+          return fs$close.call(fs28, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11143,48 +11144,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs27.close);
-      fs27.closeSync = (function(fs$closeSync) {
+      })(fs28.close);
+      fs28.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs27, arguments);
+          fs$closeSync.apply(fs28, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs27.closeSync);
+      })(fs28.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs27[gracefulQueue]);
-          __require("assert").equal(fs27[gracefulQueue].length, 0);
+          debug2(fs28[gracefulQueue]);
+          __require("assert").equal(fs28[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs27[gracefulQueue]);
+      publishQueue(global, fs28[gracefulQueue]);
     }
-    module.exports = patch(clone(fs27));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs27.__patched) {
-      module.exports = patch(fs27);
-      fs27.__patched = true;
+    module.exports = patch(clone(fs28));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs28.__patched) {
+      module.exports = patch(fs28);
+      fs28.__patched = true;
     }
-    function patch(fs28) {
-      polyfills(fs28);
-      fs28.gracefulify = patch;
-      fs28.createReadStream = createReadStream4;
-      fs28.createWriteStream = createWriteStream3;
-      var fs$readFile = fs28.readFile;
-      fs28.readFile = readFile2;
-      function readFile2(path33, options, cb) {
+    function patch(fs29) {
+      polyfills(fs29);
+      fs29.gracefulify = patch;
+      fs29.createReadStream = createReadStream4;
+      fs29.createWriteStream = createWriteStream3;
+      var fs$readFile = fs29.readFile;
+      fs29.readFile = readFile2;
+      function readFile2(path35, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path33, options, cb);
-        function go$readFile(path34, options2, cb2, startTime) {
-          return fs$readFile(path34, options2, function(err2) {
+        return go$readFile(path35, options, cb);
+        function go$readFile(path36, options2, cb2, startTime) {
+          return fs$readFile(path36, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path34, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path36, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11192,16 +11193,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs28.writeFile;
-      fs28.writeFile = writeFile;
-      function writeFile(path33, data, options, cb) {
+      var fs$writeFile = fs29.writeFile;
+      fs29.writeFile = writeFile;
+      function writeFile(path35, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path33, data, options, cb);
-        function go$writeFile(path34, data2, options2, cb2, startTime) {
-          return fs$writeFile(path34, data2, options2, function(err2) {
+        return go$writeFile(path35, data, options, cb);
+        function go$writeFile(path36, data2, options2, cb2, startTime) {
+          return fs$writeFile(path36, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path34, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11209,17 +11210,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs28.appendFile;
+      var fs$appendFile = fs29.appendFile;
       if (fs$appendFile)
-        fs28.appendFile = appendFile;
-      function appendFile(path33, data, options, cb) {
+        fs29.appendFile = appendFile;
+      function appendFile(path35, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path33, data, options, cb);
-        function go$appendFile(path34, data2, options2, cb2, startTime) {
-          return fs$appendFile(path34, data2, options2, function(err2) {
+        return go$appendFile(path35, data, options, cb);
+        function go$appendFile(path36, data2, options2, cb2, startTime) {
+          return fs$appendFile(path36, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path34, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11227,9 +11228,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs28.copyFile;
+      var fs$copyFile = fs29.copyFile;
       if (fs$copyFile)
-        fs28.copyFile = copyFile;
+        fs29.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -11247,34 +11248,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs28.readdir;
-      fs28.readdir = readdir;
+      var fs$readdir = fs29.readdir;
+      fs29.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path33, options, cb) {
+      function readdir(path35, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path34, options2, cb2, startTime) {
-          return fs$readdir(path34, fs$readdirCallback(
-            path34,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path36, options2, cb2, startTime) {
+          return fs$readdir(path36, fs$readdirCallback(
+            path36,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path34, options2, cb2, startTime) {
-          return fs$readdir(path34, options2, fs$readdirCallback(
-            path34,
+        } : function go$readdir2(path36, options2, cb2, startTime) {
+          return fs$readdir(path36, options2, fs$readdirCallback(
+            path36,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path33, options, cb);
-        function fs$readdirCallback(path34, options2, cb2, startTime) {
+        return go$readdir(path35, options, cb);
+        function fs$readdirCallback(path36, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path34, options2, cb2],
+                [path36, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -11289,21 +11290,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs28);
+        var legStreams = legacy(fs29);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs28.ReadStream;
+      var fs$ReadStream = fs29.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs28.WriteStream;
+      var fs$WriteStream = fs29.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs28, "ReadStream", {
+      Object.defineProperty(fs29, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -11313,7 +11314,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs28, "WriteStream", {
+      Object.defineProperty(fs29, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -11324,7 +11325,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs28, "FileReadStream", {
+      Object.defineProperty(fs29, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -11335,7 +11336,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs28, "FileWriteStream", {
+      Object.defineProperty(fs29, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -11345,7 +11346,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path33, options) {
+      function ReadStream(path35, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -11365,7 +11366,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path33, options) {
+      function WriteStream(path35, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -11383,22 +11384,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path33, options) {
-        return new fs28.ReadStream(path33, options);
+      function createReadStream4(path35, options) {
+        return new fs29.ReadStream(path35, options);
       }
-      function createWriteStream3(path33, options) {
-        return new fs28.WriteStream(path33, options);
+      function createWriteStream3(path35, options) {
+        return new fs29.WriteStream(path35, options);
       }
-      var fs$open = fs28.open;
-      fs28.open = open;
-      function open(path33, flags, mode, cb) {
+      var fs$open = fs29.open;
+      fs29.open = open;
+      function open(path35, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path33, flags, mode, cb);
-        function go$open(path34, flags2, mode2, cb2, startTime) {
-          return fs$open(path34, flags2, mode2, function(err2, fd2) {
+        return go$open(path35, flags, mode, cb);
+        function go$open(path36, flags2, mode2, cb2, startTime) {
+          return fs$open(path36, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path34, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path36, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11406,20 +11407,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs28;
+      return fs29;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs27[gracefulQueue].push(elem);
+      fs28[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs27[gracefulQueue].length; ++i2) {
-        if (fs27[gracefulQueue][i2].length > 2) {
-          fs27[gracefulQueue][i2][3] = now;
-          fs27[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs28[gracefulQueue].length; ++i2) {
+        if (fs28[gracefulQueue][i2].length > 2) {
+          fs28[gracefulQueue][i2][3] = now;
+          fs28[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -11427,9 +11428,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs27[gracefulQueue].length === 0)
+      if (fs28[gracefulQueue].length === 0)
         return;
-      var elem = fs27[gracefulQueue].shift();
+      var elem = fs28[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -11451,7 +11452,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs27[gracefulQueue].push(elem);
+          fs28[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -11755,7 +11756,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join18(s) {
+      BufferList.prototype.join = function join20(s) {
         if (this.length === 0) return "";
         var p2 = this.head;
         var ret = "" + p2.data;
@@ -13503,22 +13504,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path33, stripTrailing) {
-      if (typeof path33 !== "string") {
+    module.exports = function(path35, stripTrailing) {
+      if (typeof path35 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path33 === "\\" || path33 === "/") return "/";
-      var len = path33.length;
-      if (len <= 1) return path33;
+      if (path35 === "\\" || path35 === "/") return "/";
+      var len = path35.length;
+      if (len <= 1) return path35;
       var prefix2 = "";
-      if (len > 4 && path33[3] === "\\") {
-        var ch = path33[2];
-        if ((ch === "?" || ch === ".") && path33.slice(0, 2) === "\\\\") {
-          path33 = path33.slice(2);
+      if (len > 4 && path35[3] === "\\") {
+        var ch = path35[2];
+        if ((ch === "?" || ch === ".") && path35.slice(0, 2) === "\\\\") {
+          path35 = path35.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path33.split(/[/\\]+/);
+      var segs = path35.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -22829,11 +22830,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path33 = {
+    var path35 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path33.win32.sep : path33.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path35.win32.sep : path35.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26154,12 +26155,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path33) {
-        if (!path33) {
+      resolve(path35) {
+        if (!path35) {
           return this;
         }
-        const rootPath = this.getRootString(path33);
-        const dir = path33.substring(rootPath.length);
+        const rootPath = this.getRootString(path35);
+        const dir = path35.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -26912,8 +26913,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path33) {
-        return node_path_1.win32.parse(path33).root;
+      getRootString(path35) {
+        return node_path_1.win32.parse(path35).root;
       }
       /**
        * @internal
@@ -26960,8 +26961,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path33) {
-        return path33.startsWith("/") ? "/" : "";
+      getRootString(path35) {
+        return path35.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27011,8 +27012,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs27 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs27);
+      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs28 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs28);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27051,11 +27052,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path33 = this.cwd) {
-        if (typeof path33 === "string") {
-          path33 = this.cwd.resolve(path33);
+      depth(path35 = this.cwd) {
+        if (typeof path35 === "string") {
+          path35 = this.cwd.resolve(path35);
         }
-        return path33.depth();
+        return path35.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -27542,9 +27543,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path33 = this.cwd) {
+      chdir(path35 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path33 === "string" ? this.cwd.resolve(path33) : path33;
+        this.cwd = typeof path35 === "string" ? this.cwd.resolve(path35) : path35;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -27571,8 +27572,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27601,8 +27602,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs27) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs27 });
+      newRoot(fs28) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27932,8 +27933,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path33, n]) => [
-          path33,
+        return [...this.store.entries()].map(([path35, n]) => [
+          path35,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28151,9 +28152,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path33, opts) {
+      constructor(patterns, path35, opts) {
         this.patterns = patterns;
-        this.path = path33;
+        this.path = path35;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28172,11 +28173,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path33) {
-        return this.seen.has(path33) || !!this.#ignore?.ignored?.(path33);
+      #ignored(path35) {
+        return this.seen.has(path35) || !!this.#ignore?.ignored?.(path35);
       }
-      #childrenIgnored(path33) {
-        return !!this.#ignore?.childrenIgnored?.(path33);
+      #childrenIgnored(path35) {
+        return !!this.#ignore?.childrenIgnored?.(path35);
       }
       // backpressure mechanism
       pause() {
@@ -28254,16 +28255,16 @@ var require_walker = __commonJS({
         }
         const abs = this.opts.absolute === void 0 ? absolute : this.opts.absolute;
         this.seen.add(e);
-        const mark = this.opts.mark && e.isDirectory() ? this.#sep : "";
+        const mark2 = this.opts.mark && e.isDirectory() ? this.#sep : "";
         if (this.opts.withFileTypes) {
           this.matchEmit(e);
         } else if (abs) {
           const abs2 = this.opts.posix ? e.fullpathPosix() : e.fullpath();
-          this.matchEmit(abs2 + mark);
+          this.matchEmit(abs2 + mark2);
         } else {
           const rel = this.opts.posix ? e.relativePosix() : e.relative();
           const pre = this.opts.dotRelative && !rel.startsWith(".." + this.#sep) ? "." + this.#sep : "";
-          this.matchEmit(!rel ? "." + mark : pre + rel + mark);
+          this.matchEmit(!rel ? "." + mark2 : pre + rel + mark2);
         }
       }
       async match(e, absolute, ifDir) {
@@ -28392,8 +28393,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path33, opts) {
-        super(patterns, path33, opts);
+      constructor(patterns, path35, opts) {
+        super(patterns, path35, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -28431,8 +28432,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path33, opts) {
-        super(patterns, path33, opts);
+      constructor(patterns, path35, opts) {
+        super(patterns, path35, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -28787,8 +28788,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path33 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path35 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -28813,8 +28814,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path33.join.apply(path33, arguments);
-      return fs27.existsSync(filepath);
+      var filepath = path35.join.apply(path35, arguments);
+      return fs28.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -28827,12 +28828,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path33.join(options.cwd || "", filepath);
+          filepath = path35.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs27.statSync(filepath)[options.filter]();
+              return fs28.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -28844,7 +28845,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path33.join(destBase2 || "", destPath);
+          return path35.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -28852,14 +28853,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path33.basename(destPath);
+          destPath = path35.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path33.join(options.cwd, src);
+          src = path35.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -28940,8 +28941,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs27 = require_graceful_fs();
-    var path33 = __require("path");
+    var fs28 = require_graceful_fs();
+    var path35 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -28989,7 +28990,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs27.createReadStream(filepath);
+        return fs28.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29017,7 +29018,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs27.readdir(dirpath, function(err2, list2) {
+      fs28.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29029,11 +29030,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path33.join(dirpath, file);
-          fs27.stat(filepath, function(err3, stats) {
+          filepath = path35.join(dirpath, file);
+          fs28.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path33.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path35.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29092,10 +29093,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs27 = __require("fs");
+    var fs28 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path33 = __require("path");
+    var path35 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29156,7 +29157,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs27.Stats) {
+      if (data.stats && data.stats instanceof fs28.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -29327,7 +29328,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs27.lstat(task.filepath, function(err2, stats) {
+      fs28.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -29370,10 +29371,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs27.readlinkSync(task.filepath);
-        var dirName = path33.dirname(task.filepath);
+        var linkPath = fs28.readlinkSync(task.filepath);
+        var dirName = path35.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path33.relative(dirName, path33.resolve(dirName, linkPath));
+        task.data.linkname = path35.relative(dirName, path35.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40973,7 +40974,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path33 = [];
+      var path35 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40986,13 +40987,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path33),
+          path: [].concat(path35),
           parent: parents[parents.length - 1],
           parents,
-          key: path33[path33.length - 1],
+          key: path35[path35.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path33.length === 0,
-          level: path33.length,
+          isRoot: path35.length === 0,
+          level: path35.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41095,7 +41096,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path33[path33.length] = key;
+            path35[path35.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41111,7 +41112,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path33.pop();
+            path35.pop();
           });
           parents.pop();
         }
@@ -41572,7 +41573,7 @@ var require_buffers = __commonJS({
         bi++;
       }
     };
-    Buffers.prototype.get = function get2(i2) {
+    Buffers.prototype.get = function get3(i2) {
       var pos = this.pos(i2);
       return this.buffers[pos.buf].get(pos.offset);
     };
@@ -42293,11 +42294,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path33 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path35 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path33 = extra.parsed.path;
+            path35 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42309,7 +42310,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path33,
+              path: path35,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42746,8 +42747,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path33 = __require("path");
-    var fs27 = __require("fs");
+    var path35 = __require("path");
+    var fs28 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p2, opts, f, made) {
@@ -42758,7 +42759,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42766,7 +42767,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p2 = path33.resolve(p2);
+      p2 = path35.resolve(p2);
       xfs.mkdir(p2, mode, function(er) {
         if (!er) {
           made = made || p2;
@@ -42774,8 +42775,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path33.dirname(p2) === p2) return cb(er);
-            mkdirP2(path33.dirname(p2), opts, function(er2, made2) {
+            if (path35.dirname(p2) === p2) return cb(er);
+            mkdirP2(path35.dirname(p2), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p2, opts, cb, made2);
             });
@@ -42797,19 +42798,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs27;
+      var xfs = opts.fs || fs28;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p2 = path33.resolve(p2);
+      p2 = path35.resolve(p2);
       try {
         xfs.mkdirSync(p2, mode);
         made = made || p2;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path33.dirname(p2), opts, made);
+            made = sync(path35.dirname(p2), opts, made);
             sync(p2, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42834,8 +42835,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs27 = __require("fs");
-    var path33 = __require("path");
+    var fs28 = __require("fs");
+    var path35 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42877,11 +42878,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path33.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path33.dirname(destPath);
+      var destPath = path35.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path35.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs27.createWriteStream(destPath);
+        var pipedStream = fs28.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -46534,13 +46535,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path33) {
-  if (!path33) {
+function validateFilePath(path35) {
+  if (!path35) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path33.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path33}. Contains the following character: ${errorMessageForCharacter}
+    if (path35.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path35}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -60957,10 +60958,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path33 = urlParsed.pathname;
-  path33 = path33 || "/";
-  path33 = escape(path33);
-  urlParsed.pathname = path33;
+  let path35 = urlParsed.pathname;
+  path35 = path35 || "/";
+  path35 = escape(path35);
+  urlParsed.pathname = path35;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -61045,9 +61046,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path33 = urlParsed.pathname;
-  path33 = path33 ? path33.endsWith("/") ? `${path33}${name}` : `${path33}/${name}` : name;
-  urlParsed.pathname = path33;
+  let path35 = urlParsed.pathname;
+  path35 = path35 ? path35.endsWith("/") ? `${path35}${name}` : `${path35}/${name}` : name;
+  urlParsed.pathname = path35;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -67957,8 +67958,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path33 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path33} does not exist${EOL}`);
+        const path35 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path35} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -72142,10 +72143,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path33) {
+function exists(path35) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs6.access(path33);
+      yield fs6.access(path35);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -72356,17 +72357,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path33 = requestOptions.url.replace(options.baseUrl, "");
+    const path35 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path33} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path35} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path33} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path35} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -74086,8 +74087,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path33, json, opts = {}) {
-    return this.request(method, this.apiUrl + path33, {
+  api(method, path35, json, opts = {}) {
+    return this.request(method, this.apiUrl + path35, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -74214,9 +74215,9 @@ var AnacondaClient = class {
    */
   async ensurePackageAndRelease(owner, w2, trace) {
     const pkg = apiPath("package", owner, w2.name);
-    const release = apiPath("release", owner, w2.name, w2.version);
+    const release2 = apiPath("release", owner, w2.name, w2.version);
     await this.ensureOnce(pkg, () => this.ensure(pkg, w2.packageBody, trace));
-    await this.ensureOnce(release, () => this.ensure(release, w2.releaseBody, trace));
+    await this.ensureOnce(release2, () => this.ensure(release2, w2.releaseBody, trace));
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
   forget(owner, w2) {
@@ -74237,11 +74238,11 @@ var AnacondaClient = class {
     return p2;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path33, body2, trace) {
-    const got = await this.http.api("GET", path33, void 0, { allow: [200, 404], trace });
+  async ensure(path35, body2, trace) {
+    const got = await this.http.api("GET", path35, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path33, body2, { allow: [200, 409], trace });
-    if (made.status === 409) await this.http.api("GET", path33, void 0, { trace });
+    const made = await this.http.api("POST", path35, body2, { allow: [200, 409], trace });
+    if (made.status === 409) await this.http.api("GET", path35, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -74782,8 +74783,29 @@ var b4 = function(d, b) {
 var b8 = function(d, b) {
   return b4(d, b) + b4(d, b + 4) * 4294967296;
 };
+var gzs = function(d) {
+  if (d[0] != 31 || d[1] != 139 || d[2] != 8)
+    err(6, "invalid gzip data");
+  var flg = d[3];
+  var st = 10;
+  if (flg & 4)
+    st += (d[10] | d[11] << 8) + 2;
+  for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
+    ;
+  return st + (flg & 2);
+};
+var gzl = function(d) {
+  var l = d.length;
+  return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
+};
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+function gunzipSync(data, opts) {
+  var st = gzs(data);
+  if (st + 8 > data.length)
+    err(6, "invalid gzip data");
+  return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
 }
 var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
 var tds = 0;
@@ -75556,11 +75578,11 @@ function githubKeyedCache(env) {
   return {
     available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
     async restore(dir, key, restoreKeys) {
-      const cache = await import("./cache-NTQR7R5U.js");
+      const cache = await import("./cache-TPLMA2WR.js");
       return cache.restoreCache([dir], key, restoreKeys);
     },
     async save(dir, key) {
-      const cache = await import("./cache-NTQR7R5U.js");
+      const cache = await import("./cache-TPLMA2WR.js");
       await cache.saveCache([dir], key);
     }
   };
@@ -77842,10 +77864,1106 @@ async function runPipeline(inputs, host, runner) {
   return state;
 }
 
+// src/release/names.ts
+var normalizeName = (name) => name.replace(/[-_.]+/g, "-").toLowerCase();
+var fileNamePart = (name) => normalizeName(name).replace(/-/g, "_");
+var PEP440 = /^v?(?:(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?)$/i;
+function canonicalVersion(v) {
+  const m = PEP440.exec(v.trim());
+  if (!m) return void 0;
+  const [, epoch, release2, pre, preN, postImplicit, post, postN, dev, devN] = m;
+  const num = (s) => String(Number(s ?? "0"));
+  let out = epoch && Number(epoch) !== 0 ? `${num(epoch)}!` : "";
+  out += release2.split(".").map((p2) => num(p2)).join(".");
+  if (pre) {
+    const l = pre.toLowerCase();
+    const tag = l === "alpha" ? "a" : l === "beta" ? "b" : ["c", "pre", "preview"].includes(l) ? "rc" : l;
+    out += `${tag}${num(preN)}`;
+  }
+  if (postImplicit !== void 0) out += `.post${num(postImplicit)}`;
+  else if (post) out += `.post${num(postN)}`;
+  if (dev) out += `.dev${num(devN)}`;
+  return out;
+}
+function parseDistName(file) {
+  if (file.endsWith(".whl")) {
+    const w2 = parseWheelName(file);
+    if (!w2 || !w2.distribution || !w2.version) return void 0;
+    const tags2 = w2.python.split(".").flatMap((p2) => w2.abi.split(".").flatMap((a) => w2.platform.split(".").map((pl) => `${p2}-${a}-${pl}`)));
+    return { kind: "wheel", name: w2.distribution, version: w2.version, wheel: w2, tags: tags2 };
+  }
+  const m = /^(.+)-([^-]+)\.tar\.gz$/.exec(file);
+  if (!m) return void 0;
+  return { kind: "sdist", name: m[1], version: m[2], tags: [] };
+}
+var PLATFORM_TAGS = [
+  /^any$/,
+  /^win32$/,
+  /^win_amd64$/,
+  /^win_arm64$/,
+  /^win_ia64$/,
+  /^manylinux1_(x86_64|i686)$/,
+  /^manylinux2010_(x86_64|i686)$/,
+  /^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
+  /^(many|musl)linux_\d+_\d+_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64)$/,
+  /^macosx_10_\d+_(x86_64|intel|i386|ppc|ppc64|fat|fat32|fat64|universal|universal2|arm64)$/,
+  /^macosx_(1[1-5]|26)_\d+_(x86_64|arm64|universal2)$/,
+  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
+  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
+  /^pyemscripten_\d+_\d+_wasm32$/
+];
+var isAllowedPlatform = (tag) => PLATFORM_TAGS.some((r) => r.test(tag));
+function globRegExp(glob) {
+  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body2}$`);
+}
+
+// src/release/inputs.ts
+var get2 = (name) => getInput(name);
+function getCommand() {
+  const value = get2("command") || "build";
+  if (value === "build" || value === "release") return value;
+  throw new InputError("command", `${JSON.stringify(value)} is not one of build, release.`);
+}
+var DIPY_PYTHONS = ["cp311", "cp312", "cp313"];
+var DIPY_PLATFORMS = [
+  "manylinux*_x86_64",
+  "manylinux*_aarch64",
+  "macosx_*_x86_64",
+  "macosx_*_arm64",
+  "win_amd64",
+  "win_arm64"
+];
+function defaultExpected(pkg) {
+  if (pkg !== "dipy") return [];
+  return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`));
+}
+function checkUrl(name, value) {
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new InputError(name, `${JSON.stringify(value)} is not a URL: give an https:// URL.`);
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url2.hostname);
+  if (url2.protocol !== "https:" && !(url2.protocol === "http:" && loopback)) {
+    throw new InputError(name, `${JSON.stringify(value)} must use https (http is allowed only to 127.0.0.1).`);
+  }
+  if (url2.username || url2.password) {
+    throw new InputError(name, "it holds credentials: pass the token in pypi-token, never in a URL.");
+  }
+  if (url2.search || url2.hash) throw new InputError(name, "it has a query or fragment: remove it.");
+  return url2.href;
+}
+function checkToken(name, value) {
+  if (value && !/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(
+      name,
+      "it holds whitespace, control or non-ASCII characters: paste the token alone, e.g. from a secret."
+    );
+  }
+  return value;
+}
+function bool2(name, value) {
+  if (/^(true|yes|on|1)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`);
+}
+function parseExpected(value, pkg) {
+  const globs = value.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  for (const g of globs) {
+    if (!/^[\w.+*?-]+$/.test(g)) {
+      throw new InputError(
+        "expected",
+        `${JSON.stringify(g)} is not a file-name glob: one per line, using letters, digits, . _ + - and * ?.`
+      );
+    }
+  }
+  if (globs.length === 0) {
+    const d = defaultExpected(pkg);
+    if (d.length) return d;
+    throw new InputError(
+      "expected",
+      `it is empty and ${pkg} has no default set: give one glob per line, e.g. ${pkg.replace(/-/g, "_")}-*-cp312-cp312-win_amd64.whl.`
+    );
+  }
+  return [...new Set(globs)];
+}
+function getReleaseInputs() {
+  for (const name of ["pypi-token", "staging-token"]) {
+    const token = get2(name);
+    if (token) setSecret(token);
+  }
+  const pkgRaw = get2("package") || "dipy";
+  if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
+    throw new InputError("package", `${JSON.stringify(pkgRaw)} is not a valid project name (PEP 508).`);
+  }
+  const pkg = normalizeName(pkgRaw);
+  const versionRaw = get2("version");
+  if (!versionRaw) throw new InputError("version", "it is empty: give the version to release, e.g. 1.12.1.");
+  const version3 = canonicalVersion(versionRaw);
+  if (version3 === void 0) {
+    throw new InputError(
+      "version",
+      `${JSON.stringify(versionRaw)} is not a PEP 440 public version (local versions are refused by PyPI): e.g. 1.12.1 or 1.12.0rc1.`
+    );
+  }
+  const urlOf = (name, v, fix) => {
+    if (!v) throw new InputError(name, `it is empty: ${fix}`);
+    return checkUrl(name, v);
+  };
+  const labels = (get2("labels") || "main").split(/[\s,]+/).filter(Boolean);
+  if (labels.length === 0) throw new InputError("labels", "it is empty: give a label such as main.");
+  const inputs = {
+    package: pkg,
+    version: version3,
+    expected: parseExpected(get2("expected"), pkg),
+    pypiUrl: urlOf(
+      "pypi-url",
+      get2("pypi-url"),
+      "give the index's legacy upload URL (PyPI's, TestPyPI's or a pypiserver's)."
+    ),
+    pypiIndexUrl: urlOf(
+      "pypi-index-url",
+      get2("pypi-index-url"),
+      "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
+    ).replace(/\/+$/, ""),
+    pypiToken: checkToken("pypi-token", get2("pypi-token")),
+    attestations: bool2("attestations", get2("attestations") || "false"),
+    stagingChannel: get2("staging-channel") || "multibuild-wheels-staging",
+    stagingToken: checkToken("staging-token", get2("staging-token")),
+    labels,
+    anacondaUrl: checkUrl("anaconda-url", get2("anaconda-url") || "https://api.anaconda.org").replace(
+      /\/+$/,
+      ""
+    ),
+    dryRun: bool2("dry-run", get2("dry-run") || "false")
+  };
+  if (inputs.attestations) {
+    throw new InputError(
+      "attestations",
+      "PEP 740 attestations are not implemented yet: set it to false (the files are uploaded without them)."
+    );
+  }
+  return inputs;
+}
+
+// src/release/run.ts
+import * as path34 from "node:path";
+
+// src/release/checks.ts
+import { createHash as createHash9 } from "node:crypto";
+var MAX_FILE_SIZE = 100 * 1024 * 1024;
+var METADATA_VERSIONS = /* @__PURE__ */ new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
+function tarFiles(tar, want) {
+  const out = /* @__PURE__ */ new Map();
+  const text = (a, n) => Buffer.from(tar.subarray(a, a + n)).toString("latin1").replace(/\0.*$/s, "");
+  let longName;
+  for (let off = 0; off + 512 <= tar.length; ) {
+    if (tar[off] === 0) break;
+    const size = parseInt(text(off + 124, 12).trim() || "0", 8);
+    const type = String.fromCharCode(tar[off + 156] || 48);
+    const prefix2 = text(off + 345, 155);
+    let name = longName ?? (prefix2 ? `${prefix2}/${text(off, 100)}` : text(off, 100));
+    longName = void 0;
+    const data = tar.subarray(off + 512, off + 512 + size);
+    if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
+    else if (type === "x") {
+      const path35 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path35) longName = path35;
+    } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
+      out.set(name, data);
+    }
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+var b64url2 = (data, algo) => createHash9(algo).update(data).digest("base64url");
+function checkMetadata(meta, name, version3, problems) {
+  const mv = header(meta, "Metadata-Version");
+  if (!mv || !METADATA_VERSIONS.has(mv)) {
+    problems.push(
+      `Metadata-Version ${mv ?? "(none)"} is not one PyPI accepts (${[...METADATA_VERSIONS].join(", ")})`
+    );
+  }
+  const mname = header(meta, "Name");
+  const mversion = header(meta, "Version");
+  if (!mname || normalizeName(mname) !== normalizeName(name)) {
+    problems.push(`METADATA Name ${mname ?? "(none)"} does not match the file name's ${name}`);
+  }
+  if (!mversion || canonicalVersion(mversion) !== canonicalVersion(version3.replace(/_/g, "-"))) {
+    problems.push(`METADATA Version ${mversion ?? "(none)"} does not match the file name's ${version3}`);
+  }
+  if (mversion?.includes("+")) problems.push(`the version ${mversion} is local, which PyPI refuses`);
+  if ((header(meta, "Summary") ?? "").length > 512) problems.push("Summary is longer than 512 characters");
+  if (header(meta, "License") !== void 0 && header(meta, "License-Expression") !== void 0) {
+    problems.push(
+      "both License and License-Expression are set: PyPI refuses License next to License-Expression"
+    );
+  }
+}
+function checkWheel(basename12, data, problems) {
+  const d = parseDistName(basename12);
+  for (const tag of d.tags) {
+    const plat = tag.split("-")[2];
+    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`);
+  }
+  let files;
+  try {
+    files = unzipSync(data);
+  } catch (err2) {
+    problems.push(`it is not a valid zip: ${err2.message}`);
+    return void 0;
+  }
+  const distInfo = `${d.name}-${d.version}.dist-info`;
+  const metaBytes = files[`${distInfo}/METADATA`];
+  if (!metaBytes) {
+    problems.push(`${distInfo}/METADATA is missing`);
+    return void 0;
+  }
+  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString("utf8"));
+  checkMetadata(meta, d.name, d.version, problems);
+  for (const lf of headers(meta, "License-File")) {
+    if (!files[`${distInfo}/licenses/${lf}`])
+      problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`);
+  }
+  const wheel = files[`${distInfo}/WHEEL`];
+  if (!wheel) problems.push(`${distInfo}/WHEEL is missing`);
+  else {
+    const tags2 = headers(parseCoreMetadata(Buffer.from(wheel).toString("utf8")), "Tag").sort();
+    if (tags2.join(" ") !== [...d.tags].sort().join(" ")) {
+      problems.push(
+        `WHEEL lists the tags ${tags2.join(" ") || "(none)"}, the file name says ${d.tags.join(" ")}`
+      );
+    }
+  }
+  const record = files[`${distInfo}/RECORD`];
+  if (!record) {
+    problems.push(`${distInfo}/RECORD is missing`);
+    return meta;
+  }
+  const listed = /* @__PURE__ */ new Set();
+  for (const line of Buffer.from(record).toString("utf8").split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]*),([^,]*)$/.exec(line);
+    if (!m) {
+      problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
+      continue;
+    }
+    const path35 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path35);
+    const [hash, size] = [m[3], m[4]];
+    const content = files[path35];
+    if (!content) {
+      problems.push(`RECORD lists ${path35}, which the wheel does not hold`);
+      continue;
+    }
+    if (!hash) continue;
+    const [algo, digest] = hash.split("=", 2);
+    if (!["sha256", "sha384", "sha512"].includes(algo)) {
+      problems.push(`RECORD hashes ${path35} with ${algo}, not sha256 or stronger`);
+    } else if (b64url2(content, algo) !== digest) {
+      problems.push(`${path35} does not match its RECORD hash`);
+    }
+    if (size && Number(size) !== content.length) problems.push(`${path35} does not match its RECORD size`);
+  }
+  for (const p2 of Object.keys(files)) {
+    if (!p2.endsWith("/") && !listed.has(p2)) problems.push(`${p2} is not listed in RECORD`);
+  }
+  return meta;
+}
+function checkSdist(basename12, data, problems) {
+  const d = parseDistName(basename12);
+  if (d.name !== fileNamePart(d.name) || canonicalVersion(d.version) !== d.version) {
+    problems.push(
+      `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
+    );
+  }
+  let tar;
+  try {
+    tar = gunzipSync(data);
+  } catch (err2) {
+    problems.push(`it is not a valid gzip file: ${err2.message}`);
+    return void 0;
+  }
+  const want = `${d.name}-${d.version}/PKG-INFO`;
+  const pkgInfo = tarFiles(tar, (n) => n === want).get(want);
+  if (!pkgInfo) {
+    problems.push(`${want} is missing`);
+    return void 0;
+  }
+  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString("utf8"));
+  checkMetadata(meta, d.name, d.version, problems);
+  return meta;
+}
+function checkFile(basename12, data) {
+  const problems = [];
+  const d = parseDistName(basename12);
+  const empty = parseCoreMetadata("");
+  if (!d) {
+    return {
+      basename: basename12,
+      kind: "sdist",
+      meta: empty,
+      pyversion: "",
+      problems: ["the name is neither a wheel nor a .tar.gz sdist"]
+    };
+  }
+  if (data.length > MAX_FILE_SIZE) problems.push(`it is ${data.length} bytes, over PyPI's 100 MiB limit`);
+  if (d.kind === "wheel" && d.name !== fileNamePart(d.name)) {
+    problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`);
+  }
+  const meta = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems) ?? empty;
+  return {
+    basename: basename12,
+    kind: d.kind,
+    meta,
+    pyversion: d.kind === "wheel" ? d.wheel.python : "source",
+    problems
+  };
+}
+
+// src/release/expected.ts
+function checkComplete(files, globs, pkg, version3) {
+  const res = globs.map(globRegExp);
+  const slots = globs.map((glob, i2) => ({ glob, files: files.filter((f) => res[i2].test(f)) }));
+  const extra = files.filter((f) => !res.some((r) => r.test(f)));
+  const foreign = files.filter((f) => {
+    const d = parseDistName(f);
+    return !d || d.name !== fileNamePart(pkg) || canonicalVersion(d.version.replace(/_/g, "-")) !== version3;
+  });
+  const ok2 = slots.every((s) => s.files.length === 1) && extra.length === 0 && foreign.length === 0;
+  return { slots, extra, foreign, ok: ok2 };
+}
+function slotAxes(glob) {
+  const m = /-(cp\d+|py\d+)-[^-]+-([^-]+)\.whl$/.exec(glob);
+  if (m) return { python: m[1], platform: m[2] };
+  if (glob.endsWith(".tar.gz")) return { python: "source", platform: "sdist" };
+  return { python: "", platform: glob };
+}
+var mark = (s) => s.files.length === 1 ? "\u2713" : s.files.length === 0 ? "\u2717 missing" : `\u2717 ${s.files.length} files`;
+function slotMatrix(c) {
+  const pythons = [];
+  const platforms = [];
+  const cell = /* @__PURE__ */ new Map();
+  for (const s of c.slots) {
+    const { python, platform } = slotAxes(s.glob);
+    if (!pythons.includes(python)) pythons.push(python);
+    if (!platforms.includes(platform)) platforms.push(platform);
+    cell.set(`${platform} ${python}`, mark(s));
+  }
+  const rows = [["platform", ...pythons.map((p2) => p2 || "file")]];
+  for (const plat of platforms) rows.push([plat, ...pythons.map((p2) => cell.get(`${plat} ${p2}`) ?? "")]);
+  for (const f of c.extra) rows.push([f, ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
+  return rows;
+}
+function formatMatrix(rows) {
+  const widths = rows[0].map((_2, i2) => Math.max(...rows.map((r) => [...r[i2] ?? ""].length)));
+  return rows.map((r) => r.map((c, i2) => c.padEnd(widths[i2])).join("  ")).join("\n");
+}
+function completenessProblems(c) {
+  return [
+    ...c.slots.filter((s) => s.files.length !== 1).map(
+      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.join(", ")}`
+    ),
+    ...c.extra.map((f) => `${f} is staged but not expected`),
+    ...c.foreign.map((f) => `${f} is not a file of this project and version`)
+  ];
+}
+
+// src/release/user-agent.ts
+var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; release)";
+
+// src/release/pypi-index.ts
+var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+function parseSimpleHtml(html2) {
+  const files = [];
+  for (const m of html2.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
+    const href = decodeEntities(m[1]);
+    const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
+    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
+    files.push({ filename, ...sha ? { sha256: sha } : {} });
+  }
+  return files;
+}
+function parseSimpleJson(body2) {
+  const files = body2.files;
+  if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
+  return files.map((f) => {
+    const hashes = f.hashes ?? {};
+    return {
+      filename: String(f.filename),
+      ...typeof hashes.sha256 === "string" ? { sha256: hashes.sha256.toLowerCase() } : {},
+      ...typeof f["upload-time"] === "string" ? { uploadTime: f["upload-time"] } : {}
+    };
+  });
+}
+var IndexReader = class {
+  constructor(indexUrl, http2 = {}) {
+    this.indexUrl = indexUrl;
+    this.http = new Http({ apiUrl: indexUrl, ...http2 });
+  }
+  indexUrl;
+  http;
+  /** The project page URL (PEP 503: normalised name, trailing slash). */
+  projectUrl(pkg) {
+    return `${this.indexUrl}/${encodeURIComponent(pkg)}/`;
+  }
+  /** filename → file; an unknown project is an empty map. */
+  async files(pkg) {
+    const res = await this.http.request("GET", this.projectUrl(pkg), {
+      headers: {
+        Accept: "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
+        "User-Agent": USER_AGENT2,
+        "Cache-Control": "max-age=0"
+      },
+      allow: [200, 404],
+      redirect: true
+    });
+    if (res.status === 404) return /* @__PURE__ */ new Map();
+    const type = res.headers.get("content-type") ?? "";
+    const list2 = type.includes("json") ? parseSimpleJson(res.json()) : parseSimpleHtml(res.body.toString("utf8"));
+    return new Map(list2.map((f) => [f.filename, f]));
+  }
+};
+
+// src/release/report.ts
+import * as fs27 from "node:fs";
+import * as path33 from "node:path";
+function setReleaseOutputs(r) {
+  setOutput("uploaded", JSON.stringify(r.uploaded));
+  setOutput("skipped", JSON.stringify(r.skipped));
+  setOutput("missing", JSON.stringify(r.missing));
+}
+async function writeReleaseSummary(r) {
+  const s = summary.addHeading(
+    `Release ${r.pkg} ${r.version}${r.dryRun ? " (dry run: nothing uploaded)" : ""}`,
+    2
+  );
+  if (r.error) s.addRaw(`<p><strong>Stopped:</strong> ${escapeHtml2(r.error.split("\n")[0])}</p>`, true);
+  if (r.completeness) {
+    const [head, ...rows] = slotMatrix(r.completeness);
+    s.addHeading("Expected files", 3).addTable([headerRow(...head), ...rows]);
+  }
+  if (r.files.length) {
+    s.addHeading("Files", 3).addTable([
+      headerRow("file", "size", "sha256", "staged at", "action"),
+      ...r.files.map((f) => [
+        f.basename,
+        `${(f.size / 1048576).toFixed(2)} MiB`,
+        f.sha256,
+        f.stagedAt,
+        f.action
+      ])
+    ]);
+  }
+  s.addRaw(`<p>Index: ${escapeHtml2(r.indexUrl)}</p>`, true);
+  if (process.env.GITHUB_STEP_SUMMARY) await s.write();
+  else s.emptyBuffer();
+}
+var escapeHtml2 = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+function sha256Sums(files) {
+  return [...files].sort((a, b) => a.basename < b.basename ? -1 : 1).map((f) => `${f.sha256}  ${f.basename}
+`).join("");
+}
+async function saveSha256Sums(dir, r, files) {
+  fs27.mkdirSync(dir, { recursive: true });
+  const file = path33.join(dir, "SHA256SUMS");
+  fs27.writeFileSync(file, sha256Sums(files));
+  info(`SHA256SUMS: ${file}`);
+  if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
+    try {
+      const name = `sha256sums-${r.pkg}-${r.version}`;
+      await new DefaultArtifactClient().uploadArtifact(name, [file], dir);
+      info(`Uploaded the artifact ${name}`);
+    } catch (err2) {
+      warning(`SHA256SUMS was not uploaded as an artifact: ${messageOf(err2)}`);
+    }
+  }
+  return file;
+}
+
+// src/release/staging.ts
+import { createHash as createHash10 } from "node:crypto";
+var HEX64 = /^[0-9a-f]{64}$/;
+function toRecord(apiUrl, d) {
+  const sha = typeof d.sha256 === "string" ? d.sha256.toLowerCase() : "";
+  let url2 = typeof d.download_url === "string" ? d.download_url : "";
+  if (url2.startsWith("//")) url2 = new URL(apiUrl).protocol + url2;
+  return {
+    basename: String(d.basename ?? ""),
+    version: String(d.version ?? ""),
+    size: Number(d.size ?? -1),
+    md5: String(d.md5 ?? "").toLowerCase(),
+    sha256: HEX64.test(sha) ? sha : void 0,
+    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
+    uploadTime: String(d.upload_time ?? ""),
+    downloadUrl: url2
+  };
+}
+async function listStaged(opts) {
+  const http2 = new Http({
+    apiUrl: opts.apiUrl,
+    token: opts.token,
+    authHint: "Check staging-token (or leave it empty for a public channel).",
+    ...opts.http
+  });
+  const res = await http2.api("GET", apiPath("release", opts.owner, opts.pkg, opts.version), void 0, {
+    allow: [200, 404]
+  });
+  if (res.status === 404) return [];
+  const body2 = res.json();
+  if (!Array.isArray(body2.distributions)) {
+    throw new UploadError(
+      `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
+    );
+  }
+  const records = body2.distributions.map((d) => toRecord(http2.apiUrl, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
+  const seen = /* @__PURE__ */ new Set();
+  const dupes = /* @__PURE__ */ new Set();
+  for (const r of records) {
+    if (seen.has(r.basename)) dupes.add(r.basename);
+    seen.add(r.basename);
+  }
+  if (dupes.size) {
+    throw new UploadError(
+      `The staging channel lists ${[...dupes].join(", ")} more than once: remove the extra copies on anaconda.org and run again.`
+    );
+  }
+  return records.sort((a, b) => a.basename < b.basename ? -1 : a.basename > b.basename ? 1 : 0);
+}
+async function downloadStaged(rec, opts) {
+  if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`);
+  const http2 = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http });
+  const first = await http2.request("GET", rec.downloadUrl, {
+    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
+    allow: [200, 301, 302, 303, 307, 308],
+    timeoutMs: opts.http?.transferTimeoutMs ?? 6e5
+  });
+  let data = first.body;
+  if (first.status !== 200) {
+    const location = first.headers.get("location");
+    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`);
+    const target = new URL(location, rec.downloadUrl).href;
+    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http });
+    data = (await plain.request("GET", target, { redirect: true, timeoutMs: 6e5 })).body;
+  }
+  const sha256Actual = createHash10("sha256").update(data).digest("hex");
+  const problems = [];
+  if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`);
+  if (rec.sha256) {
+    if (sha256Actual !== rec.sha256)
+      problems.push(`sha256 ${sha256Actual}, the channel records ${rec.sha256}`);
+  } else {
+    const md5 = createHash10("md5").update(data).digest("hex");
+    if (md5 !== rec.md5) problems.push(`md5 ${md5}, the channel records ${rec.md5}`);
+    else warning(`${rec.basename}: the channel records no sha256; checked against its md5 only.`);
+  }
+  const listed = opts.manifest?.get(rec.basename);
+  if (opts.manifest && listed === void 0) problems.push("not in the SHA256SUMS manifest");
+  if (listed !== void 0 && listed !== sha256Actual) {
+    problems.push(`sha256 ${sha256Actual}, the SHA256SUMS manifest says ${listed}`);
+  }
+  if (problems.length) {
+    throw new UploadError(
+      `${rec.basename} downloaded from the staging channel does not match: ${problems.join("; ")}. The staged bytes are not the ones that were built: stage the file again from the build run, then release.`
+    );
+  }
+  return { ...rec, data, sha256Actual };
+}
+
+// src/release/trusted-publishing.ts
+var RENEW_BEFORE_MS = 5 * 6e4;
+var TrustedPublishingError = class extends UploadError {
+};
+async function getJson(url2, init) {
+  const res = await fetch(url2, {
+    ...init,
+    redirect: "manual",
+    headers: { ...init.headers, "User-Agent": USER_AGENT2 },
+    signal: AbortSignal.timeout(6e4)
+  });
+  const text = await res.text();
+  try {
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      json: JSON.parse(text)
+    };
+  } catch {
+    return { status: res.status, statusText: res.statusText };
+  }
+}
+function claimsOf(jwt) {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
+    return ["sub", "repository", "repository_owner", "job_workflow_ref", "ref", "environment"].filter((k) => claims[k] !== void 0).map((k) => `  ${k}: ${String(claims[k])}`).join("\n");
+  } catch {
+    return "  (the OIDC token could not be decoded)";
+  }
+}
+var TrustedPublisher = class {
+  /** `uploadUrl`: the index's upload URL; the exchange lives at its origin. */
+  constructor(uploadUrl, now = Date.now) {
+    this.uploadUrl = uploadUrl;
+    this.now = now;
+  }
+  uploadUrl;
+  now;
+  token;
+  expiresAt = 0;
+  /** Mints so far (for the report). */
+  mints = 0;
+  get origin() {
+    return new URL(this.uploadUrl).origin;
+  }
+  async audience() {
+    const url2 = `${this.origin}/_/oidc/audience`;
+    let res;
+    try {
+      res = await getJson(url2, { method: "GET" });
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url2} could not be reached: ${err2.message}`
+      );
+    }
+    if (res.status === 403) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} has Trusted Publishing disabled (403 from /_/oidc/audience). Give pypi-token instead.`
+      );
+    }
+    if (res.status === 404) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} does not offer it (404 from /_/oidc/audience). Give pypi-token instead.`
+      );
+    }
+    const audience = res.json?.audience;
+    if (res.status !== 200 || typeof audience !== "string" || !audience) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+      );
+    }
+    return audience;
+  }
+  /** A fresh upload token (masked). */
+  async mint() {
+    const audience = await this.audience();
+    let jwt;
+    try {
+      jwt = await getIDToken(audience);
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
+      );
+    }
+    setSecret(jwt);
+    const url2 = `${this.origin}/_/oidc/mint-token`;
+    let res;
+    try {
+      res = await getJson(url2, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: jwt })
+      });
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url2} could not be reached: ${err2.message}`
+      );
+    }
+    const body2 = res.json;
+    if (!body2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+      );
+    }
+    if (res.status !== 200) {
+      const reasons = (body2.errors ?? []).map((e) => `  * ${String(e.code)}: ${String(e.description)}`).join("\n");
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body2.message ?? "")}):
+${reasons}
+The publisher registered on the index must match these claims of the runner's token:
+${claimsOf(jwt)}`
+      );
+    }
+    if (typeof body2.token !== "string" || !body2.token) {
+      throw new TrustedPublishingError(
+        "Trusted Publishing: the index answered the token request without a token."
+      );
+    }
+    setSecret(body2.token);
+    this.token = body2.token;
+    this.expiresAt = typeof body2.expires === "number" ? body2.expires * 1e3 : this.now() + 9e5;
+    this.mints++;
+    return body2.token;
+  }
+  /** The current token, minted again when it runs low. */
+  async current() {
+    if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint();
+    return this.token;
+  }
+};
+
+// src/release/upload.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+var FIELDS = {
+  "metadata-version": "metadata_version",
+  name: "name",
+  version: "version",
+  summary: "summary",
+  description: "description",
+  "description-content-type": "description_content_type",
+  keywords: "keywords",
+  "home-page": "home_page",
+  "download-url": "download_url",
+  author: "author",
+  "author-email": "author_email",
+  maintainer: "maintainer",
+  "maintainer-email": "maintainer_email",
+  license: "license",
+  "license-expression": "license_expression",
+  "license-file": "license_file",
+  classifier: "classifiers",
+  "requires-dist": "requires_dist",
+  "requires-python": "requires_python",
+  "requires-external": "requires_external",
+  "project-url": "project_urls",
+  "provides-extra": "provides_extra",
+  "provides-dist": "provides_dist",
+  "obsoletes-dist": "obsoletes_dist",
+  platform: "platform",
+  "supported-platform": "supported_platform",
+  dynamic: "dynamic",
+  requires: "requires",
+  provides: "provides",
+  obsoletes: "obsoletes"
+};
+function formFields(f) {
+  const fields = [];
+  let hasDescription = false;
+  for (const [k, v] of f.meta.headers) {
+    const field = FIELDS[k.toLowerCase()];
+    if (!field) continue;
+    if (field === "description") hasDescription = true;
+    fields.push([field, v]);
+  }
+  const body2 = f.meta.body.replace(/\s+$/, "");
+  if (!hasDescription && body2) fields.push(["description", body2]);
+  fields.push(
+    ["pyversion", f.pyversion],
+    ["filetype", f.kind === "wheel" ? "bdist_wheel" : "sdist"],
+    ["sha256_digest", f.sha256],
+    [":action", "file_upload"],
+    ["protocol_version", "1"]
+  );
+  return fields;
+}
+function multipart(f) {
+  const boundary = `----dipy-wheels-${randomBytes2(16).toString("hex")}`;
+  const esc = (s) => s.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
+  const parts = formFields(f).map(
+    ([k, v]) => `--${boundary}\r
+Content-Disposition: form-data; name="${esc(k)}"\r
+\r
+${v}\r
+`
+  );
+  parts.push(
+    `--${boundary}\r
+Content-Disposition: form-data; name="content"; filename="${esc(f.basename)}"\r
+Content-Type: application/octet-stream\r
+\r
+`
+  );
+  return { boundary, head: Buffer.from(parts.join(""), "utf8"), tail: Buffer.from(`\r
+--${boundary}--\r
+`) };
+}
+function hintFor(message) {
+  if (/older than 14 days/i.test(message))
+    return " The release is closed to new files: release a new version.";
+  if (/previously used/i.test(message))
+    return " A deleted file name cannot be used again: release a new version.";
+  if (/Trusted Publishing/i.test(message)) return "";
+  return "";
+}
+var LegacyUploader = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 6e5, ...opts.http });
+    this.attempts = opts.attempts ?? 5;
+    this.baseDelayMs = retryBaseDelay(2e3);
+  }
+  opts;
+  http;
+  attempts;
+  baseDelayMs;
+  posts = 0;
+  /** The file's state on the index: absent, the same bytes, or other bytes. */
+  async onIndex(f) {
+    const got = (await this.opts.index.files(this.opts.pkg)).get(f.basename);
+    if (!got) return "absent";
+    return got.sha256 === f.sha256 ? "same" : "different";
+  }
+  async upload(f) {
+    const { boundary, head, tail } = multipart(f);
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.opts.token();
+      let status;
+      let message = "";
+      try {
+        this.posts++;
+        const res = await this.http.request("POST", this.opts.uploadUrl, {
+          headers: {
+            "Content-Type": `multipart/form-data; boundary=${boundary}`,
+            Authorization: `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`,
+            "User-Agent": USER_AGENT2
+          },
+          body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
+          allow: [200, 201],
+          timeoutMs: 6e5
+        });
+        status = res.status;
+      } catch (err2) {
+        if (!(err2 instanceof AnacondaHttpError)) throw err2;
+        status = err2.status ?? 0;
+        message = err2.serverMessage ?? err2.message;
+        if (!err2.transient) {
+          if (status === 409 || status === 400 && /already exist/i.test(message)) {
+            const state2 = await this.onIndex(f);
+            if (state2 === "same") return "skipped";
+            throw new UploadError(
+              `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+            );
+          }
+          if (status >= 300 && status < 400) {
+            throw new UploadError(
+              `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
+            );
+          }
+          const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
+          throw new UploadError(
+            `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
+          );
+        }
+        if (attempt >= this.attempts) {
+          throw new UploadError(
+            `${f.basename}: the upload failed ${attempt} times; last: ${err2.message}. Run the release again: it resumes.`
+          );
+        }
+      }
+      if (status === 200 || status === 201) return "uploaded";
+      const delay2 = this.baseDelayMs * 2 ** (attempt - 1);
+      this.opts.log?.(
+        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s`
+      );
+      await sleep(delay2);
+      const state = await this.onIndex(f);
+      if (state === "same") return "uploaded";
+      if (state === "different")
+        throw new UploadError(`${f.basename}: the index now holds a different file of this name.`);
+    }
+  }
+};
+
+// src/release/run.ts
+var DAY_MS = 864e5;
+var MAX_RELEASE_AGE_DAYS = 14;
+async function listComplete(inputs, attempts) {
+  const delay2 = retryBaseDelay(6e4);
+  for (let attempt = 1; ; attempt++) {
+    const records = await listStaged({
+      apiUrl: inputs.anacondaUrl,
+      token: inputs.stagingToken || void 0,
+      owner: inputs.stagingChannel,
+      pkg: inputs.package,
+      version: inputs.version,
+      labels: inputs.labels
+    });
+    const completeness = checkComplete(
+      records.map((r) => r.basename),
+      inputs.expected,
+      inputs.package,
+      inputs.version
+    );
+    const missingOnly = completeness.slots.some((s) => s.files.length === 0) && completeness.extra.length === 0;
+    if (completeness.ok || !missingOnly || attempt >= attempts) return { records, completeness };
+    info(
+      `The staging channel lists ${records.length} file(s) and some expected ones are missing; listing again in ${(delay2 / 1e3).toFixed(0)} s (attempt ${attempt} of ${attempts}).`
+    );
+    await sleep(delay2);
+  }
+}
+var byUploadOrder = (a, b) => {
+  const sd = (n) => n.endsWith(".whl") ? 0 : 1;
+  return sd(a.basename) - sd(b.basename) || (a.basename < b.basename ? -1 : 1);
+};
+async function runRelease(inputs, tempDir) {
+  const report2 = {
+    pkg: inputs.package,
+    version: inputs.version,
+    dryRun: inputs.dryRun,
+    files: [],
+    uploaded: [],
+    skipped: [],
+    missing: [],
+    indexUrl: inputs.pypiIndexUrl
+  };
+  try {
+    await release(inputs, tempDir, report2);
+  } catch (err2) {
+    report2.error = messageOf(err2);
+  }
+  setReleaseOutputs(report2);
+  await writeReleaseSummary(report2);
+  if (report2.error) throw new UploadError(report2.error);
+  return report2;
+}
+async function release(inputs, tempDir, report2) {
+  const { package: pkg, version: version3 } = inputs;
+  info(
+    `Release ${pkg} ${version3}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(", ")}) \u2192 ${inputs.pypiUrl}${inputs.dryRun ? " (dry run)" : ""}`
+  );
+  const { records, completeness } = await listComplete(inputs, 4);
+  report2.completeness = completeness;
+  info(`Expected files:
+${formatMatrix(slotMatrix(completeness))}`);
+  if (!completeness.ok) {
+    report2.missing = completeness.slots.filter((s) => s.files.length === 0).map((s) => s.glob);
+    throw new UploadError(
+      `The staged set of ${pkg} ${version3} is not the expected one; nothing was uploaded:
+  ${completenessProblems(completeness).join("\n  ")}
+Stage the missing files (or remove the extra ones) and run again, or change the expected input.`
+    );
+  }
+  const settled = await pool(
+    records,
+    4,
+    (r) => downloadStaged(r, { apiUrl: inputs.anacondaUrl, token: inputs.stagingToken || void 0 })
+  );
+  const failures = settled.flatMap((s) => s.status === "rejected" ? [messageOf(s.reason)] : []);
+  if (failures.length)
+    throw new UploadError(`Staged files failed verification; nothing was uploaded:
+${failures.join("\n")}`);
+  const staged = settled.map((s) => s.value).sort(byUploadOrder);
+  report2.files = staged.map((f) => ({
+    basename: f.basename,
+    size: f.data.length,
+    sha256: f.sha256Actual,
+    stagedAt: f.uploadTime,
+    action: "not started"
+  }));
+  await saveSha256Sums(path34.join(tempDir, "release"), report2, report2.files);
+  const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
+  const broken = [...checked.values()].filter((c) => c.problems.length);
+  if (broken.length) {
+    throw new UploadError(
+      `PyPI would refuse these files; nothing was uploaded:
+${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
+    );
+  }
+  const index = new IndexReader(inputs.pypiIndexUrl);
+  const onIndex = await index.files(pkg);
+  const row = (name) => report2.files.find((r) => r.basename === name);
+  const todo = [];
+  const conflicts = [];
+  for (const f of staged) {
+    const there = onIndex.get(f.basename);
+    if (!there) todo.push(f);
+    else if (there.sha256 === f.sha256Actual) {
+      row(f.basename).action = "skip (identical on the index)";
+      report2.skipped.push(f.basename);
+    } else
+      conflicts.push(
+        `${f.basename}: the index holds sha256 ${there.sha256 ?? "(unknown)"}, staged ${f.sha256Actual}`
+      );
+  }
+  if (conflicts.length) {
+    throw new UploadError(
+      `The index already holds other bytes under these names; nothing was uploaded:
+  ${conflicts.join("\n  ")}
+A file on PyPI is never replaced: release a new version.`
+    );
+  }
+  const times = staged.map((f) => onIndex.get(f.basename)?.uploadTime).filter((t) => !!t).map((t) => Date.parse(t));
+  const oldest = Math.min(...times);
+  if (todo.length && times.length && Date.now() - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS) {
+    throw new UploadError(
+      `${pkg} ${version3} was first uploaded ${new Date(oldest).toISOString()}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+    );
+  }
+  for (const f of todo) row(f.basename).action = "upload";
+  info(
+    `Plan:
+${report2.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join("\n")}`
+  );
+  const publisher = inputs.pypiToken ? void 0 : new TrustedPublisher(inputs.pypiUrl);
+  if (publisher) {
+    await publisher.mint();
+    info("Trusted Publishing: the index issued an upload token.");
+  } else if (!inputs.pypiToken.startsWith("pypi-")) {
+    warning('pypi-token does not start with "pypi-": PyPI API tokens do; check that it is one.');
+  }
+  if (inputs.dryRun) {
+    info(`Dry run: ${todo.length} file(s) would be uploaded, ${report2.skipped.length} skipped.`);
+    report2.missing = todo.map((f) => f.basename);
+    return;
+  }
+  const uploader = new LegacyUploader({
+    uploadUrl: inputs.pypiUrl,
+    token: publisher ? () => publisher.current() : () => Promise.resolve(inputs.pypiToken),
+    index,
+    pkg,
+    log: (l) => info(l)
+  });
+  for (const f of todo) {
+    const started = performance.now();
+    try {
+      const c = checked.get(f.basename);
+      const result = await uploader.upload({
+        basename: f.basename,
+        kind: c.kind,
+        pyversion: c.pyversion,
+        sha256: f.sha256Actual,
+        data: f.data,
+        meta: c.meta
+      });
+      row(f.basename).action = result === "uploaded" ? "uploaded" : "skip (identical on the index)";
+      (result === "uploaded" ? report2.uploaded : report2.skipped).push(f.basename);
+      info(`${result} ${f.basename} (${((performance.now() - started) / 1e3).toFixed(1)} s)`);
+    } catch (err2) {
+      row(f.basename).action = "failed";
+      report2.missing = todo.filter((t) => !report2.uploaded.includes(t.basename)).map((t) => t.basename);
+      throw err2;
+    }
+  }
+  report2.missing = await awaitOnIndex(index, pkg, staged);
+  if (report2.missing.length) {
+    throw new UploadError(
+      `After the upload the index does not list ${report2.missing.join(", ")} with the staged sha256. Run the release again: it uploads only what is missing.`
+    );
+  }
+  info(
+    `Released ${pkg} ${version3}: ${report2.uploaded.length} uploaded, ${report2.skipped.length} already there.`
+  );
+}
+async function awaitOnIndex(index, pkg, files) {
+  const delay2 = retryBaseDelay(5e3);
+  for (let attempt = 1; ; attempt++) {
+    const there = await index.files(pkg);
+    const missing = files.filter((f) => there.get(f.basename)?.sha256 !== f.sha256Actual).map((f) => f.basename);
+    if (!missing.length || attempt >= 6) return missing;
+    await sleep(delay2 * attempt);
+  }
+}
+
 // src/main.ts
 async function run() {
   try {
     const host = detectHost();
+    if (getCommand() === "release") {
+      await runRelease(getReleaseInputs(), host.temp);
+      return;
+    }
     const inputs = getInputs(host);
     await runPipeline(inputs, host, new ExecRunner());
   } catch (err2) {

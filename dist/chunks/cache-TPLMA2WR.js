@@ -10,7 +10,7 @@ import {
   isFeatureAvailable,
   restoreCache,
   saveCache
-} from "./chunk-TBUJ64JI.js";
+} from "./chunk-YQ3EII4A.js";
 export {
   CACHE_READ_DENIED_PREFIX,
   CACHE_WRITE_DENIED_PREFIX,
