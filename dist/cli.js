@@ -337,7 +337,8 @@ async function main() {
   };
   fs.writeFileSync(env.GITHUB_EVENT_PATH, "{}");
   for (const [name, s] of Object.entries(spec.inputs)) {
-    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = inputs[name] ?? s.default ?? "";
+    const key = `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+    env[key] = inputs[name] ?? process.env[key] ?? process.env[key.replace(/-/g, "_")] ?? s.default ?? "";
   }
   Object.assign(process.env, env);
   process.chdir(workspace);

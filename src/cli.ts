@@ -96,8 +96,11 @@ async function main(): Promise<void> {
       process.env.RUNNER_TOOL_CACHE || path.join(os.homedir(), '.cache', 'dipy-wheels', 'toolcache')
   }
   fs.writeFileSync(env.GITHUB_EVENT_PATH, '{}')
+  // An input not given as a flag may come from the environment, as INPUT_PYPI_TOKEN (or the runner's own
+  // spelling INPUT_PYPI-TOKEN): the way to hand over a token without putting it on a command line.
   for (const [name, s] of Object.entries(spec.inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = inputs[name] ?? s.default ?? ''
+    const key = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+    env[key] = inputs[name] ?? process.env[key] ?? process.env[key.replace(/-/g, '_')] ?? s.default ?? ''
   }
   Object.assign(process.env, env)
   process.chdir(workspace)
