@@ -173,6 +173,17 @@ describe('release through the bundle', () => {
     expectOnIndex(files)
   })
 
+  it('a lost answer (503 after the file was stored): the index is read again and the file counts as uploaded', async () => {
+    const owner = await setup()
+    stub!.loseAnswers(2)
+    const run = await release(owner)
+    expect(run.exitCode, explain(run)).toBe(0)
+    expect(run.log).toMatch(/reading the index before trying again/)
+    expect(posts()).toBe(files.length) // no file was sent twice
+    expect(JSON.parse(run.outputs.uploaded)).toHaveLength(files.length)
+    expectOnIndex(files)
+  })
+
   it('refuses when the index holds different bytes under a staged name', async () => {
     const owner = await setup()
     const other = path.join(pypi!.dir, path.basename(files[0]))

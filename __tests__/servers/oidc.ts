@@ -21,6 +21,8 @@ export interface OidcStub {
   requests: string[]
   setAudienceStatus(status: number): void
   setMintMode(mode: MintMode): void
+  /** The next n upload POSTs reach the index, but their answers are replaced by a 503. */
+  loseAnswers(n: number): void
   /** Seconds a minted token lives (PyPI: 900). */
   setLifetime(seconds: number): void
   close(): Promise<void>
@@ -35,6 +37,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
   let audienceStatus = 200
   let mintMode: MintMode = 'ok'
   let lifetime = 900
+  let lostAnswers = 0
   const upstream = new URL(opts.upstream)
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
@@ -104,6 +107,15 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
           headers: req.headers
         },
         (up) => {
+          if (req.method === 'POST' && lostAnswers > 0) {
+            // The index stored the file, but its answer is lost: a 503 arrives instead.
+            lostAnswers--
+            up.resume()
+            up.on('end', () =>
+              res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable')
+            )
+            return
+          }
           res.writeHead(up.statusCode ?? 502, up.headers)
           up.pipe(res)
         }
@@ -125,6 +137,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
     setAudienceStatus: (s) => (audienceStatus = s),
     setMintMode: (m) => (mintMode = m),
     setLifetime: (s) => (lifetime = s),
+    loseAnswers: (n) => (lostAnswers = n),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
