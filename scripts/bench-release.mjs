@@ -102,12 +102,12 @@ async function startPypi(work, htpasswd) {
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${url}/health`)).ok) break
+      if ((await globalThis.fetch(`${url}/health`)).ok) break
     } catch {
       // starting
     }
     if (i > 200) throw new Error('pypiserver did not start')
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise((r) => globalThis.setTimeout(r, 50))
   }
   return {
     url,
