@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-2M5OR46D.js";
+} from "./chunks/chunk-UJMJRTPA.js";
 import {
   __toESM
 } from "./chunks/chunk-YQ3EII4A.js";

@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-2M5OR46D.js";
+} from "./chunks/chunk-UJMJRTPA.js";
 import "./chunks/chunk-YQ3EII4A.js";
 
 // src/index.ts

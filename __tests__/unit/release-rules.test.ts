@@ -12,6 +12,7 @@ import { checkComplete, completenessProblems, slotMatrix } from '../../src/relea
 import { checkUrl, defaultExpected } from '../../src/release/inputs.js'
 import { canonicalVersion, isAllowedPlatform } from '../../src/release/names.js'
 import { parseSimpleHtml, parseSimpleJson } from '../../src/release/pypi-index.js'
+import { closedSince } from '../../src/release/run.js'
 import { formFields } from '../../src/release/upload.js'
 import { parseCoreMetadata } from '../../src/publish/anaconda/metadata.js'
 import { makeSdist } from '../harness/sdist-factory.js'
@@ -200,6 +201,17 @@ describe('upload form fields', () => {
       [':action', 'file_upload'],
       ['protocol_version', '1']
     ])
+  })
+})
+
+describe('the 14-day rule', () => {
+  const now = Date.parse('2026-12-02T00:00:00Z')
+  it('a release first uploaded over 14 days ago is closed; newer, or no times (pypiserver), is open', () => {
+    expect(closedSince(['2026-11-30T10:00:00Z', '2026-11-17T23:59:59Z'], now)).toBe(
+      '2026-11-17T23:59:59.000Z'
+    )
+    expect(closedSince(['2026-11-18T00:00:01Z'], now)).toBeUndefined()
+    expect(closedSince([undefined, undefined], now)).toBeUndefined()
   })
 })
 

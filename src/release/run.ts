@@ -36,6 +36,17 @@ const DAY_MS = 86_400_000
 /** warehouse MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS. */
 const MAX_RELEASE_AGE_DAYS = 14
 
+/**
+ * When the release was first uploaded, if that is more than 14 days before `now` (warehouse refuses new
+ * files then, PR #19727); undefined otherwise or when the index gives no times (pypiserver).
+ */
+export function closedSince(uploadTimes: Array<string | undefined>, now: number): string | undefined {
+  const times = uploadTimes.filter((t): t is string => !!t).map((t) => Date.parse(t))
+  if (!times.length) return undefined
+  const oldest = Math.min(...times)
+  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : undefined
+}
+
 /** Lists the channel until the expected set is there: a file just staged can take minutes to show. */
 async function listComplete(
   inputs: ReleaseInputs,
@@ -159,14 +170,13 @@ async function release(inputs: ReleaseInputs, tempDir: string, report: ReleaseRe
         'A file on PyPI is never replaced: release a new version.'
     )
   }
-  const times = staged
-    .map((f) => onIndex.get(f.basename)?.uploadTime)
-    .filter((t): t is string => !!t)
-    .map((t) => Date.parse(t))
-  const oldest = Math.min(...times)
-  if (todo.length && times.length && Date.now() - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS) {
+  const closed = closedSince(
+    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
+    Date.now()
+  )
+  if (todo.length && closed) {
     throw new UploadError(
-      `${pkg} ${version} was first uploaded ${new Date(oldest).toISOString()}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+      `${pkg} ${version} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
     )
   }
   for (const f of todo) row(f.basename).action = 'upload'

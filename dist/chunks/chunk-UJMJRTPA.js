@@ -78459,11 +78459,6 @@ async function downloadStaged(rec, opts) {
     if (md5 !== rec.md5) problems.push(`md5 ${md5}, the channel records ${rec.md5}`);
     else warning(`${rec.basename}: the channel records no sha256; checked against its md5 only.`);
   }
-  const listed = opts.manifest?.get(rec.basename);
-  if (opts.manifest && listed === void 0) problems.push("not in the SHA256SUMS manifest");
-  if (listed !== void 0 && listed !== sha256Actual) {
-    problems.push(`sha256 ${sha256Actual}, the SHA256SUMS manifest says ${listed}`);
-  }
   if (problems.length) {
     throw new UploadError(
       `${rec.basename} downloaded from the staging channel does not match: ${problems.join("; ")}. The staged bytes are not the ones that were built: stage the file again from the build run, then release.`
@@ -78768,6 +78763,12 @@ var LegacyUploader = class {
 // src/release/run.ts
 var DAY_MS = 864e5;
 var MAX_RELEASE_AGE_DAYS = 14;
+function closedSince(uploadTimes, now) {
+  const times = uploadTimes.filter((t) => !!t).map((t) => Date.parse(t));
+  if (!times.length) return void 0;
+  const oldest = Math.min(...times);
+  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : void 0;
+}
 async function listComplete(inputs, attempts) {
   const delay2 = retryBaseDelay(6e4);
   for (let attempt = 1; ; attempt++) {
@@ -78884,11 +78885,13 @@ ${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
 A file on PyPI is never replaced: release a new version.`
     );
   }
-  const times = staged.map((f) => onIndex.get(f.basename)?.uploadTime).filter((t) => !!t).map((t) => Date.parse(t));
-  const oldest = Math.min(...times);
-  if (todo.length && times.length && Date.now() - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS) {
+  const closed = closedSince(
+    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
+    Date.now()
+  );
+  if (todo.length && closed) {
     throw new UploadError(
-      `${pkg} ${version3} was first uploaded ${new Date(oldest).toISOString()}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+      `${pkg} ${version3} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
     );
   }
   for (const f of todo) row(f.basename).action = "upload";
