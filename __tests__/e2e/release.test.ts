@@ -184,6 +184,32 @@ describe('release through the bundle', () => {
     expectOnIndex(files)
   })
 
+  it('lists the channel again while an expected file has not shown up yet', async () => {
+    const late = files.find((f) => f.includes('win_amd64'))!
+    const owner = await setup(files.filter((f) => f !== late))
+    const from = anaconda.requests.length // the staging above read the release too
+    const listed = (): boolean =>
+      anaconda.requests
+        .slice(from)
+        .some((q) => q.method === 'GET' && q.path === `/release/${owner}/dipy/${VERSION}`)
+    const running = release(owner, {}, { DIPY_WHEELS_RETRY_BASE_MS: '3000' })
+    while (!listed()) await new Promise((r) => setTimeout(r, 20))
+    await stage(anaconda.url, STAGE_TOKEN, owner, 'dipy', VERSION, [late])
+    const run = await running
+    expect(run.exitCode, explain(run)).toBe(0)
+    expect(run.log).toMatch(/some expected ones are missing; listing again/)
+    expectOnIndex(files)
+  })
+
+  it('a redirect from the upload URL is an error, not followed', async () => {
+    const owner = await setup()
+    const run = await release(owner, { 'pypi-url': `${stub!.url}/moved/` })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.log).toContain('the upload URL answered a redirect (301)')
+    expect(posts()).toBe(0) // nothing reached the index behind the redirect
+    expect(pypi!.files()).toEqual([])
+  })
+
   it('refuses when the index holds different bytes under a staged name', async () => {
     const owner = await setup()
     const other = path.join(pypi!.dir, path.basename(files[0]))

@@ -4,7 +4,8 @@
  *   {value: <JWT>} (what @actions/core's getIDToken reads from ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN);
  * - the index's: GET /_/oidc/audience and POST /_/oidc/mint-token {token} (PyPI's shapes: 200 {success,
  *   token, expires}, 422 {message, errors: [{code, description}]}); a JWT is accepted once.
- * Every other request is passed on to `upstream` (a pypiserver), so the upload URL is this server.
+ * Every other request is passed on to `upstream` (a pypiserver), so the upload URL is this server; /moved/
+ * answers a 301 to /.
  */
 import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
@@ -96,6 +97,10 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
           token: opts.mintedToken,
           expires: Math.floor(Date.now() / 1000) + lifetime
         })
+      }
+      if (url.pathname === '/moved/') {
+        req.resume()
+        return res.writeHead(301, { Location: '/' }).end()
       }
       // Everything else goes to the index behind.
       const proxied = http.request(
