@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-UJMJRTPA.js";
+} from "./chunks/chunk-J2M4GBHI.js";
 import {
   __toESM
 } from "./chunks/chunk-YQ3EII4A.js";

@@ -12,7 +12,8 @@ export async function run(): Promise<void> {
   try {
     const host = detectHost()
     if (getCommand() === 'release') {
-      await runRelease(getReleaseInputs(), host.temp)
+      const env = { tempDir: host.temp, runner: new ExecRunner(), windows: host.platform === 'windows' }
+      await runRelease(getReleaseInputs(), env)
       return
     }
     const inputs = getInputs(host)

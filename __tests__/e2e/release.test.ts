@@ -12,6 +12,7 @@ import { DIST_DIR, NODES, runAction, type ActionRun } from '../harness/action.js
 import { exec } from '../harness/pip-venv.js'
 import { startPypiServer, VENV_BIN, type PypiServer } from '../harness/pypiserver.js'
 import { expectedGlobs, makeReleaseFiles, stage } from '../harness/release-fixture.js'
+import { makeWheel } from '../harness/wheel-factory.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
 import { startOidcStub, type OidcStub } from '../servers/oidc.js'
 
@@ -68,8 +69,14 @@ function inputs(owner: string, over: Record<string, string> = {}): Record<string
   }
 }
 
+/** The python3 of .venv-test (twine brought readme_renderer) first on PATH: Python with the renderer. */
+const WITH_RENDERER = `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`
+
 const release = (owner: string, over: Record<string, string> = {}, env: Record<string, string> = {}) =>
-  runAction({ inputs: inputs(owner, over), env: { DIPY_WHEELS_RETRY_BASE_MS: '5', ...env } })
+  runAction({
+    inputs: inputs(owner, over),
+    env: { DIPY_WHEELS_RETRY_BASE_MS: '5', PATH: WITH_RENDERER, ...env }
+  })
 
 const posts = (): number => stub!.requests.filter((r) => r === 'POST /').length
 const names = (list: string[]): string[] => list.map((f) => path.basename(f)).sort()
@@ -234,6 +241,32 @@ describe('release through the bundle', () => {
     expect(run.summary).toContain('dry run')
     expect(pypi!.files()).toEqual([])
   })
+})
+
+describe('descriptions (twine check)', () => {
+  it('a description that does not render as reStructuredText stops the release before any upload', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'bad-rst-'))
+    const bad = await makeWheel(dir, {
+      name: 'dipy',
+      version: VERSION,
+      tag: 'py3-none-any',
+      description: 'Title\n=====\n\n.. no-such-directive::\n'
+    })
+    const owner = await setup([bad])
+    const run = await release(owner, { expected: 'dipy-*-py3-none-any.whl' })
+    expect(run.exitCode).not.toBe(0)
+    expect(run.log).toContain(`${path.basename(bad)}: the description does not render as reStructuredText`)
+    expect(run.log).toContain('Unknown directive type "no-such-directive"')
+    expect(posts()).toBe(0)
+  })
+
+  it("without readme_renderer in the runner's Python, a venv gets the pinned one (from PyPI)", async () => {
+    const owner = await setup()
+    const run = await release(owner, { 'dry-run': 'true' }, { PATH: process.env.PATH ?? '' })
+    expect(run.exitCode, explain(run)).toBe(0)
+    expect(run.log).toMatch(/Installing readme_renderer .* into .*release-readme-venv/)
+    expect(run.log).toContain('Rendered 1 description(s) with readme_renderer: ok')
+  }, 400_000) // a venv and a pip install from PyPI: over a minute on a busy 2-core machine
 })
 
 describe('Trusted Publishing', () => {

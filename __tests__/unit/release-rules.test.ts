@@ -12,6 +12,7 @@ import { checkComplete, completenessProblems, slotMatrix } from '../../src/relea
 import { checkUrl, defaultExpected } from '../../src/release/inputs.js'
 import { canonicalVersion, isAllowedPlatform } from '../../src/release/names.js'
 import { parseSimpleHtml, parseSimpleJson } from '../../src/release/pypi-index.js'
+import { rstDescriptions } from '../../src/release/render-check.js'
 import { closedSince } from '../../src/release/run.js'
 import { formFields } from '../../src/release/upload.js'
 import { parseCoreMetadata } from '../../src/publish/anaconda/metadata.js'
@@ -201,6 +202,20 @@ describe('upload form fields', () => {
       [':action', 'file_upload'],
       ['protocol_version', '1']
     ])
+  })
+})
+
+describe('descriptions twine check renders', () => {
+  it('no content type or text/x-rst: rendered once per text; markdown and plain text: not', () => {
+    const f = (basename: string, text: string) => ({ basename, meta: parseCoreMetadata(text) })
+    const got = rstDescriptions([
+      f('a.whl', 'Name: a\n\nSame text.\n'),
+      f('b.whl', 'Name: a\nDescription-Content-Type: text/x-rst; charset=UTF-8\n\nSame text.\n'),
+      f('c.whl', 'Name: a\nDescription-Content-Type: text/markdown\n\n# Markdown\n'),
+      f('d.whl', 'Name: a\nDescription-Content-Type: text/plain\n\nplain\n'),
+      f('e.whl', 'Name: a\n\n')
+    ])
+    expect([...got]).toEqual([['Same text.\n', ['a.whl', 'b.whl']]])
   })
 })
 

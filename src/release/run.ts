@@ -11,6 +11,7 @@ import * as path from 'node:path'
 import { UploadError, messageOf } from '../errors.js'
 import { pool } from '../publish/anaconda/batch.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
+import type { Runner } from '../exec.js'
 import { checkFile, type CheckedFile } from './checks.js'
 import {
   checkComplete,
@@ -28,6 +29,7 @@ import {
   type FileRow,
   type ReleaseReport
 } from './report.js'
+import { checkDescriptions } from './render-check.js'
 import { downloadStaged, listStaged, type StagedFile, type StagedRecord } from './staging.js'
 import { TrustedPublisher } from './trusted-publishing.js'
 import { LegacyUploader } from './upload.js'
@@ -83,7 +85,14 @@ const byUploadOrder = (a: { basename: string }, b: { basename: string }): number
   return sd(a.basename) - sd(b.basename) || (a.basename < b.basename ? -1 : 1)
 }
 
-export async function runRelease(inputs: ReleaseInputs, tempDir: string): Promise<ReleaseReport> {
+/** Where the release runs: a temp directory of its own, the command runner, the OS. */
+export interface ReleaseEnv {
+  tempDir: string
+  runner: Runner
+  windows: boolean
+}
+
+export async function runRelease(inputs: ReleaseInputs, env: ReleaseEnv): Promise<ReleaseReport> {
   const report: ReleaseReport = {
     pkg: inputs.package,
     version: inputs.version,
@@ -95,7 +104,7 @@ export async function runRelease(inputs: ReleaseInputs, tempDir: string): Promis
     indexUrl: inputs.pypiIndexUrl
   }
   try {
-    await release(inputs, tempDir, report)
+    await release(inputs, env, report)
   } catch (err) {
     report.error = messageOf(err)
   }
@@ -105,7 +114,7 @@ export async function runRelease(inputs: ReleaseInputs, tempDir: string): Promis
   return report
 }
 
-async function release(inputs: ReleaseInputs, tempDir: string, report: ReleaseReport): Promise<void> {
+async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseReport): Promise<void> {
   const { package: pkg, version } = inputs
   core.info(
     `Release ${pkg} ${version}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(', ')}) → ${inputs.pypiUrl}${inputs.dryRun ? ' (dry run)' : ''}`
@@ -138,7 +147,7 @@ async function release(inputs: ReleaseInputs, tempDir: string, report: ReleaseRe
     stagedAt: f.uploadTime,
     action: 'not started'
   }))
-  await saveSha256Sums(path.join(tempDir, 'release'), report, report.files)
+  await saveSha256Sums(path.join(env.tempDir, 'release'), report, report.files)
 
   // 4: PyPI's rules, and what the index holds already.
   const checked = new Map<string, CheckedFile>(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]))
@@ -148,6 +157,8 @@ async function release(inputs: ReleaseInputs, tempDir: string, report: ReleaseRe
       `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}: ${c.problems.join('; ')}`).join('\n')}`
     )
   }
+  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows)
+  if (rendering.length) throw new UploadError(`${rendering.join('\n')}\nNothing was uploaded.`)
   const index = new IndexReader(inputs.pypiIndexUrl)
   const onIndex = await index.files(pkg)
   const row = (name: string): FileRow => report.files.find((r) => r.basename === name)!

@@ -146,17 +146,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path35) {
-      const ctrl = callVisitor(key, node, visitor, path35);
+    function visit_(key, node, visitor, path36) {
+      const ctrl = callVisitor(key, node, visitor, path36);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path35, ctrl);
-        return visit_(key, ctrl, visitor, path35);
+        replaceNode(key, path36, ctrl);
+        return visit_(key, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path35 = Object.freeze(path35.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path35);
+            const ci = visit_(i2, node.items[i2], visitor, path36);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -167,13 +167,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path35 = Object.freeze(path35.concat(node));
-          const ck = visit_("key", node.key, visitor, path35);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = visit_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path35);
+          const cv = visit_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -194,17 +194,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path35) {
-      const ctrl = await callVisitor(key, node, visitor, path35);
+    async function visitAsync_(key, node, visitor, path36) {
+      const ctrl = await callVisitor(key, node, visitor, path36);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path35, ctrl);
-        return visitAsync_(key, ctrl, visitor, path35);
+        replaceNode(key, path36, ctrl);
+        return visitAsync_(key, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path35 = Object.freeze(path35.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path35);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path36);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -215,13 +215,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path35 = Object.freeze(path35.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path35);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path35);
+          const cv = await visitAsync_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -248,23 +248,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path35) {
+    function callVisitor(key, node, visitor, path36) {
       if (typeof visitor === "function")
-        return visitor(key, node, path35);
+        return visitor(key, node, path36);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path35);
+        return visitor.Map?.(key, node, path36);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path35);
+        return visitor.Seq?.(key, node, path36);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path35);
+        return visitor.Pair?.(key, node, path36);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path35);
+        return visitor.Scalar?.(key, node, path36);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path35);
+        return visitor.Alias?.(key, node, path36);
       return void 0;
     }
-    function replaceNode(key, path35, node) {
-      const parent = path35[path35.length - 1];
+    function replaceNode(key, path36, node) {
+      const parent = path36[path36.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -876,10 +876,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path35, value) {
+    function collectionFromPath(schema, path36, value) {
       let v = value;
-      for (let i2 = path35.length - 1; i2 >= 0; --i2) {
-        const k = path35[i2];
+      for (let i2 = path36.length - 1; i2 >= 0; --i2) {
+        const k = path36[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -898,7 +898,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path35) => path35 == null || typeof path35 === "object" && !!path35[Symbol.iterator]().next().done;
+    var isEmptyPath = (path36) => path36 == null || typeof path36 === "object" && !!path36[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -928,11 +928,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path35, value) {
-        if (isEmptyPath(path35))
+      addIn(path36, value) {
+        if (isEmptyPath(path36))
           this.add(value);
         else {
-          const [key, ...rest] = path35;
+          const [key, ...rest] = path36;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -946,8 +946,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path35) {
-        const [key, ...rest] = path35;
+      deleteIn(path36) {
+        const [key, ...rest] = path36;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -961,8 +961,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path35, keepScalar) {
-        const [key, ...rest] = path35;
+      getIn(path36, keepScalar) {
+        const [key, ...rest] = path36;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -980,8 +980,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path35) {
-        const [key, ...rest] = path35;
+      hasIn(path36) {
+        const [key, ...rest] = path36;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -991,8 +991,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path35, value) {
-        const [key, ...rest] = path35;
+      setIn(path36, value) {
+        const [key, ...rest] = path36;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3507,9 +3507,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path35, value) {
+      addIn(path36, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path35, value);
+          this.contents.addIn(path36, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3584,14 +3584,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path35) {
-        if (Collection2.isEmptyPath(path35)) {
+      deleteIn(path36) {
+        if (Collection2.isEmptyPath(path36)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path35) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path36) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3606,10 +3606,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path35, keepScalar) {
-        if (Collection2.isEmptyPath(path35))
+      getIn(path36, keepScalar) {
+        if (Collection2.isEmptyPath(path36))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path35, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path36, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3620,10 +3620,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path35) {
-        if (Collection2.isEmptyPath(path35))
+      hasIn(path36) {
+        if (Collection2.isEmptyPath(path36))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path35) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path36) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3640,13 +3640,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path35, value) {
-        if (Collection2.isEmptyPath(path35)) {
+      setIn(path36, value) {
+        if (Collection2.isEmptyPath(path36)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path35), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path36), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path35, value);
+          this.contents.setIn(path36, value);
         }
       }
       /**
@@ -5607,9 +5607,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path35) => {
+    visit.itemAtPath = (cst, path36) => {
       let item = cst;
-      for (const [field, index] of path35) {
+      for (const [field, index] of path36) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5618,23 +5618,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path35) => {
-      const parent = visit.itemAtPath(cst, path35.slice(0, -1));
-      const field = path35[path35.length - 1][0];
+    visit.parentCollection = (cst, path36) => {
+      const parent = visit.itemAtPath(cst, path36.slice(0, -1));
+      const field = path36[path36.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path35, item, visitor) {
-      let ctrl = visitor(item, path35);
+    function _visit(path36, item, visitor) {
+      let ctrl = visitor(item, path36);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path35.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path36.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5645,10 +5645,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path35);
+            ctrl = ctrl(item, path36);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path35) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path36) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6950,14 +6950,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs29 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs28, sep: [] });
+                map.items.push({ start, key: fs29, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs28);
+                this.stack.push(fs29);
               } else {
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs29, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7085,13 +7085,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs29 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs28, sep: [] });
+                fc.items.push({ start: [], key: fs29, sep: [] });
               else if (it.sep)
-                this.stack.push(fs28);
+                this.stack.push(fs29);
               else
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs29, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7961,8 +7961,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p2);
     };
     module.exports = minimatch;
-    var path35 = require_path();
-    minimatch.sep = path35.sep;
+    var path36 = require_path();
+    minimatch.sep = path36.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -8568,8 +8568,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path35.sep !== "/") {
-          f = f.split(path35.sep).join("/");
+        if (path36.sep !== "/") {
+          f = f.split(path36.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -8607,13 +8607,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs28 = __require("fs");
+    var fs29 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve9 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve10, reject) => {
-        fs28.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs29.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -8646,7 +8646,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve10, reject) => {
-        const statFunc = followSymlinks ? fs28.stat : fs28.lstat;
+        const statFunc = followSymlinks ? fs29.stat : fs29.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -8667,8 +8667,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path35, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path35 + dir, strict);
+    async function* exploreWalkAsync(dir, path36, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path36 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -8677,7 +8677,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative = filename.slice(1);
-        const absolute = path35 + "/" + relative;
+        const absolute = path36 + "/" + relative;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -8691,15 +8691,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative)) {
             yield { relative, absolute, stats };
-            yield* exploreWalkAsync(filename, path35, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path36, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative, absolute, stats };
         }
       }
     }
-    async function* explore(path35, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path35, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path36, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path36, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -10711,54 +10711,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs28) {
+    function patch(fs29) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs28);
+        patchLchmod(fs29);
       }
-      if (!fs28.lutimes) {
-        patchLutimes(fs28);
+      if (!fs29.lutimes) {
+        patchLutimes(fs29);
       }
-      fs28.chown = chownFix(fs28.chown);
-      fs28.fchown = chownFix(fs28.fchown);
-      fs28.lchown = chownFix(fs28.lchown);
-      fs28.chmod = chmodFix(fs28.chmod);
-      fs28.fchmod = chmodFix(fs28.fchmod);
-      fs28.lchmod = chmodFix(fs28.lchmod);
-      fs28.chownSync = chownFixSync(fs28.chownSync);
-      fs28.fchownSync = chownFixSync(fs28.fchownSync);
-      fs28.lchownSync = chownFixSync(fs28.lchownSync);
-      fs28.chmodSync = chmodFixSync(fs28.chmodSync);
-      fs28.fchmodSync = chmodFixSync(fs28.fchmodSync);
-      fs28.lchmodSync = chmodFixSync(fs28.lchmodSync);
-      fs28.stat = statFix(fs28.stat);
-      fs28.fstat = statFix(fs28.fstat);
-      fs28.lstat = statFix(fs28.lstat);
-      fs28.statSync = statFixSync(fs28.statSync);
-      fs28.fstatSync = statFixSync(fs28.fstatSync);
-      fs28.lstatSync = statFixSync(fs28.lstatSync);
-      if (fs28.chmod && !fs28.lchmod) {
-        fs28.lchmod = function(path35, mode, cb) {
+      fs29.chown = chownFix(fs29.chown);
+      fs29.fchown = chownFix(fs29.fchown);
+      fs29.lchown = chownFix(fs29.lchown);
+      fs29.chmod = chmodFix(fs29.chmod);
+      fs29.fchmod = chmodFix(fs29.fchmod);
+      fs29.lchmod = chmodFix(fs29.lchmod);
+      fs29.chownSync = chownFixSync(fs29.chownSync);
+      fs29.fchownSync = chownFixSync(fs29.fchownSync);
+      fs29.lchownSync = chownFixSync(fs29.lchownSync);
+      fs29.chmodSync = chmodFixSync(fs29.chmodSync);
+      fs29.fchmodSync = chmodFixSync(fs29.fchmodSync);
+      fs29.lchmodSync = chmodFixSync(fs29.lchmodSync);
+      fs29.stat = statFix(fs29.stat);
+      fs29.fstat = statFix(fs29.fstat);
+      fs29.lstat = statFix(fs29.lstat);
+      fs29.statSync = statFixSync(fs29.statSync);
+      fs29.fstatSync = statFixSync(fs29.fstatSync);
+      fs29.lstatSync = statFixSync(fs29.lstatSync);
+      if (fs29.chmod && !fs29.lchmod) {
+        fs29.lchmod = function(path36, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs28.lchmodSync = function() {
+        fs29.lchmodSync = function() {
         };
       }
-      if (fs28.chown && !fs28.lchown) {
-        fs28.lchown = function(path35, uid, gid, cb) {
+      if (fs29.chown && !fs29.lchown) {
+        fs29.lchown = function(path36, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs28.lchownSync = function() {
+        fs29.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs28.rename = typeof fs28.rename !== "function" ? fs28.rename : (function(fs$rename) {
+        fs29.rename = typeof fs29.rename !== "function" ? fs29.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs28.stat(to, function(stater, st) {
+                  fs29.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -10774,9 +10774,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs28.rename);
+        })(fs29.rename);
       }
-      fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
+      fs29.read = typeof fs29.read !== "function" ? fs29.read : (function(fs$read) {
         function read(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -10784,22 +10784,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs29, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs29, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
         return read;
-      })(fs28.read);
-      fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs29.read);
+      fs29.readSync = typeof fs29.readSync !== "function" ? fs29.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs28, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs29, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -10809,11 +10809,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs28.readSync);
-      function patchLchmod(fs29) {
-        fs29.lchmod = function(path35, mode, callback) {
-          fs29.open(
-            path35,
+      })(fs29.readSync);
+      function patchLchmod(fs30) {
+        fs30.lchmod = function(path36, mode, callback) {
+          fs30.open(
+            path36,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -10821,80 +10821,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs29.fchmod(fd2, mode, function(err3) {
-                fs29.close(fd2, function(err22) {
+              fs30.fchmod(fd2, mode, function(err3) {
+                fs30.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs29.lchmodSync = function(path35, mode) {
-          var fd2 = fs29.openSync(path35, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs30.lchmodSync = function(path36, mode) {
+          var fd2 = fs30.openSync(path36, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs29.fchmodSync(fd2, mode);
+            ret = fs30.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs29.closeSync(fd2);
+                fs30.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs29.closeSync(fd2);
+              fs30.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs29) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
-          fs29.lutimes = function(path35, at, mt, cb) {
-            fs29.open(path35, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs30) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs30.futimes) {
+          fs30.lutimes = function(path36, at, mt, cb) {
+            fs30.open(path36, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs29.futimes(fd2, at, mt, function(er2) {
-                fs29.close(fd2, function(er22) {
+              fs30.futimes(fd2, at, mt, function(er2) {
+                fs30.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs29.lutimesSync = function(path35, at, mt) {
-            var fd2 = fs29.openSync(path35, constants2.O_SYMLINK);
+          fs30.lutimesSync = function(path36, at, mt) {
+            var fd2 = fs30.openSync(path36, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs29.futimesSync(fd2, at, mt);
+              ret = fs30.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs29.closeSync(fd2);
+                  fs30.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs29.closeSync(fd2);
+                fs30.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs29.futimes) {
-          fs29.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs30.futimes) {
+          fs30.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs29.lutimesSync = function() {
+          fs30.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs28, target, mode, function(er) {
+          return orig.call(fs29, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10904,7 +10904,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs28, target, mode);
+            return orig.call(fs29, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10913,7 +10913,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs28, target, uid, gid, function(er) {
+          return orig.call(fs29, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -10923,7 +10923,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs28, target, uid, gid);
+            return orig.call(fs29, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -10943,13 +10943,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs28, target, options, callback) : orig.call(fs28, target, callback);
+          return options ? orig.call(fs29, target, options, callback) : orig.call(fs29, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs28, target, options) : orig.call(fs28, target);
+          var stats = options ? orig.call(fs29, target, options) : orig.call(fs29, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -10978,16 +10978,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs28) {
+    function legacy(fs29) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path35, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path35, options);
+      function ReadStream(path36, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path36, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path35;
+        this.path = path36;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11021,7 +11021,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs28.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs29.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11032,10 +11032,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path35, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path35, options);
+      function WriteStream(path36, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path36, options);
         Stream.call(this);
-        this.path = path35;
+        this.path = path36;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11060,7 +11060,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs28.open;
+          this._open = fs29.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11095,7 +11095,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs28 = __require("fs");
+    var fs29 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11127,12 +11127,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs28[gracefulQueue]) {
+    if (!fs29[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs28, queue);
-      fs28.close = (function(fs$close) {
+      publishQueue(fs29, queue);
+      fs29.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs28, fd2, function(err2) {
+          return fs$close.call(fs29, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11144,48 +11144,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs28.close);
-      fs28.closeSync = (function(fs$closeSync) {
+      })(fs29.close);
+      fs29.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs28, arguments);
+          fs$closeSync.apply(fs29, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs28.closeSync);
+      })(fs29.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs28[gracefulQueue]);
-          __require("assert").equal(fs28[gracefulQueue].length, 0);
+          debug2(fs29[gracefulQueue]);
+          __require("assert").equal(fs29[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs28[gracefulQueue]);
+      publishQueue(global, fs29[gracefulQueue]);
     }
-    module.exports = patch(clone(fs28));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs28.__patched) {
-      module.exports = patch(fs28);
-      fs28.__patched = true;
+    module.exports = patch(clone(fs29));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs29.__patched) {
+      module.exports = patch(fs29);
+      fs29.__patched = true;
     }
-    function patch(fs29) {
-      polyfills(fs29);
-      fs29.gracefulify = patch;
-      fs29.createReadStream = createReadStream4;
-      fs29.createWriteStream = createWriteStream3;
-      var fs$readFile = fs29.readFile;
-      fs29.readFile = readFile2;
-      function readFile2(path35, options, cb) {
+    function patch(fs30) {
+      polyfills(fs30);
+      fs30.gracefulify = patch;
+      fs30.createReadStream = createReadStream4;
+      fs30.createWriteStream = createWriteStream3;
+      var fs$readFile = fs30.readFile;
+      fs30.readFile = readFile2;
+      function readFile2(path36, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path35, options, cb);
-        function go$readFile(path36, options2, cb2, startTime) {
-          return fs$readFile(path36, options2, function(err2) {
+        return go$readFile(path36, options, cb);
+        function go$readFile(path37, options2, cb2, startTime) {
+          return fs$readFile(path37, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path36, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path37, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11193,16 +11193,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs29.writeFile;
-      fs29.writeFile = writeFile;
-      function writeFile(path35, data, options, cb) {
+      var fs$writeFile = fs30.writeFile;
+      fs30.writeFile = writeFile;
+      function writeFile(path36, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path35, data, options, cb);
-        function go$writeFile(path36, data2, options2, cb2, startTime) {
-          return fs$writeFile(path36, data2, options2, function(err2) {
+        return go$writeFile(path36, data, options, cb);
+        function go$writeFile(path37, data2, options2, cb2, startTime) {
+          return fs$writeFile(path37, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path37, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11210,17 +11210,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs29.appendFile;
+      var fs$appendFile = fs30.appendFile;
       if (fs$appendFile)
-        fs29.appendFile = appendFile;
-      function appendFile(path35, data, options, cb) {
+        fs30.appendFile = appendFile;
+      function appendFile(path36, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path35, data, options, cb);
-        function go$appendFile(path36, data2, options2, cb2, startTime) {
-          return fs$appendFile(path36, data2, options2, function(err2) {
+        return go$appendFile(path36, data, options, cb);
+        function go$appendFile(path37, data2, options2, cb2, startTime) {
+          return fs$appendFile(path37, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path36, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path37, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11228,9 +11228,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs29.copyFile;
+      var fs$copyFile = fs30.copyFile;
       if (fs$copyFile)
-        fs29.copyFile = copyFile;
+        fs30.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -11248,34 +11248,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs29.readdir;
-      fs29.readdir = readdir;
+      var fs$readdir = fs30.readdir;
+      fs30.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path35, options, cb) {
+      function readdir(path36, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path36, options2, cb2, startTime) {
-          return fs$readdir(path36, fs$readdirCallback(
-            path36,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path37, options2, cb2, startTime) {
+          return fs$readdir(path37, fs$readdirCallback(
+            path37,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path36, options2, cb2, startTime) {
-          return fs$readdir(path36, options2, fs$readdirCallback(
-            path36,
+        } : function go$readdir2(path37, options2, cb2, startTime) {
+          return fs$readdir(path37, options2, fs$readdirCallback(
+            path37,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path35, options, cb);
-        function fs$readdirCallback(path36, options2, cb2, startTime) {
+        return go$readdir(path36, options, cb);
+        function fs$readdirCallback(path37, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path36, options2, cb2],
+                [path37, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -11290,21 +11290,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs29);
+        var legStreams = legacy(fs30);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs29.ReadStream;
+      var fs$ReadStream = fs30.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs29.WriteStream;
+      var fs$WriteStream = fs30.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs29, "ReadStream", {
+      Object.defineProperty(fs30, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -11314,7 +11314,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs29, "WriteStream", {
+      Object.defineProperty(fs30, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -11325,7 +11325,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs29, "FileReadStream", {
+      Object.defineProperty(fs30, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -11336,7 +11336,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs29, "FileWriteStream", {
+      Object.defineProperty(fs30, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -11346,7 +11346,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path35, options) {
+      function ReadStream(path36, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -11366,7 +11366,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path35, options) {
+      function WriteStream(path36, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -11384,22 +11384,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path35, options) {
-        return new fs29.ReadStream(path35, options);
+      function createReadStream4(path36, options) {
+        return new fs30.ReadStream(path36, options);
       }
-      function createWriteStream3(path35, options) {
-        return new fs29.WriteStream(path35, options);
+      function createWriteStream3(path36, options) {
+        return new fs30.WriteStream(path36, options);
       }
-      var fs$open = fs29.open;
-      fs29.open = open;
-      function open(path35, flags, mode, cb) {
+      var fs$open = fs30.open;
+      fs30.open = open;
+      function open(path36, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path35, flags, mode, cb);
-        function go$open(path36, flags2, mode2, cb2, startTime) {
-          return fs$open(path36, flags2, mode2, function(err2, fd2) {
+        return go$open(path36, flags, mode, cb);
+        function go$open(path37, flags2, mode2, cb2, startTime) {
+          return fs$open(path37, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path36, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path37, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11407,20 +11407,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs29;
+      return fs30;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs28[gracefulQueue].push(elem);
+      fs29[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs28[gracefulQueue].length; ++i2) {
-        if (fs28[gracefulQueue][i2].length > 2) {
-          fs28[gracefulQueue][i2][3] = now;
-          fs28[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs29[gracefulQueue].length; ++i2) {
+        if (fs29[gracefulQueue][i2].length > 2) {
+          fs29[gracefulQueue][i2][3] = now;
+          fs29[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -11428,9 +11428,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs28[gracefulQueue].length === 0)
+      if (fs29[gracefulQueue].length === 0)
         return;
-      var elem = fs28[gracefulQueue].shift();
+      var elem = fs29[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -11452,7 +11452,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs28[gracefulQueue].push(elem);
+          fs29[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -11756,7 +11756,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join20(s) {
+      BufferList.prototype.join = function join21(s) {
         if (this.length === 0) return "";
         var p2 = this.head;
         var ret = "" + p2.data;
@@ -13504,22 +13504,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path35, stripTrailing) {
-      if (typeof path35 !== "string") {
+    module.exports = function(path36, stripTrailing) {
+      if (typeof path36 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path35 === "\\" || path35 === "/") return "/";
-      var len = path35.length;
-      if (len <= 1) return path35;
+      if (path36 === "\\" || path36 === "/") return "/";
+      var len = path36.length;
+      if (len <= 1) return path36;
       var prefix2 = "";
-      if (len > 4 && path35[3] === "\\") {
-        var ch = path35[2];
-        if ((ch === "?" || ch === ".") && path35.slice(0, 2) === "\\\\") {
-          path35 = path35.slice(2);
+      if (len > 4 && path36[3] === "\\") {
+        var ch = path36[2];
+        if ((ch === "?" || ch === ".") && path36.slice(0, 2) === "\\\\") {
+          path36 = path36.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path35.split(/[/\\]+/);
+      var segs = path36.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -22830,11 +22830,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path35 = {
+    var path36 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path35.win32.sep : path35.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path36.win32.sep : path36.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26155,12 +26155,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path35) {
-        if (!path35) {
+      resolve(path36) {
+        if (!path36) {
           return this;
         }
-        const rootPath = this.getRootString(path35);
-        const dir = path35.substring(rootPath.length);
+        const rootPath = this.getRootString(path36);
+        const dir = path36.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -26913,8 +26913,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path35) {
-        return node_path_1.win32.parse(path35).root;
+      getRootString(path36) {
+        return node_path_1.win32.parse(path36).root;
       }
       /**
        * @internal
@@ -26961,8 +26961,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path35) {
-        return path35.startsWith("/") ? "/" : "";
+      getRootString(path36) {
+        return path36.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27012,8 +27012,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs28 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs28);
+      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs29 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs29);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27052,11 +27052,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path35 = this.cwd) {
-        if (typeof path35 === "string") {
-          path35 = this.cwd.resolve(path35);
+      depth(path36 = this.cwd) {
+        if (typeof path36 === "string") {
+          path36 = this.cwd.resolve(path36);
         }
-        return path35.depth();
+        return path36.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -27543,9 +27543,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path35 = this.cwd) {
+      chdir(path36 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path35 === "string" ? this.cwd.resolve(path35) : path35;
+        this.cwd = typeof path36 === "string" ? this.cwd.resolve(path36) : path36;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -27572,8 +27572,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs28) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
+      newRoot(fs29) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs29 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27602,8 +27602,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs28) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
+      newRoot(fs29) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs29 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -27933,8 +27933,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path35, n]) => [
-          path35,
+        return [...this.store.entries()].map(([path36, n]) => [
+          path36,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28152,9 +28152,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path35, opts) {
+      constructor(patterns, path36, opts) {
         this.patterns = patterns;
-        this.path = path35;
+        this.path = path36;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28173,11 +28173,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path35) {
-        return this.seen.has(path35) || !!this.#ignore?.ignored?.(path35);
+      #ignored(path36) {
+        return this.seen.has(path36) || !!this.#ignore?.ignored?.(path36);
       }
-      #childrenIgnored(path35) {
-        return !!this.#ignore?.childrenIgnored?.(path35);
+      #childrenIgnored(path36) {
+        return !!this.#ignore?.childrenIgnored?.(path36);
       }
       // backpressure mechanism
       pause() {
@@ -28393,8 +28393,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path35, opts) {
-        super(patterns, path35, opts);
+      constructor(patterns, path36, opts) {
+        super(patterns, path36, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -28432,8 +28432,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path35, opts) {
-        super(patterns, path35, opts);
+      constructor(patterns, path36, opts) {
+        super(patterns, path36, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -28788,8 +28788,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs28 = require_graceful_fs();
-    var path35 = __require("path");
+    var fs29 = require_graceful_fs();
+    var path36 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -28814,8 +28814,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path35.join.apply(path35, arguments);
-      return fs28.existsSync(filepath);
+      var filepath = path36.join.apply(path36, arguments);
+      return fs29.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -28828,12 +28828,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path35.join(options.cwd || "", filepath);
+          filepath = path36.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs28.statSync(filepath)[options.filter]();
+              return fs29.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -28845,7 +28845,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path35.join(destBase2 || "", destPath);
+          return path36.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -28853,14 +28853,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path35.basename(destPath);
+          destPath = path36.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path35.join(options.cwd, src);
+          src = path36.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -28941,8 +28941,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs28 = require_graceful_fs();
-    var path35 = __require("path");
+    var fs29 = require_graceful_fs();
+    var path36 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -28990,7 +28990,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs28.createReadStream(filepath);
+        return fs29.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29018,7 +29018,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs28.readdir(dirpath, function(err2, list2) {
+      fs29.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29030,11 +29030,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path35.join(dirpath, file);
-          fs28.stat(filepath, function(err3, stats) {
+          filepath = path36.join(dirpath, file);
+          fs29.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path35.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path36.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29093,10 +29093,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs28 = __require("fs");
+    var fs29 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path35 = __require("path");
+    var path36 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29157,7 +29157,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs28.Stats) {
+      if (data.stats && data.stats instanceof fs29.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -29328,7 +29328,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs28.lstat(task.filepath, function(err2, stats) {
+      fs29.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -29371,10 +29371,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs28.readlinkSync(task.filepath);
-        var dirName = path35.dirname(task.filepath);
+        var linkPath = fs29.readlinkSync(task.filepath);
+        var dirName = path36.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path35.relative(dirName, path35.resolve(dirName, linkPath));
+        task.data.linkname = path36.relative(dirName, path36.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40974,7 +40974,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path35 = [];
+      var path36 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40987,13 +40987,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path35),
+          path: [].concat(path36),
           parent: parents[parents.length - 1],
           parents,
-          key: path35[path35.length - 1],
+          key: path36[path36.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path35.length === 0,
-          level: path35.length,
+          isRoot: path36.length === 0,
+          level: path36.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41096,7 +41096,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path35[path35.length] = key;
+            path36[path36.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41112,7 +41112,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path35.pop();
+            path36.pop();
           });
           parents.pop();
         }
@@ -42294,11 +42294,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path35 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path36 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path35 = extra.parsed.path;
+            path36 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42310,7 +42310,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path35,
+              path: path36,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42747,8 +42747,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path35 = __require("path");
-    var fs28 = __require("fs");
+    var path36 = __require("path");
+    var fs29 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p2, opts, f, made) {
@@ -42759,7 +42759,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs28;
+      var xfs = opts.fs || fs29;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42767,7 +42767,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p2 = path35.resolve(p2);
+      p2 = path36.resolve(p2);
       xfs.mkdir(p2, mode, function(er) {
         if (!er) {
           made = made || p2;
@@ -42775,8 +42775,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path35.dirname(p2) === p2) return cb(er);
-            mkdirP2(path35.dirname(p2), opts, function(er2, made2) {
+            if (path36.dirname(p2) === p2) return cb(er);
+            mkdirP2(path36.dirname(p2), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p2, opts, cb, made2);
             });
@@ -42798,19 +42798,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs28;
+      var xfs = opts.fs || fs29;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p2 = path35.resolve(p2);
+      p2 = path36.resolve(p2);
       try {
         xfs.mkdirSync(p2, mode);
         made = made || p2;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path35.dirname(p2), opts, made);
+            made = sync(path36.dirname(p2), opts, made);
             sync(p2, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42835,8 +42835,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs28 = __require("fs");
-    var path35 = __require("path");
+    var fs29 = __require("fs");
+    var path36 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42878,11 +42878,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path35.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path35.dirname(destPath);
+      var destPath = path36.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path36.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs28.createWriteStream(destPath);
+        var pipedStream = fs29.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -46535,13 +46535,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path35) {
-  if (!path35) {
+function validateFilePath(path36) {
+  if (!path36) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path35.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path35}. Contains the following character: ${errorMessageForCharacter}
+    if (path36.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path36}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -60958,10 +60958,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path35 = urlParsed.pathname;
-  path35 = path35 || "/";
-  path35 = escape(path35);
-  urlParsed.pathname = path35;
+  let path36 = urlParsed.pathname;
+  path36 = path36 || "/";
+  path36 = escape(path36);
+  urlParsed.pathname = path36;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -61046,9 +61046,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path35 = urlParsed.pathname;
-  path35 = path35 ? path35.endsWith("/") ? `${path35}${name}` : `${path35}/${name}` : name;
-  urlParsed.pathname = path35;
+  let path36 = urlParsed.pathname;
+  path36 = path36 ? path36.endsWith("/") ? `${path36}${name}` : `${path36}/${name}` : name;
+  urlParsed.pathname = path36;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -67958,8 +67958,8 @@ var Context = class {
       if (existsSync4(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path35 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path35} does not exist${EOL}`);
+        const path36 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path36} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -72143,10 +72143,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path35) {
+function exists(path36) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs6.access(path35);
+      yield fs6.access(path36);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -72357,17 +72357,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path35 = requestOptions.url.replace(options.baseUrl, "");
+    const path36 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path35} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path36} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path35} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path36} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -74087,8 +74087,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path35, json, opts = {}) {
-    return this.request(method, this.apiUrl + path35, {
+  api(method, path36, json, opts = {}) {
+    return this.request(method, this.apiUrl + path36, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -74238,11 +74238,11 @@ var AnacondaClient = class {
     return p2;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path35, body2, trace) {
-    const got = await this.http.api("GET", path35, void 0, { allow: [200, 404], trace });
+  async ensure(path36, body2, trace) {
+    const got = await this.http.api("GET", path36, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path35, body2, { allow: [200, 409], trace });
-    if (made.status === 409) await this.http.api("GET", path35, void 0, { trace });
+    const made = await this.http.api("POST", path36, body2, { allow: [200, 409], trace });
+    if (made.status === 409) await this.http.api("GET", path36, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -78049,7 +78049,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path34 from "node:path";
+import * as path35 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash9 } from "node:crypto";
@@ -78069,8 +78069,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path35 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path35) longName = path35;
+      const path36 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path36) longName = path36;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -78150,22 +78150,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path35 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path35);
+    const path36 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path36);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path35];
+    const content = files[path36];
     if (!content) {
-      problems.push(`RECORD lists ${path35}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path36}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path35} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path36} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path35} does not match its RECORD hash`);
+      problems.push(`${path36} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path35} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path36} does not match its RECORD size`);
   }
   for (const p2 of Object.keys(files)) {
     if (!p2.endsWith("/") && !listed.has(p2)) problems.push(`${p2} is not listed in RECORD`);
@@ -78381,6 +78381,87 @@ async function saveSha256Sums(dir, r, files) {
     }
   }
   return file;
+}
+
+// src/release/render-check.ts
+import * as fs28 from "node:fs";
+import * as path34 from "node:path";
+
+// requirements/release.txt
+var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
+
+// src/release/render-check.ts
+var RENDER = [
+  "import sys",
+  "import readme_renderer.rst as rst",
+  'text = sys.stdin.buffer.read().decode("utf-8")',
+  "sys.exit(0 if rst.render(text, stream=sys.stderr) is not None else 1)"
+].join("\n");
+function rstDescriptions(files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const type = (header(f.meta, "Description-Content-Type") ?? "text/x-rst").split(";")[0].trim().toLowerCase();
+    if (type !== "text/x-rst") continue;
+    const text = header(f.meta, "Description") ?? f.meta.body;
+    if (!text.trim()) continue;
+    out.set(text, [...out.get(text) ?? [], f.basename]);
+  }
+  return out;
+}
+async function pythonWithRenderer(runner, python, tempDir, windows2) {
+  const probe = await runner.run(
+    { command: python, args: ["-c", "import readme_renderer.rst"] },
+    { silent: true, allowFailure: true }
+  ).catch(() => void 0);
+  if (!probe) return void 0;
+  if (probe.exitCode === 0) return python;
+  const venv = path34.join(tempDir, "release-readme-venv");
+  const venvPython = path34.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path34.join(tempDir, "release-requirements.txt");
+  fs28.mkdirSync(tempDir, { recursive: true });
+  fs28.writeFileSync(req, release_default);
+  info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
+  const made = await runner.run(
+    { command: python, args: ["-m", "venv", venv] },
+    { silent: true, allowFailure: true }
+  );
+  if (made.exitCode !== 0) return void 0;
+  const pip = await runner.run(
+    {
+      command: venvPython,
+      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
+    },
+    { silent: true, allowFailure: true }
+  );
+  return pip.exitCode === 0 ? venvPython : void 0;
+}
+async function checkDescriptions(files, runner, tempDir, windows2) {
+  const descriptions = rstDescriptions(files);
+  if (!descriptions.size) return [];
+  const python = await pythonWithRenderer(runner, windows2 ? "python" : "python3", tempDir, windows2);
+  if (!python) {
+    warning(
+      "The descriptions were not rendered (no Python with readme_renderer): PyPI renders them on upload."
+    );
+    return [];
+  }
+  const problems = [];
+  for (const [text, names] of descriptions) {
+    const r = await runner.run(
+      { command: python, args: ["-c", RENDER] },
+      { silent: true, allowFailure: true, input: Buffer.from(text) }
+    );
+    if (r.exitCode !== 0) {
+      problems.push(
+        `${names.join(", ")}: the description does not render as reStructuredText, so PyPI would refuse it:
+${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
+      );
+    }
+  }
+  info(
+    `Rendered ${descriptions.size} description(s) with readme_renderer: ${problems.length ? "failed" : "ok"}`
+  );
+  return problems;
 }
 
 // src/release/staging.ts
@@ -78798,7 +78879,7 @@ var byUploadOrder = (a, b) => {
   const sd = (n) => n.endsWith(".whl") ? 0 : 1;
   return sd(a.basename) - sd(b.basename) || (a.basename < b.basename ? -1 : 1);
 };
-async function runRelease(inputs, tempDir) {
+async function runRelease(inputs, env) {
   const report2 = {
     pkg: inputs.package,
     version: inputs.version,
@@ -78810,7 +78891,7 @@ async function runRelease(inputs, tempDir) {
     indexUrl: inputs.pypiIndexUrl
   };
   try {
-    await release(inputs, tempDir, report2);
+    await release(inputs, env, report2);
   } catch (err2) {
     report2.error = messageOf(err2);
   }
@@ -78819,7 +78900,7 @@ async function runRelease(inputs, tempDir) {
   if (report2.error) throw new UploadError(report2.error);
   return report2;
 }
-async function release(inputs, tempDir, report2) {
+async function release(inputs, env, report2) {
   const { package: pkg, version: version3 } = inputs;
   info(
     `Release ${pkg} ${version3}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(", ")}) \u2192 ${inputs.pypiUrl}${inputs.dryRun ? " (dry run)" : ""}`
@@ -78853,7 +78934,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path34.join(tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path35.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {
@@ -78862,6 +78943,9 @@ ${failures.join("\n")}`);
 ${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
     );
   }
+  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows);
+  if (rendering.length) throw new UploadError(`${rendering.join("\n")}
+Nothing was uploaded.`);
   const index = new IndexReader(inputs.pypiIndexUrl);
   const onIndex = await index.files(pkg);
   const row = (name) => report2.files.find((r) => r.basename === name);
@@ -78964,7 +79048,8 @@ async function run() {
   try {
     const host = detectHost();
     if (getCommand() === "release") {
-      await runRelease(getReleaseInputs(), host.temp);
+      const env = { tempDir: host.temp, runner: new ExecRunner(), windows: host.platform === "windows" };
+      await runRelease(getReleaseInputs(), env);
       return;
     }
     const inputs = getInputs(host);
