@@ -5,7 +5,9 @@
 //
 //   npm run bench:release -- [--reps 3] [--wheels 10] [--mb 8]
 //
-// Prints the medians and the ratio ours / twine next to the target (≤ 0.5).
+// Prints the medians and the ratio ours / twine next to the target (≤ 0.5). A third side, `floor`, is the
+// least a sequential client can do against this server: a bare POST of each file (no checks, no index
+// reads); floor / twine shows how much of every run is pypiserver's own work.
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as net from 'node:net'
@@ -55,7 +57,33 @@ const after = await index.files('dipy')
 if (files.some((f) => !after.has(path.basename(f)))) throw new Error('not all files on the index')
 `
 
+// The floor: one bare multipart POST per file, as little as pypiserver accepts.
+const FLOOR = `
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as path from 'node:path'
+const [url, ...files] = process.argv.slice(2)
+const auth = 'Basic ' + Buffer.from('__token__:' + process.env.BENCH_TOKEN).toString('base64')
+for (const file of files) {
+  const data = fs.readFileSync(file)
+  const b = 'floorboundary'
+  const head = Buffer.from('--' + b + '\\r\\nContent-Disposition: form-data; name=":action"\\r\\n\\r\\nfile_upload\\r\\n' +
+    '--' + b + '\\r\\nContent-Disposition: form-data; name="content"; filename="' + path.basename(file) + '"\\r\\n' +
+    'Content-Type: application/octet-stream\\r\\n\\r\\n')
+  const tail = Buffer.from('\\r\\n--' + b + '--\\r\\n')
+  const status = await new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { Authorization: auth,
+      'Content-Type': 'multipart/form-data; boundary=' + b,
+      'Content-Length': head.length + data.length + tail.length } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)) })
+    req.on('error', reject)
+    req.write(head); req.write(data); req.end(tail)
+  })
+  if (status !== 200) throw new Error(path.basename(file) + ': ' + status)
+}
+`
+
 async function compile(outdir) {
+  fs.writeFileSync(path.join(outdir, 'floor.mjs'), FLOOR)
   await build({
     absWorkingDir: root,
     stdin: { contents: CLIENT, resolveDir: root, sourcefile: 'bench-release-client.ts', loader: 'ts' },
@@ -80,7 +108,11 @@ async function compile(outdir) {
     target: 'node20',
     logLevel: 'warning'
   })
-  return { client: path.join(outdir, 'client.mjs'), wheels: await import(pathToFileURL(wheels).href) }
+  return {
+    client: path.join(outdir, 'client.mjs'),
+    floor: path.join(outdir, 'floor.mjs'),
+    wheels: await import(pathToFileURL(wheels).href)
+  }
 }
 
 async function freePort() {
@@ -146,7 +178,7 @@ async function main() {
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-release-'))
   try {
-    const { client, wheels } = await compile(work)
+    const { client, floor, wheels } = await compile(work)
     const n = Number(args.wheels)
     const size = Number(args.mb) * 1024 * 1024
     const files = []
@@ -174,6 +206,7 @@ async function main() {
     const node = process.execPath
     const sides = {
       ours: (s) => timed(node, [client, `${s.url}/`, `${s.url}/simple`, ...files], { BENCH_TOKEN: TOKEN }),
+      floor: (s) => timed(node, [floor, `${s.url}/`, ...files], { BENCH_TOKEN: TOKEN }),
       twine: (s) =>
         timed(
           path.join(bin, 'twine'),
@@ -190,13 +223,13 @@ async function main() {
           { TWINE_PASSWORD: TOKEN }
         )
     }
-    const times = { ours: [], twine: [] }
+    const times = { ours: [], twine: [], floor: [] }
     const reps = Number(args.reps)
     console.log(
       `bench:release: ${n} wheels of ${args.mb} MB to a fresh pypiserver per run, ${reps} repetition(s), node ${process.version}`
     )
     for (let r = 0; r < reps; r++) {
-      const order = r % 2 ? ['twine', 'ours'] : ['ours', 'twine']
+      const order = r % 2 ? ['twine', 'floor', 'ours'] : ['ours', 'floor', 'twine']
       for (const side of order) {
         const server = await startPypi(work, htpasswd)
         try {
@@ -212,8 +245,12 @@ async function main() {
     }
     const ours = median(times.ours)
     const twine = median(times.twine)
-    console.log(`median: ours ${ours.toFixed(2)} s, twine ${twine.toFixed(2)} s`)
+    const bare = median(times.floor)
+    console.log(`median: ours ${ours.toFixed(2)} s, twine ${twine.toFixed(2)} s, floor ${bare.toFixed(2)} s`)
     console.log(`ratio ours/twine: ${(ours / twine).toFixed(2)} (target ≤ ${TARGET})`)
+    console.log(
+      `ratio floor/twine: ${(bare / twine).toFixed(2)} (a bare POST per file: pypiserver's share of a run)`
+    )
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
   }
