@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { unzipSync } from 'fflate'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DIST_DIR, NODES, runAction, type ActionRun } from '../harness/action.js'
 import { exec } from '../harness/pip-venv.js'
@@ -14,6 +15,7 @@ import { startPypiServer, VENV_BIN, type PypiServer } from '../harness/pypiserve
 import { expectedGlobs, makeReleaseFiles, stage } from '../harness/release-fixture.js'
 import { makeWheel } from '../harness/wheel-factory.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
+import { start as startArtifactService } from '../servers/artifact.js'
 import { startOidcStub, type OidcStub } from '../servers/oidc.js'
 
 const STAGE_TOKEN = 'stageWrite1'
@@ -96,7 +98,8 @@ const explain = (run: ActionRun): string => run.log.slice(-3000)
 describe('release through the bundle', () => {
   it('uploads the complete set byte-identical, sdist last, and pip installs the right wheel', async () => {
     const owner = await setup()
-    const run = await release(owner)
+    const artifacts = await startArtifactService()
+    const run = await release(owner, {}, artifacts.env).finally(() => artifacts.close())
     expect(run.exitCode, explain(run)).toBe(0)
     expectOnIndex(files)
     expect(JSON.parse(run.outputs.uploaded)).toEqual(
@@ -112,6 +115,12 @@ describe('release through the bundle', () => {
     const sums = path.join(run.temp, 'release', 'SHA256SUMS')
     const check = await exec('sha256sum', ['--check', sums], { cwd: path.join(tmp, 'dist') })
     expect(check.code, check.output).toBe(0)
+    // ... and the same file as the run's artifact.
+    const artifact = artifacts.artifacts.get(`sha256sums-dipy-${VERSION}`)
+    expect(artifact?.finalized).toBe(true)
+    const zipped = unzipSync(new Uint8Array(artifact!.zip))
+    expect(Object.keys(zipped)).toEqual(['SHA256SUMS'])
+    expect(Buffer.from(zipped.SHA256SUMS).equals(fs.readFileSync(sums))).toBe(true)
     // pip, from pypiserver, picks the cp311 manylinux wheel on this host.
     const target = path.join(run.root, 'site')
     const pip = await exec(
