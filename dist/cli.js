@@ -8,10 +8,10 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-X2FBR37Y.js";
+} from "./chunks/chunk-VA4TW6C2.js";
 import {
   __toESM
-} from "./chunks/chunk-EW6GV42H.js";
+} from "./chunks/chunk-GDYFA5VL.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -31,6 +31,12 @@ branding:
   color: blue
 
 inputs:
+  command:
+    description: >-
+      build (the default: check out, build, test and publish wheels) or release (the staged files of
+      a version, complete and verified, to PyPI; see the release inputs below).
+    required: false
+    default: build
   build-commit:
     description: >-
       The dipy ref to build: a tag (dipy tags are bare, e.g. 1.12.1), a branch, or a full or
@@ -185,6 +191,44 @@ inputs:
     required: false
     default: publish
 
+  package:
+    description: Release only. The project to release, as named on the staging channel and the index.
+    required: false
+    default: dipy
+  version:
+    description: Release only. The version to release (PEP 440, e.g. 1.12.1).
+    required: false
+    default: ''
+  expected:
+    description: >-
+      Release only. One file-name glob per line; each must match exactly one staged file, and every
+      staged file one glob (e.g. dipy-*-cp312-cp312-win_amd64.whl, dipy-*.tar.gz). Empty, for dipy:
+      the Pythons x platforms the wheel workflows build.
+    required: false
+    default: ''
+  pypi-url:
+    description: >-
+      Release only. The index's legacy upload URL (PyPI's, TestPyPI's, or a pypiserver's root).
+      Trusted Publishing is exchanged at this URL's origin.
+    required: false
+    default: ''
+  pypi-index-url:
+    description: >-
+      Release only. The index's simple API root (what pip's --index-url takes), read before the
+      upload (files already there with the same sha256 are skipped) and after it.
+    required: false
+    default: ''
+  pypi-token:
+    description: >-
+      Release only. An API token for the index. Empty: Trusted Publishing (needs id-token: write and
+      a publisher registered on the index for this workflow).
+    required: false
+    default: ''
+  attestations:
+    description: Release only. Upload PEP 740 attestations (not implemented yet; only false is accepted).
+    required: false
+    default: 'false'
+
 outputs:
   commit:
     description: The full SHA that was checked out.
@@ -199,7 +243,15 @@ outputs:
   upload-target:
     description: 'JSON object: the upload decision (target, channel, labels, reason).'
   uploaded:
-    description: JSON array of the URLs of the uploaded files.
+    description: >-
+      JSON array of the URLs of the uploaded files (build), or of the names of the files uploaded to
+      the index (release).
+  skipped:
+    description: Release. JSON array of the files already on the index with the same sha256.
+  missing:
+    description: >-
+      Release. JSON array of the files not on the index at the end (the ones a dry run would upload),
+      or of the expected globs no staged file matched.
   artifact-id:
     description: The id of the uploaded GitHub artifact, when one was uploaded.
 
@@ -435,6 +487,7 @@ function usage() {
   return [
     "Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]",
     "       node dist/cli.js plan [--os linux|macos|windows] [--architecture x64|arm64|x86] [--json] [--input value ...]",
+    "       node dist/cli.js release VERSION [--input value ...]   (the same as --command release --version VERSION)",
     "",
     "Builds, repairs and tests wheels through the same pipeline as the action.",
     "`plan` prints what would run (commands, environment, directories) on any runner, and runs nothing.",
@@ -451,6 +504,11 @@ function parseArgs(argv, planning) {
   const target = {};
   let workspace = process.cwd();
   let event = "workflow_dispatch";
+  if (argv[0] === "release") {
+    inputs.command = "release";
+    argv = argv.slice(1);
+    if (argv[0] !== void 0 && !argv[0].startsWith("-")) inputs.version = argv.shift();
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "-h" || arg === "--help") {
@@ -525,7 +583,8 @@ async function main() {
   };
   fs.writeFileSync(env.GITHUB_EVENT_PATH, "{}");
   for (const [name, s] of Object.entries(spec.inputs)) {
-    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = inputs[name] ?? s.default ?? "";
+    const key = `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+    env[key] = inputs[name] ?? process.env[key] ?? process.env[key.replace(/-/g, "_")] ?? s.default ?? "";
   }
   Object.assign(process.env, env);
   process.chdir(workspace);

@@ -1,8 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-X2FBR37Y.js";
-import "./chunks/chunk-EW6GV42H.js";
+} from "./chunks/chunk-VA4TW6C2.js";
+import "./chunks/chunk-GDYFA5VL.js";
 
 // src/index.ts
 await run();

@@ -30,6 +30,7 @@ function usage(): string {
   return [
     'Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]',
     '       node dist/cli.js plan [--os linux|macos|windows] [--architecture x64|arm64|x86] [--json] [--input value ...]',
+    '       node dist/cli.js release VERSION [--input value ...]   (the same as --command release --version VERSION)',
     '',
     'Builds, repairs and tests wheels through the same pipeline as the action.',
     '`plan` prints what would run (commands, environment, directories) on any runner, and runs nothing.',
@@ -56,6 +57,11 @@ function parseArgs(argv: string[], planning: boolean): CliArgs {
   const target: PlanTarget = {}
   let workspace = process.cwd()
   let event = 'workflow_dispatch'
+  if (argv[0] === 'release') {
+    inputs.command = 'release'
+    argv = argv.slice(1)
+    if (argv[0] !== undefined && !argv[0].startsWith('-')) inputs.version = argv.shift()!
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '-h' || arg === '--help') {
@@ -136,8 +142,11 @@ async function main(): Promise<void> {
       process.env.RUNNER_TOOL_CACHE || path.join(os.homedir(), '.cache', 'dipy-wheels', 'toolcache')
   }
   fs.writeFileSync(env.GITHUB_EVENT_PATH, '{}')
+  // An input not given as a flag may come from the environment, as INPUT_PYPI_TOKEN (or the runner's own
+  // spelling INPUT_PYPI-TOKEN): the way to hand over a token without putting it on a command line.
   for (const [name, s] of Object.entries(spec.inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = inputs[name] ?? s.default ?? ''
+    const key = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+    env[key] = inputs[name] ?? process.env[key] ?? process.env[key.replace(/-/g, '_')] ?? s.default ?? ''
   }
   Object.assign(process.env, env)
   process.chdir(workspace)

@@ -8,6 +8,7 @@ import { describeDecision, type UploadDecision } from './publish/target.js'
 import type { CheckoutResult } from './stages/checkout.js'
 import type { PublishResult } from './stages/publish.js'
 import type { Failure, WheelRecord } from './stages/results.js'
+import { escapeHtml, headerRow } from './util/summary-table.js'
 import type { StepTiming } from './util/timings.js'
 
 export interface RunReport {
@@ -23,10 +24,7 @@ export interface RunReport {
 
 type Summary = typeof core.summary
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const para = (summary: Summary, html: string): Summary => summary.addRaw(`<p>${html}</p>`, true)
-const header = (...names: string[]): Array<{ data: string; header: true }> =>
-  names.map((data) => ({ data, header: true as const }))
 
 export function humanSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`
@@ -75,21 +73,21 @@ function outputs(r: RunReport): void {
 
 function artifactSection(summary: Summary, a: ArtifactOutcome | undefined): void {
   if (!a) return
-  if ('skipped' in a) para(summary, `Artifact: not uploaded, ${escape(a.skipped)}.`)
+  if ('skipped' in a) para(summary, `Artifact: not uploaded, ${escapeHtml(a.skipped)}.`)
   else
     para(
       summary,
-      `Artifact <code>${escape(a.name)}</code>: id ${a.id}, ${a.wheels} wheel(s), ${humanSize(a.size)} ` +
-        `(${a.size} bytes), digest <code>sha256:${escape(a.digest)}</code>`
+      `Artifact <code>${escapeHtml(a.name)}</code>: id ${a.id}, ${a.wheels} wheel(s), ${humanSize(a.size)} ` +
+        `(${a.size} bytes), digest <code>sha256:${escapeHtml(a.digest)}</code>`
     )
 }
 
 function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult | undefined): void {
-  para(summary.addHeading('anaconda.org', 3), escape(describeDecision(d)))
+  para(summary.addHeading('anaconda.org', 3), escapeHtml(describeDecision(d)))
   if (d.target === 'none' || !pub) return
   if (pub.outcomes.length) {
     summary.addTable([
-      header('file', 'result', 'sha256'),
+      headerRow('file', 'result', 'sha256'),
       ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
     ])
   }
@@ -98,7 +96,7 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
     const line = c.plan.refused
       ? `keep-versions: nothing removed from ${c.package}: ${c.plan.refused}`
       : `keep-versions ${d.keepVersions}: ${d.dryRun ? 'would remove' : 'removed'} ${list.join(', ') || 'nothing'} from ${c.package}`
-    para(summary, escape(line))
+    para(summary, escapeHtml(line))
   }
   if (pub.outcomes.some((o) => ['uploaded', 'replaced', 'unchanged', 'skipped'].includes(o.status))) {
     const packages = [...new Set(pub.outcomes.map((o) => o.name))]
@@ -106,7 +104,7 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
     if (d.anacondaUrl.replace(/\/+$/, '') !== DEFAULT_API_URL) {
       para(
         summary,
-        escape(
+        escapeHtml(
           `(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`
         )
       )
@@ -117,10 +115,13 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
 function compilerCacheSection(summary: Summary, cc: CompilerCacheState | undefined): void {
   if (!cc) return
   summary.addHeading('Compiler cache', 3)
-  para(summary, `ccache restored from ${escape(cc.restoredFrom)}${cc.saved ? `; ${escape(cc.saved)}` : ''}.`)
+  para(
+    summary,
+    `ccache restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ''}.`
+  )
   if (!cc.stats.length) return
   summary.addTable([
-    header('python', 'hits', 'misses', 'hit rate'),
+    headerRow('python', 'hits', 'misses', 'hit rate'),
     ...cc.stats.map((s) => [s.python, String(s.hits), String(s.misses), hitRate(s)])
   ])
 }
@@ -131,7 +132,7 @@ export async function report(r: RunReport): Promise<void> {
   const summary = core.summary.addHeading('dipy wheels', 2)
   if (r.checkout) {
     summary.addTable([
-      header('repository', 'ref', 'commit', 'version'),
+      headerRow('repository', 'ref', 'commit', 'version'),
       [
         r.plan.checkout.repository,
         `${r.checkout.ref} (${r.plan.checkout.refSource})`,
@@ -145,7 +146,7 @@ export async function report(r: RunReport): Promise<void> {
   if (r.wheels.length) {
     summary.addHeading('Wheels', 3)
     summary.addTable([
-      header('wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'),
+      headerRow('wheel', 'tags', 'size', 'sha256', 'grafted libraries', 'tested'),
       ...r.wheels.map((w) => [
         w.name,
         w.tags,
@@ -159,7 +160,7 @@ export async function report(r: RunReport): Promise<void> {
   if (r.failures.length) {
     summary.addHeading('Failures', 3)
     summary.addTable([
-      header('python', 'step', 'error'),
+      headerRow('python', 'step', 'error'),
       ...r.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
     ])
   }
@@ -167,11 +168,11 @@ export async function report(r: RunReport): Promise<void> {
   if (r.timings.length) {
     summary.addHeading('Time per step', 3)
     summary.addTable([
-      header('step', 'seconds', 'result'),
+      headerRow('step', 'seconds', 'result'),
       ...r.timings.map((t) => [t.step, t.seconds.toFixed(1), t.ok ? 'ok' : 'failed'])
     ])
   }
-  summary.addDetails('The plan', `<pre>${escape(renderPlan(r.plan))}</pre>`)
+  summary.addDetails('The plan', `<pre>${escapeHtml(renderPlan(r.plan))}</pre>`)
   if (process.env.GITHUB_STEP_SUMMARY) await summary.write()
   else summary.emptyBuffer()
 }

@@ -5,7 +5,8 @@
  * - push of the tag → staging upload to the test anaconda.org;
  * - schedule → master to nightly, then a newer master (same dev version, same wheel name) replaces it;
  * then pip installs each from the server's index into a clean venv and dipy's smoke test passes there.
- * Tag builds first, then the nightly pairs (the tool cache is shared). Run with `npm run e2e:dipy`, wrapped
+ * Then `command: release` takes each staged wheel to a real pypiserver, byte for byte, and pip installs it
+ * from there. Tag builds first, then the nightly pairs (the tool cache is shared). Run with `npm run e2e:dipy`, wrapped
  * in `flock /tmp/dipy-heavy.lock` on a shared machine.
  */
 import * as fs from 'node:fs'
@@ -15,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIPY_SMOKE_TEST } from '../../src/stages/test.js'
 import { runAction, type ActionRun } from '../harness/action.js'
 import { dipyDevRepo, expectPublished, type DipyDevRepo, type PublishedWheel } from '../harness/dipy-e2e.js'
-import { installFromIndex, runPython } from '../harness/pip-venv.js'
+import { exec, installFromIndex, runPython } from '../harness/pip-venv.js'
+import { startPypiServer, VENV_BIN } from '../harness/pypiserver.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
 
 const VERSIONS = ['1.11.0', '1.12.1']
@@ -133,6 +135,61 @@ describe('dipy releases: push of the tag → staging', () => {
       record(version, 'tag → staging', r, w)
       expect(server.files(STAGING).map((f) => f.basename)).toEqual([w.basename])
       await installAndSmoke(version, STAGING, { version, wheel: w.wheel })
+    })
+  }
+})
+
+describe('release: the staged dipy wheel → pypiserver', () => {
+  for (const version of VERSIONS) {
+    it(`dipy ${version}: the wheel the tag build staged is released to pypiserver and pip installs it`, async () => {
+      const { server } = setups.get(version)!
+      const staged = server.files(STAGING)
+      expect(staged).toHaveLength(1)
+      const pypi = await startPypiServer({ user: '__token__', password: 'pypi-dipyReleaseTok' })
+      try {
+        const started = Date.now()
+        const r = await runAction({
+          inputs: {
+            command: 'release',
+            version,
+            expected: 'dipy-*-cp311-cp311-*manylinux*x86_64.whl',
+            'anaconda-url': server.url,
+            'pypi-url': pypi.url,
+            'pypi-index-url': pypi.simpleUrl,
+            'pypi-token': 'pypi-dipyReleaseTok'
+          },
+          event: 'workflow_dispatch'
+        })
+        fs.writeFileSync(path.join(root, `${version}-release.log`), r.log)
+        expect(r.exitCode, r.log.slice(-3000)).toBe(0)
+        expect(JSON.parse(r.outputs.uploaded)).toEqual([staged[0].basename])
+        expect(pypi.files()).toEqual([staged[0].basename])
+        expect(fs.readFileSync(path.join(pypi.dir, staged[0].basename)).equals(staged[0].data)).toBe(true)
+        const target = path.join(root, `site-${version}`)
+        const pip = await exec(
+          path.join(VENV_BIN, 'python'),
+          [
+            '-m',
+            'pip',
+            'install',
+            '--no-deps',
+            '--no-cache-dir',
+            '--index-url',
+            `${pypi.simpleUrl}/`,
+            '--target',
+            target,
+            `dipy==${version}`
+          ],
+          { env: { PATH: process.env.PATH, HOME: root, PIP_CONFIG_FILE: '/dev/null' } }
+        )
+        expect(pip.code, pip.output).toBe(0)
+        expect(fs.existsSync(path.join(target, `dipy-${version}.dist-info`))).toBe(true)
+        figures.push(
+          `  ${version} release → pypiserver: ${staged[0].basename} in ${((Date.now() - started) / 1000).toFixed(1)} s`
+        )
+      } finally {
+        await pypi.close()
+      }
     })
   }
 })

@@ -51,7 +51,7 @@ import {
   stringifyXML,
   warning,
   which
-} from "./chunk-EW6GV42H.js";
+} from "./chunk-GDYFA5VL.js";
 
 // node_modules/@actions/cache/package.json
 var require_package = __commonJS({

@@ -33,6 +33,7 @@ import {
   getCachedDefaultHttpClient,
   getDefaultProxySettings,
   getExecOutput,
+  getIDToken,
   getInput,
   group,
   info,
@@ -63,7 +64,7 @@ import {
   summary,
   warning,
   which
-} from "./chunk-EW6GV42H.js";
+} from "./chunk-GDYFA5VL.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -142,17 +143,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path34) {
-      const ctrl = callVisitor(key, node, visitor, path34);
+    function visit_(key, node, visitor, path37) {
+      const ctrl = callVisitor(key, node, visitor, path37);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visit_(key, ctrl, visitor, path34);
+        replaceNode(key, path37, ctrl);
+        return visit_(key, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path37 = Object.freeze(path37.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path34);
+            const ci = visit_(i2, node.items[i2], visitor, path37);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -163,13 +164,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = visit_("key", node.key, visitor, path34);
+          path37 = Object.freeze(path37.concat(node));
+          const ck = visit_("key", node.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path34);
+          const cv = visit_("value", node.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -190,17 +191,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path34) {
-      const ctrl = await callVisitor(key, node, visitor, path34);
+    async function visitAsync_(key, node, visitor, path37) {
+      const ctrl = await callVisitor(key, node, visitor, path37);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path34, ctrl);
-        return visitAsync_(key, ctrl, visitor, path34);
+        replaceNode(key, path37, ctrl);
+        return visitAsync_(key, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path37 = Object.freeze(path37.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path34);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path37);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -211,13 +212,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path34);
+          path37 = Object.freeze(path37.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path34);
+          const cv = await visitAsync_("value", node.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -244,23 +245,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path34) {
+    function callVisitor(key, node, visitor, path37) {
       if (typeof visitor === "function")
-        return visitor(key, node, path34);
+        return visitor(key, node, path37);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path34);
+        return visitor.Map?.(key, node, path37);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path34);
+        return visitor.Seq?.(key, node, path37);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path34);
+        return visitor.Pair?.(key, node, path37);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path34);
+        return visitor.Scalar?.(key, node, path37);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path34);
+        return visitor.Alias?.(key, node, path37);
       return void 0;
     }
-    function replaceNode(key, path34, node) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key, path37, node) {
+      const parent = path37[path37.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -872,10 +873,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path37, value) {
       let v = value;
-      for (let i2 = path34.length - 1; i2 >= 0; --i2) {
-        const k = path34[i2];
+      for (let i2 = path37.length - 1; i2 >= 0; --i2) {
+        const k = path37[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -894,7 +895,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -924,11 +925,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path37, value) {
+        if (isEmptyPath(path37))
           this.add(value);
         else {
-          const [key, ...rest] = path34;
+          const [key, ...rest] = path37;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -942,8 +943,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key, ...rest] = path34;
+      deleteIn(path37) {
+        const [key, ...rest] = path37;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -957,8 +958,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key, ...rest] = path34;
+      getIn(path37, keepScalar) {
+        const [key, ...rest] = path37;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -976,8 +977,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key, ...rest] = path34;
+      hasIn(path37) {
+        const [key, ...rest] = path37;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -987,8 +988,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key, ...rest] = path34;
+      setIn(path37, value) {
+        const [key, ...rest] = path37;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -1353,9 +1354,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header3 = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header3 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -1370,11 +1371,11 @@ ${indent}`) + "'";
         }
         const body2 = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header3}
+          return `>${header2}
 ${indent}${body2}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header3}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -2529,7 +2530,7 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = [
@@ -2537,7 +2538,7 @@ var require_schema = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.boolTag,
+      bool3.boolTag,
       int.intOct,
       int.int,
       int.intHex,
@@ -3184,7 +3185,7 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool3 = require_bool2();
     var float = require_float2();
     var int = require_int2();
     var merge2 = require_merge();
@@ -3197,8 +3198,8 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
+      bool3.trueTag,
+      bool3.falseTag,
       int.intBin,
       int.intOct,
       int.int,
@@ -3227,7 +3228,7 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool2 = require_bool();
+    var bool3 = require_bool();
     var float = require_float();
     var int = require_int();
     var schema = require_schema();
@@ -3248,7 +3249,7 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool3.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
@@ -3503,9 +3504,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path37, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path37, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3580,14 +3581,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection2.isEmptyPath(path34)) {
+      deleteIn(path37) {
+        if (Collection2.isEmptyPath(path37)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3602,10 +3603,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection2.isEmptyPath(path34))
+      getIn(path37, keepScalar) {
+        if (Collection2.isEmptyPath(path37))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3616,10 +3617,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection2.isEmptyPath(path34))
+      hasIn(path37) {
+        if (Collection2.isEmptyPath(path37))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3636,13 +3637,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection2.isEmptyPath(path34)) {
+      setIn(path37, value) {
+        if (Collection2.isEmptyPath(path37)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path37), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path37, value);
         }
       }
       /**
@@ -4477,10 +4478,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header3 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header3)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header3.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -4491,26 +4492,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header3.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header3.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header3.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header3.indent;
-      let offset = scalar.offset + header3.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content] = lines[i2];
         if (content === "" || content === "\r") {
-          if (header3.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header3.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i2;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -4537,7 +4538,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header3.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -4564,7 +4565,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header3.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -4576,8 +4577,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header3.length + scalar.source.length;
-      return { value, type, comment: header3.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -5416,10 +5417,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header3 = token.props[0];
-            if (header3.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header3.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -5451,10 +5452,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header3 = token.props[0];
-        if (header3.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header3.source = head;
+        header2.source = head;
         token.source = body2;
       } else {
         const { offset } = token;
@@ -5603,9 +5604,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path34) => {
+    visit.itemAtPath = (cst, path37) => {
       let item = cst;
-      for (const [field, index] of path34) {
+      for (const [field, index] of path37) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5614,23 +5615,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path34) => {
-      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
-      const field = path34[path34.length - 1][0];
+    visit.parentCollection = (cst, path37) => {
+      const parent = visit.itemAtPath(cst, path37.slice(0, -1));
+      const field = path37[path37.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path37, item, visitor) {
+      let ctrl = visitor(item, path37);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path34.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path37.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5641,10 +5642,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path37);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6946,14 +6947,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs30 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs28, sep: [] });
+                map.items.push({ start, key: fs30, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs28);
+                this.stack.push(fs30);
               } else {
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs30, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7081,13 +7082,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs30 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs28, sep: [] });
+                fc.items.push({ start: [], key: fs30, sep: [] });
               else if (it.sep)
-                this.stack.push(fs28);
+                this.stack.push(fs30);
               else
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs30, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7815,9 +7816,9 @@ var require_lib = __commonJS({
               }
               yield response.readBody();
               if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header3 in headers2) {
-                  if (header3.toLowerCase() === "authorization") {
-                    delete headers2[header3];
+                for (const header2 in headers2) {
+                  if (header2.toLowerCase() === "authorization") {
+                    delete headers2[header2];
                   }
                 }
               }
@@ -7970,15 +7971,15 @@ var require_lib = __commonJS({
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header3, _default) {
+      _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header3];
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header2];
           if (headerValue) {
             clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
           }
         }
-        const additionalValue = additionalHeaders[header3];
+        const additionalValue = additionalHeaders[header2];
         if (additionalValue !== void 0) {
           return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
         }
@@ -8729,8 +8730,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path34 = require_path();
-    minimatch.sep = path34.sep;
+    var path37 = require_path();
+    minimatch.sep = path37.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9336,8 +9337,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path34.sep !== "/") {
-          f = f.split(path34.sep).join("/");
+        if (path37.sep !== "/") {
+          f = f.split(path37.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9375,13 +9376,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs28 = __require("fs");
+    var fs30 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs28.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs30.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9414,7 +9415,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs28.stat : fs28.lstat;
+        const statFunc = followSymlinks ? fs30.stat : fs30.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -9435,8 +9436,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path34, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path34 + dir, strict);
+    async function* exploreWalkAsync(dir, path37, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path37 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9445,7 +9446,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative3 = filename.slice(1);
-        const absolute = path34 + "/" + relative3;
+        const absolute = path37 + "/" + relative3;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9459,15 +9460,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative3)) {
             yield { relative: relative3, absolute, stats };
-            yield* exploreWalkAsync(filename, path34, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path37, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative3, absolute, stats };
         }
       }
     }
-    async function* explore(path34, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path34, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path37, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path37, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -10566,15 +10567,15 @@ var require_async = __commonJS({
         };
       }
       function detect(coll, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOf$1, coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOf$1, coll, iteratee, callback);
       }
       var detect$1 = awaitify(detect, 3);
       function detectLimit(coll, limit, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOfLimit$2(limit), coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOfLimit$2(limit), coll, iteratee, callback);
       }
       var detectLimit$1 = awaitify(detectLimit, 4);
       function detectSeries(coll, iteratee, callback) {
-        return _createTester((bool2) => bool2, (res, item) => item)(eachOfLimit$2(1), coll, iteratee, callback);
+        return _createTester((bool3) => bool3, (res, item) => item)(eachOfLimit$2(1), coll, iteratee, callback);
       }
       var detectSeries$1 = awaitify(detectSeries, 3);
       function consoleFunc(name) {
@@ -10650,15 +10651,15 @@ var require_async = __commonJS({
         };
       }
       function every(coll, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOf$1, coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOf$1, coll, iteratee, callback);
       }
       var every$1 = awaitify(every, 3);
       function everyLimit(coll, limit, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOfLimit$2(limit), coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOfLimit$2(limit), coll, iteratee, callback);
       }
       var everyLimit$1 = awaitify(everyLimit, 4);
       function everySeries(coll, iteratee, callback) {
-        return _createTester((bool2) => !bool2, (res) => !res)(eachOfSeries$1, coll, iteratee, callback);
+        return _createTester((bool3) => !bool3, (res) => !res)(eachOfSeries$1, coll, iteratee, callback);
       }
       var everySeries$1 = awaitify(everySeries, 3);
       function filterArray(eachfn, arr, iteratee, callback) {
@@ -11479,54 +11480,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs28) {
+    function patch(fs30) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs28);
+        patchLchmod(fs30);
       }
-      if (!fs28.lutimes) {
-        patchLutimes(fs28);
+      if (!fs30.lutimes) {
+        patchLutimes(fs30);
       }
-      fs28.chown = chownFix(fs28.chown);
-      fs28.fchown = chownFix(fs28.fchown);
-      fs28.lchown = chownFix(fs28.lchown);
-      fs28.chmod = chmodFix(fs28.chmod);
-      fs28.fchmod = chmodFix(fs28.fchmod);
-      fs28.lchmod = chmodFix(fs28.lchmod);
-      fs28.chownSync = chownFixSync(fs28.chownSync);
-      fs28.fchownSync = chownFixSync(fs28.fchownSync);
-      fs28.lchownSync = chownFixSync(fs28.lchownSync);
-      fs28.chmodSync = chmodFixSync(fs28.chmodSync);
-      fs28.fchmodSync = chmodFixSync(fs28.fchmodSync);
-      fs28.lchmodSync = chmodFixSync(fs28.lchmodSync);
-      fs28.stat = statFix(fs28.stat);
-      fs28.fstat = statFix(fs28.fstat);
-      fs28.lstat = statFix(fs28.lstat);
-      fs28.statSync = statFixSync(fs28.statSync);
-      fs28.fstatSync = statFixSync(fs28.fstatSync);
-      fs28.lstatSync = statFixSync(fs28.lstatSync);
-      if (fs28.chmod && !fs28.lchmod) {
-        fs28.lchmod = function(path34, mode, cb) {
+      fs30.chown = chownFix(fs30.chown);
+      fs30.fchown = chownFix(fs30.fchown);
+      fs30.lchown = chownFix(fs30.lchown);
+      fs30.chmod = chmodFix(fs30.chmod);
+      fs30.fchmod = chmodFix(fs30.fchmod);
+      fs30.lchmod = chmodFix(fs30.lchmod);
+      fs30.chownSync = chownFixSync(fs30.chownSync);
+      fs30.fchownSync = chownFixSync(fs30.fchownSync);
+      fs30.lchownSync = chownFixSync(fs30.lchownSync);
+      fs30.chmodSync = chmodFixSync(fs30.chmodSync);
+      fs30.fchmodSync = chmodFixSync(fs30.fchmodSync);
+      fs30.lchmodSync = chmodFixSync(fs30.lchmodSync);
+      fs30.stat = statFix(fs30.stat);
+      fs30.fstat = statFix(fs30.fstat);
+      fs30.lstat = statFix(fs30.lstat);
+      fs30.statSync = statFixSync(fs30.statSync);
+      fs30.fstatSync = statFixSync(fs30.fstatSync);
+      fs30.lstatSync = statFixSync(fs30.lstatSync);
+      if (fs30.chmod && !fs30.lchmod) {
+        fs30.lchmod = function(path37, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs28.lchmodSync = function() {
+        fs30.lchmodSync = function() {
         };
       }
-      if (fs28.chown && !fs28.lchown) {
-        fs28.lchown = function(path34, uid, gid, cb) {
+      if (fs30.chown && !fs30.lchown) {
+        fs30.lchown = function(path37, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs28.lchownSync = function() {
+        fs30.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs28.rename = typeof fs28.rename !== "function" ? fs28.rename : (function(fs$rename) {
+        fs30.rename = typeof fs30.rename !== "function" ? fs30.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs28.stat(to, function(stater, st) {
+                  fs30.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11542,9 +11543,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs28.rename);
+        })(fs30.rename);
       }
-      fs28.read = typeof fs28.read !== "function" ? fs28.read : (function(fs$read) {
+      fs30.read = typeof fs30.read !== "function" ? fs30.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11552,22 +11553,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs30, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs28, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs30, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs28.read);
-      fs28.readSync = typeof fs28.readSync !== "function" ? fs28.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs30.read);
+      fs30.readSync = typeof fs30.readSync !== "function" ? fs30.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs28, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs30, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11577,11 +11578,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs28.readSync);
-      function patchLchmod(fs29) {
-        fs29.lchmod = function(path34, mode, callback) {
-          fs29.open(
-            path34,
+      })(fs30.readSync);
+      function patchLchmod(fs31) {
+        fs31.lchmod = function(path37, mode, callback) {
+          fs31.open(
+            path37,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11589,80 +11590,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs29.fchmod(fd2, mode, function(err3) {
-                fs29.close(fd2, function(err22) {
+              fs31.fchmod(fd2, mode, function(err3) {
+                fs31.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs29.lchmodSync = function(path34, mode) {
-          var fd2 = fs29.openSync(path34, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs31.lchmodSync = function(path37, mode) {
+          var fd2 = fs31.openSync(path37, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs29.fchmodSync(fd2, mode);
+            ret = fs31.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs29.closeSync(fd2);
+                fs31.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs29.closeSync(fd2);
+              fs31.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs29) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs29.futimes) {
-          fs29.lutimes = function(path34, at, mt, cb) {
-            fs29.open(path34, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs31) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs31.futimes) {
+          fs31.lutimes = function(path37, at, mt, cb) {
+            fs31.open(path37, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs29.futimes(fd2, at, mt, function(er2) {
-                fs29.close(fd2, function(er22) {
+              fs31.futimes(fd2, at, mt, function(er2) {
+                fs31.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs29.lutimesSync = function(path34, at, mt) {
-            var fd2 = fs29.openSync(path34, constants2.O_SYMLINK);
+          fs31.lutimesSync = function(path37, at, mt) {
+            var fd2 = fs31.openSync(path37, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs29.futimesSync(fd2, at, mt);
+              ret = fs31.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs29.closeSync(fd2);
+                  fs31.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs29.closeSync(fd2);
+                fs31.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs29.futimes) {
-          fs29.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs31.futimes) {
+          fs31.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs29.lutimesSync = function() {
+          fs31.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs28, target, mode, function(er) {
+          return orig.call(fs30, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11672,7 +11673,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs28, target, mode);
+            return orig.call(fs30, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11681,7 +11682,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs28, target, uid, gid, function(er) {
+          return orig.call(fs30, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11691,7 +11692,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs28, target, uid, gid);
+            return orig.call(fs30, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11711,13 +11712,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs28, target, options, callback) : orig.call(fs28, target, callback);
+          return options ? orig.call(fs30, target, options, callback) : orig.call(fs30, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs28, target, options) : orig.call(fs28, target);
+          var stats = options ? orig.call(fs30, target, options) : orig.call(fs30, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11746,16 +11747,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs28) {
+    function legacy(fs30) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path34, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path34, options);
+      function ReadStream(path37, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path37, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path34;
+        this.path = path37;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11789,7 +11790,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs28.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs30.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11800,10 +11801,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path34, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path34, options);
+      function WriteStream(path37, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path37, options);
         Stream.call(this);
-        this.path = path34;
+        this.path = path37;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11828,7 +11829,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs28.open;
+          this._open = fs30.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11863,7 +11864,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs28 = __require("fs");
+    var fs30 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11895,12 +11896,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs28[gracefulQueue]) {
+    if (!fs30[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs28, queue);
-      fs28.close = (function(fs$close) {
+      publishQueue(fs30, queue);
+      fs30.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs28, fd2, function(err2) {
+          return fs$close.call(fs30, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11912,48 +11913,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs28.close);
-      fs28.closeSync = (function(fs$closeSync) {
+      })(fs30.close);
+      fs30.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs28, arguments);
+          fs$closeSync.apply(fs30, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs28.closeSync);
+      })(fs30.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs28[gracefulQueue]);
-          __require("assert").equal(fs28[gracefulQueue].length, 0);
+          debug2(fs30[gracefulQueue]);
+          __require("assert").equal(fs30[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs28[gracefulQueue]);
+      publishQueue(global, fs30[gracefulQueue]);
     }
-    module.exports = patch(clone(fs28));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs28.__patched) {
-      module.exports = patch(fs28);
-      fs28.__patched = true;
+    module.exports = patch(clone(fs30));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs30.__patched) {
+      module.exports = patch(fs30);
+      fs30.__patched = true;
     }
-    function patch(fs29) {
-      polyfills(fs29);
-      fs29.gracefulify = patch;
-      fs29.createReadStream = createReadStream4;
-      fs29.createWriteStream = createWriteStream3;
-      var fs$readFile = fs29.readFile;
-      fs29.readFile = readFile2;
-      function readFile2(path34, options, cb) {
+    function patch(fs31) {
+      polyfills(fs31);
+      fs31.gracefulify = patch;
+      fs31.createReadStream = createReadStream4;
+      fs31.createWriteStream = createWriteStream3;
+      var fs$readFile = fs31.readFile;
+      fs31.readFile = readFile2;
+      function readFile2(path37, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path34, options, cb);
-        function go$readFile(path35, options2, cb2, startTime) {
-          return fs$readFile(path35, options2, function(err2) {
+        return go$readFile(path37, options, cb);
+        function go$readFile(path38, options2, cb2, startTime) {
+          return fs$readFile(path38, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path35, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path38, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11961,16 +11962,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs29.writeFile;
-      fs29.writeFile = writeFile;
-      function writeFile(path34, data, options, cb) {
+      var fs$writeFile = fs31.writeFile;
+      fs31.writeFile = writeFile;
+      function writeFile(path37, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path34, data, options, cb);
-        function go$writeFile(path35, data2, options2, cb2, startTime) {
-          return fs$writeFile(path35, data2, options2, function(err2) {
+        return go$writeFile(path37, data, options, cb);
+        function go$writeFile(path38, data2, options2, cb2, startTime) {
+          return fs$writeFile(path38, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path38, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11978,17 +11979,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs29.appendFile;
+      var fs$appendFile = fs31.appendFile;
       if (fs$appendFile)
-        fs29.appendFile = appendFile;
-      function appendFile(path34, data, options, cb) {
+        fs31.appendFile = appendFile;
+      function appendFile(path37, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path34, data, options, cb);
-        function go$appendFile(path35, data2, options2, cb2, startTime) {
-          return fs$appendFile(path35, data2, options2, function(err2) {
+        return go$appendFile(path37, data, options, cb);
+        function go$appendFile(path38, data2, options2, cb2, startTime) {
+          return fs$appendFile(path38, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path35, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path38, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11996,9 +11997,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs29.copyFile;
+      var fs$copyFile = fs31.copyFile;
       if (fs$copyFile)
-        fs29.copyFile = copyFile;
+        fs31.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12016,34 +12017,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs29.readdir;
-      fs29.readdir = readdir;
+      var fs$readdir = fs31.readdir;
+      fs31.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path34, options, cb) {
+      function readdir(path37, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path35, options2, cb2, startTime) {
-          return fs$readdir(path35, fs$readdirCallback(
-            path35,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path38, options2, cb2, startTime) {
+          return fs$readdir(path38, fs$readdirCallback(
+            path38,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path35, options2, cb2, startTime) {
-          return fs$readdir(path35, options2, fs$readdirCallback(
-            path35,
+        } : function go$readdir2(path38, options2, cb2, startTime) {
+          return fs$readdir(path38, options2, fs$readdirCallback(
+            path38,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path34, options, cb);
-        function fs$readdirCallback(path35, options2, cb2, startTime) {
+        return go$readdir(path37, options, cb);
+        function fs$readdirCallback(path38, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path35, options2, cb2],
+                [path38, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12058,21 +12059,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs29);
+        var legStreams = legacy(fs31);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs29.ReadStream;
+      var fs$ReadStream = fs31.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs29.WriteStream;
+      var fs$WriteStream = fs31.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs29, "ReadStream", {
+      Object.defineProperty(fs31, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12082,7 +12083,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs29, "WriteStream", {
+      Object.defineProperty(fs31, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12093,7 +12094,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs29, "FileReadStream", {
+      Object.defineProperty(fs31, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12104,7 +12105,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs29, "FileWriteStream", {
+      Object.defineProperty(fs31, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12114,7 +12115,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path34, options) {
+      function ReadStream(path37, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12134,7 +12135,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path34, options) {
+      function WriteStream(path37, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12152,22 +12153,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path34, options) {
-        return new fs29.ReadStream(path34, options);
+      function createReadStream4(path37, options) {
+        return new fs31.ReadStream(path37, options);
       }
-      function createWriteStream3(path34, options) {
-        return new fs29.WriteStream(path34, options);
+      function createWriteStream3(path37, options) {
+        return new fs31.WriteStream(path37, options);
       }
-      var fs$open = fs29.open;
-      fs29.open = open;
-      function open(path34, flags, mode, cb) {
+      var fs$open = fs31.open;
+      fs31.open = open;
+      function open(path37, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path34, flags, mode, cb);
-        function go$open(path35, flags2, mode2, cb2, startTime) {
-          return fs$open(path35, flags2, mode2, function(err2, fd2) {
+        return go$open(path37, flags, mode, cb);
+        function go$open(path38, flags2, mode2, cb2, startTime) {
+          return fs$open(path38, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path35, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path38, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12175,20 +12176,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs29;
+      return fs31;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs28[gracefulQueue].push(elem);
+      fs30[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs28[gracefulQueue].length; ++i2) {
-        if (fs28[gracefulQueue][i2].length > 2) {
-          fs28[gracefulQueue][i2][3] = now;
-          fs28[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs30[gracefulQueue].length; ++i2) {
+        if (fs30[gracefulQueue][i2].length > 2) {
+          fs30[gracefulQueue][i2][3] = now;
+          fs30[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12196,9 +12197,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs28[gracefulQueue].length === 0)
+      if (fs30[gracefulQueue].length === 0)
         return;
-      var elem = fs28[gracefulQueue].shift();
+      var elem = fs30[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12220,7 +12221,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs28[gracefulQueue].push(elem);
+          fs30[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12524,7 +12525,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join19(s) {
+      BufferList.prototype.join = function join22(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14272,22 +14273,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path34, stripTrailing) {
-      if (typeof path34 !== "string") {
+    module.exports = function(path37, stripTrailing) {
+      if (typeof path37 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path34 === "\\" || path34 === "/") return "/";
-      var len = path34.length;
-      if (len <= 1) return path34;
+      if (path37 === "\\" || path37 === "/") return "/";
+      var len = path37.length;
+      if (len <= 1) return path37;
       var prefix2 = "";
-      if (len > 4 && path34[3] === "\\") {
-        var ch = path34[2];
-        if ((ch === "?" || ch === ".") && path34.slice(0, 2) === "\\\\") {
-          path34 = path34.slice(2);
+      if (len > 4 && path37[3] === "\\") {
+        var ch = path37[2];
+        if ((ch === "?" || ch === ".") && path37.slice(0, 2) === "\\\\") {
+          path37 = path37.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path34.split(/[/\\]+/);
+      var segs = path37.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -23518,10 +23519,10 @@ var require_escape = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.escape = void 0;
-    var escape3 = (s, { windowsPathsNoEscape = false } = {}) => {
+    var escape2 = (s, { windowsPathsNoEscape = false } = {}) => {
       return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
     };
-    exports.escape = escape3;
+    exports.escape = escape2;
   }
 });
 
@@ -23598,11 +23599,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path34 = {
+    var path37 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path34.win32.sep : path34.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path37.win32.sep : path37.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26923,12 +26924,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path34) {
-        if (!path34) {
+      resolve(path37) {
+        if (!path37) {
           return this;
         }
-        const rootPath = this.getRootString(path34);
-        const dir = path34.substring(rootPath.length);
+        const rootPath = this.getRootString(path37);
+        const dir = path37.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27681,8 +27682,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path34) {
-        return node_path_1.win32.parse(path34).root;
+      getRootString(path37) {
+        return node_path_1.win32.parse(path37).root;
       }
       /**
        * @internal
@@ -27729,8 +27730,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path34) {
-        return path34.startsWith("/") ? "/" : "";
+      getRootString(path37) {
+        return path37.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27780,8 +27781,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs28 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs28);
+      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs30 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs30);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27820,11 +27821,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path34 = this.cwd) {
-        if (typeof path34 === "string") {
-          path34 = this.cwd.resolve(path34);
+      depth(path37 = this.cwd) {
+        if (typeof path37 === "string") {
+          path37 = this.cwd.resolve(path37);
         }
-        return path34.depth();
+        return path37.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28311,9 +28312,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path34 = this.cwd) {
+      chdir(path37 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path34 === "string" ? this.cwd.resolve(path34) : path34;
+        this.cwd = typeof path37 === "string" ? this.cwd.resolve(path37) : path37;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28340,8 +28341,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs28) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
+      newRoot(fs30) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs30 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28370,8 +28371,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs28) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs28 });
+      newRoot(fs30) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs30 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28701,8 +28702,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path34, n]) => [
-          path34,
+        return [...this.store.entries()].map(([path37, n]) => [
+          path37,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28920,9 +28921,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path34, opts) {
+      constructor(patterns, path37, opts) {
         this.patterns = patterns;
-        this.path = path34;
+        this.path = path37;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28941,11 +28942,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path34) {
-        return this.seen.has(path34) || !!this.#ignore?.ignored?.(path34);
+      #ignored(path37) {
+        return this.seen.has(path37) || !!this.#ignore?.ignored?.(path37);
       }
-      #childrenIgnored(path34) {
-        return !!this.#ignore?.childrenIgnored?.(path34);
+      #childrenIgnored(path37) {
+        return !!this.#ignore?.childrenIgnored?.(path37);
       }
       // backpressure mechanism
       pause() {
@@ -29023,16 +29024,16 @@ var require_walker = __commonJS({
         }
         const abs = this.opts.absolute === void 0 ? absolute : this.opts.absolute;
         this.seen.add(e);
-        const mark = this.opts.mark && e.isDirectory() ? this.#sep : "";
+        const mark2 = this.opts.mark && e.isDirectory() ? this.#sep : "";
         if (this.opts.withFileTypes) {
           this.matchEmit(e);
         } else if (abs) {
           const abs2 = this.opts.posix ? e.fullpathPosix() : e.fullpath();
-          this.matchEmit(abs2 + mark);
+          this.matchEmit(abs2 + mark2);
         } else {
           const rel = this.opts.posix ? e.relativePosix() : e.relative();
           const pre = this.opts.dotRelative && !rel.startsWith(".." + this.#sep) ? "." + this.#sep : "";
-          this.matchEmit(!rel ? "." + mark : pre + rel + mark);
+          this.matchEmit(!rel ? "." + mark2 : pre + rel + mark2);
         }
       }
       async match(e, absolute, ifDir) {
@@ -29161,8 +29162,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path34, opts) {
-        super(patterns, path34, opts);
+      constructor(patterns, path37, opts) {
+        super(patterns, path37, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29200,8 +29201,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path34, opts) {
-        super(patterns, path34, opts);
+      constructor(patterns, path37, opts) {
+        super(patterns, path37, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29556,8 +29557,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs28 = require_graceful_fs();
-    var path34 = __require("path");
+    var fs30 = require_graceful_fs();
+    var path37 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29582,8 +29583,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path34.join.apply(path34, arguments);
-      return fs28.existsSync(filepath);
+      var filepath = path37.join.apply(path37, arguments);
+      return fs30.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29596,12 +29597,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path34.join(options.cwd || "", filepath);
+          filepath = path37.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs28.statSync(filepath)[options.filter]();
+              return fs30.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29613,7 +29614,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path34.join(destBase2 || "", destPath);
+          return path37.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29621,14 +29622,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path34.basename(destPath);
+          destPath = path37.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path34.join(options.cwd, src);
+          src = path37.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29709,8 +29710,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs28 = require_graceful_fs();
-    var path34 = __require("path");
+    var fs30 = require_graceful_fs();
+    var path37 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29758,7 +29759,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs28.createReadStream(filepath);
+        return fs30.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29786,7 +29787,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs28.readdir(dirpath, function(err2, list2) {
+      fs30.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29798,11 +29799,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path34.join(dirpath, file);
-          fs28.stat(filepath, function(err3, stats) {
+          filepath = path37.join(dirpath, file);
+          fs30.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path34.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path37.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29861,10 +29862,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs28 = __require("fs");
+    var fs30 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path34 = __require("path");
+    var path37 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29925,7 +29926,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs28.Stats) {
+      if (data.stats && data.stats instanceof fs30.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30096,7 +30097,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs28.lstat(task.filepath, function(err2, stats) {
+      fs30.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30139,10 +30140,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs28.readlinkSync(task.filepath);
-        var dirName = path34.dirname(task.filepath);
+        var linkPath = fs30.readlinkSync(task.filepath);
+        var dirName = path37.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path34.relative(dirName, path34.resolve(dirName, linkPath));
+        task.data.linkname = path37.relative(dirName, path37.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -33460,9 +33461,9 @@ var require_extract = __commonJS({
       }
     };
     var Source = class extends Readable3 {
-      constructor(self2, header3, offset) {
+      constructor(self2, header2, offset) {
         super();
-        this.header = header3;
+        this.header = header2;
         this.offset = offset;
         this._parent = self2;
       }
@@ -33710,7 +33711,7 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
-        function onentry(header3, stream5, callback) {
+        function onentry(header2, stream5, callback) {
           entryCallback = callback;
           stream5.on("error", noop3);
           if (promiseResolve) {
@@ -33783,14 +33784,14 @@ var require_pack = __commonJS({
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
     var Sink = class extends Writable {
-      constructor(pack, header3, callback) {
+      constructor(pack, header2, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
-        this.header = header3;
+        this.header = header2;
         this._callback = callback;
         this._linkname = null;
-        this._isLinkname = header3.type === "symlink" && !header3.linkname;
-        this._isVoid = header3.type !== "file" && header3.type !== "contiguous-file";
+        this._isLinkname = header2.type === "symlink" && !header2.linkname;
+        this._isVoid = header2.type !== "file" && header2.type !== "contiguous-file";
         this._finished = false;
         this._pack = pack;
         this._openCallback = null;
@@ -33877,23 +33878,23 @@ var require_pack = __commonJS({
         this._pending = [];
         this._stream = null;
       }
-      entry(header3, buffer, callback) {
+      entry(header2, buffer, callback) {
         if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
         if (typeof buffer === "function") {
           callback = buffer;
           buffer = null;
         }
         if (!callback) callback = noop3;
-        if (!header3.size || header3.type === "symlink") header3.size = 0;
-        if (!header3.type) header3.type = modeToType(header3.mode);
-        if (!header3.mode) header3.mode = header3.type === "directory" ? DMODE : FMODE;
-        if (!header3.uid) header3.uid = 0;
-        if (!header3.gid) header3.gid = 0;
-        if (!header3.mtime) header3.mtime = /* @__PURE__ */ new Date();
+        if (!header2.size || header2.type === "symlink") header2.size = 0;
+        if (!header2.type) header2.type = modeToType(header2.mode);
+        if (!header2.mode) header2.mode = header2.type === "directory" ? DMODE : FMODE;
+        if (!header2.uid) header2.uid = 0;
+        if (!header2.gid) header2.gid = 0;
+        if (!header2.mtime) header2.mtime = /* @__PURE__ */ new Date();
         if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header3, callback);
+        const sink = new Sink(this, header2, callback);
         if (b4a.isBuffer(buffer)) {
-          header3.size = buffer.byteLength;
+          header2.size = buffer.byteLength;
           sink.write(buffer);
           sink.end();
           return sink;
@@ -33919,41 +33920,41 @@ var require_pack = __commonJS({
         if (this._finalizing) this.finalize();
         if (this._pending.length) this._pending.shift()._continueOpen();
       }
-      _encode(header3) {
-        if (!header3.pax) {
-          const buf = headers2.encode(header3);
+      _encode(header2) {
+        if (!header2.pax) {
+          const buf = headers2.encode(header2);
           if (buf) {
             this.push(buf);
             return;
           }
         }
-        this._encodePax(header3);
+        this._encodePax(header2);
       }
-      _encodePax(header3) {
+      _encodePax(header2) {
         const paxHeader = headers2.encodePax({
-          name: header3.name,
-          linkname: header3.linkname,
-          pax: header3.pax
+          name: header2.name,
+          linkname: header2.linkname,
+          pax: header2.pax
         });
         const newHeader = {
           name: "PaxHeader",
-          mode: header3.mode,
-          uid: header3.uid,
-          gid: header3.gid,
+          mode: header2.mode,
+          uid: header2.uid,
+          gid: header2.gid,
           size: paxHeader.byteLength,
-          mtime: header3.mtime,
+          mtime: header2.mtime,
           type: "pax-header",
-          linkname: header3.linkname && "PaxHeader",
-          uname: header3.uname,
-          gname: header3.gname,
-          devmajor: header3.devmajor,
-          devminor: header3.devminor
+          linkname: header2.linkname && "PaxHeader",
+          uname: header2.uname,
+          gname: header2.gname,
+          devmajor: header2.devmajor,
+          devminor: header2.devminor
         };
         this.push(headers2.encode(newHeader));
         this.push(paxHeader);
         overflow(this, paxHeader.byteLength);
-        newHeader.size = header3.size;
-        newHeader.type = header3.type;
+        newHeader.size = header2.size;
+        newHeader.type = header2.type;
         this.push(headers2.encode(newHeader));
       }
       _doDrain() {
@@ -40970,7 +40971,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path34 = [];
+      var path37 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40983,13 +40984,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path34),
+          path: [].concat(path37),
           parent: parents[parents.length - 1],
           parents,
-          key: path34[path34.length - 1],
+          key: path37[path37.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path34.length === 0,
-          level: path34.length,
+          isRoot: path37.length === 0,
+          level: path37.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41092,7 +41093,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path34[path34.length] = key;
+            path37[path37.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41108,7 +41109,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path34.pop();
+            path37.pop();
           });
           parents.pop();
         }
@@ -41569,7 +41570,7 @@ var require_buffers = __commonJS({
         bi++;
       }
     };
-    Buffers.prototype.get = function get2(i2) {
+    Buffers.prototype.get = function get3(i2) {
       var pos = this.pos(i2);
       return this.buffers[pos.buf].get(pos.offset);
     };
@@ -42290,11 +42291,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path34 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path37 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path34 = extra.parsed.path;
+            path37 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42306,7 +42307,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path34,
+              path: path37,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42743,8 +42744,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path34 = __require("path");
-    var fs28 = __require("fs");
+    var path37 = __require("path");
+    var fs30 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42755,7 +42756,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs28;
+      var xfs = opts.fs || fs30;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42763,7 +42764,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path34.resolve(p4);
+      p4 = path37.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42771,8 +42772,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path34.dirname(p4) === p4) return cb(er);
-            mkdirP2(path34.dirname(p4), opts, function(er2, made2) {
+            if (path37.dirname(p4) === p4) return cb(er);
+            mkdirP2(path37.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42794,19 +42795,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs28;
+      var xfs = opts.fs || fs30;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path34.resolve(p4);
+      p4 = path37.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path34.dirname(p4), opts, made);
+            made = sync(path37.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42831,8 +42832,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs28 = __require("fs");
-    var path34 = __require("path");
+    var fs30 = __require("fs");
+    var path37 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42874,11 +42875,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path34.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path34.dirname(destPath);
+      var destPath = path37.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path37.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs28.createWriteStream(destPath);
+        var pipedStream = fs30.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -44361,8 +44362,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path34 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path34} does not exist${EOL}`);
+        const path37 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path37} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -44939,11 +44940,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header3, options) {
+function parse2(header2, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header3.length;
+  const len = header2.length;
   let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header3.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -44951,7 +44952,7 @@ function parse2(header3, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header3.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -44967,25 +44968,25 @@ function parse2(header3, options) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header3.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header3, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header3, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header3.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header3.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -44994,25 +44995,25 @@ function parseParameters(header3, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header3.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header3.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header3.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header3.charCodeAt(index);
+            const code2 = header2.charCodeAt(index);
             if (code2 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header3, quotedStart, index) : header3.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header3.charCodeAt(index);
+                const code3 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -45037,7 +45038,7 @@ function parseParameters(header3, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header3.charCodeAt(index);
+          const code2 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -45053,7 +45054,7 @@ function parseParameters(header3, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header3.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -49365,24 +49366,6 @@ function noControlButNewlines(name, value) {
   return value;
 }
 
-// src/cache/github.ts
-function githubCache(env) {
-  return {
-    available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
-    async restore(dir, key, restoreKeys = []) {
-      const cache = await import("./cache-6EF3KSAL.js");
-      return cache.restoreCache([dir], key, restoreKeys);
-    },
-    async save(dir, key) {
-      const cache = await import("./cache-6EF3KSAL.js");
-      await cache.saveCache([dir], key);
-    }
-  };
-}
-
-// src/container/runner.ts
-import { randomBytes } from "node:crypto";
-
 // src/exec.ts
 import * as fs3 from "node:fs";
 import * as path6 from "node:path";
@@ -49461,6 +49444,24 @@ var ExecRunner = class {
     return result;
   }
 };
+
+// src/cache/github.ts
+function githubCache(env) {
+  return {
+    available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
+    async restore(dir, key, restoreKeys = []) {
+      const cache = await import("./cache-OTKWCBOE.js");
+      return cache.restoreCache([dir], key, restoreKeys);
+    },
+    async save(dir, key) {
+      const cache = await import("./cache-OTKWCBOE.js");
+      await cache.saveCache([dir], key);
+    }
+  };
+}
+
+// src/container/runner.ts
+import { randomBytes } from "node:crypto";
 
 // src/util/retry.ts
 function retryBaseDelay(defaultMs) {
@@ -52037,13 +52038,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path34) {
-  if (!path34) {
+function validateFilePath(path37) {
+  if (!path37) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path34.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path34}. Contains the following character: ${errorMessageForCharacter}
+    if (path37.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path37}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -66460,10 +66461,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path34 = urlParsed.pathname;
-  path34 = path34 || "/";
-  path34 = escape(path34);
-  urlParsed.pathname = path34;
+  let path37 = urlParsed.pathname;
+  path37 = path37 || "/";
+  path37 = escape(path37);
+  urlParsed.pathname = path37;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -66548,9 +66549,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path34 = urlParsed.pathname;
-  path34 = path34 ? path34.endsWith("/") ? `${path34}${name}` : `${path34}/${name}` : name;
-  urlParsed.pathname = path34;
+  let path37 = urlParsed.pathname;
+  path37 = path37 ? path37.endsWith("/") ? `${path37}${name}` : `${path37}/${name}` : name;
+  urlParsed.pathname = path37;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -69322,10 +69323,10 @@ var AvroReader = class {
     this._initialBlockOffset = currentBlockOffset || 0;
   }
   async initialize(options = {}) {
-    const header3 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
+    const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
       abortSignal: options.abortSignal
     });
-    if (!arraysEqual(header3, AVRO_INIT_BYTES)) {
+    if (!arraysEqual(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
@@ -73478,10 +73479,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path34) {
+function exists(path37) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs9.access(path34);
+      yield fs9.access(path37);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -73692,17 +73693,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path34 = requestOptions.url.replace(options.baseUrl, "");
+    const path37 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path34} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path37} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path34} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path37} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -74366,10 +74367,14 @@ function compilerCacheBuildEnv(cc) {
   return { set: cc.env, ...cc.binDir ? { prepend: { PATH: [cc.binDir] } } : {} };
 }
 
+// src/util/summary-table.ts
+function headerRow(...names) {
+  return names.map((data) => ({ data, header: true }));
+}
+var escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 // src/report.ts
-var escape2 = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 var para = (summary2, html) => summary2.addRaw(`<p>${html}</p>`, true);
-var header = (...names) => names.map((data) => ({ data, header: true }));
 function humanSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   const units = ["KiB", "MiB", "GiB"];
@@ -74412,26 +74417,26 @@ function outputs(r) {
 }
 function artifactSection(summary2, a) {
   if (!a) return;
-  if ("skipped" in a) para(summary2, `Artifact: not uploaded, ${escape2(a.skipped)}.`);
+  if ("skipped" in a) para(summary2, `Artifact: not uploaded, ${escapeHtml(a.skipped)}.`);
   else
     para(
       summary2,
-      `Artifact <code>${escape2(a.name)}</code>: id ${a.id}, ${a.wheels} wheel(s), ${humanSize(a.size)} (${a.size} bytes), digest <code>sha256:${escape2(a.digest)}</code>`
+      `Artifact <code>${escapeHtml(a.name)}</code>: id ${a.id}, ${a.wheels} wheel(s), ${humanSize(a.size)} (${a.size} bytes), digest <code>sha256:${escapeHtml(a.digest)}</code>`
     );
 }
 function publishSection(summary2, d, pub) {
-  para(summary2.addHeading("anaconda.org", 3), escape2(describeDecision(d)));
+  para(summary2.addHeading("anaconda.org", 3), escapeHtml(describeDecision(d)));
   if (d.target === "none" || !pub) return;
   if (pub.outcomes.length) {
     summary2.addTable([
-      header("file", "result", "sha256"),
+      headerRow("file", "result", "sha256"),
       ...pub.outcomes.map((o) => [o.basename, o.status, o.sha256])
     ]);
   }
   for (const c of pub.cleanup) {
     const list2 = d.dryRun ? c.plan.remove : c.removed;
     const line = c.plan.refused ? `keep-versions: nothing removed from ${c.package}: ${c.plan.refused}` : `keep-versions ${d.keepVersions}: ${d.dryRun ? "would remove" : "removed"} ${list2.join(", ") || "nothing"} from ${c.package}`;
-    para(summary2, escape2(line));
+    para(summary2, escapeHtml(line));
   }
   if (pub.outcomes.some((o) => ["uploaded", "replaced", "unchanged", "skipped"].includes(o.status))) {
     const packages = [...new Set(pub.outcomes.map((o) => o.name))];
@@ -74439,7 +74444,7 @@ function publishSection(summary2, d, pub) {
     if (d.anacondaUrl.replace(/\/+$/, "") !== DEFAULT_API_URL) {
       para(
         summary2,
-        escape2(
+        escapeHtml(
           `(That is anaconda.org's index; anaconda-url is ${d.anacondaUrl}, whose pip index is that server's own.)`
         )
       );
@@ -74449,10 +74454,13 @@ function publishSection(summary2, d, pub) {
 function compilerCacheSection(summary2, cc) {
   if (!cc) return;
   summary2.addHeading("Compiler cache", 3);
-  para(summary2, `ccache restored from ${escape2(cc.restoredFrom)}${cc.saved ? `; ${escape2(cc.saved)}` : ""}.`);
+  para(
+    summary2,
+    `ccache restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ""}.`
+  );
   if (!cc.stats.length) return;
   summary2.addTable([
-    header("python", "hits", "misses", "hit rate"),
+    headerRow("python", "hits", "misses", "hit rate"),
     ...cc.stats.map((s) => [s.python, String(s.hits), String(s.misses), hitRate(s)])
   ]);
 }
@@ -74461,7 +74469,7 @@ async function report(r) {
   const summary2 = summary.addHeading("dipy wheels", 2);
   if (r.checkout) {
     summary2.addTable([
-      header("repository", "ref", "commit", "version"),
+      headerRow("repository", "ref", "commit", "version"),
       [
         r.plan.checkout.repository,
         `${r.checkout.ref} (${r.plan.checkout.refSource})`,
@@ -74475,7 +74483,7 @@ async function report(r) {
   if (r.wheels.length) {
     summary2.addHeading("Wheels", 3);
     summary2.addTable([
-      header("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
+      headerRow("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
       ...r.wheels.map((w2) => [
         w2.name,
         w2.tags,
@@ -74489,7 +74497,7 @@ async function report(r) {
   if (r.failures.length) {
     summary2.addHeading("Failures", 3);
     summary2.addTable([
-      header("python", "step", "error"),
+      headerRow("python", "step", "error"),
       ...r.failures.map((f) => [f.python, f.step, f.message.split("\n")[0]])
     ]);
   }
@@ -74497,11 +74505,11 @@ async function report(r) {
   if (r.timings.length) {
     summary2.addHeading("Time per step", 3);
     summary2.addTable([
-      header("step", "seconds", "result"),
+      headerRow("step", "seconds", "result"),
       ...r.timings.map((t) => [t.step, t.seconds.toFixed(1), t.ok ? "ok" : "failed"])
     ]);
   }
-  summary2.addDetails("The plan", `<pre>${escape2(renderPlan(r.plan))}</pre>`);
+  summary2.addDetails("The plan", `<pre>${escapeHtml(renderPlan(r.plan))}</pre>`);
   if (process.env.GITHUB_STEP_SUMMARY) await summary2.write();
   else summary2.emptyBuffer();
 }
@@ -75552,8 +75560,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path34, json, opts = {}) {
-    return this.request(method, this.apiUrl + path34, {
+  api(method, path37, json, opts = {}) {
+    return this.request(method, this.apiUrl + path37, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -75632,17 +75640,17 @@ var Http = class {
 // src/publish/anaconda/abandoned.ts
 async function removeAbandoned(client2, owner, name, version3, warn) {
   const removed = [];
-  const release = apiPath("release", owner, name, version3);
+  const release2 = apiPath("release", owner, name, version3);
   const pkg = apiPath("package", owner, name);
   try {
-    if (client2.created.has(release)) {
-      const got = await client2.http.api("GET", release, void 0, { allow: [200, 404] });
+    if (client2.created.has(release2)) {
+      const got = await client2.http.api("GET", release2, void 0, { allow: [200, 404] });
       const dists = got.status === 200 ? got.json().distributions : void 0;
       if (Array.isArray(dists) && dists.length === 0) {
-        await client2.http.api("DELETE", release, void 0, { allow: [200, 201, 404] });
+        await client2.http.api("DELETE", release2, void 0, { allow: [200, 201, 404] });
         removed.push(`${owner}/${name}/${version3}`);
       }
-      client2.created.delete(release);
+      client2.created.delete(release2);
     }
     if (client2.created.has(pkg)) {
       const got = await client2.http.api("GET", pkg, void 0, { allow: [200, 404] });
@@ -75715,9 +75723,9 @@ var AnacondaClient = class {
    */
   async ensurePackageAndRelease(owner, w2, trace) {
     const pkg = apiPath("package", owner, w2.name);
-    const release = apiPath("release", owner, w2.name, w2.version);
+    const release2 = apiPath("release", owner, w2.name, w2.version);
     await this.ensureOnce(pkg, () => this.ensure(pkg, w2.packageBody, trace));
-    await this.ensureOnce(release, () => this.ensure(release, w2.releaseBody, trace));
+    await this.ensureOnce(release2, () => this.ensure(release2, w2.releaseBody, trace));
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
   forget(owner, w2) {
@@ -75740,12 +75748,12 @@ var AnacondaClient = class {
     return p4;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path34, body2, trace) {
-    const got = await this.http.api("GET", path34, void 0, { allow: [200, 404], trace });
+  async ensure(path37, body2, trace) {
+    const got = await this.http.api("GET", path37, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path34, body2, { allow: [200, 409], trace });
-    if (made.status === 200) this.created.add(path34);
-    if (made.status === 409) await this.http.api("GET", path34, void 0, { trace });
+    const made = await this.http.api("POST", path37, body2, { allow: [200, 409], trace });
+    if (made.status === 200) this.created.add(path37);
+    if (made.status === 409) await this.http.api("GET", path37, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -76291,8 +76299,29 @@ var b4 = function(d, b) {
 var b8 = function(d, b) {
   return b4(d, b) + b4(d, b + 4) * 4294967296;
 };
+var gzs = function(d) {
+  if (d[0] != 31 || d[1] != 139 || d[2] != 8)
+    err(6, "invalid gzip data");
+  var flg = d[3];
+  var st = 10;
+  if (flg & 4)
+    st += (d[10] | d[11] << 8) + 2;
+  for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
+    ;
+  return st + (flg & 2);
+};
+var gzl = function(d) {
+  var l = d.length;
+  return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
+};
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+function gunzipSync(data, opts) {
+  var st = gzs(data);
+  if (st + 8 > data.length)
+    err(6, "invalid gzip data");
+  return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
 }
 var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
 var tds = 0;
@@ -76408,7 +76437,7 @@ function parseCoreMetadata(text) {
   }
   return { headers: headers2, body: lines.slice(i2).join("\n") };
 }
-function header2(meta, name) {
+function header(meta, name) {
   const v = meta.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
   return v === void 0 || v === "" || v === "UNKNOWN" ? void 0 : v;
 }
@@ -76481,11 +76510,11 @@ function inspectWheel(file, bytes, knownSha256) {
   const basename12 = path18.basename(file);
   const attrs = wheelFileAttrs(basename12);
   const meta = readMetadata(bytes, basename12);
-  const name = header2(meta, "Name");
-  const version3 = header2(meta, "Version");
+  const name = header(meta, "Name");
+  const version3 = header(meta, "Version");
   if (!name || !version3) throw new UploadError(`${basename12}: METADATA has no Name or Version.`);
-  const description = header2(meta, "Description") ?? meta.body.replace(/\s+$/, "");
-  const license = header2(meta, "License") ?? header2(meta, "License-Expression") ?? null;
+  const description = header(meta, "Description") ?? meta.body.replace(/\s+$/, "");
+  const license = header(meta, "License") ?? header(meta, "License-Expression") ?? null;
   return {
     path: file,
     basename: basename12,
@@ -76500,7 +76529,7 @@ function inspectWheel(file, bytes, knownSha256) {
       public_attrs: {
         name,
         // anaconda-client refuses a package without a summary; we fall back to the name.
-        summary: header2(meta, "Summary") ?? name,
+        summary: header(meta, "Summary") ?? name,
         license: { name: license, url: null, family: null },
         package_types: ["pypi"]
       }
@@ -76510,7 +76539,7 @@ function inspectWheel(file, bytes, knownSha256) {
       announce: null,
       description,
       version: version3,
-      home_page: header2(meta, "Home-page") ?? null
+      home_page: header(meta, "Home-page") ?? null
     },
     stageBase: {
       distribution_type: "pypi",
@@ -78345,11 +78374,1199 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
   return r;
 }
 
+// src/release/names.ts
+var normalizeName = (name) => name.replace(/[-_.]+/g, "-").toLowerCase();
+var fileNamePart = (name) => normalizeName(name).replace(/-/g, "_");
+var PEP440 = /^v?(?:(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(alpha|a|beta|b|preview|pre|c|rc)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?)$/i;
+function canonicalVersion(v) {
+  const m = PEP440.exec(v.trim());
+  if (!m) return void 0;
+  const [, epoch, release2, pre, preN, postImplicit, post, postN, dev, devN] = m;
+  const num = (s) => String(Number(s ?? "0"));
+  let out = epoch && Number(epoch) !== 0 ? `${num(epoch)}!` : "";
+  out += release2.split(".").map((p4) => num(p4)).join(".");
+  if (pre) {
+    const l = pre.toLowerCase();
+    const tag = l === "alpha" ? "a" : l === "beta" ? "b" : ["c", "pre", "preview"].includes(l) ? "rc" : l;
+    out += `${tag}${num(preN)}`;
+  }
+  if (postImplicit !== void 0) out += `.post${num(postImplicit)}`;
+  else if (post) out += `.post${num(postN)}`;
+  if (dev) out += `.dev${num(devN)}`;
+  return out;
+}
+function parseDistName(file) {
+  if (file.endsWith(".whl")) {
+    const w2 = parseWheelName(file);
+    if (!w2 || !w2.distribution || !w2.version) return void 0;
+    const tags2 = w2.python.split(".").flatMap((p4) => w2.abi.split(".").flatMap((a) => w2.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
+    return { kind: "wheel", name: w2.distribution, version: w2.version, wheel: w2, tags: tags2 };
+  }
+  const m = /^(.+)-([^-]+)\.tar\.gz$/.exec(file);
+  if (!m) return void 0;
+  return { kind: "sdist", name: m[1], version: m[2], tags: [] };
+}
+var PLATFORM_TAGS = [
+  /^any$/,
+  /^win32$/,
+  /^win_amd64$/,
+  /^win_arm64$/,
+  /^win_ia64$/,
+  /^manylinux1_(x86_64|i686)$/,
+  /^manylinux2010_(x86_64|i686)$/,
+  /^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
+  /^(many|musl)linux_\d+_\d+_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64)$/,
+  /^macosx_10_\d+_(x86_64|intel|i386|ppc|ppc64|fat|fat32|fat64|universal|universal2|arm64)$/,
+  /^macosx_(1[1-5]|26)_\d+_(x86_64|arm64|universal2)$/,
+  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
+  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
+  /^pyemscripten_\d+_\d+_wasm32$/
+];
+var isAllowedPlatform = (tag) => PLATFORM_TAGS.some((r) => r.test(tag));
+function globRegExp(glob) {
+  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body2}$`);
+}
+
+// src/release/inputs.ts
+var get2 = (name) => getInput(name);
+function getCommand() {
+  const value = get2("command") || "build";
+  if (value === "build" || value === "release") return value;
+  throw new InputError("command", `${JSON.stringify(value)} is not one of build, release.`);
+}
+var DIPY_PYTHONS = ["cp311", "cp312", "cp313"];
+var DIPY_PLATFORMS = [
+  "manylinux*_x86_64",
+  "manylinux*_aarch64",
+  "macosx_*_x86_64",
+  "macosx_*_arm64",
+  "win_amd64",
+  "win_arm64"
+];
+function defaultExpected(pkg) {
+  if (pkg !== "dipy") return [];
+  return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`));
+}
+function checkUrl(name, value) {
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new InputError(name, `${JSON.stringify(value)} is not a URL: give an https:// URL.`);
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url2.hostname);
+  if (url2.protocol !== "https:" && !(url2.protocol === "http:" && loopback)) {
+    throw new InputError(name, `${JSON.stringify(value)} must use https (http is allowed only to 127.0.0.1).`);
+  }
+  if (url2.username || url2.password) {
+    throw new InputError(name, "it holds credentials: pass the token in pypi-token, never in a URL.");
+  }
+  if (url2.search || url2.hash) throw new InputError(name, "it has a query or fragment: remove it.");
+  return url2.href;
+}
+function checkToken(name, value) {
+  if (value && !/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(
+      name,
+      "it holds whitespace, control or non-ASCII characters: paste the token alone, e.g. from a secret."
+    );
+  }
+  return value;
+}
+function bool2(name, value) {
+  if (/^(true|yes|on|1)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`);
+}
+function parseExpected(value, pkg) {
+  const globs = value.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  for (const g of globs) {
+    if (!/^[\w.+*?-]+$/.test(g)) {
+      throw new InputError(
+        "expected",
+        `${JSON.stringify(g)} is not a file-name glob: one per line, using letters, digits, . _ + - and * ?.`
+      );
+    }
+  }
+  if (globs.length === 0) {
+    const d = defaultExpected(pkg);
+    if (d.length) return d;
+    throw new InputError(
+      "expected",
+      `it is empty and ${pkg} has no default set: give one glob per line, e.g. ${pkg.replace(/-/g, "_")}-*-cp312-cp312-win_amd64.whl.`
+    );
+  }
+  return [...new Set(globs)];
+}
+function getReleaseInputs() {
+  for (const name of ["pypi-token", "staging-token"]) {
+    const token = get2(name);
+    if (token) setSecret(token);
+  }
+  const pkgRaw = get2("package") || "dipy";
+  if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
+    throw new InputError("package", `${JSON.stringify(pkgRaw)} is not a valid project name (PEP 508).`);
+  }
+  const pkg = normalizeName(pkgRaw);
+  const versionRaw = get2("version");
+  if (!versionRaw) throw new InputError("version", "it is empty: give the version to release, e.g. 1.12.1.");
+  const version3 = canonicalVersion(versionRaw);
+  if (version3 === void 0) {
+    throw new InputError(
+      "version",
+      `${JSON.stringify(versionRaw)} is not a PEP 440 public version (local versions are refused by PyPI): e.g. 1.12.1 or 1.12.0rc1.`
+    );
+  }
+  const urlOf = (name, v, fix) => {
+    if (!v) throw new InputError(name, `it is empty: ${fix}`);
+    return checkUrl(name, v);
+  };
+  const labels = (get2("labels") || "main").split(/[\s,]+/).filter(Boolean);
+  if (labels.length === 0) throw new InputError("labels", "it is empty: give a label such as main.");
+  const inputs = {
+    package: pkg,
+    version: version3,
+    expected: parseExpected(get2("expected"), pkg),
+    pypiUrl: urlOf(
+      "pypi-url",
+      get2("pypi-url"),
+      "give the index's legacy upload URL (PyPI's, TestPyPI's or a pypiserver's)."
+    ),
+    pypiIndexUrl: urlOf(
+      "pypi-index-url",
+      get2("pypi-index-url"),
+      "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
+    ).replace(/\/+$/, ""),
+    pypiToken: checkToken("pypi-token", get2("pypi-token")),
+    attestations: bool2("attestations", get2("attestations") || "false"),
+    stagingChannel: get2("staging-channel") || "multibuild-wheels-staging",
+    stagingToken: checkToken("staging-token", get2("staging-token")),
+    labels,
+    anacondaUrl: checkUrl("anaconda-url", get2("anaconda-url") || "https://api.anaconda.org").replace(
+      /\/+$/,
+      ""
+    ),
+    dryRun: bool2("dry-run", get2("dry-run") || "false")
+  };
+  if (inputs.attestations) {
+    throw new InputError(
+      "attestations",
+      "PEP 740 attestations are not implemented yet: set it to false (the files are uploaded without them)."
+    );
+  }
+  return inputs;
+}
+
+// src/release/run.ts
+import * as path36 from "node:path";
+
+// src/release/checks.ts
+import { createHash as createHash7 } from "node:crypto";
+var MAX_FILE_SIZE = 100 * 1024 * 1024;
+var METADATA_VERSIONS = /* @__PURE__ */ new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
+function tarFiles(tar, want) {
+  const out = /* @__PURE__ */ new Map();
+  const text = (a, n) => Buffer.from(tar.subarray(a, a + n)).toString("latin1").replace(/\0.*$/s, "");
+  let longName;
+  for (let off = 0; off + 512 <= tar.length; ) {
+    if (tar[off] === 0) break;
+    const size = parseInt(text(off + 124, 12).trim() || "0", 8);
+    const type = String.fromCharCode(tar[off + 156] || 48);
+    const prefix2 = text(off + 345, 155);
+    let name = longName ?? (prefix2 ? `${prefix2}/${text(off, 100)}` : text(off, 100));
+    longName = void 0;
+    const data = tar.subarray(off + 512, off + 512 + size);
+    if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
+    else if (type === "x") {
+      const path37 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path37) longName = path37;
+    } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
+      out.set(name, data);
+    }
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+var b64url2 = (data, algo) => createHash7(algo).update(data).digest("base64url");
+function checkMetadata(meta, name, version3, problems) {
+  const mv = header(meta, "Metadata-Version");
+  if (!mv || !METADATA_VERSIONS.has(mv)) {
+    problems.push(
+      `Metadata-Version ${mv ?? "(none)"} is not one PyPI accepts (${[...METADATA_VERSIONS].join(", ")})`
+    );
+  }
+  const mname = header(meta, "Name");
+  const mversion = header(meta, "Version");
+  if (!mname || normalizeName(mname) !== normalizeName(name)) {
+    problems.push(`METADATA Name ${mname ?? "(none)"} does not match the file name's ${name}`);
+  }
+  if (!mversion || canonicalVersion(mversion) !== canonicalVersion(version3.replace(/_/g, "-"))) {
+    problems.push(`METADATA Version ${mversion ?? "(none)"} does not match the file name's ${version3}`);
+  }
+  if (mversion?.includes("+")) problems.push(`the version ${mversion} is local, which PyPI refuses`);
+  if ((header(meta, "Summary") ?? "").length > 512) problems.push("Summary is longer than 512 characters");
+  if (header(meta, "License") !== void 0 && header(meta, "License-Expression") !== void 0) {
+    problems.push(
+      "both License and License-Expression are set: PyPI refuses License next to License-Expression"
+    );
+  }
+}
+function checkWheel(basename12, data, problems) {
+  const d = parseDistName(basename12);
+  for (const tag of d.tags) {
+    const plat = tag.split("-")[2];
+    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`);
+  }
+  let files;
+  try {
+    files = unzipSync(data);
+  } catch (err2) {
+    problems.push(`it is not a valid zip: ${err2.message}`);
+    return void 0;
+  }
+  const distInfo = `${d.name}-${d.version}.dist-info`;
+  const metaBytes = files[`${distInfo}/METADATA`];
+  if (!metaBytes) {
+    problems.push(`${distInfo}/METADATA is missing`);
+    return void 0;
+  }
+  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString("utf8"));
+  checkMetadata(meta, d.name, d.version, problems);
+  for (const lf of headers(meta, "License-File")) {
+    if (!files[`${distInfo}/licenses/${lf}`])
+      problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`);
+  }
+  const wheel = files[`${distInfo}/WHEEL`];
+  if (!wheel) problems.push(`${distInfo}/WHEEL is missing`);
+  else {
+    const tags2 = headers(parseCoreMetadata(Buffer.from(wheel).toString("utf8")), "Tag").sort();
+    if (tags2.join(" ") !== [...d.tags].sort().join(" ")) {
+      problems.push(
+        `WHEEL lists the tags ${tags2.join(" ") || "(none)"}, the file name says ${d.tags.join(" ")}`
+      );
+    }
+  }
+  const record = files[`${distInfo}/RECORD`];
+  if (!record) {
+    problems.push(`${distInfo}/RECORD is missing`);
+    return meta;
+  }
+  const listed = /* @__PURE__ */ new Set();
+  for (const line of Buffer.from(record).toString("utf8").split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]*),([^,]*)$/.exec(line);
+    if (!m) {
+      problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
+      continue;
+    }
+    const path37 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path37);
+    const [hash, size] = [m[3], m[4]];
+    const content = files[path37];
+    if (!content) {
+      problems.push(`RECORD lists ${path37}, which the wheel does not hold`);
+      continue;
+    }
+    if (!hash) continue;
+    const [algo, digest] = hash.split("=", 2);
+    if (!["sha256", "sha384", "sha512"].includes(algo)) {
+      problems.push(`RECORD hashes ${path37} with ${algo}, not sha256 or stronger`);
+    } else if (b64url2(content, algo) !== digest) {
+      problems.push(`${path37} does not match its RECORD hash`);
+    }
+    if (size && Number(size) !== content.length) problems.push(`${path37} does not match its RECORD size`);
+  }
+  for (const p4 of Object.keys(files)) {
+    if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
+  }
+  return meta;
+}
+function checkSdist(basename12, data, problems) {
+  const d = parseDistName(basename12);
+  if (d.name !== fileNamePart(d.name) || canonicalVersion(d.version) !== d.version) {
+    problems.push(
+      `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
+    );
+  }
+  let tar;
+  try {
+    tar = gunzipSync(data);
+  } catch (err2) {
+    problems.push(`it is not a valid gzip file: ${err2.message}`);
+    return void 0;
+  }
+  const want = `${d.name}-${d.version}/PKG-INFO`;
+  const pkgInfo = tarFiles(tar, (n) => n === want).get(want);
+  if (!pkgInfo) {
+    problems.push(`${want} is missing`);
+    return void 0;
+  }
+  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString("utf8"));
+  checkMetadata(meta, d.name, d.version, problems);
+  return meta;
+}
+function checkFile(basename12, data) {
+  const problems = [];
+  const d = parseDistName(basename12);
+  const empty = parseCoreMetadata("");
+  if (!d) {
+    return {
+      basename: basename12,
+      kind: "sdist",
+      meta: empty,
+      pyversion: "",
+      problems: ["the name is neither a wheel nor a .tar.gz sdist"]
+    };
+  }
+  if (data.length > MAX_FILE_SIZE) problems.push(`it is ${data.length} bytes, over PyPI's 100 MiB limit`);
+  if (d.kind === "wheel" && d.name !== fileNamePart(d.name)) {
+    problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`);
+  }
+  const meta = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems) ?? empty;
+  return {
+    basename: basename12,
+    kind: d.kind,
+    meta,
+    pyversion: d.kind === "wheel" ? d.wheel.python : "source",
+    problems
+  };
+}
+
+// src/release/expected.ts
+function checkComplete(files, globs, pkg, version3) {
+  const res = globs.map(globRegExp);
+  const slots = globs.map((glob, i2) => ({ glob, files: files.filter((f) => res[i2].test(f)) }));
+  const extra = files.filter((f) => !res.some((r) => r.test(f)));
+  const foreign = files.filter((f) => {
+    const d = parseDistName(f);
+    return !d || d.name !== fileNamePart(pkg) || canonicalVersion(d.version.replace(/_/g, "-")) !== version3;
+  });
+  const ok2 = slots.every((s) => s.files.length === 1) && extra.length === 0 && foreign.length === 0;
+  return { slots, extra, foreign, ok: ok2 };
+}
+function slotAxes(glob) {
+  const m = /-(cp\d+|py\d+)-[^-]+-([^-]+)\.whl$/.exec(glob);
+  if (m) return { python: m[1], platform: m[2] };
+  if (glob.endsWith(".tar.gz")) return { python: "source", platform: "sdist" };
+  return { python: "", platform: glob };
+}
+var mark = (s) => s.files.length === 1 ? "\u2713" : s.files.length === 0 ? "\u2717 missing" : `\u2717 ${s.files.length} files`;
+function slotMatrix(c) {
+  const pythons = [];
+  const platforms = [];
+  const cell = /* @__PURE__ */ new Map();
+  for (const s of c.slots) {
+    const { python, platform } = slotAxes(s.glob);
+    if (!pythons.includes(python)) pythons.push(python);
+    if (!platforms.includes(platform)) platforms.push(platform);
+    cell.set(`${platform} ${python}`, mark(s));
+  }
+  const rows = [["platform", ...pythons.map((p4) => p4 || "file")]];
+  for (const plat of platforms) rows.push([plat, ...pythons.map((p4) => cell.get(`${plat} ${p4}`) ?? "")]);
+  for (const f of c.extra) rows.push([f, ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
+  return rows;
+}
+function formatMatrix(rows) {
+  const widths = rows[0].map((_2, i2) => Math.max(...rows.map((r) => [...r[i2] ?? ""].length)));
+  return rows.map((r) => r.map((c, i2) => c.padEnd(widths[i2])).join("  ")).join("\n");
+}
+function completenessProblems(c) {
+  return [
+    ...c.slots.filter((s) => s.files.length !== 1).map(
+      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.join(", ")}`
+    ),
+    ...c.extra.map((f) => `${f} is staged but not expected`),
+    ...c.foreign.map((f) => `${f} is not a file of this project and version`)
+  ];
+}
+
+// src/release/user-agent.ts
+var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; release)";
+
+// src/release/pypi-index.ts
+var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+function parseSimpleHtml(html) {
+  const files = [];
+  for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
+    const href = decodeEntities(m[1]);
+    const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
+    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
+    files.push({ filename, ...sha ? { sha256: sha } : {} });
+  }
+  return files;
+}
+function parseSimpleJson(body2) {
+  const files = body2.files;
+  if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
+  return files.map((f) => {
+    const hashes = f.hashes ?? {};
+    return {
+      filename: String(f.filename),
+      ...typeof hashes.sha256 === "string" ? { sha256: hashes.sha256.toLowerCase() } : {},
+      ...typeof f["upload-time"] === "string" ? { uploadTime: f["upload-time"] } : {}
+    };
+  });
+}
+var IndexReader = class {
+  constructor(indexUrl, http2 = {}) {
+    this.indexUrl = indexUrl;
+    this.http = new Http({ apiUrl: indexUrl, ...http2 });
+  }
+  indexUrl;
+  http;
+  /** The project page URL (PEP 503: normalised name, trailing slash). */
+  projectUrl(pkg) {
+    return `${this.indexUrl}/${encodeURIComponent(pkg)}/`;
+  }
+  /** filename → file; an unknown project is an empty map. */
+  async files(pkg) {
+    const res = await this.http.request("GET", this.projectUrl(pkg), {
+      headers: {
+        Accept: "application/vnd.pypi.simple.v1+json, text/html;q=0.1",
+        "User-Agent": USER_AGENT2,
+        "Cache-Control": "max-age=0"
+      },
+      allow: [200, 404],
+      redirect: true
+    });
+    if (res.status === 404) return /* @__PURE__ */ new Map();
+    const type = res.headers.get("content-type") ?? "";
+    const list2 = type.includes("json") ? parseSimpleJson(res.json()) : parseSimpleHtml(res.body.toString("utf8"));
+    return new Map(list2.map((f) => [f.filename, f]));
+  }
+};
+
+// src/release/report.ts
+import * as fs28 from "node:fs";
+import * as path34 from "node:path";
+function setReleaseOutputs(r) {
+  setOutput("uploaded", JSON.stringify(r.uploaded));
+  setOutput("skipped", JSON.stringify(r.skipped));
+  setOutput("missing", JSON.stringify(r.missing));
+}
+async function writeReleaseSummary(r) {
+  const s = summary.addHeading(
+    `Release ${r.pkg} ${r.version}${r.dryRun ? " (dry run: nothing uploaded)" : ""}`,
+    2
+  );
+  if (r.error) s.addRaw(`<p><strong>Stopped:</strong> ${escapeHtml(r.error.split("\n")[0])}</p>`, true);
+  if (r.completeness) {
+    const [head, ...rows] = slotMatrix(r.completeness);
+    s.addHeading("Expected files", 3).addTable([headerRow(...head), ...rows]);
+  }
+  if (r.files.length) {
+    s.addHeading("Files", 3).addTable([
+      headerRow("file", "size", "sha256", "staged at", "action"),
+      ...r.files.map((f) => [
+        f.basename,
+        `${(f.size / 1048576).toFixed(2)} MiB`,
+        f.sha256,
+        f.stagedAt,
+        f.action
+      ])
+    ]);
+  }
+  s.addRaw(`<p>Index: ${escapeHtml(r.indexUrl)}</p>`, true);
+  if (process.env.GITHUB_STEP_SUMMARY) await s.write();
+  else s.emptyBuffer();
+}
+function sha256Sums(files) {
+  return [...files].sort((a, b) => a.basename < b.basename ? -1 : 1).map((f) => `${f.sha256}  ${f.basename}
+`).join("");
+}
+async function saveSha256Sums(dir, r, files) {
+  fs28.mkdirSync(dir, { recursive: true });
+  const file = path34.join(dir, "SHA256SUMS");
+  fs28.writeFileSync(file, sha256Sums(files));
+  info(`SHA256SUMS: ${file}`);
+  if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
+    try {
+      const name = `sha256sums-${r.pkg}-${r.version}`;
+      await new DefaultArtifactClient().uploadArtifact(name, [file], dir);
+      info(`Uploaded the artifact ${name}`);
+    } catch (err2) {
+      warning(`SHA256SUMS was not uploaded as an artifact: ${messageOf(err2)}`);
+    }
+  }
+  return file;
+}
+
+// src/release/render-check.ts
+import * as fs29 from "node:fs";
+import * as path35 from "node:path";
+
+// requirements/release.txt
+var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
+
+// src/release/render-check.ts
+var RENDER = [
+  "import sys",
+  "import readme_renderer.rst as rst",
+  'text = sys.stdin.buffer.read().decode("utf-8")',
+  "sys.exit(0 if rst.render(text, stream=sys.stderr) is not None else 1)"
+].join("\n");
+function rstDescriptions(files) {
+  const out = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const type = (header(f.meta, "Description-Content-Type") ?? "text/x-rst").split(";")[0].trim().toLowerCase();
+    if (type !== "text/x-rst") continue;
+    const text = header(f.meta, "Description") ?? f.meta.body;
+    if (!text.trim()) continue;
+    out.set(text, [...out.get(text) ?? [], f.basename]);
+  }
+  return out;
+}
+async function pythonWithRenderer(runner, python, tempDir, windows2) {
+  const probe = await runner.run(
+    { command: python, args: ["-c", "import readme_renderer.rst"] },
+    { silent: true, allowFailure: true }
+  ).catch(() => void 0);
+  if (!probe) return void 0;
+  if (probe.exitCode === 0) return python;
+  const venv = path35.join(tempDir, "release-readme-venv");
+  const venvPython = path35.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path35.join(tempDir, "release-requirements.txt");
+  fs29.mkdirSync(tempDir, { recursive: true });
+  fs29.writeFileSync(req, release_default);
+  info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
+  const made = await runner.run(
+    { command: python, args: ["-m", "venv", venv] },
+    { silent: true, allowFailure: true }
+  );
+  if (made.exitCode !== 0) return void 0;
+  const pip = await runner.run(
+    {
+      command: venvPython,
+      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
+    },
+    { silent: true, allowFailure: true }
+  );
+  return pip.exitCode === 0 ? venvPython : void 0;
+}
+async function checkDescriptions(files, runner, tempDir, windows2) {
+  const descriptions = rstDescriptions(files);
+  if (!descriptions.size) return [];
+  const python = await pythonWithRenderer(runner, windows2 ? "python" : "python3", tempDir, windows2);
+  if (!python) {
+    warning(
+      "The descriptions were not rendered (no Python with readme_renderer): PyPI renders them on upload."
+    );
+    return [];
+  }
+  const problems = [];
+  for (const [text, names] of descriptions) {
+    const r = await runner.run(
+      { command: python, args: ["-c", RENDER] },
+      { silent: true, allowFailure: true, input: Buffer.from(text) }
+    );
+    if (r.exitCode !== 0) {
+      problems.push(
+        `${names.join(", ")}: the description does not render as reStructuredText, so PyPI would refuse it:
+${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
+      );
+    }
+  }
+  info(
+    `Rendered ${descriptions.size} description(s) with readme_renderer: ${problems.length ? "failed" : "ok"}`
+  );
+  return problems;
+}
+
+// src/release/staging.ts
+import { createHash as createHash8 } from "node:crypto";
+var HEX64 = /^[0-9a-f]{64}$/;
+function toRecord(apiUrl, d) {
+  const sha = typeof d.sha256 === "string" ? d.sha256.toLowerCase() : "";
+  let url2 = typeof d.download_url === "string" ? d.download_url : "";
+  if (url2.startsWith("//")) url2 = new URL(apiUrl).protocol + url2;
+  return {
+    basename: String(d.basename ?? ""),
+    version: String(d.version ?? ""),
+    size: Number(d.size ?? -1),
+    md5: String(d.md5 ?? "").toLowerCase(),
+    sha256: HEX64.test(sha) ? sha : void 0,
+    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
+    uploadTime: String(d.upload_time ?? ""),
+    downloadUrl: url2
+  };
+}
+async function listStaged(opts) {
+  const http2 = new Http({
+    apiUrl: opts.apiUrl,
+    token: opts.token,
+    authHint: "Check staging-token (or leave it empty for a public channel).",
+    ...opts.http
+  });
+  const res = await http2.api("GET", apiPath("release", opts.owner, opts.pkg, opts.version), void 0, {
+    allow: [200, 404]
+  });
+  if (res.status === 404) return [];
+  const body2 = res.json();
+  if (!Array.isArray(body2.distributions)) {
+    throw new UploadError(
+      `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
+    );
+  }
+  const records = body2.distributions.map((d) => toRecord(http2.apiUrl, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
+  const seen = /* @__PURE__ */ new Set();
+  const dupes = /* @__PURE__ */ new Set();
+  for (const r of records) {
+    if (seen.has(r.basename)) dupes.add(r.basename);
+    seen.add(r.basename);
+  }
+  if (dupes.size) {
+    throw new UploadError(
+      `The staging channel lists ${[...dupes].join(", ")} more than once: remove the extra copies on anaconda.org and run again.`
+    );
+  }
+  return records.sort((a, b) => a.basename < b.basename ? -1 : a.basename > b.basename ? 1 : 0);
+}
+async function downloadStaged(rec, opts) {
+  if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`);
+  const http2 = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http });
+  const first = await http2.request("GET", rec.downloadUrl, {
+    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
+    allow: [200, 301, 302, 303, 307, 308],
+    timeoutMs: opts.http?.transferTimeoutMs ?? 6e5
+  });
+  let data = first.body;
+  if (first.status !== 200) {
+    const location = first.headers.get("location");
+    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`);
+    const target = new URL(location, rec.downloadUrl).href;
+    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http });
+    data = (await plain.request("GET", target, { redirect: true, timeoutMs: 6e5 })).body;
+  }
+  const sha256Actual = createHash8("sha256").update(data).digest("hex");
+  const problems = [];
+  if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`);
+  if (rec.sha256) {
+    if (sha256Actual !== rec.sha256)
+      problems.push(`sha256 ${sha256Actual}, the channel records ${rec.sha256}`);
+  } else {
+    const md5 = createHash8("md5").update(data).digest("hex");
+    if (md5 !== rec.md5) problems.push(`md5 ${md5}, the channel records ${rec.md5}`);
+    else warning(`${rec.basename}: the channel records no sha256; checked against its md5 only.`);
+  }
+  if (problems.length) {
+    throw new UploadError(
+      `${rec.basename} downloaded from the staging channel does not match: ${problems.join("; ")}. The staged bytes are not the ones that were built: stage the file again from the build run, then release.`
+    );
+  }
+  return { ...rec, data, sha256Actual };
+}
+
+// src/release/trusted-publishing.ts
+var RENEW_BEFORE_MS = 5 * 6e4;
+var TrustedPublishingError = class extends UploadError {
+};
+async function getJson(url2, init) {
+  const res = await fetch(url2, {
+    ...init,
+    redirect: "manual",
+    headers: { ...init.headers, "User-Agent": USER_AGENT2 },
+    signal: AbortSignal.timeout(6e4)
+  });
+  const text = await res.text();
+  try {
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      json: JSON.parse(text)
+    };
+  } catch {
+    return { status: res.status, statusText: res.statusText };
+  }
+}
+function claimsOf(jwt) {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
+    return ["sub", "repository", "repository_owner", "job_workflow_ref", "ref", "environment"].filter((k) => claims[k] !== void 0).map((k) => `  ${k}: ${String(claims[k])}`).join("\n");
+  } catch {
+    return "  (the OIDC token could not be decoded)";
+  }
+}
+var TrustedPublisher = class {
+  /** `uploadUrl`: the index's upload URL; the exchange lives at its origin. */
+  constructor(uploadUrl, now = Date.now) {
+    this.uploadUrl = uploadUrl;
+    this.now = now;
+  }
+  uploadUrl;
+  now;
+  token;
+  expiresAt = 0;
+  /** Mints so far (for the report). */
+  mints = 0;
+  get origin() {
+    return new URL(this.uploadUrl).origin;
+  }
+  async audience() {
+    const url2 = `${this.origin}/_/oidc/audience`;
+    let res;
+    try {
+      res = await getJson(url2, { method: "GET" });
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url2} could not be reached: ${err2.message}`
+      );
+    }
+    if (res.status === 403) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} has Trusted Publishing disabled (403 from /_/oidc/audience). Give pypi-token instead.`
+      );
+    }
+    if (res.status === 404) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} does not offer it (404 from /_/oidc/audience). Give pypi-token instead.`
+      );
+    }
+    const audience = res.json?.audience;
+    if (res.status !== 200 || typeof audience !== "string" || !audience) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+      );
+    }
+    return audience;
+  }
+  /** A fresh upload token (masked). */
+  async mint() {
+    const audience = await this.audience();
+    let jwt;
+    try {
+      jwt = await getIDToken(audience);
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
+      );
+    }
+    setSecret(jwt);
+    const url2 = `${this.origin}/_/oidc/mint-token`;
+    let res;
+    try {
+      res = await getJson(url2, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: jwt })
+      });
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url2} could not be reached: ${err2.message}`
+      );
+    }
+    const body2 = res.json;
+    if (!body2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+      );
+    }
+    if (res.status !== 200) {
+      const reasons = (body2.errors ?? []).map((e) => `  * ${String(e.code)}: ${String(e.description)}`).join("\n");
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body2.message ?? "")}):
+${reasons}
+The publisher registered on the index must match these claims of the runner's token:
+${claimsOf(jwt)}`
+      );
+    }
+    if (typeof body2.token !== "string" || !body2.token) {
+      throw new TrustedPublishingError(
+        "Trusted Publishing: the index answered the token request without a token."
+      );
+    }
+    setSecret(body2.token);
+    this.token = body2.token;
+    this.expiresAt = typeof body2.expires === "number" ? body2.expires * 1e3 : this.now() + 9e5;
+    this.mints++;
+    return body2.token;
+  }
+  /** The current token, minted again when it runs low. */
+  async current() {
+    if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint();
+    return this.token;
+  }
+};
+
+// src/release/upload.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+var FIELDS = {
+  "metadata-version": "metadata_version",
+  name: "name",
+  version: "version",
+  summary: "summary",
+  description: "description",
+  "description-content-type": "description_content_type",
+  keywords: "keywords",
+  "home-page": "home_page",
+  "download-url": "download_url",
+  author: "author",
+  "author-email": "author_email",
+  maintainer: "maintainer",
+  "maintainer-email": "maintainer_email",
+  license: "license",
+  "license-expression": "license_expression",
+  "license-file": "license_file",
+  classifier: "classifiers",
+  "requires-dist": "requires_dist",
+  "requires-python": "requires_python",
+  "requires-external": "requires_external",
+  "project-url": "project_urls",
+  "provides-extra": "provides_extra",
+  "provides-dist": "provides_dist",
+  "obsoletes-dist": "obsoletes_dist",
+  platform: "platform",
+  "supported-platform": "supported_platform",
+  dynamic: "dynamic",
+  requires: "requires",
+  provides: "provides",
+  obsoletes: "obsoletes"
+};
+function formFields(f) {
+  const fields = [];
+  let hasDescription = false;
+  for (const [k, v] of f.meta.headers) {
+    const field = FIELDS[k.toLowerCase()];
+    if (!field) continue;
+    if (field === "description") hasDescription = true;
+    fields.push([field, v]);
+  }
+  const body2 = f.meta.body.replace(/\s+$/, "");
+  if (!hasDescription && body2) fields.push(["description", body2]);
+  fields.push(
+    ["pyversion", f.pyversion],
+    ["filetype", f.kind === "wheel" ? "bdist_wheel" : "sdist"],
+    ["sha256_digest", f.sha256],
+    [":action", "file_upload"],
+    ["protocol_version", "1"]
+  );
+  return fields;
+}
+function multipart(f) {
+  const boundary = `----dipy-wheels-${randomBytes3(16).toString("hex")}`;
+  const esc = (s) => s.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
+  const parts = formFields(f).map(
+    ([k, v]) => `--${boundary}\r
+Content-Disposition: form-data; name="${esc(k)}"\r
+\r
+${v}\r
+`
+  );
+  parts.push(
+    `--${boundary}\r
+Content-Disposition: form-data; name="content"; filename="${esc(f.basename)}"\r
+Content-Type: application/octet-stream\r
+\r
+`
+  );
+  return { boundary, head: Buffer.from(parts.join(""), "utf8"), tail: Buffer.from(`\r
+--${boundary}--\r
+`) };
+}
+function hintFor(message) {
+  if (/older than 14 days/i.test(message))
+    return " The release is closed to new files: release a new version.";
+  if (/previously used/i.test(message))
+    return " A deleted file name cannot be used again: release a new version.";
+  if (/Trusted Publishing/i.test(message)) return "";
+  return "";
+}
+var LegacyUploader = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 6e5, ...opts.http });
+    this.attempts = opts.attempts ?? 5;
+    this.baseDelayMs = retryBaseDelay(2e3);
+  }
+  opts;
+  http;
+  attempts;
+  baseDelayMs;
+  posts = 0;
+  /** The file's state on the index: absent, the same bytes, or other bytes. */
+  async onIndex(f) {
+    const got = (await this.opts.index.files(this.opts.pkg)).get(f.basename);
+    if (!got) return "absent";
+    return got.sha256 === f.sha256 ? "same" : "different";
+  }
+  async upload(f) {
+    const { boundary, head, tail } = multipart(f);
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.opts.token();
+      let status;
+      let message = "";
+      try {
+        this.posts++;
+        const res = await this.http.request("POST", this.opts.uploadUrl, {
+          headers: {
+            "Content-Type": `multipart/form-data; boundary=${boundary}`,
+            Authorization: `Basic ${Buffer.from(`__token__:${token}`).toString("base64")}`,
+            "User-Agent": USER_AGENT2
+          },
+          body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
+          allow: [200, 201],
+          timeoutMs: 6e5
+        });
+        status = res.status;
+      } catch (err2) {
+        if (!(err2 instanceof AnacondaHttpError)) throw err2;
+        status = err2.status ?? 0;
+        message = err2.serverMessage ?? err2.message;
+        if (!err2.transient) {
+          if (status === 409 || status === 400 && /already exist/i.test(message)) {
+            const state2 = await this.onIndex(f);
+            if (state2 === "same") return "skipped";
+            throw new UploadError(
+              `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+            );
+          }
+          if (status >= 300 && status < 400) {
+            throw new UploadError(
+              `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
+            );
+          }
+          const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
+          throw new UploadError(
+            `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
+          );
+        }
+        if (attempt >= this.attempts) {
+          throw new UploadError(
+            `${f.basename}: the upload failed ${attempt} times; last: ${err2.message}. Run the release again: it resumes.`
+          );
+        }
+      }
+      if (status === 200 || status === 201) return "uploaded";
+      const delay2 = this.baseDelayMs * 2 ** (attempt - 1);
+      this.opts.log?.(
+        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s`
+      );
+      await sleep(delay2);
+      const state = await this.onIndex(f);
+      if (state === "same") return "uploaded";
+      if (state === "different")
+        throw new UploadError(`${f.basename}: the index now holds a different file of this name.`);
+    }
+  }
+};
+
+// src/release/run.ts
+var DAY_MS = 864e5;
+var MAX_RELEASE_AGE_DAYS = 14;
+function closedSince(uploadTimes, now) {
+  const times = uploadTimes.filter((t) => !!t).map((t) => Date.parse(t));
+  if (!times.length) return void 0;
+  const oldest = Math.min(...times);
+  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : void 0;
+}
+async function listComplete(inputs, attempts) {
+  const delay2 = retryBaseDelay(6e4);
+  for (let attempt = 1; ; attempt++) {
+    const records = await listStaged({
+      apiUrl: inputs.anacondaUrl,
+      token: inputs.stagingToken || void 0,
+      owner: inputs.stagingChannel,
+      pkg: inputs.package,
+      version: inputs.version,
+      labels: inputs.labels
+    });
+    const completeness = checkComplete(
+      records.map((r) => r.basename),
+      inputs.expected,
+      inputs.package,
+      inputs.version
+    );
+    const missingOnly = completeness.slots.some((s) => s.files.length === 0) && completeness.extra.length === 0;
+    if (completeness.ok || !missingOnly || attempt >= attempts) return { records, completeness };
+    info(
+      `The staging channel lists ${records.length} file(s) and some expected ones are missing; listing again in ${(delay2 / 1e3).toFixed(0)} s (attempt ${attempt} of ${attempts}).`
+    );
+    await sleep(delay2);
+  }
+}
+var byUploadOrder = (a, b) => {
+  const sd = (n) => n.endsWith(".whl") ? 0 : 1;
+  return sd(a.basename) - sd(b.basename) || (a.basename < b.basename ? -1 : 1);
+};
+async function runRelease(inputs, env) {
+  const report2 = {
+    pkg: inputs.package,
+    version: inputs.version,
+    dryRun: inputs.dryRun,
+    files: [],
+    uploaded: [],
+    skipped: [],
+    missing: [],
+    indexUrl: inputs.pypiIndexUrl
+  };
+  try {
+    await release(inputs, env, report2);
+  } catch (err2) {
+    report2.error = messageOf(err2);
+  }
+  setReleaseOutputs(report2);
+  await writeReleaseSummary(report2);
+  if (report2.error) throw new UploadError(report2.error);
+  return report2;
+}
+async function release(inputs, env, report2) {
+  const { package: pkg, version: version3 } = inputs;
+  info(
+    `Release ${pkg} ${version3}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(", ")}) \u2192 ${inputs.pypiUrl}${inputs.dryRun ? " (dry run)" : ""}`
+  );
+  const { records, completeness } = await listComplete(inputs, 4);
+  report2.completeness = completeness;
+  info(`Expected files:
+${formatMatrix(slotMatrix(completeness))}`);
+  if (!completeness.ok) {
+    report2.missing = completeness.slots.filter((s) => s.files.length === 0).map((s) => s.glob);
+    throw new UploadError(
+      `The staged set of ${pkg} ${version3} is not the expected one; nothing was uploaded:
+  ${completenessProblems(completeness).join("\n  ")}
+Stage the missing files (or remove the extra ones) and run again, or change the expected input.`
+    );
+  }
+  const settled = await pool(
+    records,
+    4,
+    (r) => downloadStaged(r, { apiUrl: inputs.anacondaUrl, token: inputs.stagingToken || void 0 })
+  );
+  const failures = settled.flatMap((s) => s.status === "rejected" ? [messageOf(s.reason)] : []);
+  if (failures.length)
+    throw new UploadError(`Staged files failed verification; nothing was uploaded:
+${failures.join("\n")}`);
+  const staged = settled.map((s) => s.value).sort(byUploadOrder);
+  report2.files = staged.map((f) => ({
+    basename: f.basename,
+    size: f.data.length,
+    sha256: f.sha256Actual,
+    stagedAt: f.uploadTime,
+    action: "not started"
+  }));
+  await saveSha256Sums(path36.join(env.tempDir, "release"), report2, report2.files);
+  const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
+  const broken = [...checked.values()].filter((c) => c.problems.length);
+  if (broken.length) {
+    throw new UploadError(
+      `PyPI would refuse these files; nothing was uploaded:
+${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
+    );
+  }
+  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows);
+  if (rendering.length) throw new UploadError(`${rendering.join("\n")}
+Nothing was uploaded.`);
+  const index = new IndexReader(inputs.pypiIndexUrl);
+  const onIndex = await index.files(pkg);
+  const row = (name) => report2.files.find((r) => r.basename === name);
+  const todo = [];
+  const conflicts = [];
+  for (const f of staged) {
+    const there = onIndex.get(f.basename);
+    if (!there) todo.push(f);
+    else if (there.sha256 === f.sha256Actual) {
+      row(f.basename).action = "skip (identical on the index)";
+      report2.skipped.push(f.basename);
+    } else
+      conflicts.push(
+        `${f.basename}: the index holds sha256 ${there.sha256 ?? "(unknown)"}, staged ${f.sha256Actual}`
+      );
+  }
+  if (conflicts.length) {
+    throw new UploadError(
+      `The index already holds other bytes under these names; nothing was uploaded:
+  ${conflicts.join("\n  ")}
+A file on PyPI is never replaced: release a new version.`
+    );
+  }
+  const closed = closedSince(
+    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
+    Date.now()
+  );
+  if (todo.length && closed) {
+    throw new UploadError(
+      `${pkg} ${version3} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+    );
+  }
+  for (const f of todo) row(f.basename).action = "upload";
+  info(
+    `Plan:
+${report2.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join("\n")}`
+  );
+  const publisher = inputs.pypiToken ? void 0 : new TrustedPublisher(inputs.pypiUrl);
+  if (publisher) {
+    await publisher.mint();
+    info("Trusted Publishing: the index issued an upload token.");
+  } else if (!inputs.pypiToken.startsWith("pypi-")) {
+    warning('pypi-token does not start with "pypi-": PyPI API tokens do; check that it is one.');
+  }
+  if (inputs.dryRun) {
+    info(`Dry run: ${todo.length} file(s) would be uploaded, ${report2.skipped.length} skipped.`);
+    report2.missing = todo.map((f) => f.basename);
+    return;
+  }
+  const uploader = new LegacyUploader({
+    uploadUrl: inputs.pypiUrl,
+    token: publisher ? () => publisher.current() : () => Promise.resolve(inputs.pypiToken),
+    index,
+    pkg,
+    log: (l) => info(l)
+  });
+  for (const f of todo) {
+    const started = performance.now();
+    try {
+      const c = checked.get(f.basename);
+      const result = await uploader.upload({
+        basename: f.basename,
+        kind: c.kind,
+        pyversion: c.pyversion,
+        sha256: f.sha256Actual,
+        data: f.data,
+        meta: c.meta
+      });
+      row(f.basename).action = result === "uploaded" ? "uploaded" : "skip (identical on the index)";
+      (result === "uploaded" ? report2.uploaded : report2.skipped).push(f.basename);
+      info(`${result} ${f.basename} (${((performance.now() - started) / 1e3).toFixed(1)} s)`);
+    } catch (err2) {
+      row(f.basename).action = "failed";
+      report2.missing = todo.filter((t) => !report2.uploaded.includes(t.basename)).map((t) => t.basename);
+      throw err2;
+    }
+  }
+  report2.missing = await awaitOnIndex(index, pkg, staged);
+  if (report2.missing.length) {
+    throw new UploadError(
+      `After the upload the index does not list ${report2.missing.join(", ")} with the staged sha256. Run the release again: it uploads only what is missing.`
+    );
+  }
+  info(
+    `Released ${pkg} ${version3}: ${report2.uploaded.length} uploaded, ${report2.skipped.length} already there.`
+  );
+}
+async function awaitOnIndex(index, pkg, files) {
+  const delay2 = retryBaseDelay(5e3);
+  for (let attempt = 1; ; attempt++) {
+    const there = await index.files(pkg);
+    const missing = files.filter((f) => there.get(f.basename)?.sha256 !== f.sha256Actual).map((f) => f.basename);
+    if (!missing.length || attempt >= 6) return missing;
+    await sleep(delay2 * attempt);
+  }
+}
+
 // src/main.ts
 async function run() {
   try {
     const host = detectHost();
-    await runPipeline(getInputs(host), host);
+    if (getCommand() === "release") {
+      const env = {
+        tempDir: host.temp,
+        runner: new ExecRunner(host.env),
+        windows: host.platform === "windows"
+      };
+      await runRelease(getReleaseInputs(), env);
+      return;
+    }
+    const inputs = getInputs(host);
+    await runPipeline(inputs, host);
   } catch (err2) {
     setFailed(messageOf(err2));
   }

@@ -1,0 +1,152 @@
+/**
+ * A stub of both sides of Trusted Publishing for the tests, on 127.0.0.1:
+ * - GitHub's: GET /oidc/token?api-version=2.0&audience=A with `Authorization: Bearer <request token>` gives
+ *   {value: <JWT>} (what @actions/core's getIDToken reads from ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN);
+ * - the index's: GET /_/oidc/audience and POST /_/oidc/mint-token {token} (PyPI's shapes: 200 {success,
+ *   token, expires}, 422 {message, errors: [{code, description}]}); a JWT is accepted once.
+ * Every other request is passed on to `upstream` (a pypiserver), so the upload URL is this server; /moved/
+ * answers a 301 to /.
+ */
+import { randomBytes } from 'node:crypto'
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type MintMode = 'ok' | 'invalid-publisher' | 'not-json'
+
+export interface OidcStub {
+  url: string
+  /** ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for the action's environment. */
+  env: Record<string, string>
+  /** The upload token a successful mint gives. */
+  mintedToken: string
+  requests: string[]
+  setAudienceStatus(status: number): void
+  setMintMode(mode: MintMode): void
+  /** The next n upload POSTs reach the index, but their answers are replaced by a 503. */
+  loseAnswers(n: number): void
+  /** Seconds a minted token lives (PyPI: 900). */
+  setLifetime(seconds: number): void
+  close(): Promise<void>
+}
+
+const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
+
+export async function startOidcStub(opts: { upstream: string; mintedToken: string }): Promise<OidcStub> {
+  const requestToken = `req-${randomBytes(8).toString('hex')}`
+  const used = new Set<string>()
+  const requests: string[] = []
+  let audienceStatus = 200
+  let mintMode: MintMode = 'ok'
+  let lifetime = 900
+  let lostAnswers = 0
+  const upstream = new URL(opts.upstream)
+
+  const json = (res: http.ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+  }
+  const readBody = async (req: http.IncomingMessage): Promise<string> => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    requests.push(`${req.method} ${url.pathname}`)
+    void (async () => {
+      if (url.pathname === '/oidc/token') {
+        if (req.headers.authorization !== `Bearer ${requestToken}`)
+          return json(res, 401, { message: 'bad request token' })
+        const jwt = `${b64({ alg: 'none' })}.${b64({
+          aud: url.searchParams.get('audience'),
+          iss: 'https://token.actions.githubusercontent.com',
+          sub: 'repo:dipy/dipy-wheels:environment:pypi',
+          repository: 'dipy/dipy-wheels',
+          repository_owner: 'dipy',
+          job_workflow_ref: 'dipy/dipy-wheels/.github/workflows/release.yml@refs/heads/master',
+          ref: 'refs/heads/master',
+          environment: 'pypi',
+          jti: randomBytes(8).toString('hex')
+        })}.sig`
+        return json(res, 200, { value: jwt })
+      }
+      if (url.pathname === '/_/oidc/audience') {
+        if (audienceStatus !== 200)
+          return json(res, audienceStatus, { message: 'Trusted publishing functionality not enabled' })
+        return json(res, 200, { audience: 'pypi' })
+      }
+      if (url.pathname === '/_/oidc/mint-token' && req.method === 'POST') {
+        const body = JSON.parse(await readBody(req)) as { token?: string }
+        if (mintMode === 'not-json')
+          return res.writeHead(502, { 'Content-Type': 'text/html' }).end('<h1>Bad gateway</h1>')
+        const fail = (code: string, description: string): void =>
+          json(res, 422, { message: 'Token request failed', errors: [{ code, description }] })
+        const claims = JSON.parse(
+          Buffer.from((body.token ?? '..').split('.')[1], 'base64url').toString('utf8') || '{}'
+        ) as {
+          aud?: string
+          jti?: string
+        }
+        if (claims.aud !== 'pypi') return fail('invalid-token', `unexpected audience ${claims.aud}`)
+        if (used.has(claims.jti ?? '')) return fail('invalid-reuse-token', 'invalid token: already used')
+        used.add(claims.jti ?? '')
+        if (mintMode === 'invalid-publisher')
+          return fail('invalid-publisher', 'valid token, but no corresponding publisher')
+        return json(res, 200, {
+          success: true,
+          token: opts.mintedToken,
+          expires: Math.floor(Date.now() / 1000) + lifetime
+        })
+      }
+      if (url.pathname === '/moved/') {
+        req.resume()
+        return res.writeHead(301, { Location: '/' }).end()
+      }
+      // Everything else goes to the index behind.
+      const proxied = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers
+        },
+        (up) => {
+          if (req.method === 'POST' && lostAnswers > 0) {
+            // The index stored the file, but its answer is lost: a 503 arrives instead.
+            lostAnswers--
+            up.resume()
+            up.on('end', () =>
+              res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable')
+            )
+            return
+          }
+          res.writeHead(up.statusCode ?? 502, up.headers)
+          up.pipe(res)
+        }
+      )
+      proxied.on('error', () => res.writeHead(502).end())
+      req.pipe(proxied)
+    })().catch(() => res.writeHead(500).end())
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    env: {
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${url}/oidc/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken
+    },
+    mintedToken: opts.mintedToken,
+    requests,
+    setAudienceStatus: (s) => (audienceStatus = s),
+    setMintMode: (m) => (mintMode = m),
+    setLifetime: (s) => (lifetime = s),
+    loseAnswers: (n) => (lostAnswers = n),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}

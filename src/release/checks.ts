@@ -1,0 +1,204 @@
+/**
+ * PyPI's upload rules, checked on each file before anything is sent, in the spirit of warehouse's
+ * forklift/legacy.py `file_upload` (pypi/warehouse): file name, core metadata, RECORD, WHEEL tags, size.
+ * A failure names the file and the rule; nothing of the release is uploaded then.
+ */
+import { createHash } from 'node:crypto'
+import { gunzipSync, unzipSync } from 'fflate'
+import { header, headers, parseCoreMetadata, type CoreMetadata } from '../publish/anaconda/metadata.js'
+import { canonicalVersion, fileNamePart, isAllowedPlatform, normalizeName, parseDistName } from './names.js'
+
+/** warehouse/constants.py MAX_FILESIZE (a project may have a higher limit granted). */
+export const MAX_FILE_SIZE = 100 * 1024 * 1024
+
+/** Metadata-Version values PyPI accepts (warehouse/forklift/metadata.py); 2.0 was never valid. */
+const METADATA_VERSIONS = new Set(['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'])
+
+export interface CheckedFile {
+  basename: string
+  kind: 'wheel' | 'sdist'
+  meta: CoreMetadata
+  /** The wheel's python tag, `source` for an sdist (the upload's pyversion field). */
+  pyversion: string
+  problems: string[]
+}
+
+/** Minimal ustar reader: the regular files of a tar archive (enough for an sdist's PKG-INFO). */
+function tarFiles(tar: Uint8Array, want: (name: string) => boolean): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>()
+  const text = (a: number, n: number): string =>
+    Buffer.from(tar.subarray(a, a + n))
+      .toString('latin1')
+      .replace(/\0.*$/s, '')
+  let longName: string | undefined
+  for (let off = 0; off + 512 <= tar.length;) {
+    if (tar[off] === 0) break
+    const size = parseInt(text(off + 124, 12).trim() || '0', 8)
+    const type = String.fromCharCode(tar[off + 156] || 48)
+    const prefix = text(off + 345, 155)
+    let name = longName ?? (prefix ? `${prefix}/${text(off, 100)}` : text(off, 100))
+    longName = undefined
+    const data = tar.subarray(off + 512, off + 512 + size)
+    if (type === 'L') longName = Buffer.from(data).toString('utf8').replace(/\0.*$/s, '')
+    else if (type === 'x') {
+      const path = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString('utf8'))?.[1]
+      if (path) longName = path
+    } else if ((type === '0' || type === '\0') && want((name = name.replace(/^\.\//, '')))) {
+      out.set(name, data)
+    }
+    off += 512 + Math.ceil(size / 512) * 512
+  }
+  return out
+}
+
+const b64url = (data: Uint8Array, algo: string): string => createHash(algo).update(data).digest('base64url')
+
+function checkMetadata(meta: CoreMetadata, name: string, version: string, problems: string[]): void {
+  const mv = header(meta, 'Metadata-Version')
+  if (!mv || !METADATA_VERSIONS.has(mv)) {
+    problems.push(
+      `Metadata-Version ${mv ?? '(none)'} is not one PyPI accepts (${[...METADATA_VERSIONS].join(', ')})`
+    )
+  }
+  const mname = header(meta, 'Name')
+  const mversion = header(meta, 'Version')
+  if (!mname || normalizeName(mname) !== normalizeName(name)) {
+    problems.push(`METADATA Name ${mname ?? '(none)'} does not match the file name's ${name}`)
+  }
+  if (!mversion || canonicalVersion(mversion) !== canonicalVersion(version.replace(/_/g, '-'))) {
+    problems.push(`METADATA Version ${mversion ?? '(none)'} does not match the file name's ${version}`)
+  }
+  if (mversion?.includes('+')) problems.push(`the version ${mversion} is local, which PyPI refuses`)
+  if ((header(meta, 'Summary') ?? '').length > 512) problems.push('Summary is longer than 512 characters')
+  if (header(meta, 'License') !== undefined && header(meta, 'License-Expression') !== undefined) {
+    problems.push(
+      'both License and License-Expression are set: PyPI refuses License next to License-Expression'
+    )
+  }
+}
+
+function checkWheel(basename: string, data: Uint8Array, problems: string[]): CoreMetadata | undefined {
+  const d = parseDistName(basename)!
+  for (const tag of d.tags) {
+    const plat = tag.split('-')[2]
+    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`)
+  }
+  let files: Record<string, Uint8Array>
+  try {
+    files = unzipSync(data)
+  } catch (err) {
+    problems.push(`it is not a valid zip: ${(err as Error).message}`)
+    return undefined
+  }
+  const distInfo = `${d.name}-${d.version}.dist-info`
+  const metaBytes = files[`${distInfo}/METADATA`]
+  if (!metaBytes) {
+    problems.push(`${distInfo}/METADATA is missing`)
+    return undefined
+  }
+  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString('utf8'))
+  checkMetadata(meta, d.name, d.version, problems)
+  for (const lf of headers(meta, 'License-File')) {
+    if (!files[`${distInfo}/licenses/${lf}`])
+      problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`)
+  }
+  const wheel = files[`${distInfo}/WHEEL`]
+  if (!wheel) problems.push(`${distInfo}/WHEEL is missing`)
+  else {
+    const tags = headers(parseCoreMetadata(Buffer.from(wheel).toString('utf8')), 'Tag').sort()
+    if (tags.join(' ') !== [...d.tags].sort().join(' ')) {
+      problems.push(
+        `WHEEL lists the tags ${tags.join(' ') || '(none)'}, the file name says ${d.tags.join(' ')}`
+      )
+    }
+  }
+  const record = files[`${distInfo}/RECORD`]
+  if (!record) {
+    problems.push(`${distInfo}/RECORD is missing`)
+    return meta
+  }
+  const listed = new Set<string>()
+  for (const line of Buffer.from(record).toString('utf8').split(/\r?\n/)) {
+    if (!line.trim()) continue
+    // RECORD is CSV; a path holding a comma is quoted.
+    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]*),([^,]*)$/.exec(line)
+    if (!m) {
+      problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`)
+      continue
+    }
+    const path = m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]
+    listed.add(path)
+    const [hash, size] = [m[3], m[4]]
+    const content = files[path]
+    if (!content) {
+      problems.push(`RECORD lists ${path}, which the wheel does not hold`)
+      continue
+    }
+    if (!hash) continue
+    const [algo, digest] = hash.split('=', 2)
+    if (!['sha256', 'sha384', 'sha512'].includes(algo)) {
+      problems.push(`RECORD hashes ${path} with ${algo}, not sha256 or stronger`)
+    } else if (b64url(content, algo) !== digest) {
+      problems.push(`${path} does not match its RECORD hash`)
+    }
+    if (size && Number(size) !== content.length) problems.push(`${path} does not match its RECORD size`)
+  }
+  for (const p of Object.keys(files)) {
+    if (!p.endsWith('/') && !listed.has(p)) problems.push(`${p} is not listed in RECORD`)
+  }
+  return meta
+}
+
+function checkSdist(basename: string, data: Uint8Array, problems: string[]): CoreMetadata | undefined {
+  const d = parseDistName(basename)!
+  // PEP 625: {normalized name with _}-{version}.tar.gz
+  if (d.name !== fileNamePart(d.name) || canonicalVersion(d.version) !== d.version) {
+    problems.push(
+      `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
+    )
+  }
+  let tar: Uint8Array
+  try {
+    tar = gunzipSync(data)
+  } catch (err) {
+    problems.push(`it is not a valid gzip file: ${(err as Error).message}`)
+    return undefined
+  }
+  const want = `${d.name}-${d.version}/PKG-INFO`
+  const pkgInfo = tarFiles(tar, (n) => n === want).get(want)
+  if (!pkgInfo) {
+    problems.push(`${want} is missing`)
+    return undefined
+  }
+  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString('utf8'))
+  checkMetadata(meta, d.name, d.version, problems)
+  return meta
+}
+
+/** Every rule for one file; `problems` is empty when PyPI would take it. */
+export function checkFile(basename: string, data: Uint8Array): CheckedFile {
+  const problems: string[] = []
+  const d = parseDistName(basename)
+  const empty = parseCoreMetadata('')
+  if (!d) {
+    return {
+      basename,
+      kind: 'sdist',
+      meta: empty,
+      pyversion: '',
+      problems: ['the name is neither a wheel nor a .tar.gz sdist']
+    }
+  }
+  if (data.length > MAX_FILE_SIZE) problems.push(`it is ${data.length} bytes, over PyPI's 100 MiB limit`)
+  if (d.kind === 'wheel' && d.name !== fileNamePart(d.name)) {
+    problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`)
+  }
+  const meta = (d.kind === 'wheel' ? checkWheel : checkSdist)(basename, data, problems) ?? empty
+  return {
+    basename,
+    kind: d.kind,
+    meta,
+    pyversion: d.kind === 'wheel' ? d.wheel!.python : 'source',
+    problems
+  }
+}

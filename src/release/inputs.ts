@@ -1,0 +1,178 @@
+/**
+ * The inputs of `command: release`, read and validated before any request. The build's inputs stay in
+ * src/inputs.ts; the inputs both commands share (staging-channel, staging-token, labels, anaconda-url,
+ * dry-run) are read here again with the same defaults.
+ */
+import * as core from '@actions/core'
+import { InputError } from '../errors.js'
+import { canonicalVersion, normalizeName } from './names.js'
+
+export type Command = 'build' | 'release'
+
+export interface ReleaseInputs {
+  /** The project name as PyPI normalises it (PEP 503), e.g. dipy. */
+  package: string
+  /** The canonical PEP 440 public version. */
+  version: string
+  /** One glob per expected file name; each must match exactly one staged file. */
+  expected: string[]
+  /** The legacy upload endpoint. */
+  pypiUrl: string
+  /** The simple index (PEP 503/691) read before and after the upload. */
+  pypiIndexUrl: string
+  /** Empty: Trusted Publishing. */
+  pypiToken: string
+  attestations: boolean
+  stagingChannel: string
+  stagingToken: string
+  labels: string[]
+  anacondaUrl: string
+  dryRun: boolean
+}
+
+const get = (name: string): string => core.getInput(name)
+
+/** The command input: build (the default) or release. */
+export function getCommand(): Command {
+  const value = get('command') || 'build'
+  if (value === 'build' || value === 'release') return value
+  throw new InputError('command', `${JSON.stringify(value)} is not one of build, release.`)
+}
+
+/** Python versions × platforms the wheel workflows build (.github/workflows/build-wheels*.yml). */
+export const DIPY_PYTHONS = ['cp311', 'cp312', 'cp313']
+export const DIPY_PLATFORMS = [
+  'manylinux*_x86_64',
+  'manylinux*_aarch64',
+  'macosx_*_x86_64',
+  'macosx_*_arm64',
+  'win_amd64',
+  'win_arm64'
+]
+
+/** The default expected set of a project: dipy's build matrix; other projects must say. */
+export function defaultExpected(pkg: string): string[] {
+  if (pkg !== 'dipy') return []
+  return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`))
+}
+
+/** http(s) URL: https anywhere, http only to this machine (tests, a local pypiserver). */
+export function checkUrl(name: string, value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InputError(name, `${JSON.stringify(value)} is not a URL: give an https:// URL.`)
+  }
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError(name, `${JSON.stringify(value)} must use https (http is allowed only to 127.0.0.1).`)
+  }
+  if (url.username || url.password) {
+    throw new InputError(name, 'it holds credentials: pass the token in pypi-token, never in a URL.')
+  }
+  if (url.search || url.hash) throw new InputError(name, 'it has a query or fragment: remove it.')
+  return url.href
+}
+
+/** A token: printable ASCII, no whitespace or control characters (it goes into an HTTP header). */
+export function checkToken(name: string, value: string): string {
+  if (value && !/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(
+      name,
+      'it holds whitespace, control or non-ASCII characters: paste the token alone, e.g. from a secret.'
+    )
+  }
+  return value
+}
+
+function bool(name: string, value: string): boolean {
+  if (/^(true|yes|on|1)$/i.test(value)) return true
+  if (/^(false|no|off|0)$/i.test(value)) return false
+  throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`)
+}
+
+/** Globs over file names: letters, digits, `._+-` and the wildcards `*` and `?`. */
+export function parseExpected(value: string, pkg: string): string[] {
+  const globs = value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+  for (const g of globs) {
+    if (!/^[\w.+*?-]+$/.test(g)) {
+      throw new InputError(
+        'expected',
+        `${JSON.stringify(g)} is not a file-name glob: one per line, using letters, digits, . _ + - and * ?.`
+      )
+    }
+  }
+  if (globs.length === 0) {
+    const d = defaultExpected(pkg)
+    if (d.length) return d
+    throw new InputError(
+      'expected',
+      `it is empty and ${pkg} has no default set: give one glob per line, e.g. ${pkg.replace(/-/g, '_')}-*-cp312-cp312-win_amd64.whl.`
+    )
+  }
+  return [...new Set(globs)]
+}
+
+export function getReleaseInputs(): ReleaseInputs {
+  // Mask the tokens before anything else can print them.
+  for (const name of ['pypi-token', 'staging-token']) {
+    const token = get(name)
+    if (token) core.setSecret(token)
+  }
+  const pkgRaw = get('package') || 'dipy'
+  if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
+    throw new InputError('package', `${JSON.stringify(pkgRaw)} is not a valid project name (PEP 508).`)
+  }
+  const pkg = normalizeName(pkgRaw)
+  const versionRaw = get('version')
+  if (!versionRaw) throw new InputError('version', 'it is empty: give the version to release, e.g. 1.12.1.')
+  const version = canonicalVersion(versionRaw)
+  if (version === undefined) {
+    throw new InputError(
+      'version',
+      `${JSON.stringify(versionRaw)} is not a PEP 440 public version (local versions are refused by PyPI): e.g. 1.12.1 or 1.12.0rc1.`
+    )
+  }
+  const urlOf = (name: string, v: string, fix: string): string => {
+    if (!v) throw new InputError(name, `it is empty: ${fix}`)
+    return checkUrl(name, v)
+  }
+  const labels = (get('labels') || 'main').split(/[\s,]+/).filter(Boolean)
+  if (labels.length === 0) throw new InputError('labels', 'it is empty: give a label such as main.')
+  const inputs: ReleaseInputs = {
+    package: pkg,
+    version,
+    expected: parseExpected(get('expected'), pkg),
+    pypiUrl: urlOf(
+      'pypi-url',
+      get('pypi-url'),
+      "give the index's legacy upload URL (PyPI's, TestPyPI's or a pypiserver's)."
+    ),
+    pypiIndexUrl: urlOf(
+      'pypi-index-url',
+      get('pypi-index-url'),
+      "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
+    ).replace(/\/+$/, ''),
+    pypiToken: checkToken('pypi-token', get('pypi-token')),
+    attestations: bool('attestations', get('attestations') || 'false'),
+    stagingChannel: get('staging-channel') || 'multibuild-wheels-staging',
+    stagingToken: checkToken('staging-token', get('staging-token')),
+    labels,
+    anacondaUrl: checkUrl('anaconda-url', get('anaconda-url') || 'https://api.anaconda.org').replace(
+      /\/+$/,
+      ''
+    ),
+    dryRun: bool('dry-run', get('dry-run') || 'false')
+  }
+  if (inputs.attestations) {
+    throw new InputError(
+      'attestations',
+      'PEP 740 attestations are not implemented yet: set it to false (the files are uploaded without them).'
+    )
+  }
+  return inputs
+}

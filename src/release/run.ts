@@ -1,0 +1,265 @@
+/**
+ * `command: release`: the staged files of a version, complete and verified, to PyPI.
+ *
+ * Order (nothing is written before step 5): 1 list the staging channel, 2 check the set is complete,
+ * 3 download and verify each file, 4 check PyPI's rules and read the index (absent → upload, same sha256 →
+ * skip, other sha256 → stop), 5 authenticate (the Trusted Publishing exchange runs in a dry run too),
+ * 6 upload wheels then the sdist, 7 read the index until every file is there with the staged sha256.
+ */
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import { UploadError, messageOf } from '../errors.js'
+import { pool } from '../publish/anaconda/batch.js'
+import { retryBaseDelay, sleep } from '../util/retry.js'
+import type { Runner } from '../exec.js'
+import { checkFile, type CheckedFile } from './checks.js'
+import {
+  checkComplete,
+  completenessProblems,
+  formatMatrix,
+  slotMatrix,
+  type Completeness
+} from './expected.js'
+import type { ReleaseInputs } from './inputs.js'
+import { IndexReader } from './pypi-index.js'
+import {
+  saveSha256Sums,
+  setReleaseOutputs,
+  writeReleaseSummary,
+  type FileRow,
+  type ReleaseReport
+} from './report.js'
+import { checkDescriptions } from './render-check.js'
+import { downloadStaged, listStaged, type StagedFile, type StagedRecord } from './staging.js'
+import { TrustedPublisher } from './trusted-publishing.js'
+import { LegacyUploader } from './upload.js'
+
+const DAY_MS = 86_400_000
+/** warehouse MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS. */
+const MAX_RELEASE_AGE_DAYS = 14
+
+/**
+ * When the release was first uploaded, if that is more than 14 days before `now` (warehouse refuses new
+ * files then, PR #19727); undefined otherwise or when the index gives no times (pypiserver).
+ */
+export function closedSince(uploadTimes: Array<string | undefined>, now: number): string | undefined {
+  const times = uploadTimes.filter((t): t is string => !!t).map((t) => Date.parse(t))
+  if (!times.length) return undefined
+  const oldest = Math.min(...times)
+  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : undefined
+}
+
+/** Lists the channel until the expected set is there: a file just staged can take minutes to show. */
+async function listComplete(
+  inputs: ReleaseInputs,
+  attempts: number
+): Promise<{ records: StagedRecord[]; completeness: Completeness }> {
+  const delay = retryBaseDelay(60_000)
+  for (let attempt = 1; ; attempt++) {
+    const records = await listStaged({
+      apiUrl: inputs.anacondaUrl,
+      token: inputs.stagingToken || undefined,
+      owner: inputs.stagingChannel,
+      pkg: inputs.package,
+      version: inputs.version,
+      labels: inputs.labels
+    })
+    const completeness = checkComplete(
+      records.map((r) => r.basename),
+      inputs.expected,
+      inputs.package,
+      inputs.version
+    )
+    const missingOnly =
+      completeness.slots.some((s) => s.files.length === 0) && completeness.extra.length === 0
+    if (completeness.ok || !missingOnly || attempt >= attempts) return { records, completeness }
+    core.info(
+      `The staging channel lists ${records.length} file(s) and some expected ones are missing; listing again in ${(delay / 1000).toFixed(0)} s (attempt ${attempt} of ${attempts}).`
+    )
+    await sleep(delay)
+  }
+}
+
+const byUploadOrder = (a: { basename: string }, b: { basename: string }): number => {
+  const sd = (n: string): number => (n.endsWith('.whl') ? 0 : 1)
+  return sd(a.basename) - sd(b.basename) || (a.basename < b.basename ? -1 : 1)
+}
+
+/** Where the release runs: a temp directory of its own, the command runner, the OS. */
+export interface ReleaseEnv {
+  tempDir: string
+  runner: Runner
+  windows: boolean
+}
+
+export async function runRelease(inputs: ReleaseInputs, env: ReleaseEnv): Promise<ReleaseReport> {
+  const report: ReleaseReport = {
+    pkg: inputs.package,
+    version: inputs.version,
+    dryRun: inputs.dryRun,
+    files: [],
+    uploaded: [],
+    skipped: [],
+    missing: [],
+    indexUrl: inputs.pypiIndexUrl
+  }
+  try {
+    await release(inputs, env, report)
+  } catch (err) {
+    report.error = messageOf(err)
+  }
+  setReleaseOutputs(report)
+  await writeReleaseSummary(report)
+  if (report.error) throw new UploadError(report.error)
+  return report
+}
+
+async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseReport): Promise<void> {
+  const { package: pkg, version } = inputs
+  core.info(
+    `Release ${pkg} ${version}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(', ')}) → ${inputs.pypiUrl}${inputs.dryRun ? ' (dry run)' : ''}`
+  )
+
+  // 1, 2: the staged set, complete.
+  const { records, completeness } = await listComplete(inputs, 4)
+  report.completeness = completeness
+  core.info(`Expected files:\n${formatMatrix(slotMatrix(completeness))}`)
+  if (!completeness.ok) {
+    report.missing = completeness.slots.filter((s) => s.files.length === 0).map((s) => s.glob)
+    throw new UploadError(
+      `The staged set of ${pkg} ${version} is not the expected one; nothing was uploaded:\n  ${completenessProblems(completeness).join('\n  ')}\n` +
+        'Stage the missing files (or remove the extra ones) and run again, or change the expected input.'
+    )
+  }
+
+  // 3: the bytes, verified.
+  const settled = await pool(records, 4, (r) =>
+    downloadStaged(r, { apiUrl: inputs.anacondaUrl, token: inputs.stagingToken || undefined })
+  )
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [messageOf(s.reason)] : []))
+  if (failures.length)
+    throw new UploadError(`Staged files failed verification; nothing was uploaded:\n${failures.join('\n')}`)
+  const staged = settled.map((s) => (s as PromiseFulfilledResult<StagedFile>).value).sort(byUploadOrder)
+  report.files = staged.map((f) => ({
+    basename: f.basename,
+    size: f.data.length,
+    sha256: f.sha256Actual,
+    stagedAt: f.uploadTime,
+    action: 'not started'
+  }))
+  await saveSha256Sums(path.join(env.tempDir, 'release'), report, report.files)
+
+  // 4: PyPI's rules, and what the index holds already.
+  const checked = new Map<string, CheckedFile>(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]))
+  const broken = [...checked.values()].filter((c) => c.problems.length)
+  if (broken.length) {
+    throw new UploadError(
+      `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}: ${c.problems.join('; ')}`).join('\n')}`
+    )
+  }
+  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows)
+  if (rendering.length) throw new UploadError(`${rendering.join('\n')}\nNothing was uploaded.`)
+  const index = new IndexReader(inputs.pypiIndexUrl)
+  const onIndex = await index.files(pkg)
+  const row = (name: string): FileRow => report.files.find((r) => r.basename === name)!
+  const todo: StagedFile[] = []
+  const conflicts: string[] = []
+  for (const f of staged) {
+    const there = onIndex.get(f.basename)
+    if (!there) todo.push(f)
+    else if (there.sha256 === f.sha256Actual) {
+      row(f.basename).action = 'skip (identical on the index)'
+      report.skipped.push(f.basename)
+    } else
+      conflicts.push(
+        `${f.basename}: the index holds sha256 ${there.sha256 ?? '(unknown)'}, staged ${f.sha256Actual}`
+      )
+  }
+  if (conflicts.length) {
+    throw new UploadError(
+      `The index already holds other bytes under these names; nothing was uploaded:\n  ${conflicts.join('\n  ')}\n` +
+        'A file on PyPI is never replaced: release a new version.'
+    )
+  }
+  const closed = closedSince(
+    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
+    Date.now()
+  )
+  if (todo.length && closed) {
+    throw new UploadError(
+      `${pkg} ${version} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+    )
+  }
+  for (const f of todo) row(f.basename).action = 'upload'
+  core.info(
+    `Plan:\n${report.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join('\n')}`
+  )
+
+  // 5: credentials.
+  const publisher = inputs.pypiToken ? undefined : new TrustedPublisher(inputs.pypiUrl)
+  if (publisher) {
+    await publisher.mint()
+    core.info('Trusted Publishing: the index issued an upload token.')
+  } else if (!inputs.pypiToken.startsWith('pypi-')) {
+    core.warning('pypi-token does not start with "pypi-": PyPI API tokens do; check that it is one.')
+  }
+  if (inputs.dryRun) {
+    core.info(`Dry run: ${todo.length} file(s) would be uploaded, ${report.skipped.length} skipped.`)
+    report.missing = todo.map((f) => f.basename)
+    return
+  }
+
+  // 6: the upload, one file at a time, wheels first.
+  const uploader = new LegacyUploader({
+    uploadUrl: inputs.pypiUrl,
+    token: publisher ? () => publisher.current() : () => Promise.resolve(inputs.pypiToken),
+    index,
+    pkg,
+    log: (l) => core.info(l)
+  })
+  for (const f of todo) {
+    const started = performance.now()
+    try {
+      const c = checked.get(f.basename)!
+      const result = await uploader.upload({
+        basename: f.basename,
+        kind: c.kind,
+        pyversion: c.pyversion,
+        sha256: f.sha256Actual,
+        data: f.data,
+        meta: c.meta
+      })
+      row(f.basename).action = result === 'uploaded' ? 'uploaded' : 'skip (identical on the index)'
+      ;(result === 'uploaded' ? report.uploaded : report.skipped).push(f.basename)
+      core.info(`${result} ${f.basename} (${((performance.now() - started) / 1000).toFixed(1)} s)`)
+    } catch (err) {
+      row(f.basename).action = 'failed'
+      report.missing = todo.filter((t) => !report.uploaded.includes(t.basename)).map((t) => t.basename)
+      throw err
+    }
+  }
+
+  // 7: every file on the index with the staged bytes.
+  report.missing = await awaitOnIndex(index, pkg, staged)
+  if (report.missing.length) {
+    throw new UploadError(
+      `After the upload the index does not list ${report.missing.join(', ')} with the staged sha256. Run the release again: it uploads only what is missing.`
+    )
+  }
+  core.info(
+    `Released ${pkg} ${version}: ${report.uploaded.length} uploaded, ${report.skipped.length} already there.`
+  )
+}
+
+/** Reads the index until it lists every file with its sha256; returns the names still missing. */
+async function awaitOnIndex(index: IndexReader, pkg: string, files: StagedFile[]): Promise<string[]> {
+  const delay = retryBaseDelay(5000)
+  for (let attempt = 1; ; attempt++) {
+    const there = await index.files(pkg)
+    const missing = files
+      .filter((f) => there.get(f.basename)?.sha256 !== f.sha256Actual)
+      .map((f) => f.basename)
+    if (!missing.length || attempt >= 6) return missing
+    await sleep(delay * attempt)
+  }
+}

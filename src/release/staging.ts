@@ -1,0 +1,142 @@
+/**
+ * The staging channel's files for one version, through the anaconda.org API (`GET /release/{owner}/{pkg}/
+ * {version}` and its `distributions`, as anaconda-client's `show` reads them), and their bytes, verified
+ * against the channel's record before anything else looks at them.
+ */
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { UploadError } from '../errors.js'
+import { apiPath, Http, type HttpConfig } from '../publish/anaconda/http.js'
+
+/** One file record of the channel (the fields the release uses). */
+export interface StagedRecord {
+  basename: string
+  version: string
+  size: number
+  md5: string
+  /** 64 hex digits, or undefined when the record has none (old uploads hold the string "None"). */
+  sha256?: string
+  labels: string[]
+  uploadTime: string
+  downloadUrl: string
+}
+
+export interface StagedFile extends StagedRecord {
+  data: Buffer
+  /** The sha256 of the downloaded bytes (always computed). */
+  sha256Actual: string
+}
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+function toRecord(apiUrl: string, d: Record<string, unknown>): StagedRecord {
+  const sha = typeof d.sha256 === 'string' ? d.sha256.toLowerCase() : ''
+  let url = typeof d.download_url === 'string' ? d.download_url : ''
+  // anaconda.org gives a protocol-relative URL (//api.anaconda.org/download/...).
+  if (url.startsWith('//')) url = new URL(apiUrl).protocol + url
+  return {
+    basename: String(d.basename ?? ''),
+    version: String(d.version ?? ''),
+    size: Number(d.size ?? -1),
+    md5: String(d.md5 ?? '').toLowerCase(),
+    sha256: HEX64.test(sha) ? sha : undefined,
+    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
+    uploadTime: String(d.upload_time ?? ''),
+    downloadUrl: url
+  }
+}
+
+export interface ListOptions {
+  apiUrl: string
+  token?: string
+  owner: string
+  pkg: string
+  version: string
+  labels: string[]
+  http?: Omit<HttpConfig, 'apiUrl' | 'token'>
+}
+
+/**
+ * The records of the version that carry one of the labels. A missing release gives []. Two records of
+ * one name are refused (the channel would serve either).
+ */
+export async function listStaged(opts: ListOptions): Promise<StagedRecord[]> {
+  const http = new Http({
+    apiUrl: opts.apiUrl,
+    token: opts.token,
+    authHint: 'Check staging-token (or leave it empty for a public channel).',
+    ...opts.http
+  })
+  const res = await http.api('GET', apiPath('release', opts.owner, opts.pkg, opts.version), undefined, {
+    allow: [200, 404]
+  })
+  if (res.status === 404) return []
+  const body = res.json<{ distributions?: unknown }>()
+  if (!Array.isArray(body.distributions)) {
+    throw new UploadError(
+      `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
+    )
+  }
+  const records = (body.distributions as Array<Record<string, unknown>>)
+    .map((d) => toRecord(http.apiUrl, d))
+    .filter((r) => r.labels.some((l) => opts.labels.includes(l)))
+  const seen = new Set<string>()
+  const dupes = new Set<string>()
+  for (const r of records) {
+    if (seen.has(r.basename)) dupes.add(r.basename)
+    seen.add(r.basename)
+  }
+  if (dupes.size) {
+    throw new UploadError(
+      `The staging channel lists ${[...dupes].join(', ')} more than once: remove the extra copies on anaconda.org and run again.`
+    )
+  }
+  return records.sort((a, b) => (a.basename < b.basename ? -1 : a.basename > b.basename ? 1 : 0))
+}
+
+export interface DownloadOptions {
+  apiUrl: string
+  token?: string
+  http?: Omit<HttpConfig, 'apiUrl' | 'token'>
+}
+
+/**
+ * Downloads one file and checks it: size, sha256 against the record (md5 with a warning where the record
+ * has none). The API answers a download with the bytes or a
+ * redirect to storage; the redirect is followed without the API token.
+ */
+export async function downloadStaged(rec: StagedRecord, opts: DownloadOptions): Promise<StagedFile> {
+  if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`)
+  const http = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http })
+  const first = await http.request('GET', rec.downloadUrl, {
+    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
+    allow: [200, 301, 302, 303, 307, 308],
+    timeoutMs: opts.http?.transferTimeoutMs ?? 600_000
+  })
+  let data = first.body
+  if (first.status !== 200) {
+    const location = first.headers.get('location')
+    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`)
+    const target = new URL(location, rec.downloadUrl).href
+    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http })
+    data = (await plain.request('GET', target, { redirect: true, timeoutMs: 600_000 })).body
+  }
+  const sha256Actual = createHash('sha256').update(data).digest('hex')
+  const problems: string[] = []
+  if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`)
+  if (rec.sha256) {
+    if (sha256Actual !== rec.sha256)
+      problems.push(`sha256 ${sha256Actual}, the channel records ${rec.sha256}`)
+  } else {
+    const md5 = createHash('md5').update(data).digest('hex')
+    if (md5 !== rec.md5) problems.push(`md5 ${md5}, the channel records ${rec.md5}`)
+    else core.warning(`${rec.basename}: the channel records no sha256; checked against its md5 only.`)
+  }
+  if (problems.length) {
+    throw new UploadError(
+      `${rec.basename} downloaded from the staging channel does not match: ${problems.join('; ')}. ` +
+        'The staged bytes are not the ones that were built: stage the file again from the build run, then release.'
+    )
+  }
+  return { ...rec, data, sha256Actual }
+}

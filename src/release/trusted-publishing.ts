@@ -1,0 +1,166 @@
+/**
+ * Trusted Publishing: the runner's OIDC token exchanged for a short-lived upload token, as PyPI documents
+ * it (docs/user/trusted-publishers in pypi/warehouse; the same exchange as twine's auth.py and
+ * gh-action-pypi-publish's oidc-exchange.py): GET /_/oidc/audience, core.getIDToken(audience),
+ * POST /_/oidc/mint-token {token} → {token, expires}. A token is minted again, from a fresh OIDC token,
+ * when less than five minutes of it are left.
+ */
+import * as core from '@actions/core'
+import { UploadError } from '../errors.js'
+import { USER_AGENT } from './user-agent.js'
+
+const RENEW_BEFORE_MS = 5 * 60_000
+
+export class TrustedPublishingError extends UploadError {}
+
+interface MintAnswer {
+  token?: unknown
+  expires?: unknown
+  message?: unknown
+  errors?: Array<{ code?: unknown; description?: unknown }>
+}
+
+async function getJson(
+  url: string,
+  init: RequestInit
+): Promise<{ status: number; statusText: string; json?: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), 'User-Agent': USER_AGENT },
+    signal: AbortSignal.timeout(60_000)
+  })
+  const text = await res.text()
+  try {
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      json: JSON.parse(text) as Record<string, unknown>
+    }
+  } catch {
+    return { status: res.status, statusText: res.statusText }
+  }
+}
+
+/** The claims of a JWT that say which publisher it stands for (printed to debug a refused mint). */
+function claimsOf(jwt: string): string {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >
+    return ['sub', 'repository', 'repository_owner', 'job_workflow_ref', 'ref', 'environment']
+      .filter((k) => claims[k] !== undefined)
+      .map((k) => `  ${k}: ${String(claims[k])}`)
+      .join('\n')
+  } catch {
+    return '  (the OIDC token could not be decoded)'
+  }
+}
+
+export class TrustedPublisher {
+  private token?: string
+  private expiresAt = 0
+  /** Mints so far (for the report). */
+  mints = 0
+
+  /** `uploadUrl`: the index's upload URL; the exchange lives at its origin. */
+  constructor(
+    private readonly uploadUrl: string,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  private get origin(): string {
+    return new URL(this.uploadUrl).origin
+  }
+
+  async audience(): Promise<string> {
+    const url = `${this.origin}/_/oidc/audience`
+    let res
+    try {
+      res = await getJson(url, { method: 'GET' })
+    } catch (err) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url} could not be reached: ${(err as Error).message}`
+      )
+    }
+    if (res.status === 403) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} has Trusted Publishing disabled (403 from /_/oidc/audience). Give pypi-token instead.`
+      )
+    }
+    if (res.status === 404) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index at ${this.origin} does not offer it (404 from /_/oidc/audience). Give pypi-token instead.`
+      )
+    }
+    const audience = res.json?.audience
+    if (res.status !== 200 || typeof audience !== 'string' || !audience) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+      )
+    }
+    return audience
+  }
+
+  /** A fresh upload token (masked). */
+  async mint(): Promise<string> {
+    const audience = await this.audience()
+    let jwt: string
+    try {
+      jwt = await core.getIDToken(audience)
+    } catch (err) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${(err as Error).message}). The job needs ` +
+          '`permissions: id-token: write`, and the event must not be a pull request from a fork ' +
+          '(GitHub gives those no OIDC token). Or give pypi-token.'
+      )
+    }
+    core.setSecret(jwt)
+    const url = `${this.origin}/_/oidc/mint-token`
+    let res
+    try {
+      res = await getJson(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: jwt })
+      })
+    } catch (err) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: ${url} could not be reached: ${(err as Error).message}`
+      )
+    }
+    const body = res.json as MintAnswer | undefined
+    if (!body) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+      )
+    }
+    if (res.status !== 200) {
+      const reasons = (body.errors ?? [])
+        .map((e) => `  * ${String(e.code)}: ${String(e.description)}`)
+        .join('\n')
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body.message ?? '')}):\n` +
+          `${reasons}\nThe publisher registered on the index must match these claims of the runner's token:\n${claimsOf(jwt)}`
+      )
+    }
+    if (typeof body.token !== 'string' || !body.token) {
+      throw new TrustedPublishingError(
+        'Trusted Publishing: the index answered the token request without a token.'
+      )
+    }
+    core.setSecret(body.token)
+    this.token = body.token
+    // PyPI's tokens live 900 s; `expires` (seconds since the epoch) says exactly when.
+    this.expiresAt = typeof body.expires === 'number' ? body.expires * 1000 : this.now() + 900_000
+    this.mints++
+    return body.token
+  }
+
+  /** The current token, minted again when it runs low. */
+  async current(): Promise<string> {
+    if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint()
+    return this.token
+  }
+}
