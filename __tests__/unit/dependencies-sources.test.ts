@@ -15,6 +15,8 @@ import { DependencyError } from '../../src/errors.js'
 import type { Runner } from '../../src/exec.js'
 
 const noRunner: Runner = {
+  env: {},
+  which: async () => undefined,
   run: async () => {
     throw new Error('no command expected')
   }
