@@ -17,7 +17,7 @@ import { platformModule } from '../../src/platforms/index.js'
 import { repairWheel } from '../../src/stages/repair.js'
 import { buildWheels, type WheelsResult } from '../../src/stages/wheels.js'
 import { Timings } from '../../src/util/timings.js'
-import { defaultInputs } from './plan-fixtures.js'
+import { defaultInputs } from '../harness/plan-fixtures.js'
 import { FakeRunner, type Response } from './recording-runner.js'
 
 const linux = platformModule('linux')

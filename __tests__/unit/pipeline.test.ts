@@ -12,7 +12,7 @@ import { childEnv, type Command } from '../../src/exec.js'
 import type { HostFacts } from '../../src/host.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { runPipeline } from '../../src/pipeline.js'
-import { defaultInputs } from './plan-fixtures.js'
+import { defaultInputs } from '../harness/plan-fixtures.js'
 import { FakeRunner } from './recording-runner.js'
 
 const SHA = 'd'.repeat(40)

@@ -9,7 +9,7 @@ import { InputError } from '../../src/errors.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
-import { defaultInputs, runnerHost, sha16, TOOLS_TXT } from './plan-fixtures.js'
+import { defaultInputs, runnerHost, sha16, TOOLS_TXT } from '../harness/plan-fixtures.js'
 
 const linux = runnerHost('linux', 'x86_64')
 const plan = (over: Partial<ActionInputs>, host = linux) => makePlan(defaultInputs(host.platform, over), host)
