@@ -20,14 +20,20 @@ const list = (dir: string): string[] => {
   }
 }
 
-/** Whether `exe` runs as CPython `version` and can make a venv. */
+/** Whether `exe` runs as CPython `version` and can make a venv and install into it (its pip, or ensurepip). */
+const PROBE = [
+  'import sys, venv, importlib.util as u',
+  'assert u.find_spec("pip") or u.find_spec("ensurepip")',
+  'print("%d.%d" % sys.version_info[:2], sys.implementation.name)'
+].join('\n')
+
 function runsAs(exe: string, version: string): boolean {
   try {
-    const out = execFileSync(
-      exe,
-      ['-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2], sys.implementation.name)'],
-      { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] }
-    )
+    const out = execFileSync(exe, ['-c', PROBE], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
     return out.trim() === `${version} cpython`
   } catch {
     return false
