@@ -9,7 +9,14 @@ import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import type { PlanHost } from '../../src/plan/make-plan.js'
 import type { PythonPlan } from '../../src/plan/types.js'
-import { defaultInputs, runnerHost, sha16, SMOKE_TEST, stringsIn, TOOLS_TXT } from '../harness/plan-fixtures.js'
+import {
+  defaultInputs,
+  runnerHost,
+  sha16,
+  SMOKE_TEST,
+  stringsIn,
+  TOOLS_TXT
+} from '../harness/plan-fixtures.js'
 
 const VERSIONS = ['3.11', '3.12', '3.13', '3.14']
 const PYTHON = { slot: 'python' }
