@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-LOQHEKT3.js";
+} from "./chunks/chunk-3KBUH6DO.js";
 import {
   __toESM
 } from "./chunks/chunk-EW6GV42H.js";

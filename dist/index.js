@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-LOQHEKT3.js";
+} from "./chunks/chunk-3KBUH6DO.js";
 import "./chunks/chunk-EW6GV42H.js";
 
 // src/index.ts

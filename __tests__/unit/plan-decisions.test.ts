@@ -4,7 +4,7 @@
  * and `materialize`, which turns a planned command into one for a runner's own environment.
  */
 import { describe, expect, it } from 'vitest'
-import { materialize } from '../../src/command.js'
+import { materialize, mergeEnv } from '../../src/command.js'
 import { InputError } from '../../src/errors.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
@@ -265,6 +265,32 @@ describe('materialize: a planned command in a runner’s own environment', () =>
     const cmd = { command: 'x', args: [], env: { prepend: { PATH: ['/v/bin'] } } }
     expect(materialize(cmd, {}, { Path: '/a', PATH: '/usr/bin' }, linuxMod).env).toEqual({
       PATH: '/v/bin:/usr/bin'
+    })
+  })
+
+  it('the build with dependencies and ccache: the build env, then the ccache symlinks, then the prefix PATH', () => {
+    const linuxMod = platformModule('linux')
+    // What the run adds to the planned build: the dependency prefix's variables (full values, PATH with
+    // the prefix's bin first) and ccache's symlink directory; the plan puts the build env's scripts first.
+    const found = mergeEnv(
+      { set: { PATH: '/deps/prefix/bin:/usr/bin', CPPFLAGS: '-I/deps/prefix/include' } },
+      { set: { CCACHE_DIR: '/tc/ccache' }, prepend: { PATH: ['/tc/ccache-bin'] } }
+    )
+    const build = { command: 'python', args: [], env: { prepend: { PATH: ['/tc/env/bin'] } } }
+    expect(
+      materialize({ ...build, env: mergeEnv(found, build.env) }, {}, { PATH: '/usr/bin' }, linuxMod).env
+    ).toEqual({
+      PATH: '/tc/env/bin:/tc/ccache-bin:/deps/prefix/bin:/usr/bin',
+      CPPFLAGS: '-I/deps/prefix/include',
+      CCACHE_DIR: '/tc/ccache'
+    })
+  })
+
+  it('a later set replaces the variable and what earlier changes prepended to it', () => {
+    expect(mergeEnv({ prepend: { PATH: ['/a'] } }, { set: { PATH: '/b' } })).toEqual({
+      set: { PATH: '/b' },
+      prepend: {},
+      unset: []
     })
   })
 
