@@ -41,7 +41,7 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
     expect(cold.log).toMatch(/--no-isolation/)
     const first = ccacheOf(cold, A)
     expect(first, cold.log.slice(-6000)).toBeDefined()
-    expect(first!.misses).toBeGreaterThan(0)
+    expect(first!.misses, cold.log.slice(-8000)).toBeGreaterThan(0)
     expect(first!.hits).toBe(0)
     expect(fs.existsSync(path.join(toolCache, 'dipy-wheels-ccache'))).toBe(true)
     expect(cold.summary).toContain('Compiler cache')
