@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-VA4TW6C2.js";
+} from "./chunks/chunk-6HRYP3YF.js";
 import {
   __toESM
 } from "./chunks/chunk-GDYFA5VL.js";

@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-VA4TW6C2.js";
+} from "./chunks/chunk-6HRYP3YF.js";
 import "./chunks/chunk-GDYFA5VL.js";
 
 // src/index.ts

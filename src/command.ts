@@ -42,13 +42,18 @@ const word = (w: Word, slots: Slots): string => {
   return v
 }
 
-/** Merges environment changes, later ones winning (prepends accumulate, later directories first). */
+/**
+ * Merges environment changes, later ones winning: prepends accumulate (later directories first), a set
+ * replaces the variable and what was prepended to it before, an unset removes it.
+ */
 export function mergeEnv(...changes: Array<EnvChange | undefined>): EnvChange {
   const out: Required<EnvChange> = { set: {}, prepend: {}, unset: [] }
   for (const c of changes) {
     if (!c) continue
     for (const [k, v] of Object.entries(c.set ?? {})) {
+      // A later value replaces the variable, with what earlier changes prepended to it.
       out.set[k] = v
+      delete out.prepend[k]
       out.unset = out.unset.filter((u) => u !== k)
     }
     for (const [k, dirs] of Object.entries(c.prepend ?? {}))
@@ -69,12 +74,13 @@ export function applyEnv(
   flavour: EnvFlavour
 ): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(change?.set ?? {})) out[flavour.envKey(base, name)] = value
+  // Prepends go on top of the value set (a set PATH keeps the directories later changes put first).
   for (const [name, dirs] of Object.entries(change?.prepend ?? {})) {
     const key = flavour.envKey(base, name)
-    const current = base[key]
+    const current = key in out ? out[key] : base[key]
     out[key] = [...dirs, ...(current ? [current] : [])].join(flavour.paths.delimiter)
   }
-  for (const [name, value] of Object.entries(change?.set ?? {})) out[flavour.envKey(base, name)] = value
   for (const name of change?.unset ?? []) out[flavour.envKey(base, name)] = undefined
   return out
 }

@@ -8,12 +8,14 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { unzipSync } from 'fflate'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { HostFacts } from '../../src/host.js'
-import type { ActionInputs } from '../../src/inputs.js'
-import { artifactSummaryLine, uploadArtifact } from '../../src/publish/artifact.js'
-import type { PipelineState, WheelRecord } from '../../src/state.js'
-import { Timings } from '../../src/util/timings.js'
+import { makePlan } from '../../src/plan/make-plan.js'
+import { uploadArtifact, type ArtifactOutcome } from '../../src/publish/artifact.js'
+import { artifactDecision, artifactName } from '../../src/publish/artifact-name.js'
+import type { ArtifactMode } from '../../src/inputs.js'
+import { report } from '../../src/report.js'
+import type { WheelRecord } from '../../src/stages/results.js'
 import { runAction } from '../harness/action.js'
+import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
 import { commitAll, git, makeBare, writeFiles } from '../harness/git-fixture.js'
 import { start, type ArtifactService } from '../servers/artifact.js'
 
@@ -55,22 +57,34 @@ function wheel(dir: string, name: string, content: Buffer): WheelRecord {
   }
 }
 
-function makeState(
-  wheels: WheelRecord[],
-  over: Partial<ActionInputs>,
-  env: Record<string, string>
-): PipelineState {
-  const host = { platform: 'linux', arch: 'x86_64', env } as unknown as HostFacts
-  const inputs = { pythonVersions: ['3.11'], artifact: 'auto', artifactName: '', ...over } as ActionInputs
+/** The plan's artifact decision for these inputs and this runner environment. */
+function decision(over: { artifact?: ArtifactMode; artifactName?: string }, env: Record<string, string>) {
   return {
-    inputs,
-    host,
-    runner: undefined as never,
-    timings: new Timings(),
-    wheels,
-    failures: [],
-    uploaded: []
+    ...artifactDecision(over.artifact ?? 'auto', env),
+    name: artifactName({
+      pythonVersions: ['3.11'],
+      platform: 'linux',
+      arch: 'x86_64',
+      override: over.artifactName
+    })
   }
+}
+
+/** What the report makes of an outcome: the summary's HTML and the outputs' file, as the runner reads them. */
+async function reported(
+  outcome: ArtifactOutcome,
+  wheels: WheelRecord[],
+  dir: string
+): Promise<{ summary: string; output: string }> {
+  const summary = path.join(dir, 'summary.html')
+  const output = path.join(dir, 'output.txt')
+  fs.writeFileSync(summary, '')
+  fs.writeFileSync(output, '')
+  process.env.GITHUB_STEP_SUMMARY = summary
+  process.env.GITHUB_OUTPUT = output
+  const plan = makePlan(defaultInputs('linux', { pythonVersions: ['3.11'] }), runnerHost('linux', 'x86_64'))
+  await report({ plan, wheels, failures: [], timings: [], artifact: outcome })
+  return { summary: fs.readFileSync(summary, 'utf8'), output: fs.readFileSync(output, 'utf8') }
 }
 
 describe('uploadArtifact against the fake artifact service', () => {
@@ -105,8 +119,10 @@ describe('uploadArtifact against the fake artifact service', () => {
   })
 
   it('uploads exactly the wheels, stored, in several blocks, finalized with the right size and hash', async () => {
-    const state = makeState(wheels, {}, service.env)
-    const upload = await uploadArtifact(state)
+    const upload = await uploadArtifact(
+      decision({}, service.env),
+      wheels.map((w) => w.path)
+    )
     const artifact = service.artifacts.get('wheels-cp311-linux-x86_64')
     expect(artifact?.finalized).toBe(true)
     const zip = artifact!.zip
@@ -134,45 +150,46 @@ describe('uploadArtifact against the fake artifact service', () => {
       digest: sha256(zip),
       wheels: 3
     })
-    expect(state.artifactId).toBe(String(artifact!.id))
-    const line = artifactSummaryLine(state)!
-    for (const part of [
-      'wheels-cp311-linux-x86_64',
-      `id ${artifact!.id}`,
-      `${zip.length} bytes`,
-      sha256(zip)
-    ])
-      expect(line).toContain(part)
+    const { summary, output } = await reported(upload, wheels, dir)
+    expect(output).toMatch(new RegExp(`^artifact-id<<(\\S+)\\n${artifact!.id}\\n\\1$`, 'm'))
+    expect(summary).toContain(
+      `<p>Artifact <code>wheels-cp311-linux-x86_64</code>: id ${artifact!.id}, 3 wheel(s), `
+    )
+    expect(summary).toContain(`(${zip.length} bytes), digest <code>sha256:${sha256(zip)}</code></p>`)
   })
 
   it('uses the artifact-name input, and a second upload under a taken name fails with a hint', async () => {
-    const state = makeState(wheels.slice(2), { artifactName: 'my-wheels' }, service.env)
-    await uploadArtifact(state)
+    const mine = decision({ artifactName: 'my-wheels' }, service.env)
+    await uploadArtifact(mine, [wheels[2].path])
     expect(Object.keys(unzipSync(new Uint8Array(service.artifacts.get('my-wheels')!.zip)))).toEqual([
       'tiny-0.1-py3-none-any.whl'
     ])
-    await expect(
-      uploadArtifact(makeState(wheels.slice(2), { artifactName: 'my-wheels' }, service.env))
-    ).rejects.toThrow(
+    await expect(uploadArtifact(mine, [wheels[2].path])).rejects.toThrow(
       /Uploading the artifact 'my-wheels' failed: .*409.*unique within a workflow run: give each job its own artifact-name/s
     )
   })
 
   it('uploads nothing without wheels, with artifact false, or under auto without the service', async () => {
     const before = service.calls.length
-    const noWheels = makeState([], { artifactName: 'none-1' }, service.env)
-    expect(await uploadArtifact(noWheels)).toBeUndefined()
-    expect(artifactSummaryLine(noWheels)).toContain('no wheels')
-    const off = makeState(wheels, { artifact: 'false', artifactName: 'none-2' }, service.env)
-    expect(await uploadArtifact(off)).toBeUndefined()
-    expect(off.artifactId).toBeUndefined()
-    expect(await uploadArtifact(makeState(wheels, { artifactName: 'none-3' }, {}))).toBeUndefined()
+    const noWheels = await uploadArtifact(decision({ artifactName: 'none-1' }, service.env), [])
+    expect(noWheels).toEqual({ skipped: 'there are no wheels to upload' })
+    const { summary, output } = await reported(noWheels, [], dir)
+    expect(summary).toContain('<p>Artifact: not uploaded, there are no wheels to upload.</p>')
+    expect(output).not.toContain('artifact-id')
+    const paths = wheels.map((w) => w.path)
+    expect(
+      await uploadArtifact(decision({ artifact: 'false', artifactName: 'none-2' }, service.env), paths)
+    ).toEqual({ skipped: 'the artifact input is false' })
+    expect(await uploadArtifact(decision({ artifactName: 'none-3' }, {}), paths)).toEqual({
+      skipped:
+        'the runner provides no artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL not set)'
+    })
     expect(service.calls.length).toBe(before)
   })
 
-  it('fails under artifact true without the service, naming the input, before uploading', async () => {
+  it('refuses artifact true without the service, naming the input, before uploading', async () => {
     const before = service.calls.length
-    await expect(uploadArtifact(makeState(wheels, { artifact: 'true' }, {}))).rejects.toThrow(
+    expect(() => decision({ artifact: 'true' }, {})).toThrow(
       /^Input 'artifact': it is true but the runner provides no artifact service/
     )
     expect(service.calls.length).toBe(before)

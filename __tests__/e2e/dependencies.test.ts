@@ -21,8 +21,9 @@ import { commitAll, git } from '../harness/git-fixture.js'
 class RecordingRunner implements Runner {
   readonly calls: Command[] = []
   private readonly real = new ExecRunner()
-  get env() {
-    return this.real.env
+  readonly env = this.real.env
+  which(name: string) {
+    return this.real.which(name)
   }
   run(cmd: Command, options?: RunOptions) {
     this.calls.push(cmd)
@@ -67,7 +68,7 @@ function options(cacheName: string) {
     jobs: 2,
     baseEnv: process.env,
     // Never GitHub's cache service from a test, even on a runner that offers it.
-    sharedCache: { restore: async () => false, save: async () => undefined }
+    sharedCache: { available: () => false, restore: async () => undefined, save: async () => undefined }
   }
 }
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 import { makeClibArchive, type ClibArchiveOptions } from './clib-archive.js'
 import { commitAll, git, writeFiles } from './git-fixture.js'
+import { pythonsForTests } from './pythons.js'
 
 export const FIXTURE_TAG = '0.1.0'
 
@@ -75,14 +76,15 @@ export function makeOpenmpFixture(root: string, options: OpenmpFixtureOptions = 
 }
 
 /**
- * The inputs of a host build and test of the fixture at its tag: container off, manylinux auto (the host's
- * glibc is newer than manylinux_2_28, so the tag the wheel's symbols allow), no upload.
+ * The inputs of a host build and test of the fixture at its tag, with the first CPython of this machine
+ * (pythonsForTests): container off, manylinux auto (the host's glibc is newer than manylinux_2_28, so
+ * the tag the wheel's symbols allow), no upload.
  */
 export function fixtureInputs(repo: string, dependencies: string): Record<string, string> {
   return {
     repository: repo,
     'build-commit': FIXTURE_TAG,
-    'python-version': '3.11',
+    'python-version': pythonsForTests(1)[0],
     container: 'off',
     manylinux: 'auto',
     'stop-after': 'test',

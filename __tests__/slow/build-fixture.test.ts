@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { runAction, type ActionRun } from '../harness/action.js'
 import { BROKEN_SOURCE } from '../harness/clib-archive.js'
 import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
+import { hostPythons, pythonsForTests, reVersion } from '../harness/pythons.js'
 import { graftedLibraries, parseWheelName } from '../../src/util/wheel-file.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-slow-'))
@@ -20,11 +21,6 @@ function run(repo: string, dependencies: string, inputs: Record<string, string> 
     inputs: { ...fixtureInputs(repo, dependencies), ...inputs },
     timeoutMs: 900_000
   })
-}
-
-function pyenvHas(version: string): boolean {
-  const dir = path.join(process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv'), 'versions')
-  return fs.existsSync(dir) && fs.readdirSync(dir).some((v) => v.startsWith(`${version}.`))
 }
 
 function hostGlibcMinor(): number {
@@ -47,6 +43,7 @@ function expectRepaired(wheel: string, python: string): void {
 
 describe('the OpenMP fixture, built on the host', () => {
   it('builds, repairs (libdwmath and libgomp grafted), tests; a rerun reuses the dependency cache', async () => {
+    const [A] = pythonsForTests(1)
     const root = tmp()
     const fx = makeOpenmpFixture(root)
     const r = await run(fx.repo, fx.dependencies)
@@ -55,14 +52,14 @@ describe('the OpenMP fixture, built on the host', () => {
     expect(wheels).toHaveLength(1)
     expect(fs.existsSync(wheels[0])).toBe(true)
     expect(path.dirname(wheels[0])).toBe(path.join(r.workspace, 'wheelhouse'))
-    expectRepaired(wheels[0], '3.11')
-    expect(r.log).toMatch(/dwomp ok \(3, 11\) openmp \d+ threads 2/)
+    expectRepaired(wheels[0], A)
+    expect(r.log).toMatch(new RegExp(`dwomp ok \\(3, ${A.split('.')[1]}\\) openmp \\d+ threads 2`))
     expect(r.summary).toContain(path.basename(wheels[0]))
     expect(r.summary).toMatch(/libgomp-[0-9a-f]{8}\.so/)
 
     // The wheel works on its own: a fresh venv, no LD_LIBRARY_PATH, no dependency prefix.
     const venv = path.join(root, 'check-venv')
-    execFileSync('python3', ['-m', 'venv', venv])
+    execFileSync(hostPythons().get(A)!, ['-m', 'venv', venv])
     execFileSync(path.join(venv, 'bin', 'pip'), ['install', '-q', wheels[0]])
     const out = execFileSync(
       path.join(venv, 'bin', 'python'),
@@ -78,34 +75,29 @@ describe('the OpenMP fixture, built on the host', () => {
     expect(wheelsOf(again)).toHaveLength(1)
   })
 
-  it.skipIf(!pyenvHas('3.12'))(
-    'builds one wheel per Python version in one call (3.11 and pyenv 3.12)',
-    async () => {
-      const fx = makeOpenmpFixture(tmp())
-      const r = await run(fx.repo, fx.dependencies, { 'python-version': '3.11 3.12' })
-      expect(r.exitCode, r.log.slice(-6000)).toBe(0)
-      const wheels = wheelsOf(r)
-      expect(wheels.map((w) => path.basename(w))).toEqual([
-        expect.stringMatching(/^dwomp-0\.1\.0-cp311-cp311-manylinux_2_\d+_x86_64\.whl$/),
-        expect.stringMatching(/^dwomp-0\.1\.0-cp312-cp312-manylinux_2_\d+_x86_64\.whl$/)
-      ])
-      expectRepaired(wheels[0], '3.11')
-      expectRepaired(wheels[1], '3.12')
-      expect(r.log).toMatch(/Python 3\.12: .*\/versions\/3\.12\.\d+\/bin\/python3\.12 \(3\.12\.\d+\)/)
-      expect(r.log).toMatch(/dwomp ok \(3, 11\)/)
-      expect(r.log).toMatch(/dwomp ok \(3, 12\)/)
-      for (const step of [
-        'build 3.11',
-        'repair 3.11',
-        'test 3.11',
-        'build 3.12',
-        'repair 3.12',
-        'test 3.12'
-      ]) {
-        expect(r.summary).toContain(`<td>${step}</td>`)
-      }
+  it('builds one wheel per Python version in one call (two CPythons of this machine)', async () => {
+    const [A, B] = pythonsForTests(2)
+    const fx = makeOpenmpFixture(tmp())
+    const r = await run(fx.repo, fx.dependencies, { 'python-version': `${A} ${B}` })
+    expect(r.exitCode, r.log.slice(-6000)).toBe(0)
+    const wheels = wheelsOf(r)
+    expect(wheels.map((w) => path.basename(w))).toEqual(
+      [A, B].map((v) => {
+        const tag = `cp${v.replace('.', '')}`
+        return expect.stringMatching(
+          new RegExp(`^dwomp-0\\.1\\.0-${tag}-${tag}-manylinux_2_\\d+_x86_64\\.whl$`)
+        )
+      })
+    )
+    expectRepaired(wheels[0], A)
+    expectRepaired(wheels[1], B)
+    for (const v of [A, B]) {
+      // The interpreter the harness found is the one the action took.
+      expect(r.log).toContain(`Python ${v}: ${hostPythons().get(v)} (${v}.`)
+      expect(r.log).toMatch(new RegExp(`dwomp ok \\(3, ${v.split('.')[1]}\\)`))
+      for (const step of ['build', 'repair', 'test']) expect(r.summary).toContain(`<td>${step} ${v}</td>`)
     }
-  )
+  })
 
   it('a wrong sha256 fails before building, with a clear error and no wheel', async () => {
     const fx = makeOpenmpFixture(tmp(), { sha256: '0'.repeat(64) })
@@ -128,21 +120,26 @@ describe('the OpenMP fixture, built on the host', () => {
   it.skipIf(hostGlibcMinor() <= 28)(
     'a repair to a policy older than the host glibc fails, naming the library and showing auditwheel show',
     async () => {
+      const [A] = pythonsForTests(1)
+      const tag = `cp${A.replace('.', '')}`
       const fx = makeOpenmpFixture(tmp())
       const r = await run(fx.repo, fx.dependencies, { manylinux: '2_28' })
       expect(r.exitCode).not.toBe(0)
-      expect(r.log).toMatch(/::error::.*repair \(auditwheel\) for Python 3\.11 failed/)
+      expect(r.log).toMatch(
+        new RegExp(`::error::.*repair \\(auditwheel\\) for Python ${reVersion(A)} failed`)
+      )
       expect(r.log).toMatch(/The library at fault: libc\.so\.6 \(GLIBC_2\.\d+, the policy allows 2\.28\)/)
-      expect(r.log).toMatch(/`auditwheel show dwomp-0\.1\.0-cp311-cp311-linux_x86_64\.whl`/)
+      expect(r.log).toContain(`\`auditwheel show dwomp-0.1.0-${tag}-${tag}-linux_x86_64.whl\``)
       expect(wheelsOf(r)).toEqual([])
     }
   )
 
   it('an extension that does not compile fails the build with the compiler error, and no wheel', async () => {
+    const [A] = pythonsForTests(1)
     const fx = makeOpenmpFixture(tmp(), { coreC: '#include <Python.h>\nint broken( {\n' })
     const r = await run(fx.repo, fx.dependencies)
     expect(r.exitCode).not.toBe(0)
-    expect(r.log).toMatch(/::error::.*wheel build for Python 3\.11 failed/)
+    expect(r.log).toMatch(new RegExp(`::error::.*wheel build for Python ${reVersion(A)} failed`))
     expect(r.log).toMatch(/error: expected/)
     expect(wheelsOf(r)).toEqual([])
     expect(fs.existsSync(path.join(r.workspace, 'wheelhouse'))).toBe(false)

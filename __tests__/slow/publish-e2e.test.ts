@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAction } from '../harness/action.js'
 import { commitAll, git, makeBare, writeFiles } from '../harness/git-fixture.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
+import { pythonsForTests } from '../harness/pythons.js'
 
 const STAGING_TOKEN = 'stagingTok42'
 const NIGHTLY_TOKEN = 'nightlyTok42'
-const PY = '3.11'
+const PY = pythonsForTests(1)[0]
 const TEST_COMMAND = 'python -c "import dwpub; assert dwpub.ANSWER == 42"'
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex')

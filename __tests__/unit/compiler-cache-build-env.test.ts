@@ -5,12 +5,12 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { materialize } from '../../src/command.js'
 import { platformModule } from '../../src/platforms/index.js'
 import {
   BUILD_ENV_MAX_AGE_MS,
-  buildEnvDir,
-  buildEnvVars,
+  buildEnvStamp,
   ensureBuildEnv,
   isMesonpy,
   LEGACY_BUILD_SYSTEM,
@@ -18,11 +18,18 @@ import {
   settingsDict,
   type BuildEnvRequest
 } from '../../src/python/build-env.js'
-import { planBuild } from '../../src/stages/build.js'
 import { FakeRunner } from './recording-runner.js'
 
 const linux = platformModule('linux')
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-benv-'))
+const made: string[] = []
+const tmp = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-benv-'))
+  made.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 const DIPY_PYPROJECT = `[build-system]
 build-backend = "mesonpy"
@@ -64,12 +71,13 @@ describe('the build system of a project', () => {
     expect(() => readBuildSystem(project('[build-system]\nrequires = "numpy"\n'))).toThrow(/list of strings/)
   })
 
-  it('keys the env by interpreter and requirement set, not by order or spacing', () => {
-    const a = buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['numpy >= 2', 'Cython'])
-    expect(a).toMatch(/^\/tc\/dipy-wheels-buildenv\/[0-9a-f]{16}$/)
-    expect(buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['Cython', 'numpy>=2'])).toBe(a)
-    expect(buildEnvDir('/tc', 'c', '/py311', '3.11.7', ['Cython', 'numpy>=2.1'])).not.toBe(a)
-    expect(buildEnvDir('/tc', 'c', '/py312', '3.12.1', ['Cython', 'numpy>=2'])).not.toBe(a)
+  it('stamps the env with the interpreter and requirement set, not their order or spacing', () => {
+    const a = buildEnvStamp('3.11.7', 'c', ['numpy >= 2', 'Cython'])
+    expect(a).toMatch(/^Python 3\.11\.7 [0-9a-f]{16}$/)
+    expect(buildEnvStamp('3.11.7', 'c', ['Cython', 'numpy>=2'])).toBe(a)
+    expect(buildEnvStamp('3.11.7', 'c', ['Cython', 'numpy>=2.1'])).not.toBe(a)
+    expect(buildEnvStamp('3.11.7', 'd', ['Cython', 'numpy>=2'])).not.toBe(a)
+    expect(buildEnvStamp('3.11.8', 'c', ['Cython', 'numpy>=2'])).not.toBe(a)
   })
 
   it('passes config settings to the backend query as build does (repeated keys become lists)', () => {
@@ -84,12 +92,12 @@ function request(srcDir: string, toolCache: string, extra: Partial<BuildEnvReque
   return {
     python: '/usr/bin/python3.11',
     full: '3.11.7',
-    toolCache,
+    dir: path.join(toolCache, 'dipy-wheels-buildenv', 'env-py3.11'),
     constraints: 'build==1.6.1\n',
     srcDir,
     buildSystem: readBuildSystem(srcDir),
     configSettings: ['compile-args=-v'],
-    env: { PATH: '/usr/bin', PIP_CACHE_DIR: '/tc/dipy-wheels-pip' },
+    pipCache: '/tc/dipy-wheels-pip',
     ...extra
   }
 }
@@ -111,8 +119,14 @@ describe('the persistent build env', () => {
     const tc = tmp()
     const runner = venvRunner(['ninja>=1.8.2'])
     const venv = await ensureBuildEnv(runner, linux, request(src, tc))
-    expect(venv.dir).toBe(
-      buildEnvDir(tc, 'build==1.6.1\n', '/usr/bin/python3.11', '3.11.7', readBuildSystem(src).requires)
+    expect(venv).toEqual({
+      dir: `${tc}/dipy-wheels-buildenv/env-py3.11`,
+      bin: `${tc}/dipy-wheels-buildenv/env-py3.11/bin`,
+      python: `${tc}/dipy-wheels-buildenv/env-py3.11/bin/python`,
+      reused: false
+    })
+    expect(fs.readFileSync(`${tc}/dipy-wheels-buildenv/env-py3.11/constraints.txt`, 'utf8')).toBe(
+      'build==1.6.1\n'
     )
     const lines = runner.lines()
     // A venv without pip of its own: the interpreter's pip installs into it (--python).
@@ -126,7 +140,11 @@ describe('the persistent build env', () => {
     expect(lines[4]).toBe(`${pip} 'ninja>=1.8.2'`)
     // pip's cache reaches every install; the query sees the env's scripts first on PATH.
     expect(runner.calls.slice(0, 3).every((c) => c.env?.PIP_CACHE_DIR === '/tc/dipy-wheels-pip')).toBe(true)
-    expect(runner.calls[3].env?.PATH).toBe(`${venv.bin}:/usr/bin`)
+    expect(runner.calls[3].env).toEqual({
+      PIP_CACHE_DIR: '/tc/dipy-wheels-pip',
+      PATH: `${tc}/dipy-wheels-buildenv/env-py3.11/bin:/usr/bin:/bin`,
+      VIRTUAL_ENV: `${tc}/dipy-wheels-buildenv/env-py3.11`
+    })
   })
 
   it('falls back to a pip of the venv’s own when the interpreter’s pip cannot install into it', async () => {
@@ -162,44 +180,29 @@ describe('the persistent build env', () => {
     expect(old.reused).toBe(false)
     expect(later.lines()[0]).toMatch(/-m venv/)
   })
-
-  it('puts the env first on PATH for the build (meson, ninja and cython are found there)', () => {
-    const venv = { dir: '/tc/env', bin: '/tc/env/bin', python: '/tc/env/bin/python', reused: true }
-    expect(buildEnvVars(linux, venv, { PATH: '/usr/bin' })).toEqual({
-      PATH: '/tc/env/bin:/usr/bin',
-      VIRTUAL_ENV: '/tc/env'
-    })
-    const win = { dir: 'C:\\e', bin: 'C:\\e\\Scripts', python: 'C:\\e\\Scripts\\python.exe', reused: true }
-    expect(buildEnvVars(platformModule('windows'), win, { Path: 'C:\\Windows' }).PATH).toBe(
-      'C:\\e\\Scripts;C:\\Windows'
-    )
-  })
 })
 
-describe('the build argv', () => {
+describe('the build command', () => {
   const base = {
-    version: '3.11',
-    buildPython: '/tc/env/bin/python',
     srcDir: '/ws/dipy',
     outDir: '/tmp/dw/py3.11/dist',
     configSettings: ['compile-args=-v'],
-    env: {}
+    noIsolation: false,
+    buildEnv: '/tc/env'
   }
 
-  it('isolated by default (compiler-cache off)', () => {
-    expect(planBuild(base).args).toEqual([
-      '-m',
-      'build',
-      '--wheel',
-      '--outdir',
-      '/tmp/dw/py3.11/dist',
-      '-Ccompile-args=-v',
-      '/ws/dipy'
-    ])
+  it('isolated by default (compiler-cache off), with the build env first on PATH', () => {
+    expect(linux.planBuild(base)).toEqual({
+      command: { slot: 'buildPython' },
+      args: ['-m', 'build', '--wheel', '--outdir', '/tmp/dw/py3.11/dist', '-Ccompile-args=-v', '/ws/dipy'],
+      cwd: '/ws/dipy',
+      env: { prepend: { PATH: ['/tc/env/bin'] }, set: { VIRTUAL_ENV: '/tc/env' } }
+    })
   })
 
-  it('in the build env with --no-isolation, and meson-python’s fixed build directory', () => {
-    expect(planBuild({ ...base, noIsolation: true, buildDir: '/tmp/dw/py3.11/meson-build' }).args).toEqual([
+  it('in the build env with --no-isolation; the platform variables are kept', () => {
+    const cmd = linux.planBuild({ ...base, noIsolation: true, env: { set: { PIP_CACHE_DIR: '/p' } } })
+    expect(cmd.args).toEqual([
       '-m',
       'build',
       '--wheel',
@@ -207,8 +210,36 @@ describe('the build argv', () => {
       '--outdir',
       '/tmp/dw/py3.11/dist',
       '-Ccompile-args=-v',
-      '-Cbuild-dir=/tmp/dw/py3.11/meson-build',
       '/ws/dipy'
     ])
+    expect(cmd.env).toEqual({
+      prepend: { PATH: ['/tc/env/bin'] },
+      set: { PIP_CACHE_DIR: '/p', VIRTUAL_ENV: '/tc/env' }
+    })
+    expect(
+      materialize(cmd, { buildPython: '/tc/env/bin/python' }, { PATH: '/usr/bin', HOME: '/h' }, linux)
+    ).toEqual({
+      command: '/tc/env/bin/python',
+      args: cmd.args,
+      cwd: '/ws/dipy',
+      env: { PATH: '/tc/env/bin:/usr/bin', PIP_CACHE_DIR: '/p', VIRTUAL_ENV: '/tc/env' }
+    })
+  })
+
+  it("on Windows: the env's Scripts first on the runner's own Path", () => {
+    const windows = platformModule('windows')
+    const cmd = windows.planBuild({
+      ...base,
+      srcDir: 'D:\\ws\\dipy',
+      outDir: 'D:\\t\\dist',
+      buildEnv: 'C:\\e'
+    })
+    const run = materialize(
+      cmd,
+      { buildPython: 'C:\\e\\Scripts\\python.exe' },
+      { Path: 'C:\\Windows' },
+      windows
+    )
+    expect(run.env).toEqual({ Path: 'C:\\e\\Scripts;C:\\Windows', VIRTUAL_ENV: 'C:\\e' })
   })
 })

@@ -16,8 +16,11 @@ const host: HostFacts = {
   workspace: '/ws',
   temp: '/tmp/t',
   toolCache: '/tmp/tc',
+  home: '/home/u',
+  cpus: 2,
+  root: false,
   eventName: 'push',
-  eventPath: '',
+  ref: 'refs/heads/master',
   workflowRef: '',
   repository: 'dipy/dipy-wheels',
   env: {}

@@ -19,29 +19,155 @@ const inputs = (over: Partial<ActionInputs> = {}): ActionInputs =>
   }) as ActionInputs
 
 describe('decideUpload', () => {
-  // event, ref, nightly-ref, upload input → target, channel, if-exists default
-  const table: Array<[string, string, string, ActionInputs['upload'], string, string, string]> = [
-    ['schedule', 'master', 'master', 'auto', 'nightly', 'scipy-wheels-nightly', 'replace'],
-    ['push', 'master', 'master', 'auto', 'nightly', 'scipy-wheels-nightly', 'replace'],
-    ['push', 'main', 'main', 'auto', 'nightly', 'scipy-wheels-nightly', 'replace'],
-    ['push', 'main', 'master', 'auto', 'staging', 'multibuild-wheels-staging', 'fail'],
-    ['push', '1.9.0', 'master', 'auto', 'staging', 'multibuild-wheels-staging', 'fail'],
-    ['push', 'a1b2c3d', 'master', 'auto', 'staging', 'multibuild-wheels-staging', 'fail'],
-    ['pull_request', 'master', 'master', 'auto', 'none', '', 'fail'],
-    ['workflow_dispatch', 'master', 'master', 'auto', 'none', '', 'fail'],
-    ['release', '1.9.0', 'master', 'auto', 'none', '', 'fail'],
-    ['pull_request', '1.9.0', 'master', 'staging', 'staging', 'multibuild-wheels-staging', 'fail'],
-    ['workflow_dispatch', 'master', 'master', 'nightly', 'nightly', 'scipy-wheels-nightly', 'replace'],
-    ['schedule', 'master', 'master', 'none', 'none', '', 'fail'],
-    ['push', '1.9.0', 'master', 'nightly', 'nightly', 'scipy-wheels-nightly', 'replace']
+  // event, ref, nightly-ref, upload input → target, channel, if-exists default, token input, reason
+  const table: Array<
+    [string, string, string, ActionInputs['upload'], string, string, string, string, string]
+  > = [
+    [
+      'schedule',
+      'master',
+      'master',
+      'auto',
+      'nightly',
+      'scipy-wheels-nightly',
+      'replace',
+      'nightly-token',
+      'schedule event → nightly'
+    ],
+    [
+      'push',
+      'master',
+      'master',
+      'auto',
+      'nightly',
+      'scipy-wheels-nightly',
+      'replace',
+      'nightly-token',
+      'push building master → nightly'
+    ],
+    [
+      'push',
+      'main',
+      'main',
+      'auto',
+      'nightly',
+      'scipy-wheels-nightly',
+      'replace',
+      'nightly-token',
+      'push building main → nightly'
+    ],
+    [
+      'push',
+      'main',
+      'master',
+      'auto',
+      'staging',
+      'multibuild-wheels-staging',
+      'fail',
+      'staging-token',
+      'push building main → staging'
+    ],
+    [
+      'push',
+      '1.9.0',
+      'master',
+      'auto',
+      'staging',
+      'multibuild-wheels-staging',
+      'fail',
+      'staging-token',
+      'push building 1.9.0 → staging'
+    ],
+    [
+      'push',
+      'a1b2c3d',
+      'master',
+      'auto',
+      'staging',
+      'multibuild-wheels-staging',
+      'fail',
+      'staging-token',
+      'push building a1b2c3d → staging'
+    ],
+    [
+      'pull_request',
+      'master',
+      'master',
+      'auto',
+      'none',
+      '',
+      'fail',
+      '',
+      'pull_request event → no upload (set upload: nightly or staging to upload)'
+    ],
+    [
+      'workflow_dispatch',
+      'master',
+      'master',
+      'auto',
+      'none',
+      '',
+      'fail',
+      '',
+      'workflow_dispatch event → no upload (set upload: nightly or staging to upload)'
+    ],
+    [
+      'release',
+      '1.9.0',
+      'master',
+      'auto',
+      'none',
+      '',
+      'fail',
+      '',
+      'release event → no upload (set upload: nightly or staging to upload)'
+    ],
+    [
+      'pull_request',
+      '1.9.0',
+      'master',
+      'staging',
+      'staging',
+      'multibuild-wheels-staging',
+      'fail',
+      'staging-token',
+      'upload: staging (pull_request event)'
+    ],
+    [
+      'workflow_dispatch',
+      'master',
+      'master',
+      'nightly',
+      'nightly',
+      'scipy-wheels-nightly',
+      'replace',
+      'nightly-token',
+      'upload: nightly (workflow_dispatch event)'
+    ],
+    ['schedule', 'master', 'master', 'none', 'none', '', 'fail', '', 'upload: none (schedule event)'],
+    [
+      'push',
+      '1.9.0',
+      'master',
+      'nightly',
+      'nightly',
+      'scipy-wheels-nightly',
+      'replace',
+      'nightly-token',
+      'upload: nightly (push event)'
+    ]
   ]
   it.each(table)(
     '%s of %s (nightly-ref %s, upload %s) → %s',
-    (eventName, ref, nightlyRef, upload, target, channel, ifExists) => {
+    (eventName, ref, nightlyRef, upload, target, channel, ifExists, tokenInput, reason) => {
       const d = decideUpload(inputs({ upload }), { eventName, ref, nightlyRef })
-      expect([d.target, d.channel, d.ifExists]).toEqual([target, channel, ifExists])
-      expect(d.tokenInput).toBe(target === 'none' ? '' : `${target}-token`)
-      expect(d.reason).toContain(eventName)
+      expect([d.target, d.channel, d.ifExists, d.tokenInput, d.reason]).toEqual([
+        target,
+        channel,
+        ifExists,
+        tokenInput,
+        reason
+      ])
     }
   )
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { buildCommitFromWorkflow, resolveBuildCommit, validateRef, workflowFilePath } from '../../src/ref.js'
 
@@ -74,9 +74,14 @@ describe('BUILD_COMMIT from the workflow file', () => {
 })
 
 describe('resolveBuildCommit', () => {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ref-'))
-  fs.mkdirSync(path.join(ws, '.github/workflows'), { recursive: true })
-  fs.writeFileSync(path.join(ws, '.github/workflows/w.yml'), 'env:\n  BUILD_COMMIT: 1.9.0\n')
+  let ws = ''
+  beforeAll(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ref-'))
+    fs.mkdirSync(path.join(ws, '.github/workflows'), { recursive: true })
+    fs.writeFileSync(path.join(ws, '.github/workflows/w.yml'), 'env:\n  BUILD_COMMIT: 1.9.0\n')
+    base.workspace = ws
+  })
+  afterAll(() => fs.rmSync(ws, { recursive: true, force: true }))
   const base = {
     input: '',
     nightlyRef: 'master',

@@ -50188,6 +50188,7 @@ function mergeEnv(...changes) {
     if (!c) continue;
     for (const [k, v] of Object.entries(c.set ?? {})) {
       out.set[k] = v;
+      delete out.prepend[k];
       out.unset = out.unset.filter((u) => u !== k);
     }
     for (const [k, dirs] of Object.entries(c.prepend ?? {}))
@@ -50202,12 +50203,12 @@ function mergeEnv(...changes) {
 }
 function applyEnv(change, base, flavour) {
   const out = {};
+  for (const [name, value] of Object.entries(change?.set ?? {})) out[flavour.envKey(base, name)] = value;
   for (const [name, dirs] of Object.entries(change?.prepend ?? {})) {
     const key = flavour.envKey(base, name);
-    const current = base[key];
+    const current = key in out ? out[key] : base[key];
     out[key] = [...dirs, ...current ? [current] : []].join(flavour.paths.delimiter);
   }
-  for (const [name, value] of Object.entries(change?.set ?? {})) out[flavour.envKey(base, name)] = value;
   for (const name of change?.unset ?? []) out[flavour.envKey(base, name)] = void 0;
   return out;
 }

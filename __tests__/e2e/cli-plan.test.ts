@@ -1,0 +1,130 @@
+/**
+ * `dist/cli.js plan`: the whole plan of another runner, printed from this Linux machine through the bundle,
+ * in that runner's own paths. Nothing runs: no clone, no directory in the workspace.
+ */
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DIST_DIR, NODES } from '../harness/action.js'
+import { sha16, SMOKE_TEST, TOOLS_TXT } from '../harness/plan-fixtures.js'
+
+const exec = promisify(execFile)
+const made: string[] = []
+afterEach(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ws: string }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-plan-'))
+  made.push(root)
+  const ws = path.join(root, 'ws')
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    RUNNER_TEMP: path.join(root, 'temp')
+  }
+  try {
+    const r = await exec(NODES[0].path, [path.join(DIST_DIR, 'cli.js'), 'plan', '--workspace', ws, ...args], {
+      env
+    })
+    return { code: 0, stdout: r.stdout, stderr: r.stderr, ws }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, ws }
+  }
+}
+
+describe('dist/cli.js plan', () => {
+  it('--os windows --architecture x64: the Windows runner’s plan, every path a Windows path', async () => {
+    const r = await plan(['--os', 'windows', '--architecture', 'x64', '--build-commit', '1.12.1'])
+    expect(r.code, r.stderr).toBe(0)
+    const tc = 'C:\\hostedtoolcache\\windows'
+    const tools = `${tc}\\dipy-wheels-tools\\${sha16(TOOLS_TXT, 'windows-AMD64')}`
+    const env = `${tc}\\dipy-wheels-buildenv\\${sha16('windows-AMD64', TOOLS_TXT)}-py3.12`
+    const src = 'D:\\a\\dipy-wheels\\dipy-wheels\\dipy'
+    const t = 'D:\\a\\_temp\\dipy-wheels\\py3.12'
+    const venv = `${t}\\test\\venv`
+    const testEnv =
+      `PATH='${venv}\\Scripts;$PATH' VIRTUAL_ENV=${venv} MPLBACKEND=Agg PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
+      '-u PYTHONPATH -u PYTHONHOME'
+    expect(r.stdout).toBe(
+      [
+        'Target: windows AMD64; runs up to: publish',
+        'Executor: this runner (windows-AMD64)',
+        `Checkout: https://github.com/dipy/dipy.git at 1.12.1 (input) into ${src}`,
+        'Dependencies: none',
+        `Compiler cache: ccache; pip cache ${tc}\\dipy-wheels-pip`,
+        `Tools venv: ${tools} (delvewheel)`,
+        '',
+        'Python 3.12',
+        '  find:      the tool cache, PATH and pyenv',
+        `  build env: ${env} (build + the project's [build-system] requires)`,
+        `  build:     (in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
+          `VIRTUAL_ENV=${env} <buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ` +
+          `-Ccompile-args=-v -Csetup-args=--vsenv ${src}`,
+        `             + -Cbuild-dir=${t}\\meson-build when the backend is meson-python`,
+        `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
+        `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
+        `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +
+          '--disable-pip-version-check --no-input <wheel>',
+        `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -c '${SMOKE_TEST}'`,
+        '',
+        'Wheelhouse: D:\\a\\dipy-wheels\\dipy-wheels\\wheelhouse',
+        'Artifact: none (the runner provides no artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL not set))',
+        'Upload: none (workflow_dispatch event → no upload (set upload: nightly or staging to upload))',
+        ''
+      ].join('\n')
+    )
+    const windowsPaths = r.stdout.match(/[A-Z]:\\[^\s';]*/g) ?? []
+    expect(windowsPaths.length).toBeGreaterThan(20)
+    for (const p of windowsPaths) expect(p).not.toContain('/')
+    // Nothing ran: no checkout in the workspace.
+    expect(fs.existsSync(path.join(r.ws, 'dipy'))).toBe(false)
+  })
+
+  it('--json: the plan as data, in the target’s path flavour', async () => {
+    const r = await plan([
+      '--os',
+      'macos',
+      '--architecture',
+      'arm64',
+      '--python-version',
+      '3.13',
+      '--build-commit',
+      '1.12.1',
+      '--json'
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const p = JSON.parse(r.stdout) as {
+      platform: string
+      arch: string
+      pythons: Array<{ version: string; build: { env: unknown }; repair: { command: string } }>
+    }
+    expect([p.platform, p.arch, p.pythons.map((py) => py.version)]).toEqual(['macos', 'arm64', ['3.13']])
+    const env = `/Users/runner/hostedtoolcache/dipy-wheels-buildenv/${sha16('macos-arm64', TOOLS_TXT)}-py3.13`
+    expect(p.pythons[0].build.env).toEqual({
+      set: {
+        MACOSX_DEPLOYMENT_TARGET: '11.0',
+        ARCHFLAGS: '-arch arm64',
+        PIP_CACHE_DIR: '/Users/runner/hostedtoolcache/dipy-wheels-pip',
+        VIRTUAL_ENV: env
+      },
+      prepend: { PATH: [`${env}/bin`] }
+    })
+    expect(p.pythons[0].repair.command).toBe(
+      `/Users/runner/hostedtoolcache/dipy-wheels-tools/${sha16(TOOLS_TXT, 'macos-arm64')}/bin/delocate-wheel`
+    )
+  })
+
+  it('refuses an unknown --os or --architecture with usage code 2, naming the flag', async () => {
+    const os1 = await plan(['--os', 'solaris'])
+    expect(os1.code).toBe(2)
+    expect(os1.stderr).toContain('--os solaris: use linux, macos or windows.')
+    const arch = await plan(['--os', 'linux', '--architecture', 'mips'])
+    expect(arch.code).toBe(2)
+    expect(arch.stderr).toContain('--architecture mips: use x64, arm64 or x86.')
+  })
+})

@@ -1,0 +1,300 @@
+/**
+ * What makePlan decides besides the commands: how far the run goes (stop-after, test-command none), the
+ * build without compiler-cache, the upload and artifact decisions and the refusals before anything runs;
+ * and `materialize`, which turns a planned command into one for a runner's own environment.
+ */
+import { describe, expect, it } from 'vitest'
+import { materialize, mergeEnv } from '../../src/command.js'
+import { InputError } from '../../src/errors.js'
+import type { ActionInputs } from '../../src/inputs.js'
+import { makePlan } from '../../src/plan/make-plan.js'
+import { platformModule } from '../../src/platforms/index.js'
+import { defaultInputs, runnerHost, sha16, TOOLS_TXT } from '../harness/plan-fixtures.js'
+
+const linux = runnerHost('linux', 'x86_64')
+const plan = (over: Partial<ActionInputs>, host = linux) => makePlan(defaultInputs(host.platform, over), host)
+
+describe('how far the run goes', () => {
+  it.each(['plan', 'checkout', 'build'] as const)('stop-after %s: no test step, no artifact', (step) => {
+    const p = plan({ stopAfter: step, pythonVersions: ['3.11', '3.12'] })
+    expect(p.lastStep).toBe(step)
+    expect(p.pythons.map((py) => py.test)).toEqual([undefined, undefined])
+    expect(p.artifact).toEqual({
+      upload: false,
+      reason: `the run stops after ${step}`,
+      name: 'wheels-cp311-cp312-linux-x86_64'
+    })
+  })
+
+  it('stop-after test: tested, no artifact', () => {
+    const p = plan({ stopAfter: 'test' })
+    expect(p.pythons[0].test?.map((c) => c.what)).toEqual([
+      'making the test venv',
+      'installing the wheel into a clean venv',
+      "dipy's smoke test"
+    ])
+    expect(p.artifact.upload).toBe(false)
+  })
+
+  it('test-command none: no test step, also with stop-after publish', () => {
+    expect(plan({ testCommand: 'none' }).pythons[0].test).toBeUndefined()
+    expect(plan({ testCommand: '  none ', stopAfter: 'test' }).pythons[0].test).toBeUndefined()
+  })
+
+  it('a test command runs in bash (no profile, no rc, pipefail) after the test requirements', () => {
+    const [venv, install, run] = plan({
+      testCommand: 'pytest --pyargs dipy -k "not slow"',
+      testRequires: ['pytest', 'scipy>=1.8']
+    }).pythons[0].test!
+    const dir = '/home/runner/work/_temp/dipy-wheels/py3.12/test'
+    expect(venv.args).toEqual(['-m', 'venv', `${dir}/venv`])
+    expect(install.args).toEqual([
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-input',
+      { slot: 'wheel' },
+      'pytest',
+      'scipy>=1.8'
+    ])
+    expect(run).toEqual({
+      command: 'bash',
+      args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', 'pytest --pyargs dipy -k "not slow"'],
+      cwd: `${dir}/empty`,
+      env: {
+        prepend: { PATH: [`${dir}/venv/bin`] },
+        set: {
+          VIRTUAL_ENV: `${dir}/venv`,
+          MPLBACKEND: 'Agg',
+          PIP_CACHE_DIR: '/opt/hostedtoolcache/dipy-wheels-pip'
+        },
+        unset: ['PYTHONPATH', 'PYTHONHOME']
+      },
+      what: 'the test command'
+    })
+  })
+})
+
+describe('the build without compiler-cache', () => {
+  it('an isolated build from a build env of `build` only, no meson build directory', () => {
+    const py = plan({ compilerCache: false }).pythons[0]
+    const env = `/opt/hostedtoolcache/dipy-wheels-build/${sha16('quay.io/pypa/manylinux_2_28_x86_64', TOOLS_TXT)}-py3.12`
+    expect(py.buildEnv).toEqual({ dir: env, projectRequirements: false })
+    expect(py.mesonBuildDir).toBeUndefined()
+    expect(py.build.args).toEqual([
+      '-m',
+      'build',
+      '--wheel',
+      '--outdir',
+      '/home/runner/work/_temp/dipy-wheels/py3.12/dist',
+      '-Ccompile-args=-v',
+      '/home/runner/work/dipy-wheels/dipy-wheels/dipy'
+    ])
+  })
+})
+
+describe("pip's cache", () => {
+  it("the user's PIP_CACHE_DIR on the host; the tool cache's in a container (it is mounted)", () => {
+    const own = { ...linux, env: { PIP_CACHE_DIR: '/home/runner/.cache/pip' } }
+    expect(plan({ container: 'off' }, own).compilerCache.pipCache).toBe('/home/runner/.cache/pip')
+    expect(plan({ container: 'off' }, own).pythons[0].build.env?.set?.PIP_CACHE_DIR).toBe(
+      '/home/runner/.cache/pip'
+    )
+    expect(plan({}, own).compilerCache.pipCache).toBe('/opt/hostedtoolcache/dipy-wheels-pip')
+  })
+})
+
+describe('dependency recipes', () => {
+  const recipes = [
+    '- name: zlib',
+    '  version: 1.3.1',
+    '  source: https://zlib.net/zlib-1.3.1.tar.gz',
+    `  sha256: ${'a'.repeat(64)}`,
+    '  build: cmake',
+    '- name: openblas',
+    '  version: 0.3.28',
+    '  source: https://example.org/openblas.tar.gz',
+    `  sha256: ${'b'.repeat(64)}`,
+    '  build: script',
+    '  script: make',
+    '  platforms: [windows]'
+  ].join('\n')
+
+  it("keeps the recipes of the target's platform, in order", () => {
+    expect(plan({ dependencies: recipes }).dependencies.recipes.map((r) => r.name)).toEqual(['zlib'])
+    expect(
+      plan({ dependencies: recipes }, runnerHost('windows', 'AMD64')).dependencies.recipes.map((r) => r.name)
+    ).toEqual(['zlib', 'openblas'])
+  })
+
+  it('a malformed recipe fails the plan, naming the input', () => {
+    expect(() => plan({ dependencies: '- name: x\n  build: make\n' })).toThrow(InputError)
+  })
+})
+
+describe('the upload decision', () => {
+  const push = { ...linux, eventName: 'push' }
+
+  it('a push of a tag goes to staging and needs its token before anything runs', () => {
+    const err = (() => {
+      try {
+        plan({}, push)
+      } catch (e) {
+        return e as InputError
+      }
+      return undefined
+    })()
+    expect(err).toBeInstanceOf(InputError)
+    expect(err?.message).toContain("Input 'staging-token'")
+    expect(err?.message).toContain('secrets.MULTIBUILD_WHEELS_STAGING_ACCESS')
+    expect(plan({ stagingToken: 'tok' }, push).upload).toEqual({
+      target: 'staging',
+      channel: 'multibuild-wheels-staging',
+      labels: ['main'],
+      reason: 'push building 1.12.1 → staging',
+      ifExists: 'fail',
+      dryRun: false,
+      keepVersions: 0,
+      anacondaUrl: 'https://api.anaconda.org',
+      tokenInput: 'staging-token'
+    })
+  })
+
+  it('the token is not needed when the run stops before publishing, or for a dry run', () => {
+    expect(plan({ stopAfter: 'test' }, push).upload.target).toBe('staging')
+    expect(plan({ dryRun: true }, push).upload).toMatchObject({ target: 'staging', dryRun: true })
+  })
+
+  it('a schedule goes to nightly (replace, keep-versions)', () => {
+    const p = plan({ nightlyToken: 'n', keepVersions: 5 }, { ...linux, eventName: 'schedule' })
+    expect(p.upload).toMatchObject({
+      target: 'nightly',
+      channel: 'scipy-wheels-nightly',
+      reason: 'schedule event → nightly',
+      ifExists: 'replace',
+      keepVersions: 5,
+      tokenInput: 'nightly-token'
+    })
+  })
+
+  it('a manual run uploads nothing', () => {
+    expect(plan({}).upload).toMatchObject({
+      target: 'none',
+      channel: '',
+      reason: 'workflow_dispatch event → no upload (set upload: nightly or staging to upload)',
+      tokenInput: ''
+    })
+  })
+})
+
+describe('the artifact decision', () => {
+  const service = { ...linux, env: { ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_RESULTS_URL: 'https://r/' } }
+
+  it('auto: uploaded when the runner has the service, under a name per Pythons, OS and arch', () => {
+    expect(plan({ pythonVersions: ['3.11', '3.12'] }, service).artifact).toEqual({
+      upload: true,
+      reason: 'the runner provides the artifact service',
+      name: 'wheels-cp311-cp312-linux-x86_64'
+    })
+    expect(plan({}).artifact).toEqual({
+      upload: false,
+      reason:
+        'the runner provides no artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL not set)',
+      name: 'wheels-cp312-linux-x86_64'
+    })
+    expect(plan({ pythonVersions: ['3.13'] }, runnerHost('windows', 'ARM64')).artifact.name).toBe(
+      'wheels-cp313-windows-ARM64'
+    )
+  })
+
+  it('artifact-name and artifact false are taken as given', () => {
+    expect(plan({ artifactName: 'dipy-linux' }, service).artifact.name).toBe('dipy-linux')
+    expect(plan({ artifact: 'false' }, service).artifact).toEqual({
+      upload: false,
+      reason: 'the artifact input is false',
+      name: 'wheels-cp312-linux-x86_64'
+    })
+  })
+
+  it('artifact true without the service fails the plan only when the run publishes', () => {
+    expect(() => plan({ artifact: 'true' })).toThrow(/Input 'artifact'/)
+    expect(plan({ artifact: 'true', stopAfter: 'test' }).artifact.upload).toBe(false)
+    expect(() => plan({ artifactName: 'a/b' })).toThrow(/Input 'artifact-name'/)
+  })
+})
+
+describe('materialize: a planned command in a runner’s own environment', () => {
+  const windows = platformModule('windows')
+  const test = makePlan(defaultInputs('windows'), runnerHost('windows', 'AMD64')).pythons[0].test!
+  const slots = {
+    python: 'C:\\hostedtoolcache\\windows\\Python\\3.12.7\\x64\\python.exe',
+    wheel: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\repaired\\dipy-1.12.1-cp312-cp312-win_amd64.whl'
+  }
+  const venv = 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\venv'
+
+  it("Windows: prepends to the runner's Path (never adds a second PATH) and removes PYTHONPATH by its own spelling", () => {
+    const base = { Path: 'C:\\Windows\\system32;C:\\Windows', PythonPath: 'D:\\x', SystemRoot: 'C:\\Windows' }
+    expect(materialize(test[1], slots, base, windows)).toEqual({
+      command: `${venv}\\Scripts\\python.exe`,
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', slots.wheel],
+      cwd: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\empty',
+      env: {
+        Path: `${venv}\\Scripts;C:\\Windows\\system32;C:\\Windows`,
+        VIRTUAL_ENV: venv,
+        MPLBACKEND: 'Agg',
+        PIP_CACHE_DIR: 'C:\\hostedtoolcache\\windows\\dipy-wheels-pip',
+        PythonPath: undefined,
+        PYTHONHOME: undefined
+      }
+    })
+  })
+
+  it('Windows without any Path: PATH is made; the venv command gets the interpreter slot', () => {
+    expect(materialize(test[0], slots, {}, windows)).toEqual({
+      command: slots.python,
+      args: ['-m', 'venv', venv],
+      cwd: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\empty',
+      env: { PYTHONPATH: undefined, PYTHONHOME: undefined }
+    })
+    expect(materialize(test[1], slots, {}, windows).env?.PATH).toBe(`${venv}\\Scripts`)
+  })
+
+  it('POSIX compares names exactly: Path is not PATH there', () => {
+    const linuxMod = platformModule('linux')
+    const cmd = { command: 'x', args: [], env: { prepend: { PATH: ['/v/bin'] } } }
+    expect(materialize(cmd, {}, { Path: '/a', PATH: '/usr/bin' }, linuxMod).env).toEqual({
+      PATH: '/v/bin:/usr/bin'
+    })
+  })
+
+  it('the build with dependencies and ccache: the build env, then the ccache symlinks, then the prefix PATH', () => {
+    const linuxMod = platformModule('linux')
+    // What the run adds to the planned build: the dependency prefix's variables (full values, PATH with
+    // the prefix's bin first) and ccache's symlink directory; the plan puts the build env's scripts first.
+    const found = mergeEnv(
+      { set: { PATH: '/deps/prefix/bin:/usr/bin', CPPFLAGS: '-I/deps/prefix/include' } },
+      { set: { CCACHE_DIR: '/tc/ccache' }, prepend: { PATH: ['/tc/ccache-bin'] } }
+    )
+    const build = { command: 'python', args: [], env: { prepend: { PATH: ['/tc/env/bin'] } } }
+    expect(
+      materialize({ ...build, env: mergeEnv(found, build.env) }, {}, { PATH: '/usr/bin' }, linuxMod).env
+    ).toEqual({
+      PATH: '/tc/env/bin:/tc/ccache-bin:/deps/prefix/bin:/usr/bin',
+      CPPFLAGS: '-I/deps/prefix/include',
+      CCACHE_DIR: '/tc/ccache'
+    })
+  })
+
+  it('a later set replaces the variable and what earlier changes prepended to it', () => {
+    expect(mergeEnv({ prepend: { PATH: ['/a'] } }, { set: { PATH: '/b' } })).toEqual({
+      set: { PATH: '/b' },
+      prepend: {},
+      unset: []
+    })
+  })
+
+  it('a slot the run has not filled is an error, not an empty word', () => {
+    expect(() => materialize(test[1], { python: slots.python }, {}, windows)).toThrow(/<wheel> is not known/)
+  })
+})
