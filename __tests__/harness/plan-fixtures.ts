@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { PlatformName } from '../../src/host.js'
+import { parseRecipes } from '../../src/dependencies/recipes.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import type { PlanHost } from '../../src/plan/make-plan.js'
 import { runnerLayout } from '../../src/plan/runner-layout.js'
@@ -53,7 +54,10 @@ export function defaultInputs(platform: PlatformName, over: Partial<ActionInputs
     repository: 'https://github.com/dipy/dipy.git',
     checkoutDir: `${WORKSPACE[platform]}${sep}dipy`,
     pythonVersions: ['3.12'],
+    architecture: '',
+    macosDeploymentTarget: '11.0',
     dependencies: '',
+    recipes: over.dependencies ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels') : [],
     configSettings: ['compile-args=-v'],
     container: 'auto',
     manylinux: 'auto',
