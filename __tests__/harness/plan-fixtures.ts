@@ -57,7 +57,9 @@ export function defaultInputs(platform: PlatformName, over: Partial<ActionInputs
     architecture: '',
     macosDeploymentTarget: '11.0',
     dependencies: '',
-    recipes: over.dependencies ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels') : [],
+    recipes: over.dependencies
+      ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels')
+      : [],
     configSettings: ['compile-args=-v'],
     container: 'auto',
     manylinux: 'auto',
