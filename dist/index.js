@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-6HRYP3YF.js";
+} from "./chunks/chunk-SYFXZ4WD.js";
 import "./chunks/chunk-GDYFA5VL.js";
 
 // src/index.ts
