@@ -56,8 +56,11 @@ export function defaultInputs(platform: PlatformName, over: Partial<ActionInputs
     pythonVersions: ['3.12'],
     architecture: '',
     macosDeploymentTarget: '11.0',
+    macosLibomp: 'auto',
     dependencies: '',
-    recipes: over.dependencies ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels') : [],
+    recipes: over.dependencies
+      ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels')
+      : [],
     configSettings: ['compile-args=-v'],
     container: 'auto',
     manylinux: 'auto',

@@ -18,11 +18,14 @@ import type { BuildPlan, PythonPlan } from '../plan/types.js'
 import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.js'
 import { findPython, type FoundPython } from '../python/discover.js'
 import { ensureVenv, type ToolVenv } from '../python/venvs.js'
+import { macosPlatformTag } from '../platforms/macos-target.js'
 import { commonAncestor } from '../util/paths.js'
 import type { Timings } from '../util/timings.js'
 import { buildWheel } from './build.js'
 import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
-import { repairWheel } from './repair.js'
+import { libompRecipes, linkLibomp, targetFor } from './macos.js'
+import { loadMsvc } from './msvc.js'
+import { checkPlatformTag, repairWheel } from './repair.js'
 import { wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
@@ -51,6 +54,8 @@ interface Run extends WheelsContext {
   cc?: CompilerCacheState
   tools?: ToolVenv
   mesonpy?: boolean
+  /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
+  vsenv?: boolean
 }
 
 async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
@@ -72,9 +77,11 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
   const { plan, runner, timings, mod } = run
   let step = `build env ${py.version}`
   let record: WheelRecord | undefined
+  let mac: ReturnType<typeof targetFor> | undefined
   try {
     const { python, buildPython } = await timings.time(step, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
+      if (plan.macos) mac = targetFor(plan.macos, python.full)
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
       run.mesonpy = buildSystem ? isMesonpy(buildSystem) : false
       const venv = await ensureBuildEnv(runner, mod, {
@@ -99,7 +106,9 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
         { python: python.path, buildPython },
         {
           env: mergeEnv({ set: run.deps.env }, run.cc ? compilerCacheBuildEnv(run.cc) : undefined),
-          mesonpy: run.mesonpy ?? false
+          mesonpy: run.mesonpy ?? false,
+          override: mac?.env,
+          vsenv: run.vsenv
         }
       )
     )
@@ -111,8 +120,11 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
         toolsBin: tools.bin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
-        libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {}
+        libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {},
+        override: mac?.env
       })
+      const tag = mac ? macosPlatformTag(mac.target, plan.macos!.arch) : plan.windows?.wheelPlatform
+      if (tag) checkPlatformTag(repaired, tag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)
@@ -149,31 +161,45 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
  * pipeline decides what a failure means for the run.
  */
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
-  const { plan, runner, timings } = ctx
+  const { plan, timings } = ctx
   const mod = platformModule(plan.platform)
   const result: WheelsResult = { wheels: [], failures: [] }
+  let runner = ctx.runner
+  let vsenv = false
+  if (plan.windows) {
+    const windows = plan.windows
+    try {
+      ;({ runner, vsenv } = await timings.time('MSVC environment', () => loadMsvc(ctx.runner, windows)))
+    } catch (err) {
+      result.failures.push({ python: 'all', step: 'MSVC environment', message: messageOf(err), error: err })
+      return result
+    }
+  }
   let deps: DependencyResult
   // The compiler's identity keys the dependency prefixes and the compiler cache.
   const compiler = await compilerId(runner, runner.env)
+  const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : []
   try {
     deps = await timings.time('dependencies', async () =>
-      buildDependencies(runner, plan.dependencies.recipes, {
+      buildDependencies(runner, [...libomp, ...plan.dependencies.recipes], {
         platform: plan.platform,
         arch: plan.arch,
-        compiler,
+        // The deployment target is in the key: a prefix built for another macOS is never reused.
+        compiler: plan.macos ? `${compiler}; macOS ${plan.macos.deploymentTarget}` : compiler,
         cacheRoot: plan.dependencies.cacheRoot,
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
-        baseEnv: runner.env,
+        baseEnv: { ...runner.env, ...plan.dependencies.env },
         sharedCache: ctx.cache
       })
     )
+    if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix)
   } catch (err) {
     result.failures.push({ python: 'all', step: 'dependencies', message: messageOf(err), error: err })
     return result
   }
   result.dependencies = deps
-  const run: Run = { ...ctx, mod, deps }
+  const run: Run = { ...ctx, runner, mod, deps, vsenv }
   if (plan.compilerCache.enabled) {
     run.cc = await timings.time('compiler cache (restore)', async () =>
       setupCompilerCache(runner, {
