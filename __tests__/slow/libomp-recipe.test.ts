@@ -11,7 +11,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { libompRecipe, LIBOMP_VERSION } from '../../src/dependencies/libomp.js'
-import { sha256File } from '../../src/dependencies/sources.js'
+import { sha256File } from '../../src/util/hash.js'
 import { ExecRunner } from '../../src/exec.js'
 import { buildDependencies } from '../../src/stages/dependencies.js'
 
@@ -19,7 +19,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 const SOURCE =
   process.env.DIPY_WHEELS_LLVM_OPENMP_SOURCE ||
   path.join(ROOT, '.cache', 'llvm', `llvm-openmp-${LIBOMP_VERSION}.tar.gz`)
-const noCache = { restore: async () => false, save: async () => {} }
+const noCache = { available: () => false, restore: async () => undefined, save: async () => {} }
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-libomp-'))
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
 

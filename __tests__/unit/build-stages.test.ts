@@ -264,7 +264,7 @@ describe('the per-Python loop on the host', () => {
     const [failure] = (await run()).failures
     expect(failure.error).toBeInstanceOf(BuildError)
     expect(failure.message).toMatch(
-      /wheel build for Python 3\.11 failed with exit code 1[\s\S]*error: expected/
+      /wheel build for Python 3\.11 failed: error: expected ‘;’\n\(exit code 1\)\nLast lines of its output:\nerror: expected/
     )
     expect(fs.existsSync(plan.outputDir)).toBe(false)
   })

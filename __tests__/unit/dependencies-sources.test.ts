@@ -25,19 +25,33 @@ const noRunner: Runner = {
 describe('git plans', () => {
   it('clones with -- before the URL and checks out detached with -- after the ref', () => {
     const plan = planGitFetch('https://h/r.git', 'v1.0', '/s/r')
-    expect(plan.clone.args).toEqual(['clone', '--quiet', '--no-checkout', '--', 'https://h/r.git', '/s/r'])
-    expect(plan.checkout.map((c) => c.args)).toEqual([
-      ['-C', '/s/r', 'checkout', '--quiet', '--force', '--detach', 'v1.0', '--'],
-      ['-C', '/s/r', 'submodule', 'update', '--init', '--recursive', '--force']
+    const safe = ['-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never']
+    expect(plan.clone.args).toEqual([
+      ...safe,
+      'clone',
+      '--quiet',
+      '--no-checkout',
+      '--',
+      'https://h/r.git',
+      '/s/r'
     ])
+    expect(plan.checkout.map((c) => c.args)).toEqual([
+      [...safe, '-C', '/s/r', 'checkout', '--quiet', '--force', '--detach', 'v1.0', '--'],
+      [...safe, '-C', '/s/r', 'submodule', 'update', '--init', '--recursive', '--force']
+    ])
+    for (const cmd of [plan.clone, ...plan.checkout]) expect(cmd.env).toEqual({ GIT_PROTOCOL_FROM_USER: '0' })
   })
 
   it('allows file:// submodules for local repositories only', () => {
-    expect(planGitFetch('/srv/r.git', 'v1', '/s').clone.args.slice(0, 2)).toEqual([
+    expect(planGitFetch('/srv/r.git', 'v1', '/s').clone.args.slice(4, 6)).toEqual([
       '-c',
       'protocol.file.allow=always'
     ])
     expect(planGitLsRemote('https://h/r.git', 'v1').args).toEqual([
+      '-c',
+      'protocol.ext.allow=never',
+      '-c',
+      'protocol.fd.allow=never',
       'ls-remote',
       '--',
       'https://h/r.git',

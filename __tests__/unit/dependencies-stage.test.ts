@@ -204,17 +204,23 @@ describe('buildDependencies', () => {
     const runner = new DepsRunner()
     await buildDependencies(runner, [gitRecipe()], opts())
     const [lsRemote, clone, checkout] = runner.calls
-    expect(lsRemote.args).toEqual([
+    // Every git call with the command-running transports off (git-config(1) protocol.<name>.allow).
+    const safe = ['-c', 'protocol.ext.allow=never', '-c', 'protocol.fd.allow=never']
+    for (const cmd of [lsRemote, clone, checkout]) {
+      expect(cmd.args.slice(0, 4)).toEqual(safe)
+      expect(cmd.env).toEqual({ GIT_PROTOCOL_FROM_USER: '0' })
+    }
+    expect(lsRemote.args.slice(4)).toEqual([
       'ls-remote',
       '--',
       'https://example.invalid/dwmath.git',
       'v1.0',
       'v1.0^{}'
     ])
-    expect(clone.args.slice(0, 4)).toEqual(['clone', '--quiet', '--no-checkout', '--'])
-    expect(clone.args[4]).toBe('https://example.invalid/dwmath.git')
+    expect(clone.args.slice(4, 8)).toEqual(['clone', '--quiet', '--no-checkout', '--'])
+    expect(clone.args[8]).toBe('https://example.invalid/dwmath.git')
     // The commit the ref named when the build started, so the key and the build agree.
-    expect(checkout.args.slice(2)).toEqual(['checkout', '--quiet', '--force', '--detach', V1, '--'])
+    expect(checkout.args.slice(6)).toEqual(['checkout', '--quiet', '--force', '--detach', V1, '--'])
   })
 
   it('rebuilds when the branch a recipe follows has moved', async () => {

@@ -200,8 +200,11 @@ describe('getInputs under fuzzing', () => {
       workspace: ws,
       temp: '/tmp/t',
       toolCache: '/tmp/tc',
+      home: '/tmp/home',
+      cpus: 2,
+      root: false,
       eventName: 'push',
-      eventPath: '',
+      ref: 'refs/heads/master',
       workflowRef: '',
       repository: 'dipy/dipy-wheels',
       env: {}

@@ -103,7 +103,7 @@ describe('runPipeline', () => {
     const err = (await run().catch((e: unknown) => e)) as Error
     expect(err).toBeInstanceOf(ActionError)
     expect(err.message).toMatch(
-      /^1 of 2 Python versions failed:\n- Python 3\.11, build 3\.11: the wheel build for Python 3\.11 failed with exit code 1/
+      /^1 of 2 Python versions failed:\n- Python 3\.11, build 3\.11: the wheel build for Python 3\.11 failed: error: broken\.c:4\nThese wheels were made: pkg-1\.0-cp312-cp312-manylinux_2_28_x86_64\.whl$/
     )
     expect(err.message).toContain('\nThese wheels were made: pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl')
     // The report still ran: the outputs name the commit and the one wheel.
@@ -115,7 +115,9 @@ describe('runPipeline', () => {
 
   it('fail-fast: the first failure ends the run with its own error; 3.12 is never built', async () => {
     const { runner, run } = setup({ pythonVersions: ['3.11', '3.12'], stopAfter: 'test' }, '3.11')
-    await expect(run()).rejects.toThrow(/^the wheel build for Python 3\.11 failed with exit code 1/)
+    await expect(run()).rejects.toThrow(
+      /^the wheel build for Python 3\.11 failed: error: broken\.c:4\n\(exit code 1\)/
+    )
     expect(runner.calls.filter((c) => c.args.includes('--wheel'))).toHaveLength(1)
   })
 

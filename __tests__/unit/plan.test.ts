@@ -304,7 +304,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       repository: 'https://github.com/dipy/dipy.git',
       dir: t.checkout,
       ref: '1.12.1',
-      refSource: 'input'
+      refSource: 'input',
+      workspace: t.checkout.slice(0, -'dipy'.length - 1)
     })
     expect(plan.dependencies).toEqual({
       recipes: [],

@@ -11,7 +11,7 @@ export class FakeRunner implements Runner {
   constructor(
     private readonly respond: (cmd: Command) => Response = () => undefined,
     /** The base environment it reports, as ExecRunner reports the action's (less secrets). */
-    readonly env: Record<string, string> = {},
+    readonly env: Record<string, string> = { PATH: '/usr/bin:/bin' },
     /** Names `which` finds, with their paths. */
     private readonly onPath: Record<string, string> = {}
   ) {}
