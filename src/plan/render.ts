@@ -34,6 +34,23 @@ export function renderPlan(plan: BuildPlan): string {
     `Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  if (plan.macos) {
+    const m = plan.macos
+    const omp = m.libomp
+      ? `${m.libomp.recipe.name} ${m.libomp.recipe.version} ${m.libomp.mode === 'auto' ? "when the checkout's build files ask for OpenMP" : 'always'}`
+      : 'not built (macos-libomp: false)'
+    line(
+      `macOS: ${m.arch}, MACOSX_DEPLOYMENT_TARGET=${m.deploymentTarget} for the recipes, build and delocate ` +
+        `(raised to an interpreter's own minimum when lower); libomp: ${omp}`
+    )
+  }
+  if (plan.windows) {
+    const w = plan.windows
+    line(
+      `Windows: ${w.arch} (wheels ${w.wheelPlatform}); MSVC: vcvarsall ${w.msvc.vcvarsArch} of the Visual ` +
+        `Studio vswhere finds, loaded once for the recipes, build and test`
+    )
+  }
   for (const py of plan.pythons) {
     line()
     line(`Python ${py.version}`)
