@@ -429,6 +429,7 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
     expect(plan.artifact.name).toBe(t.artifactName)
     expect(plan.macos).toEqual(t.osPlan?.macos)
     expect(plan.windows).toEqual(t.osPlan?.windows)
+    expect(plan.testRequires).toEqual([])
     expect(plan.executor).toEqual(t.executor)
     expect(plan.manylinuxPolicy).toBe(t.policy)
     expect(plan.configSettings).toEqual(t.configSettings)

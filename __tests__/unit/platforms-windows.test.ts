@@ -57,6 +57,15 @@ describe('Windows plan', () => {
     expect(x86.check('Traceback')).toEqual({ reason: 'it printed no interpreter facts' })
   })
 
+  it('explains <immintrin.h> in an arm64 build (dipy 1.12.1 on win_arm64)', () => {
+    const out =
+      'C:\\Program Files\\Microsoft Visual Studio\\2022\\Enterprise\\VC\\Tools\\MSVC\\14.44.35207\\bin\\HostARM64\\arm64\\cl.exe ' +
+      '..\\dipy\\align\\distances_simd.cpp\nimmintrin.h(15): fatal error C1189: #error:  This header is specific to X86, X64 targets'
+    expect(windows.hint(out)).toMatch(
+      /does not compile for win_arm64 \(dipy 1\.12\.1: dipy\/align\/distances_simd\.cpp\)/
+    )
+  })
+
   it('hints at MSVC for OpenMP', () => {
     expect(windows.hint('fatal error C1083: Cannot open include file: omp.h')).toMatch(/vcomp140\.dll/)
   })

@@ -231,6 +231,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),
+    testRequires: inputs.testRequires,
     ...(target.macos ? { macos: target.macos } : {}),
     ...(target.windows ? { windows: target.windows } : {}),
     outputDir: inputs.outputDir,

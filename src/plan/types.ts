@@ -107,6 +107,8 @@ export interface BuildPlan {
   compilerCache: { enabled: boolean; pipCache: string; scratch: string }
   tools: { dir: string; packages: readonly string[] }
   pythons: PythonPlan[]
+  /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */
+  testRequires: string[]
   macos?: MacosPlan
   windows?: WindowsPlan
   outputDir: string

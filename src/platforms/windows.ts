@@ -78,6 +78,12 @@ export const windows: PlatformModule = {
   },
 
   hint(output) {
+    if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
+      return (
+        '<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for ' +
+        'win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.'
+      )
+    }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {
       return 'OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload for the target arch is installed (the action loads it with vcvarsall).'
     }

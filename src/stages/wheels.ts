@@ -26,6 +26,7 @@ import { buildDependencies, compilerId, type DependencyResult } from './dependen
 import { libompRecipes, linkLibomp, targetFor } from './macos.js'
 import { loadMsvc } from './msvc.js'
 import { checkPlatformTag, repairWheel } from './repair.js'
+import { checkTargetEarly } from './target-check.js'
 import { wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
@@ -174,6 +175,12 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       result.failures.push({ python: 'all', step: 'MSVC environment', message: messageOf(err), error: err })
       return result
     }
+  }
+  try {
+    await timings.time('target check', () => checkTargetEarly(runner, plan))
+  } catch (err) {
+    result.failures.push({ python: 'all', step: 'target check', message: messageOf(err), error: err })
+    return result
   }
   let deps: DependencyResult
   // The compiler's identity keys the dependency prefixes and the compiler cache.
