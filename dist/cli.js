@@ -8,10 +8,10 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-6HRYP3YF.js";
+} from "./chunks/chunk-AHN4SHWP.js";
 import {
   __toESM
-} from "./chunks/chunk-GDYFA5VL.js";
+} from "./chunks/chunk-NRHADYF3.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -76,6 +76,14 @@ inputs:
       the build and delocate), never below the interpreter's own minimum.
     required: false
     default: '11.0'
+  macos-libomp:
+    description: >-
+      macOS only: build LLVM's OpenMP runtime (libomp) for the deployment target into the dependency prefix,
+      so the wheel bundles a libomp that runs on that macOS. auto: when the project's meson.build or
+      CMakeLists.txt asks for OpenMP, or its setup.py passes -fopenmp; true: always; false: never (install
+      libomp yourself).
+    required: false
+    default: 'auto'
   dependencies:
     description: >-
       YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels

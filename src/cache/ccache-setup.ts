@@ -158,6 +158,8 @@ export async function setupCompilerCache(
   runner: Runner,
   o: CompilerCacheOptions
 ): Promise<CompilerCacheState | undefined> {
+  // macOS and Windows get theirs from the tools venv once an interpreter is found (off-linux.ts).
+  if (o.platform !== 'linux') return undefined
   const ccache = (await runner.which('ccache')) ?? (await installCcache(runner, o))
   if (!ccache) {
     core.warning(

@@ -201,11 +201,13 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       return result
     }
   }
-  try {
-    await timings.time('target check', () => checkTargetEarly(runner, plan))
-  } catch (err) {
-    result.failures.push({ python: 'all', step: 'target check', message: messageOf(err), error: err })
-    return result
+  if (plan.windows || plan.macos) {
+    try {
+      await timings.time('target check', () => checkTargetEarly(runner, plan))
+    } catch (err) {
+      result.failures.push({ python: 'all', step: 'target check', message: messageOf(err), error: err })
+      return result
+    }
   }
   let deps: DependencyResult
   // The compiler's identity keys the dependency prefixes and the compiler cache.
