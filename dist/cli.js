@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-AHN4SHWP.js";
+} from "./chunks/chunk-DY5WIXTY.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";
@@ -323,8 +323,13 @@ function retarget(inputs, host, target) {
 }
 function printPlan(target) {
   const host = detectHost();
-  const planHost = targetHost(host, target);
-  const plan = makePlan(retarget(getInputs(host), host, planHost), planHost);
+  let planHost = targetHost(host, target);
+  let inputs = retarget(getInputs(host), host, planHost);
+  if (planHost.platform === "windows" && planHost.arch === "x86") {
+    planHost = { ...planHost, arch: "AMD64" };
+    inputs = { ...inputs, architecture: inputs.architecture || "x86" };
+  }
+  const plan = makePlan(inputs, planHost);
   process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}
 `);
 }

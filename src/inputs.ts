@@ -3,7 +3,7 @@ import { parseLibompMode, type LibompMode } from './dependencies/libomp.js'
 import { parseRecipes, type Recipe } from './dependencies/recipes.js'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
-import { targetArch } from './platforms/architecture.js'
+import { architectureInput } from './platforms/architecture.js'
 import { parseDeploymentTarget } from './platforms/macos-target.js'
 import { checkManylinux } from './platforms/manylinux.js'
 import { artifactDecision } from './publish/artifact-name.js'
@@ -40,7 +40,7 @@ export interface ActionInputs {
   checkoutDir: string
   /** CPython versions, e.g. ["3.11", "3.12"], in the order given, without duplicates. */
   pythonVersions: string[]
-  /** The arch to build for, checked for the runner's OS (AMD64, x86, ARM64, arm64, x86_64, ...); "" = the runner's. */
+  /** The architecture input (a known spelling; "" = the runner's), checked for the target OS by makePlan. */
   architecture: string
   /** macOS: MACOSX_DEPLOYMENT_TARGET as MAJOR.MINOR (e.g. 11.0), before the interpreter's floor raises it. */
   macosDeploymentTarget: string
@@ -166,7 +166,7 @@ export function getInputs(host: HostFacts): ActionInputs {
     repository: normaliseRepository(get('repository'), host.workspace),
     checkoutDir: insideWorkspace('path', get('path') || 'dipy', host.workspace),
     pythonVersions: parsePythonVersions(get('python-version')),
-    architecture: targetArch(host.platform, get('architecture'), host.arch),
+    architecture: architectureInput(get('architecture')),
     macosDeploymentTarget: parseDeploymentTarget(get('macos-deployment-target')),
     macosLibomp: parseLibompMode(get('macos-libomp')),
     dependencies,

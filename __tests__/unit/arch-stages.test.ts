@@ -9,7 +9,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InputError, RepairError } from '../../src/errors.js'
-import { targetArch } from '../../src/platforms/architecture.js'
+import { architectureInput, targetArch } from '../../src/platforms/architecture.js'
+import { makePlan } from '../../src/plan/make-plan.js'
+import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
 import { platformModule } from '../../src/platforms/index.js'
 import type { MacosPlan, WindowsPlan } from '../../src/plan/types.js'
 import { findPython } from '../../src/python/discover.js'
@@ -192,6 +194,21 @@ describe('the architecture input', () => {
     expect(targetArch('windows', 'x64', 'ARM64')).toBe('AMD64')
     expect(targetArch('windows', 'ARM64', 'AMD64')).toBe('ARM64')
     expect(() => targetArch('windows', 'mips', 'AMD64')).toThrow(InputError)
+  })
+
+  it('reads any known spelling; makePlan refuses one the OS cannot build, before anything runs', () => {
+    expect(architectureInput(' x86 ')).toBe('x86')
+    expect(architectureInput('')).toBe('')
+    expect(() => architectureInput('mips')).toThrow(
+      `Input 'architecture': "mips" is not an architecture: use x64, x86 or arm64 (Windows), or leave it empty for the runner's own.`
+    )
+    expect(() =>
+      makePlan(defaultInputs('linux', { architecture: 'x86' }), runnerHost('linux', 'x86_64'))
+    ).toThrow(InputError)
+    expect(
+      makePlan(defaultInputs('windows', { architecture: 'win32' }), runnerHost('windows', 'AMD64')).windows
+        ?.wheelPlatform
+    ).toBe('win32')
   })
 
   it("takes only the runner's arch on Linux and macOS, naming the runner to use", () => {

