@@ -8,7 +8,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-DY5WIXTY.js";
+} from "./chunks/chunk-WKBVCKGF.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

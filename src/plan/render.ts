@@ -57,7 +57,7 @@ export function renderPlan(plan: BuildPlan): string {
     const where =
       py.interpreter.candidates?.join(', ') ??
       (plan.windows
-        ? `a ${plan.windows.arch} python.exe (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
+        ? `python.exe of ${plan.windows.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
         : 'the tool cache, PATH and pyenv')
     line(`  find:      ${where}`)
     line(

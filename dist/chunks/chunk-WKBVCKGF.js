@@ -50730,7 +50730,7 @@ function renderPlan(plan) {
   for (const py of plan.pythons) {
     line();
     line(`Python ${py.version}`);
-    const where2 = py.interpreter.candidates?.join(", ") ?? (plan.windows ? `a ${plan.windows.arch} python.exe (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform` : "the tool cache, PATH and pyenv");
+    const where2 = py.interpreter.candidates?.join(", ") ?? (plan.windows ? `python.exe of ${plan.windows.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform` : "the tool cache, PATH and pyenv");
     line(`  find:      ${where2}`);
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : "build; isolated build"})`
