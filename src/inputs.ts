@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { parseLibompMode, type LibompMode } from './dependencies/libomp.js'
+import { withDefault } from './util/action-defaults.js'
 import { parseRecipes, type Recipe } from './dependencies/recipes.js'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
@@ -80,7 +81,9 @@ export interface ActionInputs {
   stopAfter: StepName
 }
 
-const get = (name: string): string => core.getInput(name)
+const get = (name: string): string => withDefault(name, core.getInput(name))
+/** An input whose empty value is a mistake to report, not a request for the default. */
+const getGiven = (name: string): string => core.getInput(name)
 
 /** Splits a list input on spaces, commas and newlines. */
 export function splitList(value: string): string[] {
@@ -136,7 +139,7 @@ export function getInputs(host: HostFacts): ActionInputs {
   // Mask the tokens before anything else can print them, then check them (the message never shows them).
   const nightlyToken = secret('nightly-token', get('nightly-token'))
   const stagingToken = secret('staging-token', get('staging-token'))
-  const nightlyRef = get('nightly-ref') || 'master'
+  const nightlyRef = get('nightly-ref')
   const buildCommit = resolveBuildCommit({
     input: get('build-commit'),
     nightlyRef,
@@ -145,18 +148,18 @@ export function getInputs(host: HostFacts): ActionInputs {
     workflowRef: host.workflowRef,
     workspace: host.workspace
   })
-  const keep = get('keep-versions') || '0'
+  const keep = get('keep-versions')
   if (!/^\d{1,6}$/.test(keep)) {
     throw new InputError('keep-versions', `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`)
   }
   const ifExists = get('if-exists')
-  const labels = splitList(get('labels') || 'main').map((l) => anacondaLabel('labels', l))
+  const labels = splitList(get('labels')).map((l) => anacondaLabel('labels', l))
   if (labels.length === 0)
     throw new InputError('labels', 'it is empty: give at least one label such as main.')
   const dependencies = get('dependencies')
-  const container = containerInput('container', get('container') || 'auto')
-  const stopAfter = oneOf('stop-after', get('stop-after') || 'publish', STEPS)
-  const artifact = oneOf('artifact', get('artifact') || 'auto', ['auto', 'true', 'false'] as const)
+  const container = containerInput('container', get('container'))
+  const stopAfter = oneOf('stop-after', get('stop-after'), STEPS)
+  const artifact = oneOf('artifact', get('artifact'), ['auto', 'true', 'false'] as const)
   const artifactName = artifactNameInput('artifact-name', get('artifact-name'))
   // artifact: true on a runner without the artifact service fails now, not after the build.
   if (stopAfter === 'publish') artifactDecision(artifact, host.env)
@@ -164,8 +167,8 @@ export function getInputs(host: HostFacts): ActionInputs {
     buildCommit,
     nightlyRef,
     repository: normaliseRepository(get('repository'), host.workspace),
-    checkoutDir: insideWorkspace('path', get('path') || 'dipy', host.workspace),
-    pythonVersions: parsePythonVersions(get('python-version')),
+    checkoutDir: insideWorkspace('path', get('path'), host.workspace),
+    pythonVersions: parsePythonVersions(getGiven('python-version')),
     architecture: architectureInput(get('architecture')),
     macosDeploymentTarget: parseDeploymentTarget(get('macos-deployment-target')),
     macosLibomp: parseLibompMode(get('macos-libomp')),
@@ -173,20 +176,20 @@ export function getInputs(host: HostFacts): ActionInputs {
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings('config-settings', get('config-settings')),
     container,
-    manylinux: checkManylinux(get('manylinux') || 'auto'),
-    outputDir: insideWorkspace('output-dir', get('output-dir') || 'wheelhouse', host.workspace),
+    manylinux: checkManylinux(get('manylinux')),
+    outputDir: insideWorkspace('output-dir', get('output-dir'), host.workspace),
     testRequires: requirementList('test-requires', get('test-requires')),
     testCommand: noControlButNewlines('test-command', get('test-command')),
-    compilerCache: bool('compiler-cache', get('compiler-cache') || 'true'),
-    failFast: bool('fail-fast', get('fail-fast') || 'true'),
-    upload: oneOf('upload', get('upload') || 'auto', ['auto', 'nightly', 'staging', 'none'] as const),
-    dryRun: bool('dry-run', get('dry-run') || 'false'),
-    nightlyChannel: anacondaOwner('nightly-channel', get('nightly-channel') || 'scipy-wheels-nightly'),
-    stagingChannel: anacondaOwner('staging-channel', get('staging-channel') || 'multibuild-wheels-staging'),
+    compilerCache: bool('compiler-cache', get('compiler-cache')),
+    failFast: bool('fail-fast', get('fail-fast')),
+    upload: oneOf('upload', get('upload'), ['auto', 'nightly', 'staging', 'none'] as const),
+    dryRun: bool('dry-run', get('dry-run')),
+    nightlyChannel: anacondaOwner('nightly-channel', get('nightly-channel')),
+    stagingChannel: anacondaOwner('staging-channel', get('staging-channel')),
     nightlyToken,
     stagingToken,
     labels,
-    anacondaUrl: endpointUrl('anaconda-url', get('anaconda-url') || 'https://api.anaconda.org'),
+    anacondaUrl: endpointUrl('anaconda-url', get('anaconda-url')),
     ifExists: ifExists ? oneOf('if-exists', ifExists, ['fail', 'skip', 'replace'] as const) : undefined,
     keepVersions: Number(keep),
     artifact,

@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runAction, type ActionRun } from '../harness/action.js'
+import { makeFakeEngine, manylinuxLikeImage } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
 
@@ -63,5 +64,41 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
     const moved = await run()
     expect(moved.exitCode, moved.log.slice(-6000)).toBe(0)
     expect(ccacheOf(moved, A)).toEqual({ hits: first!.misses, misses: 0 })
+  })
+})
+
+describe('compiler cache across runs in the container (container: auto, the fake engine)', () => {
+  it('the same stage code in the image: a rerun compiles from ccache only, the container removed each time', async () => {
+    const [A] = pythonsForTests(1)
+    const toolCache = tmp('dw-cc-ct-toolcache-')
+    const fx = makeOpenmpFixture(tmp('dw-cc-ct-fx-'))
+    const image = 'quay.io/pypa/manylinux_2_34_x86_64'
+    const fake = makeFakeEngine(tmp('dw-cc-ct-engine-'), { images: { [image]: manylinuxLikeImage() } })
+    const run = (root?: string): Promise<ActionRun> =>
+      runAction({
+        root,
+        toolCache,
+        pathFirst: [fake.binDir],
+        inputs: { ...fixtureInputs(fx.repo, fx.dependencies), container: 'auto', manylinux: '2_34' },
+        timeoutMs: 900_000
+      })
+
+    const cold = await run()
+    expect(cold.exitCode, cold.log.slice(-6000)).toBe(0)
+    const first = ccacheOf(cold, A)
+    expect(first, cold.log.slice(-6000)).toBeDefined()
+    expect(first!.misses).toBeGreaterThan(0)
+    expect(JSON.parse(cold.outputs.wheels)).toHaveLength(1)
+
+    const warm = await run(cold.root)
+    expect(warm.exitCode, warm.log.slice(-6000)).toBe(0)
+    expect(warm.log).toMatch(/Dependencies: cache hit/)
+    expect(warm.log).toMatch(/Reusing the tools venv/)
+    expect(ccacheOf(warm, A)).toEqual({ hits: first!.misses, misses: 0 })
+
+    const argv = fake.calls().map((c) => c.argv)
+    expect(argv.filter((a) => a[0] === 'run')).toHaveLength(2)
+    expect(argv.filter((a) => a[0] === 'rm')).toHaveLength(2)
+    expect(fake.containers()).toEqual([])
   })
 })

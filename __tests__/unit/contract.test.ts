@@ -58,7 +58,7 @@ describe('action.yml', () => {
     }
     for (const reader of readers) {
       const text = fs.readFileSync(path.join(root, reader), 'utf8')
-      for (const m of text.matchAll(/\bget\('([a-z-]+)'\)/g)) read.add(m[1])
+      for (const m of text.matchAll(/\bget(?:Given)?\('([a-z-]+)'\)/g)) read.add(m[1])
     }
     expect([...read].sort()).toEqual(Object.keys(action.inputs).sort())
   })

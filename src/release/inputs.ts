@@ -4,6 +4,7 @@
  * dry-run) are read here again with the same defaults.
  */
 import * as core from '@actions/core'
+import { withDefault } from '../util/action-defaults.js'
 import { InputError } from '../errors.js'
 import { canonicalVersion, normalizeName } from './names.js'
 
@@ -30,11 +31,11 @@ export interface ReleaseInputs {
   dryRun: boolean
 }
 
-const get = (name: string): string => core.getInput(name)
+const get = (name: string): string => withDefault(name, core.getInput(name))
 
 /** The command input: build (the default) or release. */
 export function getCommand(): Command {
-  const value = get('command') || 'build'
+  const value = get('command')
   if (value === 'build' || value === 'release') return value
   throw new InputError('command', `${JSON.stringify(value)} is not one of build, release.`)
 }
@@ -123,7 +124,7 @@ export function getReleaseInputs(): ReleaseInputs {
     const token = get(name)
     if (token) core.setSecret(token)
   }
-  const pkgRaw = get('package') || 'dipy'
+  const pkgRaw = get('package')
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
     throw new InputError('package', `${JSON.stringify(pkgRaw)} is not a valid project name (PEP 508).`)
   }
@@ -141,7 +142,9 @@ export function getReleaseInputs(): ReleaseInputs {
     if (!v) throw new InputError(name, `it is empty: ${fix}`)
     return checkUrl(name, v)
   }
-  const labels = (get('labels') || 'main').split(/[\s,]+/).filter(Boolean)
+  const labels = get('labels')
+    .split(/[\s,]+/)
+    .filter(Boolean)
   if (labels.length === 0) throw new InputError('labels', 'it is empty: give a label such as main.')
   const inputs: ReleaseInputs = {
     package: pkg,
@@ -158,15 +161,12 @@ export function getReleaseInputs(): ReleaseInputs {
       "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
     ).replace(/\/+$/, ''),
     pypiToken: checkToken('pypi-token', get('pypi-token')),
-    attestations: bool('attestations', get('attestations') || 'false'),
-    stagingChannel: get('staging-channel') || 'multibuild-wheels-staging',
+    attestations: bool('attestations', get('attestations')),
+    stagingChannel: get('staging-channel'),
     stagingToken: checkToken('staging-token', get('staging-token')),
     labels,
-    anacondaUrl: checkUrl('anaconda-url', get('anaconda-url') || 'https://api.anaconda.org').replace(
-      /\/+$/,
-      ''
-    ),
-    dryRun: bool('dry-run', get('dry-run') || 'false')
+    anacondaUrl: checkUrl('anaconda-url', get('anaconda-url')).replace(/\/+$/, ''),
+    dryRun: bool('dry-run', get('dry-run'))
   }
   if (inputs.attestations) {
     throw new InputError(

@@ -7297,7 +7297,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7338,7 +7338,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -41866,7 +41866,7 @@ var require_binary2 = __commonJS({
       });
       return stream5;
     };
-    exports.parse = function parse6(buffer) {
+    exports.parse = function parse7(buffer) {
       var self2 = words(function(bytes, cb) {
         return function(name) {
           if (offset + bytes <= buffer.length) {
@@ -44348,6 +44348,255 @@ function messageOf(err2) {
   if (err2 instanceof Error) return err2.message;
   return typeof err2 === "string" ? err2 : JSON.stringify(err2);
 }
+
+// action.yml
+var action_default = `name: dipy-wheels
+description: >-
+  Check out dipy at BUILD_COMMIT, build its C/C++ dependencies fresh, build, repair and test the
+  wheels in a clean environment, and publish them to anaconda.org (nightly or staging) and as
+  GitHub artifacts.
+author: dipy developers
+branding:
+  icon: package
+  color: blue
+
+inputs:
+  command:
+    description: >-
+      build (the default: check out, build, test and publish wheels) or release (the staged files of
+      a version, complete and verified, to PyPI; see the release inputs below).
+    required: false
+    default: build
+  build-commit:
+    description: >-
+      The dipy ref to build: a tag (dipy tags are bare, e.g. 1.12.1), a branch, or a full or
+      abbreviated SHA. Empty: the BUILD_COMMIT environment variable, then env.BUILD_COMMIT at the
+      top of the running workflow file. Scheduled runs always build nightly-ref.
+    required: false
+    default: ''
+  nightly-ref:
+    description: The ref built on a schedule event (the old system forced master).
+    required: false
+    default: master
+  repository:
+    description: >-
+      The git repository to check out: a URL, a file:// URL or a local path.
+    required: false
+    default: https://github.com/dipy/dipy.git
+  path:
+    description: Where to check it out, relative to GITHUB_WORKSPACE (must stay inside it).
+    required: false
+    default: dipy
+  python-version:
+    description: >-
+      One or more CPython versions, separated by spaces, commas or newlines (e.g. "3.11" or
+      "3.10 3.11 3.12"). Each gets its own wheel.
+    required: false
+    default: '3.12'
+  architecture:
+    description: >-
+      The architecture to build for: x64, x86 or arm64. Empty: the runner's. On Windows, x86 builds a
+      32-bit (win32) wheel with a 32-bit Python and the 32-bit MSVC; Linux and macOS build for the runner's
+      architecture only.
+    required: false
+    default: ''
+  macos-deployment-target:
+    description: >-
+      macOS only: the oldest macOS the wheel supports (MACOSX_DEPLOYMENT_TARGET for the dependency recipes,
+      the build and delocate), never below the interpreter's own minimum.
+    required: false
+    default: '11.0'
+  macos-libomp:
+    description: >-
+      macOS only: build LLVM's OpenMP runtime (libomp) for the deployment target into the dependency prefix,
+      so the wheel bundles a libomp that runs on that macOS. auto: when the project's meson.build or
+      CMakeLists.txt asks for OpenMP, or its setup.py passes -fopenmp; true: always; false: never (install
+      libomp yourself).
+    required: false
+    default: 'auto'
+  dependencies:
+    description: >-
+      YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels
+      (keys: name, version, source, ref, sha256, build, args, script, platforms, subdir).
+    required: false
+    default: ''
+  config-settings:
+    description: >-
+      PEP 517 config settings passed to the build backend, separated by spaces or newlines
+      (key=value). On Windows setup-args=--vsenv is added.
+    required: false
+    default: compile-args=-v
+  container:
+    description: >-
+      Linux only: "auto" builds inside the manylinux image chosen by the manylinux input, "off"
+      builds on the host, anything else is a full image name.
+    required: false
+    default: auto
+  manylinux:
+    description: >-
+      The manylinux policy on Linux: 2014, 2_28, 2_34, or auto: manylinux_2_28 in the container, and on
+      the host (container: off) the oldest policy the wheel and the host glibc allow.
+    required: false
+    default: auto
+  output-dir:
+    description: The wheelhouse for the repaired wheels, relative to GITHUB_WORKSPACE.
+    required: false
+    default: wheelhouse
+  test-requires:
+    description: Extra packages installed next to each wheel before its test (spaces or newlines).
+    required: false
+    default: ''
+  test-command:
+    description: >-
+      The command run in a clean venv, from an empty directory, to test each wheel (run by bash;
+      "python" is the venv's). Empty: dipy's smoke test (import, get_info, AffineMap,
+      have_openmp). "none" skips the test.
+    required: false
+    default: ''
+  compiler-cache:
+    description: Build with ccache, its directory kept across runs.
+    required: false
+    default: 'true'
+  fail-fast:
+    description: >-
+      Stop at the first failing Python version. With false the others still build, are tested
+      and published, and the step fails at the end with a summary of what failed.
+    required: false
+    default: 'true'
+  upload:
+    description: >-
+      Where the wheels go: auto (schedule, or push of master: nightly; push of anything else:
+      staging; pull_request and workflow_dispatch: none), nightly, staging or none.
+    required: false
+    default: auto
+  dry-run:
+    description: Do everything, print what would be uploaded and removed, send nothing.
+    required: false
+    default: 'false'
+  nightly-channel:
+    description: The anaconda.org owner for nightly wheels.
+    required: false
+    default: scipy-wheels-nightly
+  staging-channel:
+    description: The anaconda.org owner for release wheels staged for PyPI.
+    required: false
+    default: multibuild-wheels-staging
+  nightly-token:
+    description: anaconda.org token with api:write on the nightly channel.
+    required: false
+    default: ''
+  staging-token:
+    description: anaconda.org token with api:write on the staging channel.
+    required: false
+    default: ''
+  labels:
+    description: anaconda.org labels for the upload (spaces, commas or newlines).
+    required: false
+    default: main
+  anaconda-url:
+    description: >-
+      The anaconda.org API URL. The install line in the summary always names pypi.anaconda.org; with
+      another server, use that server's own pip index.
+    required: false
+    default: https://api.anaconda.org
+  if-exists:
+    description: >-
+      What to do when a file of the same name is already on the channel: fail, skip or replace.
+      Empty: replace for nightly, fail for staging. A replace never loses the published wheel.
+    required: false
+    default: ''
+  keep-versions:
+    description: >-
+      Nightly only: remove versions beyond the newest N after the upload (never the one just
+      uploaded). 0 keeps everything.
+    required: false
+    default: '0'
+  artifact:
+    description: >-
+      Upload the wheelhouse as a GitHub artifact: auto (when the runner provides the artifact
+      service), true or false.
+    required: false
+    default: auto
+  artifact-name:
+    description: The artifact name. Empty gives wheels-<python>-<os>-<arch>, unique per job.
+    required: false
+    default: ''
+  stop-after:
+    description: >-
+      The last step to run: plan (print what would run, run nothing), checkout, build (dependencies,
+      build, repair), test or publish. E.g. "checkout" only checks that the ref exists and reports its
+      commit and version.
+    required: false
+    default: publish
+
+  package:
+    description: Release only. The project to release, as named on the staging channel and the index.
+    required: false
+    default: dipy
+  version:
+    description: Release only. The version to release (PEP 440, e.g. 1.12.1).
+    required: false
+    default: ''
+  expected:
+    description: >-
+      Release only. One file-name glob per line; each must match exactly one staged file, and every
+      staged file one glob (e.g. dipy-*-cp312-cp312-win_amd64.whl, dipy-*.tar.gz). Empty, for dipy:
+      the Pythons x platforms the wheel workflows build.
+    required: false
+    default: ''
+  pypi-url:
+    description: >-
+      Release only. The index's legacy upload URL (PyPI's, TestPyPI's, or a pypiserver's root).
+      Trusted Publishing is exchanged at this URL's origin.
+    required: false
+    default: ''
+  pypi-index-url:
+    description: >-
+      Release only. The index's simple API root (what pip's --index-url takes), read before the
+      upload (files already there with the same sha256 are skipped) and after it.
+    required: false
+    default: ''
+  pypi-token:
+    description: >-
+      Release only. An API token for the index. Empty: Trusted Publishing (needs id-token: write and
+      a publisher registered on the index for this workflow).
+    required: false
+    default: ''
+  attestations:
+    description: Release only. Upload PEP 740 attestations (not implemented yet; only false is accepted).
+    required: false
+    default: 'false'
+
+outputs:
+  commit:
+    description: The full SHA that was checked out.
+  ref:
+    description: The ref that was asked for.
+  version:
+    description: The [project] version of the checked-out pyproject.toml, when it has one.
+  wheels:
+    description: JSON array of the repaired, tested wheel paths.
+  wheelhouse:
+    description: The directory that holds the wheels.
+  upload-target:
+    description: 'JSON object: the upload decision (target, channel, labels, reason).'
+  uploaded:
+    description: >-
+      JSON array of the URLs of the uploaded files (build), or of the names of the files uploaded to
+      the index (release).
+  skipped:
+    description: Release. JSON array of the files already on the index with the same sha256.
+  missing:
+    description: >-
+      Release. JSON array of the files not on the index at the end (the ones a dry run would upload),
+      or of the expected globs no staged file matched.
+  artifact-id:
+    description: The id of the uploaded GitHub artifact, when one was uploaded.
+
+runs:
+  using: node24
+  main: dist/index.js
+`;
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync } from "fs";
@@ -48727,8 +48976,16 @@ function planLibompLink(arch, prefix2, brewPrefix, existing) {
   return { kind: "link", link, target: prefix2 };
 }
 
-// src/dependencies/recipes.ts
+// src/util/action-defaults.ts
 var import_yaml = __toESM(require_dist(), 1);
+var spec = (0, import_yaml.parse)(action_default);
+var ACTION_DEFAULTS = Object.fromEntries(
+  Object.entries(spec.inputs).map(([name, s]) => [name, s.default ?? ""])
+);
+var withDefault = (name, given) => given || (ACTION_DEFAULTS[name] ?? "");
+
+// src/dependencies/recipes.ts
+var import_yaml2 = __toESM(require_dist(), 1);
 import * as path4 from "node:path";
 
 // src/validate/text.ts
@@ -49026,19 +49283,19 @@ function parseRecipe(item, index, workspace) {
   return recipe;
 }
 function recipeAt(doc, offset) {
-  if (!(0, import_yaml.isSeq)(doc.contents)) return void 0;
+  if (!(0, import_yaml2.isSeq)(doc.contents)) return void 0;
   const items = doc.contents.items;
   for (let i2 = 0; i2 < items.length; i2++) {
     const node = items[i2];
     if (!node?.range || offset < node.range[0] || offset > node.range[2]) continue;
-    const name = (0, import_yaml.isMap)(node) ? node.get("name") : void 0;
+    const name = (0, import_yaml2.isMap)(node) ? node.get("name") : void 0;
     return typeof name === "string" && name ? JSON.stringify(name) : `#${i2 + 1}`;
   }
   return void 0;
 }
 function parseRecipes(text, workspace) {
   if (!text.trim()) return [];
-  const doc = (0, import_yaml.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text, { schema: "failsafe", prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err2 = doc.errors[0];
     const where2 = recipeAt(doc, err2.pos[0]);
@@ -49377,10 +49634,10 @@ import * as fs2 from "node:fs";
 import * as path6 from "node:path";
 
 // src/workflow-siblings.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var WHEEL_WORKFLOWS = ["build-wheels.yml", "build-wheels-windows.yml"];
 function workflowBuildCommit(content) {
-  const doc = (0, import_yaml2.parse)(content, { schema: "failsafe" });
+  const doc = (0, import_yaml3.parse)(content, { schema: "failsafe" });
   const value = doc?.env?.BUILD_COMMIT;
   return typeof value === "string" && value.trim() ? value.trim() : void 0;
 }
@@ -49645,7 +49902,8 @@ function apiToken(input, value) {
 
 // src/inputs.ts
 var STEPS = ["plan", "checkout", "build", "test", "publish"];
-var get = (name) => getInput(name);
+var get = (name) => withDefault(name, getInput(name));
+var getGiven = (name) => getInput(name);
 function splitList(value) {
   return value.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
@@ -49681,7 +49939,7 @@ function parsePythonVersions(value) {
 function getInputs(host) {
   const nightlyToken = secret("nightly-token", get("nightly-token"));
   const stagingToken = secret("staging-token", get("staging-token"));
-  const nightlyRef = get("nightly-ref") || "master";
+  const nightlyRef = get("nightly-ref");
   const buildCommit = resolveBuildCommit({
     input: get("build-commit"),
     nightlyRef,
@@ -49690,26 +49948,26 @@ function getInputs(host) {
     workflowRef: host.workflowRef,
     workspace: host.workspace
   });
-  const keep = get("keep-versions") || "0";
+  const keep = get("keep-versions");
   if (!/^\d{1,6}$/.test(keep)) {
     throw new InputError("keep-versions", `${JSON.stringify(keep)} is not a whole number: use 0 to keep all.`);
   }
   const ifExists = get("if-exists");
-  const labels = splitList(get("labels") || "main").map((l) => anacondaLabel("labels", l));
+  const labels = splitList(get("labels")).map((l) => anacondaLabel("labels", l));
   if (labels.length === 0)
     throw new InputError("labels", "it is empty: give at least one label such as main.");
   const dependencies = get("dependencies");
-  const container = containerInput("container", get("container") || "auto");
-  const stopAfter = oneOf("stop-after", get("stop-after") || "publish", STEPS);
-  const artifact = oneOf("artifact", get("artifact") || "auto", ["auto", "true", "false"]);
+  const container = containerInput("container", get("container"));
+  const stopAfter = oneOf("stop-after", get("stop-after"), STEPS);
+  const artifact = oneOf("artifact", get("artifact"), ["auto", "true", "false"]);
   const artifactName2 = artifactNameInput("artifact-name", get("artifact-name"));
   if (stopAfter === "publish") artifactDecision(artifact, host.env);
   return {
     buildCommit,
     nightlyRef,
     repository: normaliseRepository(get("repository"), host.workspace),
-    checkoutDir: insideWorkspace("path", get("path") || "dipy", host.workspace),
-    pythonVersions: parsePythonVersions(get("python-version")),
+    checkoutDir: insideWorkspace("path", get("path"), host.workspace),
+    pythonVersions: parsePythonVersions(getGiven("python-version")),
     architecture: architectureInput(get("architecture")),
     macosDeploymentTarget: parseDeploymentTarget(get("macos-deployment-target")),
     macosLibomp: parseLibompMode(get("macos-libomp")),
@@ -49717,20 +49975,20 @@ function getInputs(host) {
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings("config-settings", get("config-settings")),
     container,
-    manylinux: checkManylinux(get("manylinux") || "auto"),
-    outputDir: insideWorkspace("output-dir", get("output-dir") || "wheelhouse", host.workspace),
+    manylinux: checkManylinux(get("manylinux")),
+    outputDir: insideWorkspace("output-dir", get("output-dir"), host.workspace),
     testRequires: requirementList("test-requires", get("test-requires")),
     testCommand: noControlButNewlines("test-command", get("test-command")),
-    compilerCache: bool("compiler-cache", get("compiler-cache") || "true"),
-    failFast: bool("fail-fast", get("fail-fast") || "true"),
-    upload: oneOf("upload", get("upload") || "auto", ["auto", "nightly", "staging", "none"]),
-    dryRun: bool("dry-run", get("dry-run") || "false"),
-    nightlyChannel: anacondaOwner("nightly-channel", get("nightly-channel") || "scipy-wheels-nightly"),
-    stagingChannel: anacondaOwner("staging-channel", get("staging-channel") || "multibuild-wheels-staging"),
+    compilerCache: bool("compiler-cache", get("compiler-cache")),
+    failFast: bool("fail-fast", get("fail-fast")),
+    upload: oneOf("upload", get("upload"), ["auto", "nightly", "staging", "none"]),
+    dryRun: bool("dry-run", get("dry-run")),
+    nightlyChannel: anacondaOwner("nightly-channel", get("nightly-channel")),
+    stagingChannel: anacondaOwner("staging-channel", get("staging-channel")),
     nightlyToken,
     stagingToken,
     labels,
-    anacondaUrl: endpointUrl("anaconda-url", get("anaconda-url") || "https://api.anaconda.org"),
+    anacondaUrl: endpointUrl("anaconda-url", get("anaconda-url")),
     ifExists: ifExists ? oneOf("if-exists", ifExists, ["fail", "skip", "replace"]) : void 0,
     keepVersions: Number(keep),
     artifact,
@@ -75664,7 +75922,7 @@ function validateTablePeek(ctx, peek, ptr) {
   if (peek === null || ctx.uk === 2)
     TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
 }
-function parse5(toml, options = {}) {
+function parse6(toml, options = {}) {
   let ctx = {
     s: toml,
     p: 0,
@@ -75840,7 +76098,7 @@ function nearestTags(ref, tags2, count = 5) {
   return [...tags2].sort((x2, y) => distance(ref, x2) - distance(ref, y) || y.localeCompare(x2, void 0, { numeric: true })).slice(0, count);
 }
 function projectVersion(pyprojectText) {
-  const doc = parse5(pyprojectText);
+  const doc = parse6(pyprojectText);
   const v = doc.project?.version;
   return typeof v === "string" ? v : void 0;
 }
@@ -76913,9 +77171,9 @@ function headers(meta, name) {
 }
 function parseRequirement(req) {
   const semi = req.indexOf(";");
-  const spec = (semi >= 0 ? req.slice(0, semi) : req).trim();
+  const spec2 = (semi >= 0 ? req.slice(0, semi) : req).trim();
   const marker2 = semi >= 0 ? req.slice(semi + 1).trim() : "";
-  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(spec);
+  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$/.exec(spec2);
   if (!m) return void 0;
   const name = m[1].toLowerCase().replace(/[._]/g, "-");
   const specs = [];
@@ -77651,7 +77909,7 @@ function readBuildSystem(srcDir) {
   if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse5(fs19.readFileSync(file, "utf8"));
+    doc = parse6(fs19.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -78855,9 +79113,9 @@ function normaliseName(name) {
 
 // src/python/requirement.ts
 function parseRequirement2(text) {
-  const [spec, ...markerParts] = text.split(";");
+  const [spec2, ...markerParts] = text.split(";");
   const marker2 = markerParts.join(";").trim() || void 0;
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*\(?([^)@]*)\)?\s*$/.exec(spec);
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*\(?([^)@]*)\)?\s*$/.exec(spec2);
   if (!m) return void 0;
   const specifiers = [];
   for (const part of m[3].split(",").map((s) => s.trim()).filter(Boolean)) {
@@ -79069,7 +79327,7 @@ function windowsMarkers(version3, machine) {
 function projectDependencies(srcDir) {
   const file = path38.join(srcDir, "pyproject.toml");
   if (!fs29.existsSync(file)) return [];
-  const doc = parse5(fs29.readFileSync(file, "utf8"));
+  const doc = parse6(fs29.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
   return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
 }
@@ -79523,9 +79781,9 @@ function globRegExp(glob) {
 }
 
 // src/release/inputs.ts
-var get2 = (name) => getInput(name);
+var get2 = (name) => withDefault(name, getInput(name));
 function getCommand() {
-  const value = get2("command") || "build";
+  const value = get2("command");
   if (value === "build" || value === "release") return value;
   throw new InputError("command", `${JSON.stringify(value)} is not one of build, release.`);
 }
@@ -79598,7 +79856,7 @@ function getReleaseInputs() {
     const token = get2(name);
     if (token) setSecret(token);
   }
-  const pkgRaw = get2("package") || "dipy";
+  const pkgRaw = get2("package");
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
     throw new InputError("package", `${JSON.stringify(pkgRaw)} is not a valid project name (PEP 508).`);
   }
@@ -79616,7 +79874,7 @@ function getReleaseInputs() {
     if (!v) throw new InputError(name, `it is empty: ${fix}`);
     return checkUrl(name, v);
   };
-  const labels = (get2("labels") || "main").split(/[\s,]+/).filter(Boolean);
+  const labels = get2("labels").split(/[\s,]+/).filter(Boolean);
   if (labels.length === 0) throw new InputError("labels", "it is empty: give a label such as main.");
   const inputs = {
     package: pkg,
@@ -79633,15 +79891,12 @@ function getReleaseInputs() {
       "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
     ).replace(/\/+$/, ""),
     pypiToken: checkToken("pypi-token", get2("pypi-token")),
-    attestations: bool2("attestations", get2("attestations") || "false"),
-    stagingChannel: get2("staging-channel") || "multibuild-wheels-staging",
+    attestations: bool2("attestations", get2("attestations")),
+    stagingChannel: get2("staging-channel"),
     stagingToken: checkToken("staging-token", get2("staging-token")),
     labels,
-    anacondaUrl: checkUrl("anaconda-url", get2("anaconda-url") || "https://api.anaconda.org").replace(
-      /\/+$/,
-      ""
-    ),
-    dryRun: bool2("dry-run", get2("dry-run") || "false")
+    anacondaUrl: checkUrl("anaconda-url", get2("anaconda-url")).replace(/\/+$/, ""),
+    dryRun: bool2("dry-run", get2("dry-run"))
   };
   if (inputs.attestations) {
     throw new InputError(
@@ -80671,6 +80926,7 @@ export {
   wheelArch,
   detectHost,
   require_dist,
+  action_default,
   getInputs,
   makePlan,
   renderPlan,
