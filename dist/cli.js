@@ -9,10 +9,10 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-SYFXZ4WD.js";
+} from "./chunks/chunk-2CGC66HV.js";
 import {
   __toESM
-} from "./chunks/chunk-GDYFA5VL.js";
+} from "./chunks/chunk-NRHADYF3.js";
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -75,8 +75,13 @@ function retarget(inputs, host, target) {
 }
 function printPlan(target) {
   const host = detectHost();
-  const planHost = targetHost(host, target);
-  const plan = makePlan(retarget(getInputs(host), host, planHost), planHost);
+  let planHost = targetHost(host, target);
+  let inputs = retarget(getInputs(host), host, planHost);
+  if (planHost.platform === "windows" && planHost.arch === "x86") {
+    planHost = { ...planHost, arch: "AMD64" };
+    inputs = { ...inputs, architecture: inputs.architecture || "x86" };
+  }
+  const plan = makePlan(inputs, planHost);
   process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}
 `);
 }

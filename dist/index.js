@@ -1,8 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-SYFXZ4WD.js";
-import "./chunks/chunk-GDYFA5VL.js";
+} from "./chunks/chunk-2CGC66HV.js";
+import "./chunks/chunk-NRHADYF3.js";
 
 // src/index.ts
 await run();

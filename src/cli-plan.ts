@@ -41,7 +41,13 @@ function retarget(inputs: ActionInputs, host: HostFacts, target: PlanHost): Acti
 /** Prints the plan (text, or JSON with --json). */
 export function printPlan(target: PlanTarget): void {
   const host = detectHost()
-  const planHost = targetHost(host, target)
-  const plan = makePlan(retarget(getInputs(host), host, planHost), planHost)
+  let planHost = targetHost(host, target)
+  let inputs = retarget(getInputs(host), host, planHost)
+  // No hosted runner is x86: --architecture x86 on Windows is an x64 runner building win32 wheels.
+  if (planHost.platform === 'windows' && planHost.arch === 'x86') {
+    planHost = { ...planHost, arch: 'AMD64' }
+    inputs = { ...inputs, architecture: inputs.architecture || 'x86' }
+  }
+  const plan = makePlan(inputs, planHost)
   process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`)
 }

@@ -1,8 +1,11 @@
 import * as core from '@actions/core'
+import { parseLibompMode, type LibompMode } from './dependencies/libomp.js'
 import { withDefault } from './util/action-defaults.js'
 import { parseRecipes, type Recipe } from './dependencies/recipes.js'
 import { InputError } from './errors.js'
 import type { HostFacts } from './host.js'
+import { architectureInput } from './platforms/architecture.js'
+import { parseDeploymentTarget } from './platforms/macos-target.js'
 import { checkManylinux } from './platforms/manylinux.js'
 import { artifactDecision } from './publish/artifact-name.js'
 import { resolveBuildCommit, type ResolvedRef } from './ref.js'
@@ -38,10 +41,12 @@ export interface ActionInputs {
   checkoutDir: string
   /** CPython versions, e.g. ["3.11", "3.12"], in the order given, without duplicates. */
   pythonVersions: string[]
-  /** The architecture input as given ("" = the runner's); validated by the platform plans (issue 9). */
+  /** The architecture input (a known spelling; "" = the runner's), checked for the target OS by makePlan. */
   architecture: string
-  /** The macos-deployment-target input as given; validated by the macOS plan (issue 9). */
+  /** macOS: MACOSX_DEPLOYMENT_TARGET as MAJOR.MINOR (e.g. 11.0), before the interpreter's floor raises it. */
   macosDeploymentTarget: string
+  /** macOS: build the action's libomp (auto: when the project asks for OpenMP). */
+  macosLibomp: LibompMode
   /** The dependencies input, raw YAML (parsed by the dependency step). */
   dependencies: string
   /** The same, parsed and checked by the input pass (git sources, refs, archive URLs). */
@@ -164,8 +169,9 @@ export function getInputs(host: HostFacts): ActionInputs {
     repository: normaliseRepository(get('repository'), host.workspace),
     checkoutDir: insideWorkspace('path', get('path'), host.workspace),
     pythonVersions: parsePythonVersions(getGiven('python-version')),
-    architecture: get('architecture'),
-    macosDeploymentTarget: get('macos-deployment-target'),
+    architecture: architectureInput(get('architecture')),
+    macosDeploymentTarget: parseDeploymentTarget(get('macos-deployment-target')),
+    macosLibomp: parseLibompMode(get('macos-libomp')),
     dependencies,
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings('config-settings', get('config-settings')),

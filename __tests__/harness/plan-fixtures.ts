@@ -56,6 +56,7 @@ export function defaultInputs(platform: PlatformName, over: Partial<ActionInputs
     pythonVersions: ['3.12'],
     architecture: '',
     macosDeploymentTarget: '11.0',
+    macosLibomp: 'auto',
     dependencies: '',
     recipes: over.dependencies
       ? parseRecipes(over.dependencies, '/home/runner/work/dipy-wheels/dipy-wheels')

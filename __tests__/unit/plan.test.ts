@@ -93,7 +93,16 @@ interface Target {
   pipCache: string
   interpreter: (v: string) => object
   repair: (tools: string, repairDir: string) => PlannedCommand
+  /** The plan's arch (the input's, else the runner's). */
+  arch: string
+  /** plan.macos / plan.windows, written out. */
+  osPlan?: { macos?: object; windows?: object }
+  /** Variables the recipes are built with. */
+  depsEnv?: Record<string, string>
+  artifactName: string
 }
+
+const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
 
 const LINUX = {
   f: POSIX,
@@ -138,6 +147,8 @@ function containerTarget(arch: 'x86_64' | 'aarch64'): Target {
     envId: image,
     executor: { kind: 'container', envId: image, image, mounts: MOUNTS, passEnv: PASS_ENV },
     policy: `manylinux_2_28_${arch}`,
+    arch,
+    artifactName: `${ARTIFACT}-linux-${arch}`,
     interpreter: inImage,
     repair: auditwheel(`manylinux_2_28_${arch}`)
   }
@@ -149,6 +160,8 @@ function hostLinux(arch: 'x86_64' | 'aarch64'): Target {
     label: `linux ${arch}, container off`,
     host: runnerHost('linux', arch),
     inputs: { container: 'off' },
+    arch,
+    artifactName: `${ARTIFACT}-linux-${arch}`,
     envId: `linux-${arch}`,
     executor: { kind: 'host', envId: `linux-${arch}` },
     interpreter: (v) => ({
@@ -165,6 +178,8 @@ const customImage: Target = {
   label: 'linux x86_64, a custom image',
   host: runnerHost('linux', 'x86_64'),
   inputs: { container: 'ghcr.io/me/manylinux2014_x86_64:2025' },
+  arch: 'x86_64',
+  artifactName: `${ARTIFACT}-linux-x86_64`,
   envId: 'ghcr.io/me/manylinux2014_x86_64:2025',
   executor: {
     kind: 'container',
@@ -178,11 +193,43 @@ const customImage: Target = {
   repair: auditwheel(undefined)
 }
 
-function macTarget(arch: 'x86_64' | 'arm64'): Target {
+/** LLVM's OpenMP runtime as the action builds it on macOS: the llvm-project 19.1.7 archive, openmp/ only. */
+const libompRecipe = (arch: string, target: string): object => ({
+  name: 'libomp',
+  version: '19.1.7',
+  source: {
+    kind: 'archive',
+    location:
+      'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/llvm-project-19.1.7.src.tar.xz',
+    sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+  },
+  build: 'cmake',
+  subdir: 'openmp',
+  args: [
+    '-DLIBOMP_INSTALL_ALIASES=OFF',
+    '-DOPENMP_ENABLE_LIBOMPTARGET=OFF',
+    '-DLIBOMP_OMPD_SUPPORT=OFF',
+    '-DOPENMP_ENABLE_OMPT_TOOLS=OFF',
+    '-DLIBOMP_ENABLE_SHARED=ON',
+    `-DCMAKE_OSX_ARCHITECTURES=${arch}`,
+    `-DCMAKE_OSX_DEPLOYMENT_TARGET=${target}`
+  ],
+  platforms: ['macos']
+})
+
+/** A macOS runner of `arch`, building for macos-deployment-target `target` (the input; 11.0 by default). */
+function macTarget(arch: 'x86_64' | 'arm64', target = '11.0'): Target {
+  const targetEnv = {
+    MACOSX_DEPLOYMENT_TARGET: target,
+    ARCHFLAGS: `-arch ${arch}`,
+    CMAKE_OSX_ARCHITECTURES: arch
+  }
   return {
-    label: `macos ${arch}`,
+    label: `macos ${arch}, deployment target ${target}`,
     host: runnerHost('macos', arch),
-    inputs: {},
+    inputs: { macosDeploymentTarget: target },
+    arch,
+    artifactName: `${ARTIFACT}-macos-${arch}`,
     f: POSIX,
     temp: '/Users/runner/work/_temp',
     toolCache: '/Users/runner/hostedtoolcache',
@@ -190,40 +237,91 @@ function macTarget(arch: 'x86_64' | 'arm64'): Target {
     envId: `macos-${arch}`,
     executor: { kind: 'host', envId: `macos-${arch}` },
     configSettings: ['compile-args=-v'],
-    buildVars: {
-      MACOSX_DEPLOYMENT_TARGET: arch === 'arm64' ? '11.0' : '10.9',
-      ARCHFLAGS: `-arch ${arch}`
+    buildVars: targetEnv,
+    depsEnv: targetEnv,
+    osPlan: {
+      macos: {
+        arch,
+        deploymentTarget: target,
+        libomp: { mode: 'auto', recipe: libompRecipe(arch, target) }
+      }
     },
     pipCache: '/Users/runner/hostedtoolcache/dipy-wheels-pip',
     interpreter: (v) => ({
       search: { toolCache: '/Users/runner/hostedtoolcache', home: '/Users/runner', arch },
       hint: setupPythonHint(v)
     }),
+    // delocate gets the same target: it refuses a bundled library built for a newer macOS.
     repair: (tools, repairDir) => ({
       command: `${tools}/bin/delocate-wheel`,
       args: ['--require-archs', arch, '-w', repairDir, '-v', WHEEL] as PlannedCommand['args'],
-      env: {}
+      env: { set: targetEnv }
     })
   }
 }
 
-function windowsTarget(arch: 'AMD64' | 'x86' | 'ARM64'): Target {
+const VSWHERE = 'C:\\Program Files (x86)\\Microsoft Visual Studio\\Installer\\vswhere.exe'
+
+/**
+ * A Windows runner (`runner`: AMD64 or ARM64) building for the architecture input `input` (empty: the
+ * runner's). `arch`: the plan's arch, `wanted`: the setup-python arch, `tag`: the wheel's platform tag,
+ * `vcvars`: vcvarsall's argument, `component`: the Visual Studio component vswhere requires.
+ */
+function windowsTarget(o: {
+  runner: 'AMD64' | 'ARM64'
+  input: string
+  arch: string
+  wanted: string
+  tag: string
+  vcvars: string
+  component: string
+}): Target {
   return {
-    label: `windows ${arch}`,
-    host: runnerHost('windows', arch),
-    inputs: {},
+    label: `windows ${o.runner} runner, architecture '${o.input}'`,
+    host: runnerHost('windows', o.runner),
+    inputs: { architecture: o.input },
+    arch: o.arch,
+    artifactName: `${ARTIFACT}-windows-${o.arch}`,
     f: WIN,
     temp: 'D:\\a\\_temp',
     toolCache: 'C:\\hostedtoolcache\\windows',
     checkout: 'D:\\a\\dipy-wheels\\dipy-wheels\\dipy',
-    envId: `windows-${arch}`,
-    executor: { kind: 'host', envId: `windows-${arch}` },
-    configSettings: ['compile-args=-v', 'setup-args=--vsenv'],
+    envId: `windows-${o.arch}`,
+    executor: { kind: 'host', envId: `windows-${o.arch}` },
+    // The MSVC environment is loaded for the target: no --vsenv (it would load the runner's 64-bit tools).
+    configSettings: ['compile-args=-v'],
     buildVars: {},
+    osPlan: {
+      windows: {
+        arch: o.wanted,
+        wheelPlatform: o.tag,
+        msvc: {
+          runnerArch: o.runner === 'ARM64' ? 'arm64' : 'x64',
+          vswhere: {
+            command: VSWHERE,
+            args: [
+              '-latest',
+              '-prerelease',
+              '-products',
+              '*',
+              '-requires',
+              o.component,
+              '-property',
+              'installationPath',
+              '-utf8'
+            ]
+          },
+          vcvarsArch: o.vcvars,
+          script: 'D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd'
+        }
+      }
+    },
     pipCache: 'C:\\hostedtoolcache\\windows\\dipy-wheels-pip',
     interpreter: (v) => ({
-      search: { toolCache: 'C:\\hostedtoolcache\\windows', home: 'C:\\Users\\runneradmin', arch },
-      hint: setupPythonHint(v)
+      search: { toolCache: 'C:\\hostedtoolcache\\windows', home: 'C:\\Users\\runneradmin', arch: o.wanted },
+      hint:
+        `add an actions/setup-python step with python-version: '${v}' and architecture: ${o.wanted} ` +
+        'before this action (windows-2025 carries x64 interpreters only; setup-python downloads x86 and arm64 ones)'
     }),
     repair: (tools, repairDir) => ({
       command: `${tools}\\Scripts\\delvewheel.exe`,
@@ -233,6 +331,9 @@ function windowsTarget(arch: 'AMD64' | 'x86' | 'ARM64'): Target {
   }
 }
 
+const X64_TOOLS = 'Microsoft.VisualStudio.Component.VC.Tools.x86.x64'
+const ARM64_TOOLS = 'Microsoft.VisualStudio.Component.VC.Tools.ARM64'
+
 const TARGETS: Target[] = [
   containerTarget('x86_64'),
   containerTarget('aarch64'),
@@ -240,10 +341,45 @@ const TARGETS: Target[] = [
   hostLinux('aarch64'),
   customImage,
   macTarget('x86_64'),
+  macTarget('x86_64', '10.13'),
   macTarget('arm64'),
-  windowsTarget('AMD64'),
-  windowsTarget('x86'),
-  windowsTarget('ARM64')
+  macTarget('arm64', '14.0'),
+  windowsTarget({
+    runner: 'AMD64',
+    input: '',
+    arch: 'AMD64',
+    wanted: 'x64',
+    tag: 'win_amd64',
+    vcvars: 'amd64',
+    component: X64_TOOLS
+  }),
+  windowsTarget({
+    runner: 'AMD64',
+    input: 'x86',
+    arch: 'x86',
+    wanted: 'x86',
+    tag: 'win32',
+    vcvars: 'amd64_x86',
+    component: X64_TOOLS
+  }),
+  windowsTarget({
+    runner: 'ARM64',
+    input: '',
+    arch: 'ARM64',
+    wanted: 'arm64',
+    tag: 'win_arm64',
+    vcvars: 'arm64',
+    component: ARM64_TOOLS
+  }),
+  windowsTarget({
+    runner: 'ARM64',
+    input: 'x64',
+    arch: 'AMD64',
+    wanted: 'x64',
+    tag: 'win_amd64',
+    vcvars: 'arm64_amd64',
+    component: X64_TOOLS
+  })
 ]
 
 /** The whole per-version plan, written out from the target's literal directories. */
@@ -289,7 +425,11 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
 
   it('runs on its executor, with its policy and tools venv', () => {
     expect(plan.platform).toBe(t.host.platform)
-    expect(plan.arch).toBe(t.host.arch)
+    expect(plan.arch).toBe(t.arch)
+    expect(plan.artifact.name).toBe(t.artifactName)
+    expect(plan.macos).toEqual(t.osPlan?.macos)
+    expect(plan.windows).toEqual(t.osPlan?.windows)
+    expect(plan.testRequires).toEqual([])
     expect(plan.executor).toEqual(t.executor)
     expect(plan.manylinuxPolicy).toBe(t.policy)
     expect(plan.configSettings).toEqual(t.configSettings)
@@ -311,7 +451,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       recipes: [],
       cacheRoot: t.f.join(t.toolCache, 'dipy-wheels-deps'),
       workDir: t.f.join(t.temp, 'dipy-wheels', 'deps'),
-      jobs: 4
+      jobs: 4,
+      ...(t.depsEnv ? { env: t.depsEnv } : {})
     })
   })
 

@@ -109,7 +109,7 @@ describe('linux interpreter discovery', () => {
     )
     await expect(
       findPython(runner, linux, '3.11', how, fakeDirs({ '/usr/bin': ['python3.11'] }))
-    ).rejects.toThrow(/Tried \(none runs as 3\.11\): \/usr\/bin\/python3\.11/)
+    ).rejects.toThrow(/Tried: \/usr\/bin\/python3\.11 \(it is not Python 3\.11\)\./)
   })
 
   it('a missing version names it and how to provide it', async () => {

@@ -27,6 +27,7 @@ describe('macOS plan', () => {
   it('hints at libomp when OpenMP symbols are missing (dipy issue #3637)', () => {
     const hint = macos.hint("symbol not found in flat namespace '___kmpc_barrier'")
     expect(hint).toMatch(/libomp/)
-    expect(hint).toMatch(/MACOSX_DEPLOYMENT_TARGET=11\.0/)
+    expect(hint).toMatch(/macos-libomp: true/)
+    expect(hint).toMatch(/macos-deployment-target/)
   })
 })

@@ -24,13 +24,25 @@ import {
   type CompilerCacheState
 } from './ccache.js'
 import type { SharedCache } from './github.js'
+import {
+  parseSccacheStats,
+  SCCACHE_STATS_ARGS,
+  SCCACHE_STOP_ARGS
+} from '../platforms/compiler-cache-tools.js'
 
 /** Reads ccache's counters; undefined if ccache cannot say. */
 export async function readStats(runner: Runner, cc: CompilerCacheState): Promise<CcacheStats | undefined> {
+  const sccache = cc.tool === 'sccache'
+  const args = sccache ? SCCACHE_STATS_ARGS : ['--print-stats']
   const r = await runner
-    .run({ command: cc.ccache, args: ['--print-stats'], env: cc.env }, { silent: true, allowFailure: true })
+    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
     .catch(() => undefined)
-  return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : undefined
+  if (!r || r.exitCode !== 0) return undefined
+  try {
+    return sccache ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout)
+  } catch {
+    return undefined
+  }
 }
 
 /** Logs `ccache -s` in a group and records the build's hits and misses. */
@@ -93,7 +105,11 @@ async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<s
 }
 
 /** A directory of compiler-named symlinks to ccache, for the compilers the runner has. */
-async function masqueradeDir(runner: Runner, ccache: string, o: CompilerCacheOptions): Promise<string> {
+export async function masqueradeDir(
+  runner: Runner,
+  ccache: string,
+  o: CompilerCacheOptions
+): Promise<string> {
   const names: string[] = []
   for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n)
   const dir = path.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId, ccache, ...names))
@@ -112,7 +128,7 @@ async function masqueradeDir(runner: Runner, ccache: string, o: CompilerCacheOpt
 }
 
 /** Restores the directory from GitHub's cache when the runner has one; its failures are warnings. */
-async function restoreDir(
+export async function restoreDir(
   o: CompilerCacheOptions,
   dir: string
 ): Promise<Pick<CompilerCacheState, 'restoredFrom' | 'key' | 'restoreKeys'>> {
@@ -142,10 +158,8 @@ export async function setupCompilerCache(
   runner: Runner,
   o: CompilerCacheOptions
 ): Promise<CompilerCacheState | undefined> {
-  if (o.platform === 'windows') {
-    core.info('compiler-cache: ccache is not used with MSVC on Windows; building without it.')
-    return undefined
-  }
+  // macOS and Windows get theirs from the tools venv once an interpreter is found (off-linux.ts).
+  if (o.platform !== 'linux') return undefined
   const ccache = (await runner.which('ccache')) ?? (await installCcache(runner, o))
   if (!ccache) {
     core.warning(
@@ -185,8 +199,10 @@ export async function saveCompilerCache(
     cc.saved = 'not saved: nothing new was compiled'
     return
   }
+  // ccache: clean up to the size limit; sccache: stop the server, so its files are closed before the save.
+  const args = cc.tool === 'sccache' ? SCCACHE_STOP_ARGS : ['-c']
   await runner
-    .run({ command: cc.ccache, args: ['-c'], env: cc.env }, { silent: true, allowFailure: true })
+    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
     .catch(() => undefined)
   try {
     await cache.save(cc.dir, cc.key)

@@ -23,7 +23,10 @@ export interface CcacheStats {
 
 export interface CompilerCacheState {
   dir: string
+  /** The tool's executable (ccache, or sccache on Windows). */
   ccache: string
+  /** Which tool it is: ccache (Linux, macOS) or sccache (Windows, where meson wraps cl.exe in it). */
+  tool?: 'ccache' | 'sccache'
   /** The directory of compiler symlinks to put first on PATH. */
   binDir: string
   /** CCACHE_* variables of every build. */

