@@ -1,24 +1,10 @@
 /** The GitHub artifact's name and whether to upload one: pure decisions the plan makes. */
 import { InputError } from '../errors.js'
+import { artifactNameInput } from '../validate/artifact-name.js'
 import type { PlatformName } from '../host.js'
 
 /** The artifact input. */
 export type ArtifactMode = 'auto' | 'true' | 'false'
-
-/** The characters @actions/artifact rejects in an artifact name, with how to show them. */
-const FORBIDDEN: ReadonlyArray<[string, string]> = [
-  ['"', '"'],
-  [':', ':'],
-  ['<', '<'],
-  ['>', '>'],
-  ['|', '|'],
-  ['*', '*'],
-  ['?', '?'],
-  ['\r', '\\r (carriage return)'],
-  ['\n', '\\n (line feed)'],
-  ['\\', '\\ (backslash)'],
-  ['/', '/ (slash)']
-]
 
 export interface ArtifactNameParts {
   /** CPython versions as given, e.g. ["3.11", "3.12"]. */
@@ -46,15 +32,8 @@ export function artifactName(parts: ArtifactNameParts): string {
     const pythons = parts.pythonVersions.map(cpythonTag).join('-')
     return `wheels-${pythons}-${parts.platform}-${parts.arch}`
   }
-  const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown)
-  if (bad.length) {
-    throw new InputError(
-      'artifact-name',
-      `${JSON.stringify(override)} contains ${bad.join(', ')}, which GitHub artifact names may not ` +
-        `contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
-    )
-  }
-  return override
+  // The same rules as the input pass (validate/artifact-name.ts): a caller outside it gets them too.
+  return artifactNameInput('artifact-name', override)
 }
 
 /** Whether to upload: `auto` only when the runner provides the artifact service. */
