@@ -99,18 +99,21 @@ export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise
   const warn = opts.warn ?? log
   const paths = uniqueWheels(files)
   const client = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token })
-  await client.checkServer()
-  await client.checkOwner(opts.owner)
+  // The server and owner checks go together with the first wheels' reads (GET /dist and the look-ups);
+  // every wheel waits for them before it decides or writes anything, and their error comes first.
+  const ready = Promise.all([client.checkServer(), client.checkOwner(opts.owner)]).then(() => undefined)
+  ready.catch(() => {})
   // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads;
   // the bytes live only as long as that wheel's upload.
   const wheels: Array<Pick<WheelInfo, 'name' | 'version'>> = []
   const settled = await pool(paths, opts.concurrency ?? 4, async (file) => {
     const w = await readWheel(file)
     wheels.push({ name: w.name, version: w.version })
-    const outcome = await uploadWheel(client, w, { ...opts, log })
+    const outcome = await uploadWheel(client, w, { ...opts, log, ready })
     log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
     return outcome
   })
+  await ready
   const outcomes: UploadOutcome[] = []
   const failures: BatchResult['failures'] = []
   settled.forEach((s, i) => {

@@ -21,6 +21,8 @@ export interface UploadOptions {
   keepDir: string
   /** Rounds of the whole stage/S3/commit sequence (default 3); each request has its own retries. */
   rounds?: number
+  /** The run's server and owner checks (HEAD /, GET /user): awaited before anything is decided or written. */
+  ready?: Promise<void>
   log?: (line: string) => void
 }
 
@@ -57,10 +59,32 @@ export async function uploadWheel(
   wheel: WheelInfo,
   opts: UploadOptions
 ): Promise<UploadOutcome> {
+  const dist = client.getDist(opts.owner, wheel)
+  // A new file needs the package and release look-ups; they go with GET /dist. A replace deletes first,
+  // which may drop the release, so it looks them up after the delete (anaconda-client 1.12.3's order).
+  const prefetched =
+    opts.ifExists !== 'replace' && !opts.dryRun ? client.prefetch(opts.owner, wheel) : undefined
+  try {
+    return await decideAndUpload(client, wheel, dist, opts)
+  } finally {
+    await prefetched // no request outlives the upload
+  }
+}
+
+async function decideAndUpload(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  dist: Promise<DistInfo | undefined>,
+  opts: UploadOptions
+): Promise<UploadOutcome> {
   const log = opts.log ?? (() => {})
   const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 }
   const url = fileUrl(client.apiUrl, opts.owner, wheel)
-  const existing = await client.getDist(opts.owner, wheel)
+  // Both settle before anything is decided; the server or owner check's error comes first.
+  const [found, ready] = await Promise.allSettled([dist, opts.ready])
+  if (ready.status === 'rejected') throw ready.reason
+  if (found.status === 'rejected') throw found.reason
+  const existing = found.value
   if (!existing) {
     if (opts.dryRun) return { ...base, status: 'would upload' }
     await putFile(client, wheel, opts.owner, opts.labels, opts)
