@@ -54,20 +54,40 @@ const sameSet = (a: string[] = [], b: string[] = []): boolean =>
 /** Labels as the server stores them: no labels means main. */
 const effectiveLabels = (labels: string[]): string[] => (labels.length ? labels : ['main'])
 
+/** A wheel's reads, started before its hashes are computed: GET /dist, and the look-ups a new file needs. */
+export interface WheelReads {
+  dist: Promise<DistInfo | undefined>
+  prefetched?: Promise<void>
+}
+
+export function startReads(
+  client: AnacondaClient,
+  w: Pick<WheelInfo, 'name' | 'version' | 'basename'>,
+  opts: Pick<UploadOptions, 'owner' | 'ifExists' | 'dryRun'>
+): WheelReads {
+  const dist = client.getDist(opts.owner, w)
+  dist.catch(() => {}) // seen by uploadWheel, or settled by settleReads
+  // A new file needs the package and release look-ups; they go with GET /dist. A replace deletes first,
+  // which may drop the release, so it looks them up after the delete (anaconda-client 1.12.3's order).
+  const prefetched = opts.ifExists !== 'replace' && !opts.dryRun ? client.prefetch(opts.owner, w) : undefined
+  return { dist, prefetched }
+}
+
+/** Waits until the reads have their answers (no request outlives the upload). */
+export async function settleReads(reads: WheelReads): Promise<void> {
+  await Promise.allSettled([reads.dist, reads.prefetched])
+}
+
 export async function uploadWheel(
   client: AnacondaClient,
   wheel: WheelInfo,
-  opts: UploadOptions
+  opts: UploadOptions,
+  reads: WheelReads = startReads(client, wheel, opts)
 ): Promise<UploadOutcome> {
-  const dist = client.getDist(opts.owner, wheel)
-  // A new file needs the package and release look-ups; they go with GET /dist. A replace deletes first,
-  // which may drop the release, so it looks them up after the delete (anaconda-client 1.12.3's order).
-  const prefetched =
-    opts.ifExists !== 'replace' && !opts.dryRun ? client.prefetch(opts.owner, wheel) : undefined
   try {
-    return await decideAndUpload(client, wheel, dist, opts)
+    return await decideAndUpload(client, wheel, reads.dist, opts)
   } finally {
-    await prefetched // no request outlives the upload
+    await settleReads(reads)
   }
 }
 
