@@ -2,7 +2,7 @@ import { createRequire as __dwCreateRequire } from 'node:module'; const require 
 import {
   require_dist,
   run
-} from "./chunks/chunk-LCBERGYK.js";
+} from "./chunks/chunk-QIZLY2O3.js";
 import {
   __toESM
 } from "./chunks/chunk-TBUJ64JI.js";

@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-LCBERGYK.js";
+} from "./chunks/chunk-QIZLY2O3.js";
 import "./chunks/chunk-TBUJ64JI.js";
 
 // src/index.ts

@@ -74208,40 +74208,63 @@ var AnacondaClient = class {
     return res.status === 404 ? void 0 : res.json();
   }
   /**
-   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Like anaconda-client,
-   * each is looked up once per run (per client): later wheels of the same name and version wait for that
-   * first look-up instead of repeating it. forget() drops what a delete or a failed round may have changed.
+   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Each is looked up once
+   * per run (per client), both at once (neither answer changes the other request), and created once: later
+   * wheels of the same name and version wait for the first look-up or POST instead of repeating it.
+   * forget() drops what a delete or a failed round may have changed.
    */
   async ensurePackageAndRelease(owner, w2, trace) {
     const pkg = apiPath("package", owner, w2.name);
     const release = apiPath("release", owner, w2.name, w2.version);
-    await this.ensureOnce(pkg, () => this.ensure(pkg, w2.packageBody, trace));
-    await this.ensureOnce(release, () => this.ensure(release, w2.releaseBody, trace));
+    const [hasPackage, hasRelease] = await Promise.all([this.lookUp(pkg, trace), this.lookUp(release, trace)]);
+    if (!hasPackage) await this.create(pkg, w2.packageBody, trace);
+    if (!hasRelease) await this.create(release, w2.releaseBody, trace);
+  }
+  /**
+   * The package and release look-ups, started early: they need no earlier answer, so they can go together
+   * with GET /dist. Never rejects (a failure is seen again by ensurePackageAndRelease).
+   */
+  async prefetch(owner, w2) {
+    await Promise.allSettled([
+      this.lookUp(apiPath("package", owner, w2.name)),
+      this.lookUp(apiPath("release", owner, w2.name, w2.version))
+    ]);
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
   forget(owner, w2) {
-    this.known.delete(apiPath("package", owner, w2.name));
-    this.known.delete(apiPath("release", owner, w2.name, w2.version));
+    for (const p2 of [apiPath("package", owner, w2.name), apiPath("release", owner, w2.name, w2.version)]) {
+      this.exists.delete(p2);
+      this.created.delete(p2);
+    }
   }
-  known = /* @__PURE__ */ new Map();
-  ensureOnce(key, make) {
-    let p2 = this.known.get(key);
+  /** GET answers (exists or not) and POSTs made, by path; a failed one is dropped, so it is tried again. */
+  exists = /* @__PURE__ */ new Map();
+  created = /* @__PURE__ */ new Map();
+  once(cache, key, make) {
+    let p2 = cache.get(key);
     if (!p2) {
       const made = make();
       p2 = made;
-      this.known.set(key, made);
+      cache.set(key, made);
       made.catch(() => {
-        if (this.known.get(key) === made) this.known.delete(key);
+        if (cache.get(key) === made) cache.delete(key);
       });
     }
     return p2;
   }
-  /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path33, body2, trace) {
-    const got = await this.http.api("GET", path33, void 0, { allow: [200, 404], trace });
-    if (got.status === 200) return;
-    const made = await this.http.api("POST", path33, body2, { allow: [200, 409], trace });
-    if (made.status === 409) await this.http.api("GET", path33, void 0, { trace });
+  lookUp(path33, trace) {
+    return this.once(this.exists, path33, async () => {
+      const got = await this.http.api("GET", path33, void 0, { allow: [200, 404], trace });
+      return got.status === 200;
+    });
+  }
+  /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
+  create(path33, body2, trace) {
+    return this.once(this.created, path33, async () => {
+      const made = await this.http.api("POST", path33, body2, { allow: [200, 409], trace });
+      if (made.status === 409) await this.http.api("GET", path33, void 0, { trace });
+      this.exists.set(path33, Promise.resolve(true));
+    });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w2, body2, trace) {
@@ -75024,12 +75047,32 @@ function fileUrl(apiUrl, owner, w2) {
 }
 var sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 var effectiveLabels = (labels) => labels.length ? labels : ["main"];
-async function uploadWheel(client2, wheel, opts) {
+function startReads(client2, w2, opts) {
+  const dist = client2.getDist(opts.owner, w2);
+  dist.catch(() => {
+  });
+  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w2) : void 0;
+  return { dist, prefetched };
+}
+async function settleReads(reads) {
+  await Promise.allSettled([reads.dist, reads.prefetched]);
+}
+async function uploadWheel(client2, wheel, opts, reads = startReads(client2, wheel, opts)) {
+  try {
+    return await decideAndUpload(client2, wheel, reads.dist, opts);
+  } finally {
+    await settleReads(reads);
+  }
+}
+async function decideAndUpload(client2, wheel, dist, opts) {
   const log = opts.log ?? (() => {
   });
   const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 };
   const url2 = fileUrl(client2.apiUrl, opts.owner, wheel);
-  const existing = await client2.getDist(opts.owner, wheel);
+  const [found, ready] = await Promise.allSettled([dist, opts.ready]);
+  if (ready.status === "rejected") throw ready.reason;
+  if (found.status === "rejected") throw found.reason;
+  const existing = found.value;
   if (!existing) {
     if (opts.dryRun) return { ...base, status: "would upload" };
     await putFile(client2, wheel, opts.owner, opts.labels, opts);
@@ -75158,9 +75201,19 @@ function uniqueWheels(files) {
   }
   return [...byName.keys()].sort().map((b) => byName.get(b));
 }
-async function readWheel(file) {
+function wheelHead(file, bytes) {
+  const basename12 = path12.basename(pathOf(file));
+  try {
+    const meta = readMetadata(bytes, basename12);
+    const name = header(meta, "Name");
+    const version3 = header(meta, "Version");
+    return name && version3 ? { basename: basename12, name, version: version3 } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function wheelOf(file, bytes) {
   const p2 = pathOf(file);
-  const bytes = await fs11.readFile(p2);
   if (typeof file === "string") return { ...inspectWheel(p2, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
@@ -75175,16 +75228,27 @@ async function uploadAll(files, opts) {
   const warn = opts.warn ?? log;
   const paths2 = uniqueWheels(files);
   const client2 = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token });
-  await client2.checkServer();
-  await client2.checkOwner(opts.owner);
+  const ready = Promise.all([client2.checkServer(), client2.checkOwner(opts.owner)]).then(() => void 0);
+  ready.catch(() => {
+  });
   const wheels = [];
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
-    const w2 = await readWheel(file);
+    const bytes = await fs11.readFile(pathOf(file));
+    const head = wheelHead(file, bytes);
+    const reads = head && startReads(client2, head, opts);
+    let w2;
+    try {
+      w2 = wheelOf(file, bytes);
+    } catch (err2) {
+      if (reads) await settleReads(reads);
+      throw err2;
+    }
     wheels.push({ name: w2.name, version: w2.version });
-    const outcome = await uploadWheel(client2, w2, { ...opts, log });
+    const outcome = await uploadWheel(client2, w2, { ...opts, log, ready }, reads);
     log(`${w2.basename}: ${outcome.status} (sha256 ${w2.sha256})`);
     return outcome;
   });
+  await ready;
   const outcomes2 = [];
   const failures = [];
   settled.forEach((s, i2) => {
