@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { versionDirs } from '../../src/container/script.js'
 import { ccacheEnv, commonAncestor, parsePrintStats, statsDelta } from '../../src/stages/compiler-cache.js'
 import { wheelsIn } from '../../src/util/wheel-file.js'
-import { runAction, type ActionRun } from '../harness/action.js'
+import { runAction, SHARED_TOOL_CACHE, type ActionRun } from '../harness/action.js'
 import { hostPython311, runFixtureScript, scriptFixture } from '../harness/container-script.js'
 import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 
@@ -27,6 +27,11 @@ function ccacheOf(r: ActionRun, python = '3.11'): { hits: number; misses: number
 describe('compiler cache across runs (OpenMP fixture, host build)', () => {
   it('a rerun compiles from ccache and reuses the build env; a new workspace hits too', async () => {
     const toolCache = tmp('dw-cc-toolcache-')
+    // Its own compiler cache, build env and tools venv (the test is about them), but the suite's pip cache:
+    // the packages it installs are downloaded once per suite, not once more here.
+    const sharedPip = path.join(SHARED_TOOL_CACHE, 'dipy-wheels-pip')
+    fs.mkdirSync(sharedPip, { recursive: true })
+    fs.symlinkSync(sharedPip, path.join(toolCache, 'dipy-wheels-pip'))
     const fx = makeOpenmpFixture(tmp('dw-cc-fx-'))
     const run = (root?: string): Promise<ActionRun> =>
       runAction({
