@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-2CGC66HV.js";
+} from "./chunks/chunk-BFRBY6ZQ.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -4,83 +4,25 @@
 // client and the server (the server serves both clients alike, so its CPU shows how much of a run is its own).
 //
 //   npm run bench:upload -- [--reps 3] [--wheels 20] [--mb 8] [--anaconda path/to/anaconda] [--bare-paths]
+//   npm run bench:upload -- --link 50:20 [--reps 3] [--wheels 16] [--mb 10]
+//
+// --link RTT_MS:MB_PER_S puts the fake server behind an emulated link (round-trip time, bandwidth per
+// connection; __tests__/servers/anaconda/link.ts) and times one wheel (new, replace) and a release's wheels
+// against the link's limit; see scripts/bench-upload-link.mjs.
 //
 // By default our client is handed each wheel's size and sha256 as the publish stage hands them over (the
 // build's WheelRecord), so it computes only the MD5; --bare-paths gives it bare paths, and it hashes both.
 //
 // The fake server runs in its own node process, so neither client shares an event loop with it. The TS
 // sources (server, client, wheel factory) are compiled on the fly with esbuild into a temp dir.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const TOKEN = 'benchtoken123' // anaconda-client refuses tokens containing / \ or .
-
-async function compile(outdir) {
-  await build({
-    absWorkingDir: root,
-    entryPoints: {
-      server: '__tests__/servers/anaconda/index.ts',
-      client: 'src/publish/anaconda/batch.ts',
-      wheels: '__tests__/harness/wheel-factory.ts'
-    },
-    outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    outExtension: { '.js': '.mjs' },
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
-    },
-    logLevel: 'warning'
-  })
-  return (name) => import(pathToFileURL(path.join(outdir, `${name}.mjs`)).href)
-}
-
-/** Child mode: serve the fake anaconda.org and print its URL. */
-async function serve(outdir, orgs) {
-  const { startAnacondaServer } = await import(pathToFileURL(path.join(outdir, 'server.mjs')).href)
-  const server = await startAnacondaServer({
-    tokens: { [TOKEN]: { login: 'bench', scopes: ['api:read', 'api:write'] } },
-    orgs
-  })
-  process.stdout.write(`${server.url}\n`)
-  // The parent asks for this process's CPU time (µs, user+sys) before and after each client run.
-  process.on('message', () => {
-    const u = process.cpuUsage()
-    process.send?.(u.user + u.system)
-  })
-  process.stdin.resume()
-  process.stdin.on('end', () => server.close().then(() => process.exit(0)))
-}
-
-function startServerProcess(outdir, orgs) {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', outdir, ...orgs], {
-    stdio: ['pipe', 'pipe', 'inherit', 'ipc']
-  })
-  const cpu = () =>
-    new Promise((resolve) => {
-      child.once('message', (us) => resolve(us / 1e6))
-      child.send('cpu')
-    })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const line = out.split('\n')[0]
-      if (out.includes('\n')) resolve({ url: line.trim(), cpu, stop: () => child.stdin.end() })
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)))
-  })
-}
+import { childCpu, compile, median, root, startServerProcess, TOKEN } from './bench-upload-lib.mjs'
 
 /** Our process's CPU seconds (user+sys). */
 const selfCpu = () => {
@@ -88,23 +30,8 @@ const selfCpu = () => {
   return (u.user + u.system) / 1e6
 }
 
-/** bash's `times` line for children: `0m1.234s 0m0.567s` → seconds user+sys. */
-function childCpu(stderr) {
-  const lines = stderr.trimEnd().split('\n')
-  const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '')
-  if (!m) return { cpu: NaN, stderr }
-  const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])
-  return { cpu, stderr: lines.slice(0, -2).join('\n') }
-}
-
 const fmt = (r) =>
   `${r.wall.toFixed(2)} s   client CPU ${r.client.toFixed(2)} s   server CPU ${r.server.toFixed(2)} s`
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 /** Every wheel on the server under `owner` with the right sha256. */
 async function verify(url, owner, files) {
@@ -126,12 +53,19 @@ async function main() {
   const { values } = parseArgs({
     options: {
       reps: { type: 'string', default: '3' },
-      wheels: { type: 'string', default: '20' },
-      mb: { type: 'string', default: '8' },
+      wheels: { type: 'string' },
+      mb: { type: 'string' },
       anaconda: { type: 'string', default: path.join(root, '.venv-test', 'bin', 'anaconda') },
-      'bare-paths': { type: 'boolean', default: false }
+      'bare-paths': { type: 'boolean', default: false },
+      link: { type: 'string' }
     }
   })
+  if (values.link !== undefined) {
+    const { benchLink } = await import('./bench-upload-link.mjs')
+    return benchLink(values)
+  }
+  values.wheels ??= '20'
+  values.mb ??= '8'
   const reps = Number(values.reps)
   const count = Number(values.wheels)
   const size = Math.round(Number(values.mb) * 1024 * 1024)
@@ -256,8 +190,4 @@ async function main() {
   }
 }
 
-if (process.argv[2] === '--serve') {
-  await serve(process.argv[3], process.argv.slice(4))
-} else {
-  await main()
-}
+await main()

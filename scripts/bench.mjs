@@ -231,7 +231,7 @@ if (reps === 0) {
 const results = { a: [], b: [], c: [] }
 for (let rep = 1; rep <= reps; rep++) {
   const src = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-src-'))
-  const repo = h.dipyRepo(src)
+  const repo = await h.dipyRepo(src)
   const a = bare(h, repo, python, rep)
   results.a.push(a.ms)
   console.log(`rep ${rep} (a) bare toolchain: ${secs(a.ms)} (${a.wheel})\n    steps: ${a.steps}`)

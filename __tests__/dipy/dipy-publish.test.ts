@@ -41,7 +41,7 @@ beforeAll(async () => {
       }
     })
     const dir = fs.mkdtempSync(path.join(root, `${version}-`))
-    setups.set(version, { server, dipy: dipyDevRepo(dir, version) })
+    setups.set(version, { server, dipy: await dipyDevRepo(dir, version) })
   }
 })
 afterAll(async () => {

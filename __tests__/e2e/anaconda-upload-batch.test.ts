@@ -140,3 +140,27 @@ describe("the build's sha256", () => {
     expect(server.files(owner)).toEqual([])
   })
 })
+
+describe('the server and owner checks, sent together with the first reads', () => {
+  const writes = (n: number): string[] =>
+    since(n).filter((l) => !/^(GET|HEAD) /.test(l) && !l.endsWith(' -1'))
+
+  it('an owner that does not exist: its own error, and nothing written', async () => {
+    const files = await wheels('4.0.0')
+    const start = server.requests.length
+    await expect(uploadAll(files, opts('nobody-here'))).rejects.toThrow(
+      `User "nobody-here" does not exist on ${server.url}: check the channel input.`
+    )
+    expect(writes(start)).toEqual([])
+  })
+
+  it('an API URL that is not the API (HEAD / → 404): its own error, and nothing written', async () => {
+    const files = await wheels('4.1.0')
+    const start = server.requests.length
+    const wrong = `${server.url}/not-the-api`
+    await expect(uploadAll(files, opts(newOrg(), { apiUrl: wrong }))).rejects.toThrow(
+      `API server is unavailable at ${wrong}. Please check the anaconda-url input.`
+    )
+    expect(writes(start)).toEqual([])
+  })
+})

@@ -87,13 +87,16 @@ describe('upload', () => {
     expect(r.failures).toEqual([])
     const base = path.basename(file).replace(/\+/g, '%2B')
     const seq = since(start).map((l) => l.replace(/\/s3\/upload\/\S+/, '/s3/upload/ID'))
-    expect(seq).toEqual([
-      'HEAD / 200',
-      `GET /user/${owner} 200`,
+    // anaconda-client's five reads, sent together (none needs another's answer), then its writes in order.
+    expect(seq.slice(0, 5).sort()).toEqual([
       `GET /dist/${owner}/Demo_Pkg/1.2.0.dev0%2Bgit20240101.abc123/${base} 404`,
       `GET /package/${owner}/Demo_Pkg 404`,
-      `POST /package/${owner}/Demo_Pkg 200`,
       `GET /release/${owner}/Demo_Pkg/1.2.0.dev0%2Bgit20240101.abc123 404`,
+      `GET /user/${owner} 200`,
+      'HEAD / 200'
+    ])
+    expect(seq.slice(5)).toEqual([
+      `POST /package/${owner}/Demo_Pkg 200`,
       `POST /release/${owner}/Demo_Pkg/1.2.0.dev0%2Bgit20240101.abc123 200`,
       `POST /stage/${owner}/Demo_Pkg/1.2.0.dev0%2Bgit20240101.abc123/${base} 200`,
       'POST /s3/upload/ID 201',

@@ -41,8 +41,8 @@ const commit = (repo: string, message: string): string => {
  * dev version. dipy/version.py goes too: a git checkout has none (the sdist ships the generated one), so
  * master's build generates it with tools/gitversion.py (`<dev>+git<date>.<sha7>`, git_revision = master).
  */
-export function dipyDevRepo(root: string, version: string): DipyDevRepo {
-  const repo = dipyRepo(root, version)
+export async function dipyDevRepo(root: string, version: string): Promise<DipyDevRepo> {
+  const repo = await dipyRepo(root, version)
   const tagSha = git(repo, 'rev-parse', 'HEAD')
   const devVersion = devVersionOf(version)
   const pyproject = path.join(repo, 'pyproject.toml')

@@ -7,12 +7,24 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runAction, type ActionRun } from '../harness/action.js'
+import { runAction, SHARED_TOOL_CACHE, type ActionRun } from '../harness/action.js'
 import { makeFakeEngine, manylinuxLikeImage } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+
+/**
+ * A tool cache of the test's own (its compiler cache, build env and tools venv are what it is about) with the
+ * suite's pip cache: the packages it installs are downloaded once per suite, not once more here.
+ */
+function ownToolCache(prefix: string): string {
+  const toolCache = tmp(prefix)
+  const sharedPip = path.join(SHARED_TOOL_CACHE, 'dipy-wheels-pip')
+  fs.mkdirSync(sharedPip, { recursive: true })
+  fs.symlinkSync(sharedPip, path.join(toolCache, 'dipy-wheels-pip'))
+  return toolCache
+}
 
 /** hits and misses from the log line of the build's ccache group. */
 function ccacheOf(r: ActionRun, python: string): { hits: number; misses: number } | undefined {
@@ -24,7 +36,7 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
   it('a rerun compiles from ccache and reuses the build env; a new workspace hits too', async () => {
     const [A] = pythonsForTests(1)
     const a = reVersion(A)
-    const toolCache = tmp('dw-cc-toolcache-')
+    const toolCache = ownToolCache('dw-cc-toolcache-')
     const fx = makeOpenmpFixture(tmp('dw-cc-fx-'))
     const run = (root?: string): Promise<ActionRun> =>
       runAction({
@@ -70,7 +82,7 @@ describe('compiler cache across runs (OpenMP fixture, host build)', () => {
 describe('compiler cache across runs in the container (container: auto, the fake engine)', () => {
   it('the same stage code in the image: a rerun compiles from ccache only, the container removed each time', async () => {
     const [A] = pythonsForTests(1)
-    const toolCache = tmp('dw-cc-ct-toolcache-')
+    const toolCache = ownToolCache('dw-cc-ct-toolcache-')
     const fx = makeOpenmpFixture(tmp('dw-cc-ct-fx-'))
     const image = 'quay.io/pypa/manylinux_2_34_x86_64'
     const fake = makeFakeEngine(tmp('dw-cc-ct-engine-'), { images: { [image]: manylinuxLikeImage() } })

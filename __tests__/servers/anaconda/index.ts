@@ -13,11 +13,13 @@ import { Auth, type TokenGrant } from './auth.js'
 import { dropConnection, FaultInjector, type FaultConfig } from './faults.js'
 import { HttpError, pathSegments, sendError, sendJson } from './http.js'
 import { handleS3Upload, S3Error, sendS3Error } from './s3.js'
+import { startLink, type Link, type LinkConfig } from './link.js'
 import { handleSimple } from './simple.js'
 import { Store, type Dist } from './store.js'
 
 export type { Scope, TokenGrant } from './auth.js'
 export type { FaultConfig } from './faults.js'
+export type { LinkConfig } from './link.js'
 
 /** A committed file as the server holds it. */
 export type StoredFile = Pick<
@@ -26,7 +28,7 @@ export type StoredFile = Pick<
 >
 
 export interface AnacondaServer {
-  /** API base, http://127.0.0.1:PORT */
+  /** API base, http://127.0.0.1:PORT (the emulated link's port when there is one) */
   url: string
   port: number
   /** Every request, in arrival order; status is filled in when answered (-1 when dropped). */
@@ -46,9 +48,15 @@ export const DEFAULT_ORGS = [
   'multibuild-wheels-staging'
 ]
 
-export async function startAnacondaServer(
-  opts: { tokens?: Record<string, TokenGrant>; faults?: FaultConfig; orgs?: string[] } = {}
-): Promise<AnacondaServer> {
+export interface AnacondaServerOptions {
+  tokens?: Record<string, TokenGrant>
+  faults?: FaultConfig
+  orgs?: string[]
+  /** Serve through an emulated network link (round-trip time, per-connection bandwidth): see link.ts. */
+  link?: LinkConfig
+}
+
+export async function startAnacondaServer(opts: AnacondaServerOptions = {}): Promise<AnacondaServer> {
   const store = new Store()
   for (const org of [...DEFAULT_ORGS, ...(opts.orgs ?? [])]) store.addAccount(org, 'org')
   const auth = new Auth(store)
@@ -82,9 +90,9 @@ export async function startAnacondaServer(
         return
       }
       if (rawPath === '/') {
-        if (method === 'HEAD') {
-          res.writeHead(200, { 'Content-Type': 'application/json' }).end()
-        } else sendJson(res, 200, { ok: 1, versions: { 'anaconda-server': 'fake' } })
+        // HEAD gets GET's headers, Content-Length included (RFC 9110 §9.3.2; node sends no body), so a
+        // client can keep the connection.
+        sendJson(res, 200, { ok: 1, versions: { 'anaconda-server': 'fake' } })
         return
       }
       const segs = pathSegments(rawPath)
@@ -116,7 +124,15 @@ export async function startAnacondaServer(
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
-  const port = (server.address() as AddressInfo).port
+  let link: Link | undefined
+  if (opts.link) {
+    link = await startLink((server.address() as AddressInfo).port, opts.link)
+    // An idle connection's close reaches the client half a round trip late, and a request sent meanwhile is
+    // lost: idle connections are kept a minute (as load balancers do), not node's default 5 s.
+    server.keepAliveTimeout = 60_000
+  }
+  // Every URL the server hands out (post_url, download redirects) goes through the link too.
+  const port = link?.port ?? (server.address() as AddressInfo).port
   base = `http://127.0.0.1:${port}`
 
   return {
@@ -142,10 +158,12 @@ export async function startAnacondaServer(
       label === undefined
         ? `${base}/${encodeURIComponent(owner)}/simple`
         : `${base}/${encodeURIComponent(owner)}/label/${encodeURIComponent(label)}/simple`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await link?.close()
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()))
         server.closeAllConnections()
       })
+    }
   }
 }

@@ -7,8 +7,8 @@ import { removeAbandoned } from './abandoned.js'
 import { AnacondaClient } from './client.js'
 import { cleanupPackage, type CleanupResult } from './cleanup.js'
 import type { HttpConfig } from './http.js'
-import { inspectWheel, type WheelInfo } from './metadata.js'
-import { uploadWheel, type UploadOutcome } from './upload.js'
+import { header, inspectWheel, readMetadata, type WheelInfo } from './metadata.js'
+import { settleReads, startReads, uploadWheel, type UploadOutcome } from './upload.js'
 
 export interface BatchOptions {
   apiUrl: string
@@ -84,8 +84,27 @@ export function uniqueWheels<F extends WheelFile>(files: F[]): F[] {
  * build's record, its sha256 is reused when the size still matches (a file that changed is refused).
  */
 export async function readWheel(file: WheelFile): Promise<WheelInfo> {
+  return wheelOf(file, await fs.readFile(pathOf(file)))
+}
+
+/** Name, version and basename from METADATA, before any hashing; undefined when METADATA lacks them. */
+function wheelHead(
+  file: WheelFile,
+  bytes: Buffer
+): Pick<WheelInfo, 'name' | 'version' | 'basename'> | undefined {
+  const basename = path.basename(pathOf(file))
+  try {
+    const meta = readMetadata(bytes, basename)
+    const name = header(meta, 'Name')
+    const version = header(meta, 'Version')
+    return name && version ? { basename, name, version } : undefined
+  } catch {
+    return undefined // inspectWheel reports it
+  }
+}
+
+function wheelOf(file: WheelFile, bytes: Buffer): WheelInfo {
   const p = pathOf(file)
-  const bytes = await fs.readFile(p)
   if (typeof file === 'string') return { ...inspectWheel(p, bytes), bytes }
   if (bytes.length !== file.size) {
     throw new UploadError(
@@ -100,20 +119,33 @@ export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise
   const warn = opts.warn ?? log
   const paths = uniqueWheels(files)
   const client = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token })
-  await client.checkServer()
-  await client.checkOwner(opts.owner)
-  // Each worker reads (hashes, METADATA) its wheel just before sending it, so reading overlaps the uploads;
+  // The server and owner checks go together with the first wheels' reads (GET /dist and the look-ups);
+  // every wheel waits for them before it decides or writes anything, and their error comes first.
+  const ready = Promise.all([client.checkServer(), client.checkOwner(opts.owner)]).then(() => undefined)
+  ready.catch(() => {})
+  // Each worker reads (METADATA, hashes) its wheel just before sending it, so reading overlaps the uploads;
   // the bytes live only as long as that wheel's upload.
   const wheels: Array<Pick<WheelInfo, 'name' | 'version'>> = []
   const read = new Map<WheelFile, Pick<WheelInfo, 'name' | 'version'>>()
   const settled = await pool(paths, opts.concurrency ?? 4, async (file) => {
-    const w = await readWheel(file)
+    const bytes = await fs.readFile(pathOf(file))
+    // GET /dist and the look-ups go out first; the hashes are computed while they are on the way.
+    const head = wheelHead(file, bytes)
+    const reads = head && startReads(client, head, opts)
+    let w: WheelInfo
+    try {
+      w = wheelOf(file, bytes)
+    } catch (err) {
+      if (reads) await settleReads(reads)
+      throw err
+    }
     wheels.push({ name: w.name, version: w.version })
     read.set(file, { name: w.name, version: w.version })
-    const outcome = await uploadWheel(client, w, { ...opts, log, warn })
+    const outcome = await uploadWheel(client, w, { ...opts, log, warn, ready }, reads)
     log(`${w.basename}: ${outcome.status} (sha256 ${w.sha256})`)
     return outcome
   })
+  await ready
   const outcomes: UploadOutcome[] = []
   const failures: BatchResult['failures'] = []
   settled.forEach((s, i) => {

@@ -89,48 +89,73 @@ export class AnacondaClient {
   }
 
   /**
-   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Like anaconda-client,
-   * each is looked up once per run (per client): later wheels of the same name and version wait for that
-   * first look-up instead of repeating it. forget() drops what a delete or a failed round may have changed.
+   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Each is looked up once
+   * per run (per client), both at once (neither answer changes the other request), and created once: later
+   * wheels of the same name and version wait for the first look-up or POST instead of repeating it.
+   * forget() drops what a delete or a failed round may have changed.
    */
   async ensurePackageAndRelease(owner: string, w: WheelInfo, trace?: Trace): Promise<void> {
     const pkg = apiPath('package', owner, w.name)
     const release = apiPath('release', owner, w.name, w.version)
-    await this.ensureOnce(pkg, () => this.ensure(pkg, w.packageBody, trace))
-    await this.ensureOnce(release, () => this.ensure(release, w.releaseBody, trace))
+    const [hasPackage, hasRelease] = await Promise.all([this.lookUp(pkg, trace), this.lookUp(release, trace)])
+    if (!hasPackage) await this.create(pkg, w.packageBody, trace)
+    if (!hasRelease) await this.create(release, w.releaseBody, trace)
+  }
+
+  /**
+   * The package and release look-ups, started early: they need no earlier answer, so they can go together
+   * with GET /dist. Never rejects (a failure is seen again by ensurePackageAndRelease).
+   */
+  async prefetch(owner: string, w: Pick<WheelInfo, 'name' | 'version'>): Promise<void> {
+    await Promise.allSettled([
+      this.lookUp(apiPath('package', owner, w.name)),
+      this.lookUp(apiPath('release', owner, w.name, w.version))
+    ])
   }
 
   /** Looks the package and release up again next time (after a delete, which may remove both). */
   forget(owner: string, w: Pick<WheelInfo, 'name' | 'version'>): void {
-    this.known.delete(apiPath('package', owner, w.name))
-    this.known.delete(apiPath('release', owner, w.name, w.version))
+    for (const p of [apiPath('package', owner, w.name), apiPath('release', owner, w.name, w.version)]) {
+      this.exists.delete(p)
+      this.creating.delete(p)
+    }
   }
 
-  private readonly known = new Map<string, Promise<void>>()
+  /** GET answers (exists or not) and POSTs made, by path; a failed one is dropped, so it is tried again. */
+  private readonly exists = new Map<string, Promise<boolean>>()
+  private readonly creating = new Map<string, Promise<void>>()
 
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   readonly created = new Set<string>()
 
-  private ensureOnce(key: string, make: () => Promise<void>): Promise<void> {
-    let p = this.known.get(key)
+  private once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+    let p = cache.get(key)
     if (!p) {
       const made = make()
       p = made
-      this.known.set(key, made)
+      cache.set(key, made)
       made.catch(() => {
-        if (this.known.get(key) === made) this.known.delete(key)
+        if (cache.get(key) === made) cache.delete(key)
       })
     }
     return p
   }
 
-  /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  private async ensure(path: string, body: unknown, trace?: Trace): Promise<void> {
-    const got = await this.http.api('GET', path, undefined, { allow: [200, 404], trace })
-    if (got.status === 200) return
-    const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
-    if (made.status === 200) this.created.add(path)
-    if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
+  private lookUp(path: string, trace?: Trace): Promise<boolean> {
+    return this.once(this.exists, path, async () => {
+      const got = await this.http.api('GET', path, undefined, { allow: [200, 404], trace })
+      return got.status === 200
+    })
+  }
+
+  /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
+  private create(path: string, body: unknown, trace?: Trace): Promise<void> {
+    return this.once(this.creating, path, async () => {
+      const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
+      if (made.status === 200) this.created.add(path)
+      if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
+      this.exists.set(path, Promise.resolve(true))
+    })
   }
 
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */

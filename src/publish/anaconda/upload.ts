@@ -23,6 +23,8 @@ export interface UploadOptions {
   keepDir: string
   /** Rounds of the whole stage/S3/commit sequence (default 3); each request has its own retries. */
   rounds?: number
+  /** The run's server and owner checks (HEAD /, GET /user): awaited before anything is decided or written. */
+  ready?: Promise<void>
   log?: (line: string) => void
   /** Warnings (a replace that cannot keep the published file); default: log. */
   warn?: (line: string) => void
@@ -56,15 +58,57 @@ const sameSet = (a: string[] = [], b: string[] = []): boolean =>
 /** Labels as the server stores them: no labels means main. */
 const effectiveLabels = (labels: string[]): string[] => (labels.length ? labels : ['main'])
 
+/** A wheel's reads, started before its hashes are computed: GET /dist, and the look-ups a new file needs. */
+export interface WheelReads {
+  dist: Promise<DistInfo | undefined>
+  prefetched?: Promise<void>
+}
+
+export function startReads(
+  client: AnacondaClient,
+  w: Pick<WheelInfo, 'name' | 'version' | 'basename'>,
+  opts: Pick<UploadOptions, 'owner' | 'ifExists' | 'dryRun'>
+): WheelReads {
+  const dist = client.getDist(opts.owner, w)
+  dist.catch(() => {}) // seen by uploadWheel, or settled by settleReads
+  // A new file needs the package and release look-ups; they go with GET /dist. A replace deletes first,
+  // which may drop the release, so it looks them up after the delete (anaconda-client 1.12.3's order).
+  const prefetched = opts.ifExists !== 'replace' && !opts.dryRun ? client.prefetch(opts.owner, w) : undefined
+  return { dist, prefetched }
+}
+
+/** Waits until the reads have their answers (no request outlives the upload). */
+export async function settleReads(reads: WheelReads): Promise<void> {
+  await Promise.allSettled([reads.dist, reads.prefetched])
+}
+
 export async function uploadWheel(
   client: AnacondaClient,
   wheel: WheelInfo,
+  opts: UploadOptions,
+  reads: WheelReads = startReads(client, wheel, opts)
+): Promise<UploadOutcome> {
+  try {
+    return await decideAndUpload(client, wheel, reads.dist, opts)
+  } finally {
+    await settleReads(reads)
+  }
+}
+
+async function decideAndUpload(
+  client: AnacondaClient,
+  wheel: WheelInfo,
+  dist: Promise<DistInfo | undefined>,
   opts: UploadOptions
 ): Promise<UploadOutcome> {
   const log = opts.log ?? (() => {})
   const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 }
   const url = fileUrl(client.apiUrl, opts.owner, wheel)
-  const existing = await client.getDist(opts.owner, wheel)
+  // Both settle before anything is decided; the server or owner check's error comes first.
+  const [found, ready] = await Promise.allSettled([dist, opts.ready])
+  if (ready.status === 'rejected') throw ready.reason
+  if (found.status === 'rejected') throw found.reason
+  const existing = found.value
   if (!existing) {
     if (opts.dryRun) return { ...base, status: 'would upload' }
     await putFile(client, wheel, opts.owner, opts.labels, opts)

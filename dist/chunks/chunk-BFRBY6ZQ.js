@@ -49583,7 +49583,7 @@ function parseLibraryAtFault(output, policy) {
   return tooNew.length ? tooNew.join(", ") : void 0;
 }
 
-// src/publish/artifact-name.ts
+// src/validate/artifact-name.ts
 var FORBIDDEN = [
   ['"', '"'],
   [":", ":"],
@@ -49597,6 +49597,24 @@ var FORBIDDEN = [
   ["\\", "\\ (backslash)"],
   ["/", "/ (slash)"]
 ];
+function artifactNameInput(input, value) {
+  if (!value) return "";
+  const bad = FORBIDDEN.filter(([c]) => value.includes(c)).map(([, shown]) => shown);
+  if (bad.length) {
+    throw new InputError(
+      input,
+      `${JSON.stringify(value)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
+    );
+  }
+  const fix = "use letters, digits, '-', '_' or '.' (e.g. wheels-linux).";
+  if (hasControl(value)) throw new InputError(input, `it contains a control character: ${fix}`);
+  if (/^\.+$/.test(value)) throw new InputError(input, `${JSON.stringify(value)} is only dots: ${fix}`);
+  if (value.trim() !== value) throw new InputError(input, `it begins or ends with a space: ${fix}`);
+  if (value.length > 256) throw new InputError(input, `it is longer than 256 characters: ${fix}`);
+  return value;
+}
+
+// src/publish/artifact-name.ts
 function cpythonTag(version3) {
   return `cp${version3.replace(".", "")}`;
 }
@@ -49606,14 +49624,7 @@ function artifactName(parts2) {
     const pythons = parts2.pythonVersions.map(cpythonTag).join("-");
     return `wheels-${pythons}-${parts2.platform}-${parts2.arch}`;
   }
-  const bad = FORBIDDEN.filter(([c]) => override.includes(c)).map(([, shown]) => shown);
-  if (bad.length) {
-    throw new InputError(
-      "artifact-name",
-      `${JSON.stringify(override)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
-    );
-  }
-  return override;
+  return artifactNameInput("artifact-name", override);
 }
 function artifactDecision(mode, env) {
   const missing = ["ACTIONS_RUNTIME_TOKEN", "ACTIONS_RESULTS_URL"].filter((v) => !env[v]);
@@ -49718,37 +49729,6 @@ function check(input, value, what, example) {
 }
 var anacondaOwner = (input, value) => check(input, value, "an anaconda.org user or organization name", "scipy-wheels-nightly");
 var anacondaLabel = (input, value) => check(input, value, "an anaconda.org label", "main");
-
-// src/validate/artifact-name.ts
-var FORBIDDEN2 = [
-  ['"', '"'],
-  [":", ":"],
-  ["<", "<"],
-  [">", ">"],
-  ["|", "|"],
-  ["*", "*"],
-  ["?", "?"],
-  ["\r", "\\r (carriage return)"],
-  ["\n", "\\n (line feed)"],
-  ["\\", "\\ (backslash)"],
-  ["/", "/ (slash)"]
-];
-function artifactNameInput(input, value) {
-  if (!value) return "";
-  const bad = FORBIDDEN2.filter(([c]) => value.includes(c)).map(([, shown]) => shown);
-  if (bad.length) {
-    throw new InputError(
-      input,
-      `${JSON.stringify(value)} contains ${bad.join(", ")}, which GitHub artifact names may not contain (" : < > | * ? \\r \\n \\ /): use letters, digits, '-', '_' or '.'.`
-    );
-  }
-  const fix = "use letters, digits, '-', '_' or '.' (e.g. wheels-linux).";
-  if (hasControl(value)) throw new InputError(input, `it contains a control character: ${fix}`);
-  if (/^\.+$/.test(value)) throw new InputError(input, `${JSON.stringify(value)} is only dots: ${fix}`);
-  if (value.trim() !== value) throw new InputError(input, `it begins or ends with a space: ${fix}`);
-  if (value.length > 256) throw new InputError(input, `it is longer than 256 characters: ${fix}`);
-  return value;
-}
 
 // src/validate/config-settings.ts
 var KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -76442,43 +76422,66 @@ var AnacondaClient = class {
     return res.status === 404 ? void 0 : res.json();
   }
   /**
-   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Like anaconda-client,
-   * each is looked up once per run (per client): later wheels of the same name and version wait for that
-   * first look-up instead of repeating it. forget() drops what a delete or a failed round may have changed.
+   * Package and release, created from the wheel's METADATA when missing (steps 4–7). Each is looked up once
+   * per run (per client), both at once (neither answer changes the other request), and created once: later
+   * wheels of the same name and version wait for the first look-up or POST instead of repeating it.
+   * forget() drops what a delete or a failed round may have changed.
    */
   async ensurePackageAndRelease(owner, w4, trace) {
     const pkg = apiPath("package", owner, w4.name);
     const release2 = apiPath("release", owner, w4.name, w4.version);
-    await this.ensureOnce(pkg, () => this.ensure(pkg, w4.packageBody, trace));
-    await this.ensureOnce(release2, () => this.ensure(release2, w4.releaseBody, trace));
+    const [hasPackage, hasRelease] = await Promise.all([this.lookUp(pkg, trace), this.lookUp(release2, trace)]);
+    if (!hasPackage) await this.create(pkg, w4.packageBody, trace);
+    if (!hasRelease) await this.create(release2, w4.releaseBody, trace);
+  }
+  /**
+   * The package and release look-ups, started early: they need no earlier answer, so they can go together
+   * with GET /dist. Never rejects (a failure is seen again by ensurePackageAndRelease).
+   */
+  async prefetch(owner, w4) {
+    await Promise.allSettled([
+      this.lookUp(apiPath("package", owner, w4.name)),
+      this.lookUp(apiPath("release", owner, w4.name, w4.version))
+    ]);
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
   forget(owner, w4) {
-    this.known.delete(apiPath("package", owner, w4.name));
-    this.known.delete(apiPath("release", owner, w4.name, w4.version));
+    for (const p4 of [apiPath("package", owner, w4.name), apiPath("release", owner, w4.name, w4.version)]) {
+      this.exists.delete(p4);
+      this.creating.delete(p4);
+    }
   }
-  known = /* @__PURE__ */ new Map();
+  /** GET answers (exists or not) and POSTs made, by path; a failed one is dropped, so it is tried again. */
+  exists = /* @__PURE__ */ new Map();
+  creating = /* @__PURE__ */ new Map();
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   created = /* @__PURE__ */ new Set();
-  ensureOnce(key, make) {
-    let p4 = this.known.get(key);
+  once(cache, key, make) {
+    let p4 = cache.get(key);
     if (!p4) {
       const made = make();
       p4 = made;
-      this.known.set(key, made);
+      cache.set(key, made);
       made.catch(() => {
-        if (this.known.get(key) === made) this.known.delete(key);
+        if (cache.get(key) === made) cache.delete(key);
       });
     }
     return p4;
   }
-  /** GET, and POST when 404. A 409 on the POST (an earlier POST whose answer was lost) is re-checked. */
-  async ensure(path45, body2, trace) {
-    const got = await this.http.api("GET", path45, void 0, { allow: [200, 404], trace });
-    if (got.status === 200) return;
-    const made = await this.http.api("POST", path45, body2, { allow: [200, 409], trace });
-    if (made.status === 200) this.created.add(path45);
-    if (made.status === 409) await this.http.api("GET", path45, void 0, { trace });
+  lookUp(path45, trace) {
+    return this.once(this.exists, path45, async () => {
+      const got = await this.http.api("GET", path45, void 0, { allow: [200, 404], trace });
+      return got.status === 200;
+    });
+  }
+  /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
+  create(path45, body2, trace) {
+    return this.once(this.creating, path45, async () => {
+      const made = await this.http.api("POST", path45, body2, { allow: [200, 409], trace });
+      if (made.status === 200) this.created.add(path45);
+      if (made.status === 409) await this.http.api("GET", path45, void 0, { trace });
+      this.exists.set(path45, Promise.resolve(true));
+    });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
   async stage(owner, w4, body2, trace) {
@@ -77287,12 +77290,32 @@ function fileUrl(apiUrl, owner, w4) {
 }
 var sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 var effectiveLabels = (labels) => labels.length ? labels : ["main"];
-async function uploadWheel(client2, wheel, opts) {
+function startReads(client2, w4, opts) {
+  const dist = client2.getDist(opts.owner, w4);
+  dist.catch(() => {
+  });
+  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w4) : void 0;
+  return { dist, prefetched };
+}
+async function settleReads(reads) {
+  await Promise.allSettled([reads.dist, reads.prefetched]);
+}
+async function uploadWheel(client2, wheel, opts, reads = startReads(client2, wheel, opts)) {
+  try {
+    return await decideAndUpload(client2, wheel, reads.dist, opts);
+  } finally {
+    await settleReads(reads);
+  }
+}
+async function decideAndUpload(client2, wheel, dist, opts) {
   const log = opts.log ?? (() => {
   });
   const base = { basename: wheel.basename, name: wheel.name, version: wheel.version, sha256: wheel.sha256 };
   const url2 = fileUrl(client2.apiUrl, opts.owner, wheel);
-  const existing = await client2.getDist(opts.owner, wheel);
+  const [found, ready] = await Promise.allSettled([dist, opts.ready]);
+  if (ready.status === "rejected") throw ready.reason;
+  if (found.status === "rejected") throw found.reason;
+  const existing = found.value;
   if (!existing) {
     if (opts.dryRun) return { ...base, status: "would upload" };
     await putFile(client2, wheel, opts.owner, opts.labels, opts);
@@ -77448,9 +77471,19 @@ function uniqueWheels(files) {
   }
   return [...byName.keys()].sort().map((b) => byName.get(b));
 }
-async function readWheel(file) {
+function wheelHead(file, bytes) {
+  const basename12 = path23.basename(pathOf(file));
+  try {
+    const meta = readMetadata(bytes, basename12);
+    const name = header(meta, "Name");
+    const version3 = header(meta, "Version");
+    return name && version3 ? { basename: basename12, name, version: version3 } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function wheelOf(file, bytes) {
   const p4 = pathOf(file);
-  const bytes = await fs15.readFile(p4);
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
@@ -77465,18 +77498,29 @@ async function uploadAll(files, opts) {
   const warn = opts.warn ?? log;
   const paths2 = uniqueWheels(files);
   const client2 = new AnacondaClient({ ...opts.http, apiUrl: opts.apiUrl, token: opts.token });
-  await client2.checkServer();
-  await client2.checkOwner(opts.owner);
+  const ready = Promise.all([client2.checkServer(), client2.checkOwner(opts.owner)]).then(() => void 0);
+  ready.catch(() => {
+  });
   const wheels = [];
   const read2 = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
-    const w4 = await readWheel(file);
+    const bytes = await fs15.readFile(pathOf(file));
+    const head = wheelHead(file, bytes);
+    const reads = head && startReads(client2, head, opts);
+    let w4;
+    try {
+      w4 = wheelOf(file, bytes);
+    } catch (err2) {
+      if (reads) await settleReads(reads);
+      throw err2;
+    }
     wheels.push({ name: w4.name, version: w4.version });
     read2.set(file, { name: w4.name, version: w4.version });
-    const outcome = await uploadWheel(client2, w4, { ...opts, log, warn });
+    const outcome = await uploadWheel(client2, w4, { ...opts, log, warn, ready }, reads);
     log(`${w4.basename}: ${outcome.status} (sha256 ${w4.sha256})`);
     return outcome;
   });
+  await ready;
   const outcomes = [];
   const failures = [];
   settled.forEach((s, i2) => {
