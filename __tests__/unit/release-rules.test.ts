@@ -233,7 +233,9 @@ describe('the 14-day rule', () => {
 describe('URLs', () => {
   it('https anywhere, http only to this machine, no credentials', () => {
     expect(checkUrl('pypi-url', 'http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/')
-    expect(() => checkUrl('pypi-url', 'http://index.example/')).toThrow(/must use https/)
-    expect(() => checkUrl('pypi-url', 'https://u:p@index.example/')).toThrow(/credentials/)
+    expect(() => checkUrl('pypi-url', 'http://index.example/')).toThrow(
+      /http:\/\/index\.example is plain http to another machine: .* Use https:\/\/index\.example\./
+    )
+    expect(() => checkUrl('pypi-url', 'https://u:p@index.example/')).toThrow(/holds a user name or password/)
   })
 })

@@ -4,6 +4,9 @@
  * dry-run) are read here again with the same defaults.
  */
 import * as core from '@actions/core'
+import { anacondaLabel, anacondaOwner } from '../validate/anaconda-name.js'
+import { apiToken } from '../validate/token.js'
+import { endpointUrl } from '../validate/url.js'
 import { withDefault } from '../util/action-defaults.js'
 import { InputError } from '../errors.js'
 import { canonicalVersion, normalizeName } from './names.js'
@@ -57,35 +60,18 @@ export function defaultExpected(pkg: string): string[] {
   return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`))
 }
 
-/** http(s) URL: https anywhere, http only to this machine (tests, a local pypiserver). */
+/**
+ * An endpoint URL by the rules every endpoint input follows (validate/url.ts: https, or http only to
+ * loopback; no credentials, query or fragment), returned as written: an upload endpoint's trailing slash
+ * matters (PyPI's legacy API answers a redirect without it, and a redirect is an error here).
+ */
 export function checkUrl(name: string, value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new InputError(name, `${JSON.stringify(value)} is not a URL: give an https:// URL.`)
-  }
-  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new InputError(name, `${JSON.stringify(value)} must use https (http is allowed only to 127.0.0.1).`)
-  }
-  if (url.username || url.password) {
-    throw new InputError(name, 'it holds credentials: pass the token in pypi-token, never in a URL.')
-  }
-  if (url.search || url.hash) throw new InputError(name, 'it has a query or fragment: remove it.')
-  return url.href
+  endpointUrl(name, value)
+  return new URL(value).href
 }
 
-/** A token: printable ASCII, no whitespace or control characters (it goes into an HTTP header). */
-export function checkToken(name: string, value: string): string {
-  if (value && !/^[\x21-\x7e]+$/.test(value)) {
-    throw new InputError(
-      name,
-      'it holds whitespace, control or non-ASCII characters: paste the token alone, e.g. from a secret.'
-    )
-  }
-  return value
-}
+/** A token: printable ASCII, no whitespace or control characters (validate/token.ts). */
+export const checkToken = apiToken
 
 function bool(name: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true
@@ -145,6 +131,7 @@ export function getReleaseInputs(): ReleaseInputs {
   const labels = get('labels')
     .split(/[\s,]+/)
     .filter(Boolean)
+    .map((l) => anacondaLabel('labels', l))
   if (labels.length === 0) throw new InputError('labels', 'it is empty: give a label such as main.')
   const inputs: ReleaseInputs = {
     package: pkg,
@@ -162,7 +149,7 @@ export function getReleaseInputs(): ReleaseInputs {
     ).replace(/\/+$/, ''),
     pypiToken: checkToken('pypi-token', get('pypi-token')),
     attestations: bool('attestations', get('attestations')),
-    stagingChannel: get('staging-channel'),
+    stagingChannel: anacondaOwner('staging-channel', get('staging-channel')),
     stagingToken: checkToken('staging-token', get('staging-token')),
     labels,
     anacondaUrl: checkUrl('anaconda-url', get('anaconda-url')).replace(/\/+$/, ''),

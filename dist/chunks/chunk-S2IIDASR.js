@@ -79845,31 +79845,10 @@ function defaultExpected(pkg) {
   return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`));
 }
 function checkUrl(name, value) {
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    throw new InputError(name, `${JSON.stringify(value)} is not a URL: give an https:// URL.`);
-  }
-  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url2.hostname);
-  if (url2.protocol !== "https:" && !(url2.protocol === "http:" && loopback)) {
-    throw new InputError(name, `${JSON.stringify(value)} must use https (http is allowed only to 127.0.0.1).`);
-  }
-  if (url2.username || url2.password) {
-    throw new InputError(name, "it holds credentials: pass the token in pypi-token, never in a URL.");
-  }
-  if (url2.search || url2.hash) throw new InputError(name, "it has a query or fragment: remove it.");
-  return url2.href;
+  endpointUrl(name, value);
+  return new URL(value).href;
 }
-function checkToken(name, value) {
-  if (value && !/^[\x21-\x7e]+$/.test(value)) {
-    throw new InputError(
-      name,
-      "it holds whitespace, control or non-ASCII characters: paste the token alone, e.g. from a secret."
-    );
-  }
-  return value;
-}
+var checkToken = apiToken;
 function bool2(name, value) {
   if (/^(true|yes|on|1)$/i.test(value)) return true;
   if (/^(false|no|off|0)$/i.test(value)) return false;
@@ -79918,7 +79897,7 @@ function getReleaseInputs() {
     if (!v) throw new InputError(name, `it is empty: ${fix}`);
     return checkUrl(name, v);
   };
-  const labels = get2("labels").split(/[\s,]+/).filter(Boolean);
+  const labels = get2("labels").split(/[\s,]+/).filter(Boolean).map((l) => anacondaLabel("labels", l));
   if (labels.length === 0) throw new InputError("labels", "it is empty: give a label such as main.");
   const inputs = {
     package: pkg,
@@ -79936,7 +79915,7 @@ function getReleaseInputs() {
     ).replace(/\/+$/, ""),
     pypiToken: checkToken("pypi-token", get2("pypi-token")),
     attestations: bool2("attestations", get2("attestations")),
-    stagingChannel: get2("staging-channel"),
+    stagingChannel: anacondaOwner("staging-channel", get2("staging-channel")),
     stagingToken: checkToken("staging-token", get2("staging-token")),
     labels,
     anacondaUrl: checkUrl("anaconda-url", get2("anaconda-url")).replace(/\/+$/, ""),
