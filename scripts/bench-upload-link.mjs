@@ -8,7 +8,7 @@
 //   release  a release's wheels (--wheels, default 16) into a new package
 //
 // Next to each: the link's limit, round trips × RTT + bytes / bandwidth, where the round trips are the
-// protocol's chain of requests that each need an earlier answer (upload-protocols.md §1.2), printed
+// protocol's chain of requests that each need an earlier answer (anaconda-client's Binstar.upload), printed
 // with the count. Requests that need no answer of each other (HEAD /, GET /user, the GET look-ups) count
 // as one round trip; a new connection costs one (the TCP handshake). The target is ours/limit <= 1.10.
 import { spawnSync } from 'node:child_process'

@@ -1,6 +1,6 @@
 /**
  * The fake anaconda.org driven over HTTP with fetch: the §1.2 upload sequence, conflicts, S3 checks,
- * auth, garbage collection and `+` in versions (upload-protocols.md §1–§4).
+ * auth, garbage collection and `+` in versions (as anaconda-client 1.14 uses them).
  */
 import * as fs from 'node:fs/promises'
 import * as os from 'node:os'

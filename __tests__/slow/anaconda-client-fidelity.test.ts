@@ -1,7 +1,7 @@
 /**
  * Fidelity of the fake anaconda.org against the real anaconda-client 1.14.1 (.venv-test): upload in the
  * default, --force and --skip-existing modes, remove, show, and pip installing from its simple index.
- * The request sequences are the ones of upload-protocols.md §1.2 and §3.
+ * The request sequences are the ones anaconda-client 1.14 makes (binstar_client/__init__.py, commands/upload.py, commands/remove.py).
  */
 import { execFile } from 'node:child_process'
 import * as fs from 'node:fs/promises'

@@ -1,5 +1,5 @@
 /**
- * Where the wheels go (dipy-wheels-system.md §1.7 and §6 Step 2): a pure decision from the event, the
+ * Where the wheels go (the upload step of dipy-wheels' build-wheels.yml: nightlies on schedule, tags to staging): a pure decision from the event, the
  * resolved ref and the inputs. It is made once, before anything is built, so a required upload without its
  * token fails in seconds instead of after the build.
  */

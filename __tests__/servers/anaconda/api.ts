@@ -1,4 +1,4 @@
-/** The JSON API routes of the fake anaconda.org (upload-protocols.md §1.2–1.7, §3, §4). */
+/** The JSON API routes of the fake anaconda.org (the calls of anaconda-client's binstar_client/__init__.py). */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Auth } from './auth.js'
 import { HttpError, readJson, sendBytes, sendJson } from './http.js'

@@ -1,6 +1,6 @@
 /**
  * A protocol-faithful, in-memory anaconda.org for the tests (API, S3 form upload, PEP 503 index), following
- * /work/shared/reference/upload-protocols.md §1–§4. Binds 127.0.0.1 on a free port.
+ * the behaviour anaconda-client 1.14 relies on (binstar_client/__init__.py, utils/multipart_uploader.py). Binds 127.0.0.1 on a free port.
  *
  *   const server = await startAnacondaServer({ tokens: { tok123: { login: 'alice', scopes: ['api:write'] } } })
  *   // anaconda-client: BINSTAR_CONFIG_DIR=<d> with <d>/data/config.yaml = `url: ${server.url}`

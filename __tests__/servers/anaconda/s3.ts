@@ -1,4 +1,4 @@
-/** The fake S3 form-POST endpoint that staged uploads are sent to (upload-protocols.md §1.4). */
+/** The fake S3 form-POST endpoint that staged uploads are sent to (anaconda-client's utils/multipart_uploader.py). */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { escapeXml } from './http.js'
 import { MultipartError, parseMultipartBuffer, receiveMultipart, type FormPart } from './multipart.js'

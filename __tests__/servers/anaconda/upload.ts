@@ -1,4 +1,4 @@
-/** The upload endpoints of the fake anaconda.org: POST /stage and POST /commit (upload-protocols.md §1.2–1.4). */
+/** The upload endpoints of the fake anaconda.org: POST /stage and POST /commit (anaconda-client's Binstar.upload). */
 import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { notFoundPackage, notFoundRelease, objectOr, type ApiContext } from './api.js'

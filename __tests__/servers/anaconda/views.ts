@@ -1,4 +1,4 @@
-/** JSON shapes of the fake anaconda.org's read endpoints (upload-protocols.md §1.7). */
+/** JSON shapes of the fake anaconda.org's read endpoints (what anaconda-client's show and upload read). */
 import type { Account, Dist, Package, Release } from './store.js'
 
 const enc = encodeURIComponent

@@ -1,6 +1,6 @@
 /**
  * keep-versions: after a successful nightly upload, remove the versions of a package beyond the newest N,
- * as scientific-python's remove-wheels workflow does (upload-protocols.md §3), with its guard made stricter:
+ * as scientific-python's remove-wheels workflow does (scientific-python/upload-nightly-action, .github/workflows/remove-wheels.yml), with its guard made stricter:
  * when the listing looks wrong, nothing is removed.
  */
 import type { AnacondaClient, PackageInfo } from './client.js'

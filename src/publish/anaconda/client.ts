@@ -1,6 +1,7 @@
 /**
- * The anaconda.org API calls anaconda-client 1.14 makes for `upload` and `remove` (upload-protocols.md §1.2,
- * §3), one method each, with that client's allowed statuses.
+ * The anaconda.org API calls anaconda-client 1.14 makes for `upload` and `remove` (its
+ * binstar_client/__init__.py class Binstar, commands/upload.py and commands/remove.py), one method each,
+ * with that client's allowed statuses.
  */
 import * as fs from 'node:fs'
 import { randomBytes } from 'node:crypto'

@@ -1,5 +1,5 @@
 /**
- * A wheel's METADATA turned into the JSON bodies anaconda-client 1.14 sends (upload-protocols.md §1.3, §1.5):
+ * A wheel's METADATA turned into the JSON bodies anaconda-client 1.14 sends (anaconda-client binstar_client/inspect_package/pypi.py and commands/upload.py):
  * package (add_package), release (add_release) and stage. Pure functions over the file's bytes.
  */
 import { createHash } from 'node:crypto'
