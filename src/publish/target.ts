@@ -1,7 +1,7 @@
 /**
- * Where the wheels go (the upload step of dipy-wheels' build-wheels.yml: nightlies on schedule, tags to staging): a pure decision from the event, the
- * resolved ref and the inputs. It is made once, before anything is built, so a required upload without its
- * token fails in seconds instead of after the build.
+ * Where the wheels go (the upload step of dipy-wheels' build-wheels.yml: nightlies on schedule, tags to
+ * staging): a pure decision from the event, the resolved ref and the inputs. It is made once, before
+ * anything is built, so a required upload without its token fails in seconds instead of after the build.
  */
 import { InputError } from '../errors.js'
 import type { IfExists } from './anaconda/upload.js'
