@@ -10,13 +10,13 @@
 // reads); floor / twine shows how much of every run is pypiserver's own work.
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { build } from 'esbuild'
+import { startPypiServer } from './pypiserver-lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = path.join(root, '.venv-test', 'bin')
@@ -115,38 +115,14 @@ async function compile(outdir) {
   }
 }
 
-async function freePort() {
-  const srv = net.createServer()
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r))
-  const { port } = srv.address()
-  await new Promise((r) => srv.close(r))
-  return port
-}
-
 async function startPypi(work, htpasswd) {
   const dir = fs.mkdtempSync(path.join(work, 'pkgs-'))
-  const port = await freePort()
-  const child = spawn(
-    path.join(bin, 'pypi-server'),
-    ['run', '-i', '127.0.0.1', '-p', String(port), '-P', htpasswd, '-a', 'update', '--disable-fallback', dir],
-    { stdio: 'ignore' }
-  )
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    try {
-      if ((await globalThis.fetch(`${url}/health`)).ok) break
-    } catch {
-      // starting
-    }
-    if (i > 200) throw new Error('pypiserver did not start')
-    await new Promise((r) => globalThis.setTimeout(r, 50))
-  }
+  const server = await startPypiServer(bin, dir, htpasswd)
   return {
-    url,
+    url: server.url,
     dir,
     stop: async () => {
-      child.kill('SIGTERM')
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)))
+      await server.stop()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }

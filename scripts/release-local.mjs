@@ -8,12 +8,12 @@
 // Without --expected, each given file's own name is a glob of the expected set.
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { build } from 'esbuild'
+import { startPypiServer } from './pypiserver-lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = path.join(root, '.venv-test', 'bin')
@@ -57,14 +57,6 @@ async function compile(outdir) {
   return { server: await load('server'), fixture: await load('fixture') }
 }
 
-async function freePort() {
-  const srv = net.createServer()
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r))
-  const { port } = srv.address()
-  await new Promise((r) => srv.close(r))
-  return port
-}
-
 function run(cmd, argv, env) {
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'inherit', 'inherit'] })
@@ -98,34 +90,8 @@ try {
   if (made.status !== 0) throw new Error(made.stderr.toString())
   const pkgs = path.join(work, 'packages')
   fs.mkdirSync(pkgs)
-  const port = await freePort()
-  pypi = spawn(
-    path.join(bin, 'pypi-server'),
-    [
-      'run',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-P',
-      htpasswd,
-      '-a',
-      'update',
-      '--disable-fallback',
-      pkgs
-    ],
-    { stdio: 'ignore' }
-  )
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; ; i++) {
-    try {
-      if ((await globalThis.fetch(`${url}/health`)).ok) break
-    } catch {
-      // starting
-    }
-    if (i > 200) throw new Error('pypiserver did not start')
-    await new Promise((r) => globalThis.setTimeout(r, 50))
-  }
+  pypi = await startPypiServer(bin, pkgs, htpasswd)
+  const url = pypi.url
   console.log(`pypiserver on ${url}, storing into ${pkgs}`)
 
   const expected = args.expected
@@ -194,7 +160,7 @@ try {
 } catch (err) {
   console.error(`release-local: ${err.message}`)
 } finally {
-  pypi?.kill('SIGTERM')
+  await pypi?.stop()
   await anaconda?.close()
   fs.rmSync(work, { recursive: true, force: true })
 }
