@@ -7,7 +7,7 @@ const rawText = {
   enforce: 'pre' as const,
   load(id: string) {
     const file = id.split('?')[0]
-    if (/\.(txt|yml)$/.test(file)) return `export default ${JSON.stringify(readFileSync(file, 'utf8'))}`
+    if (/\.(txt|yml|py)$/.test(file)) return `export default ${JSON.stringify(readFileSync(file, 'utf8'))}`
     return undefined
   }
 }

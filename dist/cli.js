@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-S2IIDASR.js";
+} from "./chunks/chunk-Q2HUGRQB.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

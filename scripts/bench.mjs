@@ -60,7 +60,7 @@ async function harness() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    loader: { '.yml': 'text', '.txt': 'text' },
+    loader: { '.yml': 'text', '.txt': 'text', '.py': 'text' },
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
     },

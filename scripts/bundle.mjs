@@ -18,7 +18,7 @@ await build({
   platform: 'node',
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
-  loader: { '.yml': 'text', '.txt': 'text' },
+  loader: { '.yml': 'text', '.txt': 'text', '.py': 'text' },
   // Some CommonJS dependencies call require(); give ESM output a real one.
   banner: {
     js: "import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);"

@@ -87,7 +87,12 @@ export async function runPipeline(
     const built = await onExecutor(plan, host, hostRunner, (runner, root) =>
       buildWheels({ ...ctx, runner, root })
     )
-    Object.assign(r, { wheels: built.wheels, failures: built.failures, compilerCache: built.compilerCache })
+    Object.assign(r, {
+      wheels: built.wheels,
+      failures: built.failures,
+      compilerCache: built.compilerCache,
+      cython: built.cython
+    })
     const fatal = built.failures.find((f) => plan.failFast || f.python === 'all')
     if (fatal) throw fatal.error
     if (plan.lastStep === 'publish') {

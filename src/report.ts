@@ -1,6 +1,7 @@
 /** The run's outputs and step summary, rendered from what the stages returned: the only writer of either. */
 import * as core from '@actions/core'
 import { hitRate, type CompilerCacheState } from './cache/ccache.js'
+import type { CythonStats } from './cache/cython.js'
 import { renderPlan } from './plan/render.js'
 import type { BuildPlan } from './plan/types.js'
 import type { ArtifactOutcome } from './publish/artifact.js'
@@ -17,6 +18,8 @@ export interface RunReport {
   wheels: WheelRecord[]
   failures: Failure[]
   compilerCache?: CompilerCacheState
+  /** What the Cython output cache reused, per version. */
+  cython?: readonly CythonStats[]
   artifact?: ArtifactOutcome
   publish?: PublishResult
   timings: readonly StepTiming[]
@@ -112,17 +115,36 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
   }
 }
 
-function compilerCacheSection(summary: Summary, cc: CompilerCacheState | undefined): void {
-  if (!cc) return
+function compilerCacheSection(
+  summary: Summary,
+  cc: CompilerCacheState | undefined,
+  cython: readonly CythonStats[] = []
+): void {
+  if (!cc && !cython.length) return
   summary.addHeading('Compiler cache', 3)
-  para(
-    summary,
-    `ccache restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ''}.`
-  )
-  if (!cc.stats.length) return
+  if (cc) {
+    const tool = cc.tool ?? 'ccache'
+    para(
+      summary,
+      `${tool} restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ''}.`
+    )
+  }
+  const pythons = [...new Set([...(cc?.stats ?? []), ...cython].map((s) => s.python))]
+  if (!pythons.length) return
   summary.addTable([
-    headerRow('python', 'hits', 'misses', 'hit rate'),
-    ...cc.stats.map((s) => [s.python, String(s.hits), String(s.misses), hitRate(s)])
+    headerRow('python', 'hits', 'misses', 'hit rate', 'Cython outputs reused'),
+    ...pythons.map((python) => {
+      const s = cc?.stats.find((x) => x.python === python)
+      const c = cython.find((x) => x.python === python)
+      const runs = c ? c.reused + c.compiled + c.uncached : 0
+      return [
+        python,
+        s ? String(s.hits) : '-',
+        s ? String(s.misses) : '-',
+        s ? hitRate(s) : '-',
+        c ? `${c.reused} of ${runs}` : '-'
+      ]
+    })
   ])
 }
 
@@ -164,7 +186,7 @@ export async function report(r: RunReport): Promise<void> {
       ...r.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
     ])
   }
-  compilerCacheSection(summary, r.compilerCache)
+  compilerCacheSection(summary, r.compilerCache, r.cython)
   if (r.timings.length) {
     summary.addHeading('Time per step', 3)
     summary.addTable([

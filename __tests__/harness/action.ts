@@ -22,6 +22,18 @@ export const DIST_DIR = process.env.DIPY_WHEELS_DIST
 export const SHARED_TOOL_CACHE =
   process.env.DIPY_WHEELS_TEST_TOOLCACHE || path.join(REPO_ROOT, '.cache', 'toolcache')
 
+/**
+ * A tool cache of a test's own (when its compiler cache, build env or tools venv are what it is about) with
+ * the suite's pip cache: the packages it installs are downloaded once per suite, not once more per test.
+ */
+export function ownToolCache(prefix: string): string {
+  const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const sharedPip = path.join(SHARED_TOOL_CACHE, 'dipy-wheels-pip')
+  fs.mkdirSync(sharedPip, { recursive: true })
+  fs.symlinkSync(sharedPip, path.join(toolCache, 'dipy-wheels-pip'))
+  return toolCache
+}
+
 function findSystemNode(): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, 'node')

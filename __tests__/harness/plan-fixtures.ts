@@ -14,6 +14,12 @@ export const TOOLS_TXT = fs.readFileSync(
   'utf8'
 )
 
+/** The Cython cache's script, as the bundle embeds it. */
+export const CYTHON_CACHE_PY = fs.readFileSync(
+  fileURLToPath(new URL('../../src/cache/cython-cache.py', import.meta.url)),
+  'utf8'
+)
+
 /**
  * The first 16 hex digits of sha256 over the parts, each followed by a NUL: how the action names its
  * cached directories. Computed here with node:crypto, not with the action's own function.

@@ -7,24 +7,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runAction, SHARED_TOOL_CACHE, type ActionRun } from '../harness/action.js'
+import { ownToolCache, runAction, type ActionRun } from '../harness/action.js'
 import { makeFakeEngine, manylinuxLikeImage } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture } from '../harness/openmp-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-
-/**
- * A tool cache of the test's own (its compiler cache, build env and tools venv are what it is about) with the
- * suite's pip cache: the packages it installs are downloaded once per suite, not once more here.
- */
-function ownToolCache(prefix: string): string {
-  const toolCache = tmp(prefix)
-  const sharedPip = path.join(SHARED_TOOL_CACHE, 'dipy-wheels-pip')
-  fs.mkdirSync(sharedPip, { recursive: true })
-  fs.symlinkSync(sharedPip, path.join(toolCache, 'dipy-wheels-pip'))
-  return toolCache
-}
 
 /** hits and misses from the log line of the build's ccache group. */
 function ccacheOf(r: ActionRun, python: string): { hits: number; misses: number } | undefined {

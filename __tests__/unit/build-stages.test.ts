@@ -269,7 +269,7 @@ describe('the per-Python loop on the host', () => {
     expect(fs.existsSync(plan.outputDir)).toBe(false)
   })
 
-  it('compiler-cache: meson-python builds without isolation in a fixed build directory', async () => {
+  it('compiler-cache: meson-python builds without isolation in a fixed build directory, Cython through the cache', async () => {
     const w = world({ compilerCache: true })
     fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
     fs.writeFileSync(
@@ -289,7 +289,20 @@ describe('the per-Python loop on the host', () => {
       `${t}/dist`,
       '-Ccompile-args=-v',
       `-Cbuild-dir=${t}/meson-build`,
+      `-Csetup-args=--native-file=${t}/meson-build-cython.ini`,
       `${w.root}/ws/src`
     ])
+    // The native file names the cache script, run by the build env's python, as meson's cython.
+    const script = fs
+      .readdirSync(`${w.root}/temp/dipy-wheels`)
+      .find((f) => /^cython-cache-[0-9a-f]{16}\.py$/.test(f))!
+    expect(fs.readFileSync(`${w.root}/temp/dipy-wheels/${script}`, 'utf8')).toBe(
+      fs.readFileSync(new URL('../../src/cache/cython-cache.py', import.meta.url), 'utf8')
+    )
+    const buildPython = w.runner.calls.find((c) => c.args.includes('--wheel'))!.command
+    expect(fs.readFileSync(`${t}/meson-build-cython.ini`, 'utf8')).toBe(
+      `[binaries]\ncython = ['${buildPython}', '${w.root}/temp/dipy-wheels/${script}', ` +
+        `'--cache-dir=${w.root}/tc/dipy-wheels-cython', '--basedir=${w.root}', '--log=${t}/meson-build-cython.log', '--']\n`
+    )
   })
 })

@@ -52,8 +52,8 @@ describe('compiler cache plans', () => {
     const k = compilerCacheKeys({ ...key, commit: 'abc123' })
     // 8f39d480f2b82455: the first 16 hex digits of sha256("gcc (Debian 12.2.0-14) 12.2.0\0") (sha256sum).
     expect(k).toEqual({
-      key: 'dipy-wheels-ccache-v1-linux-x86_64-py3.11_3.12-8f39d480f2b82455-abc123',
-      restoreKeys: ['dipy-wheels-ccache-v1-linux-x86_64-py3.11_3.12-8f39d480f2b82455-']
+      key: 'dipy-wheels-ccache-v2-linux-x86_64-py3.11_3.12-8f39d480f2b82455-abc123',
+      restoreKeys: ['dipy-wheels-ccache-v2-linux-x86_64-py3.11_3.12-8f39d480f2b82455-']
     })
     const other = compilerCacheKeys({ ...key, commit: 'def456' })
     expect(other.restoreKeys).toEqual(k.restoreKeys)
@@ -166,8 +166,8 @@ const onPath = (...names: string[]): Record<string, string> =>
   Object.fromEntries(names.map((n) => [n, `/opt/bin/${n}`]))
 
 /** The key of options() with the cache service: sha256("gcc 12\0") begins 3b1088f397ed66d8 (sha256sum). */
-const KEY = 'dipy-wheels-ccache-v1-linux-x86_64-py3.11-3b1088f397ed66d8-c0ffee'
-const PREFIX = 'dipy-wheels-ccache-v1-linux-x86_64-py3.11-3b1088f397ed66d8-'
+const KEY = 'dipy-wheels-ccache-v2-linux-x86_64-py3.11-3b1088f397ed66d8-c0ffee'
+const PREFIX = 'dipy-wheels-ccache-v2-linux-x86_64-py3.11-3b1088f397ed66d8-'
 
 describe('compiler cache setup and save', () => {
   it('locally: the tool cache directory, compiler symlinks to ccache, no GitHub key', async () => {
@@ -204,12 +204,12 @@ describe('compiler cache setup and save', () => {
 
   it('on GitHub: restores by key and prefix; a failing service is a warning, the build goes on', async () => {
     const runner = new FakeRunner(undefined, {}, onPath('ccache', 'gcc'))
-    const { cache, calls } = fakeCache('dipy-wheels-ccache-v1-old')
+    const { cache, calls } = fakeCache('dipy-wheels-ccache-v2-old')
     const cc = (await setupCompilerCache(runner, options({ cache })))!
     expect(calls).toEqual([`restore ${KEY} ${PREFIX}`])
     expect(cc.key).toBe(KEY)
     expect(cc.restoreKeys).toEqual([PREFIX])
-    expect(cc.restoredFrom).toBe('GitHub cache dipy-wheels-ccache-v1-old')
+    expect(cc.restoredFrom).toBe('GitHub cache dipy-wheels-ccache-v2-old')
     const down = fakeCache(undefined, 'restore')
     const cc2 = (await setupCompilerCache(runner, options({ cache: down.cache })))!
     expect(down.calls).toEqual([`restore ${KEY} ${PREFIX}`])

@@ -10,6 +10,7 @@ import { makePlan } from '../../src/plan/make-plan.js'
 import type { PlanHost } from '../../src/plan/make-plan.js'
 import type { PythonPlan } from '../../src/plan/types.js'
 import {
+  CYTHON_CACHE_PY,
   defaultInputs,
   runnerHost,
   sha16,
@@ -84,6 +85,8 @@ interface Target {
   temp: string
   toolCache: string
   checkout: string
+  /** The common parent of the checkout and the temp directory, written out. */
+  cythonBase: string
   envId: string
   executor: object
   policy?: string
@@ -107,6 +110,7 @@ const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
 const LINUX = {
   f: POSIX,
   temp: '/home/runner/work/_temp',
+  cythonBase: '/home/runner/work',
   toolCache: '/opt/hostedtoolcache',
   checkout: '/home/runner/work/dipy-wheels/dipy-wheels/dipy',
   configSettings: ['compile-args=-v'],
@@ -232,6 +236,7 @@ function macTarget(arch: 'x86_64' | 'arm64', target = '11.0'): Target {
     artifactName: `${ARTIFACT}-macos-${arch}`,
     f: POSIX,
     temp: '/Users/runner/work/_temp',
+    cythonBase: '/Users/runner/work',
     toolCache: '/Users/runner/hostedtoolcache',
     checkout: '/Users/runner/work/dipy-wheels/dipy-wheels/dipy',
     envId: `macos-${arch}`,
@@ -284,6 +289,7 @@ function windowsTarget(o: {
     artifactName: `${ARTIFACT}-windows-${o.arch}`,
     f: WIN,
     temp: 'D:\\a\\_temp',
+    cythonBase: 'D:\\a',
     toolCache: 'C:\\hostedtoolcache\\windows',
     checkout: 'D:\\a\\dipy-wheels\\dipy-wheels\\dipy',
     envId: `windows-${o.arch}`,
@@ -393,6 +399,13 @@ function expectedPython(t: Target, v: string): PythonPlan {
     interpreter: t.interpreter(v),
     buildEnv: { dir: buildEnv, projectRequirements: true },
     mesonBuildDir: join(dir, 'meson-build'),
+    cythonCache: {
+      dir: join(t.toolCache, 'dipy-wheels-cython'),
+      basedir: t.cythonBase,
+      script: join(t.temp, 'dipy-wheels', `cython-cache-${sha16(CYTHON_CACHE_PY)}.py`),
+      nativeFile: join(dir, 'meson-build-cython.ini'),
+      log: join(dir, 'meson-build-cython.log')
+    },
     distDir: join(dir, 'dist'),
     build: {
       command: BUILD_PYTHON,

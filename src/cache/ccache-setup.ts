@@ -80,6 +80,8 @@ export interface CompilerCacheOptions {
   /** The executor (host platform-arch or image), so symlink directories of different ccaches never mix. */
   envId: string
   cache: SharedCache
+  /** More directories kept in the same GitHub cache entry (the Cython output cache). */
+  keep?: string[]
 }
 
 async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<string | undefined> {
@@ -131,12 +133,14 @@ export async function masqueradeDir(
 export async function restoreDir(
   o: CompilerCacheOptions,
   dir: string
-): Promise<Pick<CompilerCacheState, 'restoredFrom' | 'key' | 'restoreKeys'>> {
+): Promise<Pick<CompilerCacheState, 'paths' | 'restoredFrom' | 'key' | 'restoreKeys'>> {
+  const paths = [dir, ...(o.keep ?? [])]
+  for (const p of paths) fs.mkdirSync(p, { recursive: true })
   const keys = o.cache.available() ? compilerCacheKeys(o) : { key: '', restoreKeys: [] }
   let restoredFrom = `the tool cache (${dir})`
   if (keys.key) {
     try {
-      const hit = await o.cache.restore(dir, keys.key, keys.restoreKeys)
+      const hit = await o.cache.restore(paths, keys.key, keys.restoreKeys)
       restoredFrom = hit ? `GitHub cache ${hit}` : 'nothing (no GitHub cache yet)'
       core.info(
         `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
@@ -146,7 +150,7 @@ export async function restoreDir(
       restoredFrom = 'nothing (the GitHub cache failed)'
     }
   }
-  return { restoredFrom, ...keys }
+  return { paths, restoredFrom, ...keys }
 }
 
 /**
@@ -205,7 +209,7 @@ export async function saveCompilerCache(
     .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
     .catch(() => undefined)
   try {
-    await cache.save(cc.dir, cc.key)
+    await cache.save(cc.paths, cc.key)
     cc.saved = `saved as ${cc.key}`
   } catch (err) {
     cc.saved = 'not saved (the GitHub cache failed)'

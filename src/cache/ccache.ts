@@ -23,6 +23,8 @@ export interface CcacheStats {
 
 export interface CompilerCacheState {
   dir: string
+  /** What GitHub's cache keeps as one entry: dir, and the Cython output cache. */
+  paths: string[]
   /** The tool's executable (ccache, or sccache on Windows). */
   ccache: string
   /** Which tool it is: ccache (Linux, macOS) or sccache (Windows, where meson wraps cl.exe in it). */
@@ -52,7 +54,7 @@ export function compilerCacheKeys(o: {
   compiler: string
   commit: string
 }): { key: string; restoreKeys: string[] } {
-  const prefix = `dipy-wheels-ccache-v1-${o.platform}-${o.arch}-py${o.pythons.join('_')}-${shortHash(o.compiler)}-`
+  const prefix = `dipy-wheels-ccache-v2-${o.platform}-${o.arch}-py${o.pythons.join('_')}-${shortHash(o.compiler)}-`
   return { key: `${prefix}${o.commit}`, restoreKeys: [prefix] }
 }
 

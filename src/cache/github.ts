@@ -5,9 +5,9 @@
  */
 export interface SharedCache {
   available(): boolean
-  /** The key restored (exact, or by one of the prefixes), or undefined. */
-  restore(dir: string, key: string, restoreKeys?: string[]): Promise<string | undefined>
-  save(dir: string, key: string): Promise<void>
+  /** The key restored (exact, or by one of the prefixes), or undefined. Several directories: one entry. */
+  restore(dir: string | string[], key: string, restoreKeys?: string[]): Promise<string | undefined>
+  save(dir: string | string[], key: string): Promise<void>
 }
 
 /** The service as the runner offers it to JavaScript actions (ACTIONS_CACHE_URL or ACTIONS_RESULTS_URL). */
@@ -16,11 +16,11 @@ export function githubCache(env: Readonly<Record<string, string | undefined>>): 
     available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
     async restore(dir, key, restoreKeys = []) {
       const cache = await import('@actions/cache')
-      return cache.restoreCache([dir], key, restoreKeys)
+      return cache.restoreCache([dir].flat(), key, restoreKeys)
     },
     async save(dir, key) {
       const cache = await import('@actions/cache')
-      await cache.saveCache([dir], key)
+      await cache.saveCache([dir].flat(), key)
     }
   }
 }

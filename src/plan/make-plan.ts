@@ -3,6 +3,7 @@
  * Pure (no process, no file written): every OS's plan can be made, printed and tested on any machine.
  */
 import constraints from '../../requirements/tools.txt'
+import { CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
 import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
@@ -128,7 +129,17 @@ function pythonPlan(
             hint: mod.pythonHint(version, arch)
           },
     buildEnv: { dir: buildEnv, projectRequirements },
-    ...(projectRequirements ? { mesonBuildDir: p.join(dir, 'meson-build') } : {}),
+    ...(projectRequirements
+      ? {
+          mesonBuildDir: p.join(dir, 'meson-build'),
+          cythonCache: cythonCachePaths(p, {
+            cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
+            scratch: p.join(host.temp, 'dipy-wheels'),
+            buildDir: p.join(dir, 'meson-build'),
+            checkout: inputs.checkoutDir
+          })
+        }
+      : {}),
     distDir,
     build: mod.planBuild({
       srcDir: inputs.checkoutDir,

@@ -1,6 +1,7 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
 import type { LibompMode } from '../dependencies/libomp.js'
+import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
@@ -42,6 +43,8 @@ export interface PythonPlan {
   }
   /** meson-python's -Cbuild-dir (fixed, so ccache sees the same paths); added when the backend is mesonpy. */
   mesonBuildDir?: string
+  /** With mesonBuildDir: Cython run through the output cache (a native file names it as meson's cython). */
+  cythonCache?: CythonCachePaths
   /** The build's own output directory (emptied first). */
   distDir: string
   build: PlannedCommand

@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { CYTHON_CACHE_SCRIPT, cythonNativeFile, parseCythonLog, type CythonStats } from '../cache/cython.js'
 import { materialize, mergeEnv, type EnvChange, type Slots } from '../command.js'
 import { BuildError, CommandError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
@@ -9,7 +11,8 @@ import { wheelsIn } from '../util/wheel-file.js'
 
 /**
  * Builds one wheel with the plan's command (plus what the run found: the dependency prefix's and ccache's
- * variables, and meson-python's fixed build directory) and returns its path: exactly one must appear.
+ * variables, meson-python's fixed build directory and the Cython cache's native file) and returns its
+ * path (exactly one must appear) and what the Cython cache reused.
  */
 export async function buildWheel(
   runner: Runner,
@@ -24,7 +27,7 @@ export async function buildWheel(
     /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
     vsenv?: boolean
   }
-): Promise<string> {
+): Promise<{ wheel: string; cython?: CythonStats }> {
   fs.rmSync(py.distDir, { recursive: true, force: true })
   fs.mkdirSync(py.distDir, { recursive: true })
   let args = py.build.args
@@ -32,6 +35,17 @@ export async function buildWheel(
     // A fresh directory at a fixed path: ccache sees the same paths every run.
     fs.rmSync(py.mesonBuildDir, { recursive: true, force: true })
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)]
+  }
+  const cythonPython = slots.buildPython ?? slots.python
+  const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : undefined
+  if (cython && cythonPython) {
+    // Files the build reads: written here (same paths inside a container: the directories are mounted).
+    fs.mkdirSync(path.dirname(cython.script), { recursive: true })
+    if (!fs.existsSync(cython.script)) fs.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT)
+    fs.mkdirSync(cython.dir, { recursive: true })
+    fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
+    fs.rmSync(cython.log, { force: true })
+    args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)]
   }
   if (found.vsenv) args = [...args.slice(0, -1), '-Csetup-args=--vsenv', ...args.slice(-1)]
   const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env, found.override) }
@@ -57,5 +71,11 @@ export async function buildWheel(
     )
   }
   core.info(`Built ${wheels[0]}`)
-  return wheels[0]
+  if (!cython) return { wheel: wheels[0] }
+  const log = fs.existsSync(cython.log) ? fs.readFileSync(cython.log, 'utf8') : ''
+  const stats = parseCythonLog(py.version, log)
+  core.info(
+    `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
+  )
+  return { wheel: wheels[0], cython: stats }
 }

