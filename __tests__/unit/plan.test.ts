@@ -77,6 +77,26 @@ function testSteps(f: Flavour, testDir: string, pipCache: string): PlannedComman
   ] as PlannedCommand[]
 }
 
+/** The early part of the test: the project's dependencies from a file, into the test venv. */
+function testEarly(f: Flavour, testDir: string, pipCache: string): object {
+  const venv = f.join(testDir, 'venv')
+  const requirements = f.join(testDir, 'early-requirements.txt')
+  return {
+    requirements,
+    install: {
+      command: f.join(venv, f.python),
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements],
+      cwd: f.join(testDir, 'empty'),
+      env: {
+        prepend: { PATH: [f.join(venv, f.bin)] },
+        set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', PIP_CACHE_DIR: pipCache },
+        unset: ['PYTHONPATH', 'PYTHONHOME']
+      },
+      what: "installing the project's dependencies into the test venv"
+    }
+  }
+}
+
 interface Target {
   label: string
   host: PlanHost
@@ -428,6 +448,7 @@ function expectedPython(t: Target, v: string): PythonPlan {
     repairDir: join(dir, 'repaired'),
     repair: t.repair(tools, join(dir, 'repaired')),
     test: testSteps(t.f, join(dir, 'test'), t.pipCache),
+    testEarly: testEarly(t.f, join(dir, 'test'), t.pipCache),
     testDir: join(dir, 'test'),
     failedDir: join(dir, 'failed')
   } as PythonPlan

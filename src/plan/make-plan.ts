@@ -10,6 +10,7 @@ import { recipesFor } from '../dependencies/recipes.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
 import { targetArch, windowsArchOf } from '../platforms/architecture.js'
+import { planTestEarlyWith, type TestRequest } from '../platforms/common.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import type { MacArch } from '../platforms/macos-target.js'
 import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
@@ -159,18 +160,21 @@ function pythonPlan(
       ...(target.macos ? { env: targetEnv } : {})
     }),
     ...(tested
-      ? {
-          test: mod.planTest({
-            workDir: testDir,
-            testRequires: inputs.testRequires,
-            testCommand: inputs.testCommand,
-            pipCache
-          })
-        }
+      ? testPlans(mod, {
+          workDir: testDir,
+          testRequires: inputs.testRequires,
+          testCommand: inputs.testCommand,
+          pipCache
+        })
       : {}),
     testDir,
     failedDir: p.join(dir, 'failed')
   }
+}
+
+/** The test's commands, and what it can install while the wheel is compiled. */
+function testPlans(mod: PlatformModule, req: TestRequest): Pick<PythonPlan, 'test' | 'testEarly'> {
+  return { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
 }
 
 /** pip's download cache: the user's PIP_CACHE_DIR on the host, else one in the tool cache (mounted). */

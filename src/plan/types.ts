@@ -52,6 +52,11 @@ export interface PythonPlan {
   repair: PlannedCommand
   /** The test: venv, install, run; undefined when the run stops after build or test-command is none. */
   test?: PlannedCommand[]
+  /**
+   * With test: the project's dependencies and the test requirements, installed into the test venv while
+   * the wheel compiles (the stage writes the requirements file; the wheel's install then finds them).
+   */
+  testEarly?: { requirements: string; install: PlannedCommand }
   testDir: string
   /** Where a wheel that failed its test is put (never left in the wheelhouse). */
   failedDir: string

