@@ -51,7 +51,7 @@ async function harness() {
       contents: [
         "export { DIST_DIR, NODES, inputEnv, runAction } from './__tests__/harness/action.ts'",
         "export { DIPY_VERSION, dipyRepo } from './__tests__/harness/dipy-source.ts'",
-        "export { DIPY_SMOKE_TEST } from './src/stages/test.ts'",
+        "export { DIPY_SMOKE_TEST } from './src/platforms/common.ts'",
         "export { default as constraints } from './requirements/tools.txt'"
       ].join('\n'),
       resolveDir: root,
@@ -221,6 +221,9 @@ async function startTime(h, runs) {
 }
 
 const h = await harness()
+for (const name of ['DIPY_SMOKE_TEST', 'DIPY_VERSION', 'constraints', 'runAction', 'dipyRepo']) {
+  if (!h[name]) throw new Error(`the bench harness exports no ${name}: fix the export list in harness()`)
+}
 fs.mkdirSync(LOGS, { recursive: true })
 const python = opts.python
 console.log(`bench: dipy ${h.DIPY_VERSION}, Python ${python}, ${reps} repetition(s), bundle ${h.DIST_DIR}`)
