@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-5QAGV2RE.js";
+} from "./chunks/chunk-36RALFOR.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -44454,7 +44454,9 @@ inputs:
     required: false
     default: ''
   compiler-cache:
-    description: Build with ccache, its directory kept across runs.
+    description: >-
+      Build with ccache (sccache on Windows) and, for meson-python, a cache of Cython's output by
+      content; both kept across runs.
     required: false
     default: 'true'
   fail-fast:
