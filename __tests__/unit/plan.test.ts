@@ -85,7 +85,16 @@ function testEarly(f: Flavour, testDir: string, pipCache: string): object {
     requirements,
     install: {
       command: f.join(venv, f.python),
-      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-r', requirements],
+      args: [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-compile',
+        '-r',
+        requirements
+      ],
       cwd: f.join(testDir, 'empty'),
       env: {
         prepend: { PATH: [f.join(venv, f.bin)] },
