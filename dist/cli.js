@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-4HB2UXQJ.js";
+} from "./chunks/chunk-MB6MBBBC.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

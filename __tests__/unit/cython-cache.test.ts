@@ -1,7 +1,8 @@
 /** The Cython cache's pure parts: the native file meson reads, the common parent, the log's counts. */
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { commonParent, cythonNativeFile, parseCythonLog } from '../../src/cache/cython.js'
+import { cythonNativeFile, parseCythonLog } from '../../src/cache/cython.js'
+import { commonAncestor } from '../../src/util/paths.js'
 
 describe('Cython cache', () => {
   it('native file: one [binaries] entry, strings in meson syntax (Windows backslashes, quotes escaped)', () => {
@@ -32,13 +33,13 @@ describe('Cython cache', () => {
   })
 
   it('common parent of the checkout and the build directory, in the target flavour', () => {
-    expect(commonParent(path.posix, '/home/runner/work/r/r/dipy', '/home/runner/work/_temp/x')).toBe(
+    expect(commonAncestor('/home/runner/work/r/r/dipy', '/home/runner/work/_temp/x', path.posix)).toBe(
       '/home/runner/work'
     )
-    expect(commonParent(path.win32, 'D:\\a\\r\\r\\dipy', 'D:\\a\\_temp\\x')).toBe('D:\\a')
-    expect(commonParent(path.win32, 'C:\\src', 'D:\\a\\_temp')).toBe('')
-    expect(commonParent(path.win32, 'D:\\src', 'D:\\temp')).toBe('')
-    expect(commonParent(path.posix, '/src', '/tmp/x')).toBe('')
+    expect(commonAncestor('D:\\a\\r\\r\\dipy', 'D:\\a\\_temp\\x', path.win32)).toBe('D:\\a')
+    expect(commonAncestor('C:\\src', 'D:\\a\\_temp', path.win32)).toBe('')
+    expect(commonAncestor('D:\\src', 'D:\\temp', path.win32)).toBe('')
+    expect(commonAncestor('/src', '/tmp/x', path.posix)).toBe('')
   })
 
   it("the log's counts leave out meson's own probes and lines that are not JSON", () => {

@@ -8,6 +8,7 @@
 import type * as path from 'node:path'
 import script from './cython-cache.py'
 import { shortHash } from '../util/hash.js'
+import { commonAncestor } from '../util/paths.js'
 
 export const CYTHON_CACHE_SCRIPT: string = script
 export const CYTHON_CACHE_DIR_NAME = 'dipy-wheels-cython'
@@ -34,23 +35,11 @@ export function cythonCachePaths(
   const { scratch, buildDir } = o
   return {
     dir: o.cacheDir,
-    basedir: commonParent(paths, o.checkout, buildDir),
+    basedir: commonAncestor(o.checkout, buildDir, paths),
     script: paths.join(scratch, `cython-cache-${shortHash(CYTHON_CACHE_SCRIPT)}.py`),
     nativeFile: `${buildDir}-cython.ini`,
     log: `${buildDir}-cython.log`
   }
-}
-
-/** The deepest directory holding both paths, in their flavour; '' when only the root (or drive) does. */
-export function commonParent(paths: path.PlatformPath, a: string, b: string): string {
-  const split = (x: string): string[] => paths.normalize(x).split(paths.sep).filter(Boolean)
-  const [pa, pb] = [split(a), split(b)]
-  let n = 0
-  while (n < pa.length && n < pb.length && pa[n] === pb[n]) n++
-  // A drive (C:) alone is a root, as / is.
-  if (n === 0 || (n === 1 && /^[A-Za-z]:$/.test(pa[0]))) return ''
-  const joined = pa.slice(0, n).join(paths.sep)
-  return paths.sep === '/' ? `/${joined}` : joined
 }
 
 /** A string in a meson machine file (meson's string syntax: backslash and quote escaped). */

@@ -7297,7 +7297,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7338,7 +7338,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse7;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -12526,7 +12526,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join25(s) {
+      BufferList.prototype.join = function join24(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -41866,7 +41866,7 @@ var require_binary2 = __commonJS({
       });
       return stream5;
     };
-    exports.parse = function parse7(buffer) {
+    exports.parse = function parse6(buffer) {
       var self2 = words(function(bytes, cb) {
         return function(name) {
           if (offset + bytes <= buffer.length) {
@@ -50639,20 +50639,16 @@ function sha256File(file) {
   });
 }
 
-// src/cache/cython.ts
-var CYTHON_CACHE_SCRIPT = cython_cache_default;
-var CYTHON_CACHE_DIR_NAME = "dipy-wheels-cython";
-function cythonCachePaths(paths2, o) {
-  const { scratch, buildDir } = o;
-  return {
-    dir: o.cacheDir,
-    basedir: commonParent(paths2, o.checkout, buildDir),
-    script: paths2.join(scratch, `cython-cache-${shortHash(CYTHON_CACHE_SCRIPT)}.py`),
-    nativeFile: `${buildDir}-cython.ini`,
-    log: `${buildDir}-cython.log`
-  };
+// src/util/paths.ts
+import * as path9 from "node:path";
+function commonDir(paths2) {
+  let dir = path9.dirname(path9.resolve(paths2[0]));
+  for (const p4 of paths2.map((x2) => path9.resolve(x2))) {
+    while (p4 !== dir && !p4.startsWith(dir.endsWith(path9.sep) ? dir : dir + path9.sep)) dir = path9.dirname(dir);
+  }
+  return dir;
 }
-function commonParent(paths2, a, b) {
+function commonAncestor(a, b, paths2 = path9) {
   const split = (x2) => paths2.normalize(x2).split(paths2.sep).filter(Boolean);
   const [pa, pb] = [split(a), split(b)];
   let n = 0;
@@ -50660,6 +50656,20 @@ function commonParent(paths2, a, b) {
   if (n === 0 || n === 1 && /^[A-Za-z]:$/.test(pa[0])) return "";
   const joined = pa.slice(0, n).join(paths2.sep);
   return paths2.sep === "/" ? `/${joined}` : joined;
+}
+
+// src/cache/cython.ts
+var CYTHON_CACHE_SCRIPT = cython_cache_default;
+var CYTHON_CACHE_DIR_NAME = "dipy-wheels-cython";
+function cythonCachePaths(paths2, o) {
+  const { scratch, buildDir } = o;
+  return {
+    dir: o.cacheDir,
+    basedir: commonAncestor(o.checkout, buildDir, paths2),
+    script: paths2.join(scratch, `cython-cache-${shortHash(CYTHON_CACHE_SCRIPT)}.py`),
+    nativeFile: `${buildDir}-cython.ini`,
+    log: `${buildDir}-cython.log`
+  };
 }
 var mesonString = (s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 function cythonNativeFile(python, c) {
@@ -50694,11 +50704,11 @@ function parseCythonLog(python, text) {
 }
 
 // src/platforms/linux.ts
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // src/platforms/posix.ts
-import * as path9 from "node:path";
-var p = path9.posix;
+import * as path10 from "node:path";
+var p = path10.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -50723,7 +50733,7 @@ var posix2 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path10.posix;
+var p2 = path11.posix;
 var linux = {
   name: "linux",
   ...posix2,
@@ -50796,8 +50806,8 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path11 from "node:path";
-var p3 = path11.posix;
+import * as path12 from "node:path";
+var p3 = path12.posix;
 var macos = {
   name: "macos",
   ...posix2,
@@ -50850,11 +50860,11 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path13 from "node:path";
+import * as path14 from "node:path";
 
 // src/platforms/msvc-env.ts
-import * as path12 from "node:path";
-var w2 = path12.win32;
+import * as path13 from "node:path";
+var w2 = path13.win32;
 function vswherePath(env) {
   const root = getEnvVar(env, "ProgramFiles(x86)") ?? getEnvVar(env, "ProgramFiles") ?? "C:\\Program Files (x86)";
   return w2.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
@@ -50970,7 +50980,7 @@ function vsenvWouldBeWrong(host, target) {
 }
 
 // src/platforms/windows.ts
-var w3 = path13.win32;
+var w3 = path14.win32;
 var windows = {
   name: "windows",
   paths: w3,
@@ -51470,7 +51480,7 @@ function getMaxArtifactListCount() {
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 import * as fs9 from "fs";
-import * as path15 from "path";
+import * as path16 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -53509,7 +53519,7 @@ function internalArtifactTwirpClient(options) {
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
 import * as fs6 from "fs";
-import { normalize, resolve as resolve6 } from "path";
+import { normalize, resolve as resolve7 } from "path";
 function validateRootDirectory(rootDirectory) {
   if (!fs6.existsSync(rootDirectory)) {
     throw new Error(`The provided rootDirectory ${rootDirectory} does not exist`);
@@ -53522,7 +53532,7 @@ function validateRootDirectory(rootDirectory) {
 function getUploadZipSpecification(filesToZip, rootDirectory) {
   const specification = [];
   rootDirectory = normalize(rootDirectory);
-  rootDirectory = resolve6(rootDirectory);
+  rootDirectory = resolve7(rootDirectory);
   for (let file of filesToZip) {
     const stats = fs6.lstatSync(file, { throwIfNoEntry: false });
     if (!stats) {
@@ -53530,7 +53540,7 @@ function getUploadZipSpecification(filesToZip, rootDirectory) {
     }
     if (!stats.isDirectory()) {
       file = normalize(file);
-      file = resolve6(file);
+      file = resolve7(file);
       if (!file.startsWith(rootDirectory)) {
         throw new Error(`The rootDirectory: ${rootDirectory} is not a parent directory of the file: ${file}`);
       }
@@ -74380,7 +74390,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path14 from "path";
+import * as path15 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -74441,7 +74451,7 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path14.extname(filePath).toLowerCase();
+  const ext = path15.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
@@ -74486,7 +74496,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (!fs9.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path15.basename(files[0]);
+      artifactFileName = path16.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -74555,7 +74565,7 @@ import fs10 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path16 from "path";
+import * as path17 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -74637,7 +74647,7 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path16.basename(decodeURIComponent(rawName.trim()));
+      fileName = path17.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
@@ -74672,7 +74682,7 @@ function streamExtractExternal(url_1, directory_1) {
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path16.join(directory, fileName);
+        const filePath = path17.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -75368,22 +75378,6 @@ var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
 import * as path18 from "node:path";
-
-// src/util/paths.ts
-import * as path17 from "node:path";
-function commonDir(paths2) {
-  let dir = path17.dirname(path17.resolve(paths2[0]));
-  for (const p4 of paths2.map((x2) => path17.resolve(x2))) {
-    while (p4 !== dir && !p4.startsWith(dir.endsWith(path17.sep) ? dir : dir + path17.sep)) dir = path17.dirname(dir);
-  }
-  return dir;
-}
-function commonAncestor(a, b) {
-  const dir = commonDir([path17.join(a, "_"), path17.join(b, "_")]);
-  return dir !== path17.parse(dir).root ? dir : "";
-}
-
-// src/publish/artifact.ts
 async function uploadArtifact2(decision, wheels) {
   const skip = (reason) => {
     info(`Artifact: not uploaded, ${reason}.`);
@@ -76322,7 +76316,7 @@ function validateTablePeek(ctx, peek, ptr) {
   if (peek === null || ctx.uk === 2)
     TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
 }
-function parse6(toml, options = {}) {
+function parse5(toml, options = {}) {
   let ctx = {
     s: toml,
     p: 0,
@@ -76498,7 +76492,7 @@ function nearestTags(ref, tags2, count = 5) {
   return [...tags2].sort((x2, y) => distance(ref, x2) - distance(ref, y) || y.localeCompare(x2, void 0, { numeric: true })).slice(0, count);
 }
 function projectVersion(pyprojectText) {
-  const doc = parse6(pyprojectText);
+  const doc = parse5(pyprojectText);
   const v = doc.project?.version;
   return typeof v === "string" ? v : void 0;
 }
@@ -78316,7 +78310,7 @@ function readBuildSystem(srcDir) {
   if (!fs18.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse6(fs18.readFileSync(file, "utf8"));
+    doc = parse5(fs18.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -78331,7 +78325,7 @@ function readBuildSystem(srcDir) {
 }
 function readProjectDependencies(srcDir) {
   try {
-    const doc = parse6(fs18.readFileSync(path28.join(srcDir, "pyproject.toml"), "utf8"));
+    const doc = parse5(fs18.readFileSync(path28.join(srcDir, "pyproject.toml"), "utf8"));
     const deps = doc.project?.dependencies;
     const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : [];
     if (dynamic.includes("dependencies") || !Array.isArray(deps)) return void 0;
@@ -79812,7 +79806,7 @@ function windowsMarkers(version3, machine) {
 function projectDependencies(srcDir) {
   const file = path38.join(srcDir, "pyproject.toml");
   if (!fs28.existsSync(file)) return [];
-  const doc = parse6(fs28.readFileSync(file, "utf8"));
+  const doc = parse5(fs28.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
   return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
 }
