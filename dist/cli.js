@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-MB6MBBBC.js";
+} from "./chunks/chunk-OK4APX7A.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

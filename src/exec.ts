@@ -21,6 +21,11 @@ export interface RunOptions {
   what?: string
   /** Bytes written to the child's stdin. */
   input?: Buffer
+  /**
+   * The command needs root (a package install). A container whose commands run as the host's user runs
+   * this one as root; on the host it changes nothing (the caller plans sudo where it is not root).
+   */
+  asRoot?: boolean
 }
 
 export interface RunResult {

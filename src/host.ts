@@ -17,6 +17,8 @@ export interface HostFacts {
   cpus: number
   /** Whether the action runs as root (it may install ccache without sudo). */
   root: boolean
+  /** The user the action runs as (POSIX hosts): what a container's commands run as, so their files are its. */
+  user?: { uid: number; gid: number }
   /** The event (GitHub's context; workflow_dispatch for a local run). */
   eventName: string
   /** refs/heads/... or refs/tags/... of the run, when GitHub gives one. */
@@ -67,6 +69,7 @@ export function detectHost(env: NodeJS.ProcessEnv = process.env): HostFacts {
     home: os.homedir(),
     cpus: Math.max(1, os.availableParallelism()),
     root: process.getuid?.() === 0,
+    ...(process.getuid && process.getgid ? { user: { uid: process.getuid(), gid: process.getgid() } } : {}),
     eventName: github.eventName || 'workflow_dispatch',
     ref: github.ref ?? '',
     workflowRef: env.GITHUB_WORKFLOW_REF || '',

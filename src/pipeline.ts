@@ -4,7 +4,9 @@
  * written even when a step fails, so the summary shows how far it got.
  */
 import * as core from '@actions/core'
+import * as fs from 'node:fs'
 import { githubCache } from './cache/github.js'
+import { checkEngine } from './container/engine.js'
 import { withContainer } from './container/runner.js'
 import { ActionError } from './errors.js'
 import { ExecRunner, type Runner } from './exec.js'
@@ -31,8 +33,18 @@ async function onExecutor(
 ): Promise<WheelsResult> {
   const ex = plan.executor
   if (ex.kind === 'host') return fn(hostRunner, host.root)
+  // A bind-mount source the daemon has to create is created as root: every one is made here first, as
+  // the action's user, and so is the HOME the commands inside get.
+  for (const dir of [...ex.mounts, ...(ex.user ? [ex.user.home] : [])]) fs.mkdirSync(dir, { recursive: true })
   return withContainer(
-    { image: ex.image, mounts: ex.mounts, passEnv: ex.passEnv, hostEnv: host.env, runner: hostRunner },
+    {
+      image: ex.image,
+      mounts: ex.mounts,
+      passEnv: ex.passEnv,
+      hostEnv: host.env,
+      runner: hostRunner,
+      ...(ex.user ? { user: ex.user } : {})
+    },
     (container) => fn(container, true)
   )
 }
@@ -67,6 +79,20 @@ export async function runPipeline(
     if (plan.lastStep === 'plan') {
       core.info(renderPlan(plan))
       return r
+    }
+    const ex = plan.executor
+    if (ex.kind === 'container' && plan.lastStep !== 'checkout') {
+      // Engine, daemon, socket permission and image, before the clone: nothing is cloned for a run that
+      // cannot build.
+      await timings.time('container engine', () =>
+        checkEngine({
+          engine: 'docker',
+          image: ex.image,
+          hostEnv: host.env,
+          runner: hostRunner,
+          uid: host.user?.uid
+        })
+      )
     }
     r.checkout = await timings.time('checkout', () =>
       checkout(hostRunner, {

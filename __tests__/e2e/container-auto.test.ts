@@ -108,10 +108,11 @@ describe('container: auto', () => {
     LONG
   )
 
-  it('fails with a clear message when no engine can start the image', async () => {
+  it('fails with a clear message, before the clone, when the image cannot be pulled', async () => {
     const r = await build('quay.io/nobody/nothing:1')
     expect(r.exitCode).not.toBe(0)
-    expect(r.log).toMatch(/Could not start the container quay\.io\/nobody\/nothing:1/)
-    expect(r.log).toMatch(/container: off builds on the host/)
+    expect(r.log).toMatch(/Cannot pull quay\.io\/nobody\/nothing:1: quay\.io has no such image or tag/)
+    expect(r.log).toMatch(/set container: off to build on the host/)
+    expect(r.log).not.toMatch(/Clone /)
   })
 })

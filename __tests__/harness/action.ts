@@ -3,7 +3,7 @@
  * with an environment built from scratch (inputs with action.yml defaults, file-command files, runner
  * and GitHub variables). Returns the exit code, parsed outputs, summary and log.
  */
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -65,6 +65,11 @@ export interface RunActionOptions {
   /** Directories put first on PATH (e.g. the fake container engine's bin directory). */
   pathFirst?: string[]
   timeoutMs?: number
+  /**
+   * Run the bundle as this user (GitHub's runner user is not root): the run's directories (and the tool
+   * cache) are made theirs first, HOME is theirs, PATH holds only system directories. Needs root.
+   */
+  user?: { uid: number; gid: number; home: string }
 }
 
 export interface ActionRun {
@@ -166,7 +171,18 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
     ...(opts.env ?? {})
   }
   const node = opts.node ?? NODES[0].path
-  const child = spawn(node, [path.join(DIST_DIR, 'index.js')], { cwd: workspace, env })
+  const user = opts.user
+  let argv = [node, path.join(DIST_DIR, 'index.js')]
+  if (user) {
+    // As the runner's own directories are: the user's, before the action starts.
+    execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, '--', root, toolCache])
+    env.HOME = user.home
+    env.PATH = [...(opts.pathFirst ?? []), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter)
+    // setpriv keeps the environment and, with --init-groups, the user's groups (docker among them),
+    // which node's own uid/gid spawn options would drop.
+    argv = ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', ...argv]
+  }
+  const child = spawn(argv[0], argv.slice(1), { cwd: workspace, env })
   let stdout = ''
   let stderr = ''
   let log = ''

@@ -416,3 +416,67 @@ describe('parseEnviron', () => {
     expect(parseEnviron('A=1\0B=x=y\0C=line1\nline2\0\0')).toEqual({ A: '1', B: 'x=y', C: 'line1\nline2' })
   })
 })
+
+describe('ContainerRunner as the host user (GitHub runner: not root)', () => {
+  const user = { uid: 1001, gid: 118, home: `${TEMP}/dipy-wheels/home` }
+  function setupUser() {
+    const host = new FakeRunner(
+      (cmd) => (cmd.args.includes('/proc/self/environ') ? { stdout: ENVIRON } : undefined),
+      HOST_BASE
+    )
+    const c = new ContainerRunner({
+      image: IMAGE,
+      name: 'dw-test',
+      mounts: [WS, TEMP],
+      hostEnv: HOST,
+      runner: host,
+      user
+    })
+    return { host, c }
+  }
+
+  it('starts the container as uid:gid with a HOME in a mount; commands run as that user', async () => {
+    const { host, c } = setupUser()
+    await c.start()
+    const run = host.calls[0].args
+    expect(run.slice(0, 8)).toEqual([
+      'run',
+      '--detach',
+      '--name',
+      'dw-test',
+      '--user',
+      '1001:118',
+      '--env',
+      `HOME=${user.home}`
+    ])
+    await c.run({ command: 'pip', args: ['install', 'x'], cwd: WS })
+    expect(host.calls.at(-1)!.args).toEqual(['exec', '--workdir', WS, 'dw-test', 'pip', 'install', 'x'])
+  })
+
+  it('runs a package install as root (docker exec --user 0:0), and only that one', async () => {
+    const { host, c } = setupUser()
+    await c.start()
+    await c.run({ command: 'apt-get', args: ['install', '-y', 'ccache'] }, { asRoot: true })
+    expect(host.calls.at(-1)!.args).toEqual([
+      'exec',
+      '--user',
+      '0:0',
+      '--workdir',
+      '/',
+      'dw-test',
+      'apt-get',
+      'install',
+      '-y',
+      'ccache'
+    ])
+    await c.run({ command: 'ccache', args: ['-s'] })
+    expect(host.calls.at(-1)!.args).not.toContain('--user')
+  })
+
+  it('as root (no user): no --user anywhere, asRoot changes nothing', async () => {
+    const { host, c } = setup()
+    await c.start()
+    await c.run({ command: 'apt-get', args: ['update'] }, { asRoot: true })
+    expect(host.calls.flatMap((x) => x.args)).not.toContain('--user')
+  })
+})

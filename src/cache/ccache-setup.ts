@@ -16,6 +16,7 @@ import {
   compilerCacheKeys,
   hitRate,
   MASQUERADE_NAMES,
+  triplePrefixed,
   PACKAGE_MANAGERS,
   parsePrintStats,
   planCcacheInstall,
@@ -97,7 +98,7 @@ async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<s
   try {
     await core.group(`Install ccache (${manager})`, async () => {
       for (const cmd of planCcacheInstall(manager, o.root))
-        await runner.run(cmd, { what: 'installing ccache' })
+        await runner.run(cmd, { what: 'installing ccache', asRoot: true })
     })
   } catch (err) {
     core.info(messageOf(err))
@@ -106,14 +107,32 @@ async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<s
   return runner.which('ccache')
 }
 
-/** A directory of compiler-named symlinks to ccache, for the compilers the runner has. */
+/** What `cc -dumpmachine` (or gcc's, clang's) says: the target triplet compilers are also named by. */
+async function compilerTriplet(runner: Runner): Promise<string | undefined> {
+  for (const cc of ['cc', 'gcc', 'clang']) {
+    const r = await runner
+      .run({ command: cc, args: ['-dumpmachine'] }, { silent: true, allowFailure: true })
+      .catch(() => undefined)
+    const triplet = r?.exitCode === 0 ? r.stdout.trim() : ''
+    if (/^[\w.]+(-[\w.]+){1,3}$/.test(triplet)) return triplet
+  }
+  return undefined
+}
+
+/**
+ * A directory of compiler-named symlinks to ccache, for every compiler name the runner has: the plain
+ * ones and the triplet-prefixed ones (Debian's and Ubuntu's Pythons name `x86_64-linux-gnu-gcc` as
+ * sysconfig's CC, which setuptools calls by that name).
+ */
 export async function masqueradeDir(
   runner: Runner,
   ccache: string,
   o: CompilerCacheOptions
 ): Promise<string> {
+  const triplet = await compilerTriplet(runner)
+  const candidates = [...MASQUERADE_NAMES, ...(triplet ? triplePrefixed(triplet) : [])]
   const names: string[] = []
-  for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n)
+  for (const n of candidates) if (await runner.which(n)) names.push(n)
   const dir = path.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId, ccache, ...names))
   fs.mkdirSync(dir, { recursive: true })
   for (const name of names) {

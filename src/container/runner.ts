@@ -8,6 +8,7 @@ import { ActionError, CommandError, messageOf } from '../errors.js'
 import { childEnv, formatCommand } from '../exec.js'
 import type { Command, Runner, RunOptions, RunResult } from '../exec.js'
 import { retryBaseDelay, withRetry } from '../util/retry.js'
+import { classifyEngineFailure, engineEnvironment } from './engine.js'
 import { CONTAINER_ENV_ALLOWLIST } from './image.js'
 
 export interface ContainerOptions {
@@ -25,17 +26,18 @@ export interface ContainerOptions {
   runner: Runner
   /** e.g. linux/arm64, for an image of another architecture (through QEMU). */
   platform?: string
+  /**
+   * The host user the commands run as inside (`--user uid:gid`), so that what they write in the mounts is
+   * the runner's: GitHub's ubuntu runners are the user runner (uid 1001), not root. Root only for what
+   * needs it (RunOptions.asRoot: package installs). Unset: the image's user (root). The mounts and HOME
+   * must exist on the host first: a bind-mount source the daemon creates is root's.
+   */
+  user?: { uid: number; gid: number; home: string }
 }
 
-/** What the engine process itself needs from the host: its helpers (PATH), its config and its daemon. */
-const ENGINE_VARS = /^(PATH|HOME|XDG_RUNTIME_DIR|DOCKER_[A-Z0-9_]+)$/
-
-/** Failures of `docker run` worth another try: a pull that met the network, not a missing image. */
-const NETWORK_FAILURE =
-  /timeout|timed out|TLS handshake|connection (reset|refused)|unexpected EOF|temporary failure|no such host|toomanyrequests|\b50[234]\b/i
-
+/** Failures of `docker run` worth another try: a pull that met a passing network fault, nothing final. */
 const isNetworkFailure = (err: unknown): boolean =>
-  err instanceof CommandError && NETWORK_FAILURE.test(err.tail)
+  err instanceof CommandError && classifyEngineFailure(err.tail) === 'transient'
 
 /** /proc/<pid>/environ (or `env -0`): NAME=value entries separated by NUL. */
 export function parseEnviron(text: string): Record<string, string> {
@@ -66,8 +68,7 @@ export class ContainerRunner implements Runner {
         )
       }
     }
-    const host = childEnv(opts.hostEnv)
-    this.engineEnv = Object.fromEntries(Object.entries(host).filter(([k]) => ENGINE_VARS.test(k)))
+    this.engineEnv = engineEnvironment(opts.hostEnv)
   }
 
   /** The container's own environment, read once at start: where every command inside starts from. */
@@ -81,10 +82,13 @@ export class ContainerRunner implements Runner {
     const { image, mounts, platform } = this.opts
     const host = childEnv(this.opts.hostEnv)
     const passed = (this.opts.passEnv ?? CONTAINER_ENV_ALLOWLIST).filter((n) => host[n] !== undefined)
+    const user = this.opts.user
     // Variables by name only: the engine reads their values from its own environment, never from argv.
-    // `tail -f /dev/null` keeps the container up for the execs; `rm --force` ends it.
+    // `tail -f /dev/null` keeps the container up for the execs; `rm --force` ends it. A user with no
+    // passwd entry in the image gets HOME from us (the image's /root is not theirs).
     const args = ['run', '--detach', '--name', this.name]
       .concat(platform ? ['--platform', platform] : [])
+      .concat(user ? ['--user', `${user.uid}:${user.gid}`, '--env', `HOME=${user.home}`] : [])
       .concat(mounts.flatMap((dir) => ['--volume', `${dir}:${dir}`]))
       .concat(passed.flatMap((n) => ['--env', n]))
       .concat(['--workdir', '/', image, 'tail', '-f', '/dev/null'])
@@ -145,11 +149,14 @@ export class ContainerRunner implements Runner {
         throw new ActionError(`Cannot remove ${k} inside the container: ${this.engine} needs it itself.`)
       }
     }
-    const args = ['exec', ...(options.input ? ['--interactive'] : []), '--workdir', cmd.cwd ?? '/'].concat(
-      flags,
-      [this.name, cmd.command],
-      cmd.args
-    )
+    const root = options.asRoot && this.opts.user ? ['--user', '0:0'] : []
+    const args = [
+      'exec',
+      ...(options.input ? ['--interactive'] : []),
+      ...root,
+      '--workdir',
+      cmd.cwd ?? '/'
+    ].concat(flags, [this.name, cmd.command], cmd.args)
     const engineCmd = this.engineCommand(args, values)
     const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true })
     if (result.exitCode !== 0 && !options.allowFailure) {

@@ -24,7 +24,7 @@ import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
 export type PlanHost = Pick<
   HostFacts,
-  'platform' | 'arch' | 'workspace' | 'temp' | 'toolCache' | 'home' | 'cpus' | 'eventName' | 'env'
+  'platform' | 'arch' | 'workspace' | 'temp' | 'toolCache' | 'home' | 'cpus' | 'eventName' | 'env' | 'user'
 >
 
 /** What the plan builds for: the architecture input (checked for the OS) or the runner's own arch. */
@@ -75,12 +75,19 @@ function executorPlan(inputs: ActionInputs, host: PlanHost, arch: string): Execu
     return { kind: 'host', envId: `${host.platform}-${arch}` }
   }
   const image = containerImage(inputs.container, inputs.manylinux, host.arch)
+  // Not root on the host (GitHub's runner user): the commands inside run as that user, so every file
+  // they leave in the mounts is the user's; package installs alone run as root (docker exec --user 0).
+  const user =
+    host.user && host.user.uid !== 0
+      ? { ...host.user, home: platformModule('linux').paths.join(host.temp, 'dipy-wheels', 'home') }
+      : undefined
   return {
     kind: 'container',
     envId: image,
     image,
     mounts: [...new Set([host.workspace, host.temp, host.toolCache])],
-    passEnv: CONTAINER_ENV_ALLOWLIST
+    passEnv: CONTAINER_ENV_ALLOWLIST,
+    ...(user ? { user } : {})
   }
 }
 

@@ -13,7 +13,10 @@ export function renderPlan(plan: BuildPlan): string {
   const ex = plan.executor
   line(
     ex.kind === 'container'
-      ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(', ')}; passes ${ex.passEnv.join(', ')})`
+      ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(', ')}; passes ${ex.passEnv.join(', ')}; ` +
+          (ex.user
+            ? `commands as uid ${ex.user.uid}:${ex.user.gid} with HOME=${ex.user.home}, package installs as root)`
+            : "commands as the image's user)")
       : `Executor: this runner (${ex.envId})`
   )
   if (plan.platform === 'linux') {

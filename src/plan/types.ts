@@ -21,6 +21,8 @@ export type ExecutorPlan =
       mounts: string[]
       /** Variables passed by name from the host (an allow-list: never INPUT_* or tokens). */
       passEnv: readonly string[]
+      /** The host's user, when not root: the commands inside run as it, with this HOME (in a mount). */
+      user?: { uid: number; gid: number; home: string }
     }
 
 /** How the interpreter of one version is found: fixed paths (an image's), or a search on the host. */

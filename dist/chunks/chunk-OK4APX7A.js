@@ -6948,14 +6948,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs35 = this.flowScalar(this.type);
+              const fs36 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs35, sep: [] });
+                map.items.push({ start, key: fs36, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs35);
+                this.stack.push(fs36);
               } else {
-                Object.assign(it, { key: fs35, sep: [] });
+                Object.assign(it, { key: fs36, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7083,13 +7083,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs35 = this.flowScalar(this.type);
+              const fs36 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs35, sep: [] });
+                fc.items.push({ start: [], key: fs36, sep: [] });
               else if (it.sep)
-                this.stack.push(fs35);
+                this.stack.push(fs36);
               else
-                Object.assign(it, { key: fs35, sep: [] });
+                Object.assign(it, { key: fs36, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -9377,13 +9377,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs35 = __require("fs");
+    var fs36 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs35.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs36.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9416,7 +9416,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs35.stat : fs35.lstat;
+        const statFunc = followSymlinks ? fs36.stat : fs36.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -11481,54 +11481,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch2;
-    function patch2(fs35) {
+    function patch2(fs36) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs35);
+        patchLchmod(fs36);
       }
-      if (!fs35.lutimes) {
-        patchLutimes(fs35);
+      if (!fs36.lutimes) {
+        patchLutimes(fs36);
       }
-      fs35.chown = chownFix(fs35.chown);
-      fs35.fchown = chownFix(fs35.fchown);
-      fs35.lchown = chownFix(fs35.lchown);
-      fs35.chmod = chmodFix(fs35.chmod);
-      fs35.fchmod = chmodFix(fs35.fchmod);
-      fs35.lchmod = chmodFix(fs35.lchmod);
-      fs35.chownSync = chownFixSync(fs35.chownSync);
-      fs35.fchownSync = chownFixSync(fs35.fchownSync);
-      fs35.lchownSync = chownFixSync(fs35.lchownSync);
-      fs35.chmodSync = chmodFixSync(fs35.chmodSync);
-      fs35.fchmodSync = chmodFixSync(fs35.fchmodSync);
-      fs35.lchmodSync = chmodFixSync(fs35.lchmodSync);
-      fs35.stat = statFix(fs35.stat);
-      fs35.fstat = statFix(fs35.fstat);
-      fs35.lstat = statFix(fs35.lstat);
-      fs35.statSync = statFixSync(fs35.statSync);
-      fs35.fstatSync = statFixSync(fs35.fstatSync);
-      fs35.lstatSync = statFixSync(fs35.lstatSync);
-      if (fs35.chmod && !fs35.lchmod) {
-        fs35.lchmod = function(path46, mode, cb) {
+      fs36.chown = chownFix(fs36.chown);
+      fs36.fchown = chownFix(fs36.fchown);
+      fs36.lchown = chownFix(fs36.lchown);
+      fs36.chmod = chmodFix(fs36.chmod);
+      fs36.fchmod = chmodFix(fs36.fchmod);
+      fs36.lchmod = chmodFix(fs36.lchmod);
+      fs36.chownSync = chownFixSync(fs36.chownSync);
+      fs36.fchownSync = chownFixSync(fs36.fchownSync);
+      fs36.lchownSync = chownFixSync(fs36.lchownSync);
+      fs36.chmodSync = chmodFixSync(fs36.chmodSync);
+      fs36.fchmodSync = chmodFixSync(fs36.fchmodSync);
+      fs36.lchmodSync = chmodFixSync(fs36.lchmodSync);
+      fs36.stat = statFix(fs36.stat);
+      fs36.fstat = statFix(fs36.fstat);
+      fs36.lstat = statFix(fs36.lstat);
+      fs36.statSync = statFixSync(fs36.statSync);
+      fs36.fstatSync = statFixSync(fs36.fstatSync);
+      fs36.lstatSync = statFixSync(fs36.lstatSync);
+      if (fs36.chmod && !fs36.lchmod) {
+        fs36.lchmod = function(path46, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs35.lchmodSync = function() {
+        fs36.lchmodSync = function() {
         };
       }
-      if (fs35.chown && !fs35.lchown) {
-        fs35.lchown = function(path46, uid, gid, cb) {
+      if (fs36.chown && !fs36.lchown) {
+        fs36.lchown = function(path46, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs35.lchownSync = function() {
+        fs36.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs35.rename = typeof fs35.rename !== "function" ? fs35.rename : (function(fs$rename) {
+        fs36.rename = typeof fs36.rename !== "function" ? fs36.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs35.stat(to, function(stater, st) {
+                  fs36.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11544,9 +11544,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs35.rename);
+        })(fs36.rename);
       }
-      fs35.read = typeof fs35.read !== "function" ? fs35.read : (function(fs$read) {
+      fs36.read = typeof fs36.read !== "function" ? fs36.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11554,22 +11554,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs35, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs35, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs35.read);
-      fs35.readSync = typeof fs35.readSync !== "function" ? fs35.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs36.read);
+      fs36.readSync = typeof fs36.readSync !== "function" ? fs36.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs35, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs36, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11579,10 +11579,10 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs35.readSync);
-      function patchLchmod(fs36) {
-        fs36.lchmod = function(path46, mode, callback) {
-          fs36.open(
+      })(fs36.readSync);
+      function patchLchmod(fs37) {
+        fs37.lchmod = function(path46, mode, callback) {
+          fs37.open(
             path46,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
@@ -11591,80 +11591,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs36.fchmod(fd2, mode, function(err3) {
-                fs36.close(fd2, function(err22) {
+              fs37.fchmod(fd2, mode, function(err3) {
+                fs37.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs36.lchmodSync = function(path46, mode) {
-          var fd2 = fs36.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs37.lchmodSync = function(path46, mode) {
+          var fd2 = fs37.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs36.fchmodSync(fd2, mode);
+            ret = fs37.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs36.closeSync(fd2);
+                fs37.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs36.closeSync(fd2);
+              fs37.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs36) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs36.futimes) {
-          fs36.lutimes = function(path46, at, mt, cb) {
-            fs36.open(path46, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs37) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs37.futimes) {
+          fs37.lutimes = function(path46, at, mt, cb) {
+            fs37.open(path46, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs36.futimes(fd2, at, mt, function(er2) {
-                fs36.close(fd2, function(er22) {
+              fs37.futimes(fd2, at, mt, function(er2) {
+                fs37.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs36.lutimesSync = function(path46, at, mt) {
-            var fd2 = fs36.openSync(path46, constants2.O_SYMLINK);
+          fs37.lutimesSync = function(path46, at, mt) {
+            var fd2 = fs37.openSync(path46, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs36.futimesSync(fd2, at, mt);
+              ret = fs37.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs36.closeSync(fd2);
+                  fs37.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs36.closeSync(fd2);
+                fs37.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs36.futimes) {
-          fs36.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs37.futimes) {
+          fs37.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs36.lutimesSync = function() {
+          fs37.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs35, target, mode, function(er) {
+          return orig.call(fs36, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11674,7 +11674,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs35, target, mode);
+            return orig.call(fs36, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11683,7 +11683,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs35, target, uid, gid, function(er) {
+          return orig.call(fs36, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11693,7 +11693,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs35, target, uid, gid);
+            return orig.call(fs36, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11713,13 +11713,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs35, target, options, callback) : orig.call(fs35, target, callback);
+          return options ? orig.call(fs36, target, options, callback) : orig.call(fs36, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs35, target, options) : orig.call(fs35, target);
+          var stats = options ? orig.call(fs36, target, options) : orig.call(fs36, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11748,7 +11748,7 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs35) {
+    function legacy(fs36) {
       return {
         ReadStream,
         WriteStream
@@ -11791,7 +11791,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs35.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs36.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11830,7 +11830,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs35.open;
+          this._open = fs36.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11865,7 +11865,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs35 = __require("fs");
+    var fs36 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11897,12 +11897,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs35[gracefulQueue]) {
+    if (!fs36[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs35, queue);
-      fs35.close = (function(fs$close) {
+      publishQueue(fs36, queue);
+      fs36.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs35, fd2, function(err2) {
+          return fs$close.call(fs36, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11914,40 +11914,40 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs35.close);
-      fs35.closeSync = (function(fs$closeSync) {
+      })(fs36.close);
+      fs36.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs35, arguments);
+          fs$closeSync.apply(fs36, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs35.closeSync);
+      })(fs36.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs35[gracefulQueue]);
-          __require("assert").equal(fs35[gracefulQueue].length, 0);
+          debug2(fs36[gracefulQueue]);
+          __require("assert").equal(fs36[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs35[gracefulQueue]);
+      publishQueue(global, fs36[gracefulQueue]);
     }
-    module.exports = patch2(clone(fs35));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs35.__patched) {
-      module.exports = patch2(fs35);
-      fs35.__patched = true;
+    module.exports = patch2(clone(fs36));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs36.__patched) {
+      module.exports = patch2(fs36);
+      fs36.__patched = true;
     }
-    function patch2(fs36) {
-      polyfills(fs36);
-      fs36.gracefulify = patch2;
-      fs36.createReadStream = createReadStream4;
-      fs36.createWriteStream = createWriteStream3;
-      var fs$readFile = fs36.readFile;
-      fs36.readFile = readFile2;
+    function patch2(fs37) {
+      polyfills(fs37);
+      fs37.gracefulify = patch2;
+      fs37.createReadStream = createReadStream4;
+      fs37.createWriteStream = createWriteStream3;
+      var fs$readFile = fs37.readFile;
+      fs37.readFile = readFile2;
       function readFile2(path46, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
@@ -11963,8 +11963,8 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs36.writeFile;
-      fs36.writeFile = writeFile;
+      var fs$writeFile = fs37.writeFile;
+      fs37.writeFile = writeFile;
       function writeFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
@@ -11980,9 +11980,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs36.appendFile;
+      var fs$appendFile = fs37.appendFile;
       if (fs$appendFile)
-        fs36.appendFile = appendFile;
+        fs37.appendFile = appendFile;
       function appendFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
@@ -11998,9 +11998,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs36.copyFile;
+      var fs$copyFile = fs37.copyFile;
       if (fs$copyFile)
-        fs36.copyFile = copyFile;
+        fs37.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12018,8 +12018,8 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs36.readdir;
-      fs36.readdir = readdir;
+      var fs$readdir = fs37.readdir;
+      fs37.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
       function readdir(path46, options, cb) {
         if (typeof options === "function")
@@ -12060,21 +12060,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs36);
+        var legStreams = legacy(fs37);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs36.ReadStream;
+      var fs$ReadStream = fs37.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs36.WriteStream;
+      var fs$WriteStream = fs37.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs36, "ReadStream", {
+      Object.defineProperty(fs37, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12084,7 +12084,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs36, "WriteStream", {
+      Object.defineProperty(fs37, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12095,7 +12095,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs36, "FileReadStream", {
+      Object.defineProperty(fs37, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12106,7 +12106,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs36, "FileWriteStream", {
+      Object.defineProperty(fs37, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12155,13 +12155,13 @@ var require_graceful_fs = __commonJS({
         });
       }
       function createReadStream4(path46, options) {
-        return new fs36.ReadStream(path46, options);
+        return new fs37.ReadStream(path46, options);
       }
       function createWriteStream3(path46, options) {
-        return new fs36.WriteStream(path46, options);
+        return new fs37.WriteStream(path46, options);
       }
-      var fs$open = fs36.open;
-      fs36.open = open;
+      var fs$open = fs37.open;
+      fs37.open = open;
       function open(path46, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
@@ -12177,20 +12177,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs36;
+      return fs37;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs35[gracefulQueue].push(elem);
+      fs36[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs35[gracefulQueue].length; ++i2) {
-        if (fs35[gracefulQueue][i2].length > 2) {
-          fs35[gracefulQueue][i2][3] = now;
-          fs35[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs36[gracefulQueue].length; ++i2) {
+        if (fs36[gracefulQueue][i2].length > 2) {
+          fs36[gracefulQueue][i2][3] = now;
+          fs36[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12198,9 +12198,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs35[gracefulQueue].length === 0)
+      if (fs36[gracefulQueue].length === 0)
         return;
-      var elem = fs35[gracefulQueue].shift();
+      var elem = fs36[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12222,7 +12222,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs35[gracefulQueue].push(elem);
+          fs36[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -27782,8 +27782,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs35 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs35);
+      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs36 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs36);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -28342,8 +28342,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs35) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs35 });
+      newRoot(fs36) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28372,8 +28372,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs35) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs35 });
+      newRoot(fs36) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -29558,7 +29558,7 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs35 = require_graceful_fs();
+    var fs36 = require_graceful_fs();
     var path46 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
@@ -29585,7 +29585,7 @@ var require_file = __commonJS({
     };
     file.exists = function() {
       var filepath = path46.join.apply(path46, arguments);
-      return fs35.existsSync(filepath);
+      return fs36.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29603,7 +29603,7 @@ var require_file = __commonJS({
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs35.statSync(filepath)[options.filter]();
+              return fs36.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29711,7 +29711,7 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs35 = require_graceful_fs();
+    var fs36 = require_graceful_fs();
     var path46 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
@@ -29760,7 +29760,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs35.createReadStream(filepath);
+        return fs36.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29788,7 +29788,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs35.readdir(dirpath, function(err2, list2) {
+      fs36.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29801,7 +29801,7 @@ var require_archiver_utils = __commonJS({
             return callback(null, results);
           }
           filepath = path46.join(dirpath, file);
-          fs35.stat(filepath, function(err3, stats) {
+          fs36.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
               relative: path46.relative(base, filepath).replace(/\\/g, "/"),
@@ -29863,7 +29863,7 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs35 = __require("fs");
+    var fs36 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
     var path46 = __require("path");
@@ -29927,7 +29927,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs35.Stats) {
+      if (data.stats && data.stats instanceof fs36.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30098,7 +30098,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs35.lstat(task.filepath, function(err2, stats) {
+      fs36.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30141,7 +30141,7 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs35.readlinkSync(task.filepath);
+        var linkPath = fs36.readlinkSync(task.filepath);
         var dirName = path46.dirname(task.filepath);
         task.data.type = "symlink";
         task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
@@ -42746,7 +42746,7 @@ var require_parser_stream = __commonJS({
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
     var path46 = __require("path");
-    var fs35 = __require("fs");
+    var fs36 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42757,7 +42757,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs35;
+      var xfs = opts.fs || fs36;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42796,7 +42796,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs35;
+      var xfs = opts.fs || fs36;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42833,7 +42833,7 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs35 = __require("fs");
+    var fs36 = __require("fs");
     var path46 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
@@ -42880,7 +42880,7 @@ var require_extract2 = __commonJS({
       var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs35.createWriteStream(destPath);
+        var pipedStream = fs36.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -48802,6 +48802,7 @@ function detectHost(env = process.env) {
     home: os.homedir(),
     cpus: Math.max(1, os.availableParallelism()),
     root: process.getuid?.() === 0,
+    ...process.getuid && process.getgid ? { user: { uid: process.getuid(), gid: process.getgid() } } : {},
     eventName: github.eventName || "workflow_dispatch",
     ref: github.ref ?? "",
     workflowRef: env.GITHUB_WORKFLOW_REF || "",
@@ -50097,6 +50098,9 @@ var ExecRunner = class {
   }
 };
 
+// src/pipeline.ts
+import * as fs33 from "node:fs";
+
 // src/cache/github.ts
 function githubCache(env) {
   return {
@@ -50111,9 +50115,6 @@ function githubCache(env) {
     }
   };
 }
-
-// src/container/runner.ts
-import { randomBytes } from "node:crypto";
 
 // src/util/retry.ts
 function retryBaseDelay(defaultMs) {
@@ -50136,6 +50137,98 @@ async function withRetry(fn, opts) {
   }
 }
 
+// src/container/engine.ts
+var ENGINE_VARS = /^(PATH|HOME|XDG_RUNTIME_DIR|DOCKER_[A-Z0-9_]+)$/;
+function engineEnvironment(hostEnv) {
+  return Object.fromEntries(Object.entries(childEnv(hostEnv)).filter(([k]) => ENGINE_VARS.test(k)));
+}
+function classifyEngineFailure(text) {
+  if (/permission denied while trying to connect|connect: permission denied/i.test(text)) return "permission";
+  if (/cannot connect to the docker daemon|is the docker daemon running|error during connect/i.test(text))
+    return "daemon";
+  if (/no such host|server misbehaving|name resolution|could not resolve host|name or service not known/i.test(
+    text
+  ))
+    return "dns";
+  if (/unauthorized|authentication required|denied: |no basic auth credentials|\b401\b|\b403\b/i.test(text))
+    return /pull access denied/i.test(text) ? "not-found" : "auth";
+  if (/manifest unknown|not found|pull access denied|repository does not exist|no such image/i.test(text))
+    return "not-found";
+  if (/timeout|timed out|TLS handshake|connection (reset|refused)|unexpected EOF|temporary failure|toomanyrequests|\b50[0234]\b/i.test(
+    text
+  ))
+    return "transient";
+  return "other";
+}
+function registryOf(image) {
+  const first = image.split("/")[0];
+  return image.includes("/") && (/[.:]/.test(first) || first === "localhost") ? first : "docker.io";
+}
+var OFF = "or set container: off to build on the host";
+function engineMessage(problem, c, tail) {
+  const last = tail.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+  const registry = registryOf(c.image);
+  switch (problem) {
+    case "daemon":
+      return `The ${c.engine} daemon does not answer (${last}): start it (sudo systemctl start docker), ${OFF}.`;
+    case "permission":
+      return `This user${c.uid === void 0 ? "" : ` (uid ${c.uid})`} may not use the ${c.engine} daemon's socket: add it to the docker group (sudo usermod -aG docker "$USER", then a new login session), ${OFF}.`;
+    case "dns":
+      return `Cannot pull ${c.image}: the registry's name ${registry} does not resolve (${last}). Check the image name and this runner's DNS, load the image beforehand (docker load), ${OFF}.`;
+    case "not-found":
+      return `Cannot pull ${c.image}: ${registry} has no such image or tag (${last}). Check the container input's name and tag, ${OFF}.`;
+    case "auth":
+      return `Cannot pull ${c.image}: ${registry} wants credentials (${last}). Run docker login ${registry} before this step, ${OFF}.`;
+    default:
+      return `Cannot pull ${c.image}: ${last}. ${OFF[0].toUpperCase()}${OFF.slice(1)}.`;
+  }
+}
+async function checkEngine(c) {
+  if (!(c.engine.includes("/") || await c.runner.which(c.engine))) {
+    throw new ActionError(
+      `The Linux build runs in the container ${c.image}, and there is no ${c.engine} on PATH: install Docker (GitHub's ubuntu runners have it), ${OFF}.`
+    );
+  }
+  const env = engineEnvironment(c.hostEnv);
+  const cleared = Object.fromEntries(Object.keys(c.runner.env).map((k) => [k, void 0]));
+  const cmd = (args) => ({ command: c.engine, args, env: { ...cleared, ...env } });
+  const run2 = (args) => c.runner.run(cmd(args), { silent: true, allowFailure: true });
+  const fail2 = (problem2, tail) => {
+    throw new ActionError(engineMessage(problem2, c, tail));
+  };
+  const version3 = await run2(["version", "--format", "{{.Server.Version}}"]);
+  if (version3.exitCode !== 0) {
+    const problem2 = classifyEngineFailure(version3.tail);
+    fail2(problem2 === "permission" ? "permission" : "daemon", version3.tail);
+  }
+  info(`Container engine: ${c.engine}, daemon ${version3.stdout.trim()}`);
+  const inspect = await run2(["image", "inspect", "--format", "{{.Id}}", c.image]);
+  if (inspect.exitCode === 0) {
+    info(`Container image: ${c.image} (${inspect.stdout.trim().slice(0, 19)}), already here`);
+    return;
+  }
+  const pull = ["pull", ...c.platform ? ["--platform", c.platform] : [], c.image];
+  let problem = "other";
+  await withRetry(
+    async () => {
+      const r = await run2(pull);
+      if (r.exitCode === 0) return;
+      problem = classifyEngineFailure(r.tail);
+      throw new ActionError(engineMessage(problem, c, r.tail));
+    },
+    {
+      attempts: 3,
+      baseDelayMs: retryBaseDelay(5e3),
+      retryable: () => problem === "transient",
+      what: `Pulling ${c.image}`
+    }
+  );
+  info(`Container image: ${c.image}, pulled`);
+}
+
+// src/container/runner.ts
+import { randomBytes } from "node:crypto";
+
 // src/container/image.ts
 var CONTAINER_ENV_ALLOWLIST = [
   "CI",
@@ -50156,9 +50249,7 @@ function containerImage(container, manylinux, arch) {
 }
 
 // src/container/runner.ts
-var ENGINE_VARS = /^(PATH|HOME|XDG_RUNTIME_DIR|DOCKER_[A-Z0-9_]+)$/;
-var NETWORK_FAILURE = /timeout|timed out|TLS handshake|connection (reset|refused)|unexpected EOF|temporary failure|no such host|toomanyrequests|\b50[234]\b/i;
-var isNetworkFailure = (err2) => err2 instanceof CommandError && NETWORK_FAILURE.test(err2.tail);
+var isNetworkFailure = (err2) => err2 instanceof CommandError && classifyEngineFailure(err2.tail) === "transient";
 function parseEnviron(text) {
   const env = {};
   for (const entry of text.split("\0")) {
@@ -50179,8 +50270,7 @@ var ContainerRunner = class {
         );
       }
     }
-    const host = childEnv(opts.hostEnv);
-    this.engineEnv = Object.fromEntries(Object.entries(host).filter(([k]) => ENGINE_VARS.test(k)));
+    this.engineEnv = engineEnvironment(opts.hostEnv);
   }
   opts;
   name;
@@ -50199,7 +50289,8 @@ var ContainerRunner = class {
     const { image, mounts, platform } = this.opts;
     const host = childEnv(this.opts.hostEnv);
     const passed = (this.opts.passEnv ?? CONTAINER_ENV_ALLOWLIST).filter((n) => host[n] !== void 0);
-    const args = ["run", "--detach", "--name", this.name].concat(platform ? ["--platform", platform] : []).concat(mounts.flatMap((dir) => ["--volume", `${dir}:${dir}`])).concat(passed.flatMap((n) => ["--env", n])).concat(["--workdir", "/", image, "tail", "-f", "/dev/null"]);
+    const user = this.opts.user;
+    const args = ["run", "--detach", "--name", this.name].concat(platform ? ["--platform", platform] : []).concat(user ? ["--user", `${user.uid}:${user.gid}`, "--env", `HOME=${user.home}`] : []).concat(mounts.flatMap((dir) => ["--volume", `${dir}:${dir}`])).concat(passed.flatMap((n) => ["--env", n])).concat(["--workdir", "/", image, "tail", "-f", "/dev/null"]);
     const runCmd = this.engineCommand(args, Object.fromEntries(passed.map((n) => [n, host[n]])));
     const what = `${this.engine} run ${image}`;
     const retry2 = {
@@ -50253,11 +50344,14 @@ The Linux build runs in a container and needs Docker, as on the ubuntu runners; 
         throw new ActionError(`Cannot remove ${k} inside the container: ${this.engine} needs it itself.`);
       }
     }
-    const args = ["exec", ...options.input ? ["--interactive"] : [], "--workdir", cmd.cwd ?? "/"].concat(
-      flags,
-      [this.name, cmd.command],
-      cmd.args
-    );
+    const root = options.asRoot && this.opts.user ? ["--user", "0:0"] : [];
+    const args = [
+      "exec",
+      ...options.input ? ["--interactive"] : [],
+      ...root,
+      "--workdir",
+      cmd.cwd ?? "/"
+    ].concat(flags, [this.name, cmd.command], cmd.args);
     const engineCmd = this.engineCommand(args, values);
     const result = await this.opts.runner.run(engineCmd, { ...options, allowFailure: true });
     if (result.exitCode !== 0 && !options.allowFailure) {
@@ -51138,12 +51232,14 @@ function executorPlan(inputs, host, arch) {
     return { kind: "host", envId: `${host.platform}-${arch}` };
   }
   const image = containerImage(inputs.container, inputs.manylinux, host.arch);
+  const user = host.user && host.user.uid !== 0 ? { ...host.user, home: platformModule("linux").paths.join(host.temp, "dipy-wheels", "home") } : void 0;
   return {
     kind: "container",
     envId: image,
     image,
     mounts: [.../* @__PURE__ */ new Set([host.workspace, host.temp, host.toolCache])],
-    passEnv: CONTAINER_ENV_ALLOWLIST
+    passEnv: CONTAINER_ENV_ALLOWLIST,
+    ...user ? { user } : {}
   };
 }
 function policyFor(inputs, host, executor) {
@@ -51349,7 +51445,7 @@ function renderPlan(plan) {
   line(`Target: ${plan.platform} ${plan.arch}; runs up to: ${plan.lastStep}`);
   const ex = plan.executor;
   line(
-    ex.kind === "container" ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(", ")}; passes ${ex.passEnv.join(", ")})` : `Executor: this runner (${ex.envId})`
+    ex.kind === "container" ? `Executor: container ${ex.image} (mounts ${ex.mounts.join(", ")}; passes ${ex.passEnv.join(", ")}; ` + (ex.user ? `commands as uid ${ex.user.uid}:${ex.user.gid} with HOME=${ex.user.home}, package installs as root)` : "commands as the image's user)") : `Executor: this runner (${ex.envId})`
   );
   if (plan.platform === "linux") {
     line(
@@ -75412,6 +75508,7 @@ async function uploadArtifact2(decision, wheels) {
 // src/cache/ccache.ts
 var CCACHE_DIR_NAME = "dipy-wheels-ccache";
 var MASQUERADE_NAMES = ["cc", "gcc", "c++", "g++", "clang", "clang++"];
+var triplePrefixed = (triplet) => ["gcc", "g++", "cc", "c++", "clang", "clang++"].map((n) => `${triplet}-${n}`);
 var hitRate = (s) => s.hits + s.misses ? `${(100 * s.hits / (s.hits + s.misses)).toFixed(0)}%` : "-";
 function compilerCacheKeys(o) {
   const prefix2 = `dipy-wheels-ccache-v2-${o.platform}-${o.arch}-py${o.pythons.join("_")}-${shortHash(o.compiler)}-`;
@@ -76413,9 +76510,9 @@ function gitCommand(repository, args, dir) {
     env: { ...GIT_ENV }
   };
 }
-var NETWORK_FAILURE2 = /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i;
+var NETWORK_FAILURE = /could not resolve host|unable to access|connection (refused|reset|timed out)|timed out|early eof|rpc failed|remote end hung up|the remote end|tls|ssl|HTTP [0-9]*\s*5\d\d|returned error: 5\d\d|temporary failure/i;
 function isNetworkFailure2(err2) {
-  return err2 instanceof CommandError && NETWORK_FAILURE2.test(err2.tail);
+  return err2 instanceof CommandError && NETWORK_FAILURE.test(err2.tail);
 }
 var gitRetry = (what) => ({
   attempts: 4,
@@ -78147,7 +78244,7 @@ async function installCcache(runner, o) {
   try {
     await group(`Install ccache (${manager})`, async () => {
       for (const cmd of planCcacheInstall(manager, o.root))
-        await runner.run(cmd, { what: "installing ccache" });
+        await runner.run(cmd, { what: "installing ccache", asRoot: true });
     });
   } catch (err2) {
     info(messageOf(err2));
@@ -78155,9 +78252,19 @@ async function installCcache(runner, o) {
   }
   return runner.which("ccache");
 }
+async function compilerTriplet(runner) {
+  for (const cc of ["cc", "gcc", "clang"]) {
+    const r = await runner.run({ command: cc, args: ["-dumpmachine"] }, { silent: true, allowFailure: true }).catch(() => void 0);
+    const triplet = r?.exitCode === 0 ? r.stdout.trim() : "";
+    if (/^[\w.]+(-[\w.]+){1,3}$/.test(triplet)) return triplet;
+  }
+  return void 0;
+}
 async function masqueradeDir(runner, ccache, o) {
+  const triplet = await compilerTriplet(runner);
+  const candidates = [...MASQUERADE_NAMES, ...triplet ? triplePrefixed(triplet) : []];
   const names = [];
-  for (const n of MASQUERADE_NAMES) if (await runner.which(n)) names.push(n);
+  for (const n of candidates) if (await runner.which(n)) names.push(n);
   const dir = path26.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
   fs16.mkdirSync(dir, { recursive: true });
   for (const name of names) {
@@ -80233,8 +80340,16 @@ var Timings = class {
 async function onExecutor(plan, host, hostRunner, fn) {
   const ex = plan.executor;
   if (ex.kind === "host") return fn(hostRunner, host.root);
+  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs33.mkdirSync(dir, { recursive: true });
   return withContainer(
-    { image: ex.image, mounts: ex.mounts, passEnv: ex.passEnv, hostEnv: host.env, runner: hostRunner },
+    {
+      image: ex.image,
+      mounts: ex.mounts,
+      passEnv: ex.passEnv,
+      hostEnv: host.env,
+      runner: hostRunner,
+      ...ex.user ? { user: ex.user } : {}
+    },
     (container) => fn(container, true)
   );
 }
@@ -80262,6 +80377,19 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
     if (plan.lastStep === "plan") {
       info(renderPlan(plan));
       return r;
+    }
+    const ex = plan.executor;
+    if (ex.kind === "container" && plan.lastStep !== "checkout") {
+      await timings.time(
+        "container engine",
+        () => checkEngine({
+          engine: "docker",
+          image: ex.image,
+          hostEnv: host.env,
+          runner: hostRunner,
+          uid: host.user?.uid
+        })
+      );
     }
     r.checkout = await timings.time(
       "checkout",
@@ -80759,7 +80887,7 @@ var IndexReader = class {
 };
 
 // src/release/report.ts
-import * as fs33 from "node:fs";
+import * as fs34 from "node:fs";
 import * as path43 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
@@ -80797,9 +80925,9 @@ function sha256Sums(files) {
 `).join("");
 }
 async function saveSha256Sums(dir, r, files) {
-  fs33.mkdirSync(dir, { recursive: true });
+  fs34.mkdirSync(dir, { recursive: true });
   const file = path43.join(dir, "SHA256SUMS");
-  fs33.writeFileSync(file, sha256Sums(files));
+  fs34.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
     try {
@@ -80814,7 +80942,7 @@ async function saveSha256Sums(dir, r, files) {
 }
 
 // src/release/render-check.ts
-import * as fs34 from "node:fs";
+import * as fs35 from "node:fs";
 import * as path44 from "node:path";
 
 // requirements/release.txt
@@ -80848,8 +80976,8 @@ async function pythonWithRenderer(runner, python, tempDir, windows2) {
   const venv = path44.join(tempDir, "release-readme-venv");
   const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
   const req = path44.join(tempDir, "release-requirements.txt");
-  fs34.mkdirSync(tempDir, { recursive: true });
-  fs34.writeFileSync(req, release_default);
+  fs35.mkdirSync(tempDir, { recursive: true });
+  fs35.writeFileSync(req, release_default);
   info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
   const made = await runner.run(
     { command: python, args: ["-m", "venv", venv] },
