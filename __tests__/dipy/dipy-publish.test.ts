@@ -1,7 +1,9 @@
 /**
  * The real thing, end to end: dipy 1.11.0 and 1.12.1 from their PyPI sdists, each a local git repository
  * with its tag and a `master` carrying the next dev version. Through the bundled action as the runner runs
- * it (container: off, Python 3.11, default test command and manylinux):
+ * it (Python 3.11, default test command): 1.11.0's tag build in a real Docker engine (the local
+ * manylinux-like image) as a non-root user in the docker group, as GitHub's ubuntu runners run it; the
+ * others on the host (container: off):
  * - push of the tag → staging upload to the test anaconda.org;
  * - schedule → master to nightly, then a newer master (same dev version, same wheel name) replaces it;
  * then pip installs each from the server's index into a clean venv and dipy's smoke test passes there.
@@ -15,12 +17,16 @@ import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIPY_SMOKE_TEST } from '../../src/platforms/common.js'
 import { runAction, type ActionRun } from '../harness/action.js'
+import { foreignOwners, makeRunnerUser, testImage, type TestUser } from '../harness/real-engine.js'
 import { dipyDevRepo, expectPublished, type DipyDevRepo, type PublishedWheel } from '../harness/dipy-e2e.js'
 import { exec, installFromIndex, runPython } from '../harness/pip-venv.js'
 import { startPypiServer, VENV_BIN } from '../harness/pypiserver.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
 
 const VERSIONS = ['1.11.0', '1.12.1']
+/** The runner-like user's tool cache, kept between runs (outside the clone, where that user can reach it). */
+const CONTAINER_TOOL_CACHE =
+  process.env.DIPY_WHEELS_TEST_USER_TOOLCACHE || '/var/tmp/dipy-wheels-ci/toolcache-user'
 const STAGING = 'multibuild-wheels-staging'
 const NIGHTLY = 'scipy-wheels-nightly'
 const STAGING_TOKEN = 'dipyStagingTok1'
@@ -30,9 +36,17 @@ const NIGHTLY_TOKEN = 'dipyNightlyTok1'
 const setups = new Map<string, { server: AnacondaServer; dipy: DipyDevRepo }>()
 const figures: string[] = []
 let root: string
+/** The build that runs in the container, as the runner-like user. */
+const IN_CONTAINER = { version: '1.11.0', event: 'push' }
+let image: string
+let user: TestUser
 
 beforeAll(async () => {
+  image = testImage()
+  user = makeRunnerUser()
+  fs.mkdirSync(CONTAINER_TOOL_CACHE, { recursive: true })
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-dipy-'))
+  fs.chmodSync(root, 0o755)
   for (const version of VERSIONS) {
     const server = await startAnacondaServer({
       tokens: {
@@ -41,10 +55,12 @@ beforeAll(async () => {
       }
     })
     const dir = fs.mkdtempSync(path.join(root, `${version}-`))
+    fs.chmodSync(dir, 0o755)
     setups.set(version, { server, dipy: await dipyDevRepo(dir, version) })
   }
 })
 afterAll(async () => {
+  user?.remove()
   for (const { server } of setups.values()) await server.close()
   console.log(`dipy publish e2e (logs under ${root}):\n${figures.join('\n')}`)
 })
@@ -54,13 +70,17 @@ type TimedRun = ActionRun & { minutes: number }
 async function run(version: string, event: 'push' | 'schedule', label: string): Promise<TimedRun> {
   const { server, dipy } = setups.get(version)!
   const started = Date.now()
+  const inContainer = version === IN_CONTAINER.version && event === IN_CONTAINER.event
   const r = await runAction({
+    // The user's tool cache is kept between runs of the suite (outside the clone), as the shared one is.
+    ...(inContainer ? { user, toolCache: CONTAINER_TOOL_CACHE } : {}),
     inputs: {
       repository: dipy.repo,
       // A schedule builds nightly-ref (master) whatever build-commit says; leave it empty as a cron would.
       'build-commit': event === 'push' ? version : '',
       'python-version': '3.11',
-      container: 'off',
+      container: inContainer ? image : 'off',
+      ...(inContainer ? { manylinux: '2_34' } : {}),
       'anaconda-url': server.url,
       'staging-token': STAGING_TOKEN,
       'nightly-token': NIGHTLY_TOKEN,
@@ -133,6 +153,11 @@ describe('dipy releases: push of the tag → staging', () => {
         status: 'uploaded'
       })
       record(version, 'tag → staging', r, w)
+      if (version === IN_CONTAINER.version) {
+        expect(r.summary).toMatch(new RegExp(`Executor: container ${image}`))
+        expect(r.summary).toMatch(new RegExp(`commands as uid ${user.uid}:${user.gid}`))
+        expect(foreignOwners([r.workspace, r.temp, r.toolCache], user.uid, user.gid)).toEqual([])
+      }
       expect(server.files(STAGING).map((f) => f.basename)).toEqual([w.basename])
       await installAndSmoke(version, STAGING, { version, wheel: w.wheel })
     })

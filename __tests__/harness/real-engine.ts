@@ -65,6 +65,10 @@ export function makeRunnerUser(): TestUser {
   const uid = Number(sh('id', ['-u', name]))
   const gid = Number(sh('id', ['-g', name]))
   const home = sh('getent', ['passwd', name]).split(':')[5]
+  // Repositories the tests clone are local directories of root's; on GitHub they are remote. git
+  // refuses another user's repository (safe.directory): this user trusts them, in its own config.
+  fs.writeFileSync(path.join(home, '.gitconfig'), '[safe]\n\tdirectory = *\n')
+  fs.chownSync(path.join(home, '.gitconfig'), uid, gid)
   return {
     name,
     uid,

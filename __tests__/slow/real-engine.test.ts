@@ -35,8 +35,6 @@ beforeAll(() => {
   fs.chmodSync(root, 0o755)
   fx = makeOpenmpFixture(root)
   user = makeRunnerUser()
-  // The fixture repository is read by the user's git (the clone), as a checkout's repository would be.
-  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, '--', fx.repo])
 })
 afterAll(() => {
   user?.remove()
