@@ -127,6 +127,8 @@ interface Target {
   repair: (tools: string, repairDir: string) => PlannedCommand
   /** The plan's arch (the input's, else the runner's). */
   arch: string
+  /** Windows: the arch the recipes are configured for, written out. */
+  depsWindows?: object
   /** plan.macos / plan.windows, written out. */
   osPlan?: { macos?: object; windows?: object }
   /** Variables the recipes are built with. */
@@ -309,6 +311,8 @@ function windowsTarget(o: {
   tag: string
   vcvars: string
   component: string
+  /** The meson machine file's kind: cross when the target is not the runner's arch. */
+  meson: 'native' | 'cross'
 }): Target {
   return {
     label: `windows ${o.runner} runner, architecture '${o.input}'`,
@@ -326,6 +330,11 @@ function windowsTarget(o: {
     // The MSVC environment is loaded for the target: no --vsenv (it would load the runner's 64-bit tools).
     configSettings: ['compile-args=-v'],
     buildVars: {},
+    depsWindows: {
+      arch: o.wanted,
+      runnerArch: o.runner === 'ARM64' ? 'arm64' : 'x64',
+      mesonFile: `D:\\a\\_temp\\dipy-wheels\\deps\\meson-${o.meson}-msvc-${o.wanted}.ini`
+    },
     osPlan: {
       windows: {
         arch: o.wanted,
@@ -386,6 +395,7 @@ const TARGETS: Target[] = [
     wanted: 'x64',
     tag: 'win_amd64',
     vcvars: 'amd64',
+    meson: 'native',
     component: X64_TOOLS
   }),
   windowsTarget({
@@ -395,6 +405,7 @@ const TARGETS: Target[] = [
     wanted: 'x86',
     tag: 'win32',
     vcvars: 'amd64_x86',
+    meson: 'cross',
     component: X64_TOOLS
   }),
   windowsTarget({
@@ -404,6 +415,7 @@ const TARGETS: Target[] = [
     wanted: 'arm64',
     tag: 'win_arm64',
     vcvars: 'arm64',
+    meson: 'native',
     component: ARM64_TOOLS
   }),
   windowsTarget({
@@ -413,6 +425,7 @@ const TARGETS: Target[] = [
     wanted: 'x64',
     tag: 'win_amd64',
     vcvars: 'arm64_amd64',
+    meson: 'cross',
     component: X64_TOOLS
   })
 ]
@@ -495,7 +508,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       cacheRoot: t.f.join(t.toolCache, 'dipy-wheels-deps'),
       workDir: t.f.join(t.temp, 'dipy-wheels', 'deps'),
       jobs: 4,
-      ...(t.depsEnv ? { env: t.depsEnv } : {})
+      ...(t.depsEnv ? { env: t.depsEnv } : {}),
+      ...(t.depsWindows ? { windows: t.depsWindows } : {})
     })
   })
 

@@ -13,6 +13,7 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
+import { windowsMesonFile, type WindowsRecipeTarget } from '../dependencies/windows-target.js'
 import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
@@ -51,6 +52,8 @@ export interface DependencyOptions {
   download?: Downloader
   /** The cache shared between jobs (GitHub's cache service, when the runner offers it). */
   sharedCache: SharedCache
+  /** Windows: the target arch the recipes are configured for (plan.dependencies.windows). */
+  windows?: WindowsRecipeTarget
 }
 
 const MARKER = '.complete'
@@ -130,7 +133,12 @@ async function buildRecipe(
   fs.rmSync(buildDir, { recursive: true, force: true })
   fs.mkdirSync(buildDir, { recursive: true })
   const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
+  const win = opts.platform === 'windows' ? opts.windows : undefined
+  if (win && recipe.build === 'meson') {
+    fs.mkdirSync(path.dirname(win.mesonFile), { recursive: true })
+    fs.writeFileSync(win.mesonFile, windowsMesonFile(win))
+  }
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
     } catch (err) {
