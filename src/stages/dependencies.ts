@@ -74,11 +74,17 @@ async function restoreShared(shared: SharedCache, dir: string, key: string): Pro
  */
 export async function compilerIdentity(runner: Runner, platform: PlatformName): Promise<string> {
   if (platform !== 'linux') {
+    // The runner finds the command on the PATH it gives it (with MSVC's loaded: cl.exe of the target).
+    const command = compilerIdentityCommand(platform, runner.env)
     const r = await runner
-      .run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true })
-      .catch(() => undefined)
-    const id = r ? parseCompilerIdentity(platform, `${r.stdout}\n${r.stderr}`) : undefined
+      .run(command, { silent: true, allowFailure: true })
+      .catch((err: unknown) => messageOf(err))
+    const id = typeof r === 'object' ? parseCompilerIdentity(platform, `${r.stdout}\n${r.stderr}`) : undefined
     if (id) return id
+    core.warning(
+      `The compiler's identity: ${command.command} ${typeof r === 'string' ? `did not run (${r})` : 'printed no version'}; ` +
+        'keying the caches by the first compiler found on PATH instead.'
+    )
   }
   return compilerId(runner, runner.env)
 }
