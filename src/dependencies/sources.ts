@@ -9,6 +9,7 @@ import { sha256File } from '../util/hash.js'
 import { gitCommand, gitRetry } from '../util/git.js'
 import { withRetry } from '../util/retry.js'
 import type { Recipe } from './recipes.js'
+import { removeTree } from '../util/remove.js'
 
 /** Downloads a URL to a file. tool-cache's downloadTool retries 5xx, 408, 429 and network errors itself. */
 export type Downloader = (url: string, dest: string) => Promise<string>
@@ -175,7 +176,7 @@ async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<s
   const plan = planGitFetch(url, commit ?? ref, dest)
   try {
     await withRetry(async () => {
-      fs.rmSync(dest, { recursive: true, force: true })
+      removeTree(dest)
       return runner.run(plan.clone, { what: `git clone of ${url}` })
     }, gitRetry('git clone'))
   } catch (err) {
@@ -227,7 +228,7 @@ async function fetchRoot(
   downloads: string,
   download: Downloader
 ): Promise<string> {
-  fs.rmSync(dest, { recursive: true, force: true })
+  removeTree(dest)
   if (recipe.source.kind === 'git') return fetchGit(runner, recipe, dest)
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download)
   await verifySha256(recipe, archive)

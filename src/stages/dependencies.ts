@@ -20,6 +20,7 @@ import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { SharedCache } from '../cache/github.js'
 import { compilerIdentityCommand, parseCompilerIdentity } from '../platforms/compiler-cache-tools.js'
+import { removeTree } from '../util/remove.js'
 
 export interface DependencyResult {
   /** The install prefix ('' when no recipe applies to this platform). */
@@ -136,7 +137,7 @@ async function buildRecipe(
     opts.download
   )
   const buildDir = recipeBuildDir(recipe, layout, opts.platform)
-  fs.rmSync(buildDir, { recursive: true, force: true })
+  removeTree(buildDir)
   fs.mkdirSync(buildDir, { recursive: true })
   const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
   const win = opts.platform === 'windows' ? opts.windows : undefined
@@ -193,7 +194,7 @@ export async function buildDependencies(
   let restored = false
   if (!complete() && shared.available() && (await restoreShared(shared, entry, sharedKey))) {
     restored = complete()
-    if (!restored) fs.rmSync(entry, { recursive: true, force: true })
+    if (!restored) removeTree(entry)
   }
   if (complete()) {
     const from = restored ? ' (restored from the GitHub cache)' : ''
@@ -201,7 +202,7 @@ export async function buildDependencies(
     return resultFor(prefix, key, opts, true, [])
   }
   core.info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(', ')}`)
-  fs.rmSync(entry, { recursive: true, force: true })
+  removeTree(entry)
   const layout: DependencyLayout = {
     prefix,
     buildRoot: path.join(opts.workDir, 'build'),
@@ -220,7 +221,7 @@ export async function buildDependencies(
     const marker = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler }
     fs.writeFileSync(path.join(entry, MARKER), `${JSON.stringify(marker, null, 2)}\n`)
   } catch (err) {
-    fs.rmSync(entry, { recursive: true, force: true })
+    removeTree(entry)
     throw err instanceof DependencyError
       ? err
       : new DependencyError(`Building the dependencies failed: ${messageOf(err)}`, { cause: err })
