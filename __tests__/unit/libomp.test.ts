@@ -19,26 +19,35 @@ afterEach(() => {
 })
 
 describe('built-in libomp recipe', () => {
-  it('builds openmp/ of the pinned LLVM archive for the arch and deployment target', () => {
+  it("builds LLVM 19.1.7's openmp archive, its cmake archive beside it, for the arch and deployment target", () => {
     const r = libompRecipe('arm64', '11.0')
+    // The release assets of llvmorg-19.1.7 and their sha256 (as Homebrew's libomp formula pins the first).
     expect(r.source).toEqual({
       kind: 'archive',
       location:
-        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/llvm-project-19.1.7.src.tar.xz',
-      sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/openmp-19.1.7.src.tar.xz',
+      sha256: 'bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe'
     })
-    expect(r.subdir).toBe('openmp')
+    expect(r.companions).toEqual([
+      {
+        location:
+          'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/cmake-19.1.7.src.tar.xz',
+        sha256: '11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3',
+        dir: 'cmake'
+      }
+    ])
+    expect(r.subdir).toBeUndefined()
     expect(r.platforms).toEqual(['macos'])
     const steps = planRecipeSteps(
       r,
-      '/src/libomp/llvm-project-19.1.7.src/openmp',
+      '/src/libomp/openmp-19.1.7.src',
       { prefix: '/deps/prefix', buildRoot: '/deps/build', srcRoot: '/deps/src' },
       'macos',
       3
     )
     expect(steps[0].command.args).toEqual([
       '-S',
-      '/src/libomp/llvm-project-19.1.7.src/openmp',
+      '/src/libomp/openmp-19.1.7.src',
       '-B',
       '/deps/build/libomp',
       '-DCMAKE_INSTALL_PREFIX=/deps/prefix',

@@ -228,18 +228,25 @@ const customImage: Target = {
   repair: auditwheel(undefined)
 }
 
-/** LLVM's OpenMP runtime as the action builds it on macOS: the llvm-project 19.1.7 archive, openmp/ only. */
+/** LLVM's OpenMP runtime as the action builds it on macOS: LLVM 19.1.7's openmp and cmake archives. */
 const libompRecipe = (arch: string, target: string): object => ({
   name: 'libomp',
   version: '19.1.7',
   source: {
     kind: 'archive',
     location:
-      'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/llvm-project-19.1.7.src.tar.xz',
-    sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+      'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/openmp-19.1.7.src.tar.xz',
+    sha256: 'bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe'
   },
+  companions: [
+    {
+      location:
+        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/cmake-19.1.7.src.tar.xz',
+      sha256: '11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3',
+      dir: 'cmake'
+    }
+  ],
   build: 'cmake',
-  subdir: 'openmp',
   args: [
     '-DLIBOMP_INSTALL_ALIASES=OFF',
     '-DOPENMP_ENABLE_LIBOMPTARGET=OFF',

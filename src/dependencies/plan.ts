@@ -243,7 +243,8 @@ export function cacheKey(
 ): string {
   const keyed = recipes.map((r) => ({
     ...r,
-    source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source
+    source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source,
+    companions: r.companions?.map((c) => ({ dir: c.dir, sha256: c.sha256 }))
   }))
   // Only these facts: callers may pass a larger object.
   const { platform, arch, compiler } = facts
