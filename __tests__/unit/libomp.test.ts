@@ -144,3 +144,20 @@ describe("where meson's AppleClang lookup finds it", () => {
     expect(dir.kind === 'occupied' && dir.warning).toMatch(/\/opt\/homebrew\/opt\/libomp is a directory/)
   })
 })
+
+describe('the cache key of libomp on macOS', () => {
+  const recipe = libompRecipe('arm64', '11.0')
+  const key = (compiler: string) => cacheKey([recipe], { platform: 'macos', arch: 'arm64', compiler })
+  const on = (build: string, darwin: string, target = '11.0') =>
+    `Apple clang version 17.0.0 (clang-${build}) arm64-apple-darwin${darwin}; macOS ${target}`
+
+  it("stays across runner images: Apple clang's build number and the Darwin version do not count", () => {
+    expect(key(on('1700.0.13.5', '24.6.0'))).toBe(key(on('1700.0.13.3', '24.5.0')))
+  })
+
+  it('changes with the clang major version and the deployment target', () => {
+    const clang16 = 'Apple clang version 16.0.0 (clang-1600.0.26.6) arm64-apple-darwin24.6.0; macOS 11.0'
+    expect(key(clang16)).not.toBe(key(on('1700.0.13.5', '24.6.0')))
+    expect(key(on('1700.0.13.5', '24.6.0', '12.0'))).not.toBe(key(on('1700.0.13.5', '24.6.0')))
+  })
+})

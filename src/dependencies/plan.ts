@@ -234,6 +234,20 @@ function canonical(value: unknown): string {
 const PLAN_VERSION = 2
 
 /**
+ * The compiler as a prefix's key counts it. On macOS, Apple clang's major version and the target's arch:
+ * its build number and the Darwin version of the `Target:` line change with each runner image while the
+ * libraries it builds for a deployment target (itself in the key) stay the same. Elsewhere, as given.
+ */
+export function keyCompiler(platform: PlatformName, compiler: string): string {
+  if (platform !== 'macos') return compiler
+  const major = /clang version (\d+)\./.exec(compiler)?.[1]
+  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1]
+  if (!major) return compiler
+  const rest = compiler.includes(';') ? compiler.slice(compiler.indexOf(';')) : ''
+  return `Apple clang ${major}${arch ? ` ${arch}` : ''}${rest}`
+}
+
+/**
  * The cache key of a prefix: sha256 over the recipes (in order) and the OS, architecture and compiler.
  * An archive counts by its sha256, not where it is fetched from, so a new mirror reuses the cache.
  */
@@ -247,7 +261,8 @@ export function cacheKey(
     companions: r.companions?.map((c) => ({ dir: c.dir, sha256: c.sha256 }))
   }))
   // Only these facts: callers may pass a larger object.
-  const { platform, arch, compiler } = facts
+  const { platform, arch } = facts
+  const compiler = keyCompiler(platform, facts.compiler)
   const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } })
   return createHash('sha256').update(text).digest('hex')
 }
