@@ -9,7 +9,7 @@ import { unzipSync, zipSync, type Zippable } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { checkFile } from '../../src/release/checks.js'
 import { checkComplete, completenessProblems, slotMatrix } from '../../src/release/expected.js'
-import { checkUrl, defaultExpected } from '../../src/release/inputs.js'
+import { checkUrl } from '../../src/release/inputs.js'
 import { canonicalVersion, isAllowedPlatform } from '../../src/release/names.js'
 import { parseSimpleHtml, parseSimpleJson } from '../../src/release/pypi-index.js'
 import { rstDescriptions } from '../../src/release/render-check.js'
@@ -39,13 +39,6 @@ describe('versions', () => {
 })
 
 describe('the expected set', () => {
-  it("dipy's default is 3 Pythons × 6 platforms", () => {
-    const d = defaultExpected('dipy')
-    expect(d).toHaveLength(18)
-    expect(d).toContain('dipy-*-cp313-cp313-win_arm64.whl')
-    expect(defaultExpected('other')).toEqual([])
-  })
-
   it('flags a missing slot, a slot matched twice, an extra file and a foreign version', () => {
     const c = checkComplete(
       [
