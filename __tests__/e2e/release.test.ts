@@ -269,11 +269,16 @@ describe('descriptions (twine check)', () => {
     expect(posts()).toBe(0)
   })
 
-  it("without readme_renderer in the runner's Python, a venv gets the pinned one (from PyPI)", async () => {
+  it("without the pinned checkers in the runner's Python, a venv of the release's own gets them (from PyPI)", async () => {
     const owner = await setup()
     const run = await release(owner, { 'dry-run': 'true' }, { PATH: process.env.PATH ?? '' })
     expect(run.exitCode, explain(run)).toBe(0)
-    expect(run.log).toMatch(/Installing readme_renderer .* into .*release-readme-venv/)
+    expect(run.log).toMatch(
+      /Installing the release's checkers \(packaging==26\.2 .*readme_renderer==46\.0.*\) into .*release-check-venv/
+    )
+    expect(run.log).toMatch(
+      /Checked 4 file\(s\) against PyPI's rules \(metadata with .*release-check-venv.*\): ok/
+    )
     expect(run.log).toContain('Rendered 1 description(s) with readme_renderer: ok')
   }, 400_000) // a venv and a pip install from PyPI: over a minute on a busy 2-core machine
 })

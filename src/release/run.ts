@@ -30,6 +30,8 @@ import {
   type ReleaseReport
 } from './report.js'
 import { checkDescriptions } from './render-check.js'
+import { checkMetadataWithPython } from './metadata-check.js'
+import { releasePython } from './python-env.js'
 import { downloadStaged, listStaged, type StagedFile, type StagedRecord } from './staging.js'
 import { TrustedPublisher } from './trusted-publishing.js'
 import { LegacyUploader } from './upload.js'
@@ -151,13 +153,18 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
 
   // 4: PyPI's rules, and what the index holds already.
   const checked = new Map<string, CheckedFile>(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]))
+  const python = await releasePython(env.runner, env.tempDir, env.windows)
+  const withMetadata = [...checked.values()].filter((c) => c.metadataText)
+  for (const [file, found] of await checkMetadataWithPython(withMetadata, env.runner, python))
+    checked.get(file)!.problems.push(...found)
   const broken = [...checked.values()].filter((c) => c.problems.length)
   if (broken.length) {
     throw new UploadError(
-      `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}: ${c.problems.join('; ')}`).join('\n')}`
+      `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}:\n    ${c.problems.join('\n    ')}`).join('\n')}`
     )
   }
-  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows)
+  core.info(`Checked ${checked.size} file(s) against PyPI's rules (metadata with ${python}): ok`)
+  const rendering = await checkDescriptions([...checked.values()], env.runner, python)
   if (rendering.length) throw new UploadError(`${rendering.join('\n')}\nNothing was uploaded.`)
   const index = new IndexReader(inputs.pypiIndexUrl)
   const onIndex = await index.files(pkg)

@@ -43,6 +43,8 @@ const FIELDS: Record<string, string> = {
   platform: 'platform',
   'supported-platform': 'supported_platform',
   dynamic: 'dynamic',
+  'import-name': 'import_name',
+  'import-namespace': 'import_namespace',
   requires: 'requires',
   provides: 'provides',
   obsoletes: 'obsoletes'
@@ -57,18 +59,51 @@ export interface UploadFile {
   meta: CoreMetadata
 }
 
-/** The form fields for a file, in twine's order: metadata, then the upload's own fields. */
+/** `2.4` → [2, 4]; an unparseable version sorts first. */
+const versionOf = (v: string | undefined): [number, number] => {
+  const m = /^(\d+)\.(\d+)$/.exec(v?.trim() ?? '')
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0]
+}
+const atLeast = (v: [number, number], major: number, minor: number): boolean =>
+  v[0] > major || (v[0] === major && v[1] >= minor)
+
+/**
+ * A field's value as twine sends it (pypa/twine twine/package.py and repository.py, after packaging's
+ * metadata parser): the name as `_safe_name` makes it, keywords split at commas and joined with ", ",
+ * a Project-URL as "label, url".
+ */
+function formValue(field: string, v: string): string {
+  if (field === 'name') return v.replace(/[^A-Za-z0-9.]+/g, '-')
+  if (field === 'keywords')
+    return v
+      .split(',')
+      .map((k) => k.trim())
+      .join(', ')
+  if (field === 'project_urls') {
+    const i = v.indexOf(',')
+    return i < 0 ? `${v.trim()}, ` : `${v.slice(0, i).trim()}, ${v.slice(i + 1).trim()}`
+  }
+  return v
+}
+
+/**
+ * The form fields for a file, in twine's order: metadata, then the upload's own fields. As twine does,
+ * License-File is not sent below Metadata-Version 2.4 (setuptools wrote it into 2.1 metadata, which
+ * packaging refuses); Import-Name and Import-Namespace (2.5, PEP 794) go as Warehouse's form reads them.
+ */
 export function formFields(f: UploadFile): Array<[string, string]> {
   const fields: Array<[string, string]> = []
+  const mv = versionOf(f.meta.headers.find(([k]) => k.toLowerCase() === 'metadata-version')?.[1])
   let hasDescription = false
   for (const [k, v] of f.meta.headers) {
     const field = FIELDS[k.toLowerCase()]
     if (!field) continue
+    if (field === 'license_file' && !atLeast(mv, 2, 4)) continue
     if (field === 'description') hasDescription = true
-    fields.push([field, v])
+    fields.push([field, formValue(field, v)])
   }
-  const body = f.meta.body.replace(/\s+$/, '')
-  if (!hasDescription && body) fields.push(['description', body])
+  // The body as packaging's parser hands it to twine: verbatim, trailing new lines included.
+  if (!hasDescription && f.meta.body) fields.push(['description', f.meta.body])
   fields.push(
     ['pyversion', f.pyversion],
     ['filetype', f.kind === 'wheel' ? 'bdist_wheel' : 'sdist'],
