@@ -237,12 +237,13 @@ describe('release through the bundle', () => {
     expect(posts()).toBe(0)
   })
 
-  it('dry run: the plan and the Trusted Publishing probe, no POST', async () => {
+  it('dry run: the plan and the Trusted Publishing probe (audience and OIDC token, no mint), no POST', async () => {
     const owner = await setup()
     const run = await release(owner, { 'dry-run': 'true', 'pypi-token': '' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(posts()).toBe(0)
-    expect(stub!.requests).toContain('POST /_/oidc/mint-token')
+    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual(['GET /_/oidc/audience', 'GET /oidc/token'])
+    expect(run.log).toContain('no upload token was minted (dry run)')
     expect(JSON.parse(run.outputs.missing)).toEqual(
       names(files).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
     )

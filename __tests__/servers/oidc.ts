@@ -32,6 +32,8 @@ export interface OidcStub {
   rateLimit(n: number, retryAfter: string): void
   /** The next upload POST is answered with this status and reason phrase (PyPI puts its message there). */
   refuseNext(status: number, reason: string): void
+  /** Serve this PEP 691 JSON for GET /simple/<project>/ instead of passing it on (PyPI's read side). */
+  serveSimpleJson(project: string, body: unknown): void
   close(): Promise<void>
 }
 
@@ -70,6 +72,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
   let retryAfter = '0'
   let refusal: { status: number; reason: string } | undefined
   const forms: Array<Array<[string, string]>> = []
+  const simpleJson = new Map<string, unknown>()
   const upstream = new URL(opts.upstream)
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
@@ -133,6 +136,12 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         req.resume()
         return res.writeHead(301, { Location: '/' }).end()
       }
+      const project = /^\/simple\/([^/]+)\/$/.exec(url.pathname)?.[1]
+      if (req.method === 'GET' && project && simpleJson.has(project)) {
+        return res
+          .writeHead(200, { 'Content-Type': 'application/vnd.pypi.simple.v1+json' })
+          .end(JSON.stringify(simpleJson.get(project)))
+      }
       let body: Buffer | undefined
       if (req.method === 'POST' && url.pathname === '/') {
         const chunks: Buffer[] = []
@@ -146,7 +155,12 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         if (refusal) {
           const { status, reason } = refusal
           refusal = undefined
-          return res.writeHead(status, reason, { 'Content-Type': 'text/plain' }).end(`${status} ${reason}`)
+          // As Pyramid answers for warehouse: the message in the status line, a generic page as the body.
+          return res
+            .writeHead(status, reason, { 'Content-Type': 'text/html' })
+            .end(
+              '<html><body><h1>Bad request</h1>The server could not comply with the request.</body></html>'
+            )
         }
       }
       // Everything else goes to the index behind.
@@ -197,6 +211,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
       retryAfter = after
     },
     refuseNext: (status, reason) => (refusal = { status, reason }),
+    serveSimpleJson: (project, body) => void simpleJson.set(project, body),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -13,7 +13,7 @@ import { checkUrl } from '../../src/release/inputs.js'
 import { canonicalVersion } from '../../src/release/names.js'
 import { parseSimpleHtml, parseSimpleJson } from '../../src/release/pypi-index.js'
 import { rstDescriptions } from '../../src/release/render-check.js'
-import { closedSince } from '../../src/release/run.js'
+import { describeAge, releaseAge } from '../../src/release/release-age.js'
 import { formFields } from '../../src/release/upload.js'
 import { parseCoreMetadata } from '../../src/publish/anaconda/metadata.js'
 import { makeSdist } from '../harness/sdist-factory.js'
@@ -205,12 +205,45 @@ describe('descriptions twine check renders', () => {
 
 describe('the 14-day rule', () => {
   const now = Date.parse('2026-12-02T00:00:00Z')
-  it('a release first uploaded over 14 days ago is closed; newer, or no times (pypiserver), is open', () => {
-    expect(closedSince(['2026-11-30T10:00:00Z', '2026-11-17T23:59:59Z'], now)).toBe(
-      '2026-11-17T23:59:59.000Z'
+  const f = (filename: string, uploadTime?: string) => ({ filename, ...(uploadTime ? { uploadTime } : {}) })
+
+  it("dates the release by the oldest upload of any of the version's files, staged or not", () => {
+    // The sdist went up from a maintainer's machine 20 days ago; no wheel is on the index yet.
+    const age = releaseAge(
+      [
+        f('dipy-1.0.zip', '2026-11-12T08:00:00Z'),
+        f('dipy-0.9-cp312-cp312-win_amd64.whl', '2025-01-01T00:00:00Z'),
+        f('dipy-1.0-cp312-cp312-win_amd64.whl', '2026-11-30T10:00:00Z')
+      ],
+      'dipy',
+      '1.0',
+      now
     )
-    expect(closedSince(['2026-11-18T00:00:01Z'], now)).toBeUndefined()
-    expect(closedSince([undefined, undefined], now)).toBeUndefined()
+    expect(age).toEqual({
+      files: 2,
+      created: '2026-11-12T08:00:00.000Z',
+      closesAt: '2026-11-26T08:00:00.000Z',
+      closed: true
+    })
+    expect(describeAge(age, now)).toContain('closed to new files at 2026-11-26T08:00:00.000Z')
+  })
+
+  it('says how many days remain while it is open', () => {
+    const age = releaseAge([f('dipy-1.0.tar.gz', '2026-11-30T18:00:00Z')], 'dipy', '1.0', now)
+    expect(age.closed).toBe(false)
+    // opened 1 day 6 h before now: 12 days 18 h remain
+    expect(describeAge(age, now)).toContain(
+      '12 day(s) 18 h remain to add files (until 2026-12-14T18:00:00.000Z)'
+    )
+  })
+
+  it('no file of the version yet, or no upload times (pypiserver): open, and the log says which', () => {
+    const none = releaseAge([f('dipy-0.9.tar.gz', '2020-01-01T00:00:00Z')], 'dipy', '1.0', now)
+    expect(none).toEqual({ files: 0, closed: false })
+    expect(describeAge(none, now)).toContain('no file of this version yet')
+    const untimed = releaseAge([f('dipy-1.0.tar.gz')], 'dipy', '1.0', now)
+    expect(untimed).toEqual({ files: 1, closed: false })
+    expect(describeAge(untimed, now)).toContain('gives no upload times')
   })
 })
 
