@@ -105,18 +105,7 @@ export class TrustedPublisher {
 
   /** A fresh upload token (masked). */
   async mint(): Promise<string> {
-    const audience = await this.audience()
-    let jwt: string
-    try {
-      jwt = await core.getIDToken(audience)
-    } catch (err) {
-      throw new TrustedPublishingError(
-        `Trusted Publishing: the runner gave no OIDC token (${(err as Error).message}). The job needs ` +
-          '`permissions: id-token: write`, and the event must not be a pull request from a fork ' +
-          '(GitHub gives those no OIDC token). Or give pypi-token.'
-      )
-    }
-    core.setSecret(jwt)
+    const jwt = await this.idToken(await this.audience())
     const url = `${this.origin}/_/oidc/mint-token`
     let res
     try {
@@ -162,5 +151,32 @@ export class TrustedPublisher {
   async current(): Promise<string> {
     if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint()
     return this.token
+  }
+
+  /** The runner's OIDC token for the index's audience (masked). */
+  private async idToken(audience: string): Promise<string> {
+    let jwt: string
+    try {
+      jwt = await core.getIDToken(audience)
+    } catch (err) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${(err as Error).message}). The job needs ` +
+          '`permissions: id-token: write`, and the event must not be a pull request from a fork ' +
+          '(GitHub gives those no OIDC token). Or give pypi-token.'
+      )
+    }
+    core.setSecret(jwt)
+    return jwt
+  }
+
+  /**
+   * A dry run's check, short of minting: the index offers Trusted Publishing (its audience) and the runner
+   * gives an OIDC token for it. Nothing is sent to the index's token endpoint, so no upload token exists
+   * and a pending publisher creates no project; whether the index accepts the token shows only on upload.
+   */
+  async probe(): Promise<string> {
+    const audience = await this.audience()
+    await this.idToken(audience)
+    return audience
   }
 }

@@ -38,6 +38,8 @@ export interface CheckoutResult {
   version: string | undefined
   /** True when an existing checkout was reused (fetch, then clean). */
   reused: boolean
+  /** The commit's committer time, seconds since the epoch (SOURCE_DATE_EPOCH of the build). */
+  commitTime?: number
 }
 
 const git = (dir: string | undefined, repository: string, args: string[]): Command =>
@@ -192,5 +194,18 @@ export async function checkout(runner: Runner, req: CheckoutRequest): Promise<Ch
     }
   }
   core.info(`Checked out ${req.ref} at ${commit}${version ? ` (version ${version})` : ''}`)
-  return { commit, ref: req.ref, version, reused: existing }
+  const time = (
+    await runner.run(git(req.dir, req.repository, ['log', '-1', '--format=%ct', commit, '--']), {
+      silent: true,
+      allowFailure: true
+    })
+  ).stdout?.trim()
+  const commitTime = /^\d{1,12}$/.test(time ?? '') ? Number(time) : undefined
+  return {
+    commit,
+    ref: req.ref,
+    version,
+    reused: existing,
+    ...(commitTime !== undefined ? { commitTime } : {})
+  }
 }

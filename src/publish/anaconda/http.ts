@@ -62,6 +62,8 @@ export interface HttpConfig {
 
 export interface HttpResponse {
   status: number
+  /** The reason phrase, untrusted (PyPI's legacy API puts its error message there). */
+  reason?: string
   headers: Headers
   body: Buffer
   json<T = Record<string, unknown>>(): T
@@ -91,7 +93,7 @@ function sendFile(
   headers: Record<string, string>,
   body: FileBody,
   signal: AbortSignal
-): Promise<{ status: number; headers: Headers; body: Buffer }> {
+): Promise<{ status: number; reason?: string; headers: Headers; body: Buffer }> {
   const length = body.head.length + body.fileSize + body.tail.length
   const mod = url.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
@@ -112,7 +114,12 @@ function sendFile(
           for (const [k, v] of Object.entries(res.headers)) {
             if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v)
           }
-          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) })
+          resolve({
+            status: res.statusCode ?? 0,
+            reason: res.statusMessage,
+            headers: h,
+            body: Buffer.concat(chunks)
+          })
         })
       }
     )
@@ -224,13 +231,13 @@ export class Http {
     opts: RequestOptions
   ): Promise<HttpResponse> {
     const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? 60_000
-    let res: { status: number; headers: Headers }
+    let res: { status: number; reason?: string; headers: Headers }
     let body: Buffer
     try {
       const signal = AbortSignal.timeout(timeoutMs)
       if (isFileBody(opts.body)) {
         const sent = await sendFile(method, new URL(url), opts.headers ?? {}, opts.body, signal)
-        res = { status: sent.status, headers: sent.headers }
+        res = { status: sent.status, reason: sent.reason, headers: sent.headers }
         body = sent.body
       } else {
         const answer = await fetch(url, {
@@ -240,7 +247,7 @@ export class Http {
           redirect: opts.redirect ? 'follow' : 'manual',
           signal
         })
-        res = answer
+        res = { status: answer.status, reason: answer.statusText, headers: answer.headers }
         body = Buffer.from(await answer.arrayBuffer())
       }
     } catch (err) {
@@ -254,6 +261,7 @@ export class Http {
     if (allow.includes(res.status)) {
       return {
         status: res.status,
+        reason: res.reason,
         headers: res.headers,
         body,
         json: <T>() => {
