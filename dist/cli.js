@@ -9,7 +9,7 @@ import {
   require_dist,
   run,
   wheelArch
-} from "./chunks/chunk-EW6FJILK.js";
+} from "./chunks/chunk-CHE37WYT.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

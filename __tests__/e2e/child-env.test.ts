@@ -12,7 +12,7 @@ import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ContainerRunner } from '../../src/container/runner.js'
 import { ExecRunner } from '../../src/exec.js'
-import { runAction } from '../harness/action.js'
+import { ownToolCache, runAction } from '../harness/action.js'
 import { makeFakeEngine, manylinuxLikeImage, type FakeEngine } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture, type OpenmpFixture } from '../harness/openmp-fixture.js'
 
@@ -118,6 +118,8 @@ describe('the environment of every child', () => {
       },
       env: Object.fromEntries(Object.entries(CREDENTIALS).filter(([k]) => !k.startsWith('INPUT_'))),
       pathFirst: [bin],
+      // A tool cache of its own: the recipe is built (not taken from the suite's dependency cache).
+      toolCache: ownToolCache('dw-child-env-tc-'),
       timeoutMs: 300_000
     })
     expect(r.exitCode, r.log.slice(-4000)).toBe(0)

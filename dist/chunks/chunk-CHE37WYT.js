@@ -44544,7 +44544,8 @@ inputs:
     description: >-
       Release only. One file-name glob per line; each must match exactly one staged file, and every
       staged file one glob (e.g. dipy-*-cp312-cp312-win_amd64.whl, dipy-*.tar.gz). Empty, for dipy:
-      the Pythons x platforms the wheel workflows build.
+      one wheel per job of the wheel workflows' matrices (src/release/default-set.ts, generated from
+      them and checked in CI), no sdist.
     required: false
     default: ''
   pypi-url:
@@ -76005,6 +76006,20 @@ async function report(r) {
   else summary2.emptyBuffer();
 }
 
+// src/stages/reproducible.ts
+function withSourceDateEpoch(plan, commitTime, env) {
+  if (commitTime === void 0 || env.SOURCE_DATE_EPOCH) return plan;
+  const set = { set: { SOURCE_DATE_EPOCH: String(commitTime) } };
+  return {
+    ...plan,
+    pythons: plan.pythons.map((py) => ({
+      ...py,
+      build: { ...py.build, env: mergeEnv(py.build.env, set) },
+      repair: { ...py.repair, env: mergeEnv(py.repair.env, set) }
+    }))
+  };
+}
+
 // src/stages/checkout.ts
 import * as fs12 from "node:fs";
 import * as path22 from "node:path";
@@ -76937,7 +76952,18 @@ async function checkout(runner, req) {
     }
   }
   info(`Checked out ${req.ref} at ${commit}${version3 ? ` (version ${version3})` : ""}`);
-  return { commit, ref: req.ref, version: version3, reused: existing };
+  const time = (await runner.run(git(req.dir, req.repository, ["log", "-1", "--format=%ct", commit, "--"]), {
+    silent: true,
+    allowFailure: true
+  })).stdout?.trim();
+  const commitTime = /^\d{1,12}$/.test(time ?? "") ? Number(time) : void 0;
+  return {
+    commit,
+    ref: req.ref,
+    version: version3,
+    reused: existing,
+    ...commitTime !== void 0 ? { commitTime } : {}
+  };
 }
 
 // src/stages/publish.ts
@@ -77001,7 +77027,12 @@ function sendFile(method, url2, headers2, body2, signal) {
           for (const [k, v] of Object.entries(res.headers)) {
             if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
           }
-          resolve11({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+          resolve11({
+            status: res.statusCode ?? 0,
+            reason: res.statusMessage,
+            headers: h,
+            body: Buffer.concat(chunks)
+          });
         });
       }
     );
@@ -77092,7 +77123,7 @@ var Http = class {
       const signal = AbortSignal.timeout(timeoutMs);
       if (isFileBody(opts.body)) {
         const sent = await sendFile(method, new URL(url2), opts.headers ?? {}, opts.body, signal);
-        res = { status: sent.status, headers: sent.headers };
+        res = { status: sent.status, reason: sent.reason, headers: sent.headers };
         body2 = sent.body;
       } else {
         const answer = await fetch(url2, {
@@ -77102,7 +77133,7 @@ var Http = class {
           redirect: opts.redirect ? "follow" : "manual",
           signal
         });
-        res = answer;
+        res = { status: answer.status, reason: answer.statusText, headers: answer.headers };
         body2 = Buffer.from(await answer.arrayBuffer());
       }
     } catch (err2) {
@@ -77114,6 +77145,7 @@ var Http = class {
     if (allow.includes(res.status)) {
       return {
         status: res.status,
+        reason: res.reason,
         headers: res.headers,
         body: body2,
         json: () => {
@@ -80612,7 +80644,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
     );
     if (plan.lastStep === "checkout") return r;
     const ctx = {
-      plan,
+      plan: withSourceDateEpoch(plan, r.checkout.commitTime, host.env),
       timings,
       commit: r.checkout.commit,
       // The runner's own variables say whether GitHub's cache service is there (children never see them).
@@ -80689,27 +80721,20 @@ function parseDistName(file) {
   if (!m) return void 0;
   return { kind: "sdist", name: m[1], version: m[2], tags: [] };
 }
-var PLATFORM_TAGS = [
-  /^any$/,
-  /^win32$/,
-  /^win_amd64$/,
-  /^win_arm64$/,
-  /^win_ia64$/,
-  /^manylinux1_(x86_64|i686)$/,
-  /^manylinux2010_(x86_64|i686)$/,
-  /^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
-  /^(many|musl)linux_\d+_\d+_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64)$/,
-  /^macosx_10_\d+_(x86_64|intel|i386|ppc|ppc64|fat|fat32|fat64|universal|universal2|arm64)$/,
-  /^macosx_(1[1-5]|26)_\d+_(x86_64|arm64|universal2)$/,
-  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
-  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
-  /^pyemscripten_\d+_\d+_wasm32$/
-];
-var isAllowedPlatform = (tag) => PLATFORM_TAGS.some((r) => r.test(tag));
 function globRegExp(glob) {
   const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body2}$`);
 }
+
+// src/release/default-set.ts
+var DIPY_PYTHONS = ["cp311", "cp312", "cp313", "cp314"];
+var DIPY_PLATFORMS = [
+  "manylinux*_x86_64",
+  "manylinux*_aarch64",
+  "macosx_*_x86_64",
+  "macosx_*_arm64",
+  "win_amd64"
+];
 
 // src/release/inputs.ts
 var get2 = (name) => withDefault(name, getInput(name));
@@ -80718,15 +80743,6 @@ function getCommand() {
   if (value === "build" || value === "release") return value;
   throw new InputError("command", `${JSON.stringify(value)} is not one of build, release.`);
 }
-var DIPY_PYTHONS = ["cp311", "cp312", "cp313"];
-var DIPY_PLATFORMS = [
-  "manylinux*_x86_64",
-  "manylinux*_aarch64",
-  "macosx_*_x86_64",
-  "macosx_*_arm64",
-  "win_amd64",
-  "win_arm64"
-];
 function defaultExpected(pkg) {
   if (pkg !== "dipy") return [];
   return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`));
@@ -80822,6 +80838,70 @@ import * as path46 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
+
+// src/release/platform-tags.ts
+var FIXED = /* @__PURE__ */ new Set([
+  "any",
+  "win32",
+  "win_arm64",
+  "win_amd64",
+  "win_ia64",
+  "manylinux1_x86_64",
+  "manylinux1_i686",
+  "manylinux2010_x86_64",
+  "manylinux2010_i686",
+  ...["x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x"].map((a) => `manylinux2014_${a}`),
+  "linux_armv6l",
+  "linux_armv7l"
+]);
+var MACOS_ARCHES = /* @__PURE__ */ new Set([
+  "ppc",
+  "ppc64",
+  "i386",
+  "x86_64",
+  "arm64",
+  "intel",
+  "fat",
+  "fat3",
+  "fat64",
+  "universal",
+  "universal2"
+]);
+var MACOS_MAJORS_SINCE_11 = /* @__PURE__ */ new Set(["11", "12", "13", "14", "15", "26"]);
+var MUSLLINUX_ARCHES = /* @__PURE__ */ new Set(["x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64"]);
+var MANYLINUX_ARCHES = /* @__PURE__ */ new Set([...MUSLLINUX_ARCHES, "ppc64"]);
+var IOS_ARCHES = /* @__PURE__ */ new Set(["arm64", "x86_64"]);
+var ANDROID_ARCHES = /* @__PURE__ */ new Set(["armeabi_v7a", "arm64_v8a", "x86", "x86_64"]);
+var MACOS = new RegExp("^macosx_(\\p{Nd}+)_(\\p{Nd}+)_(.*)", "u");
+var LINUX = new RegExp("^(many|musl)linux_\\p{Nd}+_\\p{Nd}+_(.*)", "u");
+var IOS = new RegExp("^ios_\\p{Nd}+_\\p{Nd}+_(.*)_(?:iphoneos|iphonesimulator)", "u");
+var ANDROID = new RegExp("^android_\\p{Nd}+_(.*)", "u");
+var PYEMSCRIPTEN = new RegExp("^pyemscripten_\\p{Nd}+_\\p{Nd}+_wasm32", "u");
+function isAllowedPlatform(tag) {
+  const t = tag.toLowerCase();
+  if (FIXED.has(t)) return true;
+  const mac = MACOS.exec(t);
+  if (mac && MACOS_ARCHES.has(mac[3])) {
+    if (mac[1] === "10") return true;
+    if (MACOS_MAJORS_SINCE_11.has(mac[1]) && mac[2] === "0") return true;
+  }
+  const linux2 = LINUX.exec(t);
+  if (linux2) return (linux2[1] === "musl" ? MUSLLINUX_ARCHES : MANYLINUX_ARCHES).has(linux2[2]);
+  const ios = IOS.exec(t);
+  if (ios && IOS_ARCHES.has(ios[1])) return true;
+  const android = ANDROID.exec(t);
+  if (android && ANDROID_ARCHES.has(android[1])) return true;
+  return PYEMSCRIPTEN.test(t);
+}
+function platformProblems(platforms) {
+  return platforms.filter((p4) => !isAllowedPlatform(p4)).map((p4) => {
+    const mac = MACOS.exec(p4.toLowerCase());
+    const hint = mac && MACOS_MAJORS_SINCE_11.has(mac[1]) && mac[2] !== "0" ? ` (from macOS 11 on PyPI takes only macosx_${mac[1]}_0_*: the deployment target's minor must be 0)` : /^linux_/.test(p4) ? " (a plain linux_* wheel must be repaired into manylinux or musllinux first, e.g. by auditwheel)" : "";
+    return `the platform tag ${p4} is not one PyPI accepts (warehouse _valid_platform_tag)${hint}`;
+  });
+}
+
+// src/release/checks.ts
 var MAX_FILE_SIZE = 100 * 1024 * 1024;
 var METADATA_VERSIONS = /* @__PURE__ */ new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
 function tarFiles(tar, want) {
@@ -80864,19 +80944,16 @@ function checkMetadata(meta, name, version3, problems) {
     problems.push(`METADATA Version ${mversion ?? "(none)"} does not match the file name's ${version3}`);
   }
   if (mversion?.includes("+")) problems.push(`the version ${mversion} is local, which PyPI refuses`);
-  if ((header(meta, "Summary") ?? "").length > 512) problems.push("Summary is longer than 512 characters");
-  if (header(meta, "License") !== void 0 && header(meta, "License-Expression") !== void 0) {
-    problems.push(
-      "both License and License-Expression are set: PyPI refuses License next to License-Expression"
-    );
-  }
 }
+function licenseFiles(meta) {
+  const m = /^(\d+)\.(\d+)$/.exec(header(meta, "Metadata-Version") ?? "");
+  const atLeast24 = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 4);
+  return atLeast24 ? headers(meta, "License-File") : [];
+}
+var RECORD_EXEMPT = ["RECORD.jws", "RECORD.p7s"];
 function checkWheel(basename12, data, problems) {
   const d = parseDistName(basename12);
-  for (const tag of d.tags) {
-    const plat = tag.split("-")[2];
-    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`);
-  }
+  problems.push(...platformProblems([...new Set(d.tags.map((t) => t.split("-")[2]))]));
   let files;
   try {
     files = unzipSync(data);
@@ -80890,9 +80967,12 @@ function checkWheel(basename12, data, problems) {
     problems.push(`${distInfo}/METADATA is missing`);
     return void 0;
   }
-  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString("utf8"));
+  const text = Buffer.from(metaBytes).toString("utf8");
+  const meta = parseCoreMetadata(text);
+  const ep = files[`${distInfo}/entry_points.txt`];
+  const read2 = { meta, text, ...ep ? { entryPoints: Buffer.from(ep).toString("utf8") } : {} };
   checkMetadata(meta, d.name, d.version, problems);
-  for (const lf of headers(meta, "License-File")) {
+  for (const lf of licenseFiles(meta)) {
     if (!files[`${distInfo}/licenses/${lf}`])
       problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`);
   }
@@ -80909,7 +80989,7 @@ function checkWheel(basename12, data, problems) {
   const record = files[`${distInfo}/RECORD`];
   if (!record) {
     problems.push(`${distInfo}/RECORD is missing`);
-    return meta;
+    return read2;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const line of Buffer.from(record).toString("utf8").split(/\r?\n/)) {
@@ -80936,10 +81016,11 @@ function checkWheel(basename12, data, problems) {
     }
     if (size && Number(size) !== content.length) problems.push(`${path47} does not match its RECORD size`);
   }
+  const exempt = new Set(RECORD_EXEMPT.map((f) => `${distInfo}/${f}`));
   for (const p4 of Object.keys(files)) {
-    if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
+    if (!p4.endsWith("/") && !listed.has(p4) && !exempt.has(p4)) problems.push(`${p4} is not listed in RECORD`);
   }
-  return meta;
+  return read2;
 }
 function checkSdist(basename12, data, problems) {
   const d = parseDistName(basename12);
@@ -80955,15 +81036,20 @@ function checkSdist(basename12, data, problems) {
     problems.push(`it is not a valid gzip file: ${err2.message}`);
     return void 0;
   }
-  const want = `${d.name}-${d.version}/PKG-INFO`;
-  const pkgInfo = tarFiles(tar, (n) => n === want).get(want);
+  const top = `${d.name}-${d.version}`;
+  const members = tarFiles(tar, () => true);
+  const pkgInfo = members.get(`${top}/PKG-INFO`);
   if (!pkgInfo) {
-    problems.push(`${want} is missing`);
+    problems.push(`${top}/PKG-INFO is missing`);
     return void 0;
   }
-  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString("utf8"));
+  const text = Buffer.from(pkgInfo).toString("utf8");
+  const meta = parseCoreMetadata(text);
   checkMetadata(meta, d.name, d.version, problems);
-  return meta;
+  for (const lf of licenseFiles(meta)) {
+    if (!members.has(`${top}/${lf}`)) problems.push(`License-File ${lf} is not at ${top}/${lf}`);
+  }
+  return { meta, text };
 }
 function checkFile(basename12, data) {
   const problems = [];
@@ -80974,6 +81060,7 @@ function checkFile(basename12, data) {
       basename: basename12,
       kind: "sdist",
       meta: empty,
+      metadataText: "",
       pyversion: "",
       problems: ["the name is neither a wheel nor a .tar.gz sdist"]
     };
@@ -80982,11 +81069,13 @@ function checkFile(basename12, data) {
   if (d.kind === "wheel" && d.name !== fileNamePart(d.name)) {
     problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`);
   }
-  const meta = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems) ?? empty;
+  const read2 = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems);
   return {
     basename: basename12,
     kind: d.kind,
-    meta,
+    meta: read2?.meta ?? empty,
+    metadataText: read2?.text ?? "",
+    ...read2?.entryPoints !== void 0 ? { entryPoints: read2.entryPoints } : {},
     pyversion: d.kind === "wheel" ? d.wheel.python : "source",
     problems
   };
@@ -81096,6 +81185,40 @@ var IndexReader = class {
   }
 };
 
+// src/release/release-age.ts
+var MAX_RELEASE_AGE_DAYS = 14;
+var DAY_MS = 864e5;
+function releaseAge(index, pkg, version3, now) {
+  const mine = [...index].filter((f) => {
+    const zip = /^(.+)-([^-]+)\.zip$/.exec(f.filename);
+    const d = parseDistName(f.filename) ?? (zip ? { name: zip[1], version: zip[2] } : void 0);
+    return !!d && normalizeName(d.name) === pkg && canonicalVersion(d.version.replace(/_/g, "-")) === version3;
+  });
+  const times = mine.map((f) => f.uploadTime ? Date.parse(f.uploadTime) : NaN).filter((t) => !isNaN(t));
+  if (!times.length) return { files: mine.length, closed: false };
+  const created = Math.min(...times);
+  const closes = created + MAX_RELEASE_AGE_DAYS * DAY_MS;
+  return {
+    files: mine.length,
+    created: new Date(created).toISOString(),
+    closesAt: new Date(closes).toISOString(),
+    closed: now > closes
+  };
+}
+function describeAge(age, now) {
+  const rule = `PyPI takes new files for ${MAX_RELEASE_AGE_DAYS} days after a release's first upload`;
+  if (!age.files)
+    return `The index has no file of this version yet: the ${MAX_RELEASE_AGE_DAYS} days start with the first upload.`;
+  if (!age.created || !age.closesAt)
+    return `The index holds ${age.files} file(s) of this version but gives no upload times (PEP 700), so the ${MAX_RELEASE_AGE_DAYS}-day rule was not checked: ${rule}.`;
+  if (age.closed)
+    return `The release was first uploaded ${age.created} and closed to new files at ${age.closesAt}: ${rule}.`;
+  const left = Date.parse(age.closesAt) - now;
+  const days = Math.floor(left / DAY_MS);
+  const hours = Math.floor(left % DAY_MS / 36e5);
+  return `The release was first uploaded ${age.created}: ${days} day(s) ${hours} h remain to add files (until ${age.closesAt}); ${rule}.`;
+}
+
 // src/release/report.ts
 import * as fs35 from "node:fs";
 import * as path44 from "node:path";
@@ -81152,13 +81275,6 @@ async function saveSha256Sums(dir, r, files) {
 }
 
 // src/release/render-check.ts
-import * as fs36 from "node:fs";
-import * as path45 from "node:path";
-
-// requirements/release.txt
-var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
-
-// src/release/render-check.ts
 var RENDER = [
   "import sys",
   "import readme_renderer.rst as rst",
@@ -81176,43 +81292,9 @@ function rstDescriptions(files) {
   }
   return out;
 }
-async function pythonWithRenderer(runner, python, tempDir, windows2) {
-  const probe = await runner.run(
-    { command: python, args: ["-c", "import readme_renderer.rst"] },
-    { silent: true, allowFailure: true }
-  ).catch(() => void 0);
-  if (!probe) return void 0;
-  if (probe.exitCode === 0) return python;
-  const venv = path45.join(tempDir, "release-readme-venv");
-  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path45.join(tempDir, "release-requirements.txt");
-  fs36.mkdirSync(tempDir, { recursive: true });
-  fs36.writeFileSync(req, release_default);
-  info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
-  const made = await runner.run(
-    { command: python, args: ["-m", "venv", venv] },
-    { silent: true, allowFailure: true }
-  );
-  if (made.exitCode !== 0) return void 0;
-  const pip = await runner.run(
-    {
-      command: venvPython,
-      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
-    },
-    { silent: true, allowFailure: true }
-  );
-  return pip.exitCode === 0 ? venvPython : void 0;
-}
-async function checkDescriptions(files, runner, tempDir, windows2) {
+async function checkDescriptions(files, runner, python) {
   const descriptions = rstDescriptions(files);
   if (!descriptions.size) return [];
-  const python = await pythonWithRenderer(runner, windows2 ? "python" : "python3", tempDir, windows2);
-  if (!python) {
-    warning(
-      "The descriptions were not rendered (no Python with readme_renderer): PyPI renders them on upload."
-    );
-    return [];
-  }
   const problems = [];
   for (const [text, names] of descriptions) {
     const r = await runner.run(
@@ -81230,6 +81312,285 @@ ${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
     `Rendered ${descriptions.size} description(s) with readme_renderer: ${problems.length ? "failed" : "ok"}`
   );
   return problems;
+}
+
+// src/release/pypi_metadata_check.py
+var pypi_metadata_check_default = `"""PyPI's metadata rules, run before the first upload in the release's pinned environment.
+
+Reads a JSON list on stdin, one object per distribution file:
+  {"file": name, "metadata": METADATA or PKG-INFO text, "entry_points": text or null}
+and writes a JSON object to stdout: file name -> list of problems, each naming its rule.
+
+The rules are those PyPI applies on upload (pypi/warehouse warehouse/forklift/metadata.py, legacy.py and
+utils/wheel.py), with the libraries PyPI uses for them: packaging's validating metadata parser, the
+trove-classifiers list, email-validator and rfc3986. The metadata is read as twine reads a file before
+sending it (pypa/twine twine/package.py): License-File is dropped below Metadata-Version 2.4, and a field
+packaging does not recognise is an error. Checks done on the TypeScript side (file names, Metadata-Version
+against PyPI's list, local versions, RECORD, License-File presence) are not repeated here.
+"""
+
+import configparser
+import email.utils
+import json
+import re
+import sys
+
+import email_validator
+import trove_classifiers
+from packaging.metadata import Metadata, parse_email
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+from rfc3986 import exceptions as uri_errors
+from rfc3986 import uri_reference, validators
+
+SUMMARY_LIMIT = 512
+LABEL_LIMIT = 32
+# Fields PEP 643 (and PEP 794 for the import names) lets a distribution mark as Dynamic, lower case.
+DYNAMIC_ALLOWED = {
+    name.lower()
+    for name in (
+        "Platform Supported-Platform Summary Description Description-Content-Type Keywords Home-Page "
+        "Download-Url Author Author-Email Maintainer Maintainer-Email License License-Expression "
+        "License-File Classifier Requires-Dist Requires-Python Requires-External Project-Url "
+        "Provides-Extra Provides-Dist Obsoletes-Dist Requires Provides Obsoletes Import-Name "
+        "Import-Namespace"
+    ).split()
+}
+ENTRY_POINT_NAME = re.compile(r"[\\w.-]+")
+
+
+def url_ok(url):
+    """An http(s) URL with a scheme, valid parts, a host not required (PyPI's is_valid_uri)."""
+    check = (
+        validators.Validator()
+        .allow_schemes("http", "https")
+        .require_presence_of("scheme")
+        .check_validity_of("scheme", "host", "port", "path", "query")
+    )
+    try:
+        check.validate(uri_reference(url).normalize())
+    except uri_errors.ValidationError:
+        return False
+    return True
+
+
+def packaging_problems(raw):
+    """packaging's own validation of every field against its Metadata-Version."""
+    try:
+        Metadata.from_raw(raw, validate=True)
+    except Exception as group:  # an ExceptionGroup of InvalidMetadata
+        inner = getattr(group, "exceptions", [group])
+        return sorted(
+            f"{getattr(e, 'field', 'metadata')}: {e} (packaging.metadata)"
+            for e in inner
+            if getattr(e, "field", "") != "metadata-version"
+        )
+    return []
+
+
+def pypi_problems(raw):
+    """The rules PyPI adds on top of packaging's."""
+    out = []
+    summary = raw.get("summary")
+    if isinstance(summary, str) and len(summary) > SUMMARY_LIMIT:
+        out.append(f"summary: longer than {SUMMARY_LIMIT} characters (PyPI's limit)")
+    for key, field in (("author_email", "author-email"), ("maintainer_email", "maintainer-email")):
+        value = raw.get(key)
+        if not value:
+            continue
+        address = email.utils.parseaddr(value)[1]
+        if address:
+            try:
+                email_validator.validate_email(address, check_deliverability=False)
+            except email_validator.EmailNotValidError as err:
+                out.append(f"{field}: {address!r} is not a valid e-mail address: {err} (email-validator)")
+    known = set(trove_classifiers.all_classifiers)
+    for c in sorted(set(raw.get("classifiers") or [])):
+        if c not in known:
+            out.append(f"classifier: {c!r} is not a trove classifier (trove-classifiers)")
+        elif c in trove_classifiers.deprecated_classifiers:
+            instead = trove_classifiers.deprecated_classifiers[c]
+            use = f", use {' or '.join(instead)}" if instead else ""
+            out.append(f"classifier: {c!r} is deprecated{use} (trove-classifiers)")
+    for key, field in (("home_page", "home-page"), ("download_url", "download-url")):
+        value = raw.get(key)
+        if value is not None and not url_ok(value):
+            out.append(f"{field}: {value!r} is not a valid http(s) URL (rfc3986)")
+    for label, url in (raw.get("project_urls") or {}).items():
+        if not label:
+            out.append("project-url: an entry has no label")
+        elif len(label) > LABEL_LIMIT:
+            out.append(f"project-url: the label {label!r} is longer than {LABEL_LIMIT} characters")
+        elif not url:
+            out.append(f"project-url: {label!r} has no URL")
+        elif not url_ok(url):
+            out.append(f"project-url: {label!r} has {url!r}, not a valid http(s) URL (rfc3986)")
+    for key, field in (
+        ("requires_dist", "requires-dist"),
+        ("provides_dist", "provides-dist"),
+        ("obsoletes_dist", "obsoletes-dist"),
+    ):
+        for text in raw.get(key) or []:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as err:
+                if key != "requires_dist":  # packaging reports requires-dist itself
+                    out.append(f"{field}: {text!r} is not a valid requirement: {err}")
+                continue
+            if req.url is not None:
+                out.append(f"{field}: {text!r} is a direct URL dependency, which PyPI refuses")
+    for name in raw.get("dynamic") or []:
+        if name.lower() not in DYNAMIC_ALLOWED:
+            out.append(f"dynamic: {name!r} may not be dynamic (PEP 643)")
+    if raw.get("license") and raw.get("license_expression"):
+        out.append("license: License next to License-Expression, which PyPI refuses: keep only License-Expression")
+    return out
+
+
+def entry_point_problems(text):
+    """entry_points.txt: an INI file with \`=\` as the only delimiter; script names without path parts."""
+    if text is None:
+        return []
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # names are case-sensitive
+    try:
+        parser.read_string(text)
+    except configparser.Error as err:
+        first = str(err).splitlines()[0]
+        return [f"entry_points.txt: not a valid INI file: {first}"]
+    out = []
+    for section in ("console_scripts", "gui_scripts"):
+        if parser.has_section(section):
+            out.extend(
+                f"entry_points.txt: [{section}] name {name!r} is not letters, digits, _ . -"
+                for name in parser[section]
+                if not ENTRY_POINT_NAME.fullmatch(name)
+            )
+    return out
+
+
+def check(item):
+    raw, unparsed = parse_email(item["metadata"])
+    try:
+        below_24 = Version(raw.get("metadata_version", "0")) < Version("2.4")
+    except InvalidVersion:
+        below_24 = False
+    if below_24:  # as twine: not sent, so not validated
+        raw.pop("license_files", None)
+        unparsed.pop("license-file", None)
+    out = [
+        f"{key}: unrecognised or malformed field (packaging.metadata, as twine check)" for key in sorted(unparsed)
+    ]
+    found = packaging_problems(raw)
+    out += found
+    out += [
+        p
+        for p in pypi_problems(raw)
+        # packaging already refused these dynamic fields
+        if not (p.startswith("dynamic:") and any(f.startswith("dynamic:") for f in found))
+    ]
+    out += entry_point_problems(item.get("entry_points"))
+    return out
+
+
+def main():
+    items = json.load(sys.stdin)
+    json.dump({item["file"]: check(item) for item in items}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+// src/release/metadata-check.ts
+async function checkMetadataWithPython(files, runner, python) {
+  const input = JSON.stringify(
+    files.map((f) => ({ file: f.basename, metadata: f.metadataText, entry_points: f.entryPoints ?? null }))
+  );
+  const r = await runner.run(
+    { command: python, args: ["-c", pypi_metadata_check_default] },
+    { silent: true, allowFailure: true, input: Buffer.from(input) }
+  );
+  let out;
+  try {
+    out = r.exitCode === 0 ? JSON.parse(r.stdout) : void 0;
+  } catch {
+    out = void 0;
+  }
+  if (!out || typeof out !== "object") {
+    throw new UploadError(
+      `The metadata check (${python}) failed, so the files could not be checked as PyPI checks them; nothing was uploaded:
+${r.stderr.trim().split("\n").slice(-8).join("\n")}`
+    );
+  }
+  const problems = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const list2 = out[f.basename];
+    if (Array.isArray(list2) && list2.length) problems.set(f.basename, list2.map(String));
+  }
+  return problems;
+}
+
+// src/release/python-env.ts
+import * as fs36 from "node:fs";
+import * as path45 from "node:path";
+
+// requirements/release.txt
+var release_default = "# The release's own Python environment (src/release/python-env.ts), pinned exactly: what PyPI and\n# `twine check` use to check a distribution before accepting it. Made into a venv of its own unless the\n# runner's Python already holds every pin at its version.\n#\n# Metadata validation, as pypi/warehouse pins it (requirements/main.txt at 6b62157): packaging's validating\n# metadata parser, the trove classifier list, e-mail addresses, URLs.\npackaging==26.2\ntrove-classifiers==2026.6.1.19\nemail-validator==2.3.0\ndnspython==2.8.0\nidna==3.18\nrfc3986==2.0.0\n# Description rendering (readme_renderer, as PyPI and `twine check` render a reStructuredText description).\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
+
+// src/release/python-env.ts
+function pinnedPackages(text = release_default) {
+  return text.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean).map((l) => {
+    const m = /^([A-Za-z0-9._-]+)==([A-Za-z0-9.+!-]+)$/.exec(l);
+    if (!m) throw new Error(`requirements/release.txt: ${JSON.stringify(l)} is not name==version`);
+    return [m[1], m[2]];
+  });
+}
+var PROBE = [
+  "import sys",
+  "from importlib.metadata import version, PackageNotFoundError",
+  "def has(pin):",
+  '    name, want = pin.split("==")',
+  "    try:",
+  "        return version(name) == want",
+  "    except PackageNotFoundError:",
+  "        return False",
+  "sys.exit(0 if all(has(p) for p in sys.argv[1:]) else 1)"
+].join("\n");
+async function releasePython(runner, tempDir, windows2) {
+  const python = windows2 ? "python" : "python3";
+  const wanted = pinnedPackages().map(([n, v]) => `${n}==${v}`);
+  const probe = await runner.run({ command: python, args: ["-c", PROBE, ...wanted] }, { silent: true, allowFailure: true }).catch(() => void 0);
+  if (!probe) {
+    throw new UploadError(
+      `The release checks metadata as PyPI does with Python, and ${python} was not found: add actions/setup-python (3.9 or newer) before this step. Nothing was uploaded.`
+    );
+  }
+  if (probe.exitCode === 0) return python;
+  const venv = path45.join(tempDir, "release-check-venv");
+  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path45.join(tempDir, "release-requirements.txt");
+  fs36.mkdirSync(tempDir, { recursive: true });
+  fs36.writeFileSync(req, release_default);
+  info(`Installing the release's checkers (${wanted.join(" ")}) into ${venv}`);
+  const made = await runner.run(
+    { command: python, args: ["-m", "venv", venv] },
+    { silent: true, allowFailure: true }
+  );
+  const pip = made.exitCode === 0 ? await runner.run(
+    {
+      command: venvPython,
+      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
+    },
+    { silent: true, allowFailure: true }
+  ) : made;
+  if (pip.exitCode !== 0) {
+    throw new UploadError(
+      `Installing the release's checkers (requirements/release.txt) into ${venv} failed, so the files could not be checked as PyPI checks them; nothing was uploaded:
+${pip.stderr.trim().split("\n").slice(-8).join("\n")}`
+    );
+  }
+  return venvPython;
 }
 
 // src/release/staging.ts
@@ -81391,16 +81752,7 @@ var TrustedPublisher = class {
   }
   /** A fresh upload token (masked). */
   async mint() {
-    const audience = await this.audience();
-    let jwt;
-    try {
-      jwt = await getIDToken(audience);
-    } catch (err2) {
-      throw new TrustedPublishingError(
-        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
-      );
-    }
-    setSecret(jwt);
+    const jwt = await this.idToken(await this.audience());
     const url2 = `${this.origin}/_/oidc/mint-token`;
     let res;
     try {
@@ -81445,10 +81797,61 @@ ${claimsOf(jwt)}`
     if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint();
     return this.token;
   }
+  /** The runner's OIDC token for the index's audience (masked). */
+  async idToken(audience) {
+    let jwt;
+    try {
+      jwt = await getIDToken(audience);
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
+      );
+    }
+    setSecret(jwt);
+    return jwt;
+  }
+  /**
+   * A dry run's check, short of minting: the index offers Trusted Publishing (its audience) and the runner
+   * gives an OIDC token for it. Nothing is sent to the index's token endpoint, so no upload token exists
+   * and a pending publisher creates no project; whether the index accepts the token shows only on upload.
+   */
+  async probe() {
+    const audience = await this.audience();
+    await this.idToken(audience);
+    return audience;
+  }
 };
 
 // src/release/upload.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
+
+// src/release/upload-answer.ts
+import { STATUS_CODES } from "node:http";
+var MAX_RETRY_AFTER_MS = 6e5;
+function clean2(text) {
+  const printable = [...text.replace(/<[^>]*>/g, " ")].map((c) => {
+    const n = c.codePointAt(0);
+    return n < 32 || n >= 127 && n <= 159 ? " " : c;
+  }).join("");
+  const one = printable.replace(/\s+/g, " ").trim();
+  return one.length > 300 ? `${one.slice(0, 299)}\u2026` : one;
+}
+function answerMessage(res) {
+  const reason = clean2(res.reason ?? "");
+  if (reason && reason.toLowerCase() !== (STATUS_CODES[res.status] ?? "").toLowerCase()) return reason;
+  return clean2(serverMessageOf(res.body) ?? "") || reason || String(res.status);
+}
+function retryAfterMs(value, now) {
+  const v = value?.trim();
+  if (!v) return void 0;
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1e3;
+  const at = Date.parse(v);
+  if (isNaN(at) || !/GMT$/.test(v)) return void 0;
+  return Math.max(0, at - now);
+}
+
+// src/release/upload.ts
+var ANY_STATUS = Array.from({ length: 500 }, (_2, i2) => 100 + i2);
 var FIELDS = {
   "metadata-version": "metadata_version",
   name: "name",
@@ -81477,21 +81880,39 @@ var FIELDS = {
   platform: "platform",
   "supported-platform": "supported_platform",
   dynamic: "dynamic",
+  "import-name": "import_name",
+  "import-namespace": "import_namespace",
   requires: "requires",
   provides: "provides",
   obsoletes: "obsoletes"
 };
+var versionOf = (v) => {
+  const m = /^(\d+)\.(\d+)$/.exec(v?.trim() ?? "");
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+};
+var atLeast = (v, major, minor) => v[0] > major || v[0] === major && v[1] >= minor;
+function formValue(field, v) {
+  if (field === "name") return v.replace(/[^A-Za-z0-9.]+/g, "-");
+  if (field === "keywords")
+    return v.split(",").map((k) => k.trim()).join(", ");
+  if (field === "project_urls") {
+    const i2 = v.indexOf(",");
+    return i2 < 0 ? `${v.trim()}, ` : `${v.slice(0, i2).trim()}, ${v.slice(i2 + 1).trim()}`;
+  }
+  return v;
+}
 function formFields(f) {
   const fields = [];
+  const mv = versionOf(f.meta.headers.find(([k]) => k.toLowerCase() === "metadata-version")?.[1]);
   let hasDescription = false;
   for (const [k, v] of f.meta.headers) {
     const field = FIELDS[k.toLowerCase()];
     if (!field) continue;
+    if (field === "license_file" && !atLeast(mv, 2, 4)) continue;
     if (field === "description") hasDescription = true;
-    fields.push([field, v]);
+    fields.push([field, formValue(field, v)]);
   }
-  const body2 = f.meta.body.replace(/\s+$/, "");
-  if (!hasDescription && body2) fields.push(["description", body2]);
+  if (!hasDescription && f.meta.body) fields.push(["description", f.meta.body]);
   fields.push(
     ["pyversion", f.pyversion],
     ["filetype", f.kind === "wheel" ? "bdist_wheel" : "sdist"],
@@ -81548,12 +81969,30 @@ var LegacyUploader = class {
     if (!got) return "absent";
     return got.sha256 === f.sha256 ? "same" : "different";
   }
+  /** A 4xx other than 429: a duplicate with the same bytes counts as skipped; anything else stops. */
+  async refused(f, status, message) {
+    if (status === 409 || status === 400 && /already exist/i.test(message)) {
+      if (await this.onIndex(f) === "same") return "skipped";
+      throw new UploadError(
+        `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+      );
+    }
+    if (status >= 300 && status < 400) {
+      throw new UploadError(
+        `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
+      );
+    }
+    const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
+    throw new UploadError(
+      `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
+    );
+  }
   async upload(f) {
     const { boundary, head, tail } = multipart(f);
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token();
-      let status;
-      let message = "";
+      let message;
+      let wait;
       try {
         this.posts++;
         const res = await this.http.request("POST", this.opts.uploadUrl, {
@@ -81563,42 +82002,33 @@ var LegacyUploader = class {
             "User-Agent": USER_AGENT2
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
-          allow: [200, 201],
+          allow: ANY_STATUS,
+          // every answer is read here: its reason phrase and Retry-After
           timeoutMs: 6e5
         });
-        status = res.status;
+        if (res.status === 200 || res.status === 201) return "uploaded";
+        message = `${res.status} ${answerMessage(res)}`;
+        if (res.status === 429) {
+          wait = retryAfterMs(res.headers.get("retry-after"), Date.now());
+          if (wait !== void 0 && wait > MAX_RETRY_AFTER_MS) {
+            throw new UploadError(
+              `${f.basename}: the index is rate limiting uploads and asks to wait ${Math.ceil(wait / 1e3)} s (Retry-After), over ${MAX_RETRY_AFTER_MS / 1e3} s: run the release again later; it resumes.`
+            );
+          }
+        } else if (res.status < 500) return await this.refused(f, res.status, answerMessage(res));
       } catch (err2) {
-        if (!(err2 instanceof AnacondaHttpError)) throw err2;
-        status = err2.status ?? 0;
-        message = err2.serverMessage ?? err2.message;
-        if (!err2.transient) {
-          if (status === 409 || status === 400 && /already exist/i.test(message)) {
-            const state2 = await this.onIndex(f);
-            if (state2 === "same") return "skipped";
-            throw new UploadError(
-              `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
-            );
-          }
-          if (status >= 300 && status < 400) {
-            throw new UploadError(
-              `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
-            );
-          }
-          const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
-          throw new UploadError(
-            `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
-          );
-        }
-        if (attempt >= this.attempts) {
-          throw new UploadError(
-            `${f.basename}: the upload failed ${attempt} times; last: ${err2.message}. Run the release again: it resumes.`
-          );
-        }
+        if (!(err2 instanceof AnacondaHttpError) || !err2.transient) throw err2;
+        message = err2.message;
       }
-      if (status === 200 || status === 201) return "uploaded";
-      const delay2 = this.baseDelayMs * 2 ** (attempt - 1);
+      if (attempt >= this.attempts) {
+        throw new UploadError(
+          `${f.basename}: the upload failed ${attempt} times; last: ${message}. Run the release again: it resumes.`
+        );
+      }
+      const delay2 = wait ?? this.baseDelayMs * 2 ** (attempt - 1);
+      const why = wait !== void 0 ? " (as Retry-After asks)" : "";
       this.opts.log?.(
-        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        `${f.basename}: ${message}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s${why}`
       );
       await sleep(delay2);
       const state = await this.onIndex(f);
@@ -81610,14 +82040,6 @@ var LegacyUploader = class {
 };
 
 // src/release/run.ts
-var DAY_MS = 864e5;
-var MAX_RELEASE_AGE_DAYS = 14;
-function closedSince(uploadTimes, now) {
-  const times = uploadTimes.filter((t) => !!t).map((t) => Date.parse(t));
-  if (!times.length) return void 0;
-  const oldest = Math.min(...times);
-  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : void 0;
-}
 async function listComplete(inputs, attempts) {
   const delay2 = retryBaseDelay(6e4);
   for (let attempt = 1; ; attempt++) {
@@ -81704,14 +82126,20 @@ ${failures.join("\n")}`);
   }));
   await saveSha256Sums(path46.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
+  const python = await releasePython(env.runner, env.tempDir, env.windows);
+  const withMetadata = [...checked.values()].filter((c) => c.metadataText);
+  for (const [file, found] of await checkMetadataWithPython(withMetadata, env.runner, python))
+    checked.get(file).problems.push(...found);
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {
     throw new UploadError(
       `PyPI would refuse these files; nothing was uploaded:
-${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
+${broken.map((c) => `  ${c.basename}:
+    ${c.problems.join("\n    ")}`).join("\n")}`
     );
   }
-  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows);
+  info(`Checked ${checked.size} file(s) against PyPI's rules (metadata with ${python}): ok`);
+  const rendering = await checkDescriptions([...checked.values()], env.runner, python);
   if (rendering.length) throw new UploadError(`${rendering.join("\n")}
 Nothing was uploaded.`);
   const index = new IndexReader(inputs.pypiIndexUrl);
@@ -81737,13 +82165,11 @@ Nothing was uploaded.`);
 A file on PyPI is never replaced: release a new version.`
     );
   }
-  const closed = closedSince(
-    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
-    Date.now()
-  );
-  if (todo.length && closed) {
+  const age = releaseAge(onIndex.values(), pkg, version3, Date.now());
+  info(describeAge(age, Date.now()));
+  if (todo.length && age.closed) {
     throw new UploadError(
-      `${pkg} ${version3} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+      `${pkg} ${version3} was first uploaded ${age.created}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it; ${todo.length} file(s) are not there. Release a new version.`
     );
   }
   for (const f of todo) row(f.basename).action = "upload";
@@ -81752,7 +82178,12 @@ A file on PyPI is never replaced: release a new version.`
 ${report2.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join("\n")}`
   );
   const publisher = inputs.pypiToken ? void 0 : new TrustedPublisher(inputs.pypiUrl);
-  if (publisher) {
+  if (publisher && (inputs.dryRun || !todo.length)) {
+    const audience = await publisher.probe();
+    info(
+      `Trusted Publishing: the index offers it (audience ${audience}) and the runner gives an OIDC token; no upload token was minted${inputs.dryRun ? " (dry run)" : ""}.`
+    );
+  } else if (publisher) {
     await publisher.mint();
     info("Trusted Publishing: the index issued an upload token.");
   } else if (!inputs.pypiToken.startsWith("pypi-")) {
