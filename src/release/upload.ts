@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { UploadError } from '../errors.js'
 import { AnacondaHttpError, Http, type HttpConfig } from '../publish/anaconda/http.js'
 import type { CoreMetadata } from '../publish/anaconda/metadata.js'
+import { inert } from '../util/inert.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { IndexReader } from './pypi-index.js'
 import { USER_AGENT } from './user-agent.js'
@@ -176,7 +177,7 @@ export class LegacyUploader {
               ? ' Check pypi-token or the Trusted Publisher registered for this workflow.'
               : ''
           throw new UploadError(
-            `${f.basename}: the index refused the upload: ${status} ${message}.${auth}${hintFor(message)}`
+            `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth}${hintFor(message)}`
           )
         }
         if (attempt >= this.attempts) {
@@ -188,7 +189,7 @@ export class LegacyUploader {
       if (status === 200 || status === 201) return 'uploaded'
       const delay = this.baseDelayMs * 2 ** (attempt - 1)
       this.opts.log?.(
-        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s`
+        `${f.basename}: ${inert(message || String(status))}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s`
       )
       await sleep(delay)
       const state = await this.onIndex(f)

@@ -14,6 +14,7 @@ import * as http from 'node:http'
 import * as https from 'node:https'
 import { pipeline } from 'node:stream/promises'
 import { UploadError } from '../../errors.js'
+import { inert } from '../../util/inert.js'
 import { retryBaseDelay, withRetry } from '../../util/retry.js'
 
 export const CLIENT_VERSION = '1.14.1'
@@ -142,8 +143,13 @@ export interface RequestOptions {
   redirect?: boolean
 }
 
-/** The server's explanation: JSON `error`, or S3 XML Code/Message. */
+/** The server's explanation (JSON `error`, or S3 XML Code/Message), made inert and bounded for the log. */
 export function serverMessageOf(body: Buffer): string | undefined {
+  const raw = rawServerMessage(body)
+  return raw === undefined ? undefined : inert(raw, 300)
+}
+
+function rawServerMessage(body: Buffer): string | undefined {
   const text = body.toString('utf8').trim()
   if (!text) return undefined
   try {
@@ -161,13 +167,13 @@ export function serverMessageOf(body: Buffer): string | undefined {
     const digest = code === 'InvalidDigest' ? ' The Content-MD5 or checksum value is not valid.' : ''
     return `${code}${msg ? `: ${msg}` : ''}${digest}`
   }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
+  return text
 }
 
 function describeNetworkError(err: unknown): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } }
   const cause = e.cause?.code ?? e.cause?.message
-  return cause ? `${e.message} (${cause})` : (e.message ?? String(err))
+  return inert(cause ? `${e.message} (${cause})` : (e.message ?? String(err)), 300)
 }
 
 export class Http {
