@@ -85,11 +85,14 @@ const PLATFORM_TAGS: RegExp[] = [
 
 export const isAllowedPlatform = (tag: string): boolean => PLATFORM_TAGS.some((r) => r.test(tag))
 
-/** A file-name glob (`*`, `?`) as an anchored regular expression. */
+/**
+ * A file-name glob (`*`, `?`) as an anchored regular expression. As in fnmatch with a path (and PEP 427's
+ * file names, which hold none), neither wildcard matches a path separator (`/` or `\`).
+ */
 export function globRegExp(glob: string): RegExp {
   const body = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
+    .replace(/\*/g, '[^/\\\\]*')
+    .replace(/\?/g, '[^/\\\\]')
   return new RegExp(`^${body}$`)
 }

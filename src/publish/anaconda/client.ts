@@ -15,6 +15,8 @@ import {
   type HttpResponse
 } from './http.js'
 import type { WheelInfo } from './metadata.js'
+import { ServerDataError } from '../../util/server-data.js'
+import { Json } from '../../util/shape.js'
 
 /** The parts of a dist object the upload reads. */
 export interface DistInfo {
@@ -73,7 +75,25 @@ export class AnacondaClient {
       allow: [200, 404],
       trace
     })
-    return res.status === 404 ? undefined : res.json<DistInfo>()
+    return res.status === 404 ? undefined : this.distInfo(res, w.basename)
+  }
+
+  /** A dist object, checked: the fields the upload reads, of their types (sha256 as 64 hex digits). */
+  private distInfo(res: HttpResponse, basename: string): DistInfo {
+    const d = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (dist ${basename})`)
+    d.object()
+    const sha = d.get('sha256').optString()?.toLowerCase()
+    if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha) && sha !== 'none') {
+      throw new ServerDataError(`${d.server}: sha256 is not 64 hex digits.`)
+    }
+    const url = d.get('download_url').optString()
+    return {
+      basename: d.get('basename').optString() ?? basename,
+      ...(sha && sha !== 'none' ? { sha256: sha } : {}),
+      labels: d.get('labels').strings(),
+      ...(url ? { download_url: url } : {}),
+      upload_time: d.get('upload_time').optString()
+    }
   }
 
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
@@ -86,7 +106,11 @@ export class AnacondaClient {
 
   async getPackage(owner: string, name: string): Promise<PackageInfo | undefined> {
     const res = await this.http.api('GET', apiPath('package', owner, name), undefined, { allow: [200, 404] })
-    return res.status === 404 ? undefined : res.json<PackageInfo>()
+    if (res.status === 404) return undefined
+    // The clean-up's planCleanup refuses a listing whose entries look wrong; here only the outline is checked.
+    const p = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (package ${name})`)
+    p.object()
+    return p.value as PackageInfo
   }
 
   /**
@@ -166,11 +190,12 @@ export class AnacondaClient {
       trace
     })
     if (res.status === 409) return undefined
-    const s = res.json<StageAnswer>()
-    if (typeof s.post_url !== 'string' || typeof s.dist_id !== 'string' || typeof s.form_data !== 'object') {
-      throw new UploadError(`POST /stage for ${w.basename}: the answer lacks post_url, form_data or dist_id.`)
+    const s = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (POST /stage for ${w.basename})`)
+    return {
+      post_url: s.get('post_url').string(),
+      form_data: s.get('form_data').stringMap(),
+      dist_id: s.get('dist_id').string()
     }
-    return s
   }
 
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
