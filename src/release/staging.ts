@@ -128,25 +128,14 @@ export interface DownloadOptions {
 
 /**
  * Downloads one file and checks it: size, sha256 against the record (md5 with a warning where the record
- * has none). The API answers a download with the bytes or a
- * redirect to storage; the redirect is followed without the API token.
+ * has none). The API answers a download with the bytes or a redirect to storage; the token goes only to
+ * the API's origin (see Http.download), and no more than the record's size is read.
  */
 export async function downloadStaged(rec: StagedRecord, opts: DownloadOptions): Promise<StagedFile> {
   if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`)
+  // The token is bound to the API's origin: a download URL or a redirect elsewhere goes without it.
   const http = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http })
-  const first = await http.request('GET', rec.downloadUrl, {
-    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
-    allow: [200, 301, 302, 303, 307, 308],
-    timeoutMs: opts.http?.transferTimeoutMs ?? 600_000
-  })
-  let data = first.body
-  if (first.status !== 200) {
-    const location = first.headers.get('location')
-    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`)
-    const target = new URL(location, rec.downloadUrl).href
-    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http })
-    data = (await plain.request('GET', target, { redirect: true, timeoutMs: 600_000 })).body
-  }
+  const data = await http.download(rec.downloadUrl, rec.size)
   const sha256Actual = createHash('sha256').update(data).digest('hex')
   const problems: string[] = []
   if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`)

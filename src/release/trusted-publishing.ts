@@ -8,6 +8,7 @@
 import * as core from '@actions/core'
 import { UploadError } from '../errors.js'
 import { inert } from '../util/inert.js'
+import { maskCredential } from '../util/secrets.js'
 import { USER_AGENT } from './user-agent.js'
 
 const RENEW_BEFORE_MS = 5 * 60_000
@@ -151,7 +152,7 @@ export class TrustedPublisher {
         'Trusted Publishing: the index answered the token request without a token.'
       )
     }
-    core.setSecret(body.token)
+    maskCredential(body.token)
     this.token = body.token
     // PyPI's tokens live 900 s; `expires` (seconds since the epoch) says exactly when.
     this.expiresAt = typeof body.expires === 'number' ? body.expires * 1000 : this.now() + 900_000

@@ -124,7 +124,7 @@ export class LegacyUploader {
   posts = 0
 
   constructor(private readonly opts: UploaderOptions) {
-    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 600_000, ...opts.http })
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, ...opts.http })
     this.attempts = opts.attempts ?? 5
     this.baseDelayMs = retryBaseDelay(2000)
   }
@@ -152,7 +152,7 @@ export class LegacyUploader {
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
           allow: [200, 201],
-          timeoutMs: 600_000
+          transfer: true
         })
         status = res.status
       } catch (err) {

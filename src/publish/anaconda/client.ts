@@ -6,14 +6,7 @@
 import * as fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../../errors.js'
-import {
-  AnacondaHttpError,
-  Http,
-  apiPath,
-  type FileBody,
-  type HttpConfig,
-  type HttpResponse
-} from './http.js'
+import { Http, apiPath, type FileBody, type HttpConfig, type HttpResponse } from './http.js'
 import type { WheelInfo } from './metadata.js'
 import { ServerDataError } from '../../util/server-data.js'
 import { Json } from '../../util/shape.js'
@@ -25,6 +18,8 @@ export interface DistInfo {
   labels?: string[]
   upload_time?: string
   download_url?: string
+  /** Bytes, as the server declares them. */
+  size?: number
 }
 
 export interface StageAnswer {
@@ -92,6 +87,7 @@ export class AnacondaClient {
       ...(sha && sha !== 'none' ? { sha256: sha } : {}),
       labels: d.get('labels').strings(),
       ...(url ? { download_url: url } : {}),
+      ...(d.get('size').has() ? { size: d.get('size').count() } : {}),
       upload_time: d.get('upload_time').optString()
     }
   }
@@ -205,7 +201,7 @@ export class AnacondaClient {
       headers: { 'Content-Type': contentType, 'User-Agent': 'dipy-wheels-action/0.1' },
       body,
       allow: [201],
-      timeoutMs: this.http.config.transferTimeoutMs ?? 600_000,
+      transfer: true,
       trace
     })
   }
@@ -227,7 +223,11 @@ export class AnacondaClient {
     })
   }
 
-  /** The bytes of a published file, from its dist's download_url (or /download/...). */
+  /**
+   * The bytes of a published file, from its dist's download_url (or /download/...): redirects followed,
+   * the token only to the API's origin (never to storage or to another host the dist names), at most the
+   * dist's declared size.
+   */
   async download(
     owner: string,
     w: Pick<WheelInfo, 'name' | 'version' | 'basename'>,
@@ -235,28 +235,13 @@ export class AnacondaClient {
   ): Promise<Buffer> {
     const fallback = this.apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
     // The real API answers protocol-relative URLs (//api.anaconda.org/download/...).
-    let url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
-    const apiOrigin = new URL(this.apiUrl).origin
-    for (let hop = 0; hop < 6; hop++) {
-      // The token goes only to the API's own origin, never along a redirect to storage.
-      const sameOrigin = new URL(url).origin === apiOrigin
-      const res = await this.http.request('GET', url, {
-        headers: sameOrigin ? this.http.apiHeaders() : {},
-        allow: [200, 301, 302, 303, 307, 308],
-        timeoutMs: this.http.config.transferTimeoutMs ?? 600_000
-      })
-      const location = res.headers.get('location')
-      if (res.status === 200) return res.body
-      if (!location) break
-      url = new URL(location, url).href
+    const url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
+    if (!['http:', 'https:'].includes(new URL(url).protocol)) {
+      throw new ServerDataError(
+        `anaconda.org at ${this.apiUrl}: the download URL of ${w.basename} is not http(s).`
+      )
     }
-    throw new AnacondaHttpError(
-      `could not download ${w.basename} from ${new URL(url).pathname}`,
-      'GET',
-      url,
-      undefined,
-      false
-    )
+    return this.http.download(url, dist.size)
   }
 }
 
