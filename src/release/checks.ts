@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, unzipSync } from 'fflate'
 import { header, headers, parseCoreMetadata, type CoreMetadata } from '../publish/anaconda/metadata.js'
+import { gzipProblems, memberPathProblem, zipProblems } from '../util/archive-check.js'
 import { canonicalVersion, fileNamePart, isAllowedPlatform, normalizeName, parseDistName } from './names.js'
 
 /** warehouse/constants.py MAX_FILESIZE (a project may have a higher limit granted). */
@@ -83,6 +84,13 @@ function checkWheel(basename: string, data: Uint8Array, problems: string[]): Cor
     const plat = tag.split('-')[2]
     if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`)
   }
+  // The archive's shape first (paths, duplicates, sizes, ratio), from its central directory: only a safe
+  // archive is inflated below.
+  const unsafe = zipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
+  }
   let files: Record<string, Uint8Array>
   try {
     files = unzipSync(data)
@@ -157,6 +165,11 @@ function checkSdist(basename: string, data: Uint8Array, problems: string[]): Cor
       `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
     )
   }
+  const unsafe = gzipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
+  }
   let tar: Uint8Array
   try {
     tar = gunzipSync(data)
@@ -164,6 +177,15 @@ function checkSdist(basename: string, data: Uint8Array, problems: string[]): Cor
     problems.push(`it is not a valid gzip file: ${(err as Error).message}`)
     return undefined
   }
+  const seen = new Set<string>()
+  tarFiles(tar, (n) => {
+    const bad = memberPathProblem(n)
+    if (bad) problems.push(`member ${JSON.stringify(n).slice(0, 200)} ${bad}`)
+    else if (seen.has(n)) problems.push(`member ${JSON.stringify(n).slice(0, 200)} is in the archive twice`)
+    seen.add(n)
+    return false
+  })
+  if (problems.length) return undefined
   const want = `${d.name}-${d.version}/PKG-INFO`
   const pkgInfo = tarFiles(tar, (n) => n === want).get(want)
   if (!pkgInfo) {

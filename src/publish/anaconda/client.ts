@@ -148,6 +148,14 @@ export class AnacondaClient {
 
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   readonly created = new Set<string>()
+  /** Paths known to have existed before this run (never counted as created). */
+  private readonly before = new Set<string>()
+
+  /** The package and release of a published file existed before this run. */
+  existedBefore(owner: string, w: Pick<WheelInfo, 'name' | 'version'>): void {
+    this.before.add(apiPath('package', owner, w.name))
+    this.before.add(apiPath('release', owner, w.name, w.version))
+  }
 
   private once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
     let p = cache.get(key)
@@ -173,7 +181,7 @@ export class AnacondaClient {
   private create(path: string, body: unknown, trace?: Trace): Promise<void> {
     return this.once(this.creating, path, async () => {
       const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
-      if (made.status === 200) this.created.add(path)
+      if (made.status === 200 && !this.before.has(path)) this.created.add(path)
       if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
       this.exists.set(path, Promise.resolve(true))
     })
