@@ -10,7 +10,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { BOUNDS } from '../../src/publish/anaconda/http.js'
+import { IndexReader } from '../../src/release/pypi-index.js'
 import { downloadStaged, listStaged } from '../../src/release/staging.js'
+import { LegacyUploader } from '../../src/release/upload.js'
 import { makeReleaseFiles, stage } from '../harness/release-fixture.js'
 import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
 import { at, endless, silent, startHostile, type Hostile } from '../servers/hostile.js'
@@ -233,5 +235,42 @@ describe('hostile servers: the release', () => {
     await expect(list()).rejects.toThrow(
       /distributions\[\d\]\.size is string, expected a non-negative integer/
     )
+  })
+
+  it('an upload endpoint that never answers is given up after the idle bound, per attempt', async () => {
+    const index = await startHostile()
+    index.rules.push(
+      at('GET', '/simple/', (ctx) => ctx.send(404, 'no such project')),
+      at('POST', '/legacy/', (ctx) => silent(ctx))
+    )
+    try {
+      const uploader = new LegacyUploader({
+        uploadUrl: `${index.url}/legacy/`,
+        token: () => Promise.resolve('pypi-uploadToken1'),
+        index: new IndexReader(`${index.url}/simple`),
+        pkg: 'relpkg',
+        attempts: 2
+      })
+      const data = fs.readFileSync(files[0])
+      capture()
+      const err = (await uploader
+        .upload({
+          basename: path.basename(files[0]),
+          kind: 'wheel',
+          pyversion: 'cp311',
+          sha256: 'a'.repeat(64),
+          data,
+          meta: { headers: [['Name', 'relpkg']], body: '' }
+        })
+        .catch((e: unknown) => e)) as Error
+      const idle = (BOUNDS.transferIdleMs * SCALE) / 1000
+      expect(err.message).toContain('the upload failed 2 times')
+      expect(err.message).toContain(`on ${index.host} timed out: nothing moved for ${idle.toFixed(1)} s`)
+      expect(index.seen.filter((s) => s.method === 'POST')).toHaveLength(2)
+      expect(seconds()).toBeLessThan(2 * idle + 2)
+      expect(seconds()).toBeGreaterThan(2 * idle - 0.5)
+    } finally {
+      await index.close()
+    }
   })
 })

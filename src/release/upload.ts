@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../errors.js'
-import { AnacondaHttpError, Http, type HttpConfig } from '../publish/anaconda/http.js'
+import { AnacondaHttpError, Http, bound, type HttpConfig } from '../publish/anaconda/http.js'
 import type { CoreMetadata } from '../publish/anaconda/metadata.js'
 import { inert } from '../util/inert.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
@@ -138,6 +138,8 @@ export class LegacyUploader {
 
   async upload(f: UploadFile): Promise<UploadResult> {
     const { boundary, head, tail } = multipart(f)
+    // One bound for the whole file: every POST, every wait and every index read between them.
+    const deadline = performance.now() + (this.opts.http?.transferTotalMs ?? bound('transferTotalMs'))
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token()
       let status: number
@@ -152,7 +154,8 @@ export class LegacyUploader {
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
           allow: [200, 201],
-          transfer: true
+          transfer: true,
+          deadline
         })
         status = res.status
       } catch (err) {
@@ -180,7 +183,7 @@ export class LegacyUploader {
             `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth}${hintFor(message)}`
           )
         }
-        if (attempt >= this.attempts) {
+        if (attempt >= this.attempts || performance.now() >= deadline) {
           throw new UploadError(
             `${f.basename}: the upload failed ${attempt} times; last: ${err.message}. Run the release again: it resumes.`
           )

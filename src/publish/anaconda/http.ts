@@ -99,6 +99,8 @@ export interface RequestOptions {
   /** The body's cap (default JSON_MAX_BYTES) and what it stands for, for the message. */
   maxBytes?: number
   expected?: string
+  /** A deadline (performance.now()) shared with the caller's own retries; the earlier bound wins. */
+  deadline?: number
   /** Counts transient failures seen while retrying (lets a caller re-check state after a lost answer). */
   trace?: { transient: number }
   /** Follow redirects (index pages), each hop without any credential for another origin. */
@@ -184,7 +186,7 @@ export class Http {
       ? (this.config.transferTotalMs ?? bound('transferTotalMs'))
       : (this.config.totalMs ?? bound('apiTotalMs'))
     const started = performance.now()
-    const deadline = started + total
+    const deadline = Math.min(started + total, opts.deadline ?? Infinity)
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.followed(method, url, target, opts, deadline)
