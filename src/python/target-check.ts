@@ -5,6 +5,8 @@
  * win32 wheels for CPython 3.11+, so a 32-bit Windows build of dipy stops here rather than after pip tried
  * to compile SciPy from source.
  */
+import { Http } from '../publish/anaconda/http.js'
+import { isSafeFileName, serverFileName } from '../util/server-data.js'
 import {
   compatibleTags,
   normaliseName,
@@ -57,10 +59,32 @@ export type FetchPage = (
   accept: string
 ) => Promise<{ status: number; contentType: string; body: string }>
 
-/** node's fetch, 30 s per page. */
+/**
+ * A page through the bounded client (publish/anaconda/http.ts): the index read's time bounds, its body cut
+ * at the JSON/HTML ceiling, redirects followed (no credential is sent here), 5xx retried.
+ */
 export const defaultFetchPage: FetchPage = async (url, accept) => {
-  const res = await fetch(url, { headers: { Accept: accept }, signal: AbortSignal.timeout(30_000) })
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() }
+  // Advisory (a failure warns): one retry, not the publish client's six.
+  const http = new Http({ apiUrl: new URL(url).origin, attempts: 2 })
+  const res = await http.request('GET', url, {
+    headers: { Accept: accept },
+    allow: [200, 404],
+    redirect: true
+  })
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    body: res.body.toString('utf8')
+  }
+}
+
+/** The index's file names, checked where they enter: no path separator or control character. */
+function admitted(url: string, files: IndexFile[]): IndexFile[] {
+  files.forEach((f, i) => {
+    if (!isSafeFileName(f.filename))
+      serverFileName(`the index at ${new URL(url).host}`, `the file entry ${i}`, f.filename)
+  })
+  return files
 }
 
 const ACCEPT =
@@ -76,7 +100,7 @@ export async function projectFiles(
   const res = await fetchPage(url, ACCEPT)
   if (res.status === 404) return undefined
   if (res.status !== 200) throw new Error(`${url} answered HTTP ${res.status}`)
-  return /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body)
+  return admitted(url, /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body))
 }
 
 export type Availability =
