@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { BOUNDS } from '../../src/publish/anaconda/http.js'
+import { BOUNDS, JSON_MAX_BYTES } from '../../src/publish/anaconda/http.js'
 import { IndexReader } from '../../src/release/pypi-index.js'
 import { downloadStaged, listStaged } from '../../src/release/staging.js'
 import { LegacyUploader } from '../../src/release/upload.js'
@@ -269,6 +269,28 @@ describe('hostile servers: the release', () => {
       expect(index.seen.filter((s) => s.method === 'POST')).toHaveLength(2)
       expect(seconds()).toBeLessThan(2 * idle + 2)
       expect(seconds()).toBeGreaterThan(2 * idle - 0.5)
+    } finally {
+      await index.close()
+    }
+  })
+
+  it('an index page that never ends stops at the JSON/HTML ceiling; a silent index ends within its bound', async () => {
+    const index = await startHostile()
+    try {
+      index.rules.push(at('GET', '/simple/endless/', (ctx) => endless(ctx, 256 * 1024)))
+      index.rules.push(at('GET', '/simple/silent/', (ctx) => silent(ctx)))
+      const reader = new IndexReader(`${index.url}/simple`)
+      capture()
+      const big = (await reader.files('endless').catch((e: unknown) => e)) as Error
+      expect(big.message).toContain(
+        `on ${index.host}: the answer is larger than expected (at most ${JSON_MAX_BYTES} bytes of JSON or HTML)`
+      )
+      expect(index.seen[0].sent).toBeLessThan(JSON_MAX_BYTES + 8 * 1024 * 1024)
+      started = performance.now()
+      const quiet = (await reader.files('silent').catch((e: unknown) => e)) as Error
+      expect(quiet.message).toContain(`GET /simple/silent/ on ${index.host} timed out`)
+      expect(seconds()).toBeLessThan((BOUNDS.apiTotalMs * SCALE) / 1000 + 1)
+      expect(index.seen.filter((s) => s.path === '/simple/silent/').length).toBeGreaterThan(1)
     } finally {
       await index.close()
     }
