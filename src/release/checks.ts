@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, unzipSync } from 'fflate'
 import { header, headers, parseCoreMetadata, type CoreMetadata } from '../publish/anaconda/metadata.js'
+import { gzipProblems, memberPathProblem, zipProblems } from '../util/archive-check.js'
 import { canonicalVersion, fileNamePart, normalizeName, parseDistName } from './names.js'
 import { platformProblems } from './platform-tags.js'
 
@@ -94,6 +95,13 @@ type Read = { meta: CoreMetadata; text: string; entryPoints?: string } | undefin
 function checkWheel(basename: string, data: Uint8Array, problems: string[]): Read {
   const d = parseDistName(basename)!
   problems.push(...platformProblems([...new Set(d.tags.map((t) => t.split('-')[2]))]))
+  // The archive's shape first (paths, duplicates, sizes, ratio), from its central directory: only a safe
+  // archive is inflated below.
+  const unsafe = zipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
+  }
   let files: Record<string, Uint8Array>
   try {
     files = unzipSync(data)
@@ -172,6 +180,11 @@ function checkSdist(basename: string, data: Uint8Array, problems: string[]): Rea
       `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
     )
   }
+  const unsafe = gzipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
+  }
   let tar: Uint8Array
   try {
     tar = gunzipSync(data)
@@ -179,6 +192,15 @@ function checkSdist(basename: string, data: Uint8Array, problems: string[]): Rea
     problems.push(`it is not a valid gzip file: ${(err as Error).message}`)
     return undefined
   }
+  const seen = new Set<string>()
+  tarFiles(tar, (n) => {
+    const bad = memberPathProblem(n)
+    if (bad) problems.push(`member ${JSON.stringify(n).slice(0, 200)} ${bad}`)
+    else if (seen.has(n)) problems.push(`member ${JSON.stringify(n).slice(0, 200)} is in the archive twice`)
+    seen.add(n)
+    return false
+  })
+  if (problems.length) return undefined
   const top = `${d.name}-${d.version}`
   const members = tarFiles(tar, () => true)
   const pkgInfo = members.get(`${top}/PKG-INFO`)

@@ -9,6 +9,7 @@ import { apiToken } from '../validate/token.js'
 import { endpointUrl } from '../validate/url.js'
 import { withDefault } from '../util/action-defaults.js'
 import { InputError } from '../errors.js'
+import { maskCredential } from '../util/secrets.js'
 import { canonicalVersion, normalizeName } from './names.js'
 import { DIPY_PLATFORMS, DIPY_PYTHONS } from './default-set.js'
 
@@ -103,7 +104,7 @@ export function getReleaseInputs(): ReleaseInputs {
   // Mask the tokens before anything else can print them.
   for (const name of ['pypi-token', 'staging-token']) {
     const token = get(name)
-    if (token) core.setSecret(token)
+    maskCredential(token)
   }
   const pkgRaw = get('package')
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {

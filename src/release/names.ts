@@ -65,11 +65,14 @@ export function parseDistName(file: string): DistName | undefined {
   return { kind: 'sdist', name: m[1], version: m[2], tags: [] }
 }
 
-/** A file-name glob (`*`, `?`) as an anchored regular expression. */
+/**
+ * A file-name glob (`*`, `?`) as an anchored regular expression. As in fnmatch with a path (and PEP 427's
+ * file names, which hold none), neither wildcard matches a path separator (`/` or `\`).
+ */
 export function globRegExp(glob: string): RegExp {
   const body = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
+    .replace(/\*/g, '[^/\\\\]*')
+    .replace(/\?/g, '[^/\\\\]')
   return new RegExp(`^${body}$`)
 }

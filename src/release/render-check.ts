@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import type { Runner } from '../exec.js'
+import { inertLines } from '../util/inert.js'
 import { header, type CoreMetadata } from '../publish/anaconda/metadata.js'
 
 // Renders stdin as reStructuredText; docutils' messages go to stderr; exit 1 when it does not render.
@@ -49,7 +50,7 @@ export async function checkDescriptions(
     )
     if (r.exitCode !== 0) {
       problems.push(
-        `${names.join(', ')}: the description does not render as reStructuredText, so PyPI would refuse it:\n${r.stderr.trim().split('\n').slice(0, 8).join('\n')}`
+        `${names.join(', ')}: the description does not render as reStructuredText, so PyPI would refuse it:\n${inertLines(r.stderr.trim(), 8, 300)}`
       )
     }
   }

@@ -7,6 +7,8 @@
  */
 import * as core from '@actions/core'
 import { UploadError } from '../errors.js'
+import { inert } from '../util/inert.js'
+import { maskCredential } from '../util/secrets.js'
 import { USER_AGENT } from './user-agent.js'
 
 const RENEW_BEFORE_MS = 5 * 60_000
@@ -97,7 +99,7 @@ export class TrustedPublisher {
     const audience = res.json?.audience
     if (res.status !== 200 || typeof audience !== 'string' || !audience) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${inert(res.statusText, 100)} without an audience.`
       )
     }
     return audience
@@ -122,15 +124,15 @@ export class TrustedPublisher {
     const body = res.json as MintAnswer | undefined
     if (!body) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+        `Trusted Publishing: the index answered ${res.status} ${inert(res.statusText, 100)} with no JSON to the token request; wait a few minutes and run again.`
       )
     }
     if (res.status !== 200) {
       const reasons = (body.errors ?? [])
-        .map((e) => `  * ${String(e.code)}: ${String(e.description)}`)
+        .map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`)
         .join('\n')
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body.message ?? '')}):\n` +
+        `Trusted Publishing: the index refused the token request (${res.status}: ${inert(body.message ?? '', 500)}):\n` +
           `${reasons}\nThe publisher registered on the index must match these claims of the runner's token:\n${claimsOf(jwt)}`
       )
     }
@@ -139,7 +141,7 @@ export class TrustedPublisher {
         'Trusted Publishing: the index answered the token request without a token.'
       )
     }
-    core.setSecret(body.token)
+    maskCredential(body.token)
     this.token = body.token
     // PyPI's tokens live 900 s; `expires` (seconds since the epoch) says exactly when.
     this.expiresAt = typeof body.expires === 'number' ? body.expires * 1000 : this.now() + 900_000

@@ -8,8 +8,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../errors.js'
-import { AnacondaHttpError, Http, type HttpConfig } from '../publish/anaconda/http.js'
+import { AnacondaHttpError, Http, bound, type HttpConfig } from '../publish/anaconda/http.js'
 import type { CoreMetadata } from '../publish/anaconda/metadata.js'
+import { inert } from '../util/inert.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { IndexReader } from './pypi-index.js'
 import { answerMessage, MAX_RETRY_AFTER_MS, retryAfterMs } from './upload-answer.js'
@@ -162,7 +163,7 @@ export class LegacyUploader {
   posts = 0
 
   constructor(private readonly opts: UploaderOptions) {
-    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 600_000, ...opts.http })
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, ...opts.http })
     this.attempts = opts.attempts ?? 5
     this.baseDelayMs = retryBaseDelay(2000)
   }
@@ -192,12 +193,14 @@ export class LegacyUploader {
         ? ' Check pypi-token or the Trusted Publisher registered for this workflow.'
         : ''
     throw new UploadError(
-      `${f.basename}: the index refused the upload: ${status} ${message}.${auth}${hintFor(message)}`
+      `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth}${hintFor(message)}`
     )
   }
 
   async upload(f: UploadFile): Promise<UploadResult> {
     const { boundary, head, tail } = multipart(f)
+    // One bound for the whole file: every POST, every wait and every index read between them.
+    const deadline = performance.now() + (this.opts.http?.transferTotalMs ?? bound('transferTotalMs'))
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token()
       let message: string
@@ -212,7 +215,8 @@ export class LegacyUploader {
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
           allow: ANY_STATUS, // every answer is read here: its reason phrase and Retry-After
-          timeoutMs: 600_000
+          transfer: true,
+          deadline
         })
         if (res.status === 200 || res.status === 201) return 'uploaded'
         message = `${res.status} ${answerMessage(res)}`
@@ -227,16 +231,21 @@ export class LegacyUploader {
       } catch (err) {
         if (!(err instanceof AnacondaHttpError) || !err.transient) throw err
         message = err.message
+        if (performance.now() >= deadline) {
+          throw new UploadError(
+            `${f.basename}: the upload failed ${attempt} times within its time bound; last: ${inert(message)}. Run the release again: it resumes.`
+          )
+        }
       }
       if (attempt >= this.attempts) {
         throw new UploadError(
-          `${f.basename}: the upload failed ${attempt} times; last: ${message}. Run the release again: it resumes.`
+          `${f.basename}: the upload failed ${attempt} times; last: ${inert(message)}. Run the release again: it resumes.`
         )
       }
       const delay = wait ?? this.baseDelayMs * 2 ** (attempt - 1)
       const why = wait !== undefined ? ' (as Retry-After asks)' : ''
       this.opts.log?.(
-        `${f.basename}: ${message}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s${why}`
+        `${f.basename}: ${inert(message)}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s${why}`
       )
       await sleep(delay)
       const state = await this.onIndex(f)
