@@ -468,14 +468,14 @@ var require_anchors = __commonJS({
       return true;
     }
     function anchorNames(root) {
-      const anchors = /* @__PURE__ */ new Set();
+      const anchors2 = /* @__PURE__ */ new Set();
       visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
-            anchors.add(node.anchor);
+            anchors2.add(node.anchor);
         }
       });
-      return anchors;
+      return anchors2;
     }
     function findNewAnchor(prefix2, exclude) {
       for (let i2 = 1; true; ++i2) {
@@ -648,7 +648,7 @@ var require_Node = __commonJS({
 var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
@@ -692,11 +692,11 @@ var require_Alias = __commonJS({
             found = node;
         }
         if (found && ctx) {
-          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
+          const { anchors: anchors3, doc: doc2, maxAliasCount } = ctx;
+          let data = anchors3.get(found);
           if (!data) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data = anchors3.get(found);
           }
           if (data?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
@@ -705,7 +705,7 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc2, found, anchors3);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
@@ -727,7 +727,7 @@ var require_Alias = __commonJS({
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
         if (ctx) {
-          anchors.anchorIsValid(this.source);
+          anchors2.anchorIsValid(this.source);
           if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
             const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
             throw new Error(msg);
@@ -738,22 +738,22 @@ var require_Alias = __commonJS({
         return src;
       }
     };
-    function getAliasCount(doc, node, anchors2) {
+    function getAliasCount(doc, node, anchors3) {
       if (identity.isAlias(node)) {
         const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
+        const anchor = anchors3 && source && anchors3.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
-          const c = getAliasCount(doc, item, anchors2);
+          const c = getAliasCount(doc, item, anchors3);
           if (c > count)
             count = c;
         }
         return count;
       } else if (identity.isPair(node)) {
-        const kc = getAliasCount(doc, node.key, anchors2);
-        const vc = getAliasCount(doc, node.value, anchors2);
+        const kc = getAliasCount(doc, node.key, anchors3);
+        const vc = getAliasCount(doc, node.value, anchors3);
         return Math.max(kc, vc);
       }
       return 1;
@@ -1450,7 +1450,7 @@ ${indent}`);
 var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
@@ -1528,7 +1528,7 @@ var require_stringify = __commonJS({
         return "";
       const props = [];
       const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
-      if (anchor && anchors.anchorIsValid(anchor)) {
+      if (anchor && anchors2.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
@@ -3438,7 +3438,7 @@ var require_Document = __commonJS({
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
@@ -3520,9 +3520,9 @@ var require_Document = __commonJS({
        */
       createAlias(node, name) {
         if (!node.anchor) {
-          const prev = anchors.anchorNames(this);
+          const prev = anchors2.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name || prev.has(name) ? anchors2.findNewAnchor(name || "a", prev) : name;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -3542,7 +3542,7 @@ var require_Document = __commonJS({
           replacer = void 0;
         }
         const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
-        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
+        const { onAnchor, setAnchors, sourceObjects } = anchors2.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
           anchorPrefix || "a"
@@ -8439,17 +8439,17 @@ var require_brace_expansion = __commonJS({
         str2 = post;
       }
     }
-    function bound(value, fallback) {
+    function bound3(value, fallback) {
       return value == null || isNaN(value) ? fallback : value;
     }
     function expandTop(str2, options) {
       if (!str2) return [];
       options = options || {};
-      var max2 = bound(options.max, EXPANSION_MAX);
-      var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-      var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-      var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-      var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+      var max2 = bound3(options.max, EXPANSION_MAX);
+      var maxLength = bound3(options.maxLength, EXPANSION_MAX_LENGTH);
+      var maxDepth = bound3(options.maxDepth, EXPANSION_MAX_DEPTH);
+      var maxRewrites = bound3(options.maxRewrites, EXPANSION_MAX_REWRITES);
+      var maxSteps = bound3(options.maxSteps, EXPANSION_MAX_STEPS);
       if (str2.substr(0, 2) === "{}") {
         str2 = "\\{\\}" + str2.substr(2);
       }
@@ -22462,17 +22462,17 @@ var require_brace_expansion2 = __commonJS({
         str2 = post;
       }
     }
-    function bound(value, fallback) {
+    function bound3(value, fallback) {
       return value == null || isNaN(value) ? fallback : value;
     }
     function expandTop(str2, options) {
       if (!str2) return [];
       options = options || {};
-      var max2 = bound(options.max, EXPANSION_MAX);
-      var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-      var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-      var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-      var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+      var max2 = bound3(options.max, EXPANSION_MAX);
+      var maxLength = bound3(options.maxLength, EXPANSION_MAX_LENGTH);
+      var maxDepth = bound3(options.maxDepth, EXPANSION_MAX_DEPTH);
+      var maxRewrites = bound3(options.maxRewrites, EXPANSION_MAX_REWRITES);
+      var maxSteps = bound3(options.maxSteps, EXPANSION_MAX_STEPS);
       if (str2.substr(0, 2) === "{}") {
         str2 = "\\{\\}" + str2.substr(2);
       }
@@ -34409,9 +34409,9 @@ var require_json = __commonJS({
     var Transform2 = require_ours().Transform;
     var crc32 = require_dist2();
     var util3 = require_archiver_utils();
-    var Json = function(options) {
-      if (!(this instanceof Json)) {
-        return new Json(options);
+    var Json2 = function(options) {
+      if (!(this instanceof Json2)) {
+        return new Json2(options);
       }
       options = this.options = util3.defaults(options, {});
       Transform2.call(this, options);
@@ -34421,15 +34421,15 @@ var require_json = __commonJS({
       };
       this.files = [];
     };
-    inherits(Json, Transform2);
-    Json.prototype._transform = function(chunk, encoding, callback) {
+    inherits(Json2, Transform2);
+    Json2.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
-    Json.prototype._writeStringified = function() {
+    Json2.prototype._writeStringified = function() {
       var fileString = JSON.stringify(this.files);
       this.write(fileString);
     };
-    Json.prototype.append = function(source, data, callback) {
+    Json2.prototype.append = function(source, data, callback) {
       var self2 = this;
       data.crc32 = 0;
       function onend(err2, sourceBuffer) {
@@ -34448,11 +34448,11 @@ var require_json = __commonJS({
         util3.collectStream(source, onend);
       }
     };
-    Json.prototype.finalize = function() {
+    Json2.prototype.finalize = function() {
       this._writeStringified();
       this.end();
     };
-    module.exports = Json;
+    module.exports = Json2;
   }
 });
 
@@ -35029,9 +35029,9 @@ var require_implementation = __commonJS({
         throw new TypeError(ERROR_MESSAGE + target);
       }
       var args = slicy(arguments, 1);
-      var bound;
+      var bound3;
       var binder = function() {
-        if (this instanceof bound) {
+        if (this instanceof bound3) {
           var result = target.apply(
             this,
             concatty(args, arguments)
@@ -35051,15 +35051,15 @@ var require_implementation = __commonJS({
       for (var i2 = 0; i2 < boundLength; i2++) {
         boundArgs[i2] = "$" + i2;
       }
-      bound = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
+      bound3 = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
       if (target.prototype) {
         var Empty = function Empty2() {
         };
         Empty.prototype = target.prototype;
-        bound.prototype = new Empty();
+        bound3.prototype = new Empty();
         Empty.prototype = null;
       }
-      return bound;
+      return bound3;
     };
   }
 });
@@ -35784,11 +35784,11 @@ var require_which_typed_array = __commonJS({
             descriptor = gOPD(superProto, Symbol.toStringTag);
           }
           if (descriptor && descriptor.get) {
-            var bound = callBind(descriptor.get);
+            var bound3 = callBind(descriptor.get);
             cache[
               /** @type {`$${TypedArrayName}`} */
               "$" + typedArray
-            ] = bound;
+            ] = bound3;
           }
         }
       });
@@ -35797,7 +35797,7 @@ var require_which_typed_array = __commonJS({
         var arr = new g[typedArray]();
         var fn = arr.slice || arr.set;
         if (fn) {
-          var bound = (
+          var bound3 = (
             /** @type {typeof BoundSlice | typeof BoundSet} */
             // @ts-expect-error TODO FIXME
             callBind(fn)
@@ -35805,7 +35805,7 @@ var require_which_typed_array = __commonJS({
           cache[
             /** @type {`$${TypedArrayName}`} */
             "$" + typedArray
-          ] = bound;
+          ] = bound3;
         }
       });
     }
@@ -38279,10 +38279,10 @@ var require_string_prototype = __commonJS({
     var implementation = require_implementation3();
     var getPolyfill = require_polyfill();
     var shim = require_shim();
-    var bound = callBind(getPolyfill());
+    var bound3 = callBind(getPolyfill());
     var boundMethod = function trim(receiver) {
       RequireObjectCoercible(receiver);
-      return bound(receiver);
+      return bound3(receiver);
     };
     define2(boundMethod, {
       getPolyfill,
@@ -39986,8 +39986,8 @@ var require_function_prototype = __commonJS({
     var implementation = require_implementation4();
     var getPolyfill = require_polyfill2();
     var shim = require_shim2();
-    var bound = callBind(implementation);
-    module.exports = bound;
+    var bound3 = callBind(implementation);
+    module.exports = bound3;
     module.exports.getPolyfill = getPolyfill;
     module.exports.implementation = implementation;
     module.exports.shim = shim;
@@ -40578,8 +40578,8 @@ var require_typedArrayConstructors = __commonJS({
       $Float32Array: GetIntrinsic("%Float32Array%", true),
       $Float64Array: GetIntrinsic("%Float64Array%", true)
     };
-    module.exports = function getConstructor(kind) {
-      return constructors["$" + kind];
+    module.exports = function getConstructor(kind2) {
+      return constructors["$" + kind2];
     };
   }
 });
@@ -40600,16 +40600,16 @@ var require_TypedArraySpeciesCreate = __commonJS({
       if (availableTypedArrays.length === 0) {
         throw new $SyntaxError("Assertion failed: Typed Arrays are not supported in this environment");
       }
-      var kind = whichTypedArray(exemplar);
-      if (!kind) {
+      var kind2 = whichTypedArray(exemplar);
+      if (!kind2) {
         throw new $TypeError("Assertion failed: exemplar must be a TypedArray");
       }
       if (!IsArray(argumentList)) {
         throw new $TypeError("Assertion failed: `argumentList` must be a List");
       }
-      var defaultConstructor = getConstructor(kind);
+      var defaultConstructor = getConstructor(kind2);
       if (typeof defaultConstructor !== "function") {
-        throw new $SyntaxError("Assertion failed: `constructor` of `exemplar` (" + kind + ") must exist. Please report this!");
+        throw new $SyntaxError("Assertion failed: `constructor` of `exemplar` (" + kind2 + ") must exist. Please report this!");
       }
       var constructor = SpeciesConstructor(exemplar, defaultConstructor);
       return TypedArrayCreateFromConstructor(constructor, argumentList);
@@ -40753,13 +40753,13 @@ var require_typedarray_prototype = __commonJS({
     var implementation = require_implementation6();
     var getPolyfill = require_polyfill4();
     var shim = require_shim3();
-    var bound = callBind(getPolyfill());
-    define2(bound, {
+    var bound3 = callBind(getPolyfill());
+    define2(bound3, {
       getPolyfill,
       implementation,
       shim
     });
-    module.exports = bound;
+    module.exports = bound3;
   }
 });
 
@@ -44758,17 +44758,17 @@ function register(state, name, method, options) {
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind2, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
     state.registry[name] = [];
   }
-  if (kind === "before") {
+  if (kind2 === "before") {
     hook2 = (method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
     };
   }
-  if (kind === "after") {
+  if (kind2 === "after") {
     hook2 = (method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
@@ -44779,7 +44779,7 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  if (kind === "error") {
+  if (kind2 === "error") {
     hook2 = (method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
         return orig(error2, options);
@@ -44816,9 +44816,9 @@ function bindApi(hook2, state, name) {
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  ["before", "error", "after", "wrap"].forEach((kind2) => {
+    const args = name ? [state, kind2, name] : [state, kind2];
+    hook2[kind2] = hook2.api[kind2] = bindable(addHook, null).apply(null, args);
   });
 }
 function Singular() {
@@ -49911,14 +49911,31 @@ function apiToken(input, value) {
   for (let i2 = 0; i2 < value.length; i2++) {
     const c = value.charCodeAt(i2);
     if (c < 33 || c > 126) {
-      const kind = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
+      const kind2 = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
       throw new InputError(
         input,
-        `the token has ${kind} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
+        `the token has ${kind2} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
       );
     }
   }
   return value;
+}
+
+// src/util/secrets.ts
+function credentialForms(token) {
+  const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
+  const forms = /* @__PURE__ */ new Set([
+    token,
+    b64(`__token__:${token}`),
+    b64(token),
+    encodeURIComponent(token),
+    encodeURIComponent(`__token__:${token}`)
+  ]);
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+function maskCredential(token) {
+  if (!token) return;
+  for (const f of credentialForms(token)) setSecret(f);
 }
 
 // src/inputs.ts
@@ -50018,7 +50035,7 @@ function getInputs(host) {
   };
 }
 function secret(name, value) {
-  if (value) setSecret(value);
+  maskCredential(value);
   return apiToken(name, value);
 }
 function noControlButNewlines(name, value) {
@@ -50147,6 +50164,37 @@ function githubCache(env) {
   };
 }
 
+// src/util/inert.ts
+var INERT_MAX = 1e3;
+var CONTROL2 = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "\x1B": "\\e", "\0": "\\0" };
+function escapeControl(c) {
+  if (NAMED[c]) return NAMED[c];
+  const code = c.charCodeAt(0);
+  return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+}
+function defuse(line) {
+  return line.replace(/##\[/g, "##\\[").replace(/^(\s*):(?=:)/, "$1:\\");
+}
+function bound(text, max2) {
+  const chars = [...text];
+  if (chars.length <= max2) return text;
+  return `${chars.slice(0, max2).join("")}\u2026 (${chars.length - max2} more characters)`;
+}
+function inert(text, max2 = INERT_MAX) {
+  const s = typeof text === "string" ? text : String(text);
+  return defuse(bound(s, max2).replace(CONTROL2, escapeControl));
+}
+function inertLines(text, maxLines = 20, max2 = INERT_MAX) {
+  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029|\x85/);
+  const kept = lines.slice(0, maxLines).map((l) => inert(l, max2));
+  if (lines.length > maxLines) kept.push(`\u2026 (${lines.length - maxLines} more lines)`);
+  return kept.join("\n");
+}
+function terminalSafe(text) {
+  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)/g, escapeControl);
+}
+
 // src/util/retry.ts
 function retryBaseDelay(defaultMs) {
   const v = process.env.DIPY_WHEELS_RETRY_BASE_MS;
@@ -50161,7 +50209,10 @@ async function withRetry(fn, opts) {
       if (attempt >= opts.attempts || !opts.retryable(err2)) throw err2;
       const delay2 = opts.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5);
       info(
-        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${err2.message?.split("\n")[0].replace(/\.$/, "")}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${inert(
+          String(err2.message ?? err2).split("\n")[0].replace(/\.$/, ""),
+          500
+        )}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
       );
       await sleep(delay2);
     }
@@ -50834,8 +50885,8 @@ var w2 = path10.win32;
 var CMAKE_PLATFORM = { x64: "x64", x86: "Win32", arm64: "ARM64" };
 var MESON_CPU = { x64: "x86_64", x86: "x86", arm64: "aarch64" };
 function windowsRecipeTarget(arch, runnerArch, workDir) {
-  const kind = arch === runnerArch ? "native" : "cross";
-  return { arch, runnerArch, mesonFile: w2.join(workDir, `meson-${kind}-msvc-${arch}.ini`) };
+  const kind2 = arch === runnerArch ? "native" : "cross";
+  return { arch, runnerArch, mesonFile: w2.join(workDir, `meson-${kind2}-msvc-${arch}.ini`) };
 }
 var isCross = (t) => t.arch !== t.runnerArch;
 function windowsCmakeArgs(t) {
@@ -76973,13 +77024,21 @@ import * as path26 from "node:path";
 import * as fs16 from "node:fs/promises";
 import * as path25 from "node:path";
 
-// src/publish/anaconda/http.ts
-import * as fs13 from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import { pipeline } from "node:stream/promises";
-var CLIENT_VERSION = "1.14.1";
-var USER_AGENT = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)";
+// src/publish/anaconda/http-errors.ts
+var MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
+var JSON_MAX_BYTES = 32 * 1024 * 1024;
+var BOUNDS = {
+  apiHeaderMs: 3e4,
+  apiIdleMs: 3e4,
+  apiTotalMs: 12e4,
+  transferHeaderMs: 6e4,
+  transferIdleMs: 12e4,
+  transferTotalMs: 18e5
+};
+function bound2(name) {
+  const v = Number(process.env.DIPY_WHEELS_TIME_SCALE);
+  return Number.isFinite(v) && v > 0 ? BOUNDS[name] * v : BOUNDS[name];
+}
 var AnacondaHttpError = class extends UploadError {
   constructor(message, method, target, status, transient, serverMessage, options) {
     super(message, options);
@@ -76998,56 +77057,11 @@ var AnacondaHttpError = class extends UploadError {
 function isTransient(err2) {
   return err2 instanceof AnacondaHttpError && err2.transient;
 }
-function apiPath(...segments) {
-  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
-}
-var isFileBody = (b) => typeof b === "object" && b !== null && "file" in b;
-var agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true })
-};
-function sendFile(method, url2, headers2, body2, signal) {
-  const length = body2.head.length + body2.fileSize + body2.tail.length;
-  const mod = url2.protocol === "https:" ? https : http;
-  return new Promise((resolve11, reject) => {
-    const req = mod.request(
-      url2,
-      {
-        method,
-        headers: { ...headers2, "Content-Length": String(length) },
-        agent: agents[url2.protocol],
-        signal
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
-          }
-          resolve11({
-            status: res.statusCode ?? 0,
-            reason: res.statusMessage,
-            headers: h,
-            body: Buffer.concat(chunks)
-          });
-        });
-      }
-    );
-    req.on("error", reject);
-    if (body2.data) {
-      req.write(body2.head);
-      req.write(body2.data);
-      req.end(body2.tail);
-      return;
-    }
-    req.write(body2.head);
-    pipeline(fs13.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
-  });
-}
 function serverMessageOf(body2) {
+  const raw = rawServerMessage(body2);
+  return raw === void 0 ? void 0 : inert(raw, 300);
+}
+function rawServerMessage(body2) {
   const text = body2.toString("utf8").trim();
   if (!text) return void 0;
   try {
@@ -77064,33 +77078,207 @@ function serverMessageOf(body2) {
     const digest = code === "InvalidDigest" ? " The Content-MD5 or checksum value is not valid." : "";
     return `${code}${msg ? `: ${msg}` : ""}${digest}`;
   }
-  return text.length > 300 ? `${text.slice(0, 300)}\u2026` : text;
+  return text;
 }
 function describeNetworkError(err2) {
   const e = err2;
   const cause = e.cause?.code ?? e.cause?.message;
-  return cause ? `${e.message} (${cause})` : e.message ?? String(err2);
+  return inert(cause ? `${e.message} (${cause})` : e.message ?? String(err2), 300);
 }
+
+// src/publish/anaconda/transport.ts
+import * as fs13 from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import { pipeline } from "node:stream/promises";
+var ERROR_BODY_MAX = 64 * 1024;
+var TimeBound = class extends Error {
+  name = "TimeBound";
+};
+var TooLarge = class extends Error {
+  name = "TooLarge";
+};
+var secs = (ms) => `${(ms / 1e3).toFixed(1)} s`;
+var Watch = class {
+  constructor(deadline) {
+    this.deadline = deadline;
+  }
+  deadline;
+  ctrl = new AbortController();
+  reason = "";
+  timer;
+  arm(ms, what) {
+    clearTimeout(this.timer);
+    const left = Math.max(0, this.deadline - performance.now());
+    const why = left < ms ? `the operation's time ran out while ${what}` : `nothing arrived for ${secs(ms)} while ${what}`;
+    this.timer = setTimeout(() => this.fire(why), Math.min(ms, left));
+  }
+  fire(why) {
+    this.reason = why;
+    this.ctrl.abort(new TimeBound(why));
+  }
+  stop() {
+    clearTimeout(this.timer);
+  }
+};
+function tooLarge(limits, seen) {
+  return new TooLarge(`the answer is larger than expected (${limits.expected}): stopped after ${seen} bytes`);
+}
+async function readBody(stream5, status, declared, limits, watch, cancel3) {
+  const wanted = limits.allow.includes(status);
+  const cap = wanted ? limits.maxBytes : ERROR_BODY_MAX;
+  if (wanted && Number.isFinite(declared) && declared > cap) {
+    cancel3();
+    throw new TooLarge(`the answer declares ${declared} bytes, more than expected (${limits.expected})`);
+  }
+  const chunks = [];
+  let seen = 0;
+  if (!stream5) return Buffer.alloc(0);
+  watch.arm(limits.idleMs, "reading the body");
+  for await (const chunk of stream5) {
+    seen += chunk.length;
+    if (seen > cap) {
+      cancel3();
+      if (!wanted) {
+        chunks.push(Buffer.from(chunk).subarray(0, cap - (seen - chunk.length)));
+        break;
+      }
+      throw tooLarge(limits, seen);
+    }
+    chunks.push(Buffer.from(chunk));
+    watch.arm(limits.idleMs, "reading the body");
+  }
+  return Buffer.concat(chunks);
+}
+async function fetchWithin(url2, init, limits) {
+  const watch = new Watch(limits.deadline);
+  watch.arm(limits.headerMs, "waiting for the response headers");
+  try {
+    const res = await fetch(url2, { ...init, redirect: "manual", signal: watch.ctrl.signal });
+    const stream5 = res.body;
+    const declared = Number(res.headers.get("content-length") ?? NaN);
+    const body2 = await readBody(stream5, res.status, declared, limits, watch, () => watch.ctrl.abort());
+    return { status: res.status, reason: res.statusText, headers: res.headers, body: body2 };
+  } catch (err2) {
+    if (watch.reason) throw new TimeBound(watch.reason, { cause: err2 });
+    throw err2;
+  } finally {
+    watch.stop();
+  }
+}
+var isFileBody = (b) => typeof b === "object" && b !== null && "file" in b;
+var agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true })
+};
+function sendFileWithin(method, url2, headers2, body2, limits) {
+  const length = body2.head.length + body2.fileSize + body2.tail.length;
+  const mod = url2.protocol === "https:" ? https : http;
+  const watch = new Watch(limits.deadline);
+  return new Promise((resolve11, reject) => {
+    const fail2 = (err2) => reject(watch.reason ? new TimeBound(watch.reason, { cause: err2 }) : err2);
+    const req = mod.request(
+      url2,
+      {
+        method,
+        headers: { ...headers2, "Content-Length": String(length) },
+        agent: agents[url2.protocol],
+        signal: watch.ctrl.signal
+      },
+      (res) => {
+        const declared = Number(res.headers["content-length"] ?? NaN);
+        readBody(res, res.statusCode ?? 0, declared, limits, watch, () => res.destroy()).then((buf) => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+          }
+          resolve11({ status: res.statusCode ?? 0, reason: res.statusMessage, headers: h, body: buf });
+        }).catch(fail2);
+      }
+    );
+    watch.arm(limits.headerMs, "connecting");
+    req.setTimeout(
+      limits.idleMs,
+      () => watch.fire(`nothing moved for ${secs(limits.idleMs)} while sending the file or waiting for the answer`)
+    );
+    req.on("socket", (socket) => {
+      const connected = () => watch.arm(Infinity, "sending the file or waiting for the answer");
+      if (socket.connecting) socket.once("connect", connected);
+      else connected();
+    });
+    req.on("error", fail2);
+    if (body2.data) {
+      req.write(body2.head);
+      req.write(body2.data);
+      req.end(body2.tail);
+      return;
+    }
+    req.write(body2.head);
+    pipeline(fs13.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(fail2);
+  }).finally(() => watch.stop());
+}
+
+// src/publish/anaconda/http.ts
+var CLIENT_VERSION = "1.14.1";
+var USER_AGENT = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)";
+function apiPath(...segments) {
+  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
+}
+var REDIRECTS = [301, 302, 303, 307, 308];
 var Http = class {
   constructor(config) {
     this.config = config;
     this.apiUrl = config.apiUrl.replace(/\/+$/, "");
+    this.authOrigin = new URL(this.apiUrl).origin;
     this.attempts = config.attempts ?? 6;
     this.baseDelayMs = config.baseDelayMs ?? retryBaseDelay(1e3);
   }
   config;
   apiUrl;
+  /** The origin the token (and any caller's Authorization header) may go to. */
+  authOrigin;
   attempts;
   baseDelayMs;
   /** Headers of every API request (§1.1). */
   apiHeaders() {
     return {
-      ...this.config.token ? { Authorization: `token ${this.config.token}` } : {},
+      ...this.authHeader(),
       "User-Agent": USER_AGENT,
       "x-binstar-api-version": CLIENT_VERSION,
       "Content-Type": "application/json",
       Accept: "application/json"
     };
+  }
+  /** The API token's header, for a request to the API's origin only. */
+  authHeader(url2) {
+    if (!this.config.token) return {};
+    if (url2 !== void 0 && new URL(url2).origin !== this.authOrigin) return {};
+    return { Authorization: `token ${this.config.token}` };
+  }
+  /**
+   * A file's bytes from `url`, redirects followed (up to 5), the token sent only to the API's origin; the
+   * read stops past `size` bytes (what the record declares), or MAX_DOWNLOAD_BYTES when it declares none.
+   */
+  async download(url2, size, trace) {
+    const cap = size ?? MAX_DOWNLOAD_BYTES;
+    const res = await this.request("GET", url2, {
+      headers: { ...this.authHeader(url2), "User-Agent": USER_AGENT },
+      redirect: true,
+      transfer: true,
+      maxBytes: cap,
+      expected: size === void 0 ? `at most ${cap} bytes` : `the ${size} bytes the server declares`,
+      trace
+    });
+    if (res.status !== 200) {
+      throw new AnacondaHttpError(
+        `GET ${new URL(url2).pathname}: more than 5 redirects`,
+        "GET",
+        `GET ${new URL(url2).pathname}`,
+        res.status,
+        false
+      );
+    }
+    return res.body;
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
   api(method, path47, json, opts = {}) {
@@ -77100,49 +77288,99 @@ var Http = class {
       body: json === void 0 ? void 0 : JSON.stringify(json)
     });
   }
-  /** Any request, retried when transient. The display target is the URL's path, never a query string. */
-  request(method, url2, opts = {}) {
+  /**
+   * Any request, retried when transient, within the operation's total time (all attempts and waits).
+   * The display target is the URL's path, never a query string.
+   */
+  async request(method, url2, opts = {}) {
     const target = `${method} ${new URL(url2).pathname}`;
-    return withRetry(
-      async () => {
-        try {
-          return await this.once(method, url2, target, opts);
-        } catch (err2) {
-          if (isTransient(err2) && opts.trace) opts.trace.transient++;
-          throw err2;
+    const total = opts.transfer ? this.config.transferTotalMs ?? bound2("transferTotalMs") : this.config.totalMs ?? bound2("apiTotalMs");
+    const started = performance.now();
+    const deadline = Math.min(started + total, opts.deadline ?? Infinity);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.followed(method, url2, target, opts, deadline);
+      } catch (err2) {
+        if (isTransient(err2) && opts.trace) opts.trace.transient++;
+        const delay2 = this.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5);
+        const outOfTime = performance.now() + delay2 >= deadline;
+        if (attempt >= this.attempts || !isTransient(err2) || outOfTime) {
+          if (!isTransient(err2) || !outOfTime) throw err2;
+          const e = err2;
+          const spent = ((performance.now() - started) / 1e3).toFixed(1);
+          throw new AnacondaHttpError(
+            `${e.message} (gave up after ${attempt} attempt(s) in ${spent} s: the bound for the whole operation is ${(total / 1e3).toFixed(0)} s)`,
+            e.method,
+            e.target,
+            e.status,
+            true,
+            e.serverMessage,
+            { cause: err2 }
+          );
         }
-      },
-      { attempts: this.attempts, baseDelayMs: this.baseDelayMs, retryable: isTransient, what: target }
-    );
-  }
-  async once(method, url2, target, opts) {
-    const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? 6e4;
-    let res;
-    let body2;
-    try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      if (isFileBody(opts.body)) {
-        const sent = await sendFile(method, new URL(url2), opts.headers ?? {}, opts.body, signal);
-        res = { status: sent.status, reason: sent.reason, headers: sent.headers };
-        body2 = sent.body;
-      } else {
-        const answer = await fetch(url2, {
-          method,
-          headers: opts.headers,
-          body: opts.body,
-          redirect: opts.redirect ? "follow" : "manual",
-          signal
-        });
-        res = { status: answer.status, reason: answer.statusText, headers: answer.headers };
-        body2 = Buffer.from(await answer.arrayBuffer());
+        info(
+          `${target} failed (attempt ${attempt} of ${this.attempts}): ${inert(err2.message.split("\n")[0].replace(/\.$/, ""), 500)}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        );
+        await sleep(delay2);
       }
-    } catch (err2) {
-      const timedOut = err2.name === "TimeoutError" || err2.name === "AbortError";
-      const msg2 = timedOut ? `${target} timed out after ${(timeoutMs / 1e3).toFixed(1)} s` : `${target} failed: ${describeNetworkError(err2)}`;
-      throw new AnacondaHttpError(msg2, method, target, void 0, true, void 0, { cause: err2 });
+    }
+  }
+  /** One attempt; with `redirect`, up to 5 hops, every hop after the first without the credential. */
+  async followed(method, url2, target, opts, deadline) {
+    let current = url2;
+    let headers2 = opts.headers ?? {};
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(method, current, target, { ...opts, headers: headers2 }, deadline);
+      const location = res.headers.get("location");
+      if (!opts.redirect || !REDIRECTS.includes(res.status) || !location || hop >= 5) return res;
+      current = new URL(location, current).href;
+      if (!["http:", "https:"].includes(new URL(current).protocol)) {
+        throw new AnacondaHttpError(
+          `${target}: redirected to a non-http URL`,
+          method,
+          target,
+          res.status,
+          false
+        );
+      }
+      headers2 = Object.fromEntries(
+        Object.entries(headers2).filter(([k]) => k.toLowerCase() !== "authorization")
+      );
+    }
+  }
+  async once(method, url2, target, opts, deadline) {
+    const u = new URL(url2);
+    const headers2 = opts.headers ?? {};
+    if (u.origin !== this.authOrigin && Object.keys(headers2).some((k) => k.toLowerCase() === "authorization")) {
+      throw new UploadError(
+        `${target}: refusing to send a credential given for ${this.authOrigin} to ${u.origin}.`
+      );
     }
     const allow = opts.allow ?? [200];
-    if (allow.includes(res.status)) {
+    const limits = {
+      headerMs: opts.transfer ? this.config.transferTimeoutMs ?? bound2("transferHeaderMs") : this.config.timeoutMs ?? bound2("apiHeaderMs"),
+      idleMs: opts.transfer ? this.config.transferTimeoutMs ?? bound2("transferIdleMs") : this.config.timeoutMs ?? bound2("apiIdleMs"),
+      deadline,
+      maxBytes: opts.maxBytes ?? JSON_MAX_BYTES,
+      expected: opts.expected ?? `at most ${JSON_MAX_BYTES} bytes of JSON or HTML`,
+      allow: opts.redirect ? [...allow, ...REDIRECTS] : allow
+    };
+    let res;
+    try {
+      res = isFileBody(opts.body) ? await sendFileWithin(method, u, headers2, opts.body, limits) : await fetchWithin(url2, { method, headers: headers2, body: opts.body }, limits);
+    } catch (err2) {
+      if (err2 instanceof UploadError) throw err2;
+      const host = u.host;
+      if (err2 instanceof TooLarge) {
+        throw new AnacondaHttpError(`${target} on ${host}: ${err2.message}`, method, target, void 0, false);
+      }
+      const name = err2.name;
+      const timedOut = err2 instanceof TimeBound || name === "TimeoutError" || name === "AbortError";
+      const msg2 = timedOut ? `${target} on ${host} timed out: ${err2 instanceof TimeBound ? err2.message : err2.message}` : `${target} on ${host} failed: ${describeNetworkError(err2)}`;
+      throw new AnacondaHttpError(msg2, method, target, void 0, true, void 0, { cause: err2 });
+    }
+    if (allow.includes(res.status) || opts.redirect && REDIRECTS.includes(res.status)) {
+      const body2 = res.body;
       return {
         status: res.status,
         reason: res.reason,
@@ -77163,7 +77401,7 @@ var Http = class {
         }
       };
     }
-    const serverMessage = serverMessageOf(body2);
+    const serverMessage = serverMessageOf(res.body);
     const transient = res.status >= 500 || res.status === 429;
     let msg = `${target} \u2192 ${res.status}${serverMessage ? `: ${serverMessage}` : ""}`;
     if (res.status === 401 && this.config.authHint) msg += `. ${this.config.authHint}`;
@@ -77207,6 +77445,105 @@ async function removeAbandoned(client2, owner, name, version3, warn) {
 // src/publish/anaconda/client.ts
 import * as fs14 from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
+
+// src/util/server-data.ts
+var MAX_FILE_NAME = 255;
+var COMPONENT = "[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?";
+var VERSION10 = "[A-Za-z0-9][A-Za-z0-9._!+]*";
+var WHEEL2 = new RegExp(
+  `^${COMPONENT}-${VERSION10}(?:-\\d[A-Za-z0-9_.]*)?-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\\.whl$`
+);
+var SDIST = new RegExp(`^${COMPONENT}-${VERSION10}\\.tar\\.gz$`);
+var ServerDataError = class extends UploadError {
+};
+function fileNameProblem(name) {
+  if (typeof name !== "string") return `is ${name === null ? "null" : typeof name}, not a file name`;
+  if (name.length === 0) return "is empty";
+  if ([...name].length > MAX_FILE_NAME) return `is longer than ${MAX_FILE_NAME} characters`;
+  if (/[/\\]/.test(name)) return "holds a path separator (/ or \\)";
+  if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return "holds a control character";
+  if (!WHEEL2.test(name) && !SDIST.test(name)) {
+    return "is neither a wheel name (PEP 427) nor an sdist name (PEP 625)";
+  }
+  return void 0;
+}
+function isSafeFileName(name) {
+  return name.length > 0 && [...name].length <= MAX_FILE_NAME && !/[/\\\x00-\x1f\x7f-\x9f]/.test(name);
+}
+function serverFileName(server, record, name) {
+  const problem = fileNameProblem(name);
+  if (!problem) return name;
+  const shown = typeof name === "string" ? ` "${inert(name, 120)}"` : "";
+  throw new ServerDataError(
+    `${server} sent ${record} whose file name${shown} ${problem}: nothing was downloaded or uploaded. Remove or rename that file on the server.`
+  );
+}
+
+// src/util/shape.ts
+var kind = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
+var Json = class _Json {
+  constructor(value, server, path47 = "the answer") {
+    this.value = value;
+    this.server = server;
+    this.path = path47;
+  }
+  value;
+  server;
+  path;
+  fail(expected) {
+    throw new ServerDataError(
+      `${this.server}: ${this.path} is ${kind(this.value)}, expected ${expected}. The server's answer is not what its API documents.`
+    );
+  }
+  child(key, value) {
+    const at = typeof key === "number" ? `${this.path}[${key}]` : this.path === "the answer" ? key : `${this.path}.${key}`;
+    return new _Json(value, this.server, at);
+  }
+  object() {
+    if (typeof this.value !== "object" || this.value === null || Array.isArray(this.value))
+      this.fail("an object");
+    return this.value;
+  }
+  /** A field of this object (which must be one). */
+  get(key) {
+    return this.child(key, this.object()[key]);
+  }
+  /** The items of this list (which must be one). */
+  items() {
+    if (!Array.isArray(this.value)) this.fail("a list");
+    return this.value.map((v, i2) => this.child(i2, v));
+  }
+  has() {
+    return this.value !== void 0 && this.value !== null;
+  }
+  string() {
+    if (typeof this.value !== "string") this.fail("a string");
+    return this.value;
+  }
+  /** A string, or undefined when absent or null. */
+  optString() {
+    return this.has() ? this.string() : void 0;
+  }
+  /** A non-negative integer (sizes, counts). */
+  count() {
+    if (typeof this.value !== "number" || !Number.isSafeInteger(this.value) || this.value < 0) {
+      this.fail("a non-negative integer");
+    }
+    return this.value;
+  }
+  /** A list of strings (or an absent field: []). */
+  strings() {
+    return this.has() ? this.items().map((i2) => i2.string()) : [];
+  }
+  /** An object whose values are all strings. */
+  stringMap() {
+    const o = this.object();
+    for (const k of Object.keys(o)) this.child(k, o[k]).string();
+    return o;
+  }
+};
+
+// src/publish/anaconda/client.ts
 var AnacondaClient = class {
   http;
   constructor(config) {
@@ -77237,7 +77574,25 @@ var AnacondaClient = class {
       allow: [200, 404],
       trace
     });
-    return res.status === 404 ? void 0 : res.json();
+    return res.status === 404 ? void 0 : this.distInfo(res, w5.basename);
+  }
+  /** A dist object, checked: the fields the upload reads, of their types (sha256 as 64 hex digits). */
+  distInfo(res, basename12) {
+    const d = new Json(res.json(), `anaconda.org at ${this.apiUrl} (dist ${basename12})`);
+    d.object();
+    const sha = d.get("sha256").optString()?.toLowerCase();
+    if (sha !== void 0 && !/^[0-9a-f]{64}$/.test(sha) && sha !== "none") {
+      throw new ServerDataError(`${d.server}: sha256 is not 64 hex digits.`);
+    }
+    const url2 = d.get("download_url").optString();
+    return {
+      basename: d.get("basename").optString() ?? basename12,
+      ...sha && sha !== "none" ? { sha256: sha } : {},
+      labels: d.get("labels").strings(),
+      ...url2 ? { download_url: url2 } : {},
+      ...d.get("size").has() ? { size: d.get("size").count() } : {},
+      upload_time: d.get("upload_time").optString()
+    };
   }
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
   async deleteDist(owner, w5, trace) {
@@ -77248,7 +77603,10 @@ var AnacondaClient = class {
   }
   async getPackage(owner, name) {
     const res = await this.http.api("GET", apiPath("package", owner, name), void 0, { allow: [200, 404] });
-    return res.status === 404 ? void 0 : res.json();
+    if (res.status === 404) return void 0;
+    const p4 = new Json(res.json(), `anaconda.org at ${this.apiUrl} (package ${name})`);
+    p4.object();
+    return p4.value;
   }
   /**
    * Package and release, created from the wheel's METADATA when missing (steps 4–7). Each is looked up once
@@ -77285,6 +77643,13 @@ var AnacondaClient = class {
   creating = /* @__PURE__ */ new Map();
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   created = /* @__PURE__ */ new Set();
+  /** Paths known to have existed before this run (never counted as created). */
+  before = /* @__PURE__ */ new Set();
+  /** The package and release of a published file existed before this run. */
+  existedBefore(owner, w5) {
+    this.before.add(apiPath("package", owner, w5.name));
+    this.before.add(apiPath("release", owner, w5.name, w5.version));
+  }
   once(cache, key, make) {
     let p4 = cache.get(key);
     if (!p4) {
@@ -77307,7 +77672,7 @@ var AnacondaClient = class {
   create(path47, body2, trace) {
     return this.once(this.creating, path47, async () => {
       const made = await this.http.api("POST", path47, body2, { allow: [200, 409], trace });
-      if (made.status === 200) this.created.add(path47);
+      if (made.status === 200 && !this.before.has(path47)) this.created.add(path47);
       if (made.status === 409) await this.http.api("GET", path47, void 0, { trace });
       this.exists.set(path47, Promise.resolve(true));
     });
@@ -77319,11 +77684,12 @@ var AnacondaClient = class {
       trace
     });
     if (res.status === 409) return void 0;
-    const s = res.json();
-    if (typeof s.post_url !== "string" || typeof s.dist_id !== "string" || typeof s.form_data !== "object") {
-      throw new UploadError(`POST /stage for ${w5.basename}: the answer lacks post_url, form_data or dist_id.`);
-    }
-    return s;
+    const s = new Json(res.json(), `anaconda.org at ${this.apiUrl} (POST /stage for ${w5.basename})`);
+    return {
+      post_url: s.get("post_url").string(),
+      form_data: s.get("form_data").stringMap(),
+      dist_id: s.get("dist_id").string()
+    };
   }
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
   async s3Upload(w5, s, trace) {
@@ -77332,7 +77698,7 @@ var AnacondaClient = class {
       headers: { "Content-Type": contentType2, "User-Agent": "dipy-wheels-action/0.1" },
       body: body2,
       allow: [201],
-      timeoutMs: this.http.config.transferTimeoutMs ?? 6e5,
+      transfer: true,
       trace
     });
   }
@@ -77351,30 +77717,20 @@ var AnacondaClient = class {
       allow: [201, 200, 404]
     });
   }
-  /** The bytes of a published file, from its dist's download_url (or /download/...). */
+  /**
+   * The bytes of a published file, from its dist's download_url (or /download/...): redirects followed,
+   * the token only to the API's origin (never to storage or to another host the dist names), at most the
+   * dist's declared size.
+   */
   async download(owner, w5, dist) {
     const fallback = this.apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
-    let url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
-    const apiOrigin = new URL(this.apiUrl).origin;
-    for (let hop = 0; hop < 6; hop++) {
-      const sameOrigin = new URL(url2).origin === apiOrigin;
-      const res = await this.http.request("GET", url2, {
-        headers: sameOrigin ? this.http.apiHeaders() : {},
-        allow: [200, 301, 302, 303, 307, 308],
-        timeoutMs: this.http.config.transferTimeoutMs ?? 6e5
-      });
-      const location = res.headers.get("location");
-      if (res.status === 200) return res.body;
-      if (!location) break;
-      url2 = new URL(location, url2).href;
+    const url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
+    if (!["http:", "https:"].includes(new URL(url2).protocol)) {
+      throw new ServerDataError(
+        `anaconda.org at ${this.apiUrl}: the download URL of ${w5.basename} is not http(s).`
+      );
     }
-    throw new AnacondaHttpError(
-      `could not download ${w5.basename} from ${new URL(url2).pathname}`,
-      "GET",
-      url2,
-      void 0,
-      false
-    );
+    return this.http.download(url2, dist.size);
   }
 };
 async function multipartBody(formData, w5) {
@@ -77430,7 +77786,7 @@ function planCleanup(pkg, keep, protect) {
   for (const v of list2) {
     const files = pkg.files.filter((f) => f?.version === v);
     if (files.some((f) => typeof f.upload_time !== "string" || !UPLOAD_TIME.test(f.upload_time))) {
-      return refuse2(`release ${v} has a file without a readable upload date`);
+      return refuse2(`release ${inert(v, 100)} has a file without a readable upload date`);
     }
   }
   const newest = list2.slice(-keep);
@@ -77871,9 +78227,76 @@ var gzl = function(d) {
   var l = d.length;
   return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
 };
+var Inflate = /* @__PURE__ */ (function() {
+  function Inflate2(opts, cb) {
+    if (typeof opts == "function")
+      cb = opts, opts = {};
+    this.ondata = cb;
+    var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+    this.s = { i: 0, b: dict ? dict.length : 0 };
+    this.o = new u8(32768);
+    this.p = new u8(0);
+    if (dict)
+      this.o.set(dict);
+  }
+  Inflate2.prototype.e = function(c) {
+    if (!this.ondata)
+      err(5);
+    if (this.d)
+      err(4);
+    if (!this.p.length)
+      this.p = c;
+    else if (c.length) {
+      var n = new u8(this.p.length + c.length);
+      n.set(this.p), n.set(c, this.p.length), this.p = n;
+    }
+  };
+  Inflate2.prototype.c = function(final) {
+    this.s.i = +(this.d = final || false);
+    var bts = this.s.b;
+    var dt = inflt(this.p, this.s, this.o);
+    this.ondata(slc(dt, bts, this.s.b), this.d);
+    this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+    this.p = slc(this.p, this.s.p / 8 | 0), this.s.p &= 7;
+  };
+  Inflate2.prototype.push = function(chunk, final) {
+    this.e(chunk), this.c(final);
+  };
+  return Inflate2;
+})();
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
 }
+var Gunzip = /* @__PURE__ */ (function() {
+  function Gunzip2(opts, cb) {
+    this.v = 1;
+    this.r = 0;
+    Inflate.call(this, opts, cb);
+  }
+  Gunzip2.prototype.push = function(chunk, final) {
+    Inflate.prototype.e.call(this, chunk);
+    this.r += chunk.length;
+    if (this.v) {
+      var p4 = this.p.subarray(this.v - 1);
+      var s = p4.length > 3 ? gzs(p4) : 4;
+      if (s > p4.length) {
+        if (!final)
+          return;
+      } else if (this.v > 1 && this.onmember) {
+        this.onmember(this.r - p4.length);
+      }
+      this.p = p4.subarray(s), this.v = 0;
+    }
+    Inflate.prototype.c.call(this, final);
+    if (this.s.f && !this.s.l && !final) {
+      this.v = shft(this.s.p) + 9;
+      this.s = { i: 0 };
+      this.o = new u8(0);
+      this.push(new u8(0), final);
+    }
+  };
+  return Gunzip2;
+})();
 function gunzipSync(data, opts) {
   var st = gzs(data);
   if (st + 8 > data.length)
@@ -77973,6 +78396,154 @@ function unzipSync(data, opts) {
   return files;
 }
 
+// src/util/archive-check.ts
+var MAX_UNCOMPRESSED = 2 * 1024 * 1024 * 1024;
+var MAX_RATIO = 100;
+var RATIO_FLOOR = 1024 * 1024;
+var MAX_MEMBERS = 1e5;
+function memberPathProblem(name) {
+  if (/[\x00-\x1f\x7f]/.test(name)) return "holds a control character";
+  if (name.includes("\\")) return "holds a backslash";
+  if (name.startsWith("/")) return "is absolute";
+  if (/^[A-Za-z]:/.test(name)) return "starts with a drive letter";
+  let depth = 0;
+  for (const part of name.split("/")) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return "leaves the archive root (..)";
+  }
+  return void 0;
+}
+var u162 = (b, o) => b[o] | b[o + 1] << 8;
+var u32 = (b, o) => u162(b, o) + u162(b, o + 2) * 65536 >>> 0;
+var u64 = (b, o) => u32(b, o) + u32(b, o + 4) * 4294967296;
+function centralDirectory(b) {
+  let eocd = -1;
+  for (let i2 = b.length - 22; i2 >= Math.max(0, b.length - 22 - 65535); i2--) {
+    if (u32(b, i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) return "it is not a zip (no end of central directory)";
+  let count = u162(b, eocd + 10);
+  let offset = u32(b, eocd + 16);
+  if (count === 65535 || offset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || u32(b, loc) !== 117853008) return "its Zip64 locator is missing";
+    const z = u64(b, loc + 8);
+    if (z + 56 > b.length || u32(b, z) !== 101075792) return "its Zip64 end record is missing";
+    count = u64(b, z + 32);
+    offset = u64(b, z + 48);
+  }
+  if (count > MAX_MEMBERS) return `it declares ${count} members, more than ${MAX_MEMBERS}`;
+  const members = [];
+  let p4 = offset;
+  for (let i2 = 0; i2 < count; i2++) {
+    if (p4 + 46 > b.length || u32(b, p4) !== 33639248) return "its central directory is truncated";
+    const nameLen = u162(b, p4 + 28);
+    const extraLen = u162(b, p4 + 30);
+    const m = {
+      method: u162(b, p4 + 10),
+      compressed: u32(b, p4 + 20),
+      size: u32(b, p4 + 24),
+      offset: u32(b, p4 + 42),
+      name: new TextDecoder().decode(b.subarray(p4 + 46, p4 + 46 + nameLen))
+    };
+    for (let e = p4 + 46 + nameLen; e + 4 <= p4 + 46 + nameLen + extraLen; ) {
+      const id = u162(b, e);
+      const len = u162(b, e + 2);
+      if (id === 1) {
+        let q = e + 4;
+        for (const k of ["size", "compressed", "offset"]) {
+          if (m[k] === 4294967295 && q + 8 <= e + 4 + len) {
+            m[k] = u64(b, q);
+            q += 8;
+          }
+        }
+      }
+      e += 4 + len;
+    }
+    members.push(m);
+    p4 += 46 + nameLen + extraLen + u162(b, p4 + 32);
+  }
+  return members;
+}
+function inflatedSize(b, m) {
+  if (m.offset + 30 > b.length || u32(b, m.offset) !== 67324752) return "its local header is missing";
+  const start = m.offset + 30 + u162(b, m.offset + 26) + u162(b, m.offset + 28);
+  const data = b.subarray(start, start + m.compressed);
+  if (m.method === 0) return data.length;
+  if (m.method !== 8) return `it uses compression method ${m.method} (only stored and deflate are read)`;
+  let out = 0;
+  let over = false;
+  const inflate = new Inflate((chunk) => {
+    out += chunk.length;
+    if (out > m.size) over = true;
+  });
+  try {
+    for (let i2 = 0; i2 < data.length && !over; i2 += 65536) {
+      inflate.push(data.subarray(i2, i2 + 65536), i2 + 65536 >= data.length);
+    }
+  } catch (err2) {
+    return `its data does not inflate (${err2.message})`;
+  }
+  return over ? `it inflates past the ${m.size} bytes its directory declares` : out;
+}
+var ratioOf = (size, compressed) => size / Math.max(1, compressed);
+function zipProblems(data) {
+  const members = centralDirectory(data);
+  if (typeof members === "string") return [members];
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  let compressed = 0;
+  for (const m of members) {
+    const shown = JSON.stringify(m.name).slice(0, 200);
+    const bad = memberPathProblem(m.name);
+    if (bad) problems.push(`member ${shown} ${bad}`);
+    const key = m.name.split("/").filter((s) => s !== "" && s !== ".").join("/");
+    if (seen.has(key)) problems.push(`member ${shown} is in the archive twice`);
+    seen.add(key);
+    total += m.size;
+    compressed += m.compressed;
+    if (m.size > RATIO_FLOOR && ratioOf(m.size, m.compressed) > MAX_RATIO) {
+      problems.push(
+        `member ${shown} inflates ${Math.round(ratioOf(m.size, m.compressed))} times (${m.size} bytes from ${m.compressed}; at most ${MAX_RATIO})`
+      );
+    }
+  }
+  if (total > MAX_UNCOMPRESSED) problems.push(`it inflates to ${total} bytes, more than ${MAX_UNCOMPRESSED}`);
+  if (total > RATIO_FLOOR && ratioOf(total, compressed) > MAX_RATIO) {
+    problems.push(
+      `it inflates ${Math.round(ratioOf(total, compressed))} times as a whole (at most ${MAX_RATIO})`
+    );
+  }
+  if (problems.length) return problems;
+  for (const m of members) {
+    const got = inflatedSize(data, m);
+    if (typeof got === "string") problems.push(`member ${JSON.stringify(m.name).slice(0, 200)}: ${got}`);
+  }
+  return problems;
+}
+function gzipProblems(data) {
+  let out = 0;
+  let stop = false;
+  const limit = Math.min(MAX_UNCOMPRESSED, Math.max(RATIO_FLOOR, data.length * MAX_RATIO));
+  const gunzip = new Gunzip((chunk) => {
+    out += chunk.length;
+    if (out > limit) stop = true;
+  });
+  try {
+    for (let i2 = 0; i2 < data.length && !stop; i2 += 65536) {
+      gunzip.push(data.subarray(i2, i2 + 65536), i2 + 65536 >= data.length);
+    }
+  } catch (err2) {
+    return [`it is not a valid gzip file: ${err2.message}`];
+  }
+  return stop ? [`it inflates past ${limit} bytes (${MAX_RATIO} times its size, at most ${MAX_UNCOMPRESSED})`] : [];
+}
+
 // src/publish/anaconda/metadata.ts
 function parseCoreMetadata(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -78066,6 +78637,13 @@ function readMetadata(bytes, basename12) {
 function inspectWheel(file, bytes, knownSha256) {
   const basename12 = path23.basename(file);
   const attrs = wheelFileAttrs(basename12);
+  const unsafe = zipProblems(bytes);
+  if (unsafe.length) {
+    throw new UploadError(
+      `${basename12} is not a valid wheel to upload (nothing of it was sent):
+  ${unsafe.slice(0, 10).join("\n  ")}`
+    );
+  }
   const meta = readMetadata(bytes, basename12);
   const name = header(meta, "Name");
   const version3 = header(meta, "Version");
@@ -78208,22 +78786,29 @@ async function putFile(client2, wheel, owner, labels, opts) {
 async function keepPublished(client2, wheel, existing, opts) {
   const warn = opts.warn ?? opts.log ?? (() => {
   });
-  const unreadable = (why) => {
+  const nothingToKeep = (why) => {
     warn(
       `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is replaced without a copy to put back.`
     );
     return void 0;
   };
+  const stop = (why) => {
+    throw new UploadError(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}. Nothing was removed: a replace starts only with a copy of the published file to put back. Run again when it can be downloaded, or remove it by hand.`
+    );
+  };
   let bytes;
   try {
     bytes = await client2.download(opts.owner, wheel, existing);
   } catch (err2) {
-    if (isTransient(err2)) throw err2;
-    return unreadable(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
+    if (err2 instanceof AnacondaHttpError && err2.status === 404) return nothingToKeep("is not there (404)");
+    return stop(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
   }
   const sha = createHash6("sha256").update(bytes).digest("hex");
   if (existing.sha256 && sha !== existing.sha256) {
-    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
+    return nothingToKeep(
+      `downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`
+    );
   }
   fs15.mkdirSync(opts.keepDir, { recursive: true });
   const keptPath = path24.join(opts.keepDir, wheel.basename);
@@ -78233,7 +78818,7 @@ async function keepPublished(client2, wheel, existing, opts) {
     info2 = { ...inspectWheel(keptPath, bytes), bytes };
   } catch (err2) {
     fs15.rmSync(keptPath, { force: true });
-    return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
+    return stop(`is not a wheel this action can put back (${messageOf(err2).split("\n")[0]})`);
   }
   const labels = existing.labels?.length ? existing.labels : opts.labels;
   return { wheel: info2, sha, path: keptPath, labels };
@@ -78243,6 +78828,7 @@ async function replaceFile(client2, wheel, existing, opts) {
   });
   const kept = await keepPublished(client2, wheel, existing, opts);
   if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`);
+  client2.existedBefore(opts.owner, wheel);
   await client2.deleteDist(opts.owner, wheel);
   client2.forget(opts.owner, wheel);
   try {
@@ -78384,7 +78970,7 @@ async function uploadAll(files, opts) {
       const list2 = opts.dryRun ? result.plan.remove : result.removed;
       if (!result.plan.refused) {
         log(
-          `keep-versions ${opts.keepVersions}: ${verb} ${list2.length ? list2.join(", ") : "nothing"} from ${opts.owner}/${name}`
+          `keep-versions ${opts.keepVersions}: ${verb} ${list2.length ? inert(list2.join(", ")) : "nothing"} from ${opts.owner}/${name}`
         );
       }
       cleanup.push(result);
@@ -80063,11 +80649,11 @@ function targetRequirements(buildRequires, testRequires, markers) {
     ["build", buildRequires],
     ["test", testRequires]
   ];
-  for (const [kind, list2] of groups) {
+  for (const [kind2, list2] of groups) {
     for (const text of list2) {
       const req = parseRequirement2(text);
       if (!req || req.marker && !evaluateMarker(req.marker, markers)) continue;
-      out.push({ kind, requirement: req, pipText: text.split(";")[0].trim() });
+      out.push({ kind: kind2, requirement: req, pipText: text.split(";")[0].trim() });
     }
   }
   return out;
@@ -80722,7 +81308,7 @@ function parseDistName(file) {
   return { kind: "sdist", name: m[1], version: m[2], tags: [] };
 }
 function globRegExp(glob) {
-  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/\\\\]*").replace(/\?/g, "[^/\\\\]");
   return new RegExp(`^${body2}$`);
 }
 
@@ -80780,7 +81366,7 @@ function parseExpected(value, pkg) {
 function getReleaseInputs() {
   for (const name of ["pypi-token", "staging-token"]) {
     const token = get2(name);
-    if (token) setSecret(token);
+    maskCredential(token);
   }
   const pkgRaw = get2("package");
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
@@ -80954,6 +81540,11 @@ var RECORD_EXEMPT = ["RECORD.jws", "RECORD.p7s"];
 function checkWheel(basename12, data, problems) {
   const d = parseDistName(basename12);
   problems.push(...platformProblems([...new Set(d.tags.map((t) => t.split("-")[2]))]));
+  const unsafe = zipProblems(data);
+  if (unsafe.length) {
+    problems.push(...unsafe);
+    return void 0;
+  }
   let files;
   try {
     files = unzipSync(data);
@@ -81029,6 +81620,11 @@ function checkSdist(basename12, data, problems) {
       `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
     );
   }
+  const unsafe = gzipProblems(data);
+  if (unsafe.length) {
+    problems.push(...unsafe);
+    return void 0;
+  }
   let tar;
   try {
     tar = gunzipSync(data);
@@ -81036,6 +81632,15 @@ function checkSdist(basename12, data, problems) {
     problems.push(`it is not a valid gzip file: ${err2.message}`);
     return void 0;
   }
+  const seen = /* @__PURE__ */ new Set();
+  tarFiles(tar, (n) => {
+    const bad = memberPathProblem(n);
+    if (bad) problems.push(`member ${JSON.stringify(n).slice(0, 200)} ${bad}`);
+    else if (seen.has(n)) problems.push(`member ${JSON.stringify(n).slice(0, 200)} is in the archive twice`);
+    seen.add(n);
+    return false;
+  });
+  if (problems.length) return void 0;
   const top = `${d.name}-${d.version}`;
   const members = tarFiles(tar, () => true);
   const pkgInfo = members.get(`${top}/PKG-INFO`);
@@ -81112,7 +81717,8 @@ function slotMatrix(c) {
   }
   const rows = [["platform", ...pythons.map((p4) => p4 || "file")]];
   for (const plat of platforms) rows.push([plat, ...pythons.map((p4) => cell.get(`${plat} ${p4}`) ?? "")]);
-  for (const f of c.extra) rows.push([f, ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
+  for (const f of c.extra)
+    rows.push([inert(f, 200), ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
   return rows;
 }
 function formatMatrix(rows) {
@@ -81122,10 +81728,10 @@ function formatMatrix(rows) {
 function completenessProblems(c) {
   return [
     ...c.slots.filter((s) => s.files.length !== 1).map(
-      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.join(", ")}`
+      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.map((f) => inert(f, 200)).join(", ")}`
     ),
-    ...c.extra.map((f) => `${f} is staged but not expected`),
-    ...c.foreign.map((f) => `${f} is not a file of this project and version`)
+    ...c.extra.map((f) => `${inert(f, 200)} is staged but not expected`),
+    ...c.foreign.map((f) => `${inert(f, 200)} is not a file of this project and version`)
   ];
 }
 
@@ -81134,7 +81740,17 @@ var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels;
 
 // src/release/pypi-index.ts
 var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-function parseSimpleHtml(html) {
+var HEX64 = /^[0-9a-f]{64}$/;
+function admit(server, files) {
+  return files.filter((f, i2) => {
+    if (!isSafeFileName(f.filename)) serverFileName(server, `the file entry ${i2}`, f.filename);
+    return fileNameProblem(f.filename) === void 0;
+  });
+}
+function parseSimpleHtml(html, server = "the index") {
+  return admit(server, anchors(html));
+}
+function anchors(html) {
   const files = [];
   for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
     const href = decodeEntities(m[1]);
@@ -81144,17 +81760,22 @@ function parseSimpleHtml(html) {
   }
   return files;
 }
-function parseSimpleJson(body2) {
-  const files = body2.files;
-  if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
-  return files.map((f) => {
-    const hashes = f.hashes ?? {};
+function parseSimpleJson(body2, server = "the index") {
+  const files = new Json(body2, server).get("files");
+  if (!Array.isArray(files.value)) {
+    throw new ServerDataError(`${server} answered JSON without a files list (PEP 691)`);
+  }
+  const list2 = files.items().map((f) => {
+    const hashes = f.get("hashes");
+    const sha = hashes.has() ? hashes.get("sha256").optString()?.toLowerCase() : void 0;
+    const time = f.get("upload-time").optString();
     return {
-      filename: String(f.filename),
-      ...typeof hashes.sha256 === "string" ? { sha256: hashes.sha256.toLowerCase() } : {},
-      ...typeof f["upload-time"] === "string" ? { uploadTime: f["upload-time"] } : {}
+      filename: f.get("filename").string(),
+      ...sha && HEX64.test(sha) ? { sha256: sha } : {},
+      ...time ? { uploadTime: time } : {}
     };
   });
+  return admit(server, list2);
 }
 var IndexReader = class {
   constructor(indexUrl, http2 = {}) {
@@ -81180,7 +81801,8 @@ var IndexReader = class {
     });
     if (res.status === 404) return /* @__PURE__ */ new Map();
     const type = res.headers.get("content-type") ?? "";
-    const list2 = type.includes("json") ? parseSimpleJson(res.json()) : parseSimpleHtml(res.body.toString("utf8"));
+    const server = `the index at ${new URL(this.indexUrl).host} (${pkg})`;
+    const list2 = type.includes("json") ? parseSimpleJson(res.json(), server) : parseSimpleHtml(res.body.toString("utf8"), server);
     return new Map(list2.map((f) => [f.filename, f]));
   }
 };
@@ -81304,7 +81926,7 @@ async function checkDescriptions(files, runner, python) {
     if (r.exitCode !== 0) {
       problems.push(
         `${names.join(", ")}: the description does not render as reStructuredText, so PyPI would refuse it:
-${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
+${inertLines(r.stderr.trim(), 8, 300)}`
       );
     }
   }
@@ -81595,20 +82217,37 @@ ${pip.stderr.trim().split("\n").slice(-8).join("\n")}`
 
 // src/release/staging.ts
 import { createHash as createHash8 } from "node:crypto";
-var HEX64 = /^[0-9a-f]{64}$/;
-function toRecord(apiUrl, d) {
-  const sha = typeof d.sha256 === "string" ? d.sha256.toLowerCase() : "";
-  let url2 = typeof d.download_url === "string" ? d.download_url : "";
+var HEX642 = /^[0-9a-f]{64}$/;
+var HEX32 = /^[0-9a-f]{32}$/;
+function toRecord(apiUrl, server, d) {
+  const where2 = (field) => `${d.path}.${field}`;
+  const basename12 = serverFileName(server, `the record ${d.path}`, d.get("basename").value);
+  const named = `${server}: ${basename12} (${d.path})`;
+  const sha = (d.get("sha256").optString() ?? "").toLowerCase();
+  const md5 = (d.get("md5").optString() ?? "").toLowerCase();
+  if (!HEX32.test(md5) && !HEX642.test(sha)) {
+    throw new ServerDataError(`${named} has neither an md5 nor a sha256 digest (${where2("md5")}).`);
+  }
+  let url2 = d.get("download_url").string();
   if (url2.startsWith("//")) url2 = new URL(apiUrl).protocol + url2;
+  let parsed;
+  try {
+    parsed = new URL(url2, apiUrl + "/");
+  } catch {
+    parsed = void 0;
+  }
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol)) {
+    throw new ServerDataError(`${named}: ${where2("download_url")} is not an http(s) URL.`);
+  }
   return {
-    basename: String(d.basename ?? ""),
-    version: String(d.version ?? ""),
-    size: Number(d.size ?? -1),
-    md5: String(d.md5 ?? "").toLowerCase(),
-    sha256: HEX64.test(sha) ? sha : void 0,
-    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
-    uploadTime: String(d.upload_time ?? ""),
-    downloadUrl: url2
+    basename: basename12,
+    version: d.get("version").string(),
+    size: d.get("size").count(),
+    md5,
+    sha256: HEX642.test(sha) ? sha : void 0,
+    labels: d.get("labels").strings(),
+    uploadTime: d.get("upload_time").optString() ?? "",
+    downloadUrl: parsed.href
   };
 }
 async function listStaged(opts) {
@@ -81622,13 +82261,14 @@ async function listStaged(opts) {
     allow: [200, 404]
   });
   if (res.status === 404) return [];
-  const body2 = res.json();
-  if (!Array.isArray(body2.distributions)) {
-    throw new UploadError(
+  const server = `anaconda.org at ${http2.apiUrl} (release ${opts.owner}/${opts.pkg}/${opts.version})`;
+  const list2 = new Json(res.json(), server).get("distributions");
+  if (!Array.isArray(list2.value)) {
+    throw new ServerDataError(
       `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
     );
   }
-  const records = body2.distributions.map((d) => toRecord(http2.apiUrl, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
+  const records = list2.items().map((d) => toRecord(http2.apiUrl, server, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
   const seen = /* @__PURE__ */ new Set();
   const dupes = /* @__PURE__ */ new Set();
   for (const r of records) {
@@ -81645,19 +82285,7 @@ async function listStaged(opts) {
 async function downloadStaged(rec, opts) {
   if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`);
   const http2 = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http });
-  const first = await http2.request("GET", rec.downloadUrl, {
-    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
-    allow: [200, 301, 302, 303, 307, 308],
-    timeoutMs: opts.http?.transferTimeoutMs ?? 6e5
-  });
-  let data = first.body;
-  if (first.status !== 200) {
-    const location = first.headers.get("location");
-    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`);
-    const target = new URL(location, rec.downloadUrl).href;
-    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http });
-    data = (await plain.request("GET", target, { redirect: true, timeoutMs: 6e5 })).body;
-  }
+  const data = await http2.download(rec.downloadUrl, rec.size);
   const sha256Actual = createHash8("sha256").update(data).digest("hex");
   const problems = [];
   if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`);
@@ -81745,7 +82373,7 @@ var TrustedPublisher = class {
     const audience = res.json?.audience;
     if (res.status !== 200 || typeof audience !== "string" || !audience) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${inert(res.statusText, 100)} without an audience.`
       );
     }
     return audience;
@@ -81769,13 +82397,13 @@ var TrustedPublisher = class {
     const body2 = res.json;
     if (!body2) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+        `Trusted Publishing: the index answered ${res.status} ${inert(res.statusText, 100)} with no JSON to the token request; wait a few minutes and run again.`
       );
     }
     if (res.status !== 200) {
-      const reasons = (body2.errors ?? []).map((e) => `  * ${String(e.code)}: ${String(e.description)}`).join("\n");
+      const reasons = (body2.errors ?? []).map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`).join("\n");
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body2.message ?? "")}):
+        `Trusted Publishing: the index refused the token request (${res.status}: ${inert(body2.message ?? "", 500)}):
 ${reasons}
 The publisher registered on the index must match these claims of the runner's token:
 ${claimsOf(jwt)}`
@@ -81786,7 +82414,7 @@ ${claimsOf(jwt)}`
         "Trusted Publishing: the index answered the token request without a token."
       );
     }
-    setSecret(body2.token);
+    maskCredential(body2.token);
     this.token = body2.token;
     this.expiresAt = typeof body2.expires === "number" ? body2.expires * 1e3 : this.now() + 9e5;
     this.mints++;
@@ -81954,7 +82582,7 @@ function hintFor(message) {
 var LegacyUploader = class {
   constructor(opts) {
     this.opts = opts;
-    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 6e5, ...opts.http });
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, ...opts.http });
     this.attempts = opts.attempts ?? 5;
     this.baseDelayMs = retryBaseDelay(2e3);
   }
@@ -81984,11 +82612,12 @@ var LegacyUploader = class {
     }
     const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
     throw new UploadError(
-      `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
+      `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth2}${hintFor(message)}`
     );
   }
   async upload(f) {
     const { boundary, head, tail } = multipart(f);
+    const deadline = performance.now() + (this.opts.http?.transferTotalMs ?? bound2("transferTotalMs"));
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token();
       let message;
@@ -82004,7 +82633,8 @@ var LegacyUploader = class {
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
           allow: ANY_STATUS,
           // every answer is read here: its reason phrase and Retry-After
-          timeoutMs: 6e5
+          transfer: true,
+          deadline
         });
         if (res.status === 200 || res.status === 201) return "uploaded";
         message = `${res.status} ${answerMessage(res)}`;
@@ -82019,16 +82649,21 @@ var LegacyUploader = class {
       } catch (err2) {
         if (!(err2 instanceof AnacondaHttpError) || !err2.transient) throw err2;
         message = err2.message;
+        if (performance.now() >= deadline) {
+          throw new UploadError(
+            `${f.basename}: the upload failed ${attempt} times within its time bound; last: ${inert(message)}. Run the release again: it resumes.`
+          );
+        }
       }
       if (attempt >= this.attempts) {
         throw new UploadError(
-          `${f.basename}: the upload failed ${attempt} times; last: ${message}. Run the release again: it resumes.`
+          `${f.basename}: the upload failed ${attempt} times; last: ${inert(message)}. Run the release again: it resumes.`
         );
       }
       const delay2 = wait ?? this.baseDelayMs * 2 ** (attempt - 1);
       const why = wait !== void 0 ? " (as Retry-After asks)" : "";
       this.opts.log?.(
-        `${f.basename}: ${message}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s${why}`
+        `${f.basename}: ${inert(message)}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s${why}`
       );
       await sleep(delay2);
       const state = await this.onIndex(f);
@@ -82269,6 +82904,7 @@ export {
   require_dist,
   action_default,
   getInputs,
+  terminalSafe,
   makePlan,
   renderPlan,
   run
