@@ -10,7 +10,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-KA6ITH33.js";
+} from "./chunks/chunk-KSZVWARS.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -78,7 +78,10 @@ describe('JSON shapes', () => {
     expect(() => parseSimpleHtml(`<a href="x%2F..%2F${VALID}#sha256=${'a'.repeat(64)}"></a>`, 'h')).toThrow(
       /path separator/
     )
-    // An old file that is neither a wheel nor an sdist is left out, not an error.
-    expect(parseSimpleJson({ files: [{ filename: 'relpkg-0.1.win32.exe', hashes: {} }] })).toEqual([])
+    // An old file that is neither a wheel nor a PEP 625 sdist (an installer, a .zip sdist) is no error and
+    // stays listed: it dates the release for the 14-day rule like any other file.
+    expect(
+      parseSimpleJson({ files: [{ filename: 'relpkg-0.1.win32.exe', hashes: {} }] }).map((f) => f.filename)
+    ).toEqual(['relpkg-0.1.win32.exe'])
   })
 })

@@ -3,7 +3,7 @@
  * PEP 691 JSON when the index speaks it (PyPI), else the PEP 503 HTML page with `#sha256=` fragments
  * (pypiserver serves only HTML).
  */
-import { ServerDataError, fileNameProblem, isSafeFileName, serverFileName } from '../util/server-data.js'
+import { ServerDataError, isSafeFileName, serverFileName } from '../util/server-data.js'
 import { Json } from '../util/shape.js'
 import { Http, type HttpConfig } from '../publish/anaconda/http.js'
 import { USER_AGENT } from './user-agent.js'
@@ -28,14 +28,15 @@ const HEX64 = /^[0-9a-f]{64}$/
 
 /**
  * The index's entries, checked where they enter: a name with a path separator or a control character is
- * an error naming the index and the entry; a name that is neither a wheel nor an sdist (an old egg or
- * installer) is left out, as the release never looks such a file up.
+ * an error naming the index and the entry. Other names stay, wheels and PEP 625 sdists or not: an older
+ * release's `.zip` sdist or egg still dates the release (Warehouse's 14-day rule counts any file), and
+ * nothing is ever fetched by such a name.
  */
 function admit(server: string, files: IndexFile[]): IndexFile[] {
-  return files.filter((f, i) => {
+  files.forEach((f, i) => {
     if (!isSafeFileName(f.filename)) serverFileName(server, `the file entry ${i}`, f.filename)
-    return fileNameProblem(f.filename) === undefined
   })
+  return files
 }
 
 /** The anchors of a PEP 503 project page. */

@@ -81742,10 +81742,10 @@ var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels;
 var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 var HEX64 = /^[0-9a-f]{64}$/;
 function admit(server, files) {
-  return files.filter((f, i2) => {
+  files.forEach((f, i2) => {
     if (!isSafeFileName(f.filename)) serverFileName(server, `the file entry ${i2}`, f.filename);
-    return fileNameProblem(f.filename) === void 0;
   });
+  return files;
 }
 function parseSimpleHtml(html, server = "the index") {
   return admit(server, anchors(html));
