@@ -175,4 +175,5 @@ async function main(): Promise<void> {
   else process.stdout.write(`Outputs: ${env.GITHUB_OUTPUT}\nTemp folder (kept): ${temp.dir}\n`)
 }
 
-await main()
+// Anything thrown this far is reported as one line, never as a trace.
+await main().catch(fail)

@@ -24,6 +24,13 @@ describe('did you mean', () => {
     expect(parseArgs(['--version'], '/w').show).toBe('version')
     expect(() => parseArgs(['--release-version', '1'], '/w')).toThrow(UsageError)
   })
+
+  it('points a bare ref to --build-commit, and a late command to its place', () => {
+    expect(() => parseArgs(['1.12.1'], '/w')).toThrow('(to build that ref: --build-commit 1.12.1)')
+    expect(() => parseArgs(['--container', 'off', 'plan'], '/w')).toThrow(
+      '(the command comes first: dipy-wheels plan ...)'
+    )
+  })
 })
 
 describe('errors worded for a terminal', () => {

@@ -86,7 +86,11 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
     }
     const m = /^--([A-Za-z0-9-]+)(?:=(.*))?$/s.exec(arg)
     if (!m) {
-      const hint = COMMANDS.some((c) => c === arg) ? ` (the command comes first: dipy-wheels ${arg} ...)` : ''
+      const hint = COMMANDS.some((c) => c === arg)
+        ? ` (the command comes first: dipy-wheels ${arg} ...)`
+        : command === 'build' && !arg.startsWith('-')
+          ? ` (to build that ref: --build-commit ${arg})`
+          : ''
       throw new UsageError(
         `Unexpected argument ${JSON.stringify(arg)}${hint}: flags are --name value (dipy-wheels ${command} --help).`
       )
