@@ -164,10 +164,11 @@ async function main(): Promise<void> {
   }
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, 'utf8'))
   const errors = log.annotations.filter((a) => a.level === 'error').map((a) => a.message)
-  const result =
+  const result = forTerminal(
     args.command === 'release'
       ? resultTable({ version: env.INPUT_VERSION, ...outputs }, errors, 'release')
       : resultTable(outputs, errors)
+  )
   const summary = writeSummary(args.workspace, env.GITHUB_STEP_SUMMARY, result, (Date.now() - started) / 1000)
   process.stdout.write((summary ? terminalTables(summary.sections) : '') + result)
   if (summary) process.stdout.write(`\nSummary: ${summary.file}\n`)
