@@ -78,6 +78,7 @@ describe('help and version', () => {
   it('plan --help is the plan page', async () => {
     const r = await cli(['plan', '--help'])
     expect(r.stdout).toMatch(/^Usage: dipy-wheels plan \[--os linux\|macos\|windows\]/)
+    expect(r.stdout).toMatch(/^ {2}--json\n +The plan as JSON/m)
   })
 
   it('--version prints the tool version; the release version is --release-version', async () => {

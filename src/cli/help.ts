@@ -83,6 +83,13 @@ const PAGES: Record<Command, { usage: string[]; about: string[]; examples: strin
   }
 }
 
+const PLAN_OPTIONS = [
+  '  --os linux|macos|windows',
+  `${INDENT}The runner to plan for; another OS than this one gets a GitHub-hosted runner's paths.`,
+  '  --json',
+  `${INDENT}The plan as JSON instead of text.`
+]
+
 export function help(command: Command): string {
   const page = PAGES[command]
   const inputs = inputsOf(command)
@@ -96,6 +103,7 @@ export function help(command: Command): string {
     'Commands: build (the default), plan, release.  dipy-wheels COMMAND --help for each.',
     '',
     'Options:',
+    ...(command === 'plan' ? PLAN_OPTIONS : []),
     ...inputs,
     ...COMMON,
     '',
