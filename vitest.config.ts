@@ -35,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['__tests__/e2e/**/*.test.ts'],
+          setupFiles: ['__tests__/harness/cleanup-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000
         }
@@ -44,6 +45,7 @@ export default defineConfig({
         test: {
           name: 'slow',
           include: ['__tests__/slow/**/*.test.ts'],
+          setupFiles: ['__tests__/harness/cleanup-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
           fileParallelism: false
@@ -54,6 +56,7 @@ export default defineConfig({
         test: {
           name: 'dipy',
           include: ['__tests__/dipy/**/*.test.ts'],
+          setupFiles: ['__tests__/harness/cleanup-setup.ts'],
           testTimeout: 3_600_000,
           hookTimeout: 3_600_000,
           fileParallelism: false

@@ -8,8 +8,9 @@ import {
   renderPlan,
   require_dist,
   run,
+  terminalSafe,
   wheelArch
-} from "./chunks/chunk-OK4APX7A.js";
+} from "./chunks/chunk-KA6ITH33.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";
@@ -112,7 +113,7 @@ var PlainLog = class {
   mask(text) {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join("***");
-    return out;
+    return terminalSafe(out);
   }
   /** One complete line (without its newline): the text to print for it, newline included, or ''. */
   renderLine(line) {

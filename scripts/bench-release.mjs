@@ -132,7 +132,8 @@ function timed(cmd, argv, env) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const child = spawn(cmd, argv, {
-      env: { PATH: process.env.PATH, HOME: os.homedir(), ...env },
+      // .venv-test first: it holds requirements/release.txt's pins, so the release makes no venv of its own.
+      env: { PATH: `${bin}${path.delimiter}${process.env.PATH}`, HOME: os.homedir(), ...env },
       stdio: ['ignore', 'ignore', 'pipe']
     })
     let err = ''

@@ -1,7 +1,8 @@
-"""Checks a repaired wheel of the OpenMP fixture (dwomp) as a user would, on any runner OS.
+"""Checks a repaired wheel of an OpenMP fixture (dwomp: setuptools; dwmp: meson-python + Cython) as a
+user would, on any runner OS.
 
     python scripts/check_fixture_wheel.py --wheelhouse DIR --os linux|macos|windows --arch ARCH
-        [--manylinux POLICY] [--macos-target X.Y]
+        [--package dwomp|dwmp] [--manylinux POLICY] [--macos-target X.Y]
 
 Run it with the Python the wheel was built for: it picks the wheel of that interpreter (cpXY) and checks
   1. the platform tag: manylinux_2_N_<arch> (exactly manylinux_<POLICY>_<arch> with --manylinux),
@@ -34,33 +35,35 @@ ARCHES = {
 # What each OS's repair tool grafts, as paths inside the wheel. auditwheel: <pkg>.libs/<name>-<8 hex>.so...
 # (auditwheel's repair.py); delocate: <pkg>/.dylibs/<original name> (delocate's delocating.py);
 # delvewheel: <pkg>.libs/<name>[-<hash>].dll (delvewheel's _wheel_repair.py, name mangling on by default).
+# {pkg} is the package's name.
 GRAFTED = {
     "linux": {
-        "OpenMP runtime (libgomp)": r"^dwomp\.libs/libgomp-[0-9a-f]{8}\.so(\.\d+)*$",
-        "libdwmath": r"^dwomp\.libs/libdwmath-[0-9a-f]{8}\.so(\.\d+)*$",
+        "OpenMP runtime (libgomp)": r"^{pkg}\.libs/libgomp-[0-9a-f]{{8}}\.so(\.\d+)*$",
+        "libdwmath": r"^{pkg}\.libs/libdwmath-[0-9a-f]{{8}}\.so(\.\d+)*$",
     },
     "macos": {
-        "OpenMP runtime (libomp)": r"^dwomp/\.dylibs/libomp\.dylib$",
-        "libdwmath": r"^dwomp/\.dylibs/libdwmath(\.\d+)*\.dylib$",
+        "OpenMP runtime (libomp)": r"^{pkg}/\.dylibs/libomp\.dylib$",
+        "libdwmath": r"^{pkg}/\.dylibs/libdwmath(\.\d+)*\.dylib$",
     },
     "windows": {
-        "OpenMP runtime (vcomp140.dll)": r"(?i)^dwomp\.libs/vcomp140(-[0-9a-f]+)?\.dll$",
-        "libdwmath": r"(?i)^dwomp\.libs/dwmath(-[0-9a-f]+)?\.dll$",
+        "OpenMP runtime (vcomp140.dll)": r"(?i)^{pkg}\.libs/vcomp140(-[0-9a-f]+)?\.dll$",
+        "libdwmath": r"(?i)^{pkg}\.libs/dwmath(-[0-9a-f]+)?\.dll$",
     },
 }
+PACKAGES = ("dwomp", "dwmp")
 
 N = 100_000
 # Computed here, not by the package: the sum of dw_add(i, 1) = i + 1 for i in [0, N).
 EXPECTED = {"add": 5, "psum": N * (N + 1) // 2, "threads": 2}
 
-PROBE = f"""
-import json, dwomp
+PROBE = """
+import json, {pkg} as p
 print(json.dumps({{
-    "file": dwomp.__file__,
-    "add": dwomp.add(2, 3),
-    "psum": dwomp.psum({N}),
-    "threads": dwomp.threads_used(),
-    "openmp": dwomp.OPENMP,
+    "file": p.__file__,
+    "add": p.add(2, 3),
+    "psum": p.psum({n}),
+    "threads": p.threads_used(),
+    "openmp": p.OPENMP,
 }}))
 """
 
@@ -75,8 +78,8 @@ class Checks:
         return ok
 
 
-def find_wheel(wheelhouse: Path, python_tag: str) -> Path | None:
-    wheels = sorted(wheelhouse.glob(f"dwomp-*-{python_tag}-{python_tag}-*.whl"))
+def find_wheel(wheelhouse: Path, package: str, python_tag: str) -> Path | None:
+    wheels = sorted(wheelhouse.glob(f"{package}-*-{python_tag}-{python_tag}-*.whl"))
     return wheels[0] if len(wheels) == 1 else None
 
 
@@ -102,8 +105,8 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-def run_in_venv(wheel: Path, checks: Checks) -> None:
-    with tempfile.TemporaryDirectory(prefix="dwomp-check-") as tmp:
+def run_in_venv(wheel: Path, package: str, checks: Checks) -> None:
+    with tempfile.TemporaryDirectory(prefix=f"{package}-check-") as tmp:
         venv = Path(tmp) / "venv"
         empty = Path(tmp) / "empty"
         empty.mkdir()
@@ -117,7 +120,7 @@ def run_in_venv(wheel: Path, checks: Checks) -> None:
         if not checks.report(install.returncode == 0, "installs in a new venv", install.stderr.strip() or "yes"):
             return
         probe = subprocess.run(
-            [str(python), "-c", PROBE], cwd=empty, env=clean_env(), capture_output=True, text=True
+            [str(python), "-c", PROBE.format(pkg=package, n=N)], cwd=empty, env=clean_env(), capture_output=True, text=True
         )
         if not checks.report(probe.returncode == 0, "imports from an empty directory", probe.stderr.strip() or "yes"):
             return
@@ -134,6 +137,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--wheelhouse", required=True, type=Path)
     parser.add_argument("--os", required=True, choices=sorted(ARCHES))
     parser.add_argument("--arch", required=True)
+    parser.add_argument("--package", default="dwomp", choices=PACKAGES, help="the fixture (default dwomp)")
     parser.add_argument("--manylinux", default="", help="Linux: the exact policy, e.g. 2_28")
     parser.add_argument("--macos-target", default="11.0", help="macOS: the deployment target (default 11.0)")
     args = parser.parse_args(argv)
@@ -144,7 +148,7 @@ def main(argv: list[str]) -> int:
 
     checks = Checks()
     python_tag = f"cp{sys.version_info[0]}{sys.version_info[1]}"
-    wheel = find_wheel(args.wheelhouse, python_tag)
+    wheel = find_wheel(args.wheelhouse, args.package, python_tag)
     found = sorted(p.name for p in args.wheelhouse.glob("*.whl")) if args.wheelhouse.is_dir() else []
     if not checks.report(wheel is not None, f"one {python_tag} wheel in {args.wheelhouse}", ", ".join(found) or "none"):
         return 1
@@ -159,9 +163,10 @@ def main(argv: list[str]) -> int:
     )
     names = zipfile.ZipFile(wheel).namelist()
     for what, graft in GRAFTED[args.os].items():
+        graft = graft.format(pkg=args.package)
         hits = [n for n in names if re.match(graft, n)]
         checks.report(len(hits) == 1, f"grafted {what}", ", ".join(hits) or f"nothing matches {graft}")
-    run_in_venv(wheel, checks)
+    run_in_venv(wheel, args.package, checks)
     print(f"{wheel.name}: {'all checks passed' if checks.failed == 0 else f'{checks.failed} check(s) failed'}")
     return 0 if checks.failed == 0 else 1
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints .github/workflows with the pinned tools of requirements/lint.txt (installed into .venv-lint by
-# .ci/run), then checks that the two wheel workflows build the same BUILD_COMMIT. Exits non-zero on any
+# .ci/run), then checks that the two wheel workflows build the same BUILD_COMMIT and that the release's
+# default expected set (src/release/default-set.ts) is the one their matrices build. Exits non-zero on any
 # finding. Run from anywhere: bash scripts/lint-workflows.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,3 +27,4 @@ done
 "$bin/zizmor" --offline --no-progress --color never .github/workflows
 
 npm run -s check:build-commit
+npm run -s check:release-set

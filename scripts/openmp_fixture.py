@@ -1,9 +1,11 @@
-"""Lays out the OpenMP fixture for a real run of the action (ci.yml, on every runner OS).
+"""Lays out an OpenMP fixture for a real run of the action (ci.yml, on every runner OS).
 
-    python scripts/openmp_fixture.py DIR
+    python scripts/openmp_fixture.py DIR [dwomp|dwmp]
 
 Writes into DIR:
-  dwomp/                   the package of __tests__/fixtures/dwomp as a git repository tagged 0.1.0
+  <package>/               the package of __tests__/fixtures/<package> as a git repository tagged 0.1.0:
+                           dwomp (setuptools, a C extension; the default) or dwmp (meson-python, Cython,
+                           meson's OpenMP lookup: dipy's own build path)
   libdwmath-1.0.0.tar.gz   __tests__/fixtures/clib as a source archive, for a cmake dependency recipe
 and gives the action's inputs: `repository`, `build-commit` and `dependencies` (the recipe, with the
 archive's sha256 and a file:// URL), as step outputs when GITHUB_OUTPUT is set, else as JSON on stdout.
@@ -24,7 +26,8 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "__tests__" / "fixtures" / "dwomp"
+FIXTURES = ROOT / "__tests__" / "fixtures"
+PACKAGES = ("dwomp", "dwmp")
 CLIB = ROOT / "__tests__" / "fixtures" / "clib"
 TAG = "0.1.0"
 CLIB_NAME = "libdwmath-1.0.0"
@@ -48,9 +51,9 @@ def git(cwd: Path, *args: str) -> None:
     )
 
 
-def make_repo(dest: Path) -> Path:
-    repo = dest / "dwomp"
-    shutil.copytree(PACKAGE, repo, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
+def make_repo(dest: Path, package: str) -> Path:
+    repo = dest / package
+    shutil.copytree(FIXTURES / package, repo, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "dwomp")
@@ -97,15 +100,16 @@ def write_outputs(outputs: dict[str, str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} DIR (an empty or missing directory)", file=sys.stderr)
+    if len(argv) not in (2, 3) or (len(argv) == 3 and argv[2] not in PACKAGES):
+        print(f"usage: {argv[0]} DIR (an empty or missing directory) [{'|'.join(PACKAGES)}]", file=sys.stderr)
         return 2
+    package = argv[2] if len(argv) == 3 else PACKAGES[0]
     dest = Path(argv[1]).resolve()
     if dest.exists() and any(dest.iterdir()):
         print(f"error: {dest} is not empty: give a new directory.", file=sys.stderr)
         return 2
     dest.mkdir(parents=True, exist_ok=True)
-    repo = make_repo(dest)
+    repo = make_repo(dest, package)
     archive = make_archive(dest)
     write_outputs({"repository": str(repo), "build-commit": TAG, "dependencies": recipe(archive)})
     return 0

@@ -130,7 +130,8 @@ try {
   )
   const t0 = Date.now()
   const code = await run(process.execPath, cli, {
-    PATH: process.env.PATH,
+    // .venv-test first: it holds requirements/release.txt's pins (the release's checkers).
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
     HOME: os.homedir(),
     RUNNER_TEMP: path.join(work, 'temp'),
     INPUT_PYPI_TOKEN: PYPI_TOKEN

@@ -21,6 +21,7 @@ import { cleanTemp, prepareWorkspace, tempFolder, workspaceProblem } from './cli
 import { messageOf } from './errors.js'
 import { run } from './main.js'
 import { parseFileCommands } from './util/file-commands.js'
+import { terminalSafe } from './util/inert.js'
 
 /** The release inputs without a default that a release cannot run without. */
 const RELEASE_REQUIRED = ['version', 'pypi-url', 'pypi-index-url']
@@ -105,7 +106,8 @@ function preflight(args: CliArgs, env: Record<string, string>): void {
 
 function fail(err: unknown): never {
   const usage = err instanceof UsageError
-  process.stderr.write(usage ? `${messageOf(err)}\n` : `Error: ${forTerminal(messageOf(err))}\n`)
+  const text = usage ? messageOf(err) : `Error: ${forTerminal(messageOf(err))}`
+  process.stderr.write(`${terminalSafe(text)}\n`)
   process.exit(usage ? 2 : 1)
 }
 

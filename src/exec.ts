@@ -89,12 +89,52 @@ class Tail {
   }
 }
 
-/** The first executable `name` in the PATH-like list `pathVar`. */
-export function whichIn(name: string, pathVar: string | undefined): string | undefined {
-  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : ['']
-  for (const dir of (pathVar ?? '').split(path.delimiter).filter(Boolean)) {
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext)
+/** A bare command name (no directory part): looked up on a PATH. */
+export const isBareName = (name: string, platform: NodeJS.Platform = process.platform): boolean =>
+  !(platform === 'win32' ? /[\\/]/ : /\//).test(name)
+
+/**
+ * The file names tried for `name` in each PATH directory. On Windows: the name itself when it already ends
+ * with one of PATHEXT's extensions, then the name with each of them (cmd.exe's search order; PATHEXT
+ * defaults to .COM;.EXE;.BAT;.CMD).
+ */
+export function executableNames(name: string, platform: NodeJS.Platform, pathext?: string): string[] {
+  if (platform !== 'win32') return [name]
+  const exts = (pathext || '.COM;.EXE;.BAT;.CMD')
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e.startsWith('.'))
+  const own = exts.some((e) => name.toUpperCase().endsWith(e.toUpperCase())) ? [name] : []
+  return [...own, ...exts.map((e) => name + e.toLowerCase())]
+}
+
+/**
+ * A variable of a child's environment: on Windows whatever the case of its name, the spelling set last
+ * winning (an override added under `Path` to an environment that has `PATH`).
+ */
+export function envValue(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  platform: NodeJS.Platform = process.platform
+): string | undefined {
+  if (platform !== 'win32') return env[name]
+  let value: string | undefined
+  for (const [k, v] of Object.entries(env)) if (k.toUpperCase() === name && v !== undefined) value = v
+  return value
+}
+
+/** The first executable `name` in the PATH-like list `pathVar` (PATHEXT's extensions on Windows). */
+export function whichIn(
+  name: string,
+  pathVar: string | undefined,
+  pathext?: string,
+  platform: NodeJS.Platform = process.platform
+): string | undefined {
+  const p = platform === 'win32' ? path.win32 : path.posix
+  const names = executableNames(name, platform, pathext)
+  for (const dir of (pathVar ?? '').split(p.delimiter).filter(Boolean)) {
+    for (const file of names) {
+      const candidate = p.join(dir, file)
       try {
         fs.accessSync(candidate, fs.constants.X_OK)
         if (fs.statSync(candidate).isFile()) return candidate
@@ -106,6 +146,22 @@ export function whichIn(name: string, pathVar: string | undefined): string | und
   return undefined
 }
 
+/**
+ * The file a command runs: a bare name found on the PATH of the child's own environment `env` (not the
+ * action's: @actions/exec resolves a bare name with process.env.PATH), else the command as given.
+ * Throws when a bare name is on no directory of that PATH.
+ */
+export function resolveCommand(command: string, env: Readonly<Record<string, string | undefined>>): string {
+  if (!isBareName(command)) return command
+  const pathVar = envValue(env, 'PATH')
+  const found = whichIn(command, pathVar, envValue(env, 'PATHEXT'))
+  if (found) return found
+  throw new Error(
+    `Unable to locate executable file: ${command}. It is on no directory of the PATH the command is given ` +
+      `(${pathVar ?? 'none'}).`
+  )
+}
+
 /** The real runner over @actions/exec: runs with a clean environment, fails by default. */
 export class ExecRunner implements Runner {
   readonly env: Readonly<Record<string, string>>
@@ -115,16 +171,17 @@ export class ExecRunner implements Runner {
   }
 
   async which(name: string): Promise<string | undefined> {
-    return whichIn(name, this.env.PATH ?? this.env.Path)
+    return whichIn(name, envValue(this.env, 'PATH'), envValue(this.env, 'PATHEXT'))
   }
 
   async run(cmd: Command, options: RunOptions = {}): Promise<RunResult> {
     // @actions/exec echoes the command line itself ([command]...) unless silent.
     const tail = new Tail(TAIL_LINES)
     const scan = new Tail(SCAN_LINES)
-    const out = await exec.getExecOutput(cmd.command, cmd.args, {
+    const env = childEnv(this.env, cmd.env)
+    const out = await exec.getExecOutput(resolveCommand(cmd.command, env), cmd.args, {
       cwd: cmd.cwd,
-      env: childEnv(this.env, cmd.env),
+      env,
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,

@@ -22,6 +22,7 @@ import { endpointUrl } from './validate/url.js'
 
 import type { IfExists } from './publish/anaconda/upload.js'
 import type { ArtifactMode } from './publish/artifact-name.js'
+import { maskCredential } from './util/secrets.js'
 import type { UploadMode } from './publish/target.js'
 export type { ArtifactMode, IfExists, UploadMode }
 
@@ -200,7 +201,7 @@ export function getInputs(host: HostFacts): ActionInputs {
 
 /** A token input: masked first, then checked (printable ASCII, no whitespace). */
 function secret(name: string, value: string): string {
-  if (value) core.setSecret(value)
+  maskCredential(value)
   return apiToken(name, value)
 }
 

@@ -19,6 +19,7 @@ import { uploadArtifact } from './publish/artifact.js'
 import { describeDecision, tokenFor } from './publish/target.js'
 import { siblingWarning } from './ref.js'
 import { report, type RunReport } from './report.js'
+import { withSourceDateEpoch } from './stages/reproducible.js'
 import { checkout } from './stages/checkout.js'
 import { publish, PublishError } from './stages/publish.js'
 import { buildWheels, type WheelsContext, type WheelsResult } from './stages/wheels.js'
@@ -104,7 +105,7 @@ export async function runPipeline(
     )
     if (plan.lastStep === 'checkout') return r
     const ctx: Omit<WheelsContext, 'runner' | 'root'> = {
-      plan,
+      plan: withSourceDateEpoch(plan, r.checkout.commitTime, host.env),
       timings,
       commit: r.checkout.commit,
       // The runner's own variables say whether GitHub's cache service is there (children never see them).

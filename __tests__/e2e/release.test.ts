@@ -237,12 +237,13 @@ describe('release through the bundle', () => {
     expect(posts()).toBe(0)
   })
 
-  it('dry run: the plan and the Trusted Publishing probe, no POST', async () => {
+  it('dry run: the plan and the Trusted Publishing probe (audience and OIDC token, no mint), no POST', async () => {
     const owner = await setup()
     const run = await release(owner, { 'dry-run': 'true', 'pypi-token': '' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(posts()).toBe(0)
-    expect(stub!.requests).toContain('POST /_/oidc/mint-token')
+    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual(['GET /_/oidc/audience', 'GET /oidc/token'])
+    expect(run.log).toContain('no upload token was minted (dry run)')
     expect(JSON.parse(run.outputs.missing)).toEqual(
       names(files).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
     )
@@ -269,11 +270,16 @@ describe('descriptions (twine check)', () => {
     expect(posts()).toBe(0)
   })
 
-  it("without readme_renderer in the runner's Python, a venv gets the pinned one (from PyPI)", async () => {
+  it("without the pinned checkers in the runner's Python, a venv of the release's own gets them (from PyPI)", async () => {
     const owner = await setup()
     const run = await release(owner, { 'dry-run': 'true' }, { PATH: process.env.PATH ?? '' })
     expect(run.exitCode, explain(run)).toBe(0)
-    expect(run.log).toMatch(/Installing readme_renderer .* into .*release-readme-venv/)
+    expect(run.log).toMatch(
+      /Installing the release's checkers \(packaging==26\.2 .*readme_renderer==46\.0.*\) into .*release-check-venv/
+    )
+    expect(run.log).toMatch(
+      /Checked 4 file\(s\) against PyPI's rules \(metadata with .*release-check-venv.*\): ok/
+    )
     expect(run.log).toContain('Rendered 1 description(s) with readme_renderer: ok')
   }, 400_000) // a venv and a pip install from PyPI: over a minute on a busy 2-core machine
 })

@@ -9,7 +9,6 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { parseFileCommands } from '../../src/util/file-commands.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -22,12 +21,37 @@ export const DIST_DIR = process.env.DIPY_WHEELS_DIST
 export const SHARED_TOOL_CACHE =
   process.env.DIPY_WHEELS_TEST_TOOLCACHE || path.join(REPO_ROOT, '.cache', 'toolcache')
 
+/** Directories the harness made: removed after each test file (harness/cleanup-setup.ts). */
+export const CREATED: string[] = []
+
+/**
+ * GITHUB_OUTPUT as the runner reads it (GitHub's "Setting an output parameter": `name=value` lines and
+ * `name<<DELIMITER` … `DELIMITER` blocks), parsed here rather than with the product's own writer's twin.
+ */
+export function readOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^=<]+?)<<(.+)$/.exec(lines[i])
+    if (m) {
+      const end = lines.indexOf(m[2], i + 1)
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: ${m[1]}'s delimiter ${m[2]} never closes`)
+      out[m[1]] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (lines[i].includes('=')) {
+      out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1)
+    } else if (lines[i] !== '') throw new Error(`GITHUB_OUTPUT: a line the runner would refuse: ${lines[i]}`)
+  }
+  return out
+}
+
 /**
  * A tool cache of a test's own (when its compiler cache, build env or tools venv are what it is about) with
  * the suite's pip cache: the packages it installs are downloaded once per suite, not once more per test.
  */
 export function ownToolCache(prefix: string): string {
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  CREATED.push(toolCache)
   const sharedPip = path.join(SHARED_TOOL_CACHE, 'dipy-wheels-pip')
   fs.mkdirSync(sharedPip, { recursive: true })
   fs.symlinkSync(sharedPip, path.join(toolCache, 'dipy-wheels-pip'))
@@ -114,6 +138,7 @@ function writeGitShim(binDir: string, logFile: string): void {
 
 export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun> {
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dw-run-'))
+  if (!opts.root) CREATED.push(root)
   const workspace = path.join(root, 'ws')
   const temp = path.join(root, 'temp')
   const toolCache = opts.toolCache ?? SHARED_TOOL_CACHE
@@ -203,7 +228,7 @@ export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun>
   const read = (f: string): string => fs.readFileSync(f, 'utf8')
   return {
     exitCode,
-    outputs: parseFileCommands(read(fileVars.GITHUB_OUTPUT)),
+    outputs: readOutputFile(read(fileVars.GITHUB_OUTPUT)),
     summary: read(fileVars.GITHUB_STEP_SUMMARY),
     stdout,
     stderr,

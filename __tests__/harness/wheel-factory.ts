@@ -26,6 +26,12 @@ export interface WheelSpec {
   module?: string
   /** METADATA body (long description). */
   description?: string
+  /** The whole METADATA text instead of the one made from the fields above. */
+  metadata?: string
+  /** More files, by path in the wheel (e.g. `<dist-info>/licenses/LICENSE`), listed in RECORD. */
+  extraFiles?: Record<string, string>
+  /** Files put in the wheel but not in RECORD (e.g. `<dist-info>/RECORD.jws`). */
+  unrecorded?: Record<string, string>
 }
 
 /** The import name: the distribution name lowercased with runs of `-_.` as `_`. */
@@ -48,6 +54,7 @@ function noise(size: number, seed: string): Buffer {
 }
 
 function metadata(spec: WheelSpec): string {
+  if (spec.metadata !== undefined) return spec.metadata
   const lines = [
     'Metadata-Version: 2.1',
     `Name: ${spec.name}`,
@@ -92,12 +99,14 @@ function build(spec: WheelSpec, padSize: number): Uint8Array {
   if (padSize > 0)
     files.push([`${mod}/_pad.bin`, new Uint8Array(noise(padSize, `${spec.name}-${spec.version}`))])
   files.push([`${distInfo}/METADATA`, enc(metadata(spec))], [`${distInfo}/WHEEL`, enc(wheelInfo(spec))])
+  for (const [p, text] of Object.entries(spec.extraFiles ?? {})) files.push([p, enc(text)])
   const record = [
     ...files.map(([p, d]) => `${p},sha256=${b64urlSha256(d)},${d.length}`),
     `${distInfo}/RECORD,,`,
     ''
   ].join('\n')
   files.push([`${distInfo}/RECORD`, enc(record)])
+  for (const [p, text] of Object.entries(spec.unrecorded ?? {})) files.push([p, enc(text)])
   const zippable: Zippable = {}
   for (const [p, d] of files) zippable[p] = [d, { level: 0, mtime: MTIME }] // stored: exact sizes
   return zipSync(zippable)

@@ -26,7 +26,36 @@ export interface OidcStub {
   loseAnswers(n: number): void
   /** Seconds a minted token lives (PyPI: 900). */
   setLifetime(seconds: number): void
+  /** The form fields of each upload POST that reached the stub, in order; the file part as [content, its name]. */
+  forms: Array<Array<[string, string]>>
+  /** The next n upload POSTs are answered 429 with this Retry-After (seconds), not passed on. */
+  rateLimit(n: number, retryAfter: string): void
+  /** The next upload POST is answered with this status and reason phrase (PyPI puts its message there). */
+  refuseNext(status: number, reason: string): void
+  /** Serve this PEP 691 JSON for GET /simple/<project>/ instead of passing it on (PyPI's read side). */
+  serveSimpleJson(project: string, body: unknown): void
   close(): Promise<void>
+}
+
+/** The non-file parts of a multipart/form-data body, as [name, value] (RFC 7578). */
+function formFields(body: Buffer, type: string): Array<[string, string]> {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2]
+  if (!boundary) return []
+  const out: Array<[string, string]> = []
+  for (const part of body.toString('latin1').split(`--${boundary}`)) {
+    const end = part.indexOf('\r\n\r\n')
+    if (end < 0) continue
+    const head = part.slice(0, end)
+    const name = /name="([^"]*)"/.exec(head)?.[1]
+    if (!name) continue
+    const filename = /filename="([^"]*)"/.exec(head)?.[1]
+    if (filename !== undefined) {
+      out.push([name, filename]) // the file's name, not its bytes
+      continue
+    }
+    out.push([name, Buffer.from(part.slice(end + 4).replace(/\r\n$/, ''), 'latin1').toString('utf8')])
+  }
+  return out
 }
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
@@ -39,6 +68,11 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
   let mintMode: MintMode = 'ok'
   let lifetime = 900
   let lostAnswers = 0
+  let limited = 0
+  let retryAfter = '0'
+  let refusal: { status: number; reason: string } | undefined
+  const forms: Array<Array<[string, string]>> = []
+  const simpleJson = new Map<string, unknown>()
   const upstream = new URL(opts.upstream)
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
@@ -102,6 +136,33 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         req.resume()
         return res.writeHead(301, { Location: '/' }).end()
       }
+      const project = /^\/simple\/([^/]+)\/$/.exec(url.pathname)?.[1]
+      if (req.method === 'GET' && project && simpleJson.has(project)) {
+        return res
+          .writeHead(200, { 'Content-Type': 'application/vnd.pypi.simple.v1+json' })
+          .end(JSON.stringify(simpleJson.get(project)))
+      }
+      let body: Buffer | undefined
+      if (req.method === 'POST' && url.pathname === '/') {
+        const chunks: Buffer[] = []
+        for await (const c of req) chunks.push(c as Buffer)
+        body = Buffer.concat(chunks)
+        forms.push(formFields(body, req.headers['content-type'] ?? ''))
+        if (limited > 0) {
+          limited--
+          return res.writeHead(429, { 'Retry-After': retryAfter }).end('Too many requests')
+        }
+        if (refusal) {
+          const { status, reason } = refusal
+          refusal = undefined
+          // As Pyramid answers for warehouse: the message in the status line, a generic page as the body.
+          return res
+            .writeHead(status, reason, { 'Content-Type': 'text/html' })
+            .end(
+              '<html><body><h1>Bad request</h1>The server could not comply with the request.</body></html>'
+            )
+        }
+      }
       // Everything else goes to the index behind.
       const proxied = http.request(
         {
@@ -126,7 +187,8 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         }
       )
       proxied.on('error', () => res.writeHead(502).end())
-      req.pipe(proxied)
+      if (body) proxied.end(body)
+      else req.pipe(proxied)
     })().catch(() => res.writeHead(500).end())
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
@@ -143,6 +205,13 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
     setMintMode: (m) => (mintMode = m),
     setLifetime: (s) => (lifetime = s),
     loseAnswers: (n) => (lostAnswers = n),
+    forms,
+    rateLimit: (n, after) => {
+      limited = n
+      retryAfter = after
+    },
+    refuseNext: (status, reason) => (refusal = { status, reason }),
+    serveSimpleJson: (project, body) => void simpleJson.set(project, body),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -1,8 +1,9 @@
 /**
  * The built-in libomp recipe, built for real with cmake on this host (LLVM's openmp runtime builds on Linux
- * too): the same recipe the action uses on macOS, with only its source swapped for a local archive of the
- * same LLVM 19.1.7 sources (scripts/llvm-openmp-source.sh makes it from Debian's llvm-toolchain-19 source
- * package; .ci/run runs it first). Checks what a user of the prefix would: the library and omp.h are there,
+ * too): the same recipe the action uses on macOS, with only its two archives swapped for local ones of the
+ * same LLVM 19.1.7 sources laid out as LLVM's release assets (openmp-19.1.7.src/, cmake-19.1.7.src/), cut
+ * from the archive scripts/llvm-openmp-source.sh makes from Debian's llvm-toolchain-19 source package
+ * (.ci/run runs it first). Checks what a user of the prefix would: the library and omp.h are there,
  * a program links against the library and runs, and a second run is a cache hit.
  */
 import { execFileSync } from 'node:child_process'
@@ -33,9 +34,23 @@ describe('built-in libomp recipe', () => {
       )
     }
     const shipped = libompRecipe('x86_64', '11.0')
+    // LLVM's two release archives, made from the same sources: <name>-19.1.7.src/ at the top of each.
+    const tree = path.join(work, 'llvm')
+    fs.mkdirSync(tree)
+    execFileSync('tar', ['-xzf', SOURCE, '-C', tree])
+    const small: Record<string, string> = {}
+    for (const part of ['openmp', 'cmake']) {
+      const top = `${part}-${LIBOMP_VERSION}.src`
+      fs.renameSync(path.join(tree, `llvm-project-${LIBOMP_VERSION}.src`, part), path.join(tree, top))
+      small[part] = path.join(work, `${top}.tar.xz`)
+      execFileSync('tar', ['-cJf', small[part], '-C', tree, top])
+    }
+    const bytes = fs.statSync(small.openmp).size + fs.statSync(small.cmake).size
+    console.log(`libomp ${LIBOMP_VERSION}: the two archives hold ${(bytes / 1e6).toFixed(2)} MB`)
     const recipe = {
       ...shipped,
-      source: { kind: 'archive' as const, location: SOURCE, sha256: await sha256File(SOURCE) },
+      source: { kind: 'archive' as const, location: small.openmp, sha256: await sha256File(small.openmp) },
+      companions: [{ location: small.cmake, sha256: await sha256File(small.cmake), dir: 'cmake' }],
       platforms: undefined
     }
     const opts = {

@@ -45,11 +45,11 @@ describe('checkout plans', () => {
   it('checks out detached, cleans, resets and updates submodules', () => {
     const sha = 'a'.repeat(40)
     expect(planCheckout(remote, sha).map((c) => c.args.slice(6).join(' '))).toEqual([
-      `checkout --force --detach ${sha} --`,
-      'clean -ffdx',
-      `reset --hard ${sha} --`,
-      'submodule sync --recursive',
-      'submodule update --init --recursive --force'
+      `-c core.autocrlf=false checkout --force --detach ${sha} --`,
+      '-c core.autocrlf=false clean -ffdx',
+      `-c core.autocrlf=false reset --hard ${sha} --`,
+      '-c core.autocrlf=false submodule sync --recursive',
+      '-c core.autocrlf=false submodule update --init --recursive --force'
     ])
   })
 

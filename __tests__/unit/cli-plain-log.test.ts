@@ -3,6 +3,14 @@ import { PlainLog, parseCommand } from '../../src/cli/plain-log.js'
 import { resultTable } from '../../src/cli/result-table.js'
 
 describe('PlainLog', () => {
+  it('never sends a control byte from a message to the terminal', () => {
+    const log = new PlainLog()
+    const out = log.push('name \x1b[2J\x00x\x9b\n::warning::bad \x1b]0;t\x07%0Anext\n') + log.flush()
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
+    expect(out).toBe('name \\e[2J\\0x\\x9b\nWarning: bad \\e]0;t\\x07\nnext\n')
+  })
+
   it('renders workflow commands as plain lines (as @actions/core escapes them)', () => {
     const log = new PlainLog()
     const out = log.push(

@@ -233,7 +233,14 @@ describe('compiler cache setup and save', () => {
       found
     )
     const cc = await setupCompilerCache(apt, options())
-    expect(apt.lines()).toEqual(['apt-get update -q', 'apt-get install -y -q --no-install-recommends ccache'])
+    // Then the compiler's triplet is asked for (the fake's compilers say nothing), for the symlink names.
+    expect(apt.lines()).toEqual([
+      'apt-get update -q',
+      'apt-get install -y -q --no-install-recommends ccache',
+      'cc -dumpmachine',
+      'gcc -dumpmachine',
+      'clang -dumpmachine'
+    ])
     expect(cc?.ccache).toBe('/usr/bin/ccache')
   })
 
@@ -247,7 +254,12 @@ describe('compiler cache setup and save', () => {
       found
     )
     const cc = await setupCompilerCache(dnf, options())
-    expect(dnf.lines()).toEqual(['dnf install -y -q ccache'])
+    expect(dnf.lines()).toEqual([
+      'dnf install -y -q ccache',
+      'cc -dumpmachine',
+      'gcc -dumpmachine',
+      'clang -dumpmachine'
+    ])
     expect(cc?.ccache).toBe('/usr/bin/ccache')
   })
 

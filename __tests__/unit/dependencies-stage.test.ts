@@ -257,3 +257,30 @@ describe('compilerId', () => {
     expect(seen).toEqual(['gcc-14', 'cc', 'gcc', 'clang'])
   })
 })
+
+describe('buildDependencies for a Windows target', () => {
+  it('writes the meson cross file of the target before meson setup runs, and names it there', async () => {
+    const mesonFile = path.join(tmp, 'work', 'meson-cross-msvc-x86.ini')
+    let seen = ''
+    const runner = new DepsRunner((c) => {
+      if (c.command === 'meson' && c.args[0] === 'setup') seen = fs.readFileSync(mesonFile, 'utf8')
+      return undefined
+    })
+    const windows = { arch: 'x86' as const, runnerArch: 'x64' as const, mesonFile }
+    await buildDependencies(
+      runner,
+      [gitRecipe({ build: 'meson' }), gitRecipe({ name: 'z', build: 'cmake' })],
+      {
+        ...opts(),
+        platform: 'windows',
+        arch: 'x86',
+        windows
+      }
+    )
+    const setup = runner.calls.find((c) => c.command === 'meson' && c.args[0] === 'setup')
+    expect(setup?.args).toContain(`--cross-file=${mesonFile}`)
+    expect(seen).toContain("cpu_family = 'x86'\n")
+    const configure = runner.calls.find((c) => c.command === 'cmake' && c.args[0] === '-S')
+    expect(configure?.args.slice(4, 8)).toEqual(['-A', 'Win32', '-T', 'host=x64'])
+  })
+})

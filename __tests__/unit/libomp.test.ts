@@ -19,26 +19,35 @@ afterEach(() => {
 })
 
 describe('built-in libomp recipe', () => {
-  it('builds openmp/ of the pinned LLVM archive for the arch and deployment target', () => {
+  it("builds LLVM 19.1.7's openmp archive, its cmake archive beside it, for the arch and deployment target", () => {
     const r = libompRecipe('arm64', '11.0')
+    // The release assets of llvmorg-19.1.7 and their sha256 (as Homebrew's libomp formula pins the first).
     expect(r.source).toEqual({
       kind: 'archive',
       location:
-        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/llvm-project-19.1.7.src.tar.xz',
-      sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/openmp-19.1.7.src.tar.xz',
+      sha256: 'bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe'
     })
-    expect(r.subdir).toBe('openmp')
+    expect(r.companions).toEqual([
+      {
+        location:
+          'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/cmake-19.1.7.src.tar.xz',
+        sha256: '11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3',
+        dir: 'cmake'
+      }
+    ])
+    expect(r.subdir).toBeUndefined()
     expect(r.platforms).toEqual(['macos'])
     const steps = planRecipeSteps(
       r,
-      '/src/libomp/llvm-project-19.1.7.src/openmp',
+      '/src/libomp/openmp-19.1.7.src',
       { prefix: '/deps/prefix', buildRoot: '/deps/build', srcRoot: '/deps/src' },
       'macos',
       3
     )
     expect(steps[0].command.args).toEqual([
       '-S',
-      '/src/libomp/llvm-project-19.1.7.src/openmp',
+      '/src/libomp/openmp-19.1.7.src',
       '-B',
       '/deps/build/libomp',
       '-DCMAKE_INSTALL_PREFIX=/deps/prefix',
@@ -133,5 +142,22 @@ describe("where meson's AppleClang lookup finds it", () => {
     expect(brew.kind === 'homebrew' && brew.warning).toMatch(/brew uninstall --ignore-dependencies libomp/)
     const dir = planLibompLink('arm64', '/cache/p', undefined, '')
     expect(dir.kind === 'occupied' && dir.warning).toMatch(/\/opt\/homebrew\/opt\/libomp is a directory/)
+  })
+})
+
+describe('the cache key of libomp on macOS', () => {
+  const recipe = libompRecipe('arm64', '11.0')
+  const key = (compiler: string) => cacheKey([recipe], { platform: 'macos', arch: 'arm64', compiler })
+  const on = (build: string, darwin: string, target = '11.0') =>
+    `Apple clang version 17.0.0 (clang-${build}) arm64-apple-darwin${darwin}; macOS ${target}`
+
+  it("stays across runner images: Apple clang's build number and the Darwin version do not count", () => {
+    expect(key(on('1700.0.13.5', '24.6.0'))).toBe(key(on('1700.0.13.3', '24.5.0')))
+  })
+
+  it('changes with the clang major version and the deployment target', () => {
+    const clang16 = 'Apple clang version 16.0.0 (clang-1600.0.26.6) arm64-apple-darwin24.6.0; macOS 11.0'
+    expect(key(clang16)).not.toBe(key(on('1700.0.13.5', '24.6.0')))
+    expect(key(on('1700.0.13.5', '24.6.0', '12.0'))).not.toBe(key(on('1700.0.13.5', '24.6.0')))
   })
 })

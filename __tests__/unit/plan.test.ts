@@ -127,6 +127,8 @@ interface Target {
   repair: (tools: string, repairDir: string) => PlannedCommand
   /** The plan's arch (the input's, else the runner's). */
   arch: string
+  /** Windows: the arch the recipes are configured for, written out. */
+  depsWindows?: object
   /** plan.macos / plan.windows, written out. */
   osPlan?: { macos?: object; windows?: object }
   /** Variables the recipes are built with. */
@@ -226,18 +228,25 @@ const customImage: Target = {
   repair: auditwheel(undefined)
 }
 
-/** LLVM's OpenMP runtime as the action builds it on macOS: the llvm-project 19.1.7 archive, openmp/ only. */
+/** LLVM's OpenMP runtime as the action builds it on macOS: LLVM 19.1.7's openmp and cmake archives. */
 const libompRecipe = (arch: string, target: string): object => ({
   name: 'libomp',
   version: '19.1.7',
   source: {
     kind: 'archive',
     location:
-      'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/llvm-project-19.1.7.src.tar.xz',
-    sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+      'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/openmp-19.1.7.src.tar.xz',
+    sha256: 'bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe'
   },
+  companions: [
+    {
+      location:
+        'https://github.com/llvm/llvm-project/releases/download/llvmorg-19.1.7/cmake-19.1.7.src.tar.xz',
+      sha256: '11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3',
+      dir: 'cmake'
+    }
+  ],
   build: 'cmake',
-  subdir: 'openmp',
   args: [
     '-DLIBOMP_INSTALL_ALIASES=OFF',
     '-DOPENMP_ENABLE_LIBOMPTARGET=OFF',
@@ -309,6 +318,8 @@ function windowsTarget(o: {
   tag: string
   vcvars: string
   component: string
+  /** The meson machine file's kind: cross when the target is not the runner's arch. */
+  meson: 'native' | 'cross'
 }): Target {
   return {
     label: `windows ${o.runner} runner, architecture '${o.input}'`,
@@ -326,6 +337,11 @@ function windowsTarget(o: {
     // The MSVC environment is loaded for the target: no --vsenv (it would load the runner's 64-bit tools).
     configSettings: ['compile-args=-v'],
     buildVars: {},
+    depsWindows: {
+      arch: o.wanted,
+      runnerArch: o.runner === 'ARM64' ? 'arm64' : 'x64',
+      mesonFile: `D:\\a\\_temp\\dipy-wheels\\deps\\meson-${o.meson}-msvc-${o.wanted}.ini`
+    },
     osPlan: {
       windows: {
         arch: o.wanted,
@@ -386,6 +402,7 @@ const TARGETS: Target[] = [
     wanted: 'x64',
     tag: 'win_amd64',
     vcvars: 'amd64',
+    meson: 'native',
     component: X64_TOOLS
   }),
   windowsTarget({
@@ -395,6 +412,7 @@ const TARGETS: Target[] = [
     wanted: 'x86',
     tag: 'win32',
     vcvars: 'amd64_x86',
+    meson: 'cross',
     component: X64_TOOLS
   }),
   windowsTarget({
@@ -404,6 +422,7 @@ const TARGETS: Target[] = [
     wanted: 'arm64',
     tag: 'win_arm64',
     vcvars: 'arm64',
+    meson: 'native',
     component: ARM64_TOOLS
   }),
   windowsTarget({
@@ -413,6 +432,7 @@ const TARGETS: Target[] = [
     wanted: 'x64',
     tag: 'win_amd64',
     vcvars: 'arm64_amd64',
+    meson: 'cross',
     component: X64_TOOLS
   })
 ]
@@ -495,7 +515,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       cacheRoot: t.f.join(t.toolCache, 'dipy-wheels-deps'),
       workDir: t.f.join(t.temp, 'dipy-wheels', 'deps'),
       jobs: 4,
-      ...(t.depsEnv ? { env: t.depsEnv } : {})
+      ...(t.depsEnv ? { env: t.depsEnv } : {}),
+      ...(t.depsWindows ? { windows: t.depsWindows } : {})
     })
   })
 

@@ -60,9 +60,9 @@ describe('Windows plan', () => {
   it('explains <immintrin.h> in an arm64 build (dipy 1.12.1 on win_arm64)', () => {
     const out =
       'C:\\Program Files\\Microsoft Visual Studio\\2022\\Enterprise\\VC\\Tools\\MSVC\\14.44.35207\\bin\\HostARM64\\arm64\\cl.exe ' +
-      '..\\dipy\\align\\distances_simd.cpp\nimmintrin.h(15): fatal error C1189: #error:  This header is specific to X86, X64 targets'
+      '..\\dipy\\reconst\\force_src\\distances_simd.cpp\nimmintrin.h(15): fatal error C1189: #error:  This header is specific to X86, X64 targets'
     expect(windows.hint(out)).toMatch(
-      /does not compile for win_arm64 \(dipy 1\.12\.1: dipy\/align\/distances_simd\.cpp\)/
+      /does not compile for win_arm64 \(dipy 1\.12\.1: dipy\/reconst\/force_src\/distances_simd\.cpp\)/
     )
   })
 

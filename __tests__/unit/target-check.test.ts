@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateMarker, parseRequirement, satisfies } from '../../src/python/requirement.js'
 import {
-  checkTarget,
   formatTargetProblems,
-  parseSimpleHtml,
-  parseSimpleJson,
-  wheelFor,
-  windowsMarkers,
-  type FetchPage
+  indexVersions,
+  pipCouldNotAsk,
+  pipNotFound,
+  planSdistQuery,
+  planWheelQuery,
+  problemFor,
+  reportedWheels,
+  targetRequirements,
+  windowsMarkers
 } from '../../src/python/target-check.js'
 import {
   compatibleTags,
@@ -106,97 +109,130 @@ describe('requirements', () => {
   })
 })
 
-describe('index pages', () => {
-  it('reads PEP 691 JSON, yanked files marked', () => {
-    expect(
-      parseSimpleJson(
-        '{"meta":{"api-version":"1.1"},"name":"h5py","files":[{"filename":"h5py-3.16.0.tar.gz","url":"x","hashes":{}},{"filename":"h5py-3.15.0-cp312-cp312-win_amd64.whl","url":"y","hashes":{},"yanked":"broken"}]}'
-      )
-    ).toEqual([
-      { filename: 'h5py-3.16.0.tar.gz', yanked: false },
-      { filename: 'h5py-3.15.0-cp312-cp312-win_amd64.whl', yanked: true }
-    ])
+describe("pip's questions for a target", () => {
+  const win32 = { version: '3.12', platforms: ['win32'] }
+  const TARGET = ['--platform', 'win32', '--python-version', '3.12', '--implementation', 'cp']
+  const ABIS = ['--abi', 'cp312', '--abi', 'abi3', '--abi', 'none']
+
+  it('a wheel of each requirement for the tags, resolved without installing or building anything', () => {
+    expect(planWheelQuery('C:\\py\\python.exe', win32, ['numpy>=2.0', 'scipy>=1.8.0'])).toEqual({
+      command: 'C:\\py\\python.exe',
+      args: [
+        ...['-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--no-deps'],
+        ...[
+          '--only-binary',
+          ':all:',
+          '--disable-pip-version-check',
+          '--no-input',
+          '--quiet',
+          '--report',
+          '-'
+        ],
+        ...TARGET,
+        ...ABIS,
+        '--',
+        'numpy>=2.0',
+        'scipy>=1.8.0'
+      ]
+    })
   })
 
-  it('reads PEP 503 HTML', () => {
-    const html =
-      '<!DOCTYPE html><html><body><h1>Links for scipy</h1>\n' +
-      '<a href="/packages/scipy-1.17.1-cp312-cp312-win_amd64.whl#sha256=ab" data-requires-python="&gt;=3.11">scipy-1.17.1-cp312-cp312-win_amd64.whl</a><br/>\n' +
-      '<a href="../../packages/scipy-1.17.1.tar.gz#sha256=cd" data-yanked="">scipy-1.17.1.tar.gz</a><br/></body></html>'
-    expect(parseSimpleHtml(html)).toEqual([
-      { filename: 'scipy-1.17.1-cp312-cp312-win_amd64.whl', yanked: false },
-      { filename: 'scipy-1.17.1.tar.gz', yanked: true }
+  it('every macOS platform the target accepts is given', () => {
+    const args = planWheelQuery('python3', { version: '3.13', platforms: macosPlatforms('11.0', 'arm64') }, [
+      'numpy'
+    ]).args
+    expect(args.filter((_, i) => args[i - 1] === '--platform')).toEqual(PACKAGING_MAC_11_ARM64.split(' '))
+  })
+
+  it('the sdists of a project, for the same Python', () => {
+    expect(planSdistQuery('python', win32, 'scipy').args).toEqual([
+      ...[
+        '-m',
+        'pip',
+        'index',
+        'versions',
+        '--no-binary',
+        ':all:',
+        '--disable-pip-version-check',
+        '--no-input'
+      ],
+      ...TARGET,
+      ...ABIS,
+      '--',
+      'scipy'
     ])
   })
 })
 
-describe('fail early for a target', () => {
-  const win32 = { version: '3.12', platforms: ['win32'] }
-  const files = (names: string[]) => names.map((filename) => ({ filename, yanked: false }))
-
-  it('finds an abi3 or pure wheel for the target', () => {
-    const cython = files(['cython-3.1.2-cp39-abi3-win32.whl', 'cython-3.1.2.tar.gz'])
-    expect(wheelFor(parseRequirement('cython>=3.0')!, cython, win32)).toEqual({
-      ok: true,
-      wheel: 'cython-3.1.2-cp39-abi3-win32.whl'
+describe("pip's answers", () => {
+  it('the wheels of a --report', () => {
+    const report = JSON.stringify({
+      version: '1',
+      install: [
+        { download_info: { url: 'https://files.example/p/numpy-2.3.0-cp312-cp312-win32.whl#sha256=ab' } },
+        { download_info: { url: 'file:///srv/meson_python-0.18.0-py3-none-any.whl' } }
+      ]
     })
-    expect(
-      wheelFor(parseRequirement('meson-python')!, files(['meson_python-0.18.0-py3-none-any.whl']), win32).ok
-    ).toBe(true)
+    expect(reportedWheels(report)).toEqual([
+      'numpy-2.3.0-cp312-cp312-win32.whl',
+      'meson_python-0.18.0-py3-none-any.whl'
+    ])
+    expect(reportedWheels('not json')).toEqual([])
   })
 
-  it('names a requirement with wheels only for other targets, and its sdist', async () => {
-    const index: Record<string, string[]> = {
-      scipy: [
-        'scipy-1.17.1-cp312-cp312-win_amd64.whl',
-        'scipy-1.17.1-cp312-cp312-win_arm64.whl',
-        'scipy-1.17.1.tar.gz'
-      ],
-      numpy: ['numpy-2.3.0-cp312-cp312-win32.whl'],
-      h5py: ['h5py-3.16.0-cp312-cp312-win_amd64.whl'],
-      pytest: ['pytest-8.4.0-py3-none-any.whl']
-    }
-    const asked: string[] = []
-    const fetchPage: FetchPage = async (url) => {
-      asked.push(url)
-      const name = /\/([^/]+)\/$/.exec(url)![1]
-      if (!index[name]) return { status: 404, contentType: 'text/html', body: 'not found' }
-      const body = JSON.stringify({
-        files: index[name].map((filename) => ({ filename, url: filename, hashes: {} }))
-      })
-      return { status: 200, contentType: 'application/vnd.pypi.simple.v1+json', body }
-    }
-    const problems = await checkTarget({
-      indexUrl: 'https://index.invalid/simple/',
-      target: win32,
-      markers: windowsMarkers('3.12', 'AMD64'),
-      buildRequires: ['numpy>=2.0', 'scipy>=1.8.0', 'wheel; sys_platform != "win32"'],
-      testRequires: ['h5py', 'pytest', 'nosuchproject'],
-      fetchPage
+  it('what pip could not find, as pip 26 prints it', () => {
+    const err =
+      'ERROR: Could not find a version that satisfies the requirement scipy>=1.8 (from versions: none)\n' +
+      'ERROR: No matching distribution found for scipy>=1.8\n'
+    expect(pipNotFound(err)).toEqual(['scipy>=1.8'])
+    expect(pipCouldNotAsk(err)).toBe(false)
+  })
+
+  it('an index pip could not read is not an answer', () => {
+    const err =
+      "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError(...)': /simple/scipy/\n" +
+      'ERROR: No matching distribution found for scipy'
+    expect(pipCouldNotAsk(err)).toBe(true)
+  })
+
+  it('the versions pip index versions lists', () => {
+    expect(indexVersions('scipy (1.18.1)\nAvailable versions: 1.18.1, 1.18.0, 1.9.3\n')).toEqual([
+      '1.18.1',
+      '1.18.0',
+      '1.9.3'
+    ])
+    expect(indexVersions('')).toEqual([])
+  })
+})
+
+describe('fail early for a target', () => {
+  const markers = windowsMarkers('3.12', 'AMD64')
+
+  it('keeps the requirements whose markers fit the target, and gives pip each without its marker', () => {
+    const reqs = targetRequirements(
+      ['numpy>=2.0', 'wheel; sys_platform != "win32"', 'tomli; python_version < "3.13"'],
+      ['h5py'],
+      markers
+    )
+    expect(reqs.map((r) => [r.kind, r.pipText])).toEqual([
+      ['build', 'numpy>=2.0'],
+      ['build', 'tomli'],
+      ['test', 'h5py']
+    ])
+  })
+
+  it('names the tag, and whether pip would compile an sdist of a matching version instead', () => {
+    const [scipy, h5py] = targetRequirements(['scipy>=1.8.0'], ['h5py<3'], markers)
+    expect(problemFor(scipy, 'cp312-cp312-win32', ['1.18.1', '1.5.4'])).toEqual({
+      kind: 'build',
+      requirement: 'scipy>=1.8.0',
+      why: 'pip finds no wheel for cp312-cp312-win32; only an sdist (1.18.1), which pip would compile from source'
     })
-    expect(asked).toEqual([
-      'https://index.invalid/simple/numpy/',
-      'https://index.invalid/simple/scipy/',
-      'https://index.invalid/simple/h5py/',
-      'https://index.invalid/simple/pytest/',
-      'https://index.invalid/simple/nosuchproject/'
-    ])
-    expect(problems).toEqual([
-      {
-        kind: 'build',
-        requirement: 'scipy>=1.8.0',
-        why: 'no wheel for cp312-…-win32 (2 wheels of matching versions, all for other targets, e.g. scipy-1.17.1-cp312-cp312-win_amd64.whl); only sdists (1.17.1), which pip would compile from source'
-      },
-      {
-        kind: 'test',
-        requirement: 'h5py',
-        why: 'no wheel for cp312-…-win32 (1 wheel of matching versions, all for other targets, e.g. h5py-3.16.0-cp312-cp312-win_amd64.whl); no sdist either'
-      },
-      { kind: 'test', requirement: 'nosuchproject', why: 'the index has no project nosuchproject' }
-    ])
-    const message = formatTargetProblems(problems, 'cp312-cp312-win32')
-    expect(message).toMatch(/^Cannot build for cp312-cp312-win32: 3 requirements have no wheel for it\./)
-    expect(message).toContain('- build requirement scipy>=1.8.0: ')
+    expect(problemFor(h5py, 'cp312-cp312-win32', ['3.16.0']).why).toBe(
+      'pip finds no wheel for cp312-cp312-win32; no sdist either'
+    )
+    const message = formatTargetProblems([problemFor(scipy, 'cp312-cp312-win32', [])], 'cp312-cp312-win32')
+    expect(message).toMatch(/^Cannot build for cp312-cp312-win32: 1 requirement has no wheel for it\./)
     expect(message).toContain('Nothing was compiled.')
   })
 })

@@ -62,3 +62,22 @@ describe('endpointUrl', () => {
     expect(endpointUrl('dependencies', 'https://h/dl?f=z.tgz', { allowQuery: true })).toBe('https://h/dl')
   })
 })
+
+describe('the loopback boundary (RFC 6761 §6.3: localhost and names under .localhost)', () => {
+  it.each([
+    ['http://localhost', 'http://localhost'],
+    ['http://api.localhost:8080', 'http://api.localhost:8080'],
+    ['http://a.b.localhost', 'http://a.b.localhost']
+  ])('accepts http to %s', (value, expected) => expect(endpointUrl('anaconda-url', value)).toBe(expected))
+
+  it.each([
+    'http://notlocalhost',
+    'http://localhost.evil.example',
+    'http://evil-localhost',
+    'http://xlocalhost:80',
+    'http://localhost-1.example',
+    'http://128.0.0.1'
+  ])('refuses http to %s (not a loopback name)', (value) =>
+    expect(refusal(value)).toMatch(/plain http to another machine/)
+  )
+})

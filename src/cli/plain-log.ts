@@ -3,7 +3,11 @@
  * `::error file=x,line=3::a%0Ab` becomes `Error (x:3): a` + newline + `b`, `::group::T` a heading,
  * `::endgroup::` and `::debug::` nothing, `::add-mask::v` nothing (and v is shown as *** from then on).
  * Command syntax and escapes as @actions/core writes them (toolkit packages/core/src/command.ts).
+ *
+ * Everything printed goes through terminalSafe: our line breaks stay, any other control byte (an ESC from
+ * a server's text that reached a message) is shown, not sent to the terminal.
  */
+import { terminalSafe } from '../util/inert.js'
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -46,7 +50,7 @@ export class PlainLog {
   private mask(text: string): string {
     let out = text
     for (const s of this.secrets) out = out.split(s).join('***')
-    return out
+    return terminalSafe(out)
   }
 
   /** One complete line (without its newline): the text to print for it, newline included, or ''. */

@@ -9,9 +9,13 @@
  * build. LLVM publishes sources with stable URLs and sha256 (the same archive Homebrew's lld formula pins);
  * the runtime builds in about a minute and is cached under a key that includes arch and target.
  *
- * Why the whole llvm-project archive rather than openmp-X.src.tar.xz: since LLVM 15 the openmp build needs
- * the monorepo's top-level cmake/ directory next to it (openmp/CMakeLists.txt puts ../cmake/Modules on
- * CMAKE_MODULE_PATH), and a recipe has one source. `subdir: openmp` builds from inside it.
+ * Why LLVM's two small release archives, openmp-<v>.src.tar.xz and cmake-<v>.src.tar.xz (about 1.5 MB
+ * together, what Homebrew's libomp formula builds from), rather than the whole llvm-project archive (~140 MB
+ * of xz, over a GB unpacked): since LLVM 15 openmp/CMakeLists.txt takes the shared modules from the
+ * monorepo's top-level cmake/ directory next to it (../cmake), so the cmake archive is unpacked beside the
+ * openmp one as `cmake`. This standalone build holds at the pinned 19.1.7; LLVM main has removed the
+ * standalone openmp build (it must go through llvm-project's runtimes/ directory), so a newer pin needs the
+ * runtimes build instead.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -20,10 +24,15 @@ import { macosCmakeArgs, type MacArch } from '../platforms/macos-target.js'
 import type { Recipe } from './recipes.js'
 
 export const LIBOMP_VERSION = '19.1.7'
-/** LLVM's release archive of the whole monorepo at llvmorg-19.1.7. */
-export const LLVM_PROJECT_SOURCE = {
-  url: `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}/llvm-project-${LIBOMP_VERSION}.src.tar.xz`,
-  sha256: '82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501'
+const RELEASE = `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}`
+/** LLVM's release archives of openmp/ and of the shared cmake/ modules at llvmorg-19.1.7. */
+export const LLVM_OPENMP_SOURCE = {
+  url: `${RELEASE}/openmp-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: 'bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe'
+}
+export const LLVM_CMAKE_SOURCE = {
+  url: `${RELEASE}/cmake-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: '11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3'
 }
 
 /**
@@ -46,9 +55,9 @@ export function libompRecipe(arch: MacArch, target: string): Recipe {
   return {
     name: 'libomp',
     version: LIBOMP_VERSION,
-    source: { kind: 'archive', location: LLVM_PROJECT_SOURCE.url, sha256: LLVM_PROJECT_SOURCE.sha256 },
+    source: { kind: 'archive', location: LLVM_OPENMP_SOURCE.url, sha256: LLVM_OPENMP_SOURCE.sha256 },
+    companions: [{ location: LLVM_CMAKE_SOURCE.url, sha256: LLVM_CMAKE_SOURCE.sha256, dir: 'cmake' }],
     build: 'cmake',
-    subdir: 'openmp',
     args: [...LIBOMP_CMAKE_ARGS, ...macosCmakeArgs(target, arch)],
     platforms: ['macos']
   }

@@ -3,6 +3,12 @@ import * as path from 'node:path'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { Recipe } from './recipes.js'
+import {
+  CMAKE_GENERATOR_VARS,
+  windowsCmakeArgs,
+  windowsMesonArgs,
+  type WindowsRecipeTarget
+} from './windows-target.js'
 
 /** Where the dependencies go. Paths are as the build sees them (host paths, or container paths). */
 export interface DependencyLayout {
@@ -39,13 +45,16 @@ export function recipeSrcRoot(recipe: Recipe, layout: DependencyLayout, platform
  * The steps that build one recipe out of tree and install it into the prefix, each named for error messages.
  * Pure: no host paths of tools, so the Linux container path can render them into a script. The steps expect
  * prefixEnv(prefix, ...) in their environment (so later recipes find earlier ones) and the build dir to exist.
+ * On Windows, `windows` is the target arch: cmake and meson configure for it, not for the runner's arch
+ * (the meson machine file must be written first: windowsMesonFile).
  */
 export function planRecipeSteps(
   recipe: Recipe,
   srcDir: string,
   layout: DependencyLayout,
   platform: PlatformName,
-  jobs: number
+  jobs: number,
+  windows?: WindowsRecipeTarget
 ): RecipeStep[] {
   const p = paths(platform)
   const { prefix } = layout
@@ -56,6 +65,7 @@ export function planRecipeSteps(
     case 'cmake': {
       // Absolute install names on macOS, so delocate finds the libraries without an rpath.
       const mac = platform === 'macos' ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : []
+      const win = platform === 'windows' && windows ? windowsCmakeArgs(windows) : []
       return [
         {
           step: 'configure',
@@ -66,13 +76,15 @@ export function planRecipeSteps(
               srcDir,
               '-B',
               buildDir,
+              ...win,
               `-DCMAKE_INSTALL_PREFIX=${prefix}`,
               '-DCMAKE_BUILD_TYPE=Release',
               '-DCMAKE_INSTALL_LIBDIR=lib',
               `-DCMAKE_PREFIX_PATH=${prefix}`,
               ...mac,
               ...recipe.args
-            ]
+            ],
+            ...(win.length ? { env: { ...CMAKE_GENERATOR_VARS } } : {})
           }
         },
         {
@@ -118,6 +130,7 @@ export function planRecipeSteps(
               `--prefix=${prefix}`,
               '--libdir=lib',
               '--buildtype=release',
+              ...(platform === 'windows' && windows ? windowsMesonArgs(windows) : []),
               ...recipe.args
             ]
           }
@@ -217,8 +230,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value)
 }
 
-/** Bump when the build commands change in a way that makes old prefixes wrong. */
-const PLAN_VERSION = 1
+/** Bump when the build commands change in a way that makes old prefixes wrong (2: Windows recipes for the target arch). */
+const PLAN_VERSION = 2
+
+/**
+ * The compiler as a prefix's key counts it. On macOS, Apple clang's major version and the target's arch:
+ * its build number and the Darwin version of the `Target:` line change with each runner image while the
+ * libraries it builds for a deployment target (itself in the key) stay the same. Elsewhere, as given.
+ */
+export function keyCompiler(platform: PlatformName, compiler: string): string {
+  if (platform !== 'macos') return compiler
+  const major = /clang version (\d+)\./.exec(compiler)?.[1]
+  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1]
+  if (!major) return compiler
+  const rest = compiler.includes(';') ? compiler.slice(compiler.indexOf(';')) : ''
+  return `Apple clang ${major}${arch ? ` ${arch}` : ''}${rest}`
+}
 
 /**
  * The cache key of a prefix: sha256 over the recipes (in order) and the OS, architecture and compiler.
@@ -230,10 +257,12 @@ export function cacheKey(
 ): string {
   const keyed = recipes.map((r) => ({
     ...r,
-    source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source
+    source: r.source.kind === 'archive' ? { kind: 'archive', sha256: r.source.sha256 } : r.source,
+    companions: r.companions?.map((c) => ({ dir: c.dir, sha256: c.sha256 }))
   }))
   // Only these facts: callers may pass a larger object.
-  const { platform, arch, compiler } = facts
+  const { platform, arch } = facts
+  const compiler = keyCompiler(platform, facts.compiler)
   const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } })
   return createHash('sha256').update(text).digest('hex')
 }

@@ -19,6 +19,16 @@ export type RecipeSource =
       commit?: string
     }
 
+/**
+ * A second archive a built-in recipe needs next to its source (LLVM's cmake/ modules next to openmp/):
+ * verified by its sha256 and extracted beside the source's top directory, renamed `dir`. Not an input key.
+ */
+export interface Companion {
+  location: string
+  sha256: string
+  dir: string
+}
+
 /** One C/C++ library built from source into the shared prefix. */
 export interface Recipe {
   name: string
@@ -33,6 +43,8 @@ export interface Recipe {
   platforms?: PlatformName[]
   /** Build from this directory of the source (e.g. openmp in LLVM's monorepo archive); the root when absent. */
   subdir?: string
+  /** Built-in recipes only: archives extracted next to the source's top directory. */
+  companions?: Companion[]
 }
 
 export const BUILD_SYSTEMS: readonly BuildSystem[] = ['cmake', 'autotools', 'meson', 'script']

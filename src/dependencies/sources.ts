@@ -8,7 +8,8 @@ import type { Command, Runner } from '../exec.js'
 import { sha256File } from '../util/hash.js'
 import { gitCommand, gitRetry } from '../util/git.js'
 import { withRetry } from '../util/retry.js'
-import type { Recipe } from './recipes.js'
+import type { Companion, Recipe } from './recipes.js'
+import { removeTree } from '../util/remove.js'
 
 /** Downloads a URL to a file. tool-cache's downloadTool retries 5xx, 408, 429 and network errors itself. */
 export type Downloader = (url: string, dest: string) => Promise<string>
@@ -175,7 +176,7 @@ async function fetchGit(runner: Runner, recipe: Recipe, dest: string): Promise<s
   const plan = planGitFetch(url, commit ?? ref, dest)
   try {
     await withRetry(async () => {
-      fs.rmSync(dest, { recursive: true, force: true })
+      removeTree(dest)
       return runner.run(plan.clone, { what: `git clone of ${url}` })
     }, gitRetry('git clone'))
   } catch (err) {
@@ -227,7 +228,7 @@ async function fetchRoot(
   downloads: string,
   download: Downloader
 ): Promise<string> {
-  fs.rmSync(dest, { recursive: true, force: true })
+  removeTree(dest)
   if (recipe.source.kind === 'git') return fetchGit(runner, recipe, dest)
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download)
   await verifySha256(recipe, archive)
@@ -240,5 +241,34 @@ async function fetchRoot(
       { cause: err }
     )
   }
-  return sourceRoot(dest)
+  const root = sourceRoot(dest)
+  for (const c of recipe.companions ?? []) await fetchCompanion(recipe, c, root, downloads, download)
+  return root
+}
+
+/** A companion archive, verified, extracted, its top directory put next to `root` as `c.dir`. */
+async function fetchCompanion(
+  recipe: Recipe,
+  c: Companion,
+  root: string,
+  downloads: string,
+  download: Downloader
+): Promise<void> {
+  const as: Recipe = { ...recipe, source: { kind: 'archive', location: c.location, sha256: c.sha256 } }
+  const archive = await obtainArchive(as, c.location, downloads, download)
+  await verifySha256(as, archive)
+  const scratch = `${path.dirname(root)}${path.sep}.companion-${c.dir}`
+  const target = path.join(path.dirname(root), c.dir)
+  removeTree(scratch)
+  removeTree(target)
+  fs.mkdirSync(scratch, { recursive: true })
+  try {
+    await extract(archive, scratch)
+  } catch (err) {
+    throw new DependencyError(`${label(recipe)}: could not extract ${c.location}: ${messageOf(err)}`, {
+      cause: err
+    })
+  }
+  fs.renameSync(sourceRoot(scratch), target)
+  removeTree(scratch)
 }

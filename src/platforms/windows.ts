@@ -81,7 +81,7 @@ export const windows: PlatformModule = {
     if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
       return (
         '<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for ' +
-        'win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.'
+        'win_arm64 (dipy 1.12.1: dipy/reconst/force_src/distances_simd.cpp). Build x64, or guard the include with _M_X64.'
       )
     }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {

@@ -15,6 +15,7 @@ import { applyEnv } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
 import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv } from './venvs.js'
+import { removeTree } from '../util/remove.js'
 
 /** The [build-system] table of a project. */
 export interface BuildSystem {
@@ -135,7 +136,7 @@ export async function ensureBuildEnv(
   const marker = path.join(req.dir, COMPLETE_MARKER)
   if (fs.existsSync(marker) && (req.now ?? Date.now()) - fs.statSync(marker).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     core.info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`)
-    fs.rmSync(req.dir, { recursive: true, force: true })
+    removeTree(req.dir)
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache }
   const requires = req.buildSystem?.requires ?? []

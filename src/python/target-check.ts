@@ -1,17 +1,16 @@
 /**
- * Fails early, before anything compiles, when a target cannot work: each build or test requirement is looked
- * up on the package index (PEP 691 JSON, or PEP 503 HTML from an index that only speaks that), and the ones
- * with no wheel for the target's tags are named, with what the index does have. SciPy and h5py publish no
- * win32 wheels for CPython 3.11+, so a 32-bit Windows build of dipy stops here rather than after pip tried
- * to compile SciPy from source.
+ * Fails early, before anything compiles, when a target cannot work: pip itself is asked, with the index
+ * it is configured with (PIP_INDEX_URL, pip.conf, or pip's own default), whether each build and test
+ * requirement has a wheel for the target's tags. SciPy and h5py publish no win32 wheels for CPython 3.11+,
+ * so a 32-bit Windows build of dipy stops here rather than after pip tried to compile SciPy from source.
+ *
+ * pip's own options make the question (pip's "pip install" documentation): --dry-run --report resolves
+ * without installing; --only-binary :all: never builds an sdist; --platform/--python-version/
+ * --implementation/--abi give the target's tags instead of the running interpreter's; --no-deps, which
+ * these options need, checks each requirement itself. For a requirement without a wheel, `pip index
+ * versions --no-binary :all:` tells whether the index has an sdist pip would compile instead.
  */
-import {
-  compatibleTags,
-  normaliseName,
-  parseWheelFilename,
-  sdistVersion,
-  type TargetPython
-} from './wheel-tags.js'
+import type { Command } from '../exec.js'
 import {
   evaluateMarker,
   parseRequirement,
@@ -20,98 +19,152 @@ import {
   type Requirement
 } from './requirement.js'
 
-export interface IndexFile {
-  filename: string
-  yanked: boolean
+/** The target's tags: CPython `version` (3.12) on any of `platforms` (win32, macosx_11_0_arm64, ...). */
+export interface PipTarget {
+  version: string
+  platforms: readonly string[]
 }
 
-/** PEP 691: `{"files": [{"filename": ..., "yanked": false | "reason"}, ...]}`. */
-export function parseSimpleJson(body: string): IndexFile[] {
-  const data = JSON.parse(body) as { files?: Array<{ filename?: unknown; yanked?: unknown }> }
-  return (data.files ?? [])
-    .filter((f) => typeof f.filename === 'string')
-    .map((f) => ({ filename: f.filename as string, yanked: f.yanked !== undefined && f.yanked !== false }))
+/** The wheel tag the messages name: cp312-cp312-win32. */
+export const targetTag = (t: PipTarget): string => {
+  const cp = `cp${t.version.replace('.', '')}`
+  return `${cp}-${cp}-${t.platforms[0]}`
 }
 
-const decodeEntities = (s: string): string =>
-  s.replace(
-    /&(amp|lt|gt|quot|#39);/g,
-    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? _
-  )
+/** pip's target options: the platforms, the Python version, CPython and its ABIs (cp312, abi3, none). */
+export function pipTargetArgs(t: PipTarget): string[] {
+  const cp = `cp${t.version.replace('.', '')}`
+  return [
+    ...t.platforms.flatMap((p) => ['--platform', p]),
+    '--python-version',
+    t.version,
+    '--implementation',
+    'cp',
+    ...[cp, 'abi3', 'none'].flatMap((a) => ['--abi', a])
+  ]
+}
 
-/** PEP 503: one `<a href="...">filename</a>` per file, `data-yanked` marking yanked ones. */
-export function parseSimpleHtml(body: string): IndexFile[] {
-  const files: IndexFile[] = []
-  for (const m of body.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
-    const attrs = m[1]
-    const href = /href\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1] ?? ''
-    const text = decodeEntities(m[2].trim())
-    const fromHref = decodeURIComponent(href.split('#')[0].split('?')[0].split('/').pop() ?? '')
-    files.push({ filename: text || fromHref, yanked: /\sdata-yanked/i.test(` ${attrs}`) })
+const QUIET = ['--disable-pip-version-check', '--no-input']
+
+/** Asks pip for a wheel of each requirement for the target, installing nothing (the report on stdout). */
+export function planWheelQuery(python: string, t: PipTarget, requirements: readonly string[]): Command {
+  return {
+    command: python,
+    args: [
+      '-m',
+      'pip',
+      'install',
+      '--dry-run',
+      '--ignore-installed',
+      '--no-deps',
+      '--only-binary',
+      ':all:',
+      ...QUIET,
+      '--quiet',
+      '--report',
+      '-',
+      ...pipTargetArgs(t),
+      '--',
+      ...requirements
+    ]
   }
-  return files
 }
 
-export type FetchPage = (
-  url: string,
-  accept: string
-) => Promise<{ status: number; contentType: string; body: string }>
-
-/** node's fetch, 30 s per page. */
-export const defaultFetchPage: FetchPage = async (url, accept) => {
-  const res = await fetch(url, { headers: { Accept: accept }, signal: AbortSignal.timeout(30_000) })
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() }
+/** Asks pip which versions of a project the index has as an sdist usable by the target's Python. */
+export function planSdistQuery(python: string, t: PipTarget, project: string): Command {
+  return {
+    command: python,
+    args: [
+      '-m',
+      'pip',
+      'index',
+      'versions',
+      '--no-binary',
+      ':all:',
+      ...QUIET,
+      ...pipTargetArgs(t),
+      '--',
+      project
+    ]
+  }
 }
 
-const ACCEPT =
-  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1'
+/** What the index names is kept only as a plain file name or version (it goes into the log). */
+const isFileName = (s: string): boolean => /^[A-Za-z0-9][A-Za-z0-9._+!-]{0,199}$/.test(s)
 
-/** The files of a project on a simple index; undefined when the index has no such project (404). */
-export async function projectFiles(
-  indexUrl: string,
-  project: string,
-  fetchPage: FetchPage = defaultFetchPage
-): Promise<IndexFile[] | undefined> {
-  const url = `${indexUrl.replace(/\/+$/, '')}/${normaliseName(project)}/`
-  const res = await fetchPage(url, ACCEPT)
-  if (res.status === 404) return undefined
-  if (res.status !== 200) throw new Error(`${url} answered HTTP ${res.status}`)
-  return /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body)
+/** The file names of the wheels a --report names ([] when it is not a report). */
+export function reportedWheels(stdout: string): string[] {
+  try {
+    const start = stdout.indexOf('{')
+    const report = JSON.parse(stdout.slice(start)) as {
+      install?: Array<{ download_info?: { url?: unknown } }>
+    }
+    return (report.install ?? [])
+      .map((i) => i.download_info?.url)
+      .filter((u): u is string => typeof u === 'string')
+      .map((u) => decodeURIComponent(u.split('#')[0].split('?')[0].split('/').pop() ?? ''))
+      .filter(isFileName)
+  } catch {
+    return []
+  }
 }
 
-export type Availability =
-  { ok: true; wheel: string } | { ok: false; requirement: Requirement; why: string; sdists: string[] }
-
-/** Whether a requirement has a wheel for the target among the index's files (newest version first). */
-export function wheelFor(req: Requirement, files: IndexFile[], target: TargetPython): Availability {
-  const accepted = new Set(compatibleTags(target))
-  const wanted = `cp${target.version.replace('.', '')}-…-${target.platforms[0]}`
-  const live = files.filter((f) => !f.yanked)
-  const wheels = live
-    .map((f) => ({ f, w: parseWheelFilename(f.filename) }))
-    .filter((x) => x.w && satisfies(x.w.version, req))
-  const fit = wheels.find((x) => x.w!.tags.some((t) => accepted.has(t)))
-  if (fit) return { ok: true, wheel: fit.f.filename }
-  const sdists = live
-    .map((f) => sdistVersion(f.filename, req.name))
-    .filter((v): v is string => !!v && satisfies(v, req))
-  const why = wheels.length
-    ? `no wheel for ${wanted} (${wheels.length} wheel${wheels.length > 1 ? 's' : ''} of matching versions, ` +
-      `all for other targets, e.g. ${wheels[0].f.filename})`
-    : 'no wheel of a matching version at all'
-  return { ok: false, requirement: req, why, sdists }
+/** What pip said it could not find: "No matching distribution found for <requirement>". */
+export function pipNotFound(output: string): string[] {
+  return [...output.matchAll(/No matching distribution found for (\S.*?)\s*$/gm)].map((m) => m[1])
 }
 
-export interface TargetCheckInput {
-  indexUrl: string
-  target: TargetPython
-  /** Marker variables of the target (python_version, sys_platform, platform_machine, ...). */
+/**
+ * pip could not read the index (no connection, TLS or proxy trouble, a server error; at -vv pip names the
+ * page it could not fetch): then "from versions: none" says nothing about the target, and the check must
+ * not stop the run. A 404 is an answer (no such project).
+ */
+export function pipCouldNotAsk(output: string): boolean {
+  return (
+    /Retrying \(Retry\(|NewConnectionError|Failed to establish a new connection|ProxyError|SSLError/.test(
+      output
+    ) ||
+    /Could not fetch URL \S+: (connection error|There was a problem confirming the ssl certificate|.*\b5\d\d Server Error|.*timed out)/i.test(
+      output
+    )
+  )
+}
+
+/** The versions `pip index versions` listed ([] when it found none). */
+export function indexVersions(stdout: string): string[] {
+  const line = /^Available versions:\s*(.*)$/m.exec(stdout)?.[1] ?? ''
+  return line
+    .split(',')
+    .map((v) => v.trim())
+    .filter(isFileName)
+}
+
+export interface TargetRequirement {
+  kind: 'build' | 'test'
+  requirement: Requirement
+  /** What pip is given: the requirement without its marker (pip would judge it for the running Python). */
+  pipText: string
+}
+
+/** The requirements that apply to the target (its markers), in order; unparsable or URL ones are left out. */
+export function targetRequirements(
+  buildRequires: readonly string[],
+  testRequires: readonly string[],
   markers: MarkerEnv
-  buildRequires: readonly string[]
-  testRequires: readonly string[]
-  /** Projects allowed to come as an sdist built from source (e.g. a pure-Python sdist). */
-  allowSource?: readonly string[]
-  fetchPage?: FetchPage
+): TargetRequirement[] {
+  const out: TargetRequirement[] = []
+  const groups: Array<['build' | 'test', readonly string[]]> = [
+    ['build', buildRequires],
+    ['test', testRequires]
+  ]
+  for (const [kind, list] of groups) {
+    for (const text of list) {
+      const req = parseRequirement(text)
+      if (!req || (req.marker && !evaluateMarker(req.marker, markers))) continue
+      out.push({ kind, requirement: req, pipText: text.split(';')[0].trim() })
+    }
+  }
+  return out
 }
 
 export interface TargetProblem {
@@ -120,32 +173,17 @@ export interface TargetProblem {
   why: string
 }
 
-/** Looks every applicable requirement up; returns the ones that cannot be installed from a wheel. */
-export async function checkTarget(input: TargetCheckInput): Promise<TargetProblem[]> {
-  const problems: TargetProblem[] = []
-  const allow = new Set((input.allowSource ?? []).map(normaliseName))
-  const groups: Array<['build' | 'test', readonly string[]]> = [
-    ['build', input.buildRequires],
-    ['test', input.testRequires]
-  ]
-  for (const [kind, list] of groups) {
-    for (const text of list) {
-      const req = parseRequirement(text)
-      if (!req || (req.marker && !evaluateMarker(req.marker, input.markers))) continue
-      const files = await projectFiles(input.indexUrl, req.name, input.fetchPage)
-      if (!files) {
-        problems.push({ kind, requirement: req.text, why: `the index has no project ${req.name}` })
-        continue
-      }
-      const a = wheelFor(req, files, input.target)
-      if (a.ok || (allow.has(req.name) && a.sdists.length)) continue
-      const source = a.sdists.length
-        ? `; only sdists (${a.sdists[0]}${a.sdists.length > 1 ? ', ...' : ''}), which pip would compile from source`
-        : '; no sdist either'
-      problems.push({ kind, requirement: req.text, why: a.why + source })
-    }
-  }
-  return problems
+/** Why a requirement pip found no wheel for cannot work, from the sdist versions the index has. */
+export function problemFor(
+  r: TargetRequirement,
+  tag: string,
+  sdistVersions: readonly string[]
+): TargetProblem {
+  const fits = sdistVersions.filter((v) => satisfies(v, r.requirement))
+  const source = fits.length
+    ? `only an sdist (${fits[0]}${fits.length > 1 ? ', ...' : ''}), which pip would compile from source`
+    : 'no sdist either'
+  return { kind: r.kind, requirement: r.requirement.text, why: `pip finds no wheel for ${tag}; ${source}` }
 }
 
 /** The error message: each requirement that cannot work, and what to do. */
@@ -155,7 +193,7 @@ export function formatTargetProblems(problems: TargetProblem[], targetName: stri
     `Cannot build for ${targetName}: ${problems.length} requirement${problems.length > 1 ? 's have' : ' has'} no wheel for it.\n` +
     `${lines.join('\n')}\n` +
     'Nothing was compiled. Build for another architecture or Python version, or provide wheels for these ' +
-    'requirements on an index the build can reach.'
+    "requirements on an index pip can reach (PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, or pip's configuration)."
   )
 }
 

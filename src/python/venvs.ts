@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import { CommandError } from '../errors.js'
 import { formatCommand, type Command, type Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
+import { removeTree } from '../util/remove.js'
 
 /** A venv of pinned tools, kept in the tool cache. */
 export interface ToolVenv {
@@ -95,7 +96,7 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
   }
   const all = [...req.packages, ...(req.extra ?? [])]
   await core.group(`Make the ${req.label} (${all.join(', ')})`, async () => {
-    fs.rmSync(req.dir, { recursive: true, force: true })
+    removeTree(req.dir)
     fs.mkdirSync(path.dirname(req.dir), { recursive: true })
     // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip installs into it.
     await runner.run(

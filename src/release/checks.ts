@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync, unzipSync } from 'fflate'
 import { header, headers, parseCoreMetadata, type CoreMetadata } from '../publish/anaconda/metadata.js'
-import { canonicalVersion, fileNamePart, isAllowedPlatform, normalizeName, parseDistName } from './names.js'
+import { gzipProblems, memberPathProblem, zipProblems } from '../util/archive-check.js'
+import { canonicalVersion, fileNamePart, normalizeName, parseDistName } from './names.js'
+import { platformProblems } from './platform-tags.js'
 
 /** warehouse/constants.py MAX_FILESIZE (a project may have a higher limit granted). */
 export const MAX_FILE_SIZE = 100 * 1024 * 1024
@@ -18,6 +20,10 @@ export interface CheckedFile {
   basename: string
   kind: 'wheel' | 'sdist'
   meta: CoreMetadata
+  /** METADATA or PKG-INFO as text, for the metadata check in Python (metadata-check.ts). */
+  metadataText: string
+  /** A wheel's .dist-info/entry_points.txt, when it has one. */
+  entryPoints?: string
   /** The wheel's python tag, `source` for an sdist (the upload's pyversion field). */
   pyversion: string
   problems: string[]
@@ -69,19 +75,32 @@ function checkMetadata(meta: CoreMetadata, name: string, version: string, proble
     problems.push(`METADATA Version ${mversion ?? '(none)'} does not match the file name's ${version}`)
   }
   if (mversion?.includes('+')) problems.push(`the version ${mversion} is local, which PyPI refuses`)
-  if ((header(meta, 'Summary') ?? '').length > 512) problems.push('Summary is longer than 512 characters')
-  if (header(meta, 'License') !== undefined && header(meta, 'License-Expression') !== undefined) {
-    problems.push(
-      'both License and License-Expression are set: PyPI refuses License next to License-Expression'
-    )
-  }
 }
 
-function checkWheel(basename: string, data: Uint8Array, problems: string[]): CoreMetadata | undefined {
+/**
+ * The License-File entries PyPI looks for: none below Metadata-Version 2.4, where twine does not send them
+ * (pypa/twine twine/package.py); each must then be in the file (warehouse forklift/legacy.py).
+ */
+function licenseFiles(meta: CoreMetadata): string[] {
+  const m = /^(\d+)\.(\d+)$/.exec(header(meta, 'Metadata-Version') ?? '')
+  const atLeast24 = !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 4))
+  return atLeast24 ? headers(meta, 'License-File') : []
+}
+
+/** Signatures of RECORD, which RECORD cannot list (binary distribution format spec; warehouse utils/wheel.py). */
+const RECORD_EXEMPT = ['RECORD.jws', 'RECORD.p7s']
+
+type Read = { meta: CoreMetadata; text: string; entryPoints?: string } | undefined
+
+function checkWheel(basename: string, data: Uint8Array, problems: string[]): Read {
   const d = parseDistName(basename)!
-  for (const tag of d.tags) {
-    const plat = tag.split('-')[2]
-    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`)
+  problems.push(...platformProblems([...new Set(d.tags.map((t) => t.split('-')[2]))]))
+  // The archive's shape first (paths, duplicates, sizes, ratio), from its central directory: only a safe
+  // archive is inflated below.
+  const unsafe = zipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
   }
   let files: Record<string, Uint8Array>
   try {
@@ -96,9 +115,12 @@ function checkWheel(basename: string, data: Uint8Array, problems: string[]): Cor
     problems.push(`${distInfo}/METADATA is missing`)
     return undefined
   }
-  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString('utf8'))
+  const text = Buffer.from(metaBytes).toString('utf8')
+  const meta = parseCoreMetadata(text)
+  const ep = files[`${distInfo}/entry_points.txt`]
+  const read = { meta, text, ...(ep ? { entryPoints: Buffer.from(ep).toString('utf8') } : {}) }
   checkMetadata(meta, d.name, d.version, problems)
-  for (const lf of headers(meta, 'License-File')) {
+  for (const lf of licenseFiles(meta)) {
     if (!files[`${distInfo}/licenses/${lf}`])
       problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`)
   }
@@ -115,7 +137,7 @@ function checkWheel(basename: string, data: Uint8Array, problems: string[]): Cor
   const record = files[`${distInfo}/RECORD`]
   if (!record) {
     problems.push(`${distInfo}/RECORD is missing`)
-    return meta
+    return read
   }
   const listed = new Set<string>()
   for (const line of Buffer.from(record).toString('utf8').split(/\r?\n/)) {
@@ -143,19 +165,25 @@ function checkWheel(basename: string, data: Uint8Array, problems: string[]): Cor
     }
     if (size && Number(size) !== content.length) problems.push(`${path} does not match its RECORD size`)
   }
+  const exempt = new Set(RECORD_EXEMPT.map((f) => `${distInfo}/${f}`))
   for (const p of Object.keys(files)) {
-    if (!p.endsWith('/') && !listed.has(p)) problems.push(`${p} is not listed in RECORD`)
+    if (!p.endsWith('/') && !listed.has(p) && !exempt.has(p)) problems.push(`${p} is not listed in RECORD`)
   }
-  return meta
+  return read
 }
 
-function checkSdist(basename: string, data: Uint8Array, problems: string[]): CoreMetadata | undefined {
+function checkSdist(basename: string, data: Uint8Array, problems: string[]): Read {
   const d = parseDistName(basename)!
   // PEP 625: {normalized name with _}-{version}.tar.gz
   if (d.name !== fileNamePart(d.name) || canonicalVersion(d.version) !== d.version) {
     problems.push(
       `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
     )
+  }
+  const unsafe = gzipProblems(data)
+  if (unsafe.length) {
+    problems.push(...unsafe)
+    return undefined
   }
   let tar: Uint8Array
   try {
@@ -164,15 +192,29 @@ function checkSdist(basename: string, data: Uint8Array, problems: string[]): Cor
     problems.push(`it is not a valid gzip file: ${(err as Error).message}`)
     return undefined
   }
-  const want = `${d.name}-${d.version}/PKG-INFO`
-  const pkgInfo = tarFiles(tar, (n) => n === want).get(want)
+  const seen = new Set<string>()
+  tarFiles(tar, (n) => {
+    const bad = memberPathProblem(n)
+    if (bad) problems.push(`member ${JSON.stringify(n).slice(0, 200)} ${bad}`)
+    else if (seen.has(n)) problems.push(`member ${JSON.stringify(n).slice(0, 200)} is in the archive twice`)
+    seen.add(n)
+    return false
+  })
+  if (problems.length) return undefined
+  const top = `${d.name}-${d.version}`
+  const members = tarFiles(tar, () => true)
+  const pkgInfo = members.get(`${top}/PKG-INFO`)
   if (!pkgInfo) {
-    problems.push(`${want} is missing`)
+    problems.push(`${top}/PKG-INFO is missing`)
     return undefined
   }
-  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString('utf8'))
+  const text = Buffer.from(pkgInfo).toString('utf8')
+  const meta = parseCoreMetadata(text)
   checkMetadata(meta, d.name, d.version, problems)
-  return meta
+  for (const lf of licenseFiles(meta)) {
+    if (!members.has(`${top}/${lf}`)) problems.push(`License-File ${lf} is not at ${top}/${lf}`)
+  }
+  return { meta, text }
 }
 
 /** Every rule for one file; `problems` is empty when PyPI would take it. */
@@ -185,6 +227,7 @@ export function checkFile(basename: string, data: Uint8Array): CheckedFile {
       basename,
       kind: 'sdist',
       meta: empty,
+      metadataText: '',
       pyversion: '',
       problems: ['the name is neither a wheel nor a .tar.gz sdist']
     }
@@ -193,11 +236,13 @@ export function checkFile(basename: string, data: Uint8Array): CheckedFile {
   if (d.kind === 'wheel' && d.name !== fileNamePart(d.name)) {
     problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`)
   }
-  const meta = (d.kind === 'wheel' ? checkWheel : checkSdist)(basename, data, problems) ?? empty
+  const read = (d.kind === 'wheel' ? checkWheel : checkSdist)(basename, data, problems)
   return {
     basename,
     kind: d.kind,
-    meta,
+    meta: read?.meta ?? empty,
+    metadataText: read?.text ?? '',
+    ...(read?.entryPoints !== undefined ? { entryPoints: read.entryPoints } : {}),
     pyversion: d.kind === 'wheel' ? d.wheel!.python : 'source',
     problems
   }

@@ -2,6 +2,7 @@
  * The completeness gate: every expected glob matches exactly one staged file, no staged file is left over,
  * and every file carries the project's name and the release's version. Checked before any write.
  */
+import { inert } from '../util/inert.js'
 import { canonicalVersion, fileNamePart, globRegExp, parseDistName } from './names.js'
 
 export interface SlotResult {
@@ -54,11 +55,12 @@ export function slotMatrix(c: Completeness): string[][] {
   }
   const rows = [['platform', ...pythons.map((p) => p || 'file')]]
   for (const plat of platforms) rows.push([plat, ...pythons.map((p) => cell.get(`${plat} ${p}`) ?? '')])
-  for (const f of c.extra) rows.push([f, ...pythons.map((_, i) => (i === 0 ? '✗ not expected' : ''))])
+  for (const f of c.extra)
+    rows.push([inert(f, 200), ...pythons.map((_, i) => (i === 0 ? '✗ not expected' : ''))])
   return rows
 }
 
-/** The grid as aligned text for the log. */
+/** The grid as aligned text for the log (file names are the server's: made inert). */
 export function formatMatrix(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)))
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n')
@@ -72,9 +74,9 @@ export function completenessProblems(c: Completeness): string[] {
       .map((s) =>
         s.files.length === 0
           ? `no staged file matches ${s.glob}`
-          : `${s.glob} matches ${s.files.length} files: ${s.files.join(', ')}`
+          : `${s.glob} matches ${s.files.length} files: ${s.files.map((f) => inert(f, 200)).join(', ')}`
       ),
-    ...c.extra.map((f) => `${f} is staged but not expected`),
-    ...c.foreign.map((f) => `${f} is not a file of this project and version`)
+    ...c.extra.map((f) => `${inert(f, 200)} is staged but not expected`),
+    ...c.foreign.map((f) => `${inert(f, 200)} is not a file of this project and version`)
   ]
 }

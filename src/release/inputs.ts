@@ -9,7 +9,9 @@ import { apiToken } from '../validate/token.js'
 import { endpointUrl } from '../validate/url.js'
 import { withDefault } from '../util/action-defaults.js'
 import { InputError } from '../errors.js'
+import { maskCredential } from '../util/secrets.js'
 import { canonicalVersion, normalizeName } from './names.js'
+import { DIPY_PLATFORMS, DIPY_PYTHONS } from './default-set.js'
 
 export type Command = 'build' | 'release'
 
@@ -43,18 +45,12 @@ export function getCommand(): Command {
   throw new InputError('command', `${JSON.stringify(value)} is not one of build, release.`)
 }
 
-/** Python versions × platforms the wheel workflows build (.github/workflows/build-wheels*.yml). */
-export const DIPY_PYTHONS = ['cp311', 'cp312', 'cp313']
-export const DIPY_PLATFORMS = [
-  'manylinux*_x86_64',
-  'manylinux*_aarch64',
-  'macosx_*_x86_64',
-  'macosx_*_arm64',
-  'win_amd64',
-  'win_arm64'
-]
-
-/** The default expected set of a project: dipy's build matrix; other projects must say. */
+/**
+ * The default expected set of a project: for dipy, one wheel per job of the wheel workflows' matrices
+ * (src/release/default-set.ts, generated from .github/workflows/build-wheels*.yml and checked against
+ * them by scripts/lint-workflows.sh). Other projects must say. No sdist: dipy's release uploads the sdist
+ * from a maintainer's machine, and the wheel workflows stage none.
+ */
 export function defaultExpected(pkg: string): string[] {
   if (pkg !== 'dipy') return []
   return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`))
@@ -108,7 +104,7 @@ export function getReleaseInputs(): ReleaseInputs {
   // Mask the tokens before anything else can print them.
   for (const name of ['pypi-token', 'staging-token']) {
     const token = get(name)
-    if (token) core.setSecret(token)
+    maskCredential(token)
   }
   const pkgRaw = get('package')
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {

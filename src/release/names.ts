@@ -65,31 +65,14 @@ export function parseDistName(file: string): DistName | undefined {
   return { kind: 'sdist', name: m[1], version: m[2], tags: [] }
 }
 
-// warehouse/forklift/legacy.py `_valid_platform_tag` allow-list (pypi/warehouse, 2026).
-const PLATFORM_TAGS: RegExp[] = [
-  /^any$/,
-  /^win32$/,
-  /^win_amd64$/,
-  /^win_arm64$/,
-  /^win_ia64$/,
-  /^manylinux1_(x86_64|i686)$/,
-  /^manylinux2010_(x86_64|i686)$/,
-  /^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
-  /^(many|musl)linux_\d+_\d+_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64)$/,
-  /^macosx_10_\d+_(x86_64|intel|i386|ppc|ppc64|fat|fat32|fat64|universal|universal2|arm64)$/,
-  /^macosx_(1[1-5]|26)_\d+_(x86_64|arm64|universal2)$/,
-  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
-  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
-  /^pyemscripten_\d+_\d+_wasm32$/
-]
-
-export const isAllowedPlatform = (tag: string): boolean => PLATFORM_TAGS.some((r) => r.test(tag))
-
-/** A file-name glob (`*`, `?`) as an anchored regular expression. */
+/**
+ * A file-name glob (`*`, `?`) as an anchored regular expression. As in fnmatch with a path (and PEP 427's
+ * file names, which hold none), neither wildcard matches a path separator (`/` or `\`).
+ */
 export function globRegExp(glob: string): RegExp {
   const body = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
+    .replace(/\*/g, '[^/\\\\]*')
+    .replace(/\?/g, '[^/\\\\]')
   return new RegExp(`^${body}$`)
 }

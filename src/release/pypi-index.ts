@@ -3,7 +3,8 @@
  * PEP 691 JSON when the index speaks it (PyPI), else the PEP 503 HTML page with `#sha256=` fragments
  * (pypiserver serves only HTML).
  */
-import { UploadError } from '../errors.js'
+import { ServerDataError, fileNameProblem, isSafeFileName, serverFileName } from '../util/server-data.js'
+import { Json } from '../util/shape.js'
 import { Http, type HttpConfig } from '../publish/anaconda/http.js'
 import { USER_AGENT } from './user-agent.js'
 
@@ -23,8 +24,26 @@ const decodeEntities = (s: string): string =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
 
+const HEX64 = /^[0-9a-f]{64}$/
+
+/**
+ * The index's entries, checked where they enter: a name with a path separator or a control character is
+ * an error naming the index and the entry; a name that is neither a wheel nor an sdist (an old egg or
+ * installer) is left out, as the release never looks such a file up.
+ */
+function admit(server: string, files: IndexFile[]): IndexFile[] {
+  return files.filter((f, i) => {
+    if (!isSafeFileName(f.filename)) serverFileName(server, `the file entry ${i}`, f.filename)
+    return fileNameProblem(f.filename) === undefined
+  })
+}
+
 /** The anchors of a PEP 503 project page. */
-export function parseSimpleHtml(html: string): IndexFile[] {
+export function parseSimpleHtml(html: string, server = 'the index'): IndexFile[] {
+  return admit(server, anchors(html))
+}
+
+function anchors(html: string): IndexFile[] {
   const files: IndexFile[] = []
   for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
     const href = decodeEntities(m[1])
@@ -36,18 +55,23 @@ export function parseSimpleHtml(html: string): IndexFile[] {
   return files
 }
 
-/** The files of a PEP 691 JSON project page. */
-export function parseSimpleJson(body: unknown): IndexFile[] {
-  const files = (body as { files?: unknown }).files
-  if (!Array.isArray(files)) throw new UploadError('the index answered JSON without a files list (PEP 691)')
-  return files.map((f: Record<string, unknown>) => {
-    const hashes = (f.hashes ?? {}) as Record<string, unknown>
+/** The files of a PEP 691 JSON project page (each entry's fields of the types PEP 691 gives them). */
+export function parseSimpleJson(body: unknown, server = 'the index'): IndexFile[] {
+  const files = new Json(body, server).get('files')
+  if (!Array.isArray(files.value)) {
+    throw new ServerDataError(`${server} answered JSON without a files list (PEP 691)`)
+  }
+  const list = files.items().map((f) => {
+    const hashes = f.get('hashes')
+    const sha = hashes.has() ? hashes.get('sha256').optString()?.toLowerCase() : undefined
+    const time = f.get('upload-time').optString()
     return {
-      filename: String(f.filename),
-      ...(typeof hashes.sha256 === 'string' ? { sha256: hashes.sha256.toLowerCase() } : {}),
-      ...(typeof f['upload-time'] === 'string' ? { uploadTime: f['upload-time'] } : {})
+      filename: f.get('filename').string(),
+      ...(sha && HEX64.test(sha) ? { sha256: sha } : {}),
+      ...(time ? { uploadTime: time } : {})
     }
   })
+  return admit(server, list)
 }
 
 export class IndexReader {
@@ -78,9 +102,10 @@ export class IndexReader {
     })
     if (res.status === 404) return new Map()
     const type = res.headers.get('content-type') ?? ''
+    const server = `the index at ${new URL(this.indexUrl).host} (${pkg})`
     const list = type.includes('json')
-      ? parseSimpleJson(res.json())
-      : parseSimpleHtml(res.body.toString('utf8'))
+      ? parseSimpleJson(res.json(), server)
+      : parseSimpleHtml(res.body.toString('utf8'), server)
     return new Map(list.map((f) => [f.filename, f]))
   }
 }

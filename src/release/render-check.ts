@@ -1,15 +1,11 @@
 /**
  * `twine check`'s description test (twine commands/check.py): a long description without a content type,
  * or with text/x-rst, must render with readme_renderer, as PyPI renders it on upload (a failure there is
- * a 400 after other files may have gone up). Runs the runner's Python; when it cannot import
- * readme_renderer, a venv in the temp directory gets the pinned one (requirements/release.txt). Without
- * Python, a warning says the descriptions were not rendered.
+ * a 400 after other files may have gone up). Runs in the release's pinned Python (python-env.ts).
  */
 import * as core from '@actions/core'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import pins from '../../requirements/release.txt'
 import type { Runner } from '../exec.js'
+import { inertLines } from '../util/inert.js'
 import { header, type CoreMetadata } from '../publish/anaconda/metadata.js'
 
 // Renders stdin as reStructuredText; docutils' messages go to stderr; exit 1 when it does not render.
@@ -38,57 +34,14 @@ export function rstDescriptions(
   return out
 }
 
-async function pythonWithRenderer(
-  runner: Runner,
-  python: string,
-  tempDir: string,
-  windows: boolean
-): Promise<string | undefined> {
-  const probe = await runner
-    .run(
-      { command: python, args: ['-c', 'import readme_renderer.rst'] },
-      { silent: true, allowFailure: true }
-    )
-    .catch(() => undefined)
-  if (!probe) return undefined // no Python at all
-  if (probe.exitCode === 0) return python
-  const venv = path.join(tempDir, 'release-readme-venv')
-  const venvPython = path.join(venv, windows ? 'Scripts' : 'bin', windows ? 'python.exe' : 'python')
-  const req = path.join(tempDir, 'release-requirements.txt')
-  fs.mkdirSync(tempDir, { recursive: true })
-  fs.writeFileSync(req, pins)
-  core.info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`)
-  const made = await runner.run(
-    { command: python, args: ['-m', 'venv', venv] },
-    { silent: true, allowFailure: true }
-  )
-  if (made.exitCode !== 0) return undefined
-  const pip = await runner.run(
-    {
-      command: venvPython,
-      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--quiet', '-r', req]
-    },
-    { silent: true, allowFailure: true }
-  )
-  return pip.exitCode === 0 ? venvPython : undefined
-}
-
 /** The problems found; an empty list when every description renders (or there is nothing to render). */
 export async function checkDescriptions(
   files: Array<{ basename: string; meta: CoreMetadata }>,
   runner: Runner,
-  tempDir: string,
-  windows: boolean
+  python: string
 ): Promise<string[]> {
   const descriptions = rstDescriptions(files)
   if (!descriptions.size) return []
-  const python = await pythonWithRenderer(runner, windows ? 'python' : 'python3', tempDir, windows)
-  if (!python) {
-    core.warning(
-      'The descriptions were not rendered (no Python with readme_renderer): PyPI renders them on upload.'
-    )
-    return []
-  }
   const problems: string[] = []
   for (const [text, names] of descriptions) {
     const r = await runner.run(
@@ -97,7 +50,7 @@ export async function checkDescriptions(
     )
     if (r.exitCode !== 0) {
       problems.push(
-        `${names.join(', ')}: the description does not render as reStructuredText, so PyPI would refuse it:\n${r.stderr.trim().split('\n').slice(0, 8).join('\n')}`
+        `${names.join(', ')}: the description does not render as reStructuredText, so PyPI would refuse it:\n${inertLines(r.stderr.trim(), 8, 300)}`
       )
     }
   }

@@ -3,7 +3,7 @@
  *
  * Order (nothing is written before step 5): 1 list the staging channel, 2 check the set is complete,
  * 3 download and verify each file, 4 check PyPI's rules and read the index (absent → upload, same sha256 →
- * skip, other sha256 → stop), 5 authenticate (the Trusted Publishing exchange runs in a dry run too),
+ * skip, other sha256 → stop), 5 authenticate (a dry run only probes Trusted Publishing: no token is minted),
  * 6 upload wheels then the sdist, 7 read the index until every file is there with the staged sha256.
  */
 import * as core from '@actions/core'
@@ -22,6 +22,7 @@ import {
 } from './expected.js'
 import type { ReleaseInputs } from './inputs.js'
 import { IndexReader } from './pypi-index.js'
+import { describeAge, MAX_RELEASE_AGE_DAYS, releaseAge } from './release-age.js'
 import {
   saveSha256Sums,
   setReleaseOutputs,
@@ -30,24 +31,11 @@ import {
   type ReleaseReport
 } from './report.js'
 import { checkDescriptions } from './render-check.js'
+import { checkMetadataWithPython } from './metadata-check.js'
+import { releasePython } from './python-env.js'
 import { downloadStaged, listStaged, type StagedFile, type StagedRecord } from './staging.js'
 import { TrustedPublisher } from './trusted-publishing.js'
 import { LegacyUploader } from './upload.js'
-
-const DAY_MS = 86_400_000
-/** warehouse MAXIMUM_AGE_FOR_NEW_UPLOADS_DAYS. */
-const MAX_RELEASE_AGE_DAYS = 14
-
-/**
- * When the release was first uploaded, if that is more than 14 days before `now` (warehouse refuses new
- * files then, PR #19727); undefined otherwise or when the index gives no times (pypiserver).
- */
-export function closedSince(uploadTimes: Array<string | undefined>, now: number): string | undefined {
-  const times = uploadTimes.filter((t): t is string => !!t).map((t) => Date.parse(t))
-  if (!times.length) return undefined
-  const oldest = Math.min(...times)
-  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : undefined
-}
 
 /** Lists the channel until the expected set is there: a file just staged can take minutes to show. */
 async function listComplete(
@@ -151,13 +139,18 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
 
   // 4: PyPI's rules, and what the index holds already.
   const checked = new Map<string, CheckedFile>(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]))
+  const python = await releasePython(env.runner, env.tempDir, env.windows)
+  const withMetadata = [...checked.values()].filter((c) => c.metadataText)
+  for (const [file, found] of await checkMetadataWithPython(withMetadata, env.runner, python))
+    checked.get(file)!.problems.push(...found)
   const broken = [...checked.values()].filter((c) => c.problems.length)
   if (broken.length) {
     throw new UploadError(
-      `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}: ${c.problems.join('; ')}`).join('\n')}`
+      `PyPI would refuse these files; nothing was uploaded:\n${broken.map((c) => `  ${c.basename}:\n    ${c.problems.join('\n    ')}`).join('\n')}`
     )
   }
-  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows)
+  core.info(`Checked ${checked.size} file(s) against PyPI's rules (metadata with ${python}): ok`)
+  const rendering = await checkDescriptions([...checked.values()], env.runner, python)
   if (rendering.length) throw new UploadError(`${rendering.join('\n')}\nNothing was uploaded.`)
   const index = new IndexReader(inputs.pypiIndexUrl)
   const onIndex = await index.files(pkg)
@@ -181,13 +174,11 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
         'A file on PyPI is never replaced: release a new version.'
     )
   }
-  const closed = closedSince(
-    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
-    Date.now()
-  )
-  if (todo.length && closed) {
+  const age = releaseAge(onIndex.values(), pkg, version, Date.now())
+  core.info(describeAge(age, Date.now()))
+  if (todo.length && age.closed) {
     throw new UploadError(
-      `${pkg} ${version} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+      `${pkg} ${version} was first uploaded ${age.created}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it; ${todo.length} file(s) are not there. Release a new version.`
     )
   }
   for (const f of todo) row(f.basename).action = 'upload'
@@ -195,9 +186,15 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
     `Plan:\n${report.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join('\n')}`
   )
 
-  // 5: credentials.
+  // 5: credentials. A token is minted only for an upload: a dry run (or a release with nothing left to
+  // send) checks the audience and the runner's OIDC token and stops there.
   const publisher = inputs.pypiToken ? undefined : new TrustedPublisher(inputs.pypiUrl)
-  if (publisher) {
+  if (publisher && (inputs.dryRun || !todo.length)) {
+    const audience = await publisher.probe()
+    core.info(
+      `Trusted Publishing: the index offers it (audience ${audience}) and the runner gives an OIDC token; no upload token was minted${inputs.dryRun ? ' (dry run)' : ''}.`
+    )
+  } else if (publisher) {
     await publisher.mint()
     core.info('Trusted Publishing: the index issued an upload token.')
   } else if (!inputs.pypiToken.startsWith('pypi-')) {

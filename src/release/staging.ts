@@ -6,6 +6,8 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { UploadError } from '../errors.js'
+import { ServerDataError, serverFileName } from '../util/server-data.js'
+import { Json } from '../util/shape.js'
 import { apiPath, Http, type HttpConfig } from '../publish/anaconda/http.js'
 
 /** One file record of the channel (the fields the release uses). */
@@ -28,21 +30,43 @@ export interface StagedFile extends StagedRecord {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/
+const HEX32 = /^[0-9a-f]{32}$/
 
-function toRecord(apiUrl: string, d: Record<string, unknown>): StagedRecord {
-  const sha = typeof d.sha256 === 'string' ? d.sha256.toLowerCase() : ''
-  let url = typeof d.download_url === 'string' ? d.download_url : ''
+/**
+ * One record of the listing, checked where it enters: its name (a wheel or sdist file name, see
+ * serverFileName), its size, digests, labels and download URL (an http(s) URL), each of the type the
+ * release reads. Anything else is an error naming the server and the record.
+ */
+function toRecord(apiUrl: string, server: string, d: Json): StagedRecord {
+  const where = (field: string): string => `${d.path}.${field}`
+  const basename = serverFileName(server, `the record ${d.path}`, d.get('basename').value)
+  const named = `${server}: ${basename} (${d.path})`
+  const sha = (d.get('sha256').optString() ?? '').toLowerCase()
+  const md5 = (d.get('md5').optString() ?? '').toLowerCase()
+  if (!HEX32.test(md5) && !HEX64.test(sha)) {
+    throw new ServerDataError(`${named} has neither an md5 nor a sha256 digest (${where('md5')}).`)
+  }
+  let url = d.get('download_url').string()
   // anaconda.org gives a protocol-relative URL (//api.anaconda.org/download/...).
   if (url.startsWith('//')) url = new URL(apiUrl).protocol + url
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url, apiUrl + '/')
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    throw new ServerDataError(`${named}: ${where('download_url')} is not an http(s) URL.`)
+  }
   return {
-    basename: String(d.basename ?? ''),
-    version: String(d.version ?? ''),
-    size: Number(d.size ?? -1),
-    md5: String(d.md5 ?? '').toLowerCase(),
+    basename,
+    version: d.get('version').string(),
+    size: d.get('size').count(),
+    md5,
     sha256: HEX64.test(sha) ? sha : undefined,
-    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
-    uploadTime: String(d.upload_time ?? ''),
-    downloadUrl: url
+    labels: d.get('labels').strings(),
+    uploadTime: d.get('upload_time').optString() ?? '',
+    downloadUrl: parsed.href
   }
 }
 
@@ -71,14 +95,16 @@ export async function listStaged(opts: ListOptions): Promise<StagedRecord[]> {
     allow: [200, 404]
   })
   if (res.status === 404) return []
-  const body = res.json<{ distributions?: unknown }>()
-  if (!Array.isArray(body.distributions)) {
-    throw new UploadError(
+  const server = `anaconda.org at ${http.apiUrl} (release ${opts.owner}/${opts.pkg}/${opts.version})`
+  const list = new Json(res.json<unknown>(), server).get('distributions')
+  if (!Array.isArray(list.value)) {
+    throw new ServerDataError(
       `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
     )
   }
-  const records = (body.distributions as Array<Record<string, unknown>>)
-    .map((d) => toRecord(http.apiUrl, d))
+  const records = list
+    .items()
+    .map((d) => toRecord(http.apiUrl, server, d))
     .filter((r) => r.labels.some((l) => opts.labels.includes(l)))
   const seen = new Set<string>()
   const dupes = new Set<string>()
@@ -102,25 +128,14 @@ export interface DownloadOptions {
 
 /**
  * Downloads one file and checks it: size, sha256 against the record (md5 with a warning where the record
- * has none). The API answers a download with the bytes or a
- * redirect to storage; the redirect is followed without the API token.
+ * has none). The API answers a download with the bytes or a redirect to storage; the token goes only to
+ * the API's origin (see Http.download), and no more than the record's size is read.
  */
 export async function downloadStaged(rec: StagedRecord, opts: DownloadOptions): Promise<StagedFile> {
   if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`)
+  // The token is bound to the API's origin: a download URL or a redirect elsewhere goes without it.
   const http = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http })
-  const first = await http.request('GET', rec.downloadUrl, {
-    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
-    allow: [200, 301, 302, 303, 307, 308],
-    timeoutMs: opts.http?.transferTimeoutMs ?? 600_000
-  })
-  let data = first.body
-  if (first.status !== 200) {
-    const location = first.headers.get('location')
-    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`)
-    const target = new URL(location, rec.downloadUrl).href
-    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http })
-    data = (await plain.request('GET', target, { redirect: true, timeoutMs: 600_000 })).body
-  }
+  const data = await http.download(rec.downloadUrl, rec.size)
   const sha256Actual = createHash('sha256').update(data).digest('hex')
   const problems: string[] = []
   if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`)

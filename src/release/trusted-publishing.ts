@@ -7,6 +7,8 @@
  */
 import * as core from '@actions/core'
 import { UploadError } from '../errors.js'
+import { inert } from '../util/inert.js'
+import { maskCredential } from '../util/secrets.js'
 import { USER_AGENT } from './user-agent.js'
 
 const RENEW_BEFORE_MS = 5 * 60_000
@@ -97,7 +99,7 @@ export class TrustedPublisher {
     const audience = res.json?.audience
     if (res.status !== 200 || typeof audience !== 'string' || !audience) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${inert(res.statusText, 100)} without an audience.`
       )
     }
     return audience
@@ -105,18 +107,7 @@ export class TrustedPublisher {
 
   /** A fresh upload token (masked). */
   async mint(): Promise<string> {
-    const audience = await this.audience()
-    let jwt: string
-    try {
-      jwt = await core.getIDToken(audience)
-    } catch (err) {
-      throw new TrustedPublishingError(
-        `Trusted Publishing: the runner gave no OIDC token (${(err as Error).message}). The job needs ` +
-          '`permissions: id-token: write`, and the event must not be a pull request from a fork ' +
-          '(GitHub gives those no OIDC token). Or give pypi-token.'
-      )
-    }
-    core.setSecret(jwt)
+    const jwt = await this.idToken(await this.audience())
     const url = `${this.origin}/_/oidc/mint-token`
     let res
     try {
@@ -133,15 +124,15 @@ export class TrustedPublisher {
     const body = res.json as MintAnswer | undefined
     if (!body) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+        `Trusted Publishing: the index answered ${res.status} ${inert(res.statusText, 100)} with no JSON to the token request; wait a few minutes and run again.`
       )
     }
     if (res.status !== 200) {
       const reasons = (body.errors ?? [])
-        .map((e) => `  * ${String(e.code)}: ${String(e.description)}`)
+        .map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`)
         .join('\n')
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body.message ?? '')}):\n` +
+        `Trusted Publishing: the index refused the token request (${res.status}: ${inert(body.message ?? '', 500)}):\n` +
           `${reasons}\nThe publisher registered on the index must match these claims of the runner's token:\n${claimsOf(jwt)}`
       )
     }
@@ -150,7 +141,7 @@ export class TrustedPublisher {
         'Trusted Publishing: the index answered the token request without a token.'
       )
     }
-    core.setSecret(body.token)
+    maskCredential(body.token)
     this.token = body.token
     // PyPI's tokens live 900 s; `expires` (seconds since the epoch) says exactly when.
     this.expiresAt = typeof body.expires === 'number' ? body.expires * 1000 : this.now() + 900_000
@@ -162,5 +153,32 @@ export class TrustedPublisher {
   async current(): Promise<string> {
     if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint()
     return this.token
+  }
+
+  /** The runner's OIDC token for the index's audience (masked). */
+  private async idToken(audience: string): Promise<string> {
+    let jwt: string
+    try {
+      jwt = await core.getIDToken(audience)
+    } catch (err) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${(err as Error).message}). The job needs ` +
+          '`permissions: id-token: write`, and the event must not be a pull request from a fork ' +
+          '(GitHub gives those no OIDC token). Or give pypi-token.'
+      )
+    }
+    core.setSecret(jwt)
+    return jwt
+  }
+
+  /**
+   * A dry run's check, short of minting: the index offers Trusted Publishing (its audience) and the runner
+   * gives an OIDC token for it. Nothing is sent to the index's token endpoint, so no upload token exists
+   * and a pending publisher creates no project; whether the index accepts the token shows only on upload.
+   */
+  async probe(): Promise<string> {
+    const audience = await this.audience()
+    await this.idToken(audience)
+    return audience
   }
 }

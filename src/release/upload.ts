@@ -8,11 +8,16 @@
  */
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../errors.js'
-import { AnacondaHttpError, Http, type HttpConfig } from '../publish/anaconda/http.js'
+import { AnacondaHttpError, Http, bound, type HttpConfig } from '../publish/anaconda/http.js'
 import type { CoreMetadata } from '../publish/anaconda/metadata.js'
+import { inert } from '../util/inert.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { IndexReader } from './pypi-index.js'
+import { answerMessage, MAX_RETRY_AFTER_MS, retryAfterMs } from './upload-answer.js'
 import { USER_AGENT } from './user-agent.js'
+
+/** Every status code: the upload reads each answer itself. */
+const ANY_STATUS = Array.from({ length: 500 }, (_, i) => 100 + i)
 
 /** Core-metadata field → form field (docs/user/api/upload.md: lower case, `-` → `_`, multiple-use plural). */
 const FIELDS: Record<string, string> = {
@@ -43,6 +48,8 @@ const FIELDS: Record<string, string> = {
   platform: 'platform',
   'supported-platform': 'supported_platform',
   dynamic: 'dynamic',
+  'import-name': 'import_name',
+  'import-namespace': 'import_namespace',
   requires: 'requires',
   provides: 'provides',
   obsoletes: 'obsoletes'
@@ -57,18 +64,51 @@ export interface UploadFile {
   meta: CoreMetadata
 }
 
-/** The form fields for a file, in twine's order: metadata, then the upload's own fields. */
+/** `2.4` → [2, 4]; an unparseable version sorts first. */
+const versionOf = (v: string | undefined): [number, number] => {
+  const m = /^(\d+)\.(\d+)$/.exec(v?.trim() ?? '')
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0]
+}
+const atLeast = (v: [number, number], major: number, minor: number): boolean =>
+  v[0] > major || (v[0] === major && v[1] >= minor)
+
+/**
+ * A field's value as twine sends it (pypa/twine twine/package.py and repository.py, after packaging's
+ * metadata parser): the name as `_safe_name` makes it, keywords split at commas and joined with ", ",
+ * a Project-URL as "label, url".
+ */
+function formValue(field: string, v: string): string {
+  if (field === 'name') return v.replace(/[^A-Za-z0-9.]+/g, '-')
+  if (field === 'keywords')
+    return v
+      .split(',')
+      .map((k) => k.trim())
+      .join(', ')
+  if (field === 'project_urls') {
+    const i = v.indexOf(',')
+    return i < 0 ? `${v.trim()}, ` : `${v.slice(0, i).trim()}, ${v.slice(i + 1).trim()}`
+  }
+  return v
+}
+
+/**
+ * The form fields for a file, in twine's order: metadata, then the upload's own fields. As twine does,
+ * License-File is not sent below Metadata-Version 2.4 (setuptools wrote it into 2.1 metadata, which
+ * packaging refuses); Import-Name and Import-Namespace (2.5, PEP 794) go as Warehouse's form reads them.
+ */
 export function formFields(f: UploadFile): Array<[string, string]> {
   const fields: Array<[string, string]> = []
+  const mv = versionOf(f.meta.headers.find(([k]) => k.toLowerCase() === 'metadata-version')?.[1])
   let hasDescription = false
   for (const [k, v] of f.meta.headers) {
     const field = FIELDS[k.toLowerCase()]
     if (!field) continue
+    if (field === 'license_file' && !atLeast(mv, 2, 4)) continue
     if (field === 'description') hasDescription = true
-    fields.push([field, v])
+    fields.push([field, formValue(field, v)])
   }
-  const body = f.meta.body.replace(/\s+$/, '')
-  if (!hasDescription && body) fields.push(['description', body])
+  // The body as packaging's parser hands it to twine: verbatim, trailing new lines included.
+  if (!hasDescription && f.meta.body) fields.push(['description', f.meta.body])
   fields.push(
     ['pyversion', f.pyversion],
     ['filetype', f.kind === 'wheel' ? 'bdist_wheel' : 'sdist'],
@@ -123,7 +163,7 @@ export class LegacyUploader {
   posts = 0
 
   constructor(private readonly opts: UploaderOptions) {
-    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 600_000, ...opts.http })
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, ...opts.http })
     this.attempts = opts.attempts ?? 5
     this.baseDelayMs = retryBaseDelay(2000)
   }
@@ -135,12 +175,36 @@ export class LegacyUploader {
     return got.sha256 === f.sha256 ? 'same' : 'different'
   }
 
+  /** A 4xx other than 429: a duplicate with the same bytes counts as skipped; anything else stops. */
+  private async refused(f: UploadFile, status: number, message: string): Promise<'skipped'> {
+    if (status === 409 || (status === 400 && /already exist/i.test(message))) {
+      if ((await this.onIndex(f)) === 'same') return 'skipped'
+      throw new UploadError(
+        `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+      )
+    }
+    if (status >= 300 && status < 400) {
+      throw new UploadError(
+        `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
+      )
+    }
+    const auth =
+      status === 401 || status === 403
+        ? ' Check pypi-token or the Trusted Publisher registered for this workflow.'
+        : ''
+    throw new UploadError(
+      `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth}${hintFor(message)}`
+    )
+  }
+
   async upload(f: UploadFile): Promise<UploadResult> {
     const { boundary, head, tail } = multipart(f)
+    // One bound for the whole file: every POST, every wait and every index read between them.
+    const deadline = performance.now() + (this.opts.http?.transferTotalMs ?? bound('transferTotalMs'))
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token()
-      let status: number
-      let message = ''
+      let message: string
+      let wait: number | undefined
       try {
         this.posts++
         const res = await this.http.request('POST', this.opts.uploadUrl, {
@@ -150,45 +214,38 @@ export class LegacyUploader {
             'User-Agent': USER_AGENT
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
-          allow: [200, 201],
-          timeoutMs: 600_000
+          allow: ANY_STATUS, // every answer is read here: its reason phrase and Retry-After
+          transfer: true,
+          deadline
         })
-        status = res.status
+        if (res.status === 200 || res.status === 201) return 'uploaded'
+        message = `${res.status} ${answerMessage(res)}`
+        if (res.status === 429) {
+          wait = retryAfterMs(res.headers.get('retry-after'), Date.now())
+          if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) {
+            throw new UploadError(
+              `${f.basename}: the index is rate limiting uploads and asks to wait ${Math.ceil(wait / 1000)} s (Retry-After), over ${MAX_RETRY_AFTER_MS / 1000} s: run the release again later; it resumes.`
+            )
+          }
+        } else if (res.status < 500) return await this.refused(f, res.status, answerMessage(res))
       } catch (err) {
-        if (!(err instanceof AnacondaHttpError)) throw err
-        status = err.status ?? 0
-        message = err.serverMessage ?? err.message
-        if (!err.transient) {
-          if (status === 409 || (status === 400 && /already exist/i.test(message))) {
-            const state = await this.onIndex(f)
-            if (state === 'same') return 'skipped'
-            throw new UploadError(
-              `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
-            )
-          }
-          if (status >= 300 && status < 400) {
-            throw new UploadError(
-              `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
-            )
-          }
-          const auth =
-            status === 401 || status === 403
-              ? ' Check pypi-token or the Trusted Publisher registered for this workflow.'
-              : ''
+        if (!(err instanceof AnacondaHttpError) || !err.transient) throw err
+        message = err.message
+        if (performance.now() >= deadline) {
           throw new UploadError(
-            `${f.basename}: the index refused the upload: ${status} ${message}.${auth}${hintFor(message)}`
-          )
-        }
-        if (attempt >= this.attempts) {
-          throw new UploadError(
-            `${f.basename}: the upload failed ${attempt} times; last: ${err.message}. Run the release again: it resumes.`
+            `${f.basename}: the upload failed ${attempt} times within its time bound; last: ${inert(message)}. Run the release again: it resumes.`
           )
         }
       }
-      if (status === 200 || status === 201) return 'uploaded'
-      const delay = this.baseDelayMs * 2 ** (attempt - 1)
+      if (attempt >= this.attempts) {
+        throw new UploadError(
+          `${f.basename}: the upload failed ${attempt} times; last: ${inert(message)}. Run the release again: it resumes.`
+        )
+      }
+      const delay = wait ?? this.baseDelayMs * 2 ** (attempt - 1)
+      const why = wait !== undefined ? ' (as Retry-After asks)' : ''
       this.opts.log?.(
-        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s`
+        `${f.basename}: ${inert(message)}; reading the index before trying again in ${(delay / 1000).toFixed(1)} s${why}`
       )
       await sleep(delay)
       const state = await this.onIndex(f)

@@ -8,6 +8,7 @@ import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
 import { wheelsIn } from '../util/wheel-file.js'
+import { removeTree } from '../util/remove.js'
 
 /**
  * Builds one wheel with the plan's command (plus what the run found: the dependency prefix's and ccache's
@@ -28,12 +29,12 @@ export async function buildWheel(
     vsenv?: boolean
   }
 ): Promise<{ wheel: string; cython?: CythonStats }> {
-  fs.rmSync(py.distDir, { recursive: true, force: true })
+  removeTree(py.distDir)
   fs.mkdirSync(py.distDir, { recursive: true })
   let args = py.build.args
   if (found.mesonpy && py.mesonBuildDir) {
     // A fresh directory at a fixed path: ccache sees the same paths every run.
-    fs.rmSync(py.mesonBuildDir, { recursive: true, force: true })
+    removeTree(py.mesonBuildDir)
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)]
   }
   const cythonPython = slots.buildPython ?? slots.python

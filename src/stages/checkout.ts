@@ -7,6 +7,7 @@ import type { Command, Runner } from '../exec.js'
 import { gitCommand, gitRetry } from '../util/git.js'
 import { withRetry } from '../util/retry.js'
 import { assertDeletable, realPathOf } from '../validate/paths.js'
+import { removeTree } from '../util/remove.js'
 
 export interface CheckoutRequest {
   repository: string
@@ -37,6 +38,8 @@ export interface CheckoutResult {
   version: string | undefined
   /** True when an existing checkout was reused (fetch, then clean). */
   reused: boolean
+  /** The commit's committer time, seconds since the epoch (SOURCE_DATE_EPOCH of the build). */
+  commitTime?: number
 }
 
 const git = (dir: string | undefined, repository: string, args: string[]): Command =>
@@ -77,14 +80,22 @@ export function refCandidates(ref: string): string[] {
   return [`refs/tags/${ref}`, `refs/remotes/origin/${ref}`, ref]
 }
 
+/**
+ * Files as committed: Git for Windows sets core.autocrlf=true system-wide, which would check out `.py` files
+ * with CRLF and put them into the wheels. A `-c` on the command line outranks every config file and reaches
+ * the git processes it starts, the submodules' checkouts included (git(1), -c and GIT_CONFIG_PARAMETERS).
+ */
+export const AS_COMMITTED = ['-c', 'core.autocrlf=false']
+
 /** After the commit is known: check it out detached and leave nothing stale behind. */
 export function planCheckout(req: CheckoutRequest, sha: string): Command[] {
+  const g = (args: string[]): Command => git(req.dir, req.repository, [...AS_COMMITTED, ...args])
   return [
-    git(req.dir, req.repository, ['checkout', '--force', '--detach', sha, '--']),
-    git(req.dir, req.repository, ['clean', '-ffdx']),
-    git(req.dir, req.repository, ['reset', '--hard', sha, '--']),
-    git(req.dir, req.repository, ['submodule', 'sync', '--recursive']),
-    git(req.dir, req.repository, ['submodule', 'update', '--init', '--recursive', '--force'])
+    g(['checkout', '--force', '--detach', sha, '--']),
+    g(['clean', '-ffdx']),
+    g(['reset', '--hard', sha, '--']),
+    g(['submodule', 'sync', '--recursive']),
+    g(['submodule', 'update', '--init', '--recursive', '--force'])
   ]
 }
 
@@ -157,7 +168,7 @@ export async function checkout(runner: Runner, req: CheckoutRequest): Promise<Ch
         // A failed clone leaves a partial directory behind; start each try clean.
         if (!existing) {
           checkBeforeDelete(req)
-          fs.rmSync(req.dir, { recursive: true, force: true })
+          removeTree(req.dir)
         }
         return runner.run(cmd, { what: existing ? 'git fetch' : 'git clone' })
       }, gitRetry('git')).catch((err: unknown) => {
@@ -183,5 +194,18 @@ export async function checkout(runner: Runner, req: CheckoutRequest): Promise<Ch
     }
   }
   core.info(`Checked out ${req.ref} at ${commit}${version ? ` (version ${version})` : ''}`)
-  return { commit, ref: req.ref, version, reused: existing }
+  const time = (
+    await runner.run(git(req.dir, req.repository, ['log', '-1', '--format=%ct', commit, '--']), {
+      silent: true,
+      allowFailure: true
+    })
+  ).stdout?.trim()
+  const commitTime = /^\d{1,12}$/.test(time ?? '') ? Number(time) : undefined
+  return {
+    commit,
+    ref: req.ref,
+    version,
+    reused: existing,
+    ...(commitTime !== undefined ? { commitTime } : {})
+  }
 }

@@ -13,12 +13,14 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
+import { windowsMesonFile, type WindowsRecipeTarget } from '../dependencies/windows-target.js'
 import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { SharedCache } from '../cache/github.js'
 import { compilerIdentityCommand, parseCompilerIdentity } from '../platforms/compiler-cache-tools.js'
+import { removeTree } from '../util/remove.js'
 
 export interface DependencyResult {
   /** The install prefix ('' when no recipe applies to this platform). */
@@ -51,6 +53,8 @@ export interface DependencyOptions {
   download?: Downloader
   /** The cache shared between jobs (GitHub's cache service, when the runner offers it). */
   sharedCache: SharedCache
+  /** Windows: the target arch the recipes are configured for (plan.dependencies.windows). */
+  windows?: WindowsRecipeTarget
 }
 
 const MARKER = '.complete'
@@ -71,11 +75,17 @@ async function restoreShared(shared: SharedCache, dir: string, key: string): Pro
  */
 export async function compilerIdentity(runner: Runner, platform: PlatformName): Promise<string> {
   if (platform !== 'linux') {
+    // The runner finds the command on the PATH it gives it (with MSVC's loaded: cl.exe of the target).
+    const command = compilerIdentityCommand(platform, runner.env)
     const r = await runner
-      .run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true })
-      .catch(() => undefined)
-    const id = r ? parseCompilerIdentity(platform, `${r.stdout}\n${r.stderr}`) : undefined
+      .run(command, { silent: true, allowFailure: true })
+      .catch((err: unknown) => messageOf(err))
+    const id = typeof r === 'object' ? parseCompilerIdentity(platform, `${r.stdout}\n${r.stderr}`) : undefined
     if (id) return id
+    core.warning(
+      `The compiler's identity: ${command.command} ${typeof r === 'string' ? `did not run (${r})` : 'printed no version'}; ` +
+        'keying the caches by the first compiler found on PATH instead.'
+    )
   }
   return compilerId(runner, runner.env)
 }
@@ -127,10 +137,15 @@ async function buildRecipe(
     opts.download
   )
   const buildDir = recipeBuildDir(recipe, layout, opts.platform)
-  fs.rmSync(buildDir, { recursive: true, force: true })
+  removeTree(buildDir)
   fs.mkdirSync(buildDir, { recursive: true })
   const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
+  const win = opts.platform === 'windows' ? opts.windows : undefined
+  if (win && recipe.build === 'meson') {
+    fs.mkdirSync(path.dirname(win.mesonFile), { recursive: true })
+    fs.writeFileSync(win.mesonFile, windowsMesonFile(win))
+  }
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
     } catch (err) {
@@ -179,7 +194,7 @@ export async function buildDependencies(
   let restored = false
   if (!complete() && shared.available() && (await restoreShared(shared, entry, sharedKey))) {
     restored = complete()
-    if (!restored) fs.rmSync(entry, { recursive: true, force: true })
+    if (!restored) removeTree(entry)
   }
   if (complete()) {
     const from = restored ? ' (restored from the GitHub cache)' : ''
@@ -187,7 +202,7 @@ export async function buildDependencies(
     return resultFor(prefix, key, opts, true, [])
   }
   core.info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(', ')}`)
-  fs.rmSync(entry, { recursive: true, force: true })
+  removeTree(entry)
   const layout: DependencyLayout = {
     prefix,
     buildRoot: path.join(opts.workDir, 'build'),
@@ -206,7 +221,7 @@ export async function buildDependencies(
     const marker = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler }
     fs.writeFileSync(path.join(entry, MARKER), `${JSON.stringify(marker, null, 2)}\n`)
   } catch (err) {
-    fs.rmSync(entry, { recursive: true, force: true })
+    removeTree(entry)
     throw err instanceof DependencyError
       ? err
       : new DependencyError(`Building the dependencies failed: ${messageOf(err)}`, { cause: err })

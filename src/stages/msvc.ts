@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
-import type { Runner } from '../exec.js'
+import { envValue, whichIn, type Runner } from '../exec.js'
 import { caselessEnvKey } from '../platforms/common.js'
 import {
   msvcCaptureProblem,
@@ -21,7 +21,10 @@ import {
 } from '../platforms/msvc-env.js'
 import type { WindowsPlan } from '../plan/types.js'
 
-/** A runner whose environment has `extra` on top of the runner's own (names matched without case). */
+/**
+ * A runner whose environment has `extra` on top of the runner's own (names matched without case). A host
+ * runner: with a PATH in `extra`, which() searches that PATH, the one the commands are given.
+ */
 export function runnerWithEnv(runner: Runner, extra: Readonly<Record<string, string>>): Runner {
   const delta: Record<string, string> = {}
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value
@@ -29,7 +32,10 @@ export function runnerWithEnv(runner: Runner, extra: Readonly<Record<string, str
   return {
     env,
     run: (cmd, options) => runner.run({ ...cmd, env: { ...delta, ...cmd.env } }, options),
-    which: (name) => runner.which(name)
+    which: async (name) =>
+      envValue(delta, 'PATH', 'win32') === undefined
+        ? runner.which(name)
+        : whichIn(name, envValue(env, 'PATH'), envValue(env, 'PATHEXT'))
   }
 }
 

@@ -7,6 +7,7 @@ import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
 import { isPureWheel, wheelsIn } from '../util/wheel-file.js'
+import { removeTree } from '../util/remove.js'
 
 export interface RepairContext {
   /** The tools venv's bin directory (the plan's), for the failure explanation. */
@@ -44,7 +45,7 @@ export async function repairWheel(
   wheel: string,
   ctx: RepairContext
 ): Promise<string> {
-  fs.rmSync(py.repairDir, { recursive: true, force: true })
+  removeTree(py.repairDir)
   fs.mkdirSync(py.repairDir, { recursive: true })
   if (isPureWheel(wheel)) {
     const dest = path.join(py.repairDir, path.basename(wheel))

@@ -1,24 +1,36 @@
 /**
  * The early check of a macOS or Windows target: before the recipes compile, every build requirement
  * ([build-system] requires) and, when the wheel is tested, every test requirement and [project] dependency
- * is looked up on pip's index, and a requirement with no wheel for the target stops the run, named.
+ * is put to pip, with the index pip is configured with, and a requirement with no wheel for the target's
+ * tags stops the run, named with the tag.
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parse } from 'smol-toml'
 import { BuildError, messageOf } from '../errors.js'
-import type { Runner } from '../exec.js'
+import type { Command, Runner } from '../exec.js'
 import { WINDOWS_MACHINE } from '../platforms/architecture.js'
+import { platformModule } from '../platforms/index.js'
 import type { BuildPlan } from '../plan/types.js'
 import { readBuildSystem } from '../python/build-env.js'
+import { findPython } from '../python/discover.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import {
-  checkTarget,
   formatTargetProblems,
+  indexVersions,
+  pipCouldNotAsk,
+  pipNotFound,
+  planSdistQuery,
+  planWheelQuery,
+  problemFor,
+  reportedWheels,
+  targetRequirements,
+  targetTag,
   windowsMarkers,
-  type FetchPage,
-  type TargetProblem
+  type PipTarget,
+  type TargetProblem,
+  type TargetRequirement
 } from '../python/target-check.js'
 import { macosPlatforms, windowsPlatforms } from '../python/wheel-tags.js'
 
@@ -50,59 +62,127 @@ const KNOWN: Record<string, string> = {
   win32:
     'dipy: SciPy and h5py publish no win32 wheels for CPython 3.11+, so a 32-bit wheel of dipy cannot be tested; build x64.',
   win_arm64:
-    'dipy 1.12.1 does not compile for win_arm64 either: dipy/align/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC.'
+    'dipy 1.12.1 does not compile for win_arm64 either: dipy/reconst/force_src/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC.'
+}
+
+/** The interpreter that runs pip: the first Python of the plan that is found (its pip asks for any target). */
+async function pipPython(runner: Runner, plan: BuildPlan): Promise<string | undefined> {
+  const mod = platformModule(plan.platform)
+  for (const py of plan.pythons) {
+    try {
+      return (await findPython(runner, mod, py.version, py.interpreter)).path
+    } catch {
+      // Try the next version; the build reports a missing interpreter itself.
+    }
+  }
+  return undefined
+}
+
+type Ask = (cmd: Command) => Promise<{ code: number; out: string }>
+
+/**
+ * The requirements pip finds no wheel for, each with whether an sdist would be compiled instead; undefined
+ * when pip could not read its index. One requirement at a time (pip stops at the first it misses), at -vv
+ * so that a page pip could not fetch shows (at lower verbosity an index that is down looks like an empty one).
+ */
+async function problemsOf(
+  ask: Ask,
+  python: string,
+  target: PipTarget,
+  reqs: TargetRequirement[]
+): Promise<TargetProblem[] | undefined> {
+  const missing: TargetRequirement[] = []
+  const answers = new Map<string, boolean>()
+  for (const r of reqs) {
+    let found = answers.get(r.pipText)
+    if (found === undefined) {
+      const cmd = planWheelQuery(python, target, [r.pipText])
+      const args = cmd.args.filter((a) => a !== '--quiet')
+      const alone = await ask({ ...cmd, args: [...args.slice(0, 3), '-vv', ...args.slice(3)] })
+      if (pipCouldNotAsk(alone.out)) return undefined
+      found = !(alone.code !== 0 && pipNotFound(alone.out).length)
+      answers.set(r.pipText, found)
+    }
+    if (!found) missing.push(r)
+  }
+  const problems: TargetProblem[] = []
+  const sdists = new Map<string, string[]>()
+  for (const r of missing) {
+    const name = r.requirement.name
+    if (!sdists.has(name)) {
+      const a = await ask(planSdistQuery(python, target, name))
+      sdists.set(name, a.code === 0 ? indexVersions(a.out) : [])
+    }
+    problems.push(problemFor(r, targetTag(target), sdists.get(name)!))
+  }
+  return problems
 }
 
 /**
- * Checks each Python of the plan; throws BuildError naming every requirement without a wheel. Without an
- * index URL (PIP_INDEX_URL of the runner) the check is skipped with an info line; an index that cannot be
- * read gives a warning, never a stop.
+ * Checks each Python of the plan; throws BuildError naming every requirement without a wheel. When pip
+ * cannot answer (no interpreter yet, an index it cannot read), a warning, never a stop. `python`: the
+ * interpreter that runs pip (a test seam; else the plan's first one found).
  */
-export async function checkTargetEarly(
-  runner: Runner,
-  plan: BuildPlan,
-  fetchPage?: FetchPage
-): Promise<void> {
+export async function checkTargetEarly(runner: Runner, plan: BuildPlan, python?: string): Promise<void> {
   if (!plan.windows && !plan.macos) return
-  const indexUrl = runner.env.PIP_INDEX_URL?.trim()
-  if (!indexUrl) {
-    core.info(
-      'Target check skipped: PIP_INDEX_URL is not set (set it to check that every requirement has a wheel for the target before anything compiles).'
-    )
+  const pip = python ?? (await pipPython(runner, plan))
+  if (!pip) {
+    core.info('Target check skipped: none of the Pythons of the plan was found to run pip with.')
     return
   }
   const buildRequires = readBuildSystem(plan.checkout.dir).requires
   const tested = plan.pythons.some((p) => p.test)
   const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : []
+  const ask: Ask = async (cmd) => {
+    const r = await runner.run(
+      { ...cmd, env: { PIP_CACHE_DIR: plan.compilerCache.pipCache } },
+      { silent: true, allowFailure: true }
+    )
+    return { code: r.exitCode, out: `${r.stdout}\n${r.stderr}` }
+  }
   for (const py of plan.pythons) {
-    const cp = `cp${py.version.replace('.', '')}`
-    const platforms = plan.windows
-      ? windowsPlatforms(plan.windows.wheelPlatform)
-      : macosPlatforms(plan.macos!.deploymentTarget, plan.macos!.arch)
+    const target: PipTarget = {
+      version: py.version,
+      platforms: plan.windows
+        ? windowsPlatforms(plan.windows.wheelPlatform)
+        : macosPlatforms(plan.macos!.deploymentTarget, plan.macos!.arch)
+    }
     const markers = plan.windows
       ? windowsMarkers(py.version, WINDOWS_MACHINE[plan.windows.msvc.runnerArch] as 'AMD64' | 'ARM64')
       : macosMarkers(py.version, plan.macos!.arch)
-    let problems: TargetProblem[]
+    const reqs = targetRequirements(buildRequires, testRequires, markers)
+    const tag = targetTag(target)
+    if (!reqs.length) continue
+    let problems: TargetProblem[] | undefined
+    let answer = ''
     try {
-      problems = await checkTarget({
-        indexUrl,
-        target: { version: py.version, platforms },
-        markers,
-        buildRequires,
-        testRequires,
-        fetchPage
-      })
-    } catch (err) {
-      core.warning(
-        `Target check for Python ${py.version} skipped: the index could not be read (${messageOf(err)}).`
+      const all = await ask(
+        planWheelQuery(
+          pip,
+          target,
+          reqs.map((r) => r.pipText)
+        )
       )
+      if (all.code === 0) {
+        const wheels = reportedWheels(all.out)
+        core.info(`Target check: pip finds a wheel for ${tag} of every requirement (${wheels.join(', ')}).`)
+        continue
+      }
+      answer = all.out.trim().split(/\r?\n/).slice(-2).join(' / ')
+      problems =
+        pipCouldNotAsk(all.out) || !pipNotFound(all.out).length
+          ? undefined
+          : await problemsOf(ask, pip, target, reqs)
+    } catch (err) {
+      answer = messageOf(err)
+    }
+    if (!problems) {
+      core.warning(`Target check for ${tag} skipped: pip could not answer (${answer}).`)
       continue
     }
     if (problems.length) {
-      const tag = `${cp}-${cp}-${platforms[0]}`
-      const known = KNOWN[platforms[0]]
+      const known = KNOWN[target.platforms[0]]
       throw new BuildError(`${formatTargetProblems(problems, tag)}${known ? `\n${known}` : ''}`)
     }
-    core.info(`Target check: every requirement has a wheel for ${cp}-${cp}-${platforms[0]}.`)
   }
 }

@@ -6,6 +6,7 @@ import { CommandError, messageOf, WheelTestError } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
+import { removeTree } from '../util/remove.js'
 
 type TestPlan = PythonPlan & { test: PlannedCommand[] }
 
@@ -20,7 +21,7 @@ export async function prepareTest(
   slots: { python: string },
   requirements: readonly string[]
 ): Promise<void> {
-  fs.rmSync(py.testDir, { recursive: true, force: true })
+  removeTree(py.testDir)
   fs.mkdirSync(path.join(py.testDir, 'empty'), { recursive: true })
   fs.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}\n`).join(''))
   core.info(
@@ -47,7 +48,7 @@ export async function testWheel(
   prepared = false
 ): Promise<void> {
   if (!prepared) {
-    fs.rmSync(py.testDir, { recursive: true, force: true })
+    removeTree(py.testDir)
     fs.mkdirSync(path.join(py.testDir, 'empty'), { recursive: true })
   }
   await core.group(`Test the wheel for Python ${py.version}`, async () => {

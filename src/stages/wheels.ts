@@ -198,7 +198,8 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
         baseEnv: { ...runner.env, ...plan.dependencies.env },
-        sharedCache: ctx.cache
+        sharedCache: ctx.cache,
+        windows: plan.dependencies.windows
       })
     )
     if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix)

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { inert } from './inert.js'
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -28,7 +29,12 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       if (attempt >= opts.attempts || !opts.retryable(err)) throw err
       const delay = opts.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5)
       core.info(
-        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${(err as Error).message?.split('\n')[0].replace(/\.$/, '')}; trying again in ${(delay / 1000).toFixed(1)} s`
+        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${inert(
+          String((err as Error).message ?? err)
+            .split('\n')[0]
+            .replace(/\.$/, ''),
+          500
+        )}; trying again in ${(delay / 1000).toFixed(1)} s`
       )
       await sleep(delay)
     }

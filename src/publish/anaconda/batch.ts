@@ -2,6 +2,7 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { UploadError, messageOf } from '../../errors.js'
+import { inert } from '../../util/inert.js'
 import type { IfExists } from './upload.js'
 import { removeAbandoned } from './abandoned.js'
 import { AnacondaClient } from './client.js'
@@ -181,7 +182,7 @@ export async function uploadAll(files: WheelFile[], opts: BatchOptions): Promise
       const list = opts.dryRun ? result.plan.remove : result.removed
       if (!result.plan.refused) {
         log(
-          `keep-versions ${opts.keepVersions}: ${verb} ${list.length ? list.join(', ') : 'nothing'} from ${opts.owner}/${name}`
+          `keep-versions ${opts.keepVersions}: ${verb} ${list.length ? inert(list.join(', ')) : 'nothing'} from ${opts.owner}/${name}`
         )
       }
       cleanup.push(result)

@@ -3,6 +3,7 @@
  * as scientific-python's remove-wheels workflow does (scientific-python/upload-nightly-action, .github/workflows/remove-wheels.yml), with its guard made stricter:
  * when the listing looks wrong, nothing is removed.
  */
+import { inert } from '../../util/inert.js'
 import type { AnacondaClient, PackageInfo } from './client.js'
 
 export interface CleanupPlan {
@@ -41,7 +42,7 @@ export function planCleanup(pkg: PackageInfo | undefined, keep: number, protect:
   for (const v of list) {
     const files = pkg.files.filter((f) => f?.version === v)
     if (files.some((f) => typeof f.upload_time !== 'string' || !UPLOAD_TIME.test(f.upload_time))) {
-      return refuse(`release ${v} has a file without a readable upload date`)
+      return refuse(`release ${inert(v, 100)} has a file without a readable upload date`)
     }
   }
   const newest = list.slice(-keep)

@@ -6,15 +6,10 @@
 import * as fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { UploadError } from '../../errors.js'
-import {
-  AnacondaHttpError,
-  Http,
-  apiPath,
-  type FileBody,
-  type HttpConfig,
-  type HttpResponse
-} from './http.js'
+import { Http, apiPath, type FileBody, type HttpConfig, type HttpResponse } from './http.js'
 import type { WheelInfo } from './metadata.js'
+import { ServerDataError } from '../../util/server-data.js'
+import { Json } from '../../util/shape.js'
 
 /** The parts of a dist object the upload reads. */
 export interface DistInfo {
@@ -23,6 +18,8 @@ export interface DistInfo {
   labels?: string[]
   upload_time?: string
   download_url?: string
+  /** Bytes, as the server declares them. */
+  size?: number
 }
 
 export interface StageAnswer {
@@ -73,7 +70,26 @@ export class AnacondaClient {
       allow: [200, 404],
       trace
     })
-    return res.status === 404 ? undefined : res.json<DistInfo>()
+    return res.status === 404 ? undefined : this.distInfo(res, w.basename)
+  }
+
+  /** A dist object, checked: the fields the upload reads, of their types (sha256 as 64 hex digits). */
+  private distInfo(res: HttpResponse, basename: string): DistInfo {
+    const d = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (dist ${basename})`)
+    d.object()
+    const sha = d.get('sha256').optString()?.toLowerCase()
+    if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha) && sha !== 'none') {
+      throw new ServerDataError(`${d.server}: sha256 is not 64 hex digits.`)
+    }
+    const url = d.get('download_url').optString()
+    return {
+      basename: d.get('basename').optString() ?? basename,
+      ...(sha && sha !== 'none' ? { sha256: sha } : {}),
+      labels: d.get('labels').strings(),
+      ...(url ? { download_url: url } : {}),
+      ...(d.get('size').has() ? { size: d.get('size').count() } : {}),
+      upload_time: d.get('upload_time').optString()
+    }
   }
 
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
@@ -86,7 +102,11 @@ export class AnacondaClient {
 
   async getPackage(owner: string, name: string): Promise<PackageInfo | undefined> {
     const res = await this.http.api('GET', apiPath('package', owner, name), undefined, { allow: [200, 404] })
-    return res.status === 404 ? undefined : res.json<PackageInfo>()
+    if (res.status === 404) return undefined
+    // The clean-up's planCleanup refuses a listing whose entries look wrong; here only the outline is checked.
+    const p = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (package ${name})`)
+    p.object()
+    return p.value as PackageInfo
   }
 
   /**
@@ -128,6 +148,14 @@ export class AnacondaClient {
 
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   readonly created = new Set<string>()
+  /** Paths known to have existed before this run (never counted as created). */
+  private readonly before = new Set<string>()
+
+  /** The package and release of a published file existed before this run. */
+  existedBefore(owner: string, w: Pick<WheelInfo, 'name' | 'version'>): void {
+    this.before.add(apiPath('package', owner, w.name))
+    this.before.add(apiPath('release', owner, w.name, w.version))
+  }
 
   private once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
     let p = cache.get(key)
@@ -153,7 +181,7 @@ export class AnacondaClient {
   private create(path: string, body: unknown, trace?: Trace): Promise<void> {
     return this.once(this.creating, path, async () => {
       const made = await this.http.api('POST', path, body, { allow: [200, 409], trace })
-      if (made.status === 200) this.created.add(path)
+      if (made.status === 200 && !this.before.has(path)) this.created.add(path)
       if (made.status === 409) await this.http.api('GET', path, undefined, { trace })
       this.exists.set(path, Promise.resolve(true))
     })
@@ -166,11 +194,12 @@ export class AnacondaClient {
       trace
     })
     if (res.status === 409) return undefined
-    const s = res.json<StageAnswer>()
-    if (typeof s.post_url !== 'string' || typeof s.dist_id !== 'string' || typeof s.form_data !== 'object') {
-      throw new UploadError(`POST /stage for ${w.basename}: the answer lacks post_url, form_data or dist_id.`)
+    const s = new Json(res.json<unknown>(), `anaconda.org at ${this.apiUrl} (POST /stage for ${w.basename})`)
+    return {
+      post_url: s.get('post_url').string(),
+      form_data: s.get('form_data').stringMap(),
+      dist_id: s.get('dist_id').string()
     }
-    return s
   }
 
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
@@ -180,7 +209,7 @@ export class AnacondaClient {
       headers: { 'Content-Type': contentType, 'User-Agent': 'dipy-wheels-action/0.1' },
       body,
       allow: [201],
-      timeoutMs: this.http.config.transferTimeoutMs ?? 600_000,
+      transfer: true,
       trace
     })
   }
@@ -202,7 +231,11 @@ export class AnacondaClient {
     })
   }
 
-  /** The bytes of a published file, from its dist's download_url (or /download/...). */
+  /**
+   * The bytes of a published file, from its dist's download_url (or /download/...): redirects followed,
+   * the token only to the API's origin (never to storage or to another host the dist names), at most the
+   * dist's declared size.
+   */
   async download(
     owner: string,
     w: Pick<WheelInfo, 'name' | 'version' | 'basename'>,
@@ -210,28 +243,13 @@ export class AnacondaClient {
   ): Promise<Buffer> {
     const fallback = this.apiUrl + apiPath('download', owner, w.name, w.version, w.basename)
     // The real API answers protocol-relative URLs (//api.anaconda.org/download/...).
-    let url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
-    const apiOrigin = new URL(this.apiUrl).origin
-    for (let hop = 0; hop < 6; hop++) {
-      // The token goes only to the API's own origin, never along a redirect to storage.
-      const sameOrigin = new URL(url).origin === apiOrigin
-      const res = await this.http.request('GET', url, {
-        headers: sameOrigin ? this.http.apiHeaders() : {},
-        allow: [200, 301, 302, 303, 307, 308],
-        timeoutMs: this.http.config.transferTimeoutMs ?? 600_000
-      })
-      const location = res.headers.get('location')
-      if (res.status === 200) return res.body
-      if (!location) break
-      url = new URL(location, url).href
+    const url = dist.download_url ? new URL(dist.download_url, this.apiUrl + '/').href : fallback
+    if (!['http:', 'https:'].includes(new URL(url).protocol)) {
+      throw new ServerDataError(
+        `anaconda.org at ${this.apiUrl}: the download URL of ${w.basename} is not http(s).`
+      )
     }
-    throw new AnacondaHttpError(
-      `could not download ${w.basename} from ${new URL(url).pathname}`,
-      'GET',
-      url,
-      undefined,
-      false
-    )
+    return this.http.download(url, dist.size)
   }
 }
 

@@ -1,43 +1,61 @@
 /**
- * HTTP for the anaconda.org client: one request with a timeout, error mapping (the server's JSON `error`
- * text, S3 XML codes) and retries with backoff on what is worth retrying: connection errors, timeouts, 5xx.
- * A 4xx is final.
+ * HTTP for the anaconda.org client and the release: one request within its bounds (see transport.ts),
+ * error mapping (the server's JSON `error` text, S3 XML codes, made inert) and retries with backoff on
+ * what is worth retrying: connection errors, timeouts, 5xx, 429. A 4xx is final.
  *
- * API calls use the runtime's fetch (undici): timeouts are AbortSignals and connections are kept alive
- * between the many small calls. File bodies (the S3 POST) go through node:http instead, with an exact
- * Content-Length (S3 POST policies refuse chunked bodies): the bytes the caller already read and hashed are
- * written straight to the socket (no second read, no copy), or the file is piped from disk. Either costs a
- * fraction of the CPU of streaming a Blob through fetch's web streams (measured with scripts/bench-upload.mjs).
+ * Time bounds, chosen so that a silent server is named within minutes, never an hour:
+ * - API and index reads (JSON, HTML): 30 s to the response headers (connect included), 30 s idle while
+ *   reading, and 120 s for the whole operation: every attempt and every backoff wait counts against it.
+ *   With the default 6 attempts, a server that never answers is given up after about 2 minutes.
+ * - Transfers (downloads and file uploads): 60 s to connect or to the response headers, 120 s idle (no byte
+ *   either way: slow links still move bytes; after the last byte PyPI and S3 answer within seconds),
+ *   30 minutes for the whole operation.
+ * Tests scale every default by DIPY_WHEELS_TIME_SCALE (a named test seam, like DIPY_WHEELS_RETRY_BASE_MS).
+ *
+ * Bodies: JSON and HTML answers are cut at JSON_MAX_BYTES (an index page of a project with thousands of
+ * files is a few MiB); a download at the size its record declares.
+ *
+ * Credentials: the token given for the API goes only to the API's origin. A download URL from a record
+ * that points elsewhere is fetched without it, a redirect is always followed without it, and a caller's
+ * own Authorization header is refused for any other origin.
  */
-import * as fs from 'node:fs'
-import * as http from 'node:http'
-import * as https from 'node:https'
-import { pipeline } from 'node:stream/promises'
 import { UploadError } from '../../errors.js'
-import { retryBaseDelay, withRetry } from '../../util/retry.js'
+import { inert } from '../../util/inert.js'
+import {
+  AnacondaHttpError,
+  JSON_MAX_BYTES,
+  MAX_DOWNLOAD_BYTES,
+  bound,
+  describeNetworkError,
+  isTransient,
+  serverMessageOf
+} from './http-errors.js'
+import { retryBaseDelay, sleep } from '../../util/retry.js'
+import * as core from '@actions/core'
+import {
+  TimeBound,
+  TooLarge,
+  fetchWithin,
+  isFileBody,
+  sendFileWithin,
+  type FileBody,
+  type Limits
+} from './transport.js'
+
+export type { FileBody } from './transport.js'
+export {
+  AnacondaHttpError,
+  BOUNDS,
+  JSON_MAX_BYTES,
+  MAX_DOWNLOAD_BYTES,
+  bound,
+  isTransient,
+  serverMessageOf
+} from './http-errors.js'
 
 export const CLIENT_VERSION = '1.14.1'
 export const USER_AGENT =
   'dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)'
-
-/** A failed request. `transient` says whether trying again may help. The message never holds the token. */
-export class AnacondaHttpError extends UploadError {
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly target: string,
-    readonly status: number | undefined,
-    readonly transient: boolean,
-    readonly serverMessage?: string,
-    options?: { cause?: unknown }
-  ) {
-    super(message, options)
-  }
-}
-
-export function isTransient(err: unknown): boolean {
-  return err instanceof AnacondaHttpError && err.transient
-}
 
 /** '/dist/o/n/v/b' with every segment percent-encoded (`+` → %2B, `/` → %2F). */
 export function apiPath(...segments: string[]): string {
@@ -48,10 +66,14 @@ export interface HttpConfig {
   /** API base URL, no trailing slash (may have a path). */
   apiUrl: string
   token?: string
-  /** Per API request (default 60 s). */
+  /** API and index requests: to the response headers, and idle while reading (default 30 s each). */
   timeoutMs?: number
-  /** Per S3 POST or download (default 10 min). */
+  /** API and index requests: the whole operation, all attempts and waits (default 120 s). */
+  totalMs?: number
+  /** Transfers (S3 POST, uploads, downloads): idle, either way (default 120 s). */
   transferTimeoutMs?: number
+  /** Transfers: the whole operation, all attempts and waits (default 30 min). */
+  transferTotalMs?: number
   /** Attempts per request, the first included (default 6). */
   attempts?: number
   /** First backoff delay (default 1 s, or DIPY_WHEELS_RETRY_BASE_MS). */
@@ -62,72 +84,11 @@ export interface HttpConfig {
 
 export interface HttpResponse {
   status: number
+  /** The reason phrase, untrusted (PyPI's legacy API puts its error message there). */
+  reason?: string
   headers: Headers
   body: Buffer
   json<T = Record<string, unknown>>(): T
-}
-
-/** A body made of a prefix, a file, and a suffix (a multipart upload). */
-export interface FileBody {
-  head: Buffer
-  file: string
-  fileSize: number
-  tail: Buffer
-  /** The file's bytes when they are in memory already (sent as they are); otherwise streamed from disk. */
-  data?: Buffer
-}
-
-const isFileBody = (b: unknown): b is FileBody => typeof b === 'object' && b !== null && 'file' in b
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true })
-}
-
-/** One request with a file body over node:http(s); resolves with status, headers and the whole answer. */
-function sendFile(
-  method: string,
-  url: URL,
-  headers: Record<string, string>,
-  body: FileBody,
-  signal: AbortSignal
-): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  const length = body.head.length + body.fileSize + body.tail.length
-  const mod = url.protocol === 'https:' ? https : http
-  return new Promise((resolve, reject) => {
-    const req = mod.request(
-      url,
-      {
-        method,
-        headers: { ...headers, 'Content-Length': String(length) },
-        agent: agents[url.protocol as 'http:' | 'https:'],
-        signal
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', reject)
-        res.on('end', () => {
-          const h = new Headers()
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v)
-          }
-          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) })
-        })
-      }
-    )
-    req.on('error', reject)
-    if (body.data) {
-      req.write(body.head)
-      req.write(body.data)
-      req.end(body.tail)
-      return
-    }
-    req.write(body.head)
-    pipeline(fs.createReadStream(body.file, { highWaterMark: 1 << 20 }), req, { end: false })
-      .then(() => req.end(body.tail))
-      .catch(reject)
-  })
 }
 
 export interface RequestOptions {
@@ -135,48 +96,31 @@ export interface RequestOptions {
   body?: string | Blob | FileBody
   /** Statuses returned instead of thrown (default [200]). */
   allow?: number[]
-  timeoutMs?: number
+  /** A transfer (a file up or down): the transfer bounds instead of the API's. */
+  transfer?: boolean
+  /** The body's cap (default JSON_MAX_BYTES) and what it stands for, for the message. */
+  maxBytes?: number
+  expected?: string
+  /** A deadline (performance.now()) shared with the caller's own retries; the earlier bound wins. */
+  deadline?: number
   /** Counts transient failures seen while retrying (lets a caller re-check state after a lost answer). */
   trace?: { transient: number }
-  /** Follow redirects (downloads). */
+  /** Follow redirects (index pages), each hop without any credential for another origin. */
   redirect?: boolean
 }
 
-/** The server's explanation: JSON `error`, or S3 XML Code/Message. */
-export function serverMessageOf(body: Buffer): string | undefined {
-  const text = body.toString('utf8').trim()
-  if (!text) return undefined
-  try {
-    const v = JSON.parse(text) as unknown
-    if (v && typeof v === 'object' && typeof (v as { error?: unknown }).error === 'string') {
-      return (v as { error: string }).error
-    }
-    if (v && typeof v === 'object') return undefined
-  } catch {
-    // not JSON
-  }
-  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1]
-  if (code) {
-    const msg = /<Message>([^<]*)<\/Message>/.exec(text)?.[1]
-    const digest = code === 'InvalidDigest' ? ' The Content-MD5 or checksum value is not valid.' : ''
-    return `${code}${msg ? `: ${msg}` : ''}${digest}`
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text
-}
-
-function describeNetworkError(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } }
-  const cause = e.cause?.code ?? e.cause?.message
-  return cause ? `${e.message} (${cause})` : (e.message ?? String(err))
-}
+const REDIRECTS = [301, 302, 303, 307, 308]
 
 export class Http {
   readonly apiUrl: string
+  /** The origin the token (and any caller's Authorization header) may go to. */
+  readonly authOrigin: string
   private readonly attempts: number
   private readonly baseDelayMs: number
 
   constructor(readonly config: HttpConfig) {
     this.apiUrl = config.apiUrl.replace(/\/+$/, '')
+    this.authOrigin = new URL(this.apiUrl).origin
     this.attempts = config.attempts ?? 6
     this.baseDelayMs = config.baseDelayMs ?? retryBaseDelay(1000)
   }
@@ -184,12 +128,45 @@ export class Http {
   /** Headers of every API request (§1.1). */
   apiHeaders(): Record<string, string> {
     return {
-      ...(this.config.token ? { Authorization: `token ${this.config.token}` } : {}),
+      ...this.authHeader(),
       'User-Agent': USER_AGENT,
       'x-binstar-api-version': CLIENT_VERSION,
       'Content-Type': 'application/json',
       Accept: 'application/json'
     }
+  }
+
+  /** The API token's header, for a request to the API's origin only. */
+  authHeader(url?: string): Record<string, string> {
+    if (!this.config.token) return {}
+    if (url !== undefined && new URL(url).origin !== this.authOrigin) return {}
+    return { Authorization: `token ${this.config.token}` }
+  }
+
+  /**
+   * A file's bytes from `url`, redirects followed (up to 5), the token sent only to the API's origin; the
+   * read stops past `size` bytes (what the record declares), or MAX_DOWNLOAD_BYTES when it declares none.
+   */
+  async download(url: string, size: number | undefined, trace?: { transient: number }): Promise<Buffer> {
+    const cap = size ?? MAX_DOWNLOAD_BYTES
+    const res = await this.request('GET', url, {
+      headers: { ...this.authHeader(url), 'User-Agent': USER_AGENT },
+      redirect: true,
+      transfer: true,
+      maxBytes: cap,
+      expected: size === undefined ? `at most ${cap} bytes` : `the ${size} bytes the server declares`,
+      trace
+    })
+    if (res.status !== 200) {
+      throw new AnacondaHttpError(
+        `GET ${new URL(url).pathname}: more than 5 redirects`,
+        'GET',
+        `GET ${new URL(url).pathname}`,
+        res.status,
+        false
+      )
+    }
+    return res.body
   }
 
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
@@ -201,59 +178,130 @@ export class Http {
     })
   }
 
-  /** Any request, retried when transient. The display target is the URL's path, never a query string. */
-  request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+  /**
+   * Any request, retried when transient, within the operation's total time (all attempts and waits).
+   * The display target is the URL's path, never a query string.
+   */
+  async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     const target = `${method} ${new URL(url).pathname}`
-    return withRetry(
-      async () => {
-        try {
-          return await this.once(method, url, target, opts)
-        } catch (err) {
-          if (isTransient(err) && opts.trace) opts.trace.transient++
-          throw err
+    const total = opts.transfer
+      ? (this.config.transferTotalMs ?? bound('transferTotalMs'))
+      : (this.config.totalMs ?? bound('apiTotalMs'))
+    const started = performance.now()
+    const deadline = Math.min(started + total, opts.deadline ?? Infinity)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.followed(method, url, target, opts, deadline)
+      } catch (err) {
+        if (isTransient(err) && opts.trace) opts.trace.transient++
+        const delay = this.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5)
+        const outOfTime = performance.now() + delay >= deadline
+        if (attempt >= this.attempts || !isTransient(err) || outOfTime) {
+          if (!isTransient(err) || !outOfTime) throw err
+          const e = err as AnacondaHttpError
+          const spent = ((performance.now() - started) / 1000).toFixed(1)
+          throw new AnacondaHttpError(
+            `${e.message} (gave up after ${attempt} attempt(s) in ${spent} s: the bound for the whole operation is ${(total / 1000).toFixed(0)} s)`,
+            e.method,
+            e.target,
+            e.status,
+            true,
+            e.serverMessage,
+            { cause: err }
+          )
         }
-      },
-      { attempts: this.attempts, baseDelayMs: this.baseDelayMs, retryable: isTransient, what: target }
-    )
+        core.info(
+          `${target} failed (attempt ${attempt} of ${this.attempts}): ${inert((err as Error).message.split('\n')[0].replace(/\.$/, ''), 500)}; trying again in ${(delay / 1000).toFixed(1)} s`
+        )
+        await sleep(delay)
+      }
+    }
+  }
+
+  /** One attempt; with `redirect`, up to 5 hops, every hop after the first without the credential. */
+  private async followed(
+    method: string,
+    url: string,
+    target: string,
+    opts: RequestOptions,
+    deadline: number
+  ): Promise<HttpResponse> {
+    let current = url
+    let headers = opts.headers ?? {}
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(method, current, target, { ...opts, headers }, deadline)
+      const location = res.headers.get('location')
+      if (!opts.redirect || !REDIRECTS.includes(res.status) || !location || hop >= 5) return res
+      current = new URL(location, current).href
+      if (!['http:', 'https:'].includes(new URL(current).protocol)) {
+        throw new AnacondaHttpError(
+          `${target}: redirected to a non-http URL`,
+          method,
+          target,
+          res.status,
+          false
+        )
+      }
+      // A redirect is followed without the credential, whatever its origin: storage needs none.
+      headers = Object.fromEntries(
+        Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization')
+      )
+    }
   }
 
   private async once(
     method: string,
     url: string,
     target: string,
-    opts: RequestOptions
+    opts: RequestOptions,
+    deadline: number
   ): Promise<HttpResponse> {
-    const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? 60_000
-    let res: { status: number; headers: Headers }
-    let body: Buffer
-    try {
-      const signal = AbortSignal.timeout(timeoutMs)
-      if (isFileBody(opts.body)) {
-        const sent = await sendFile(method, new URL(url), opts.headers ?? {}, opts.body, signal)
-        res = { status: sent.status, headers: sent.headers }
-        body = sent.body
-      } else {
-        const answer = await fetch(url, {
-          method,
-          headers: opts.headers,
-          body: opts.body,
-          redirect: opts.redirect ? 'follow' : 'manual',
-          signal
-        })
-        res = answer
-        body = Buffer.from(await answer.arrayBuffer())
-      }
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError'
-      const msg = timedOut
-        ? `${target} timed out after ${(timeoutMs / 1000).toFixed(1)} s`
-        : `${target} failed: ${describeNetworkError(err)}`
-      throw new AnacondaHttpError(msg, method, target, undefined, true, undefined, { cause: err })
+    const u = new URL(url)
+    const headers = opts.headers ?? {}
+    if (
+      u.origin !== this.authOrigin &&
+      Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')
+    ) {
+      throw new UploadError(
+        `${target}: refusing to send a credential given for ${this.authOrigin} to ${u.origin}.`
+      )
     }
     const allow = opts.allow ?? [200]
-    if (allow.includes(res.status)) {
+    const limits: Limits = {
+      headerMs: opts.transfer
+        ? (this.config.transferTimeoutMs ?? bound('transferHeaderMs'))
+        : (this.config.timeoutMs ?? bound('apiHeaderMs')),
+      idleMs: opts.transfer
+        ? (this.config.transferTimeoutMs ?? bound('transferIdleMs'))
+        : (this.config.timeoutMs ?? bound('apiIdleMs')),
+      deadline,
+      maxBytes: opts.maxBytes ?? JSON_MAX_BYTES,
+      expected: opts.expected ?? `at most ${JSON_MAX_BYTES} bytes of JSON or HTML`,
+      allow: opts.redirect ? [...allow, ...REDIRECTS] : allow
+    }
+    let res: { status: number; reason?: string; headers: Headers; body: Buffer }
+    try {
+      res = isFileBody(opts.body)
+        ? await sendFileWithin(method, u, headers, opts.body, limits)
+        : await fetchWithin(url, { method, headers, body: opts.body as string | Blob | undefined }, limits)
+    } catch (err) {
+      if (err instanceof UploadError) throw err
+      const host = u.host
+      if (err instanceof TooLarge) {
+        throw new AnacondaHttpError(`${target} on ${host}: ${err.message}`, method, target, undefined, false)
+      }
+      const name = (err as Error).name
+      const timedOut = err instanceof TimeBound || name === 'TimeoutError' || name === 'AbortError'
+      const msg = timedOut
+        ? `${target} on ${host} timed out: ${err instanceof TimeBound ? err.message : (err as Error).message}`
+        : `${target} on ${host} failed: ${describeNetworkError(err)}`
+      throw new AnacondaHttpError(msg, method, target, undefined, true, undefined, { cause: err })
+    }
+    if (allow.includes(res.status) || (opts.redirect && REDIRECTS.includes(res.status))) {
+      const body = res.body
       return {
         status: res.status,
+        reason: res.reason,
         headers: res.headers,
         body,
         json: <T>() => {
@@ -271,7 +319,7 @@ export class Http {
         }
       }
     }
-    const serverMessage = serverMessageOf(body)
+    const serverMessage = serverMessageOf(res.body)
     const transient = res.status >= 500 || res.status === 429
     let msg = `${target} → ${res.status}${serverMessage ? `: ${serverMessage}` : ''}`
     if (res.status === 401 && this.config.authHint) msg += `. ${this.config.authHint}`

