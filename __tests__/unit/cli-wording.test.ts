@@ -72,5 +72,8 @@ describe('errors worded for a terminal', () => {
     expect(forTerminal(yaml)).toBe(yaml)
     expect(forTerminal('the frob input is odd (mode: fast)')).toBe('the frob input is odd (mode: fast)')
     expect(forTerminal('--python-version: CPython 3.99')).toBe('--python-version: CPython 3.99')
+    // An input's name in plain text is not advice (a release's upload refused by the index).
+    const refusal = 'a.whl: the index refused the upload: 403 Forbidden'
+    expect(forTerminal(refusal)).toBe(refusal)
   })
 })

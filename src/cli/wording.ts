@@ -31,8 +31,9 @@ const RULES: Rule[] = [
     /(?<![\w-])(?:the )?([a-z][a-z-]*) input(?:'s)?\b/g,
     (input) => (known(input) ? flagOf(input) : `the ${input} input`)
   ],
+  // `name: value` only as advice (after set/use/with/try, or in parentheses): never a server's text.
   [
-    /(?<=[\w,] |\()([a-z][a-z-]*): ([A-Za-z0-9_.-]+)\b/g,
+    /(?<=\b(?:set|use|with|try) |\()([a-z][a-z-]*): ([A-Za-z0-9_.-]+)\b/g,
     (input, value) =>
       known(input) && input !== 'version' ? `${flagOf(input)} ${value}` : `${input}: ${value}`
   ]
