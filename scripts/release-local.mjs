@@ -12,10 +12,19 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
 import { startPypiServer } from './pypiserver-lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+
+// esbuild is a dev dependency: without `npm ci` say so, instead of Node's ERR_MODULE_NOT_FOUND trace.
+let build
+try {
+  ;({ build } = await import('esbuild'))
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err
+  console.error(`release-local needs the project's dev dependencies: run \`npm ci\` in ${root} first.`)
+  process.exit(1)
+}
 const bin = path.join(root, '.venv-test', 'bin')
 const STAGE_TOKEN = 'localStageToken1'
 const PYPI_TOKEN = 'pypi-localReleaseToken'

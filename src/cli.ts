@@ -1,90 +1,30 @@
 /**
- * Runs the action's pipeline on this machine, from flags: `node dist/cli.js --build-commit 1.12.1 ...`.
+ * Runs the action's pipeline on this machine, from flags: `dipy-wheels --build-commit 1.12.1 ...`.
  * Every action input is a flag of the same name; the environment is laid out as the runner lays it out,
  * so the same code runs as on GitHub. Nothing is uploaded unless a token and --upload say so.
+ * A mistake on the command line is one line on stderr and exit code 2, before anything is written.
  */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { parse } from 'yaml'
-import actionYml from '../action.yml'
-import { printPlan, type PlanTarget } from './cli-plan.js'
-import { messageOf } from './errors.js'
+import pkg from '../package.json' with { type: 'json' }
+import { printPlan } from './cli-plan.js'
+import { parseArgs, UsageError, type CliArgs } from './cli/args.js'
+import { help } from './cli/help.js'
+import { envOf, flagOf, spec } from './cli/spec.js'
 import { PlainLog } from './cli/plain-log.js'
+import { checkInputs, checkPythons } from './cli/prechecks.js'
 import { resultTable } from './cli/result-table.js'
+import { terminalTables, writeSummary } from './cli/summary.js'
+import { forTerminal } from './cli/wording.js'
+import { cleanTemp, prepareWorkspace, tempFolder, workspaceProblem } from './cli/workspace.js'
+import { messageOf } from './errors.js'
 import { run } from './main.js'
 import { parseFileCommands } from './util/file-commands.js'
+import { terminalSafe } from './util/inert.js'
 
-interface InputSpec {
-  description?: string
-  default?: string
-}
-
-const spec = parse(actionYml) as { inputs: Record<string, InputSpec> }
-
-function usage(): string {
-  const lines = Object.entries(spec.inputs).map(
-    ([name, s]) =>
-      `  --${name.padEnd(16)} ${(s.description ?? '').split(/(?<=\.)\s/)[0]} [default: ${JSON.stringify(s.default ?? '')}]`
-  )
-  return [
-    'Usage: node dist/cli.js [--input value ...] [--workspace DIR] [--event NAME]',
-    '       node dist/cli.js plan [--os linux|macos|windows] [--architecture x64|arm64|x86] [--json] [--input value ...]',
-    '       node dist/cli.js release VERSION [--input value ...]   (the same as --command release --version VERSION)',
-    '',
-    'Builds, repairs and tests wheels through the same pipeline as the action.',
-    '`plan` prints what would run (commands, environment, directories) on any runner, and runs nothing.',
-    '  --workspace DIR    the workspace (default: the current directory)',
-    '  --event NAME       the GitHub event to act as (default: workflow_dispatch, which uploads nothing)',
-    '',
-    'Inputs (see action.yml):',
-    ...lines
-  ].join('\n')
-}
-
-interface CliArgs {
-  inputs: Record<string, string>
-  workspace: string
-  event: string
-  /** `plan` only: the target (--os, --architecture) and --json. */
-  target: PlanTarget
-}
-
-const PLAN_FLAGS = new Set(['os', 'architecture'])
-
-function parseArgs(argv: string[], planning: boolean): CliArgs {
-  const inputs: Record<string, string> = {}
-  const target: PlanTarget = {}
-  let workspace = process.cwd()
-  let event = 'workflow_dispatch'
-  if (argv[0] === 'release') {
-    inputs.command = 'release'
-    argv = argv.slice(1)
-    if (argv[0] !== undefined && !argv[0].startsWith('-')) inputs.version = argv.shift()!
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '-h' || arg === '--help') {
-      process.stdout.write(usage() + '\n')
-      process.exit(0)
-    }
-    if (planning && arg === '--json') {
-      target.json = true
-      continue
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!m)
-      throw new Error(`Unexpected argument ${JSON.stringify(arg)}: flags are --name value (see --help).`)
-    const value = m[2] ?? argv[++i]
-    if (value === undefined) throw new Error(`--${m[1]} needs a value.`)
-    if (m[1] === 'workspace') workspace = path.resolve(value)
-    else if (m[1] === 'event') event = value
-    else if (planning && PLAN_FLAGS.has(m[1])) target[m[1] as 'os' | 'architecture'] = value
-    else if (m[1] in spec.inputs) inputs[m[1]] = value
-    else throw new Error(`Unknown flag --${m[1]}: see --help for the inputs.`)
-  }
-  return { inputs, workspace, event, target }
-}
+/** The release inputs without a default that a release cannot run without. */
+const RELEASE_REQUIRED = ['version', 'pypi-url', 'pypi-index-url']
 
 /**
  * Routes everything written to stdout (the action's log and its children's output) through `log`, so a
@@ -114,53 +54,109 @@ function touch(file: string): string {
   return file
 }
 
-async function main(): Promise<void> {
-  let args
-  const argv = process.argv.slice(2)
-  const planning = argv[0] === 'plan'
-  try {
-    args = parseArgs(planning ? argv.slice(1) : argv, planning)
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`)
-    process.exit(2)
-  }
-  const { inputs, workspace, event } = args
-  fs.mkdirSync(workspace, { recursive: true })
-  const temp = process.env.RUNNER_TEMP || fs.mkdtempSync(path.join(os.tmpdir(), 'dipy-wheels-'))
+/** The runner's environment for this run (files named, not created) and the action inputs. */
+function runnerEnv(args: CliArgs, temp: string): Record<string, string> {
   const files = path.join(temp, '_runner_file_commands')
   const env: Record<string, string> = {
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: path.join(files, 'event.json'),
-    GITHUB_OUTPUT: touch(path.join(files, 'output')),
-    GITHUB_ENV: touch(path.join(files, 'env')),
-    GITHUB_PATH: touch(path.join(files, 'path')),
-    GITHUB_STATE: touch(path.join(files, 'state')),
-    GITHUB_STEP_SUMMARY: touch(path.join(files, 'summary.html')),
+    GITHUB_WORKSPACE: args.workspace,
+    GITHUB_EVENT_NAME: args.event,
+    GITHUB_OUTPUT: path.join(files, 'output'),
+    GITHUB_ENV: path.join(files, 'env'),
+    GITHUB_PATH: path.join(files, 'path'),
+    GITHUB_STATE: path.join(files, 'state'),
+    GITHUB_STEP_SUMMARY: path.join(files, 'summary.html'),
     RUNNER_TEMP: temp,
     RUNNER_TOOL_CACHE:
       process.env.RUNNER_TOOL_CACHE || path.join(os.homedir(), '.cache', 'dipy-wheels', 'toolcache')
   }
-  fs.writeFileSync(env.GITHUB_EVENT_PATH, '{}')
   // An input not given as a flag may come from the environment, as INPUT_PYPI_TOKEN (or the runner's own
   // spelling INPUT_PYPI-TOKEN): the way to hand over a token without putting it on a command line.
   for (const [name, s] of Object.entries(spec.inputs)) {
     const key = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
-    env[key] = inputs[name] ?? process.env[key] ?? process.env[key.replace(/-/g, '_')] ?? s.default ?? ''
+    env[key] = args.inputs[name] ?? process.env[key] ?? process.env[envOf(name)] ?? s.default ?? ''
+  }
+  if (args.command === 'release') env.INPUT_COMMAND = 'release'
+  return env
+}
+
+/** Every check that needs neither the network nor a file written; throws a UsageError. */
+function preflight(args: CliArgs, env: Record<string, string>): void {
+  for (const input of args.tokensOnCommandLine) {
+    process.stderr.write(
+      `Warning: ${flagOf(input)} on the command line can be read by other users and lands in the shell ` +
+        `history; export ${envOf(input)} instead.\n`
+    )
+  }
+  if (args.command === 'release') {
+    const missing = RELEASE_REQUIRED.filter((n) => !env[`INPUT_${n.toUpperCase()}`])
+    if (missing.length) {
+      throw new UsageError(
+        `dipy-wheels release needs ${missing.map((n) => (n === 'version' ? 'VERSION' : flagOf(n))).join(', ')} ` +
+          `(dipy-wheels release --help).`
+      )
+    }
+  }
+  const problem = workspaceProblem(args.workspace)
+  if (problem) {
+    throw new UsageError(
+      `--workspace ${args.workspace}: ${problem}. Give a directory you can write to (it is created when missing).`
+    )
+  }
+}
+
+function fail(err: unknown): never {
+  const usage = err instanceof UsageError
+  const text = usage ? messageOf(err) : `Error: ${forTerminal(messageOf(err))}`
+  process.stderr.write(`${terminalSafe(text)}\n`)
+  process.exit(usage ? 2 : 1)
+}
+
+async function main(): Promise<void> {
+  let args: CliArgs
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (err) {
+    fail(err)
+  }
+  if (args.show === 'help') return void process.stdout.write(help(args.command))
+  if (args.show === 'version') return void process.stdout.write(`dipy-wheels ${pkg.version}\n`)
+  const temp = tempFolder(args.workspace, process.env)
+  const env = runnerEnv(args, temp.dir)
+  try {
+    preflight(args, env)
+  } catch (err) {
+    fail(err)
   }
   Object.assign(process.env, env)
-  process.chdir(workspace)
-  if (planning) {
+  if (args.command === 'plan') {
+    // Nothing is written: the plan only names the places.
+    if (fs.existsSync(args.workspace)) process.chdir(args.workspace)
     try {
       printPlan(args.target)
     } catch (err) {
-      process.stderr.write(`${messageOf(err)}\n`)
-      process.exit(2)
+      fail(new UsageError(forTerminal(messageOf(err))))
     }
     return
   }
-  const log = new PlainLog(process.env.RUNNER_DEBUG === '1')
+  const log = new PlainLog(process.env.RUNNER_DEBUG === '1', forTerminal)
   const restore = plainStdout(log)
+  try {
+    checkInputs(args.command)
+    if (args.command === 'build' && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
+      checkPythons(env.INPUT_CONTAINER)
+    }
+  } catch (err) {
+    restore()
+    fail(err)
+  }
+  prepareWorkspace(args.workspace)
+  for (const key of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'])
+    touch(env[key])
+  // Named only once it exists: GitHub's context warns about a GITHUB_EVENT_PATH that does not.
+  process.env.GITHUB_EVENT_PATH = path.join(path.dirname(env.GITHUB_OUTPUT), 'event.json')
+  fs.writeFileSync(process.env.GITHUB_EVENT_PATH, '{}')
+  process.chdir(args.workspace)
+  const started = Date.now()
   try {
     await run()
   } finally {
@@ -170,9 +166,17 @@ async function main(): Promise<void> {
   }
   const outputs = parseFileCommands(fs.readFileSync(env.GITHUB_OUTPUT, 'utf8'))
   const errors = log.annotations.filter((a) => a.level === 'error').map((a) => a.message)
-  process.stdout.write(
-    resultTable(outputs, errors) + `\nOutputs: ${env.GITHUB_OUTPUT}\nSummary: ${env.GITHUB_STEP_SUMMARY}\n`
+  const result = forTerminal(
+    args.command === 'release'
+      ? resultTable({ version: env.INPUT_VERSION, ...outputs }, errors, 'release')
+      : resultTable(outputs, errors)
   )
+  const summary = writeSummary(args.workspace, env.GITHUB_STEP_SUMMARY, result, (Date.now() - started) / 1000)
+  process.stdout.write((summary ? terminalTables(summary.sections) : '') + result)
+  if (summary) process.stdout.write(`\nSummary: ${summary.file}\n`)
+  if (temp.own && !args.keepTemp) cleanTemp(temp.dir)
+  else process.stdout.write(`Outputs: ${env.GITHUB_OUTPUT}\nTemp folder (kept): ${temp.dir}\n`)
 }
 
-await main()
+// Anything thrown this far is reported as one line, never as a trace.
+await main().catch(fail)

@@ -48,8 +48,9 @@ describe('dist/cli.js', () => {
     const outputsFile = /^Outputs: (.*)$/m.exec(r.stdout)?.[1] ?? ''
     expect(fs.readFileSync(outputsFile, 'utf8')).toContain(repo.shas.v110)
     expect(git(path.join(ws, 'dipy'), 'rev-parse', 'HEAD')).toBe(repo.shas.v110)
-    const summaryFile = /Summary: (.*)/.exec(r.stdout)?.[1] ?? ''
-    expect(fs.readFileSync(summaryFile, 'utf8')).toContain(repo.shas.v110)
+    // summary.md beside the wheelhouse, in the workspace.
+    expect(/^Summary: (.*)$/m.exec(r.stdout)?.[1]).toBe(path.join(ws, 'summary.md'))
+    expect(fs.readFileSync(path.join(ws, 'summary.md'), 'utf8')).toContain(repo.shas.v110)
   })
 
   it('acts as workflow_dispatch, which uploads nothing unless told to', async () => {
@@ -66,15 +67,17 @@ describe('dist/cli.js', () => {
     ])
     expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^ {2}upload +none \(.*workflow_dispatch.*\)$/m)
+    // Its advice is worded with flags at a terminal.
+    expect(r.stdout).toMatch(/^ {2}upload +none \(.*set --upload nightly or staging to upload\)\)$/m)
   })
 
-  it('fails with the action error and a non-zero code on a bad input', async () => {
+  it('refuses a bad input before writing anything, naming the flag', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cli-'))
     const r = await cli(['--workspace', ws, '--repository', repo.url, '--build-commit', '--upload-pack=x'])
-    expect(r.code).not.toBe(0)
-    expect(r.stdout).toMatch(/^Error: Input 'build-commit': "--upload-pack=x" is not a valid git ref/m)
-    expect(r.stdout).toMatch(/^ {2}failed +Input 'build-commit': /m)
-    expect(r.stdout).not.toMatch(/^::/m)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^Error: --build-commit: "--upload-pack=x" is not a valid git ref/m)
+    expect(r.stdout + r.stderr).not.toMatch(/^::/m)
+    expect(fs.readdirSync(ws)).toEqual([])
   })
 
   it('prints a multi-line error as lines, not %0A, and never prints a token', async () => {
@@ -93,11 +96,11 @@ describe('dist/cli.js', () => {
       'zlib'
     ])
     expect(r.code).not.toBe(0)
-    expect(r.stdout).toContain("Error: Input 'dependencies': it must be a YAML list of recipes")
-    expect(r.stdout).toContain('\n- name: zlib\n')
-    expect(r.stdout).not.toContain('%0A')
+    expect(r.stderr).toContain('Error: --dependencies: it must be a YAML list of recipes')
+    expect(r.stderr).toContain('\n- name: zlib\n')
+    expect(r.stdout + r.stderr).not.toContain('%0A')
     expect(r.stdout + r.stderr).not.toContain(token)
-    expect(r.stdout).not.toMatch(/^::/m)
+    expect(r.stdout + r.stderr).not.toMatch(/^::/m)
     fs.rmSync(ws, { recursive: true, force: true })
   })
 

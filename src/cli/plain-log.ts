@@ -41,7 +41,11 @@ export class PlainLog {
   private pending = ''
   private atLineStart = true
 
-  constructor(private readonly debug = false) {}
+  /** `reword`: applied to annotation messages (the CLI words them for a terminal). */
+  constructor(
+    private readonly debug = false,
+    private readonly reword: (message: string) => string = (m) => m
+  ) {}
 
   private mask(text: string): string {
     let out = text
@@ -67,7 +71,7 @@ export class PlainLog {
       case 'warning':
       case 'notice': {
         const level = cmd.name
-        const message = this.mask(cmd.message)
+        const message = this.mask(this.reword(cmd.message))
         this.annotations.push({ level, message })
         const where = cmd.props.file
           ? ` (${cmd.props.file}${cmd.props.line ? `:${cmd.props.line}` : ''})`

@@ -19,7 +19,28 @@ function columns(rows: Array<[string, string]>): string[] {
   return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`.trimEnd())
 }
 
-export function resultTable(outputs: Record<string, string>, errors: string[]): string {
+/** A release's rows: what went to the index, what was there already, what is missing. */
+function releaseRows(outputs: Record<string, string>): Array<[string, string]> {
+  const list = (name: string): string => parse<string[]>(outputs[name], []).join(', ') || 'none'
+  return [
+    ['version', outputs.version || 'not read'],
+    ['uploaded', list('uploaded')],
+    ['skipped', list('skipped')],
+    ['missing', list('missing')]
+  ]
+}
+
+export function resultTable(
+  outputs: Record<string, string>,
+  errors: string[],
+  command: 'build' | 'release' = 'build'
+): string {
+  if (command === 'release') {
+    const rows = releaseRows(outputs)
+    if (errors.length === 0) rows.push(['failed', 'nothing'])
+    for (const e of errors) rows.push(['failed', e.split('\n')[0]])
+    return ['', 'Result:', ...columns(rows)].join('\n') + '\n'
+  }
   const rows: Array<[string, string]> = []
   const ref = outputs.ref ? ` (${outputs.ref}${outputs.version ? `, version ${outputs.version}` : ''})` : ''
   rows.push(['commit', outputs.commit ? `${outputs.commit}${ref}` : 'not checked out'])

@@ -1,0 +1,52 @@
+/**
+ * Checks the CLI makes before the pipeline starts, from the inputs and the plan alone (no network,
+ * nothing written): a bad input, and a Python version the host does not have when the build runs on the
+ * host, fail now rather than after a temp folder was made and the clone ran.
+ */
+import * as fs from 'node:fs'
+import { detectHost } from '../host.js'
+import { getInputs } from '../inputs.js'
+import { makePlan } from '../plan/make-plan.js'
+import { platformModule } from '../platforms/index.js'
+import { listDir } from '../python/discover.js'
+import { getReleaseInputs } from '../release/inputs.js'
+import { UsageError } from './args.js'
+
+/** Reads the inputs as the pipeline will; throws its InputError (worded for a workflow) on a bad one. */
+export function checkInputs(command: 'build' | 'release'): void {
+  if (command === 'release') getReleaseInputs()
+  else {
+    const host = detectHost()
+    makePlan(getInputs(host), host) // The plan refuses, e.g., an upload without its token.
+  }
+}
+
+/** The Python versions the plan searches for on the host and for which no candidate file exists. */
+export function missingPythons(env: NodeJS.ProcessEnv = process.env): string[] {
+  const host = detectHost(env)
+  const plan = makePlan(getInputs(host), host)
+  const mod = platformModule(plan.platform)
+  return plan.pythons
+    .filter((py) => {
+      const search = py.interpreter.search
+      if (!search) return false // In a container image: checked there.
+      const found = mod.pythonCandidates({ ...search, version: py.version, env, listDir })
+      return !found.some((f) => fs.existsSync(f))
+    })
+    .map((py) => py.version)
+}
+
+export function checkPythons(containerFlag: string | undefined): void {
+  const missing = missingPythons()
+  if (missing.length === 0) return
+  const list = missing.join(', ')
+  const container =
+    process.platform === 'linux' && containerFlag === 'off'
+      ? ', or build in the manylinux container, which has them all (--container auto)'
+      : ''
+  throw new UsageError(
+    `--python-version: CPython ${list} not found on this machine (searched the tool cache, PATH and ` +
+      `pyenv). Install it (e.g. \`uv python install ${missing[0]}\` or \`pyenv install ${missing[0]}\`)` +
+      `${container}, or ask for a version this machine has.`
+  )
+}
