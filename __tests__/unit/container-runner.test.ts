@@ -31,7 +31,10 @@ const ENVIRON =
   'PATH=/opt/rh/gcc-toolset-14/root/usr/bin:/usr/local/bin:/usr/bin\0AUDITWHEEL_PLAT=manylinux_2_28_x86_64\0' +
   'HOSTNAME=0123456789ab\0HOME=/root\0'
 
-function setup(respond: (cmd: Command) => Response = () => undefined, extra: { platform?: string } = {}) {
+function setup(
+  respond: (cmd: Command) => Response = () => undefined,
+  extra: { platform?: string; user?: { uid: number; gid: number; home: string } } = {}
+) {
   const host = new FakeRunner(
     (cmd) => (cmd.args.includes('/proc/self/environ') ? { stdout: ENVIRON } : respond(cmd)),
     HOST_BASE
@@ -419,21 +422,7 @@ describe('parseEnviron', () => {
 
 describe('ContainerRunner as the host user (GitHub runner: not root)', () => {
   const user = { uid: 1001, gid: 118, home: `${TEMP}/dipy-wheels/home` }
-  function setupUser() {
-    const host = new FakeRunner(
-      (cmd) => (cmd.args.includes('/proc/self/environ') ? { stdout: ENVIRON } : undefined),
-      HOST_BASE
-    )
-    const c = new ContainerRunner({
-      image: IMAGE,
-      name: 'dw-test',
-      mounts: [WS, TEMP],
-      hostEnv: HOST,
-      runner: host,
-      user
-    })
-    return { host, c }
-  }
+  const setupUser = () => setup(undefined, { user })
 
   it('starts the container as uid:gid with a HOME in a mount; commands run as that user', async () => {
     const { host, c } = setupUser()
