@@ -13,7 +13,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-FMTGCEUB.js";
+} from "./chunks/chunk-FXOS73OU.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -152,8 +152,8 @@ describe('hostile archives: refused before anything is sent', () => {
     ],
     [
       'a compression bomb',
-      { 'relpkg/zeros.bin': [new Uint8Array(64 * 1024 * 1024), { level: 9 }] as [Uint8Array, { level: 9 }] },
-      /member "relpkg\/zeros\.bin" inflates \d+ times/
+      { 'relpkg/zeros.bin': [new Uint8Array(100 * 1024 * 1024), { level: 9 }] as [Uint8Array, { level: 9 }] },
+      /it inflates \d+ times as a whole/
     ]
   ])('%s', async (_, files, why) => {
     const owner = `hpub${orgs++}`
