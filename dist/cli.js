@@ -13,7 +13,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-FXOS73OU.js";
+} from "./chunks/chunk-TBAUNI24.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

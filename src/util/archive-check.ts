@@ -135,7 +135,6 @@ export function zipProblems(data: Uint8Array): string[] {
   const problems: string[] = []
   const seen = new Set<string>()
   let total = 0
-  let compressed = 0
   for (const m of members) {
     const shown = JSON.stringify(m.name).slice(0, 200)
     const bad = memberPathProblem(m.name)
@@ -147,7 +146,6 @@ export function zipProblems(data: Uint8Array): string[] {
     if (seen.has(key)) problems.push(`member ${shown} is in the archive twice`)
     seen.add(key)
     total += m.size
-    compressed += m.compressed
   }
   if (total > MAX_UNCOMPRESSED) problems.push(`it inflates to ${total} bytes, more than ${MAX_UNCOMPRESSED}`)
   if (total > RATIO_FLOOR && ratioOf(total, data.length) > MAX_RATIO) {

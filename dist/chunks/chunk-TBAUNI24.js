@@ -78499,7 +78499,6 @@ function zipProblems(data) {
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
   let total = 0;
-  let compressed = 0;
   for (const m of members) {
     const shown = JSON.stringify(m.name).slice(0, 200);
     const bad = memberPathProblem(m.name);
@@ -78508,7 +78507,6 @@ function zipProblems(data) {
     if (seen.has(key)) problems.push(`member ${shown} is in the archive twice`);
     seen.add(key);
     total += m.size;
-    compressed += m.compressed;
   }
   if (total > MAX_UNCOMPRESSED) problems.push(`it inflates to ${total} bytes, more than ${MAX_UNCOMPRESSED}`);
   if (total > RATIO_FLOOR && ratioOf(total, data.length) > MAX_RATIO) {
