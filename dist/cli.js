@@ -8,12 +8,13 @@ import {
   makePlan,
   messageOf,
   platformModule,
+  removeTree,
   renderPlan,
   require_dist,
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-TBAUNI24.js";
+} from "./chunks/chunk-TXLZM3ZP.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";
@@ -489,15 +490,14 @@ var PlainLog = class {
 // src/cli/prechecks.ts
 import * as fs from "node:fs";
 function checkInputs(command) {
-  if (command === "release") getReleaseInputs();
-  else {
-    const host = detectHost();
-    makePlan(getInputs(host), host);
+  if (command === "release") {
+    getReleaseInputs();
+    return void 0;
   }
+  const host = detectHost();
+  return makePlan(getInputs(host), host);
 }
-function missingPythons(env = process.env) {
-  const host = detectHost(env);
-  const plan = makePlan(getInputs(host), host);
+function missingPythons(plan, env = process.env) {
   const mod = platformModule(plan.platform);
   return plan.pythons.filter((py) => {
     const search = py.interpreter.search;
@@ -506,8 +506,8 @@ function missingPythons(env = process.env) {
     return !found.some((f) => fs.existsSync(f));
   }).map((py) => py.version);
 }
-function checkPythons(containerFlag) {
-  const missing = missingPythons();
+function checkPythons(plan, containerFlag) {
+  const missing = missingPythons(plan);
   if (missing.length === 0) return;
   const list = missing.join(", ");
   const container = process.platform === "linux" && containerFlag === "off" ? ", or build in the manylinux container, which has them all (--container auto)" : "";
@@ -681,7 +681,7 @@ function tempFolder(workspace, env) {
   return { dir: path5.join(workspace, TEMP_NAME), own: true };
 }
 function cleanTemp(dir) {
-  fs3.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  removeTree(dir);
 }
 
 // src/util/file-commands.ts
@@ -807,9 +807,9 @@ async function main() {
   const log = new PlainLog(process.env.RUNNER_DEBUG === "1", forTerminal);
   const restore = plainStdout(log);
   try {
-    checkInputs(args.command);
-    if (args.command === "build" && (process.platform !== "linux" || env.INPUT_CONTAINER === "off")) {
-      checkPythons(env.INPUT_CONTAINER);
+    const plan = checkInputs(args.command);
+    if (plan && (process.platform !== "linux" || env.INPUT_CONTAINER === "off")) {
+      checkPythons(plan, env.INPUT_CONTAINER);
     }
   } catch (err) {
     restore();

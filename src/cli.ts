@@ -141,9 +141,9 @@ async function main(): Promise<void> {
   const log = new PlainLog(process.env.RUNNER_DEBUG === '1', forTerminal)
   const restore = plainStdout(log)
   try {
-    checkInputs(args.command)
-    if (args.command === 'build' && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
-      checkPythons(env.INPUT_CONTAINER)
+    const plan = checkInputs(args.command)
+    if (plan && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
+      checkPythons(plan, env.INPUT_CONTAINER)
     }
   } catch (err) {
     restore()

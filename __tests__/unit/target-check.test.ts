@@ -12,25 +12,14 @@ import {
   targetRequirements,
   windowsMarkers
 } from '../../src/python/target-check.js'
-import {
-  compatibleTags,
-  macosPlatforms,
-  manylinuxPlatforms,
-  parseWheelFilename
-} from '../../src/python/wheel-tags.js'
+import { macosPlatforms } from '../../src/python/wheel-tags.js'
 
 // Expected lists printed by packaging (pip 24's vendored copy): tags.cpython_tags + tags.compatible_tags
-// for (3, 12) on win32, and tags.mac_platforms((11, 0), 'arm64').
-const PACKAGING_CP312_WIN32 =
-  'cp312-cp312-win32 cp312-abi3-win32 cp312-none-win32 cp311-abi3-win32 cp310-abi3-win32 cp39-abi3-win32 cp38-abi3-win32 cp37-abi3-win32 cp36-abi3-win32 cp35-abi3-win32 cp34-abi3-win32 cp33-abi3-win32 cp32-abi3-win32 py312-none-win32 py3-none-win32 py311-none-win32 py310-none-win32 py39-none-win32 py38-none-win32 py37-none-win32 py36-none-win32 py35-none-win32 py34-none-win32 py33-none-win32 py32-none-win32 py31-none-win32 py30-none-win32 cp312-none-any py312-none-any py3-none-any py311-none-any py310-none-any py39-none-any py38-none-any py37-none-any py36-none-any py35-none-any py34-none-any py33-none-any py32-none-any py31-none-any py30-none-any'
+// tags.mac_platforms((11, 0), 'arm64').
 const PACKAGING_MAC_11_ARM64 =
   'macosx_11_0_arm64 macosx_11_0_universal2 macosx_10_16_universal2 macosx_10_15_universal2 macosx_10_14_universal2 macosx_10_13_universal2 macosx_10_12_universal2 macosx_10_11_universal2 macosx_10_10_universal2 macosx_10_9_universal2 macosx_10_8_universal2 macosx_10_7_universal2 macosx_10_6_universal2 macosx_10_5_universal2 macosx_10_4_universal2'
 
-describe('PEP 425 tags of a target', () => {
-  it('lists what packaging lists for CPython 3.12 on win32, in the same order', () => {
-    expect(compatibleTags({ version: '3.12', platforms: ['win32'] }).join(' ')).toBe(PACKAGING_CP312_WIN32)
-  })
-
+describe('the platform tags of a target', () => {
   it('lists the macOS platforms packaging lists', () => {
     expect(macosPlatforms('11.0', 'arm64').join(' ')).toBe(PACKAGING_MAC_11_ARM64)
     const x86 = macosPlatforms('11.0', 'x86_64')
@@ -46,28 +35,6 @@ describe('PEP 425 tags of a target', () => {
     ])
     expect(macosPlatforms('10.13', 'x86_64')[0]).toBe('macosx_10_13_x86_64')
     expect(macosPlatforms('10.13', 'x86_64').at(-1)).toBe('macosx_10_4_universal')
-  })
-
-  it('lists manylinux down to the oldest glibc with the legacy aliases', () => {
-    expect(manylinuxPlatforms(28, 'aarch64').slice(-3)).toEqual([
-      'manylinux_2_17_aarch64',
-      'manylinux2014_aarch64',
-      'linux_aarch64'
-    ])
-    expect(manylinuxPlatforms(17, 'x86_64')).toContain('manylinux1_x86_64')
-  })
-
-  it('expands compressed tag sets of a wheel file name', () => {
-    expect(parseWheelFilename('six-1.16.0-py2.py3-none-any.whl')?.tags).toEqual([
-      'py2-none-any',
-      'py3-none-any'
-    ])
-    expect(parseWheelFilename('numpy-2.3.0-1-cp312-cp312-win32.whl')).toEqual({
-      name: 'numpy',
-      version: '2.3.0',
-      tags: ['cp312-cp312-win32']
-    })
-    expect(parseWheelFilename('scipy-1.17.1.tar.gz')).toBeUndefined()
   })
 })
 

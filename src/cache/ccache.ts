@@ -14,8 +14,7 @@ export const CCACHE_DIR_NAME = 'dipy-wheels-ccache'
 export const MASQUERADE_NAMES = ['cc', 'gcc', 'c++', 'g++', 'clang', 'clang++'] as const
 
 /** The triplet-prefixed compiler names (`x86_64-linux-gnu-gcc`, ...) that get a symlink too. */
-export const triplePrefixed = (triplet: string): string[] =>
-  ['gcc', 'g++', 'cc', 'c++', 'clang', 'clang++'].map((n) => `${triplet}-${n}`)
+export const triplePrefixed = (triplet: string): string[] => MASQUERADE_NAMES.map((n) => `${triplet}-${n}`)
 
 /** ccache's counters for one build (a difference of two `ccache --print-stats`). */
 export interface CcacheStats {

@@ -7,24 +7,27 @@ import * as fs from 'node:fs'
 import { detectHost } from '../host.js'
 import { getInputs } from '../inputs.js'
 import { makePlan } from '../plan/make-plan.js'
+import type { BuildPlan } from '../plan/types.js'
 import { platformModule } from '../platforms/index.js'
 import { listDir } from '../python/discover.js'
 import { getReleaseInputs } from '../release/inputs.js'
 import { UsageError } from './args.js'
 
-/** Reads the inputs as the pipeline will; throws its InputError (worded for a workflow) on a bad one. */
-export function checkInputs(command: 'build' | 'release'): void {
-  if (command === 'release') getReleaseInputs()
-  else {
-    const host = detectHost()
-    makePlan(getInputs(host), host) // The plan refuses, e.g., an upload without its token.
+/**
+ * Reads the inputs as the pipeline will; throws its InputError (worded for a workflow) on a bad one.
+ * A build's plan is returned (the plan refuses, e.g., an upload without its token).
+ */
+export function checkInputs(command: 'build' | 'release'): BuildPlan | undefined {
+  if (command === 'release') {
+    getReleaseInputs()
+    return undefined
   }
+  const host = detectHost()
+  return makePlan(getInputs(host), host)
 }
 
 /** The Python versions the plan searches for on the host and for which no candidate file exists. */
-export function missingPythons(env: NodeJS.ProcessEnv = process.env): string[] {
-  const host = detectHost(env)
-  const plan = makePlan(getInputs(host), host)
+export function missingPythons(plan: BuildPlan, env: NodeJS.ProcessEnv = process.env): string[] {
   const mod = platformModule(plan.platform)
   return plan.pythons
     .filter((py) => {
@@ -36,8 +39,8 @@ export function missingPythons(env: NodeJS.ProcessEnv = process.env): string[] {
     .map((py) => py.version)
 }
 
-export function checkPythons(containerFlag: string | undefined): void {
-  const missing = missingPythons()
+export function checkPythons(plan: BuildPlan, containerFlag: string | undefined): void {
+  const missing = missingPythons(plan)
   if (missing.length === 0) return
   const list = missing.join(', ')
   const container =

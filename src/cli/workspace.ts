@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { removeTree } from '../util/remove.js'
 import { UsageError } from './args.js'
 
 export const TEMP_NAME = '.dipy-wheels-tmp'
@@ -65,5 +66,5 @@ export function tempFolder(workspace: string, env: NodeJS.ProcessEnv): { dir: st
 
 /** Removes the temp folder's build products (all of it): the caches live in the tool cache, not here. */
 export function cleanTemp(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 })
+  removeTree(dir)
 }

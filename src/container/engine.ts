@@ -20,6 +20,21 @@ export function engineEnvironment(
   return Object.fromEntries(Object.entries(childEnv(hostEnv)).filter(([k]) => ENGINE_VARS.test(k)))
 }
 
+/**
+ * An engine command whose environment is the engine's needs plus `values` (variables the engine hands on
+ * by name), nothing else of the host runner's.
+ */
+export function engineCommand(
+  engine: string,
+  runner: Runner,
+  engineEnv: Record<string, string>,
+  args: string[],
+  values: Record<string, string> = {}
+): Command {
+  const cleared = Object.fromEntries(Object.keys(runner.env).map((k) => [k, undefined]))
+  return { command: engine, args, env: { ...cleared, ...engineEnv, ...values } }
+}
+
 export type EngineProblem =
   | 'daemon' // nothing answers on the socket (or DOCKER_HOST)
   | 'permission' // the socket is there and refuses this user
@@ -115,9 +130,8 @@ export async function checkEngine(c: EngineCheck): Promise<void> {
     )
   }
   const env = engineEnvironment(c.hostEnv)
-  const cleared = Object.fromEntries(Object.keys(c.runner.env).map((k) => [k, undefined]))
-  const cmd = (args: string[]): Command => ({ command: c.engine, args, env: { ...cleared, ...env } })
-  const run = (args: string[]) => c.runner.run(cmd(args), { silent: true, allowFailure: true })
+  const run = (args: string[]) =>
+    c.runner.run(engineCommand(c.engine, c.runner, env, args), { silent: true, allowFailure: true })
   const fail = (problem: EngineProblem, tail: string): never => {
     throw new ActionError(engineMessage(problem, c, tail))
   }

@@ -8,7 +8,7 @@ import { ActionError, CommandError, messageOf } from '../errors.js'
 import { childEnv, formatCommand } from '../exec.js'
 import type { Command, Runner, RunOptions, RunResult } from '../exec.js'
 import { retryBaseDelay, withRetry } from '../util/retry.js'
-import { classifyEngineFailure, engineEnvironment } from './engine.js'
+import { classifyEngineFailure, engineCommand, engineEnvironment } from './engine.js'
 import { CONTAINER_ENV_ALLOWLIST } from './image.js'
 
 export interface ContainerOptions {
@@ -199,10 +199,8 @@ export class ContainerRunner implements Runner {
     }
   }
 
-  /** An engine command whose environment is the engine's needs plus `values`, nothing of the host's else. */
   private engineCommand(args: string[], values: Record<string, string>): Command {
-    const cleared = Object.fromEntries(Object.keys(this.opts.runner.env).map((k) => [k, undefined]))
-    return { command: this.engine, args, env: { ...cleared, ...this.engineEnv, ...values } }
+    return engineCommand(this.engine, this.opts.runner, this.engineEnv, args, values)
   }
 }
 

@@ -5,20 +5,20 @@
  */
 import { STATUS_CODES } from 'node:http'
 import { serverMessageOf, type HttpResponse } from '../publish/anaconda/http.js'
+import { inert } from '../util/inert.js'
 
 /** The longest wait a Retry-After may ask for before the release gives up instead (10 min). */
 export const MAX_RETRY_AFTER_MS = 600_000
 
-/** Foreign text for one log line: no control characters or markup, at most 300 characters. */
-export function clean(text: string): string {
-  const printable = [...text.replace(/<[^>]*>/g, ' ')]
-    .map((c) => {
-      const n = c.codePointAt(0)!
-      return n < 0x20 || (n >= 0x7f && n <= 0x9f) ? ' ' : c
-    })
-    .join('')
-  const one = printable.replace(/\s+/g, ' ').trim()
-  return one.length > 300 ? `${one.slice(0, 299)}…` : one
+/** Foreign text for one log line: markup and runs of white space folded, then made inert (300 characters). */
+function clean(text: string): string {
+  return inert(
+    text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    300
+  )
 }
 
 /**

@@ -5,15 +5,12 @@
  * tags stops the run, named with the tag.
  */
 import * as core from '@actions/core'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import { parse } from 'smol-toml'
 import { BuildError, messageOf } from '../errors.js'
 import type { Command, Runner } from '../exec.js'
 import { WINDOWS_MACHINE } from '../platforms/architecture.js'
 import { platformModule } from '../platforms/index.js'
 import type { BuildPlan } from '../plan/types.js'
-import { readBuildSystem } from '../python/build-env.js'
+import { readBuildSystem, readProjectDependencies } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import {
@@ -33,15 +30,6 @@ import {
   type TargetRequirement
 } from '../python/target-check.js'
 import { macosPlatforms, windowsPlatforms } from '../python/wheel-tags.js'
-
-/** [project] dependencies of the checkout ([] when there are none or no pyproject.toml). */
-export function projectDependencies(srcDir: string): string[] {
-  const file = path.join(srcDir, 'pyproject.toml')
-  if (!fs.existsSync(file)) return []
-  const doc = parse(fs.readFileSync(file, 'utf8')) as { project?: { dependencies?: unknown } }
-  const deps = doc.project?.dependencies
-  return Array.isArray(deps) ? deps.filter((d): d is string => typeof d === 'string') : []
-}
 
 /** Marker variables of a macOS target (PEP 508). */
 export function macosMarkers(version: string, arch: string): MarkerEnv {
@@ -132,7 +120,9 @@ export async function checkTargetEarly(runner: Runner, plan: BuildPlan, python?:
   }
   const buildRequires = readBuildSystem(plan.checkout.dir).requires
   const tested = plan.pythons.some((p) => p.test)
-  const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : []
+  const testRequires = tested
+    ? [...plan.testRequires, ...(readProjectDependencies(plan.checkout.dir) ?? [])]
+    : []
   const ask: Ask = async (cmd) => {
     const r = await runner.run(
       { ...cmd, env: { PIP_CACHE_DIR: plan.compilerCache.pipCache } },

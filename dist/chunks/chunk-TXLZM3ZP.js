@@ -916,17 +916,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path47) {
-      const ctrl = callVisitor(key, node, visitor, path47);
+    function visit_(key, node, visitor, path46) {
+      const ctrl = callVisitor(key, node, visitor, path46);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visit_(key, ctrl, visitor, path47);
+        replaceNode(key, path46, ctrl);
+        return visit_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path47 = Object.freeze(path47.concat(node));
+          path46 = Object.freeze(path46.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path47);
+            const ci = visit_(i2, node.items[i2], visitor, path46);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -937,13 +937,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path47 = Object.freeze(path47.concat(node));
-          const ck = visit_("key", node.key, visitor, path47);
+          path46 = Object.freeze(path46.concat(node));
+          const ck = visit_("key", node.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path47);
+          const cv = visit_("value", node.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -964,17 +964,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path47) {
-      const ctrl = await callVisitor(key, node, visitor, path47);
+    async function visitAsync_(key, node, visitor, path46) {
+      const ctrl = await callVisitor(key, node, visitor, path46);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path47, ctrl);
-        return visitAsync_(key, ctrl, visitor, path47);
+        replaceNode(key, path46, ctrl);
+        return visitAsync_(key, ctrl, visitor, path46);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path47 = Object.freeze(path47.concat(node));
+          path46 = Object.freeze(path46.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path47);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path46);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -985,13 +985,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path47 = Object.freeze(path47.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path47);
+          path46 = Object.freeze(path46.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path46);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path47);
+          const cv = await visitAsync_("value", node.value, visitor, path46);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1018,23 +1018,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path47) {
+    function callVisitor(key, node, visitor, path46) {
       if (typeof visitor === "function")
-        return visitor(key, node, path47);
+        return visitor(key, node, path46);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path47);
+        return visitor.Map?.(key, node, path46);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path47);
+        return visitor.Seq?.(key, node, path46);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path47);
+        return visitor.Pair?.(key, node, path46);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path47);
+        return visitor.Scalar?.(key, node, path46);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path47);
+        return visitor.Alias?.(key, node, path46);
       return void 0;
     }
-    function replaceNode(key, path47, node) {
-      const parent = path47[path47.length - 1];
+    function replaceNode(key, path46, node) {
+      const parent = path46[path46.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -1646,10 +1646,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path47, value) {
+    function collectionFromPath(schema, path46, value) {
       let v = value;
-      for (let i2 = path47.length - 1; i2 >= 0; --i2) {
-        const k = path47[i2];
+      for (let i2 = path46.length - 1; i2 >= 0; --i2) {
+        const k = path46[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1668,7 +1668,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
+    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1698,11 +1698,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path47, value) {
-        if (isEmptyPath(path47))
+      addIn(path46, value) {
+        if (isEmptyPath(path46))
           this.add(value);
         else {
-          const [key, ...rest] = path47;
+          const [key, ...rest] = path46;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1716,8 +1716,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        const [key, ...rest] = path47;
+      deleteIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -1731,8 +1731,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        const [key, ...rest] = path47;
+      getIn(path46, keepScalar) {
+        const [key, ...rest] = path46;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1750,8 +1750,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path47) {
-        const [key, ...rest] = path47;
+      hasIn(path46) {
+        const [key, ...rest] = path46;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -1761,8 +1761,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        const [key, ...rest] = path47;
+      setIn(path46, value) {
+        const [key, ...rest] = path46;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4277,9 +4277,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path47, value) {
+      addIn(path46, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path47, value);
+          this.contents.addIn(path46, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4354,14 +4354,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path47) {
-        if (Collection2.isEmptyPath(path47)) {
+      deleteIn(path46) {
+        if (Collection2.isEmptyPath(path46)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4376,10 +4376,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path47, keepScalar) {
-        if (Collection2.isEmptyPath(path47))
+      getIn(path46, keepScalar) {
+        if (Collection2.isEmptyPath(path46))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4390,10 +4390,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path47) {
-        if (Collection2.isEmptyPath(path47))
+      hasIn(path46) {
+        if (Collection2.isEmptyPath(path46))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4410,13 +4410,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path47, value) {
-        if (Collection2.isEmptyPath(path47)) {
+      setIn(path46, value) {
+        if (Collection2.isEmptyPath(path46)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path47), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path46), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path47, value);
+          this.contents.setIn(path46, value);
         }
       }
       /**
@@ -6377,9 +6377,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path47) => {
+    visit.itemAtPath = (cst, path46) => {
       let item = cst;
-      for (const [field, index] of path47) {
+      for (const [field, index] of path46) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6388,23 +6388,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path47) => {
-      const parent = visit.itemAtPath(cst, path47.slice(0, -1));
-      const field = path47[path47.length - 1][0];
+    visit.parentCollection = (cst, path46) => {
+      const parent = visit.itemAtPath(cst, path46.slice(0, -1));
+      const field = path46[path46.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path47, item, visitor) {
-      let ctrl = visitor(item, path47);
+    function _visit(path46, item, visitor) {
+      let ctrl = visitor(item, path46);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path47.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path46.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -6415,10 +6415,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path47);
+            ctrl = ctrl(item, path46);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
     }
     exports.visit = visit;
   }
@@ -7720,14 +7720,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs37 = this.flowScalar(this.type);
+              const fs36 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs37, sep: [] });
+                map.items.push({ start, key: fs36, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs37);
+                this.stack.push(fs36);
               } else {
-                Object.assign(it, { key: fs37, sep: [] });
+                Object.assign(it, { key: fs36, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7855,13 +7855,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs37 = this.flowScalar(this.type);
+              const fs36 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs37, sep: [] });
+                fc.items.push({ start: [], key: fs36, sep: [] });
               else if (it.sep)
-                this.stack.push(fs37);
+                this.stack.push(fs36);
               else
-                Object.assign(it, { key: fs37, sep: [] });
+                Object.assign(it, { key: fs36, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -8731,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path47 = require_path();
-    minimatch.sep = path47.sep;
+    var path46 = require_path();
+    minimatch.sep = path46.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9338,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path47.sep !== "/") {
-          f = f.split(path47.sep).join("/");
+        if (path46.sep !== "/") {
+          f = f.split(path46.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9377,13 +9377,13 @@ var require_minimatch = __commonJS({
 var require_readdir_glob = __commonJS({
   "node_modules/readdir-glob/index.js"(exports, module) {
     module.exports = readdirGlob;
-    var fs37 = __require("fs");
+    var fs36 = __require("fs");
     var { EventEmitter: EventEmitter2 } = __require("events");
     var { Minimatch } = require_minimatch();
     var { resolve: resolve11 } = __require("path");
     function readdir(dir, strict) {
       return new Promise((resolve12, reject) => {
-        fs37.readdir(dir, { withFileTypes: true }, (err2, files) => {
+        fs36.readdir(dir, { withFileTypes: true }, (err2, files) => {
           if (err2) {
             switch (err2.code) {
               case "ENOTDIR":
@@ -9416,7 +9416,7 @@ var require_readdir_glob = __commonJS({
     }
     function stat(file, followSymlinks) {
       return new Promise((resolve12, reject) => {
-        const statFunc = followSymlinks ? fs37.stat : fs37.lstat;
+        const statFunc = followSymlinks ? fs36.stat : fs36.lstat;
         statFunc(file, (err2, stats) => {
           if (err2) {
             switch (err2.code) {
@@ -9437,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path47, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path47 + dir, strict);
+    async function* exploreWalkAsync(dir, path46, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path46 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9447,7 +9447,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative4 = filename.slice(1);
-        const absolute = path47 + "/" + relative4;
+        const absolute = path46 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9461,15 +9461,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative4)) {
             yield { relative: relative4, absolute, stats };
-            yield* exploreWalkAsync(filename, path47, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path46, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path47, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path47, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path46, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path46, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -11481,54 +11481,54 @@ var require_polyfills = __commonJS({
     }
     var chdir;
     module.exports = patch2;
-    function patch2(fs37) {
+    function patch2(fs36) {
       if (constants2.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
-        patchLchmod(fs37);
+        patchLchmod(fs36);
       }
-      if (!fs37.lutimes) {
-        patchLutimes(fs37);
+      if (!fs36.lutimes) {
+        patchLutimes(fs36);
       }
-      fs37.chown = chownFix(fs37.chown);
-      fs37.fchown = chownFix(fs37.fchown);
-      fs37.lchown = chownFix(fs37.lchown);
-      fs37.chmod = chmodFix(fs37.chmod);
-      fs37.fchmod = chmodFix(fs37.fchmod);
-      fs37.lchmod = chmodFix(fs37.lchmod);
-      fs37.chownSync = chownFixSync(fs37.chownSync);
-      fs37.fchownSync = chownFixSync(fs37.fchownSync);
-      fs37.lchownSync = chownFixSync(fs37.lchownSync);
-      fs37.chmodSync = chmodFixSync(fs37.chmodSync);
-      fs37.fchmodSync = chmodFixSync(fs37.fchmodSync);
-      fs37.lchmodSync = chmodFixSync(fs37.lchmodSync);
-      fs37.stat = statFix(fs37.stat);
-      fs37.fstat = statFix(fs37.fstat);
-      fs37.lstat = statFix(fs37.lstat);
-      fs37.statSync = statFixSync(fs37.statSync);
-      fs37.fstatSync = statFixSync(fs37.fstatSync);
-      fs37.lstatSync = statFixSync(fs37.lstatSync);
-      if (fs37.chmod && !fs37.lchmod) {
-        fs37.lchmod = function(path47, mode, cb) {
+      fs36.chown = chownFix(fs36.chown);
+      fs36.fchown = chownFix(fs36.fchown);
+      fs36.lchown = chownFix(fs36.lchown);
+      fs36.chmod = chmodFix(fs36.chmod);
+      fs36.fchmod = chmodFix(fs36.fchmod);
+      fs36.lchmod = chmodFix(fs36.lchmod);
+      fs36.chownSync = chownFixSync(fs36.chownSync);
+      fs36.fchownSync = chownFixSync(fs36.fchownSync);
+      fs36.lchownSync = chownFixSync(fs36.lchownSync);
+      fs36.chmodSync = chmodFixSync(fs36.chmodSync);
+      fs36.fchmodSync = chmodFixSync(fs36.fchmodSync);
+      fs36.lchmodSync = chmodFixSync(fs36.lchmodSync);
+      fs36.stat = statFix(fs36.stat);
+      fs36.fstat = statFix(fs36.fstat);
+      fs36.lstat = statFix(fs36.lstat);
+      fs36.statSync = statFixSync(fs36.statSync);
+      fs36.fstatSync = statFixSync(fs36.fstatSync);
+      fs36.lstatSync = statFixSync(fs36.lstatSync);
+      if (fs36.chmod && !fs36.lchmod) {
+        fs36.lchmod = function(path46, mode, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs37.lchmodSync = function() {
+        fs36.lchmodSync = function() {
         };
       }
-      if (fs37.chown && !fs37.lchown) {
-        fs37.lchown = function(path47, uid, gid, cb) {
+      if (fs36.chown && !fs36.lchown) {
+        fs36.lchown = function(path46, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
-        fs37.lchownSync = function() {
+        fs36.lchownSync = function() {
         };
       }
       if (platform === "win32") {
-        fs37.rename = typeof fs37.rename !== "function" ? fs37.rename : (function(fs$rename) {
+        fs36.rename = typeof fs36.rename !== "function" ? fs36.rename : (function(fs$rename) {
           function rename(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
               if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
-                  fs37.stat(to, function(stater, st) {
+                  fs36.stat(to, function(stater, st) {
                     if (stater && stater.code === "ENOENT")
                       fs$rename(from, to, CB);
                     else
@@ -11544,9 +11544,9 @@ var require_polyfills = __commonJS({
           }
           if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
           return rename;
-        })(fs37.rename);
+        })(fs36.rename);
       }
-      fs37.read = typeof fs37.read !== "function" ? fs37.read : (function(fs$read) {
+      fs36.read = typeof fs36.read !== "function" ? fs36.read : (function(fs$read) {
         function read2(fd2, buffer, offset, length, position, callback_) {
           var callback;
           if (callback_ && typeof callback_ === "function") {
@@ -11554,22 +11554,22 @@ var require_polyfills = __commonJS({
             callback = function(er, _2, __) {
               if (er && er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
-                return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
+                return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
               }
               callback_.apply(this, arguments);
             };
           }
-          return fs$read.call(fs37, fd2, buffer, offset, length, position, callback);
+          return fs$read.call(fs36, fd2, buffer, offset, length, position, callback);
         }
         if (Object.setPrototypeOf) Object.setPrototypeOf(read2, fs$read);
         return read2;
-      })(fs37.read);
-      fs37.readSync = typeof fs37.readSync !== "function" ? fs37.readSync : /* @__PURE__ */ (function(fs$readSync) {
+      })(fs36.read);
+      fs36.readSync = typeof fs36.readSync !== "function" ? fs36.readSync : /* @__PURE__ */ (function(fs$readSync) {
         return function(fd2, buffer, offset, length, position) {
           var eagCounter = 0;
           while (true) {
             try {
-              return fs$readSync.call(fs37, fd2, buffer, offset, length, position);
+              return fs$readSync.call(fs36, fd2, buffer, offset, length, position);
             } catch (er) {
               if (er.code === "EAGAIN" && eagCounter < 10) {
                 eagCounter++;
@@ -11579,11 +11579,11 @@ var require_polyfills = __commonJS({
             }
           }
         };
-      })(fs37.readSync);
-      function patchLchmod(fs38) {
-        fs38.lchmod = function(path47, mode, callback) {
-          fs38.open(
-            path47,
+      })(fs36.readSync);
+      function patchLchmod(fs37) {
+        fs37.lchmod = function(path46, mode, callback) {
+          fs37.open(
+            path46,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11591,80 +11591,80 @@ var require_polyfills = __commonJS({
                 if (callback) callback(err2);
                 return;
               }
-              fs38.fchmod(fd2, mode, function(err3) {
-                fs38.close(fd2, function(err22) {
+              fs37.fchmod(fd2, mode, function(err3) {
+                fs37.close(fd2, function(err22) {
                   if (callback) callback(err3 || err22);
                 });
               });
             }
           );
         };
-        fs38.lchmodSync = function(path47, mode) {
-          var fd2 = fs38.openSync(path47, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs37.lchmodSync = function(path46, mode) {
+          var fd2 = fs37.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
-            ret = fs38.fchmodSync(fd2, mode);
+            ret = fs37.fchmodSync(fd2, mode);
             threw = false;
           } finally {
             if (threw) {
               try {
-                fs38.closeSync(fd2);
+                fs37.closeSync(fd2);
               } catch (er) {
               }
             } else {
-              fs38.closeSync(fd2);
+              fs37.closeSync(fd2);
             }
           }
           return ret;
         };
       }
-      function patchLutimes(fs38) {
-        if (constants2.hasOwnProperty("O_SYMLINK") && fs38.futimes) {
-          fs38.lutimes = function(path47, at, mt, cb) {
-            fs38.open(path47, constants2.O_SYMLINK, function(er, fd2) {
+      function patchLutimes(fs37) {
+        if (constants2.hasOwnProperty("O_SYMLINK") && fs37.futimes) {
+          fs37.lutimes = function(path46, at, mt, cb) {
+            fs37.open(path46, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs38.futimes(fd2, at, mt, function(er2) {
-                fs38.close(fd2, function(er22) {
+              fs37.futimes(fd2, at, mt, function(er2) {
+                fs37.close(fd2, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs38.lutimesSync = function(path47, at, mt) {
-            var fd2 = fs38.openSync(path47, constants2.O_SYMLINK);
+          fs37.lutimesSync = function(path46, at, mt) {
+            var fd2 = fs37.openSync(path46, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs38.futimesSync(fd2, at, mt);
+              ret = fs37.futimesSync(fd2, at, mt);
               threw = false;
             } finally {
               if (threw) {
                 try {
-                  fs38.closeSync(fd2);
+                  fs37.closeSync(fd2);
                 } catch (er) {
                 }
               } else {
-                fs38.closeSync(fd2);
+                fs37.closeSync(fd2);
               }
             }
             return ret;
           };
-        } else if (fs38.futimes) {
-          fs38.lutimes = function(_a2, _b2, _c, cb) {
+        } else if (fs37.futimes) {
+          fs37.lutimes = function(_a2, _b2, _c, cb) {
             if (cb) process.nextTick(cb);
           };
-          fs38.lutimesSync = function() {
+          fs37.lutimesSync = function() {
           };
         }
       }
       function chmodFix(orig) {
         if (!orig) return orig;
         return function(target, mode, cb) {
-          return orig.call(fs37, target, mode, function(er) {
+          return orig.call(fs36, target, mode, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11674,7 +11674,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, mode) {
           try {
-            return orig.call(fs37, target, mode);
+            return orig.call(fs36, target, mode);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11683,7 +11683,7 @@ var require_polyfills = __commonJS({
       function chownFix(orig) {
         if (!orig) return orig;
         return function(target, uid, gid, cb) {
-          return orig.call(fs37, target, uid, gid, function(er) {
+          return orig.call(fs36, target, uid, gid, function(er) {
             if (chownErOk(er)) er = null;
             if (cb) cb.apply(this, arguments);
           });
@@ -11693,7 +11693,7 @@ var require_polyfills = __commonJS({
         if (!orig) return orig;
         return function(target, uid, gid) {
           try {
-            return orig.call(fs37, target, uid, gid);
+            return orig.call(fs36, target, uid, gid);
           } catch (er) {
             if (!chownErOk(er)) throw er;
           }
@@ -11713,13 +11713,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs37, target, options, callback) : orig.call(fs37, target, callback);
+          return options ? orig.call(fs36, target, options, callback) : orig.call(fs36, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
         return function(target, options) {
-          var stats = options ? orig.call(fs37, target, options) : orig.call(fs37, target);
+          var stats = options ? orig.call(fs36, target, options) : orig.call(fs36, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -11748,16 +11748,16 @@ var require_legacy_streams = __commonJS({
   "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
     var Stream = __require("stream").Stream;
     module.exports = legacy;
-    function legacy(fs37) {
+    function legacy(fs36) {
       return {
         ReadStream,
         WriteStream
       };
-      function ReadStream(path47, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path47, options);
+      function ReadStream(path46, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path46, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path47;
+        this.path = path46;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11791,7 +11791,7 @@ var require_legacy_streams = __commonJS({
           });
           return;
         }
-        fs37.open(this.path, this.flags, this.mode, function(err2, fd2) {
+        fs36.open(this.path, this.flags, this.mode, function(err2, fd2) {
           if (err2) {
             self2.emit("error", err2);
             self2.readable = false;
@@ -11802,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path47, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path47, options);
+      function WriteStream(path46, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path46, options);
         Stream.call(this);
-        this.path = path47;
+        this.path = path46;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11830,7 +11830,7 @@ var require_legacy_streams = __commonJS({
         this.busy = false;
         this._queue = [];
         if (this.fd === null) {
-          this._open = fs37.open;
+          this._open = fs36.open;
           this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
           this.flush();
         }
@@ -11865,7 +11865,7 @@ var require_clone = __commonJS({
 // node_modules/graceful-fs/graceful-fs.js
 var require_graceful_fs = __commonJS({
   "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
-    var fs37 = __require("fs");
+    var fs36 = __require("fs");
     var polyfills = require_polyfills();
     var legacy = require_legacy_streams();
     var clone = require_clone();
@@ -11897,12 +11897,12 @@ var require_graceful_fs = __commonJS({
         m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
         console.error(m);
       };
-    if (!fs37[gracefulQueue]) {
+    if (!fs36[gracefulQueue]) {
       queue = global[gracefulQueue] || [];
-      publishQueue(fs37, queue);
-      fs37.close = (function(fs$close) {
+      publishQueue(fs36, queue);
+      fs36.close = (function(fs$close) {
         function close(fd2, cb) {
-          return fs$close.call(fs37, fd2, function(err2) {
+          return fs$close.call(fs36, fd2, function(err2) {
             if (!err2) {
               resetQueue();
             }
@@ -11914,48 +11914,48 @@ var require_graceful_fs = __commonJS({
           value: fs$close
         });
         return close;
-      })(fs37.close);
-      fs37.closeSync = (function(fs$closeSync) {
+      })(fs36.close);
+      fs36.closeSync = (function(fs$closeSync) {
         function closeSync(fd2) {
-          fs$closeSync.apply(fs37, arguments);
+          fs$closeSync.apply(fs36, arguments);
           resetQueue();
         }
         Object.defineProperty(closeSync, previousSymbol, {
           value: fs$closeSync
         });
         return closeSync;
-      })(fs37.closeSync);
+      })(fs36.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
-          debug2(fs37[gracefulQueue]);
-          __require("assert").equal(fs37[gracefulQueue].length, 0);
+          debug2(fs36[gracefulQueue]);
+          __require("assert").equal(fs36[gracefulQueue].length, 0);
         });
       }
     }
     var queue;
     if (!global[gracefulQueue]) {
-      publishQueue(global, fs37[gracefulQueue]);
+      publishQueue(global, fs36[gracefulQueue]);
     }
-    module.exports = patch2(clone(fs37));
-    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs37.__patched) {
-      module.exports = patch2(fs37);
-      fs37.__patched = true;
+    module.exports = patch2(clone(fs36));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs36.__patched) {
+      module.exports = patch2(fs36);
+      fs36.__patched = true;
     }
-    function patch2(fs38) {
-      polyfills(fs38);
-      fs38.gracefulify = patch2;
-      fs38.createReadStream = createReadStream4;
-      fs38.createWriteStream = createWriteStream3;
-      var fs$readFile = fs38.readFile;
-      fs38.readFile = readFile2;
-      function readFile2(path47, options, cb) {
+    function patch2(fs37) {
+      polyfills(fs37);
+      fs37.gracefulify = patch2;
+      fs37.createReadStream = createReadStream4;
+      fs37.createWriteStream = createWriteStream3;
+      var fs$readFile = fs37.readFile;
+      fs37.readFile = readFile2;
+      function readFile2(path46, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path47, options, cb);
-        function go$readFile(path48, options2, cb2, startTime) {
-          return fs$readFile(path48, options2, function(err2) {
+        return go$readFile(path46, options, cb);
+        function go$readFile(path47, options2, cb2, startTime) {
+          return fs$readFile(path47, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path48, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path47, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11963,16 +11963,16 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$writeFile = fs38.writeFile;
-      fs38.writeFile = writeFile;
-      function writeFile(path47, data, options, cb) {
+      var fs$writeFile = fs37.writeFile;
+      fs37.writeFile = writeFile;
+      function writeFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path47, data, options, cb);
-        function go$writeFile(path48, data2, options2, cb2, startTime) {
-          return fs$writeFile(path48, data2, options2, function(err2) {
+        return go$writeFile(path46, data, options, cb);
+        function go$writeFile(path47, data2, options2, cb2, startTime) {
+          return fs$writeFile(path47, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11980,17 +11980,17 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$appendFile = fs38.appendFile;
+      var fs$appendFile = fs37.appendFile;
       if (fs$appendFile)
-        fs38.appendFile = appendFile;
-      function appendFile(path47, data, options, cb) {
+        fs37.appendFile = appendFile;
+      function appendFile(path46, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path47, data, options, cb);
-        function go$appendFile(path48, data2, options2, cb2, startTime) {
-          return fs$appendFile(path48, data2, options2, function(err2) {
+        return go$appendFile(path46, data, options, cb);
+        function go$appendFile(path47, data2, options2, cb2, startTime) {
+          return fs$appendFile(path47, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11998,9 +11998,9 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$copyFile = fs38.copyFile;
+      var fs$copyFile = fs37.copyFile;
       if (fs$copyFile)
-        fs38.copyFile = copyFile;
+        fs37.copyFile = copyFile;
       function copyFile(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
@@ -12018,34 +12018,34 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      var fs$readdir = fs38.readdir;
-      fs38.readdir = readdir;
+      var fs$readdir = fs37.readdir;
+      fs37.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path47, options, cb) {
+      function readdir(path46, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path48, options2, cb2, startTime) {
-          return fs$readdir(path48, fs$readdirCallback(
-            path48,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path47, options2, cb2, startTime) {
+          return fs$readdir(path47, fs$readdirCallback(
+            path47,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path48, options2, cb2, startTime) {
-          return fs$readdir(path48, options2, fs$readdirCallback(
-            path48,
+        } : function go$readdir2(path47, options2, cb2, startTime) {
+          return fs$readdir(path47, options2, fs$readdirCallback(
+            path47,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path47, options, cb);
-        function fs$readdirCallback(path48, options2, cb2, startTime) {
+        return go$readdir(path46, options, cb);
+        function fs$readdirCallback(path47, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path48, options2, cb2],
+                [path47, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12060,21 +12060,21 @@ var require_graceful_fs = __commonJS({
         }
       }
       if (process.version.substr(0, 4) === "v0.8") {
-        var legStreams = legacy(fs38);
+        var legStreams = legacy(fs37);
         ReadStream = legStreams.ReadStream;
         WriteStream = legStreams.WriteStream;
       }
-      var fs$ReadStream = fs38.ReadStream;
+      var fs$ReadStream = fs37.ReadStream;
       if (fs$ReadStream) {
         ReadStream.prototype = Object.create(fs$ReadStream.prototype);
         ReadStream.prototype.open = ReadStream$open;
       }
-      var fs$WriteStream = fs38.WriteStream;
+      var fs$WriteStream = fs37.WriteStream;
       if (fs$WriteStream) {
         WriteStream.prototype = Object.create(fs$WriteStream.prototype);
         WriteStream.prototype.open = WriteStream$open;
       }
-      Object.defineProperty(fs38, "ReadStream", {
+      Object.defineProperty(fs37, "ReadStream", {
         get: function() {
           return ReadStream;
         },
@@ -12084,7 +12084,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      Object.defineProperty(fs38, "WriteStream", {
+      Object.defineProperty(fs37, "WriteStream", {
         get: function() {
           return WriteStream;
         },
@@ -12095,7 +12095,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileReadStream = ReadStream;
-      Object.defineProperty(fs38, "FileReadStream", {
+      Object.defineProperty(fs37, "FileReadStream", {
         get: function() {
           return FileReadStream;
         },
@@ -12106,7 +12106,7 @@ var require_graceful_fs = __commonJS({
         configurable: true
       });
       var FileWriteStream = WriteStream;
-      Object.defineProperty(fs38, "FileWriteStream", {
+      Object.defineProperty(fs37, "FileWriteStream", {
         get: function() {
           return FileWriteStream;
         },
@@ -12116,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path47, options) {
+      function ReadStream(path46, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12136,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path47, options) {
+      function WriteStream(path46, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12154,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path47, options) {
-        return new fs38.ReadStream(path47, options);
+      function createReadStream4(path46, options) {
+        return new fs37.ReadStream(path46, options);
       }
-      function createWriteStream3(path47, options) {
-        return new fs38.WriteStream(path47, options);
+      function createWriteStream3(path46, options) {
+        return new fs37.WriteStream(path46, options);
       }
-      var fs$open = fs38.open;
-      fs38.open = open;
-      function open(path47, flags, mode, cb) {
+      var fs$open = fs37.open;
+      fs37.open = open;
+      function open(path46, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path47, flags, mode, cb);
-        function go$open(path48, flags2, mode2, cb2, startTime) {
-          return fs$open(path48, flags2, mode2, function(err2, fd2) {
+        return go$open(path46, flags, mode, cb);
+        function go$open(path47, flags2, mode2, cb2, startTime) {
+          return fs$open(path47, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path48, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path47, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12177,20 +12177,20 @@ var require_graceful_fs = __commonJS({
           });
         }
       }
-      return fs38;
+      return fs37;
     }
     function enqueue(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
-      fs37[gracefulQueue].push(elem);
+      fs36[gracefulQueue].push(elem);
       retry2();
     }
     var retryTimer;
     function resetQueue() {
       var now = Date.now();
-      for (var i2 = 0; i2 < fs37[gracefulQueue].length; ++i2) {
-        if (fs37[gracefulQueue][i2].length > 2) {
-          fs37[gracefulQueue][i2][3] = now;
-          fs37[gracefulQueue][i2][4] = now;
+      for (var i2 = 0; i2 < fs36[gracefulQueue].length; ++i2) {
+        if (fs36[gracefulQueue][i2].length > 2) {
+          fs36[gracefulQueue][i2][3] = now;
+          fs36[gracefulQueue][i2][4] = now;
         }
       }
       retry2();
@@ -12198,9 +12198,9 @@ var require_graceful_fs = __commonJS({
     function retry2() {
       clearTimeout(retryTimer);
       retryTimer = void 0;
-      if (fs37[gracefulQueue].length === 0)
+      if (fs36[gracefulQueue].length === 0)
         return;
-      var elem = fs37[gracefulQueue].shift();
+      var elem = fs36[gracefulQueue].shift();
       var fn = elem[0];
       var args = elem[1];
       var err2 = elem[2];
@@ -12222,7 +12222,7 @@ var require_graceful_fs = __commonJS({
           debug2("RETRY", fn.name, args);
           fn.apply(null, args.concat([startTime]));
         } else {
-          fs37[gracefulQueue].push(elem);
+          fs36[gracefulQueue].push(elem);
         }
       }
       if (retryTimer === void 0) {
@@ -12526,7 +12526,7 @@ var require_BufferList = __commonJS({
         this.head = this.tail = null;
         this.length = 0;
       };
-      BufferList.prototype.join = function join23(s) {
+      BufferList.prototype.join = function join22(s) {
         if (this.length === 0) return "";
         var p4 = this.head;
         var ret = "" + p4.data;
@@ -14274,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path47, stripTrailing) {
-      if (typeof path47 !== "string") {
+    module.exports = function(path46, stripTrailing) {
+      if (typeof path46 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path47 === "\\" || path47 === "/") return "/";
-      var len = path47.length;
-      if (len <= 1) return path47;
+      if (path46 === "\\" || path46 === "/") return "/";
+      var len = path46.length;
+      if (len <= 1) return path46;
       var prefix2 = "";
-      if (len > 4 && path47[3] === "\\") {
-        var ch = path47[2];
-        if ((ch === "?" || ch === ".") && path47.slice(0, 2) === "\\\\") {
-          path47 = path47.slice(2);
+      if (len > 4 && path46[3] === "\\") {
+        var ch = path46[2];
+        if ((ch === "?" || ch === ".") && path46.slice(0, 2) === "\\\\") {
+          path46 = path46.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path47.split(/[/\\]+/);
+      var segs = path46.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -23600,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path47 = {
+    var path46 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path47.win32.sep : path47.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path46.win32.sep : path46.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26925,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path47) {
-        if (!path47) {
+      resolve(path46) {
+        if (!path46) {
           return this;
         }
-        const rootPath = this.getRootString(path47);
-        const dir = path47.substring(rootPath.length);
+        const rootPath = this.getRootString(path46);
+        const dir = path46.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27683,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path47) {
-        return node_path_1.win32.parse(path47).root;
+      getRootString(path46) {
+        return node_path_1.win32.parse(path46).root;
       }
       /**
        * @internal
@@ -27731,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path47) {
-        return path47.startsWith("/") ? "/" : "";
+      getRootString(path46) {
+        return path46.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27782,8 +27782,8 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs37 = defaultFS } = {}) {
-        this.#fs = fsFromOption(fs37);
+      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs36 = defaultFS } = {}) {
+        this.#fs = fsFromOption(fs36);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
         }
@@ -27822,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path47 = this.cwd) {
-        if (typeof path47 === "string") {
-          path47 = this.cwd.resolve(path47);
+      depth(path46 = this.cwd) {
+        if (typeof path46 === "string") {
+          path46 = this.cwd.resolve(path46);
         }
-        return path47.depth();
+        return path46.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28313,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path47 = this.cwd) {
+      chdir(path46 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path47 === "string" ? this.cwd.resolve(path47) : path47;
+        this.cwd = typeof path46 === "string" ? this.cwd.resolve(path46) : path46;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28342,8 +28342,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs37) {
-        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
+      newRoot(fs36) {
+        return new PathWin32(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28372,8 +28372,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      newRoot(fs37) {
-        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs37 });
+      newRoot(fs36) {
+        return new PathPosix(this.rootPath, IFDIR, void 0, this.roots, this.nocase, this.childrenCache(), { fs: fs36 });
       }
       /**
        * Return true if the provided path string is an absolute path
@@ -28703,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path47, n]) => [
-          path47,
+        return [...this.store.entries()].map(([path46, n]) => [
+          path46,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28922,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path47, opts) {
+      constructor(patterns, path46, opts) {
         this.patterns = patterns;
-        this.path = path47;
+        this.path = path46;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28943,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path47) {
-        return this.seen.has(path47) || !!this.#ignore?.ignored?.(path47);
+      #ignored(path46) {
+        return this.seen.has(path46) || !!this.#ignore?.ignored?.(path46);
       }
-      #childrenIgnored(path47) {
-        return !!this.#ignore?.childrenIgnored?.(path47);
+      #childrenIgnored(path46) {
+        return !!this.#ignore?.childrenIgnored?.(path46);
       }
       // backpressure mechanism
       pause() {
@@ -29163,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path47, opts) {
-        super(patterns, path47, opts);
+      constructor(patterns, path46, opts) {
+        super(patterns, path46, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29202,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path47, opts) {
-        super(patterns, path47, opts);
+      constructor(patterns, path46, opts) {
+        super(patterns, path46, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29558,8 +29558,8 @@ var require_commonjs7 = __commonJS({
 // node_modules/archiver-utils/file.js
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
-    var fs37 = require_graceful_fs();
-    var path47 = __require("path");
+    var fs36 = require_graceful_fs();
+    var path46 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29584,8 +29584,8 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path47.join.apply(path47, arguments);
-      return fs37.existsSync(filepath);
+      var filepath = path46.join.apply(path46, arguments);
+      return fs36.existsSync(filepath);
     };
     file.expand = function(...args) {
       var options = isPlainObject3(args[0]) ? args.shift() : {};
@@ -29598,12 +29598,12 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path47.join(options.cwd || "", filepath);
+          filepath = path46.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
             } else {
-              return fs37.statSync(filepath)[options.filter]();
+              return fs36.statSync(filepath)[options.filter]();
             }
           } catch (e) {
             return false;
@@ -29615,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path47.join(destBase2 || "", destPath);
+          return path46.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29623,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path47.basename(destPath);
+          destPath = path46.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path47.join(options.cwd, src);
+          src = path46.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29711,8 +29711,8 @@ var require_file = __commonJS({
 // node_modules/archiver-utils/index.js
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
-    var fs37 = require_graceful_fs();
-    var path47 = __require("path");
+    var fs36 = require_graceful_fs();
+    var path46 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29760,7 +29760,7 @@ var require_archiver_utils = __commonJS({
     };
     utils.lazyReadStream = function(filepath) {
       return new lazystream.Readable(function() {
-        return fs37.createReadStream(filepath);
+        return fs36.createReadStream(filepath);
       });
     };
     utils.normalizeInputSource = function(source) {
@@ -29788,7 +29788,7 @@ var require_archiver_utils = __commonJS({
         callback = base;
         base = dirpath;
       }
-      fs37.readdir(dirpath, function(err2, list2) {
+      fs36.readdir(dirpath, function(err2, list2) {
         var i2 = 0;
         var file;
         var filepath;
@@ -29800,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path47.join(dirpath, file);
-          fs37.stat(filepath, function(err3, stats) {
+          filepath = path46.join(dirpath, file);
+          fs36.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path47.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path46.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29863,10 +29863,10 @@ var require_error = __commonJS({
 // node_modules/archiver/lib/core.js
 var require_core = __commonJS({
   "node_modules/archiver/lib/core.js"(exports, module) {
-    var fs37 = __require("fs");
+    var fs36 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path47 = __require("path");
+    var path46 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -29927,7 +29927,7 @@ var require_core = __commonJS({
       data.sourcePath = filepath;
       task.data = data;
       this._entriesCount++;
-      if (data.stats && data.stats instanceof fs37.Stats) {
+      if (data.stats && data.stats instanceof fs36.Stats) {
         task = this._updateQueueTaskWithStats(task, data.stats);
         if (task) {
           if (data.stats.size) {
@@ -30098,7 +30098,7 @@ var require_core = __commonJS({
         callback();
         return;
       }
-      fs37.lstat(task.filepath, function(err2, stats) {
+      fs36.lstat(task.filepath, function(err2, stats) {
         if (this._state.aborted) {
           setImmediate(callback);
           return;
@@ -30141,10 +30141,10 @@ var require_core = __commonJS({
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
-        var linkPath = fs37.readlinkSync(task.filepath);
-        var dirName = path47.dirname(task.filepath);
+        var linkPath = fs36.readlinkSync(task.filepath);
+        var dirName = path46.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path47.relative(dirName, path47.resolve(dirName, linkPath));
+        task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40972,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path47 = [];
+      var path46 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40985,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path47),
+          path: [].concat(path46),
           parent: parents[parents.length - 1],
           parents,
-          key: path47[path47.length - 1],
+          key: path46[path46.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path47.length === 0,
-          level: path47.length,
+          isRoot: path46.length === 0,
+          level: path46.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41094,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path47[path47.length] = key;
+            path46[path46.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41110,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path47.pop();
+            path46.pop();
           });
           parents.pop();
         }
@@ -42292,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path47 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path46 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path47 = extra.parsed.path;
+            path46 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42308,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path47,
+              path: path46,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42745,8 +42745,8 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path47 = __require("path");
-    var fs37 = __require("fs");
+    var path46 = __require("path");
+    var fs36 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
     function mkdirP2(p4, opts, f, made) {
@@ -42757,7 +42757,7 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs37;
+      var xfs = opts.fs || fs36;
       if (mode === void 0) {
         mode = _0777;
       }
@@ -42765,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path47.resolve(p4);
+      p4 = path46.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42773,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path47.dirname(p4) === p4) return cb(er);
-            mkdirP2(path47.dirname(p4), opts, function(er2, made2) {
+            if (path46.dirname(p4) === p4) return cb(er);
+            mkdirP2(path46.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42796,19 +42796,19 @@ var require_mkdirp = __commonJS({
         opts = { mode: opts };
       }
       var mode = opts.mode;
-      var xfs = opts.fs || fs37;
+      var xfs = opts.fs || fs36;
       if (mode === void 0) {
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path47.resolve(p4);
+      p4 = path46.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path47.dirname(p4), opts, made);
+            made = sync(path46.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42833,8 +42833,8 @@ var require_mkdirp = __commonJS({
 // node_modules/unzip-stream/lib/extract.js
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
-    var fs37 = __require("fs");
-    var path47 = __require("path");
+    var fs36 = __require("fs");
+    var path46 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42876,11 +42876,11 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path47.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path47.dirname(destPath);
+      var destPath = path46.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
-        var pipedStream = fs37.createWriteStream(destPath);
+        var pipedStream = fs36.createWriteStream(destPath);
         pipedStream.on("close", function() {
           self2.unfinishedEntries--;
           self2._notifyAwaiter();
@@ -44394,8 +44394,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path47 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path47} does not exist${EOL}`);
+        const path46 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path46} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -50180,7 +50180,7 @@ var ExecRunner = class {
 };
 
 // src/pipeline.ts
-import * as fs34 from "node:fs";
+import * as fs33 from "node:fs";
 
 // src/cache/github.ts
 function githubCache(env) {
@@ -50225,6 +50225,10 @@ async function withRetry(fn, opts) {
 var ENGINE_VARS = /^(PATH|HOME|XDG_RUNTIME_DIR|DOCKER_[A-Z0-9_]+)$/;
 function engineEnvironment(hostEnv) {
   return Object.fromEntries(Object.entries(childEnv(hostEnv)).filter(([k]) => ENGINE_VARS.test(k)));
+}
+function engineCommand(engine, runner, engineEnv, args, values = {}) {
+  const cleared = Object.fromEntries(Object.keys(runner.env).map((k) => [k, void 0]));
+  return { command: engine, args, env: { ...cleared, ...engineEnv, ...values } };
 }
 function classifyEngineFailure(text) {
   if (/permission denied while trying to connect|connect: permission denied/i.test(text)) return "permission";
@@ -50274,9 +50278,7 @@ async function checkEngine(c) {
     );
   }
   const env = engineEnvironment(c.hostEnv);
-  const cleared = Object.fromEntries(Object.keys(c.runner.env).map((k) => [k, void 0]));
-  const cmd = (args) => ({ command: c.engine, args, env: { ...cleared, ...env } });
-  const run2 = (args) => c.runner.run(cmd(args), { silent: true, allowFailure: true });
+  const run2 = (args) => c.runner.run(engineCommand(c.engine, c.runner, env, args), { silent: true, allowFailure: true });
   const fail2 = (problem2, tail) => {
     throw new ActionError(engineMessage(problem2, c, tail));
   };
@@ -50474,10 +50476,8 @@ ${result.stderr}`;
       warning(`Could not remove the container ${this.name}: ${messageOf(err2)}`);
     }
   }
-  /** An engine command whose environment is the engine's needs plus `values`, nothing of the host's else. */
   engineCommand(args, values) {
-    const cleared = Object.fromEntries(Object.keys(this.opts.runner.env).map((k) => [k, void 0]));
-    return { command: this.engine, args, env: { ...cleared, ...this.engineEnv, ...values } };
+    return engineCommand(this.engine, this.opts.runner, this.engineEnv, args, values);
   }
 };
 async function withContainer(opts, fn) {
@@ -53583,13 +53583,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path47) {
-  if (!path47) {
+function validateFilePath(path46) {
+  if (!path46) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path47.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path47}. Contains the following character: ${errorMessageForCharacter}
+    if (path46.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path46}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -68006,10 +68006,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path47 = urlParsed.pathname;
-  path47 = path47 || "/";
-  path47 = escape(path47);
-  urlParsed.pathname = path47;
+  let path46 = urlParsed.pathname;
+  path46 = path46 || "/";
+  path46 = escape(path46);
+  urlParsed.pathname = path46;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -68094,9 +68094,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path47 = urlParsed.pathname;
-  path47 = path47 ? path47.endsWith("/") ? `${path47}${name}` : `${path47}/${name}` : name;
-  urlParsed.pathname = path47;
+  let path46 = urlParsed.pathname;
+  path46 = path46 ? path46.endsWith("/") ? `${path46}${name}` : `${path46}/${name}` : name;
+  urlParsed.pathname = path46;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -75024,10 +75024,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path47) {
+function exists(path46) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs10.access(path47);
+      yield fs10.access(path46);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -75238,17 +75238,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path47 = requestOptions.url.replace(options.baseUrl, "");
+    const path46 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path47} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path46} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path47} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path46} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -75837,7 +75837,7 @@ async function uploadArtifact2(decision, wheels) {
 // src/cache/ccache.ts
 var CCACHE_DIR_NAME = "dipy-wheels-ccache";
 var MASQUERADE_NAMES = ["cc", "gcc", "c++", "g++", "clang", "clang++"];
-var triplePrefixed = (triplet) => ["gcc", "g++", "cc", "c++", "clang", "clang++"].map((n) => `${triplet}-${n}`);
+var triplePrefixed = (triplet) => MASQUERADE_NAMES.map((n) => `${triplet}-${n}`);
 var hitRate = (s) => s.hits + s.misses ? `${(100 * s.hits / (s.hits + s.misses)).toFixed(0)}%` : "-";
 function compilerCacheKeys(o) {
   const prefix2 = `dipy-wheels-ccache-v2-${o.platform}-${o.arch}-py${o.pythons.join("_")}-${shortHash(o.compiler)}-`;
@@ -77283,8 +77283,8 @@ var Http = class {
     return res.body;
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path47, json, opts = {}) {
-    return this.request(method, this.apiUrl + path47, {
+  api(method, path46, json, opts = {}) {
+    return this.request(method, this.apiUrl + path46, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -77484,10 +77484,10 @@ function serverFileName(server, record, name) {
 // src/util/shape.ts
 var kind = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
 var Json = class _Json {
-  constructor(value, server, path47 = "the answer") {
+  constructor(value, server, path46 = "the answer") {
     this.value = value;
     this.server = server;
-    this.path = path47;
+    this.path = path46;
   }
   value;
   server;
@@ -77664,19 +77664,19 @@ var AnacondaClient = class {
     }
     return p4;
   }
-  lookUp(path47, trace) {
-    return this.once(this.exists, path47, async () => {
-      const got = await this.http.api("GET", path47, void 0, { allow: [200, 404], trace });
+  lookUp(path46, trace) {
+    return this.once(this.exists, path46, async () => {
+      const got = await this.http.api("GET", path46, void 0, { allow: [200, 404], trace });
       return got.status === 200;
     });
   }
   /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
-  create(path47, body2, trace) {
-    return this.once(this.creating, path47, async () => {
-      const made = await this.http.api("POST", path47, body2, { allow: [200, 409], trace });
-      if (made.status === 200 && !this.before.has(path47)) this.created.add(path47);
-      if (made.status === 409) await this.http.api("GET", path47, void 0, { trace });
-      this.exists.set(path47, Promise.resolve(true));
+  create(path46, body2, trace) {
+    return this.once(this.creating, path46, async () => {
+      const made = await this.http.api("POST", path46, body2, { allow: [200, 409], trace });
+      if (made.status === 200 && !this.before.has(path46)) this.created.add(path46);
+      if (made.status === 409) await this.http.api("GET", path46, void 0, { trace });
+      this.exists.set(path46, Promise.resolve(true));
     });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
@@ -79030,8 +79030,8 @@ var PublishError = class extends UploadError {
 };
 
 // src/stages/wheels.ts
-import * as fs33 from "node:fs";
-import * as path43 from "node:path";
+import * as fs32 from "node:fs";
+import * as path42 from "node:path";
 
 // src/cache/ccache-setup.ts
 import * as fs17 from "node:fs";
@@ -80403,10 +80403,6 @@ Hint: ${hint}` : ""}`, { cause: err2 });
   return wheels[0];
 }
 
-// src/stages/target-check.ts
-import * as fs29 from "node:fs";
-import * as path39 from "node:path";
-
 // src/python/wheel-tags.ts
 var windowsPlatforms = (tag) => [tag];
 var MAC_FORMATS = {
@@ -80678,13 +80674,6 @@ function windowsMarkers(version3, machine) {
 }
 
 // src/stages/target-check.ts
-function projectDependencies(srcDir) {
-  const file = path39.join(srcDir, "pyproject.toml");
-  if (!fs29.existsSync(file)) return [];
-  const doc = parse5(fs29.readFileSync(file, "utf8"));
-  const deps = doc.project?.dependencies;
-  return Array.isArray(deps) ? deps.filter((d) => typeof d === "string") : [];
-}
 function macosMarkers(version3, arch) {
   return {
     python_version: version3,
@@ -80747,7 +80736,7 @@ async function checkTargetEarly(runner, plan, python) {
   }
   const buildRequires = readBuildSystem(plan.checkout.dir).requires;
   const tested = plan.pythons.some((p4) => p4.test);
-  const testRequires = tested ? [...plan.testRequires, ...projectDependencies(plan.checkout.dir)] : [];
+  const testRequires = tested ? [...plan.testRequires, ...readProjectDependencies(plan.checkout.dir) ?? []] : [];
   const ask = async (cmd) => {
     const r = await runner.run(
       { ...cmd, env: { PIP_CACHE_DIR: plan.compilerCache.pipCache } },
@@ -80798,16 +80787,16 @@ ${known}` : ""}`);
 }
 
 // src/stages/results.ts
-import * as fs30 from "node:fs";
-import * as path40 from "node:path";
+import * as fs29 from "node:fs";
+import * as path39 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path40.basename(file);
+  const name = path39.basename(file);
   return {
     python,
     path: file,
     name,
     tags: parseWheelName(name)?.tags ?? "",
-    size: fs30.statSync(file).size,
+    size: fs29.statSync(file).size,
     sha256: await sha256File(file),
     grafted: graftedLibraries(file),
     tested
@@ -80815,12 +80804,12 @@ async function wheelRecord(python, file, tested) {
 }
 
 // src/stages/test.ts
-import * as fs31 from "node:fs";
-import * as path41 from "node:path";
+import * as fs30 from "node:fs";
+import * as path40 from "node:path";
 async function prepareTest(runner, mod, py, slots, requirements) {
   removeTree(py.testDir);
-  fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
-  fs31.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
+  fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+  fs30.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
 `).join(""));
   info(
     `The test venv of Python ${py.version}, made while the wheel compiles: ${requirements.join(", ") || "nothing to install yet"}`
@@ -80836,7 +80825,7 @@ async function prepareTest(runner, mod, py, slots, requirements) {
 async function testWheel(runner, mod, py, slots, prepared = false) {
   if (!prepared) {
     removeTree(py.testDir);
-    fs31.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
+    fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
   }
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of prepared ? py.test.slice(1) : py.test) {
@@ -80845,7 +80834,7 @@ async function testWheel(runner, mod, py, slots, prepared = false) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -80855,8 +80844,8 @@ Hint: ${hint}` : ""}`,
 }
 
 // src/cache/off-linux.ts
-import * as fs32 from "node:fs";
-import * as path42 from "node:path";
+import * as fs31 from "node:fs";
+import * as path41 from "node:path";
 async function provide(runner, platform, plan, tools) {
   if (!plan.requirement) return plan.executable;
   try {
@@ -80878,7 +80867,7 @@ async function provide(runner, platform, plan, tools) {
 }
 async function setupOffLinuxCache(runner, o, tools) {
   const tool = o.platform === "macos" ? "ccache" : "sccache";
-  const dir = runner.env.CCACHE_DIR || path42.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = runner.env.CCACHE_DIR || path41.join(o.toolCache, CCACHE_DIR_NAME);
   const plan = planOffLinuxCache({
     platform: o.platform,
     onPath: await runner.which(tool),
@@ -80890,7 +80879,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     warning(noCompilerCacheMessage(o.platform, got.join("; ")));
     return void 0;
   }
-  fs32.mkdirSync(dir, { recursive: true });
+  fs31.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = o.platform === "macos" ? {
     dir,
@@ -80904,7 +80893,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     dir,
     ccache: got,
     tool: "sccache",
-    binDir: path42.win32.dirname(got),
+    binDir: path41.win32.dirname(got),
     env: plan.env,
     ...restored,
     stats: []
@@ -81015,9 +81004,9 @@ async function oneVersion(run2, py) {
       });
       const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
       if (tag) checkPlatformTag(repaired, tag);
-      fs33.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path43.join(plan.outputDir, path43.basename(repaired));
-      fs33.copyFileSync(repaired, dest);
+      fs32.mkdirSync(plan.outputDir, { recursive: true });
+      const dest = path42.join(plan.outputDir, path42.basename(repaired));
+      fs32.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
       return r;
@@ -81041,9 +81030,9 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path43.join(py.failedDir, record.name);
-      fs33.mkdirSync(py.failedDir, { recursive: true });
-      fs33.renameSync(record.path, aside);
+      const aside = path42.join(py.failedDir, record.name);
+      fs32.mkdirSync(py.failedDir, { recursive: true });
+      fs32.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
       throw err2;
     }
@@ -81163,7 +81152,7 @@ var Timings = class {
 async function onExecutor(plan, host, hostRunner, fn) {
   const ex = plan.executor;
   if (ex.kind === "host") return fn(hostRunner, host.root);
-  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs34.mkdirSync(dir, { recursive: true });
+  for (const dir of [...ex.mounts, ...ex.user ? [ex.user.home] : []]) fs33.mkdirSync(dir, { recursive: true });
   return withContainer(
     {
       image: ex.image,
@@ -81415,7 +81404,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path46 from "node:path";
+import * as path45 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -81499,8 +81488,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path47 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path47) longName = path47;
+      const path46 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path46) longName = path46;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -81585,22 +81574,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path47 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path47);
+    const path46 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path46);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path47];
+    const content = files[path46];
     if (!content) {
-      problems.push(`RECORD lists ${path47}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path46}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path47} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path46} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path47} does not match its RECORD hash`);
+      problems.push(`${path46} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path47} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path46} does not match its RECORD size`);
   }
   const exempt = new Set(RECORD_EXEMPT.map((f) => `${distInfo}/${f}`));
   for (const p4 of Object.keys(files)) {
@@ -81837,8 +81826,8 @@ function describeAge(age, now) {
 }
 
 // src/release/report.ts
-import * as fs35 from "node:fs";
-import * as path44 from "node:path";
+import * as fs34 from "node:fs";
+import * as path43 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -81875,9 +81864,9 @@ function sha256Sums(files) {
 `).join("");
 }
 async function saveSha256Sums(dir, r, files) {
-  fs35.mkdirSync(dir, { recursive: true });
-  const file = path44.join(dir, "SHA256SUMS");
-  fs35.writeFileSync(file, sha256Sums(files));
+  fs34.mkdirSync(dir, { recursive: true });
+  const file = path43.join(dir, "SHA256SUMS");
+  fs34.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
     try {
@@ -82149,8 +82138,8 @@ ${r.stderr.trim().split("\n").slice(-8).join("\n")}`
 }
 
 // src/release/python-env.ts
-import * as fs36 from "node:fs";
-import * as path45 from "node:path";
+import * as fs35 from "node:fs";
+import * as path44 from "node:path";
 
 // requirements/release.txt
 var release_default = "# The release's own Python environment (src/release/python-env.ts), pinned exactly: what PyPI and\n# `twine check` use to check a distribution before accepting it. Made into a venv of its own unless the\n# runner's Python already holds every pin at its version.\n#\n# Metadata validation, as pypi/warehouse pins it (requirements/main.txt at 6b62157): packaging's validating\n# metadata parser, the trove classifier list, e-mail addresses, URLs.\npackaging==26.2\ntrove-classifiers==2026.6.1.19\nemail-validator==2.3.0\ndnspython==2.8.0\nidna==3.18\nrfc3986==2.0.0\n# Description rendering (readme_renderer, as PyPI and `twine check` render a reStructuredText description).\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
@@ -82184,11 +82173,11 @@ async function releasePython(runner, tempDir, windows2) {
     );
   }
   if (probe.exitCode === 0) return python;
-  const venv = path45.join(tempDir, "release-check-venv");
-  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path45.join(tempDir, "release-requirements.txt");
-  fs36.mkdirSync(tempDir, { recursive: true });
-  fs36.writeFileSync(req, release_default);
+  const venv = path44.join(tempDir, "release-check-venv");
+  const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path44.join(tempDir, "release-requirements.txt");
+  fs35.mkdirSync(tempDir, { recursive: true });
+  fs35.writeFileSync(req, release_default);
   info(`Installing the release's checkers (${wanted.join(" ")}) into ${venv}`);
   const made = await runner.run(
     { command: python, args: ["-m", "venv", venv] },
@@ -82452,12 +82441,10 @@ import { randomBytes as randomBytes3 } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 var MAX_RETRY_AFTER_MS = 6e5;
 function clean2(text) {
-  const printable = [...text.replace(/<[^>]*>/g, " ")].map((c) => {
-    const n = c.codePointAt(0);
-    return n < 32 || n >= 127 && n <= 159 ? " " : c;
-  }).join("");
-  const one = printable.replace(/\s+/g, " ").trim();
-  return one.length > 300 ? `${one.slice(0, 299)}\u2026` : one;
+  return inert(
+    text.replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim(),
+    300
+  );
 }
 function answerMessage(res) {
   const reason = clean2(res.reason ?? "");
@@ -82754,7 +82741,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path46.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path45.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const python = await releasePython(env.runner, env.tempDir, env.windows);
   const withMetadata = [...checked.values()].filter((c) => c.metadataText);
@@ -82903,6 +82890,7 @@ export {
   platformModule,
   makePlan,
   renderPlan,
+  removeTree,
   listDir,
   getReleaseInputs,
   run
