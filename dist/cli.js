@@ -14,7 +14,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-TXLZM3ZP.js";
+} from "./chunks/chunk-QJQKQMV6.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-TXLZM3ZP.js";
+} from "./chunks/chunk-QJQKQMV6.js";
 import "./chunks/chunk-NRHADYF3.js";
 
 // src/index.ts

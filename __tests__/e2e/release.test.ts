@@ -324,6 +324,35 @@ describe('Trusted Publishing', () => {
     expect(posts()).toBe(0)
   })
 
+  it.each([
+    [
+      'a mint endpoint that never answers',
+      'silent' as const,
+      /mint-token could not be reached: .*(nothing arrived|time ran out)/
+    ],
+    [
+      'a mint answer that never ends',
+      'endless' as const,
+      /mint-token could not be reached: .*(larger than expected|time ran out)/
+    ],
+    [
+      'errors that are not a list',
+      'errors-object' as const,
+      /the index refused the token request \(422: Token request failed\)/
+    ]
+  ])('%s: a clear error within its bound, no POST', async (_, mode, message) => {
+    const owner = await setup(files, MINTED)
+    stub!.setMintMode(mode)
+    const started = performance.now()
+    // The bounds scaled by 0.05: 1.5 s for the headers and between chunks, 6 s for the exchange.
+    const run = await release(owner, { 'pypi-token': '' }, { ...stub!.env, DIPY_WHEELS_TIME_SCALE: '0.05' })
+    const seconds = (performance.now() - started) / 1000
+    expect(run.exitCode).not.toBe(0)
+    expect(run.log).toMatch(message)
+    expect(posts()).toBe(0)
+    expect(seconds).toBeLessThan(30)
+  })
+
   it('without id-token: write, says so', async () => {
     const owner = await setup(files, MINTED)
     const run = await release(owner, { 'pypi-token': '' })

@@ -11,7 +11,12 @@ import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export type MintMode = 'ok' | 'invalid-publisher' | 'not-json'
+/**
+ * How the mint endpoint answers: as PyPI does ('ok', 'invalid-publisher'), a proxy's HTML ('not-json'),
+ * or as a hostile or broken server would: never ('silent'), with a JSON body that never ends ('endless'),
+ * or with `errors` that is not a list ('errors-object').
+ */
+export type MintMode = 'ok' | 'invalid-publisher' | 'not-json' | 'silent' | 'endless' | 'errors-object'
 
 export interface OidcStub {
   url: string
@@ -113,6 +118,19 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         const body = JSON.parse(await readBody(req)) as { token?: string }
         if (mintMode === 'not-json')
           return res.writeHead(502, { 'Content-Type': 'text/html' }).end('<h1>Bad gateway</h1>')
+        if (mintMode === 'silent') return // closeAllConnections ends it
+        if (mintMode === 'endless') {
+          res.writeHead(200, { 'Content-Type': 'application/json' })
+          res.write('{"token": "')
+          const chunk = 'a'.repeat(65536)
+          const more = (): void => {
+            while (!res.destroyed && res.write(chunk));
+            if (!res.destroyed) res.once('drain', more)
+          }
+          return more()
+        }
+        if (mintMode === 'errors-object')
+          return json(res, 422, { message: 'Token request failed', errors: { code: 'x' } })
         const fail = (code: string, description: string): void =>
           json(res, 422, { message: 'Token request failed', errors: [{ code, description }] })
         const claims = JSON.parse(

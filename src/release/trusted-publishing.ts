@@ -7,6 +7,8 @@
  */
 import * as core from '@actions/core'
 import { UploadError } from '../errors.js'
+import { bound, JSON_MAX_BYTES } from '../publish/anaconda/http-errors.js'
+import { fetchWithin } from '../publish/anaconda/transport.js'
 import { inert } from '../util/inert.js'
 import { maskCredential } from '../util/secrets.js'
 import { USER_AGENT } from './user-agent.js'
@@ -19,28 +21,37 @@ interface MintAnswer {
   token?: unknown
   expires?: unknown
   message?: unknown
-  errors?: Array<{ code?: unknown; description?: unknown }>
+  errors?: unknown
 }
 
+/**
+ * One exchange within the index reads' bounds (header, idle and total time; the body cut at the JSON
+ * ceiling, an error's at its first 64 KiB), redirects not followed: the answer is parsed when it is JSON.
+ */
 async function getJson(
   url: string,
-  init: RequestInit
+  init: { method: string; headers?: Record<string, string>; body?: string }
 ): Promise<{ status: number; statusText: string; json?: Record<string, unknown> }> {
-  const res = await fetch(url, {
-    ...init,
-    redirect: 'manual',
-    headers: { ...(init.headers as Record<string, string>), 'User-Agent': USER_AGENT },
-    signal: AbortSignal.timeout(60_000)
-  })
-  const text = await res.text()
-  try {
-    return {
-      status: res.status,
-      statusText: res.statusText,
-      json: JSON.parse(text) as Record<string, unknown>
+  const res = await fetchWithin(
+    url,
+    { ...init, headers: { ...init.headers, 'User-Agent': USER_AGENT } },
+    {
+      headerMs: bound('apiHeaderMs'),
+      idleMs: bound('apiIdleMs'),
+      deadline: performance.now() + bound('apiTotalMs'),
+      maxBytes: JSON_MAX_BYTES,
+      expected: `at most ${JSON_MAX_BYTES} bytes of JSON`,
+      allow: [200]
     }
+  )
+  const statusText = res.reason ?? ''
+  try {
+    const json = JSON.parse(res.body.toString('utf8')) as unknown
+    return json && typeof json === 'object' && !Array.isArray(json)
+      ? { status: res.status, statusText, json: json as Record<string, unknown> }
+      : { status: res.status, statusText }
   } catch {
-    return { status: res.status, statusText: res.statusText }
+    return { status: res.status, statusText }
   }
 }
 
@@ -128,7 +139,7 @@ export class TrustedPublisher {
       )
     }
     if (res.status !== 200) {
-      const reasons = (body.errors ?? [])
+      const reasons = (Array.isArray(body.errors) ? body.errors : [])
         .map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`)
         .join('\n')
       throw new TrustedPublishingError(

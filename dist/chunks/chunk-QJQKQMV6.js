@@ -16099,7 +16099,7 @@ var require_abort_controller = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var eventTargetShim = require_event_target_shim();
-    var AbortSignal2 = class extends eventTargetShim.EventTarget {
+    var AbortSignal = class extends eventTargetShim.EventTarget {
       /**
        * AbortSignal cannot be constructed directly.
        */
@@ -16118,9 +16118,9 @@ var require_abort_controller = __commonJS({
         return aborted;
       }
     };
-    eventTargetShim.defineEventAttribute(AbortSignal2.prototype, "abort");
+    eventTargetShim.defineEventAttribute(AbortSignal.prototype, "abort");
     function createAbortSignal() {
-      const signal = Object.create(AbortSignal2.prototype);
+      const signal = Object.create(AbortSignal.prototype);
       eventTargetShim.EventTarget.call(signal);
       abortedFlags.set(signal, false);
       return signal;
@@ -16133,11 +16133,11 @@ var require_abort_controller = __commonJS({
       signal.dispatchEvent({ type: "abort" });
     }
     var abortedFlags = /* @__PURE__ */ new WeakMap();
-    Object.defineProperties(AbortSignal2.prototype, {
+    Object.defineProperties(AbortSignal.prototype, {
       aborted: { enumerable: true }
     });
     if (typeof Symbol === "function" && typeof Symbol.toStringTag === "symbol") {
-      Object.defineProperty(AbortSignal2.prototype, Symbol.toStringTag, {
+      Object.defineProperty(AbortSignal.prototype, Symbol.toStringTag, {
         configurable: true,
         value: "AbortSignal"
       });
@@ -16181,11 +16181,11 @@ var require_abort_controller = __commonJS({
       });
     }
     exports.AbortController = AbortController2;
-    exports.AbortSignal = AbortSignal2;
+    exports.AbortSignal = AbortSignal;
     exports.default = AbortController2;
     module.exports = AbortController2;
     module.exports.AbortController = module.exports["default"] = AbortController2;
-    module.exports.AbortSignal = AbortSignal2;
+    module.exports.AbortSignal = AbortSignal;
   }
 });
 
@@ -16199,7 +16199,7 @@ var require_util2 = __commonJS({
       codes: { ERR_INVALID_ARG_TYPE }
     } = require_errors2();
     var { kResistStopPropagation, AggregateError: AggregateError2, SymbolDispose } = require_primordials();
-    var AbortSignal2 = globalThis.AbortSignal || require_abort_controller().AbortSignal;
+    var AbortSignal = globalThis.AbortSignal || require_abort_controller().AbortSignal;
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var AsyncFunction = Object.getPrototypeOf(async function() {
     }).constructor;
@@ -16300,7 +16300,7 @@ var require_util2 = __commonJS({
           }
         };
       },
-      AbortSignalAny: AbortSignal2.any || function AbortSignalAny(signals) {
+      AbortSignalAny: AbortSignal.any || function AbortSignalAny(signals) {
         if (signals.length === 1) {
           return signals[0];
         }
@@ -82294,21 +82294,24 @@ var RENEW_BEFORE_MS = 5 * 6e4;
 var TrustedPublishingError = class extends UploadError {
 };
 async function getJson(url2, init) {
-  const res = await fetch(url2, {
-    ...init,
-    redirect: "manual",
-    headers: { ...init.headers, "User-Agent": USER_AGENT2 },
-    signal: AbortSignal.timeout(6e4)
-  });
-  const text = await res.text();
+  const res = await fetchWithin(
+    url2,
+    { ...init, headers: { ...init.headers, "User-Agent": USER_AGENT2 } },
+    {
+      headerMs: bound2("apiHeaderMs"),
+      idleMs: bound2("apiIdleMs"),
+      deadline: performance.now() + bound2("apiTotalMs"),
+      maxBytes: JSON_MAX_BYTES,
+      expected: `at most ${JSON_MAX_BYTES} bytes of JSON`,
+      allow: [200]
+    }
+  );
+  const statusText = res.reason ?? "";
   try {
-    return {
-      status: res.status,
-      statusText: res.statusText,
-      json: JSON.parse(text)
-    };
+    const json = JSON.parse(res.body.toString("utf8"));
+    return json && typeof json === "object" && !Array.isArray(json) ? { status: res.status, statusText, json } : { status: res.status, statusText };
   } catch {
-    return { status: res.status, statusText: res.statusText };
+    return { status: res.status, statusText };
   }
 }
 function claimsOf(jwt) {
@@ -82385,7 +82388,7 @@ var TrustedPublisher = class {
       );
     }
     if (res.status !== 200) {
-      const reasons = (body2.errors ?? []).map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`).join("\n");
+      const reasons = (Array.isArray(body2.errors) ? body2.errors : []).map((e) => `  * ${inert(e?.code, 100)}: ${inert(e?.description, 500)}`).join("\n");
       throw new TrustedPublishingError(
         `Trusted Publishing: the index refused the token request (${res.status}: ${inert(body2.message ?? "", 500)}):
 ${reasons}
