@@ -33,7 +33,7 @@ let stub: OidcStub | undefined
 beforeAll(async () => {
   anaconda = await startAnacondaServer({
     tokens: { [STAGE_TOKEN]: { login: 'stager', scopes: ['api:read', 'api:write'] } },
-    orgs: Array.from({ length: 20 }, (_, i) => `rel${i}`)
+    orgs: Array.from({ length: 32 }, (_, i) => `rel${i}`)
   })
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-release-'))
   files = await makeReleaseFiles(path.join(tmp, 'dist'), 'dipy', VERSION)
