@@ -13,6 +13,8 @@ export interface Seen {
   auth?: string
   /** Body bytes this server wrote for the answer (what the client let through before it stopped). */
   sent: number
+  /** performance.now() when the request arrived (the test's clock: this server runs in the test). */
+  at: number
 }
 
 export interface Upstream {
@@ -75,7 +77,8 @@ export async function startHostile(upstream?: string): Promise<Hostile> {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       auth: req.headers.authorization,
-      sent: 0
+      sent: 0,
+      at: performance.now()
     }
     seen.push(entry)
     count(res, entry)

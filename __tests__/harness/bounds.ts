@@ -1,0 +1,39 @@
+/**
+ * The time bounds the product documents for its requests (src/publish/anaconda/http.ts, the "Time bounds"
+ * paragraph of its header; the values are BOUNDS in http-errors.ts), written out here from that text
+ * rather than imported: a product whose bounds grow past their documentation fails the cases that time
+ * them. Scaled by DIPY_WHEELS_TIME_SCALE, read when asked, as the suites set it.
+ */
+
+/** Seconds, before DIPY_WHEELS_TIME_SCALE. */
+const DOCUMENTED = {
+  /** API and index reads (JSON, HTML): to the response headers, connect included. */
+  apiHeader: 30,
+  /** API and index reads: idle while reading. */
+  apiIdle: 30,
+  /** API and index reads: the whole operation, every attempt and backoff wait. */
+  apiTotal: 120,
+  /** Transfers (downloads, file uploads): to connect or to the response headers. */
+  transferHeader: 60,
+  /** Transfers: no byte either way. */
+  transferIdle: 120,
+  /** Transfers: the whole operation. */
+  transferTotal: 1800
+} as const
+
+export type Bound = keyof typeof DOCUMENTED
+
+/** The test's own allowance on top of a bound: timers firing late, an answer written, a process exiting. */
+export const SLACK_S = 1
+
+/** A documented bound in seconds, scaled by DIPY_WHEELS_TIME_SCALE. */
+export function documented(name: Bound): number {
+  const v = Number(process.env.DIPY_WHEELS_TIME_SCALE)
+  return DOCUMENTED[name] * (Number.isFinite(v) && v > 0 ? v : 1)
+}
+
+/** Seconds since the call, each time the function returned is called. */
+export function stopwatch(): () => number {
+  const t0 = performance.now()
+  return () => (performance.now() - t0) / 1000
+}
