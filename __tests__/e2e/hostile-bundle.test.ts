@@ -1,168 +1,141 @@
 /**
- * Hostile servers through the bundle as the runner runs it and through the CLI: a staged name carrying a
- * workflow command, and an upload endpoint that echoes the request's Basic credentials in its 403 body.
- * What the runner would parse as commands, and every form the token travels in, are checked in the output.
+ * Hostile servers through the bundle as the runner runs it (node dist/index.js, harness/action.ts): a
+ * staged name carrying a workflow command or climbing out of the run's directories, an upload endpoint
+ * that echoes the request's Basic credentials in its 403 body, a listing that never answers and a download
+ * that never ends. Each case checks what the servers saw, that no form of either token reached another
+ * origin or the output as the runner shows it (after the masks the action registers), that nothing was written outside the run's directories
+ * (harness/run-dirs.ts) and the time from the first request to the end of the run against the documented
+ * bound (harness/bounds.ts). The CLI's cases are in hostile-cli.test.ts.
  */
-import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
-import { promisify } from 'node:util'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DIST_DIR, NODES, runAction } from '../harness/action.js'
-import { VENV_BIN } from '../harness/pypiserver.js'
-import { expectedGlobs, makeReleaseFiles, stage } from '../harness/release-fixture.js'
-import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
-import { at, startHostile, type Hostile } from '../servers/hostile.js'
+import { describe, expect, it } from 'vitest'
+import type { ActionRun } from '../harness/action.js'
+import { boundOfRequests, documented, SLACK_S } from '../harness/bounds.js'
+import {
+  asTheRunnerShows,
+  echoingIndex,
+  noTokenShown,
+  PYPI_TOKEN,
+  releaseInputs,
+  runBundle,
+  type Timed
+} from '../harness/hostile-action.js'
+import { hostileStaging, tokenForms, workflowCommands as commands } from '../harness/hostile-staging.js'
+import { climbingName, decoyEntries } from '../harness/run-dirs.js'
+import { at, endless, silent } from '../servers/hostile.js'
 
 const STAGE_TOKEN = 'stageBundle1'
-const PYPI_TOKEN = 'pypi-AgEhostileBundleToken+/='
 const VERSION = '4.0.0'
-const FORMS = [PYPI_TOKEN, btoa(`__token__:${PYPI_TOKEN}`), encodeURIComponent(PYPI_TOKEN)]
+const OWNER = 'hb0'
+const TOKENS = { stage: STAGE_TOKEN, pypi: PYPI_TOKEN }
+const s = hostileStaging(STAGE_TOKEN, OWNER, VERSION)
+const LISTING = `/release/${OWNER}/relpkg/${VERSION}`
+const run = (): Promise<Timed<ActionRun>> => runBundle(s, releaseInputs(s, OWNER, VERSION), TOKENS)
 
-let anaconda: AnacondaServer
-let api: Hostile
-let pypi: Hostile
-let files: string[]
-let tmp: string
+/** The first staged wheel renamed by `rename`. */
+const renameFirst = (rename: (name: string) => string): void =>
+  s.listing((d) => d.map((r, i) => (i === 0 ? { ...r, basename: rename(String(r.basename)) } : r)))
 
-beforeAll(async () => {
-  anaconda = await startAnacondaServer({
-    tokens: { [STAGE_TOKEN]: { login: 'stager', scopes: ['api:read', 'api:write'] } },
-    orgs: ['hb0']
-  })
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-hostile-bundle-'))
-  files = await makeReleaseFiles(path.join(tmp, 'dist'), 'relpkg', VERSION)
-  await stage(anaconda.url, STAGE_TOKEN, 'hb0', 'relpkg', VERSION, files)
-  api = await startHostile(anaconda.url)
-  pypi = await startHostile()
-})
-afterEach(() => {
-  api.rules.length = 0
-  pypi.rules.length = 0
-  api.seen.length = 0
-  pypi.seen.length = 0
-})
-afterAll(async () => {
-  await Promise.all([api?.close(), pypi?.close(), anaconda?.close()])
-  fs.rmSync(tmp, { recursive: true, force: true })
-})
+/** The requests both servers saw, in order of arrival. */
+const seen = () => [...s.api.seen, ...s.elsewhere.seen].sort((a, b) => a.at - b.at)
+const isTransfer = (r: { method: string; path: string }): boolean =>
+  r.path.startsWith('/download/') || r.method === 'POST'
 
-const inputs = (): Record<string, string> => ({
-  command: 'release',
-  version: VERSION,
-  package: 'relpkg',
-  expected: expectedGlobs('relpkg'),
-  'staging-channel': 'hb0',
-  'anaconda-url': api.url,
-  'pypi-url': `${pypi.url}/legacy/`,
-  'pypi-index-url': `${pypi.url}/simple/`,
-  'pypi-token': PYPI_TOKEN
-})
-const ENV = {
-  DIPY_WHEELS_RETRY_BASE_MS: '5',
-  DIPY_WHEELS_TIME_SCALE: '0.02',
-  PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`
-}
-
-/** The runner's parser (actions/runner ActionCommand.cs): `::` after leading white space, `##[` anywhere. */
-const commands = (text: string): string[] =>
-  text.split(/\r\n|\r|\n/).filter((l) => /^\s*::[A-Za-z-]+( [^:]*)?::/.test(l) || /##\[[^\]]*\]/.test(l))
-
-/** A staged wheel renamed with a newline and a workflow command. */
-function injectName(): void {
-  api.rules.push(
-    at('GET', '/release/hb0/relpkg/', async (ctx) => {
-      const up = await ctx.forward()
-      const body = JSON.parse(up.body.toString()) as { distributions: Array<{ basename: string }> }
-      body.distributions[0].basename += '\n::warning title=pwned::injected\n::add-mask::hide'
-      ctx.send(200, JSON.stringify(body), { 'Content-Type': 'application/json' })
-    })
-  )
-}
-
-/** An index that has nothing yet, and an upload endpoint that echoes the credential in its 403. */
-function echoingIndex(): void {
-  pypi.rules.push(
-    at('GET', '/simple/', (ctx) => ctx.send(404, 'no such project')),
-    at('POST', '/legacy/', (ctx) =>
-      ctx.send(
-        403,
-        `Forbidden\nYou sent: Authorization: ${ctx.req.headers.authorization}\ntoken=${encodeURIComponent(PYPI_TOKEN)}`
-      )
+/**
+ * What every case keeps: the staging token went only to the API, no form of either token is in the log
+ * as the runner shows it, nothing was written outside the run's directories, and from the first request the servers
+ * saw to the end of the run, no more than the documented bound of those requests (plus `local` seconds of
+ * the test's allowance for the release's own checks, which no documented bound covers).
+ */
+function kept(t: Timed<ActionRun>, local = 0): void {
+  expect(s.api.seen.every((x) => x.auth === `token ${STAGE_TOKEN}`)).toBe(true)
+  expect(
+    s.elsewhere.seen.every(
+      (x) => x.auth === undefined || x.auth === `Basic ${btoa(`__token__:${PYPI_TOKEN}`)}`
     )
-  )
+  ).toBe(true)
+  noTokenShown(asTheRunnerShows(t.run.log), [STAGE_TOKEN, PYPI_TOKEN])
+  expect(t.wrote).toEqual([])
+  const first = seen()[0].at
+  expect((t.ended - first) / 1000).toBeLessThan(boundOfRequests(seen(), isTransfer) + SLACK_S + local)
 }
 
 describe('hostile servers through the bundle', () => {
   it('a staged name carrying a workflow command: refused, and no command reaches the runner', async () => {
-    injectName()
-    const started = performance.now()
-    const run = await runAction({ inputs: inputs(), env: ENV, timeoutMs: 120_000 })
-    expect(run.exitCode).not.toBe(0)
-    expect(api.seen.some((s) => s.path.startsWith('/release/hb0/relpkg/'))).toBe(true)
-    expect(api.seen.filter((s) => s.path.startsWith('/download/'))).toEqual([])
-    expect(run.log).toContain('holds a control character')
+    renameFirst((n) => `${n}\n::warning title=pwned::injected\n::add-mask::hide`)
+    const t = await run()
+    expect(t.run.exitCode).not.toBe(0)
+    expect(s.api.seen.map((x) => x.path)).toEqual([LISTING])
+    expect(t.run.log).toContain('holds a control character')
     // Our own ::error:: carries the name as data; no line starts the injected commands.
     expect(
-      commands(run.log).filter((l) => /^\s*::(warning|add-mask)/.test(l) && /pwned|hide/.test(l))
+      commands(t.run.log).filter((l) => /^\s*::(warning|add-mask)/.test(l) && /pwned|hide/.test(l))
     ).toEqual([])
-    expect(commands(run.log).filter((l) => !/^::(error|add-mask|group|endgroup|debug)/.test(l))).toEqual([])
-    expect(pypi.seen).toEqual([])
-    expect(performance.now() - started).toBeLessThan(60_000)
+    expect(commands(t.run.log).filter((l) => !/^::(error|add-mask|group|endgroup|debug)/.test(l))).toEqual([])
+    expect(s.elsewhere.seen).toEqual([])
+    kept(t)
+  })
+
+  it('a staged name climbing out of the run: refused before anything is fetched, the decoy untouched', async () => {
+    renameFirst((n) => climbingName(s.sb, 'relpkg-4.0.0-cp311-cp311-manylinux', n))
+    const t = await run()
+    expect(t.run.exitCode).not.toBe(0)
+    expect(t.run.log).toContain('holds a path separator')
+    expect(s.api.seen.map((x) => x.path)).toEqual([LISTING])
+    expect(s.elsewhere.seen).toEqual([])
+    expect(decoyEntries(s.sb)).toEqual(['keep.txt'])
+    kept(t)
   })
 
   it('a 403 echoing the Basic credential: every form of the token is registered with the runner first', async () => {
-    echoingIndex()
-    const run = await runAction({ inputs: inputs(), env: ENV, timeoutMs: 120_000 })
-    expect(run.exitCode).not.toBe(0)
-    expect(pypi.seen.filter((s) => s.method === 'POST')).toHaveLength(1)
-    expect(pypi.seen[pypi.seen.length - 1].auth).toBe(`Basic ${FORMS[1]}`)
+    echoingIndex(s)
+    const t = await run()
+    expect(t.run.exitCode).not.toBe(0)
+    expect(s.elsewhere.seen.filter((x) => x.method === 'POST')).toHaveLength(1)
+    expect(s.elsewhere.seen[s.elsewhere.seen.length - 1].auth).toBe(`Basic ${tokenForms(PYPI_TOKEN)[1]}`)
     // The runner masks what ::add-mask:: registered; each form that the log carries must be registered
     // before it appears.
     // As the runner reads a command's data (%0D, %0A, %25 unescaped: toolkit command.ts escapeData).
-    const masks = [...run.log.matchAll(/^::add-mask::(.*)$/gm)].map((m) =>
+    const masks = [...t.run.log.matchAll(/^::add-mask::(.*)$/gm)].map((m) =>
       m[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
     )
-    for (const form of FORMS) {
-      const shown = run.log.replace(/^::add-mask::.*$/gm, '').indexOf(form)
-      if (shown >= 0) expect(masks, form).toContain(form)
-    }
-    expect(masks).toEqual(expect.arrayContaining(FORMS))
-    expect(api.seen.every((s) => s.auth === `token ${STAGE_TOKEN}` || s.auth === undefined)).toBe(true)
+    expect(masks).toEqual(expect.arrayContaining([...tokenForms(PYPI_TOKEN), ...tokenForms(STAGE_TOKEN)]))
+    // The downloads, the metadata and description checks (Python) and the index read ran before the POST.
+    expect(s.api.seen.filter((x) => x.path.startsWith('/download/'))).toHaveLength(s.files.length)
+    kept(t, 10)
   })
-})
 
-describe('hostile servers through the CLI', () => {
-  it('a 403 echoing the Basic credential prints no form of the token', async () => {
-    echoingIndex()
-    const args = ['release', VERSION]
-    for (const [k, v] of Object.entries(inputs()))
-      if (!['command', 'version', 'pypi-token'].includes(k)) args.push(`--${k}`, v)
-    const ws = fs.mkdtempSync(path.join(tmp, 'cli-'))
-    const r = await promisify(execFile)(
-      NODES[0].path,
-      [path.join(DIST_DIR, 'cli.js'), ...args, '--workspace', ws],
-      {
-        env: {
-          ...ENV,
-          HOME: process.env.HOME ?? '',
-          RUNNER_TEMP: path.join(ws, 'temp'),
-          'INPUT_PYPI-TOKEN': PYPI_TOKEN
-        }
-      }
-    ).then(
-      (x) => ({ code: 0, out: x.stdout + x.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr })
-    )
-    expect(r.code).not.toBe(0)
-    expect(
-      pypi.seen.filter((s) => s.method === 'POST'),
-      r.out.slice(-3000)
-    ).toHaveLength(1)
-    expect(r.out).toContain('the index refused the upload: 403')
-    for (const form of FORMS) expect(r.out).not.toContain(form)
-    // eslint-disable-next-line no-control-regex
-    expect(r.out).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/)
+  it('a listing that never answers: the run ends within the bound, naming the host and what it waited for', async () => {
+    s.api.rules.push(at('GET', '/release/', (ctx) => silent(ctx)))
+    const t = await run()
+    expect(t.run.exitCode).not.toBe(0)
+    expect(t.run.log).toContain(`on ${s.api.host} timed out`)
+    expect(t.run.log).toContain('waiting for the response headers')
+    const listings = s.api.seen.filter((x) => x.path === LISTING)
+    expect(listings.length).toBeGreaterThan(1)
+    expect(s.api.seen).toHaveLength(listings.length)
+    expect(s.elsewhere.seen).toEqual([])
+    // Every attempt and wait of the listing inside its one total.
+    expect((t.ended - listings[0].at) / 1000).toBeLessThan(documented('apiTotal') + SLACK_S)
+    kept(t)
+  })
+
+  it('a download that never ends: stopped at the declared size, saying so, and nothing uploaded', async () => {
+    s.api.rules.push(at('GET', '/download/', (ctx) => endless(ctx)))
+    const t = await run()
+    expect(t.run.exitCode).not.toBe(0)
+    const sizes = new Map(s.files.map((f) => [f.slice(f.lastIndexOf('/') + 1), fs.statSync(f).size]))
+    const downloads = s.api.seen.filter((x) => x.path.startsWith('/download/'))
+    expect(downloads).toHaveLength(s.files.length)
+    for (const [name, size] of sizes) {
+      expect(t.run.log).toContain(`larger than expected (the ${size} bytes the server declares)`)
+      const d = downloads.find((x) => decodeURIComponent(x.path).endsWith(name))!
+      expect(d.sent).toBeGreaterThan(size)
+      expect(d.sent).toBeLessThan(size + 8 * 1024 * 1024)
+    }
+    expect(s.elsewhere.seen).toEqual([])
+    // Stopped by the size, long before a transfer's idle bound could have stopped it.
+    expect((t.ended - downloads[0].at) / 1000).toBeLessThan(documented('transferIdle'))
+    kept(t)
   })
 })

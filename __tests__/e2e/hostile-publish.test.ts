@@ -13,7 +13,7 @@ import * as path from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { uploadAll, type BatchOptions } from '../../src/publish/anaconda/batch.js'
-import { documented, stopwatch } from '../harness/bounds.js'
+import { boundOfRequests, stopwatch } from '../harness/bounds.js'
 import { tokenForms } from '../harness/hostile-staging.js'
 import { adoptTmp, makeSandbox, watchWrites, type Sandbox } from '../harness/run-dirs.js'
 import { makeWheel } from '../harness/wheel-factory.js'
@@ -125,9 +125,9 @@ function kept(ran: Ran, local = 0): void {
   const text = [...out, ...warnings, ...ran.r.failures.map((f) => f.message)].join('\n')
   for (const form of tokenForms(W)) expect(text).not.toContain(form)
   expect(ran.wrote).toEqual([])
-  const seen = [...api.seen, ...elsewhere.seen]
-  const transfers = seen.filter((s) => /^\/(download|s3)\/|\.whl$/.test(s.path)).length
-  const bound = (seen.length - transfers) * documented('apiTotal') + transfers * documented('transferTotal')
+  const bound = boundOfRequests([...api.seen, ...elsewhere.seen], (s) =>
+    /^\/(download|s3)\/|\.whl$/.test(s.path)
+  )
   expect(ran.seconds).toBeLessThan(bound + local)
 }
 

@@ -37,3 +37,13 @@ export function stopwatch(): () => number {
   const t0 = performance.now()
   return () => (performance.now() - t0) / 1000
 }
+
+/**
+ * The documented bound of the requests servers saw, each taken as an operation of its own (an operation
+ * holds one request or more, so this is never less than the product's own bound): a transfer (a file up
+ * or down) its transfer total, any other request its API total.
+ */
+export function boundOfRequests<T>(requests: T[], isTransfer: (r: T) => boolean): number {
+  const transfers = requests.filter(isTransfer).length
+  return (requests.length - transfers) * documented('apiTotal') + transfers * documented('transferTotal')
+}
