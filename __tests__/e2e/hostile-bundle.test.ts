@@ -61,6 +61,17 @@ function kept(t: Timed<ActionRun>, local = 0): void {
 }
 
 describe('hostile servers through the bundle', () => {
+  it('control: honest servers, a dry run: the staged set read and checked, nothing sent to the index', async () => {
+    s.elsewhere.rules.push(at('GET', '/simple/', (ctx) => ctx.send(404, 'no such project')))
+    const t = await runBundle(s, { ...releaseInputs(s, OWNER, VERSION), 'dry-run': 'true' }, TOKENS)
+    expect(t.run.exitCode, t.run.log.slice(-3000)).toBe(0)
+    expect(s.api.seen.filter((x) => x.path.startsWith('/download/'))).toHaveLength(s.files.length)
+    expect(s.elsewhere.seen.map((x) => `${x.method} ${x.path} ${x.auth}`)).toEqual([
+      'GET /simple/relpkg/ undefined'
+    ])
+    kept(t, 10)
+  })
+
   it('a staged name carrying a workflow command: refused, and no command reaches the runner', async () => {
     renameFirst((n) => `${n}\n::warning title=pwned::injected\n::add-mask::hide`)
     const t = await run()
@@ -93,16 +104,15 @@ describe('hostile servers through the bundle', () => {
     expect(t.run.exitCode).not.toBe(0)
     expect(s.elsewhere.seen.filter((x) => x.method === 'POST')).toHaveLength(1)
     expect(s.elsewhere.seen[s.elsewhere.seen.length - 1].auth).toBe(`Basic ${tokenForms(PYPI_TOKEN)[1]}`)
-    // The runner masks what ::add-mask:: registered; each form that the log carries must be registered
-    // before it appears.
+    // The downloads, the metadata and description checks (Python) and the index read ran before the POST.
+    expect(s.api.seen.filter((x) => x.path.startsWith('/download/'))).toHaveLength(s.files.length)
+    // The echo reaches the log; the runner masks each form it carries, registered before it appears.
+    kept(t, 10)
     // As the runner reads a command's data (%0D, %0A, %25 unescaped: toolkit command.ts escapeData).
     const masks = [...t.run.log.matchAll(/^::add-mask::(.*)$/gm)].map((m) =>
       m[1].replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
     )
     expect(masks).toEqual(expect.arrayContaining([...tokenForms(PYPI_TOKEN), ...tokenForms(STAGE_TOKEN)]))
-    // The downloads, the metadata and description checks (Python) and the index read ran before the POST.
-    expect(s.api.seen.filter((x) => x.path.startsWith('/download/'))).toHaveLength(s.files.length)
-    kept(t, 10)
   })
 
   it('a listing that never answers: the run ends within the bound, naming the host and what it waited for', async () => {
