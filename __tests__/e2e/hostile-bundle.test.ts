@@ -90,11 +90,12 @@ describe('hostile servers through the bundle', () => {
   it('a staged name climbing out of the run: refused before anything is fetched, the decoy untouched', async () => {
     renameFirst((n) => climbingName(s.sb, 'relpkg-4.0.0-cp311-cp311-manylinux', n))
     const t = await run()
+    // Whatever else happened, nothing landed where the name points.
+    expect(decoyEntries(s.sb)).toEqual(['keep.txt'])
     expect(t.run.exitCode).not.toBe(0)
     expect(t.run.log).toContain('holds a path separator')
     expect(s.api.seen.map((x) => x.path)).toEqual([LISTING])
     expect(s.elsewhere.seen).toEqual([])
-    expect(decoyEntries(s.sb)).toEqual(['keep.txt'])
     kept(t)
   })
 

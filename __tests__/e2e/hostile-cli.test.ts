@@ -73,11 +73,12 @@ describe('hostile servers through the CLI', () => {
       )
     )
     const t = await run()
+    // Whatever else happened, nothing landed where the name points.
+    expect(decoyEntries(s.sb)).toEqual(['keep.txt'])
     expect(t.run.code).not.toBe(0)
     expect(t.run.out).toContain('holds a path separator')
     expect(s.api.seen.map((x) => x.path)).toEqual([LISTING])
     expect(s.elsewhere.seen).toEqual([])
-    expect(decoyEntries(s.sb)).toEqual(['keep.txt'])
     kept(t)
   })
 
