@@ -24,6 +24,9 @@ import { hostileStaging, tokenForms, workflowCommands as commands } from '../har
 import { climbingName, decoyEntries } from '../harness/run-dirs.js'
 import { at, endless, silent } from '../servers/hostile.js'
 
+process.env.DIPY_WHEELS_RETRY_BASE_MS = '5'
+process.env.DIPY_WHEELS_TIME_SCALE = '0.02'
+
 const STAGE_TOKEN = 'stageBundle1'
 const VERSION = '4.0.0'
 const OWNER = 'hb0'

@@ -20,6 +20,9 @@ import { hostileStaging, tokenForms } from '../harness/hostile-staging.js'
 import { climbingName, decoyEntries } from '../harness/run-dirs.js'
 import { at, silent } from '../servers/hostile.js'
 
+process.env.DIPY_WHEELS_RETRY_BASE_MS = '5'
+process.env.DIPY_WHEELS_TIME_SCALE = '0.02'
+
 const STAGE_TOKEN = 'stageCli1'
 const VERSION = '4.1.0'
 const OWNER = 'hc0'

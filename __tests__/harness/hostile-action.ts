@@ -18,7 +18,6 @@ import { watchWrites } from './run-dirs.js'
 import { at } from '../servers/hostile.js'
 
 export const PYPI_TOKEN = 'pypi-AgEhostileBundleToken+/='
-export const TIME_SCALE = 0.02
 
 /** The release's inputs, pointed at the fixture's servers (the tokens apart). */
 export function releaseInputs(s: Staging, owner: string, version: string): Record<string, string> {
@@ -34,10 +33,13 @@ export function releaseInputs(s: Staging, owner: string, version: string): Recor
   }
 }
 
-/** The run's environment: scaled bounds, the test venv's Python (it holds the release's pins), HOME and TMPDIR in the sandbox. */
+/**
+ * The run's environment: the suite's own time scale and retry base (harness/bounds.ts reads the same), the
+ * test venv's Python (it holds the release's pins), HOME and TMPDIR in the sandbox.
+ */
 export const runEnv = (s: Staging): Record<string, string> => ({
-  DIPY_WHEELS_RETRY_BASE_MS: '5',
-  DIPY_WHEELS_TIME_SCALE: String(TIME_SCALE),
+  DIPY_WHEELS_RETRY_BASE_MS: process.env.DIPY_WHEELS_RETRY_BASE_MS ?? '',
+  DIPY_WHEELS_TIME_SCALE: process.env.DIPY_WHEELS_TIME_SCALE ?? '',
   PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
   ...s.sb.env
 })
