@@ -60,10 +60,6 @@ function count(res: http.ServerResponse, seen: Seen): void {
 }
 
 /**
- * `upstream`: the server to pass requests on to; its own URL in an answer (a listing's download_url) is
- * replaced by this server's, so the client keeps talking to the proxy.
- */
-/**
  * `upstream`: the server to pass requests on to; its own URL in a JSON or HTML answer (a listing's
  * download_url) is replaced by this server's, so the client keeps talking to the proxy.
  */
