@@ -1,80 +1,23 @@
 /**
  * Our anaconda.org client against the fake server: exact bytes on the server, the §1.2 request sequence,
- * if-exists modes, a replace whose upload fails, fault injection, auth errors, keep-versions, dry run.
+ * fault injection, auth errors. (if-exists and the replace: anaconda-upload-if-exists; keep-versions and
+ * dry run: anaconda-upload-dry-run.)
  */
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { uploadAll, type BatchOptions } from '../../src/publish/anaconda/batch.js'
-import { makeWheel, type WheelSpec } from '../harness/wheel-factory.js'
-import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { uploadAll } from '../../src/publish/anaconda/batch.js'
+import { anacondaUploadSuite, READ_ONLY } from '../harness/anaconda-upload-suite.js'
+import type { AnacondaServer } from '../servers/anaconda/index.js'
 
 process.env.DIPY_WHEELS_RETRY_BASE_MS = '5'
 
-const W = 'tokWrite1'
-const READ_ONLY = 'tokRead1'
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
-
+const suite = anacondaUploadSuite()
+const { newOrg, wheels, opts, onServer, expectExact, since } = suite
 let server: AnacondaServer
-let tmp: string
-let orgCount = 0
-beforeAll(async () => {
-  server = await startAnacondaServer({
-    tokens: {
-      [W]: { login: 'uploader', scopes: ['api:read', 'api:write'] },
-      [READ_ONLY]: { login: 'reader', scopes: ['api:read'] }
-    },
-    orgs: Array.from({ length: 20 }, (_, i) => `org${i}`)
-  })
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-upload-'))
+beforeAll(() => {
+  server = suite.server
 })
-afterAll(async () => {
-  await server?.close()
-  fs.rmSync(tmp, { recursive: true, force: true })
-})
-
-/** A fresh organisation per test, so tests do not see each other's files. */
-const newOrg = (): string => `org${orgCount++}`
-
-async function wheels(specs: WheelSpec[], dir = fs.mkdtempSync(path.join(tmp, 'w-'))): Promise<string[]> {
-  return Promise.all(specs.map((s) => makeWheel(dir, s)))
-}
-
-function opts(owner: string, over: Partial<BatchOptions> = {}): BatchOptions {
-  return {
-    apiUrl: server.url,
-    token: W,
-    owner,
-    labels: ['main'],
-    ifExists: 'fail',
-    dryRun: false,
-    keepVersions: 0,
-    keepDir: path.join(tmp, 'keep'),
-    http: { attempts: 6, timeoutMs: 5000 },
-    ...over
-  }
-}
-
-/** The server's copy of each file, by basename. */
-function onServer(owner: string): Map<string, { sha256: string; data: Buffer; labels: string[] }> {
-  return new Map(server.files(owner).map((f) => [f.basename, f]))
-}
-
-function expectExact(owner: string, files: string[]): void {
-  const stored = onServer(owner)
-  expect([...stored.keys()].sort()).toEqual(files.map((f) => path.basename(f)).sort())
-  for (const f of files) {
-    const data = fs.readFileSync(f)
-    const s = stored.get(path.basename(f))!
-    expect(s.data.equals(data), path.basename(f)).toBe(true)
-    expect(s.sha256).toBe(sha256(data))
-  }
-}
-
-const since = (n: number): string[] =>
-  server.requests.slice(n).map((r) => `${r.method} ${r.path} ${r.status}`)
 
 describe('upload', () => {
   it('sends the anaconda-client 1.14 sequence and the server holds the exact bytes', async () => {
@@ -126,78 +69,6 @@ describe('upload', () => {
     expect(r.failures).toEqual([])
     expectExact(owner, files)
     expect(since(start).filter((l) => l.startsWith('POST /commit/'))).toHaveLength(files.length)
-  })
-})
-
-describe('if-exists', () => {
-  const spec = { name: 'dipy', version: '1.9.0', tag: 'cp312-cp312-manylinux_2_28_x86_64' }
-  async function published(owner: string): Promise<{ old: string; next: string }> {
-    const [old] = await wheels([{ ...spec, summary: 'old build' }])
-    const [next] = await wheels([{ ...spec, summary: 'new build' }])
-    expect(sha256(fs.readFileSync(old))).not.toBe(sha256(fs.readFileSync(next)))
-    expect((await uploadAll([old], opts(owner))).failures).toEqual([])
-    return { old, next }
-  }
-
-  it('fail: refuses, names the file and the fix, changes nothing', async () => {
-    const owner = newOrg()
-    const { old, next } = await published(owner)
-    const start = server.requests.length
-    const r = await uploadAll([next], opts(owner, { ifExists: 'fail' }))
-    expect(r.failures).toHaveLength(1)
-    expect(r.failures[0].message).toMatch(/already exists on org\d+ .*Set if-exists: replace .* or skip/)
-    expect(since(start).filter((l) => !/^(GET|HEAD) /.test(l))).toEqual([])
-    expectExact(owner, [old])
-  })
-
-  it('skip: keeps the published file', async () => {
-    const owner = newOrg()
-    const { old, next } = await published(owner)
-    const r = await uploadAll([next], opts(owner, { ifExists: 'skip' }))
-    expect(r.outcomes.map((o) => o.status)).toEqual(['skipped'])
-    expectExact(owner, [old])
-  })
-
-  it('replace: the new file replaces the old; the same file again is left alone', async () => {
-    const owner = newOrg()
-    const { next } = await published(owner)
-    const r = await uploadAll([next], opts(owner, { ifExists: 'replace' }))
-    expect(r.failures).toEqual([])
-    expect(r.outcomes.map((o) => o.status)).toEqual(['replaced'])
-    expectExact(owner, [next])
-    const start = server.requests.length
-    const again = await uploadAll([next], opts(owner, { ifExists: 'replace' }))
-    expect(again.outcomes.map((o) => o.status)).toEqual(['unchanged'])
-    expect(since(start).filter((l) => !/^(GET|HEAD) /.test(l))).toEqual([])
-  })
-
-  it('replace whose upload fails on S3 puts the old wheel back, downloadable with its old sha256', async () => {
-    const owner = newOrg()
-    const { old, next } = await published(owner)
-    // Every S3 POST of the new file fails (2 attempts × 2 rounds); the restore's go through.
-    let s3Posts = 0
-    server.setFaults({ rate: 1, kinds: ['5xx'], match: (m, p) => p.startsWith('/s3/') && ++s3Posts <= 4 })
-    const start = server.requests.length
-    try {
-      const r = await uploadAll(
-        [next],
-        opts(owner, { ifExists: 'replace', rounds: 2, http: { attempts: 2 } })
-      )
-      expect(r.failures).toHaveLength(1)
-      expect(r.failures[0].message).toMatch(
-        /^Replacing .* failed: POST \/s3\/upload\/\S+ → 503: SlowDown: .*The previous file \(sha256 [0-9a-f]{64}\) was put back\.$/
-      )
-    } finally {
-      server.setFaults(undefined)
-    }
-    const seq = since(start)
-    expect(seq.filter((l) => l.startsWith('DELETE /dist/'))).toHaveLength(1)
-    expect(seq.filter((l) => /^POST \/s3\/\S+ 503$/.test(l))).toHaveLength(4)
-    expectExact(owner, [old])
-    const stored = server.files(owner)[0]
-    const url = `${server.url}/download/${owner}/dipy/1.9.0/${stored.basename}`
-    const got = Buffer.from(await (await fetch(url)).arrayBuffer())
-    expect(sha256(got)).toBe(sha256(fs.readFileSync(old)))
   })
 })
 
@@ -268,57 +139,5 @@ describe('auth', () => {
     expect(result).toMatch(why)
     if (token) expect(result).not.toContain(token)
     expect(server.files(owner)).toEqual([])
-  })
-})
-
-describe('keep-versions', () => {
-  it('removes versions beyond the newest N after the upload, never the one just uploaded', async () => {
-    const owner = newOrg()
-    for (const v of ['1.0.dev1', '1.0.dev2', '1.0.dev3', '1.0.dev4']) {
-      const r = await uploadAll(await wheels([{ name: 'dipy', version: v }]), opts(owner))
-      expect(r.failures).toEqual([])
-    }
-    const start = server.requests.length
-    const r = await uploadAll(
-      await wheels([{ name: 'dipy', version: '1.0.dev5' }]),
-      opts(owner, { keepVersions: 2 })
-    )
-    expect(r.cleanup[0].removed).toEqual(['1.0.dev1', '1.0.dev2', '1.0.dev3'])
-    expect(since(start).filter((l) => l.startsWith('DELETE '))).toEqual(
-      ['1.0.dev1', '1.0.dev2', '1.0.dev3'].map((v) => `DELETE /release/${owner}/dipy/${v} 201`)
-    )
-    expect(
-      server
-        .files(owner)
-        .map((f) => f.version)
-        .sort()
-    ).toEqual(['1.0.dev4', '1.0.dev5'])
-  })
-})
-
-describe('dry run', () => {
-  it('reads, reports what it would upload, replace and remove, and sends no write request', async () => {
-    const owner = newOrg()
-    for (const v of ['3.0.dev1', '3.0.dev2', '3.0.dev3']) {
-      await uploadAll(await wheels([{ name: 'dipy', version: v }]), opts(owner))
-    }
-    const before = server.files(owner).map((f) => `${f.basename} ${f.sha256}`)
-    const files = await wheels([
-      { name: 'dipy', version: '3.0.dev3', summary: 'rebuilt' },
-      { name: 'dipy', version: '3.0.dev4' }
-    ])
-    const start = server.requests.length
-    const r = await uploadAll(files, opts(owner, { dryRun: true, ifExists: 'replace', keepVersions: 2 }))
-    expect(r.failures).toEqual([])
-    expect(r.outcomes.map((o) => `${o.basename} ${o.status}`)).toEqual([
-      'dipy-3.0.dev3-py3-none-any.whl would replace',
-      'dipy-3.0.dev4-py3-none-any.whl would upload'
-    ])
-    expect(r.cleanup[0].plan.remove).toEqual(['3.0.dev1', '3.0.dev2'])
-    expect(r.cleanup[0].removed).toEqual([])
-    const sent = since(start)
-    expect(sent.length).toBeGreaterThan(0)
-    expect(sent.filter((l) => !/^(GET|HEAD) /.test(l))).toEqual([])
-    expect(server.files(owner).map((f) => `${f.basename} ${f.sha256}`)).toEqual(before)
   })
 })

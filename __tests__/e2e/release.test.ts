@@ -2,98 +2,40 @@
  * `command: release` through the bundle: the anaconda.org test server holds the staged set, a real
  * pypiserver (behind the Trusted Publishing stub, which passes every other request on and counts them)
  * receives it. The files on pypiserver are byte-identical to the staged ones and pip installs the right one.
+ * (Trusted Publishing: release-trusted-publishing; inputs and the CLI: release-inputs-cli; the set-up:
+ * harness/release-suite.ts.)
  */
-import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { unzipSync } from 'fflate'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { DIST_DIR, NODES, runAction, type ActionRun } from '../harness/action.js'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { exec } from '../harness/pip-venv.js'
-import { startPypiServer, VENV_BIN, type PypiServer } from '../harness/pypiserver.js'
-import { expectedGlobs, makeReleaseFiles, stage } from '../harness/release-fixture.js'
+import { VENV_BIN } from '../harness/pypiserver.js'
+import { stage } from '../harness/release-fixture.js'
 import { makeWheel } from '../harness/wheel-factory.js'
-import { startAnacondaServer, type AnacondaServer } from '../servers/anaconda/index.js'
 import { start as startArtifactService } from '../servers/artifact.js'
-import { startOidcStub, type OidcStub } from '../servers/oidc.js'
+import { explain, names, releaseSuite, STAGE_TOKEN, VERSION } from '../harness/release-suite.js'
+import type { PypiServer } from '../harness/pypiserver.js'
+import type { AnacondaServer } from '../servers/anaconda/index.js'
+import type { OidcStub } from '../servers/oidc.js'
 
-const STAGE_TOKEN = 'stageWrite1'
-const PYPI_TOKEN = 'pypi-AgEtestonlytoken'
-const MINTED = 'pypi-mintedShortLivedToken'
-const VERSION = '1.0.0'
-
+const s = releaseSuite({ prefix: 'rel', orgs: 24 })
+const { release, posts, expectOnIndex } = s
 let anaconda: AnacondaServer
 let tmp: string
 let files: string[]
-let orgs = 0
 let pypi: PypiServer | undefined
 let stub: OidcStub | undefined
-
-beforeAll(async () => {
-  anaconda = await startAnacondaServer({
-    tokens: { [STAGE_TOKEN]: { login: 'stager', scopes: ['api:read', 'api:write'] } },
-    orgs: Array.from({ length: 32 }, (_, i) => `rel${i}`)
-  })
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-release-'))
-  files = await makeReleaseFiles(path.join(tmp, 'dist'), 'dipy', VERSION)
-})
-afterEach(async () => {
-  await stub?.close()
-  await pypi?.close()
-  stub = pypi = undefined
-})
-afterAll(async () => {
-  await anaconda?.close()
-  fs.rmSync(tmp, { recursive: true, force: true })
+beforeAll(() => {
+  ;({ anaconda, tmp, files } = s)
 })
 
 /** A fresh channel holding `which` of the files, and a fresh pypiserver behind the stub. */
-async function setup(which = files, password = PYPI_TOKEN): Promise<string> {
-  const owner = `rel${orgs++}`
-  await stage(anaconda.url, STAGE_TOKEN, owner, 'dipy', VERSION, which)
-  pypi = await startPypiServer({ user: '__token__', password })
-  stub = await startOidcStub({ upstream: pypi.url, mintedToken: MINTED })
+async function setup(which = files, password?: string): Promise<string> {
+  const owner = await s.setup(which, password)
+  ;({ pypi, stub } = s)
   return owner
 }
-
-function inputs(owner: string, over: Record<string, string> = {}): Record<string, string> {
-  return {
-    command: 'release',
-    version: VERSION,
-    expected: expectedGlobs('dipy'),
-    'staging-channel': owner,
-    'anaconda-url': anaconda.url,
-    'pypi-url': `${stub!.url}/`,
-    'pypi-index-url': `${stub!.url}/simple/`,
-    'pypi-token': PYPI_TOKEN,
-    ...over
-  }
-}
-
-/** The python3 of .venv-test (twine brought readme_renderer) first on PATH: Python with the renderer. */
-const WITH_RENDERER = `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`
-
-const release = (owner: string, over: Record<string, string> = {}, env: Record<string, string> = {}) =>
-  runAction({
-    inputs: inputs(owner, over),
-    env: { DIPY_WHEELS_RETRY_BASE_MS: '5', PATH: WITH_RENDERER, ...env }
-  })
-
-const posts = (): number => stub!.requests.filter((r) => r === 'POST /').length
-const names = (list: string[]): string[] => list.map((f) => path.basename(f)).sort()
-
-function expectOnIndex(list: string[]): void {
-  expect(pypi!.files()).toEqual(names(list))
-  for (const f of list) {
-    expect(fs.readFileSync(path.join(pypi!.dir, path.basename(f))).equals(fs.readFileSync(f))).toBe(true)
-  }
-}
-
-/** The log less the ::add-mask:: commands (the runner consumes them and masks the value everywhere). */
-const unmasked = (log: string): string => log.replace(/^::add-mask::.*$/gm, '')
-
-const explain = (run: ActionRun): string => run.log.slice(-3000)
 
 describe('release through the bundle', () => {
   it('uploads the complete set byte-identical, sdist last, and pip installs the right wheel', async () => {
@@ -282,137 +224,4 @@ describe('descriptions (twine check)', () => {
     )
     expect(run.log).toContain('Rendered 1 description(s) with readme_renderer: ok')
   }, 400_000) // a venv and a pip install from PyPI: over a minute on a busy 2-core machine
-})
-
-describe('Trusted Publishing', () => {
-  it('exchanges the runner OIDC token and uploads with the minted token', async () => {
-    const owner = await setup(files, MINTED)
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
-    expect(run.exitCode, explain(run)).toBe(0)
-    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual([
-      'GET /_/oidc/audience',
-      'GET /oidc/token',
-      'POST /_/oidc/mint-token'
-    ])
-    expectOnIndex(files)
-    expect(unmasked(run.log)).not.toContain(MINTED)
-  })
-
-  it('mints again, with a fresh OIDC token, when the token runs low', async () => {
-    const owner = await setup(files, MINTED)
-    stub!.setLifetime(60) // under the five-minute margin: every upload mints first
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
-    expect(run.exitCode, explain(run)).toBe(0)
-    expect(stub!.requests.filter((r) => r === 'POST /_/oidc/mint-token').length).toBe(files.length + 1)
-  })
-
-  it.each([
-    ['audience 403', (s: OidcStub) => s.setAudienceStatus(403), /Trusted Publishing disabled \(403/],
-    ['audience 404', (s: OidcStub) => s.setAudienceStatus(404), /does not offer it \(404/],
-    [
-      'no publisher',
-      (s: OidcStub) => s.setMintMode('invalid-publisher'),
-      /invalid-publisher: valid token, but no corresponding publisher[\s\S]*job_workflow_ref: dipy\/dipy-wheels/
-    ],
-    ['not JSON', (s: OidcStub) => s.setMintMode('not-json'), /502 Bad Gateway with no JSON/]
-  ])('%s: a clear error, no POST', async (_, arrange, message) => {
-    const owner = await setup(files, MINTED)
-    arrange(stub!)
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
-    expect(run.exitCode).not.toBe(0)
-    expect(run.log).toMatch(message)
-    expect(posts()).toBe(0)
-  })
-
-  it.each([
-    [
-      'a mint endpoint that never answers',
-      'silent' as const,
-      /mint-token could not be reached: .*(nothing arrived|time ran out)/
-    ],
-    [
-      'a mint answer that never ends',
-      'endless' as const,
-      /mint-token could not be reached: .*(larger than expected|time ran out)/
-    ],
-    [
-      'errors that are not a list',
-      'errors-object' as const,
-      /the index refused the token request \(422: Token request failed\)/
-    ]
-  ])('%s: a clear error within its bound, no POST', async (_, mode, message) => {
-    const owner = await setup(files, MINTED)
-    stub!.setMintMode(mode)
-    const started = performance.now()
-    // The bounds scaled by 0.05: 1.5 s for the headers and between chunks, 6 s for the exchange.
-    const run = await release(owner, { 'pypi-token': '' }, { ...stub!.env, DIPY_WHEELS_TIME_SCALE: '0.05' })
-    const seconds = (performance.now() - started) / 1000
-    expect(run.exitCode).not.toBe(0)
-    expect(run.log).toMatch(message)
-    expect(posts()).toBe(0)
-    expect(seconds).toBeLessThan(30)
-  })
-
-  it('without id-token: write, says so', async () => {
-    const owner = await setup(files, MINTED)
-    const run = await release(owner, { 'pypi-token': '' })
-    expect(run.exitCode).not.toBe(0)
-    expect(run.log).toContain('id-token: write')
-    expect(posts()).toBe(0)
-  })
-})
-
-describe('inputs', () => {
-  it.each([
-    [{ 'pypi-url': 'http://example.test/' }, "Input 'pypi-url'"],
-    [{ version: '1.0.0+local' }, "Input 'version'"],
-    [{ 'pypi-token': 'pypi-a b' }, "Input 'pypi-token'"],
-    [{ attestations: 'true' }, "Input 'attestations'"],
-    [{ expected: 'dipy-*.whl;rm' }, "Input 'expected'"]
-  ])('%o is refused before any request', async (over, message) => {
-    const before = anaconda.requests.length
-    const run = await runAction({
-      inputs: {
-        command: 'release',
-        version: VERSION,
-        'pypi-url': 'http://127.0.0.1:9/',
-        'pypi-index-url': 'http://127.0.0.1:9/simple',
-        'anaconda-url': anaconda.url,
-        ...over
-      }
-    })
-    expect(run.exitCode).not.toBe(0)
-    expect(run.log).toContain(message)
-    expect(anaconda.requests.length).toBe(before)
-  })
-})
-
-describe('the CLI', () => {
-  it('node dist/cli.js release VERSION runs the same release', async () => {
-    const owner = await setup()
-    // The token comes from the environment, never from the command line.
-    const args = Object.entries(inputs(owner)).flatMap(([k, v]) =>
-      ['command', 'version', 'pypi-token'].includes(k) ? [] : [`--${k}`, v]
-    )
-    const ws = fs.mkdtempSync(path.join(tmp, 'cli-'))
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: ws,
-      DIPY_WHEELS_RETRY_BASE_MS: '5',
-      RUNNER_TEMP: ws,
-      INPUT_PYPI_TOKEN: PYPI_TOKEN
-    }
-    const child = spawn(
-      NODES[0].path,
-      [path.join(DIST_DIR, 'cli.js'), 'release', VERSION, '--workspace', ws, ...args],
-      { env }
-    )
-    let log = ''
-    child.stdout.on('data', (d: Buffer) => (log += d))
-    child.stderr.on('data', (d: Buffer) => (log += d))
-    const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)))
-    expect(code, log.slice(-3000)).toBe(0)
-    expect(unmasked(log)).not.toContain(PYPI_TOKEN)
-    expectOnIndex(files)
-  })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { BuildError, InputError } from '../../src/errors.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { manylinuxImage, manylinuxPolicy, parseLibraryAtFault } from '../../src/platforms/manylinux.js'
-import { materialize } from '../../src/command.js'
+import { materialize, mergeEnv } from '../../src/command.js'
 import { findPython } from '../../src/python/discover.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -160,11 +160,12 @@ describe('linux repair', () => {
       wheel: { slot: 'wheel' },
       destDir: '/t/repaired',
       arch: 'x86_64',
-      policy: 'manylinux_2_28_x86_64',
-      depsPrefix: '/tc/deps/prefix'
+      policy: 'manylinux_2_28_x86_64'
     })
+    // The prefix's library path comes in as the repair stage adds it (stages/repair.ts: the plan's env, then
+    // the dependency prefix's libraryEnv).
     const cmd = materialize(
-      planned,
+      { ...planned, env: mergeEnv(planned.env, linux.libraryEnv('/tc/deps/prefix')) },
       { wheel: '/t/dist/a-1-cp311-cp311-linux_x86_64.whl' },
       { PATH: '/usr/bin', LD_LIBRARY_PATH: '/opt/lib' },
       linux

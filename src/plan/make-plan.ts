@@ -16,9 +16,15 @@ import { platformModule, type PlatformModule } from '../platforms/index.js'
 import type { MacArch } from '../platforms/macos-target.js'
 import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
 import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
-import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
+import {
+  containerManylinux,
+  manylinuxPolicy,
+  manylinuxPython,
+  manylinuxPythonHome
+} from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { decideUpload, requireToken } from '../publish/target.js'
+import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { shortHash } from '../util/hash.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
@@ -113,7 +119,6 @@ function pythonPlan(
 ): PythonPlan {
   const p = mod.paths
   const dir = p.join(host.temp, 'dipy-wheels', `py${version}`)
-  const tag = `cp${version.replace('.', '')}`
   const projectRequirements = inputs.compilerCache
   const envKind = projectRequirements ? 'dipy-wheels-buildenv' : 'dipy-wheels-build'
   const buildEnv = p.join(host.toolCache, envKind, `${shortHash(executor.envId, constraints)}-py${version}`)
@@ -130,8 +135,8 @@ function pythonPlan(
     interpreter:
       executor.kind === 'container'
         ? {
-            candidates: [p.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')],
-            hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
+            candidates: [manylinuxPython(version)],
+            hint: `use an image with ${manylinuxPythonHome(version)} (a PyPA manylinux image)`
           }
         : {
             search: { toolCache: host.toolCache, home: host.home, arch },
@@ -209,7 +214,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
   const upload = decideUpload(inputs, {
     eventName: host.eventName,
     ref: inputs.buildCommit.ref,
-    nightlyRef: inputs.nightlyRef ?? 'master'
+    nightlyRef: inputs.nightlyRef ?? DEFAULT_NIGHTLY_REF
   })
   // The token is needed only when the run goes as far as the upload.
   if (inputs.stopAfter === 'publish') requireToken(upload, inputs)

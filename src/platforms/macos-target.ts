@@ -104,11 +104,6 @@ export function macosPlatformTag(target: string, arch: MacArch): string {
   return major >= 11 ? `macosx_${major}_0_${arch}` : `macosx_${major}_${minor}_${arch}`
 }
 
-/** delocate-wheel's arguments for the arch (its target comes from MACOSX_DEPLOYMENT_TARGET). */
-export function delocateArgs(arch: MacArch, destDir: string, wheel: string): string[] {
-  return ['--require-archs', arch, '-w', destDir, '-v', wheel]
-}
-
 /**
  * The architecture input on macOS: the runner's own arch only (empty, x64/x86_64, arm64). universal2 is
  * refused with the reason: meson-python stops on a multi-arch ARCHFLAGS (meson-python 0.22

@@ -49,10 +49,7 @@ export const macos: PlatformModule = {
       args: ['--require-archs', req.arch, '-w', req.destDir, '-v', req.wheel],
       // delocate reads the deployment target from its environment only: with it, it refuses a library
       // built for a newer macOS instead of silently retagging the wheel (delocate cmd/delocate_wheel.py).
-      env: {
-        ...(req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {}),
-        ...(req.env ? { set: req.env } : {})
-      }
+      env: req.env ? { set: req.env } : {}
     }
   },
 

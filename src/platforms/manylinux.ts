@@ -1,4 +1,19 @@
+import * as path from 'node:path'
 import { InputError } from '../errors.js'
+import { cpythonTag } from '../util/cpython.js'
+
+/** Where a PyPA manylinux image keeps its CPythons, one directory per tag pair: /opt/python/cp311-cp311. */
+const MANYLINUX_PYTHONS = '/opt/python'
+
+/** The installation of a CPython minor version in a manylinux image: /opt/python/cp311-cp311. */
+export function manylinuxPythonHome(version: string): string {
+  const tag = cpythonTag(version)
+  return path.posix.join(MANYLINUX_PYTHONS, `${tag}-${tag}`)
+}
+
+/** Its interpreter. */
+export const manylinuxPython = (version: string): string =>
+  path.posix.join(manylinuxPythonHome(version), 'bin', 'python')
 
 /** The manylinux input: 2014, 2_28, 2_34, ... or auto. */
 export function checkManylinux(value: string): string {

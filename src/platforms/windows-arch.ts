@@ -10,7 +10,6 @@ import { patchDirs } from './common.js'
 const w = path.win32
 
 export type WindowsArch = 'x64' | 'x86' | 'arm64'
-export const WINDOWS_ARCHES: readonly WindowsArch[] = ['x64', 'x86', 'arm64']
 
 /** The runner's own architecture, from node's process.arch. */
 export function runnerWindowsArch(nodeArch: string): WindowsArch {

@@ -65,10 +65,9 @@ export const windows: PlatformModule = {
   },
 
   planRepair(req) {
-    const addPath = req.depsPrefix ? ['--add-path', w.join(req.depsPrefix, 'bin')] : []
     return {
       command: w.join(req.toolsBin, 'delvewheel.exe'),
-      args: ['repair', '-w', req.destDir, '-v', ...addPath, req.wheel],
+      args: ['repair', '-w', req.destDir, '-v', req.wheel],
       env: {}
     }
   },

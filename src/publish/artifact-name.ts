@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js'
 import { artifactNameInput } from '../validate/artifact-name.js'
 import type { PlatformName } from '../host.js'
+import { cpythonTag } from '../util/cpython.js'
 
 /** The artifact input. */
 export type ArtifactMode = 'auto' | 'true' | 'false'
@@ -14,11 +15,6 @@ export interface ArtifactNameParts {
   arch: string
   /** The artifact-name input; empty gives the default. */
   override?: string
-}
-
-/** "3.11" → "cp311". */
-export function cpythonTag(version: string): string {
-  return `cp${version.replace('.', '')}`
 }
 
 /**

@@ -4,6 +4,7 @@
  * anything is built, so a required upload without its token fails in seconds instead of after the build.
  */
 import { InputError } from '../errors.js'
+import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import type { IfExists } from './anaconda/upload.js'
 
 export type UploadTargetName = 'nightly' | 'staging' | 'none'
@@ -58,7 +59,7 @@ interface Tokens {
 export function autoTarget(ctx: DecisionContext): { target: UploadTargetName; reason: string } {
   if (ctx.eventName === 'schedule') return { target: 'nightly', reason: 'schedule event → nightly' }
   if (ctx.eventName === 'push') {
-    if (ctx.ref === 'master' || ctx.ref === ctx.nightlyRef) {
+    if (ctx.ref === DEFAULT_NIGHTLY_REF || ctx.ref === ctx.nightlyRef) {
       return { target: 'nightly', reason: `push building ${ctx.ref} → nightly` }
     }
     return { target: 'staging', reason: `push building ${ctx.ref} → staging` }

@@ -11,6 +11,7 @@
  * versions --no-binary :all:` tells whether the index has an sdist pip would compile instead.
  */
 import type { Command } from '../exec.js'
+import { cpythonTag } from '../util/cpython.js'
 import {
   evaluateMarker,
   parseRequirement,
@@ -27,13 +28,13 @@ export interface PipTarget {
 
 /** The wheel tag the messages name: cp312-cp312-win32. */
 export const targetTag = (t: PipTarget): string => {
-  const cp = `cp${t.version.replace('.', '')}`
+  const cp = cpythonTag(t.version)
   return `${cp}-${cp}-${t.platforms[0]}`
 }
 
 /** pip's target options: the platforms, the Python version, CPython and its ABIs (cp312, abi3, none). */
 export function pipTargetArgs(t: PipTarget): string[] {
-  const cp = `cp${t.version.replace('.', '')}`
+  const cp = cpythonTag(t.version)
   return [
     ...t.platforms.flatMap((p) => ['--platform', p]),
     '--python-version',

@@ -175,12 +175,18 @@ export class LegacyUploader {
     return got.sha256 === f.sha256 ? 'same' : 'different'
   }
 
-  /** A 4xx other than 429: a duplicate with the same bytes counts as skipped; anything else stops. */
+  /**
+   * A 4xx other than 429: "already exists" is read against the index (its sha256 of the file, PEP 691/503):
+   * the same bytes count as skipped, other bytes (or none listed) are an error naming both digests; any
+   * other refusal stops.
+   */
   private async refused(f: UploadFile, status: number, message: string): Promise<'skipped'> {
     if (status === 409 || (status === 400 && /already exist/i.test(message))) {
-      if ((await this.onIndex(f)) === 'same') return 'skipped'
+      const there = (await this.opts.index.files(this.opts.pkg)).get(f.basename)
+      if (there?.sha256 === f.sha256) return 'skipped'
+      const held = there ? `sha256 ${there.sha256 ?? '(not given)'}` : 'no file of this name in its listing'
       throw new UploadError(
-        `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+        `${f.basename}: the index answered ${status} (${inert(message)}) and holds ${held}; this file's sha256 is ${f.sha256}. PyPI never replaces a file: release a new version, or delete the staged file that differs.`
       )
     }
     if (status >= 300 && status < 400) {

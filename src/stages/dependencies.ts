@@ -4,8 +4,6 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import {
   cacheKey,
-  libraryDirs,
-  libraryPathVar,
   planRecipeSteps,
   prefixEnv,
   recipeBuildDir,
@@ -33,10 +31,6 @@ export interface DependencyResult {
   built: string[]
   /** The cache key of the prefix ('' when there are no recipes). */
   key: string
-  /** Directories with the prefix's shared libraries, e.g. for delvewheel --add-path (joined with ';'). */
-  libraryDirs: string[]
-  /** The variable of `env` that carries them for the repair tool. */
-  libraryPathVar: string
 }
 
 export interface DependencyOptions {
@@ -115,9 +109,7 @@ function resultFor(prefix: string, key: string, opts: DependencyOptions, cached:
     env: prefixEnv(prefix, opts.platform, opts.baseEnv),
     cached,
     built,
-    key,
-    libraryDirs: libraryDirs(prefix, opts.platform),
-    libraryPathVar: libraryPathVar(opts.platform)
+    key
   }
 }
 
@@ -180,9 +172,7 @@ export async function buildDependencies(
       env: {},
       cached: false,
       built: [],
-      key: '',
-      libraryDirs: [],
-      libraryPathVar: libraryPathVar(opts.platform)
+      key: ''
     }
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler })

@@ -13,3 +13,6 @@ export const ACTION_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntr
 
 /** An input's value: as given, else action.yml's default. */
 export const withDefault = (name: string, given: string): string => given || (ACTION_DEFAULTS[name] ?? '')
+
+/** The ref a push builds for nightly and a schedule builds (nightly-ref's default; the old system's master). */
+export const DEFAULT_NIGHTLY_REF: string = ACTION_DEFAULTS['nightly-ref']
