@@ -14,7 +14,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-QJQKQMV6.js";
+} from "./chunks/chunk-GJOGJ7XY.js";
 import {
   __toESM
 } from "./chunks/chunk-NRHADYF3.js";

