@@ -242,8 +242,14 @@ describe('release through the bundle', () => {
     const run = await release(owner, { 'dry-run': 'true', 'pypi-token': '' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(posts()).toBe(0)
-    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual(['GET /_/oidc/audience', 'GET /oidc/token'])
+    // The index's audience, the OIDC token for it, and one for Sigstore (attestations are on: nothing signed).
+    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual([
+      'GET /_/oidc/audience',
+      'GET /oidc/token',
+      'GET /oidc/token'
+    ])
     expect(run.log).toContain('no upload token was minted (dry run)')
+    expect(run.log).toContain('4 file(s) would be attested (dry run: nothing signed)')
     expect(JSON.parse(run.outputs.missing)).toEqual(
       names(files).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
     )
@@ -285,9 +291,10 @@ describe('descriptions (twine check)', () => {
 })
 
 describe('Trusted Publishing', () => {
+  // Attestations (on by default with Trusted Publishing) are release-attestations.test.ts's.
   it('exchanges the runner OIDC token and uploads with the minted token', async () => {
     const owner = await setup(files, MINTED)
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
+    const run = await release(owner, { 'pypi-token': '', attestations: 'false' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual([
       'GET /_/oidc/audience',
@@ -301,7 +308,7 @@ describe('Trusted Publishing', () => {
   it('mints again, with a fresh OIDC token, when the token runs low', async () => {
     const owner = await setup(files, MINTED)
     stub!.setLifetime(60) // under the five-minute margin: every upload mints first
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
+    const run = await release(owner, { 'pypi-token': '', attestations: 'false' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(stub!.requests.filter((r) => r === 'POST /_/oidc/mint-token').length).toBe(files.length + 1)
   })
@@ -367,7 +374,8 @@ describe('inputs', () => {
     [{ 'pypi-url': 'http://example.test/' }, "Input 'pypi-url'"],
     [{ version: '1.0.0+local' }, "Input 'version'"],
     [{ 'pypi-token': 'pypi-a b' }, "Input 'pypi-token'"],
-    [{ attestations: 'true' }, "Input 'attestations'"],
+    [{ attestations: 'true', 'pypi-token': 'pypi-AgEtestonlytoken' }, "Input 'attestations'"],
+    [{ attestations: 'maybe' }, "Input 'attestations'"],
     [{ expected: 'dipy-*.whl;rm' }, "Input 'expected'"]
   ])('%o is refused before any request', async (over, message) => {
     const before = anaconda.requests.length
