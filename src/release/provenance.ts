@@ -9,10 +9,13 @@
  * statement whose one subject is the file's name with its sha256 and whose predicate type is publish/v1.
  * The signatures are the index's to verify (it refuses an upload whose attestations do not verify).
  */
+import * as core from '@actions/core'
+import { UploadError } from '../errors.js'
 import { Http, type HttpConfig } from '../publish/anaconda/http.js'
 import { inert } from '../util/inert.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import { PUBLISH_V1 } from './attestations.js'
+import type { ReleaseInputs } from './inputs.js'
 import { USER_AGENT } from './user-agent.js'
 
 export type ProvenanceResult =
@@ -103,4 +106,23 @@ export async function checkProvenance(
     }
   }
   return { offered: true, problems, checked: files.length }
+}
+
+/** The index's provenance of the attested files (PEP 740's Integrity API), when the index offers it. */
+export async function checkProvenanceOf(
+  inputs: ReleaseInputs,
+  files: Array<{ basename: string; sha256Actual: string }>
+): Promise<void> {
+  const wanted = files.map((f) => ({ basename: f.basename, sha256: f.sha256Actual }))
+  const result = await checkProvenance(inputs.pypiIndexUrl, inputs.package, inputs.version, wanted)
+  if (!result.offered) {
+    core.notice(`Provenance not checked: ${result.why}. The attestations were sent with the files.`)
+    return
+  }
+  if (result.problems.length) {
+    throw new UploadError(
+      `The index's provenance does not match the attestations sent:\n  ${result.problems.join('\n  ')}`
+    )
+  }
+  core.info(`Provenance on the index: ${result.checked} file(s) attested as sent.`)
 }

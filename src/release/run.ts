@@ -23,7 +23,7 @@ import {
 } from './expected.js'
 import type { ReleaseInputs } from './inputs.js'
 import { IndexReader } from './pypi-index.js'
-import { checkProvenance } from './provenance.js'
+import { checkProvenanceOf } from './provenance.js'
 import { describeAge, MAX_RELEASE_AGE_DAYS, releaseAge } from './release-age.js'
 import {
   saveSha256Sums,
@@ -282,20 +282,4 @@ async function awaitOnIndex(index: IndexReader, pkg: string, files: StagedFile[]
     if (!missing.length || attempt >= 6) return missing
     await sleep(delay * attempt)
   }
-}
-
-/** The index's provenance of the attested files (PEP 740's Integrity API), when the index offers it. */
-async function checkProvenanceOf(inputs: ReleaseInputs, files: StagedFile[]): Promise<void> {
-  const wanted = files.map((f) => ({ basename: f.basename, sha256: f.sha256Actual }))
-  const result = await checkProvenance(inputs.pypiIndexUrl, inputs.package, inputs.version, wanted)
-  if (!result.offered) {
-    core.notice(`Provenance not checked: ${result.why}. The attestations were sent with the files.`)
-    return
-  }
-  if (result.problems.length) {
-    throw new UploadError(
-      `The index's provenance does not match the attestations sent:\n  ${result.problems.join('\n  ')}`
-    )
-  }
-  core.info(`Provenance on the index: ${result.checked} file(s) attested as sent.`)
 }
