@@ -73,6 +73,10 @@ describe('help and version', () => {
     )
     expect(r.stdout).not.toContain('--python-version')
     expect(r.stdout).not.toContain('Release only')
+    // The attestations flag: its default and when it is on.
+    expect(r.stdout.replace(/\s+/g, ' ')).toMatch(
+      /--attestations PEP 740 attestations .* auto: on with Trusted Publishing, off with pypi-token .* \[default: "auto"\]/
+    )
   })
 
   it('plan --help is the plan page', async () => {

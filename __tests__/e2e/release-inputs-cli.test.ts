@@ -26,7 +26,8 @@ describe('inputs', () => {
     [{ 'pypi-url': 'http://example.test/' }, "Input 'pypi-url'"],
     [{ version: '1.0.0+local' }, "Input 'version'"],
     [{ 'pypi-token': 'pypi-a b' }, "Input 'pypi-token'"],
-    [{ attestations: 'true' }, "Input 'attestations'"],
+    [{ attestations: 'true', 'pypi-token': 'pypi-AgEtestonlytoken' }, "Input 'attestations'"],
+    [{ attestations: 'maybe' }, "Input 'attestations'"],
     [{ expected: 'dipy-*.whl;rm' }, "Input 'expected'"]
   ])('%o is refused before any request', async (over, message) => {
     const before = anaconda.requests.length

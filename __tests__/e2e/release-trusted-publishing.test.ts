@@ -19,9 +19,10 @@ async function setup(which = files, password?: string): Promise<string> {
 }
 
 describe('Trusted Publishing', () => {
+  // Attestations (on by default with Trusted Publishing) are release-attestations.test.ts's.
   it('exchanges the runner OIDC token and uploads with the minted token', async () => {
     const owner = await setup(files, MINTED)
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
+    const run = await release(owner, { 'pypi-token': '', attestations: 'false' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual([
       'GET /_/oidc/audience',
@@ -35,7 +36,7 @@ describe('Trusted Publishing', () => {
   it('mints again, with a fresh OIDC token, when the token runs low', async () => {
     const owner = await setup(files, MINTED)
     stub!.setLifetime(60) // under the five-minute margin: every upload mints first
-    const run = await release(owner, { 'pypi-token': '' }, stub!.env)
+    const run = await release(owner, { 'pypi-token': '', attestations: 'false' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(stub!.requests.filter((r) => r === 'POST /_/oidc/mint-token').length).toBe(files.length + 1)
   })

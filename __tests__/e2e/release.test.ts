@@ -184,8 +184,14 @@ describe('release through the bundle', () => {
     const run = await release(owner, { 'dry-run': 'true', 'pypi-token': '' }, stub!.env)
     expect(run.exitCode, explain(run)).toBe(0)
     expect(posts()).toBe(0)
-    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual(['GET /_/oidc/audience', 'GET /oidc/token'])
+    // The index's audience, the OIDC token for it, and one for Sigstore (attestations are on: nothing signed).
+    expect(stub!.requests.filter((r) => /oidc/.test(r))).toEqual([
+      'GET /_/oidc/audience',
+      'GET /oidc/token',
+      'GET /oidc/token'
+    ])
     expect(run.log).toContain('no upload token was minted (dry run)')
+    expect(run.log).toContain('4 file(s) would be attested (dry run: nothing signed)')
     expect(JSON.parse(run.outputs.missing)).toEqual(
       names(files).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
     )

@@ -39,6 +39,11 @@ export interface OidcStub {
   refuseNext(status: number, reason: string): void
   /** Serve this PEP 691 JSON for GET /simple/<project>/ instead of passing it on (PyPI's read side). */
   serveSimpleJson(project: string, body: unknown): void
+  /**
+   * Serve PEP 740's Integrity API (GET /integrity/<project>/<version>/<file>/provenance) from the
+   * `attestations` fields posted: as sent, or with each statement's digest changed ('other-digest').
+   */
+  serveProvenance(mode: 'as-sent' | 'other-digest'): void
   close(): Promise<void>
 }
 
@@ -78,6 +83,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
   let refusal: { status: number; reason: string } | undefined
   const forms: Array<Array<[string, string]>> = []
   const simpleJson = new Map<string, unknown>()
+  let provenance: 'as-sent' | 'other-digest' | undefined
   const upstream = new URL(opts.upstream)
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
@@ -103,6 +109,9 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
           repository: 'dipy/dipy-wheels',
           repository_owner: 'dipy',
           job_workflow_ref: 'dipy/dipy-wheels/.github/workflows/release.yml@refs/heads/master',
+          // What Fulcio turns into the Build Config URI and Source Repository Ref/Digest extensions.
+          workflow_ref: 'dipy/dipy-wheels/.github/workflows/release.yml@refs/heads/master',
+          sha: '5fb1691d0c3f5b8e0e3a7c2d9b4f6a1e2c3d4e5f',
           ref: 'refs/heads/master',
           environment: 'pypi',
           jti: randomBytes(8).toString('hex')
@@ -159,6 +168,38 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
         return res
           .writeHead(200, { 'Content-Type': 'application/vnd.pypi.simple.v1+json' })
           .end(JSON.stringify(simpleJson.get(project)))
+      }
+      const integrity = /^\/integrity\/[^/]+\/[^/]+\/([^/]+)\/provenance$/.exec(url.pathname)
+      if (req.method === 'GET' && integrity && provenance) {
+        const file = decodeURIComponent(integrity[1])
+        const sent = forms.find((f) => f.some(([k, v]) => k === 'content' && v === file))
+        const field = sent?.find(([k]) => k === 'attestations')?.[1]
+        if (!field) return json(res, 404, { message: `No provenance available for ${file}` }) // as Warehouse says it
+        const attestations = (JSON.parse(field) as Array<{ envelope: { statement: string } }>).map((a) => {
+          if (provenance !== 'other-digest') return a
+          const st = JSON.parse(Buffer.from(a.envelope.statement, 'base64').toString('utf8')) as {
+            subject: Array<{ digest: { sha256: string } }>
+          }
+          st.subject[0].digest.sha256 = '0'.repeat(64)
+          return {
+            ...a,
+            envelope: { ...a.envelope, statement: Buffer.from(JSON.stringify(st)).toString('base64') }
+          }
+        })
+        return json(res, 200, {
+          version: 1,
+          attestation_bundles: [
+            {
+              publisher: {
+                kind: 'GitHub',
+                repository: 'dipy/dipy-wheels',
+                workflow: 'release.yml',
+                environment: 'pypi'
+              },
+              attestations
+            }
+          ]
+        })
       }
       let body: Buffer | undefined
       if (req.method === 'POST' && url.pathname === '/') {
@@ -230,6 +271,7 @@ export async function startOidcStub(opts: { upstream: string; mintedToken: strin
     },
     refuseNext: (status, reason) => (refusal = { status, reason }),
     serveSimpleJson: (project, body) => void simpleJson.set(project, body),
+    serveProvenance: (mode) => (provenance = mode),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -74,7 +74,9 @@ const PAGES: Record<Command, { usage: string[]; about: string[]; examples: strin
     usage: ['dipy-wheels release VERSION [--flag value ...]'],
     about: [
       'Moves the staged files of VERSION from the staging channel to the index (PyPI), complete and',
-      'verified: every expected file staged, uploaded once, then read back from the index.'
+      'verified: every expected file staged, uploaded once, then read back from the index.',
+      'PEP 740 attestations need Trusted Publishing (a GitHub job with id-token: write): with a token',
+      'from this machine, attestations auto is off.'
     ],
     examples: [
       'INPUT_PYPI_TOKEN=pypi-... dipy-wheels release 1.12.1 --pypi-url https://<index>/legacy/ \\',

@@ -28,6 +28,7 @@ export interface ReleaseInputs {
   pypiIndexUrl: string
   /** Empty: Trusted Publishing. */
   pypiToken: string
+  /** PEP 740 attestations with each file: `auto` resolves to on with Trusted Publishing, off with a token. */
   attestations: boolean
   stagingChannel: string
   stagingToken: string
@@ -73,6 +74,26 @@ function bool(name: string, value: string): boolean {
   if (/^(true|yes|on|1)$/i.test(value)) return true
   if (/^(false|no|off|0)$/i.test(value)) return false
   throw new InputError(name, `${JSON.stringify(value)} is not a boolean: use true or false.`)
+}
+
+/**
+ * The attestations input: `auto` (the default) is on with Trusted Publishing and off with pypi-token, as
+ * gh-action-pypi-publish has it; `true` with a token is an error, since PyPI takes attestations only from
+ * a Trusted Publishing upload (warehouse/attestations/services.py: "Attestations are only supported when
+ * using Trusted Publishing").
+ */
+export function resolveAttestations(value: string, withToken: boolean): boolean {
+  if (!/^(auto|true|yes|on|1|false|no|off|0)$/i.test(value))
+    throw new InputError('attestations', `${JSON.stringify(value)} is not one of auto, true, false.`)
+  const on = /^auto$/i.test(value) ? !withToken : bool('attestations', value)
+  if (on && withToken) {
+    throw new InputError(
+      'attestations',
+      'it is true, but pypi-token is set: PyPI accepts attestations only from an upload authenticated with Trusted Publishing. ' +
+        'Remove pypi-token (and register this workflow as a Trusted Publisher, with `permissions: id-token: write`), or set attestations to false or auto.'
+    )
+  }
+  return on
 }
 
 /** Globs over file names: letters, digits, `._+-` and the wildcards `*` and `?`. */
@@ -144,18 +165,13 @@ export function getReleaseInputs(): ReleaseInputs {
       "give the index's simple API root (PEP 503/691), the one pip's --index-url takes."
     ).replace(/\/+$/, ''),
     pypiToken: checkToken('pypi-token', get('pypi-token')),
-    attestations: bool('attestations', get('attestations')),
+    attestations: false,
     stagingChannel: anacondaOwner('staging-channel', get('staging-channel')),
     stagingToken: checkToken('staging-token', get('staging-token')),
     labels,
     anacondaUrl: checkUrl('anaconda-url', get('anaconda-url')).replace(/\/+$/, ''),
     dryRun: bool('dry-run', get('dry-run'))
   }
-  if (inputs.attestations) {
-    throw new InputError(
-      'attestations',
-      'PEP 740 attestations are not implemented yet: set it to false (the files are uploaded without them).'
-    )
-  }
+  inputs.attestations = resolveAttestations(get('attestations'), inputs.pypiToken !== '')
   return inputs
 }

@@ -12,6 +12,7 @@ import { UploadError, messageOf } from '../errors.js'
 import { pool } from '../publish/anaconda/batch.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { Runner } from '../exec.js'
+import { attestFiles, sigstoreToken, sigstoreUrls } from './attestations.js'
 import { checkFile, type CheckedFile } from './checks.js'
 import {
   checkComplete,
@@ -22,6 +23,7 @@ import {
 } from './expected.js'
 import type { ReleaseInputs } from './inputs.js'
 import { IndexReader } from './pypi-index.js'
+import { checkProvenanceOf } from './provenance.js'
 import { describeAge, MAX_RELEASE_AGE_DAYS, releaseAge } from './release-age.js'
 import {
   saveSha256Sums,
@@ -200,6 +202,21 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
   } else if (!inputs.pypiToken.startsWith('pypi-')) {
     core.warning('pypi-token does not start with "pypi-": PyPI API tokens do; check that it is one.')
   }
+  // 5b: PEP 740 attestations, every file's before the first POST (a dry run only gets the OIDC token).
+  let attested = new Map<string, string>()
+  if (inputs.attestations && todo.length) {
+    const urls = sigstoreUrls()
+    const token = await sigstoreToken()
+    if (inputs.dryRun)
+      core.info(
+        `Attestations: the runner gives an OIDC token for Sigstore; ${todo.length} file(s) would be attested (dry run: nothing signed).`
+      )
+    else
+      attested = await attestFiles(
+        todo.map((f) => ({ basename: f.basename, sha256: f.sha256Actual })),
+        { fulcioUrl: urls.fulcio, rekorUrl: urls.rekor, token }
+      )
+  }
   if (inputs.dryRun) {
     core.info(`Dry run: ${todo.length} file(s) would be uploaded, ${report.skipped.length} skipped.`)
     report.missing = todo.map((f) => f.basename)
@@ -224,7 +241,8 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
         pyversion: c.pyversion,
         sha256: f.sha256Actual,
         data: f.data,
-        meta: c.meta
+        meta: c.meta,
+        attestations: attested.get(f.basename)
       })
       row(f.basename).action = result === 'uploaded' ? 'uploaded' : 'skip (identical on the index)'
       ;(result === 'uploaded' ? report.uploaded : report.skipped).push(f.basename)
@@ -243,6 +261,11 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
       `After the upload the index does not list ${report.missing.join(', ')} with the staged sha256. Run the release again: it uploads only what is missing.`
     )
   }
+  if (attested.size)
+    await checkProvenanceOf(
+      inputs,
+      todo.filter((f) => report.uploaded.includes(f.basename))
+    )
   core.info(
     `Released ${pkg} ${version}: ${report.uploaded.length} uploaded, ${report.skipped.length} already there.`
   )

@@ -62,6 +62,8 @@ export interface UploadFile {
   sha256: string
   data: Buffer
   meta: CoreMetadata
+  /** The `attestations` field: a JSON array of PEP 740 attestation objects (none: not sent). */
+  attestations?: string
 }
 
 /** `2.4` → [2, 4]; an unparseable version sorts first. */
@@ -113,6 +115,8 @@ export function formFields(f: UploadFile): Array<[string, string]> {
     ['pyversion', f.pyversion],
     ['filetype', f.kind === 'wheel' ? 'bdist_wheel' : 'sdist'],
     ['sha256_digest', f.sha256],
+    // As twine sends it (`json.dumps` of the list), just before the action (docs/user/api/upload.md).
+    ...(f.attestations ? [['attestations', f.attestations] as [string, string]] : []),
     [':action', 'file_upload'],
     ['protocol_version', '1']
   )
