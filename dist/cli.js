@@ -14,10 +14,11 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-GJOGJ7XY.js";
+} from "./chunks/chunk-WRJEJCVZ.js";
+import "./chunks/chunk-FZW7QRAZ.js";
 import {
   __toESM
-} from "./chunks/chunk-NRHADYF3.js";
+} from "./chunks/chunk-M2BOLUYF.js";
 
 // src/cli.ts
 import * as fs4 from "node:fs";
@@ -63,12 +64,15 @@ var package_default = {
     "@actions/exec": "3.0.0",
     "@actions/github": "9.1.1",
     "@actions/tool-cache": "4.0.0",
+    "@sigstore/bundle": "4.0.0",
+    "@sigstore/sign": "4.1.1",
     fflate: "0.8.2",
     "smol-toml": "1.9.1",
     yaml: "2.9.1"
   },
   devDependencies: {
     "@eslint/js": "9.39.1",
+    "@sigstore/mock": "0.12.1",
     "@types/node": "24.10.1",
     esbuild: "0.28.2",
     eslint: "9.39.1",
@@ -352,7 +356,9 @@ var PAGES = {
     usage: ["dipy-wheels release VERSION [--flag value ...]"],
     about: [
       "Moves the staged files of VERSION from the staging channel to the index (PyPI), complete and",
-      "verified: every expected file staged, uploaded once, then read back from the index."
+      "verified: every expected file staged, uploaded once, then read back from the index.",
+      "PEP 740 attestations need Trusted Publishing (a GitHub job with id-token: write): with a token",
+      "from this machine, attestations auto is off."
     ],
     examples: [
       "INPUT_PYPI_TOKEN=pypi-... dipy-wheels release 1.12.1 --pypi-url https://<index>/legacy/ \\",

@@ -1,8 +1,9 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-GJOGJ7XY.js";
-import "./chunks/chunk-NRHADYF3.js";
+} from "./chunks/chunk-WRJEJCVZ.js";
+import "./chunks/chunk-FZW7QRAZ.js";
+import "./chunks/chunk-M2BOLUYF.js";
 
 // src/index.ts
 await run();

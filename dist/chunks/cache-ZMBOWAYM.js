@@ -13,9 +13,6 @@ import {
   StorageRetryPolicyFactory,
   StorageSharedKeyCredential,
   UserDelegationKeyCredential,
-  __commonJS,
-  __export,
-  __toESM,
   authorizeRequestOnTenantChallenge,
   bearerTokenAuthenticationPolicy,
   convertHttpClient,
@@ -51,7 +48,12 @@ import {
   stringifyXML,
   warning,
   which
-} from "./chunk-NRHADYF3.js";
+} from "./chunk-FZW7QRAZ.js";
+import {
+  __commonJS,
+  __export,
+  __toESM
+} from "./chunk-M2BOLUYF.js";
 
 // node_modules/@actions/cache/package.json
 var require_package = __commonJS({
