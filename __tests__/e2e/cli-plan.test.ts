@@ -68,7 +68,7 @@ describe('dist/cli.js plan', () => {
         `  build:     (in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
           `VIRTUAL_ENV=${env} <buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ` +
           `-Ccompile-args=-v ${src}`,
-        `             + -Cbuild-dir=${t}\\meson-build when the backend is meson-python`,
+        `             + -Cbuild-dir=${src}\\.dipy-wheels-build\\py3.12 when the backend is meson-python`,
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
         `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
         `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +

@@ -3,7 +3,7 @@
  * Pure (no process, no file written): every OS's plan can be made, printed and tested on any machine.
  */
 import constraints from '../../requirements/tools.txt'
-import { CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
+import { buildDirOf, CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
 import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
@@ -140,11 +140,11 @@ function pythonPlan(
     buildEnv: { dir: buildEnv, projectRequirements },
     ...(projectRequirements
       ? {
-          mesonBuildDir: p.join(dir, 'meson-build'),
+          mesonBuildDir: buildDirOf(p, inputs.checkoutDir, version),
           cythonCache: cythonCachePaths(p, {
             cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
             scratch: p.join(host.temp, 'dipy-wheels'),
-            buildDir: p.join(dir, 'meson-build'),
+            buildDir: buildDirOf(p, inputs.checkoutDir, version),
             checkout: inputs.checkoutDir
           })
         }
@@ -253,7 +253,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     compilerCache: {
       enabled: inputs.compilerCache,
       pipCache: pipCacheOf(host, executor),
-      scratch: p.join(host.temp, 'dipy-wheels')
+      scratch: p.join(host.temp, 'dipy-wheels'),
+      basedir: inputs.checkoutDir
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),

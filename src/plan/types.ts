@@ -44,7 +44,10 @@ export interface PythonPlan {
     /** true: `build` plus the project's [build-system] requires, built without isolation (compiler-cache). */
     projectRequirements: boolean
   }
-  /** meson-python's -Cbuild-dir (fixed, so ccache sees the same paths); added when the backend is mesonpy. */
+  /**
+   * meson-python's -Cbuild-dir, at a fixed place inside the checkout (buildDirOf), so ccache and the Cython
+   * cache see the same relative paths in any workspace or temp folder; added when the backend is mesonpy.
+   */
   mesonBuildDir?: string
   /** With mesonBuildDir: Cython run through the output cache (a native file names it as meson's cython). */
   cythonCache?: CythonCachePaths
@@ -117,7 +120,16 @@ export interface BuildPlan {
     /** Windows: the arch every recipe is configured for (cmake -A/-T, meson's machine file). */
     windows?: WindowsRecipeTarget
   }
-  compilerCache: { enabled: boolean; pipCache: string; scratch: string }
+  compilerCache: {
+    enabled: boolean
+    pipCache: string
+    scratch: string
+    /**
+     * The directory ccache (CCACHE_BASEDIR) and the Cython cache take paths relative to: the checkout, which
+     * holds the build directories too, so no cache key depends on where the workspace or temp folder is.
+     */
+    basedir: string
+  }
   tools: { dir: string; packages: readonly string[] }
   pythons: PythonPlan[]
   /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */

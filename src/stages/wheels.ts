@@ -24,7 +24,6 @@ import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.
 import { findPython } from '../python/discover.js'
 import { macosPlatformTag } from '../platforms/macos-target.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
-import { commonAncestor } from '../util/paths.js'
 import { buildWheel } from './build.js'
 import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
 import { libompRecipes, linkLibomp, targetFor } from './macos.js'
@@ -217,7 +216,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       pythons: plan.pythons.map((p) => p.version),
       compiler,
       commit: ctx.commit,
-      basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+      basedir: plan.compilerCache.basedir,
       root: ctx.root,
       envId: plan.executor.envId,
       cache: ctx.cache,
