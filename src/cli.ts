@@ -13,7 +13,7 @@ import { parseArgs, UsageError, type CliArgs } from './cli/args.js'
 import { help } from './cli/help.js'
 import { envOf, flagOf, spec } from './cli/spec.js'
 import { PlainLog } from './cli/plain-log.js'
-import { checkInputs, checkPythons } from './cli/prechecks.js'
+import { checkContainer, checkInputs, checkPythons } from './cli/prechecks.js'
 import { resultTable } from './cli/result-table.js'
 import { terminalTables, writeSummary } from './cli/summary.js'
 import { forTerminal } from './cli/wording.js'
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     if (plan && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
       checkPythons(plan, env.INPUT_CONTAINER)
     }
+    if (plan) await checkContainer(plan)
   } catch (err) {
     restore()
     fail(err)
