@@ -76,6 +76,8 @@ function runnerEnv(args: CliArgs, temp: string): Record<string, string> {
     env[key] = args.inputs[name] ?? process.env[key] ?? process.env[envOf(name)] ?? s.default ?? ''
   }
   if (args.command === 'release') env.INPUT_COMMAND = 'release'
+  // --verbose is the runner's debug mode: debug lines, and the compiler's command lines in the plan.
+  if (args.verbose) env.RUNNER_DEBUG = '1'
   return env
 }
 

@@ -153,7 +153,7 @@ function pythonPlan(
     build: mod.planBuild({
       srcDir: inputs.checkoutDir,
       outDir: distDir,
-      configSettings: mod.configSettings(inputs.configSettings),
+      configSettings: mod.configSettings(settingsOf(inputs, host)),
       noIsolation: projectRequirements,
       buildEnv,
       env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
@@ -178,6 +178,17 @@ function pythonPlan(
     testDir,
     failedDir: p.join(dir, 'failed')
   }
+}
+
+/** Debug mode (RUNNER_DEBUG=1: the runner's debug logging, the CLI's --verbose) shows compile lines. */
+const compileCommandLines = (host: PlanHost): boolean => host.env.RUNNER_DEBUG === '1'
+
+/** The config settings given, plus meson's compile-args=-v when compile lines are shown and none was set. */
+function settingsOf(inputs: ActionInputs, host: PlanHost): string[] {
+  const own = inputs.configSettings
+  return compileCommandLines(host) && !own.some((s) => s.startsWith('compile-args='))
+    ? [...own, 'compile-args=-v']
+    : [...own]
 }
 
 /** The test's commands, and what it can install while the wheel is compiled. */
@@ -232,7 +243,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     arch: target.arch,
     lastStep: inputs.stopAfter,
     toolCache: host.toolCache,
-    configSettings: mod.configSettings(inputs.configSettings),
+    configSettings: mod.configSettings(settingsOf(inputs, host)),
+    compileCommandLines: compileCommandLines(host),
     checkout: {
       repository: inputs.repository,
       dir: inputs.checkoutDir,

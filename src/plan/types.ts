@@ -105,6 +105,12 @@ export interface BuildPlan {
   toolCache: string
   /** The PEP 517 config settings, with the platform's additions (the build command carries them as -C). */
   configSettings: string[]
+  /**
+   * The compiler's command lines in the log: meson's compile-args=-v added to the config settings (unless
+   * they set compile-args) in debug mode (RUNNER_DEBUG=1, the CLI's --verbose); else ninja's one line per
+   * step, and a failing step's command line (ninja prints it) still whole.
+   */
+  compileCommandLines: boolean
   checkout: { repository: string; dir: string; ref: string; refSource: string; workspace: string }
   executor: ExecutorPlan
   /** Linux: the auditwheel --plat policy; undefined lets auditwheel decide (AUDITWHEEL_PLAT or auto). */
