@@ -19,6 +19,7 @@ import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
 import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { decideUpload, requireToken } from '../publish/target.js'
+import { planUv, toUv, type UvPlan } from '../python/uv.js'
 import { shortHash } from '../util/hash.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
@@ -168,12 +169,16 @@ function pythonPlan(
       ...(target.macos ? { env: targetEnv } : {})
     }),
     ...(tested
-      ? testPlans(mod, {
-          workDir: testDir,
-          testRequires: inputs.testRequires,
-          testCommand: inputs.testCommand,
-          pipCache
-        })
+      ? testPlans(
+          mod,
+          {
+            workDir: testDir,
+            testRequires: inputs.testRequires,
+            testCommand: inputs.testCommand,
+            pipCache
+          },
+          uvOf(mod, host, executor)
+        )
       : {}),
     testDir,
     failedDir: p.join(dir, 'failed')
@@ -191,10 +196,24 @@ function settingsOf(inputs: ActionInputs, host: PlanHost): string[] {
     : [...own]
 }
 
-/** The test's commands, and what it can install while the wheel is compiled. */
-function testPlans(mod: PlatformModule, req: TestRequest): Pick<PythonPlan, 'test' | 'testEarly'> {
-  return { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
+/** The test's commands, and what it can install while the wheel is compiled: uv's form with pip's beside. */
+function testPlans(
+  mod: PlatformModule,
+  req: TestRequest,
+  uv: UvPlan | undefined
+): Pick<PythonPlan, 'test' | 'testEarly' | 'pipFallback'> {
+  const pip = { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
+  if (!uv) return pip
+  return {
+    test: pip.test.map((c) => toUv(c, uv)),
+    testEarly: { ...pip.testEarly, install: toUv(pip.testEarly.install, uv) },
+    pipFallback: pip
+  }
 }
+
+/** uv for the venvs: in the tool cache, one per pin and executor. */
+const uvOf = (mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): UvPlan | undefined =>
+  planUv(mod, host.toolCache, executor.envId, host.env)
 
 /** pip's download cache: the user's PIP_CACHE_DIR on the host, else one in the tool cache (mounted). */
 function pipCacheOf(host: PlanHost, executor: ExecutorPlan): string {
@@ -245,6 +264,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     toolCache: host.toolCache,
     configSettings: mod.configSettings(settingsOf(inputs, host)),
     compileCommandLines: compileCommandLines(host),
+    ...(uvOf(mod, host, executor) ? { uv: uvOf(mod, host, executor) } : {}),
     checkout: {
       repository: inputs.repository,
       dir: inputs.checkoutDir,

@@ -1,6 +1,7 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
 import type { LibompMode } from '../dependencies/libomp.js'
+import type { UvPlan } from '../python/uv.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
@@ -63,6 +64,8 @@ export interface PythonPlan {
    * the wheel compiles (the stage writes the requirements file; the wheel's install then finds them).
    */
   testEarly?: { requirements: string; install: PlannedCommand }
+  /** With uv planned: the test's commands in pip's form, run when uv does not run on the target. */
+  pipFallback?: Pick<PythonPlan, 'test' | 'testEarly'>
   testDir: string
   /** Where a wheel that failed its test is put (never left in the wheelhouse). */
   failedDir: string
@@ -111,6 +114,8 @@ export interface BuildPlan {
    * step, and a failing step's command line (ninja prints it) still whole.
    */
   compileCommandLines: boolean
+  /** uv for the venvs (python/uv.ts), pip when undefined or when it does not run on the target. */
+  uv?: UvPlan
   checkout: { repository: string; dir: string; ref: string; refSource: string; workspace: string }
   executor: ExecutorPlan
   /** Linux: the auditwheel --plat policy; undefined lets auditwheel decide (AUDITWHEEL_PLAT or auto). */
