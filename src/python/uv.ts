@@ -12,7 +12,7 @@ import type { PlannedCommand, Word } from '../command.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
-import { ensureVenv, type UvTool } from './venvs.js'
+import { ensureVenv, UV_ENV, type UvTool } from './venvs.js'
 
 export const UV_CONSTRAINTS: string = uvPin
 export const UV_DIR_NAME = 'dipy-wheels-uv'
@@ -67,7 +67,7 @@ export const uvInstallArgs = <T extends Word>(args: readonly T[]): T[] =>
  */
 export function toUv(cmd: PlannedCommand, uv: UvPlan): PlannedCommand {
   const [m, mod, sub, ...rest] = cmd.args
-  const env = { ...cmd.env, set: { ...cmd.env?.set, UV_CACHE_DIR: uv.cacheDir } }
+  const env = { ...cmd.env, set: { ...cmd.env?.set, ...UV_ENV, UV_CACHE_DIR: uv.cacheDir } }
   if (m === '-m' && mod === 'venv') {
     const dirs = [sub, ...rest].filter((a) => typeof a !== 'string' || !a.startsWith('-'))
     return { ...cmd, command: uv.exe, args: ['venv', '--seed', '--python', cmd.command, ...dirs], env }

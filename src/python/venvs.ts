@@ -38,6 +38,12 @@ export interface VenvRequest {
   uv?: UvTool
 }
 
+/**
+ * Every uv command's variables: the machine's certificate store, as pip uses (uv otherwise trusts only its
+ * bundled roots, and a proxy's or company's own authority fails: UV_SYSTEM_CERTS, UV_NATIVE_TLS before).
+ */
+export const UV_ENV: Record<string, string> = { UV_SYSTEM_CERTS: '1', UV_NATIVE_TLS: '1' }
+
 export interface UvTool {
   exe: string
   cacheDir: string
@@ -64,7 +70,7 @@ const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
 export async function pipInstall(runner: Runner, v: VenvPip, args: string[], where: string): Promise<void> {
   const what = `installing ${args.filter((a) => !a.startsWith('-') && !a.includes('constraints')).join(', ')} into ${where}`
   if (v.uv) {
-    const env = { ...v.env, UV_CACHE_DIR: v.uv.cacheDir }
+    const env = { ...v.env, ...UV_ENV, UV_CACHE_DIR: v.uv.cacheDir }
     await runner.run(
       { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env },
       { what }
@@ -120,7 +126,7 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
       ? {
           command: req.uv.exe,
           args: ['venv', '--python', req.python, req.dir],
-          env: { ...req.env, UV_CACHE_DIR: req.uv.cacheDir }
+          env: { ...req.env, ...UV_ENV, UV_CACHE_DIR: req.uv.cacheDir }
         }
       : { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env }
     await runner.run(make, { what: `making the ${req.label}` })
