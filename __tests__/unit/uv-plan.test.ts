@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
+import { renderPlan } from '../../src/plan/render.js'
 import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
 
 const linux = runnerHost('linux', 'x86_64')
@@ -46,6 +47,13 @@ describe('uv in the plan', () => {
       '-r',
       py.testEarly!.requirements
     ])
+    // The printed plan says so and shows the uv commands that run.
+    const text = renderPlan(p)
+    expect(text).toContain(
+      `Venvs: made and filled by uv==0.13.8 (${p.uv!.exe}, cache ${p.toolCache}/dipy-wheels-uv-cache); pip when uv does not run here`
+    )
+    expect(text).toMatch(new RegExp(`^  test: .* ${p.uv!.exe} venv --seed --python <python> `, 'm'))
+    expect(renderPlan(plan({}))).not.toContain('uv')
     // pip's form beside it, exactly the default plan's.
     expect(py.pipFallback).toEqual({
       test: plan({}).pythons[0].test,
