@@ -13,7 +13,7 @@ import { parseArgs, UsageError, type CliArgs } from './cli/args.js'
 import { help } from './cli/help.js'
 import { envOf, flagOf, spec } from './cli/spec.js'
 import { PlainLog } from './cli/plain-log.js'
-import { checkInputs, checkPythons } from './cli/prechecks.js'
+import { checkContainer, checkInputs, checkPythons } from './cli/prechecks.js'
 import { resultTable } from './cli/result-table.js'
 import { terminalTables, writeSummary } from './cli/summary.js'
 import { forTerminal } from './cli/wording.js'
@@ -76,6 +76,8 @@ function runnerEnv(args: CliArgs, temp: string): Record<string, string> {
     env[key] = args.inputs[name] ?? process.env[key] ?? process.env[envOf(name)] ?? s.default ?? ''
   }
   if (args.command === 'release') env.INPUT_COMMAND = 'release'
+  // --verbose is the runner's debug mode: debug lines, and the compiler's command lines in the plan.
+  if (args.verbose) env.RUNNER_DEBUG = '1'
   return env
 }
 
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
     if (plan && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
       checkPythons(plan, env.INPUT_CONTAINER)
     }
+    if (plan) await checkContainer(plan)
   } catch (err) {
     restore()
     fail(err)

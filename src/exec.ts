@@ -2,6 +2,7 @@ import * as exec from '@actions/exec'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CommandError } from './errors.js'
+import { Heartbeat, heartbeatMs } from './util/heartbeat.js'
 
 /** One external command: argv, never a shell string. */
 export interface Command {
@@ -179,17 +180,28 @@ export class ExecRunner implements Runner {
     const tail = new Tail(TAIL_LINES)
     const scan = new Tail(SCAN_LINES)
     const env = childEnv(this.env, cmd.env)
-    const out = await exec.getExecOutput(resolveCommand(cmd.command, env), cmd.args, {
-      cwd: cmd.cwd,
-      env,
-      silent: options.silent,
-      ignoreReturnCode: true,
-      input: options.input,
-      listeners: {
-        stdline: (l) => (tail.push(l), scan.push(l)),
-        errline: (l) => (tail.push(l), scan.push(l))
-      }
-    })
+    // A shown command that goes quiet gets a heartbeat line (what runs, how long, ninja's counter).
+    const beat = options.silent
+      ? undefined
+      : new Heartbeat(options.what ?? path.basename(cmd.command), heartbeatMs(), (l) =>
+          process.stdout.write(`${l}\n`)
+        ).start()
+    const line = (l: string): void => (tail.push(l), scan.push(l), beat?.line(l))
+    const out = await exec
+      .getExecOutput(resolveCommand(cmd.command, env), cmd.args, {
+        cwd: cmd.cwd,
+        env,
+        silent: options.silent,
+        ignoreReturnCode: true,
+        input: options.input,
+        listeners: {
+          stdout: () => beat?.output(),
+          stderr: () => beat?.output(),
+          stdline: line,
+          errline: line
+        }
+      })
+      .finally(() => beat?.stop())
     const result = { exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr, tail: tail.toString() }
     if (out.exitCode !== 0 && !options.allowFailure) {
       throw new CommandError(formatCommand(cmd), out.exitCode, result.tail, options.what, scan.toString())

@@ -67,8 +67,8 @@ describe('dist/cli.js plan', () => {
         `  build env: ${env} (build + the project's [build-system] requires)`,
         `  build:     (in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
           `VIRTUAL_ENV=${env} <buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ` +
-          `-Ccompile-args=-v ${src}`,
-        `             + -Cbuild-dir=${t}\\meson-build when the backend is meson-python`,
+          `${src}`,
+        `             + -Cbuild-dir=${src}\\.dipy-wheels-build\\py3.12 when the backend is meson-python`,
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
         `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
         `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +
@@ -86,6 +86,19 @@ describe('dist/cli.js plan', () => {
     for (const p of windowsPaths) expect(p).not.toContain('/')
     // Nothing ran: no checkout in the workspace.
     expect(fs.existsSync(path.join(r.ws, 'dipy'))).toBe(false)
+  })
+
+  it("--verbose: the build command carries meson's compile-args=-v (the compiler's command lines)", async () => {
+    const quiet = await plan(['--os', 'linux', '--build-commit', '1.12.1', '--json'])
+    const loud = await plan(['--os', 'linux', '--build-commit', '1.12.1', '--json', '--verbose'])
+    expect(quiet.code, quiet.stderr).toBe(0)
+    expect(loud.code, loud.stderr).toBe(0)
+    const of = (r: { stdout: string }) =>
+      JSON.parse(r.stdout) as { compileCommandLines: boolean; pythons: Array<{ build: { args: string[] } }> }
+    expect(of(quiet).compileCommandLines).toBe(false)
+    expect(of(quiet).pythons[0].build.args).not.toContain('-Ccompile-args=-v')
+    expect(of(loud).compileCommandLines).toBe(true)
+    expect(of(loud).pythons[0].build.args).toContain('-Ccompile-args=-v')
   })
 
   it('--json: the plan as data, in the target’s path flavour', async () => {

@@ -82,6 +82,8 @@ export interface RunActionOptions {
   workflow?: { file: string; content: string }
   /** Reuse this root (workspace, temp) for a rerun; default a fresh temp directory. */
   root?: string
+  /** Where the workspace and RUNNER_TEMP go under the root (default ws and temp). */
+  layout?: { workspace: string; temp: string }
   node?: string
   toolCache?: string
   /** Put a `git` shim first on PATH that records every git call in <root>/git-calls.log. */
@@ -139,8 +141,8 @@ function writeGitShim(binDir: string, logFile: string): void {
 export async function runAction(opts: RunActionOptions = {}): Promise<ActionRun> {
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dw-run-'))
   if (!opts.root) CREATED.push(root)
-  const workspace = path.join(root, 'ws')
-  const temp = path.join(root, 'temp')
+  const workspace = path.join(root, opts.layout?.workspace ?? 'ws')
+  const temp = path.join(root, opts.layout?.temp ?? 'temp')
   const toolCache = opts.toolCache ?? SHARED_TOOL_CACHE
   const files = path.join(root, 'files')
   for (const d of [workspace, temp, toolCache, files]) fs.mkdirSync(d, { recursive: true })

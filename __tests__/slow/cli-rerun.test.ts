@@ -70,6 +70,8 @@ describe('the CLI twice (Cython fixture, two workspaces, one tool cache)', () =>
 
     expect(fs.readdirSync(tmp)).toEqual([])
     expect(fs.readdirSync(ws).sort()).toEqual(['dipy', 'summary.md', 'wheelhouse'])
+    // meson's build directory sits in the checkout during the build, and goes with the wheel out.
+    expect(fs.existsSync(path.join(ws, 'dipy', '.dipy-wheels-build'))).toBe(false)
     const [wheel] = fs.readdirSync(path.join(ws, 'wheelhouse'))
     const sha = createHash('sha256')
       .update(fs.readFileSync(path.join(ws, 'wheelhouse', wheel)))

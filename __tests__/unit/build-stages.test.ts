@@ -319,7 +319,14 @@ describe('the per-Python loop on the host', () => {
   })
 
   it('compiler-cache: meson-python builds without isolation in a fixed build directory, Cython through the cache', async () => {
-    const w = world({ compilerCache: true })
+    // The native file as the build reads it (it goes with the build directory once the wheel is out).
+    let native = ''
+    const w = world({ compilerCache: true }, (cmd) => {
+      if (cmd.args.includes('--wheel') && cmd.args.includes('--outdir'))
+        native = fs.readFileSync(`${src}/.dipy-wheels-build/py3.11-cython.ini`, 'utf8')
+      return undefined
+    })
+    const src = w.plan.checkout.dir
     fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
     fs.writeFileSync(
       path.join(w.plan.checkout.dir, 'pyproject.toml'),
@@ -337,8 +344,8 @@ describe('the per-Python loop on the host', () => {
       '--outdir',
       `${t}/dist`,
       '-Ccompile-args=-v',
-      `-Cbuild-dir=${t}/meson-build`,
-      `-Csetup-args=--native-file=${t}/meson-build-cython.ini`,
+      `-Cbuild-dir=${w.root}/ws/src/.dipy-wheels-build/py3.11`,
+      `-Csetup-args=--native-file=${w.root}/ws/src/.dipy-wheels-build/py3.11-cython.ini`,
       `${w.root}/ws/src`
     ])
     // The native file names the cache script, run by the build env's python, as meson's cython.
@@ -349,9 +356,13 @@ describe('the per-Python loop on the host', () => {
       fs.readFileSync(new URL('../../src/cache/cython-cache.py', import.meta.url), 'utf8')
     )
     const buildPython = w.runner.calls.find((c) => c.args.includes('--wheel'))!.command
-    expect(fs.readFileSync(`${t}/meson-build-cython.ini`, 'utf8')).toBe(
+    // Paths are keyed relative to the checkout, which holds the build directory.
+    expect(native).toBe(
       `[binaries]\ncython = ['${buildPython}', '${w.root}/temp/dipy-wheels/${script}', ` +
-        `'--cache-dir=${w.root}/tc/dipy-wheels-cython', '--basedir=${w.root}', '--log=${t}/meson-build-cython.log', '--']\n`
+        `'--cache-dir=${w.root}/tc/dipy-wheels-cython', '--basedir=${w.root}/ws/src', ` +
+        `'--log=${w.root}/ws/src/.dipy-wheels-build/py3.11-cython.log', '--']\n`
     )
+    // No build product stays in the checkout once the wheel is out.
+    expect(fs.readdirSync(src).sort()).toEqual(['pyproject.toml'])
   })
 })

@@ -45,7 +45,7 @@ describe('getInputs', () => {
     expect(i.checkoutDir).toBe('/ws/dipy')
     expect(i.outputDir).toBe('/ws/wheelhouse')
     expect(i.pythonVersions).toEqual(['3.12'])
-    expect(i.configSettings).toEqual(['compile-args=-v'])
+    expect(i.configSettings).toEqual([])
     expect(i.upload).toBe('auto')
     expect(i.labels).toEqual(['main'])
     expect(i.ifExists).toBeUndefined()

@@ -94,6 +94,27 @@ describe('the build without compiler-cache', () => {
   })
 })
 
+describe("the compiler's command lines", () => {
+  const buildArgs = (p: ReturnType<typeof plan>) =>
+    p.pythons[0].build.args.filter((a): a is string => typeof a === 'string' && a.startsWith('-C'))
+  it('hidden by default: no compile-args=-v (ninja prints one line per step, a failing one whole)', () => {
+    const p = plan({ configSettings: [] })
+    expect(p.compileCommandLines).toBe(false)
+    expect(buildArgs(p)).toEqual([])
+    expect(p.configSettings).toEqual([])
+  })
+  it('in debug mode (RUNNER_DEBUG=1, the CLI --verbose): compile-args=-v, in the plan and its build command', () => {
+    const p = plan({ configSettings: ['setup-args=-Da=1'] }, { ...linux, env: { RUNNER_DEBUG: '1' } })
+    expect(p.compileCommandLines).toBe(true)
+    expect(buildArgs(p)).toEqual(['-Csetup-args=-Da=1', '-Ccompile-args=-v'])
+    expect(p.configSettings).toEqual(['setup-args=-Da=1', 'compile-args=-v'])
+  })
+  it("the user's own compile-args win, in debug mode too", () => {
+    const p = plan({ configSettings: ['compile-args=-j2'] }, { ...linux, env: { RUNNER_DEBUG: '1' } })
+    expect(buildArgs(p)).toEqual(['-Ccompile-args=-j2'])
+  })
+})
+
 describe("pip's cache", () => {
   it("the user's PIP_CACHE_DIR on the host; the tool cache's in a container (it is mounted)", () => {
     const own = { ...linux, env: { PIP_CACHE_DIR: '/home/runner/.cache/pip' } }

@@ -114,8 +114,6 @@ interface Target {
   temp: string
   toolCache: string
   checkout: string
-  /** The common parent of the checkout and the temp directory, written out. */
-  cythonBase: string
   envId: string
   executor: object
   policy?: string
@@ -141,7 +139,6 @@ const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
 const LINUX = {
   f: POSIX,
   temp: '/home/runner/work/_temp',
-  cythonBase: '/home/runner/work',
   toolCache: '/opt/hostedtoolcache',
   checkout: '/home/runner/work/dipy-wheels/dipy-wheels/dipy',
   configSettings: ['compile-args=-v'],
@@ -274,7 +271,6 @@ function macTarget(arch: 'x86_64' | 'arm64', target = '11.0'): Target {
     artifactName: `${ARTIFACT}-macos-${arch}`,
     f: POSIX,
     temp: '/Users/runner/work/_temp',
-    cythonBase: '/Users/runner/work',
     toolCache: '/Users/runner/hostedtoolcache',
     checkout: '/Users/runner/work/dipy-wheels/dipy-wheels/dipy',
     envId: `macos-${arch}`,
@@ -329,7 +325,6 @@ function windowsTarget(o: {
     artifactName: `${ARTIFACT}-windows-${o.arch}`,
     f: WIN,
     temp: 'D:\\a\\_temp',
-    cythonBase: 'D:\\a',
     toolCache: 'C:\\hostedtoolcache\\windows',
     checkout: 'D:\\a\\dipy-wheels\\dipy-wheels\\dipy',
     envId: `windows-${o.arch}`,
@@ -447,13 +442,14 @@ function expectedPython(t: Target, v: string): PythonPlan {
     version: v,
     interpreter: t.interpreter(v),
     buildEnv: { dir: buildEnv, projectRequirements: true },
-    mesonBuildDir: join(dir, 'meson-build'),
+    // Inside the checkout: every path the caches key is relative to it, wherever the workspace is.
+    mesonBuildDir: join(t.checkout, '.dipy-wheels-build', `py${v}`),
     cythonCache: {
       dir: join(t.toolCache, 'dipy-wheels-cython'),
-      basedir: t.cythonBase,
+      basedir: t.checkout,
       script: join(t.temp, 'dipy-wheels', `cython-cache-${sha16(CYTHON_CACHE_PY)}.py`),
-      nativeFile: join(dir, 'meson-build-cython.ini'),
-      log: join(dir, 'meson-build-cython.log')
+      nativeFile: join(t.checkout, '.dipy-wheels-build', `py${v}-cython.ini`),
+      log: join(t.checkout, '.dipy-wheels-build', `py${v}-cython.log`)
     },
     distDir: join(dir, 'dist'),
     build: {
@@ -501,7 +497,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
     expect(plan.compilerCache).toEqual({
       enabled: true,
       pipCache: t.pipCache,
-      scratch: t.f.join(t.temp, 'dipy-wheels')
+      scratch: t.f.join(t.temp, 'dipy-wheels'),
+      basedir: t.checkout
     })
     expect(plan.checkout).toEqual({
       repository: 'https://github.com/dipy/dipy.git',

@@ -98,6 +98,29 @@ describe('Http: error mapping and retries', () => {
     expect(calls).toHaveLength(6)
   })
 
+  it('a host name that does not resolve is final at once and named (ENOTFOUND, EAI_AGAIN)', async () => {
+    // What Node's fetch throws when getaddrinfo fails: the socket's error as the cause.
+    const unresolved = (code: string) => () => {
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`getaddrinfo ${code} api.test`), { code, hostname: 'api.test' })
+      })
+    }
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      calls.length = 0
+      answers = [unresolved(code), json(200, {}), json(200, {})]
+      const err = await http()
+        .api('GET', '/user')
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(AnacondaHttpError)
+      expect(isTransient(err)).toBe(false)
+      expect((err as Error).message).toBe(
+        `GET /user: the host name api.test does not resolve (${code}). Check the host in the URL and ` +
+          "this machine's DNS (network connection, proxy)."
+      )
+      expect(calls).toHaveLength(1)
+    }
+  })
+
   it('gives up after the attempts with a transient error naming the request', async () => {
     answers = [json(503, { error: 'down' }), json(503, { error: 'down' }), json(503, { error: 'still down' })]
     const err = await http()

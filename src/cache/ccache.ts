@@ -62,7 +62,7 @@ export function compilerCacheKeys(o: {
 }
 
 /**
- * ccache's settings. BASEDIR makes the paths under the checkout's and build directory's common parent
+ * ccache's settings. BASEDIR (the checkout, which holds the build directory) makes the paths under it
  * relative; NOHASHDIR leaves the working directory out of the hash (-g would put it in); depend mode skips
  * the preprocessor on a miss (the compiler's -MD output lists the headers), so a cold build costs almost
  * nothing more than without ccache. Values the user set win.

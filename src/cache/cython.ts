@@ -12,14 +12,25 @@ import { commonAncestor } from '../util/paths.js'
 
 export const CYTHON_CACHE_SCRIPT: string = script
 export const CYTHON_CACHE_DIR_NAME = 'dipy-wheels-cython'
+/** The folder inside the checkout that holds meson's build directories (one per Python version). */
+export const BUILD_DIR_NAME = '.dipy-wheels-build'
+
+/**
+ * meson's build directory of one version: inside the checkout, at the same place in every workspace, so
+ * the paths in the compile lines and Cython calls (relative to the build directory, or made relative to
+ * the checkout) are the same wherever the workspace and the temp folder are.
+ */
+export const buildDirOf = (paths: path.PlatformPath, checkout: string, version: string): string =>
+  paths.join(checkout, BUILD_DIR_NAME, `py${version}`)
 
 /** Where one build's script, native file and log go, in the target's path flavour. */
 export interface CythonCachePaths {
   /** The cache itself (kept across runs with the compiler cache). */
   dir: string
   /**
-   * The common parent of the checkout and the build directory ('' for none): paths under it are keyed
-   * relative to it (as CCACHE_BASEDIR does), so another workspace or temp directory still hits.
+   * The common parent of the checkout and the build directory (the checkout itself, which holds the
+   * build directory; '' for none): paths under it are keyed relative to it (as CCACHE_BASEDIR does), so
+   * another workspace or temp directory still hits.
    */
   basedir: string
   /** The script, named by its content. */

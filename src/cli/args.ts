@@ -17,6 +17,8 @@ export interface CliArgs {
   workspace: string
   event: string
   keepTemp: boolean
+  /** --verbose: debug mode (RUNNER_DEBUG=1): debug lines and the compiler's command lines. */
+  verbose: boolean
   /** `plan` only. */
   target: { os?: string; architecture?: string; json?: boolean }
   /** Inputs given on the command line that hold a secret. */
@@ -48,7 +50,7 @@ export function suggest(flag: string, known: string[]): string | undefined {
 }
 
 const COMMANDS: Command[] = ['build', 'plan', 'release']
-const SWITCHES = ['help', 'version', 'keep-temp']
+const SWITCHES = ['help', 'version', 'keep-temp', 'verbose']
 const OWN = ['workspace', 'event']
 
 export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
@@ -63,6 +65,7 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
     workspace: cwd,
     event: 'workflow_dispatch',
     keepTemp: false,
+    verbose: false,
     target: {},
     tokensOnCommandLine: []
   }
@@ -78,6 +81,10 @@ export function parseArgs(argv: string[], cwd = process.cwd()): CliArgs {
     if (arg === '--version') return { ...args, show: 'version' }
     if (arg === '--keep-temp') {
       args.keepTemp = true
+      continue
+    }
+    if (arg === '--verbose') {
+      args.verbose = true
       continue
     }
     if (command === 'plan' && arg === '--json') {

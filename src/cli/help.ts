@@ -34,6 +34,8 @@ const COMMON = [
   `${INDENT}Where the checkout, the wheelhouse and summary.md go [default: the current directory].`,
   '  --keep-temp',
   `${INDENT}Keep the build products in <workspace>/.dipy-wheels-tmp after the run (removed by default).`,
+  '  --verbose',
+  `${INDENT}Debug lines and the compiler's command lines (meson's compile-args=-v) in the log.`,
   '  --event NAME',
   `${INDENT}The GitHub event to act as [default: "workflow_dispatch", which uploads nothing].`,
   '  -h, --help       This help.      --version   The version of dipy-wheels.'

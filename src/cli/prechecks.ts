@@ -1,9 +1,12 @@
 /**
- * Checks the CLI makes before the pipeline starts, from the inputs and the plan alone (no network,
- * nothing written): a bad input, and a Python version the host does not have when the build runs on the
- * host, fail now rather than after a temp folder was made and the clone ran.
+ * Checks the CLI makes before the pipeline starts, from the inputs and the plan alone (nothing written):
+ * a bad input, a Python version the host does not have when the build runs on the host, and the container
+ * engine and image when it runs in a container, fail now rather than after the workspace, the temp folder
+ * and the clone were made.
  */
 import * as fs from 'node:fs'
+import { checkEngine } from '../container/engine.js'
+import { ExecRunner } from '../exec.js'
 import { detectHost } from '../host.js'
 import { getInputs } from '../inputs.js'
 import { makePlan } from '../plan/make-plan.js'
@@ -52,4 +55,20 @@ export function checkPythons(plan: BuildPlan, containerFlag: string | undefined)
       `pyenv). Install it (e.g. \`uv python install ${missing[0]}\` or \`pyenv install ${missing[0]}\`)` +
       `${container}, or ask for a version this machine has.`
   )
+}
+
+/**
+ * --container auto (or an image): the engine answers, this user may use it, and the image is there or
+ * pulled, before the workspace is made (the pipeline's own check then finds the image in place).
+ */
+export async function checkContainer(plan: BuildPlan, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const ex = plan.executor
+  if (ex.kind !== 'container' || plan.lastStep === 'checkout' || plan.lastStep === 'plan') return
+  await checkEngine({
+    engine: 'docker',
+    image: ex.image,
+    hostEnv: env,
+    runner: new ExecRunner(env),
+    uid: process.getuid?.()
+  })
 }

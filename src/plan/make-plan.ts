@@ -3,7 +3,7 @@
  * Pure (no process, no file written): every OS's plan can be made, printed and tested on any machine.
  */
 import constraints from '../../requirements/tools.txt'
-import { CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
+import { buildDirOf, CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
 import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
@@ -25,6 +25,7 @@ import {
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
+import { planUv, toUv, type UvPlan } from '../python/uv.js'
 import { shortHash } from '../util/hash.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
@@ -145,11 +146,11 @@ function pythonPlan(
     buildEnv: { dir: buildEnv, projectRequirements },
     ...(projectRequirements
       ? {
-          mesonBuildDir: p.join(dir, 'meson-build'),
+          mesonBuildDir: buildDirOf(p, inputs.checkoutDir, version),
           cythonCache: cythonCachePaths(p, {
             cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
             scratch: p.join(host.temp, 'dipy-wheels'),
-            buildDir: p.join(dir, 'meson-build'),
+            buildDir: buildDirOf(p, inputs.checkoutDir, version),
             checkout: inputs.checkoutDir
           })
         }
@@ -158,7 +159,7 @@ function pythonPlan(
     build: mod.planBuild({
       srcDir: inputs.checkoutDir,
       outDir: distDir,
-      configSettings: mod.configSettings(inputs.configSettings),
+      configSettings: mod.configSettings(settingsOf(inputs, host)),
       noIsolation: projectRequirements,
       buildEnv,
       env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
@@ -173,22 +174,51 @@ function pythonPlan(
       ...(target.macos ? { env: targetEnv } : {})
     }),
     ...(tested
-      ? testPlans(mod, {
-          workDir: testDir,
-          testRequires: inputs.testRequires,
-          testCommand: inputs.testCommand,
-          pipCache
-        })
+      ? testPlans(
+          mod,
+          {
+            workDir: testDir,
+            testRequires: inputs.testRequires,
+            testCommand: inputs.testCommand,
+            pipCache
+          },
+          uvOf(mod, host, executor)
+        )
       : {}),
     testDir,
     failedDir: p.join(dir, 'failed')
   }
 }
 
-/** The test's commands, and what it can install while the wheel is compiled. */
-function testPlans(mod: PlatformModule, req: TestRequest): Pick<PythonPlan, 'test' | 'testEarly'> {
-  return { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
+/** Debug mode (RUNNER_DEBUG=1: the runner's debug logging, the CLI's --verbose) shows compile lines. */
+const compileCommandLines = (host: PlanHost): boolean => host.env.RUNNER_DEBUG === '1'
+
+/** The config settings given, plus meson's compile-args=-v when compile lines are shown and none was set. */
+function settingsOf(inputs: ActionInputs, host: PlanHost): string[] {
+  const own = inputs.configSettings
+  return compileCommandLines(host) && !own.some((s) => s.startsWith('compile-args='))
+    ? [...own, 'compile-args=-v']
+    : [...own]
 }
+
+/** The test's commands, and what it can install while the wheel is compiled: uv's form with pip's beside. */
+function testPlans(
+  mod: PlatformModule,
+  req: TestRequest,
+  uv: UvPlan | undefined
+): Pick<PythonPlan, 'test' | 'testEarly' | 'pipFallback'> {
+  const pip = { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
+  if (!uv) return pip
+  return {
+    test: pip.test.map((c) => toUv(c, uv)),
+    testEarly: { ...pip.testEarly, install: toUv(pip.testEarly.install, uv) },
+    pipFallback: pip
+  }
+}
+
+/** uv for the venvs: in the tool cache, one per pin and executor. */
+const uvOf = (mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): UvPlan | undefined =>
+  planUv(mod, host.toolCache, executor.envId, host.env)
 
 /** pip's download cache: the user's PIP_CACHE_DIR on the host, else one in the tool cache (mounted). */
 function pipCacheOf(host: PlanHost, executor: ExecutorPlan): string {
@@ -237,7 +267,9 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     arch: target.arch,
     lastStep: inputs.stopAfter,
     toolCache: host.toolCache,
-    configSettings: mod.configSettings(inputs.configSettings),
+    configSettings: mod.configSettings(settingsOf(inputs, host)),
+    compileCommandLines: compileCommandLines(host),
+    ...(uvOf(mod, host, executor) ? { uv: uvOf(mod, host, executor) } : {}),
     checkout: {
       repository: inputs.repository,
       dir: inputs.checkoutDir,
@@ -258,7 +290,8 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     compilerCache: {
       enabled: inputs.compilerCache,
       pipCache: pipCacheOf(host, executor),
-      scratch: p.join(host.temp, 'dipy-wheels')
+      scratch: p.join(host.temp, 'dipy-wheels'),
+      basedir: inputs.checkoutDir
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),

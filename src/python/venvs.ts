@@ -34,6 +34,19 @@ export interface VenvRequest {
    * the .complete marker; a venv whose marker says otherwise is made again.
    */
   stamp?: string
+  /** uv's executable and cache: it makes and fills the venv instead of venv and pip (python/uv.ts). */
+  uv?: UvTool
+}
+
+/**
+ * Every uv command's variables: the machine's certificate store, as pip uses (uv otherwise trusts only its
+ * bundled roots, and a proxy's or company's own authority fails: UV_SYSTEM_CERTS, UV_NATIVE_TLS before).
+ */
+export const UV_ENV: Record<string, string> = { UV_SYSTEM_CERTS: '1', UV_NATIVE_TLS: '1' }
+
+export interface UvTool {
+  exe: string
+  cacheDir: string
 }
 
 export const COMPLETE_MARKER = '.complete'
@@ -44,6 +57,8 @@ export interface VenvPip {
   python: string
   bin: string
   env?: Record<string, string | undefined>
+  /** uv installs instead of pip: `uv pip install --python <venv's python>`, the same arguments. */
+  uv?: UvTool
 }
 
 const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
@@ -54,6 +69,14 @@ const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
  */
 export async function pipInstall(runner: Runner, v: VenvPip, args: string[], where: string): Promise<void> {
   const what = `installing ${args.filter((a) => !a.startsWith('-') && !a.includes('constraints')).join(', ')} into ${where}`
+  if (v.uv) {
+    const env = { ...v.env, ...UV_ENV, UV_CACHE_DIR: v.uv.cacheDir }
+    await runner.run(
+      { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env },
+      { what }
+    )
+    return
+  }
   const own = fs.existsSync(path.join(v.bin, 'pip')) || fs.existsSync(path.join(v.bin, 'pip.exe'))
   if (!own) {
     const cmd: Command = {
@@ -98,14 +121,18 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
   await core.group(`Make the ${req.label} (${all.join(', ')})`, async () => {
     removeTree(req.dir)
     fs.mkdirSync(path.dirname(req.dir), { recursive: true })
-    // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip installs into it.
-    await runner.run(
-      { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env },
-      { what: `making the ${req.label}` }
-    )
+    // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip, or uv, installs into it.
+    const make = req.uv
+      ? {
+          command: req.uv.exe,
+          args: ['venv', '--python', req.python, req.dir],
+          env: { ...req.env, ...UV_ENV, UV_CACHE_DIR: req.uv.cacheDir }
+        }
+      : { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env }
+    await runner.run(make, { what: `making the ${req.label}` })
     const constraintsFile = path.join(req.dir, 'constraints.txt')
     fs.writeFileSync(constraintsFile, req.constraints)
-    const pip = { base: req.python, python, bin, env: req.env }
+    const pip = { base: req.python, python, bin, env: req.env, ...(req.uv ? { uv: req.uv } : {}) }
     await pipInstall(runner, pip, ['-c', constraintsFile, ...req.packages], `the ${req.label}`)
     // --upgrade: the newest versions that match, as an isolated build would get.
     if (req.extra?.length) await pipInstall(runner, pip, ['--upgrade', ...req.extra], `the ${req.label}`)

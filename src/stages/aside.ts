@@ -13,7 +13,7 @@ import type { PlatformModule } from '../platforms/index.js'
 import type { BuildPlan, PythonPlan } from '../plan/types.js'
 import { readProjectDependencies } from '../python/build-env.js'
 import type { FoundPython } from '../python/discover.js'
-import { ensureVenv, type ToolVenv } from '../python/venvs.js'
+import { ensureVenv, type ToolVenv, type UvTool } from '../python/venvs.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
 import type { Timings } from '../util/timings.js'
 import type { DependencyResult } from './dependencies.js'
@@ -40,6 +40,8 @@ export interface Run extends WheelsContext {
   mesonpy?: boolean
   /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
   vsenv?: boolean
+  /** uv for the venvs once the first interpreter is found; null: pip (none planned, or it does not run). */
+  uv?: UvTool | null
   /** macOS, Windows: the compiler cache is set up at the first version (it goes into the tools venv). */
   ccPending?: CompilerCacheOptions & { platform: 'macos' | 'windows' }
 }
@@ -67,7 +69,8 @@ export async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv
       packages: run.plan.tools.packages,
       constraints,
       label: 'tools venv',
-      env: { PIP_CACHE_DIR: run.plan.compilerCache.pipCache }
+      env: { PIP_CACHE_DIR: run.plan.compilerCache.pipCache },
+      ...(run.uv ? { uv: run.uv } : {})
     })
   )
   return run.tools

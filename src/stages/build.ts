@@ -44,6 +44,7 @@ export async function buildWheel(
     fs.mkdirSync(path.dirname(cython.script), { recursive: true })
     if (!fs.existsSync(cython.script)) fs.writeFileSync(cython.script, CYTHON_CACHE_SCRIPT)
     fs.mkdirSync(cython.dir, { recursive: true })
+    fs.mkdirSync(path.dirname(cython.nativeFile), { recursive: true })
     fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
     fs.rmSync(cython.log, { force: true })
     args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)]
@@ -72,11 +73,26 @@ export async function buildWheel(
     )
   }
   core.info(`Built ${wheels[0]}`)
+  const log = cython && fs.existsSync(cython.log) ? fs.readFileSync(cython.log, 'utf8') : ''
+  if (found.mesonpy && py.mesonBuildDir) removeBuildDir(py.mesonBuildDir, cython)
   if (!cython) return { wheel: wheels[0] }
-  const log = fs.existsSync(cython.log) ? fs.readFileSync(cython.log, 'utf8') : ''
   const stats = parseCythonLog(py.version, log)
   core.info(
     `Cython for Python ${py.version}: ${stats.reused} of ${stats.reused + stats.compiled + stats.uncached} outputs reused from ${cython.dir}`
   )
   return { wheel: wheels[0], cython: stats }
+}
+
+/**
+ * The build directory (inside the checkout) and its Cython files, once the wheel is out: no build product
+ * stays in the user's checkout. A failed build keeps them for a look; the next checkout cleans them.
+ */
+function removeBuildDir(dir: string, cython: { nativeFile: string; log: string } | undefined): void {
+  removeTree(dir)
+  if (cython) for (const f of [cython.nativeFile, cython.log]) fs.rmSync(f, { force: true })
+  try {
+    fs.rmdirSync(path.dirname(dir))
+  } catch {
+    // Another version's directory is still there (or the folder is gone already).
+  }
 }

@@ -22,9 +22,9 @@ import { platformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
 import { isMesonpy, readBuildSystem, ensureBuildEnv } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
+import { uvTool } from '../python/uv.js'
 import { macosPlatformTag } from '../platforms/macos-target.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
-import { commonAncestor } from '../util/paths.js'
 import { buildWheel } from './build.js'
 import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
 import { libompRecipes, linkLibomp, targetFor } from './macos.js'
@@ -56,6 +56,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
   try {
     const { python, buildPython } = await timings.time(step, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
+      run.uv ??= await uvTool(runner, mod, plan, python.path)
       if (plan.macos) mac = targetFor(plan.macos, python.full)
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
       run.mesonpy = buildSystem ? isMesonpy(buildSystem) : false
@@ -67,7 +68,8 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
         srcDir: plan.checkout.dir,
         buildSystem,
         configSettings: plan.configSettings,
-        pipCache: plan.compilerCache.pipCache
+        pipCache: plan.compilerCache.pipCache,
+        ...(run.uv ? { uv: run.uv } : {})
       })
       return { python, buildPython: venv.python }
     })
@@ -75,6 +77,7 @@ async function oneVersion(run: Run, py: PythonPlan): Promise<{ wheel?: WheelReco
     // Alongside the compile: the tools venv (Linux: the first version's) and the test venv with the
     // project's dependencies. Their logs follow the build's.
     const tools = run.tools ? undefined : alongside(() => toolsVenv(run, python))
+    if (!run.uv && py.pipFallback) py = { ...py, ...py.pipFallback }
     const early = testEarly(run, py, python)
     pending.push(...(tools ? [tools] : []), ...(early ? [early] : []))
     step = `build ${py.version}`
@@ -217,7 +220,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       pythons: plan.pythons.map((p) => p.version),
       compiler,
       commit: ctx.commit,
-      basedir: commonAncestor(plan.checkout.dir, plan.compilerCache.scratch),
+      basedir: plan.compilerCache.basedir,
       root: ctx.root,
       envId: plan.executor.envId,
       cache: ctx.cache,

@@ -42,6 +42,22 @@ export class AnacondaHttpError extends UploadError {
   }
 }
 
+/** getaddrinfo's answers for a name that does not resolve (libuv's errno names, as Node reports them). */
+const NAME_NOT_RESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA'])
+
+/**
+ * The errno code when `err` (or its cause: fetch wraps the socket's error) says the host name did not
+ * resolve. Final, not retried: a wrong name or a machine without DNS does not get better within the
+ * minutes a retry waits, and the user should be told which host it was at once.
+ */
+export function nameNotResolved(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; i++) {
+    if (typeof e.code === 'string' && NAME_NOT_RESOLVED.has(e.code)) return e.code
+    e = e.cause as typeof e
+  }
+  return undefined
+}
+
 export function isTransient(err: unknown): boolean {
   return err instanceof AnacondaHttpError && err.transient
 }

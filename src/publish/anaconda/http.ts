@@ -28,6 +28,7 @@ import {
   bound,
   describeNetworkError,
   isTransient,
+  nameNotResolved,
   serverMessageOf
 } from './http-errors.js'
 import { retryBaseDelay, sleep } from '../../util/retry.js'
@@ -289,6 +290,18 @@ export class Http {
       const host = u.host
       if (err instanceof TooLarge) {
         throw new AnacondaHttpError(`${target} on ${host}: ${err.message}`, method, target, undefined, false)
+      }
+      const unresolved = nameNotResolved(err)
+      if (unresolved) {
+        throw new AnacondaHttpError(
+          `${target}: the host name ${u.hostname} does not resolve (${unresolved}). Check the host in the URL and this machine's DNS (network connection, proxy).`,
+          method,
+          target,
+          undefined,
+          false,
+          undefined,
+          { cause: err }
+        )
       }
       const name = (err as Error).name
       const timedOut = err instanceof TimeBound || name === 'TimeoutError' || name === 'AbortError'

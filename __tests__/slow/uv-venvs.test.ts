@@ -1,0 +1,50 @@
+/**
+ * uv for the venvs on a real build (DIPY_WHEELS_VENV_TOOL=uv, the Cython fixture, container: off, a tool
+ * cache of its own): uv is installed into the tool cache, makes and fills the build env, the tools venv
+ * and the test venv, and the wheel is built, repaired and passes its test.
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ownToolCache, runAction } from '../harness/action.js'
+import { answerTest, DWCY_TAG, makeCythonFixture } from '../harness/cython-fixture.js'
+import { pythonsForTests } from '../harness/pythons.js'
+
+describe('uv for the venvs (bundle, Cython fixture)', () => {
+  it('every venv made and filled by the pinned uv; the wheel passes its test', async () => {
+    const [A] = pythonsForTests(1)
+    const toolCache = ownToolCache('dw-uv-toolcache-')
+    const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
+    const r = await runAction({
+      toolCache,
+      env: { DIPY_WHEELS_VENV_TOOL: 'uv' },
+      inputs: {
+        repository: repo,
+        'build-commit': DWCY_TAG,
+        'python-version': A,
+        container: 'off',
+        manylinux: 'auto',
+        'stop-after': 'test',
+        upload: 'none',
+        'test-command': answerTest(41)
+      },
+      timeoutMs: 900_000
+    })
+    expect(r.exitCode, r.log.slice(-6000)).toBe(0)
+    expect(r.log).toMatch(/^Venvs made and filled by uv 0\.13\.8 /m)
+    const uv = /Venvs made and filled by uv \S+ .*\((.*)\)/.exec(r.log)![1]
+    expect(uv.startsWith(path.join(toolCache, 'dipy-wheels-uv'))).toBe(true)
+    for (const venv of ['build env', 'tools venv', 'test venv'])
+      expect(r.log, venv).toMatch(new RegExp(`\\[command\\]${uv.replace(/\//g, '\\/')} (venv|pip install)`))
+    expect(r.log).toMatch(new RegExp(`\\[command\\]${uv} venv --seed --python `))
+    expect(r.log).toMatch(
+      new RegExp(`\\[command\\]${uv} pip install --python \\S+/test/venv/bin/python \\S+\\.whl`)
+    )
+    // Only uv's own venv is made by venv and pip (uv is installed from PyPI by pip).
+    const byVenv = r.log.split('\n').filter((l) => / -m venv /.test(l))
+    expect(byVenv).toHaveLength(1)
+    expect(byVenv[0]).toContain(path.join(toolCache, 'dipy-wheels-uv'))
+    expect(r.log).toContain('answer 41')
+  })
+})

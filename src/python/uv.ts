@@ -1,0 +1,132 @@
+/**
+ * uv for the venvs: the build env, the tools venv and the test venv are made (`uv venv`) and filled
+ * (`uv pip install`, the same arguments, pins and constraints as pip's) by uv when it runs on the target,
+ * by pip otherwise. uv itself is pinned (requirements/uv.txt) and installed from PyPI by pip into a venv
+ * of its own in the tool cache, once per pin and executor; its download cache lives in the tool cache too.
+ * The plan holds both forms of the test venv's commands: the uv ones it prints, and pip's for a target
+ * where uv does not run (the run says so in a warning).
+ */
+import * as core from '@actions/core'
+import uvPin from '../../requirements/uv.txt'
+import type { PlannedCommand, Word } from '../command.js'
+import type { Runner } from '../exec.js'
+import type { PlatformModule } from '../platforms/index.js'
+import { shortHash } from '../util/hash.js'
+import { ensureVenv, UV_ENV, type UvTool } from './venvs.js'
+
+export const UV_CONSTRAINTS: string = uvPin
+export const UV_DIR_NAME = 'dipy-wheels-uv'
+export const UV_CACHE_DIR_NAME = 'dipy-wheels-uv-cache'
+
+/** The plan's uv: where its venv goes, its executable, its cache. */
+export interface UvPlan {
+  /** The pinned requirement (uv==X.Y.Z). */
+  requirement: string
+  dir: string
+  exe: string
+  /** UV_CACHE_DIR of every uv command. */
+  cacheDir: string
+}
+
+/** The pinned requirement of requirements/uv.txt. */
+export function uvRequirement(text: string = UV_CONSTRAINTS): string {
+  const line = text.split('\n').find((l) => /^uv==\S+$/.test(l.trim()))
+  if (!line) throw new Error('requirements/uv.txt pins no uv==version')
+  return line.trim()
+}
+
+/**
+ * The plan's uv, or undefined when the run uses pip. For now uv is asked for with DIPY_WHEELS_VENV_TOOL=uv
+ * (a named seam: the side-by-side measure); pip stays the default until the plan tests are moved to uv's
+ * form of the test venv.
+ */
+export function planUv(
+  mod: PlatformModule,
+  toolCache: string,
+  envId: string,
+  env: Readonly<Record<string, string | undefined>>
+): UvPlan | undefined {
+  if (env.DIPY_WHEELS_VENV_TOOL !== 'uv') return undefined
+  const p = mod.paths
+  const dir = p.join(toolCache, UV_DIR_NAME, shortHash(UV_CONSTRAINTS, envId))
+  const exe = p.join(mod.venvBin(dir), p.sep === '\\' ? 'uv.exe' : 'uv')
+  return { requirement: uvRequirement(), dir, exe, cacheDir: p.join(toolCache, UV_CACHE_DIR_NAME) }
+}
+
+/** pip's flags that uv's pip interface does without (uv never asks, never checks its version, never compiles). */
+const PIP_ONLY = new Set(['--disable-pip-version-check', '--no-input', '--no-compile'])
+
+/** `pip install` arguments as `uv pip install` takes them (pins, constraints, -r, --upgrade kept). */
+export const uvInstallArgs = <T extends Word>(args: readonly T[]): T[] =>
+  args.filter((a) => typeof a !== 'string' || !PIP_ONLY.has(a))
+
+/**
+ * A planned command in its uv form: `<python> -m venv DIR` → `uv venv --seed --python <python> DIR` (pip
+ * seeded, for a test command that calls it), `<python> -m pip install ARGS` → `uv pip install --python
+ * <python> ARGS`; any other command as it is.
+ */
+export function toUv(cmd: PlannedCommand, uv: UvPlan): PlannedCommand {
+  const [m, mod, sub, ...rest] = cmd.args
+  const env = { ...cmd.env, set: { ...cmd.env?.set, ...UV_ENV, UV_CACHE_DIR: uv.cacheDir } }
+  if (m === '-m' && mod === 'venv') {
+    const dirs = [sub, ...rest].filter((a) => typeof a !== 'string' || !a.startsWith('-'))
+    return { ...cmd, command: uv.exe, args: ['venv', '--seed', '--python', cmd.command, ...dirs], env }
+  }
+  if (m === '-m' && mod === 'pip' && sub === 'install') {
+    return {
+      ...cmd,
+      command: uv.exe,
+      args: ['pip', 'install', '--python', cmd.command, ...uvInstallArgs(rest)],
+      env
+    }
+  }
+  return cmd
+}
+
+/**
+ * uv's executable, installed (or reused) in the tool cache and checked to run; undefined, with a warning,
+ * when it cannot be installed or does not run on the target: pip then does the work.
+ */
+export async function ensureUv(
+  runner: Runner,
+  mod: PlatformModule,
+  uv: UvPlan,
+  python: string,
+  pipCache: string
+): Promise<string | undefined> {
+  try {
+    await ensureVenv(runner, mod, {
+      python,
+      dir: uv.dir,
+      packages: ['uv'],
+      constraints: UV_CONSTRAINTS,
+      label: `uv venv (${uv.requirement})`,
+      env: { PIP_CACHE_DIR: pipCache }
+    })
+    const r = await runner.run({ command: uv.exe, args: ['--version'] }, { silent: true, allowFailure: true })
+    if (r.exitCode === 0) {
+      core.info(`Venvs made and filled by ${r.stdout.trim()} (${uv.exe})`)
+      return uv.exe
+    }
+    core.warning(
+      `${uv.requirement} does not run here (${r.tail.trim().split('\n').pop()}): pip makes the venvs.`
+    )
+  } catch (err) {
+    core.warning(
+      `${uv.requirement} could not be installed (${(err as Error).message.split('\n')[0]}): pip makes the venvs.`
+    )
+  }
+  return undefined
+}
+
+/** uv's tool for a run: the plan's, installed and checked with the first interpreter; null for pip. */
+export async function uvTool(
+  runner: Runner,
+  mod: PlatformModule,
+  plan: { uv?: UvPlan; compilerCache: { pipCache: string } },
+  python: string
+): Promise<UvTool | null> {
+  if (!plan.uv) return null
+  const exe = await ensureUv(runner, mod, plan.uv, python, plan.compilerCache.pipCache)
+  return exe ? { exe, cacheDir: plan.uv.cacheDir } : null
+}
