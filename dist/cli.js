@@ -1,6 +1,8 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
+  ExecRunner,
   action_default,
+  checkEngine,
   detectHost,
   getInputs,
   getReleaseInputs,
@@ -14,7 +16,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-WRJEJCVZ.js";
+} from "./chunks/chunk-6U57CSGS.js";
 import "./chunks/chunk-FZW7QRAZ.js";
 import {
   __toESM
@@ -195,7 +197,7 @@ function suggest(flag, known2) {
   return best !== void 0 && bestDistance <= Math.max(2, Math.floor(flag.length / 4)) ? best : void 0;
 }
 var COMMANDS = ["build", "plan", "release"];
-var SWITCHES = ["help", "version", "keep-temp"];
+var SWITCHES = ["help", "version", "keep-temp", "verbose"];
 var OWN = ["workspace", "event"];
 function parseArgs(argv, cwd = process.cwd()) {
   let command = "build";
@@ -209,6 +211,7 @@ function parseArgs(argv, cwd = process.cwd()) {
     workspace: cwd,
     event: "workflow_dispatch",
     keepTemp: false,
+    verbose: false,
     target: {},
     tokensOnCommandLine: []
   };
@@ -224,6 +227,10 @@ function parseArgs(argv, cwd = process.cwd()) {
     if (arg === "--version") return { ...args, show: "version" };
     if (arg === "--keep-temp") {
       args.keepTemp = true;
+      continue;
+    }
+    if (arg === "--verbose") {
+      args.verbose = true;
       continue;
     }
     if (command === "plan" && arg === "--json") {
@@ -318,6 +325,8 @@ var COMMON = [
   `${INDENT}Where the checkout, the wheelhouse and summary.md go [default: the current directory].`,
   "  --keep-temp",
   `${INDENT}Keep the build products in <workspace>/.dipy-wheels-tmp after the run (removed by default).`,
+  "  --verbose",
+  `${INDENT}Debug lines and the compiler's command lines (meson's compile-args=-v) in the log.`,
   "  --event NAME",
   `${INDENT}The GitHub event to act as [default: "workflow_dispatch", which uploads nothing].`,
   "  -h, --help       This help.      --version   The version of dipy-wheels."
@@ -520,6 +529,17 @@ function checkPythons(plan, containerFlag) {
   throw new UsageError(
     `--python-version: CPython ${list} not found on this machine (searched the tool cache, PATH and pyenv). Install it (e.g. \`uv python install ${missing[0]}\` or \`pyenv install ${missing[0]}\`)${container}, or ask for a version this machine has.`
   );
+}
+async function checkContainer(plan, env = process.env) {
+  const ex = plan.executor;
+  if (ex.kind !== "container" || plan.lastStep === "checkout" || plan.lastStep === "plan") return;
+  await checkEngine({
+    engine: "docker",
+    image: ex.image,
+    hostEnv: env,
+    runner: new ExecRunner(env),
+    uid: process.getuid?.()
+  });
 }
 
 // src/cli/result-table.ts
@@ -752,6 +772,7 @@ function runnerEnv(args, temp) {
     env[key] = args.inputs[name] ?? process.env[key] ?? process.env[envOf(name)] ?? s.default ?? "";
   }
   if (args.command === "release") env.INPUT_COMMAND = "release";
+  if (args.verbose) env.RUNNER_DEBUG = "1";
   return env;
 }
 function preflight(args, env) {
@@ -817,6 +838,7 @@ async function main() {
     if (plan && (process.platform !== "linux" || env.INPUT_CONTAINER === "off")) {
       checkPythons(plan, env.INPUT_CONTAINER);
     }
+    if (plan) await checkContainer(plan);
   } catch (err) {
     restore();
     fail(err);
