@@ -18,6 +18,7 @@ import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
 import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
 import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
+import { attestDecision } from '../publish/attest.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { shortHash } from '../util/hash.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
@@ -218,6 +219,10 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     inputs.stopAfter === 'publish'
       ? artifactDecision(inputs.artifact, host.env)
       : { upload: false, reason: `the run stops after ${inputs.stopAfter}` }
+  const attest =
+    inputs.stopAfter === 'publish'
+      ? attestDecision(inputs.attest, inputs.githubToken, host.env)
+      : { mode: inputs.attest, attest: false, reason: `the run stops after ${inputs.stopAfter}` }
   const name = artifactName({
     pythonVersions: inputs.pythonVersions,
     platform: host.platform,
@@ -263,6 +268,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     outputDir: inputs.outputDir,
     failFast: inputs.failFast,
     upload,
-    artifact: { ...artifact, name }
+    artifact: { ...artifact, name },
+    attest
   }
 }
