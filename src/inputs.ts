@@ -22,6 +22,7 @@ import { endpointUrl } from './validate/url.js'
 
 import type { IfExists } from './publish/anaconda/upload.js'
 import type { ArtifactMode } from './publish/artifact-name.js'
+import { attestDecision, type AttestMode } from './publish/attest.js'
 import { maskCredential } from './util/secrets.js'
 import type { UploadMode } from './publish/target.js'
 export type { ArtifactMode, IfExists, UploadMode }
@@ -78,6 +79,10 @@ export interface ActionInputs {
   keepVersions: number
   artifact: ArtifactMode
   artifactName: string
+  /** Attest the wheels' build provenance (publish/attest.ts). */
+  attest: AttestMode
+  /** For the attestation store (POST /repos/{owner}/{repo}/attestations); masked. */
+  githubToken: string
   /** The last step to run. */
   stopAfter: StepName
 }
@@ -140,6 +145,7 @@ export function getInputs(host: HostFacts): ActionInputs {
   // Mask the tokens before anything else can print them, then check them (the message never shows them).
   const nightlyToken = secret('nightly-token', get('nightly-token'))
   const stagingToken = secret('staging-token', get('staging-token'))
+  const githubToken = secret('github-token', get('github-token'))
   const nightlyRef = get('nightly-ref')
   const buildCommit = resolveBuildCommit({
     input: get('build-commit'),
@@ -164,6 +170,9 @@ export function getInputs(host: HostFacts): ActionInputs {
   const artifactName = artifactNameInput('artifact-name', get('artifact-name'))
   // artifact: true on a runner without the artifact service fails now, not after the build.
   if (stopAfter === 'publish') artifactDecision(artifact, host.env)
+  // attest: true without an OIDC token or a github-token fails now too.
+  const attest = oneOf('attest', get('attest'), ['auto', 'true', 'false'] as const)
+  if (stopAfter === 'publish') attestDecision(attest, githubToken, host.env)
   return {
     buildCommit,
     nightlyRef,
@@ -195,6 +204,8 @@ export function getInputs(host: HostFacts): ActionInputs {
     keepVersions: Number(keep),
     artifact,
     artifactName,
+    attest,
+    githubToken,
     stopAfter
   }
 }

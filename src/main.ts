@@ -15,7 +15,8 @@ export async function run(): Promise<void> {
       const env = {
         tempDir: host.temp,
         runner: new ExecRunner(host.env),
-        windows: host.platform === 'windows'
+        windows: host.platform === 'windows',
+        workspace: host.workspace
       }
       await runRelease(getReleaseInputs(), env)
       return

@@ -16,6 +16,7 @@ import { makePlan } from './plan/make-plan.js'
 import { renderPlan } from './plan/render.js'
 import type { BuildPlan } from './plan/types.js'
 import { uploadArtifact } from './publish/artifact.js'
+import { recordProvenance } from './stages/provenance.js'
 import { describeDecision, tokenFor } from './publish/target.js'
 import { siblingWarning } from './ref.js'
 import { report, type RunReport } from './report.js'
@@ -123,6 +124,10 @@ export async function runPipeline(
     const fatal = built.failures.find((f) => plan.failFast || f.python === 'all')
     if (fatal) throw fatal.error
     if (plan.lastStep === 'publish') {
+      const source = { repository: plan.checkout.repository, ...r.checkout }
+      r.provenance = await timings.time('provenance', () =>
+        recordProvenance(plan, r.wheels, source, inputs.githubToken, host.env)
+      )
       r.artifact = await timings.time('artifact', () =>
         uploadArtifact(
           plan.artifact,

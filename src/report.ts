@@ -8,6 +8,7 @@ import type { ArtifactOutcome } from './publish/artifact.js'
 import { describeDecision, type UploadDecision } from './publish/target.js'
 import type { CheckoutResult } from './stages/checkout.js'
 import type { PublishResult } from './stages/publish.js'
+import type { ProvenanceResult } from './stages/provenance.js'
 import type { Failure, WheelRecord } from './stages/results.js'
 import { escapeHtml, headerRow } from './util/summary-table.js'
 import type { StepTiming } from './util/timings.js'
@@ -22,6 +23,7 @@ export interface RunReport {
   cython?: readonly CythonStats[]
   artifact?: ArtifactOutcome
   publish?: PublishResult
+  provenance?: ProvenanceResult
   timings: readonly StepTiming[]
 }
 
@@ -72,6 +74,8 @@ function outputs(r: RunReport): void {
     })
   )
   if (r.artifact && 'id' in r.artifact) core.setOutput('artifact-id', String(r.artifact.id))
+  if (r.provenance) core.setOutput('sha256sums', r.provenance.manifest.sums)
+  if (r.provenance?.attestation?.id) core.setOutput('attestation-id', r.provenance.attestation.id)
 }
 
 function artifactSection(summary: Summary, a: ArtifactOutcome | undefined): void {

@@ -87,6 +87,8 @@ export function defaultInputs(platform: PlatformName, over: Partial<ActionInputs
     keepVersions: 0,
     artifact: 'auto',
     artifactName: '',
+    attest: 'auto',
+    githubToken: '',
     stopAfter: 'publish',
     ...over
   }

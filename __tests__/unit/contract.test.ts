@@ -117,6 +117,7 @@ describe('workflows', () => {
     }
     expect([...pins.keys()].sort()).toEqual([
       'actions/checkout',
+      'actions/download-artifact',
       'actions/setup-node',
       'actions/setup-python'
     ])

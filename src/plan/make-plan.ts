@@ -23,6 +23,7 @@ import {
   manylinuxPythonHome
 } from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
+import { attestDecision } from '../publish/attest.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { planUv, toUv, type UvPlan } from '../python/uv.js'
@@ -253,6 +254,10 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     inputs.stopAfter === 'publish'
       ? artifactDecision(inputs.artifact, host.env)
       : { upload: false, reason: `the run stops after ${inputs.stopAfter}` }
+  const attest =
+    inputs.stopAfter === 'publish'
+      ? attestDecision(inputs.attest, inputs.githubToken, host.env)
+      : { mode: inputs.attest, attest: false, reason: `the run stops after ${inputs.stopAfter}` }
   const name = artifactName({
     pythonVersions: inputs.pythonVersions,
     platform: host.platform,
@@ -301,6 +306,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
     outputDir: inputs.outputDir,
     failFast: inputs.failFast,
     upload,
-    artifact: { ...artifact, name }
+    artifact: { ...artifact, name },
+    attest
   }
 }

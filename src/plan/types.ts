@@ -10,6 +10,7 @@ import type { PlatformName } from '../host.js'
 import type { StepName } from '../inputs.js'
 import type { MacArch } from '../platforms/macos-target.js'
 import type { WindowsArch } from '../platforms/windows-arch.js'
+import type { AttestDecision } from '../publish/attest.js'
 import type { UploadDecision } from '../publish/target.js'
 
 /** Where the build, repair and test commands run. */
@@ -151,4 +152,6 @@ export interface BuildPlan {
   failFast: boolean
   upload: UploadDecision
   artifact: { upload: boolean; reason: string; name: string }
+  /** Whether the wheels' build provenance is attested (publish/attest.ts). */
+  attest: AttestDecision
 }

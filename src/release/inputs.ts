@@ -35,6 +35,8 @@ export interface ReleaseInputs {
   labels: string[]
   anacondaUrl: string
   dryRun: boolean
+  /** A directory of the build runs' SHA256SUMS (build-manifests.ts); empty: no such check. */
+  buildManifests: string
 }
 
 const get = (name: string): string => withDefault(name, core.getInput(name))
@@ -170,7 +172,8 @@ export function getReleaseInputs(): ReleaseInputs {
     stagingToken: checkToken('staging-token', get('staging-token')),
     labels,
     anacondaUrl: checkUrl('anaconda-url', get('anaconda-url')).replace(/\/+$/, ''),
-    dryRun: bool('dry-run', get('dry-run'))
+    dryRun: bool('dry-run', get('dry-run')),
+    buildManifests: get('build-manifests').trim()
   }
   inputs.attestations = resolveAttestations(get('attestations'), inputs.pypiToken !== '')
   return inputs

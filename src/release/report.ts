@@ -15,6 +15,8 @@ export interface FileRow {
   sha256: string
   stagedAt: string
   action: FileAction
+  /** The build run whose manifest lists these bytes (build-manifests), when checked. */
+  builtBy?: string
 }
 
 export interface ReleaseReport {
@@ -46,6 +48,12 @@ export async function writeReleaseSummary(r: ReleaseReport): Promise<void> {
   if (r.completeness) {
     const [head, ...rows] = slotMatrix(r.completeness)
     s.addHeading('Expected files', 3).addTable([headerRow(...head), ...rows])
+  }
+  if (r.files.some((f) => f.builtBy)) {
+    s.addHeading('Built by', 3).addTable([
+      headerRow('file', 'build run (its SHA256SUMS lists these bytes)'),
+      ...r.files.map((f) => [f.basename, f.builtBy ?? ''])
+    ])
   }
   if (r.files.length) {
     s.addHeading('Files', 3).addTable([

@@ -13,6 +13,7 @@ import { pool } from '../publish/anaconda/batch.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { Runner } from '../exec.js'
 import { attestFiles, sigstoreToken, sigstoreUrls } from './attestations.js'
+import { checkAgainstManifests, readBuildManifests } from './build-manifests.js'
 import { checkFile, type CheckedFile } from './checks.js'
 import {
   checkComplete,
@@ -80,6 +81,8 @@ export interface ReleaseEnv {
   tempDir: string
   runner: Runner
   windows: boolean
+  /** Where a relative build-manifests resolves (GITHUB_WORKSPACE); default the working directory. */
+  workspace?: string
 }
 
 export async function runRelease(inputs: ReleaseInputs, env: ReleaseEnv): Promise<ReleaseReport> {
@@ -110,6 +113,20 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
     `Release ${pkg} ${version}: staging ${inputs.anacondaUrl} ${inputs.stagingChannel} (labels ${inputs.labels.join(', ')}) → ${inputs.pypiUrl}${inputs.dryRun ? ' (dry run)' : ''}`
   )
 
+  // The build runs' manifests, read first: a bad build-manifests input stops the release before any request.
+  const manifests = inputs.buildManifests
+    ? readBuildManifests(inputs.buildManifests, env.workspace ?? process.cwd())
+    : undefined
+  if (manifests) {
+    core.info(
+      `Build manifests: ${manifests.count} SHA256SUMS under ${manifests.dir}, ${manifests.files.size} file name(s)`
+    )
+  } else {
+    core.notice(
+      "build-manifests is empty: the staged files are checked against the staging channel's record only, not against the SHA256SUMS of the build runs that made them."
+    )
+  }
+
   // 1, 2: the staged set, complete.
   const { records, completeness } = await listComplete(inputs, 4)
   report.completeness = completeness
@@ -137,6 +154,14 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
     stagedAt: f.uploadTime,
     action: 'not started'
   }))
+  if (manifests) {
+    const builtBy = checkAgainstManifests(
+      staged.map((f) => ({ basename: f.basename, sha256: f.sha256Actual })),
+      manifests
+    )
+    for (const r of report.files) r.builtBy = builtBy.get(r.basename)
+    core.info(`Built by:\n${report.files.map((r) => `  ${r.basename}: ${r.builtBy}`).join('\n')}`)
+  }
   await saveSha256Sums(path.join(env.tempDir, 'release'), report, report.files)
 
   // 4: PyPI's rules, and what the index holds already.
