@@ -16,8 +16,8 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-6U57CSGS.js";
-import "./chunks/chunk-FZW7QRAZ.js";
+} from "./chunks/chunk-IKMNALWB.js";
+import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM
 } from "./chunks/chunk-M2BOLUYF.js";
@@ -61,6 +61,7 @@ var package_default = {
   },
   dependencies: {
     "@actions/artifact": "6.2.1",
+    "@actions/attest": "3.2.0",
     "@actions/cache": "6.3.0",
     "@actions/core": "3.0.1",
     "@actions/exec": "3.0.0",

@@ -48,7 +48,7 @@ import {
   stringifyXML,
   warning,
   which
-} from "./chunk-FZW7QRAZ.js";
+} from "./chunk-MMEXJCYC.js";
 import {
   __commonJS,
   __export,
