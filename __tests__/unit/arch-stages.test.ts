@@ -43,7 +43,8 @@ function windowsPlan(arch: 'x64' | 'x86', script: string): WindowsPlan {
       runnerArch: 'x64',
       vswhere: { command: VSWHERE, args: ['-latest', '-property', 'installationPath'] },
       vcvarsArch: arch === 'x86' ? 'amd64_x86' : 'amd64',
-      script
+      script,
+      capture: { command: 'cmd.exe', args: ['/d', '/c', script] }
     }
   }
 }

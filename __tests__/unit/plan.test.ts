@@ -21,7 +21,7 @@ import {
 
 const VERSIONS = ['3.11', '3.12', '3.13', '3.14']
 const PYTHON = { slot: 'python' }
-const BUILD_PYTHON = { slot: 'buildPython' }
+const BUILD_PYTHON = { slot: 'buildPython' as const }
 const WHEEL = { slot: 'wheel' }
 
 /** The variables the container gets from the host, by name. */
@@ -134,6 +134,8 @@ interface Target {
   /** Variables the recipes are built with. */
   depsEnv?: Record<string, string>
   artifactName: string
+  /** Windows, a native target (meson's --vsenv loads the runner's own tools): the --vsenv build is planned. */
+  vsenvFallback?: boolean
 }
 
 const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
@@ -363,11 +365,13 @@ function windowsTarget(o: {
             ]
           },
           vcvarsArch: o.vcvars,
-          script: 'D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd'
+          script: 'D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd',
+          capture: { command: 'cmd.exe', args: ['/d', '/c', 'D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd'] }
         }
       }
     },
     pipCache: 'C:\\hostedtoolcache\\windows\\dipy-wheels-pip',
+    vsenvFallback: o.meson === 'native',
     interpreter: (v) => ({
       search: { toolCache: 'C:\\hostedtoolcache\\windows', home: 'C:\\Users\\runneradmin', arch: o.wanted },
       hint:
@@ -443,35 +447,41 @@ function expectedPython(t: Target, v: string): PythonPlan {
   const dir = join(t.temp, 'dipy-wheels', `py${v}`)
   const buildEnv = join(t.toolCache, 'dipy-wheels-buildenv', `${sha16(t.envId, TOOLS_TXT)}-py${v}`)
   const tools = join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId))
+  const build = (settings: string[]): PlannedCommand => ({
+    command: BUILD_PYTHON,
+    args: ['-m', 'build', '--wheel', '--no-isolation', '--outdir', join(dir, 'dist')]
+      .concat(settings.map((s) => `-C${s}`))
+      .concat(t.checkout),
+    cwd: t.checkout,
+    env: {
+      set: { ...t.buildVars, PIP_CACHE_DIR: t.pipCache, VIRTUAL_ENV: buildEnv },
+      prepend: { PATH: [join(buildEnv, bin)] }
+    }
+  })
+  // The build, and on a native Windows target the same with meson's --vsenv last (the MSVC capture's fallback).
+  const builds = (settings: string[]): object => ({
+    build: build(settings),
+    ...(t.vsenvFallback ? { vsenvBuild: build([...settings, 'setup-args=--vsenv']) } : {})
+  })
   return {
     version: v,
     interpreter: t.interpreter(v),
     buildEnv: { dir: buildEnv, projectRequirements: true },
-    mesonBuildDir: join(dir, 'meson-build'),
-    cythonCache: {
-      dir: join(t.toolCache, 'dipy-wheels-cython'),
-      basedir: t.cythonBase,
-      script: join(t.temp, 'dipy-wheels', `cython-cache-${sha16(CYTHON_CACHE_PY)}.py`),
-      nativeFile: join(dir, 'meson-build-cython.ini'),
-      log: join(dir, 'meson-build-cython.log')
-    },
     distDir: join(dir, 'dist'),
-    build: {
-      command: BUILD_PYTHON,
-      args: [
-        '-m',
-        'build',
-        '--wheel',
-        '--no-isolation',
-        '--outdir',
-        join(dir, 'dist'),
-        ...t.configSettings.map((s) => `-C${s}`),
-        t.checkout
-      ],
-      cwd: t.checkout,
-      env: {
-        set: { ...t.buildVars, PIP_CACHE_DIR: t.pipCache, VIRTUAL_ENV: buildEnv },
-        prepend: { PATH: [join(buildEnv, bin)] }
+    ...builds(t.configSettings),
+    mesonpy: {
+      ...builds([
+        ...t.configSettings,
+        `build-dir=${join(dir, 'meson-build')}`,
+        `setup-args=--native-file=${join(dir, 'meson-build-cython.ini')}`
+      ]),
+      mesonBuildDir: join(dir, 'meson-build'),
+      cythonCache: {
+        dir: join(t.toolCache, 'dipy-wheels-cython'),
+        basedir: t.cythonBase,
+        script: join(t.temp, 'dipy-wheels', `cython-cache-${sha16(CYTHON_CACHE_PY)}.py`),
+        nativeFile: join(dir, 'meson-build-cython.ini'),
+        log: join(dir, 'meson-build-cython.log')
       }
     },
     repairDir: join(dir, 'repaired'),

@@ -14,12 +14,13 @@ import { targetArch, windowsArchOf } from '../platforms/architecture.js'
 import { planTestEarlyWith, type TestRequest } from '../platforms/common.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import type { MacArch } from '../platforms/macos-target.js'
-import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
+import { planMsvcCapture, planVswhere, vcvarsArch, vsenvWouldBeWrong } from '../platforms/msvc-env.js'
 import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
 import { containerManylinux, manylinuxPolicy } from '../platforms/manylinux.js'
 import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { shortHash } from '../util/hash.js'
+import { planBuilds } from './build-commands.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
@@ -63,7 +64,8 @@ function targetOf(inputs: ActionInputs, host: PlanHost): Target {
           runnerArch: windowsArchOf(host.arch),
           vswhere: planVswhere(host.env, win),
           vcvarsArch: vcvarsArch(windowsArchOf(host.arch), win),
-          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd')
+          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'),
+          capture: planMsvcCapture(p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'))
         }
       }
     }
@@ -138,26 +140,36 @@ function pythonPlan(
             hint: mod.pythonHint(version, arch)
           },
     buildEnv: { dir: buildEnv, projectRequirements },
-    ...(projectRequirements
-      ? {
-          mesonBuildDir: p.join(dir, 'meson-build'),
-          cythonCache: cythonCachePaths(p, {
-            cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
-            scratch: p.join(host.temp, 'dipy-wheels'),
-            buildDir: p.join(dir, 'meson-build'),
-            checkout: inputs.checkoutDir
-          })
-        }
-      : {}),
     distDir,
-    build: mod.planBuild({
-      srcDir: inputs.checkoutDir,
-      outDir: distDir,
-      configSettings: mod.configSettings(inputs.configSettings),
-      noIsolation: projectRequirements,
-      buildEnv,
-      env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
-    }),
+    ...planBuilds(
+      mod,
+      {
+        srcDir: inputs.checkoutDir,
+        outDir: distDir,
+        configSettings: mod.configSettings(inputs.configSettings),
+        noIsolation: projectRequirements,
+        buildEnv,
+        env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
+      },
+      {
+        vsenv: target.windows
+          ? !vsenvWouldBeWrong(target.windows.msvc.runnerArch, target.windows.arch)
+          : false,
+        ...(projectRequirements
+          ? {
+              mesonpy: {
+                buildDir: p.join(dir, 'meson-build'),
+                cythonCache: cythonCachePaths(p, {
+                  cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
+                  scratch: p.join(host.temp, 'dipy-wheels'),
+                  buildDir: p.join(dir, 'meson-build'),
+                  checkout: inputs.checkoutDir
+                })
+              }
+            }
+          : {})
+      }
+    ),
     repairDir,
     repair: mod.planRepair({
       toolsBin: mod.venvBin(toolsDir(mod, host, executor)),

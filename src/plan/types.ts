@@ -44,13 +44,18 @@ export interface PythonPlan {
     /** true: `build` plus the project's [build-system] requires, built without isolation (compiler-cache). */
     projectRequirements: boolean
   }
-  /** meson-python's -Cbuild-dir (fixed, so ccache sees the same paths); added when the backend is mesonpy. */
+  /** meson-python's -Cbuild-dir (fixed, so ccache sees the same paths): set by resolveBackend for meson-python. */
   mesonBuildDir?: string
   /** With mesonBuildDir: Cython run through the output cache (a native file names it as meson's cython). */
   cythonCache?: CythonCachePaths
   /** The build's own output directory (emptied first). */
   distDir: string
+  /** The build (for the checkout's backend, once resolveBackend has run). */
   build: PlannedCommand
+  /** Windows, a target meson's --vsenv loads right: the build run when the MSVC capture failed. */
+  vsenvBuild?: PlannedCommand
+  /** With compiler-cache, until resolveBackend: the commands and directories when the backend is meson-python. */
+  mesonpy?: MesonpyBuild
   repairDir: string
   repair: PlannedCommand
   /** The test: venv, install, run; undefined when the run stops after build or test-command is none. */
@@ -63,6 +68,14 @@ export interface PythonPlan {
   testDir: string
   /** Where a wheel that failed its test is put (never left in the wheelhouse). */
   failedDir: string
+}
+
+/** The build of one Python when the checkout's backend is meson-python (with compiler-cache). */
+export interface MesonpyBuild {
+  build: PlannedCommand
+  vsenvBuild?: PlannedCommand
+  mesonBuildDir: string
+  cythonCache: CythonCachePaths
 }
 
 /** macOS: what the wheel claims to run on, and the OpenMP runtime the action provides. */
@@ -89,8 +102,10 @@ export interface WindowsPlan {
     vswhere: Command
     /** vcvarsall.bat's argument: amd64, x86, arm64, or host_target (amd64_x86, ...). */
     vcvarsArch: string
-    /** The batch file that runs vcvarsall between two `set` listings. */
+    /** The batch file that runs vcvarsall between two `set` listings (written once vswhere has answered). */
     script: string
+    /** Runs that script: its output is the environment every later command gets. */
+    capture: Command
   }
 }
 
@@ -98,6 +113,8 @@ export interface BuildPlan {
   platform: PlatformName
   arch: string
   lastStep: StepName
+  /** The checkout's build backend (pyproject.toml's build-backend), once resolveBackend has read it. */
+  backend?: string
   /** RUNNER_TOOL_CACHE: venvs, dependency prefixes, ccache and pip's cache live under it (mounted in a container). */
   toolCache: string
   /** The PEP 517 config settings, with the platform's additions (the build command carries them as -C). */

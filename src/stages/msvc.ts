@@ -14,7 +14,6 @@ import {
   msvcCaptureScript,
   parseMsvcCapture,
   parseVswhere,
-  planMsvcCapture,
   vcvarsallPath,
   vsenvWouldBeWrong,
   withMsvcEnv
@@ -54,7 +53,7 @@ async function capture(runner: Runner, plan: WindowsPlan): Promise<Record<string
   }
   fs.mkdirSync(path.dirname(plan.msvc.script), { recursive: true })
   fs.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch))
-  const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true })
+  const out = await runner.run(plan.msvc.capture, { silent: true, allowFailure: true })
   const result = parseMsvcCapture(out.stdout)
   return msvcCaptureProblem(result, plan.arch) ?? result.env
 }

@@ -14,7 +14,7 @@ import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
 import { macosPlatformTag } from '../platforms/macos-target.js'
 import type { PythonPlan } from '../plan/types.js'
-import { ensureBuildEnv, isMesonpy, readBuildSystem } from '../python/build-env.js'
+import { ensureBuildEnv, readBuildSystem } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
 import type { ToolVenv } from '../python/venvs.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
@@ -64,7 +64,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
   let early: Alongside<void> | undefined
   let cython: CythonStats | undefined
   try {
-    const { python, buildPython, mesonpy, mac } = await timed(`build env ${py.version}`, async () => {
+    const { python, buildPython, mac } = await timed(`build env ${py.version}`, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
       const mac = plan.macos ? targetFor(plan.macos, python.full) : undefined
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
@@ -78,7 +78,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         configSettings: plan.configSettings,
         pipCache: plan.compilerCache.pipCache
       })
-      return { python, buildPython: venv.python, mesonpy: buildSystem ? isMesonpy(buildSystem) : false, mac }
+      return { python, buildPython: venv.python, mac }
     })
     if (made.ccLater) {
       const o = made.ccLater
@@ -100,7 +100,6 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         { python: python.path, buildPython },
         {
           env: mergeEnv({ set: ctx.depsEnv }, cc ? compilerCacheBuildEnv(cc) : undefined),
-          mesonpy,
           override: mac?.env,
           vsenv: ctx.vsenv
         }

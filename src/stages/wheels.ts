@@ -11,6 +11,7 @@ import type { Runner } from '../exec.js'
 import { platformModule } from '../platforms/index.js'
 import { commonAncestor } from '../util/paths.js'
 import type { VersionContext, WheelsContext } from './aside.js'
+import { requireResolved } from './backend.js'
 import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
 import { libompRecipes, linkLibomp } from './macos.js'
 import { loadMsvc } from './msvc.js'
@@ -69,6 +70,7 @@ async function prelude(
  */
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   const { plan, timings } = ctx
+  requireResolved(plan)
   const mod = platformModule(plan.platform)
   const result: WheelsResult = { wheels: [], failures: [], cython: [] }
   let shared: Awaited<ReturnType<typeof prelude>>
