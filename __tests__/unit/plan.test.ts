@@ -133,6 +133,8 @@ interface Target {
   osPlan?: { macos?: object; windows?: object }
   /** Variables the recipes are built with. */
   depsEnv?: Record<string, string>
+  /** What the dependency prefix's key counts besides recipes, OS, arch and compiler. */
+  depsKey?: string
   artifactName: string
   /** Windows, a native target (meson's --vsenv loads the runner's own tools): the --vsenv build is planned. */
   vsenvFallback?: boolean
@@ -270,6 +272,8 @@ function macTarget(arch: 'x86_64' | 'arm64', target = '11.0'): Target {
   }
   return {
     label: `macos ${arch}, deployment target ${target}`,
+    // The deployment target is in the prefix's key: a prefix built for another macOS is never reused.
+    depsKey: `macOS ${target}`,
     host: runnerHost('macos', arch),
     inputs: { macosDeploymentTarget: target },
     arch,
@@ -526,6 +530,7 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       workDir: t.f.join(t.temp, 'dipy-wheels', 'deps'),
       jobs: 4,
       ...(t.depsEnv ? { env: t.depsEnv } : {}),
+      ...(t.depsKey ? { keyExtra: t.depsKey } : {}),
       ...(t.depsWindows ? { windows: t.depsWindows } : {})
     })
   })

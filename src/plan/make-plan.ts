@@ -239,6 +239,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
   const recipes = recipesFor(inputs.recipes, host.platform)
   const depsWork = p.join(host.temp, 'dipy-wheels', 'deps')
   const win = target.windows
+  const keyExtra = mod.dependencyKeyExtra(inputs.macosDeploymentTarget)
   return {
     platform: host.platform,
     arch: target.arch,
@@ -260,6 +261,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       workDir: depsWork,
       jobs: host.cpus,
       ...(target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}),
+      ...(keyExtra ? { keyExtra } : {}),
       ...(win ? { windows: windowsRecipeTarget(win.arch, win.msvc.runnerArch, depsWork) } : {})
     },
     compilerCache: {

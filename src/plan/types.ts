@@ -133,6 +133,11 @@ export interface BuildPlan {
     env?: Record<string, string>
     /** Windows: the arch every recipe is configured for (cmake -A/-T, meson's machine file). */
     windows?: WindowsRecipeTarget
+    /**
+     * What the prefix's cache key counts besides the recipes, OS, arch and compiler (macOS: the deployment
+     * target, so a prefix built for another macOS is never reused).
+     */
+    keyExtra?: string
   }
   compilerCache: { enabled: boolean; pipCache: string; scratch: string }
   tools: { dir: string; packages: readonly string[] }

@@ -81,6 +81,8 @@ export interface PlatformModule extends EnvFlavour {
   venvPython(venv: string): string
   /** Variables the recipes, the wheel build and the repair need on this platform (macOS: the deployment target). */
   buildEnv(arch: string, deploymentTarget: string): Record<string, string>
+  /** What the dependency prefix's cache key adds on this platform (macOS: the deployment target). */
+  dependencyKeyExtra(deploymentTarget: string): string | undefined
   /** The PEP 517 config settings, with the platform's own additions. */
   configSettings(settings: readonly string[]): string[]
   /** `python -m build --wheel` with the build env's python. */

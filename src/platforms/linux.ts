@@ -32,6 +32,10 @@ export const linux: PlatformModule = {
     return {}
   },
 
+  dependencyKeyExtra() {
+    return undefined
+  },
+
   configSettings(settings) {
     return [...settings]
   },

@@ -27,6 +27,10 @@ export const macos: PlatformModule = {
     return macosTargetEnv(deploymentTarget, arch as MacArch)
   },
 
+  dependencyKeyExtra(deploymentTarget) {
+    return `macOS ${deploymentTarget}`
+  },
+
   configSettings(settings) {
     return [...settings]
   },

@@ -46,6 +46,10 @@ export const windows: PlatformModule = {
     return {}
   },
 
+  dependencyKeyExtra() {
+    return undefined
+  },
+
   configSettings(settings) {
     // The build stage loads the MSVC environment of the target arch (vcvarsall) before anything compiles:
     // meson then uses it as it is, so --vsenv (which always loads the host's 64-bit tools) is not added.

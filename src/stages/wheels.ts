@@ -8,11 +8,18 @@ import type { CompilerCacheState } from '../cache/ccache.js'
 import { saveCompilerCache, setupCompilerCache, type CompilerCacheOptions } from '../cache/ccache-setup.js'
 import type { CythonStats } from '../cache/cython.js'
 import type { Runner } from '../exec.js'
+import type { SharedCache } from '../cache/github.js'
 import { platformModule } from '../platforms/index.js'
+import type { BuildPlan } from '../plan/types.js'
 import { commonAncestor } from '../util/paths.js'
 import type { VersionContext, WheelsContext } from './aside.js'
 import { requireResolved } from './backend.js'
-import { buildDependencies, compilerIdentity, type DependencyResult } from './dependencies.js'
+import {
+  buildDependencies,
+  compilerIdentity,
+  type DependencyOptions,
+  type DependencyResult
+} from './dependencies.js'
 import { libompRecipes, linkLibomp } from './macos.js'
 import { loadMsvc } from './msvc.js'
 import { failureOf, step, type Failure, type WheelRecord } from './results.js'
@@ -28,6 +35,28 @@ export interface WheelsResult {
   /** What the Cython output cache reused, per version (meson builds with compiler-cache). */
   cython: CythonStats[]
   dependencies?: DependencyResult
+}
+
+/** How the plan's dependencies are built and keyed, with the compiler the run found. */
+export function dependencyOptions(
+  plan: BuildPlan,
+  env: Readonly<Record<string, string | undefined>>,
+  compiler: string,
+  cache: SharedCache
+): DependencyOptions {
+  const d = plan.dependencies
+  return {
+    platform: plan.platform,
+    arch: plan.arch,
+    // The plan's extra key facts (macOS: the deployment target): a prefix built for another target is never reused.
+    compiler: d.keyExtra ? `${compiler}; ${d.keyExtra}` : compiler,
+    cacheRoot: d.cacheRoot,
+    workDir: d.workDir,
+    jobs: d.jobs,
+    baseEnv: { ...env, ...d.env },
+    sharedCache: cache,
+    windows: d.windows
+  }
 }
 
 /** What every version shares, made once before the first: MSVC's environment, the dependency prefix. */
@@ -46,18 +75,11 @@ async function prelude(
   const compiler = await compilerIdentity(runner, plan.platform)
   const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : []
   const deps = await timed('dependencies', async () => {
-    const deps = await buildDependencies(runner, [...libomp, ...plan.dependencies.recipes], {
-      platform: plan.platform,
-      arch: plan.arch,
-      // The deployment target is in the key: a prefix built for another macOS is never reused.
-      compiler: plan.macos ? `${compiler}; macOS ${plan.macos.deploymentTarget}` : compiler,
-      cacheRoot: plan.dependencies.cacheRoot,
-      workDir: plan.dependencies.workDir,
-      jobs: plan.dependencies.jobs,
-      baseEnv: { ...runner.env, ...plan.dependencies.env },
-      sharedCache: ctx.cache,
-      windows: plan.dependencies.windows
-    })
+    const deps = await buildDependencies(
+      runner,
+      [...libomp, ...plan.dependencies.recipes],
+      dependencyOptions(plan, runner.env, compiler, ctx.cache)
+    )
     if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix)
     return deps
   })
