@@ -7,6 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BuildError } from '../../src/errors.js'
+import { platformModule } from '../../src/platforms/index.js'
 import { world } from './wheels-world.js'
 
 describe('the wheel build', () => {
@@ -74,7 +75,8 @@ describe('the wheel build', () => {
 describe('the --vsenv build: what runs when the MSVC capture fails (a native Windows target)', () => {
   const VSWHERE = 'C:\\vswhere.exe'
   /**
-   * The loop on this host with the Windows parts of a plan put in: an x64 target on an x64 runner (where
+   * The loop on this host with the Windows parts of a plan put in, and the Windows module's job step (the
+   * MSVC capture) in this host's module: an x64 target on an x64 runner (where
    * meson's --vsenv loads the right tools), a vswhere that finds no Visual Studio, and the --vsenv build the
    * planner gives such a target (its args written out).
    */
@@ -110,6 +112,7 @@ describe('the --vsenv build: what runs when the MSVC capture fails (a native Win
       },
       pythons: [{ ...py, ...(vsenvBuild ? { vsenvBuild: { ...py.build, args: vsenvArgs } } : {}) }]
     }
+    w.platform = { ...platformModule('linux'), prepareJob: platformModule('windows').prepareJob }
     return { ...w, vsenvArgs }
   }
 

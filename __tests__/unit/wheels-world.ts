@@ -11,6 +11,7 @@ import type { SharedCache } from '../../src/cache/github.js'
 import { childEnv, type Command } from '../../src/exec.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
+import type { PlatformModule } from '../../src/platforms/index.js'
 import type { BuildPlan } from '../../src/plan/types.js'
 import { withCheckoutBackend } from '../../src/stages/backend.js'
 import { buildWheels, type WheelsResult } from '../../src/stages/wheels.js'
@@ -38,6 +39,8 @@ export const NO_SERVICE: SharedCache = {
 }
 
 export interface World {
+  /** A platform module in place of the plan's (a test of one OS's hooks on this host). */
+  platform?: PlatformModule
   plan: BuildPlan
   runner: FakeRunner
   root: string
@@ -120,7 +123,8 @@ export function world(
         timings,
         commit: 'c0ffee',
         cache: NO_SERVICE,
-        root: false
+        root: false,
+        ...(w.platform ? { platform: w.platform } : {})
       })
   }
   return w

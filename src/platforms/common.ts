@@ -3,6 +3,7 @@ import type * as path from 'node:path'
 import type { EnvChange, EnvFlavour, PlannedCommand, Word } from '../command.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
+import type { JobHooks } from './job-hooks.js'
 
 /** Where to look for a CPython interpreter. */
 export interface PythonSearch {
@@ -65,7 +66,7 @@ export interface TestRequest {
 }
 
 /** What differs by OS. Everything but explainRepairFailure is pure: any platform plans on any host. */
-export interface PlatformModule extends EnvFlavour {
+export interface PlatformModule extends EnvFlavour, JobHooks {
   name: PlatformName
   /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
   paths: path.PlatformPath
@@ -138,15 +139,7 @@ export function toolCacheArch(arch: string): string {
   return /^(aarch64|arm64)$/i.test(arch) ? 'arm64' : /^(x86|i686|win32)$/i.test(arch) ? 'x86' : 'x64'
 }
 
-/** The entries of `dir` that are patch releases of `version` (3.11 → 3.11.9, 3.11.10), newest first. */
-export function patchDirs(entries: string[], version: string): string[] {
-  const re = new RegExp(`^${version.replace('.', '\\.')}\\.(\\d+)$`)
-  return entries
-    .map((e) => ({ e, m: re.exec(e) }))
-    .filter((x) => x.m)
-    .sort((a, b) => Number(b.m![1]) - Number(a.m![1]))
-    .map((x) => x.e)
-}
+export { patchDirs } from './patch-dirs.js'
 
 /** Adds a config setting unless the same key=value is already given. */
 export function withSetting(settings: readonly string[], extra: string): string[] {

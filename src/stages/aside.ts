@@ -9,6 +9,7 @@ import type { CompilerCacheOptions } from '../cache/ccache-setup.js'
 import type { CompilerCacheState } from '../cache/ccache.js'
 import type { SharedCache } from '../cache/github.js'
 import type { Runner } from '../exec.js'
+import type { ToolsVenvCachePlatform } from '../platforms/compiler-cache-tools.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { BuildPlan, PythonPlan } from '../plan/types.js'
 import { readProjectDependencies } from '../python/build-env.js'
@@ -28,6 +29,8 @@ export interface WheelsContext {
   cache: SharedCache
   /** Whether the runner can install packages as root (a container, or a root host). */
   root: boolean
+  /** Test seam: the platform module (else the plan's platform's). */
+  platform?: PlatformModule
 }
 
 /** What every version of one run shares, fixed before the first: the runner (with MSVC's environment) and more. */
@@ -41,7 +44,7 @@ export interface VersionContext extends WheelsContext {
 }
 
 /** The compiler cache set up at the first version, off Linux (it goes into the tools venv). */
-export type OffLinuxCacheOptions = CompilerCacheOptions & { platform: 'macos' | 'windows' }
+export type OffLinuxCacheOptions = CompilerCacheOptions & { platform: ToolsVenvCachePlatform }
 
 /** The tools venv, made (or reused) with `python`. */
 export function makeToolsVenv(ctx: VersionContext, python: FoundPython): Promise<ToolVenv> {

@@ -12,7 +12,6 @@ import { readStats, recordStats } from '../cache/ccache-setup.js'
 import type { CythonStats } from '../cache/cython.js'
 import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
-import { macosPlatformTag } from '../platforms/macos-target.js'
 import type { PythonPlan } from '../plan/types.js'
 import { ensureBuildEnv, readBuildSystem } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
@@ -26,7 +25,6 @@ import {
   type VersionContext
 } from './aside.js'
 import { buildWheel } from './build.js'
-import { targetFor } from './macos.js'
 import { checkPlatformTag, repairWheel } from './repair.js'
 import { failureOf, step, wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
@@ -64,9 +62,9 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
   let early: Alongside<void> | undefined
   let cython: CythonStats | undefined
   try {
-    const { python, buildPython, mac } = await timed(`build env ${py.version}`, async () => {
+    const { python, buildPython, target } = await timed(`build env ${py.version}`, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
-      const mac = plan.macos ? targetFor(plan.macos, python.full) : undefined
+      const target = mod.interpreterTarget(plan, python.full)
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
       const venv = await ensureBuildEnv(runner, mod, {
         python: python.path,
@@ -78,7 +76,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         configSettings: plan.configSettings,
         pipCache: plan.compilerCache.pipCache
       })
-      return { python, buildPython: venv.python, mac }
+      return { python, buildPython: venv.python, target }
     })
     if (made.ccLater) {
       const o = made.ccLater
@@ -100,7 +98,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         { python: python.path, buildPython },
         {
           env: mergeEnv({ set: ctx.depsEnv }, cc ? compilerCacheBuildEnv(cc) : undefined),
-          override: mac?.env,
+          override: target.env,
           vsenv: ctx.vsenv
         }
       )
@@ -118,10 +116,9 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
         libraryEnv: ctx.depsPrefix ? mod.libraryEnv(ctx.depsPrefix) : {},
-        override: mac?.env
+        override: target.env
       })
-      const tag = mac ? macosPlatformTag(mac.target, plan.macos!.arch) : plan.windows?.wheelPlatform
-      if (tag) checkPlatformTag(repaired, tag)
+      if (target.tag) checkPlatformTag(repaired, target.tag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)

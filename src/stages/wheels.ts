@@ -9,7 +9,8 @@ import { saveCompilerCache, setupCompilerCache, type CompilerCacheOptions } from
 import type { CythonStats } from '../cache/cython.js'
 import type { Runner } from '../exec.js'
 import type { SharedCache } from '../cache/github.js'
-import { platformModule } from '../platforms/index.js'
+import { toolsVenvCachePlatform } from '../platforms/compiler-cache-tools.js'
+import { platformModule, type PlatformModule } from '../platforms/index.js'
 import type { BuildPlan } from '../plan/types.js'
 import { commonAncestor } from '../util/paths.js'
 import type { VersionContext, WheelsContext } from './aside.js'
@@ -20,8 +21,6 @@ import {
   type DependencyOptions,
   type DependencyResult
 } from './dependencies.js'
-import { libompRecipes, linkLibomp } from './macos.js'
-import { loadMsvc } from './msvc.js'
 import { failureOf, step, type Failure, type WheelRecord } from './results.js'
 import { checkTargetEarly } from './target-check.js'
 import { oneVersion, type Carry } from './version.js'
@@ -59,28 +58,32 @@ export function dependencyOptions(
   }
 }
 
-/** What every version shares, made once before the first: MSVC's environment, the dependency prefix. */
+/**
+ * What every version shares, made once before the first: what the OS prepares (Windows: MSVC's
+ * environment), the target check, the dependency prefix (with the recipes the OS adds before the plan's).
+ */
 async function prelude(
-  ctx: WheelsContext
+  ctx: WheelsContext,
+  mod: PlatformModule
 ): Promise<{ runner: Runner; vsenv: boolean; deps: DependencyResult; compiler: string }> {
   const { plan, timings } = ctx
   const timed = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
     step(label, () => timings.time(label, fn))
-  const windows = plan.windows
-  const { runner, vsenv } = windows
-    ? await timed('MSVC environment', () => loadMsvc(ctx.runner, windows))
+  const prepare = mod.prepareJob
+  const { runner, vsenv } = prepare
+    ? await timed(prepare.label, () => prepare.run(ctx.runner, plan))
     : { runner: ctx.runner, vsenv: false }
-  if (plan.windows || plan.macos) await timed('target check', () => checkTargetEarly(runner, plan))
+  if (mod.checksTarget) await timed('target check', () => checkTargetEarly(runner, plan))
   // The compiler's identity keys the dependency prefixes and the compiler cache.
   const compiler = await compilerIdentity(runner, plan.platform)
-  const libomp = plan.macos ? libompRecipes(plan.macos, plan.checkout.dir) : []
+  const before = mod.recipesBefore(plan, plan.checkout.dir)
   const deps = await timed('dependencies', async () => {
     const deps = await buildDependencies(
       runner,
-      [...libomp, ...plan.dependencies.recipes],
+      [...before, ...plan.dependencies.recipes],
       dependencyOptions(plan, runner.env, compiler, ctx.cache)
     )
-    if (plan.macos && libomp.length && deps.prefix) await linkLibomp(runner, plan.macos, deps.prefix)
+    await mod.afterDependencies(runner, plan, deps.prefix, before)
     return deps
   })
   return { runner, vsenv, deps, compiler }
@@ -93,11 +96,11 @@ async function prelude(
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   const { plan, timings } = ctx
   requireResolved(plan)
-  const mod = platformModule(plan.platform)
+  const mod = ctx.platform ?? platformModule(plan.platform)
   const result: WheelsResult = { wheels: [], failures: [], cython: [] }
   let shared: Awaited<ReturnType<typeof prelude>>
   try {
-    shared = await prelude(ctx)
+    shared = await prelude(ctx, mod)
   } catch (err) {
     result.failures.push(failureOf('all', err, 'dependencies'))
     return result
@@ -120,10 +123,10 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       cache: ctx.cache,
       keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
     }
-    carry =
-      plan.platform === 'linux'
-        ? { cc: await timings.time('compiler cache (restore)', () => setupCompilerCache(runner, o)) }
-        : { ccLater: { ...o, platform: plan.platform } }
+    const later = toolsVenvCachePlatform(plan.platform)
+    carry = later
+      ? { ccLater: { ...o, platform: later } }
+      : { cc: await timings.time('compiler cache (restore)', () => setupCompilerCache(runner, o)) }
   } else core.info('compiler-cache is off: building without ccache.')
   try {
     for (const py of plan.pythons) {

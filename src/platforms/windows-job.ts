@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
 import { envValue, whichIn, type Runner } from '../exec.js'
-import { caselessEnvKey } from '../platforms/common.js'
+import { caselessEnvKey } from './common.js'
 import {
   msvcCaptureProblem,
   msvcCaptureScript,
@@ -17,8 +17,8 @@ import {
   vcvarsallPath,
   vsenvWouldBeWrong,
   withMsvcEnv
-} from '../platforms/msvc-env.js'
-import type { WindowsPlan } from '../plan/types.js'
+} from './msvc-env.js'
+import type { WindowsPlan } from './os-plans.js'
 
 /**
  * A runner whose environment has `extra` on top of the runner's own (names matched without case). A host
