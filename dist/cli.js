@@ -16,7 +16,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-IKMNALWB.js";
+} from "./chunks/chunk-WPEEVJMW.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

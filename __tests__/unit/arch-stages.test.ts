@@ -15,8 +15,8 @@ import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
 import { platformModule } from '../../src/platforms/index.js'
 import type { MacosPlan, WindowsPlan } from '../../src/plan/types.js'
 import { findPython } from '../../src/python/discover.js'
-import { libompRecipes, targetFor } from '../../src/stages/macos.js'
-import { loadMsvc } from '../../src/stages/msvc.js'
+import { libompRecipes, targetFor } from '../../src/platforms/macos-job.js'
+import { loadMsvc } from '../../src/platforms/windows-job.js'
 import { checkPlatformTag } from '../../src/stages/repair.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -43,7 +43,8 @@ function windowsPlan(arch: 'x64' | 'x86', script: string): WindowsPlan {
       runnerArch: 'x64',
       vswhere: { command: VSWHERE, args: ['-latest', '-property', 'installationPath'] },
       vcvarsArch: arch === 'x86' ? 'amd64_x86' : 'amd64',
-      script
+      script,
+      capture: { command: 'cmd.exe', args: ['/d', '/c', script] }
     }
   }
 }

@@ -1,3 +1,4 @@
+import { platformModule } from '../../src/platforms/index.js'
 import { describe, expect, it } from 'vitest'
 import { cacheKey, planRecipeSteps, prefixEnv } from '../../src/dependencies/plan.js'
 import type { Recipe } from '../../src/dependencies/recipes.js'
@@ -150,7 +151,8 @@ describe('prefixEnv', () => {
       CXXFLAGS: '-I/p/include',
       LDFLAGS: '-L/p/lib',
       PATH: '/p/bin:/usr/bin',
-      LD_LIBRARY_PATH: '/p/lib'
+      // The platform module's library path (a script recipe may install into lib64).
+      LD_LIBRARY_PATH: '/p/lib:/p/lib64'
     })
   })
 
@@ -162,7 +164,12 @@ describe('prefixEnv', () => {
 
   it('Windows: PATH (as the base spells it) for delvewheel, LIB and INCLUDE for MSVC, ; separators', () => {
     const env = prefixEnv('C:\\p', 'windows', { Path: 'C:\\Windows', LIB: 'C:\\VC\\lib' })
-    expect(env.Path).toBe('C:\\p\\bin;C:\\p\\lib;C:\\Windows')
+    // DLLs are installed into bin (CMake's RUNTIME destination, meson's bindir, libtool); lib holds the import
+    // libraries, which neither the DLL loader nor delvewheel reads: the same PATH as windows.libraryEnv.
+    expect(env.Path).toBe('C:\\p\\bin;C:\\Windows')
+    expect(env.Path).toBe(
+      `${platformModule('windows').libraryEnv('C:\\p').prepend!.PATH!.join(';')};C:\\Windows`
+    )
     expect(env.PATH).toBeUndefined()
     expect(env.LIB).toBe('C:\\p\\lib;C:\\VC\\lib')
     expect(env.INCLUDE).toBe('C:\\p\\include')

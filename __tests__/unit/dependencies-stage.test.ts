@@ -113,7 +113,7 @@ describe('buildDependencies', () => {
     const cmake = runner.calls.filter((c) => c.command === 'cmake')
     expect(cmake).toHaveLength(3)
     expect(cmake[0].env?.PKG_CONFIG_PATH).toContain(`${first.prefix}/lib/pkgconfig`)
-    expect(first.env.LD_LIBRARY_PATH).toBe(`${first.prefix}/lib`)
+    expect(first.env.LD_LIBRARY_PATH).toBe(`${first.prefix}/lib:${first.prefix}/lib64`)
 
     const again = new DepsRunner()
     const second = await buildDependencies(again, [gitRecipe()], opts())

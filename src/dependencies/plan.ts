@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
+import { platformModule } from '../platforms/index.js'
 import type { Recipe } from './recipes.js'
 import {
   CMAKE_GENERATOR_VARS,
@@ -27,9 +28,8 @@ export interface RecipeStep {
   command: Command
 }
 
-/** Path functions of the platform the build runs on, not of the machine planning it. */
-const paths = (platform: PlatformName): path.PlatformPath =>
-  platform === 'windows' ? path.win32 : path.posix
+/** Path functions of the platform the build runs on, not of the machine planning it (its module's). */
+const paths = (platform: PlatformName): path.PlatformPath => platformModule(platform).paths
 
 /** The out-of-tree build directory of a recipe. Runners must create it before the first step. */
 export function recipeBuildDir(recipe: Recipe, layout: DependencyLayout, platform: PlatformName): string {
@@ -160,22 +160,23 @@ export function planRecipeSteps(
   }
 }
 
-/** Directories holding the prefix's shared libraries: what the repair tool must search. */
+/**
+ * Directories holding the prefix's shared libraries: what the repair tool must search, as the platform
+ * module's libraryEnv says (Windows: bin, where CMake, meson and libtool install DLLs; lib holds only the
+ * import libraries, which the DLL loader and delvewheel never read).
+ */
 export function libraryDirs(prefix: string, platform: PlatformName): string[] {
-  const p = paths(platform)
-  // CMake and meson install DLLs into bin on Windows, import libraries into lib.
-  return platform === 'windows' ? [p.join(prefix, 'bin'), p.join(prefix, 'lib')] : [p.join(prefix, 'lib')]
+  return Object.values(platformModule(platform).libraryEnv(prefix).prepend ?? {}).flat()
 }
 
-/** The variable the repair tool reads to find libraries: auditwheel, delocate, delvewheel. */
+/** The variable the repair tool reads to find libraries (auditwheel, delocate, delvewheel): the module's. */
 export function libraryPathVar(platform: PlatformName): string {
-  return platform === 'linux' ? 'LD_LIBRARY_PATH' : platform === 'macos' ? 'DYLD_LIBRARY_PATH' : 'PATH'
+  return Object.keys(platformModule(platform).libraryEnv('').prepend ?? {})[0] ?? 'PATH'
 }
 
-/** The key `base` spells `name` with (Windows variables are case-insensitive: Path vs PATH). */
+/** The key `base` spells `name` with (the platform module's: Windows variables are case-insensitive). */
 function keyOf(name: string, platform: PlatformName, base: Record<string, string | undefined>): string {
-  if (platform !== 'windows') return name
-  return Object.keys(base).find((k) => k.toUpperCase() === name) ?? name
+  return platformModule(platform).envKey(base, name)
 }
 
 /**

@@ -14,7 +14,7 @@ import { targetArch, windowsArchOf } from '../platforms/architecture.js'
 import { planTestEarlyWith, type TestRequest } from '../platforms/common.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import type { MacArch } from '../platforms/macos-target.js'
-import { planVswhere, vcvarsArch } from '../platforms/msvc-env.js'
+import { planMsvcCapture, planVswhere, vcvarsArch, vsenvWouldBeWrong } from '../platforms/msvc-env.js'
 import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
 import {
   containerManylinux,
@@ -28,6 +28,7 @@ import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { planUv, toUv, type UvPlan } from '../python/uv.js'
 import { shortHash } from '../util/hash.js'
+import { planBuilds } from './build-commands.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
@@ -71,7 +72,8 @@ function targetOf(inputs: ActionInputs, host: PlanHost): Target {
           runnerArch: windowsArchOf(host.arch),
           vswhere: planVswhere(host.env, win),
           vcvarsArch: vcvarsArch(windowsArchOf(host.arch), win),
-          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd')
+          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'),
+          capture: planMsvcCapture(p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'))
         }
       }
     }
@@ -145,26 +147,36 @@ function pythonPlan(
             hint: mod.pythonHint(version, arch)
           },
     buildEnv: { dir: buildEnv, projectRequirements },
-    ...(projectRequirements
-      ? {
-          mesonBuildDir: buildDirOf(p, inputs.checkoutDir, version),
-          cythonCache: cythonCachePaths(p, {
-            cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
-            scratch: p.join(host.temp, 'dipy-wheels'),
-            buildDir: buildDirOf(p, inputs.checkoutDir, version),
-            checkout: inputs.checkoutDir
-          })
-        }
-      : {}),
     distDir,
-    build: mod.planBuild({
-      srcDir: inputs.checkoutDir,
-      outDir: distDir,
-      configSettings: mod.configSettings(settingsOf(inputs, host)),
-      noIsolation: projectRequirements,
-      buildEnv,
-      env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
-    }),
+    ...planBuilds(
+      mod,
+      {
+        srcDir: inputs.checkoutDir,
+        outDir: distDir,
+        configSettings: mod.configSettings(settingsOf(inputs, host)),
+        noIsolation: projectRequirements,
+        buildEnv,
+        env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
+      },
+      {
+        vsenv: target.windows
+          ? !vsenvWouldBeWrong(target.windows.msvc.runnerArch, target.windows.arch)
+          : false,
+        ...(projectRequirements
+          ? {
+              mesonpy: {
+                buildDir: buildDirOf(p, inputs.checkoutDir, version),
+                cythonCache: cythonCachePaths(p, {
+                  cacheDir: p.join(host.toolCache, CYTHON_CACHE_DIR_NAME),
+                  scratch: p.join(host.temp, 'dipy-wheels'),
+                  buildDir: buildDirOf(p, inputs.checkoutDir, version),
+                  checkout: inputs.checkoutDir
+                })
+              }
+            }
+          : {})
+      }
+    ),
     repairDir,
     repair: mod.planRepair({
       toolsBin: mod.venvBin(toolsDir(mod, host, executor)),
@@ -267,6 +279,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
   const recipes = recipesFor(inputs.recipes, host.platform)
   const depsWork = p.join(host.temp, 'dipy-wheels', 'deps')
   const win = target.windows
+  const keyExtra = mod.dependencyKeyExtra(inputs.macosDeploymentTarget)
   return {
     platform: host.platform,
     arch: target.arch,
@@ -290,6 +303,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       workDir: depsWork,
       jobs: host.cpus,
       ...(target.macos ? { env: mod.buildEnv(target.arch, target.macos.deploymentTarget) } : {}),
+      ...(keyExtra ? { keyExtra } : {}),
       ...(win ? { windows: windowsRecipeTarget(win.arch, win.msvc.runnerArch, depsWork) } : {})
     },
     compilerCache: {

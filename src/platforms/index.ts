@@ -4,7 +4,7 @@ import { linux } from './linux.js'
 import { macos } from './macos.js'
 import { windows } from './windows.js'
 
-export type { PlatformModule, PythonSearch, RepairRequest } from './common.js'
+export type { BuildRequest, PlatformModule, PythonSearch, RepairRequest } from './common.js'
 
 const MODULES: Record<PlatformName, PlatformModule> = { linux, macos, windows }
 

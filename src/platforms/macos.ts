@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
-import { macosTargetEnv, type MacArch } from './macos-target.js'
+import { libompRecipes, linkLibomp, targetFor } from './macos-job.js'
+import { macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
 const p = path.posix
@@ -10,6 +11,21 @@ export const macos: PlatformModule = {
   name: 'macos',
   ...posix,
   toolPackages: ['delocate'],
+  checksTarget: true,
+
+  recipesBefore(os, checkoutDir) {
+    return os.macos ? libompRecipes(os.macos, checkoutDir) : []
+  },
+
+  async afterDependencies(runner, os, prefix, before) {
+    if (os.macos && before.length && prefix) await linkLibomp(runner, os.macos, prefix)
+  },
+
+  interpreterTarget(os, pythonFull) {
+    if (!os.macos) return {}
+    const t = targetFor(os.macos, pythonFull)
+    return { ...(t.env ? { env: t.env } : {}), tag: macosPlatformTag(t.target, os.macos.arch) }
+  },
 
   pythonCandidates(s) {
     const framework = p.join('/Library/Frameworks/Python.framework/Versions', s.version, 'bin')
@@ -25,6 +41,10 @@ export const macos: PlatformModule = {
 
   buildEnv(arch, deploymentTarget) {
     return macosTargetEnv(deploymentTarget, arch as MacArch)
+  },
+
+  dependencyKeyExtra(deploymentTarget) {
+    return `macOS ${deploymentTarget}`
   },
 
   configSettings(settings) {

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path'
 import { InputError } from '../errors.js'
-import { patchDirs } from './common.js'
+import { patchDirs } from './patch-dirs.js'
 
 const w = path.win32
 

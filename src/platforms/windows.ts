@@ -1,6 +1,8 @@
 import * as path from 'node:path'
 import { caselessEnvKey, planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
+import { loadMsvc } from './windows-job.js'
 import {
   BITNESS_PROBE,
   interpreterMismatch,
@@ -18,6 +20,17 @@ export const windows: PlatformModule = {
   paths: w,
   envKey: caselessEnvKey,
   toolPackages: ['delvewheel'],
+  ...NO_JOB_HOOKS,
+  checksTarget: true,
+  prepareJob: {
+    label: 'MSVC environment',
+    run: (runner, os) =>
+      os.windows ? loadMsvc(runner, os.windows) : Promise.resolve({ runner, vsenv: false })
+  },
+
+  interpreterTarget(os) {
+    return os.windows ? { tag: os.windows.wheelPlatform } : {}
+  },
 
   pythonCandidates(s) {
     return windowsPythonCandidates({ ...s, arch: parseWindowsArch(s.arch, 'x64') })
@@ -44,6 +57,10 @@ export const windows: PlatformModule = {
 
   buildEnv() {
     return {}
+  },
+
+  dependencyKeyExtra() {
+    return undefined
   },
 
   configSettings(settings) {

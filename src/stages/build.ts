@@ -6,14 +6,17 @@ import { materialize, mergeEnv, type EnvChange, type Slots } from '../command.js
 import { BuildError, CommandError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
+import { chosenBuild } from '../plan/build-commands.js'
 import type { PythonPlan } from '../plan/types.js'
 import { wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
 /**
- * Builds one wheel with the plan's command (plus what the run found: the dependency prefix's and ccache's
- * variables, meson-python's fixed build directory and the Cython cache's native file) and returns its
- * path (exactly one must appear) and what the Cython cache reused.
+ * Builds one wheel with the plan's command (the --vsenv one when MSVC's environment was not loaded), with
+ * what the run found in its environment (the dependency prefix's and the compiler cache's variables), and
+ * returns its path (exactly one must appear) and what the Cython cache reused. The plan's backend is
+ * resolved (resolveBackend): with meson-python, its fixed build directory is emptied and the Cython cache's
+ * files are written first.
  */
 export async function buildWheel(
   runner: Runner,
@@ -22,23 +25,19 @@ export async function buildWheel(
   slots: Slots,
   found: {
     env: EnvChange
-    mesonpy: boolean
     /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
     override?: EnvChange
     /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
     vsenv?: boolean
   }
 ): Promise<{ wheel: string; cython?: CythonStats }> {
+  const command = chosenBuild(py, found.vsenv ?? false)
   removeTree(py.distDir)
   fs.mkdirSync(py.distDir, { recursive: true })
-  let args = py.build.args
-  if (found.mesonpy && py.mesonBuildDir) {
-    // A fresh directory at a fixed path: ccache sees the same paths every run.
-    removeTree(py.mesonBuildDir)
-    args = [...args.slice(0, -1), `-Cbuild-dir=${py.mesonBuildDir}`, ...args.slice(-1)]
-  }
+  // A fresh directory at a fixed path: ccache sees the same paths every run.
+  if (py.mesonBuildDir) removeTree(py.mesonBuildDir)
   const cythonPython = slots.buildPython ?? slots.python
-  const cython = found.mesonpy && py.mesonBuildDir && cythonPython ? py.cythonCache : undefined
+  const cython = py.cythonCache
   if (cython && cythonPython) {
     // Files the build reads: written here (same paths inside a container: the directories are mounted).
     fs.mkdirSync(path.dirname(cython.script), { recursive: true })
@@ -47,10 +46,8 @@ export async function buildWheel(
     fs.mkdirSync(path.dirname(cython.nativeFile), { recursive: true })
     fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
     fs.rmSync(cython.log, { force: true })
-    args = [...args.slice(0, -1), `-Csetup-args=--native-file=${cython.nativeFile}`, ...args.slice(-1)]
   }
-  if (found.vsenv) args = [...args.slice(0, -1), '-Csetup-args=--vsenv', ...args.slice(-1)]
-  const planned = { ...py.build, args, env: mergeEnv(found.env, py.build.env, found.override) }
+  const planned = { ...command, env: mergeEnv(found.env, command.env, found.override) }
   await core.group(`Build the wheel for Python ${py.version}`, async () => {
     try {
       await runner.run(materialize(planned, slots, runner.env, mod), {
@@ -74,7 +71,7 @@ export async function buildWheel(
   }
   core.info(`Built ${wheels[0]}`)
   const log = cython && fs.existsSync(cython.log) ? fs.readFileSync(cython.log, 'utf8') : ''
-  if (found.mesonpy && py.mesonBuildDir) removeBuildDir(py.mesonBuildDir, cython)
+  if (py.mesonBuildDir) removeBuildDir(py.mesonBuildDir, cython)
   if (!cython) return { wheel: wheels[0] }
   const stats = parseCythonLog(py.version, log)
   core.info(

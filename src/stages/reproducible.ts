@@ -8,7 +8,7 @@
 import { mergeEnv } from '../command.js'
 import type { BuildPlan } from '../plan/types.js'
 
-/** The plan with SOURCE_DATE_EPOCH in each build and repair command; unchanged when there is no time. */
+/** The plan (its backend resolved) with SOURCE_DATE_EPOCH in each build and repair command; unchanged when there is no time. */
 export function withSourceDateEpoch(
   plan: BuildPlan,
   commitTime: number | undefined,
@@ -21,6 +21,7 @@ export function withSourceDateEpoch(
     pythons: plan.pythons.map((py) => ({
       ...py,
       build: { ...py.build, env: mergeEnv(py.build.env, set) },
+      ...(py.vsenvBuild ? { vsenvBuild: { ...py.vsenvBuild, env: mergeEnv(py.vsenvBuild.env, set) } } : {}),
       repair: { ...py.repair, env: mergeEnv(py.repair.env, set) }
     }))
   }

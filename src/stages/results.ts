@@ -1,6 +1,7 @@
 /** What the stages return: the report renders these, the pipeline decides on them. */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { messageOf } from '../errors.js'
 import { sha256File } from '../util/hash.js'
 import { graftedLibraries, parseWheelName } from '../util/wheel-file.js'
 
@@ -41,4 +42,29 @@ export async function wheelRecord(python: string, file: string, tested: boolean)
     grafted: graftedLibraries(file),
     tested
   }
+}
+
+/** What a step threw, tagged with the step's label: the Failure names the step that threw. */
+export class StepFailed extends Error {
+  constructor(
+    readonly step: string,
+    readonly error: unknown
+  ) {
+    super(messageOf(error), { cause: error })
+  }
+}
+
+/** Runs `fn` as the step `label`: what it throws carries that label (the innermost step's wins). */
+export async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw err instanceof StepFailed ? err : new StepFailed(label, err)
+  }
+}
+
+/** The Failure of `python` for what a step threw (`fallback` names a throw outside any step). */
+export function failureOf(python: string, err: unknown, fallback: string): Failure {
+  const { step: label, error } = err instanceof StepFailed ? err : { step: fallback, error: err }
+  return { python, step: label, message: messageOf(error), error }
 }

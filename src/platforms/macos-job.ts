@@ -10,8 +10,8 @@ import type { EnvChange } from '../command.js'
 import { mesonLibompRoot, planLibompLink, projectOpenMPFile, wantLibomp } from '../dependencies/libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
-import { deploymentTarget, macosTargetEnv } from '../platforms/macos-target.js'
-import type { MacosPlan } from '../plan/types.js'
+import { deploymentTarget, macosTargetEnv } from './macos-target.js'
+import type { MacosPlan } from './os-plans.js'
 
 /** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
 export function libompRecipes(plan: MacosPlan, checkoutDir: string): Recipe[] {

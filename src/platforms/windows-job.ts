@@ -8,18 +8,17 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
 import { envValue, whichIn, type Runner } from '../exec.js'
-import { caselessEnvKey } from '../platforms/common.js'
+import { caselessEnvKey } from './common.js'
 import {
   msvcCaptureProblem,
   msvcCaptureScript,
   parseMsvcCapture,
   parseVswhere,
-  planMsvcCapture,
   vcvarsallPath,
   vsenvWouldBeWrong,
   withMsvcEnv
-} from '../platforms/msvc-env.js'
-import type { WindowsPlan } from '../plan/types.js'
+} from './msvc-env.js'
+import type { WindowsPlan } from './os-plans.js'
 
 /**
  * A runner whose environment has `extra` on top of the runner's own (names matched without case). A host
@@ -54,7 +53,7 @@ async function capture(runner: Runner, plan: WindowsPlan): Promise<Record<string
   }
   fs.mkdirSync(path.dirname(plan.msvc.script), { recursive: true })
   fs.writeFileSync(plan.msvc.script, msvcCaptureScript(vcvarsallPath(install), plan.msvc.vcvarsArch))
-  const out = await runner.run(planMsvcCapture(plan.msvc.script), { silent: true, allowFailure: true })
+  const out = await runner.run(plan.msvc.capture, { silent: true, allowFailure: true })
   const result = parseMsvcCapture(out.stdout)
   return msvcCaptureProblem(result, plan.arch) ?? result.env
 }

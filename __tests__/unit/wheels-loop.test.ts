@@ -1,112 +1,13 @@
 /**
- * The per-Python loop (buildWheels) walking a plan from makePlan, with the shared recording runner faking
- * the tools' effects on disk.
+ * The per-Python loop (stages/wheels.ts, stages/version.ts) walking a plan from makePlan: the order of the
+ * steps, what runs alongside the compile, fail-fast, and the step a failure names.
  */
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { SharedCache } from '../../src/cache/github.js'
+import { describe, expect, it } from 'vitest'
 import { BuildError, WheelTestError } from '../../src/errors.js'
-import { childEnv, type Command } from '../../src/exec.js'
-import type { ActionInputs } from '../../src/inputs.js'
-import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
-import type { BuildPlan } from '../../src/plan/types.js'
-import { buildWheels, type WheelsResult } from '../../src/stages/wheels.js'
-import { Timings } from '../../src/util/timings.js'
-import { defaultInputs } from '../harness/plan-fixtures.js'
-import { writeWheel } from './fake-wheels.js'
-import { FakeRunner, type Response } from './recording-runner.js'
-
-const made: string[] = []
-const tmp = (prefix: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
-  made.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
-})
-
-const argAfter = (cmd: Command, flag: string): string => cmd.args[cmd.args.indexOf(flag) + 1]
-
-const NO_SERVICE: SharedCache = {
-  available: () => false,
-  restore: async () => undefined,
-  save: async () => {}
-}
-
-interface World {
-  plan: BuildPlan
-  runner: FakeRunner
-  root: string
-  bin: string
-  timings: Timings
-  run: () => Promise<WheelsResult>
-}
-
-/**
- * A host with python3.11 and python3.12 on PATH. `fail` can make a command fail (or change its effect):
- * by default the build writes a linux wheel into --outdir and auditwheel writes a manylinux one with
- * libgomp grafted into -w.
- */
-function world(
-  inputs: Partial<ActionInputs>,
-  fail: (cmd: Command) => Response | 'skip' = () => undefined
-): World {
-  const root = tmp('dw-unit-')
-  const bin = path.join(root, 'bin')
-  fs.mkdirSync(bin)
-  for (const v of ['3.11', '3.12']) fs.writeFileSync(path.join(bin, `python${v}`), '')
-  const host: PlanHost = {
-    platform: 'linux',
-    arch: 'x86_64',
-    workspace: path.join(root, 'ws'),
-    temp: path.join(root, 'temp'),
-    toolCache: path.join(root, 'tc'),
-    home: path.join(root, 'home'),
-    cpus: 2,
-    eventName: 'push',
-    env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret' }
-  }
-  const runner = new FakeRunner((cmd) => {
-    const f = fail(cmd)
-    if (f === 'skip') return undefined
-    if (f) return f
-    if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
-    const py = /python(3\.\d+)$/.exec(cmd.command)?.[1]
-    if (py && cmd.args[0] === '-c' && cmd.args[1].includes('version_info')) {
-      return { stdout: `(3, ${py.split('.')[1]})\n${py}.9\n` }
-    }
-    if (cmd.args.includes('build') && cmd.args.includes('--wheel')) {
-      const tag = `cp${/py(3\.\d+)/.exec(argAfter(cmd, '--outdir'))![1].replace('.', '')}`
-      writeWheel(path.join(argAfter(cmd, '--outdir'), `pkg-1.0-${tag}-${tag}-linux_x86_64.whl`))
-    }
-    if (cmd.command.endsWith('/auditwheel') && cmd.args[0] === 'repair') {
-      const name = path
-        .basename(cmd.args[cmd.args.length - 1])
-        .replace('linux_x86_64', 'manylinux_2_28_x86_64')
-      writeWheel(path.join(argAfter(cmd, '-w'), name), ['pkg.libs/libgomp-a34b3233.so.1.0.0'])
-    }
-    return undefined
-  }, childEnv(host.env))
-  const plan = makePlan(
-    defaultInputs('linux', {
-      checkoutDir: path.join(root, 'ws', 'src'),
-      outputDir: path.join(root, 'ws', 'wheelhouse'),
-      pythonVersions: ['3.11'],
-      container: 'off',
-      manylinux: '2_28',
-      compilerCache: false,
-      stopAfter: 'test',
-      ...inputs
-    }),
-    host
-  )
-  const timings = new Timings()
-  const run = () => buildWheels({ plan, runner, timings, commit: 'c0ffee', cache: NO_SERVICE, root: false })
-  return { plan, runner, root, bin, timings, run }
-}
+import type { Command } from '../../src/exec.js'
+import { argAfter, world } from './wheels-world.js'
 
 describe('the per-Python loop on the host', () => {
   it('builds, repairs into the wheelhouse and tests each version; records grafted libraries and timings', async () => {
@@ -293,76 +194,5 @@ describe('the per-Python loop on the host', () => {
       'repair 3.11'
     ])
     expect(runner.calls.some((c) => c.args.some((a) => a.includes('/test/')))).toBe(false)
-  })
-
-  it('a missing interpreter is a build failure naming the version and the fix', async () => {
-    const { run } = world({ pythonVersions: ['3.13'] })
-    const result = await run()
-    expect(result.failures.map((f) => [f.step, f.error instanceof BuildError])).toEqual([
-      ['build env 3.13', true]
-    ])
-    expect(result.failures[0].message).toMatch(
-      /^Python 3\.13 was not found\. No candidate was found in the tool cache, on PATH or under pyenv\. To provide it, add an actions\/setup-python step with python-version: '3\.13'/
-    )
-  })
-
-  it('a compile error is a BuildError with the output and no wheel', async () => {
-    const { plan, run } = world({}, (cmd) =>
-      cmd.args.includes('--wheel') ? { exitCode: 1, stderr: 'error: expected ‘;’' } : undefined
-    )
-    const [failure] = (await run()).failures
-    expect(failure.error).toBeInstanceOf(BuildError)
-    expect(failure.message).toMatch(
-      /wheel build for Python 3\.11 failed: error: expected ‘;’\n\(exit code 1\)\nLast lines of its output:\nerror: expected/
-    )
-    expect(fs.existsSync(plan.outputDir)).toBe(false)
-  })
-
-  it('compiler-cache: meson-python builds without isolation in a fixed build directory, Cython through the cache', async () => {
-    // The native file as the build reads it (it goes with the build directory once the wheel is out).
-    let native = ''
-    const w = world({ compilerCache: true }, (cmd) => {
-      if (cmd.args.includes('--wheel') && cmd.args.includes('--outdir'))
-        native = fs.readFileSync(`${src}/.dipy-wheels-build/py3.11-cython.ini`, 'utf8')
-      return undefined
-    })
-    const src = w.plan.checkout.dir
-    fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
-    fs.writeFileSync(
-      path.join(w.plan.checkout.dir, 'pyproject.toml'),
-      '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n'
-    )
-    const result = await w.run()
-    expect(result.failures).toEqual([])
-    const build = w.runner.calls.find((c) => c.args.includes('--wheel'))!
-    const t = `${w.root}/temp/dipy-wheels/py3.11`
-    expect(build.args).toEqual([
-      '-m',
-      'build',
-      '--wheel',
-      '--no-isolation',
-      '--outdir',
-      `${t}/dist`,
-      '-Ccompile-args=-v',
-      `-Cbuild-dir=${w.root}/ws/src/.dipy-wheels-build/py3.11`,
-      `-Csetup-args=--native-file=${w.root}/ws/src/.dipy-wheels-build/py3.11-cython.ini`,
-      `${w.root}/ws/src`
-    ])
-    // The native file names the cache script, run by the build env's python, as meson's cython.
-    const script = fs
-      .readdirSync(`${w.root}/temp/dipy-wheels`)
-      .find((f) => /^cython-cache-[0-9a-f]{16}\.py$/.test(f))!
-    expect(fs.readFileSync(`${w.root}/temp/dipy-wheels/${script}`, 'utf8')).toBe(
-      fs.readFileSync(new URL('../../src/cache/cython-cache.py', import.meta.url), 'utf8')
-    )
-    const buildPython = w.runner.calls.find((c) => c.args.includes('--wheel'))!.command
-    // Paths are keyed relative to the checkout, which holds the build directory.
-    expect(native).toBe(
-      `[binaries]\ncython = ['${buildPython}', '${w.root}/temp/dipy-wheels/${script}', ` +
-        `'--cache-dir=${w.root}/tc/dipy-wheels-cython', '--basedir=${w.root}/ws/src', ` +
-        `'--log=${w.root}/ws/src/.dipy-wheels-build/py3.11-cython.log', '--']\n`
-    )
-    // No build product stays in the checkout once the wheel is out.
-    expect(fs.readdirSync(src).sort()).toEqual(['pyproject.toml'])
   })
 })

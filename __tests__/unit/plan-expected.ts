@@ -1,0 +1,184 @@
+/**
+ * What makePlan must give, written out for the plan tests: the test steps of every platform, a target's
+ * literal directories (Target) and the whole per-version plan built from them (expectedPython).
+ */
+import type { PlannedCommand } from '../../src/command.js'
+import type { ActionInputs } from '../../src/inputs.js'
+import type { PlanHost } from '../../src/plan/make-plan.js'
+import type { PythonPlan } from '../../src/plan/types.js'
+import { CYTHON_CACHE_PY, sha16, SMOKE_TEST, TOOLS_TXT } from '../harness/plan-fixtures.js'
+
+export const VERSIONS = ['3.11', '3.12', '3.13', '3.14']
+export const PYTHON = { slot: 'python' }
+export const BUILD_PYTHON = { slot: 'buildPython' as const }
+export const WHEEL = { slot: 'wheel' }
+
+/** The variables the container gets from the host, by name. */
+export const PASS_ENV = [
+  'CI',
+  'GITHUB_ACTIONS',
+  'RUNNER_OS',
+  'RUNNER_ARCH',
+  'PIP_INDEX_URL',
+  'PIP_EXTRA_INDEX_URL',
+  'PIP_DEFAULT_TIMEOUT',
+  'PIP_RETRIES',
+  'SOURCE_DATE_EPOCH',
+  'OMP_NUM_THREADS',
+  'CMAKE_BUILD_PARALLEL_LEVEL'
+]
+
+/** How a target spells its directories: POSIX or Windows, its scripts directory and venv python. */
+export interface Flavour {
+  join: (...parts: string[]) => string
+  bin: string
+  python: string
+}
+export const POSIX: Flavour = { join: (...p) => p.join('/'), bin: 'bin', python: 'bin/python' }
+export const WIN: Flavour = { join: (...p) => p.join('\\'), bin: 'Scripts', python: 'Scripts\\python.exe' }
+
+/** The test steps every platform plans: a venv, the wheel installed, the smoke test from an empty directory. */
+export function testSteps(f: Flavour, testDir: string, pipCache: string): PlannedCommand[] {
+  const venv = f.join(testDir, 'venv')
+  const cwd = f.join(testDir, 'empty')
+  const py = f.join(venv, f.python)
+  const env = {
+    prepend: { PATH: [f.join(venv, f.bin)] },
+    set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', PIP_CACHE_DIR: pipCache },
+    unset: ['PYTHONPATH', 'PYTHONHOME']
+  }
+  return [
+    {
+      command: PYTHON,
+      args: ['-m', 'venv', venv],
+      cwd,
+      env: { unset: ['PYTHONPATH', 'PYTHONHOME'] },
+      what: 'making the test venv'
+    },
+    {
+      command: py,
+      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', WHEEL],
+      cwd,
+      env,
+      what: 'installing the wheel into a clean venv'
+    },
+    { command: py, args: ['-c', SMOKE_TEST], cwd, env, what: "dipy's smoke test" }
+  ] as PlannedCommand[]
+}
+
+/** The early part of the test: the project's dependencies from a file, into the test venv. */
+export function testEarly(f: Flavour, testDir: string, pipCache: string): object {
+  const venv = f.join(testDir, 'venv')
+  const requirements = f.join(testDir, 'early-requirements.txt')
+  return {
+    requirements,
+    install: {
+      command: f.join(venv, f.python),
+      args: [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-compile',
+        '-r',
+        requirements
+      ],
+      cwd: f.join(testDir, 'empty'),
+      env: {
+        prepend: { PATH: [f.join(venv, f.bin)] },
+        set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', PIP_CACHE_DIR: pipCache },
+        unset: ['PYTHONPATH', 'PYTHONHOME']
+      },
+      what: "installing the project's dependencies into the test venv"
+    }
+  }
+}
+
+export interface Target {
+  label: string
+  host: PlanHost
+  inputs: Partial<ActionInputs>
+  f: Flavour
+  temp: string
+  toolCache: string
+  checkout: string
+  envId: string
+  executor: object
+  policy?: string
+  configSettings: string[]
+  /** Variables of the build besides PIP_CACHE_DIR and VIRTUAL_ENV. */
+  buildVars: Record<string, string>
+  pipCache: string
+  interpreter: (v: string) => object
+  repair: (tools: string, repairDir: string) => PlannedCommand
+  /** The plan's arch (the input's, else the runner's). */
+  arch: string
+  /** Windows: the arch the recipes are configured for, written out. */
+  depsWindows?: object
+  /** plan.macos / plan.windows, written out. */
+  osPlan?: { macos?: object; windows?: object }
+  /** Variables the recipes are built with. */
+  depsEnv?: Record<string, string>
+  /** What the dependency prefix's key counts besides recipes, OS, arch and compiler. */
+  depsKey?: string
+  artifactName: string
+  /** Windows, a native target (meson's --vsenv loads the runner's own tools): the --vsenv build is planned. */
+  vsenvFallback?: boolean
+}
+
+export const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
+
+/** The whole per-version plan, written out from the target's literal directories. */
+export function expectedPython(t: Target, v: string): PythonPlan {
+  const { join, bin } = t.f
+  const dir = join(t.temp, 'dipy-wheels', `py${v}`)
+  const buildEnv = join(t.toolCache, 'dipy-wheels-buildenv', `${sha16(t.envId, TOOLS_TXT)}-py${v}`)
+  const tools = join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId))
+  const build = (settings: string[]): PlannedCommand => ({
+    command: BUILD_PYTHON,
+    args: ['-m', 'build', '--wheel', '--no-isolation', '--outdir', join(dir, 'dist')]
+      .concat(settings.map((s) => `-C${s}`))
+      .concat(t.checkout),
+    cwd: t.checkout,
+    env: {
+      set: { ...t.buildVars, PIP_CACHE_DIR: t.pipCache, VIRTUAL_ENV: buildEnv },
+      prepend: { PATH: [join(buildEnv, bin)] }
+    }
+  })
+  // The build, and on a native Windows target the same with meson's --vsenv last (the MSVC capture's fallback).
+  const builds = (settings: string[]): object => ({
+    build: build(settings),
+    ...(t.vsenvFallback ? { vsenvBuild: build([...settings, 'setup-args=--vsenv']) } : {})
+  })
+  const mesonDir = join(t.checkout, '.dipy-wheels-build', `py${v}`)
+  return {
+    version: v,
+    interpreter: t.interpreter(v),
+    buildEnv: { dir: buildEnv, projectRequirements: true },
+    distDir: join(dir, 'dist'),
+    ...builds(t.configSettings),
+    mesonpy: {
+      ...builds([
+        ...t.configSettings,
+        `build-dir=${mesonDir}`,
+        `setup-args=--native-file=${mesonDir}-cython.ini`
+      ]),
+      // Inside the checkout: every path the caches key is relative to it, wherever the workspace is.
+      mesonBuildDir: mesonDir,
+      cythonCache: {
+        dir: join(t.toolCache, 'dipy-wheels-cython'),
+        basedir: t.checkout,
+        script: join(t.temp, 'dipy-wheels', `cython-cache-${sha16(CYTHON_CACHE_PY)}.py`),
+        nativeFile: `${mesonDir}-cython.ini`,
+        log: `${mesonDir}-cython.log`
+      }
+    },
+    repairDir: join(dir, 'repaired'),
+    repair: t.repair(tools, join(dir, 'repaired')),
+    test: testSteps(t.f, join(dir, 'test'), t.pipCache),
+    testEarly: testEarly(t.f, join(dir, 'test'), t.pipCache),
+    testDir: join(dir, 'test'),
+    failedDir: join(dir, 'failed')
+  } as PythonPlan
+}

@@ -1,0 +1,37 @@
+/**
+ * What an OS adds to the wheels stage's sequence besides the commands it plans: each platform module
+ * implements these, so the stage walks one sequence and never asks which OS it runs for.
+ */
+import type { EnvChange } from '../command.js'
+import type { Recipe } from '../dependencies/recipes.js'
+import type { Runner } from '../exec.js'
+import type { OsPlans } from './os-plans.js'
+
+export interface JobHooks {
+  /** Once per job, before anything compiles, when the OS needs it (Windows: the MSVC environment). */
+  prepareJob?: {
+    /** The step's name in the log, the timings and a failure. */
+    label: string
+    /** The runner every later command uses; vsenv: meson must load Visual Studio (the plan's --vsenv builds). */
+    run(runner: Runner, os: OsPlans): Promise<{ runner: Runner; vsenv: boolean }>
+  }
+  /** Whether pip is asked first for the target's wheels (a target that is not the runner's own platform). */
+  checksTarget: boolean
+  /** Recipes built before the plan's (macOS: libomp, when the checkout asks for OpenMP). */
+  recipesBefore(os: OsPlans, checkoutDir: string): Recipe[]
+  /** Once the dependencies are in `prefix` (macOS: the link meson's libomp lookup follows). */
+  afterDependencies(runner: Runner, os: OsPlans, prefix: string, before: readonly Recipe[]): Promise<void>
+  /**
+   * For one interpreter (its full version): variables that replace the plan's (macOS: a deployment target
+   * raised to the interpreter's own minimum) and the platform tag its repaired wheel must carry.
+   */
+  interpreterTarget(os: OsPlans, pythonFull: string): { env?: EnvChange; tag?: string }
+}
+
+/** The hooks of an OS that adds nothing. */
+export const NO_JOB_HOOKS: JobHooks = {
+  checksTarget: false,
+  recipesBefore: () => [],
+  afterDependencies: async () => {},
+  interpreterTarget: () => ({})
+}
