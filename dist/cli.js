@@ -16,7 +16,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-WPEEVJMW.js";
+} from "./chunks/chunk-LDGCUP3V.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

@@ -79,16 +79,18 @@ describe('build provenance through the bundle', () => {
       expect(wheels.map((w) => path.basename(w))).toEqual(['dwprov-0.2.0-py3-none-any.whl'])
       const wheelhouse = path.dirname(wheels[0])
 
-      // SHA256SUMS beside the wheels, in sha256sum's format.
-      expect(r.outputs.sha256sums).toBe(path.join(wheelhouse, 'SHA256SUMS'))
+      // SHA256SUMS next to the wheelhouse (which holds the wheels only), in sha256sum's format.
+      const manifestDir = `${wheelhouse}-manifest`
+      expect(fs.readdirSync(wheelhouse)).toEqual(['dwprov-0.2.0-py3-none-any.whl'])
+      expect(r.outputs.sha256sums).toBe(path.join(manifestDir, 'SHA256SUMS'))
       expect(
-        execFileSync('sha256sum', ['--check', '--strict', 'SHA256SUMS'], {
+        execFileSync('sha256sum', ['--check', '--strict', path.join(manifestDir, 'SHA256SUMS')], {
           cwd: wheelhouse,
           encoding: 'utf8'
         })
       ).toBe('dwprov-0.2.0-py3-none-any.whl: OK\n')
       const prov = JSON.parse(
-        fs.readFileSync(path.join(wheelhouse, 'build-provenance.json'), 'utf8')
+        fs.readFileSync(path.join(manifestDir, 'build-provenance.json'), 'utf8')
       ) as Record<string, unknown>
       const wheelBytes = fs.readFileSync(wheels[0])
       expect(prov).toMatchObject({
@@ -178,7 +180,10 @@ describe('build provenance through the bundle', () => {
       )
       const wheelhouse = path.dirname((JSON.parse(r.outputs.wheels) as string[])[0])
       expect(
-        execFileSync('sha256sum', ['--check', 'SHA256SUMS'], { cwd: wheelhouse, encoding: 'utf8' })
+        execFileSync('sha256sum', ['--check', `${wheelhouse}-manifest/SHA256SUMS`], {
+          cwd: wheelhouse,
+          encoding: 'utf8'
+        })
       ).toBe('dwprov-0.2.0-py3-none-any.whl: OK\n')
       expect(r.outputs['attestation-id']).toBeUndefined()
       expect(gh.stored.length).toBe(before)

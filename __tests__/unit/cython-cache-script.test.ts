@@ -94,7 +94,7 @@ describe('cython-cache.py', () => {
     const back = cythonize(dir)
     expect(back.result).toBe('hit')
     expect(back.c).toBe(first.c)
-  })
+  }, 120_000) // Cython run as a process, several times
 
   it('a .pxd of the same name appearing earlier on the include path misses the cache', () => {
     // helper.pxd only in inc2 at first (Cython looks in the .pyx's own directory before -I: none there).
@@ -112,5 +112,5 @@ describe('cython-cache.py', () => {
     const shadowed = cythonize(dir, includes)
     expect(shadowed.result).toBe('miss')
     expect(shadowed.c).toContain('(5 * __pyx_v_x)')
-  })
+  }, 120_000) // Cython run as a process, several times
 })

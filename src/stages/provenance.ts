@@ -1,9 +1,11 @@
 /**
  * The build's provenance, after the wheels are built, repaired and tested: SHA256SUMS and
- * build-provenance.json beside the wheels (and as the `<artifact>-manifest` artifact when the runner has
+ * build-provenance.json in `<wheelhouse>-manifest`, next to the wheelhouse (which holds wheels only, so a
+ * `wheelhouse/*` glob in a user's upload step never takes them) (and as the `<artifact>-manifest` artifact when the runner has
  * the artifact service), then, when the plan says so, a GitHub build-provenance attestation of the wheels.
  */
 import * as core from '@actions/core'
+import * as path from 'node:path'
 import { attestWheels, type AttestResult } from '../publish/attest.js'
 import {
   buildRunOf,
@@ -32,7 +34,7 @@ export async function recordProvenance(
   env: Readonly<Record<string, string | undefined>>
 ): Promise<ProvenanceResult> {
   const epoch = env.SOURCE_DATE_EPOCH ? Number(env.SOURCE_DATE_EPOCH) : source.commitTime
-  const manifest = writeManifest(plan.outputDir, {
+  const manifest = writeManifest(manifestDirOf(plan.outputDir), {
     schema: PROVENANCE_SCHEMA,
     run: buildRunOf(env),
     source: { repository: source.repository, commit: source.commit },
@@ -52,4 +54,9 @@ export async function recordProvenance(
     say(`Build provenance: the wheels are not attested: ${result.notAttested}.`)
   }
   return result
+}
+
+/** Where the manifest goes: `<wheelhouse>-manifest`, a sibling of the wheelhouse. */
+export function manifestDirOf(outputDir: string): string {
+  return path.join(path.dirname(outputDir), `${path.basename(outputDir)}-manifest`)
 }
