@@ -5,6 +5,7 @@
 import type { EnvChange } from '../command.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
+import type { MarkerEnv } from '../python/requirement.js'
 import type { OsPlans } from './os-plans.js'
 
 export interface JobHooks {
@@ -17,6 +18,11 @@ export interface JobHooks {
   }
   /** Whether pip is asked first for the target's wheels (a target that is not the runner's own platform). */
   checksTarget: boolean
+  /**
+   * What that early check asks pip for one Python (`version`: 3.12): the target's platform tags, most
+   * specific first, and the PEP 508 marker variables its requirements are read with. Undefined: no check.
+   */
+  pipTarget(os: OsPlans): ((version: string) => { platforms: string[]; markers: MarkerEnv }) | undefined
   /** Recipes built before the plan's (macOS: libomp, when the checkout asks for OpenMP). */
   recipesBefore(os: OsPlans, checkoutDir: string): Recipe[]
   /** Once the dependencies are in `prefix` (macOS: the link meson's libomp lookup follows). */
@@ -31,6 +37,7 @@ export interface JobHooks {
 /** The hooks of an OS that adds nothing. */
 export const NO_JOB_HOOKS: JobHooks = {
   checksTarget: false,
+  pipTarget: () => undefined,
   recipesBefore: () => [],
   afterDependencies: async () => {},
   interpreterTarget: () => ({})

@@ -10,6 +10,8 @@ import type { EnvChange } from '../command.js'
 import { mesonLibompRoot, planLibompLink, projectOpenMPFile, wantLibomp } from '../dependencies/libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
+import type { MarkerEnv } from '../python/requirement.js'
+import { macosPlatforms } from '../python/wheel-tags.js'
 import { deploymentTarget, macosTargetEnv } from './macos-target.js'
 import type { MacosPlan } from './os-plans.js'
 
@@ -66,4 +68,29 @@ export function targetFor(plan: MacosPlan, pythonFull: string): { target: string
   if (!t.notice) return { target: t.target }
   core.notice(t.notice)
   return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) } }
+}
+
+/** Marker variables of a macOS target (PEP 508). */
+function macosMarkers(version: string, arch: string): MarkerEnv {
+  return {
+    python_version: version,
+    python_full_version: `${version}.0`,
+    sys_platform: 'darwin',
+    platform_system: 'Darwin',
+    os_name: 'posix',
+    platform_machine: arch,
+    implementation_name: 'cpython',
+    platform_python_implementation: 'CPython'
+  }
+}
+
+/** The early target check's question for one Python: the deployment target's tags, the arch's markers. */
+export function macosPipTarget(
+  plan: MacosPlan,
+  version: string
+): { platforms: string[]; markers: MarkerEnv } {
+  return {
+    platforms: macosPlatforms(plan.deploymentTarget, plan.arch),
+    markers: macosMarkers(version, plan.arch)
+  }
 }

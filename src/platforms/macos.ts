@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
-import { libompRecipes, linkLibomp, targetFor } from './macos-job.js'
+import { libompRecipes, linkLibomp, macosPipTarget, targetFor } from './macos-job.js'
 import { macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
 
@@ -12,6 +12,7 @@ export const macos: PlatformModule = {
   ...posix,
   toolPackages: ['delocate'],
   checksTarget: true,
+  pipTarget: (os) => (os.macos ? (version) => macosPipTarget(os.macos!, version) : undefined),
 
   recipesBefore(os, checkoutDir) {
     return os.macos ? libompRecipes(os.macos, checkoutDir) : []

@@ -8,6 +8,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
 import { envValue, whichIn, type Runner } from '../exec.js'
+import type { MarkerEnv } from '../python/requirement.js'
+import { windowsMarkers } from '../python/target-check.js'
+import { windowsPlatforms } from '../python/wheel-tags.js'
+import { WINDOWS_MACHINE } from './architecture.js'
 import { caselessEnvKey } from './common.js'
 import {
   msvcCaptureProblem,
@@ -84,4 +88,18 @@ export async function loadMsvc(runner: Runner, plan: WindowsPlan): Promise<MsvcR
   }
   core.warning(`Could not load the MSVC environment: ${got}. Falling back to meson's setup-args=--vsenv.`)
   return { runner, vsenv: true }
+}
+
+/**
+ * The early target check's question for one Python: the wheel's platform tag, and the markers of the
+ * runner's own machine (plan.msvc.runnerArch).
+ */
+export function windowsPipTarget(
+  plan: WindowsPlan,
+  version: string
+): { platforms: string[]; markers: MarkerEnv } {
+  return {
+    platforms: windowsPlatforms(plan.wheelPlatform),
+    markers: windowsMarkers(version, WINDOWS_MACHINE[plan.msvc.runnerArch] as 'AMD64' | 'ARM64')
+  }
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path'
 import { caselessEnvKey, planBuildWith, planTestWith, type PlatformModule } from './common.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
-import { loadMsvc } from './windows-job.js'
+import { loadMsvc, windowsPipTarget } from './windows-job.js'
 import {
   BITNESS_PROBE,
   interpreterMismatch,
@@ -22,6 +22,7 @@ export const windows: PlatformModule = {
   toolPackages: ['delvewheel'],
   ...NO_JOB_HOOKS,
   checksTarget: true,
+  pipTarget: (os) => (os.windows ? (version) => windowsPipTarget(os.windows!, version) : undefined),
   prepareJob: {
     label: 'MSVC environment',
     run: (runner, os) =>
