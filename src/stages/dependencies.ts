@@ -17,7 +17,11 @@ import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { SharedCache } from '../cache/github.js'
-import { compilerIdentityCommand, parseCompilerIdentity } from '../platforms/compiler-cache-tools.js'
+import {
+  compilerIdentityCommand,
+  parseCompilerIdentity,
+  toolsVenvCachePlatform
+} from '../platforms/compiler-cache-tools.js'
 import { removeTree } from '../util/remove.js'
 
 export interface DependencyResult {
@@ -64,11 +68,13 @@ async function restoreShared(shared: SharedCache, dir: string, key: string): Pro
 }
 
 /**
- * The compiler that builds, for cache keys: off Linux the one the build really uses (cl.exe's banner with
- * the MSVC environment loaded, `cc --version` with its target on macOS), else compilerId's first line.
+ * The compiler that builds, for cache keys: where the compiler cache comes from the tools venv, the one the
+ * build really uses (cl.exe's banner with the MSVC environment loaded, `cc --version` with its target on
+ * macOS: compiler-cache-tools.ts), else compilerId's first line.
  */
-export async function compilerIdentity(runner: Runner, platform: PlatformName): Promise<string> {
-  if (platform !== 'linux') {
+export async function compilerIdentity(runner: Runner, name: PlatformName): Promise<string> {
+  const platform = toolsVenvCachePlatform(name)
+  if (platform) {
     // The runner finds the command on the PATH it gives it (with MSVC's loaded: cl.exe of the target).
     const command = compilerIdentityCommand(platform, runner.env)
     const r = await runner
