@@ -4,6 +4,7 @@ import type { EnvChange, EnvFlavour, PlannedCommand, Word } from '../command.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { JobHooks } from './job-hooks.js'
+import type { RecipeFlavour } from './recipe-flavour.js'
 
 /** Where to look for a CPython interpreter. */
 export interface PythonSearch {
@@ -68,6 +69,8 @@ export interface PlatformModule extends EnvFlavour, JobHooks {
   name: PlatformName
   /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
   paths: path.PlatformPath
+  /** How the dependency recipes are configured and keyed on this OS. */
+  recipes: RecipeFlavour
   /** The packages of requirements/tools.txt installed in the tools venv (the repair tool and its helpers). */
   toolPackages: readonly string[]
   /** Interpreter paths that may hold the version, most preferred first; each is verified by running it. */

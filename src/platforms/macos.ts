@@ -1,8 +1,9 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
 import { libompRecipes, linkLibomp, macosPipTarget, targetFor } from './macos-job.js'
-import { macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
+import { macosKeyCompiler, macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
+import { POSIX_RECIPES } from './recipe-flavour.js'
 
 const p = path.posix
 
@@ -10,6 +11,12 @@ const p = path.posix
 export const macos: PlatformModule = {
   name: 'macos',
   ...posix,
+  recipes: {
+    ...POSIX_RECIPES,
+    // Absolute install names, so delocate finds the libraries without an rpath.
+    cmakeInstall: (libDir) => [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`],
+    keyCompiler: macosKeyCompiler
+  },
   toolPackages: ['delocate'],
   checksTarget: true,
   pipTarget: (os) => (os.macos ? (version) => macosPipTarget(os.macos!, version) : undefined),

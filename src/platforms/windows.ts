@@ -1,5 +1,11 @@
 import * as path from 'node:path'
 import { caselessEnvKey, planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import {
+  CMAKE_GENERATOR_VARS,
+  windowsCmakeArgs,
+  windowsMesonArgs,
+  windowsMesonFile
+} from '../dependencies/windows-target.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
 import { loadMsvc, windowsPipTarget } from './windows-job.js'
@@ -19,6 +25,17 @@ export const windows: PlatformModule = {
   name: 'windows',
   paths: w,
   envKey: caselessEnvKey,
+  recipes: {
+    cmakeTarget: (t) => (t ? { args: windowsCmakeArgs(t), env: { ...CMAKE_GENERATOR_VARS } } : { args: [] }),
+    cmakeInstall: () => [],
+    // configure is a shell script for the bash of Git for Windows / MSYS2.
+    autotoolsConfigure: (configure) => ({ command: 'bash', args: [configure.replace(/\\/g, '/')] }),
+    mesonTarget: (t) => (t ? windowsMesonArgs(t) : []),
+    mesonMachineFile: (t) => (t ? { path: t.mesonFile, text: windowsMesonFile(t) } : undefined),
+    // MSVC takes no -L: link.exe reads LIB, cl.exe reads INCLUDE.
+    msvcSearch: true,
+    keyCompiler: (compiler) => compiler
+  },
   toolPackages: ['delvewheel'],
   ...NO_JOB_HOOKS,
   checksTarget: true,

@@ -11,7 +11,7 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
-import { windowsMesonFile, type WindowsRecipeTarget } from '../dependencies/windows-target.js'
+import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
 import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
@@ -22,6 +22,7 @@ import {
   parseCompilerIdentity,
   toolsVenvCachePlatform
 } from '../platforms/compiler-cache-tools.js'
+import { platformModule } from '../platforms/index.js'
 import { removeTree } from '../util/remove.js'
 
 export interface DependencyResult {
@@ -138,12 +139,13 @@ async function buildRecipe(
   removeTree(buildDir)
   fs.mkdirSync(buildDir, { recursive: true })
   const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
-  const win = opts.platform === 'windows' ? opts.windows : undefined
-  if (win && recipe.build === 'meson') {
-    fs.mkdirSync(path.dirname(win.mesonFile), { recursive: true })
-    fs.writeFileSync(win.mesonFile, windowsMesonFile(win))
+  const target = opts.windows
+  const machineFile = platformModule(opts.platform).recipes.mesonMachineFile(target)
+  if (machineFile && recipe.build === 'meson') {
+    fs.mkdirSync(path.dirname(machineFile.path), { recursive: true })
+    fs.writeFileSync(machineFile.path, machineFile.text)
   }
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, target)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
     } catch (err) {
