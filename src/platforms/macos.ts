@@ -1,6 +1,6 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
-import { libompRecipes, linkLibomp, macosPipTarget, targetFor } from './macos-job.js'
+import { describeMacos, libompRecipes, linkLibomp, macosPipTarget, targetFor } from './macos-job.js'
 import { macosKeyCompiler, macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
 import { POSIX_RECIPES } from './recipe-flavour.js'
@@ -28,6 +28,8 @@ export const macos: PlatformModule = {
   async afterDependencies(runner, os, prefix, before) {
     if (os.macos && before.length && prefix) await linkLibomp(runner, os.macos, prefix)
   },
+
+  describe: (os) => describeMacos(os.macos),
 
   interpreterTarget(os, pythonFull) {
     if (!os.macos) return {}

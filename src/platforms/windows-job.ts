@@ -7,12 +7,13 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
-import { envValue, whichIn, type Runner } from '../exec.js'
+import { envValue, formatCommand, whichIn, type Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import { windowsMarkers } from '../python/target-check.js'
 import { windowsPlatforms } from '../python/wheel-tags.js'
 import { WINDOWS_MACHINE } from './architecture.js'
 import { caselessEnvKey } from './common.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
 import {
   msvcCaptureProblem,
   msvcCaptureScript,
@@ -101,5 +102,21 @@ export function windowsPipTarget(
   return {
     platforms: windowsPlatforms(plan.wheelPlatform),
     markers: windowsMarkers(version, WINDOWS_MACHINE[plan.msvc.runnerArch] as 'AMD64' | 'ARM64')
+  }
+}
+
+/** What the plan prints about Windows: the arch, the MSVC commands, where python.exe is looked for. */
+export function describeWindows(plan: WindowsPlan | undefined): OsDescription {
+  if (!plan) return { afterExecutor: [], afterVenvs: [], interpreterSearch: POSIX_INTERPRETER_SEARCH }
+  const m = plan.msvc
+  return {
+    afterExecutor: [],
+    afterVenvs: [
+      `Windows: ${plan.arch} (wheels ${plan.wheelPlatform}); MSVC: vcvarsall ${m.vcvarsArch} of the Visual ` +
+        `Studio vswhere finds, loaded once for the recipes, build and test`,
+      `  MSVC find:    ${formatCommand(m.vswhere)}`,
+      `  MSVC capture: ${formatCommand(m.capture)} (${m.script} calls vcvarsall.bat ${m.vcvarsArch})`
+    ],
+    interpreterSearch: `python.exe of ${plan.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
   }
 }

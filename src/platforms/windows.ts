@@ -8,7 +8,7 @@ import {
 } from '../dependencies/windows-target.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
-import { loadMsvc, windowsPipTarget } from './windows-job.js'
+import { describeWindows, loadMsvc, windowsPipTarget } from './windows-job.js'
 import {
   BITNESS_PROBE,
   interpreterMismatch,
@@ -45,6 +45,8 @@ export const windows: PlatformModule = {
     run: (runner, os) =>
       os.windows ? loadMsvc(runner, os.windows) : Promise.resolve({ runner, vsenv: false })
   },
+
+  describe: (os) => describeWindows(os.windows),
 
   interpreterTarget(os) {
     return os.windows ? { tag: os.windows.wheelPlatform } : {}
