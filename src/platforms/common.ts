@@ -64,11 +64,23 @@ export interface TestRequest {
   pipCache?: string
 }
 
+/** The directories of GitHub's hosted runner of an OS (actions/runner-images), for planning elsewhere. */
+export interface RunnerLayout {
+  home: string
+  workspace: string
+  temp: string
+  toolCache: string
+}
+
 /** What differs by OS. Everything but explainRepairFailure is pure: any platform plans on any host. */
 export interface PlatformModule extends EnvFlavour, JobHooks {
   name: PlatformName
   /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
   paths: path.PlatformPath
+  /** Other spellings of the name `dipy-wheels plan --os` takes (node's, ...), lower case. */
+  aliases: readonly string[]
+  /** Its hosted runner's directories, and the runner arch that builds `arch` when no runner is of it. */
+  hostedRunner: RunnerLayout & { runnerArch?(arch: string): string | undefined }
   /** How the dependency recipes are configured and keyed on this OS. */
   recipes: RecipeFlavour
   /** The packages of requirements/tools.txt installed in the tools venv (the repair tool and its helpers). */

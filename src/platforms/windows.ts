@@ -25,6 +25,15 @@ export const windows: PlatformModule = {
   name: 'windows',
   paths: w,
   envKey: caselessEnvKey,
+  aliases: ['win32'],
+  hostedRunner: {
+    home: 'C:\\Users\\runneradmin',
+    workspace: 'D:\\a\\dipy-wheels\\dipy-wheels',
+    temp: 'D:\\a\\_temp',
+    toolCache: 'C:\\hostedtoolcache\\windows',
+    // No hosted runner is x86: x86 (win32 wheels) is built on an x64 runner.
+    runnerArch: (arch) => (arch === 'x86' ? 'AMD64' : undefined)
+  },
   recipes: {
     cmakeTarget: (t) => (t ? { args: windowsCmakeArgs(t), env: { ...CMAKE_GENERATOR_VARS } } : { args: [] }),
     cmakeInstall: () => [],
