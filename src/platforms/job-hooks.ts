@@ -6,9 +6,13 @@ import type { EnvChange } from '../command.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'
-import type { OsPlans } from './os-plans.js'
+import type { OsPlanFacts, OsPlans } from './os-plans.js'
 
 export interface JobHooks {
+  /** The OS's part of the plan (plan.macos, plan.windows); {} when it has none. */
+  planOs(facts: OsPlanFacts): OsPlans
+  /** Wheels carry a manylinux policy (auditwheel --plat), and may build in a manylinux container. */
+  manylinux: boolean
   /** Once per job, before anything compiles, when the OS needs it (Windows: the MSVC environment). */
   prepareJob?: {
     /** The step's name in the log, the timings and a failure. */
@@ -51,6 +55,8 @@ export const POSIX_INTERPRETER_SEARCH = 'the tool cache, PATH and pyenv'
 
 /** The hooks of an OS that adds nothing. */
 export const NO_JOB_HOOKS: JobHooks = {
+  planOs: () => ({}),
+  manylinux: false,
   checksTarget: false,
   pipTarget: () => undefined,
   recipesBefore: () => [],

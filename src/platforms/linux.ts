@@ -13,6 +13,7 @@ export const linux: PlatformModule = {
   name: 'linux',
   ...posix,
   ...NO_JOB_HOOKS,
+  manylinux: true,
   aliases: [],
   hostedRunner: {
     home: '/home/runner',

@@ -7,14 +7,20 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { EnvChange } from '../command.js'
-import { mesonLibompRoot, planLibompLink, projectOpenMPFile, wantLibomp } from '../dependencies/libomp.js'
+import {
+  libompRecipe,
+  mesonLibompRoot,
+  planLibompLink,
+  projectOpenMPFile,
+  wantLibomp
+} from '../dependencies/libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import { macosPlatforms } from '../python/wheel-tags.js'
-import { deploymentTarget, macosTargetEnv } from './macos-target.js'
+import { deploymentTarget, macosTargetEnv, type MacArch } from './macos-target.js'
 import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
-import type { MacosPlan } from './os-plans.js'
+import type { MacosPlan, OsPlanFacts } from './os-plans.js'
 
 /** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
 export function libompRecipes(plan: MacosPlan, checkoutDir: string): Recipe[] {
@@ -110,5 +116,18 @@ export function describeMacos(plan: MacosPlan | undefined): OsDescription {
         ]
       : [],
     interpreterSearch: POSIX_INTERPRETER_SEARCH
+  }
+}
+
+/** plan.macos: the target arch and deployment target, and the libomp recipe unless macos-libomp is false. */
+export function planMacos(facts: OsPlanFacts): MacosPlan {
+  const arch = facts.arch as MacArch
+  const target = facts.deploymentTarget
+  return {
+    arch,
+    deploymentTarget: target,
+    ...(facts.libomp === 'false'
+      ? {}
+      : { libomp: { mode: facts.libomp, recipe: libompRecipe(arch, target) } })
   }
 }

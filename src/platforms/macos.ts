@@ -1,6 +1,13 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
-import { describeMacos, libompRecipes, linkLibomp, macosPipTarget, targetFor } from './macos-job.js'
+import {
+  describeMacos,
+  libompRecipes,
+  linkLibomp,
+  macosPipTarget,
+  planMacos,
+  targetFor
+} from './macos-job.js'
 import { macosKeyCompiler, macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
 import { POSIX_RECIPES } from './recipe-flavour.js'
@@ -26,6 +33,8 @@ export const macos: PlatformModule = {
   },
   toolPackages: ['delocate'],
   checksTarget: true,
+  manylinux: false,
+  planOs: (facts) => ({ macos: planMacos(facts) }),
   pipTarget: (os) => (os.macos ? (version) => macosPipTarget(os.macos!, version) : undefined),
 
   recipesBefore(os, checkoutDir) {

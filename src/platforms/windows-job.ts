@@ -11,7 +11,7 @@ import { envValue, formatCommand, whichIn, type Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'
 import { windowsMarkers } from '../python/target-check.js'
 import { windowsPlatforms } from '../python/wheel-tags.js'
-import { WINDOWS_MACHINE } from './architecture.js'
+import { WINDOWS_MACHINE, windowsArchOf } from './architecture.js'
 import { caselessEnvKey } from './common.js'
 import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
 import {
@@ -19,11 +19,15 @@ import {
   msvcCaptureScript,
   parseMsvcCapture,
   parseVswhere,
+  planMsvcCapture,
+  planVswhere,
   vcvarsallPath,
+  vcvarsArch,
   vsenvWouldBeWrong,
   withMsvcEnv
 } from './msvc-env.js'
-import type { WindowsPlan } from './os-plans.js'
+import type { OsPlanFacts, WindowsPlan } from './os-plans.js'
+import { WHEEL_PLATFORM } from './windows-arch.js'
 
 /**
  * A runner whose environment has `extra` on top of the runner's own (names matched without case). A host
@@ -118,5 +122,23 @@ export function describeWindows(plan: WindowsPlan | undefined): OsDescription {
       `  MSVC capture: ${formatCommand(m.capture)} (${m.script} calls vcvarsall.bat ${m.vcvarsArch})`
     ],
     interpreterSearch: `python.exe of ${plan.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
+  }
+}
+
+/** plan.windows: the target arch, its wheel tag, and how the MSVC environment of the target is loaded. */
+export function planWindows(facts: OsPlanFacts): WindowsPlan {
+  const win = windowsArchOf(facts.arch)
+  const runnerArch = windowsArchOf(facts.hostArch)
+  const script = path.win32.join(facts.temp, 'dipy-wheels', 'msvc-env.cmd')
+  return {
+    arch: win,
+    wheelPlatform: WHEEL_PLATFORM[win],
+    msvc: {
+      runnerArch,
+      vswhere: planVswhere(facts.env, win),
+      vcvarsArch: vcvarsArch(runnerArch, win),
+      script,
+      capture: planMsvcCapture(script)
+    }
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '../dependencies/windows-target.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
-import { describeWindows, loadMsvc, windowsPipTarget } from './windows-job.js'
+import { describeWindows, loadMsvc, planWindows, windowsPipTarget } from './windows-job.js'
 import {
   BITNESS_PROBE,
   interpreterMismatch,
@@ -48,6 +48,7 @@ export const windows: PlatformModule = {
   toolPackages: ['delvewheel'],
   ...NO_JOB_HOOKS,
   checksTarget: true,
+  planOs: (facts) => ({ windows: planWindows(facts) }),
   pipTarget: (os) => (os.windows ? (version) => windowsPipTarget(os.windows!, version) : undefined),
   prepareJob: {
     label: 'MSVC environment',
