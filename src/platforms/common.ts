@@ -91,6 +91,8 @@ export interface PlatformModule extends EnvFlavour, JobHooks {
   pythonHint(version: string, arch?: string): string
   /** How to check that a candidate is the version (and, on Windows, the architecture) asked for. */
   interpreterProbe(version: string, arch: string): InterpreterProbe
+  /** The runner's python on PATH (actions/setup-python's name for it here). */
+  pythonCommand: string
   venvBin(venv: string): string
   venvPython(venv: string): string
   /** Variables the recipes, the wheel build and the repair need on this platform (macOS: the deployment target). */

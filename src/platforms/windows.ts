@@ -82,6 +82,7 @@ export const windows: PlatformModule = {
     }
   },
 
+  pythonCommand: 'python',
   venvBin: (venv) => w.join(venv, 'Scripts'),
   venvPython: (venv) => w.join(venv, 'Scripts', 'python.exe'),
 
