@@ -1,4 +1,4 @@
-import type { PlatformName } from '../host.js'
+import { PLATFORM_NAMES, type PlatformName } from '../host.js'
 import type { PlatformModule } from './common.js'
 import { linux } from './linux.js'
 import { macos } from './macos.js'
@@ -12,8 +12,7 @@ export function platformModule(name: PlatformName): PlatformModule {
   return MODULES[name]
 }
 
-/** Every platform name, in the registry's order. */
-export const PLATFORM_NAMES = Object.keys(MODULES) as PlatformName[]
+export { PLATFORM_NAMES }
 
 /** The platform a name or one of its aliases (any case) spells; undefined for none. */
 export function platformNamed(value: string): PlatformName | undefined {
