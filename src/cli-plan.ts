@@ -8,6 +8,7 @@ import { detectHost, wheelArch, type HostFacts } from './host.js'
 import { getInputs, type ActionInputs } from './inputs.js'
 import { makePlan, type PlanHost } from './plan/make-plan.js'
 import { renderPlan } from './plan/render.js'
+import { PLATFORM_NAMES, platformModule } from './platforms/index.js'
 import { parseOs, runnerLayout } from './plan/runner-layout.js'
 
 export interface PlanTarget {
@@ -19,7 +20,10 @@ export interface PlanTarget {
 /** The target's host facts: this machine's for its own OS, a hosted runner's layout for another. */
 export function targetHost(host: HostFacts, target: PlanTarget): PlanHost {
   const platform = target.os ? parseOs(target.os) : host.platform
-  if (!platform) throw new Error(`--os ${target.os}: use linux, macos or windows.`)
+  if (!platform) {
+    const names = `${PLATFORM_NAMES.slice(0, -1).join(', ')} or ${PLATFORM_NAMES.at(-1)}`
+    throw new Error(`--os ${target.os}: use ${names}.`)
+  }
   const nodeArch = target.architecture ?? (/^(aarch64|arm64)$/i.test(host.arch) ? 'arm64' : 'x64')
   const arch = wheelArch(platform, nodeArch)
   if (!/^(x86_64|aarch64|arm64|AMD64|ARM64|x86|i686)$/.test(arch)) {
@@ -32,7 +36,7 @@ export function targetHost(host: HostFacts, target: PlanTarget): PlanHost {
 /** Inputs whose paths were resolved on this machine, moved into the target's workspace and path flavour. */
 function retarget(inputs: ActionInputs, host: HostFacts, target: PlanHost): ActionInputs {
   if (target.workspace === host.workspace) return inputs
-  const p = target.platform === 'windows' ? path.win32 : path.posix
+  const p = platformModule(target.platform).paths
   const move = (dir: string): string =>
     p.join(target.workspace, ...path.relative(host.workspace, dir).split(path.sep))
   return { ...inputs, checkoutDir: move(inputs.checkoutDir), outputDir: move(inputs.outputDir) }
@@ -43,10 +47,11 @@ export function printPlan(target: PlanTarget): void {
   const host = detectHost()
   let planHost = targetHost(host, target)
   let inputs = retarget(getInputs(host), host, planHost)
-  // No hosted runner is x86: --architecture x86 on Windows is an x64 runner building win32 wheels.
-  if (planHost.platform === 'windows' && planHost.arch === 'x86') {
-    planHost = { ...planHost, arch: 'AMD64' }
-    inputs = { ...inputs, architecture: inputs.architecture || 'x86' }
+  // An arch no hosted runner has (Windows x86) is built by another runner for the architecture input.
+  const runnerArch = platformModule(planHost.platform).hostedRunner.runnerArch?.(planHost.arch)
+  if (runnerArch) {
+    inputs = { ...inputs, architecture: inputs.architecture || planHost.arch }
+    planHost = { ...planHost, arch: runnerArch }
   }
   const plan = makePlan(inputs, planHost)
   process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`)

@@ -144,7 +144,8 @@ async function main(): Promise<void> {
   const restore = plainStdout(log)
   try {
     const plan = checkInputs(args.command)
-    if (plan && (process.platform !== 'linux' || env.INPUT_CONTAINER === 'off')) {
+    // The Pythons are this machine's when the plan builds on it (not in a container).
+    if (plan && plan.executor.kind === 'host') {
       checkPythons(plan, env.INPUT_CONTAINER)
     }
     if (plan) await checkContainer(plan)

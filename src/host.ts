@@ -2,7 +2,9 @@ import { context } from '@actions/github'
 import * as os from 'node:os'
 import * as path from 'node:path'
 
-export type PlatformName = 'linux' | 'macos' | 'windows'
+/** Every OS the action builds on, each with its module (platforms/index.ts). */
+export const PLATFORM_NAMES = ['linux', 'macos', 'windows'] as const
+export type PlatformName = (typeof PLATFORM_NAMES)[number]
 
 /** What the action knows of the machine and the runner; the only reader of process.platform. */
 export interface HostFacts {

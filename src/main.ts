@@ -4,6 +4,7 @@ import { detectHost } from './host.js'
 import { getInputs } from './inputs.js'
 import { ExecRunner } from './exec.js'
 import { runPipeline } from './pipeline.js'
+import { platformModule } from './platforms/index.js'
 import { getCommand, getReleaseInputs } from './release/inputs.js'
 import { runRelease } from './release/run.js'
 
@@ -15,7 +16,7 @@ export async function run(): Promise<void> {
       const env = {
         tempDir: host.temp,
         runner: new ExecRunner(host.env),
-        windows: host.platform === 'windows',
+        platform: platformModule(host.platform),
         workspace: host.workspace
       }
       await runRelease(getReleaseInputs(), env)

@@ -28,7 +28,8 @@ import type { SharedCache } from './github.js'
 import {
   parseSccacheStats,
   SCCACHE_STATS_ARGS,
-  SCCACHE_STOP_ARGS
+  SCCACHE_STOP_ARGS,
+  toolsVenvCache
 } from '../platforms/compiler-cache-tools.js'
 
 /** Reads ccache's counters; undefined if ccache cannot say. */
@@ -181,8 +182,9 @@ export async function setupCompilerCache(
   runner: Runner,
   o: CompilerCacheOptions
 ): Promise<CompilerCacheState | undefined> {
-  // macOS and Windows get theirs from the tools venv once an interpreter is found (off-linux.ts).
-  if (o.platform !== 'linux') return undefined
+  // An OS whose runner image has none gets its own from the tools venv once an interpreter is found
+  // (off-linux.ts; which OS does is compiler-cache-tools.ts's).
+  if (toolsVenvCache(o.platform)) return undefined
   const ccache = (await runner.which('ccache')) ?? (await installCcache(runner, o))
   if (!ccache) {
     core.warning(

@@ -11,16 +11,18 @@ import type { Runner } from '../exec.js'
 import {
   noCompilerCacheMessage,
   planBrewCcache,
-  planOffLinuxCache
+  planOffLinuxCache,
+  toolsVenvCache,
+  type ToolsVenvCachePlatform
 } from '../platforms/compiler-cache-tools.js'
 import { pipInstall, type ToolVenv } from '../python/venvs.js'
 import { CCACHE_DIR_NAME, ccacheEnv, type CompilerCacheState } from './ccache.js'
 import { masqueradeDir, restoreDir, type CompilerCacheOptions } from './ccache-setup.js'
 
-/** The tool's executable: the plan's, or after a failed pip install, Homebrew's ccache (macOS). */
+/** The tool's executable: the plan's, or after a failed pip install, Homebrew's ccache (where it is tried). */
 async function provide(
   runner: Runner,
-  platform: 'macos' | 'windows',
+  platform: ToolsVenvCachePlatform,
   plan: ReturnType<typeof planOffLinuxCache>,
   tools: ToolVenv & { base: string; pipCache: string }
 ): Promise<string | string[]> {
@@ -35,8 +37,9 @@ async function provide(
     return plan.executable
   } catch (err) {
     const reasons = [`pip: ${messageOf(err).split('\n')[0]}`]
-    const brew = platform === 'macos' ? await runner.which('brew') : undefined
-    if (!brew) return [...reasons, platform === 'macos' ? 'no brew on PATH' : ''].filter(Boolean)
+    const brewFallback = toolsVenvCache(platform)?.brewFallback
+    const brew = brewFallback ? await runner.which('brew') : undefined
+    if (!brew) return [...reasons, brewFallback ? 'no brew on PATH' : ''].filter(Boolean)
     const r = await runner
       .run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" })
       .catch(() => undefined)
@@ -48,10 +51,10 @@ async function provide(
 /** Sets the cache up once the tools venv exists; undefined (with a warning) when no tool can be had. */
 export async function setupOffLinuxCache(
   runner: Runner,
-  o: CompilerCacheOptions & { platform: 'macos' | 'windows' },
+  o: CompilerCacheOptions & { platform: ToolsVenvCachePlatform },
   tools: ToolVenv & { base: string; pipCache: string }
 ): Promise<CompilerCacheState | undefined> {
-  const tool = o.platform === 'macos' ? 'ccache' : 'sccache'
+  const tool = toolsVenvCache(o.platform)!.tool
   const dir = runner.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
   const plan = planOffLinuxCache({
     platform: o.platform,
@@ -67,7 +70,7 @@ export async function setupOffLinuxCache(
   fs.mkdirSync(dir, { recursive: true })
   const restored = await restoreDir(o, dir)
   const state: CompilerCacheState =
-    o.platform === 'macos'
+    plan.reach === 'masquerade'
       ? {
           dir,
           ccache: got,
@@ -81,7 +84,7 @@ export async function setupOffLinuxCache(
           dir,
           ccache: got,
           tool: 'sccache',
-          binDir: path.win32.dirname(got),
+          binDir: plan.pathDir,
           env: plan.env,
           ...restored,
           stats: []

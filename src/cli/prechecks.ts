@@ -47,7 +47,7 @@ export function checkPythons(plan: BuildPlan, containerFlag: string | undefined)
   if (missing.length === 0) return
   const list = missing.join(', ')
   const container =
-    process.platform === 'linux' && containerFlag === 'off'
+    platformModule(plan.platform).manylinux && containerFlag === 'off'
       ? ', or build in the manylinux container, which has them all (--container auto)'
       : ''
   throw new UsageError(

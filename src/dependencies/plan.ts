@@ -3,13 +3,8 @@ import * as path from 'node:path'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import { platformModule } from '../platforms/index.js'
+import type { RecipeTarget } from '../platforms/recipe-flavour.js'
 import type { Recipe } from './recipes.js'
-import {
-  CMAKE_GENERATOR_VARS,
-  windowsCmakeArgs,
-  windowsMesonArgs,
-  type WindowsRecipeTarget
-} from './windows-target.js'
 
 /** Where the dependencies go. Paths are as the build sees them (host paths, or container paths). */
 export interface DependencyLayout {
@@ -45,8 +40,8 @@ export function recipeSrcRoot(recipe: Recipe, layout: DependencyLayout, platform
  * The steps that build one recipe out of tree and install it into the prefix, each named for error messages.
  * Pure: no host paths of tools, so the Linux container path can render them into a script. The steps expect
  * prefixEnv(prefix, ...) in their environment (so later recipes find earlier ones) and the build dir to exist.
- * On Windows, `windows` is the target arch: cmake and meson configure for it, not for the runner's arch
- * (the meson machine file must be written first: windowsMesonFile).
+ * `target`: the arch the recipes are built for when it is not the runner's (Windows): the platform module's
+ * recipe flavour configures cmake and meson for it (its meson machine file must be written first).
  */
 export function planRecipeSteps(
   recipe: Recipe,
@@ -54,8 +49,9 @@ export function planRecipeSteps(
   layout: DependencyLayout,
   platform: PlatformName,
   jobs: number,
-  windows?: WindowsRecipeTarget
+  target?: RecipeTarget
 ): RecipeStep[] {
+  const flavour = platformModule(platform).recipes
   const p = paths(platform)
   const { prefix } = layout
   const buildDir = recipeBuildDir(recipe, layout, platform)
@@ -63,9 +59,7 @@ export function planRecipeSteps(
   const n = String(Math.max(1, Math.floor(jobs)))
   switch (recipe.build) {
     case 'cmake': {
-      // Absolute install names on macOS, so delocate finds the libraries without an rpath.
-      const mac = platform === 'macos' ? [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`] : []
-      const win = platform === 'windows' && windows ? windowsCmakeArgs(windows) : []
+      const forTarget = flavour.cmakeTarget(target)
       return [
         {
           step: 'configure',
@@ -76,15 +70,15 @@ export function planRecipeSteps(
               srcDir,
               '-B',
               buildDir,
-              ...win,
+              ...forTarget.args,
               `-DCMAKE_INSTALL_PREFIX=${prefix}`,
               '-DCMAKE_BUILD_TYPE=Release',
               '-DCMAKE_INSTALL_LIBDIR=lib',
               `-DCMAKE_PREFIX_PATH=${prefix}`,
-              ...mac,
+              ...flavour.cmakeInstall(libDir),
               ...recipe.args
             ],
-            ...(win.length ? { env: { ...CMAKE_GENERATOR_VARS } } : {})
+            ...(forTarget.env ? { env: forTarget.env } : {})
           }
         },
         {
@@ -98,12 +92,7 @@ export function planRecipeSteps(
       ]
     }
     case 'autotools': {
-      const configure = p.join(srcDir, 'configure')
-      // On Windows configure is a shell script for the bash of Git for Windows / MSYS2.
-      const run =
-        platform === 'windows'
-          ? { command: 'bash', args: [configure.replace(/\\/g, '/')] }
-          : { command: configure, args: [] }
+      const run = flavour.autotoolsConfigure(p.join(srcDir, 'configure'))
       return [
         {
           step: 'configure',
@@ -130,7 +119,7 @@ export function planRecipeSteps(
               `--prefix=${prefix}`,
               '--libdir=lib',
               '--buildtype=release',
-              ...(platform === 'windows' && windows ? windowsMesonArgs(windows) : []),
+              ...flavour.mesonTarget(target),
               ...recipe.args
             ]
           }
@@ -191,7 +180,7 @@ export function prefixEnv(
   base: Record<string, string | undefined>
 ): Record<string, string> {
   const p = paths(platform)
-  const sep = platform === 'windows' ? ';' : ':'
+  const sep: string = p.delimiter
   const lib = p.join(prefix, 'lib')
   const include = p.join(prefix, 'include')
   const env: Record<string, string> = {}
@@ -203,19 +192,16 @@ export function prefixEnv(
   prepend('PKG_CONFIG_PATH', [p.join(lib, 'pkgconfig'), p.join(prefix, 'share', 'pkgconfig')])
   prepend('CMAKE_PREFIX_PATH', [prefix])
   for (const flags of ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS']) prepend(flags, [`-I${include}`], ' ')
-  if (platform === 'windows') {
-    // MSVC takes no -L: link.exe reads LIB, cl.exe reads INCLUDE.
+  if (platformModule(platform).recipes.msvcSearch) {
     prepend('LIB', [lib])
     prepend('INCLUDE', [include])
   } else {
     prepend('LDFLAGS', [`-L${lib}`], ' ')
   }
-  const bins = [p.join(prefix, 'bin')]
-  if (platform === 'windows') prepend('PATH', libraryDirs(prefix, platform))
-  else {
-    prepend('PATH', bins)
-    prepend(libraryPathVar(platform), libraryDirs(prefix, platform))
-  }
+  // Where the library path is PATH itself (Windows), the library dirs are all PATH gets.
+  const libraryVar = libraryPathVar(platform)
+  if (libraryVar !== 'PATH') prepend('PATH', [p.join(prefix, 'bin')])
+  prepend(libraryVar, libraryDirs(prefix, platform))
   return env
 }
 
@@ -234,18 +220,9 @@ function canonical(value: unknown): string {
 /** Bump when the build commands change in a way that makes old prefixes wrong (2: Windows recipes for the target arch). */
 const PLAN_VERSION = 2
 
-/**
- * The compiler as a prefix's key counts it. On macOS, Apple clang's major version and the target's arch:
- * its build number and the Darwin version of the `Target:` line change with each runner image while the
- * libraries it builds for a deployment target (itself in the key) stay the same. Elsewhere, as given.
- */
+/** The compiler as a prefix's key counts it: as the platform module's recipe flavour says. */
 export function keyCompiler(platform: PlatformName, compiler: string): string {
-  if (platform !== 'macos') return compiler
-  const major = /clang version (\d+)\./.exec(compiler)?.[1]
-  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1]
-  if (!major) return compiler
-  const rest = compiler.includes(';') ? compiler.slice(compiler.indexOf(';')) : ''
-  return `Apple clang ${major}${arch ? ` ${arch}` : ''}${rest}`
+  return platformModule(platform).recipes.keyCompiler(compiler)
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import { isMap, isSeq, parseDocument, type Document } from 'yaml'
 import { InputError } from '../errors.js'
-import type { PlatformName } from '../host.js'
+import { PLATFORM_NAMES, type PlatformName } from '../host.js'
 import { refProblem } from '../validate/git-ref.js'
 import { gitSource } from '../validate/git-source.js'
 import { hasControl } from '../validate/text.js'
@@ -60,7 +60,7 @@ export const RECIPE_KEYS = [
   'platforms',
   'subdir'
 ] as const
-const PLATFORMS: readonly PlatformName[] = ['linux', 'macos', 'windows']
+const PLATFORMS: readonly PlatformName[] = PLATFORM_NAMES
 const INPUT = 'dependencies'
 const EXAMPLE =
   'Example:\n- name: zlib\n  version: 1.3.1\n  source: https://zlib.net/zlib-1.3.1.tar.gz\n  sha256: <64 hex digits>\n  build: cmake'

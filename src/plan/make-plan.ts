@@ -5,17 +5,14 @@
 import constraints from '../../requirements/tools.txt'
 import { buildDirOf, CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
-import { libompRecipe } from '../dependencies/libomp.js'
 import { recipesFor } from '../dependencies/recipes.js'
 import { windowsRecipeTarget } from '../dependencies/windows-target.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
-import { targetArch, windowsArchOf } from '../platforms/architecture.js'
+import { targetArch } from '../platforms/architecture.js'
 import { planTestEarlyWith, type TestRequest } from '../platforms/common.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
-import type { MacArch } from '../platforms/macos-target.js'
-import { planMsvcCapture, planVswhere, vcvarsArch, vsenvWouldBeWrong } from '../platforms/msvc-env.js'
-import { WHEEL_PLATFORM } from '../platforms/windows-arch.js'
+import { vsenvWouldBeWrong } from '../platforms/msvc-env.js'
 import {
   containerManylinux,
   manylinuxPolicy,
@@ -46,43 +43,20 @@ interface Target {
 
 function targetOf(inputs: ActionInputs, host: PlanHost): Target {
   const arch = targetArch(host.platform, inputs.architecture, host.arch)
-  if (host.platform === 'macos') {
-    const mac = arch as MacArch
-    const target = inputs.macosDeploymentTarget
-    return {
-      arch,
-      macos: {
-        arch: mac,
-        deploymentTarget: target,
-        ...(inputs.macosLibomp === 'false'
-          ? {}
-          : { libomp: { mode: inputs.macosLibomp, recipe: libompRecipe(mac, target) } })
-      }
-    }
-  }
-  if (host.platform === 'windows') {
-    const win = windowsArchOf(arch)
-    const p = platformModule('windows').paths
-    return {
-      arch,
-      windows: {
-        arch: win,
-        wheelPlatform: WHEEL_PLATFORM[win],
-        msvc: {
-          runnerArch: windowsArchOf(host.arch),
-          vswhere: planVswhere(host.env, win),
-          vcvarsArch: vcvarsArch(windowsArchOf(host.arch), win),
-          script: p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'),
-          capture: planMsvcCapture(p.join(host.temp, 'dipy-wheels', 'msvc-env.cmd'))
-        }
-      }
-    }
-  }
-  return { arch }
+  const os = platformModule(host.platform).planOs({
+    arch,
+    hostArch: host.arch,
+    temp: host.temp,
+    env: host.env,
+    deploymentTarget: inputs.macosDeploymentTarget,
+    libomp: inputs.macosLibomp
+  })
+  return { arch, ...os }
 }
 
 function executorPlan(inputs: ActionInputs, host: PlanHost, arch: string): ExecutorPlan {
-  if (host.platform !== 'linux' || !usesContainer(inputs.container)) {
+  const mod = platformModule(host.platform)
+  if (!mod.manylinux || !usesContainer(inputs.container)) {
     return { kind: 'host', envId: `${host.platform}-${arch}` }
   }
   const image = containerImage(inputs.container, inputs.manylinux, host.arch)
@@ -90,7 +64,7 @@ function executorPlan(inputs: ActionInputs, host: PlanHost, arch: string): Execu
   // they leave in the mounts is the user's; package installs alone run as root (docker exec --user 0).
   const user =
     host.user && host.user.uid !== 0
-      ? { ...host.user, home: platformModule('linux').paths.join(host.temp, 'dipy-wheels', 'home') }
+      ? { ...host.user, home: mod.paths.join(host.temp, 'dipy-wheels', 'home') }
       : undefined
   return {
     kind: 'container',
@@ -104,7 +78,7 @@ function executorPlan(inputs: ActionInputs, host: PlanHost, arch: string): Execu
 
 /** Linux's auditwheel --plat: the image's policy for the PyPA images, the input's otherwise. */
 function policyFor(inputs: ActionInputs, host: PlanHost, executor: ExecutorPlan): string | undefined {
-  if (host.platform !== 'linux') return undefined
+  if (!platformModule(host.platform).manylinux) return undefined
   const value =
     executor.kind === 'container' && inputs.container === 'auto'
       ? containerManylinux(inputs.manylinux)

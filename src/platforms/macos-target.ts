@@ -140,3 +140,16 @@ export function parseMacosArch(value: string, nodeArch: string): MacArch {
   }
   return wanted
 }
+
+/**
+ * The compiler as a prefix's key counts it on macOS: Apple clang's major version and the target's arch. Its
+ * build number and the Darwin version of the `Target:` line change with each runner image while the
+ * libraries it builds for a deployment target (itself in the key) stay the same.
+ */
+export function macosKeyCompiler(compiler: string): string {
+  const major = /clang version (\d+)\./.exec(compiler)?.[1]
+  const arch = /\b(arm64|x86_64)-apple-darwin/.exec(compiler)?.[1]
+  if (!major) return compiler
+  const rest = compiler.includes(';') ? compiler.slice(compiler.indexOf(';')) : ''
+  return `Apple clang ${major}${arch ? ` ${arch}` : ''}${rest}`
+}

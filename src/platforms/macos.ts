@@ -1,8 +1,16 @@
 import * as path from 'node:path'
 import { planBuildWith, planTestWith, versionProbe, type PlatformModule } from './common.js'
-import { libompRecipes, linkLibomp, targetFor } from './macos-job.js'
-import { macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
+import {
+  describeMacos,
+  libompRecipes,
+  linkLibomp,
+  macosPipTarget,
+  planMacos,
+  targetFor
+} from './macos-job.js'
+import { macosKeyCompiler, macosPlatformTag, macosTargetEnv, type MacArch } from './macos-target.js'
 import { posix, posixPythonCandidates } from './posix.js'
+import { POSIX_RECIPES } from './recipe-flavour.js'
 
 const p = path.posix
 
@@ -10,8 +18,24 @@ const p = path.posix
 export const macos: PlatformModule = {
   name: 'macos',
   ...posix,
+  aliases: ['darwin', 'mac'],
+  hostedRunner: {
+    home: '/Users/runner',
+    workspace: '/Users/runner/work/dipy-wheels/dipy-wheels',
+    temp: '/Users/runner/work/_temp',
+    toolCache: '/Users/runner/hostedtoolcache'
+  },
+  recipes: {
+    ...POSIX_RECIPES,
+    // Absolute install names, so delocate finds the libraries without an rpath.
+    cmakeInstall: (libDir) => [`-DCMAKE_INSTALL_NAME_DIR=${libDir}`],
+    keyCompiler: macosKeyCompiler
+  },
   toolPackages: ['delocate'],
   checksTarget: true,
+  manylinux: false,
+  planOs: (facts) => ({ macos: planMacos(facts) }),
+  pipTarget: (os) => (os.macos ? (version) => macosPipTarget(os.macos!, version) : undefined),
 
   recipesBefore(os, checkoutDir) {
     return os.macos ? libompRecipes(os.macos, checkoutDir) : []
@@ -20,6 +44,8 @@ export const macos: PlatformModule = {
   async afterDependencies(runner, os, prefix, before) {
     if (os.macos && before.length && prefix) await linkLibomp(runner, os.macos, prefix)
   },
+
+  describe: (os) => describeMacos(os.macos),
 
   interpreterTarget(os, pythonFull) {
     if (!os.macos) return {}

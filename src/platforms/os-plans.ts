@@ -44,3 +44,17 @@ export interface OsPlans {
   macos?: MacosPlan
   windows?: WindowsPlan
 }
+
+/** What an OS's part of the plan is made from (its module's planOs): the target, the runner, the inputs. */
+export interface OsPlanFacts {
+  /** The target arch (the architecture input checked for the OS, or the runner's). */
+  arch: string
+  /** The runner's own arch. */
+  hostArch: string
+  /** RUNNER_TEMP (or the hosted runner's). */
+  temp: string
+  env: Readonly<Record<string, string | undefined>>
+  /** The macos-deployment-target and macos-libomp inputs. */
+  deploymentTarget: string
+  libomp: LibompMode
+}

@@ -25,6 +25,7 @@ export function posixPythonCandidates(s: PythonSearch): string[] {
 export const posix = {
   paths: p,
   envKey: exactEnvKey,
+  pythonCommand: 'python3',
   venvBin: (venv: string): string => p.join(venv, 'bin'),
   venvPython: (venv: string): string => p.join(venv, 'bin', 'python')
 }

@@ -7,18 +7,27 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
-import { envValue, whichIn, type Runner } from '../exec.js'
+import { envValue, formatCommand, whichIn, type Runner } from '../exec.js'
+import type { MarkerEnv } from '../python/requirement.js'
+import { windowsMarkers } from '../python/target-check.js'
+import { windowsPlatforms } from '../python/wheel-tags.js'
+import { WINDOWS_MACHINE, windowsArchOf } from './architecture.js'
 import { caselessEnvKey } from './common.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
 import {
   msvcCaptureProblem,
   msvcCaptureScript,
   parseMsvcCapture,
   parseVswhere,
+  planMsvcCapture,
+  planVswhere,
   vcvarsallPath,
+  vcvarsArch,
   vsenvWouldBeWrong,
   withMsvcEnv
 } from './msvc-env.js'
-import type { WindowsPlan } from './os-plans.js'
+import type { OsPlanFacts, WindowsPlan } from './os-plans.js'
+import { WHEEL_PLATFORM } from './windows-arch.js'
 
 /**
  * A runner whose environment has `extra` on top of the runner's own (names matched without case). A host
@@ -84,4 +93,52 @@ export async function loadMsvc(runner: Runner, plan: WindowsPlan): Promise<MsvcR
   }
   core.warning(`Could not load the MSVC environment: ${got}. Falling back to meson's setup-args=--vsenv.`)
   return { runner, vsenv: true }
+}
+
+/**
+ * The early target check's question for one Python: the wheel's platform tag, and the markers of the
+ * runner's own machine (plan.msvc.runnerArch).
+ */
+export function windowsPipTarget(
+  plan: WindowsPlan,
+  version: string
+): { platforms: string[]; markers: MarkerEnv } {
+  return {
+    platforms: windowsPlatforms(plan.wheelPlatform),
+    markers: windowsMarkers(version, WINDOWS_MACHINE[plan.msvc.runnerArch] as 'AMD64' | 'ARM64')
+  }
+}
+
+/** What the plan prints about Windows: the arch, the MSVC commands, where python.exe is looked for. */
+export function describeWindows(plan: WindowsPlan | undefined): OsDescription {
+  if (!plan) return { afterExecutor: [], afterVenvs: [], interpreterSearch: POSIX_INTERPRETER_SEARCH }
+  const m = plan.msvc
+  return {
+    afterExecutor: [],
+    afterVenvs: [
+      `Windows: ${plan.arch} (wheels ${plan.wheelPlatform}); MSVC: vcvarsall ${m.vcvarsArch} of the Visual ` +
+        `Studio vswhere finds, loaded once for the recipes, build and test`,
+      `  MSVC find:    ${formatCommand(m.vswhere)}`,
+      `  MSVC capture: ${formatCommand(m.capture)} (${m.script} calls vcvarsall.bat ${m.vcvarsArch})`
+    ],
+    interpreterSearch: `python.exe of ${plan.arch} (tool cache, pythonLocation, PATH), run to check its version, bits and sysconfig platform`
+  }
+}
+
+/** plan.windows: the target arch, its wheel tag, and how the MSVC environment of the target is loaded. */
+export function planWindows(facts: OsPlanFacts): WindowsPlan {
+  const win = windowsArchOf(facts.arch)
+  const runnerArch = windowsArchOf(facts.hostArch)
+  const script = path.win32.join(facts.temp, 'dipy-wheels', 'msvc-env.cmd')
+  return {
+    arch: win,
+    wheelPlatform: WHEEL_PLATFORM[win],
+    msvc: {
+      runnerArch,
+      vswhere: planVswhere(facts.env, win),
+      vcvarsArch: vcvarsArch(runnerArch, win),
+      script,
+      capture: planMsvcCapture(script)
+    }
+  }
 }

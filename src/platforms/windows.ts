@@ -1,8 +1,14 @@
 import * as path from 'node:path'
 import { caselessEnvKey, planBuildWith, planTestWith, type PlatformModule } from './common.js'
+import {
+  CMAKE_GENERATOR_VARS,
+  windowsCmakeArgs,
+  windowsMesonArgs,
+  windowsMesonFile
+} from '../dependencies/windows-target.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
-import { loadMsvc } from './windows-job.js'
+import { describeWindows, loadMsvc, planWindows, windowsPipTarget } from './windows-job.js'
 import {
   BITNESS_PROBE,
   interpreterMismatch,
@@ -19,14 +25,38 @@ export const windows: PlatformModule = {
   name: 'windows',
   paths: w,
   envKey: caselessEnvKey,
+  aliases: ['win32'],
+  hostedRunner: {
+    home: 'C:\\Users\\runneradmin',
+    workspace: 'D:\\a\\dipy-wheels\\dipy-wheels',
+    temp: 'D:\\a\\_temp',
+    toolCache: 'C:\\hostedtoolcache\\windows',
+    // No hosted runner is x86: x86 (win32 wheels) is built on an x64 runner.
+    runnerArch: (arch) => (arch === 'x86' ? 'AMD64' : undefined)
+  },
+  recipes: {
+    cmakeTarget: (t) => (t ? { args: windowsCmakeArgs(t), env: { ...CMAKE_GENERATOR_VARS } } : { args: [] }),
+    cmakeInstall: () => [],
+    // configure is a shell script for the bash of Git for Windows / MSYS2.
+    autotoolsConfigure: (configure) => ({ command: 'bash', args: [configure.replace(/\\/g, '/')] }),
+    mesonTarget: (t) => (t ? windowsMesonArgs(t) : []),
+    mesonMachineFile: (t) => (t ? { path: t.mesonFile, text: windowsMesonFile(t) } : undefined),
+    // MSVC takes no -L: link.exe reads LIB, cl.exe reads INCLUDE.
+    msvcSearch: true,
+    keyCompiler: (compiler) => compiler
+  },
   toolPackages: ['delvewheel'],
   ...NO_JOB_HOOKS,
   checksTarget: true,
+  planOs: (facts) => ({ windows: planWindows(facts) }),
+  pipTarget: (os) => (os.windows ? (version) => windowsPipTarget(os.windows!, version) : undefined),
   prepareJob: {
     label: 'MSVC environment',
     run: (runner, os) =>
       os.windows ? loadMsvc(runner, os.windows) : Promise.resolve({ runner, vsenv: false })
   },
+
+  describe: (os) => describeWindows(os.windows),
 
   interpreterTarget(os) {
     return os.windows ? { tag: os.windows.wheelPlatform } : {}
@@ -52,6 +82,7 @@ export const windows: PlatformModule = {
     }
   },
 
+  pythonCommand: 'python',
   venvBin: (venv) => w.join(venv, 'Scripts'),
   venvPython: (venv) => w.join(venv, 'Scripts', 'python.exe'),
 

@@ -11,6 +11,7 @@ import * as path from 'node:path'
 import pins from '../../requirements/release.txt'
 import { UploadError } from '../errors.js'
 import type { Runner } from '../exec.js'
+import type { PlatformModule } from '../platforms/index.js'
 
 /** `name==version` lines of requirements/release.txt. */
 export function pinnedPackages(text: string = pins): Array<[string, string]> {
@@ -39,8 +40,12 @@ const PROBE = [
 ].join('\n')
 
 /** The Python that has the pins: the runner's, or a venv of the release's own made now. */
-export async function releasePython(runner: Runner, tempDir: string, windows: boolean): Promise<string> {
-  const python = windows ? 'python' : 'python3'
+export async function releasePython(
+  runner: Runner,
+  tempDir: string,
+  mod: Pick<PlatformModule, 'pythonCommand' | 'venvPython'>
+): Promise<string> {
+  const python = mod.pythonCommand
   const wanted = pinnedPackages().map(([n, v]) => `${n}==${v}`)
   const probe = await runner
     .run({ command: python, args: ['-c', PROBE, ...wanted] }, { silent: true, allowFailure: true })
@@ -52,7 +57,7 @@ export async function releasePython(runner: Runner, tempDir: string, windows: bo
   }
   if (probe.exitCode === 0) return python
   const venv = path.join(tempDir, 'release-check-venv')
-  const venvPython = path.join(venv, windows ? 'Scripts' : 'bin', windows ? 'python.exe' : 'python')
+  const venvPython = mod.venvPython(venv)
   const req = path.join(tempDir, 'release-requirements.txt')
   fs.mkdirSync(tempDir, { recursive: true })
   fs.writeFileSync(req, pins)

@@ -12,6 +12,7 @@ import { UploadError, messageOf } from '../errors.js'
 import { pool } from '../publish/anaconda/batch.js'
 import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { Runner } from '../exec.js'
+import type { PlatformModule } from '../platforms/index.js'
 import { attestFiles, sigstoreToken, sigstoreUrls } from './attestations.js'
 import { checkAgainstManifests, readBuildManifests } from './build-manifests.js'
 import { checkFile, type CheckedFile } from './checks.js'
@@ -80,7 +81,8 @@ const byUploadOrder = (a: { basename: string }, b: { basename: string }): number
 export interface ReleaseEnv {
   tempDir: string
   runner: Runner
-  windows: boolean
+  /** The runner's OS: its python command and venv layout. */
+  platform: Pick<PlatformModule, 'pythonCommand' | 'venvPython'>
   /** Where a relative build-manifests resolves (GITHUB_WORKSPACE); default the working directory. */
   workspace?: string
 }
@@ -166,7 +168,7 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
 
   // 4: PyPI's rules, and what the index holds already.
   const checked = new Map<string, CheckedFile>(staged.map((f) => [f.basename, checkFile(f.basename, f.data)]))
-  const python = await releasePython(env.runner, env.tempDir, env.windows)
+  const python = await releasePython(env.runner, env.tempDir, env.platform)
   const withMetadata = [...checked.values()].filter((c) => c.metadataText)
   for (const [file, found] of await checkMetadataWithPython(withMetadata, env.runner, python))
     checked.get(file)!.problems.push(...found)

@@ -11,13 +11,18 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
-import { windowsMesonFile, type WindowsRecipeTarget } from '../dependencies/windows-target.js'
+import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
 import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import type { SharedCache } from '../cache/github.js'
-import { compilerIdentityCommand, parseCompilerIdentity } from '../platforms/compiler-cache-tools.js'
+import {
+  compilerIdentityCommand,
+  parseCompilerIdentity,
+  toolsVenvCachePlatform
+} from '../platforms/compiler-cache-tools.js'
+import { platformModule } from '../platforms/index.js'
 import { removeTree } from '../util/remove.js'
 
 export interface DependencyResult {
@@ -64,11 +69,13 @@ async function restoreShared(shared: SharedCache, dir: string, key: string): Pro
 }
 
 /**
- * The compiler that builds, for cache keys: off Linux the one the build really uses (cl.exe's banner with
- * the MSVC environment loaded, `cc --version` with its target on macOS), else compilerId's first line.
+ * The compiler that builds, for cache keys: where the compiler cache comes from the tools venv, the one the
+ * build really uses (cl.exe's banner with the MSVC environment loaded, `cc --version` with its target on
+ * macOS: compiler-cache-tools.ts), else compilerId's first line.
  */
-export async function compilerIdentity(runner: Runner, platform: PlatformName): Promise<string> {
-  if (platform !== 'linux') {
+export async function compilerIdentity(runner: Runner, name: PlatformName): Promise<string> {
+  const platform = toolsVenvCachePlatform(name)
+  if (platform) {
     // The runner finds the command on the PATH it gives it (with MSVC's loaded: cl.exe of the target).
     const command = compilerIdentityCommand(platform, runner.env)
     const r = await runner
@@ -132,12 +139,13 @@ async function buildRecipe(
   removeTree(buildDir)
   fs.mkdirSync(buildDir, { recursive: true })
   const jobs = opts.jobs ?? Math.max(1, os.availableParallelism())
-  const win = opts.platform === 'windows' ? opts.windows : undefined
-  if (win && recipe.build === 'meson') {
-    fs.mkdirSync(path.dirname(win.mesonFile), { recursive: true })
-    fs.writeFileSync(win.mesonFile, windowsMesonFile(win))
+  const target = opts.windows
+  const machineFile = platformModule(opts.platform).recipes.mesonMachineFile(target)
+  if (machineFile && recipe.build === 'meson') {
+    fs.mkdirSync(path.dirname(machineFile.path), { recursive: true })
+    fs.writeFileSync(machineFile.path, machineFile.text)
   }
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, win)) {
+  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, target)) {
     try {
       await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
     } catch (err) {

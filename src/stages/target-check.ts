@@ -1,18 +1,16 @@
 /**
- * The early check of a macOS or Windows target: before the recipes compile, every build requirement
- * ([build-system] requires) and, when the wheel is tested, every test requirement and [project] dependency
- * is put to pip, with the index pip is configured with, and a requirement with no wheel for the target's
+ * The early check of a target that is not the runner's own platform (the module's pipTarget gives its tags
+ * and markers): before the recipes compile, every build requirement ([build-system] requires) and, when the
+ * wheel is tested, every test requirement and [project] dependency is put to pip, with the index pip is configured with, and a requirement with no wheel for the target's
  * tags stops the run, named with the tag.
  */
 import * as core from '@actions/core'
 import { BuildError, messageOf } from '../errors.js'
 import type { Command, Runner } from '../exec.js'
-import { WINDOWS_MACHINE } from '../platforms/architecture.js'
 import { platformModule } from '../platforms/index.js'
 import type { BuildPlan } from '../plan/types.js'
 import { readBuildSystem, readProjectDependencies } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
-import type { MarkerEnv } from '../python/requirement.js'
 import {
   formatTargetProblems,
   indexVersions,
@@ -24,26 +22,10 @@ import {
   reportedWheels,
   targetRequirements,
   targetTag,
-  windowsMarkers,
   type PipTarget,
   type TargetProblem,
   type TargetRequirement
 } from '../python/target-check.js'
-import { macosPlatforms, windowsPlatforms } from '../python/wheel-tags.js'
-
-/** Marker variables of a macOS target (PEP 508). */
-export function macosMarkers(version: string, arch: string): MarkerEnv {
-  return {
-    python_version: version,
-    python_full_version: `${version}.0`,
-    sys_platform: 'darwin',
-    platform_system: 'Darwin',
-    os_name: 'posix',
-    platform_machine: arch,
-    implementation_name: 'cpython',
-    platform_python_implementation: 'CPython'
-  }
-}
 
 /** What dipy's own targets are known to lack, for the message. */
 const KNOWN: Record<string, string> = {
@@ -112,7 +94,8 @@ async function problemsOf(
  * interpreter that runs pip (a test seam; else the plan's first one found).
  */
 export async function checkTargetEarly(runner: Runner, plan: BuildPlan, python?: string): Promise<void> {
-  if (!plan.windows && !plan.macos) return
+  const targetOf = platformModule(plan.platform).pipTarget(plan)
+  if (!targetOf) return
   const pip = python ?? (await pipPython(runner, plan))
   if (!pip) {
     core.info('Target check skipped: none of the Pythons of the plan was found to run pip with.')
@@ -131,15 +114,8 @@ export async function checkTargetEarly(runner: Runner, plan: BuildPlan, python?:
     return { code: r.exitCode, out: `${r.stdout}\n${r.stderr}` }
   }
   for (const py of plan.pythons) {
-    const target: PipTarget = {
-      version: py.version,
-      platforms: plan.windows
-        ? windowsPlatforms(plan.windows.wheelPlatform)
-        : macosPlatforms(plan.macos!.deploymentTarget, plan.macos!.arch)
-    }
-    const markers = plan.windows
-      ? windowsMarkers(py.version, WINDOWS_MACHINE[plan.windows.msvc.runnerArch] as 'AMD64' | 'ARM64')
-      : macosMarkers(py.version, plan.macos!.arch)
+    const { platforms, markers } = targetOf(py.version)
+    const target: PipTarget = { version: py.version, platforms }
     const reqs = targetRequirements(buildRequires, testRequires, markers)
     const tag = targetTag(target)
     if (!reqs.length) continue
