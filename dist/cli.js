@@ -1,6 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   ExecRunner,
+  PLATFORM_NAMES,
   action_default,
   checkEngine,
   detectHost,
@@ -10,13 +11,14 @@ import {
   makePlan,
   messageOf,
   platformModule,
+  platformNamed,
   removeTree,
   renderPlan,
   require_dist,
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-LDGCUP3V.js";
+} from "./chunks/chunk-K37WPLYD.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM
@@ -93,41 +95,21 @@ var package_default = {
 import * as path from "node:path";
 
 // src/plan/runner-layout.ts
-var LAYOUTS = {
-  linux: {
-    home: "/home/runner",
-    workspace: "/home/runner/work/dipy-wheels/dipy-wheels",
-    temp: "/home/runner/work/_temp",
-    toolCache: "/opt/hostedtoolcache"
-  },
-  macos: {
-    home: "/Users/runner",
-    workspace: "/Users/runner/work/dipy-wheels/dipy-wheels",
-    temp: "/Users/runner/work/_temp",
-    toolCache: "/Users/runner/hostedtoolcache"
-  },
-  windows: {
-    home: "C:\\Users\\runneradmin",
-    workspace: "D:\\a\\dipy-wheels\\dipy-wheels",
-    temp: "D:\\a\\_temp",
-    toolCache: "C:\\hostedtoolcache\\windows"
-  }
-};
 function runnerLayout(platform) {
-  return LAYOUTS[platform];
+  const { home, workspace, temp, toolCache } = platformModule(platform).hostedRunner;
+  return { home, workspace, temp, toolCache };
 }
 function parseOs(value) {
-  const v = value.toLowerCase();
-  if (v === "linux") return "linux";
-  if (v === "macos" || v === "darwin" || v === "mac") return "macos";
-  if (v === "windows" || v === "win32") return "windows";
-  return void 0;
+  return platformNamed(value);
 }
 
 // src/cli-plan.ts
 function targetHost(host, target) {
   const platform = target.os ? parseOs(target.os) : host.platform;
-  if (!platform) throw new Error(`--os ${target.os}: use linux, macos or windows.`);
+  if (!platform) {
+    const names = `${PLATFORM_NAMES.slice(0, -1).join(", ")} or ${PLATFORM_NAMES.at(-1)}`;
+    throw new Error(`--os ${target.os}: use ${names}.`);
+  }
   const nodeArch = target.architecture ?? (/^(aarch64|arm64)$/i.test(host.arch) ? "arm64" : "x64");
   const arch = wheelArch(platform, nodeArch);
   if (!/^(x86_64|aarch64|arm64|AMD64|ARM64|x86|i686)$/.test(arch)) {
@@ -138,7 +120,7 @@ function targetHost(host, target) {
 }
 function retarget(inputs, host, target) {
   if (target.workspace === host.workspace) return inputs;
-  const p = target.platform === "windows" ? path.win32 : path.posix;
+  const p = platformModule(target.platform).paths;
   const move = (dir) => p.join(target.workspace, ...path.relative(host.workspace, dir).split(path.sep));
   return { ...inputs, checkoutDir: move(inputs.checkoutDir), outputDir: move(inputs.outputDir) };
 }
@@ -146,9 +128,10 @@ function printPlan(target) {
   const host = detectHost();
   let planHost = targetHost(host, target);
   let inputs = retarget(getInputs(host), host, planHost);
-  if (planHost.platform === "windows" && planHost.arch === "x86") {
-    planHost = { ...planHost, arch: "AMD64" };
-    inputs = { ...inputs, architecture: inputs.architecture || "x86" };
+  const runnerArch = platformModule(planHost.platform).hostedRunner.runnerArch?.(planHost.arch);
+  if (runnerArch) {
+    inputs = { ...inputs, architecture: inputs.architecture || planHost.arch };
+    planHost = { ...planHost, arch: runnerArch };
   }
   const plan = makePlan(inputs, planHost);
   process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}
@@ -526,7 +509,7 @@ function checkPythons(plan, containerFlag) {
   const missing = missingPythons(plan);
   if (missing.length === 0) return;
   const list = missing.join(", ");
-  const container = process.platform === "linux" && containerFlag === "off" ? ", or build in the manylinux container, which has them all (--container auto)" : "";
+  const container = platformModule(plan.platform).manylinux && containerFlag === "off" ? ", or build in the manylinux container, which has them all (--container auto)" : "";
   throw new UsageError(
     `--python-version: CPython ${list} not found on this machine (searched the tool cache, PATH and pyenv). Install it (e.g. \`uv python install ${missing[0]}\` or \`pyenv install ${missing[0]}\`)${container}, or ask for a version this machine has.`
   );
@@ -836,7 +819,7 @@ async function main() {
   const restore = plainStdout(log);
   try {
     const plan = checkInputs(args.command);
-    if (plan && (process.platform !== "linux" || env.INPUT_CONTAINER === "off")) {
+    if (plan && plan.executor.kind === "host") {
       checkPythons(plan, env.INPUT_CONTAINER);
     }
     if (plan) await checkContainer(plan);
