@@ -1,14 +1,12 @@
 /**
  * What makePlan decides besides the commands: how far the run goes (stop-after, test-command none), the
- * build without compiler-cache, the upload and artifact decisions and the refusals before anything runs;
- * and `materialize`, which turns a planned command into one for a runner's own environment.
+ * build without compiler-cache, the upload and artifact decisions and the refusals before anything runs
+ * (`materialize` is materialize.test.ts's).
  */
 import { describe, expect, it } from 'vitest'
-import { materialize, mergeEnv } from '../../src/command.js'
 import { InputError } from '../../src/errors.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
-import { platformModule } from '../../src/platforms/index.js'
 import { defaultInputs, runnerHost, sha16, TOOLS_TXT } from '../harness/plan-fixtures.js'
 
 const linux = runnerHost('linux', 'x86_64')
@@ -242,80 +240,5 @@ describe('the artifact decision', () => {
     expect(() => plan({ artifact: 'true' })).toThrow(/Input 'artifact'/)
     expect(plan({ artifact: 'true', stopAfter: 'test' }).artifact.upload).toBe(false)
     expect(() => plan({ artifactName: 'a/b' })).toThrow(/Input 'artifact-name'/)
-  })
-})
-
-describe('materialize: a planned command in a runner’s own environment', () => {
-  const windows = platformModule('windows')
-  const test = makePlan(defaultInputs('windows'), runnerHost('windows', 'AMD64')).pythons[0].test!
-  const slots = {
-    python: 'C:\\hostedtoolcache\\windows\\Python\\3.12.7\\x64\\python.exe',
-    wheel: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\repaired\\dipy-1.12.1-cp312-cp312-win_amd64.whl'
-  }
-  const venv = 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\venv'
-
-  it("Windows: prepends to the runner's Path (never adds a second PATH) and removes PYTHONPATH by its own spelling", () => {
-    const base = { Path: 'C:\\Windows\\system32;C:\\Windows', PythonPath: 'D:\\x', SystemRoot: 'C:\\Windows' }
-    expect(materialize(test[1], slots, base, windows)).toEqual({
-      command: `${venv}\\Scripts\\python.exe`,
-      args: ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', slots.wheel],
-      cwd: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\empty',
-      env: {
-        Path: `${venv}\\Scripts;C:\\Windows\\system32;C:\\Windows`,
-        VIRTUAL_ENV: venv,
-        MPLBACKEND: 'Agg',
-        PIP_CACHE_DIR: 'C:\\hostedtoolcache\\windows\\dipy-wheels-pip',
-        PythonPath: undefined,
-        PYTHONHOME: undefined
-      }
-    })
-  })
-
-  it('Windows without any Path: PATH is made; the venv command gets the interpreter slot', () => {
-    expect(materialize(test[0], slots, {}, windows)).toEqual({
-      command: slots.python,
-      args: ['-m', 'venv', venv],
-      cwd: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\test\\empty',
-      env: { PYTHONPATH: undefined, PYTHONHOME: undefined }
-    })
-    expect(materialize(test[1], slots, {}, windows).env?.PATH).toBe(`${venv}\\Scripts`)
-  })
-
-  it('POSIX compares names exactly: Path is not PATH there', () => {
-    const linuxMod = platformModule('linux')
-    const cmd = { command: 'x', args: [], env: { prepend: { PATH: ['/v/bin'] } } }
-    expect(materialize(cmd, {}, { Path: '/a', PATH: '/usr/bin' }, linuxMod).env).toEqual({
-      PATH: '/v/bin:/usr/bin'
-    })
-  })
-
-  it('the build with dependencies and ccache: the build env, then the ccache symlinks, then the prefix PATH', () => {
-    const linuxMod = platformModule('linux')
-    // What the run adds to the planned build: the dependency prefix's variables (full values, PATH with
-    // the prefix's bin first) and ccache's symlink directory; the plan puts the build env's scripts first.
-    const found = mergeEnv(
-      { set: { PATH: '/deps/prefix/bin:/usr/bin', CPPFLAGS: '-I/deps/prefix/include' } },
-      { set: { CCACHE_DIR: '/tc/ccache' }, prepend: { PATH: ['/tc/ccache-bin'] } }
-    )
-    const build = { command: 'python', args: [], env: { prepend: { PATH: ['/tc/env/bin'] } } }
-    expect(
-      materialize({ ...build, env: mergeEnv(found, build.env) }, {}, { PATH: '/usr/bin' }, linuxMod).env
-    ).toEqual({
-      PATH: '/tc/env/bin:/tc/ccache-bin:/deps/prefix/bin:/usr/bin',
-      CPPFLAGS: '-I/deps/prefix/include',
-      CCACHE_DIR: '/tc/ccache'
-    })
-  })
-
-  it('a later set replaces the variable and what earlier changes prepended to it', () => {
-    expect(mergeEnv({ prepend: { PATH: ['/a'] } }, { set: { PATH: '/b' } })).toEqual({
-      set: { PATH: '/b' },
-      prepend: {},
-      unset: []
-    })
-  })
-
-  it('a slot the run has not filled is an error, not an empty word', () => {
-    expect(() => materialize(test[1], { python: slots.python }, {}, windows)).toThrow(/<wheel> is not known/)
   })
 })
