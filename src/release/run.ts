@@ -10,19 +10,12 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { UploadError, messageOf } from '../errors.js'
 import { pool } from '../publish/anaconda/batch.js'
-import { retryBaseDelay, sleep } from '../util/retry.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { attestFiles, sigstoreToken, sigstoreUrls } from './attestations.js'
 import { checkAgainstManifests, readBuildManifests } from './build-manifests.js'
 import { checkFile, type CheckedFile } from './checks.js'
-import {
-  checkComplete,
-  completenessProblems,
-  formatMatrix,
-  slotMatrix,
-  type Completeness
-} from './expected.js'
+import { completenessProblems, formatMatrix, slotMatrix } from './expected.js'
 import type { ReleaseInputs } from './inputs.js'
 import { IndexReader } from './pypi-index.js'
 import { checkProvenanceOf } from './provenance.js'
@@ -37,40 +30,10 @@ import {
 import { checkDescriptions } from './render-check.js'
 import { checkMetadataWithPython } from './metadata-check.js'
 import { releasePython } from './python-env.js'
-import { downloadStaged, listStaged, type StagedFile, type StagedRecord } from './staging.js'
+import { downloadStaged, type StagedFile } from './staging.js'
 import { TrustedPublisher } from './trusted-publishing.js'
+import { awaitOnIndex, listComplete } from './waits.js'
 import { LegacyUploader } from './upload.js'
-
-/** Lists the channel until the expected set is there: a file just staged can take minutes to show. */
-async function listComplete(
-  inputs: ReleaseInputs,
-  attempts: number
-): Promise<{ records: StagedRecord[]; completeness: Completeness }> {
-  const delay = retryBaseDelay(60_000)
-  for (let attempt = 1; ; attempt++) {
-    const records = await listStaged({
-      apiUrl: inputs.anacondaUrl,
-      token: inputs.stagingToken || undefined,
-      owner: inputs.stagingChannel,
-      pkg: inputs.package,
-      version: inputs.version,
-      labels: inputs.labels
-    })
-    const completeness = checkComplete(
-      records.map((r) => r.basename),
-      inputs.expected,
-      inputs.package,
-      inputs.version
-    )
-    const missingOnly =
-      completeness.slots.some((s) => s.files.length === 0) && completeness.extra.length === 0
-    if (completeness.ok || !missingOnly || attempt >= attempts) return { records, completeness }
-    core.info(
-      `The staging channel lists ${records.length} file(s) and some expected ones are missing; listing again in ${(delay / 1000).toFixed(0)} s (attempt ${attempt} of ${attempts}).`
-    )
-    await sleep(delay)
-  }
-}
 
 const byUploadOrder = (a: { basename: string }, b: { basename: string }): number => {
   const sd = (n: string): number => (n.endsWith('.whl') ? 0 : 1)
@@ -296,17 +259,4 @@ async function release(inputs: ReleaseInputs, env: ReleaseEnv, report: ReleaseRe
   core.info(
     `Released ${pkg} ${version}: ${report.uploaded.length} uploaded, ${report.skipped.length} already there.`
   )
-}
-
-/** Reads the index until it lists every file with its sha256; returns the names still missing. */
-async function awaitOnIndex(index: IndexReader, pkg: string, files: StagedFile[]): Promise<string[]> {
-  const delay = retryBaseDelay(5000)
-  for (let attempt = 1; ; attempt++) {
-    const there = await index.files(pkg)
-    const missing = files
-      .filter((f) => there.get(f.basename)?.sha256 !== f.sha256Actual)
-      .map((f) => f.basename)
-    if (!missing.length || attempt >= 6) return missing
-    await sleep(delay * attempt)
-  }
 }
