@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { parseLibompMode, type LibompMode } from './dependencies/libomp.js'
+import { parseLibompMode, type LibompMode } from './platforms/macos-libomp.js'
 import { withDefault } from './util/action-defaults.js'
 import { parseRecipes, type Recipe } from './dependencies/recipes.js'
 import { InputError } from './errors.js'

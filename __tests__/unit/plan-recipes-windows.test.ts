@@ -4,7 +4,7 @@
  * file for the runner's own). Expected commands are written out from CMake's and meson's documentation.
  */
 import { describe, expect, it } from 'vitest'
-import { windowsMesonFile } from '../../src/dependencies/windows-target.js'
+import { windowsMesonFile } from '../../src/platforms/windows-target.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { plannedRecipes } from '../../src/plan/recipe-steps.js'
 import { renderPlan } from '../../src/plan/render.js'

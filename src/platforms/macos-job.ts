@@ -13,7 +13,7 @@ import {
   planLibompLink,
   projectOpenMPFile,
   wantLibomp
-} from '../dependencies/libomp.js'
+} from './macos-libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Runner } from '../exec.js'
 import type { MarkerEnv } from '../python/requirement.js'

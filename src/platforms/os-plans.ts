@@ -2,7 +2,7 @@
  * The parts of a plan only one OS has (plan.macos, plan.windows): their module reads them. Types only; the
  * plan (plan/types.ts) re-exports them.
  */
-import type { LibompMode } from '../dependencies/libomp.js'
+import type { LibompMode } from './macos-libomp.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { Command } from '../exec.js'
 import type { MacArch } from './macos-target.js'

@@ -3,7 +3,7 @@
  * autotools and meson steps, how the compilers find the prefix, and how the compiler counts in the
  * prefix's cache key. Each platform module supplies one (POSIX_RECIPES when it adds nothing).
  */
-import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
+import type { WindowsRecipeTarget } from './windows-target.js'
 
 /** The target a recipe is configured for when it is not the runner's own (plan.dependencies' target). */
 export type RecipeTarget = WindowsRecipeTarget

@@ -5,7 +5,7 @@ import {
   windowsCmakeArgs,
   windowsMesonArgs,
   windowsMesonFile
-} from '../dependencies/windows-target.js'
+} from './windows-target.js'
 import { NO_JOB_HOOKS } from './job-hooks.js'
 import { mesonSettingsForMsvc } from './msvc-env.js'
 import { describeWindows, loadMsvc, planWindows, windowsPipTarget } from './windows-job.js'

@@ -11,7 +11,7 @@ import {
   type DependencyLayout
 } from '../dependencies/plan.js'
 import { recipesFor, type Recipe } from '../dependencies/recipes.js'
-import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
+import type { WindowsRecipeTarget } from '../platforms/windows-target.js'
 import { fetchSource, resolveGitRefs, type Downloader } from '../dependencies/sources.js'
 import { CommandError, DependencyError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'

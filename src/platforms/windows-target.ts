@@ -14,7 +14,7 @@
  * Windows runs both on those runners, so no exe wrapper is needed.
  */
 import * as path from 'node:path'
-import type { WindowsArch } from '../platforms/windows-arch.js'
+import type { WindowsArch } from './windows-arch.js'
 
 const w = path.win32
 

@@ -9,7 +9,7 @@ import {
   planLibompLink,
   projectOpenMPFile,
   wantLibomp
-} from '../../src/dependencies/libomp.js'
+} from '../../src/platforms/macos-libomp.js'
 import { cacheKey, planRecipeSteps } from '../../src/dependencies/plan.js'
 import { parseRecipes } from '../../src/dependencies/recipes.js'
 
