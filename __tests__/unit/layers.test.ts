@@ -1,19 +1,24 @@
 /**
- * src/'s layering: a module imports only modules of its own layer or below, and no import cycle exists.
- * Imports are read with the TypeScript compiler's own parser: static imports, re-exports, type-only
- * imports, `import('…')` calls and `import type` in a type position all count.
+ * src/'s layering: a module imports only modules of its own layer or below, no import cycle exists between
+ * modules, and none between src's directories. Imports are read with the TypeScript compiler's own parser
+ * (scripts/module-map.mjs, which prints the same graph): static imports, re-exports, type-only imports,
+ * `import('…')` calls and `import('…')` in a type position all count.
  */
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { directoryCycles, moduleGraph, specifiers } from '../../scripts/module-map.mjs'
 
 const SRC = path.resolve(__dirname, '../../src')
 
 /** Lowest first. A module's layer is that of its longest matching prefix. */
 const LAYERS: ReadonlyArray<readonly string[]> = [
-  ['util/', 'errors', 'exec', 'command', 'host', 'workflow-siblings'],
-  ['ref', 'platforms/', 'dependencies/', 'cache/', 'container/', 'python/', 'publish/', 'validate/'],
+  ['util/', 'errors', 'exec', 'command', 'host', 'workflow-siblings', 'recipe'],
+  // What differs by OS: the modules of the next layer ask it, it asks none of them (its hooks get what they
+  // need from below: recipe.ts's Recipe, its own tags and markers).
+  ['platforms/'],
+  ['ref', 'dependencies/', 'cache/', 'container/', 'python/', 'publish/', 'validate/'],
   ['inputs'],
   ['plan/'],
   ['stages/', 'release/'],
@@ -33,39 +38,9 @@ function layerOf(mod: string): number {
   return best
 }
 
-/** Every module specifier a file names: import/export … from, import('…'), import type in types. */
-export function specifiers(file: string, text: string): string[] {
-  const found: string[] = []
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
-      if (ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text)
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-      const [arg] = node.arguments
-      found.push(arg && ts.isStringLiteralLike(arg) ? arg.text : '<computed>')
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      const lit = node.argument.literal
-      if (ts.isStringLiteral(lit)) found.push(lit.text)
-    }
-    ts.forEachChild(node, visit)
-  }
-  visit(ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true))
-  return found
-}
-
+/** Module → the modules of src it imports (scripts/module-map.mjs reads them with the TypeScript parser). */
 function imports(): Map<string, string[]> {
-  const graph = new Map<string, string[]>()
-  const files = (fs.readdirSync(SRC, { recursive: true }) as string[]).filter(
-    (f) => f.endsWith('.ts') && !f.endsWith('.d.ts')
-  )
-  for (const f of files) {
-    const mod = f.replace(/\\/g, '/').replace(/\.ts$/, '')
-    const text = fs.readFileSync(path.join(SRC, f), 'utf8')
-    const deps = specifiers(f, text)
-      .filter((s) => s.startsWith('.'))
-      .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(mod), s.replace(/\.js$/, ''))))
-    graph.set(mod, [...new Set(deps)])
-  }
-  return graph
+  return new Map([...moduleGraph(SRC)].map(([mod, m]) => [mod, m.imports]))
 }
 
 describe('src layering', () => {
@@ -126,5 +101,26 @@ describe('src layering', () => {
     }
     for (const mod of graph.keys()) visit(mod, [])
     expect(cycles).toEqual([])
+  })
+
+  it('has no import cycle between directories (platforms/ below python/, dependencies/ and the rest)', () => {
+    expect(directoryCycles(moduleGraph(SRC))).toEqual([])
+  })
+
+  it('finds a cycle between directories when there is one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-layers-'))
+    try {
+      const put = (f: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true })
+        fs.writeFileSync(path.join(dir, f), text)
+      }
+      put('a/x.ts', "import { y } from '../b/y.js'\nexport const x = y\n")
+      put('b/y.ts', 'export const y = 1\n')
+      put('b/z.ts', "export const z = async () => (await import('../a/x.js')).x\n")
+      put('c/w.ts', "import { y } from '../b/y.js'\nexport const w = y\n")
+      expect(directoryCycles(moduleGraph(dir))).toEqual(['a/ ⇄ b/: a/x → b/y, b/z → a/x'])
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

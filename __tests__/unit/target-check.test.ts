@@ -9,10 +9,10 @@ import {
   planWheelQuery,
   problemFor,
   reportedWheels,
-  targetRequirements,
-  windowsMarkers
+  targetRequirements
 } from '../../src/python/target-check.js'
-import { macosPlatforms } from '../../src/python/wheel-tags.js'
+import { macosPlatforms } from '../../src/platforms/macos-target.js'
+import { windowsMarkers } from '../../src/platforms/windows-job.js'
 
 // Expected lists printed by packaging (pip 24's vendored copy): tags.cpython_tags + tags.compatible_tags
 // tags.mac_platforms((11, 0), 'arm64').

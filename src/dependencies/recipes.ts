@@ -6,46 +6,9 @@ import { refProblem } from '../validate/git-ref.js'
 import { gitSource } from '../validate/git-source.js'
 import { hasControl } from '../validate/text.js'
 import { endpointUrl } from '../validate/url.js'
+import type { BuildSystem, Recipe, RecipeSource } from '../recipe.js'
 
-export type BuildSystem = 'cmake' | 'autotools' | 'meson' | 'script'
-
-export type RecipeSource =
-  | { kind: 'archive'; location: string /* URL, file:// URL or absolute path */; sha256: string }
-  | {
-      kind: 'git'
-      url: string
-      ref: string
-      /** The commit `ref` named when the build started (resolveGitRefs), so a moved branch rebuilds. */
-      commit?: string
-    }
-
-/**
- * A second archive a built-in recipe needs next to its source (LLVM's cmake/ modules next to openmp/):
- * verified by its sha256 and extracted beside the source's top directory, renamed `dir`. Not an input key.
- */
-export interface Companion {
-  location: string
-  sha256: string
-  dir: string
-}
-
-/** One C/C++ library built from source into the shared prefix. */
-export interface Recipe {
-  name: string
-  version: string
-  source: RecipeSource
-  build: BuildSystem
-  /** Extra arguments: to cmake/configure/meson setup, or $1... of a script. */
-  args: string[]
-  /** The bash script of a `build: script` recipe. */
-  script?: string
-  /** Build on these platforms only; all when absent. */
-  platforms?: PlatformName[]
-  /** Build from this directory of the source (e.g. openmp in LLVM's monorepo archive); the root when absent. */
-  subdir?: string
-  /** Built-in recipes only: archives extracted next to the source's top directory. */
-  companions?: Companion[]
-}
+export type { BuildSystem, Companion, Recipe, RecipeSource } from '../recipe.js'
 
 export const BUILD_SYSTEMS: readonly BuildSystem[] = ['cmake', 'autotools', 'meson', 'script']
 export const RECIPE_KEYS = [

@@ -3,10 +3,15 @@
  * implements these, so the stage walks one sequence and never asks which OS it runs for.
  */
 import type { EnvChange } from '../command.js'
-import type { Recipe } from '../dependencies/recipes.js'
+import type { Recipe } from '../recipe.js'
 import type { Runner } from '../exec.js'
-import type { MarkerEnv } from '../python/requirement.js'
 import type { OsPlanFacts, OsPlans } from './os-plans.js'
+
+/**
+ * The PEP 508 marker variables of a target (python_version, sys_platform, platform_machine, ...): what the
+ * target's requirements are read with (python/requirement.ts evaluates them).
+ */
+export type TargetMarkers = Record<string, string>
 
 export interface JobHooks {
   /** The OS's part of the plan (plan.macos, plan.windows); {} when it has none. */
@@ -26,7 +31,7 @@ export interface JobHooks {
    * What that early check asks pip for one Python (`version`: 3.12): the target's platform tags, most
    * specific first, and the PEP 508 marker variables its requirements are read with. Undefined: no check.
    */
-  pipTarget(os: OsPlans): ((version: string) => { platforms: string[]; markers: MarkerEnv }) | undefined
+  pipTarget(os: OsPlans): ((version: string) => { platforms: string[]; markers: TargetMarkers }) | undefined
   /** Recipes built before the plan's (macOS: libomp, when the checkout asks for OpenMP). */
   recipesBefore(os: OsPlans, checkoutDir: string): Recipe[]
   /** Once the dependencies are in `prefix` (macOS: the link meson's libomp lookup follows). */

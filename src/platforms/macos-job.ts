@@ -14,12 +14,10 @@ import {
   projectOpenMPFile,
   wantLibomp
 } from './macos-libomp.js'
-import type { Recipe } from '../dependencies/recipes.js'
+import type { Recipe } from '../recipe.js'
 import type { Runner } from '../exec.js'
-import type { MarkerEnv } from '../python/requirement.js'
-import { macosPlatforms } from '../python/wheel-tags.js'
-import { deploymentTarget, macosTargetEnv, type MacArch } from './macos-target.js'
-import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
+import { deploymentTarget, macosPlatforms, macosTargetEnv, type MacArch } from './macos-target.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription, type TargetMarkers } from './job-hooks.js'
 import type { MacosPlan, OsPlanFacts } from './os-plans.js'
 
 /** The built-in libomp recipe when the plan's mode and the checkout ask for it ([] otherwise). */
@@ -78,7 +76,7 @@ export function targetFor(plan: MacosPlan, pythonFull: string): { target: string
 }
 
 /** Marker variables of a macOS target (PEP 508). */
-function macosMarkers(version: string, arch: string): MarkerEnv {
+function macosMarkers(version: string, arch: string): TargetMarkers {
   return {
     python_version: version,
     python_full_version: `${version}.0`,
@@ -95,7 +93,7 @@ function macosMarkers(version: string, arch: string): MarkerEnv {
 export function macosPipTarget(
   plan: MacosPlan,
   version: string
-): { platforms: string[]; markers: MarkerEnv } {
+): { platforms: string[]; markers: TargetMarkers } {
   return {
     platforms: macosPlatforms(plan.deploymentTarget, plan.arch),
     markers: macosMarkers(version, plan.arch)

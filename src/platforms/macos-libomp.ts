@@ -21,7 +21,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { InputError } from '../errors.js'
 import { macosCmakeArgs, type MacArch } from './macos-target.js'
-import type { Recipe } from '../dependencies/recipes.js'
+import type { Recipe } from '../recipe.js'
 
 export const LIBOMP_VERSION = '19.1.7'
 const RELEASE = `https://github.com/llvm/llvm-project/releases/download/llvmorg-${LIBOMP_VERSION}`

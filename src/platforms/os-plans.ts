@@ -3,7 +3,7 @@
  * plan (plan/types.ts) re-exports them.
  */
 import type { LibompMode } from './macos-libomp.js'
-import type { Recipe } from '../dependencies/recipes.js'
+import type { Recipe } from '../recipe.js'
 import type { Command } from '../exec.js'
 import type { MacArch } from './macos-target.js'
 import type { WindowsArch } from './windows-arch.js'

@@ -8,12 +8,9 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { BuildError, messageOf } from '../errors.js'
 import { envValue, formatCommand, whichIn, type Runner } from '../exec.js'
-import type { MarkerEnv } from '../python/requirement.js'
-import { windowsMarkers } from '../python/target-check.js'
-import { windowsPlatforms } from '../python/wheel-tags.js'
 import { WINDOWS_MACHINE, windowsArchOf } from './architecture.js'
 import { caselessEnvKey } from './common.js'
-import { POSIX_INTERPRETER_SEARCH, type OsDescription } from './job-hooks.js'
+import { POSIX_INTERPRETER_SEARCH, type OsDescription, type TargetMarkers } from './job-hooks.js'
 import {
   msvcCaptureProblem,
   msvcCaptureScript,
@@ -95,16 +92,30 @@ export async function loadMsvc(runner: Runner, plan: WindowsPlan): Promise<MsvcR
   return { runner, vsenv: true }
 }
 
+/** Marker variables of a Windows target. */
+export function windowsMarkers(version: string, machine: 'x86' | 'AMD64' | 'ARM64'): TargetMarkers {
+  return {
+    python_version: version,
+    python_full_version: `${version}.0`,
+    sys_platform: 'win32',
+    platform_system: 'Windows',
+    os_name: 'nt',
+    platform_machine: machine,
+    implementation_name: 'cpython',
+    platform_python_implementation: 'CPython'
+  }
+}
+
 /**
- * The early target check's question for one Python: the wheel's platform tag, and the markers of the
- * runner's own machine (plan.msvc.runnerArch).
+ * The early target check's question for one Python: the wheel's platform tag (a Windows target accepts its
+ * one tag: win32, win_amd64, win_arm64), and the markers of the runner's own machine (plan.msvc.runnerArch).
  */
 export function windowsPipTarget(
   plan: WindowsPlan,
   version: string
-): { platforms: string[]; markers: MarkerEnv } {
+): { platforms: string[]; markers: TargetMarkers } {
   return {
-    platforms: windowsPlatforms(plan.wheelPlatform),
+    platforms: [plan.wheelPlatform],
     markers: windowsMarkers(version, WINDOWS_MACHINE[plan.msvc.runnerArch] as 'AMD64' | 'ARM64')
   }
 }

@@ -197,17 +197,3 @@ export function formatTargetProblems(problems: TargetProblem[], targetName: stri
     "requirements on an index pip can reach (PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, or pip's configuration)."
   )
 }
-
-/** Marker variables of a Windows target. */
-export function windowsMarkers(version: string, machine: 'x86' | 'AMD64' | 'ARM64'): MarkerEnv {
-  return {
-    python_version: version,
-    python_full_version: `${version}.0`,
-    sys_platform: 'win32',
-    platform_system: 'Windows',
-    os_name: 'nt',
-    platform_machine: machine,
-    implementation_name: 'cpython',
-    platform_python_implementation: 'CPython'
-  }
-}
