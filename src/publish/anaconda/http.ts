@@ -1,7 +1,8 @@
 /**
- * HTTP for the anaconda.org client and the release: one request within its bounds (see transport.ts),
- * error mapping (the server's JSON `error` text, S3 XML codes, made inert) and retries with backoff on
- * what is worth retrying: connection errors, timeouts, 5xx, 429. A 4xx is final.
+ * HTTP for the anaconda.org client and the release: the client (its headers, where its token may go), the
+ * redirects, and retries with backoff on what is worth retrying: connection errors, timeouts, 5xx, 429; a 4xx
+ * is final. One attempt within its bounds is http-attempt.ts's (over transport.ts), the error mapping (the
+ * server's JSON `error` text, S3 XML codes, made inert) http-errors.ts's.
  *
  * Time bounds, chosen so that a silent server is named within minutes, never an hour:
  * - API and index reads (JSON, HTML): 30 s to the response headers (connect included), 30 s idle while
@@ -19,31 +20,20 @@
  * that points elsewhere is fetched without it, a redirect is always followed without it, and a caller's
  * own Authorization header is refused for any other origin.
  */
-import { UploadError } from '../../errors.js'
-import { inert } from '../../util/inert.js'
-import {
-  AnacondaHttpError,
-  JSON_MAX_BYTES,
-  MAX_DOWNLOAD_BYTES,
-  bound,
-  describeNetworkError,
-  isTransient,
-  nameNotResolved,
-  serverMessageOf
-} from './http-errors.js'
-import { retryBaseDelay, sleep } from '../../util/retry.js'
 import * as core from '@actions/core'
+import { inert } from '../../util/inert.js'
+import { retryBaseDelay, sleep } from '../../util/retry.js'
 import {
-  TimeBound,
-  TooLarge,
-  fetchWithin,
-  isFileBody,
-  sendFileWithin,
-  type FileBody,
-  type Limits
-} from './transport.js'
+  attempt,
+  REDIRECTS,
+  type AttemptContext,
+  type HttpResponse,
+  type RequestOptions
+} from './http-attempt.js'
+import { AnacondaHttpError, MAX_DOWNLOAD_BYTES, bound, isTransient } from './http-errors.js'
 
 export type { FileBody } from './transport.js'
+export type { HttpResponse, RequestOptions } from './http-attempt.js'
 export {
   AnacondaHttpError,
   BOUNDS,
@@ -82,35 +72,6 @@ export interface HttpConfig {
   /** Appended to 401 messages: what to check. */
   authHint?: string
 }
-
-export interface HttpResponse {
-  status: number
-  /** The reason phrase, untrusted (PyPI's legacy API puts its error message there). */
-  reason?: string
-  headers: Headers
-  body: Buffer
-  json<T = Record<string, unknown>>(): T
-}
-
-export interface RequestOptions {
-  headers?: Record<string, string>
-  body?: string | Blob | FileBody
-  /** Statuses returned instead of thrown (default [200]). */
-  allow?: number[]
-  /** A transfer (a file up or down): the transfer bounds instead of the API's. */
-  transfer?: boolean
-  /** The body's cap (default JSON_MAX_BYTES) and what it stands for, for the message. */
-  maxBytes?: number
-  expected?: string
-  /** A deadline (performance.now()) shared with the caller's own retries; the earlier bound wins. */
-  deadline?: number
-  /** Counts transient failures seen while retrying (lets a caller re-check state after a lost answer). */
-  trace?: { transient: number }
-  /** Follow redirects (index pages), each hop without any credential for another origin. */
-  redirect?: boolean
-}
-
-const REDIRECTS = [301, 302, 303, 307, 308]
 
 export class Http {
   readonly apiUrl: string
@@ -219,6 +180,18 @@ export class Http {
     }
   }
 
+  /** What one attempt of a request needs: the credential's origin, the API's or the transfer's bounds. */
+  private attemptContext(opts: RequestOptions): AttemptContext {
+    const t = this.config.transferTimeoutMs
+    const a = this.config.timeoutMs
+    return {
+      authOrigin: this.authOrigin,
+      headerMs: opts.transfer ? (t ?? bound('transferHeaderMs')) : (a ?? bound('apiHeaderMs')),
+      idleMs: opts.transfer ? (t ?? bound('transferIdleMs')) : (a ?? bound('apiIdleMs')),
+      authHint: this.config.authHint
+    }
+  }
+
   /** One attempt; with `redirect`, up to 5 hops, every hop after the first without the credential. */
   private async followed(
     method: string,
@@ -230,7 +203,14 @@ export class Http {
     let current = url
     let headers = opts.headers ?? {}
     for (let hop = 0; ; hop++) {
-      const res = await this.once(method, current, target, { ...opts, headers }, deadline)
+      const res = await attempt(
+        this.attemptContext(opts),
+        method,
+        current,
+        target,
+        { ...opts, headers },
+        deadline
+      )
       const location = res.headers.get('location')
       if (!opts.redirect || !REDIRECTS.includes(res.status) || !location || hop >= 5) return res
       current = new URL(location, current).href
@@ -248,94 +228,5 @@ export class Http {
         Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization')
       )
     }
-  }
-
-  private async once(
-    method: string,
-    url: string,
-    target: string,
-    opts: RequestOptions,
-    deadline: number
-  ): Promise<HttpResponse> {
-    const u = new URL(url)
-    const headers = opts.headers ?? {}
-    if (
-      u.origin !== this.authOrigin &&
-      Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')
-    ) {
-      throw new UploadError(
-        `${target}: refusing to send a credential given for ${this.authOrigin} to ${u.origin}.`
-      )
-    }
-    const allow = opts.allow ?? [200]
-    const limits: Limits = {
-      headerMs: opts.transfer
-        ? (this.config.transferTimeoutMs ?? bound('transferHeaderMs'))
-        : (this.config.timeoutMs ?? bound('apiHeaderMs')),
-      idleMs: opts.transfer
-        ? (this.config.transferTimeoutMs ?? bound('transferIdleMs'))
-        : (this.config.timeoutMs ?? bound('apiIdleMs')),
-      deadline,
-      maxBytes: opts.maxBytes ?? JSON_MAX_BYTES,
-      expected: opts.expected ?? `at most ${JSON_MAX_BYTES} bytes of JSON or HTML`,
-      allow: opts.redirect ? [...allow, ...REDIRECTS] : allow
-    }
-    let res: { status: number; reason?: string; headers: Headers; body: Buffer }
-    try {
-      res = isFileBody(opts.body)
-        ? await sendFileWithin(method, u, headers, opts.body, limits)
-        : await fetchWithin(url, { method, headers, body: opts.body as string | Blob | undefined }, limits)
-    } catch (err) {
-      if (err instanceof UploadError) throw err
-      const host = u.host
-      if (err instanceof TooLarge) {
-        throw new AnacondaHttpError(`${target} on ${host}: ${err.message}`, method, target, undefined, false)
-      }
-      const unresolved = nameNotResolved(err)
-      if (unresolved) {
-        throw new AnacondaHttpError(
-          `${target}: the host name ${u.hostname} does not resolve (${unresolved}). Check the host in the URL and this machine's DNS (network connection, proxy).`,
-          method,
-          target,
-          undefined,
-          false,
-          undefined,
-          { cause: err }
-        )
-      }
-      const name = (err as Error).name
-      const timedOut = err instanceof TimeBound || name === 'TimeoutError' || name === 'AbortError'
-      const msg = timedOut
-        ? `${target} on ${host} timed out: ${err instanceof TimeBound ? err.message : (err as Error).message}`
-        : `${target} on ${host} failed: ${describeNetworkError(err)}`
-      throw new AnacondaHttpError(msg, method, target, undefined, true, undefined, { cause: err })
-    }
-    if (allow.includes(res.status) || (opts.redirect && REDIRECTS.includes(res.status))) {
-      const body = res.body
-      return {
-        status: res.status,
-        reason: res.reason,
-        headers: res.headers,
-        body,
-        json: <T>() => {
-          try {
-            return JSON.parse(body.toString('utf8')) as T
-          } catch {
-            throw new AnacondaHttpError(
-              `${target}: the answer is not JSON.`,
-              method,
-              target,
-              res.status,
-              false
-            )
-          }
-        }
-      }
-    }
-    const serverMessage = serverMessageOf(res.body)
-    const transient = res.status >= 500 || res.status === 429
-    let msg = `${target} → ${res.status}${serverMessage ? `: ${serverMessage}` : ''}`
-    if (res.status === 401 && this.config.authHint) msg += `. ${this.config.authHint}`
-    throw new AnacondaHttpError(msg, method, target, res.status, transient, serverMessage)
   }
 }
