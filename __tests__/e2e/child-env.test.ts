@@ -3,8 +3,9 @@
  * cache and results service URLs, GITHUB_TOKEN), the action's inputs (INPUT_*: the tokens), or the
  * anaconda tokens anaconda-client reads from the environment. The names are GitHub's documented runner
  * variables, written out here. Checked for every kind of command: the host runner, the container
- * engine's own process and what runs inside it, and through the bundle the checkout (git), a dependency
- * recipe (cmake), the build and the test command.
+ * engine's own process and what runs inside it, and through the bundle every process of a host build:
+ * the checkout (git), the venvs and their installs, a dependency recipe (cmake), the build, the repair and the
+ * test command, each seen in /proc as it started (harness/proc-watch.ts), whoever started it.
  */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -12,9 +13,10 @@ import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ContainerRunner } from '../../src/container/runner.js'
 import { ExecRunner } from '../../src/exec.js'
-import { ownToolCache, runAction } from '../harness/action.js'
+import { DIST_DIR, ownToolCache, runAction } from '../harness/action.js'
 import { makeFakeEngine, manylinuxLikeImage, type FakeEngine } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture, type OpenmpFixture } from '../harness/openmp-fixture.js'
+import { watchProcesses, type SeenProcess } from '../harness/proc-watch.js'
 
 const CREDENTIALS: Record<string, string> = {
   ACTIONS_RUNTIME_TOKEN: 'credRuntime1',
@@ -48,6 +50,34 @@ function leaks(listing: string): string[] {
   return [...Object.keys(CREDENTIALS), ...VALUES].filter((s) =>
     new RegExp(`(^|\\W)${s}(\\W|$)`, 'm').test(listing)
   )
+}
+
+/** The kinds of command a host build runs, by the programs they start (the first that matches). */
+const KINDS: Array<[string, (argv: string[]) => boolean]> = [
+  ['checkout (git)', (a) => path.basename(a[0]) === 'git'],
+  ['venv', (a) => a.join(' ').includes('-m venv ')],
+  ['venv install (pip)', (a) => /\bpip\b.*\binstall\b/.test(a.join(' '))],
+  ['dependency step (cmake)', (a) => path.basename(a[0]) === 'cmake'],
+  ['build', (a) => /-m build\b|pip wheel\b|\bbdist_wheel\b|_in_process/.test(a.join(' '))],
+  ['repair (auditwheel)', (a) => /auditwheel/.test(a.join(' '))],
+  ['test command', (a) => a.join(' ').includes('test.env')]
+]
+
+/**
+ * Not the product's commands: @actions/cache runs tar (and zstd) itself with the action's whole environment
+ * (its cacheUtils.getVersion and tar.execCommands pass process.env on), so they and what tar starts see
+ * every credential; the product never runs either. A gap of the library's, left out here and reported, not
+ * hidden: they, and their children, are the only processes left out.
+ */
+function cacheLibraryProcesses(seen: SeenProcess[]): Set<number> {
+  const out = new Set(
+    seen.filter((p) => ['tar', 'zstd', 'zstdmt'].includes(path.basename(p.argv[0]))).map((p) => p.pid)
+  )
+  for (let grew = true; grew;) {
+    grew = false
+    for (const p of seen) if (out.has(p.ppid) && !out.has(p.pid)) grew = Boolean(out.add(p.pid))
+  }
+  return out
 }
 
 describe('the environment of every child', () => {
@@ -93,7 +123,7 @@ describe('the environment of every child', () => {
     for (const env of engineEnvs) expect(leaks(env)).toEqual([])
   })
 
-  it('through the bundle: git, the recipe, the build and the test command see no credential', async () => {
+  it('through the bundle: no process of a host build (checkout, venvs, installs, recipe, build, repair, test) sees a credential', async () => {
     // Shims first on PATH write their environment, then run the real tool.
     const bin = path.join(root, 'shims')
     const dumps = path.join(root, 'dumps')
@@ -109,20 +139,46 @@ describe('the environment of every child', () => {
         { mode: 0o755 }
       )
     }
+    const marker = `DW_CHILD_ENV_WATCH=${process.pid}-${Date.now()}`
+    const bundle = path.join(DIST_DIR, 'index.js')
+    const watch = watchProcesses(marker, (argv) => argv.includes(bundle))
+    let seen: SeenProcess[] = []
     const r = await runAction({
       inputs: {
         ...fixtureInputs(fx.repo, fx.dependencies),
-        'test-command': `env > "${dumps}/test.env"`,
+        // The sleep keeps bash running long enough for the watch to see it (`; true`: not exec'd in its place).
+        'test-command': `env > "${dumps}/test.env"; sleep 0.5; true`,
         'nightly-token': CREDENTIALS.INPUT_NIGHTLY_TOKEN,
         'staging-token': CREDENTIALS.INPUT_STAGING_TOKEN
       },
-      env: Object.fromEntries(Object.entries(CREDENTIALS).filter(([k]) => !k.startsWith('INPUT_'))),
+      env: {
+        ...Object.fromEntries(Object.entries(CREDENTIALS).filter(([k]) => !k.startsWith('INPUT_'))),
+        [marker.split('=')[0]]: marker.split('=')[1]
+      },
       pathFirst: [bin],
       // A tool cache of its own: the recipe is built (not taken from the suite's dependency cache).
       toolCache: ownToolCache('dw-child-env-tc-'),
       timeoutMs: 300_000
-    })
+    }).finally(() => (seen = watch.stop()))
     expect(r.exitCode, r.log.slice(-4000)).toBe(0)
+    // Every kind was seen, and no process of any kind started with a credential.
+    const byKind = new Map<string, SeenProcess[]>(KINDS.map(([k]) => [k, []]))
+    for (const p of seen) byKind.get(KINDS.find(([, is]) => is(p.argv))?.[0] ?? 'other')?.push(p)
+    const counts = Object.fromEntries([...byKind].map(([k, ps]) => [k, ps.length > 0]))
+    expect(counts).toEqual(Object.fromEntries(KINDS.map(([k]) => [k, true])))
+    const library = cacheLibraryProcesses(seen)
+    const leaking = seen
+      .filter((p) => !library.has(p.pid))
+      .map((p) => ({
+        argv: p.argv.slice(0, 4).join(' '),
+        leaks: leaks(
+          Object.entries(p.env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n')
+        )
+      }))
+      .filter((p) => p.leaks.length > 0)
+    expect(leaking).toEqual([])
     const files = fs.readdirSync(dumps)
     expect(files.some((f) => f.startsWith('git-'))).toBe(true)
     expect(files.some((f) => f.startsWith('cmake-'))).toBe(true)
