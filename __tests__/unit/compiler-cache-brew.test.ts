@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { CompilerCacheOptions } from '../../src/cache/ccache-setup.js'
 import { setupOffLinuxCache } from '../../src/cache/off-linux.js'
 import type { Command } from '../../src/exec.js'
@@ -15,6 +16,22 @@ const temps: string[] = []
 afterEach(() => {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
+
+/** The plan's compiler cache (literal): ccache through symlinks on macOS, sccache from C:\\tools\\Scripts on Windows. */
+function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
+  const dir = path.join(toolCache, 'dipy-wheels-ccache')
+  if (platform === 'windows') {
+    const set = { SCCACHE_DIR: dir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }
+    return {
+      tool: 'sccache',
+      dir,
+      binDir: 'C:\\tools\\Scripts',
+      env: { set, prepend: { PATH: ['C:\\tools\\Scripts'] } }
+    }
+  }
+  const binDir = path.join(toolCache, 'dipy-wheels-ccache-bin', 'x')
+  return { tool: 'ccache', dir, binDir, env: { set: { CCACHE_DIR: dir }, prepend: { PATH: [binDir] } } }
+}
 
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-brew-'))
@@ -26,9 +43,8 @@ function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platfo
     pythons: ['3.12'],
     compiler: 'cc',
     commit: 'abc',
-    basedir: '/Users/runner/work',
+    planned: plannedFor(platform, toolCache),
     root: false,
-    envId: `${platform}-x`,
     cache: { available: () => false, restore: async () => undefined, save: async () => undefined }
   }
 }

