@@ -110,7 +110,8 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   const ctxV: VersionContext = { ...ctx, runner, mod, depsEnv: deps.env, depsPrefix: deps.prefix, vsenv }
   let carry: Carry = {}
   const ccStats: BuildCacheStats[] = []
-  if (plan.compilerCache.enabled) {
+  const planned = plan.compilerCache.enabled ? plan.compilerCache.planned : undefined
+  if (planned) {
     const o: CompilerCacheOptions = {
       platform: plan.platform,
       arch: plan.arch,
@@ -118,7 +119,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       pythons: plan.pythons.map((p) => p.version),
       compiler,
       commit: ctx.commit,
-      planned: plan.compilerCache.planned!,
+      planned,
       cache: ctx.cache,
       keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
     }
