@@ -6,8 +6,8 @@
 import type * as path from 'node:path'
 import type { Command } from './exec.js'
 
-/** A value the plan names but the run finds: the interpreter, the build env's python, a wheel. */
-export type Slot = 'python' | 'buildPython' | 'wheel'
+/** A value the plan names but the run finds: the interpreter, the build env's python, a wheel, ccache. */
+export type Slot = 'python' | 'buildPython' | 'wheel' | 'ccache'
 export type Word = string | { slot: Slot }
 
 /** Variables to set, directories to put first on PATH-like variables, variables to remove. */

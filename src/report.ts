@@ -1,6 +1,6 @@
 /** The run's outputs and step summary, rendered from what the stages returned: the only writer of either. */
 import * as core from '@actions/core'
-import { hitRate, type CompilerCacheState } from './cache/ccache.js'
+import { hitRate, type CompilerCacheReport } from './cache/ccache.js'
 import type { CythonStats } from './cache/cython.js'
 import { renderPlan } from './plan/render.js'
 import type { BuildPlan } from './plan/types.js'
@@ -18,7 +18,7 @@ export interface RunReport {
   checkout?: CheckoutResult
   wheels: WheelRecord[]
   failures: Failure[]
-  compilerCache?: CompilerCacheState
+  compilerCache?: CompilerCacheReport
   /** What the Cython output cache reused, per version. */
   cython?: readonly CythonStats[]
   artifact?: ArtifactOutcome
@@ -121,7 +121,7 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
 
 function compilerCacheSection(
   summary: Summary,
-  cc: CompilerCacheState | undefined,
+  cc: CompilerCacheReport | undefined,
   cython: readonly CythonStats[] = []
 ): void {
   if (!cc && !cython.length) return

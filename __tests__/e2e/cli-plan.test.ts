@@ -48,8 +48,12 @@ describe('dist/cli.js plan', () => {
     const t = 'D:\\a\\_temp\\dipy-wheels\\py3.12'
     const venv = `${t}\\test\\venv`
     const build = (settings: string): string =>
-      `(in ${src}) PATH='${env}\\Scripts;$PATH' PIP_CACHE_DIR=${tc}\\dipy-wheels-pip VIRTUAL_ENV=${env} ` +
+      // sccache from the tools venv's Scripts, after the build env's, and its variables (the compiler cache).
+      `(in ${src}) PATH='${env}\\Scripts;${tools}\\Scripts;$PATH' SCCACHE_DIR=${tc}\\dipy-wheels-ccache ` +
+      'SCCACHE_CACHE_SIZE=1G SCCACHE_IDLE_TIMEOUT=0 ' +
+      `PIP_CACHE_DIR=${tc}\\dipy-wheels-pip VIRTUAL_ENV=${env} ` +
       `<buildPython> -m build --wheel --no-isolation --outdir ${t}\\dist ${settings ? `${settings} ` : ''}${src}`
+    const sccache = `SCCACHE_DIR=${tc}\\dipy-wheels-ccache SCCACHE_CACHE_SIZE=1G SCCACHE_IDLE_TIMEOUT=0`
     const meson = `-Cbuild-dir=${src}\\.dipy-wheels-build\\py3.12 -Csetup-args=--native-file=${src}\\.dipy-wheels-build\\py3.12-cython.ini`
     const testEnv =
       `PATH='${venv}\\Scripts;$PATH' VIRTUAL_ENV=${venv} MPLBACKEND=Agg PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
@@ -61,6 +65,8 @@ describe('dist/cli.js plan', () => {
         `Checkout: https://github.com/dipy/dipy.git at 1.12.1 (input) into ${src}`,
         'Dependencies: none',
         `Compiler cache: sccache (pip-installed into the tools venv when not on PATH); pip cache ${tc}\\dipy-wheels-pip`,
+        `  sccache counters (before and after each build): ${sccache} <ccache> --show-stats --stats-format json`,
+        `  sccache before the save: ${sccache} <ccache> --stop-server`,
         "Build backend: read from the checkout's pyproject.toml before the build (meson-python has its own build commands)",
         `Tools venv: ${tools} (delvewheel)`,
         'Windows: x64 (wheels win_amd64); MSVC: vcvarsall amd64 of the Visual Studio vswhere finds, loaded once ' +
@@ -131,15 +137,23 @@ describe('dist/cli.js plan', () => {
     }
     expect([p.platform, p.arch, p.pythons.map((py) => py.version)]).toEqual(['macos', 'arm64', ['3.13']])
     const env = `/Users/runner/hostedtoolcache/dipy-wheels-buildenv/${sha16('macos-arm64', TOOLS_TXT)}-py3.13`
+    // ccache through the executor's symlink directory (sha16 of macos-arm64), paths relative to the checkout.
+    const links = `/Users/runner/hostedtoolcache/dipy-wheels-ccache-bin/${sha16('macos-arm64')}`
     expect(p.pythons[0].build.env).toEqual({
       set: {
+        CCACHE_DIR: '/Users/runner/hostedtoolcache/dipy-wheels-ccache',
+        CCACHE_BASEDIR: '/Users/runner/work/dipy-wheels/dipy-wheels/dipy',
+        CCACHE_NOHASHDIR: 'true',
+        CCACHE_DEPEND: 'true',
+        CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
+        CCACHE_MAXSIZE: '1G',
         MACOSX_DEPLOYMENT_TARGET: '11.0',
         ARCHFLAGS: '-arch arm64',
         CMAKE_OSX_ARCHITECTURES: 'arm64',
         PIP_CACHE_DIR: '/Users/runner/hostedtoolcache/dipy-wheels-pip',
         VIRTUAL_ENV: env
       },
-      prepend: { PATH: [`${env}/bin`] }
+      prepend: { PATH: [`${env}/bin`, links] }
     })
     expect(p.pythons[0].repair.command).toBe(
       `/Users/runner/hostedtoolcache/dipy-wheels-tools/${sha16(TOOLS_TXT, 'macos-arm64')}/bin/delocate-wheel`

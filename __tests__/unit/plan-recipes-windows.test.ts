@@ -79,7 +79,7 @@ describe.each(CASES)('Windows recipes, $label', (c) => {
         command: 'cmake',
         args: [
           '-S',
-          `${DEPS}\\src\\zlib\\<source>`,
+          `${DEPS}\\src\\zlib\\source`,
           '-B',
           `${DEPS}\\build\\zlib`,
           '-A',
@@ -109,7 +109,7 @@ describe.each(CASES)('Windows recipes, $label', (c) => {
         args: [
           'setup',
           `${DEPS}\\build\\pixman`,
-          `${DEPS}\\src\\pixman\\<source>`,
+          `${DEPS}\\src\\pixman\\source`,
           `--prefix=${PREFIX}`,
           '--libdir=lib',
           '--buildtype=release',
@@ -123,7 +123,7 @@ describe.each(CASES)('Windows recipes, $label', (c) => {
 
   it('the printed plan shows both configure steps with the target', () => {
     const text = renderPlan(plan)
-    expect(text).toContain(`  zlib configure: cmake -S '${DEPS}\\src\\zlib\\<source>'`)
+    expect(text).toContain(`  zlib configure: cmake -S '${DEPS}\\src\\zlib\\source'`)
     expect(text).toMatch(new RegExp(`zlib configure: .* -A ${c.cmake} -T host=${c.host} `))
     expect(text).toContain(`--${kind}-file=`)
     expect(text).toContain(`meson-${c.meson}.ini`)

@@ -32,4 +32,26 @@ describe('the OS lines of the printed plan', () => {
     expect(text.find((l) => l.startsWith('Compiler cache:'))).toMatch(/^Compiler cache: ccache; /)
     expect(text.some((l) => l.startsWith('macOS:') || l.startsWith('Windows:'))).toBe(false)
   })
+
+  it("Linux on the host as a user: ccache's install through sudo -n, its commands with the plan's variables", () => {
+    const host = runnerHost('linux', 'x86_64', { user: { uid: 1001, gid: 118 } })
+    const text = renderPlan(makePlan(defaultInputs('linux', { container: 'off' }), host)).split('\n')
+    const at = text.findIndex((l) => l.startsWith('Compiler cache:'))
+    const env =
+      'CCACHE_DIR=/opt/hostedtoolcache/dipy-wheels-ccache CCACHE_NOHASHDIR=true CCACHE_DEPEND=true ' +
+      'CCACHE_SLOPPINESS=include_file_ctime,include_file_mtime CCACHE_MAXSIZE=1G ' +
+      'CCACHE_BASEDIR=/home/runner/work/dipy-wheels/dipy-wheels/dipy'
+    const apt = 'DEBIAN_FRONTEND=noninteractive sudo -n'
+    expect(text.slice(at + 1, at + 10)).toEqual([
+      '  ccache install, sudo check: sudo -n true',
+      `  ccache install (apt-get, the first on PATH): ${apt} apt-get update -q`,
+      `  ccache install (apt-get, the first on PATH): ${apt} apt-get install -y -q --no-install-recommends ccache`,
+      `  ccache install (dnf, the first on PATH): ${apt} dnf install -y -q ccache`,
+      `  ccache install (yum, the first on PATH): ${apt} yum install -y -q ccache`,
+      `  ccache install (apk, the first on PATH): ${apt} apk add --no-cache ccache`,
+      `  ccache counters (before and after each build): ${env} <ccache> --print-stats`,
+      `  ccache summary (after each build): ${env} <ccache> -s`,
+      `  ccache before the save: ${env} <ccache> -c`
+    ])
+  })
 })

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { defaultInputs, runnerHost, sha16, stringsIn, TOOLS_TXT } from '../harness/plan-fixtures.js'
-import { expectedPython, VERSIONS, WHEEL, WIN, type Target } from './plan-expected.js'
+import { expectedCompilerCache, expectedPython, VERSIONS, WHEEL, WIN, type Target } from './plan-expected.js'
 import { containerTarget, customImage, hostLinux, macTarget } from './plan-targets-posix.js'
 import { ARM64_TOOLS, windowsTarget, X64_TOOLS } from './plan-targets-windows.js'
 
@@ -82,7 +82,8 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
       enabled: true,
       pipCache: t.pipCache,
       scratch: t.f.join(t.temp, 'dipy-wheels'),
-      basedir: t.checkout
+      basedir: t.checkout,
+      planned: expectedCompilerCache(t)
     })
     expect(plan.checkout).toEqual({
       repository: 'https://github.com/dipy/dipy.git',

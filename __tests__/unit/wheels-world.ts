@@ -56,7 +56,9 @@ export interface World {
  */
 export function world(
   inputs: Partial<ActionInputs>,
-  fail: (cmd: Command) => Response | 'skip' = () => undefined
+  fail: (cmd: Command) => Response | 'skip' = () => undefined,
+  /** Names the runner's `which` finds, with their paths (ccache, compilers). */
+  onPath: Record<string, string> = {}
 ): World {
   const root = tmp('dw-unit-')
   const bin = path.join(root, 'bin')
@@ -73,27 +75,31 @@ export function world(
     eventName: 'push',
     env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret' }
   }
-  const runner = new FakeRunner((cmd) => {
-    const f = fail(cmd)
-    if (f === 'skip') return undefined
-    if (f) return f
-    if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
-    const py = /python(3\.\d+)$/.exec(cmd.command)?.[1]
-    if (py && cmd.args[0] === '-c' && cmd.args[1].includes('version_info')) {
-      return { stdout: `(3, ${py.split('.')[1]})\n${py}.9\n` }
-    }
-    if (cmd.args.includes('build') && cmd.args.includes('--wheel')) {
-      const tag = `cp${/py(3\.\d+)/.exec(argAfter(cmd, '--outdir'))![1].replace('.', '')}`
-      writeWheel(path.join(argAfter(cmd, '--outdir'), `pkg-1.0-${tag}-${tag}-linux_x86_64.whl`))
-    }
-    if (cmd.command.endsWith('/auditwheel') && cmd.args[0] === 'repair') {
-      const name = path
-        .basename(cmd.args[cmd.args.length - 1])
-        .replace('linux_x86_64', 'manylinux_2_28_x86_64')
-      writeWheel(path.join(argAfter(cmd, '-w'), name), ['pkg.libs/libgomp-a34b3233.so.1.0.0'])
-    }
-    return undefined
-  }, childEnv(host.env))
+  const runner = new FakeRunner(
+    (cmd) => {
+      const f = fail(cmd)
+      if (f === 'skip') return undefined
+      if (f) return f
+      if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+      const py = /python(3\.\d+)$/.exec(cmd.command)?.[1]
+      if (py && cmd.args[0] === '-c' && cmd.args[1].includes('version_info')) {
+        return { stdout: `(3, ${py.split('.')[1]})\n${py}.9\n` }
+      }
+      if (cmd.args.includes('build') && cmd.args.includes('--wheel')) {
+        const tag = `cp${/py(3\.\d+)/.exec(argAfter(cmd, '--outdir'))![1].replace('.', '')}`
+        writeWheel(path.join(argAfter(cmd, '--outdir'), `pkg-1.0-${tag}-${tag}-linux_x86_64.whl`))
+      }
+      if (cmd.command.endsWith('/auditwheel') && cmd.args[0] === 'repair') {
+        const name = path
+          .basename(cmd.args[cmd.args.length - 1])
+          .replace('linux_x86_64', 'manylinux_2_28_x86_64')
+        writeWheel(path.join(argAfter(cmd, '-w'), name), ['pkg.libs/libgomp-a34b3233.so.1.0.0'])
+      }
+      return undefined
+    },
+    childEnv(host.env),
+    onPath
+  )
   const plan = makePlan(
     defaultInputs('linux', {
       checkoutDir: path.join(root, 'ws', 'src'),

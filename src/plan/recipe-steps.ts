@@ -1,15 +1,15 @@
 /**
- * The recipe commands a plan will run, as `dipy-wheels plan` prints them. Two parts are only known at run
- * time and are shown as placeholders: the prefix's cache key (it hashes the compiler the run finds) and the
- * top directory of an extracted archive.
+ * The recipe commands a plan will run, as `dipy-wheels plan` prints them. The prefix's cache key is only
+ * known at run time and is shown as a placeholder (it hashes the compiler the run finds); the source is at
+ * its fixed directory (sources.ts's SOURCE_DIR_NAME).
  */
 import { planRecipeSteps, recipeSrcRoot, type RecipeStep } from '../dependencies/plan.js'
 import type { Recipe } from '../dependencies/recipes.js'
+import { SOURCE_DIR_NAME } from '../dependencies/sources.js'
 import { platformModule } from '../platforms/index.js'
 import type { BuildPlan } from './types.js'
 
 export const KEY_PLACEHOLDER = '<key>'
-export const SOURCE_PLACEHOLDER = '<source>'
 
 export interface PlannedRecipe {
   recipe: Recipe
@@ -26,7 +26,7 @@ export function plannedRecipes(plan: BuildPlan): PlannedRecipe[] {
     srcRoot: p.join(deps.workDir, 'src')
   }
   return deps.recipes.map((recipe) => {
-    const root = p.join(recipeSrcRoot(recipe, layout, plan.platform), SOURCE_PLACEHOLDER)
+    const root = p.join(recipeSrcRoot(recipe, layout, plan.platform), SOURCE_DIR_NAME)
     const src = recipe.subdir ? p.join(root, recipe.subdir) : root
     return {
       recipe,

@@ -1,4 +1,5 @@
 /** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
+import type { PlannedCompilerCache } from '../cache/ccache.js'
 import { describeCommand, type PlannedCommand } from '../command.js'
 import { formatCommand } from '../exec.js'
 import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
@@ -27,6 +28,21 @@ function buildLines(py: PythonPlan): Array<[string, PlannedCommand]> {
           ]
         ]
       : [])
+  ]
+}
+
+/** The compiler cache's commands, <ccache> being the tool the run finds or installs. */
+function compilerCacheLines(cc: PlannedCompilerCache, cmd: (c: PlannedCommand) => string): string[] {
+  const c = cc.commands
+  const install = c.install
+  return [
+    ...(install?.check ? [`  ccache install, sudo check: ${cmd(install.check)}`] : []),
+    ...(install?.managers.flatMap((m) =>
+      m.commands.map((x) => `  ccache install (${m.manager}, the first on PATH): ${cmd(x)}`)
+    ) ?? []),
+    `  ${cc.tool} counters (before and after each build): ${cmd(c.stats)}`,
+    ...(c.show ? [`  ${cc.tool} summary (after each build): ${cmd(c.show)}`] : []),
+    `  ${cc.tool} before the save: ${cmd(c.beforeSave)}`
   ]
 }
 
@@ -62,6 +78,8 @@ export function renderPlan(plan: BuildPlan): string {
   line(
     `Compiler cache: ${plan.compilerCache.enabled ? (toolsVenvCache(plan.platform)?.planText ?? 'ccache') : 'off'}; pip cache ${plan.compilerCache.pipCache}`
   )
+  const cc = plan.compilerCache.planned
+  if (cc) compilerCacheLines(cc, cmd).forEach((s) => line(s))
   if (plan.pythons.some((py) => py.mesonpy) || plan.backend) {
     line(
       `Build backend: ${plan.backend ?? "read from the checkout's pyproject.toml before the build (meson-python has its own build commands)"}`

@@ -1,6 +1,7 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
 import type { UvPlan } from '../python/uv.js'
+import type { PlannedCompilerCache } from '../cache/ccache.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../platforms/windows-target.js'
@@ -131,6 +132,8 @@ export interface BuildPlan {
      * holds the build directories too, so no cache key depends on where the workspace or temp folder is.
      */
     basedir: string
+    /** With enabled: the tool, its directory and wrapper directory, and the variables every build carries. */
+    planned?: PlannedCompilerCache
   }
   tools: { dir: string; packages: readonly string[] }
   pythons: PythonPlan[]

@@ -7,10 +7,9 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import constraints from '../../requirements/tools.txt'
-import { compilerCacheBuildEnv, type CompilerCacheState } from '../cache/ccache.js'
+import type { BuildCacheStats, CompilerCacheState } from '../cache/ccache.js'
 import { readStats, recordStats } from '../cache/ccache-setup.js'
 import type { CythonStats } from '../cache/cython.js'
-import { mergeEnv } from '../command.js'
 import { messageOf } from '../errors.js'
 import type { PythonPlan } from '../plan/types.js'
 import { ensureBuildEnv, readBuildSystem } from '../python/build-env.js'
@@ -45,6 +44,8 @@ export interface VersionResult {
   failure?: Failure
   /** What the Cython output cache reused (meson builds with compiler-cache). */
   cython?: CythonStats
+  /** What the compiler cache reused in this version's build (returned, never written into the cache's state). */
+  ccStats?: BuildCacheStats
   carry: Carry
 }
 
@@ -64,6 +65,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
   let tools: Alongside<ToolVenv> | undefined
   let early: Alongside<void> | undefined
   let cython: CythonStats | undefined
+  let ccStats: BuildCacheStats | undefined
   try {
     const { python, buildPython, target } = await timed(`build env ${py.version}`, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
@@ -104,13 +106,13 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         py,
         { python: python.path, buildPython },
         {
-          env: mergeEnv({ set: ctx.depsEnv }, cc ? compilerCacheBuildEnv(cc) : undefined),
+          env: { set: ctx.depsEnv },
           override: target.env,
           vsenv: ctx.vsenv
         }
       )
     )
-    if (cc) await recordStats(runner, cc, py.version, before)
+    ccStats = cc ? await recordStats(runner, cc, py.version, before) : undefined
     cython = built.cython
     const pendingTools = tools
     made.tools ??= await step('tools venv', () =>
@@ -134,7 +136,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
       return r
     })
     const test = py.test
-    if (!test) return { wheel: record, cython, carry: made }
+    if (!test) return { wheel: record, cython, ccStats, carry: made }
     let prepared = false
     if (early) {
       try {
@@ -156,11 +158,11 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         throw err
       }
     })
-    return { wheel: { ...record, tested: true }, cython, carry: made }
+    return { wheel: { ...record, tested: true }, cython, ccStats, carry: made }
   } catch (err) {
     const failure = failureOf(py.version, err, `build env ${py.version}`)
     if (!plan.failFast) core.error(`Python ${py.version} failed at ${failure.step}: ${failure.message}`)
-    return { failure, cython, carry: made }
+    return { failure, cython, ccStats, carry: made }
   } finally {
     // Work started alongside a step that failed: waited for (no process outlives the run), its log shown.
     const unused = await drain(tools)

@@ -4,7 +4,7 @@
  * and in a container: only the Runner differs.
  */
 import * as core from '@actions/core'
-import type { CompilerCacheState } from '../cache/ccache.js'
+import type { BuildCacheStats, CompilerCacheReport } from '../cache/ccache.js'
 import { saveCompilerCache, setupCompilerCache, type CompilerCacheOptions } from '../cache/ccache-setup.js'
 import type { CythonStats } from '../cache/cython.js'
 import type { Runner } from '../exec.js'
@@ -29,7 +29,8 @@ export type { WheelsContext } from './aside.js'
 export interface WheelsResult {
   wheels: WheelRecord[]
   failures: Failure[]
-  compilerCache?: CompilerCacheState
+  /** The compiler cache: its state, each build's counters and what became of the save. */
+  compilerCache?: CompilerCacheReport
   /** What the Cython output cache reused, per version (meson builds with compiler-cache). */
   cython: CythonStats[]
   dependencies?: DependencyResult
@@ -108,7 +109,9 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
   result.dependencies = deps
   const ctxV: VersionContext = { ...ctx, runner, mod, depsEnv: deps.env, depsPrefix: deps.prefix, vsenv }
   let carry: Carry = {}
-  if (plan.compilerCache.enabled) {
+  const ccStats: BuildCacheStats[] = []
+  const planned = plan.compilerCache.enabled ? plan.compilerCache.planned : undefined
+  if (planned) {
     const o: CompilerCacheOptions = {
       platform: plan.platform,
       arch: plan.arch,
@@ -116,9 +119,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       pythons: plan.pythons.map((p) => p.version),
       compiler,
       commit: ctx.commit,
-      basedir: plan.compilerCache.basedir,
-      root: ctx.root,
-      envId: plan.executor.envId,
+      planned,
       cache: ctx.cache,
       keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
     }
@@ -131,6 +132,7 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
     for (const py of plan.pythons) {
       const v = await oneVersion(ctxV, py, carry)
       carry = v.carry
+      if (v.ccStats) ccStats.push(v.ccStats)
       if (v.cython) result.cython.push(v.cython)
       if (v.wheel) result.wheels.push(v.wheel)
       if (v.failure) {
@@ -139,9 +141,11 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       }
     }
   } finally {
-    result.compilerCache = carry.cc
     const cc = carry.cc
-    if (cc?.key) await timings.time('compiler cache (save)', () => saveCompilerCache(runner, cc, ctx.cache))
+    const saved = cc?.key
+      ? await timings.time('compiler cache (save)', () => saveCompilerCache(runner, cc, ccStats, ctx.cache))
+      : undefined
+    if (cc) result.compilerCache = { ...cc, stats: ccStats, ...(saved ? { saved } : {}) }
   }
   return result
 }
