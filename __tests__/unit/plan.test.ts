@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { defaultInputs, runnerHost, sha16, stringsIn, TOOLS_TXT } from '../harness/plan-fixtures.js'
-import { expectedPython, VERSIONS, WHEEL, WIN, type Target } from './plan-expected.js'
+import { expectedPython, uvOf, VERSIONS, WHEEL, WIN, type Target } from './plan-expected.js'
 import { containerTarget, customImage, hostLinux, macTarget } from './plan-targets-posix.js'
 import { ARM64_TOOLS, windowsTarget, X64_TOOLS } from './plan-targets-windows.js'
 
@@ -78,6 +78,7 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
     expect(plan.configSettings).toEqual(t.configSettings)
     expect(plan.toolCache).toBe(t.toolCache)
     expect(plan.tools.dir).toBe(t.f.join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId)))
+    expect(plan.uv).toEqual(uvOf(t))
     expect(plan.compilerCache).toEqual({
       enabled: true,
       pipCache: t.pipCache,

@@ -71,9 +71,10 @@ export function renderPlan(plan: BuildPlan): string {
   if (plan.uv) {
     line(
       `Venvs: made and filled by ${plan.uv.requirement} (${plan.uv.exe}, cache ${plan.uv.cacheDir}); ` +
-        'pip when uv does not run here'
+        "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
+        'pip when uv does not run here or pip is configured in a way uv cannot follow'
     )
-  }
+  } else line('Venvs: made and filled by pip (DIPY_WHEELS_VENV_TOOL=pip)')
   os.afterVenvs.forEach((s) => line(s))
   for (const py of plan.pythons) {
     line()

@@ -40,14 +40,37 @@ export interface VenvRequest {
 
 /**
  * Every uv command's variables: the machine's certificate store, as pip uses (uv otherwise trusts only its
- * bundled roots, and a proxy's or company's own authority fails: UV_SYSTEM_CERTS, UV_NATIVE_TLS before).
+ * bundled roots, and a proxy's or company's own authority fails: UV_SYSTEM_CERTS, UV_NATIVE_TLS before);
+ * no uv.toml or pyproject [tool.uv] of the user's or the checkout's (UV_NO_CONFIG: what is installed comes
+ * from pip's configuration alone); and pip's choice among indexes: the best version on any of them (uv's
+ * default stops at the first index that has the package).
  */
-export const UV_ENV: Record<string, string> = { UV_SYSTEM_CERTS: '1', UV_NATIVE_TLS: '1' }
+export const UV_ENV: Record<string, string> = {
+  UV_SYSTEM_CERTS: '1',
+  UV_NATIVE_TLS: '1',
+  UV_NO_CONFIG: '1',
+  UV_INDEX_STRATEGY: 'unsafe-best-match'
+}
 
 export interface UvTool {
   exe: string
   cacheDir: string
+  /** pip's configuration on the target as uv's variables (python/pip-config.ts). */
+  env: Record<string, string>
+  /** pip's constraint files: named in a constraints file we give uv (uv reads UV_CONSTRAINT only without -c). */
+  constraints: readonly string[]
 }
+
+/** The variables of a uv command: the caller's, uv's own, its cache, pip's configuration. */
+export const uvEnv = (
+  uv: UvTool,
+  env?: Record<string, string | undefined>
+): Record<string, string | undefined> => ({
+  ...env,
+  ...UV_ENV,
+  UV_CACHE_DIR: uv.cacheDir,
+  ...uv.env
+})
 
 export const COMPLETE_MARKER = '.complete'
 
@@ -70,9 +93,8 @@ const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
 export async function pipInstall(runner: Runner, v: VenvPip, args: string[], where: string): Promise<void> {
   const what = `installing ${args.filter((a) => !a.startsWith('-') && !a.includes('constraints')).join(', ')} into ${where}`
   if (v.uv) {
-    const env = { ...v.env, ...UV_ENV, UV_CACHE_DIR: v.uv.cacheDir }
     await runner.run(
-      { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env },
+      { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env: uvEnv(v.uv, v.env) },
       { what }
     )
     return
@@ -126,12 +148,14 @@ export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvR
       ? {
           command: req.uv.exe,
           args: ['venv', '--python', req.python, req.dir],
-          env: { ...req.env, ...UV_ENV, UV_CACHE_DIR: req.uv.cacheDir }
+          env: uvEnv(req.uv, req.env)
         }
       : { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env }
     await runner.run(make, { what: `making the ${req.label}` })
     const constraintsFile = path.join(req.dir, 'constraints.txt')
-    fs.writeFileSync(constraintsFile, req.constraints)
+    // With uv, pip's configured constraint files are named in ours (nested -c): uv's -c replaces UV_CONSTRAINT.
+    const nested = (req.uv?.constraints ?? []).map((c) => `-c ${c}\n`).join('')
+    fs.writeFileSync(constraintsFile, nested ? `${req.constraints.trimEnd()}\n${nested}` : req.constraints)
     const pip = { base: req.python, python, bin, env: req.env, ...(req.uv ? { uv: req.uv } : {}) }
     await pipInstall(runner, pip, ['-c', constraintsFile, ...req.packages], `the ${req.label}`)
     // --upgrade: the newest versions that match, as an isolated build would get.
