@@ -133,6 +133,7 @@ describe('the per-Python loop with uv', () => {
     expect(notices).toEqual([
       "::notice::pip's configuration sets prefer-binary, no-binary, which uv cannot take as pip does: pip makes the venvs."
     ])
+    expect(out.join('')).not.toContain('Venvs made and filled by uv')
     const uv = `${plan.uv!.dir}/bin/uv`
     // uv is installed and asked once; nothing else runs it.
     expect(runner.calls.filter((c) => c.command === uv).map((c) => c.args)).toEqual([['--version']])

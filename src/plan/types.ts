@@ -1,6 +1,7 @@
 /** The build plan: everything the run will do, decided before anything runs (makePlan). */
 import type { PlannedCommand } from '../command.js'
 import type { UvPlan } from '../python/uv.js'
+import type { VenvPlan } from '../python/venv-plan.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../dependencies/windows-target.js'
@@ -132,7 +133,8 @@ export interface BuildPlan {
      */
     basedir: string
   }
-  tools: { dir: string; packages: readonly string[] }
+  /** The tools venv (the repair tool): its directory, packages and planned commands. */
+  tools: { dir: string; packages: readonly string[]; venv: VenvPlan }
   pythons: PythonPlan[]
   /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */
   testRequires: string[]

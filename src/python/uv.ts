@@ -16,6 +16,7 @@ import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
 import { parsePipConfigList, uvFromPip, type UvFromPip } from './pip-config.js'
+import { planVenv, type VenvPlan } from './venv-plan.js'
 import { ensureVenv, UV_ENV, type UvTool } from './venvs.js'
 
 export const UV_CONSTRAINTS: string = uvPin
@@ -30,6 +31,8 @@ export interface UvPlan {
   exe: string
   /** UV_CACHE_DIR of every uv command. */
   cacheDir: string
+  /** uv's own venv: made, and uv installed into it, by pip. */
+  venv: VenvPlan
 }
 
 /** The pinned requirement of requirements/uv.txt. */
@@ -49,7 +52,8 @@ export function planUv(
   mod: PlatformModule,
   toolCache: string,
   envId: string,
-  env: Readonly<Record<string, string | undefined>>
+  env: Readonly<Record<string, string | undefined>>,
+  pipCache: string
 ): UvPlan | undefined {
   const tool = env[VENV_TOOL_VAR] ?? ''
   if (tool === 'pip') return undefined
@@ -62,7 +66,15 @@ export function planUv(
   const p = mod.paths
   const dir = p.join(toolCache, UV_DIR_NAME, shortHash(UV_CONSTRAINTS, envId))
   const exe = p.join(mod.venvBin(dir), p.sep === '\\' ? 'uv.exe' : 'uv')
-  return { requirement: uvRequirement(), dir, exe, cacheDir: p.join(toolCache, UV_CACHE_DIR_NAME) }
+  const requirement = uvRequirement()
+  const venv = planVenv(mod, {
+    label: `uv venv (${requirement})`,
+    dir,
+    packages: ['uv'],
+    constraints: UV_CONSTRAINTS,
+    env: { PIP_CACHE_DIR: pipCache }
+  })
+  return { requirement, dir, exe, cacheDir: p.join(toolCache, UV_CACHE_DIR_NAME), venv }
 }
 
 /** pip's flags that uv's pip interface does without (uv never asks, never checks its version, never compiles). */
@@ -103,22 +115,13 @@ export async function ensureUv(
   runner: Runner,
   mod: PlatformModule,
   uv: UvPlan,
-  python: string,
-  pipCache: string
-): Promise<string | undefined> {
+  python: string
+): Promise<{ exe: string; version: string } | undefined> {
   try {
-    await ensureVenv(runner, mod, {
-      python,
-      dir: uv.dir,
-      packages: ['uv'],
-      constraints: UV_CONSTRAINTS,
-      label: `uv venv (${uv.requirement})`,
-      env: { PIP_CACHE_DIR: pipCache }
-    })
+    await ensureVenv(runner, mod, uv.venv, { python })
     const r = await runner.run({ command: uv.exe, args: ['--version'] }, { silent: true, allowFailure: true })
     if (r.exitCode === 0) {
-      core.info(`Venvs made and filled by ${r.stdout.trim()} (${uv.exe})`)
-      return uv.exe
+      return { exe: uv.exe, version: r.stdout.trim() }
     }
     core.warning(
       `${uv.requirement} does not run here (${r.tail.trim().split('\n').pop()}): pip makes the venvs.`
@@ -181,12 +184,13 @@ export async function pipConfigForUv(
 export async function uvTool(
   runner: Runner,
   mod: PlatformModule,
-  plan: { uv?: UvPlan; compilerCache: { pipCache: string } },
+  plan: { uv?: UvPlan },
   python: string
 ): Promise<UvTool | null> {
   if (!plan.uv) return null
-  const exe = await ensureUv(runner, mod, plan.uv, python, plan.compilerCache.pipCache)
-  if (!exe) return null
+  const installed = await ensureUv(runner, mod, plan.uv, python)
+  if (!installed) return null
+  const { exe, version } = installed
   const pip = await pipConfigForUv(runner, mod, [python, mod.venvPython(plan.uv.dir)])
   if (typeof pip === 'string') {
     core.notice(`Could not read pip's configuration (${pip}): pip makes the venvs, as it reads its own.`)
@@ -198,6 +202,7 @@ export async function uvTool(
     )
     return null
   }
+  core.info(`Venvs made and filled by ${version} (${exe})`)
   const carried = Object.keys(pip.env)
   if (carried.length) core.info(`pip's configuration carried over to uv: ${carried.sort().join(', ')}`)
   return { exe, cacheDir: plan.uv.cacheDir, env: pip.env, constraints: pip.constraints }
