@@ -73,7 +73,7 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
         manylinux: 'auto',
         'stop-after': 'test',
         upload: 'none',
-        'test-command': answerTest(42)
+        'test-command': answerTest(41)
       },
       timeoutMs: 900_000
     })
@@ -86,7 +86,7 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     const byVenv = r.log.split('\n').filter((l) => /^\[command\]\S+ -m venv /.test(l))
     expect(byVenv).toHaveLength(4)
     expect(r.log).not.toMatch(/\[command\]\S+\/uv (venv|pip) /)
-    expect(r.log).toContain('answer 42')
+    expect(r.log).toContain('answer 41')
     fs.rmSync(path.dirname(pipConf), { recursive: true, force: true })
   })
 })
