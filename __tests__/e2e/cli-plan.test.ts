@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DIST_DIR, NODES } from '../harness/action.js'
-import { sha16, SMOKE_TEST, TOOLS_TXT } from '../harness/plan-fixtures.js'
+import { sha16, SMOKE_TEST, TOOLS_TXT, UV_TXT } from '../harness/plan-fixtures.js'
 
 const exec = promisify(execFile)
 const made: string[] = []
@@ -58,6 +58,31 @@ describe('dist/cli.js plan', () => {
     const testEnv =
       `PATH='${venv}\\Scripts;$PATH' VIRTUAL_ENV=${venv} MPLBACKEND=Agg PIP_CACHE_DIR=${tc}\\dipy-wheels-pip ` +
       '-u PYTHONPATH -u PYTHONHOME'
+    // uv makes and fills the test venv by default: its variables on each uv command.
+    const uvDir = `${tc}\\dipy-wheels-uv\\${sha16(UV_TXT, 'windows-AMD64')}`
+    const uv = `${uvDir}\\Scripts\\uv.exe`
+    const uvVars = `UV_SYSTEM_CERTS=1 UV_NATIVE_TLS=1 UV_NO_CONFIG=1 UV_INDEX_STRATEGY=unsafe-best-match UV_CACHE_DIR=${tc}\\dipy-wheels-uv-cache`
+    const pipEnv = `PIP_CACHE_DIR=${tc}\\dipy-wheels-pip`
+    // A planned venv: its reuse check, then pip's commands (venv without pip, the interpreter's pip with
+    // --python, else the venv's own pip), after uv's when uv fills it.
+    const venvLines = (dir: string, pkgs: string, uvForm: boolean): string[] => {
+      const py = `${dir}\\Scripts\\python.exe`
+      const c = `-c ${dir}\\constraints.txt ${pkgs}`
+      const how = uvForm ? 'with pip, ' : ''
+      return [
+        `  reused when ${dir}\\.complete reads "" and this runs: ${py} -c pass`,
+        ...(uvForm
+          ? [
+              `  make:    ${pipEnv} ${uvVars} ${uv} venv --python <python> ${dir}`,
+              `  install: ${pipEnv} ${uvVars} ${uv} pip install --python ${py} ${c}`
+            ]
+          : []),
+        `  ${how}make:    ${pipEnv} <python> -m venv ${dir} --without-pip`,
+        `  ${how}install: ${pipEnv} <python> -m pip --python ${py} install --disable-pip-version-check --no-input ${c}`,
+        `  ${how}if the interpreter's pip cannot install into it: ${pipEnv} ${py} -m ensurepip --default-pip`,
+        `  ${how}then:    ${pipEnv} ${py} -m pip install --disable-pip-version-check --no-input ${c}`
+      ]
+    }
     expect(r.stdout).toBe(
       [
         'Target: windows AMD64; runs up to: publish',
@@ -69,6 +94,11 @@ describe('dist/cli.js plan', () => {
         `  sccache before the save: ${sccache} <ccache> --stop-server`,
         "Build backend: read from the checkout's pyproject.toml before the build (meson-python has its own build commands)",
         `Tools venv: ${tools} (delvewheel)`,
+        ...venvLines(tools, 'delvewheel', true),
+        `Venvs: made and filled by uv==0.13.8 (${uv}, cache ${tc}\\dipy-wheels-uv-cache); ` +
+          "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
+          'pip when uv does not run here or pip is configured in a way uv cannot follow',
+        ...venvLines(uvDir, 'uv', false),
         'Windows: x64 (wheels win_amd64); MSVC: vcvarsall amd64 of the Visual Studio vswhere finds, loaded once ' +
           'for the recipes, build and test',
         "  MSVC find:    'C:\\Program Files (x86)\\Microsoft Visual Studio\\Installer\\vswhere.exe' -latest -prerelease " +
@@ -86,9 +116,11 @@ describe('dist/cli.js plan', () => {
         '  build if the backend is meson-python and the MSVC capture fails: ' +
           build(`${meson} -Csetup-args=--vsenv`),
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
-        `  test:      (in ${t}\\test\\empty) -u PYTHONPATH -u PYTHONHOME <python> -m venv ${venv}`,
-        `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -m pip install ` +
-          '--disable-pip-version-check --no-input <wheel>',
+        `  test deps: (in ${t}\\test\\empty) ${testEnv.replace(' -u', ` ${uvVars} -u`)} ${uv} pip install ` +
+          `--python ${venv}\\Scripts\\python.exe -r ${t}\\test\\early-requirements.txt (while the wheel compiles)`,
+        `  test:      (in ${t}\\test\\empty) ${uvVars} -u PYTHONPATH -u PYTHONHOME ${uv} venv --seed --python <python> ${venv}`,
+        `  test:      (in ${t}\\test\\empty) ${testEnv.replace(' -u', ` ${uvVars} -u`)} ${uv} pip install ` +
+          `--python ${venv}\\Scripts\\python.exe <wheel>`,
         `  test:      (in ${t}\\test\\empty) ${testEnv} ${venv}\\Scripts\\python.exe -c '${SMOKE_TEST}'`,
         '',
         'Wheelhouse: D:\\a\\dipy-wheels\\dipy-wheels\\wheelhouse',

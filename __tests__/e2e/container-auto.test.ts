@@ -38,6 +38,10 @@ function build(container: string, extra: Record<string, string> = {}): Promise<A
   return runAction({
     inputs: { ...fixtureInputs(fx.repo, fx.dependencies), container, manylinux: '2_34', ...extra },
     pathFirst: [fake.binDir],
+    // The fake engine maps the image's /opt/python paths only where they are the command, not an argument:
+    // `uv venv --python /opt/python/...` cannot find it. pip makes the venvs here (the path this file
+    // tests); uv inside a real container is slow/real-engine's and slow/uv-venvs' case.
+    env: { DIPY_WHEELS_VENV_TOOL: 'pip' },
     timeoutMs: LONG
   })
 }

@@ -14,6 +14,12 @@ export const TOOLS_TXT = fs.readFileSync(
   'utf8'
 )
 
+/** requirements/uv.txt, as the bundle embeds it (uv's pin and its venv's name). */
+export const UV_TXT = fs.readFileSync(
+  fileURLToPath(new URL('../../requirements/uv.txt', import.meta.url)),
+  'utf8'
+)
+
 /** The Cython cache's script, as the bundle embeds it. */
 export const CYTHON_CACHE_PY = fs.readFileSync(
   fileURLToPath(new URL('../../src/cache/cython-cache.py', import.meta.url)),

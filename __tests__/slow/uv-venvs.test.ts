@@ -1,7 +1,9 @@
 /**
- * uv for the venvs on a real build (DIPY_WHEELS_VENV_TOOL=uv, the Cython fixture, container: off, a tool
- * cache of its own): uv is installed into the tool cache, makes and fills the build env, the tools venv
- * and the test venv, and the wheel is built, repaired and passes its test.
+ * uv for the venvs on a real build (the default, the Cython fixture, container: off, a tool cache of its
+ * own): uv is installed into the tool cache, pip's configuration (a pip.conf of the test's, named by
+ * PIP_CONFIG_FILE) is carried over to uv's variables, uv makes and fills the build env, the tools venv and
+ * the test venv, and the wheel is built, repaired and passes its test. A pip setting uv cannot follow
+ * leaves every venv to pip, with a notice naming it.
  */
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -16,9 +18,12 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     const [A] = pythonsForTests(1)
     const toolCache = ownToolCache('dw-uv-toolcache-')
     const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
+    const pipConf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-pipconf-')), 'pip.conf')
+    const wheels = path.dirname(pipConf)
+    fs.writeFileSync(pipConf, `[global]\nfind-links = ${wheels}\nretries = 4\n`)
     const r = await runAction({
       toolCache,
-      env: { DIPY_WHEELS_VENV_TOOL: 'uv' },
+      env: { PIP_CONFIG_FILE: pipConf },
       inputs: {
         repository: repo,
         'build-commit': DWCY_TAG,
@@ -33,6 +38,8 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     })
     expect(r.exitCode, r.log.slice(-6000)).toBe(0)
     expect(r.log).toMatch(/^Venvs made and filled by uv 0\.13\.8 /m)
+    const carried = /^pip's configuration carried over to uv: (.*)$/m.exec(r.log)?.[1]?.split(', ')
+    expect(carried).toEqual(expect.arrayContaining(['UV_FIND_LINKS', 'UV_HTTP_RETRIES']))
     const uv = /Venvs made and filled by uv \S+ .*\((.*)\)/.exec(r.log)![1]
     expect(uv.startsWith(path.join(toolCache, 'dipy-wheels-uv'))).toBe(true)
     for (const venv of ['build env', 'tools venv', 'test venv'])
@@ -46,5 +53,40 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     expect(byVenv).toHaveLength(1)
     expect(byVenv[0]).toContain(path.join(toolCache, 'dipy-wheels-uv'))
     expect(r.log).toContain('answer 41')
+    fs.rmSync(wheels, { recursive: true, force: true })
+  })
+
+  it('a pip setting uv cannot follow: one notice naming it, and pip makes every venv', async () => {
+    const [A] = pythonsForTests(1)
+    const toolCache = ownToolCache('dw-uv-toolcache-')
+    const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
+    const pipConf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-pipconf-')), 'pip.conf')
+    fs.writeFileSync(pipConf, '[install]\nprefer-binary = yes\n')
+    const r = await runAction({
+      toolCache,
+      env: { PIP_CONFIG_FILE: pipConf },
+      inputs: {
+        repository: repo,
+        'build-commit': DWCY_TAG,
+        'python-version': A,
+        container: 'off',
+        manylinux: 'auto',
+        'stop-after': 'test',
+        upload: 'none',
+        'test-command': answerTest(41)
+      },
+      timeoutMs: 900_000
+    })
+    expect(r.exitCode, r.log.slice(-6000)).toBe(0)
+    const notices = r.log.split('\n').filter((l) => l.startsWith('::notice::'))
+    expect(notices).toEqual([
+      "::notice::pip's configuration sets prefer-binary, which uv cannot take as pip does: pip makes the venvs."
+    ])
+    // uv's own venv, the build env, the tools venv and the test venv: all by venv (and pip).
+    const byVenv = r.log.split('\n').filter((l) => /^\[command\]\S+ -m venv /.test(l))
+    expect(byVenv).toHaveLength(4)
+    expect(r.log).not.toMatch(/\[command\]\S+\/uv (venv|pip) /)
+    expect(r.log).toContain('answer 41')
+    fs.rmSync(path.dirname(pipConf), { recursive: true, force: true })
   })
 })

@@ -10,7 +10,10 @@ import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
 
 describe('materialize: a planned command in a runner’s own environment', () => {
   const windows = platformModule('windows')
-  const test = makePlan(defaultInputs('windows'), runnerHost('windows', 'AMD64')).pythons[0].test!
+  // pip's form of the test venv (planned beside uv's, which runs by default): materialize fills its
+  // interpreter slot as the command.
+  const test = makePlan(defaultInputs('windows'), runnerHost('windows', 'AMD64')).pythons[0].pipFallback!
+    .test!
   const slots = {
     python: 'C:\\hostedtoolcache\\windows\\Python\\3.12.7\\x64\\python.exe',
     wheel: 'D:\\a\\_temp\\dipy-wheels\\py3.12\\repaired\\dipy-1.12.1-cp312-cp312-win_amd64.whl'

@@ -59,6 +59,9 @@ function setup(inputs: Partial<ActionInputs>, failBuildOf?: string) {
   const runner = new FakeRunner((cmd) => {
     if (cmd.command === 'git' && cmd.args.includes('rev-parse')) return { stdout: `${SHA}\n` }
     if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+    // uv venv [--seed] --python <python> DIR (uv makes the venvs by default)
+    if (cmd.command.endsWith('/uv') && cmd.args[0] === 'venv')
+      fs.mkdirSync(cmd.args.at(-1)!, { recursive: true })
     const py = /python(3\.\d+)$/.exec(cmd.command)?.[1]
     if (py && cmd.args[1]?.includes('version_info')) return { stdout: `(3, ${py.split('.')[1]})\n${py}.9\n` }
     if (cmd.args.includes('--wheel')) {

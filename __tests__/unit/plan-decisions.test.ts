@@ -40,13 +40,27 @@ describe('how far the run goes', () => {
   })
 
   it('a test command runs in bash (no profile, no rc, pipefail) after the test requirements', () => {
-    const [venv, install, run] = plan({
+    const py = plan({
       testCommand: 'pytest --pyargs dipy -k "not slow"',
       testRequires: ['pytest', 'scipy>=1.8']
-    }).pythons[0].test!
+    }).pythons[0]
+    const [venv, install, run] = py.test!
     const dir = '/home/runner/work/_temp/dipy-wheels/py3.12/test'
-    expect(venv.args).toEqual(['-m', 'venv', `${dir}/venv`])
+    // uv makes the venv (pip seeded, for the test command) and installs the wheel and the requirements.
+    expect(venv.args).toEqual(['venv', '--seed', '--python', { slot: 'python' }, `${dir}/venv`])
     expect(install.args).toEqual([
+      'pip',
+      'install',
+      '--python',
+      `${dir}/venv/bin/python`,
+      { slot: 'wheel' },
+      'pytest',
+      'scipy>=1.8'
+    ])
+    // pip's form, planned beside it.
+    const [pipVenv, pipInstall, pipRun] = py.pipFallback!.test!
+    expect(pipVenv.args).toEqual(['-m', 'venv', `${dir}/venv`])
+    expect(pipInstall.args).toEqual([
       '-m',
       'pip',
       'install',
@@ -56,6 +70,7 @@ describe('how far the run goes', () => {
       'pytest',
       'scipy>=1.8'
     ])
+    expect(pipRun).toEqual(run)
     expect(run).toEqual({
       command: 'bash',
       args: ['--noprofile', '--norc', '-eo', 'pipefail', '-c', 'pytest --pyargs dipy -k "not slow"'],

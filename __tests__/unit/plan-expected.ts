@@ -6,7 +6,7 @@ import type { PlannedCommand } from '../../src/command.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import type { PlanHost } from '../../src/plan/make-plan.js'
 import type { PythonPlan } from '../../src/plan/types.js'
-import { CYTHON_CACHE_PY, sha16, SMOKE_TEST, TOOLS_TXT } from '../harness/plan-fixtures.js'
+import { CYTHON_CACHE_PY, sha16, SMOKE_TEST, TOOLS_TXT, UV_TXT } from '../harness/plan-fixtures.js'
 
 export const VERSIONS = ['3.11', '3.12', '3.13', '3.14']
 export const PYTHON = { slot: 'python' }
@@ -88,6 +88,94 @@ export function testEarly(f: Flavour, testDir: string, pipCache: string): object
       env: {
         prepend: { PATH: [f.join(venv, f.bin)] },
         set: { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', PIP_CACHE_DIR: pipCache },
+        unset: ['PYTHONPATH', 'PYTHONHOME']
+      },
+      what: "installing the project's dependencies into the test venv"
+    }
+  }
+}
+
+/**
+ * uv, the default maker of the venvs: its venv in the tool cache (one per pin and executor), its cache, and
+ * the variables of every uv command (the machine's certificates, no uv.toml, pip's choice among indexes).
+ */
+export function uvOf(t: Pick<Target, 'f' | 'toolCache' | 'envId'>): {
+  requirement: string
+  dir: string
+  exe: string
+  cacheDir: string
+} {
+  const dir = t.f.join(t.toolCache, 'dipy-wheels-uv', sha16(UV_TXT, t.envId))
+  const exe = t.f === WIN ? t.f.join(dir, 'Scripts', 'uv.exe') : t.f.join(dir, 'bin', 'uv')
+  return { requirement: 'uv==0.13.8', dir, exe, cacheDir: t.f.join(t.toolCache, 'dipy-wheels-uv-cache') }
+}
+
+const UV_VARS = {
+  UV_SYSTEM_CERTS: '1',
+  UV_NATIVE_TLS: '1',
+  UV_NO_CONFIG: '1',
+  UV_INDEX_STRATEGY: 'unsafe-best-match'
+}
+
+/**
+ * The test steps as uv runs them: `uv venv --seed --python <python>` (pip seeded, for a test command that
+ * calls it) and `uv pip install --python <venv python>` with pip's arguments less pip's own flags.
+ */
+export function uvTestSteps(
+  t: Pick<Target, 'f' | 'toolCache' | 'envId' | 'pipCache'>,
+  testDir: string
+): object[] {
+  const f = t.f
+  const uv = uvOf(t)
+  const venv = f.join(testDir, 'venv')
+  const cwd = f.join(testDir, 'empty')
+  const py = f.join(venv, f.python)
+  const set = { VIRTUAL_ENV: venv, MPLBACKEND: 'Agg', PIP_CACHE_DIR: t.pipCache }
+  const env = { prepend: { PATH: [f.join(venv, f.bin)] }, set, unset: ['PYTHONPATH', 'PYTHONHOME'] }
+  const uvSet = { ...UV_VARS, UV_CACHE_DIR: uv.cacheDir }
+  return [
+    {
+      command: uv.exe,
+      args: ['venv', '--seed', '--python', PYTHON, venv],
+      cwd,
+      env: { unset: ['PYTHONPATH', 'PYTHONHOME'], set: uvSet },
+      what: 'making the test venv'
+    },
+    {
+      command: uv.exe,
+      args: ['pip', 'install', '--python', py, WHEEL],
+      cwd,
+      env: { ...env, set: { ...set, ...uvSet } },
+      what: 'installing the wheel into a clean venv'
+    },
+    { command: py, args: ['-c', SMOKE_TEST], cwd, env, what: "dipy's smoke test" }
+  ]
+}
+
+/** The early part of the test as uv runs it. */
+export function uvTestEarly(
+  t: Pick<Target, 'f' | 'toolCache' | 'envId' | 'pipCache'>,
+  testDir: string
+): object {
+  const f = t.f
+  const uv = uvOf(t)
+  const venv = f.join(testDir, 'venv')
+  const requirements = f.join(testDir, 'early-requirements.txt')
+  return {
+    requirements,
+    install: {
+      command: uv.exe,
+      args: ['pip', 'install', '--python', f.join(venv, f.python), '-r', requirements],
+      cwd: f.join(testDir, 'empty'),
+      env: {
+        prepend: { PATH: [f.join(venv, f.bin)] },
+        set: {
+          VIRTUAL_ENV: venv,
+          MPLBACKEND: 'Agg',
+          PIP_CACHE_DIR: t.pipCache,
+          ...UV_VARS,
+          UV_CACHE_DIR: uv.cacheDir
+        },
         unset: ['PYTHONPATH', 'PYTHONHOME']
       },
       what: "installing the project's dependencies into the test venv"
@@ -243,8 +331,14 @@ export function expectedPython(t: Target, v: string): PythonPlan {
     },
     repairDir: join(dir, 'repaired'),
     repair: t.repair(tools, join(dir, 'repaired')),
-    test: testSteps(t.f, join(dir, 'test'), t.pipCache),
-    testEarly: testEarly(t.f, join(dir, 'test'), t.pipCache),
+    // uv's form runs; pip's is planned beside it (a target where uv does not run, or a pip configuration
+    // uv cannot follow).
+    test: uvTestSteps(t, join(dir, 'test')),
+    testEarly: uvTestEarly(t, join(dir, 'test')),
+    pipFallback: {
+      test: testSteps(t.f, join(dir, 'test'), t.pipCache),
+      testEarly: testEarly(t.f, join(dir, 'test'), t.pipCache)
+    },
     testDir: join(dir, 'test'),
     failedDir: join(dir, 'failed')
   } as PythonPlan

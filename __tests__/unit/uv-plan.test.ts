@@ -1,9 +1,11 @@
 /**
- * uv for the venvs, in the plan: with DIPY_WHEELS_VENV_TOOL=uv the test venv is made by `uv venv` and
- * filled by `uv pip install` with pip's own arguments (less the flags uv does without), uv pinned from
- * requirements/uv.txt in the tool cache; pip's form stays beside it for a target where uv does not run.
+ * uv for the venvs, in the plan: by default (or with DIPY_WHEELS_VENV_TOOL=uv) the test venv is made by
+ * `uv venv` and filled by `uv pip install` with pip's own arguments (less the flags uv does without), uv
+ * pinned from requirements/uv.txt in the tool cache; pip's form stays beside it for a target where uv does
+ * not run or whose pip configuration uv cannot follow. DIPY_WHEELS_VENV_TOOL=pip plans pip alone.
  */
 import { describe, expect, it } from 'vitest'
+import { InputError } from '../../src/errors.js'
 import type { ActionInputs } from '../../src/inputs.js'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { renderPlan } from '../../src/plan/render.js'
@@ -14,11 +16,26 @@ const plan = (env: Record<string, string>, over: Partial<ActionInputs> = {}) =>
   makePlan(defaultInputs('linux', { container: 'off', stopAfter: 'test', ...over }), { ...linux, env })
 
 describe('uv in the plan', () => {
-  it('pip by default: no uv, the test venv by venv and pip', () => {
-    const p = plan({})
+  it('DIPY_WHEELS_VENV_TOOL=pip: no uv, the test venv by venv and pip', () => {
+    const p = plan({ DIPY_WHEELS_VENV_TOOL: 'pip' })
     expect(p.uv).toBeUndefined()
     expect(p.pythons[0].pipFallback).toBeUndefined()
     expect(p.pythons[0].test![0].args.slice(0, 2)).toEqual(['-m', 'venv'])
+    expect(renderPlan(p)).toContain('Venvs: made and filled by pip (DIPY_WHEELS_VENV_TOOL=pip)')
+  })
+
+  it('any other value is refused before anything runs, naming the variable and its values', () => {
+    for (const bad of ['UV', 'conda', ' uv']) {
+      expect(() => plan({ DIPY_WHEELS_VENV_TOOL: bad })).toThrow(InputError)
+      expect(() => plan({ DIPY_WHEELS_VENV_TOOL: bad })).toThrow(
+        `Input 'DIPY_WHEELS_VENV_TOOL': ${JSON.stringify(bad)} is neither uv nor pip: unset it to make the venvs with uv (the default), or set it to pip.`
+      )
+    }
+  })
+
+  it('uv by default, and with DIPY_WHEELS_VENV_TOOL=uv: the same plan', () => {
+    expect(plan({})).toEqual(plan({ DIPY_WHEELS_VENV_TOOL: 'uv' }))
+    expect(plan({ DIPY_WHEELS_VENV_TOOL: '' })).toEqual(plan({}))
   })
 
   it('DIPY_WHEELS_VENV_TOOL=uv: the pinned uv in the tool cache makes and fills the test venv', () => {
@@ -50,14 +67,14 @@ describe('uv in the plan', () => {
     // The printed plan says so and shows the uv commands that run.
     const text = renderPlan(p)
     expect(text).toContain(
-      `Venvs: made and filled by uv==0.13.8 (${p.uv!.exe}, cache ${p.toolCache}/dipy-wheels-uv-cache); pip when uv does not run here`
+      `Venvs: made and filled by uv==0.13.8 (${p.uv!.exe}, cache ${p.toolCache}/dipy-wheels-uv-cache); ` +
+        "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
+        'pip when uv does not run here or pip is configured in a way uv cannot follow'
     )
     expect(text).toMatch(new RegExp(`^  test: .* ${p.uv!.exe} venv --seed --python <python> `, 'm'))
-    expect(renderPlan(plan({}))).not.toContain('uv')
-    // pip's form beside it, exactly the default plan's.
-    expect(py.pipFallback).toEqual({
-      test: plan({}).pythons[0].test,
-      testEarly: plan({}).pythons[0].testEarly
-    })
+    expect(renderPlan(plan({ DIPY_WHEELS_VENV_TOOL: 'pip' }))).not.toContain('uv==')
+    // pip's form beside it, exactly the plan of DIPY_WHEELS_VENV_TOOL=pip.
+    const pip = plan({ DIPY_WHEELS_VENV_TOOL: 'pip' }).pythons[0]
+    expect(py.pipFallback).toEqual({ test: pip.test, testEarly: pip.testEarly })
   })
 })

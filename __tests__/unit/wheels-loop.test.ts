@@ -61,8 +61,9 @@ describe('the per-Python loop on the host', () => {
     expect(JSON.stringify(runner.calls)).not.toContain('secret')
   })
 
-  it('runs exactly the planned commands of one version, in order, with the plan’s environment', async () => {
-    const { plan, runner, root, bin, run } = world({})
+  // pip's form (DIPY_WHEELS_VENV_TOOL=pip); uv's, the default, in uv-loop.test.ts.
+  it('pip: runs exactly the planned commands of one version, in order, with the plan’s environment', async () => {
+    const { plan, runner, root, bin, run } = world({}, undefined, {}, { DIPY_WHEELS_VENV_TOOL: 'pip' })
     await run()
     const py = `${bin}/python3.11`
     const env = plan.pythons[0].buildEnv.dir
@@ -114,12 +115,16 @@ describe('the per-Python loop on the host', () => {
     })
   })
 
-  it('the test venv gets the project’s dependencies while the wheel compiles; if that fails, the test makes it again', async () => {
+  it('pip: the test venv gets the project’s dependencies while the wheel compiles; if that fails, the test makes it again', async () => {
     const pyproject = '[project]\nname = "pkg"\nversion = "1.0"\ndependencies = ["numpy>=2", "scipy"]\n'
     const early = (cmd: Command): boolean => cmd.args.includes('-r')
     for (const failing of [false, true]) {
-      const w = world({ testRequires: ['pytest>=8'] }, (cmd) =>
-        failing && early(cmd) ? { exitCode: 1, stderr: 'no matching distribution for scipy' } : undefined
+      const w = world(
+        { testRequires: ['pytest>=8'] },
+        (cmd) =>
+          failing && early(cmd) ? { exitCode: 1, stderr: 'no matching distribution for scipy' } : undefined,
+        {},
+        { DIPY_WHEELS_VENV_TOOL: 'pip' }
       )
       fs.mkdirSync(w.plan.checkout.dir, { recursive: true })
       fs.writeFileSync(path.join(w.plan.checkout.dir, 'pyproject.toml'), pyproject)

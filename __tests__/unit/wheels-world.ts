@@ -58,7 +58,9 @@ export function world(
   inputs: Partial<ActionInputs>,
   fail: (cmd: Command) => Response | 'skip' = () => undefined,
   /** Names the runner's `which` finds, with their paths (ccache, compilers). */
-  onPath: Record<string, string> = {}
+  onPath: Record<string, string> = {},
+  /** More variables of the host (DIPY_WHEELS_VENV_TOOL=pip). */
+  env: Record<string, string> = {}
 ): World {
   const root = tmp('dw-unit-')
   const bin = path.join(root, 'bin')
@@ -73,7 +75,7 @@ export function world(
     home: path.join(root, 'home'),
     cpus: 2,
     eventName: 'push',
-    env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret' }
+    env: { PATH: bin, PYENV_ROOT: path.join(root, 'no-pyenv'), INPUT_NIGHTLY_TOKEN: 'secret', ...env }
   }
   const runner = new FakeRunner(
     (cmd) => {
@@ -81,6 +83,9 @@ export function world(
       if (f === 'skip') return undefined
       if (f) return f
       if (cmd.args[0] === '-m' && cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+      // uv venv [--seed] --python <python> DIR
+      if (cmd.command.endsWith('/uv') && cmd.args[0] === 'venv')
+        fs.mkdirSync(cmd.args.at(-1)!, { recursive: true })
       const py = /python(3\.\d+)$/.exec(cmd.command)?.[1]
       if (py && cmd.args[0] === '-c' && cmd.args[1].includes('version_info')) {
         return { stdout: `(3, ${py.split('.')[1]})\n${py}.9\n` }

@@ -24,6 +24,7 @@ import { attestDecision } from '../publish/attest.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { planUv, toUv, type UvPlan } from '../python/uv.js'
+import { planVenv } from '../python/venv-plan.js'
 import { shortHash } from '../util/hash.js'
 import { planBuilds } from './build-commands.js'
 import { compilerCacheOf } from './compiler-cache.js'
@@ -208,7 +209,7 @@ function testPlans(
 
 /** uv for the venvs: in the tool cache, one per pin and executor. */
 const uvOf = (mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): UvPlan | undefined =>
-  planUv(mod, host.toolCache, executor.envId, host.env)
+  planUv(mod, host.toolCache, executor.envId, host.env, pipCacheOf(host, executor))
 
 /** pip's download cache: the user's PIP_CACHE_DIR on the host, else one in the tool cache (mounted). */
 function pipCacheOf(host: PlanHost, executor: ExecutorPlan): string {
@@ -219,6 +220,15 @@ function pipCacheOf(host: PlanHost, executor: ExecutorPlan): string {
 /** The tools venv (the repair tool): one per constraints text and executor. */
 function toolsDir(mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): string {
   return mod.paths.join(host.toolCache, 'dipy-wheels-tools', shortHash(constraints, executor.envId))
+}
+
+/** The tools venv's directory, packages and commands (uv's form with pip's beside it when uv is planned). */
+function toolsPlan(mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): BuildPlan['tools'] {
+  const dir = toolsDir(mod, host, executor)
+  const uv = uvOf(mod, host, executor)
+  const env = { PIP_CACHE_DIR: pipCacheOf(host, executor) }
+  const req = { label: 'tools venv', dir, packages: mod.toolPackages, constraints, env }
+  return { dir, packages: mod.toolPackages, venv: planVenv(mod, req, uv) }
 }
 
 /**
@@ -292,7 +302,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
         ? { planned: compilerCacheOf(mod, inputs, host, executor, toolsDir(mod, host, executor)) }
         : {})
     },
-    tools: { dir: toolsDir(mod, host, executor), packages: mod.toolPackages },
+    tools: toolsPlan(mod, host, executor),
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),
     testRequires: inputs.testRequires,
     ...(target.macos ? { macos: target.macos } : {}),

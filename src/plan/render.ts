@@ -6,6 +6,7 @@ import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
 import { plannedRecipes } from './recipe-steps.js'
+import type { VenvCommands, VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
 
 /** Each build command of a Python that the run may choose, labelled by when it runs. */
@@ -43,6 +44,25 @@ function compilerCacheLines(cc: PlannedCompilerCache, cmd: (c: PlannedCommand) =
     `  ${cc.tool} counters (before and after each build): ${cmd(c.stats)}`,
     ...(c.show ? [`  ${cc.tool} summary (after each build): ${cmd(c.show)}`] : []),
     `  ${cc.tool} before the save: ${cmd(c.beforeSave)}`
+  ]
+}
+
+/** A planned venv's commands, as they run: reuse check, make, installs; pip's form after uv's. */
+function venvLines(v: VenvPlan, cmd: (c: PlannedCommand) => string): string[] {
+  const form = (f: VenvCommands, how: string): string[] => [
+    `  ${how}make:    ${cmd(f.create)}`,
+    ...f.install.map((c) => `  ${how}install: ${cmd(c)}`),
+    ...(f.ownPip
+      ? [
+          `  ${how}if the interpreter's pip cannot install into it: ${cmd(f.ownPip.ensurepip)}`,
+          ...f.ownPip.install.map((c) => `  ${how}then:    ${cmd(c)}`)
+        ]
+      : [])
+  ]
+  return [
+    `  reused when ${v.marker} reads ${JSON.stringify(v.stamp)} and this runs: ${cmd(v.check)}`,
+    ...form(v, ''),
+    ...(v.pipFallback ? form(v.pipFallback, 'with pip, ') : [])
   ]
 }
 
@@ -86,12 +106,15 @@ export function renderPlan(plan: BuildPlan): string {
     )
   }
   line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  venvLines(plan.tools.venv, cmd).forEach((s) => line(s))
   if (plan.uv) {
     line(
       `Venvs: made and filled by ${plan.uv.requirement} (${plan.uv.exe}, cache ${plan.uv.cacheDir}); ` +
-        'pip when uv does not run here'
+        "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
+        'pip when uv does not run here or pip is configured in a way uv cannot follow'
     )
-  }
+    venvLines(plan.uv.venv, cmd).forEach((s) => line(s))
+  } else line('Venvs: made and filled by pip (DIPY_WHEELS_VENV_TOOL=pip)')
   os.afterVenvs.forEach((s) => line(s))
   for (const py of plan.pythons) {
     line()
@@ -103,6 +126,7 @@ export function renderPlan(plan: BuildPlan): string {
     )
     for (const [label, c] of buildLines(py)) line(`  ${label.padEnd(10)} ${cmd(c)}`)
     line(`  repair:    ${cmd(py.repair)}`)
+    if (py.testEarly) line(`  test deps: ${cmd(py.testEarly.install)} (while the wheel compiles)`)
     if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`)
     else line('  test:      none')
   }

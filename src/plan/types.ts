@@ -2,6 +2,7 @@
 import type { PlannedCommand } from '../command.js'
 import type { UvPlan } from '../python/uv.js'
 import type { PlannedCompilerCache } from '../cache/ccache.js'
+import type { VenvPlan } from '../python/venv-plan.js'
 import type { CythonCachePaths } from '../cache/cython.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../platforms/windows-target.js'
@@ -135,7 +136,8 @@ export interface BuildPlan {
     /** With enabled: the tool, its directory and wrapper directory, and the variables every build carries. */
     planned?: PlannedCompilerCache
   }
-  tools: { dir: string; packages: readonly string[] }
+  /** The tools venv (the repair tool): its directory, packages and planned commands. */
+  tools: { dir: string; packages: readonly string[]; venv: VenvPlan }
   pythons: PythonPlan[]
   /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */
   testRequires: string[]

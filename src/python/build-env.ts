@@ -14,6 +14,7 @@ import type { Runner } from '../exec.js'
 import { applyEnv } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
+import { planVenv, type VenvPlan } from './venv-plan.js'
 import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv, type UvTool } from './venvs.js'
 import { removeTree } from '../util/remove.js'
 
@@ -126,6 +127,21 @@ export interface BuildEnvRequest {
   now?: number
 }
 
+/** The build env's commands: `build` with the constraints, then the project's requirements (--upgrade). */
+export function planBuildEnv(mod: PlatformModule, req: BuildEnvRequest): VenvPlan {
+  const requires = req.buildSystem?.requires ?? []
+  const venv = {
+    label: `build env of Python ${req.full}`,
+    dir: req.dir,
+    packages: ['build'],
+    constraints: req.constraints,
+    extra: requires,
+    env: { PIP_CACHE_DIR: req.pipCache },
+    stamp: buildEnvStamp(req.full, req.constraints, req.buildSystem ? requires : ['(isolated)'])
+  }
+  return planVenv(mod, venv, req.uv ?? undefined)
+}
+
 /**
  * Makes (or reuses) the build env: `build` (pinned) and, for a build without isolation, the project's own
  * build requirements plus any dynamic requirement the backend asks for.
@@ -141,18 +157,10 @@ export async function ensureBuildEnv(
     removeTree(req.dir)
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache }
-  const requires = req.buildSystem?.requires ?? []
-  const venv = await ensureVenv(runner, mod, {
-    python: req.python,
-    dir: req.dir,
-    packages: ['build'],
-    constraints: req.constraints,
-    extra: requires,
-    label: `build env of Python ${req.full}`,
-    env: pipEnv,
-    ...(req.uv ? { uv: req.uv } : {}),
-    stamp: buildEnvStamp(req.full, req.constraints, req.buildSystem ? requires : ['(isolated)'])
-  })
+  // Planned here, not in the plan: its stamp holds the interpreter's full version and the checkout's
+  // requirements (the same pure planner as the tools venv's).
+  const planned = planBuildEnv(mod, req)
+  const venv = await ensureVenv(runner, mod, planned, { python: req.python }, req.uv)
   if (!req.buildSystem) return venv
   const query = await runner.run(
     {

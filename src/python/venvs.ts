@@ -1,10 +1,12 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { materialize, mergeEnv, type PlannedCommand } from '../command.js'
 import { CommandError } from '../errors.js'
 import { formatCommand, type Command, type Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { removeTree } from '../util/remove.js'
+import { UV_ENV, type VenvCommands, type VenvPlan } from './venv-plan.js'
 
 /** A venv of pinned tools, kept in the tool cache. */
 export interface ToolVenv {
@@ -15,41 +17,27 @@ export interface ToolVenv {
   reused: boolean
 }
 
-export interface VenvRequest {
-  /** The interpreter the venv is made from. */
-  python: string
-  dir: string
-  /** Packages to install, each pinned by the constraints. */
-  packages: readonly string[]
-  /** The text of requirements/tools.txt. */
-  constraints: string
-  /** What the log calls it ("tools venv"). */
-  label: string
-  /** Packages installed (upgraded) after `packages`, without the constraints (the project's build requirements). */
-  extra?: readonly string[]
-  /** Variables for pip (e.g. PIP_CACHE_DIR). */
-  env?: Record<string, string | undefined>
-  /**
-   * What the venv was made for (e.g. the interpreter's full version and a hash of its requirements): kept in
-   * the .complete marker; a venv whose marker says otherwise is made again.
-   */
-  stamp?: string
-  /** uv's executable and cache: it makes and fills the venv instead of venv and pip (python/uv.ts). */
-  uv?: UvTool
-}
-
-/**
- * Every uv command's variables: the machine's certificate store, as pip uses (uv otherwise trusts only its
- * bundled roots, and a proxy's or company's own authority fails: UV_SYSTEM_CERTS, UV_NATIVE_TLS before).
- */
-export const UV_ENV: Record<string, string> = { UV_SYSTEM_CERTS: '1', UV_NATIVE_TLS: '1' }
+export { COMPLETE_MARKER, UV_ENV } from './venv-plan.js'
 
 export interface UvTool {
   exe: string
   cacheDir: string
+  /** pip's configuration on the target as uv's variables (python/pip-config.ts). */
+  env: Record<string, string>
+  /** pip's constraint files: named in a constraints file we give uv (uv reads UV_CONSTRAINT only without -c). */
+  constraints: readonly string[]
 }
 
-export const COMPLETE_MARKER = '.complete'
+/** The variables of a uv command: the caller's, uv's own, its cache, pip's configuration. */
+export const uvEnv = (
+  uv: UvTool,
+  env?: Record<string, string | undefined>
+): Record<string, string | undefined> => ({
+  ...env,
+  ...UV_ENV,
+  UV_CACHE_DIR: uv.cacheDir,
+  ...uv.env
+})
 
 /** Where pip installs: a venv, from its base interpreter's pip or (if it has one) its own. */
 export interface VenvPip {
@@ -70,9 +58,8 @@ const PIP_FLAGS = ['--disable-pip-version-check', '--no-input']
 export async function pipInstall(runner: Runner, v: VenvPip, args: string[], where: string): Promise<void> {
   const what = `installing ${args.filter((a) => !a.startsWith('-') && !a.includes('constraints')).join(', ')} into ${where}`
   if (v.uv) {
-    const env = { ...v.env, ...UV_ENV, UV_CACHE_DIR: v.uv.cacheDir }
     await runner.run(
-      { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env },
+      { command: v.uv.exe, args: ['pip', 'install', '--python', v.python, ...args], env: uvEnv(v.uv, v.env) },
       { what }
     )
     return
@@ -98,45 +85,74 @@ export async function pipInstall(runner: Runner, v: VenvPip, args: string[], whe
   )
 }
 
-/** Makes (or reuses) a venv with pinned packages; `.complete` is written last, so a broken one is rebuilt. */
-export async function ensureVenv(runner: Runner, mod: PlatformModule, req: VenvRequest): Promise<ToolVenv> {
-  const bin = mod.venvBin(req.dir)
-  const python = mod.venvPython(req.dir)
-  const marker = path.join(req.dir, COMPLETE_MARKER)
-  const stamp = req.stamp ?? ''
-  const stale = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').split('\n')[0] !== stamp
-  if (stale) core.info(`The ${req.label} at ${req.dir} was made for something else: making it again`)
+/** The form a run uses: uv's (with pip's configuration) when uv runs, else pip's. */
+function formOf(venv: VenvPlan, uv: UvTool | null | undefined): { form: VenvCommands; nested: string } {
+  if (!venv.pipFallback) return { form: venv, nested: '' }
+  if (!uv) return { form: venv.pipFallback, nested: '' }
+  const add = (c: PlannedCommand): PlannedCommand => ({ ...c, env: mergeEnv(c.env, { set: uv.env }) })
+  return {
+    form: { create: add(venv.create), install: venv.install.map(add) },
+    // pip's configured constraint files, named in ours: uv's -c replaces UV_CONSTRAINT.
+    nested: uv.constraints.map((c) => `-c ${c}\n`).join('')
+  }
+}
+
+/** pip's answer when the interpreter's pip cannot install into another environment. */
+const NO_BASE_PIP = /No module named pip|no such option: --python|--python option/i
+
+/**
+ * Makes (or reuses) a planned venv: reused when `.complete` holds its stamp and its python runs; else made
+ * and filled with the planned commands, `.complete` written last (a broken one is made again).
+ */
+export async function ensureVenv(
+  runner: Runner,
+  mod: PlatformModule,
+  venv: VenvPlan,
+  slots: { python: string },
+  uv?: UvTool | null
+): Promise<ToolVenv> {
+  const run = (c: PlannedCommand, opts: { allowFailure?: boolean; silent?: boolean } = {}) =>
+    runner.run(materialize(c, slots, runner.env, mod), { what: c.what, ...opts })
+  const done = { dir: venv.dir, bin: venv.bin, python: venv.python }
+  const marker = venv.marker
+  const stale = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').split('\n')[0] !== venv.stamp
+  if (stale) core.info(`The ${venv.label} at ${venv.dir} was made for something else: making it again`)
   if (fs.existsSync(marker) && !stale) {
-    const alive = await runner
-      .run({ command: python, args: ['-c', 'pass'] }, { silent: true, allowFailure: true })
+    const alive = await run(venv.check, { silent: true, allowFailure: true })
       .then((r) => r.exitCode === 0)
       .catch(() => false)
     if (alive) {
-      core.info(`Reusing the ${req.label} at ${req.dir} (cache hit)`)
-      return { dir: req.dir, bin, python, reused: true }
+      core.info(`Reusing the ${venv.label} at ${venv.dir} (cache hit)`)
+      return { ...done, reused: true }
     }
-    core.info(`The ${req.label} at ${req.dir} no longer runs: making it again`)
+    core.info(`The ${venv.label} at ${venv.dir} no longer runs: making it again`)
   }
-  const all = [...req.packages, ...(req.extra ?? [])]
-  await core.group(`Make the ${req.label} (${all.join(', ')})`, async () => {
-    removeTree(req.dir)
-    fs.mkdirSync(path.dirname(req.dir), { recursive: true })
-    // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip, or uv, installs into it.
-    const make = req.uv
-      ? {
-          command: req.uv.exe,
-          args: ['venv', '--python', req.python, req.dir],
-          env: { ...req.env, ...UV_ENV, UV_CACHE_DIR: req.uv.cacheDir }
+  const { form, nested } = formOf(venv, uv)
+  await core.group(`Make the ${venv.label} (${venv.packages.join(', ')})`, async () => {
+    removeTree(venv.dir)
+    fs.mkdirSync(path.dirname(venv.dir), { recursive: true })
+    await run(form.create)
+    const text = venv.constraints.text
+    fs.writeFileSync(venv.constraints.file, nested ? `${text.trimEnd()}\n${nested}` : text)
+    let own = false
+    for (const [i, install] of form.install.entries()) {
+      const fallback = form.ownPip
+      if (fallback && !own) {
+        const r = await run(install, { allowFailure: true })
+        if (r.exitCode === 0) continue
+        if (!NO_BASE_PIP.test(r.stdout + r.stderr)) {
+          const cmd = materialize(install, slots, runner.env, mod)
+          throw new CommandError(formatCommand(cmd), r.exitCode, r.tail, install.what)
         }
-      : { command: req.python, args: ['-m', 'venv', req.dir, '--without-pip'], env: req.env }
-    await runner.run(make, { what: `making the ${req.label}` })
-    const constraintsFile = path.join(req.dir, 'constraints.txt')
-    fs.writeFileSync(constraintsFile, req.constraints)
-    const pip = { base: req.python, python, bin, env: req.env, ...(req.uv ? { uv: req.uv } : {}) }
-    await pipInstall(runner, pip, ['-c', constraintsFile, ...req.packages], `the ${req.label}`)
-    // --upgrade: the newest versions that match, as an isolated build would get.
-    if (req.extra?.length) await pipInstall(runner, pip, ['--upgrade', ...req.extra], `the ${req.label}`)
-    fs.writeFileSync(marker, `${stamp}\n${new Date().toISOString()}\n`)
+        core.info(
+          `${slots.python} has no pip that can install into another environment: giving the venv its own pip`
+        )
+        await run(fallback.ensurepip)
+        own = true
+      }
+      await run(own && fallback ? fallback.install[i] : install)
+    }
+    fs.writeFileSync(marker, `${venv.stamp}\n${new Date().toISOString()}\n`)
   })
-  return { dir: req.dir, bin, python, reused: false }
+  return { ...done, reused: false }
 }

@@ -3,7 +3,6 @@
  * tool), the compiler cache off Linux (installed into the tools venv), and the early part of the test venv.
  * Each is a function of its arguments that returns its result: nothing here keeps state between versions.
  */
-import constraints from '../../requirements/tools.txt'
 import { setupOffLinuxCache } from '../cache/off-linux.js'
 import type { CompilerCacheOptions } from '../cache/ccache-setup.js'
 import type { CompilerCacheState } from '../cache/ccache.js'
@@ -46,22 +45,14 @@ export interface VersionContext extends WheelsContext {
 /** The compiler cache set up at the first version, off Linux (it goes into the tools venv). */
 export type OffLinuxCacheOptions = CompilerCacheOptions & { platform: ToolsVenvCachePlatform }
 
-/** The tools venv, made (or reused) with `python`. */
+/** The tools venv, made (or reused) with `python`: the plan's commands, uv's form when uv runs. */
 export function makeToolsVenv(
   ctx: VersionContext,
   python: FoundPython,
   uv: UvTool | null | undefined
 ): Promise<ToolVenv> {
   return ctx.timings.time('tools', () =>
-    ensureVenv(ctx.runner, ctx.mod, {
-      python: python.path,
-      dir: ctx.plan.tools.dir,
-      packages: ctx.plan.tools.packages,
-      constraints,
-      label: 'tools venv',
-      env: { PIP_CACHE_DIR: ctx.plan.compilerCache.pipCache },
-      ...(uv ? { uv } : {})
-    })
+    ensureVenv(ctx.runner, ctx.mod, ctx.plan.tools.venv, { python: python.path }, uv)
   )
 }
 

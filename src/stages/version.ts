@@ -14,7 +14,7 @@ import { messageOf } from '../errors.js'
 import type { PythonPlan } from '../plan/types.js'
 import { ensureBuildEnv, readBuildSystem } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
-import { uvTool } from '../python/uv.js'
+import { uvTool, withPipConfig } from '../python/uv.js'
 import type { ToolVenv, UvTool } from '../python/venvs.js'
 import { alongside, type Alongside } from '../util/log-capture.js'
 import {
@@ -47,6 +47,16 @@ export interface VersionResult {
   /** What the compiler cache reused in this version's build (returned, never written into the cache's state). */
   ccStats?: BuildCacheStats
   carry: Carry
+}
+
+/** The test venv's uv commands with pip's configuration, found on the target. */
+function withUvConfig(py: PythonPlan, uv: UvTool): PythonPlan {
+  const { test, testEarly } = py
+  return {
+    ...py,
+    ...(test ? { test: test.map((c) => withPipConfig(c, uv)) } : {}),
+    ...(testEarly ? { testEarly: { ...testEarly, install: withPipConfig(testEarly.install, uv) } } : {})
+  }
 }
 
 /** Work started alongside the build and not used (a step failed): waited for, its log shown. */
@@ -96,6 +106,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
     tools = made.tools ? undefined : alongside(() => makeToolsVenv(ctx, python, made.uv))
     // Without uv (none planned, or it does not run here) the test venv is made with pip, as planned beside it.
     if (!made.uv && py.pipFallback) py = { ...py, ...py.pipFallback }
+    else if (made.uv) py = withUvConfig(py, made.uv)
     early = testEarly(ctx, py, python)
     const cc = made.cc
     const before = cc ? await readStats(runner, cc) : undefined
