@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-ZY2MSQQ2.js";
+} from "./chunks/chunk-KVMAMKN4.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM
