@@ -7,8 +7,8 @@
 //       caches (b) left;
 //   (d) the action on a commit that changes one .pyx (a function added to dipy/align/bundlemin.pyx),
 //       with the caches (c) left.
-// then (e) pip against uv on the warm rerun: (c) again with the venvs made by uv (DIPY_WHEELS_VENV_TOOL=uv;
-// a first uv run warms uv's own cache and is not counted).
+// then (e) pip against uv on the warm rerun: uv makes the venvs by default, so (e) is (c) again with the
+// venvs made by pip (DIPY_WHEELS_VENV_TOOL=pip; a first pip run warms pip's own cache and is not counted).
 // Each repetition runs a, b, c, d, e in turn and prints its ratios; at the end the medians and the ratios
 // b/a (target <= 1.0), c/b (target <= 0.06) and d/b (target <= 0.15), and the bundle's start-up time: process start to its first
 // command (`[command]` on stdout), median of --starts runs (target < 0.3 s). It prints its figures and
@@ -267,14 +267,14 @@ for (let rep = 1; rep <= reps; rep++) {
   console.log(
     `rep ${rep} (c) action, rerun in another workspace and temp: ${secs(c.ms)}; ccache ${c.ccache}\n    steps: ${c.steps}`
   )
-  const uv = { env: { DIPY_WHEELS_VENV_TOOL: 'uv' } }
-  const uvWarmup = await action(h, repo, python, toolCache, undefined, `rep${rep}-e0.log`, undefined, uv)
+  const pip = { env: { DIPY_WHEELS_VENV_TOOL: 'pip' } }
+  const pipWarmup = await action(h, repo, python, toolCache, undefined, `rep${rep}-e0.log`, undefined, pip)
   const e = await action(h, repo, python, toolCache, undefined, `rep${rep}-e.log`, undefined, {
-    ...uv,
+    ...pip,
     ...elsewhere
   })
   console.log(
-    `rep ${rep} (e) warm rerun, venvs by uv: ${secs(e.ms)} against pip's ${secs(c.ms)} (uv/pip ${(e.ms / c.ms).toFixed(3)})\n    steps: ${e.steps}`
+    `rep ${rep} (e) warm rerun, venvs by pip: ${secs(e.ms)} against uv's ${secs(c.ms)} (uv/pip ${(c.ms / e.ms).toFixed(3)})\n    steps: ${e.steps}`
   )
   const sha = changeOnePyx(repo)
   const d = await action(h, repo, python, toolCache, b.root, `rep${rep}-d.log`, sha)
@@ -285,7 +285,7 @@ for (let rep = 1; rep <= reps; rep++) {
   console.log(
     `rep ${rep} ratios: b/a ${(b.ms / a.ms).toFixed(3)}, c/b ${(c.ms / b.ms).toFixed(3)}, d/b ${(d.ms / b.ms).toFixed(3)}`
   )
-  for (const dir of [src, toolCache, b.root, c.root, uvWarmup.root, e.root])
+  for (const dir of [src, toolCache, b.root, c.root, pipWarmup.root, e.root])
     fs.rmSync(dir, { recursive: true, force: true })
 }
 
