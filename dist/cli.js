@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-KVMAMKN4.js";
+} from "./chunks/chunk-TDZ3DQFW.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

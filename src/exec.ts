@@ -52,6 +52,25 @@ export interface Runner {
 const SECRET_VARS =
   /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_(TOKEN|URL)|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_RUNTIME_URL|GITHUB_TOKEN|BINSTAR_API_TOKEN|ANACONDA_API_TOKEN)$/i
 
+/**
+ * Runs `fn` (a library call that starts processes with the whole of process.env, as @actions/cache's tar
+ * and @actions/tool-cache's tar and unzip do) with every secret but those in `keep` taken out of
+ * process.env, and puts them back after. The inputs are read, and the tokens masked, before any such call.
+ */
+export async function withoutSecrets<T>(keep: ReadonlySet<string>, fn: () => Promise<T>): Promise<T> {
+  const hidden: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || !SECRET_VARS.test(k) || keep.has(k.toUpperCase())) continue
+    hidden[k] = v
+    delete process.env[k]
+  }
+  try {
+    return await fn()
+  } finally {
+    Object.assign(process.env, hidden)
+  }
+}
+
 /** The environment of a child process: the action's environment less every secret, plus `extra`. */
 export function childEnv(
   base: Readonly<Record<string, string | undefined>>,

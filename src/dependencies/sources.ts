@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DependencyError, messageOf } from '../errors.js'
-import type { Command, Runner } from '../exec.js'
+import { withoutSecrets, type Command, type Runner } from '../exec.js'
 import { sha256File } from '../util/hash.js'
 import { gitCommand, gitRetry } from '../util/git.js'
 import { withRetry } from '../util/retry.js'
@@ -78,11 +78,14 @@ export async function verifySha256(recipe: Recipe, file: string): Promise<void> 
   core.info(`sha256 ${actual} verified`)
 }
 
+/** tool-cache's tar and unzip inherit process.env: no secret is kept in it while they run. */
+const NONE: ReadonlySet<string> = new Set()
+
 /** Extracts an archive by its extension: .tar.gz/.tgz, .tar.bz2, .tar.xz, .zip, else tar's own guess. */
 async function extract(file: string, dest: string): Promise<void> {
   const name = file.toLowerCase()
   if (name.endsWith('.zip')) {
-    await tc.extractZip(file, dest)
+    await withoutSecrets(NONE, () => tc.extractZip(file, dest))
     return
   }
   const flags = /\.(tar\.gz|tgz)$/.test(name)
@@ -92,7 +95,7 @@ async function extract(file: string, dest: string): Promise<void> {
       : /\.(tar\.xz|txz)$/.test(name)
         ? 'xJ'
         : 'x'
-  await tc.extractTar(file, dest, flags)
+  await withoutSecrets(NONE, () => tc.extractTar(file, dest, flags))
 }
 
 /**
