@@ -80,6 +80,10 @@ describe('compiler cache across runs in the container (container: auto, the fake
         toolCache,
         pathFirst: [fake.binDir],
         inputs: { ...fixtureInputs(fx.repo, fx.dependencies), container: 'auto', manylinux: '2_34' },
+        // The fake engine maps the image's /opt/python paths only where they are the command, not an
+        // argument: `uv venv --python /opt/python/...` cannot find it. pip makes the venvs here (this file is
+        // about the compiler cache); uv inside a real container is slow/real-engine's case.
+        env: { DIPY_WHEELS_VENV_TOOL: 'pip' },
         timeoutMs: 900_000
       })
 
