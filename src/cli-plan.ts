@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { detectHost, wheelArch, type HostFacts } from './host.js'
 import { getInputs, type ActionInputs } from './inputs.js'
 import { makePlan, type PlanHost } from './plan/make-plan.js'
+import { forTerminal } from './cli/wording.js'
 import { renderPlan } from './plan/render.js'
 import { PLATFORM_NAMES, platformModule } from './platforms/index.js'
 import { parseOs, runnerLayout } from './plan/runner-layout.js'
@@ -54,5 +55,5 @@ export function printPlan(target: PlanTarget): void {
     planHost = { ...planHost, arch: runnerArch }
   }
   const plan = makePlan(inputs, planHost)
-  process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}\n`)
+  process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : forTerminal(renderPlan(plan))}\n`)
 }

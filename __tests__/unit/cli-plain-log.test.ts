@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PlainLog, parseCommand } from '../../src/cli/plain-log.js'
 import { resultTable } from '../../src/cli/result-table.js'
+import { forTerminal } from '../../src/cli/wording.js'
 
 describe('PlainLog', () => {
   it('never sends a control byte from a message to the terminal', () => {
@@ -32,6 +33,14 @@ describe('PlainLog', () => {
       { level: 'warning', message: 'unused\nvariable' },
       { level: 'error', message: "Input 'labels': 100% wrong\r\nnext line" }
     ])
+  })
+
+  it('words every line of its own for a terminal, not only annotations', () => {
+    const log = new PlainLog(false, forTerminal)
+    const line =
+      'Upload: none (workflow_dispatch event → no upload (set upload: nightly or staging to upload))'
+    expect(log.push(`${line}\n`)).toBe('Upload: none (set --upload nightly or staging to upload)\n')
+    expect(new PlainLog().push(`${line}\n`)).toBe(`${line}\n`)
   })
 
   it('drops ::add-mask:: and shows the masked value as *** afterwards', () => {

@@ -41,7 +41,7 @@ export class PlainLog {
   private pending = ''
   private atLineStart = true
 
-  /** `reword`: applied to annotation messages (the CLI words them for a terminal). */
+  /** `reword`: applied to every line and annotation message (the CLI words them for a terminal). */
   constructor(
     private readonly debug = false,
     private readonly reword: (message: string) => string = (m) => m
@@ -56,7 +56,7 @@ export class PlainLog {
   /** One complete line (without its newline): the text to print for it, newline included, or ''. */
   private renderLine(line: string): string {
     const cmd = line.startsWith('::') ? parseCommand(line.replace(/\r$/, '')) : undefined
-    if (!cmd) return `${this.mask(line)}\n`
+    if (!cmd) return `${this.mask(this.reword(line))}\n`
     switch (cmd.name) {
       case 'add-mask':
         if (cmd.message) this.secrets.push(cmd.message)
