@@ -94,6 +94,58 @@ var package_default = {
 // src/cli-plan.ts
 import * as path from "node:path";
 
+// src/cli/spec.ts
+var import_yaml = __toESM(require_dist(), 1);
+var spec = (0, import_yaml.parse)(action_default);
+var RELEASE_ONLY = /^Release only\.\s*/;
+var RELEASE_SHARED = ["staging-channel", "staging-token", "labels", "anaconda-url", "dry-run"];
+var FLAG_OF_INPUT = { version: "release-version" };
+var INPUT_OF_FLAG = { "release-version": "version" };
+var flagOf = (input) => `--${FLAG_OF_INPUT[input] ?? input}`;
+var isReleaseInput = (name) => RELEASE_ONLY.test(spec.inputs[name]?.description ?? "");
+function inputsOf(command) {
+  const names = Object.keys(spec.inputs).filter((n) => n !== "command");
+  if (command === "release") return names.filter((n) => isReleaseInput(n) || RELEASE_SHARED.includes(n));
+  return names.filter((n) => !isReleaseInput(n));
+}
+var envOf = (input) => `INPUT_${input.replace(/[ -]/g, "_").toUpperCase()}`;
+
+// src/cli/wording.ts
+var known = (name) => name in spec.inputs;
+var RULES = [
+  // Whole workflow remedies first, then the generic input spellings.
+  [
+    /add an actions\/setup-python step with python-version: '([^']+)'(?: and architecture: \S+)? before this action(?: \([^)]*\))?/g,
+    (v) => `install CPython ${v} on this machine (e.g. \`uv python install ${v}\`, \`pyenv install ${v}\`, or your package manager's python${v} with its venv module)`
+  ],
+  [
+    /Set the build-commit input, or BUILD_COMMIT in the env: block at the top of the workflow \(e\.g\. BUILD_COMMIT: "([^"]+)"\)\./g,
+    (v) => `Pass --build-commit REF (e.g. --build-commit ${v}), or set BUILD_COMMIT in the environment.`
+  ],
+  [
+    /from a repository secret, e\.g\. `([a-z-]+): \$\{\{ secrets\.[A-Z_]+ \}\}`/g,
+    (input) => `in the environment (e.g. export ${envOf(input)}=...; not on the command line)`
+  ],
+  [/\bGITHUB_WORKSPACE\b/g, () => "the workspace"],
+  // The CLI runs as a workflow_dispatch event; a person did not dispatch anything.
+  [/\bworkflow_dispatch event → no upload \(([^()]*)\)/g, (advice) => advice],
+  [/^Input '([a-z-]+)': /gm, (input) => known(input) ? `${flagOf(input)}: ` : `Input '${input}': `],
+  [
+    /(?<![\w-])(?:the )?([a-z][a-z-]*) input(?:'s)?\b/g,
+    (input) => known(input) ? flagOf(input) : `the ${input} input`
+  ],
+  // `name: value` only as advice (after set/use/with/try, or in parentheses): never a server's text.
+  [
+    /(?<=\b(?:set|use|with|try) |\()([a-z][a-z-]*): ([A-Za-z0-9_.-]+)\b/g,
+    (input, value) => known(input) && input !== "version" ? `${flagOf(input)} ${value}` : `${input}: ${value}`
+  ]
+];
+function forTerminal(message) {
+  let out = message;
+  for (const [re, to] of RULES) out = out.replace(re, (_m, ...g) => to(...g));
+  return out;
+}
+
 // src/plan/runner-layout.ts
 function runnerLayout(platform) {
   const { home, workspace, temp, toolCache } = platformModule(platform).hostedRunner;
@@ -134,30 +186,12 @@ function printPlan(target) {
     planHost = { ...planHost, arch: runnerArch };
   }
   const plan = makePlan(inputs, planHost);
-  process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)}
+  process.stdout.write(`${target.json ? JSON.stringify(plan, null, 2) : forTerminal(renderPlan(plan))}
 `);
 }
 
 // src/cli/args.ts
 import * as path2 from "node:path";
-
-// src/cli/spec.ts
-var import_yaml = __toESM(require_dist(), 1);
-var spec = (0, import_yaml.parse)(action_default);
-var RELEASE_ONLY = /^Release only\.\s*/;
-var RELEASE_SHARED = ["staging-channel", "staging-token", "labels", "anaconda-url", "dry-run"];
-var FLAG_OF_INPUT = { version: "release-version" };
-var INPUT_OF_FLAG = { "release-version": "version" };
-var flagOf = (input) => `--${FLAG_OF_INPUT[input] ?? input}`;
-var isReleaseInput = (name) => RELEASE_ONLY.test(spec.inputs[name]?.description ?? "");
-function inputsOf(command) {
-  const names = Object.keys(spec.inputs).filter((n) => n !== "command");
-  if (command === "release") return names.filter((n) => isReleaseInput(n) || RELEASE_SHARED.includes(n));
-  return names.filter((n) => !isReleaseInput(n));
-}
-var envOf = (input) => `INPUT_${input.replace(/[ -]/g, "_").toUpperCase()}`;
-
-// src/cli/args.ts
 var UsageError = class extends Error {
 };
 function distance(a, b) {
@@ -248,40 +282,6 @@ function parseArgs(argv, cwd = process.cwd()) {
     }
   }
   return args;
-}
-
-// src/cli/wording.ts
-var known = (name) => name in spec.inputs;
-var RULES = [
-  // Whole workflow remedies first, then the generic input spellings.
-  [
-    /add an actions\/setup-python step with python-version: '([^']+)'(?: and architecture: \S+)? before this action(?: \([^)]*\))?/g,
-    (v) => `install CPython ${v} on this machine (e.g. \`uv python install ${v}\`, \`pyenv install ${v}\`, or your package manager's python${v} with its venv module)`
-  ],
-  [
-    /Set the build-commit input, or BUILD_COMMIT in the env: block at the top of the workflow \(e\.g\. BUILD_COMMIT: "([^"]+)"\)\./g,
-    (v) => `Pass --build-commit REF (e.g. --build-commit ${v}), or set BUILD_COMMIT in the environment.`
-  ],
-  [
-    /from a repository secret, e\.g\. `([a-z-]+): \$\{\{ secrets\.[A-Z_]+ \}\}`/g,
-    (input) => `in the environment (e.g. export ${envOf(input)}=...; not on the command line)`
-  ],
-  [/\bGITHUB_WORKSPACE\b/g, () => "the workspace"],
-  [/^Input '([a-z-]+)': /gm, (input) => known(input) ? `${flagOf(input)}: ` : `Input '${input}': `],
-  [
-    /(?<![\w-])(?:the )?([a-z][a-z-]*) input(?:'s)?\b/g,
-    (input) => known(input) ? flagOf(input) : `the ${input} input`
-  ],
-  // `name: value` only as advice (after set/use/with/try, or in parentheses): never a server's text.
-  [
-    /(?<=\b(?:set|use|with|try) |\()([a-z][a-z-]*): ([A-Za-z0-9_.-]+)\b/g,
-    (input, value) => known(input) && input !== "version" ? `${flagOf(input)} ${value}` : `${input}: ${value}`
-  ]
-];
-function forTerminal(message) {
-  let out = message;
-  for (const [re, to] of RULES) out = out.replace(re, (_m, ...g) => to(...g));
-  return out;
 }
 
 // src/cli/help.ts
@@ -403,7 +403,7 @@ function parseCommand(line) {
 }
 var LABEL = { error: "Error", warning: "Warning", notice: "Notice" };
 var PlainLog = class {
-  /** `reword`: applied to annotation messages (the CLI words them for a terminal). */
+  /** `reword`: applied to every line and annotation message (the CLI words them for a terminal). */
   constructor(debug = false, reword = (m) => m) {
     this.debug = debug;
     this.reword = reword;
@@ -422,7 +422,7 @@ var PlainLog = class {
   /** One complete line (without its newline): the text to print for it, newline included, or ''. */
   renderLine(line) {
     const cmd = line.startsWith("::") ? parseCommand(line.replace(/\r$/, "")) : void 0;
-    if (!cmd) return `${this.mask(line)}
+    if (!cmd) return `${this.mask(this.reword(line))}
 `;
     switch (cmd.name) {
       case "add-mask":
