@@ -110,15 +110,12 @@ export function cycles(graph) {
 }
 
 /**
- * Each cycle between src's directories as one line: its directories, then the imports between them. The files
- * at src's root (errors, exec, host, inputs, main, ...) are not directories: the layers test orders them.
+ * Each cycle between src's directories and the files at its root (errors, exec, host, inputs, main, ...) as one
+ * line: its nodes (`util/`, `errors`), then the file-level imports between them. A directory counts as one node,
+ * so `errors → util/x` and `util/y → errors` make a cycle even though no file imports itself back.
  */
 export function directoryCycles(modules) {
-  const dirs = new Map(
-    [...directoryGraph(modules)]
-      .filter(([d]) => d.endsWith('/'))
-      .map(([d, edges]) => [d, new Map([...edges].filter(([to]) => to.endsWith('/')))])
-  )
+  const dirs = directoryGraph(modules)
   return cycles(dirs).map((scc) => {
     const inside = scc.flatMap((a) => scc.flatMap((b) => dirs.get(a)?.get(b) ?? []))
     return `${scc.join(' ⇄ ')}: ${inside.join(', ')}`
@@ -142,7 +139,12 @@ function print(root) {
     out.push(`${dir} (${files}, ${lines}): ${to}`)
   }
   const found = directoryCycles(modules)
-  out.push('', found.length ? `Directory cycles:\n${found.join('\n')}` : 'Directory cycles: none')
+  out.push(
+    '',
+    found.length
+      ? `Directory and root-file cycles:\n${found.join('\n')}`
+      : 'Directory and root-file cycles: none'
+  )
   process.stdout.write(`${out.join('\n')}\n`)
 }
 

@@ -1,5 +1,5 @@
 /** Errors that reach the user. Each says what went wrong and what to do about it. */
-import { headline } from './util/log-headline.js'
+import { headline } from './log-headline.js'
 
 export class ActionError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,7 +2,7 @@ import * as exec from '@actions/exec'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CommandError } from './errors.js'
-import { Heartbeat, heartbeatMs } from './util/heartbeat.js'
+import { Heartbeat, heartbeatMs } from './heartbeat.js'
 
 /** One external command: argv, never a shell string. */
 export interface Command {

@@ -38,10 +38,6 @@ function build(container: string, extra: Record<string, string> = {}): Promise<A
   return runAction({
     inputs: { ...fixtureInputs(fx.repo, fx.dependencies), container, manylinux: '2_34', ...extra },
     pathFirst: [fake.binDir],
-    // The fake engine maps the image's /opt/python paths only where they are the command, not an argument:
-    // `uv venv --python /opt/python/...` cannot find it. pip makes the venvs here (the path this file
-    // tests); uv inside a real container is slow/real-engine's and slow/uv-venvs' case.
-    env: { DIPY_WHEELS_VENV_TOOL: 'pip' },
     timeoutMs: LONG
   })
 }
@@ -73,6 +69,9 @@ describe('container: auto', () => {
       const name = runs[0][runs[0].indexOf('--name') + 1]
       const execs = argv.filter((a) => a[0] === 'exec')
       expect(execs.some((a) => a.includes('/opt/python/cp311-cp311/bin/python'))).toBe(true)
+      // uv, the default, made the venvs inside from the image's interpreter.
+      const uvVenvs = execs.filter((a) => a.some((w) => w.endsWith('/bin/uv')) && a.includes('venv'))
+      expect(uvVenvs.map((a) => a[a.indexOf('--python') + 1])).toContain('/opt/python/cp311-cp311/bin/python')
       expect(execs.some((a) => a.some((w) => w.endsWith('/auditwheel')))).toBe(true)
       expect(execs.some((a) => a.includes('cmake'))).toBe(true)
       expect(argv.at(-1)).toEqual(['rm', '--force', name])

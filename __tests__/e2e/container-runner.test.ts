@@ -106,6 +106,19 @@ describe('a container on the fake engine', () => {
     expect(fs.existsSync(path.join(venv, 'pyvenv.cfg'))).toBe(true)
   })
 
+  it("hands an image path given as an argument to the image's file, as `uv venv --python /opt/python/...`", async () => {
+    await withContainer(options(), async (c) => {
+      const script = 'set -e; "$1" -c "import sys; print(list(sys.version_info[:2]))"; echo "$2"'
+      const r = await c.run(
+        { command: 'sh', args: ['-c', script, 'sh', PYTHON, `--python=${PYTHON}`], cwd: ws },
+        { silent: true }
+      )
+      const [version, named] = r.stdout.trim().split('\n')
+      expect(JSON.parse(version)).toEqual(py.version.split('.').map(Number))
+      expect(fs.realpathSync(named.replace('--python=', ''))).toBe(fs.realpathSync(py.path))
+    })
+  })
+
   it('finds a bare command on the PATH inside, the image first', async () => {
     await withContainer(options(), async (c) => {
       const r = await c.run({ command: 'dw-inside', args: ['a', 'b'] }, { silent: true })

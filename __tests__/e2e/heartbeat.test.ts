@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ExecRunner } from '../../src/exec.js'
-import { duration, heartbeatMs } from '../../src/util/heartbeat.js'
+import { duration, heartbeatMs } from '../../src/heartbeat.js'
 
 describe('heartbeat', () => {
   let written: string[]

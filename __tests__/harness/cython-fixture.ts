@@ -36,3 +36,24 @@ export function setAnswer(repo: string, answer: number, tag: string): void {
 export const answerTest = (answer: number): string =>
   'python -c "import dwcy._answer as a, dwcy._other as o; ' +
   `assert a.answer() == ${answer}, a.answer(); assert o.twice(21) == 42; print('answer', a.answer())"`
+
+/**
+ * The inputs of a host build of the fixture (container: off) up to its test, nothing uploaded: `ref` (DWCY_TAG
+ * by default) built for `python`, its test expecting `answer` (41 by default).
+ */
+export function hostBuildInputs(
+  repo: string,
+  python: string,
+  { ref = DWCY_TAG, answer = 41 }: { ref?: string; answer?: number } = {}
+): Record<string, string> {
+  return {
+    repository: repo,
+    'build-commit': ref,
+    'python-version': python,
+    container: 'off',
+    manylinux: 'auto',
+    'stop-after': 'test',
+    upload: 'none',
+    'test-command': answerTest(answer)
+  }
+}

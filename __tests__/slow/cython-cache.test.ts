@@ -10,7 +10,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ownToolCache, runAction, type ActionRun } from '../harness/action.js'
-import { answerTest, DWCY_TAG, makeCythonFixture, setAnswer } from '../harness/cython-fixture.js'
+import { DWCY_TAG, hostBuildInputs, makeCythonFixture, setAnswer } from '../harness/cython-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -29,16 +29,7 @@ describe('Cython output cache (meson-python + Cython fixture, host build)', () =
     const run = (ref: string, answer: number): Promise<ActionRun> =>
       runAction({
         toolCache,
-        inputs: {
-          repository: repo,
-          'build-commit': ref,
-          'python-version': A,
-          container: 'off',
-          manylinux: 'auto',
-          'stop-after': 'test',
-          upload: 'none',
-          'test-command': answerTest(answer)
-        },
+        inputs: hostBuildInputs(repo, A, { ref, answer }),
         timeoutMs: 900_000
       })
 

@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ownToolCache, runAction, type ActionRun } from '../harness/action.js'
-import { answerTest, DWCY_TAG, makeCythonFixture } from '../harness/cython-fixture.js'
+import { hostBuildInputs, makeCythonFixture } from '../harness/cython-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix))
@@ -24,16 +24,7 @@ describe('location-free caches (bundle, Cython fixture, two workspaces and temp 
       runAction({
         toolCache,
         layout,
-        inputs: {
-          repository: repo,
-          'build-commit': DWCY_TAG,
-          'python-version': A,
-          container: 'off',
-          manylinux: 'auto',
-          'stop-after': 'test',
-          upload: 'none',
-          'test-command': answerTest(41)
-        },
+        inputs: hostBuildInputs(repo, A),
         timeoutMs: 900_000
       })
     const cython = (r: ActionRun): string | undefined =>

@@ -9,33 +9,36 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ownToolCache, runAction } from '../harness/action.js'
-import { answerTest, DWCY_TAG, makeCythonFixture } from '../harness/cython-fixture.js'
+import { ownToolCache, runAction, type ActionRun } from '../harness/action.js'
+import { hostBuildInputs, makeCythonFixture } from '../harness/cython-fixture.js'
 import { pythonsForTests } from '../harness/pythons.js'
+
+/**
+ * A host build of the Cython fixture with a tool cache of its own, pip configured by a pip.conf of the test's:
+ * `conf` gets the pip.conf's directory (also where find-links may point) and returns its text.
+ */
+async function buildWithPipConf(
+  conf: (dir: string) => string
+): Promise<{ r: ActionRun; toolCache: string; dir: string }> {
+  const [A] = pythonsForTests(1)
+  const toolCache = ownToolCache('dw-uv-toolcache-')
+  const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-pipconf-'))
+  fs.writeFileSync(path.join(dir, 'pip.conf'), conf(dir))
+  const r = await runAction({
+    toolCache,
+    env: { PIP_CONFIG_FILE: path.join(dir, 'pip.conf') },
+    inputs: hostBuildInputs(repo, A),
+    timeoutMs: 900_000
+  })
+  return { r, toolCache, dir }
+}
 
 describe('uv for the venvs (bundle, Cython fixture)', () => {
   it('every venv made and filled by the pinned uv; the wheel passes its test', async () => {
-    const [A] = pythonsForTests(1)
-    const toolCache = ownToolCache('dw-uv-toolcache-')
-    const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
-    const pipConf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-pipconf-')), 'pip.conf')
-    const wheels = path.dirname(pipConf)
-    fs.writeFileSync(pipConf, `[global]\nfind-links = ${wheels}\nretries = 4\n`)
-    const r = await runAction({
-      toolCache,
-      env: { PIP_CONFIG_FILE: pipConf },
-      inputs: {
-        repository: repo,
-        'build-commit': DWCY_TAG,
-        'python-version': A,
-        container: 'off',
-        manylinux: 'auto',
-        'stop-after': 'test',
-        upload: 'none',
-        'test-command': answerTest(41)
-      },
-      timeoutMs: 900_000
-    })
+    const { r, toolCache, dir } = await buildWithPipConf(
+      (dir) => `[global]\nfind-links = ${dir}\nretries = 4\n`
+    )
     expect(r.exitCode, r.log.slice(-6000)).toBe(0)
     expect(r.log).toMatch(/^Venvs made and filled by uv 0\.13\.8 /m)
     const carried = /^pip's configuration carried over to uv: (.*)$/m.exec(r.log)?.[1]?.split(', ')
@@ -53,30 +56,11 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     expect(byVenv).toHaveLength(1)
     expect(byVenv[0]).toContain(path.join(toolCache, 'dipy-wheels-uv'))
     expect(r.log).toContain('answer 41')
-    fs.rmSync(wheels, { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('a pip setting uv cannot follow: one notice naming it, and pip makes every venv', async () => {
-    const [A] = pythonsForTests(1)
-    const toolCache = ownToolCache('dw-uv-toolcache-')
-    const repo = makeCythonFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-fx-')))
-    const pipConf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-uv-pipconf-')), 'pip.conf')
-    fs.writeFileSync(pipConf, '[install]\nprefer-binary = yes\n')
-    const r = await runAction({
-      toolCache,
-      env: { PIP_CONFIG_FILE: pipConf },
-      inputs: {
-        repository: repo,
-        'build-commit': DWCY_TAG,
-        'python-version': A,
-        container: 'off',
-        manylinux: 'auto',
-        'stop-after': 'test',
-        upload: 'none',
-        'test-command': answerTest(41)
-      },
-      timeoutMs: 900_000
-    })
+    const { r, dir } = await buildWithPipConf(() => '[install]\nprefer-binary = yes\n')
     expect(r.exitCode, r.log.slice(-6000)).toBe(0)
     const notices = r.log.split('\n').filter((l) => l.startsWith('::notice::'))
     expect(notices).toEqual([
@@ -87,6 +71,6 @@ describe('uv for the venvs (bundle, Cython fixture)', () => {
     expect(byVenv).toHaveLength(4)
     expect(r.log).not.toMatch(/\[command\]\S+\/uv (venv|pip) /)
     expect(r.log).toContain('answer 41')
-    fs.rmSync(path.dirname(pipConf), { recursive: true, force: true })
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

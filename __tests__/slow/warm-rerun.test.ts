@@ -80,10 +80,6 @@ describe('compiler cache across runs in the container (container: auto, the fake
         toolCache,
         pathFirst: [fake.binDir],
         inputs: { ...fixtureInputs(fx.repo, fx.dependencies), container: 'auto', manylinux: '2_34' },
-        // The fake engine maps the image's /opt/python paths only where they are the command, not an
-        // argument: `uv venv --python /opt/python/...` cannot find it. pip makes the venvs here (this file is
-        // about the compiler cache); uv inside a real container is slow/real-engine's case.
-        env: { DIPY_WHEELS_VENV_TOOL: 'pip' },
         timeoutMs: 900_000
       })
 
@@ -93,6 +89,7 @@ describe('compiler cache across runs in the container (container: auto, the fake
     expect(first, cold.log.slice(-6000)).toBeDefined()
     expect(first!.misses).toBeGreaterThan(0)
     expect(JSON.parse(cold.outputs.wheels)).toHaveLength(1)
+    expect(cold.log).toMatch(/Venvs made and filled by uv /)
 
     const warm = await run(cold.root)
     expect(warm.exitCode, warm.log.slice(-6000)).toBe(0)

@@ -4,40 +4,23 @@
  */
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Recipe } from '../../src/dependencies/recipes.js'
 import { fetchSource } from '../../src/dependencies/sources.js'
 import { DependencyError } from '../../src/errors.js'
-import type { Runner } from '../../src/exec.js'
+import { noRunner, scratchPerTest } from '../harness/source-fetch.js'
 import { sha256File } from '../../src/util/hash.js'
 
-const noRunner: Runner = {
-  env: {},
-  which: async () => undefined,
-  run: async () => {
-    throw new Error('no command expected')
-  }
-}
-
-let tmp: string
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-companion-'))
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-  fs.rmSync(tmp, { recursive: true, force: true })
-})
+const tmp = scratchPerTest('dw-companion-')
 
 /** A .tar.xz with one top directory `top` holding `file` (as LLVM's release archives are laid out). */
 function archive(name: string, top: string, file: string, text: string): string {
-  const dir = path.join(tmp, 'make', top, path.dirname(file))
+  const dir = path.join(tmp(), 'make', top, path.dirname(file))
   fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(tmp, 'make', top, file), text)
-  const out = path.join(tmp, name)
-  execFileSync('tar', ['-cJf', out, '-C', path.join(tmp, 'make'), top])
+  fs.writeFileSync(path.join(tmp(), 'make', top, file), text)
+  const out = path.join(tmp(), name)
+  execFileSync('tar', ['-cJf', out, '-C', path.join(tmp(), 'make'), top])
   return out
 }
 
@@ -61,8 +44,8 @@ async function recipe(cmakeSha?: string): Promise<Recipe> {
 
 describe('companion archives', () => {
   it('puts the cmake archive beside the openmp source as cmake/, and builds from openmp', async () => {
-    const dest = path.join(tmp, 'src', 'libomp')
-    const root = await fetchSource(noRunner, await recipe(), dest, path.join(tmp, 'dl'))
+    const dest = path.join(tmp(), 'src', 'libomp')
+    const root = await fetchSource(noRunner, await recipe(), dest, path.join(tmp(), 'dl'))
     // The archive's top directory (openmp-9.src) at the fixed place the plan names, the companion beside it.
     expect(root).toBe(path.join(dest, 'source'))
     expect(fs.existsSync(path.join(root, 'CMakeLists.txt'))).toBe(true)
@@ -76,13 +59,13 @@ describe('companion archives', () => {
     const err = await fetchSource(
       noRunner,
       await recipe('0'.repeat(64)),
-      path.join(tmp, 'src'),
-      path.join(tmp, 'dl')
+      path.join(tmp(), 'src'),
+      path.join(tmp(), 'dl')
     ).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(DependencyError)
-    expect((err as Error).message).toContain(`the sha256 of ${path.join(tmp, 'cmake-9.src.tar.xz')} is`)
+    expect((err as Error).message).toContain(`the sha256 of ${path.join(tmp(), 'cmake-9.src.tar.xz')} is`)
     expect((err as Error).message).toContain(`but the recipe expects ${'0'.repeat(64)}`)
-    expect(fs.existsSync(path.join(tmp, 'src', 'cmake'))).toBe(false)
+    expect(fs.existsSync(path.join(tmp(), 'src', 'cmake'))).toBe(false)
   })
 })
 

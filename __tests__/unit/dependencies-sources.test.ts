@@ -1,8 +1,7 @@
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Recipe } from '../../src/dependencies/recipes.js'
 import {
   commitFromLsRemote,
@@ -12,15 +11,7 @@ import {
 } from '../../src/dependencies/sources.js'
 import { sha256File } from '../../src/util/hash.js'
 import { DependencyError } from '../../src/errors.js'
-import type { Runner } from '../../src/exec.js'
-
-const noRunner: Runner = {
-  env: {},
-  which: async () => undefined,
-  run: async () => {
-    throw new Error('no command expected')
-  }
-}
+import { noRunner, scratchPerTest } from '../harness/source-fetch.js'
 
 describe('git plans', () => {
   it('clones with -- before the URL and checks out detached with -- after the ref', () => {
@@ -88,15 +79,7 @@ describe('git plans', () => {
 })
 
 describe('archive sources', () => {
-  let tmp: string
-  beforeEach(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deps-src-'))
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
-  })
-  afterEach(() => {
-    vi.restoreAllMocks()
-    fs.rmSync(tmp, { recursive: true, force: true })
-  })
+  const tmp = scratchPerTest('deps-src-')
 
   const archiveRecipe = (location: string, sha256: string): Recipe => ({
     name: 'dwmath',
@@ -107,17 +90,17 @@ describe('archive sources', () => {
   })
 
   it('hashes files with sha256', async () => {
-    fs.writeFileSync(path.join(tmp, 'a'), 'abc')
-    expect(await sha256File(path.join(tmp, 'a'))).toBe(
+    fs.writeFileSync(path.join(tmp(), 'a'), 'abc')
+    expect(await sha256File(path.join(tmp(), 'a'))).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
     )
   })
 
   it('checks a file:// archive against its sha256 before extracting anything', async () => {
-    const file = path.join(tmp, 'd.tar.gz')
+    const file = path.join(tmp(), 'd.tar.gz')
     fs.writeFileSync(file, 'abc')
     const recipe = archiveRecipe(pathToFileURL(file).href, 'f'.repeat(64))
-    const err = await fetchSource(noRunner, recipe, path.join(tmp, 'src'), path.join(tmp, 'dl')).catch(
+    const err = await fetchSource(noRunner, recipe, path.join(tmp(), 'src'), path.join(tmp(), 'dl')).catch(
       (e: unknown) => e
     )
     expect(err).toBeInstanceOf(DependencyError)
@@ -127,14 +110,14 @@ describe('archive sources', () => {
     expect((err as Error).message).toContain(
       'is ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
     )
-    expect(fs.existsSync(path.join(tmp, 'src'))).toBe(false)
+    expect(fs.existsSync(path.join(tmp(), 'src'))).toBe(false)
   })
 
   it('says which archive is missing', async () => {
-    const recipe = archiveRecipe(path.join(tmp, 'nope.tar.gz'), 'f'.repeat(64))
-    await expect(fetchSource(noRunner, recipe, path.join(tmp, 'src'), path.join(tmp, 'dl'))).rejects.toThrow(
-      `recipe "dwmath": the archive ${path.join(tmp, 'nope.tar.gz')} does not exist`
-    )
+    const recipe = archiveRecipe(path.join(tmp(), 'nope.tar.gz'), 'f'.repeat(64))
+    await expect(
+      fetchSource(noRunner, recipe, path.join(tmp(), 'src'), path.join(tmp(), 'dl'))
+    ).rejects.toThrow(`recipe "dwmath": the archive ${path.join(tmp(), 'nope.tar.gz')} does not exist`)
   })
 
   it('wraps a failed download in an error naming the recipe and the URL', async () => {
@@ -143,7 +126,7 @@ describe('archive sources', () => {
       throw new Error('Unexpected HTTP response: 404')
     }
     await expect(
-      fetchSource(noRunner, recipe, path.join(tmp, 'src'), path.join(tmp, 'dl'), download)
+      fetchSource(noRunner, recipe, path.join(tmp(), 'src'), path.join(tmp(), 'dl'), download)
     ).rejects.toThrow('recipe "dwmath": could not download https://example.invalid/d.tar.gz: Unexpected HTTP')
   })
 })

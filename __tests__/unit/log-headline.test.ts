@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CommandError } from '../../src/errors.js'
-import { headline } from '../../src/util/log-headline.js'
+import { headline } from '../../src/log-headline.js'
 
 const LOGS = fileURLToPath(new URL('../fixtures/logs/', import.meta.url))
 const log = (name: string): string => fs.readFileSync(path.join(LOGS, name), 'utf8')
