@@ -5,6 +5,7 @@ import { formatCommand } from '../exec.js'
 import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
+import { dependenciesAsPrinted } from './dependencies.js'
 import { plannedRecipes } from './recipe-steps.js'
 import type { VenvCommands, VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
@@ -116,7 +117,8 @@ export function renderPlan(plan: BuildPlan): string {
     venvLines(plan.uv.venv, cmd).forEach((s) => line(s))
   } else line('Venvs: made and filled by pip (DIPY_WHEELS_VENV_TOOL=pip)')
   os.afterVenvs.forEach((s) => line(s))
-  for (const py of plan.pythons) {
+  // With recipes: every build and repair command with the prefix's variables, as it runs.
+  for (const py of dependenciesAsPrinted(plan).pythons) {
     line()
     line(`Python ${py.version}`)
     const where = py.interpreter.candidates?.join(', ') ?? os.interpreterSearch

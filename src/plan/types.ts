@@ -123,6 +123,11 @@ export interface BuildPlan {
      * target, so a prefix built for another macOS is never reused).
      */
     keyExtra?: string
+    /**
+     * The prefix the run built or reused ('' without recipes), once resolveDependencies has put it into every
+     * build and repair command; undefined before.
+     */
+    prefix?: string
   }
   compilerCache: {
     enabled: boolean

@@ -12,8 +12,8 @@ import { wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
 /**
- * Builds one wheel with the plan's command (the --vsenv one when MSVC's environment was not loaded), with
- * what the run found in its environment (the dependency prefix's and the compiler cache's variables), and
+ * Builds one wheel with the plan's command (the --vsenv one when MSVC's environment was not loaded: its
+ * environment carries the dependency prefix's and the compiler cache's variables, resolveDependencies), and
  * returns its path (exactly one must appear) and what the Cython cache reused. The plan's backend is
  * resolved (resolveBackend): with meson-python, its fixed build directory is emptied and the Cython cache's
  * files are written first.
@@ -24,7 +24,6 @@ export async function buildWheel(
   py: PythonPlan,
   slots: Slots,
   found: {
-    env: EnvChange
     /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
     override?: EnvChange
     /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
@@ -47,7 +46,7 @@ export async function buildWheel(
     fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
     fs.rmSync(cython.log, { force: true })
   }
-  const planned = { ...command, env: mergeEnv(found.env, command.env, found.override) }
+  const planned = { ...command, env: mergeEnv(command.env, found.override) }
   await core.group(`Build the wheel for Python ${py.version}`, async () => {
     try {
       await runner.run(materialize(planned, slots, runner.env, mod), {

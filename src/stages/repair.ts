@@ -14,8 +14,6 @@ export interface RepairContext {
   toolsBin: string
   arch: string
   policy?: string
-  /** The dependency prefix's library path, when recipes were built. */
-  libraryEnv: EnvChange
   /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
   override?: EnvChange
 }
@@ -53,7 +51,7 @@ export async function repairWheel(
     core.info(`${path.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`)
     return dest
   }
-  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) }
+  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.override) }
   const cmd = materialize(planned, { wheel }, runner.env, mod)
   await core.group(`Repair the wheel for Python ${py.version}`, async () => {
     try {

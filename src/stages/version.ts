@@ -116,11 +116,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         mod,
         py,
         { python: python.path, buildPython },
-        {
-          env: { set: ctx.depsEnv },
-          override: target.env,
-          vsenv: ctx.vsenv
-        }
+        { override: target.env, vsenv: ctx.vsenv }
       )
     )
     ccStats = cc ? await recordStats(runner, cc, py.version, before) : undefined
@@ -135,7 +131,6 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
         toolsBin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
-        libraryEnv: ctx.depsPrefix ? mod.libraryEnv(ctx.depsPrefix) : {},
         override: target.env
       })
       if (target.tag) checkPlatformTag(repaired, target.tag)
