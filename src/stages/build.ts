@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CYTHON_CACHE_SCRIPT, cythonNativeFile, parseCythonLog, type CythonStats } from '../cache/cython.js'
-import { materialize, mergeEnv, type EnvChange, type Slots } from '../command.js'
+import { materialize, type Slots } from '../command.js'
 import { BuildError, CommandError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
@@ -24,8 +24,6 @@ export async function buildWheel(
   py: PythonPlan,
   slots: Slots,
   found: {
-    /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
-    override?: EnvChange
     /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
     vsenv?: boolean
   }
@@ -46,10 +44,9 @@ export async function buildWheel(
     fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
     fs.rmSync(cython.log, { force: true })
   }
-  const planned = { ...command, env: mergeEnv(command.env, found.override) }
   await core.group(`Build the wheel for Python ${py.version}`, async () => {
     try {
-      await runner.run(materialize(planned, slots, runner.env, mod), {
+      await runner.run(materialize(command, slots, runner.env, mod), {
         what: `the wheel build for Python ${py.version}`
       })
     } catch (err) {
