@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { makePlan } from '../../src/plan/make-plan.js'
 import { resolveInterpreter } from '../../src/plan/interpreter.js'
+import { renderPlan } from '../../src/plan/render.js'
 import { defaultInputs, runnerHost, sha16, TOOLS_TXT } from '../harness/plan-fixtures.js'
 
 const DIPY_REQUIRES = ['meson-python>=0.13.1', 'Cython>=3.0.4', 'numpy>=2.0.0rc1']
@@ -38,6 +39,21 @@ describe('Linux, compiler-cache on (the project requirements in the build env), 
     expect(venv.stamp).toBe(`Python 3.12.7 ${sha16('v4', TOOLS_TXT, reqs)}`)
     const other = resolveInterpreter(plan, py, { full: '3.12.8', buildSystem }).buildEnv.venv!
     expect(other.stamp).toBe(`Python 3.12.8 ${sha16('v4', TOOLS_TXT, reqs)}`)
+  })
+
+  it('`plan` prints the build env: the interpreter and requires the run finds as placeholders, then resolved', () => {
+    const before = renderPlan(plan).split('\n')
+    expect(before).toContain(
+      `    reused when ${dir}/.complete reads "Python <Python 3.12.x found> <hash of tools.txt and the requires>" and this runs: ${dir}/bin/python -c pass`
+    )
+    expect(before.find((l) => l.startsWith('    install:') && l.includes('--upgrade'))).toMatch(
+      / --upgrade '<the checkout'\\''s \[build-system\] requires>'$/
+    )
+    const after = renderPlan({ ...plan, pythons: [resolved] }).split('\n')
+    expect(after.find((l) => l.startsWith('    reused when'))).toContain(`reads "${venv.stamp}"`)
+    expect(after.find((l) => l.startsWith('    install:') && l.includes('--upgrade'))).toMatch(
+      / --upgrade meson-python>=0.13.1 Cython>=3.0.4 numpy>=2.0.0rc1$/
+    )
   })
 
   it('Linux has no target to raise: the build and repair are unchanged, no tag is required', () => {

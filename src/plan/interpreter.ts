@@ -8,6 +8,7 @@ import constraints from '../../requirements/tools.txt'
 import { mergeEnv, type EnvChange, type PlannedCommand } from '../command.js'
 import { platformModule } from '../platforms/index.js'
 import { planBuildEnv, type BuildSystem } from '../python/build-env.js'
+import type { VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
 
 export interface InterpreterFacts {
@@ -44,3 +45,19 @@ export function resolveInterpreter(plan: BuildPlan, py: PythonPlan, facts: Inter
 /** A command with the interpreter's target variables replacing the plan's (unchanged without any). */
 const withTarget = (c: PlannedCommand, env: EnvChange | undefined): PlannedCommand =>
   env ? { ...c, env: mergeEnv(c.env, env) } : c
+
+/** Before the run: the build env's commands as `plan` prints them, the facts the run finds as placeholders. */
+export function buildEnvAsPrinted(plan: BuildPlan, py: PythonPlan): VenvPlan {
+  const full = `<Python ${py.version}.x found>`
+  const requires = "<the checkout's [build-system] requires>"
+  const venv = planBuildEnv(platformModule(plan.platform), {
+    full,
+    dir: py.buildEnv.dir,
+    constraints,
+    buildSystem: py.buildEnv.projectRequirements ? { requires: [requires], backend: '' } : undefined,
+    pipCache: plan.compilerCache.pipCache,
+    uv: plan.uv
+  })
+  const hashed = py.buildEnv.projectRequirements ? 'tools.txt and the requires' : 'tools.txt'
+  return { ...venv, stamp: `Python ${full} <hash of ${hashed}>` }
+}

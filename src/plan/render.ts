@@ -6,6 +6,7 @@ import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
 import { dependenciesAsPrinted } from './dependencies.js'
+import { buildEnvAsPrinted } from './interpreter.js'
 import { plannedRecipes } from './recipe-steps.js'
 import type { VenvCommands, VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
@@ -126,6 +127,10 @@ export function renderPlan(plan: BuildPlan): string {
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`
     )
+    venvLines(py.buildEnv.venv ?? buildEnvAsPrinted(plan, py), cmd).forEach((s) => line(`  ${s}`))
+    if (py.buildEnv.projectRequirements) {
+      line('    then what the backend asks for (get_requires_for_build_wheel) and the env lacks, installed')
+    }
     for (const [label, c] of buildLines(py)) line(`  ${label.padEnd(10)} ${cmd(c)}`)
     line(`  repair:    ${cmd(py.repair)}`)
     if (py.testEarly) line(`  test deps: ${cmd(py.testEarly.install)} (while the wheel compiles)`)
