@@ -6,7 +6,7 @@
  */
 import constraints from '../../requirements/tools.txt'
 import { mergeEnv, type EnvChange, type PlannedCommand } from '../command.js'
-import { platformModule } from '../platforms/index.js'
+import { platformModule, type PlatformModule } from '../platforms/index.js'
 import { planBuildEnv, type BuildSystem } from '../python/build-env.js'
 import type { VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
@@ -19,8 +19,12 @@ export interface InterpreterFacts {
 }
 
 /** The version's plan with its build env planned and the target of its interpreter in every command. */
-export function resolveInterpreter(plan: BuildPlan, py: PythonPlan, facts: InterpreterFacts): PythonPlan {
-  const mod = platformModule(plan.platform)
+export function resolveInterpreter(
+  plan: BuildPlan,
+  py: PythonPlan,
+  facts: InterpreterFacts,
+  mod: PlatformModule = platformModule(plan.platform)
+): PythonPlan {
   const target = mod.interpreterTarget(plan, facts.full)
   const venv = planBuildEnv(mod, {
     full: facts.full,

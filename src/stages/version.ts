@@ -82,7 +82,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
       if (made.uv === undefined) made.uv = await uvTool(runner, mod, plan, python.path)
       // The facts this version's commands wait for: the interpreter's version, the checkout's requirements.
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
-      const resolved = resolveInterpreter(plan, py, { full: python.full, buildSystem })
+      const resolved = resolveInterpreter(plan, py, { full: python.full, buildSystem }, mod)
       if (resolved.targetNotice) core.notice(resolved.targetNotice)
       const venv = await ensureBuildEnv(runner, mod, {
         venv: resolved.buildEnv.venv!,
