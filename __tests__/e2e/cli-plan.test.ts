@@ -83,6 +83,25 @@ describe('dist/cli.js plan', () => {
         `  ${how}then:    ${pipEnv} ${py} -m pip install --disable-pip-version-check --no-input ${c}`
       ]
     }
+    // The build env's commands: the interpreter's version and the checkout's requires are found by the run
+    // (placeholders here); uv's form, then pip's; then the backend's own requirements.
+    const bpy = `${env}\\Scripts\\python.exe`
+    const reqs = `--upgrade '<the checkout'\\''s [build-system] requires>'`
+    const pipFlags = '--disable-pip-version-check --no-input'
+    const buildEnvLines = [
+      `    reused when ${env}\\.complete reads "Python <Python 3.12.x found> <hash of tools.txt and the requires>" ` +
+        `and this runs: ${bpy} -c pass`,
+      `    make:    ${pipEnv} ${uvVars} ${uv} venv --python <python> ${env}`,
+      `    install: ${pipEnv} ${uvVars} ${uv} pip install --python ${bpy} -c ${env}\\constraints.txt build`,
+      `    install: ${pipEnv} ${uvVars} ${uv} pip install --python ${bpy} ${reqs}`,
+      `    with pip, make:    ${pipEnv} <python> -m venv ${env} --without-pip`,
+      `    with pip, install: ${pipEnv} <python> -m pip --python ${bpy} install ${pipFlags} -c ${env}\\constraints.txt build`,
+      `    with pip, install: ${pipEnv} <python> -m pip --python ${bpy} install ${pipFlags} ${reqs}`,
+      `    with pip, if the interpreter's pip cannot install into it: ${pipEnv} ${bpy} -m ensurepip --default-pip`,
+      `    with pip, then:    ${pipEnv} ${bpy} -m pip install ${pipFlags} -c ${env}\\constraints.txt build`,
+      `    with pip, then:    ${pipEnv} ${bpy} -m pip install ${pipFlags} ${reqs}`,
+      '    then what the backend asks for (get_requires_for_build_wheel) and the env lacks, installed'
+    ]
     expect(r.stdout).toBe(
       [
         'Target: windows AMD64; runs up to: publish',
@@ -110,6 +129,7 @@ describe('dist/cli.js plan', () => {
         '  find:      python.exe of x64 (tool cache, pythonLocation, PATH), run to check its version, bits and ' +
           'sysconfig platform',
         `  build env: ${env} (build + the project's [build-system] requires)`,
+        ...buildEnvLines,
         `  build unless the backend is meson-python: ${build('')}`,
         `  build if the MSVC capture fails (meson's --vsenv): ${build('-Csetup-args=--vsenv')}`,
         `  build if the backend is meson-python: ${build(meson)}`,

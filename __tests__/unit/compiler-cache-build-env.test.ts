@@ -14,6 +14,7 @@ import {
   ensureBuildEnv,
   isMesonpy,
   LEGACY_BUILD_SYSTEM,
+  planBuildEnv,
   readBuildSystem,
   settingsDict,
   type BuildEnvRequest
@@ -89,13 +90,18 @@ describe('the build system of a project', () => {
 })
 
 function request(srcDir: string, toolCache: string, extra: Partial<BuildEnvRequest> = {}): BuildEnvRequest {
+  const buildSystem = readBuildSystem(srcDir)
   return {
+    venv: planBuildEnv(linux, {
+      full: '3.11.7',
+      dir: path.join(toolCache, 'dipy-wheels-buildenv', 'env-py3.11'),
+      constraints: 'build==1.6.1\n',
+      buildSystem,
+      pipCache: '/tc/dipy-wheels-pip'
+    }),
     python: '/usr/bin/python3.11',
-    full: '3.11.7',
-    dir: path.join(toolCache, 'dipy-wheels-buildenv', 'env-py3.11'),
-    constraints: 'build==1.6.1\n',
     srcDir,
-    buildSystem: readBuildSystem(srcDir),
+    buildSystem,
     configSettings: ['compile-args=-v'],
     pipCache: '/tc/dipy-wheels-pip',
     ...extra

@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RepairError } from '../../src/errors.js'
+import { resolveDependencies } from '../../src/plan/dependencies.js'
 import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { repairWheel } from '../../src/stages/repair.js'
@@ -33,11 +34,12 @@ describe('repair', () => {
       eventName: 'workflow_dispatch',
       env: {}
     }
-    const py = makePlan(defaultInputs('linux', { container: 'off', manylinux: '2_28' }), host).pythons[0]
+    const plan = makePlan(defaultInputs('linux', { container: 'off', manylinux: '2_28' }), host)
     return {
       root,
-      py,
-      ctx: { toolsBin: '/t/bin', arch: 'x86_64', policy: 'manylinux_2_28_x86_64', libraryEnv: {} }
+      plan,
+      py: plan.pythons[0],
+      ctx: { toolsBin: '/t/bin', arch: 'x86_64', policy: 'manylinux_2_28_x86_64' }
     }
   }
 
@@ -65,14 +67,15 @@ describe('repair', () => {
     expect((err as Error).message).toMatch(/produced 2 wheels, expected one/)
   })
 
-  it('the dependency prefix reaches auditwheel on LD_LIBRARY_PATH', async () => {
-    const { root, py, ctx } = setup()
+  it('the dependency prefix reaches auditwheel on LD_LIBRARY_PATH (the resolved plan carries it)', async () => {
+    const { root, plan, ctx } = setup()
+    const py = resolveDependencies(plan, { prefix: '/deps/prefix', env: {} }).pythons[0]
     const wheel = path.join(root, 'pkg-1.0-cp311-cp311-linux_x86_64.whl')
     writeWheel(wheel)
     const runner = new FakeRunner(() =>
       writeWheel(path.join(py.repairDir, 'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl'))
     )
-    await repairWheel(runner, linux, py, wheel, { ...ctx, libraryEnv: linux.libraryEnv('/deps/prefix') })
+    await repairWheel(runner, linux, py, wheel, ctx)
     expect(runner.calls[0].env?.LD_LIBRARY_PATH).toBe('/deps/prefix/lib:/deps/prefix/lib64')
   })
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
+import type { EnvChange } from '../command.js'
 import type { Command } from '../exec.js'
 import type { PlatformName } from '../host.js'
 import { platformModule } from '../platforms/index.js'
@@ -203,6 +204,31 @@ export function prefixEnv(
   if (libraryVar !== 'PATH') prepend('PATH', [p.join(prefix, 'bin')])
   prepend(libraryVar, libraryDirs(prefix, platform))
   return env
+}
+
+/** The compiler flags prefixEnv puts the prefix's include (and lib) directory in front of, space-separated. */
+export const PREFIX_FLAGS = ['CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'LDFLAGS'] as const
+
+/**
+ * prefixEnv as a change the plan's commands carry: the path lists as directories put first (applied to the
+ * environment of whatever runs the command), the compiler flags set, in front of their value in `base`
+ * (the environment the run found: `$CFLAGS` when printed before the run).
+ */
+export function prefixEnvChange(
+  prefix: string,
+  platform: PlatformName,
+  base: Record<string, string | undefined>
+): EnvChange {
+  const sep = paths(platform).delimiter
+  const set: Record<string, string> = {}
+  const prepend: Record<string, string[]> = {}
+  for (const [key, value] of Object.entries(prefixEnv(prefix, platform, {}))) {
+    const flag = (PREFIX_FLAGS as readonly string[]).includes(key.toUpperCase())
+    const old = base[keyOf(key, platform, base)]
+    if (flag) set[key] = [value, ...(old ? [old] : [])].join(' ')
+    else prepend[key] = value.split(sep)
+  }
+  return { set, prepend }
 }
 
 /** JSON with object keys sorted, so equal values always hash the same. */

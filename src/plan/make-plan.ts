@@ -10,7 +10,6 @@ import { windowsRecipeTarget } from '../platforms/windows-target.js'
 import type { HostFacts } from '../host.js'
 import type { ActionInputs } from '../inputs.js'
 import { targetArch } from '../platforms/architecture.js'
-import { planTestEarlyWith, type TestRequest } from '../platforms/common.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
 import { vsenvWouldBeWrong } from '../platforms/msvc-env.js'
 import {
@@ -23,11 +22,10 @@ import { artifactDecision, artifactName } from '../publish/artifact-name.js'
 import { attestDecision } from '../publish/attest.js'
 import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
-import { planUv, toUv, type UvPlan } from '../python/uv.js'
-import { planVenv } from '../python/venv-plan.js'
 import { shortHash } from '../util/hash.js'
 import { planBuilds } from './build-commands.js'
 import { compilerCacheOf } from './compiler-cache.js'
+import { pipCacheOf, testPlans, toolsDir, toolsPlan, uvOf } from './venvs.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
 /** The facts makePlan needs of the machine it plans for (HostFacts, or a target named on the CLI). */
@@ -190,45 +188,6 @@ function settingsOf(inputs: ActionInputs, host: PlanHost): string[] {
   return compileCommandLines(host) && !own.some((s) => s.startsWith('compile-args='))
     ? [...own, 'compile-args=-v']
     : [...own]
-}
-
-/** The test's commands, and what it can install while the wheel is compiled: uv's form with pip's beside. */
-function testPlans(
-  mod: PlatformModule,
-  req: TestRequest,
-  uv: UvPlan | undefined
-): Pick<PythonPlan, 'test' | 'testEarly' | 'pipFallback'> {
-  const pip = { test: mod.planTest(req), testEarly: planTestEarlyWith(mod, req) }
-  if (!uv) return pip
-  return {
-    test: pip.test.map((c) => toUv(c, uv)),
-    testEarly: { ...pip.testEarly, install: toUv(pip.testEarly.install, uv) },
-    pipFallback: pip
-  }
-}
-
-/** uv for the venvs: in the tool cache, one per pin and executor. */
-const uvOf = (mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): UvPlan | undefined =>
-  planUv(mod, host.toolCache, executor.envId, host.env, pipCacheOf(host, executor))
-
-/** pip's download cache: the user's PIP_CACHE_DIR on the host, else one in the tool cache (mounted). */
-function pipCacheOf(host: PlanHost, executor: ExecutorPlan): string {
-  const own = executor.kind === 'host' ? host.env.PIP_CACHE_DIR : undefined
-  return own || platformModule(host.platform).paths.join(host.toolCache, 'dipy-wheels-pip')
-}
-
-/** The tools venv (the repair tool): one per constraints text and executor. */
-function toolsDir(mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): string {
-  return mod.paths.join(host.toolCache, 'dipy-wheels-tools', shortHash(constraints, executor.envId))
-}
-
-/** The tools venv's directory, packages and commands (uv's form with pip's beside it when uv is planned). */
-function toolsPlan(mod: PlatformModule, host: PlanHost, executor: ExecutorPlan): BuildPlan['tools'] {
-  const dir = toolsDir(mod, host, executor)
-  const uv = uvOf(mod, host, executor)
-  const env = { PIP_CACHE_DIR: pipCacheOf(host, executor) }
-  const req = { label: 'tools venv', dir, packages: mod.toolPackages, constraints, env }
-  return { dir, packages: mod.toolPackages, venv: planVenv(mod, req, uv) }
 }
 
 /**

@@ -5,6 +5,8 @@ import { formatCommand } from '../exec.js'
 import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import { platformModule } from '../platforms/index.js'
 import { describeDecision } from '../publish/target.js'
+import { dependenciesAsPrinted } from './dependencies.js'
+import { buildEnvAsPrinted } from './interpreter.js'
 import { plannedRecipes } from './recipe-steps.js'
 import type { VenvCommands, VenvPlan } from '../python/venv-plan.js'
 import type { BuildPlan, PythonPlan } from './types.js'
@@ -116,7 +118,8 @@ export function renderPlan(plan: BuildPlan): string {
     venvLines(plan.uv.venv, cmd).forEach((s) => line(s))
   } else line('Venvs: made and filled by pip (DIPY_WHEELS_VENV_TOOL=pip)')
   os.afterVenvs.forEach((s) => line(s))
-  for (const py of plan.pythons) {
+  // With recipes: every build and repair command with the prefix's variables, as it runs.
+  for (const py of dependenciesAsPrinted(plan).pythons) {
     line()
     line(`Python ${py.version}`)
     const where = py.interpreter.candidates?.join(', ') ?? os.interpreterSearch
@@ -124,6 +127,10 @@ export function renderPlan(plan: BuildPlan): string {
     line(
       `  build env: ${py.buildEnv.dir} (${py.buildEnv.projectRequirements ? "build + the project's [build-system] requires" : 'build; isolated build'})`
     )
+    venvLines(py.buildEnv.venv ?? buildEnvAsPrinted(plan, py), cmd).forEach((s) => line(`  ${s}`))
+    if (py.buildEnv.projectRequirements) {
+      line('    then what the backend asks for (get_requires_for_build_wheel) and the env lacks, installed')
+    }
     for (const [label, c] of buildLines(py)) line(`  ${label.padEnd(10)} ${cmd(c)}`)
     line(`  repair:    ${cmd(py.repair)}`)
     if (py.testEarly) line(`  test deps: ${cmd(py.testEarly.install)} (while the wheel compiles)`)

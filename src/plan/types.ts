@@ -44,7 +44,13 @@ export interface PythonPlan {
     dir: string
     /** true: `build` plus the project's [build-system] requires, built without isolation (compiler-cache). */
     projectRequirements: boolean
+    /** Its commands, once resolveInterpreter knows the interpreter's version and the checkout's requirements. */
+    venv?: VenvPlan
   }
+  /** Once resolveInterpreter ran: the platform tag the repaired wheel must carry (macOS, Windows). */
+  platformTag?: string
+  /** Once resolveInterpreter ran: why the macOS deployment target was raised for this interpreter. */
+  targetNotice?: string
   /**
    * meson-python's -Cbuild-dir, at a fixed place inside the checkout (buildDirOf), so ccache and the Cython
    * cache see the same relative paths in any workspace or temp folder; added when the backend is mesonpy.
@@ -123,6 +129,11 @@ export interface BuildPlan {
      * target, so a prefix built for another macOS is never reused).
      */
     keyExtra?: string
+    /**
+     * The prefix the run built or reused ('' without recipes), once resolveDependencies has put it into every
+     * build and repair command; undefined before.
+     */
+    prefix?: string
   }
   compilerCache: {
     enabled: boolean

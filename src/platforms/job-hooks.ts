@@ -38,9 +38,10 @@ export interface JobHooks {
   afterDependencies(runner: Runner, os: OsPlans, prefix: string, before: readonly Recipe[]): Promise<void>
   /**
    * For one interpreter (its full version): variables that replace the plan's (macOS: a deployment target
-   * raised to the interpreter's own minimum) and the platform tag its repaired wheel must carry.
+   * raised to the interpreter's own minimum, with the notice that says so) and the platform tag its
+   * repaired wheel must carry. Pure: resolveInterpreter writes it into the plan.
    */
-  interpreterTarget(os: OsPlans, pythonFull: string): { env?: EnvChange; tag?: string }
+  interpreterTarget(os: OsPlans, pythonFull: string): { env?: EnvChange; tag?: string; notice?: string }
   /** The plan's lines about this OS; `manylinuxPolicy`: the plan's (Linux). */
   describe(os: OsPlans & { manylinuxPolicy?: string }): OsDescription
 }

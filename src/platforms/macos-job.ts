@@ -67,12 +67,17 @@ export async function linkLibomp(runner: Runner, plan: MacosPlan, prefix: string
   core.info(`libomp: ${link.link} -> ${prefix} (where meson's OpenMP lookup finds it).`)
 }
 
-/** The target of one interpreter and the variables that override the plan's when it was raised. */
-export function targetFor(plan: MacosPlan, pythonFull: string): { target: string; env?: EnvChange } {
+/**
+ * The target of one interpreter and the variables that override the plan's when it was raised, with the
+ * notice that says so (pure: the run prints it).
+ */
+export function targetFor(
+  plan: MacosPlan,
+  pythonFull: string
+): { target: string; env?: EnvChange; notice?: string } {
   const t = deploymentTarget(plan.deploymentTarget, pythonFull, plan.arch)
   if (!t.notice) return { target: t.target }
-  core.notice(t.notice)
-  return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) } }
+  return { target: t.target, env: { set: macosTargetEnv(t.target, plan.arch) }, notice: t.notice }
 }
 
 /** Marker variables of a macOS target (PEP 508). */

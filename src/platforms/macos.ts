@@ -50,7 +50,10 @@ export const macos: PlatformModule = {
   interpreterTarget(os, pythonFull) {
     if (!os.macos) return {}
     const t = targetFor(os.macos, pythonFull)
-    return { ...(t.env ? { env: t.env } : {}), tag: macosPlatformTag(t.target, os.macos.arch) }
+    return {
+      ...(t.env ? { env: t.env, notice: t.notice } : {}),
+      tag: macosPlatformTag(t.target, os.macos.arch)
+    }
   },
 
   pythonCandidates(s) {

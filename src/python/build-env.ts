@@ -15,7 +15,7 @@ import { applyEnv } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
 import { shortHash } from '../util/hash.js'
 import { planVenv, type VenvPlan } from './venv-plan.js'
-import { COMPLETE_MARKER, ensureVenv, pipInstall, type ToolVenv, type UvTool } from './venvs.js'
+import { ensureVenv, pipInstall, type ToolVenv, type UvTool } from './venvs.js'
 import { removeTree } from '../util/remove.js'
 
 /** The [build-system] table of a project. */
@@ -107,16 +107,29 @@ export function settingsDict(settings: readonly string[]): Record<string, string
   return out
 }
 
-export interface BuildEnvRequest {
-  /** The target interpreter and its full version. */
-  python: string
+/** What the build env's commands are planned from (facts of the run: the interpreter's version, the checkout). */
+export interface BuildEnvPlanRequest {
+  /** The target interpreter's full version (the reuse stamp's). */
   full: string
   /** The env's directory (the plan's). */
   dir: string
   /** requirements/tools.txt: pins `build` itself. */
   constraints: string
-  srcDir: string
   /** The project's [build-system]: installed into the env for a build without isolation; undefined: `build` only. */
+  buildSystem?: BuildSystem
+  /** pip's cache directory. */
+  pipCache: string
+  /** uv planned: its form first, pip's beside it. */
+  uv?: { exe: string; cacheDir: string }
+}
+
+export interface BuildEnvRequest {
+  /** The env's planned commands (planBuildEnv, through resolveInterpreter). */
+  venv: VenvPlan
+  /** The target interpreter. */
+  python: string
+  srcDir: string
+  /** The project's [build-system] (with it, the backend is asked for its dynamic requirements). */
   buildSystem?: BuildSystem
   configSettings: readonly string[]
   /** pip's cache directory. */
@@ -128,7 +141,7 @@ export interface BuildEnvRequest {
 }
 
 /** The build env's commands: `build` with the constraints, then the project's requirements (--upgrade). */
-export function planBuildEnv(mod: PlatformModule, req: BuildEnvRequest): VenvPlan {
+export function planBuildEnv(mod: PlatformModule, req: BuildEnvPlanRequest): VenvPlan {
   const requires = req.buildSystem?.requires ?? []
   const venv = {
     label: `build env of Python ${req.full}`,
@@ -139,7 +152,7 @@ export function planBuildEnv(mod: PlatformModule, req: BuildEnvRequest): VenvPla
     env: { PIP_CACHE_DIR: req.pipCache },
     stamp: buildEnvStamp(req.full, req.constraints, req.buildSystem ? requires : ['(isolated)'])
   }
-  return planVenv(mod, venv, req.uv ?? undefined)
+  return planVenv(mod, venv, req.uv)
 }
 
 /**
@@ -151,15 +164,15 @@ export async function ensureBuildEnv(
   mod: PlatformModule,
   req: BuildEnvRequest
 ): Promise<ToolVenv> {
-  const marker = path.join(req.dir, COMPLETE_MARKER)
+  const planned = req.venv
+  const marker = planned.marker
   if (fs.existsSync(marker) && (req.now ?? Date.now()) - fs.statSync(marker).mtimeMs > BUILD_ENV_MAX_AGE_MS) {
-    core.info(`The build env at ${req.dir} is over a week old: making it again with the newest requirements`)
-    removeTree(req.dir)
+    core.info(
+      `The build env at ${planned.dir} is over a week old: making it again with the newest requirements`
+    )
+    removeTree(planned.dir)
   }
   const pipEnv = { PIP_CACHE_DIR: req.pipCache }
-  // Planned here, not in the plan: its stamp holds the interpreter's full version and the checkout's
-  // requirements (the same pure planner as the tools venv's).
-  const planned = planBuildEnv(mod, req)
   const venv = await ensureVenv(runner, mod, planned, { python: req.python }, req.uv)
   if (!req.buildSystem) return venv
   const query = await runner.run(

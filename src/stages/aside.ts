@@ -35,9 +35,6 @@ export interface WheelsContext {
 /** What every version of one run shares, fixed before the first: the runner (with MSVC's environment) and more. */
 export interface VersionContext extends WheelsContext {
   mod: PlatformModule
-  /** The dependency prefix's variables for the build, and its library path for the repair. */
-  depsEnv: Record<string, string>
-  depsPrefix: string
   /** Windows: the MSVC environment was not loaded: the plan's --vsenv build runs instead. */
   vsenv: boolean
 }

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CYTHON_CACHE_SCRIPT, cythonNativeFile, parseCythonLog, type CythonStats } from '../cache/cython.js'
-import { materialize, mergeEnv, type EnvChange, type Slots } from '../command.js'
+import { materialize, type Slots } from '../command.js'
 import { BuildError, CommandError, messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
@@ -12,8 +12,8 @@ import { wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
 /**
- * Builds one wheel with the plan's command (the --vsenv one when MSVC's environment was not loaded), with
- * what the run found in its environment (the dependency prefix's and the compiler cache's variables), and
+ * Builds one wheel with the plan's command (the --vsenv one when MSVC's environment was not loaded: its
+ * environment carries the dependency prefix's and the compiler cache's variables, resolveDependencies), and
  * returns its path (exactly one must appear) and what the Cython cache reused. The plan's backend is
  * resolved (resolveBackend): with meson-python, its fixed build directory is emptied and the Cython cache's
  * files are written first.
@@ -24,9 +24,6 @@ export async function buildWheel(
   py: PythonPlan,
   slots: Slots,
   found: {
-    env: EnvChange
-    /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
-    override?: EnvChange
     /** Windows: the MSVC environment could not be loaded, meson's --vsenv loads it. */
     vsenv?: boolean
   }
@@ -47,10 +44,9 @@ export async function buildWheel(
     fs.writeFileSync(cython.nativeFile, cythonNativeFile(cythonPython, cython))
     fs.rmSync(cython.log, { force: true })
   }
-  const planned = { ...command, env: mergeEnv(found.env, command.env, found.override) }
   await core.group(`Build the wheel for Python ${py.version}`, async () => {
     try {
-      await runner.run(materialize(planned, slots, runner.env, mod), {
+      await runner.run(materialize(command, slots, runner.env, mod), {
         what: `the wheel build for Python ${py.version}`
       })
     } catch (err) {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { materialize, mergeEnv, type EnvChange } from '../command.js'
+import { materialize } from '../command.js'
 import { CommandError, messageOf, RepairError } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
@@ -14,10 +14,6 @@ export interface RepairContext {
   toolsBin: string
   arch: string
   policy?: string
-  /** The dependency prefix's library path, when recipes were built. */
-  libraryEnv: EnvChange
-  /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
-  override?: EnvChange
 }
 
 /** The platform tag of a wheel file name (the last of its dash-separated fields). */
@@ -53,8 +49,7 @@ export async function repairWheel(
     core.info(`${path.basename(wheel)} is pure Python: nothing to repair, copied unchanged.`)
     return dest
   }
-  const planned = { ...py.repair, env: mergeEnv(py.repair.env, ctx.libraryEnv, ctx.override) }
-  const cmd = materialize(planned, { wheel }, runner.env, mod)
+  const cmd = materialize(py.repair, { wheel }, runner.env, mod)
   await core.group(`Repair the wheel for Python ${py.version}`, async () => {
     try {
       await runner.run(cmd, {

@@ -6,11 +6,11 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import constraints from '../../requirements/tools.txt'
 import type { BuildCacheStats, CompilerCacheState } from '../cache/ccache.js'
 import { readStats, recordStats } from '../cache/ccache-setup.js'
 import type { CythonStats } from '../cache/cython.js'
 import { messageOf } from '../errors.js'
+import { resolveInterpreter } from '../plan/interpreter.js'
 import type { PythonPlan } from '../plan/types.js'
 import { ensureBuildEnv, readBuildSystem } from '../python/build-env.js'
 import { findPython } from '../python/discover.js'
@@ -77,24 +77,26 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
   let cython: CythonStats | undefined
   let ccStats: BuildCacheStats | undefined
   try {
-    const { python, buildPython, target } = await timed(`build env ${py.version}`, async () => {
+    const found = await timed(`build env ${py.version}`, async () => {
       const python = await findPython(runner, mod, py.version, py.interpreter)
       if (made.uv === undefined) made.uv = await uvTool(runner, mod, plan, python.path)
-      const target = mod.interpreterTarget(plan, python.full)
+      // The facts this version's commands wait for: the interpreter's version, the checkout's requirements.
       const buildSystem = py.buildEnv.projectRequirements ? readBuildSystem(plan.checkout.dir) : undefined
+      const resolved = resolveInterpreter(plan, py, { full: python.full, buildSystem }, mod)
+      if (resolved.targetNotice) core.notice(resolved.targetNotice)
       const venv = await ensureBuildEnv(runner, mod, {
+        venv: resolved.buildEnv.venv!,
         python: python.path,
-        full: python.full,
-        dir: py.buildEnv.dir,
-        constraints,
         srcDir: plan.checkout.dir,
         buildSystem,
         configSettings: plan.configSettings,
         pipCache: plan.compilerCache.pipCache,
         ...(made.uv ? { uv: made.uv } : {})
       })
-      return { python, buildPython: venv.python, target }
+      return { python, buildPython: venv.python, resolved }
     })
+    const { python, buildPython } = found
+    py = found.resolved
     if (made.ccLater) {
       const o = made.ccLater
       made.tools ??= await step('tools venv', () => makeToolsVenv(ctx, python, made.uv))
@@ -111,17 +113,7 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
     const cc = made.cc
     const before = cc ? await readStats(runner, cc) : undefined
     const built = await timed(`build ${py.version}`, () =>
-      buildWheel(
-        runner,
-        mod,
-        py,
-        { python: python.path, buildPython },
-        {
-          env: { set: ctx.depsEnv },
-          override: target.env,
-          vsenv: ctx.vsenv
-        }
-      )
+      buildWheel(runner, mod, py, { python: python.path, buildPython }, { vsenv: ctx.vsenv })
     )
     ccStats = cc ? await recordStats(runner, cc, py.version, before) : undefined
     cython = built.cython
@@ -134,11 +126,9 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
       const repaired = await repairWheel(runner, mod, py, built.wheel, {
         toolsBin,
         arch: plan.arch,
-        policy: plan.manylinuxPolicy,
-        libraryEnv: ctx.depsPrefix ? mod.libraryEnv(ctx.depsPrefix) : {},
-        override: target.env
+        policy: plan.manylinuxPolicy
       })
-      if (target.tag) checkPlatformTag(repaired, target.tag)
+      if (py.platformTag) checkPlatformTag(repaired, py.platformTag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)

@@ -11,6 +11,7 @@ import type { Runner } from '../exec.js'
 import type { SharedCache } from '../cache/github.js'
 import { toolsVenvCachePlatform } from '../platforms/compiler-cache-tools.js'
 import { platformModule, type PlatformModule } from '../platforms/index.js'
+import { resolveDependencies } from '../plan/dependencies.js'
 import type { BuildPlan } from '../plan/types.js'
 import type { VersionContext, WheelsContext } from './aside.js'
 import { requireResolved } from './backend.js'
@@ -65,7 +66,7 @@ export function dependencyOptions(
 async function prelude(
   ctx: WheelsContext,
   mod: PlatformModule
-): Promise<{ runner: Runner; vsenv: boolean; deps: DependencyResult; compiler: string }> {
+): Promise<{ runner: Runner; vsenv: boolean; deps: DependencyResult; compiler: string; plan: BuildPlan }> {
   const { plan, timings } = ctx
   const timed = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
     step(label, () => timings.time(label, fn))
@@ -86,7 +87,14 @@ async function prelude(
     await mod.afterDependencies(runner, plan, deps.prefix, before)
     return deps
   })
-  return { runner, vsenv, deps, compiler }
+  // The prefix found is written into the plan's commands (the versions merge no environment of their own).
+  return {
+    runner,
+    vsenv,
+    deps,
+    compiler,
+    plan: resolveDependencies(plan, { prefix: deps.prefix, env: runner.env })
+  }
 }
 
 /**
@@ -94,9 +102,9 @@ async function prelude(
  * pipeline decides what a failure means for the run.
  */
 export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
-  const { plan, timings } = ctx
-  requireResolved(plan)
-  const mod = ctx.platform ?? platformModule(plan.platform)
+  const { timings } = ctx
+  requireResolved(ctx.plan)
+  const mod = ctx.platform ?? platformModule(ctx.plan.platform)
   const result: WheelsResult = { wheels: [], failures: [], cython: [] }
   let shared: Awaited<ReturnType<typeof prelude>>
   try {
@@ -105,9 +113,9 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
     result.failures.push(failureOf('all', err, 'dependencies'))
     return result
   }
-  const { runner, vsenv, deps, compiler } = shared
+  const { runner, vsenv, deps, compiler, plan } = shared
   result.dependencies = deps
-  const ctxV: VersionContext = { ...ctx, runner, mod, depsEnv: deps.env, depsPrefix: deps.prefix, vsenv }
+  const ctxV: VersionContext = { ...ctx, plan, runner, mod, vsenv }
   let carry: Carry = {}
   const ccStats: BuildCacheStats[] = []
   const planned = plan.compilerCache.enabled ? plan.compilerCache.planned : undefined
