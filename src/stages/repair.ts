@@ -6,6 +6,8 @@ import { CommandError, messageOf, RepairError } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
+import { repairKey, storeRepaired, takeRepaired } from '../cache/repaired.js'
+import { sha256File } from '../util/hash.js'
 import { isPureWheel, wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
@@ -18,6 +20,8 @@ export interface RepairContext {
   libraryEnv: EnvChange
   /** Variables that replace the plan's (macOS: a deployment target raised for this interpreter). */
   override?: EnvChange
+  /** With the plan's repairReuse: the dependency prefix relative to the tool cache ('' for none). */
+  prefixKey?: string
 }
 
 /** The platform tag of a wheel file name (the last of its dash-separated fields). */
@@ -81,4 +85,45 @@ export async function repairWheel(
   }
   core.info(`Repaired: ${wheels[0]}`)
   return wheels[0]
+}
+
+/**
+ * The plan's repair, or with its repairReuse the stored repaired wheel of the same key (the built wheel's
+ * sha256 and every input of the repair), checked against the sha256 recorded with it. A miss of any kind
+ * repairs as usual and stores the result; a failure to store is a warning.
+ */
+export async function repairOrReuse(
+  runner: Runner,
+  mod: PlatformModule,
+  py: PythonPlan,
+  wheel: string,
+  ctx: RepairContext
+): Promise<{ wheel: string; reused: boolean }> {
+  const reuse = py.repairReuse
+  if (!reuse || isPureWheel(wheel))
+    return { wheel: await repairWheel(runner, mod, py, wheel, ctx), reused: false }
+  const built = await sha256File(wheel)
+  const key = repairKey(reuse, {
+    wheel: built,
+    prefix: ctx.prefixKey ?? '',
+    override: ctx.override?.set ?? {}
+  })
+  const hit = await takeRepaired(reuse.dir, key, py.repairDir).catch((err: unknown) => ({
+    miss: messageOf(err)
+  }))
+  if ('wheel' in hit) {
+    core.info(
+      `Repair for Python ${py.version}: reused the repaired wheel stored under ${key.slice(0, 16)} (the built ` +
+        `wheel's sha256 ${built} and the repair's inputs are the same; its sha256 ${hit.sha256} checked).`
+    )
+    return { wheel: hit.wheel, reused: true }
+  }
+  core.info(
+    `Repair for Python ${py.version}: ${hit.miss} (key ${key.slice(0, 16)}, built wheel sha256 ${built}).`
+  )
+  const repaired = await repairWheel(runner, mod, py, wheel, ctx)
+  await storeRepaired(reuse.dir, key, repaired).catch((err: unknown) =>
+    core.warning(`Could not store the repaired wheel for reuse in ${reuse.dir}: ${messageOf(err)}`)
+  )
+  return { wheel: repaired, reused: false }
 }

@@ -25,7 +25,7 @@ import {
   type VersionContext
 } from './aside.js'
 import { buildWheel } from './build.js'
-import { checkPlatformTag, repairWheel } from './repair.js'
+import { checkPlatformTag, repairOrReuse } from './repair.js'
 import { failureOf, step, wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
@@ -131,18 +131,22 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
     )
     const toolsBin = made.tools.bin
     const record = await timed(`repair ${py.version}`, async () => {
-      const repaired = await repairWheel(runner, mod, py, built.wheel, {
+      const { wheel: repaired, reused } = await repairOrReuse(runner, mod, py, built.wheel, {
         toolsBin,
         arch: plan.arch,
         policy: plan.manylinuxPolicy,
         libraryEnv: ctx.depsPrefix ? mod.libraryEnv(ctx.depsPrefix) : {},
-        override: target.env
+        override: target.env,
+        prefixKey: ctx.depsPrefix ? path.relative(plan.toolCache, ctx.depsPrefix) : ''
       })
       if (target.tag) checkPlatformTag(repaired, target.tag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)
-      const r = await wheelRecord(py.version, dest, false)
+      const r = {
+        ...(await wheelRecord(py.version, dest, false)),
+        ...(py.repairReuse ? { repairReused: reused } : {})
+      }
       core.info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(', ') || 'nothing'}`)
       return r
     })
