@@ -130,17 +130,18 @@ export async function takeRepaired(
   if (!isWheelName(entry.name) || !/^[0-9a-f]{64}$/.test(String(entry.sha256))) {
     return { miss: 'the stored entry is malformed' }
   }
-  const stored = path.join(entryDir, entry.name)
-  const actual = await sha256File(stored).catch(() => undefined)
-  if (actual !== entry.sha256) {
-    return { miss: `the stored ${entry.name} is ${actual ? 'corrupted (its sha256 differs)' : 'missing'}` }
-  }
   removeTree(destDir)
   fs.mkdirSync(destDir, { recursive: true })
   const dest = path.join(destDir, entry.name)
-  fs.copyFileSync(stored, dest)
-  // The copy is checked too: what goes on is what was recorded.
-  if ((await sha256File(dest)) !== entry.sha256) return { miss: `the copy of ${entry.name} differs` }
+  // The copy is what is checked: what goes on is what was recorded.
+  const actual = await fs.promises
+    .copyFile(path.join(entryDir, entry.name), dest)
+    .then(() => sha256File(dest))
+    .catch(() => undefined)
+  if (actual !== entry.sha256) {
+    removeTree(destDir)
+    return { miss: `the stored ${entry.name} is ${actual ? 'corrupted (its sha256 differs)' : 'missing'}` }
+  }
   const now = new Date()
   fs.utimesSync(entryDir, now, now)
   return { wheel: dest, sha256: entry.sha256 }
