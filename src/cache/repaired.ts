@@ -97,9 +97,10 @@ export function planRepairReuse(
 export function describeRepairReuse(r: RepairReusePlan): string {
   const env = Object.entries(r.env).map(([k, v]) => `${k}=${v}`)
   return (
-    `the repaired wheel stored in ${r.dir}/<key> when its recorded sha256 matches, else the repair above; ` +
-    `<key> = sha256 of the built wheel's sha256, ${r.tools.join(' ')}, \`${r.args.join(' ')}\`` +
-    `${env.length ? `, ${env.join(' ')}` : ''}, executor ${r.executor} and the dependency prefix's key`
+    `the repaired wheel kept in ${r.dir} under its key, when the copy's sha256 is the one recorded, ` +
+    `else the repair above; key: sha256 of the built wheel's sha256, ${r.tools.join(' ')}, ` +
+    `\`${r.args.join(' ')}\`${env.length ? `, ${env.join(' ')}` : ''}, executor ${r.executor}, ` +
+    'the dependency prefix'
   )
 }
 
