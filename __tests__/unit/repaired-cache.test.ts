@@ -8,7 +8,13 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { repairKey, type RepairReusePlan, type RepairRunInputs } from '../../src/cache/repaired.js'
+import {
+  REPAIRED_CACHE_ENTRIES,
+  repairKey,
+  storeRepaired,
+  type RepairReusePlan,
+  type RepairRunInputs
+} from '../../src/cache/repaired.js'
 import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { repairOrReuse } from '../../src/stages/repair.js'
@@ -166,5 +172,23 @@ describe('repair or reuse', () => {
     const otherWheel = auditwheel(py)
     expect((await repairOrReuse(otherWheel, linux, py, built, ctx)).reused).toBe(false)
     expect(otherWheel.calls).toHaveLength(1)
+  })
+})
+
+describe('the store', () => {
+  it(`keeps the ${REPAIRED_CACHE_ENTRIES} newest entries`, async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-rr-'))
+    made.push(root)
+    const wheel = path.join(root, 'pkg-1.0-cp311-cp311-manylinux_2_28_x86_64.whl')
+    writeWheel(wheel)
+    const dir = path.join(root, 'store')
+    const keys = Array.from({ length: 10 }, (_, i) => sha256(String(i)))
+    for (const [i, k] of keys.entries()) {
+      await storeRepaired(dir, k, wheel)
+      const t = new Date(Date.UTC(2026, 0, 1, 0, i))
+      fs.utimesSync(path.join(dir, k), t, t)
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(keys.slice(10 - 8).sort())
+    expect(fs.readdirSync(path.join(dir, keys[9])).sort()).toEqual(['entry.json', path.basename(wheel)])
   })
 })

@@ -143,8 +143,13 @@ export async function takeRepaired(
     removeTree(destDir)
     return { miss: `the stored ${entry.name} is ${actual ? 'corrupted (its sha256 differs)' : 'missing'}` }
   }
+  // Marked as used (prune keeps the newest); a tool cache that cannot be written still gives the hit.
   const now = new Date()
-  fs.utimesSync(entryDir, now, now)
+  try {
+    fs.utimesSync(entryDir, now, now)
+  } catch {
+    // Kept as it is.
+  }
   return { wheel: dest, sha256: entry.sha256 }
 }
 
