@@ -185,7 +185,8 @@ async function action(h, repo, python, toolCache, rootDir, logName, ref = h.DIPY
   const steps = [...r.summary.matchAll(/<tr><td>([^<]+)<\/td><td>([\d.]+)<\/td><td>(ok|failed)<\/td><\/tr>/g)]
     .map((m) => `${m[1]} ${m[2]}`)
     .join(', ')
-  return { ms, root: r.root, ccache: `${ccache}, Cython ${cython} reused`, steps }
+  const repair = /Repair for Python [\d.]+: reused the repaired wheel/.test(r.log) ? 'reused' : 'ran'
+  return { ms, root: r.root, ccache: `${ccache}, Cython ${cython} reused, repair ${repair}`, steps }
 }
 
 /** The bundle's start-up: process start to the first `[command]` line on stdout. */

@@ -119,10 +119,15 @@ function publishSection(summary: Summary, d: UploadDecision, pub: PublishResult 
   }
 }
 
+/** Whether the repaired-wheel cache gave the wheel ('reused') or the repair ran ('ran'). */
+const repairCell = (w: WheelRecord | undefined): string =>
+  w?.repairReused === undefined ? '-' : w.repairReused ? 'reused' : 'ran'
+
 function compilerCacheSection(
   summary: Summary,
   cc: CompilerCacheReport | undefined,
-  cython: readonly CythonStats[] = []
+  cython: readonly CythonStats[] = [],
+  wheels: readonly WheelRecord[] = []
 ): void {
   if (!cc && !cython.length) return
   summary.addHeading('Compiler cache', 3)
@@ -136,7 +141,7 @@ function compilerCacheSection(
   const pythons = [...new Set([...(cc?.stats ?? []), ...cython].map((s) => s.python))]
   if (!pythons.length) return
   summary.addTable([
-    headerRow('python', 'hits', 'misses', 'hit rate', 'Cython outputs reused'),
+    headerRow('python', 'hits', 'misses', 'hit rate', 'Cython outputs reused', 'repair'),
     ...pythons.map((python) => {
       const s = cc?.stats.find((x) => x.python === python)
       const c = cython.find((x) => x.python === python)
@@ -146,7 +151,8 @@ function compilerCacheSection(
         s ? String(s.hits) : '-',
         s ? String(s.misses) : '-',
         s ? hitRate(s) : '-',
-        c ? `${c.reused} of ${runs}` : '-'
+        c ? `${c.reused} of ${runs}` : '-',
+        repairCell(wheels.find((w) => w.python === python))
       ]
     })
   ])
@@ -190,7 +196,7 @@ export async function report(r: RunReport): Promise<void> {
       ...r.failures.map((f) => [f.python, f.step, f.message.split('\n')[0]])
     ])
   }
-  compilerCacheSection(summary, r.compilerCache, r.cython)
+  compilerCacheSection(summary, r.compilerCache, r.cython, r.wheels)
   if (r.timings.length) {
     summary.addHeading('Time per step', 3)
     summary.addTable([

@@ -8,7 +8,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runAction, type ActionRun } from '../harness/action.js'
+import { runAction, SHARED_TOOL_CACHE, type ActionRun } from '../harness/action.js'
 import { makeFakeEngine, manylinuxLikeImage, type FakeEngine } from '../harness/fake-docker.js'
 import { fixtureInputs, makeOpenmpFixture, type OpenmpFixture } from '../harness/openmp-fixture.js'
 
@@ -46,6 +46,8 @@ describe('container: auto', () => {
   it(
     'runs the pipeline in the image and yields the same repaired, tested wheel as container: off',
     async () => {
+      // The repair must run inside (checked below): no repaired wheel an earlier run stored is reused.
+      fs.rmSync(path.join(SHARED_TOOL_CACHE, 'dipy-wheels-repaired'), { recursive: true, force: true })
       const inside = await build('auto')
       expect(inside.exitCode, inside.log.slice(-6000)).toBe(0)
       const host = await build('off')

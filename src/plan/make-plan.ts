@@ -4,6 +4,7 @@
  */
 import constraints from '../../requirements/tools.txt'
 import { buildDirOf, CYTHON_CACHE_DIR_NAME, cythonCachePaths } from '../cache/cython.js'
+import { planRepairReuse } from '../cache/repaired.js'
 import { CONTAINER_ENV_ALLOWLIST, containerImage, usesContainer } from '../container/image.js'
 import { recipesFor } from '../dependencies/recipes.js'
 import { windowsRecipeTarget } from '../platforms/windows-target.js'
@@ -109,6 +110,14 @@ function pythonPlan(
   const arch = target.windows?.arch ?? target.arch
   const targetEnv = target.macos ? mod.buildEnv(target.arch, target.macos.deploymentTarget) : {}
   const cc = compilerCacheOf(mod, inputs, host, executor, toolsDir(mod, host, executor))
+  const repair = mod.planRepair({
+    toolsBin: mod.venvBin(toolsDir(mod, host, executor)),
+    wheel: { slot: 'wheel' },
+    destDir: repairDir,
+    arch: target.arch,
+    policy,
+    ...(target.macos ? { env: targetEnv } : {})
+  })
   return {
     version,
     interpreter:
@@ -154,14 +163,19 @@ function pythonPlan(
       }
     ),
     repairDir,
-    repair: mod.planRepair({
-      toolsBin: mod.venvBin(toolsDir(mod, host, executor)),
-      wheel: { slot: 'wheel' },
-      destDir: repairDir,
-      arch: target.arch,
-      policy,
-      ...(target.macos ? { env: targetEnv } : {})
-    }),
+    repair,
+    // With compiler-cache: the repaired-wheel cache in the tool cache, keyed by the repair's inputs.
+    ...(inputs.compilerCache
+      ? {
+          repairReuse: planRepairReuse(mod, {
+            toolCache: host.toolCache,
+            repair,
+            repairDir,
+            constraints,
+            executor
+          })
+        }
+      : {}),
     ...(tested
       ? testPlans(
           mod,

@@ -1,5 +1,6 @@
 /** The plan as text: `dipy-wheels plan`, `stop-after: plan`, and the summary's collapsed section. */
 import type { PlannedCompilerCache } from '../cache/ccache.js'
+import { describeRepairReuse as repairReuseLine } from '../cache/repaired.js'
 import { describeCommand, type PlannedCommand } from '../command.js'
 import { formatCommand } from '../exec.js'
 import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
@@ -133,6 +134,7 @@ export function renderPlan(plan: BuildPlan): string {
     }
     for (const [label, c] of buildLines(py)) line(`  ${label.padEnd(10)} ${cmd(c)}`)
     line(`  repair:    ${cmd(py.repair)}`)
+    if (py.repairReuse) line(`  reuse:     ${repairReuseLine(py.repairReuse)}`)
     if (py.testEarly) line(`  test deps: ${cmd(py.testEarly.install)} (while the wheel compiles)`)
     if (py.test) for (const t of py.test) line(`  test:      ${cmd(t)}`)
     else line('  test:      none')

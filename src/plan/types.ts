@@ -4,6 +4,7 @@ import type { UvPlan } from '../python/uv.js'
 import type { PlannedCompilerCache } from '../cache/ccache.js'
 import type { VenvPlan } from '../python/venv-plan.js'
 import type { CythonCachePaths } from '../cache/cython.js'
+import type { RepairReusePlan } from '../cache/repaired.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import type { WindowsRecipeTarget } from '../platforms/windows-target.js'
 import type { PlatformName } from '../host.js'
@@ -68,6 +69,11 @@ export interface PythonPlan {
   mesonpy?: MesonpyBuild
   repairDir: string
   repair: PlannedCommand
+  /**
+   * With compiler-cache: the repaired-wheel cache (cache/repaired.ts). A built wheel byte-identical to one
+   * repaired before, with the same repair inputs, takes the stored repaired wheel instead of the repair.
+   */
+  repairReuse?: RepairReusePlan
   /** The test: venv, install, run; undefined when the run stops after build or test-command is none. */
   test?: PlannedCommand[]
   /**

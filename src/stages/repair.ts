@@ -6,6 +6,8 @@ import { CommandError, messageOf, RepairError } from '../errors.js'
 import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
+import { repairKey, storeRepaired, takeRepaired } from '../cache/repaired.js'
+import { sha256File } from '../util/hash.js'
 import { isPureWheel, wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
@@ -14,6 +16,9 @@ export interface RepairContext {
   toolsBin: string
   arch: string
   policy?: string
+  /** With the plan's repairReuse: the tool cache (written as <tool-cache> in the key) and the prefix ('' for none). */
+  toolCache?: string
+  prefix?: string
 }
 
 /** The platform tag of a wheel file name (the last of its dash-separated fields). */
@@ -76,4 +81,61 @@ export async function repairWheel(
   }
   core.info(`Repaired: ${wheels[0]}`)
   return wheels[0]
+}
+
+/**
+ * What the run wrote into the repair's variables beyond the plan's (the prefix's library path, macOS's
+ * raised deployment target), the tool cache written as <tool-cache> so that the key holds no location.
+ */
+function resolvedEnv(
+  py: PythonPlan,
+  planned: Record<string, string>,
+  toolCache = ''
+): Record<string, string> {
+  const local = (v: string): string => (toolCache ? v.split(toolCache).join('<tool-cache>') : v)
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(py.repair.env?.set ?? {})) if (planned[k] !== v) out[k] = local(v)
+  for (const [k, v] of Object.entries(py.repair.env?.prepend ?? {})) out[`${k}+`] = local(v.join('\n'))
+  return out
+}
+
+/**
+ * The plan's repair, or with its repairReuse the stored repaired wheel of the same key (the built wheel's
+ * sha256 and every input of the repair), checked against the sha256 recorded with it. A miss of any kind
+ * repairs as usual and stores the result; a failure to store is a warning.
+ */
+export async function repairOrReuse(
+  runner: Runner,
+  mod: PlatformModule,
+  py: PythonPlan,
+  wheel: string,
+  ctx: RepairContext
+): Promise<{ wheel: string; reused: boolean }> {
+  const reuse = py.repairReuse
+  if (!reuse || isPureWheel(wheel))
+    return { wheel: await repairWheel(runner, mod, py, wheel, ctx), reused: false }
+  const built = await sha256File(wheel)
+  const key = repairKey(reuse, {
+    wheel: built,
+    prefix: ctx.prefix ? mod.paths.relative(ctx.toolCache ?? '', ctx.prefix) : '',
+    override: resolvedEnv(py, reuse.env, ctx.toolCache)
+  })
+  const hit = await takeRepaired(reuse.dir, key, py.repairDir).catch((err: unknown) => ({
+    miss: messageOf(err)
+  }))
+  if ('wheel' in hit) {
+    core.info(
+      `Repair for Python ${py.version}: reused the repaired wheel stored under ${key.slice(0, 16)} (the built ` +
+        `wheel's sha256 ${built} and the repair's inputs are the same; its sha256 ${hit.sha256} checked).`
+    )
+    return { wheel: hit.wheel, reused: true }
+  }
+  core.info(
+    `Repair for Python ${py.version}: ${hit.miss} (key ${key.slice(0, 16)}, built wheel sha256 ${built}).`
+  )
+  const repaired = await repairWheel(runner, mod, py, wheel, ctx)
+  await storeRepaired(reuse.dir, key, repaired).catch((err: unknown) =>
+    core.warning(`Could not store the repaired wheel for reuse in ${reuse.dir}: ${messageOf(err)}`)
+  )
+  return { wheel: repaired, reused: false }
 }

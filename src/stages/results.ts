@@ -19,6 +19,8 @@ export interface WheelRecord {
   /** Libraries the repair tool grafted into the wheel. */
   grafted: string[]
   tested: boolean
+  /** With the repaired-wheel cache: whether the stored repaired wheel was used instead of the repair. */
+  repairReused?: boolean
 }
 
 /** One Python version (or 'all', for the dependencies) that failed, at which step, with the error. */

@@ -25,7 +25,7 @@ import {
   type VersionContext
 } from './aside.js'
 import { buildWheel } from './build.js'
-import { checkPlatformTag, repairWheel } from './repair.js'
+import { checkPlatformTag, repairOrReuse } from './repair.js'
 import { failureOf, step, wheelRecord, type Failure, type WheelRecord } from './results.js'
 import { testWheel } from './test.js'
 
@@ -123,16 +123,21 @@ export async function oneVersion(ctx: VersionContext, py: PythonPlan, carry: Car
     )
     const toolsBin = made.tools.bin
     const record = await timed(`repair ${py.version}`, async () => {
-      const repaired = await repairWheel(runner, mod, py, built.wheel, {
+      const { wheel: repaired, reused } = await repairOrReuse(runner, mod, py, built.wheel, {
         toolsBin,
         arch: plan.arch,
-        policy: plan.manylinuxPolicy
+        policy: plan.manylinuxPolicy,
+        toolCache: plan.toolCache,
+        prefix: plan.dependencies.prefix ?? ''
       })
       if (py.platformTag) checkPlatformTag(repaired, py.platformTag)
       fs.mkdirSync(plan.outputDir, { recursive: true })
       const dest = path.join(plan.outputDir, path.basename(repaired))
       fs.copyFileSync(repaired, dest)
-      const r = await wheelRecord(py.version, dest, false)
+      const r = {
+        ...(await wheelRecord(py.version, dest, false)),
+        ...(py.repairReuse ? { repairReused: reused } : {})
+      }
       core.info(`${r.name}: ${r.size} bytes, grafted: ${r.grafted.join(', ') || 'nothing'}`)
       return r
     })

@@ -129,7 +129,15 @@ export async function buildWheels(ctx: WheelsContext): Promise<WheelsResult> {
       commit: ctx.commit,
       planned,
       cache: ctx.cache,
-      keep: [...new Set(plan.pythons.flatMap((p) => (p.cythonCache ? [p.cythonCache.dir] : [])))]
+      // The Cython outputs and the repaired wheels are kept with the compiler cache (one entry).
+      keep: [
+        ...new Set(
+          plan.pythons.flatMap((p) => [
+            ...(p.cythonCache ? [p.cythonCache.dir] : []),
+            ...(p.repairReuse ? [p.repairReuse.dir] : [])
+          ])
+        )
+      ]
     }
     const later = toolsVenvCachePlatform(plan.platform)
     carry = later
