@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-TDZ3DQFW.js";
+} from "./chunks/chunk-NUKBYUFA.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM
