@@ -148,7 +148,7 @@ describe('dist/cli.js plan', () => {
         '',
         'Wheelhouse: D:\\a\\dipy-wheels\\dipy-wheels\\wheelhouse',
         'Artifact: none (the runner provides no artifact service (ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL not set))',
-        'Upload: none (set --upload nightly or staging to upload)',
+        'Upload: none (a local run acts as workflow_dispatch, which uploads nothing unless told: set --upload nightly or staging to upload)',
         ''
       ].join('\n')
     )

@@ -68,7 +68,7 @@ describe('dist/cli.js', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^ {2}upload +none \(.*workflow_dispatch.*\)$/m)
     // Its advice is worded with flags at a terminal.
-    expect(r.stdout).toMatch(/^ {2}upload +none \(.*set --upload nightly or staging to upload\)\)$/m)
+    expect(r.stdout).toMatch(/^ {2}upload +none \(.*set --upload nightly or staging to upload\)$/m)
   })
 
   it('refuses a bad input before writing anything, naming the flag', async () => {

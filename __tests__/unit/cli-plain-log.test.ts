@@ -39,7 +39,9 @@ describe('PlainLog', () => {
     const log = new PlainLog(false, forTerminal)
     const line =
       'Upload: none (workflow_dispatch event → no upload (set upload: nightly or staging to upload))'
-    expect(log.push(`${line}\n`)).toBe('Upload: none (set --upload nightly or staging to upload)\n')
+    expect(log.push(`${line}\n`)).toBe(
+      'Upload: none (a local run acts as workflow_dispatch, which uploads nothing unless told: set --upload nightly or staging to upload)\n'
+    )
     expect(new PlainLog().push(`${line}\n`)).toBe(`${line}\n`)
   })
 
