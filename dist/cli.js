@@ -127,8 +127,11 @@ var RULES = [
     (input) => `in the environment (e.g. export ${envOf(input)}=...; not on the command line)`
   ],
   [/\bGITHUB_WORKSPACE\b/g, () => "the workspace"],
-  // The CLI runs as a workflow_dispatch event; a person did not dispatch anything.
-  [/\bworkflow_dispatch event → no upload \(([^()]*)\)/g, (advice) => advice],
+  // The CLI runs as a workflow_dispatch event, which a person did not dispatch: say why, then the flag.
+  [
+    /\bworkflow_dispatch event → no upload \(([^()]*)\)/g,
+    (advice) => `a local run acts as workflow_dispatch, which uploads nothing unless told: ${advice}`
+  ],
   [/^Input '([a-z-]+)': /gm, (input) => known(input) ? `${flagOf(input)}: ` : `Input '${input}': `],
   [
     /(?<![\w-])(?:the )?([a-z][a-z-]*) input(?:'s)?\b/g,
