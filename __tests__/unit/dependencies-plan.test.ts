@@ -15,9 +15,56 @@ const recipe = (over: Partial<Recipe> = {}): Recipe => ({
 })
 const SRC = '/tmp/deps/src/zlib/zlib-1.3.1'
 
-/** The commands of a recipe, without their step names. */
-const planRecipeBuild = (...args: Parameters<typeof planRecipeSteps>) =>
-  planRecipeSteps(...args).map((s) => s.command)
+/** The commands of a recipe, without their step names and the prefix's variables (tested on their own below). */
+const planRecipeBuild = (
+  recipe: Recipe,
+  src: string,
+  at: typeof layout,
+  platform: Parameters<typeof planRecipeSteps>[3],
+  jobs: number
+) =>
+  planRecipeSteps(recipe, src, at, platform, jobs, undefined, {}).map((s) => {
+    const { env, ...command } = s.command
+    const own = Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => !PREFIX_VARS.includes(k)))
+    return Object.keys(own).length ? { ...command, env: own } : command
+  })
+
+/** The variables a prefix sets on any OS. */
+const PREFIX_VARS = [
+  ...['PKG_CONFIG_PATH', 'CMAKE_PREFIX_PATH', 'CPPFLAGS', 'CFLAGS', 'CXXFLAGS', 'LDFLAGS', 'PATH'],
+  ...['LD_LIBRARY_PATH', 'DYLD_LIBRARY_PATH', 'LIB', 'INCLUDE']
+]
+
+/** What every Linux step adds for the prefix, over the environment the run found (written out by hand). */
+const PREFIX_ENV: Record<string, string> = {
+  PKG_CONFIG_PATH: '/deps/prefix/lib/pkgconfig:/deps/prefix/share/pkgconfig:/usr/lib/pkgconfig',
+  CMAKE_PREFIX_PATH: '/deps/prefix',
+  CPPFLAGS: '-I/deps/prefix/include',
+  CFLAGS: '-I/deps/prefix/include -O2',
+  CXXFLAGS: '-I/deps/prefix/include',
+  LDFLAGS: '-L/deps/prefix/lib',
+  PATH: '/deps/prefix/bin:/usr/bin',
+  LD_LIBRARY_PATH: '/deps/prefix/lib:/deps/prefix/lib64'
+}
+
+describe('planRecipeSteps', () => {
+  it("every step carries the prefix's variables over the run's, so later recipes find earlier ones", () => {
+    const base = { CFLAGS: '-O2', PATH: '/usr/bin', PKG_CONFIG_PATH: '/usr/lib/pkgconfig', HOME: '/root' }
+    for (const build of ['cmake', 'autotools', 'meson', 'script'] as const) {
+      const steps = planRecipeSteps(
+        recipe({ build, script: 'make' }),
+        SRC,
+        layout,
+        'linux',
+        2,
+        undefined,
+        base
+      )
+      expect(steps.length).toBeGreaterThan(0)
+      for (const s of steps) expect(s.command.env, `${build} ${s.step}`).toMatchObject(PREFIX_ENV)
+    }
+  })
+})
 
 describe('planRecipeBuild', () => {
   it('cmake: configures out of tree into the prefix with lib as libdir, builds in parallel, installs', () => {
@@ -131,7 +178,7 @@ describe('planRecipeBuild', () => {
   })
 
   it('names each step for error messages', () => {
-    expect(planRecipeSteps(recipe(), SRC, layout, 'linux', 1).map((s) => s.step)).toEqual([
+    expect(planRecipeSteps(recipe(), SRC, layout, 'linux', 1, undefined, {}).map((s) => s.step)).toEqual([
       'configure',
       'build',
       'install'

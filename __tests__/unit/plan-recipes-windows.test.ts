@@ -63,6 +63,18 @@ const CASES = [
   }
 ] as const
 
+/** The prefix's variables every step carries, over the run's (printed as $NAME): written out by hand. */
+const PREFIX_ENV = {
+  PKG_CONFIG_PATH: `${PREFIX}\\lib\\pkgconfig;${PREFIX}\\share\\pkgconfig;$PKG_CONFIG_PATH`,
+  CMAKE_PREFIX_PATH: `${PREFIX};$CMAKE_PREFIX_PATH`,
+  CPPFLAGS: `-I${PREFIX}\\include $CPPFLAGS`,
+  CFLAGS: `-I${PREFIX}\\include $CFLAGS`,
+  CXXFLAGS: `-I${PREFIX}\\include $CXXFLAGS`,
+  LIB: `${PREFIX}\\lib;$LIB`,
+  INCLUDE: `${PREFIX}\\include;$INCLUDE`,
+  PATH: `${PREFIX}\\bin;$PATH`
+}
+
 describe.each(CASES)('Windows recipes, $label', (c) => {
   const plan = makePlan(
     defaultInputs('windows', { dependencies: RECIPES, architecture: c.input }),
@@ -93,6 +105,7 @@ describe.each(CASES)('Windows recipes, $label', (c) => {
           '-DZLIB_BUILD_EXAMPLES=OFF'
         ],
         env: {
+          ...PREFIX_ENV,
           CMAKE_GENERATOR: undefined,
           CMAKE_GENERATOR_PLATFORM: undefined,
           CMAKE_GENERATOR_TOOLSET: undefined
@@ -115,7 +128,8 @@ describe.each(CASES)('Windows recipes, $label', (c) => {
           '--buildtype=release',
           `--${kind}-file=${mesonFile}`,
           '-Dtests=disabled'
-        ]
+        ],
+        env: PREFIX_ENV
       }
     })
     expect(plan.dependencies.windows?.mesonFile).toBe(mesonFile)

@@ -39,12 +39,29 @@ export function recipeSrcRoot(recipe: Recipe, layout: DependencyLayout, platform
 
 /**
  * The steps that build one recipe out of tree and install it into the prefix, each named for error messages.
- * Pure: no host paths of tools, so the Linux container path can render them into a script. The steps expect
- * prefixEnv(prefix, ...) in their environment (so later recipes find earlier ones) and the build dir to exist.
+ * Pure: no host paths of tools, so the Linux container path can render them into a script. Each step carries
+ * prefixEnv(prefix, ...) over `base` (the environment the run found; `$NAME` when printed before the run),
+ * so later recipes find earlier ones and the stage runs the step as planned; the build dir must exist.
  * `target`: the arch the recipes are built for when it is not the runner's (Windows): the platform module's
  * recipe flavour configures cmake and meson for it (its meson machine file must be written first).
  */
 export function planRecipeSteps(
+  recipe: Recipe,
+  srcDir: string,
+  layout: DependencyLayout,
+  platform: PlatformName,
+  jobs: number,
+  target: RecipeTarget | undefined,
+  base: Readonly<Record<string, string | undefined>>
+): RecipeStep[] {
+  const env = prefixEnv(layout.prefix, platform, { ...base })
+  return recipeCommands(recipe, srcDir, layout, platform, jobs, target).map(({ step, command }) => ({
+    step,
+    command: { ...command, env: { ...env, ...command.env } }
+  }))
+}
+
+function recipeCommands(
   recipe: Recipe,
   srcDir: string,
   layout: DependencyLayout,

@@ -1,9 +1,10 @@
 /**
  * The recipe commands a plan will run, as `dipy-wheels plan` prints them. The prefix's cache key is only
  * known at run time and is shown as a placeholder (it hashes the compiler the run finds); the source is at
- * its fixed directory (sources.ts's SOURCE_DIR_NAME).
+ * its fixed directory (sources.ts's SOURCE_DIR_NAME). Each step carries the prefix's variables, extending
+ * what the run finds (printed as $NAME).
  */
-import { planRecipeSteps, recipeSrcRoot, type RecipeStep } from '../dependencies/plan.js'
+import { planRecipeSteps, prefixEnv, recipeSrcRoot, type RecipeStep } from '../dependencies/plan.js'
 import type { Recipe } from '../dependencies/recipes.js'
 import { SOURCE_DIR_NAME } from '../dependencies/sources.js'
 import { platformModule } from '../platforms/index.js'
@@ -25,12 +26,15 @@ export function plannedRecipes(plan: BuildPlan): PlannedRecipe[] {
     buildRoot: p.join(deps.workDir, 'build'),
     srcRoot: p.join(deps.workDir, 'src')
   }
+  // The variables the prefix extends, as the run will find them: shown by name.
+  const names = Object.keys(prefixEnv(layout.prefix, plan.platform, {}))
+  const base = Object.fromEntries(names.map((n) => [n, `$${n}`]))
   return deps.recipes.map((recipe) => {
     const root = p.join(recipeSrcRoot(recipe, layout, plan.platform), SOURCE_DIR_NAME)
     const src = recipe.subdir ? p.join(root, recipe.subdir) : root
     return {
       recipe,
-      steps: planRecipeSteps(recipe, src, layout, plan.platform, deps.jobs, deps.windows)
+      steps: planRecipeSteps(recipe, src, layout, plan.platform, deps.jobs, deps.windows, base)
     }
   })
 }

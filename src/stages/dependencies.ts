@@ -124,8 +124,7 @@ async function buildRecipe(
   runner: Runner,
   recipe: Recipe,
   layout: DependencyLayout,
-  opts: DependencyOptions,
-  env: Record<string, string>
+  opts: DependencyOptions
 ): Promise<void> {
   const downloads = path.join(opts.workDir, 'downloads')
   const srcDir = await fetchSource(
@@ -145,9 +144,10 @@ async function buildRecipe(
     fs.mkdirSync(path.dirname(machineFile.path), { recursive: true })
     fs.writeFileSync(machineFile.path, machineFile.text)
   }
-  for (const { step, command } of planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, target)) {
+  const steps = planRecipeSteps(recipe, srcDir, layout, opts.platform, jobs, target, opts.baseEnv)
+  for (const { step, command } of steps) {
     try {
-      await runner.run({ ...command, env: { ...env, ...command.env } }, { what: `the ${step} step` })
+      await runner.run(command, { what: `the ${step} step` })
     } catch (err) {
       const tail =
         err instanceof CommandError && err.tail.trim() ? `\nLast lines of its output:\n${err.tail}` : ''
@@ -206,13 +206,12 @@ export async function buildDependencies(
     buildRoot: path.join(opts.workDir, 'build'),
     srcRoot: path.join(opts.workDir, 'src')
   }
-  const env = prefixEnv(prefix, opts.platform, opts.baseEnv)
   const built: string[] = []
   try {
     fs.mkdirSync(prefix, { recursive: true })
     for (const recipe of selected) {
       await core.group(`Dependency ${recipe.name} ${recipe.version} (${recipe.build})`, () =>
-        buildRecipe(runner, recipe, layout, opts, env)
+        buildRecipe(runner, recipe, layout, opts)
       )
       built.push(recipe.name)
     }
