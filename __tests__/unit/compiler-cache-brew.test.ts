@@ -55,7 +55,7 @@ const tools = (bin: string) => ({
   pipCache: '/tmp/pip'
 })
 
-/** pip fails; brew is on PATH; ccache appears on PATH once `brew install` ran. */
+/** The tools venv has no ccache (its install failed); brew is on PATH; ccache appears on PATH once `brew install` ran. */
 class BrewRunner extends FakeRunner {
   brewed = false
   constructor() {
@@ -72,11 +72,11 @@ class BrewRunner extends FakeRunner {
   }
 }
 
-describe('the compiler cache when pip cannot install it', () => {
+describe('the compiler cache when the tools venv could not install it', () => {
   it("macOS: Homebrew's ccache, installed with brew, is the cache", async () => {
     const runner = new BrewRunner()
     const cc = await setupOffLinuxCache(runner, options('macos'), tools('/tc/tools/bin'))
-    expect(runner.lines()[1]).toBe('/opt/homebrew/bin/brew install --quiet ccache')
+    expect(runner.lines()[0]).toBe('/opt/homebrew/bin/brew install --quiet ccache')
     expect(cc?.ccache).toBe('/opt/homebrew/bin/ccache')
   })
 

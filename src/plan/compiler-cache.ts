@@ -2,7 +2,8 @@
 import { planCompilerCache, type PlannedCompilerCache } from '../cache/ccache.js'
 import type { ActionInputs } from '../inputs.js'
 import type { PlatformModule } from '../platforms/index.js'
-import type { HostFacts } from '../host.js'
+import type { HostFacts, PlatformName } from '../host.js'
+import { toolsVenvCache } from '../platforms/compiler-cache-tools.js'
 import type { ExecutorPlan } from './types.js'
 
 /**
@@ -29,3 +30,7 @@ export function compilerCacheOf(
     root: executor.kind === 'container' || host.user?.uid === 0
   })
 }
+
+/** With compiler-cache, the requirement the tools venv installs for it where the OS has none (off Linux). */
+export const cacheToolOf = (inputs: ActionInputs, platform: PlatformName): string | undefined =>
+  inputs.compilerCache ? toolsVenvCache(platform)?.requirement : undefined

@@ -25,7 +25,7 @@ import { decideUpload, requireToken } from '../publish/target.js'
 import { DEFAULT_NIGHTLY_REF } from '../util/action-defaults.js'
 import { shortHash } from '../util/hash.js'
 import { planBuilds } from './build-commands.js'
-import { compilerCacheOf } from './compiler-cache.js'
+import { cacheToolOf, compilerCacheOf } from './compiler-cache.js'
 import { pipCacheOf, testPlans, toolsDir, toolsPlan, uvOf } from './venvs.js'
 import type { BuildPlan, ExecutorPlan, MacosPlan, PythonPlan, WindowsPlan } from './types.js'
 
@@ -275,7 +275,7 @@ export function makePlan(inputs: ActionInputs, host: PlanHost): BuildPlan {
         ? { planned: compilerCacheOf(mod, inputs, host, executor, toolsDir(mod, host, executor)) }
         : {})
     },
-    tools: toolsPlan(mod, host, executor),
+    tools: toolsPlan(mod, host, executor, cacheToolOf(inputs, host.platform)),
     pythons: inputs.pythonVersions.map((v) => pythonPlan(mod, inputs, host, executor, policy, target, v)),
     testRequires: inputs.testRequires,
     ...(target.macos ? { macos: target.macos } : {}),

@@ -55,10 +55,12 @@ function venvLines(v: VenvPlan, cmd: (c: PlannedCommand) => string): string[] {
   const form = (f: VenvCommands, how: string): string[] => [
     `  ${how}make:    ${cmd(f.create)}`,
     ...f.install.map((c) => `  ${how}install: ${cmd(c)}`),
+    ...(f.optional ? [`  ${how}then, allowed to fail: ${cmd(f.optional)}`] : []),
     ...(f.ownPip
       ? [
           `  ${how}if the interpreter's pip cannot install into it: ${cmd(f.ownPip.ensurepip)}`,
-          ...f.ownPip.install.map((c) => `  ${how}then:    ${cmd(c)}`)
+          ...f.ownPip.install.map((c) => `  ${how}then:    ${cmd(c)}`),
+          ...(f.ownPip.optional ? [`  ${how}then, allowed to fail: ${cmd(f.ownPip.optional)}`] : [])
         ]
       : [])
   ]
@@ -108,7 +110,7 @@ export function renderPlan(plan: BuildPlan): string {
       `Build backend: ${plan.backend ?? "read from the checkout's pyproject.toml before the build (meson-python has its own build commands)"}`
     )
   }
-  line(`Tools venv: ${plan.tools.dir} (${plan.tools.packages.join(', ')})`)
+  line(`Tools venv: ${plan.tools.dir} (${plan.tools.venv.packages.join(', ')})`)
   venvLines(plan.tools.venv, cmd).forEach((s) => line(s))
   if (plan.uv) {
     line(

@@ -44,11 +44,21 @@ export function toolsDir(mod: PlatformModule, host: VenvHost, executor: Executor
   return mod.paths.join(host.toolCache, 'dipy-wheels-tools', shortHash(constraints, executor.envId))
 }
 
-/** The tools venv's directory, packages and commands (uv's form with pip's beside it when uv is planned). */
-export function toolsPlan(mod: PlatformModule, host: VenvHost, executor: ExecutorPlan): BuildPlan['tools'] {
+/**
+ * The tools venv's directory, packages and commands (uv's form with pip's beside it when uv is planned).
+ * `cacheTool`: the compiler cache's requirement where the tools venv provides it (off Linux), installed
+ * last and allowed to fail; the stamp names it, so a venv made without it is made again.
+ */
+export function toolsPlan(
+  mod: PlatformModule,
+  host: VenvHost,
+  executor: ExecutorPlan,
+  cacheTool?: string
+): BuildPlan['tools'] {
   const dir = toolsDir(mod, host, executor)
   const uv = uvOf(mod, host, executor)
   const env = { PIP_CACHE_DIR: pipCacheOf(host, executor) }
-  const req = { label: 'tools venv', dir, packages: mod.toolPackages, constraints, env }
+  const optional = cacheTool ? { optional: [cacheTool], stamp: `with ${cacheTool}` } : {}
+  const req = { label: 'tools venv', dir, packages: mod.toolPackages, constraints, env, ...optional }
   return { dir, packages: mod.toolPackages, venv: planVenv(mod, req, uv) }
 }

@@ -28,10 +28,16 @@ export interface VenvCommands {
   /** In order: the packages with the constraints file (-c), then the extras (--upgrade, no constraints). */
   install: PlannedCommand[]
   /**
+   * Installed last, with the constraints, and allowed to fail (the compiler cache off Linux: without it the
+   * build goes on, with Homebrew's ccache or none); a venv whose optional install failed is not stamped, so
+   * the next run makes it again.
+   */
+  optional?: PlannedCommand
+  /**
    * pip's form: when the interpreter's pip cannot install into another environment (no pip, or one older
    * than --python), the venv gets its own pip (ensurepip) and that one runs the same installs.
    */
-  ownPip?: { ensurepip: PlannedCommand; install: PlannedCommand[] }
+  ownPip?: { ensurepip: PlannedCommand; install: PlannedCommand[]; optional?: PlannedCommand }
 }
 
 export interface VenvPlan extends VenvCommands {
@@ -62,6 +68,8 @@ export interface VenvRequest {
   constraints: string
   /** Installed (upgraded) after the packages, without the constraints (a project's build requirements). */
   extra?: readonly string[]
+  /** Installed last, with the constraints, allowed to fail (see VenvCommands.optional). */
+  optional?: readonly string[]
   /** Variables of every command (PIP_CACHE_DIR). */
   env: Record<string, string>
   stamp?: string
@@ -83,6 +91,7 @@ export function planVenv(
   const python = mod.venvPython(req.dir)
   const file = mod.paths.join(req.dir, 'constraints.txt')
   const batches = [['-c', file, ...req.packages], ...(req.extra?.length ? [['--upgrade', ...req.extra]] : [])]
+  const optional = req.optional?.length ? ['-c', file, ...req.optional] : undefined
   const env: EnvChange = { set: { ...req.env } }
   const what = (args: string[]): string => installing(args, req.label)
   const pip: VenvCommands = {
@@ -99,6 +108,16 @@ export function planVenv(
       env,
       what: what(a)
     })),
+    ...(optional
+      ? {
+          optional: {
+            command: PYTHON,
+            args: ['-m', 'pip', '--python', python, 'install', ...PIP_FLAGS, ...optional],
+            env,
+            what: what(optional)
+          }
+        }
+      : {}),
     ownPip: {
       ensurepip: {
         command: python,
@@ -111,7 +130,17 @@ export function planVenv(
         args: ['-m', 'pip', 'install', ...PIP_FLAGS, ...a],
         env,
         what: what(a)
-      }))
+      })),
+      ...(optional
+        ? {
+            optional: {
+              command: python,
+              args: ['-m', 'pip', 'install', ...PIP_FLAGS, ...optional],
+              env,
+              what: what(optional)
+            }
+          }
+        : {})
     }
   }
   const common = {
@@ -119,7 +148,7 @@ export function planVenv(
     dir: req.dir,
     bin: mod.venvBin(req.dir),
     python,
-    packages: [...req.packages, ...(req.extra ?? [])],
+    packages: [...req.packages, ...(req.extra ?? []), ...(req.optional ?? [])],
     marker: mod.paths.join(req.dir, COMPLETE_MARKER),
     stamp: req.stamp ?? '',
     constraints: { file, text: req.constraints },
@@ -141,6 +170,16 @@ export function planVenv(
       env: uvEnv,
       what: what(a)
     })),
+    ...(optional
+      ? {
+          optional: {
+            command: uv.exe,
+            args: ['pip', 'install', '--python', python, ...optional],
+            env: uvEnv,
+            what: what(optional)
+          }
+        }
+      : {}),
     pipFallback: pip
   }
 }

@@ -91,7 +91,11 @@ function formOf(venv: VenvPlan, uv: UvTool | null | undefined): { form: VenvComm
   if (!uv) return { form: venv.pipFallback, nested: '' }
   const add = (c: PlannedCommand): PlannedCommand => ({ ...c, env: mergeEnv(c.env, { set: uv.env }) })
   return {
-    form: { create: add(venv.create), install: venv.install.map(add) },
+    form: {
+      create: add(venv.create),
+      install: venv.install.map(add),
+      ...(venv.optional ? { optional: add(venv.optional) } : {})
+    },
     // pip's configured constraint files, named in ours: uv's -c replaces UV_CONSTRAINT.
     nested: uv.constraints.map((c) => `-c ${c}\n`).join('')
   }
@@ -151,6 +155,13 @@ export async function ensureVenv(
         own = true
       }
       await run(own && fallback ? fallback.install[i] : install)
+    }
+    const optional = own && form.ownPip ? form.ownPip.optional : form.optional
+    const r = optional ? await run(optional, { allowFailure: true }) : undefined
+    if (r && r.exitCode !== 0) {
+      // Not stamped: the next run makes it again and tries once more.
+      core.info(`${optional!.what} failed (exit code ${r.exitCode}): going on without it`)
+      return
     }
     fs.writeFileSync(marker, `${venv.stamp}\n${new Date().toISOString()}\n`)
   })
