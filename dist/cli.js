@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-J23HR4EI.js";
+} from "./chunks/chunk-MCEEB3WB.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

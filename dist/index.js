@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-J23HR4EI.js";
+} from "./chunks/chunk-MCEEB3WB.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import "./chunks/chunk-M2BOLUYF.js";
 
