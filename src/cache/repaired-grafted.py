@@ -80,41 +80,46 @@ def main():
         os.environ.get("LD_LIBRARY_PATH"), None
     )
     conf = ld_so_conf("/etc/ld.so.conf", set()) + ["/lib", "/lib64", "/usr/lib", "/usr/lib64"]
-    found, queue, done = {}, [], set()
+    found, done, interp_dirs = {}, set(), []
+
+    def walk(queue):
+        nonlocal interp_dirs
+        while queue and len(found) < len(wanted):
+            elf, origin, top = queue.pop(0)
+            needed, own, interp = dynamic(elf, origin)
+            top = own if top is None else top  # each ELF of the wheel is a first ELF of lddtree
+            for i in interp:
+                interp_dirs = [os.path.dirname(i), "/usr" + os.path.dirname(i)]
+            kind = (elf.elfclass, elf["e_machine"])
+            for soname in needed:
+                if soname in done:
+                    continue
+                for d in top + own + env + conf + interp_dirs:
+                    real = os.path.realpath(os.path.join(d, soname))
+                    if not os.path.isfile(real):
+                        continue
+                    with open(real, "rb") as f:
+                        data = f.read()
+                    lib = ELFFile(io.BytesIO(data))
+                    if (lib.elfclass, lib["e_machine"]) != kind:
+                        continue
+                    done.add(soname)
+                    name = os.path.basename(real)
+                    if name in wanted and name not in found:
+                        found[name] = {"source": real, "sha256": hashlib.sha256(data).hexdigest()}
+                    queue.append((lib, os.path.dirname(real), top))
+                    break
+
+    # One ELF of the wheel at a time (decompressed only when needed): done once every source is found.
     with zipfile.ZipFile(wheel) as z:
         for name in z.namelist():
+            if len(found) == len(wanted):
+                break
             base = os.path.basename(name)
             if base.endswith(".so") or ".so." in base:
                 data = z.read(name)
                 if data[:4] == b"\x7fELF":
-                    queue.append((ELFFile(io.BytesIO(data)), None, None))
-    interp_dirs = []
-    while queue and len(found) < len(wanted):
-        elf, origin, top = queue.pop(0)
-        needed, own, interp = dynamic(elf, origin)
-        top = own if top is None else top  # each ELF of the wheel is a first ELF of lddtree
-        for i in interp:
-            interp_dirs = [os.path.dirname(i), "/usr" + os.path.dirname(i)]
-        kind = (elf.elfclass, elf["e_machine"])
-        for soname in needed:
-            if soname in done:
-                continue
-            for d in top + own + env + conf + interp_dirs:
-                real = os.path.realpath(os.path.join(d, soname))
-                if not os.path.isfile(real):
-                    continue
-                with open(real, "rb") as f:
-                    lib = ELFFile(f)
-                    if (lib.elfclass, lib["e_machine"]) != kind:
-                        continue
-                done.add(soname)
-                name = os.path.basename(real)
-                if name in wanted and name not in found:
-                    with open(real, "rb") as f:
-                        found[name] = {"source": real, "sha256": hashlib.sha256(f.read()).hexdigest()}
-                with open(real, "rb") as f:
-                    queue.append((ELFFile(io.BytesIO(f.read())), os.path.dirname(real), top))
-                break
+                    walk([(ELFFile(io.BytesIO(data)), None, None)])
     print(json.dumps({n: found.get(n, {"source": None}) for n in sorted(wanted)}))
 
 
