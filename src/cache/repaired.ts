@@ -3,8 +3,10 @@
  * when the freshly built wheel is byte-identical to one repaired before (builds are reproducible:
  * SOURCE_DATE_EPOCH) and every input of the repair is the same, the stored repaired wheel is used instead
  * of running the repair again. The key holds no path of the workspace or the temp folder, so a rerun
- * elsewhere hits. An entry is used only when its wheel's sha256 is the one recorded with it; anything
- * else (missing, unreadable, another hash) means the repair runs as usual.
+ * elsewhere hits. An entry is used only when its wheel's sha256 is the one recorded with it, and (auditwheel)
+ * when each library it grafted from outside the wheel still has the content its name records
+ * (repaired-grafted.ts): the key holds no library's content. Anything else (missing, unreadable, another
+ * hash, a changed library) means the repair runs as usual.
  */
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
