@@ -146,9 +146,9 @@ describe('dist/cli.js plan', () => {
         '  build if the backend is meson-python and the MSVC capture fails: ' +
           build(`${meson} -Csetup-args=--vsenv`),
         `  repair:    ${tools}\\Scripts\\delvewheel.exe repair -w ${t}\\repaired -v <wheel>`,
-        `  reuse:     the repaired wheel kept in ${tc}\\dipy-wheels-repaired under its key, when the copy's ` +
-          "sha256 is the one recorded, else the repair above; key: sha256 of the built wheel's sha256, " +
-          'delvewheel==1.13.2, `delvewheel.exe repair -w <dest> -v <wheel>`, executor windows-AMD64, the dependency prefix',
+        // Off on Windows: delvewheel's names do not tell a DLL's content cheaply (on purpose, see the plan).
+        "  reuse:     off: delvewheel's DLL names hash each DLL with the DLLs it loads, so checking a stored " +
+          "wheel against the libraries' current content would redo the repair's search",
         `  test deps: (in ${t}\\test\\empty) ${testEnv.replace(' -u', ` ${uvVars} -u`)} ${uv} pip install ` +
           `--python ${venv}\\Scripts\\python.exe -r ${t}\\test\\early-requirements.txt (while the wheel compiles)`,
         `  test:      (in ${t}\\test\\empty) ${uvVars} -u PYTHONPATH -u PYTHONHOME ${uv} venv --seed --python <python> ${venv}`,

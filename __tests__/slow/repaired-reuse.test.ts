@@ -4,12 +4,18 @@
  * the same bytes (SOURCE_DATE_EPOCH), so it takes the stored repaired wheel instead of running auditwheel;
  * its wheelhouse wheel is byte-identical to the first run's and is installed and imported by the test in a
  * clean venv. A third run, with the stored wheel corrupted, repairs as usual and still ships a good wheel.
+ * Then the fixture with a third extension linked against libdwrr, a small library built here outside the
+ * wheel (found by auditwheel through the extension's RUNPATH) and grafted by the repair: the library
+ * rebuilt with other bytes while the built wheel stays the same, the rerun repairs again and ships them.
  */
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
+import { unzipSync } from 'fflate'
+import { commitAll, git } from '../harness/git-fixture.js'
 import { ownToolCache, runAction, type ActionRun } from '../harness/action.js'
 import { answerTest, DWCY_TAG, makeCythonFixture } from '../harness/cython-fixture.js'
 import { pythonsForTests, reVersion } from '../harness/pythons.js'
@@ -86,5 +92,106 @@ describe('repaired-wheel reuse (bundle, Cython fixture, two workspaces and temp 
     expect(third.log).toContain('answer 41')
     // The repair stored a good entry again.
     expect(sha256(stored)).toBe(firstSha)
+  })
+})
+
+/** libdwrr.so.1.0.0 (soname libdwrr.so.1, linked as -ldwrr) returning `value`, replaced in one rename. */
+function buildLibrary(dir: string, value: number): string {
+  const src = path.join(dir, `dwrr-${value}.c`)
+  fs.writeFileSync(src, `int dwrr_value(void) { return ${value}; }\n`)
+  const real = path.join(dir, 'libdwrr.so.1.0.0')
+  execFileSync('cc', ['-shared', '-fPIC', '-Wl,-soname,libdwrr.so.1', '-o', `${real}.new`, src])
+  fs.renameSync(`${real}.new`, real)
+  for (const link of ['libdwrr.so.1', 'libdwrr.so']) {
+    if (!fs.existsSync(path.join(dir, link))) fs.symlinkSync('libdwrr.so.1.0.0', path.join(dir, link))
+  }
+  return real
+}
+
+const GRAFT_C = `#include <Python.h>
+int dwrr_value(void);
+static PyObject *value(PyObject *self, PyObject *args) { return PyLong_FromLong(dwrr_value()); }
+static PyMethodDef methods[] = {{"value", value, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_graft", NULL, -1, methods};
+PyMODINIT_FUNC PyInit__graft(void) { return PyModule_Create(&def); }
+`
+
+describe('repaired-wheel reuse when a grafted library changes (bundle, the fixture linked against libdwrr)', () => {
+  it('the same built wheel with the library rebuilt: repaired again, the new library shipped', async () => {
+    const [A] = pythonsForTests(1)
+    const a = reVersion(A)
+    const toolCache = ownToolCache('dw-rr-graft-tc-')
+    const libDir = tmp('dw-rr-graft-lib-')
+    const lib = buildLibrary(libDir, 1)
+    const repo = makeCythonFixture(tmp('dw-rr-graft-fx-'))
+    fs.writeFileSync(path.join(repo, 'src/dwcy/_graft.c'), GRAFT_C)
+    fs.appendFileSync(
+      path.join(repo, 'meson.build'),
+      `dwrr = meson.get_compiler('c').find_library('dwrr', dirs: ['${libDir}'])\n` +
+        `py.extension_module('_graft', 'src/dwcy/_graft.c', dependencies: [dwrr], ` +
+        `install_rpath: '${libDir}', install: true, subdir: 'dwcy')\n`
+    )
+    commitAll(repo, 'dwcy with _graft')
+    git(repo, 'tag', 'graft-1')
+    const run = (value: number, ws: string): Promise<ActionRun> =>
+      runAction({
+        toolCache,
+        layout: { workspace: ws, temp: `${ws}-temp` },
+        inputs: {
+          repository: repo,
+          'build-commit': 'graft-1',
+          'python-version': A,
+          container: 'off',
+          manylinux: 'auto',
+          'stop-after': 'test',
+          upload: 'none',
+          'test-command':
+            `python -c "import dwcy._graft as g; assert g.value() == ${value}, g.value(); ` +
+            "print('dwrr', g.value())\""
+        },
+        timeoutMs: 900_000
+      })
+    const shipped = (r: ActionRun): { wheel: string; grafted: string[] } => {
+      const wheels = JSON.parse(r.outputs.wheels ?? '[]') as string[]
+      expect(wheels, r.log.slice(-6000)).toHaveLength(1)
+      const names: string[] = []
+      unzipSync(new Uint8Array(fs.readFileSync(wheels[0])), {
+        filter: (f) => (/^dwcy\.libs\/libdwrr-/.test(f.name) && names.push(f.name), false)
+      })
+      return { wheel: wheels[0], grafted: names }
+    }
+    const auditwheelRan = (r: ActionRun): boolean => /\/auditwheel repair /.test(r.log)
+    const repairLines = (r: ActionRun): string => (r.log.match(/Repair for Python .*/g) ?? []).join('\n')
+
+    const cold = await run(1, 'ws1')
+    expect(cold.exitCode, cold.log.slice(-6000)).toBe(0)
+    expect(auditwheelRan(cold)).toBe(true)
+    const h1 = sha256(lib).slice(0, 8)
+    expect(shipped(cold).grafted).toEqual([`dwcy.libs/libdwrr-${h1}.so.1.0.0`])
+    expect(cold.log).toContain('dwrr 1')
+
+    // Unchanged library: the rerun takes the stored wheel (the check of libdwrr passes).
+    const warm = await run(1, 'ws2')
+    expect(warm.exitCode, warm.log.slice(-6000)).toBe(0)
+    expect(warm.log, repairLines(warm)).toMatch(
+      new RegExp(`Repair for Python ${a}: reused the repaired wheel`)
+    )
+    expect(auditwheelRan(warm)).toBe(false)
+    expect(sha256(shipped(warm).wheel)).toBe(sha256(shipped(cold).wheel))
+
+    // The library rebuilt with other bytes; the built wheel is the same (it names libdwrr.so.1 only).
+    buildLibrary(libDir, 2)
+    const h2 = sha256(lib).slice(0, 8)
+    expect(h2).not.toBe(h1)
+    const changed = await run(2, 'ws3')
+    expect(changed.exitCode, changed.log.slice(-6000)).toBe(0)
+    expect(changed.log, repairLines(changed)).toContain(
+      `Repair for Python ${A}: a grafted library changed: ${fs.realpathSync(lib)} changed ` +
+        `(grafted as libdwrr-${h1}.so.1.0.0, its sha256 now begins ${h2})`
+    )
+    expect(auditwheelRan(changed)).toBe(true)
+    expect(shipped(changed).grafted).toEqual([`dwcy.libs/libdwrr-${h2}.so.1.0.0`])
+    // The shipped wheel, installed in a clean venv by the test command, loads the new library.
+    expect(changed.log).toContain('dwrr 2')
   })
 })

@@ -298,7 +298,21 @@ function expectedRepairReuse(t: Target, repair: PlannedCommand, repairDir: strin
     tools: REPAIR_PINS[t.host.platform],
     args: [(repair.command as string).split(/[\\/]/).pop(), ...repair.args.map(word)],
     env: repair.env?.set ?? {},
-    executor: t.envId
+    executor: t.envId,
+    // Reuse is checked against the grafted libraries' content only for auditwheel (their names hold it).
+    ...(t.host.platform === 'macos'
+      ? {
+          off:
+            'delocate copies libraries into .dylibs under their own names, so a stored wheel cannot be ' +
+            "checked against the libraries' current content"
+        }
+      : t.host.platform === 'windows'
+        ? {
+            off:
+              "delvewheel's DLL names hash each DLL with the DLLs it loads, so checking a stored wheel " +
+              "against the libraries' current content would redo the repair's search"
+          }
+        : {})
   }
 }
 

@@ -3,8 +3,10 @@
  * when the freshly built wheel is byte-identical to one repaired before (builds are reproducible:
  * SOURCE_DATE_EPOCH) and every input of the repair is the same, the stored repaired wheel is used instead
  * of running the repair again. The key holds no path of the workspace or the temp folder, so a rerun
- * elsewhere hits. An entry is used only when its wheel's sha256 is the one recorded with it; anything
- * else (missing, unreadable, another hash) means the repair runs as usual.
+ * elsewhere hits. An entry is used only when its wheel's sha256 is the one recorded with it, and (auditwheel)
+ * when each library it grafted from outside the wheel still has the content its name records
+ * (repaired-grafted.ts): the key holds no library's content. Anything else (missing, unreadable, another
+ * hash, a changed library) means the repair runs as usual.
  */
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
@@ -31,6 +33,8 @@ export interface RepairReusePlan {
   env: Record<string, string>
   /** The executor (the host's OS and arch, or the container image). */
   executor: string
+  /** Why reuse is off for this repair tool (a hit could not be checked against the libraries it grafts). */
+  off?: string
 }
 
 /** What only the run knows. */
@@ -84,23 +88,44 @@ export function planRepairReuse(
 ): RepairReusePlan {
   const word = (w: PlannedCommand['args'][number]): string =>
     typeof w !== 'string' ? `<${w.slot}>` : w === o.repairDir ? '<dest>' : w
+  const args = [mod.paths.basename(word(o.repair.command)), ...o.repair.args.map(word)]
   return {
     dir: mod.paths.join(o.toolCache, REPAIRED_CACHE_DIR_NAME),
     tools: pinsOf(o.constraints, mod.toolPackages),
-    args: [mod.paths.basename(word(o.repair.command)), ...o.repair.args.map(word)],
+    args,
     env: Object.fromEntries(sorted(o.repair.env?.set ?? {})),
-    executor: o.executor.envId
+    executor: o.executor.envId,
+    ...(/^auditwheel(\.exe)?$/.test(args[0]) ? {} : { off: reuseOffReason(args[0]) })
   }
+}
+
+/**
+ * A hit is checked against the libraries the repair grafts, by the content hash auditwheel puts in their
+ * names (repaired-grafted.ts). delocate and delvewheel give no such cheap check, so their reuse is off:
+ * delocate copies a library into `<pkg>/.dylibs/` under its own name (delocate/delocating.py,
+ * copy_recurse's shutil.copy to basename(old_path)): nothing in the wheel says which content it had;
+ * delvewheel names a DLL `<name>-<32 hex>` but hashes its content together with the hashes of the DLLs it
+ * loads (delvewheel/_wheel_repair.py, _hashfile with start=...), so checking it means resolving every DLL
+ * the Windows way and redoing that chain, which is the repair's own work.
+ */
+function reuseOffReason(tool: string): string {
+  return /^delocate/.test(tool)
+    ? 'delocate copies libraries into .dylibs under their own names, so a stored wheel cannot be checked ' +
+        "against the libraries' current content"
+    : "delvewheel's DLL names hash each DLL with the DLLs it loads, so checking a stored wheel against " +
+        "the libraries' current content would redo the repair's search"
 }
 
 /** The plan's line: where, and what the key holds. */
 export function describeRepairReuse(r: RepairReusePlan): string {
+  if (r.off) return `off: ${r.off}`
   const env = Object.entries(r.env).map(([k, v]) => `${k}=${v}`)
   return (
     `the repaired wheel kept in ${r.dir} under its key, when the copy's sha256 is the one recorded, ` +
     `else the repair above; key: sha256 of the built wheel's sha256, ${r.tools.join(' ')}, ` +
     `\`${r.args.join(' ')}\`${env.length ? `, ${env.join(' ')}` : ''}, executor ${r.executor}, ` +
-    'the dependency prefix'
+    "the dependency prefix; a hit is used only when each grafted library's source, found the way " +
+    'auditwheel finds it, still has the content hash in its name'
   )
 }
 

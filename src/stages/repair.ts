@@ -7,8 +7,17 @@ import type { Runner } from '../exec.js'
 import type { PlatformModule } from '../platforms/index.js'
 import type { PythonPlan } from '../plan/types.js'
 import { repairKey, storeRepaired, takeRepaired } from '../cache/repaired.js'
+import {
+  GRAFTED_CHECK_SCRIPT,
+  graftedChange,
+  graftedCheckCommand,
+  graftedScriptName,
+  parseGrafted,
+  type FoundSources,
+  type Grafted
+} from '../cache/repaired-grafted.js'
 import { sha256File } from '../util/hash.js'
-import { isPureWheel, wheelsIn } from '../util/wheel-file.js'
+import { graftedLibraries, isPureWheel, wheelsIn } from '../util/wheel-file.js'
 import { removeTree } from '../util/remove.js'
 
 export interface RepairContext {
@@ -36,6 +45,46 @@ export function checkPlatformTag(wheel: string, expected: string): void {
       'it was built for a newer macOS or another architecture (see the repair log above), or the build ' +
       'used an interpreter of another architecture. Build the dependencies for the same target.'
   )
+}
+
+/**
+ * Undefined when every library the stored wheel grafted (auditwheel's `<pkg>.libs/<base>-<h8>.<ext>`)
+ * still has, where the repair runs (the same runner, the repair's variables), a source whose sha256
+ * begins with h8; else the line saying which one changed. No grafted library: nothing to run.
+ */
+async function graftedSourcesChanged(
+  runner: Runner,
+  mod: PlatformModule,
+  py: PythonPlan,
+  built: string,
+  stored: string,
+  ctx: RepairContext
+): Promise<string | undefined> {
+  const members = graftedLibraries(stored).filter((m) => /^[^/]+\.libs\//.test(m))
+  const grafted: Grafted[] = []
+  for (const m of members) {
+    const g = parseGrafted(m)
+    if (!g) return `${m} carries no content hash in its name`
+    grafted.push(g)
+  }
+  if (grafted.length === 0) return undefined
+  // Beside the repair's directory: the same path inside a container (the directories are mounted).
+  const script = path.join(path.dirname(py.repairDir), graftedScriptName())
+  if (!fs.existsSync(script)) fs.writeFileSync(script, GRAFTED_CHECK_SCRIPT)
+  const python = mod.paths.join(ctx.toolsBin, 'python')
+  const planned = graftedCheckCommand(python, script, grafted, py.repair.env)
+  const r = await runner.run(materialize(planned, { wheel: built }, runner.env, mod), {
+    silent: true,
+    allowFailure: true
+  })
+  let found: FoundSources
+  try {
+    if (r.exitCode !== 0) throw new Error(r.tail)
+    found = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as FoundSources
+  } catch (err) {
+    return `the grafted libraries' sources could not be checked (${messageOf(err).slice(0, 400)})`
+  }
+  return graftedChange(grafted, found)
 }
 
 /** Repairs one wheel with the plan's command into an empty directory; pure wheels pass through. */
@@ -112,7 +161,7 @@ export async function repairOrReuse(
   ctx: RepairContext
 ): Promise<{ wheel: string; reused: boolean }> {
   const reuse = py.repairReuse
-  if (!reuse || isPureWheel(wheel))
+  if (!reuse || reuse.off !== undefined || isPureWheel(wheel))
     return { wheel: await repairWheel(runner, mod, py, wheel, ctx), reused: false }
   const built = await sha256File(wheel)
   const key = repairKey(reuse, {
@@ -123,16 +172,17 @@ export async function repairOrReuse(
   const hit = await takeRepaired(reuse.dir, key, py.repairDir).catch((err: unknown) => ({
     miss: messageOf(err)
   }))
-  if ('wheel' in hit) {
+  const changed =
+    'wheel' in hit ? await graftedSourcesChanged(runner, mod, py, wheel, hit.wheel, ctx) : undefined
+  if ('wheel' in hit && !changed) {
     core.info(
       `Repair for Python ${py.version}: reused the repaired wheel stored under ${key.slice(0, 16)} (the built ` +
         `wheel's sha256 ${built} and the repair's inputs are the same; its sha256 ${hit.sha256} checked).`
     )
     return { wheel: hit.wheel, reused: true }
   }
-  core.info(
-    `Repair for Python ${py.version}: ${hit.miss} (key ${key.slice(0, 16)}, built wheel sha256 ${built}).`
-  )
+  const why = 'miss' in hit ? hit.miss : `a grafted library changed: ${changed}`
+  core.info(`Repair for Python ${py.version}: ${why} (key ${key.slice(0, 16)}, built wheel sha256 ${built}).`)
   const repaired = await repairWheel(runner, mod, py, wheel, ctx)
   await storeRepaired(reuse.dir, key, repaired).catch((err: unknown) =>
     core.warning(`Could not store the repaired wheel for reuse in ${reuse.dir}: ${messageOf(err)}`)
