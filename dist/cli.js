@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-MCEEB3WB.js";
+} from "./chunks/chunk-T3H545YQ.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

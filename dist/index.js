@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-MCEEB3WB.js";
+} from "./chunks/chunk-T3H545YQ.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import "./chunks/chunk-M2BOLUYF.js";
 
