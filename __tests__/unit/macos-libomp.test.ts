@@ -43,7 +43,9 @@ describe('built-in libomp recipe', () => {
       '/src/libomp/openmp-19.1.7.src',
       { prefix: '/deps/prefix', buildRoot: '/deps/build', srcRoot: '/deps/src' },
       'macos',
-      3
+      3,
+      undefined,
+      {}
     )
     expect(steps[0].command.args).toEqual([
       '-S',

@@ -20,7 +20,7 @@ function pipForm(t: Target, label: string, dir: string, packages: string[], opti
   const env = { set: { PIP_CACHE_DIR: t.pipCache } }
   const what = `installing ${packages.join(', ')} into the ${label}`
   const whatOptional = `installing ${optional.join(', ')} into the ${label}`
-  const opt = (command: string, args: string[]) =>
+  const opt = (command: string | typeof PYTHON, args: string[]) =>
     optional.length
       ? { optional: { command, args: [...args, ...FLAGS, '-c', file, ...optional], env, what: whatOptional } }
       : {}
