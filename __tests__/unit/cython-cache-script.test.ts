@@ -46,7 +46,7 @@ const writePxd = (dir: string, factor: number): void =>
   fs.writeFileSync(path.join(dir, 'helper.pxd'), `cdef inline int twice(int x):\n    return ${factor} * x\n`)
 
 /** One call as meson makes it: the script, its options, `--`, Cython's arguments; the log's last result. */
-function cythonize(dir: string, options: string[] = []): { result: string; c: string } {
+function cythonize(dir: string, options: string[] = []): { result: string; c: string; parse?: string } {
   const log = path.join(dir, 'cython.log')
   fs.mkdirSync(path.join(dir, 'build'), { recursive: true }) // meson makes the output's directory
   execFileSync(
@@ -65,9 +65,13 @@ function cythonize(dir: string, options: string[] = []): { result: string; c: st
     { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
   )
   const lines = fs.readFileSync(log, 'utf8').trim().split('\n')
-  const last = JSON.parse(lines.at(-1)!) as { source: string; result: string }
+  const last = JSON.parse(lines.at(-1)!) as { source: string; result: string; parse?: string }
   expect(last.source).toBe('mod.pyx')
-  return { result: last.result, c: fs.readFileSync(path.join(dir, 'build', 'mod.c'), 'utf8') }
+  return {
+    result: last.result,
+    parse: last.parse,
+    c: fs.readFileSync(path.join(dir, 'build', 'mod.c'), 'utf8')
+  }
 }
 
 describe('cython-cache.py', () => {
@@ -112,5 +116,29 @@ describe('cython-cache.py', () => {
     const shadowed = cythonize(dir, includes)
     expect(shadowed.result).toBe('miss')
     expect(shadowed.c).toContain('(5 * __pyx_v_x)')
+  }, 120_000) // Cython run as a process, several times
+
+  it("the same command line again is parsed from what the first call kept; the content is still checked, and another command line is Cython's to parse", () => {
+    const dir = path.join(tmp, 'kept')
+    project(dir, 2)
+    const first = cythonize(dir)
+    expect([first.result, first.parse]).toEqual(['miss', 'cython'])
+    const again = cythonize(dir)
+    expect([again.result, again.parse]).toEqual(['hit', 'kept'])
+    expect(again.c).toBe(first.c)
+    // The kept parse never skips the content check: a changed .pxd still compiles.
+    writePxd(dir, 7)
+    const changed = cythonize(dir)
+    expect([changed.result, changed.parse]).toEqual(['miss', 'kept'])
+    expect(changed.c).toContain('(7 * __pyx_v_x)')
+    // Another option changes the output: its own parse and key, never the first call's.
+    const other = cythonize(dir, ['--line-directives'])
+    expect([other.result, other.parse]).toEqual(['miss', 'cython'])
+    expect(other.c).not.toBe(changed.c)
+    expect(cythonize(dir, ['--line-directives'])).toMatchObject({
+      result: 'hit',
+      parse: 'kept',
+      c: other.c
+    })
   }, 120_000) // Cython run as a process, several times
 })

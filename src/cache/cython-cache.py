@@ -196,33 +196,87 @@ def cacheable(options, sources):
     )
 
 
-def main(argv):
-    global _recording
-    cache_dir, log, args = parse(argv)
-    import Cython
+def memo_file(cache_dir, args, version):
+    """Where the parse of this exact command line is kept (location-free like the key)."""
+    text = json.dumps([FORMAT, version, relative(os.getcwd()), [key_word(w) for w in args]])
+    return os.path.join(cache_dir, "argv", hashlib.sha256(text.encode()).hexdigest() + ".json")
+
+
+def read_memo(path, args):
+    """(key, output, source, depfile) from an earlier parse of the same command line, or None."""
+    try:
+        with _real_open(path, encoding="utf-8") as f:
+            m = json.load(f)
+        word, src = args[m["output_at"]], args[m["source_at"]]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    prefix = m.get("output_prefix", "")
+    if not word.startswith(prefix) or len(m.get("key", "")) != 64:
+        return None
+    output = os.path.abspath(word[len(prefix) :])
+    return m["key"], output, os.path.relpath(os.path.abspath(src)), output + ".dep" if m["depfile"] else None
+
+
+def parse_args(args, version):
+    """Cython's own parse: ((key, output, source, depfile, memo) or None when not cacheable, the sources)."""
     from Cython.Compiler import Main
 
     try:
         options, sources = Main.parse_command_line(args)
-    except BaseException:  # Cython reports the bad command line itself, below
-        options, sources = None, []
+    except BaseException:  # Cython reports the bad command line itself, when it runs
+        return None, []
     if options is None or not cacheable(options, sources):
-        code, _, _ = run_cython(args)
-        log_line(log, {"source": " ".join(sources), "result": "uncached"})
-        return code
-
+        return None, sources
     output = os.path.abspath(options.output_file)
     source = os.path.relpath(os.path.abspath(sources[0]))
     words = [a for a in args]
     at = words.index(options.output_file) if options.output_file in words else -1
+    memo = None
     if at > 0 and words[at - 1] in ("-o", "--output-file"):
         del words[at - 1 : at + 1]
+        memo = {"output_at": at, "output_prefix": ""}
     else:
-        words = [w for w in words if w != "--output-file=" + options.output_file]
-    key_text = json.dumps([FORMAT, Cython.__version__, relative(os.getcwd()), [key_word(w) for w in words]])
+        form = "--output-file=" + options.output_file
+        if form in words:
+            memo = {"output_at": words.index(form), "output_prefix": "--output-file="}
+        words = [w for w in words if w != form]
+    key_text = json.dumps([FORMAT, version, relative(os.getcwd()), [key_word(w) for w in words]])
     key = hashlib.sha256(key_text.encode()).hexdigest()
-    bucket = os.path.join(cache_dir, key[:2], key)
     depfile = output + ".dep" if getattr(options, "depfile", False) else None
+    if memo is not None and sources[0] in args:
+        memo.update(key=key, source_at=args.index(sources[0]), depfile=bool(depfile))
+    else:
+        memo = None
+    return (key, output, source, depfile, memo), sources
+
+
+def main(argv):
+    global _recording
+    cache_dir, log, args = parse(argv)
+    import Cython  # its version only: the compiler (~0.15 s to import) is imported when Cython runs
+
+    # The parse of this command line as an earlier call kept it (a hit then needs no compiler import).
+    memo_path = memo_file(cache_dir, args, Cython.__version__)
+    parsed = read_memo(memo_path, args)
+    how = "kept" if parsed else "cython"
+    if parsed is None:
+        full, sources = parse_args(args, Cython.__version__)
+        if full is None:
+            code, _, _ = run_cython(args)
+            log_line(log, {"source": " ".join(sources), "result": "uncached"})
+            return code
+        parsed, memo = full[:4], full[4]
+        if memo is not None:
+            try:
+                os.makedirs(os.path.dirname(memo_path), exist_ok=True)
+                tmp = memo_path + ".%d.tmp" % os.getpid()
+                with _real_open(tmp, "w", encoding="utf-8") as f:
+                    json.dump(memo, f)
+                os.replace(tmp, memo_path)
+            except OSError:
+                pass  # only a later call's speed depends on it
+    key, output, source, depfile = parsed
+    bucket = os.path.join(cache_dir, key[:2], key)
 
     # A hit: the newest valid entry's files, put where this call asked for them.
     for name in newest_first(bucket):
@@ -244,7 +298,7 @@ def main(argv):
         sys.stdout.write(deps["stdout"])
         sys.stderr.write(deps["stderr"])
         os.utime(entry)  # most recently used first
-        log_line(log, {"source": source, "result": "hit"})
+        log_line(log, {"source": source, "result": "hit", "parse": how})
         return 0
 
     # A miss: run Cython, recording what it read and asked about.
@@ -257,7 +311,7 @@ def main(argv):
     finally:
         _recording = False
         sys.stdout, sys.stderr = out.stream, err.stream
-    log_line(log, {"source": source, "result": "miss" if code == 0 else "failed"})
+    log_line(log, {"source": source, "result": "miss" if code == 0 else "failed", "parse": how})
     if code != 0 or not _real_isfile(output):
         return code
     out_dir = os.path.dirname(output)
