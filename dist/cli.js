@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-T3H545YQ.js";
+} from "./chunks/chunk-GCW4TSHL.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM

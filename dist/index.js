@@ -1,7 +1,7 @@
 import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);
 import {
   run
-} from "./chunks/chunk-T3H545YQ.js";
+} from "./chunks/chunk-GCW4TSHL.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import "./chunks/chunk-M2BOLUYF.js";
 
