@@ -13,6 +13,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { PlannedCommand } from '../command.js'
 import type { PlatformModule } from '../platforms/index.js'
+import { parseRequirement } from '../python/requirement.js'
+import { normaliseName } from '../python/wheel-tags.js'
 import { sha256File } from '../util/hash.js'
 import { removeTree } from '../util/remove.js'
 
@@ -67,12 +69,12 @@ export function repairKey(plan: RepairReusePlan, run: RepairRunInputs): string {
 /** The pins of `packages` in a constraints text (`name==version` lines), in the order given. */
 export function pinsOf(constraints: string, packages: readonly string[]): string[] {
   const pins = new Map<string, string>()
-  for (const raw of constraints.split(/\r?\n/)) {
-    const line = raw.replace(/#.*/, '').trim()
-    const m = /^([A-Za-z0-9._-]+)\s*==\s*(\S+)$/.exec(line)
-    if (m) pins.set(m[1].toLowerCase().replace(/[-_.]+/g, '-'), `${m[1]}==${m[2]}`)
+  for (const line of constraints.split(/\r?\n/)) {
+    const r = parseRequirement(line.replace(/#.*/, ''))
+    const [only] = r?.specifiers ?? []
+    if (r && !r.marker && r.specifiers.length === 1 && only.op === '==') pins.set(r.name, r.text)
   }
-  return packages.map((p) => pins.get(p.toLowerCase().replace(/[-_.]+/g, '-')) ?? `${p} (not pinned)`)
+  return packages.map((p) => pins.get(normaliseName(p)) ?? `${p} (not pinned)`)
 }
 
 /** The plan's part of the key: the planned repair command with its wheel and destination made placeholders. */

@@ -26,14 +26,7 @@ export function resolveInterpreter(
   mod: PlatformModule = platformModule(plan.platform)
 ): PythonPlan {
   const target = mod.interpreterTarget(plan, facts.full)
-  const venv = planBuildEnv(mod, {
-    full: facts.full,
-    dir: py.buildEnv.dir,
-    constraints,
-    buildSystem: py.buildEnv.projectRequirements ? facts.buildSystem : undefined,
-    pipCache: plan.compilerCache.pipCache,
-    uv: plan.uv
-  })
+  const venv = buildEnvOf(plan, py, mod, facts)
   const over = (c: PlannedCommand): PlannedCommand => withTarget(c, target.env)
   return {
     ...py,
@@ -46,6 +39,22 @@ export function resolveInterpreter(
   }
 }
 
+/** The version's build env for these facts (its requirements only when the plan builds without isolation). */
+const buildEnvOf = (
+  plan: BuildPlan,
+  py: PythonPlan,
+  mod: PlatformModule,
+  facts: InterpreterFacts
+): VenvPlan =>
+  planBuildEnv(mod, {
+    full: facts.full,
+    dir: py.buildEnv.dir,
+    constraints,
+    buildSystem: py.buildEnv.projectRequirements ? facts.buildSystem : undefined,
+    pipCache: plan.compilerCache.pipCache,
+    uv: plan.uv
+  })
+
 /** A command with the interpreter's target variables replacing the plan's (unchanged without any). */
 const withTarget = (c: PlannedCommand, env: EnvChange | undefined): PlannedCommand =>
   env ? { ...c, env: mergeEnv(c.env, env) } : c
@@ -54,13 +63,9 @@ const withTarget = (c: PlannedCommand, env: EnvChange | undefined): PlannedComma
 export function buildEnvAsPrinted(plan: BuildPlan, py: PythonPlan): VenvPlan {
   const full = `<Python ${py.version}.x found>`
   const requires = "<the checkout's [build-system] requires>"
-  const venv = planBuildEnv(platformModule(plan.platform), {
+  const venv = buildEnvOf(plan, py, platformModule(plan.platform), {
     full,
-    dir: py.buildEnv.dir,
-    constraints,
-    buildSystem: py.buildEnv.projectRequirements ? { requires: [requires], backend: '' } : undefined,
-    pipCache: plan.compilerCache.pipCache,
-    uv: plan.uv
+    buildSystem: { requires: [requires], backend: '' }
   })
   const hashed = py.buildEnv.projectRequirements ? 'tools.txt and the requires' : 'tools.txt'
   return { ...venv, stamp: `Python ${full} <hash of ${hashed}>` }

@@ -154,7 +154,7 @@ export interface BuildPlan {
     planned?: PlannedCompilerCache
   }
   /** The tools venv (the repair tool): its directory, packages and planned commands. */
-  tools: { dir: string; packages: readonly string[]; venv: VenvPlan }
+  tools: { dir: string; venv: VenvPlan }
   pythons: PythonPlan[]
   /** The test-requires input: installed next to each wheel for its test (and checked early off Linux). */
   testRequires: string[]

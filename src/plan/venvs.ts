@@ -60,5 +60,5 @@ export function toolsPlan(
   const env = { PIP_CACHE_DIR: pipCacheOf(host, executor) }
   const optional = cacheTool ? { optional: [cacheTool], stamp: `with ${cacheTool}` } : {}
   const req = { label: 'tools venv', dir, packages: mod.toolPackages, constraints, env, ...optional }
-  return { dir, packages: mod.toolPackages, venv: planVenv(mod, req, uv) }
+  return { dir, venv: planVenv(mod, req, uv) }
 }

@@ -93,7 +93,20 @@ export function planVenv(
   const batches = [['-c', file, ...req.packages], ...(req.extra?.length ? [['--upgrade', ...req.extra]] : [])]
   const optional = req.optional?.length ? ['-c', file, ...req.optional] : undefined
   const env: EnvChange = { set: { ...req.env } }
-  const what = (args: string[]): string => installing(args, req.label)
+  /** One form's installs: each batch, then the optional one (allowed to fail). */
+  const installs = (
+    command: PlannedCommand['command'],
+    head: string[],
+    e: EnvChange
+  ): Pick<VenvCommands, 'install' | 'optional'> => {
+    const one = (a: string[]): PlannedCommand => ({
+      command,
+      args: [...head, ...a],
+      env: e,
+      what: installing(a, req.label)
+    })
+    return { install: batches.map(one), ...(optional ? { optional: one(optional) } : {}) }
+  }
   const pip: VenvCommands = {
     // No pip of its own (ensurepip costs ~2.5 s a venv): the interpreter's pip installs into it.
     create: {
@@ -102,22 +115,7 @@ export function planVenv(
       env,
       what: `making the ${req.label}`
     },
-    install: batches.map((a) => ({
-      command: PYTHON,
-      args: ['-m', 'pip', '--python', python, 'install', ...PIP_FLAGS, ...a],
-      env,
-      what: what(a)
-    })),
-    ...(optional
-      ? {
-          optional: {
-            command: PYTHON,
-            args: ['-m', 'pip', '--python', python, 'install', ...PIP_FLAGS, ...optional],
-            env,
-            what: what(optional)
-          }
-        }
-      : {}),
+    ...installs(PYTHON, ['-m', 'pip', '--python', python, 'install', ...PIP_FLAGS], env),
     ownPip: {
       ensurepip: {
         command: python,
@@ -125,22 +123,7 @@ export function planVenv(
         env,
         what: `giving the ${req.label} its own pip`
       },
-      install: batches.map((a) => ({
-        command: python,
-        args: ['-m', 'pip', 'install', ...PIP_FLAGS, ...a],
-        env,
-        what: what(a)
-      })),
-      ...(optional
-        ? {
-            optional: {
-              command: python,
-              args: ['-m', 'pip', 'install', ...PIP_FLAGS, ...optional],
-              env,
-              what: what(optional)
-            }
-          }
-        : {})
+      ...installs(python, ['-m', 'pip', 'install', ...PIP_FLAGS], env)
     }
   }
   const common = {
@@ -164,22 +147,7 @@ export function planVenv(
       env: uvEnv,
       what: `making the ${req.label}`
     },
-    install: batches.map((a) => ({
-      command: uv.exe,
-      args: ['pip', 'install', '--python', python, ...a],
-      env: uvEnv,
-      what: what(a)
-    })),
-    ...(optional
-      ? {
-          optional: {
-            command: uv.exe,
-            args: ['pip', 'install', '--python', python, ...optional],
-            env: uvEnv,
-            what: what(optional)
-          }
-        }
-      : {}),
+    ...installs(uv.exe, ['pip', 'install', '--python', python], uvEnv),
     pipFallback: pip
   }
 }
