@@ -1,6 +1,7 @@
 /** Inputs and host facts of the plan tests: action.yml's defaults, GitHub's hosted-runner directories. */
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PlatformName } from '../../src/host.js'
 import { parseRecipes } from '../../src/dependencies/recipes.js'
@@ -54,6 +55,21 @@ export function runnerHost(platform: PlatformName, arch: string, over: Partial<P
     eventName: 'workflow_dispatch',
     env: {},
     ...over
+  }
+}
+
+/** A Linux host whose workspace, temp folder and tool cache (`tc`) are under a scratch `root`. */
+export function scratchHost(root: string, ws = 'ws', temp = 'temp'): PlanHost {
+  return {
+    platform: 'linux',
+    arch: 'x86_64',
+    workspace: path.join(root, ws),
+    temp: path.join(root, temp),
+    toolCache: path.join(root, 'tc'),
+    home: root,
+    cpus: 1,
+    eventName: 'workflow_dispatch',
+    env: {}
   }
 }
 

@@ -5,10 +5,10 @@ import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RepairError } from '../../src/errors.js'
 import { resolveDependencies } from '../../src/plan/dependencies.js'
-import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
+import { makePlan } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { repairWheel } from '../../src/stages/repair.js'
-import { defaultInputs } from '../harness/plan-fixtures.js'
+import { defaultInputs, scratchHost } from '../harness/plan-fixtures.js'
 import { writeWheel } from './fake-wheels.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -23,18 +23,7 @@ describe('repair', () => {
   const setup = () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-repair-'))
     made.push(root)
-    const host: PlanHost = {
-      platform: 'linux',
-      arch: 'x86_64',
-      workspace: path.join(root, 'ws'),
-      temp: path.join(root, 'temp'),
-      toolCache: path.join(root, 'tc'),
-      home: root,
-      cpus: 1,
-      eventName: 'workflow_dispatch',
-      env: {}
-    }
-    const plan = makePlan(defaultInputs('linux', { container: 'off', manylinux: '2_28' }), host)
+    const plan = makePlan(defaultInputs('linux', { container: 'off', manylinux: '2_28' }), scratchHost(root))
     return {
       root,
       plan,

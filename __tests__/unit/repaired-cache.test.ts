@@ -15,10 +15,10 @@ import {
   type RepairReusePlan,
   type RepairRunInputs
 } from '../../src/cache/repaired.js'
-import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
+import { makePlan } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { repairOrReuse } from '../../src/stages/repair.js'
-import { defaultInputs } from '../harness/plan-fixtures.js'
+import { defaultInputs, scratchHost } from '../harness/plan-fixtures.js'
 import { writeWheel } from './fake-wheels.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -75,19 +75,8 @@ describe('the repaired-wheel key', () => {
   })
 })
 
-const host = (root: string, ws: string, temp: string): PlanHost => ({
-  platform: 'linux',
-  arch: 'x86_64',
-  workspace: path.join(root, ws),
-  temp: path.join(root, temp),
-  toolCache: path.join(root, 'tc'),
-  home: root,
-  cpus: 1,
-  eventName: 'workflow_dispatch',
-  env: {}
-})
 const planned = (root: string, ws: string, temp: string, manylinux = '2_28') =>
-  makePlan(defaultInputs('linux', { container: 'off', manylinux }), host(root, ws, temp)).pythons[0]
+  makePlan(defaultInputs('linux', { container: 'off', manylinux }), scratchHost(root, ws, temp)).pythons[0]
 
 describe('the plan of the repaired-wheel cache', () => {
   it('holds no path of the workspace or temp folder; the policy is in it', () => {
@@ -110,7 +99,7 @@ describe('the plan of the repaired-wheel cache', () => {
     expect(planned(root, 'ws', 'temp', '2_34').repairReuse?.args).toContain('manylinux_2_34_x86_64')
     const off = makePlan(
       defaultInputs('linux', { container: 'off', compilerCache: false }),
-      host(root, 'ws', 't')
+      scratchHost(root, 'ws', 't')
     )
     expect(off.pythons[0].repairReuse).toBeUndefined()
   })

@@ -12,10 +12,10 @@ import { mergeEnv } from '../../src/command.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { graftedChange, parseGrafted } from '../../src/cache/repaired-grafted.js'
 import { describeRepairReuse } from '../../src/cache/repaired.js'
-import { makePlan, type PlanHost } from '../../src/plan/make-plan.js'
+import { makePlan } from '../../src/plan/make-plan.js'
 import { platformModule } from '../../src/platforms/index.js'
 import { repairOrReuse } from '../../src/stages/repair.js'
-import { defaultInputs, runnerHost } from '../harness/plan-fixtures.js'
+import { defaultInputs, runnerHost, scratchHost } from '../harness/plan-fixtures.js'
 import { writeWheel } from './fake-wheels.js'
 import { FakeRunner } from './recording-runner.js'
 
@@ -53,23 +53,11 @@ describe('a grafted name read back', () => {
   })
 })
 
-const host = (root: string): PlanHost => ({
-  platform: 'linux',
-  arch: 'x86_64',
-  workspace: path.join(root, 'ws'),
-  temp: path.join(root, 'temp'),
-  toolCache: path.join(root, 'tc'),
-  home: root,
-  cpus: 1,
-  eventName: 'workflow_dispatch',
-  env: {}
-})
-
 describe('repair or reuse, with the grafted libraries checked', () => {
   it('a changed source repairs again (one line naming it); unchanged, the check alone runs', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-rg-'))
     made.push(root)
-    const planned = makePlan(defaultInputs('linux', { container: 'off' }), host(root)).pythons[0]
+    const planned = makePlan(defaultInputs('linux', { container: 'off' }), scratchHost(root)).pythons[0]
     // The repair as resolution leaves it: the dependency prefix's library path in its variables.
     const repairEnv = mergeEnv(planned.repair.env, { prepend: { LD_LIBRARY_PATH: ['/opt/lib'] } })
     const py = { ...planned, repair: { ...planned.repair, env: repairEnv } }
@@ -126,7 +114,7 @@ describe('repair or reuse, with the grafted libraries checked', () => {
   it('macOS (delocate) and Windows (delvewheel) plans have reuse off, with the reason', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-rg-'))
     made.push(root)
-    const linux = makePlan(defaultInputs('linux', { container: 'off' }), host(root)).pythons[0]
+    const linux = makePlan(defaultInputs('linux', { container: 'off' }), scratchHost(root)).pythons[0]
     expect(linux.repairReuse?.off).toBeUndefined()
     for (const [platform, tool] of [
       ['macos', 'delocate'],
