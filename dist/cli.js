@@ -18,7 +18,7 @@ import {
   run,
   terminalSafe,
   wheelArch
-} from "./chunks/chunk-GCW4TSHL.js";
+} from "./chunks/chunk-GA6T3PFE.js";
 import "./chunks/chunk-MMEXJCYC.js";
 import {
   __toESM
